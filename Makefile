@@ -1,0 +1,51 @@
+# codestory: `make run` to hear a tour of this repository, `make test` to check everything.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PYTEST_ARGS ?=
+
+.PHONY: run up test test-unit test-integration lint fmt bench clean
+
+$(STAMP): pyproject.toml
+	@command -v git >/dev/null || { echo "git is required (apt-get install git)"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+## run: start all four services on an embedded Valkey, narrate this repository, stop.
+run: $(STAMP)
+	$(BIN)/codestory up --submit . --exit-when-done
+
+## up: start all four services and keep them running (Ctrl-C stops them).
+up: $(STAMP)
+	$(BIN)/codestory up
+
+## test: unit and integration tests (real Valkey, real Celery workers, real gateway).
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-unit: $(STAMP)
+	$(BIN)/python -m pytest tests/unit $(PYTEST_ARGS)
+
+test-integration: $(STAMP)
+	$(BIN)/python -m pytest tests/integration $(PYTEST_ARGS)
+
+## lint: ruff and mypy (strict).
+lint: $(STAMP)
+	$(BIN)/ruff check services tests scripts
+	$(BIN)/ruff format --check services tests scripts
+	$(BIN)/mypy
+
+fmt: $(STAMP)
+	$(BIN)/ruff check --fix services tests scripts
+	$(BIN)/ruff format services tests scripts
+
+## bench: performance checks; results go to docs/benchmarks.md.
+bench: $(STAMP)
+	$(BIN)/python scripts/bench_pipeline.py --write docs/benchmarks.md
+
+clean:
+	rm -rf $(VENV) .codestory .pytest_cache .mypy_cache .ruff_cache

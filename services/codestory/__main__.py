@@ -1,0 +1,3 @@
+from codestory.cli import main
+
+raise SystemExit(main())

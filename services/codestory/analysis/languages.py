@@ -1,0 +1,41 @@
+"""File extensions and names to language names."""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+BY_EXTENSION: dict[str, str] = {
+    ".py": "Python", ".pyi": "Python", ".js": "JavaScript", ".mjs": "JavaScript",
+    ".cjs": "JavaScript", ".jsx": "JavaScript", ".ts": "TypeScript", ".tsx": "TypeScript",
+    ".go": "Go", ".rs": "Rust", ".java": "Java", ".kt": "Kotlin", ".kts": "Kotlin",
+    ".scala": "Scala", ".rb": "Ruby", ".php": "PHP", ".c": "C", ".h": "C", ".cc": "C++",
+    ".cpp": "C++", ".cxx": "C++", ".hpp": "C++", ".hh": "C++", ".cs": "C#", ".swift": "Swift",
+    ".m": "Objective-C", ".ex": "Elixir", ".exs": "Elixir", ".erl": "Erlang", ".hs": "Haskell",
+    ".ml": "OCaml", ".clj": "Clojure", ".lua": "Lua", ".r": "R", ".jl": "Julia", ".dart": "Dart",
+    ".zig": "Zig", ".nim": "Nim", ".pl": "Perl", ".sh": "Shell", ".bash": "Shell",
+    ".zsh": "Shell", ".ps1": "PowerShell", ".sql": "SQL", ".html": "HTML", ".css": "CSS",
+    ".scss": "CSS", ".vue": "Vue", ".svelte": "Svelte", ".md": "Markdown", ".rst": "reStructuredText",
+    ".yaml": "YAML", ".yml": "YAML", ".json": "JSON", ".toml": "TOML", ".tf": "Terraform",
+    ".proto": "Protocol Buffers", ".tpl": "Go template",
+}
+BY_NAME: dict[str, str] = {
+    "Makefile": "Makefile", "Dockerfile": "Dockerfile", "Tiltfile": "Starlark",
+    "CMakeLists.txt": "CMake", "Jenkinsfile": "Groovy",
+}
+# Languages that describe or configure code rather than being the program itself.
+SUPPORTING = frozenset(
+    {"Markdown", "reStructuredText", "YAML", "JSON", "TOML", "HTML", "CSS", "Go template"}
+)
+
+
+def language_of(path: str) -> str | None:
+    pure = PurePosixPath(path)
+    if pure.name in BY_NAME:
+        return BY_NAME[pure.name]
+    if pure.name.startswith("Dockerfile"):
+        return "Dockerfile"
+    return BY_EXTENSION.get(pure.suffix.lower())
+
+
+def is_code(language: str | None) -> bool:
+    return language is not None and language not in SUPPORTING

@@ -1,0 +1,175 @@
+"""`codestory new` and `codestory status`: talk to a gateway over HTTP."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+from httpx_sse import connect_sse
+from tqdm import tqdm
+
+RECONNECTS = 20
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class ClientError(Exception):
+    def __init__(self, message: str, code: int = EXIT_FAILED) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def resolve_location(location: str) -> str:
+    """URLs go as they are; anything else is a local directory, sent as an absolute path."""
+    if "://" in location:
+        return location
+    path = Path(location).expanduser().resolve()
+    if not path.is_dir():
+        raise ClientError(f"no such directory: {location}", EXIT_USAGE)
+    return str(path)
+
+
+def explain(response: httpx.Response) -> str:
+    try:
+        detail = response.json().get("detail")
+    except ValueError:
+        return f"HTTP {response.status_code}"
+    if isinstance(detail, list):
+        return "; ".join(
+            f"{'.'.join(str(p) for p in d.get('loc', [])[1:])}: {d.get('msg')}" for d in detail
+        )
+    return str(detail)
+
+
+def submit(gateway: str, payload: dict[str, Any]) -> dict[str, Any]:
+    try:
+        response = httpx.post(f"{gateway}/api/v1/stories", json=payload, timeout=30)
+    except httpx.TransportError:
+        raise ClientError(
+            f"cannot reach the gateway at {gateway} (is `codestory up` running?)"
+        ) from None
+    if response.status_code == 422:
+        raise ClientError(explain(response), EXIT_USAGE)
+    if response.status_code != 202:
+        raise ClientError(f"the gateway refused the story: {explain(response)}")
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def follow(gateway: str, story_id: str) -> None:
+    """Show a progress bar fed by the story's SSE stream until it ends; resume on drops."""
+    url = f"{gateway}/api/v1/stories/{story_id}/events"
+    last_id: str | None = None
+    bar = tqdm(total=100, unit="%", bar_format="{l_bar}{bar}| {n:.0f}%")
+    try:
+        for _attempt in range(RECONNECTS):
+            headers = {"Last-Event-ID": last_id} if last_id else {}
+            try:
+                with httpx.Client(timeout=httpx.Timeout(30, read=60)) as http, connect_sse(
+                    http, "GET", url, headers=headers
+                ) as source:
+                    for sse in source.iter_sse():
+                        if sse.event != "progress":
+                            continue
+                        last_id = sse.id or last_id
+                        event = json.loads(sse.data)
+                        bar.n = event["percent"]
+                        bar.set_description_str(event["message"][:60].ljust(60))
+                        bar.refresh()
+                        if event["status"] in {"complete", "failed", "cancelled"}:
+                            return
+            except httpx.TransportError:
+                pass
+            time.sleep(1)
+        raise ClientError("lost the progress stream; check `codestory status " + story_id + "`")
+    finally:
+        bar.close()
+
+
+def get_story(gateway: str, story_id: str) -> dict[str, Any]:
+    try:
+        response = httpx.get(f"{gateway}/api/v1/stories/{story_id}", timeout=30)
+    except httpx.TransportError:
+        raise ClientError(f"cannot reach the gateway at {gateway}") from None
+    if response.status_code != 200:
+        raise ClientError(explain(response))
+    story: dict[str, Any] = response.json()
+    return story
+
+
+def clock(seconds: float) -> str:
+    minutes, secs = divmod(int(seconds), 60)
+    return f"{minutes:d}:{secs:02d}"
+
+
+def describe(story: dict[str, Any], artifact_root: Path | None = None) -> str:
+    lines = [f"story {story['id']}: {story['status']}  ({story['repository_url']})"]
+    if story["status"] == "failed":
+        lines.append(f"  reason: {story.get('failure_reason')} [{story.get('error_type')}]")
+    if story.get("chapters"):
+        lines.append(f"  {len(story['chapters'])} chapters, {clock(story['duration_seconds'])}:")
+        for chapter in story["chapters"]:
+            lines.append(f"    {clock(chapter['start_seconds']):>6}  {chapter['title']}")
+    if story["status"] == "complete":
+        links = story["links"]
+        lines += [
+            f"  audio:      {links['audio']}",
+            f"  chapters:   {links['chapters']}",
+            f"  transcript: {links['transcript']}",
+        ]
+        if artifact_root is not None:
+            lines.append("  files:")
+            for name in ("audio", "chapters", "transcript", "manifest"):
+                key = story["artifacts"].get(name)
+                if key:
+                    lines.append(f"    {artifact_root / key}")
+    return "\n".join(lines)
+
+
+def submit_and_follow(
+    gateway: str, payload: dict[str, Any], *, wait: bool, artifact_root: Path | None = None
+) -> int:
+    accepted = submit(gateway, payload)
+    print(f"submitted story {accepted['id']}")
+    if not wait:
+        print(f"follow it with: codestory status {accepted['id']}")
+        return EXIT_OK
+    follow(gateway, accepted["id"])
+    story = get_story(gateway, accepted["id"])
+    print(describe(story, artifact_root))
+    return EXIT_OK if story["status"] == "complete" else EXIT_FAILED
+
+
+def run_new(args: argparse.Namespace) -> int:
+    try:
+        payload = {
+            "repository_url": resolve_location(args.location),
+            "ref": args.ref,
+            "style": args.style,
+            "expertise_level": args.level,
+            "focus_areas": args.focus,
+        }
+        return submit_and_follow(args.gateway.rstrip("/"), payload, wait=args.wait)
+    except ClientError as exc:
+        print(f"codestory: {exc}", file=sys.stderr)
+        return exc.code
+
+
+def run_status(args: argparse.Namespace) -> int:
+    gateway = args.gateway.rstrip("/")
+    try:
+        if args.story_id:
+            print(describe(get_story(gateway, args.story_id)))
+            return EXIT_OK
+        response = httpx.get(f"{gateway}/api/v1/stories", params={"limit": 20}, timeout=30)
+        response.raise_for_status()
+    except (httpx.HTTPError, ClientError) as exc:
+        print(f"codestory: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    for story in response.json()["items"]:
+        print(f"{story['id']}  {story['status']:<12}  {story['repository_url']}")
+    return EXIT_OK

@@ -1,0 +1,67 @@
+"""Run one service in the foreground: what each container's command is."""
+
+from __future__ import annotations
+
+import json
+
+from codestory.settings import get_settings
+
+
+def run_gateway() -> int:
+    import uvicorn
+
+    settings = get_settings()
+    uvicorn.run(
+        "codestory.gateway.app:create_app",
+        factory=True,
+        host=settings.gateway_host,
+        port=settings.gateway_port,
+        log_level=settings.log_level.lower(),
+        proxy_headers=True,
+        timeout_graceful_shutdown=10,
+    )
+    return 0
+
+
+def worker_argv(service: str, concurrency: int) -> list[str]:
+    from codestory.queue import SERVICE_QUEUES, default_hostname
+
+    settings = get_settings()
+    return [
+        "worker",
+        "--queues", SERVICE_QUEUES[service],
+        "--hostname", default_hostname(service),
+        "--loglevel", settings.log_level,
+        "--pool", "prefork",
+        "--concurrency", str(concurrency),
+        # Gossip and mingle cost every worker a message per peer; nothing here needs them.
+        "--without-gossip",
+        "--without-mingle",
+    ]
+
+
+def run_worker(pool: str, concurrency: int | None) -> int:
+    from codestory.queue import app
+
+    app.worker_main(worker_argv(pool, concurrency or get_settings().worker_concurrency))
+    return 0
+
+
+def run_janitor() -> int:
+    """One process: RedBeat (only the lock holder schedules) plus the maintenance queue."""
+    from codestory.queue import app
+
+    argv = [*worker_argv("janitor", 1), "--beat", "--scheduler", "redbeat.RedBeatScheduler"]
+    app.worker_main(argv)
+    return 0
+
+
+def run_dlq(limit: int) -> int:
+    from codestory.store import StoryStore, make_client
+
+    store = StoryStore(make_client(get_settings().redis_url))
+    entries = store.dead_letters(limit)
+    print(f"{store.dlq_size()} failed task(s); newest {len(entries)}:")
+    for entry in entries:
+        print(json.dumps(entry, sort_keys=True))
+    return 0

@@ -1,0 +1,59 @@
+"""Enqueueing work. Messages carry the story id only; the record holds everything else."""
+
+from __future__ import annotations
+
+from celery import Celery
+
+from codestory.queue import (
+    QUEUE_AUDIO,
+    QUEUE_STORIES,
+    STORY_ID_HEADER,
+    TASK_GENERATE_STORY,
+    TASK_SYNTHESIZE_AUDIO,
+)
+from codestory.settings import Settings
+
+# Synthesis runs at a few hundred times real time; the budget leaves wide room for a slow
+# or shared core while still catching a task that hangs.
+AUDIO_SECONDS_PER_SPOKEN_SECOND = 0.2
+AUDIO_GRACE_SECONDS = 30.0
+
+
+def audio_time_limits(words: int | None, settings: Settings) -> tuple[float, float]:
+    """Soft and hard limits for speaking `words` words, within the configured bounds.
+
+    With no word count (a requeue by the janitor), the widest limits apply.
+    """
+    if words is None:
+        hard = settings.audio_time_limit_max
+        return max(hard - AUDIO_GRACE_SECONDS, 1.0), hard
+    spoken_seconds = words / settings.speech_words_per_minute * 60
+    soft = max(
+        settings.audio_soft_time_limit_min,
+        AUDIO_GRACE_SECONDS + spoken_seconds * AUDIO_SECONDS_PER_SPOKEN_SECOND,
+    )
+    hard = min(soft + AUDIO_GRACE_SECONDS, settings.audio_time_limit_max)
+    return min(soft, hard - 1), hard
+
+
+def enqueue_story(app: Celery, story_id: str) -> str:
+    result = app.send_task(
+        TASK_GENERATE_STORY,
+        args=[story_id],
+        queue=QUEUE_STORIES,
+        headers={STORY_ID_HEADER: story_id},
+    )
+    return str(result.id)
+
+
+def enqueue_audio(app: Celery, story_id: str, words: int | None, settings: Settings) -> str:
+    soft, hard = audio_time_limits(words, settings)
+    result = app.send_task(
+        TASK_SYNTHESIZE_AUDIO,
+        args=[story_id],
+        queue=QUEUE_AUDIO,
+        headers={STORY_ID_HEADER: story_id},
+        soft_time_limit=soft,
+        time_limit=hard,
+    )
+    return str(result.id)

@@ -1,0 +1,241 @@
+"""Stories, chapters, statuses and progress events: data and rules, no I/O."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import time
+import uuid
+from enum import StrEnum
+from pathlib import PurePosixPath
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, Field, field_validator
+
+
+class Status(StrEnum):
+    QUEUED = "queued"
+    ANALYZING = "analyzing"
+    GENERATING = "generating"
+    SYNTHESIZING = "synthesizing"
+    COMPLETE = "complete"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+    @property
+    def is_terminal(self) -> bool:
+        return self in TERMINAL
+
+    @property
+    def is_running(self) -> bool:
+        return self in RUNNING
+
+
+PIPELINE_ORDER = (
+    Status.QUEUED,
+    Status.ANALYZING,
+    Status.GENERATING,
+    Status.SYNTHESIZING,
+    Status.COMPLETE,
+)
+TERMINAL = frozenset({Status.COMPLETE, Status.FAILED, Status.CANCELLED})
+RUNNING = frozenset({Status.ANALYZING, Status.GENERATING, Status.SYNTHESIZING})
+
+
+class TransitionError(Exception):
+    """A status change that would move a story backwards or out of a terminal state."""
+
+
+def can_transition(current: Status, target: Status) -> bool:
+    """Statuses only move forward; staying put is allowed so redelivered tasks can resume."""
+    if current.is_terminal:
+        return current == target
+    if target in (Status.FAILED, Status.CANCELLED):
+        return True
+    return PIPELINE_ORDER.index(target) >= PIPELINE_ORDER.index(current)
+
+
+class Style(StrEnum):
+    OVERVIEW = "overview"
+    DEEP_DIVE = "deep-dive"
+
+
+class ExpertiseLevel(StrEnum):
+    BEGINNER = "beginner"
+    INTERMEDIATE = "intermediate"
+    EXPERT = "expert"
+
+
+class ErrorType(StrEnum):
+    """Why a story failed, in words an operator can group alerts by."""
+
+    INVALID_REPOSITORY = "invalid_repository"
+    FETCH_FAILED = "fetch_failed"
+    REPOSITORY_TOO_LARGE = "repository_too_large"
+    NO_SOURCE = "no_source"
+    TIMEOUT = "timeout"
+    STUCK = "stuck"
+    INTERNAL = "internal"
+
+
+_REF_PATTERN = re.compile(r"^(?!-)(?!.*\.\.)[A-Za-z0-9._/\-]{1,200}$")
+
+
+class StoryRequest(BaseModel):
+    """What a user asks for. Field rules here give 422s that name the field."""
+
+    repository_url: str = Field(min_length=1, max_length=4096)
+    ref: str | None = Field(default=None, description="branch or tag; default branch if absent")
+    style: Style = Style.OVERVIEW
+    expertise_level: ExpertiseLevel = ExpertiseLevel.INTERMEDIATE
+    focus_areas: list[str] = Field(default_factory=list, max_length=20)
+
+    @field_validator("ref")
+    @classmethod
+    def _ref(cls, value: str | None) -> str | None:
+        if value is not None and not _REF_PATTERN.match(value):
+            raise ValueError("must be a branch or tag name (letters, digits, . _ / -)")
+        return value
+
+    @field_validator("focus_areas")
+    @classmethod
+    def _focus(cls, values: list[str]) -> list[str]:
+        cleaned = [v.strip() for v in values if v.strip()]
+        if any(len(v) > 100 for v in cleaned):
+            raise ValueError("each focus area must be at most 100 characters")
+        return cleaned
+
+
+class SourceKind(StrEnum):
+    GIT_URL = "git_url"
+    LOCAL_PATH = "local_path"
+
+
+class SourcePolicyError(ValueError):
+    """A repository location the server refuses to fetch."""
+
+
+def classify_source(
+    location: str, *, allow_local_paths: bool, allowed_hosts: list[str], max_length: int
+) -> SourceKind:
+    """Decide whether `location` is an acceptable https Git URL or local path.
+
+    Refuses other schemes, embedded credentials and hosts that point inside the cluster,
+    so a story request cannot be used to reach private services.
+    """
+    if len(location) > max_length:
+        raise SourcePolicyError(f"is longer than {max_length} characters")
+    if location.startswith("/") or location.startswith("file://"):
+        if not allow_local_paths:
+            raise SourcePolicyError("local paths are not allowed on this server; use an https URL")
+        return SourceKind.LOCAL_PATH
+    parts = urlsplit(location)
+    if parts.scheme != "https":
+        raise SourcePolicyError(
+            f"scheme {parts.scheme or '(none)'!r} is not supported; use an https:// Git URL"
+        )
+    if parts.username or parts.password or "@" in parts.netloc:
+        raise SourcePolicyError("must not contain credentials; only public repositories are fetched")
+    host = (parts.hostname or "").lower()
+    if not host:
+        raise SourcePolicyError("has no host")
+    if allowed_hosts and host not in {h.lower() for h in allowed_hosts}:
+        raise SourcePolicyError(f"host {host!r} is not in the allowed hosts list")
+    if host == "localhost" or host.endswith(".localhost") or host.endswith(".internal"):
+        raise SourcePolicyError(f"host {host!r} is internal")
+    try:
+        address = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        address = None
+    if address is not None and not address.is_global:
+        raise SourcePolicyError(f"address {host} is not a public address")
+    if not parts.path.strip("/"):
+        raise SourcePolicyError("has no repository path")
+    return SourceKind.GIT_URL
+
+
+def local_path_of(location: str) -> str:
+    return location.removeprefix("file://")
+
+
+def repository_name(location: str) -> str:
+    """A short human name for a repository: the last path segment without `.git`."""
+    path = urlsplit(location).path if "://" in location else location
+    name = PurePosixPath(path.rstrip("/")).name.removesuffix(".git")
+    return name or "repository"
+
+
+class Chapter(BaseModel):
+    index: int
+    title: str
+    start_seconds: float = 0.0
+    duration_seconds: float = 0.0
+
+
+class Story(BaseModel):
+    id: str
+    repository_url: str
+    ref: str | None = None
+    style: Style = Style.OVERVIEW
+    expertise_level: ExpertiseLevel = ExpertiseLevel.INTERMEDIATE
+    focus_areas: list[str] = Field(default_factory=list)
+    status: Status = Status.QUEUED
+    created_at: float
+    updated_at: float
+    failure_reason: str | None = None
+    error_type: str | None = None
+    requeues: int = 0
+    chapters: list[Chapter] = Field(default_factory=list)
+    duration_seconds: float | None = None
+    artifacts: dict[str, str] = Field(default_factory=dict)
+    trace_id: str | None = None
+    title: str | None = None
+
+    @classmethod
+    def new(cls, request: StoryRequest, *, now: float | None = None) -> Story:
+        moment = time.time() if now is None else now
+        return cls(
+            id=uuid.uuid4().hex,
+            repository_url=request.repository_url,
+            ref=request.ref,
+            style=request.style,
+            expertise_level=request.expertise_level,
+            focus_areas=request.focus_areas,
+            created_at=moment,
+            updated_at=moment,
+            title=repository_name(request.repository_url),
+        )
+
+
+class ProgressEvent(BaseModel):
+    """One step of a story's progress. `seq` rises by one per event and story."""
+
+    story_id: str
+    seq: int = 0
+    status: Status
+    step: str
+    percent: float = Field(ge=0, le=100)
+    message: str
+    at: float = Field(default_factory=time.time)
+
+    @property
+    def is_final(self) -> bool:
+        return self.status.is_terminal
+
+
+# Where each pipeline step sits on the overall progress bar.
+STEP_PERCENT: dict[str, tuple[float, float]] = {
+    "queued": (0, 0),
+    "fetch": (2, 20),
+    "analyse": (20, 40),
+    "narrate": (40, 50),
+    "speak": (50, 90),
+    "encode": (90, 95),
+    "upload": (95, 99),
+    "complete": (100, 100),
+}
+
+
+def step_percent(step: str, fraction: float = 0.0) -> float:
+    low, high = STEP_PERCENT.get(step, (0, 0))
+    return round(low + (high - low) * min(max(fraction, 0.0), 1.0), 1)

@@ -1,0 +1,120 @@
+"""Live progress: Server-Sent Events and a WebSocket, both fed by Redis pub/sub.
+
+Subscribing happens before the snapshot is read, so no event can fall between the two;
+events already sent are skipped by their sequence number.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+import redis
+from fastapi import APIRouter, Header, HTTPException, Request, WebSocket, WebSocketDisconnect
+from sse_starlette.sse import EventSourceResponse
+from starlette.concurrency import run_in_threadpool
+
+from codestory.domain import ProgressEvent
+from codestory.gateway.deps import State
+from codestory.gateway.routes.stories import load_story, snapshot_from_record
+from codestory.gateway.state import GatewayState
+from codestory.store import progress_channel
+
+router = APIRouter(prefix="/stories", tags=["progress"])
+RECORD_RECHECK_SECONDS = 5.0
+
+
+async def progress_stream(
+    state: GatewayState, story_id: str, last_seen: int | None
+) -> AsyncIterator[ProgressEvent]:
+    """Snapshot (or the events after `last_seen`), then live events until the story ends."""
+    pubsub = state.events.pubsub()
+    await pubsub.subscribe(progress_channel(story_id))
+    try:
+        if last_seen is None:
+            story = await run_in_threadpool(state.store.get, story_id)
+            latest = await run_in_threadpool(state.store.latest_progress, story_id)
+            backlog = [latest or snapshot_from_record(story)]
+        else:
+            backlog = await run_in_threadpool(state.store.progress_since, story_id, last_seen)
+        sent = last_seen or 0
+        for event in backlog:
+            sent = max(sent, event.seq)
+            yield event
+            if event.is_final:
+                return
+        checked = time.monotonic()
+        while True:
+            message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=1.0)
+            if message is not None:
+                event = ProgressEvent.model_validate_json(message["data"])
+                if event.seq <= sent:
+                    continue
+                sent = event.seq
+                yield event
+                if event.is_final:
+                    return
+            elif time.monotonic() - checked > RECORD_RECHECK_SECONDS:
+                # A final event published while we were between reads is still in the record.
+                checked = time.monotonic()
+                story = await run_in_threadpool(state.store.get, story_id)
+                if story.status.is_terminal:
+                    latest = await run_in_threadpool(state.store.latest_progress, story_id)
+                    final = latest if latest and latest.is_final else snapshot_from_record(story)
+                    if final.seq == 0 or final.seq > sent:
+                        yield final
+                    return
+    finally:
+        try:
+            await pubsub.unsubscribe()
+            await pubsub.aclose()
+        except redis.RedisError:
+            pass
+
+
+@router.get("/{story_id}/events", response_class=EventSourceResponse)
+async def story_events(
+    story_id: str,
+    request: Request,
+    state: State,
+    last_event_id: Annotated[str | None, Header()] = None,
+) -> EventSourceResponse:
+    """SSE: the current snapshot first, then live events. `Last-Event-ID` resumes."""
+    await run_in_threadpool(load_story, state, story_id)
+    resume: int | None = None
+    if last_event_id is not None:
+        if not last_event_id.isdigit():
+            raise HTTPException(status_code=400, detail="Last-Event-ID must be a number")
+        resume = int(last_event_id)
+
+    async def frames() -> AsyncIterator[dict[str, Any]]:
+        try:
+            async for event in progress_stream(state, story_id, resume):
+                yield {"id": str(event.seq), "event": "progress", "data": event.model_dump_json()}
+        except redis.RedisError:
+            # The client reconnects with Last-Event-ID once Redis is back.
+            yield {"event": "error", "data": '{"detail": "progress store unreachable"}'}
+
+    return EventSourceResponse(frames(), ping=int(state.settings.sse_ping_seconds))
+
+
+@router.websocket("/{story_id}/ws")
+async def story_websocket(websocket: WebSocket, story_id: str) -> None:
+    """The same stream as SSE, as JSON messages, for clients that prefer WebSockets."""
+    state: GatewayState = websocket.app.state.codestory
+    await websocket.accept()
+    try:
+        await run_in_threadpool(load_story, state, story_id)
+        async for event in progress_stream(state, story_id, None):
+            await websocket.send_text(event.model_dump_json())
+        await websocket.close()
+    except HTTPException as exc:
+        await websocket.close(code=4404, reason=str(exc.detail)[:120])
+    except WebSocketDisconnect:
+        return
+    except redis.RedisError:
+        await websocket.close(code=1011, reason="progress store unreachable")
+    except asyncio.CancelledError:
+        raise

@@ -1,0 +1,231 @@
+"""Stories: submit, list, read, cancel, and fetch their artifacts."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Header, HTTPException, Query, Request, Response, status
+from fastapi.responses import JSONResponse, StreamingResponse
+
+from codestory.artifacts import (
+    ArtifactNotFoundError,
+    RangeNotSatisfiableError,
+    content_type_for,
+    parse_range,
+)
+from codestory.dispatch import enqueue_story
+from codestory.domain import (
+    ProgressEvent,
+    SourceKind,
+    SourcePolicyError,
+    Status,
+    Story,
+    StoryRequest,
+    TransitionError,
+    classify_source,
+    local_path_of,
+)
+from codestory.gateway.deps import State
+from codestory.gateway.schemas import Accepted, StoryOut, StoryPage, links_for, story_out
+from codestory.gateway.state import GatewayState
+from codestory.store import IdempotencyConflictError, StoryNotFoundError
+
+router = APIRouter(prefix="/stories", tags=["stories"])
+
+
+def base_url(state: GatewayState, request: Request) -> str:
+    return state.settings.public_base_url or str(request.base_url)
+
+
+def field_error(field: str, message: str) -> JSONResponse:
+    """A 422 shaped like FastAPI's own validation errors, naming the field."""
+    return JSONResponse(
+        status_code=422,
+        content={"detail": [{"loc": ["body", field], "msg": message, "type": "value_error"}]},
+    )
+
+
+def load_story(state: GatewayState, story_id: str) -> Story:
+    try:
+        return state.store.get(story_id)
+    except StoryNotFoundError:
+        raise HTTPException(status_code=404, detail=f"no story with id {story_id!r}") from None
+
+
+def check_source(state: GatewayState, request: StoryRequest) -> str | None:
+    """Return why the repository location is refused, or None if it is acceptable."""
+    settings = state.settings
+    try:
+        kind = classify_source(
+            request.repository_url,
+            allow_local_paths=settings.allow_local_paths,
+            allowed_hosts=settings.allowed_hosts,
+            max_length=settings.max_url_length,
+        )
+    except SourcePolicyError as exc:
+        return str(exc)
+    if kind is SourceKind.LOCAL_PATH:
+        path = Path(local_path_of(request.repository_url))
+        if not path.is_dir():
+            return f"the path {path} is not a directory on this server"
+    if len(request.focus_areas) > settings.max_focus_areas:
+        return f"at most {settings.max_focus_areas} focus areas are allowed"
+    return None
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=Accepted,
+    responses={409: {"description": "Idempotency-Key reused with a different request"}},
+)
+def submit_story(
+    body: StoryRequest,
+    request: Request,
+    response: Response,
+    state: State,
+    idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
+) -> Accepted | JSONResponse:
+    """Accept a story and queue it; the work happens in the workers."""
+    problem = check_source(state, body)
+    if problem is not None:
+        field = "focus_areas" if problem.startswith("at most") else "repository_url"
+        return field_error(field, problem)
+    fingerprint = hashlib.sha256(body.model_dump_json().encode()).hexdigest()
+    try:
+        story, created = state.store.create(
+            Story.new(body),
+            idempotency=idempotency_key,
+            fingerprint=fingerprint,
+            idempotency_ttl=state.settings.idempotency_ttl_seconds,
+        )
+    except IdempotencyConflictError:
+        raise HTTPException(
+            status_code=409, detail="this Idempotency-Key was used with a different request"
+        ) from None
+    if created:
+        state.store.publish(story.id, Status.QUEUED, "queued", "Waiting for a story worker")
+        enqueue_story(state.celery, story.id)
+    links = links_for(story.id, base_url(state, request))
+    response.headers["Location"] = links.self
+    return Accepted(id=story.id, status=story.status, links=links)
+
+
+@router.get("", response_model=StoryPage)
+def list_stories(
+    request: Request,
+    state: State,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> StoryPage:
+    stories, total = state.store.list(offset=offset, limit=limit)
+    base = base_url(state, request)
+    return StoryPage(
+        items=[story_out(s, base) for s in stories], total=total, offset=offset, limit=limit
+    )
+
+
+@router.get("/{story_id}", response_model=StoryOut)
+def get_story(story_id: str, request: Request, state: State) -> StoryOut:
+    story = load_story(state, story_id)
+    return story_out(story, base_url(state, request), state.store.latest_progress(story_id))
+
+
+@router.delete("/{story_id}", response_model=StoryOut)
+def cancel_story(story_id: str, request: Request, state: State) -> StoryOut:
+    """Cancel a story that has not finished; workers stop at their next checkpoint."""
+    load_story(state, story_id)
+    try:
+        story = state.store.transition(
+            story_id, Status.CANCELLED, failure_reason="cancelled by request"
+        )
+    except TransitionError:
+        current = state.store.get(story_id)
+        raise HTTPException(
+            status_code=409, detail=f"the story is already {current.status}"
+        ) from None
+    state.store.publish(story_id, Status.CANCELLED, "cancelled", "Cancelled by request")
+    return story_out(story, base_url(state, request))
+
+
+def snapshot_from_record(story: Story) -> ProgressEvent:
+    """Progress keys expire; a record still says where the story ended."""
+    percent = 100.0 if story.status is Status.COMPLETE else 0.0
+    message = story.failure_reason or f"The story is {story.status}"
+    return ProgressEvent(
+        story_id=story.id, seq=0, status=story.status, step=str(story.status),
+        percent=percent, message=message, at=story.updated_at,
+    )
+
+
+@router.get("/{story_id}/progress", response_model=ProgressEvent)
+def get_progress(story_id: str, state: State) -> ProgressEvent:
+    story = load_story(state, story_id)
+    return state.store.latest_progress(story_id) or snapshot_from_record(story)
+
+
+def serve_artifact(
+    state: GatewayState, story_id: str, name: str, range_header: str | None
+) -> StreamingResponse:
+    story = load_story(state, story_id)
+    key = story.artifacts.get(name)
+    if key is None:
+        raise HTTPException(
+            status_code=404, detail=f"the {name} is not ready: the story is {story.status}"
+        )
+    try:
+        size = state.artifacts.size(key)
+        wanted = parse_range(range_header, size)
+    except ArtifactNotFoundError:
+        raise HTTPException(status_code=404, detail=f"the {name} is missing from storage") from None
+    except RangeNotSatisfiableError:
+        raise HTTPException(
+            status_code=416,
+            detail="requested range not satisfiable",
+            headers={"Content-Range": f"bytes */{size}"},
+        ) from None
+    start, end = wanted if wanted else (0, size - 1)
+    headers = {"Accept-Ranges": "bytes", "Content-Length": str(end - start + 1)}
+    code = 200
+    if wanted:
+        headers["Content-Range"] = f"bytes {start}-{end}/{size}"
+        code = 206
+    return StreamingResponse(
+        state.artifacts.read_range(key, start, end) if size else iter(()),
+        status_code=code,
+        media_type=content_type_for(key),
+        headers=headers,
+    )
+
+
+@router.get(
+    "/{story_id}/audio",
+    response_class=StreamingResponse,
+    responses={206: {"description": "partial content"}, 416: {"description": "bad range"}},
+)
+def get_audio(
+    story_id: str, state: State, range: Annotated[str | None, Header()] = None
+) -> StreamingResponse:
+    """The MP3, with ID3 chapters. Range requests are honoured, so players can seek."""
+    return serve_artifact(state, story_id, "audio", range)
+
+
+@router.get("/{story_id}/chapters.vtt", response_class=StreamingResponse)
+def get_chapters(
+    story_id: str, state: State, range: Annotated[str | None, Header()] = None
+) -> StreamingResponse:
+    return serve_artifact(state, story_id, "chapters", range)
+
+
+@router.get("/{story_id}/transcript", response_class=StreamingResponse)
+def get_transcript(
+    story_id: str, state: State, range: Annotated[str | None, Header()] = None
+) -> StreamingResponse:
+    return serve_artifact(state, story_id, "transcript", range)
+
+
+@router.get("/{story_id}/manifest", response_class=StreamingResponse)
+def get_manifest(story_id: str, state: State) -> StreamingResponse:
+    return serve_artifact(state, story_id, "manifest", None)

@@ -1,0 +1,23 @@
+"""What the gateway holds for its lifetime: clients, stores, settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import redis
+import redis.asyncio as aioredis
+from celery import Celery
+
+from codestory.artifacts import ArtifactStore
+from codestory.settings import Settings
+from codestory.store import StoryStore
+
+
+@dataclass
+class GatewayState:
+    settings: Settings
+    store: StoryStore
+    broker: redis.Redis
+    events: aioredis.Redis
+    artifacts: ArtifactStore
+    celery: Celery

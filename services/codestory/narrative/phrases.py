@@ -1,0 +1,31 @@
+"""Small helpers that turn lists and numbers into natural English."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+def join_words(items: Sequence[str], conjunction: str = "and") -> str:
+    items = [i for i in items if i]
+    if not items:
+        return ""
+    if len(items) == 1:
+        return items[0]
+    return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    word = singular if count == 1 else (plural_form or f"{singular}s")
+    return f"{count:,} {word}"
+
+
+def sentence(text: str) -> str:
+    text = text.strip()
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text[-1] in ".!?…" else f"{text}."
+
+
+def quoted_summary(summary: str) -> str:
+    return summary.rstrip(".!?… ")

@@ -1,0 +1,182 @@
+"""The Celery app: queue names, task names, routes, the one config dict, and the worker
+bootstep that writes the heartbeat files the probes read.
+
+Importing this module does not import any task code, so the gateway can enqueue by name
+without loading the speech or analysis stack.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+from pathlib import Path
+from typing import Any
+
+from celery import Celery, bootsteps
+from kombu import Exchange, Queue
+
+from codestory.probes import LIVENESS_FILE, READINESS_FILE
+from codestory.settings import Settings, get_settings
+
+QUEUE_STORIES = "stories"
+QUEUE_AUDIO = "audio"
+QUEUE_MAINTENANCE = "maintenance"
+QUEUES = (QUEUE_STORIES, QUEUE_AUDIO, QUEUE_MAINTENANCE)
+
+TASK_GENERATE_STORY = "codestory.story.generate"
+TASK_SYNTHESIZE_AUDIO = "codestory.audio.synthesize"
+TASK_SWEEP_STUCK = "codestory.janitor.sweep_stuck"
+TASK_EXPIRE_OLD = "codestory.janitor.expire_old"
+
+TASK_QUEUES = {
+    TASK_GENERATE_STORY: QUEUE_STORIES,
+    TASK_SYNTHESIZE_AUDIO: QUEUE_AUDIO,
+    TASK_SWEEP_STUCK: QUEUE_MAINTENANCE,
+    TASK_EXPIRE_OLD: QUEUE_MAINTENANCE,
+}
+
+# Which queue each worker service consumes; the chart and `codestory up` read this.
+SERVICE_QUEUES = {
+    "story": QUEUE_STORIES,
+    "audio": QUEUE_AUDIO,
+    "janitor": QUEUE_MAINTENANCE,
+}
+
+TASK_MODULES = [
+    "codestory.story_worker.tasks",
+    "codestory.audio_worker.tasks",
+    "codestory.janitor.tasks",
+]
+
+STORY_ID_HEADER = "codestory_story_id"
+
+
+def celery_config(settings: Settings) -> dict[str, Any]:
+    """Every Celery setting, in one place, identical in every process."""
+    transport = {"visibility_timeout": settings.visibility_timeout}
+    return {
+        "broker_url": settings.celery_broker_url,
+        "result_backend": settings.celery_result_backend,
+        "broker_transport_options": transport,
+        "result_backend_transport_options": transport,
+        "broker_connection_retry_on_startup": True,
+        "task_serializer": "json",
+        "result_serializer": "json",
+        "accept_content": ["json"],
+        "timezone": "UTC",
+        "enable_utc": True,
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "worker_prefetch_multiplier": 1,
+        "result_expires": 24 * 3600,
+        "task_track_started": True,
+        "worker_send_task_events": True,
+        "task_send_sent_event": True,
+        "worker_max_tasks_per_child": settings.worker_max_tasks_per_child,
+        "worker_cancel_long_running_tasks_on_connection_loss": True,
+        "task_default_queue": QUEUE_STORIES,
+        "task_queues": [Queue(name, Exchange(name), routing_key=name) for name in QUEUES],
+        "task_routes": {name: {"queue": queue} for name, queue in TASK_QUEUES.items()},
+        "task_publish_retry_policy": {
+            "max_retries": 3,
+            "interval_start": 0,
+            "interval_step": 0.5,
+            "interval_max": 1,
+        },
+        "redbeat_redis_url": settings.celery_broker_url,
+        "redbeat_key_prefix": "codestory:redbeat",
+        "redbeat_lock_timeout": max(int(settings.janitor_sweep_seconds * 5), 60),
+        "beat_max_loop_interval": min(settings.janitor_sweep_seconds, 30),
+        "beat_schedule": {
+            "sweep-stuck-stories": {
+                "task": TASK_SWEEP_STUCK,
+                "schedule": settings.janitor_sweep_seconds,
+            },
+            "expire-old-stories": {"task": TASK_EXPIRE_OLD, "schedule": 3600.0},
+        },
+    }
+
+
+def heartbeat_paths(settings: Settings) -> tuple[Path, Path]:
+    return settings.heartbeat_dir / LIVENESS_FILE, settings.heartbeat_dir / READINESS_FILE
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(text)
+    tmp.replace(path)
+
+
+class HeartbeatStep(bootsteps.StartStopStep):
+    """Consumer bootstep: proves the worker is alive and connected.
+
+    While the consumer runs (it is stopped and restarted around broker reconnects) it
+    refreshes the liveness file and the worker's Redis key on every beat; readiness exists
+    from the moment the consumer can take tasks until it stops.
+    """
+
+    requires = {"celery.worker.consumer.tasks:Tasks"}
+
+    def __init__(self, parent: Any, **kwargs: Any) -> None:
+        super().__init__(parent, **kwargs)
+        self.settings = get_settings()
+        self.alive, self.ready = heartbeat_paths(self.settings)
+        self.timer_ref: Any = None
+        self.store: Any = None
+
+    def start(self, parent: Any) -> None:
+        from codestory.store import StoryStore, make_client
+
+        self.settings.heartbeat_dir.mkdir(parents=True, exist_ok=True)
+        self.store = StoryStore(make_client(self.settings.redis_url))
+        self.beat(parent)
+        _write_atomically(self.ready, f"{os.getpid()} {time.time()}\n")
+        self.timer_ref = parent.timer.call_repeatedly(
+            self.settings.heartbeat_interval_seconds, self.beat, (parent,), priority=10
+        )
+
+    def beat(self, parent: Any) -> None:
+        _write_atomically(self.alive, f"{os.getpid()} {time.time()}\n")
+        try:
+            queues = sorted(q.name for q in parent.task_consumer.queues)
+        except AttributeError:
+            queues = []
+        try:
+            self.store.record_worker(
+                parent.hostname,
+                {"hostname": parent.hostname, "queues": queues, "pid": os.getpid()},
+                self.settings.worker_ttl_seconds,
+            )
+        except Exception:  # noqa: BLE001 - a Redis blip must not stop the heartbeat
+            pass
+
+    def stop(self, parent: Any) -> None:
+        if self.timer_ref is not None:
+            self.timer_ref.cancel()
+            self.timer_ref = None
+        self.ready.unlink(missing_ok=True)
+
+    def shutdown(self, parent: Any) -> None:
+        self.stop(parent)
+        self.alive.unlink(missing_ok=True)
+        if self.store is not None:
+            try:
+                self.store.forget_worker(parent.hostname)
+            except Exception:  # noqa: BLE001 - shutting down anyway
+                pass
+
+
+def create_app(settings: Settings | None = None) -> Celery:
+    settings = settings or get_settings()
+    celery_app = Celery("codestory", include=TASK_MODULES)
+    celery_app.conf.update(celery_config(settings))
+    celery_app.steps["consumer"].add(HeartbeatStep)
+    return celery_app
+
+
+def default_hostname(service: str) -> str:
+    return f"{service}@{socket.gethostname()}"
+
+
+app = create_app()

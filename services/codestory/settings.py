@@ -1,0 +1,201 @@
+"""Every setting codestory reads, from the environment, in one class.
+
+`REDIS_URL`, `CELERY_BROKER_URL` and `CELERY_RESULT_BACKEND` keep their conventional names;
+everything else is `CODESTORY_*`. The Helm chart sets only names that are fields here.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlsplit, urlunsplit
+
+from pydantic import AliasChoices, Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_ADMIN_TOKEN = "change-me"  # noqa: S105 - refused outside local mode, see below
+
+
+class Environment(StrEnum):
+    LOCAL = "local"
+    PRODUCTION = "production"
+
+
+class LogFormat(StrEnum):
+    JSON = "json"
+    CONSOLE = "console"
+
+
+def redis_url_with_db(url: str, db: int) -> str:
+    """Return `url` pointing at database `db` (broker on 0, results on 1)."""
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, f"/{db}", parts.query, parts.fragment))
+
+
+PositiveSeconds = Annotated[float, Field(gt=0)]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CODESTORY_", extra="ignore")
+
+    # Redis: one server, broker on db 0, results on db 1, records wherever REDIS_URL points.
+    redis_url: str = Field(
+        default="redis://127.0.0.1:6379/0", validation_alias=AliasChoices("REDIS_URL")
+    )
+    celery_broker_url: str = Field(default="", validation_alias=AliasChoices("CELERY_BROKER_URL"))
+    celery_result_backend: str = Field(
+        default="", validation_alias=AliasChoices("CELERY_RESULT_BACKEND")
+    )
+
+    environment: Environment = Environment.LOCAL
+    admin_token: str = DEFAULT_ADMIN_TOKEN
+    log_level: str = "INFO"
+    log_format: LogFormat = LogFormat.JSON
+
+    # Gateway
+    gateway_host: str = "127.0.0.1"
+    gateway_port: int = Field(default=8000, ge=1, le=65535)
+    public_base_url: str = ""
+    allow_local_paths: bool = False
+    allowed_hosts: list[str] = Field(default_factory=list)
+    max_url_length: int = Field(default=2048, ge=64)
+    max_focus_areas: int = Field(default=5, ge=0, le=20)
+    page_size_max: int = Field(default=100, ge=1)
+    sse_ping_seconds: PositiveSeconds = 15.0
+    redis_retry_after_seconds: int = Field(default=5, ge=1)
+
+    # Artifact store: file:///dir or s3://bucket/prefix
+    artifact_url: str = "file:///var/lib/codestory/artifacts"
+    s3_endpoint_url: str = ""
+    s3_region: str = "us-east-1"
+    s3_access_key_id: str = ""
+    s3_secret_access_key: str = ""
+
+    # Celery behaviour
+    story_rate_limit: str = "10/m"
+    story_soft_time_limit: PositiveSeconds = 240.0
+    story_time_limit: PositiveSeconds = 300.0
+    audio_soft_time_limit_min: PositiveSeconds = 60.0
+    audio_time_limit_max: PositiveSeconds = 1800.0
+    visibility_timeout: PositiveSeconds = 3600.0
+    worker_max_tasks_per_child: int = Field(default=50, ge=1)
+    worker_concurrency: int = Field(default=1, ge=1, le=64)
+    task_max_retries: int = Field(default=3, ge=0)
+    retry_backoff_max_seconds: int = Field(default=60, ge=1)
+
+    # Records, progress and leases
+    progress_ttl_seconds: int = Field(default=3600, ge=60)
+    lease_ttl_seconds: int = Field(default=30, ge=3)
+    stuck_after_seconds: int = Field(default=300, ge=1)
+    janitor_sweep_seconds: PositiveSeconds = 30.0
+    retention_days: PositiveSeconds = 7.0
+    idempotency_ttl_seconds: int = Field(default=86400, ge=60)
+
+    # Fetching
+    clone_timeout_seconds: PositiveSeconds = 120.0
+    max_repo_bytes: int = Field(default=500 * 1024 * 1024, ge=1024)
+    max_repo_files: int = Field(default=50_000, ge=1)
+    work_dir: Path = Path("/tmp/codestory-work")
+
+    # Speech
+    voice: str = "en-us"
+    speech_words_per_minute: int = Field(default=165, ge=80, le=450)
+    mp3_bitrate_kbps: int = Field(default=64, ge=32, le=320)
+
+    # Worker health
+    heartbeat_dir: Path = Path("/tmp/codestory-heartbeat")
+    heartbeat_interval_seconds: PositiveSeconds = 5.0
+    worker_ttl_seconds: int = Field(default=30, ge=5)
+    # How stale the liveness file may get before the probe fails: rides out broker blips.
+    liveness_grace_seconds: PositiveSeconds = 60.0
+
+    # Slows each pipeline stage down; only scripts/fault_injection.py and tests set it.
+    debug_stage_delay_seconds: float = Field(default=0.0, ge=0.0, le=60.0)
+
+    @field_validator("redis_url", "celery_broker_url", "celery_result_backend")
+    @classmethod
+    def _redis_scheme(cls, value: str) -> str:
+        if value and urlsplit(value).scheme not in {"redis", "rediss", "unix"}:
+            raise ValueError("must be a redis://, rediss:// or unix:// URL")
+        return value
+
+    @field_validator("artifact_url")
+    @classmethod
+    def _artifact_scheme(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme == "file" and parts.path.startswith("/"):
+            return value
+        if parts.scheme == "s3" and parts.netloc:
+            return value
+        raise ValueError("must be file:///absolute/dir or s3://bucket[/prefix]")
+
+    @field_validator("story_rate_limit")
+    @classmethod
+    def _rate_limit(cls, value: str) -> str:
+        number, _, unit = value.partition("/")
+        if not number.replace(".", "", 1).isdigit() or unit not in {"", "s", "m", "h"}:
+            raise ValueError("must look like 10/m, 1/s or 100/h")
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Settings:
+        if not self.celery_broker_url:
+            self.celery_broker_url = redis_url_with_db(self.redis_url, 0)
+        if not self.celery_result_backend:
+            self.celery_result_backend = redis_url_with_db(self.redis_url, 1)
+        if self.story_soft_time_limit >= self.story_time_limit:
+            raise ValueError("CODESTORY_STORY_SOFT_TIME_LIMIT must be below the hard limit")
+        longest = max(self.story_time_limit, self.audio_time_limit_max)
+        if self.visibility_timeout <= longest:
+            # A shorter timeout would redeliver a task that is still running.
+            raise ValueError(
+                f"CODESTORY_VISIBILITY_TIMEOUT ({self.visibility_timeout:g}s) must exceed the "
+                f"longest hard time limit ({longest:g}s)"
+            )
+        if self.environment is not Environment.LOCAL and self.admin_token == DEFAULT_ADMIN_TOKEN:
+            raise ValueError("CODESTORY_ADMIN_TOKEN must be set outside local mode")
+        return self
+
+    @property
+    def is_local(self) -> bool:
+        return self.environment is Environment.LOCAL
+
+
+def env_name(field: str) -> str:
+    """The environment variable that sets `field`."""
+    info = Settings.model_fields[field]
+    alias = info.validation_alias
+    if isinstance(alias, AliasChoices):
+        first = alias.choices[0]
+        assert isinstance(first, str)
+        return first
+    return f"CODESTORY_{field.upper()}"
+
+
+def env_names() -> set[str]:
+    return {env_name(name) for name in Settings.model_fields}
+
+
+def describe_error(error: ValidationError) -> str:
+    """One line naming the variable and what is wrong with it."""
+    first: dict[str, Any] = dict(error.errors()[0])
+    loc = first.get("loc") or ()
+    message = str(first.get("msg", "invalid value")).removeprefix("Value error, ")
+    if loc:
+        field = str(loc[0])
+        name = env_name(field) if field in Settings.model_fields else field.upper()
+        return f"invalid setting {name}: {message}"
+    return f"invalid settings: {message}"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Load settings once; a bad value ends the process with one clear line (exit 2)."""
+    try:
+        return Settings()
+    except ValidationError as error:
+        print(f"codestory: {describe_error(error)}", file=sys.stderr)
+        raise SystemExit(2) from None

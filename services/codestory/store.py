@@ -1,0 +1,351 @@
+"""Story records, progress events, leases and the dead-letter list, kept in Redis.
+
+Key layout (one prefix, so an operator can find everything with `SCAN codestory:*`):
+  codestory:story:{id}            story record (JSON)
+  codestory:stories               sorted set of story ids by creation time
+  codestory:active                ids of stories not yet complete, failed or cancelled
+  codestory:idempotency:{key}     story id for an Idempotency-Key (TTL)
+  codestory:progress:{id}         latest progress event (TTL)
+  codestory:progress-log:{id}     recent progress events, for SSE resume (TTL)
+  codestory:progress-seq:{id}     event sequence counter (TTL)
+  codestory:lease:{id}            token of the worker holding the story (TTL)
+  codestory:worker:{hostname}     worker heartbeat (TTL)
+  codestory:dlq                   failed tasks, newest last
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import threading
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import redis
+from redis.client import Pipeline
+
+from codestory.domain import (
+    ProgressEvent,
+    Status,
+    Story,
+    TransitionError,
+    can_transition,
+    step_percent,
+)
+
+PREFIX = "codestory"
+STORIES_INDEX = f"{PREFIX}:stories"
+ACTIVE_SET = f"{PREFIX}:active"
+DLQ_KEY = f"{PREFIX}:dlq"
+PROGRESS_LOG_MAX = 500
+DLQ_MAX = 10_000
+
+
+def story_key(story_id: str) -> str:
+    return f"{PREFIX}:story:{story_id}"
+
+
+def idempotency_key(key: str) -> str:
+    return f"{PREFIX}:idempotency:{key}"
+
+
+def progress_key(story_id: str) -> str:
+    return f"{PREFIX}:progress:{story_id}"
+
+
+def progress_log_key(story_id: str) -> str:
+    return f"{PREFIX}:progress-log:{story_id}"
+
+
+def progress_seq_key(story_id: str) -> str:
+    return f"{PREFIX}:progress-seq:{story_id}"
+
+
+def progress_channel(story_id: str) -> str:
+    return f"{PREFIX}:progress-events:{story_id}"
+
+
+def lease_key(story_id: str) -> str:
+    return f"{PREFIX}:lease:{story_id}"
+
+
+def worker_key(hostname: str) -> str:
+    return f"{PREFIX}:worker:{hostname}"
+
+
+# Numbering, storing and announcing an event in one step keeps `seq` gap-free and ordered
+# even when two processes report progress for the same story.
+_PUBLISH_PROGRESS = """
+local seq = redis.call('INCR', KEYS[1])
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+local event = cjson.decode(ARGV[1])
+event['seq'] = seq
+local payload = cjson.encode(event)
+redis.call('SET', KEYS[2], payload, 'EX', ARGV[2])
+redis.call('RPUSH', KEYS[3], payload)
+redis.call('LTRIM', KEYS[3], -tonumber(ARGV[3]), -1)
+redis.call('EXPIRE', KEYS[3], ARGV[2])
+redis.call('PUBLISH', ARGV[4], payload)
+return payload
+"""
+
+_RENEW_LEASE = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('EXPIRE', KEYS[1], ARGV[2])
+end
+return 0
+"""
+
+_RELEASE_LEASE = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0
+"""
+
+
+class StoryNotFoundError(LookupError):
+    pass
+
+
+class IdempotencyConflictError(Exception):
+    """An Idempotency-Key reused with a different request body."""
+
+
+def make_client(url: str) -> redis.Redis:
+    # Short timeouts: a gateway request must fail fast with 503 rather than hang.
+    return redis.Redis.from_url(
+        url,
+        decode_responses=True,
+        socket_connect_timeout=2,
+        socket_timeout=5,
+        health_check_interval=15,
+    )
+
+
+class StoryStore:
+    """All story state in Redis. Thread-safe: redis-py pools connections."""
+
+    def __init__(self, client: redis.Redis, *, progress_ttl: int = 3600) -> None:
+        self.redis = client
+        self.progress_ttl = progress_ttl
+        self._publish = client.register_script(_PUBLISH_PROGRESS)
+        self._renew = client.register_script(_RENEW_LEASE)
+        self._release = client.register_script(_RELEASE_LEASE)
+
+    # --- records -------------------------------------------------------------------------
+    def create(
+        self,
+        story: Story,
+        *,
+        idempotency: str | None = None,
+        fingerprint: str = "",
+        idempotency_ttl: int = 86400,
+    ) -> tuple[Story, bool]:
+        """Save a new story; with an idempotency key, return the earlier story instead.
+
+        Returns the story and whether it was created now.
+        """
+        if idempotency:
+            claim = json.dumps({"story_id": story.id, "fingerprint": fingerprint})
+            won = self.redis.set(idempotency_key(idempotency), claim, nx=True, ex=idempotency_ttl)
+            if not won:
+                earlier = json.loads(self.redis.get(idempotency_key(idempotency)) or "{}")
+                if earlier.get("fingerprint") != fingerprint:
+                    raise IdempotencyConflictError(idempotency)
+                return self.get(earlier["story_id"]), False
+        with self.redis.pipeline(transaction=True) as pipe:
+            pipe.set(story_key(story.id), story.model_dump_json())
+            pipe.zadd(STORIES_INDEX, {story.id: story.created_at})
+            pipe.sadd(ACTIVE_SET, story.id)
+            pipe.execute()
+        return story, True
+
+    def get(self, story_id: str) -> Story:
+        raw = self.redis.get(story_key(story_id))
+        if raw is None:
+            raise StoryNotFoundError(story_id)
+        return Story.model_validate_json(raw)
+
+    def exists(self, story_id: str) -> bool:
+        return bool(self.redis.exists(story_key(story_id)))
+
+    def list(self, *, offset: int = 0, limit: int = 20) -> tuple[list[Story], int]:
+        """Newest first."""
+        total = int(self.redis.zcard(STORIES_INDEX))
+        ids = self.redis.zrevrange(STORIES_INDEX, offset, offset + limit - 1)
+        raws = self.redis.mget([story_key(i) for i in ids]) if ids else []
+        return [Story.model_validate_json(r) for r in raws if r is not None], total
+
+    def ids_older_than(self, cutoff: float, *, limit: int = 1000) -> list[str]:
+        return list(self.redis.zrangebyscore(STORIES_INDEX, "-inf", cutoff, start=0, num=limit))
+
+    def all_ids(self, *, limit: int = 100_000) -> list[str]:
+        return list(self.redis.zrange(STORIES_INDEX, 0, limit - 1))
+
+    def update(self, story_id: str, mutate: Callable[[Story], None]) -> Story:
+        """Apply `mutate` atomically (optimistic WATCH/MULTI, retried on contention)."""
+        key = story_key(story_id)
+        result: list[Story] = []
+
+        def attempt(pipe: Pipeline) -> None:
+            raw = pipe.get(key)
+            if raw is None:
+                raise StoryNotFoundError(story_id)
+            story = Story.model_validate_json(raw)
+            mutate(story)
+            story.updated_at = time.time()
+            pipe.multi()
+            pipe.set(key, story.model_dump_json())
+            result.append(story)
+
+        self.redis.transaction(attempt, key)
+        return result[-1]
+
+    def transition(self, story_id: str, target: Status, **fields: Any) -> Story:
+        """Move a story forward; raises TransitionError if that would go backwards."""
+
+        def mutate(story: Story) -> None:
+            if not can_transition(story.status, target):
+                raise TransitionError(f"{story.status} -> {target}")
+            story.status = target
+            for name, value in fields.items():
+                setattr(story, name, value)
+
+        story = self.update(story_id, mutate)
+        if target.is_terminal:
+            self.redis.srem(ACTIVE_SET, story_id)
+        return story
+
+    def active_ids(self) -> list[str]:
+        return sorted(self.redis.smembers(ACTIVE_SET))
+
+    def delete(self, story_id: str) -> None:
+        with self.redis.pipeline(transaction=True) as pipe:
+            pipe.delete(
+                story_key(story_id),
+                progress_key(story_id),
+                progress_log_key(story_id),
+                progress_seq_key(story_id),
+                lease_key(story_id),
+            )
+            pipe.zrem(STORIES_INDEX, story_id)
+            pipe.srem(ACTIVE_SET, story_id)
+            pipe.execute()
+
+    # --- progress ------------------------------------------------------------------------
+    def publish(
+        self, story_id: str, status: Status, step: str, message: str, fraction: float = 0.0
+    ) -> ProgressEvent:
+        percent = 100.0 if status == Status.COMPLETE else step_percent(step, fraction)
+        event = ProgressEvent(
+            story_id=story_id, status=status, step=step, percent=percent, message=message
+        )
+        payload = self._publish(
+            keys=[progress_seq_key(story_id), progress_key(story_id), progress_log_key(story_id)],
+            args=[
+                event.model_dump_json(exclude={"seq"}),
+                self.progress_ttl,
+                PROGRESS_LOG_MAX,
+                progress_channel(story_id),
+            ],
+        )
+        return ProgressEvent.model_validate_json(payload)
+
+    def latest_progress(self, story_id: str) -> ProgressEvent | None:
+        raw = self.redis.get(progress_key(story_id))
+        return ProgressEvent.model_validate_json(raw) if raw else None
+
+    def progress_since(self, story_id: str, after_seq: int) -> list[ProgressEvent]:
+        events = [
+            ProgressEvent.model_validate_json(raw)
+            for raw in self.redis.lrange(progress_log_key(story_id), 0, -1)
+        ]
+        return [e for e in events if e.seq > after_seq]
+
+    # --- leases --------------------------------------------------------------------------
+    def acquire_lease(self, story_id: str, ttl: int) -> str | None:
+        token = secrets.token_hex(8)
+        return token if self.redis.set(lease_key(story_id), token, nx=True, ex=ttl) else None
+
+    def renew_lease(self, story_id: str, token: str, ttl: int) -> bool:
+        return bool(self._renew(keys=[lease_key(story_id)], args=[token, ttl]))
+
+    def release_lease(self, story_id: str, token: str) -> None:
+        self._release(keys=[lease_key(story_id)], args=[token])
+
+    def has_lease(self, story_id: str) -> bool:
+        return bool(self.redis.exists(lease_key(story_id)))
+
+    # --- dead letters --------------------------------------------------------------------
+    def dead_letter(self, entry: dict[str, Any]) -> None:
+        with self.redis.pipeline(transaction=True) as pipe:
+            pipe.rpush(DLQ_KEY, json.dumps({"at": time.time(), **entry}))
+            pipe.ltrim(DLQ_KEY, -DLQ_MAX, -1)
+            pipe.execute()
+
+    def dead_letters(self, limit: int = 100) -> list[dict[str, Any]]:
+        return [json.loads(raw) for raw in self.redis.lrange(DLQ_KEY, -limit, -1)]
+
+    def dlq_size(self) -> int:
+        return int(self.redis.llen(DLQ_KEY))
+
+    # --- worker heartbeats ---------------------------------------------------------------
+    def record_worker(self, hostname: str, info: dict[str, Any], ttl: int) -> None:
+        self.redis.set(worker_key(hostname), json.dumps({**info, "at": time.time()}), ex=ttl)
+
+    def forget_worker(self, hostname: str) -> None:
+        self.redis.delete(worker_key(hostname))
+
+    def live_workers(self) -> list[dict[str, Any]]:
+        keys = list(self.redis.scan_iter(match=worker_key("*"), count=500))
+        raws = self.redis.mget(keys) if keys else []
+        return [json.loads(r) for r in raws if r]
+
+
+class LeaseKeeper:
+    """Holds a story's lease while a task works, renewing it from a daemon thread.
+
+    If the lease is lost (Redis was unreachable past the TTL and another worker took the
+    story), `lost` is set and the task stops at its next checkpoint instead of racing.
+    """
+
+    def __init__(self, store: StoryStore, story_id: str, token: str, ttl: int) -> None:
+        self.store, self.story_id, self.token, self.ttl = store, story_id, token, ttl
+        self.lost = threading.Event()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"lease-{story_id}", daemon=True)
+
+    def __enter__(self) -> LeaseKeeper:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=2)
+        try:
+            self.store.release_lease(self.story_id, self.token)
+        except redis.RedisError:
+            pass  # the lease simply expires
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.ttl / 3):
+            try:
+                if not self.store.renew_lease(self.story_id, self.token, self.ttl):
+                    self.lost.set()
+                    return
+            except redis.RedisError:
+                continue  # a blip; the TTL leaves room for a few misses
+
+
+def iter_queue_headers(client: redis.Redis, queue: str, limit: int = 10_000) -> Iterator[dict[str, Any]]:
+    """Headers of messages waiting in a Celery queue on the Redis transport (a list)."""
+    for raw in client.lrange(queue, 0, limit - 1):
+        try:
+            message = json.loads(raw)
+        except (TypeError, ValueError):
+            continue
+        headers = message.get("headers")
+        if isinstance(headers, dict):
+            yield headers

@@ -1,0 +1,155 @@
+"""Get a repository onto local disk: a shallow, locked-down git clone, or a local path.
+
+No hooks, no filters, no prompts, no protocols but the one asked for, a time limit and a
+size limit watched while the clone runs.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+from pathlib import Path
+
+from codestory.domain import ErrorType, SourceKind, classify_source, local_path_of
+from codestory.settings import Settings
+from codestory.task_runtime import PermanentError, TransientError
+
+_NOT_FOUND_HINTS = (
+    "repository not found",
+    "not found",
+    "could not read username",
+    "authentication failed",
+    "terminal prompts disabled",
+    "does not appear to be a git repository",
+)
+_REF_HINTS = ("remote branch", "couldn't find remote ref", "not found in upstream")
+_NETWORK_HINTS = (
+    "could not resolve host",
+    "connection timed out",
+    "connection refused",
+    "failed to connect",
+    "unable to access",
+    "early eof",
+    "the remote end hung up",
+    "gnutls",
+    "ssl",
+)
+WATCH_INTERVAL_SECONDS = 0.5
+
+
+def _git_env(home: Path) -> dict[str, str]:
+    return {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(home),
+        "GIT_TERMINAL_PROMPT": "0",
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_LFS_SKIP_SMUDGE": "1",
+        "GIT_ASKPASS": "/bin/false",
+        "SSH_ASKPASS": "/bin/false",
+        "LC_ALL": "C",
+    }
+
+
+def clone_command(url: str, dest: Path, ref: str | None, *, local: bool) -> list[str]:
+    protocol = "file" if local else "https"
+    command = [
+        "git",
+        "-c", "core.hooksPath=/dev/null",
+        "-c", "core.fsmonitor=false",
+        "-c", "protocol.allow=never",
+        "-c", f"protocol.{protocol}.allow=always",
+        "-c", "filter.lfs.smudge=",
+        "-c", "filter.lfs.process=",
+        "-c", "filter.lfs.required=false",
+        "-c", "http.lowSpeedLimit=1000",
+        "-c", "http.lowSpeedTime=30",
+        "clone", "--depth=1", "--single-branch", "--no-tags", "--template=",
+    ]
+    if ref:
+        command += ["--branch", ref]
+    return [*command, "--", url, str(dest)]
+
+
+def _tree_size(path: Path) -> int:
+    total = 0
+    for directory, _, names in os.walk(path):
+        for name in names:
+            try:
+                total += (Path(directory) / name).lstat().st_size
+            except FileNotFoundError:
+                continue  # git renames temporary files as it goes
+    return total
+
+
+def explain_git_failure(stderr: str, ref: str | None) -> Exception:
+    text = stderr.lower()
+    if ref and any(h in text for h in _REF_HINTS):
+        return PermanentError(f"the branch or tag {ref!r} does not exist", ErrorType.FETCH_FAILED)
+    if any(h in text for h in _NOT_FOUND_HINTS):
+        return PermanentError(
+            "the repository does not exist or is not public", ErrorType.INVALID_REPOSITORY
+        )
+    if any(h in text for h in _NETWORK_HINTS):
+        return TransientError(f"network error while cloning: {stderr.strip()[-300:]}")
+    return PermanentError(f"git clone failed: {stderr.strip()[-300:]}", ErrorType.FETCH_FAILED)
+
+
+def run_clone(command: list[str], dest: Path, settings: Settings, ref: str | None) -> None:
+    home = dest.parent / "git-home"
+    home.mkdir(exist_ok=True)
+    deadline = time.monotonic() + settings.clone_timeout_seconds
+    with subprocess.Popen(
+        command,
+        env=_git_env(home),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    ) as process:
+        try:
+            while process.poll() is None:
+                if time.monotonic() > deadline:
+                    raise PermanentError(
+                        f"cloning took longer than {settings.clone_timeout_seconds:g} s",
+                        ErrorType.TIMEOUT,
+                    )
+                if dest.exists() and _tree_size(dest) > settings.max_repo_bytes:
+                    raise PermanentError(
+                        f"the repository is larger than {settings.max_repo_bytes // 2**20} MiB, "
+                        "over this server's limit",
+                        ErrorType.REPOSITORY_TOO_LARGE,
+                    )
+                time.sleep(WATCH_INTERVAL_SECONDS)
+        except BaseException:
+            process.kill()
+            raise
+        stderr = process.stderr.read() if process.stderr else ""
+    if process.returncode != 0:
+        raise explain_git_failure(stderr, ref)
+
+
+def fetch_repository(location: str, ref: str | None, work: Path, settings: Settings) -> Path:
+    """Return a directory holding the repository's files (a checkout or the local path)."""
+    try:
+        kind = classify_source(
+            location,
+            allow_local_paths=settings.allow_local_paths,
+            allowed_hosts=settings.allowed_hosts,
+            max_length=settings.max_url_length,
+        )
+    except ValueError as exc:
+        raise PermanentError(f"repository_url {exc}", ErrorType.INVALID_REPOSITORY) from None
+    dest = work / "checkout"
+    if kind is SourceKind.LOCAL_PATH:
+        path = Path(local_path_of(location))
+        if not path.is_dir():
+            raise PermanentError(f"the path {path} is not a directory", ErrorType.INVALID_REPOSITORY)
+        if not (path / ".git").exists():
+            return path  # a plain directory: read it where it is
+        run_clone(clone_command(path.resolve().as_uri(), dest, ref, local=True), dest, settings, ref)
+        return dest
+    run_clone(clone_command(location, dest, ref, local=False), dest, settings, ref)
+    return dest

@@ -1,0 +1,181 @@
+"""What every story task does around its real work: lease, checkpoints, retries, failure.
+
+A task body only fetches, analyses, speaks. This module makes sure that whatever goes
+wrong ends in a visible state: a `failed` story with reason and error type, a DLQ entry,
+and a log line carrying the story and task ids.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import redis
+from celery.exceptions import SoftTimeLimitExceeded
+
+from codestory.artifacts import ArtifactStore, open_store
+from codestory.domain import PIPELINE_ORDER, ErrorType, Status, Story, TransitionError
+from codestory.settings import Settings, get_settings
+from codestory.store import LeaseKeeper, StoryNotFoundError, StoryStore, make_client
+
+log = logging.getLogger("codestory.tasks")
+
+LEASE_WAIT_RETRIES = 20
+
+
+class PermanentError(Exception):
+    """Retrying will not help: the input is bad. The message is shown to the user."""
+
+    def __init__(self, reason: str, error_type: str | ErrorType) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.error_type = str(error_type)
+
+
+class TransientError(Exception):
+    """Worth retrying: the network, the broker or a store had a bad moment."""
+
+
+class CancelledError(Exception):
+    pass
+
+
+class LeaseLostError(Exception):
+    pass
+
+
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
+    TransientError,
+    redis.ConnectionError,
+    redis.TimeoutError,
+    ConnectionError,
+)
+
+
+@lru_cache(maxsize=1)
+def worker_store() -> StoryStore:
+    settings = get_settings()
+    return StoryStore(make_client(settings.redis_url), progress_ttl=settings.progress_ttl_seconds)
+
+
+@lru_cache(maxsize=1)
+def worker_artifacts() -> ArtifactStore:
+    return open_store(get_settings())
+
+
+@dataclass
+class StoryRun:
+    """Handed to a task body: the story, its stores, and the ways to report."""
+
+    story: Story
+    store: StoryStore
+    artifacts: ArtifactStore
+    settings: Settings
+    lease: LeaseKeeper
+
+    def progress(self, step: str, message: str, fraction: float = 0.0) -> None:
+        self.store.publish(self.story.id, self.story.status, step, message, fraction)
+
+    def advance(self, target: Status, **fields: Any) -> None:
+        """Move forward to `target`, or stay put if a redelivered task finds it further on."""
+        if PIPELINE_ORDER.index(self.story.status) > PIPELINE_ORDER.index(target):
+            target = self.story.status
+        self.story = self.store.transition(self.story.id, target, **fields)
+
+    def checkpoint(self) -> None:
+        """Stop early if the story was cancelled or another worker took it over."""
+        if self.lease.lost.is_set():
+            raise LeaseLostError(self.story.id)
+        if self.store.get(self.story.id).status is Status.CANCELLED:
+            raise CancelledError(self.story.id)
+        if self.settings.debug_stage_delay_seconds:
+            time.sleep(self.settings.debug_stage_delay_seconds)
+
+
+def fail_story(
+    store: StoryStore, story_id: str, reason: str, error_type: str, *, task: str, task_id: str
+) -> None:
+    try:
+        story = store.transition(
+            story_id, Status.FAILED, failure_reason=reason, error_type=error_type
+        )
+    except TransitionError:
+        return  # already complete, failed or cancelled: nothing more to say
+    store.publish(story_id, story.status, "failed", reason)
+    store.dead_letter(
+        {
+            "story_id": story_id,
+            "task": task,
+            "task_id": task_id,
+            "error_type": error_type,
+            "reason": reason,
+        }
+    )
+    log.warning(
+        "story failed",
+        extra={"story_id": story_id, "task_id": task_id, "error_type": error_type, "reason": reason},
+    )
+
+
+def backoff_seconds(retries: int, cap: int) -> float:
+    """Exponential backoff with full jitter."""
+    from celery.utils.time import get_exponential_backoff_interval
+
+    return float(get_exponential_backoff_interval(2, retries, cap, full_jitter=True))
+
+
+def run_story_task(
+    task: Any, story_id: str, *, accepts: frozenset[Status], body: Callable[[StoryRun], None]
+) -> str:
+    """Run `body` for one story under a lease; return what happened, for the task result."""
+    settings = get_settings()
+    store = worker_store()
+    task_id = str(task.request.id)
+    try:
+        story = store.get(story_id)
+    except StoryNotFoundError:
+        log.warning("story not found; dropping message", extra={"story_id": story_id})
+        return "missing"
+    if story.status not in accepts:
+        return f"skipped:{story.status}"
+    token = store.acquire_lease(story_id, settings.lease_ttl_seconds)
+    if token is None:
+        # Another worker holds it, or a killed one did and its lease has not expired yet.
+        raise task.retry(countdown=settings.lease_ttl_seconds, max_retries=LEASE_WAIT_RETRIES)
+    failure: tuple[str, str] | None = None
+    retry_after: float | None = None
+    error: BaseException | None = None
+    try:
+        with LeaseKeeper(store, story_id, token, settings.lease_ttl_seconds) as lease:
+            run = StoryRun(story, store, worker_artifacts(), settings, lease)
+            body(run)
+    except CancelledError:
+        return "cancelled"
+    except LeaseLostError:
+        return "lease-lost"
+    except PermanentError as exc:
+        failure = (exc.reason, exc.error_type)
+    except SoftTimeLimitExceeded:
+        failure = (f"{task.name} ran past its time limit", ErrorType.TIMEOUT)
+    except TRANSIENT_ERRORS as exc:
+        if task.request.retries < settings.task_max_retries:
+            retry_after = backoff_seconds(task.request.retries, settings.retry_backoff_max_seconds)
+            error = exc
+        else:
+            failure = (f"gave up after {task.request.retries} retries: {exc}", ErrorType.INTERNAL)
+    except Exception as exc:
+        failure = (f"internal error: {type(exc).__name__}: {exc}", ErrorType.INTERNAL)
+        error = exc
+        log.exception("task crashed", extra={"story_id": story_id, "task_id": task_id})
+    if retry_after is not None:
+        raise task.retry(exc=error, countdown=retry_after)
+    if failure is not None:
+        fail_story(store, story_id, failure[0], str(failure[1]), task=task.name, task_id=task_id)
+        if error is not None:
+            raise error  # counted as a task failure by Celery and its monitoring
+        return "failed"
+    return "done"
