@@ -236,6 +236,16 @@ STEP_PERCENT: dict[str, tuple[float, float]] = {
 }
 
 
+def format_bytes(size: int) -> str:
+    """1536 -> '1.5 KiB': limits in messages a person reads."""
+    value = float(size)
+    for unit in ("bytes", "KiB", "MiB", "GiB"):
+        if value < 1024 or unit == "GiB":
+            return f"{value:.0f} {unit}" if unit == "bytes" else f"{value:.1f} {unit}".replace(".0 ", " ")
+        value /= 1024
+    raise AssertionError("unreachable")
+
+
 def step_percent(step: str, fraction: float = 0.0) -> float:
     low, high = STEP_PERCENT.get(step, (0, 0))
     return round(low + (high - low) * min(max(fraction, 0.0), 1.0), 1)

@@ -86,6 +86,8 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         },
         "redbeat_redis_url": settings.celery_broker_url,
         "redbeat_key_prefix": "codestory:redbeat",
+        # Retry a lost connection for a while instead of crashing beat on a broker blip.
+        "redbeat_redis_options": {"retry_period": 60},
         "redbeat_lock_timeout": max(int(settings.janitor_sweep_seconds * 5), 60),
         "beat_max_loop_interval": min(settings.janitor_sweep_seconds, 30),
         "beat_schedule": {

@@ -29,6 +29,7 @@ from codestory.domain import (
     ProgressEvent,
     Status,
     Story,
+    STEP_PERCENT,
     TransitionError,
     can_transition,
     step_percent,
@@ -238,7 +239,13 @@ class StoryStore:
     def publish(
         self, story_id: str, status: Status, step: str, message: str, fraction: float = 0.0
     ) -> ProgressEvent:
-        percent = 100.0 if status == Status.COMPLETE else step_percent(step, fraction)
+        if status == Status.COMPLETE:
+            percent = 100.0
+        elif step in STEP_PERCENT:
+            percent = step_percent(step, fraction)
+        else:  # failed, cancelled, requeued: keep the bar where it was
+            latest = self.latest_progress(story_id)
+            percent = latest.percent if latest else 0.0
         event = ProgressEvent(
             story_id=story_id, status=status, step=step, percent=percent, message=message
         )

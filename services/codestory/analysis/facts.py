@@ -255,8 +255,11 @@ def analyse(root: Path, *, name: str, max_files: int = 50_000, max_bytes: int = 
         (m for m in modules.values() if not _TEST_FILE.search(m.path)),
         key=lambda m: (-m.lines, m.path),
     )
+    declared = next(
+        (m.name for m in manifests if "/" not in m.path and m.name and m.kind != "Helm chart"), None
+    )
     return RepoFacts(
-        name=name,
+        name=declared or name,
         total_files=len(files),
         total_bytes=sum(f.size for f in files),
         code_lines=sum(m.lines for m in modules.values()),

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from codestory.analysis.languages import language_of
+from codestory.domain import format_bytes
 
 SKIP_DIRS = frozenset(
     {
@@ -61,7 +62,7 @@ def walk_repository(root: Path, *, max_files: int, max_bytes: int) -> list[Sourc
                 )
             if total > max_bytes:
                 raise AnalysisError(
-                    f"the repository is larger than {max_bytes // (1024 * 1024)} MiB, "
+                    f"the repository is larger than {format_bytes(max_bytes)}, "
                     "over this server's limit",
                     "repository_too_large",
                 )

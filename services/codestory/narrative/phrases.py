@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 
-def join_words(items: Sequence[str], conjunction: str = "and") -> str:
+def join_words(items: Sequence[str], conjunction: str = "and", separator: str = ", ") -> str:
+    """`a, b and c`; pass separator="; " when the items have commas of their own."""
     items = [i for i in items if i]
     if not items:
         return ""
     if len(items) == 1:
         return items[0]
-    return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
+    # A semicolon list keeps its last separator, or the final item would blur into the one before.
+    last = separator.rstrip() if separator != ", " and len(items) > 2 else ""
+    return f"{separator.join(items[:-1])}{last} {conjunction} {items[-1]}"
 
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:

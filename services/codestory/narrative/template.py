@@ -94,15 +94,20 @@ def chapter_layout(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
         else:
             overview = (
                 f"At the top level there are {plural(len(facts.folders), 'folder')}. "
-                f"The biggest are {join_words(described)}."
+                f"The biggest are {join_words(described, separator='; ')}."
             )
         paragraphs.append(overview)
+    else:
+        paragraphs.append(
+            f"There are no folders: everything sits at the top level, in "
+            f"{join_words(facts.root_files[: voice.detail + 3])}."
+        )
     notable = [
         f for f in facts.root_files if f in {m.path for m in facts.manifests} or f in {
             "Makefile", "Dockerfile", "README.md", "Tiltfile", "skaffold.yaml", "LICENSE",
         }
     ]
-    if notable:
+    if notable and top:
         paragraphs.append(f"Beside the folders, the root holds {join_words(notable)}.")
     if voice.explains:
         paragraphs.append(

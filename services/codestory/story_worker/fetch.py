@@ -11,7 +11,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from codestory.domain import ErrorType, SourceKind, classify_source, local_path_of
+from codestory.domain import ErrorType, SourceKind, classify_source, format_bytes, local_path_of
 from codestory.settings import Settings
 from codestory.task_runtime import PermanentError, TransientError
 
@@ -96,6 +96,15 @@ def explain_git_failure(stderr: str, ref: str | None) -> Exception:
     return PermanentError(f"git clone failed: {stderr.strip()[-300:]}", ErrorType.FETCH_FAILED)
 
 
+def check_size(dest: Path, settings: Settings) -> None:
+    if dest.exists() and _tree_size(dest) > settings.max_repo_bytes:
+        raise PermanentError(
+            f"the repository is larger than {format_bytes(settings.max_repo_bytes)}, "
+            "over this server's limit",
+            ErrorType.REPOSITORY_TOO_LARGE,
+        )
+
+
 def run_clone(command: list[str], dest: Path, settings: Settings, ref: str | None) -> None:
     home = dest.parent / "git-home"
     home.mkdir(exist_ok=True)
@@ -116,12 +125,7 @@ def run_clone(command: list[str], dest: Path, settings: Settings, ref: str | Non
                         f"cloning took longer than {settings.clone_timeout_seconds:g} s",
                         ErrorType.TIMEOUT,
                     )
-                if dest.exists() and _tree_size(dest) > settings.max_repo_bytes:
-                    raise PermanentError(
-                        f"the repository is larger than {settings.max_repo_bytes // 2**20} MiB, "
-                        "over this server's limit",
-                        ErrorType.REPOSITORY_TOO_LARGE,
-                    )
+                check_size(dest, settings)
                 time.sleep(WATCH_INTERVAL_SECONDS)
         except BaseException:
             process.kill()
@@ -129,6 +133,7 @@ def run_clone(command: list[str], dest: Path, settings: Settings, ref: str | Non
         stderr = process.stderr.read() if process.stderr else ""
     if process.returncode != 0:
         raise explain_git_failure(stderr, ref)
+    check_size(dest, settings)  # a fast clone can finish between two checks
 
 
 def fetch_repository(location: str, ref: str | None, work: Path, settings: Settings) -> Path:

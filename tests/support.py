@@ -1,0 +1,223 @@
+"""Test helpers: Redis servers, service processes, sample repositories."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import redis
+
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "Test",
+    "GIT_AUTHOR_EMAIL": "test@example.com",
+    "GIT_COMMITTER_NAME": "Test",
+    "GIT_COMMITTER_EMAIL": "test@example.com",
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_CONFIG_NOSYSTEM": "1",
+}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for(predicate: Callable[[], Any], timeout: float, what: str, interval: float = 0.2) -> Any:
+    deadline = time.monotonic() + timeout
+    last_error: Exception | None = None
+    while time.monotonic() < deadline:
+        try:
+            result = predicate()
+            if result:
+                return result
+        except Exception as exc:  # noqa: BLE001 - keep polling; report the last error
+            last_error = exc
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}; last error: {last_error}")
+
+
+def git(repo: Path, *args: str) -> None:
+    subprocess.run(
+        ["git", *args], cwd=repo, check=True, capture_output=True, env={**os.environ, **GIT_ENV}
+    )
+
+
+def make_repo(root: Path, files: dict[str, str | bytes], *, commit: bool = True) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    git(root, "init", "-q", "-b", "main")
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content)
+    if commit and files:
+        git(root, "add", "-A")
+        git(root, "commit", "-q", "-m", "initial")
+    return root
+
+
+SAMPLE_PROJECT: dict[str, str | bytes] = {
+    "README.md": "# Tally\n\nTally counts words in text files and reports the most common ones. "
+    "It is a small example project.\n\n## Usage\n\n```\ntally file.txt\n```\n",
+    "pyproject.toml": '[project]\nname = "tally"\ndescription = "Count words."\n'
+    'dependencies = ["click>=8", "rich"]\n[project.scripts]\ntally = "tally.cli:main"\n',
+    "src/tally/__init__.py": '"""Tally: count words."""\n',
+    "src/tally/counting.py": '"""Word counting: split text into words and count them."""\n\n'
+    "from collections import Counter\n\n\nclass WordCounter:\n    pass\n\n\n"
+    "def count_words(text):\n    return Counter(text.split())\n",
+    "src/tally/report.py": '"""Format counts as a table."""\n\nfrom tally.counting import count_words\n\n\n'
+    "def render(text):\n    return str(count_words(text))\n",
+    "src/tally/cli.py": '"""Command line entry point."""\n\nfrom tally.counting import count_words\n'
+    "from tally.report import render\n\n\ndef main():\n    print(render('a b a'))\n\n\n"
+    'if __name__ == "__main__":\n    main()\n',
+    "tests/test_counting.py": "from tally.counting import count_words\n\n\n"
+    "def test_counts():\n    assert count_words('a a')['a'] == 2\n",
+    ".github/workflows/ci.yml": "on: push\njobs: {}\n",
+    "Makefile": "test:\n\tpytest\n\nlint:\n\truff check .\n",
+}
+
+
+@dataclass
+class ServiceProcess:
+    """One codestory service as a real child process, logging to a file."""
+
+    name: str
+    argv: list[str]
+    env: dict[str, str]
+    log_path: Path
+    process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> ServiceProcess:
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            self.argv, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL, start_new_session=True,
+        )
+        log.close()
+        return self
+
+    def kill(self, signum: int = signal.SIGKILL) -> None:
+        if self.process is not None and self.process.poll() is None:
+            try:
+                os.killpg(self.process.pid, signum)
+            except ProcessLookupError:
+                return
+
+    def stop(self, timeout: float = 20) -> None:
+        if self.process is None:
+            return
+        self.kill(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.kill(signal.SIGKILL)
+            self.process.wait()
+        self.kill(signal.SIGKILL)  # pool children that outlived their parent
+
+    def log_tail(self, lines: int = 60) -> str:
+        if not self.log_path.exists():
+            return ""
+        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+
+
+def service(name: str, args: list[str], env: dict[str, str], log_dir: Path) -> ServiceProcess:
+    return ServiceProcess(
+        name, [sys.executable, "-m", "codestory", *args], env, log_dir / f"{name}.log"
+    )
+
+
+@dataclass
+class Stack:
+    """Gateway, workers and janitor as processes against one Redis, for integration tests."""
+
+    base_url: str
+    env: dict[str, str]
+    log_dir: Path
+    artifact_dir: Path
+    services: dict[str, ServiceProcess] = field(default_factory=dict)
+
+    @property
+    def http(self) -> httpx.Client:
+        return httpx.Client(base_url=self.base_url, timeout=30)
+
+    def start(self, *names: str) -> None:
+        commands = {
+            "gateway": ["gateway"],
+            "story": ["worker", "story"],
+            "audio": ["worker", "audio"],
+            "janitor": ["janitor"],
+        }
+        for name in names:
+            env = {**self.env, "CODESTORY_HEARTBEAT_DIR": str(self.log_dir / "hb" / name)}
+            self.services[name] = service(name, commands[name], env, self.log_dir).start()
+
+    def stop(self) -> None:
+        for proc in self.services.values():
+            proc.stop()
+
+    def logs(self) -> str:
+        return "\n".join(f"--- {n}\n{p.log_tail()}" for n, p in self.services.items())
+
+    def wait_ready(self, queues: set[str], timeout: float = 60) -> None:
+        def serving() -> bool:
+            report = httpx.get(f"{self.base_url}/health", timeout=2).json()
+            served = {q for w in report.get("workers", []) for q in w.get("queues", [])}
+            return queues <= served
+
+        try:
+            wait_for(serving, timeout, f"workers for {sorted(queues)}")
+        except AssertionError:
+            raise AssertionError(f"stack did not come up:\n{self.logs()}") from None
+
+    def wait_status(self, story_id: str, statuses: set[str], timeout: float = 90) -> dict[str, Any]:
+        def reached() -> dict[str, Any] | None:
+            story: dict[str, Any] = self.http.get(f"/api/v1/stories/{story_id}").json()
+            return story if story["status"] in statuses else None
+
+        try:
+            result: dict[str, Any] = wait_for(reached, timeout, f"story in {statuses}")
+        except AssertionError:
+            raise AssertionError(f"story {story_id} never reached {statuses}:\n{self.logs()}") from None
+        return result
+
+
+def stack_env(redis_url: str, tmp: Path, **extra: str) -> dict[str, str]:
+    base = redis_url.rsplit("/", 1)[0]
+    env = {
+        k: v for k, v in os.environ.items()
+        if not k.startswith("CODESTORY_") and k not in {"REDIS_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"}
+    }
+    env.update(
+        {
+            # Their own databases, so stacks never see each other's queues or records.
+            "REDIS_URL": f"{base}/2",
+            "CELERY_BROKER_URL": f"{base}/3",
+            "CELERY_RESULT_BACKEND": f"{base}/4",
+            "CODESTORY_ENVIRONMENT": "local",
+            "CODESTORY_ALLOW_LOCAL_PATHS": "true",
+            "CODESTORY_ARTIFACT_URL": (tmp / "artifacts").as_uri(),
+            "CODESTORY_WORK_DIR": str(tmp / "work"),
+            "CODESTORY_LOG_FORMAT": "console",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    env.update(extra)
+    return env
+
+
+def flush(url: str) -> None:
+    client = redis.Redis.from_url(url)
+    client.flushdb()
+    client.close()

@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "codestory", *args], capture_output=True, text=True, timeout=60
+    )
+
+
+def test_bad_usage_is_one_line_and_exit_2() -> None:
+    result = run("new", "https://github.com/a/b", "--style", "epic")
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "invalid choice: 'epic'" in result.stderr
+
+
+def test_missing_directory_is_refused_before_submitting() -> None:
+    result = run("new", "/no/such/dir", "--gateway", "http://127.0.0.1:9")
+    assert result.returncode == 2
+    assert result.stderr.strip() == "codestory: no such directory: /no/such/dir"
+
+
+def test_unreachable_gateway_is_explained() -> None:
+    result = run("new", "https://github.com/a/b", "--gateway", "http://127.0.0.1:9")
+    assert result.returncode == 1
+    assert "cannot reach the gateway at http://127.0.0.1:9" in result.stderr

@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from codestory.settings import Settings
+from codestory.story_worker.fetch import clone_command, explain_git_failure, fetch_repository
+from codestory.task_runtime import PermanentError, TransientError
+from tests.support import SAMPLE_PROJECT, git, make_repo
+
+
+def settings(**overrides: object) -> Settings:
+    return Settings(allow_local_paths=True, **overrides)  # type: ignore[arg-type]
+
+
+def test_clone_is_shallow_and_locked_down() -> None:
+    command = clone_command("https://example.com/a.git", Path("/tmp/x"), "v1", local=False)
+    assert command[:1] == ["git"]
+    joined = " ".join(command)
+    for flag in ("core.hooksPath=/dev/null", "protocol.allow=never", "protocol.https.allow=always",
+                 "--depth=1", "--no-tags", "--template=", "--branch v1", "-- https://example.com/a.git"):
+        assert flag in joined
+
+
+def test_local_repository_is_cloned_at_a_ref(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo", SAMPLE_PROJECT)
+    git(repo, "checkout", "-q", "-b", "feature")
+    (repo / "extra.py").write_text("x = 1\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "extra")
+    (repo / "uncommitted.py").write_text("y = 2\n")
+    work = tmp_path / "work"
+    work.mkdir()
+    checkout = fetch_repository(str(repo), "main", work, settings())
+    assert (checkout / "src/tally/cli.py").exists()
+    assert not (checkout / "extra.py").exists()  # that is on another branch
+    assert not (checkout / "uncommitted.py").exists()  # only committed files are told about
+
+
+def test_unknown_ref_and_missing_path_are_permanent(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo", SAMPLE_PROJECT)
+    (tmp_path / "w1").mkdir()
+    with pytest.raises(PermanentError, match="'nope' does not exist"):
+        fetch_repository(str(repo), "nope", tmp_path / "w1", settings())
+    with pytest.raises(PermanentError, match="is not a directory"):
+        fetch_repository(str(tmp_path / "absent"), None, tmp_path, settings())
+
+
+def test_local_paths_are_refused_unless_allowed(tmp_path: Path) -> None:
+    with pytest.raises(PermanentError, match="local paths are not allowed") as info:
+        fetch_repository(str(tmp_path), None, tmp_path, Settings(allow_local_paths=False))
+    assert info.value.error_type == "invalid_repository"
+
+
+def test_size_limit_stops_the_clone(tmp_path: Path) -> None:
+    big = {f"data/{i}.txt": ("x" * 2000 + str(i)) * 50 for i in range(40)}
+    repo = make_repo(tmp_path / "repo", {**SAMPLE_PROJECT, **big})
+    (tmp_path / "w").mkdir()
+    with pytest.raises(PermanentError, match="larger than") as info:
+        fetch_repository(str(repo), None, tmp_path / "w", settings(max_repo_bytes=4096))
+    assert info.value.error_type == "repository_too_large"
+
+
+@pytest.mark.parametrize(
+    ("stderr", "kind", "text"),
+    [
+        ("fatal: repository 'https://x/y/' not found", PermanentError, "does not exist or is not public"),
+        ("fatal: could not read Username for 'https://x'", PermanentError, "not public"),
+        ("fatal: unable to access 'https://x/': Could not resolve host: x", TransientError, "network"),
+        ("fatal: something odd", PermanentError, "git clone failed"),
+    ],
+)
+def test_git_failures_are_explained(stderr: str, kind: type[Exception], text: str) -> None:
+    error = explain_git_failure(stderr, None)
+    assert isinstance(error, kind) and text in str(error)

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from codestory.dispatch import audio_time_limits
+from codestory.queue import (
+    QUEUE_AUDIO,
+    QUEUE_MAINTENANCE,
+    QUEUE_STORIES,
+    SERVICE_QUEUES,
+    TASK_QUEUES,
+    app,
+    celery_config,
+)
+from codestory.settings import Settings
+
+
+def test_reliability_settings() -> None:
+    config = celery_config(Settings())
+    assert config["task_acks_late"] is True
+    assert config["task_reject_on_worker_lost"] is True
+    assert config["worker_prefetch_multiplier"] == 1
+    assert config["accept_content"] == ["json"]
+    assert config["task_serializer"] == config["result_serializer"] == "json"
+    assert config["timezone"] == "UTC" and config["enable_utc"] is True
+    assert config["result_expires"] == 86400
+    assert config["task_track_started"] is True
+    assert config["worker_send_task_events"] is True
+
+
+def test_visibility_timeout_exceeds_every_hard_limit() -> None:
+    settings = Settings()
+    config = celery_config(settings)
+    timeout = config["broker_transport_options"]["visibility_timeout"]
+    assert timeout == config["result_backend_transport_options"]["visibility_timeout"]
+    assert timeout > settings.story_time_limit
+    assert timeout > settings.audio_time_limit_max
+    for words in (10, 1000, 10**6, None):
+        soft, hard = audio_time_limits(words, settings)
+        assert soft < hard <= settings.audio_time_limit_max < timeout
+
+
+def test_audio_limits_grow_with_the_script() -> None:
+    settings = Settings()
+    short = audio_time_limits(100, settings)
+    long = audio_time_limits(100_000, settings)
+    assert short[0] == settings.audio_soft_time_limit_min
+    assert long[0] > short[0]
+
+
+def test_routes_and_queues() -> None:
+    config = celery_config(Settings())
+    assert {q.name for q in config["task_queues"]} == {QUEUE_STORIES, QUEUE_AUDIO, QUEUE_MAINTENANCE}
+    assert config["task_routes"]["codestory.story.generate"] == {"queue": QUEUE_STORIES}
+    assert config["task_routes"]["codestory.audio.synthesize"] == {"queue": QUEUE_AUDIO}
+    assert set(SERVICE_QUEUES.values()) == set(TASK_QUEUES.values())
+
+
+def test_registered_tasks_have_their_limits() -> None:
+    app.loader.import_default_modules()
+    generate = app.tasks["codestory.story.generate"]
+    assert generate.rate_limit == "10/m"
+    assert (generate.soft_time_limit, generate.time_limit) == (240, 300)
+    assert generate.max_retries == 3
+    for name in TASK_QUEUES:
+        assert name in app.tasks

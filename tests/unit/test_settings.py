@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from pydantic import ValidationError
+
+from codestory.settings import Settings, describe_error, env_name, env_names
+
+
+def test_broker_and_results_default_to_db_0_and_1() -> None:
+    settings = Settings(redis_url="redis://cache:6380/5")
+    assert settings.celery_broker_url == "redis://cache:6380/0"
+    assert settings.celery_result_backend == "redis://cache:6380/1"
+
+
+def test_env_names_follow_the_convention() -> None:
+    assert env_name("redis_url") == "REDIS_URL"
+    assert env_name("celery_broker_url") == "CELERY_BROKER_URL"
+    assert env_name("story_rate_limit") == "CODESTORY_STORY_RATE_LIMIT"
+    assert "CODESTORY_ARTIFACT_URL" in env_names()
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"REDIS_URL": "http://nope"}, "REDIS_URL"),
+        ({"CODESTORY_GATEWAY_PORT": "seventy"}, "CODESTORY_GATEWAY_PORT"),
+        ({"CODESTORY_ARTIFACT_URL": "relative/dir"}, "CODESTORY_ARTIFACT_URL"),
+        ({"CODESTORY_STORY_RATE_LIMIT": "fast"}, "CODESTORY_STORY_RATE_LIMIT"),
+        ({"CODESTORY_VISIBILITY_TIMEOUT": "100"}, "CODESTORY_VISIBILITY_TIMEOUT"),
+        ({"CODESTORY_ENVIRONMENT": "production"}, "CODESTORY_ADMIN_TOKEN"),
+    ],
+)
+def test_bad_values_are_named(env: dict[str, str], named: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    with pytest.raises(ValidationError) as info:
+        Settings()
+    assert named in describe_error(info.value)
+
+
+def test_a_bad_value_stops_the_process_with_one_line() -> None:
+    env = {**os.environ, "CODESTORY_WORKER_CONCURRENCY": "-3"}
+    result = subprocess.run(
+        [sys.executable, "-m", "codestory", "dlq"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("codestory: invalid setting CODESTORY_WORKER_CONCURRENCY:")
+
+
+def test_production_accepts_a_real_admin_token() -> None:
+    settings = Settings(environment="production", admin_token="s3cret-token")
+    assert not settings.is_local
