@@ -135,18 +135,22 @@ def get_story(story_id: str, request: Request, state: State) -> StoryOut:
 
 @router.delete("/{story_id}", response_model=StoryOut)
 def cancel_story(story_id: str, request: Request, state: State) -> StoryOut:
-    """Cancel a story that has not finished; workers stop at their next checkpoint."""
-    load_story(state, story_id)
-    try:
-        story = state.store.transition(
-            story_id, Status.CANCELLED, failure_reason="cancelled by request"
-        )
-    except TransitionError:
-        current = state.store.get(story_id)
-        raise HTTPException(
-            status_code=409, detail=f"the story is already {current.status}"
-        ) from None
-    state.store.publish(story_id, Status.CANCELLED, "cancelled", "Cancelled by request")
+    """Cancel a story that has not finished; workers stop at their next checkpoint.
+
+    Cancelling twice is harmless; cancelling a finished story is a 409.
+    """
+    story = load_story(state, story_id)
+    if story.status is not Status.CANCELLED:
+        try:
+            story = state.store.transition(
+                story_id, Status.CANCELLED, failure_reason="cancelled by request"
+            )
+        except TransitionError:
+            current = state.store.get(story_id)
+            raise HTTPException(
+                status_code=409, detail=f"the story is already {current.status}"
+            ) from None
+        state.store.publish(story_id, Status.CANCELLED, "cancelled", "Cancelled by request")
     return story_out(story, base_url(state, request))
 
 

@@ -1,0 +1,291 @@
+"""The whole pipeline as separate processes: gateway, story-worker, audio-worker, janitor,
+on a real Redis-compatible server, with a Git repository made by the test."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from codestory.speech.mp3 import duration_seconds, read_chapters
+from tests.support import SAMPLE_PROJECT, Stack, flush, free_port, make_repo, stack_env
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def stack(redis_server_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    tmp = tmp_path_factory.mktemp("stack")
+    port = free_port()
+    env = stack_env(f"{redis_server_url}/0", tmp, CODESTORY_GATEWAY_PORT=str(port))
+    for db in ("REDIS_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"):
+        flush(env[db])
+    running = Stack(f"http://127.0.0.1:{port}", env, tmp, tmp / "artifacts")
+    running.start("gateway", "story", "audio", "janitor")
+    try:
+        running.wait_ready({"stories", "audio", "maintenance"})
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_repo(tmp_path_factory.mktemp("repos") / "tally", SAMPLE_PROJECT)
+
+
+def submit(stack: Stack, body: dict[str, Any], **headers: str) -> httpx.Response:
+    return stack.http.post("/api/v1/stories", json=body, headers=headers)
+
+
+def read_sse(stack: Stack, story_id: str, last_event_id: str | None = None) -> list[dict[str, Any]]:
+    """Read the SSE stream to its end; return the progress events with their ids."""
+    headers = {"Last-Event-ID": last_event_id} if last_event_id else {}
+    events: list[dict[str, Any]] = []
+    with httpx.Client(base_url=stack.base_url, timeout=120) as http, http.stream(
+        "GET", f"/api/v1/stories/{story_id}/events", headers=headers
+    ) as response:
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("text/event-stream")
+        frame: dict[str, str] = {}
+        for line in response.iter_lines():
+            if line.startswith(("id:", "event:", "data:")):
+                key, _, value = line.partition(":")
+                frame[key] = value.strip()
+            elif not line and frame:
+                if frame.get("event") == "progress":
+                    events.append({"id": frame["id"], **json.loads(frame["data"])})
+                frame = {}
+    return events
+
+
+def test_story_completes_end_to_end(stack: Stack, repo: Path) -> None:
+    accepted = submit(stack, {"repository_url": str(repo), "focus_areas": ["report"]})
+    assert accepted.status_code == 202, accepted.text
+    body = accepted.json()
+    story_id = body["id"]
+    assert body["status"] == "queued"
+    assert accepted.headers["location"].endswith(f"/api/v1/stories/{story_id}")
+
+    events = read_sse(stack, story_id)
+    seqs = [e["seq"] for e in events]
+    assert seqs == sorted(seqs) and len(set(seqs)) == len(seqs), "sequence numbers rise"
+    assert [e["id"] for e in events] == [str(s) for s in seqs]
+    assert events[-1]["status"] == "complete" and events[-1]["percent"] == 100
+    percents = [e["percent"] for e in events]
+    assert percents == sorted(percents), "the bar never goes backwards"
+    assert {"fetch", "analyse", "narrate", "speak", "encode", "upload"} <= {e["step"] for e in events}
+
+    story = stack.http.get(f"/api/v1/stories/{story_id}").json()
+    assert story["status"] == "complete"
+    assert story["title"] == "tally"
+    chapters = story["chapters"]
+    assert 5 <= len(chapters) <= 9
+    assert "A closer look at report" in [c["title"] for c in chapters]
+    for before, after in zip(chapters, chapters[1:], strict=False):
+        assert after["start_seconds"] == pytest.approx(before["start_seconds"] + before["duration_seconds"], abs=0.01)
+    total = chapters[-1]["start_seconds"] + chapters[-1]["duration_seconds"]
+    assert story["duration_seconds"] == pytest.approx(total, abs=0.01)
+    assert story["audio_url"] == story["links"]["audio"]
+
+    audio = stack.http.get(f"/api/v1/stories/{story_id}/audio")
+    assert audio.status_code == 200
+    assert audio.headers["content-type"] == "audio/mpeg"
+    assert audio.headers["accept-ranges"] == "bytes"
+    mp3 = audio.content
+    assert duration_seconds(mp3) == pytest.approx(story["duration_seconds"], abs=0.2)
+    marks = read_chapters(mp3)
+    assert [m[0] for m in marks] == [c["title"] for c in chapters]
+    for (_, start, end), chapter in zip(marks, chapters, strict=True):
+        assert start == pytest.approx(chapter["start_seconds"], abs=0.002)
+        assert end == pytest.approx(chapter["start_seconds"] + chapter["duration_seconds"], abs=0.002)
+
+    partial = stack.http.get(f"/api/v1/stories/{story_id}/audio", headers={"Range": "bytes=100-199"})
+    assert partial.status_code == 206
+    assert partial.headers["content-range"] == f"bytes 100-199/{len(mp3)}"
+    assert partial.content == mp3[100:200]
+    tail = stack.http.get(f"/api/v1/stories/{story_id}/audio", headers={"Range": "bytes=-50"})
+    assert tail.content == mp3[-50:]
+    beyond = stack.http.get(f"/api/v1/stories/{story_id}/audio", headers={"Range": f"bytes={len(mp3)}-"})
+    assert beyond.status_code == 416
+    assert beyond.headers["content-range"] == f"bytes */{len(mp3)}"
+
+    vtt = stack.http.get(f"/api/v1/stories/{story_id}/chapters.vtt")
+    assert vtt.headers["content-type"].startswith("text/vtt")
+    assert vtt.text.startswith("WEBVTT")
+    assert all(c["title"] in vtt.text for c in chapters)
+    transcript = stack.http.get(f"/api/v1/stories/{story_id}/transcript").text
+    for fact in ("src/tally/counting.py", "Tally counts words", "click"):
+        assert fact in transcript
+    manifest = stack.http.get(f"/api/v1/stories/{story_id}/manifest").json()
+    assert manifest["status"] == "complete" and manifest["chapters"] == chapters
+    assert (stack.artifact_dir / "stories" / story_id / "story.mp3").read_bytes() == mp3
+
+
+def test_sse_resumes_after_last_event_id(stack: Stack, repo: Path) -> None:
+    story_id = submit(stack, {"repository_url": str(repo)}).json()["id"]
+    events = read_sse(stack, story_id)
+    assert events[-1]["status"] == "complete"
+    # A finished story's stream is just its final snapshot.
+    assert [e["seq"] for e in read_sse(stack, story_id)] == [events[-1]["seq"]]
+    middle = events[len(events) // 2]
+    resumed = read_sse(stack, story_id, last_event_id=middle["id"])
+    assert [e["seq"] for e in resumed] == [e["seq"] for e in events if e["seq"] > middle["seq"]]
+    bad = stack.http.get(f"/api/v1/stories/{story_id}/events", headers={"Last-Event-ID": "abc"})
+    assert bad.status_code == 400
+
+
+def test_websocket_streams_the_same_progress(stack: Stack, repo: Path) -> None:
+    from websockets.sync.client import connect
+
+    story_id = submit(stack, {"repository_url": str(repo)}).json()["id"]
+    url = stack.base_url.replace("http", "ws") + f"/api/v1/stories/{story_id}/ws"
+    received = []
+    with connect(url, open_timeout=10) as socket:
+        for message in socket:
+            received.append(json.loads(message))
+    assert received[-1]["status"] == "complete"
+    assert [e["seq"] for e in received] == sorted(e["seq"] for e in received)
+
+
+def test_idempotency_key(stack: Stack, repo: Path) -> None:
+    body = {"repository_url": str(repo), "style": "deep-dive"}
+    first = submit(stack, body, **{"Idempotency-Key": "abc-123"})
+    second = submit(stack, body, **{"Idempotency-Key": "abc-123"})
+    assert first.status_code == second.status_code == 202
+    assert first.json()["id"] == second.json()["id"]
+    conflict = submit(stack, {**body, "style": "overview"}, **{"Idempotency-Key": "abc-123"})
+    assert conflict.status_code == 409
+    stack.wait_status(first.json()["id"], {"complete"})
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "message"),
+    [
+        ({}, "repository_url", "Field required"),
+        ({"repository_url": "ftp://example.com/x"}, "repository_url", "scheme 'ftp' is not supported"),
+        ({"repository_url": "https://u:p@github.com/a/b"}, "repository_url", "must not contain credentials"),
+        ({"repository_url": "https://10.0.0.1/a/b"}, "repository_url", "not a public address"),
+        ({"repository_url": "/definitely/not/here"}, "repository_url", "is not a directory"),
+        ({"repository_url": "https://github.com/a/b", "style": "epic"}, "style", "Input should be"),
+        ({"repository_url": "https://github.com/a/b", "expertise_level": 3}, "expertise_level", "Input should be"),
+        ({"repository_url": "https://github.com/a/b", "ref": "-x"}, "ref", "branch or tag"),
+        ({"repository_url": "https://github.com/a/b", "focus_areas": ["a"] * 6}, "focus_areas", "at most 5"),
+    ],
+)
+def test_bad_requests_name_the_field(stack: Stack, body: dict[str, Any], field: str, message: str) -> None:
+    before = stack.http.get("/api/v1/stories").json()["total"]
+    response = submit(stack, body)
+    assert response.status_code == 422
+    detail = response.json()["detail"][0]
+    assert detail["loc"][-1] == field
+    assert message in detail["msg"]
+    assert stack.http.get("/api/v1/stories").json()["total"] == before, "nothing was recorded"
+
+
+def test_malformed_json_is_422(stack: Stack) -> None:
+    response = stack.http.post(
+        "/api/v1/stories", content=b"{not json", headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 422
+
+
+@pytest.mark.parametrize(
+    ("files", "ref", "error_type", "reason"),
+    [
+        ({}, None, "no_source", "the repository is empty"),
+        ({"logo.png": b"\x89PNG\x00\x00\x01", "data.bin": b"\x00" * 64}, None, "no_source", "only binary files"),
+        ({"README.md": "# Notes\n"}, None, "no_source", "no source code was found"),
+        ({"main.py": "print(1)\n"}, "no-such-branch", "fetch_failed", "'no-such-branch' does not exist"),
+    ],
+)
+def test_bad_repositories_fail_visibly(
+    stack: Stack, tmp_path: Path, files: dict[str, Any], ref: str | None, error_type: str, reason: str
+) -> None:
+    repo = make_repo(tmp_path / "bad", files)
+    story_id = submit(stack, {"repository_url": str(repo), "ref": ref}).json()["id"]
+    story = stack.wait_status(story_id, {"failed", "complete"})
+    assert story["status"] == "failed"
+    assert story["error_type"] == error_type
+    assert reason in story["failure_reason"]
+    progress = stack.http.get(f"/api/v1/stories/{story_id}/progress").json()
+    assert progress["status"] == "failed" and reason in progress["message"]
+    missing_audio = stack.http.get(f"/api/v1/stories/{story_id}/audio")
+    assert missing_audio.status_code == 404 and "failed" in missing_audio.json()["detail"]
+    dlq = stack.http.get(
+        "/api/v1/admin/dlq", headers={"Authorization": "Bearer change-me"}
+    ).json()
+    assert any(e["story_id"] == story_id and e["error_type"] == error_type for e in dlq["entries"])
+
+
+def test_admin_routes_need_the_token(stack: Stack) -> None:
+    assert stack.http.get("/api/v1/admin/dlq").status_code == 401
+    wrong = stack.http.get("/api/v1/admin/dlq", headers={"Authorization": "Bearer nope"})
+    assert wrong.status_code == 401
+
+
+def test_cancel(stack: Stack, repo: Path) -> None:
+    story_id = submit(stack, {"repository_url": str(repo)}).json()["id"]
+    cancelled = stack.http.delete(f"/api/v1/stories/{story_id}")
+    if cancelled.status_code == 409:  # the workers were quicker; nothing left to cancel
+        assert "already complete" in cancelled.json()["detail"]
+        return
+    assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
+    again = stack.http.delete(f"/api/v1/stories/{story_id}")
+    assert again.status_code == 200 and again.json()["status"] == "cancelled"
+    events = read_sse(stack, story_id)
+    assert events[-1]["status"] == "cancelled"
+    assert [e["step"] for e in events].count("cancelled") <= 1
+    # A worker that picks the message up later leaves the story cancelled.
+    assert stack.wait_status(story_id, {"cancelled"})["status"] == "cancelled"
+
+
+def test_finished_story_cannot_be_cancelled(stack: Stack, repo: Path) -> None:
+    story_id = submit(stack, {"repository_url": str(repo)}).json()["id"]
+    stack.wait_status(story_id, {"complete"})
+    refused = stack.http.delete(f"/api/v1/stories/{story_id}")
+    assert refused.status_code == 409
+    assert refused.json()["detail"] == "the story is already complete"
+
+
+def test_list_pages_and_api_alias(stack: Stack, repo: Path) -> None:
+    page = stack.http.get("/api/v1/stories", params={"limit": 2}).json()
+    assert page["limit"] == 2 and len(page["items"]) <= 2 and page["total"] >= len(page["items"])
+    created = [s["created_at"] for s in stack.http.get("/api/v1/stories", params={"limit": 50}).json()["items"]]
+    assert created == sorted(created, reverse=True)
+    alias = stack.http.get("/api/stories", params={"limit": 2}).json()
+    assert alias["total"] == page["total"]
+    one = page["items"][0]["id"]
+    assert stack.http.get(f"/api/stories/{one}").json()["id"] == one
+    assert stack.http.get("/api/v1/stories/nope").status_code == 404
+    assert stack.http.get("/api/v1/stories", params={"limit": 0}).status_code == 422
+
+
+def test_health_reports_redis_workers_and_queues(stack: Stack) -> None:
+    assert stack.http.get("/healthz").json() == {"status": "ok"}
+    assert stack.http.get("/readyz").status_code == 200
+    report = stack.http.get("/health").json()
+    assert report["status"] == "ok" and report["redis"] == "ok"
+    assert set(report["queues"]) == {"stories", "audio", "maintenance"}
+    hostnames = {w["hostname"].split("@")[0] for w in report["workers"]}
+    assert hostnames == {"story", "audio", "janitor"}
+    assert stack.http.get("/docs").status_code == 200
+    assert "/api/v1/stories" in stack.http.get("/openapi.json").json()["paths"]
+
+
+def test_worker_heartbeat_files_feed_the_probe(stack: Stack) -> None:
+    import os
+    import subprocess
+    import sys
+
+    for name in ("story", "audio", "janitor"):
+        env = {**os.environ, "CODESTORY_HEARTBEAT_DIR": str(stack.log_dir / "hb" / name)}
+        for kind in ("liveness", "readiness"):
+            result = subprocess.run(
+                [sys.executable, "-m", "codestory", "probe", kind], env=env, capture_output=True, timeout=30
+            )
+            assert result.returncode == 0, (name, kind, result.stderr)
