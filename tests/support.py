@@ -152,7 +152,7 @@ class Stack:
     def http(self) -> httpx.Client:
         return httpx.Client(base_url=self.base_url, timeout=30)
 
-    def start(self, *names: str) -> None:
+    def start(self, *names: str, extra_env: dict[str, str] | None = None) -> None:
         commands = {
             "gateway": ["gateway"],
             "story": ["worker", "story"],
@@ -160,7 +160,11 @@ class Stack:
             "janitor": ["janitor"],
         }
         for name in names:
-            env = {**self.env, "CODESTORY_HEARTBEAT_DIR": str(self.log_dir / "hb" / name)}
+            env = {
+                **self.env,
+                "CODESTORY_HEARTBEAT_DIR": str(self.log_dir / "hb" / name),
+                **(extra_env or {}),
+            }
             self.services[name] = service(name, commands[name], env, self.log_dir).start()
 
     def stop(self) -> None:

