@@ -40,7 +40,7 @@ def wait_for(predicate: Callable[[], Any], timeout: float, what: str, interval: 
             result = predicate()
             if result:
                 return result
-        except Exception as exc:  # noqa: BLE001 - keep polling; report the last error
+        except Exception as exc:
             last_error = exc
         time.sleep(interval)
     raise AssertionError(f"timed out after {timeout}s waiting for {what}; last error: {last_error}")
@@ -77,9 +77,11 @@ SAMPLE_PROJECT: dict[str, str | bytes] = {
     "src/tally/counting.py": '"""Word counting: split text into words and count them."""\n\n'
     "from collections import Counter\n\n\nclass WordCounter:\n    pass\n\n\n"
     "def count_words(text):\n    return Counter(text.split())\n",
-    "src/tally/report.py": '"""Format counts as a table."""\n\nfrom tally.counting import count_words\n\n\n'
+    "src/tally/report.py": '"""Format counts as a table."""\n\n'
+    "from tally.counting import count_words\n\n\n"
     "def render(text):\n    return str(count_words(text))\n",
-    "src/tally/cli.py": '"""Command line entry point."""\n\nfrom tally.counting import count_words\n'
+    "src/tally/cli.py": '"""Command line entry point."""\n\n'
+    "from tally.counting import count_words\n"
     "from tally.report import render\n\n\ndef main():\n    print(render('a b a'))\n\n\n"
     'if __name__ == "__main__":\n    main()\n',
     "tests/test_counting.py": "from tally.counting import count_words\n\n\n"
@@ -102,8 +104,12 @@ class ServiceProcess:
     def start(self) -> ServiceProcess:
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            self.argv, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL, start_new_session=True,
+            self.argv,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
         )
         log.close()
         return self
@@ -193,15 +199,19 @@ class Stack:
         try:
             result: dict[str, Any] = wait_for(reached, timeout, f"story in {statuses}")
         except AssertionError:
-            raise AssertionError(f"story {story_id} never reached {statuses}:\n{self.logs()}") from None
+            raise AssertionError(
+                f"story {story_id} never reached {statuses}:\n{self.logs()}"
+            ) from None
         return result
 
 
 def stack_env(redis_url: str, tmp: Path, **extra: str) -> dict[str, str]:
     base = redis_url.rsplit("/", 1)[0]
     env = {
-        k: v for k, v in os.environ.items()
-        if not k.startswith("CODESTORY_") and k not in {"REDIS_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"}
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("CODESTORY_")
+        and k not in {"REDIS_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"}
     }
     env.update(
         {

@@ -135,7 +135,9 @@ def classify_source(
             f"scheme {parts.scheme or '(none)'!r} is not supported; use an https:// Git URL"
         )
     if parts.username or parts.password or "@" in parts.netloc:
-        raise SourcePolicyError("must not contain credentials; only public repositories are fetched")
+        raise SourcePolicyError(
+            "must not contain credentials; only public repositories are fetched"
+        )
     host = (parts.hostname or "").lower()
     if not host:
         raise SourcePolicyError("has no host")
@@ -241,7 +243,11 @@ def format_bytes(size: int) -> str:
     value = float(size)
     for unit in ("bytes", "KiB", "MiB", "GiB"):
         if value < 1024 or unit == "GiB":
-            return f"{value:.0f} {unit}" if unit == "bytes" else f"{value:.1f} {unit}".replace(".0 ", " ")
+            return (
+                f"{value:.0f} {unit}"
+                if unit == "bytes"
+                else f"{value:.1f} {unit}".replace(".0 ", " ")
+            )
         value /= 1024
     raise AssertionError("unreachable")
 

@@ -41,8 +41,8 @@ def check(kind: str, directory: Path, max_age: float, now: float) -> tuple[bool,
 
 def run_probe(kind: str, max_age: float | None) -> int:
     directory = Path(os.environ.get(HEARTBEAT_DIR_ENV, DEFAULT_DIR))
-    limit = max_age if max_age is not None else float(
-        os.environ.get(GRACE_ENV, DEFAULT_GRACE_SECONDS)
+    limit = (
+        max_age if max_age is not None else float(os.environ.get(GRACE_ENV, DEFAULT_GRACE_SECONDS))
     )
     ok, message = check(kind, directory, limit, time.time())
     print(f"{kind}: {message}", file=sys.stdout if ok else sys.stderr)

@@ -7,14 +7,17 @@ without loading the speech or analysis stack.
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
 import socket
 import time
 from pathlib import Path
 from typing import Any
 
+import redis
 from celery import Celery, bootsteps
-from kombu import Exchange, Queue
+from kombu.entity import Exchange, Queue
 
 from codestory.probes import LIVENESS_FILE, READINESS_FILE
 from codestory.settings import Settings, get_settings
@@ -50,6 +53,7 @@ TASK_MODULES = [
 ]
 
 STORY_ID_HEADER = "codestory_story_id"
+log = logging.getLogger("codestory.worker")
 
 
 def celery_config(settings: Settings) -> dict[str, Any]:
@@ -150,8 +154,9 @@ class HeartbeatStep(bootsteps.StartStopStep):
                 {"hostname": parent.hostname, "queues": queues, "pid": os.getpid()},
                 self.settings.worker_ttl_seconds,
             )
-        except Exception:  # noqa: BLE001 - a Redis blip must not stop the heartbeat
-            pass
+        except redis.RedisError as exc:
+            # A Redis blip must not stop the heartbeat; the key's TTL tells the story.
+            log.debug("could not record worker heartbeat: %s", exc)
 
     def stop(self, parent: Any) -> None:
         if self.timer_ref is not None:
@@ -163,10 +168,8 @@ class HeartbeatStep(bootsteps.StartStopStep):
         self.stop(parent)
         self.alive.unlink(missing_ok=True)
         if self.store is not None:
-            try:
+            with contextlib.suppress(redis.RedisError):  # its key expires anyway
                 self.store.forget_worker(parent.hostname)
-            except Exception:  # noqa: BLE001 - shutting down anyway
-                pass
 
 
 def create_app(settings: Settings | None = None) -> Celery:

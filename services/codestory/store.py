@@ -15,6 +15,7 @@ Key layout (one prefix, so an operator can find everything with `SCAN codestory:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import secrets
 import threading
@@ -26,10 +27,10 @@ import redis
 from redis.client import Pipeline
 
 from codestory.domain import (
+    STEP_PERCENT,
     ProgressEvent,
     Status,
     Story,
-    STEP_PERCENT,
     TransitionError,
     can_transition,
     step_percent,
@@ -172,18 +173,16 @@ class StoryStore:
     def exists(self, story_id: str) -> bool:
         return bool(self.redis.exists(story_key(story_id)))
 
-    def list(self, *, offset: int = 0, limit: int = 20) -> tuple[list[Story], int]:
+    def page(self, *, offset: int = 0, limit: int = 20) -> tuple[list[Story], int]:
         """Newest first."""
         total = int(self.redis.zcard(STORIES_INDEX))
-        ids = self.redis.zrevrange(STORIES_INDEX, offset, offset + limit - 1)
+        ids = [str(i) for i in self.redis.zrevrange(STORIES_INDEX, offset, offset + limit - 1)]
         raws = self.redis.mget([story_key(i) for i in ids]) if ids else []
         return [Story.model_validate_json(r) for r in raws if r is not None], total
 
     def ids_older_than(self, cutoff: float, *, limit: int = 1000) -> list[str]:
-        return list(self.redis.zrangebyscore(STORIES_INDEX, "-inf", cutoff, start=0, num=limit))
-
-    def all_ids(self, *, limit: int = 100_000) -> list[str]:
-        return list(self.redis.zrange(STORIES_INDEX, 0, limit - 1))
+        found = self.redis.zrangebyscore(STORIES_INDEX, "-inf", cutoff, start=0, num=limit)
+        return [str(i) for i in found]
 
     def update(self, story_id: str, mutate: Callable[[Story], None]) -> Story:
         """Apply `mutate` atomically (optimistic WATCH/MULTI, retried on contention)."""
@@ -220,7 +219,7 @@ class StoryStore:
         return story
 
     def active_ids(self) -> list[str]:
-        return sorted(self.redis.smembers(ACTIVE_SET))
+        return sorted(str(i) for i in self.redis.smembers(ACTIVE_SET))
 
     def delete(self, story_id: str) -> None:
         with self.redis.pipeline(transaction=True) as pipe:
@@ -331,10 +330,8 @@ class LeaseKeeper:
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join(timeout=2)
-        try:
+        with contextlib.suppress(redis.RedisError):  # if Redis is away, the lease expires
             self.store.release_lease(self.story_id, self.token)
-        except redis.RedisError:
-            pass  # the lease simply expires
 
     def _run(self) -> None:
         while not self._stop.wait(self.ttl / 3):
@@ -346,7 +343,9 @@ class LeaseKeeper:
                 continue  # a blip; the TTL leaves room for a few misses
 
 
-def iter_queue_headers(client: redis.Redis, queue: str, limit: int = 10_000) -> Iterator[dict[str, Any]]:
+def iter_queue_headers(
+    client: redis.Redis, queue: str, limit: int = 10_000
+) -> Iterator[dict[str, Any]]:
     """Headers of messages waiting in a Celery queue on the Redis transport (a list)."""
     for raw in client.lrange(queue, 0, limit - 1):
         try:

@@ -117,7 +117,12 @@ def fail_story(
     )
     log.warning(
         "story failed",
-        extra={"story_id": story_id, "task_id": task_id, "error_type": error_type, "reason": reason},
+        extra={
+            "story_id": story_id,
+            "task_id": task_id,
+            "error_type": error_type,
+            "reason": reason,
+        },
     )
 
 

@@ -3,6 +3,7 @@ on a real Redis-compatible server, with a Git repository made by the test."""
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -46,9 +47,10 @@ def read_sse(stack: Stack, story_id: str, last_event_id: str | None = None) -> l
     """Read the SSE stream to its end; return the progress events with their ids."""
     headers = {"Last-Event-ID": last_event_id} if last_event_id else {}
     events: list[dict[str, Any]] = []
-    with httpx.Client(base_url=stack.base_url, timeout=120) as http, http.stream(
-        "GET", f"/api/v1/stories/{story_id}/events", headers=headers
-    ) as response:
+    with (
+        httpx.Client(base_url=stack.base_url, timeout=120) as http,
+        http.stream("GET", f"/api/v1/stories/{story_id}/events", headers=headers) as response,
+    ):
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("text/event-stream")
         frame: dict[str, str] = {}
@@ -78,7 +80,9 @@ def test_story_completes_end_to_end(stack: Stack, repo: Path) -> None:
     assert events[-1]["status"] == "complete" and events[-1]["percent"] == 100
     percents = [e["percent"] for e in events]
     assert percents == sorted(percents), "the bar never goes backwards"
-    assert {"fetch", "analyse", "narrate", "speak", "encode", "upload"} <= {e["step"] for e in events}
+    assert {"fetch", "analyse", "narrate", "speak", "encode", "upload"} <= {
+        e["step"] for e in events
+    }
 
     story = stack.http.get(f"/api/v1/stories/{story_id}").json()
     assert story["status"] == "complete"
@@ -86,8 +90,10 @@ def test_story_completes_end_to_end(stack: Stack, repo: Path) -> None:
     chapters = story["chapters"]
     assert 5 <= len(chapters) <= 9
     assert "A closer look at report" in [c["title"] for c in chapters]
-    for before, after in zip(chapters, chapters[1:], strict=False):
-        assert after["start_seconds"] == pytest.approx(before["start_seconds"] + before["duration_seconds"], abs=0.01)
+    for before, after in itertools.pairwise(chapters):
+        assert after["start_seconds"] == pytest.approx(
+            before["start_seconds"] + before["duration_seconds"], abs=0.01
+        )
     total = chapters[-1]["start_seconds"] + chapters[-1]["duration_seconds"]
     assert story["duration_seconds"] == pytest.approx(total, abs=0.01)
     assert story["audio_url"] == story["links"]["audio"]
@@ -102,15 +108,21 @@ def test_story_completes_end_to_end(stack: Stack, repo: Path) -> None:
     assert [m[0] for m in marks] == [c["title"] for c in chapters]
     for (_, start, end), chapter in zip(marks, chapters, strict=True):
         assert start == pytest.approx(chapter["start_seconds"], abs=0.002)
-        assert end == pytest.approx(chapter["start_seconds"] + chapter["duration_seconds"], abs=0.002)
+        assert end == pytest.approx(
+            chapter["start_seconds"] + chapter["duration_seconds"], abs=0.002
+        )
 
-    partial = stack.http.get(f"/api/v1/stories/{story_id}/audio", headers={"Range": "bytes=100-199"})
+    partial = stack.http.get(
+        f"/api/v1/stories/{story_id}/audio", headers={"Range": "bytes=100-199"}
+    )
     assert partial.status_code == 206
     assert partial.headers["content-range"] == f"bytes 100-199/{len(mp3)}"
     assert partial.content == mp3[100:200]
     tail = stack.http.get(f"/api/v1/stories/{story_id}/audio", headers={"Range": "bytes=-50"})
     assert tail.content == mp3[-50:]
-    beyond = stack.http.get(f"/api/v1/stories/{story_id}/audio", headers={"Range": f"bytes={len(mp3)}-"})
+    beyond = stack.http.get(
+        f"/api/v1/stories/{story_id}/audio", headers={"Range": f"bytes={len(mp3)}-"}
+    )
     assert beyond.status_code == 416
     assert beyond.headers["content-range"] == f"bytes */{len(mp3)}"
 
@@ -167,17 +179,35 @@ def test_idempotency_key(stack: Stack, repo: Path) -> None:
     ("body", "field", "message"),
     [
         ({}, "repository_url", "Field required"),
-        ({"repository_url": "ftp://example.com/x"}, "repository_url", "scheme 'ftp' is not supported"),
-        ({"repository_url": "https://u:p@github.com/a/b"}, "repository_url", "must not contain credentials"),
+        (
+            {"repository_url": "ftp://example.com/x"},
+            "repository_url",
+            "scheme 'ftp' is not supported",
+        ),
+        (
+            {"repository_url": "https://u:p@github.com/a/b"},
+            "repository_url",
+            "must not contain credentials",
+        ),
         ({"repository_url": "https://10.0.0.1/a/b"}, "repository_url", "not a public address"),
         ({"repository_url": "/definitely/not/here"}, "repository_url", "is not a directory"),
         ({"repository_url": "https://github.com/a/b", "style": "epic"}, "style", "Input should be"),
-        ({"repository_url": "https://github.com/a/b", "expertise_level": 3}, "expertise_level", "Input should be"),
+        (
+            {"repository_url": "https://github.com/a/b", "expertise_level": 3},
+            "expertise_level",
+            "Input should be",
+        ),
         ({"repository_url": "https://github.com/a/b", "ref": "-x"}, "ref", "branch or tag"),
-        ({"repository_url": "https://github.com/a/b", "focus_areas": ["a"] * 6}, "focus_areas", "at most 5"),
+        (
+            {"repository_url": "https://github.com/a/b", "focus_areas": ["a"] * 6},
+            "focus_areas",
+            "at most 5",
+        ),
     ],
 )
-def test_bad_requests_name_the_field(stack: Stack, body: dict[str, Any], field: str, message: str) -> None:
+def test_bad_requests_name_the_field(
+    stack: Stack, body: dict[str, Any], field: str, message: str
+) -> None:
     before = stack.http.get("/api/v1/stories").json()["total"]
     response = submit(stack, body)
     assert response.status_code == 422
@@ -198,13 +228,28 @@ def test_malformed_json_is_422(stack: Stack) -> None:
     ("files", "ref", "error_type", "reason"),
     [
         ({}, None, "no_source", "the repository is empty"),
-        ({"logo.png": b"\x89PNG\x00\x00\x01", "data.bin": b"\x00" * 64}, None, "no_source", "only binary files"),
+        (
+            {"logo.png": b"\x89PNG\x00\x00\x01", "data.bin": b"\x00" * 64},
+            None,
+            "no_source",
+            "only binary files",
+        ),
         ({"README.md": "# Notes\n"}, None, "no_source", "no source code was found"),
-        ({"main.py": "print(1)\n"}, "no-such-branch", "fetch_failed", "'no-such-branch' does not exist"),
+        (
+            {"main.py": "print(1)\n"},
+            "no-such-branch",
+            "fetch_failed",
+            "'no-such-branch' does not exist",
+        ),
     ],
 )
 def test_bad_repositories_fail_visibly(
-    stack: Stack, tmp_path: Path, files: dict[str, Any], ref: str | None, error_type: str, reason: str
+    stack: Stack,
+    tmp_path: Path,
+    files: dict[str, Any],
+    ref: str | None,
+    error_type: str,
+    reason: str,
 ) -> None:
     repo = make_repo(tmp_path / "bad", files)
     story_id = submit(stack, {"repository_url": str(repo), "ref": ref}).json()["id"]
@@ -216,9 +261,7 @@ def test_bad_repositories_fail_visibly(
     assert progress["status"] == "failed" and reason in progress["message"]
     missing_audio = stack.http.get(f"/api/v1/stories/{story_id}/audio")
     assert missing_audio.status_code == 404 and "failed" in missing_audio.json()["detail"]
-    dlq = stack.http.get(
-        "/api/v1/admin/dlq", headers={"Authorization": "Bearer change-me"}
-    ).json()
+    dlq = stack.http.get("/api/v1/admin/dlq", headers={"Authorization": "Bearer change-me"}).json()
     assert any(e["story_id"] == story_id and e["error_type"] == error_type for e in dlq["entries"])
 
 
@@ -255,7 +298,10 @@ def test_finished_story_cannot_be_cancelled(stack: Stack, repo: Path) -> None:
 def test_list_pages_and_api_alias(stack: Stack, repo: Path) -> None:
     page = stack.http.get("/api/v1/stories", params={"limit": 2}).json()
     assert page["limit"] == 2 and len(page["items"]) <= 2 and page["total"] >= len(page["items"])
-    created = [s["created_at"] for s in stack.http.get("/api/v1/stories", params={"limit": 50}).json()["items"]]
+    created = [
+        s["created_at"]
+        for s in stack.http.get("/api/v1/stories", params={"limit": 50}).json()["items"]
+    ]
     assert created == sorted(created, reverse=True)
     alias = stack.http.get("/api/stories", params={"limit": 2}).json()
     assert alias["total"] == page["total"]
@@ -286,6 +332,9 @@ def test_worker_heartbeat_files_feed_the_probe(stack: Stack) -> None:
         env = {**os.environ, "CODESTORY_HEARTBEAT_DIR": str(stack.log_dir / "hb" / name)}
         for kind in ("liveness", "readiness"):
             result = subprocess.run(
-                [sys.executable, "-m", "codestory", "probe", kind], env=env, capture_output=True, timeout=30
+                [sys.executable, "-m", "codestory", "probe", kind],
+                env=env,
+                capture_output=True,
+                timeout=30,
             )
             assert result.returncode == 0, (name, kind, result.stderr)

@@ -41,8 +41,10 @@ def test_gateway_answers_503_while_redis_is_down_and_recovers(
 ) -> None:
     port = free_port()
     env = stack_env(
-        f"redis://127.0.0.1:{valkey.port}/0", tmp_path,
-        CODESTORY_GATEWAY_PORT=str(port), CODESTORY_ALLOW_LOCAL_PATHS="false",
+        f"redis://127.0.0.1:{valkey.port}/0",
+        tmp_path,
+        CODESTORY_GATEWAY_PORT=str(port),
+        CODESTORY_ALLOW_LOCAL_PATHS="false",
         CODESTORY_REDIS_RETRY_AFTER_SECONDS="7",
     )
     stack = Stack(f"http://127.0.0.1:{port}", env, tmp_path, tmp_path / "artifacts")
@@ -53,7 +55,9 @@ def test_gateway_answers_503_while_redis_is_down_and_recovers(
         refused = http.post("/api/v1/stories", json={"repository_url": str(repo)})
         assert refused.status_code == 422
         assert "local paths are not allowed" in refused.json()["detail"][0]["msg"]
-        kept = http.post("/api/v1/stories", json={"repository_url": "https://github.com/pallets/click"})
+        kept = http.post(
+            "/api/v1/stories", json={"repository_url": "https://github.com/pallets/click"}
+        )
         assert kept.status_code == 202
         story_id = kept.json()["id"]
 
@@ -85,7 +89,8 @@ def test_gateway_answers_503_while_redis_is_down_and_recovers(
 def resilient_stack(redis_server_url: str, tmp_path: Path) -> Stack:
     port = free_port()
     env = stack_env(
-        f"{redis_server_url}/0", tmp_path,
+        f"{redis_server_url}/0",
+        tmp_path,
         CODESTORY_GATEWAY_PORT=str(port),
         CODESTORY_LEASE_TTL_SECONDS="3",
         CODESTORY_STUCK_AFTER_SECONDS="2",
@@ -112,7 +117,9 @@ def test_story_survives_a_story_worker_killed_with_sigkill(
     stack.start("story", extra_env=SLOW_STORY)
     try:
         stack.wait_ready({"stories", "audio", "maintenance"})
-        story_id = stack.http.post("/api/v1/stories", json={"repository_url": str(repo)}).json()["id"]
+        story_id = stack.http.post("/api/v1/stories", json={"repository_url": str(repo)}).json()[
+            "id"
+        ]
         stack.wait_status(story_id, {"analyzing"}, timeout=30)
         stack.services["story"].kill(signal.SIGKILL)  # the worker and its pool, mid-story
         stack.start("story", extra_env=SLOW_STORY)
@@ -133,7 +140,9 @@ def test_story_survives_a_pool_process_killed_mid_task(
     stack.start("story", extra_env=SLOW_STORY)
     try:
         stack.wait_ready({"stories", "audio", "maintenance"})
-        story_id = stack.http.post("/api/v1/stories", json={"repository_url": str(repo)}).json()["id"]
+        story_id = stack.http.post("/api/v1/stories", json={"repository_url": str(repo)}).json()[
+            "id"
+        ]
         stack.wait_status(story_id, {"analyzing"}, timeout=30)
         main = stack.services["story"].process
         assert main is not None
@@ -160,7 +169,9 @@ def test_stuck_story_is_requeued_once_then_failed(
     broker = redis.Redis.from_url(stack.env["CELERY_BROKER_URL"])
     try:
         stack.wait_ready({"maintenance"})
-        story_id = stack.http.post("/api/v1/stories", json={"repository_url": str(repo)}).json()["id"]
+        story_id = stack.http.post("/api/v1/stories", json={"repository_url": str(repo)}).json()[
+            "id"
+        ]
         # Its message waits in the queue, so the janitor (sweeping every second, with a
         # two-second threshold) must leave it alone: a backlog is not a stuck story.
         time.sleep(6)
@@ -170,7 +181,8 @@ def test_stuck_story_is_requeued_once_then_failed(
         broker.delete("stories")
         wait_for(
             lambda: stack.http.get(f"/api/v1/stories/{story_id}").json()["requeues"] == 1,
-            30, "a requeue",
+            30,
+            "a requeue",
         )
         assert broker.llen("stories") == 1, "the requeue put a message back"
         broker.delete("stories")
@@ -189,7 +201,9 @@ def test_gateway_starts_without_redis(tmp_path: Path) -> None:
     stack = Stack(f"http://127.0.0.1:{port}", env, tmp_path, tmp_path / "artifacts")
     stack.start("gateway")
     try:
-        wait_for(lambda: httpx.get(f"{stack.base_url}/healthz").status_code == 200, 30, "gateway up")
+        wait_for(
+            lambda: httpx.get(f"{stack.base_url}/healthz").status_code == 200, 30, "gateway up"
+        )
         assert httpx.get(f"{stack.base_url}/readyz").status_code == 503
         response = httpx.get(f"{stack.base_url}/api/v1/stories")
         assert response.status_code == 503 and "Retry-After" in response.headers

@@ -35,7 +35,7 @@ def test_create_get_list(store: StoryStore) -> None:
     time.sleep(0.01)
     second, _ = store.create(new_story("https://github.com/c/d"))
     assert store.get(first.id) == first
-    stories, total = store.list(limit=1)
+    stories, total = store.page(limit=1)
     assert total == 2 and [s.id for s in stories] == [second.id]
     assert set(store.active_ids()) == {first.id, second.id}
     with pytest.raises(StoryNotFoundError):
@@ -48,7 +48,7 @@ def test_idempotency(store: StoryStore) -> None:
     assert created and not created_again and again.id == story.id
     with pytest.raises(IdempotencyConflictError):
         store.create(new_story(), idempotency="k1", fingerprint="other")
-    assert store.list()[1] == 1
+    assert store.page()[1] == 1
 
 
 def test_transitions_only_move_forward(store: StoryStore) -> None:
@@ -57,7 +57,11 @@ def test_transitions_only_move_forward(store: StoryStore) -> None:
     with pytest.raises(TransitionError):
         store.transition(story.id, Status.ANALYZING)
     done = store.transition(story.id, Status.FAILED, failure_reason="boom", error_type="internal")
-    assert (done.status, done.failure_reason, done.error_type) == (Status.FAILED, "boom", "internal")
+    assert (done.status, done.failure_reason, done.error_type) == (
+        Status.FAILED,
+        "boom",
+        "internal",
+    )
     assert store.get(story.id).status is Status.FAILED
     assert story.id not in store.active_ids()
     with pytest.raises(TransitionError):

@@ -70,8 +70,14 @@ def test_relative_and_javascript_imports_are_followed(tmp_path: Path) -> None:
 
 def test_skips_vendored_and_generated_folders(tmp_path: Path) -> None:
     facts = analyse(
-        write(tmp_path, {"main.go": "package main\nfunc main() {}\n", "node_modules/x/i.js": "x",
-                         ".venv/lib/y.py": "y"}),
+        write(
+            tmp_path,
+            {
+                "main.go": "package main\nfunc main() {}\n",
+                "node_modules/x/i.js": "x",
+                ".venv/lib/y.py": "y",
+            },
+        ),
         name="go",
     )
     assert facts.total_files == 1
@@ -115,7 +121,9 @@ def test_readme_summary_skips_badges_and_code() -> None:
 
 
 def test_manifests_parse_or_degrade() -> None:
-    node = parse_manifest("package.json", '{"name": "w", "dependencies": {"react": "1"}, "bin": {"w": "x.js"}}')
+    node = parse_manifest(
+        "package.json", '{"name": "w", "dependencies": {"react": "1"}, "bin": {"w": "x.js"}}'
+    )
     assert node and node.dependencies == ["react"] and node.scripts == {"bin:w": "x.js"}
     broken = parse_manifest("pyproject.toml", "[project\nname=")
     assert broken and broken.kind == "pyproject.toml (unreadable)"

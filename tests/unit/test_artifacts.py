@@ -36,7 +36,9 @@ def test_parse_range(header: str | None, expected: tuple[int, int] | None) -> No
     assert parse_range(header, 100) == expected
 
 
-@pytest.mark.parametrize("header", ["bytes=100-", "bytes=50-10", "bytes=x-y", "bytes=-0", "bytes=5"])
+@pytest.mark.parametrize(
+    "header", ["bytes=100-", "bytes=50-10", "bytes=x-y", "bytes=-0", "bytes=5"]
+)
 def test_unsatisfiable_ranges(header: str) -> None:
     with pytest.raises(RangeNotSatisfiableError):
         parse_range(header, 100)
@@ -60,12 +62,17 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> ArtifactStore:
     endpoint = request.getfixturevalue("s3_endpoint")
     bucket = f"b{free_port()}"
     boto3.client(
-        "s3", endpoint_url=endpoint, region_name="us-east-1",
-        aws_access_key_id="test", aws_secret_access_key="test",
+        "s3",
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
     ).create_bucket(Bucket=bucket)
     settings = Settings(
-        artifact_url=f"s3://{bucket}/prefix", s3_endpoint_url=endpoint,
-        s3_access_key_id="test", s3_secret_access_key="test",
+        artifact_url=f"s3://{bucket}/prefix",
+        s3_endpoint_url=endpoint,
+        s3_access_key_id="test",
+        s3_secret_access_key="test",
     )
     return open_store(settings)
 

@@ -40,7 +40,11 @@ def test_terminal_statuses_are_final(terminal: Status) -> None:
 
 
 def policy(location: str, **kwargs: object) -> SourceKind:
-    options: dict[str, object] = {"allow_local_paths": False, "allowed_hosts": [], "max_length": 2048}
+    options: dict[str, object] = {
+        "allow_local_paths": False,
+        "allowed_hosts": [],
+        "max_length": 2048,
+    }
     options.update(kwargs)
     return classify_source(location, **options)  # type: ignore[arg-type]
 
@@ -104,13 +108,21 @@ def test_progress_percent_follows_the_pipeline() -> None:
     assert step_percent("fetch") < step_percent("analyse") < step_percent("speak", 0.5)
     assert step_percent("speak", 1.0) == step_percent("encode")
     assert step_percent("complete") == 100
-    event = ProgressEvent(story_id="x", status=Status.COMPLETE, step="complete", percent=100, message="")
+    event = ProgressEvent(
+        story_id="x", status=Status.COMPLETE, step="complete", percent=100, message=""
+    )
     assert event.is_final
 
 
 @pytest.mark.parametrize(
     ("size", "text"),
-    [(20, "20 bytes"), (4096, "4 KiB"), (1536, "1.5 KiB"), (500 * 2**20, "500 MiB"), (3 * 2**30, "3 GiB")],
+    [
+        (20, "20 bytes"),
+        (4096, "4 KiB"),
+        (1536, "1.5 KiB"),
+        (500 * 2**20, "500 MiB"),
+        (3 * 2**30, "3 GiB"),
+    ],
 )
 def test_format_bytes(size: int, text: str) -> None:
     assert format_bytes(size) == text

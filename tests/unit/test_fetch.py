@@ -18,8 +18,16 @@ def test_clone_is_shallow_and_locked_down() -> None:
     command = clone_command("https://example.com/a.git", Path("/tmp/x"), "v1", local=False)
     assert command[:1] == ["git"]
     joined = " ".join(command)
-    for flag in ("core.hooksPath=/dev/null", "protocol.allow=never", "protocol.https.allow=always",
-                 "--depth=1", "--no-tags", "--template=", "--branch v1", "-- https://example.com/a.git"):
+    for flag in (
+        "core.hooksPath=/dev/null",
+        "protocol.allow=never",
+        "protocol.https.allow=always",
+        "--depth=1",
+        "--no-tags",
+        "--template=",
+        "--branch v1",
+        "-- https://example.com/a.git",
+    ):
         assert flag in joined
 
 
@@ -65,9 +73,17 @@ def test_size_limit_stops_the_clone(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("stderr", "kind", "text"),
     [
-        ("fatal: repository 'https://x/y/' not found", PermanentError, "does not exist or is not public"),
+        (
+            "fatal: repository 'https://x/y/' not found",
+            PermanentError,
+            "does not exist or is not public",
+        ),
         ("fatal: could not read Username for 'https://x'", PermanentError, "not public"),
-        ("fatal: unable to access 'https://x/': Could not resolve host: x", TransientError, "network"),
+        (
+            "fatal: unable to access 'https://x/': Could not resolve host: x",
+            TransientError,
+            "network",
+        ),
         ("fatal: something odd", PermanentError, "git clone failed"),
     ],
 )

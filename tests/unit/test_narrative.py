@@ -40,7 +40,12 @@ def test_chapters_cover_the_tour(facts: RepoFacts) -> None:
     assert MIN_CHAPTERS <= len(titles) <= MAX_CHAPTERS
     assert titles[0] == "What tally is"
     assert titles[-1] == "Where to start reading"
-    assert {"How it is laid out", "The key parts", "How data flows", "How to run and test it"} <= set(titles)
+    assert {
+        "How it is laid out",
+        "The key parts",
+        "How data flows",
+        "How to run and test it",
+    } <= set(titles)
     text = "\n".join(c.text for c in script.chapters)
     for fact in ["Tally counts words", "src/tally/counting.py", "click", "GitHub Actions", "tests"]:
         assert fact in text

@@ -48,7 +48,11 @@ def test_audio_limits_grow_with_the_script() -> None:
 
 def test_routes_and_queues() -> None:
     config = celery_config(Settings())
-    assert {q.name for q in config["task_queues"]} == {QUEUE_STORIES, QUEUE_AUDIO, QUEUE_MAINTENANCE}
+    assert {q.name for q in config["task_queues"]} == {
+        QUEUE_STORIES,
+        QUEUE_AUDIO,
+        QUEUE_MAINTENANCE,
+    }
     assert config["task_routes"]["codestory.story.generate"] == {"queue": QUEUE_STORIES}
     assert config["task_routes"]["codestory.audio.synthesize"] == {"queue": QUEUE_AUDIO}
     assert set(SERVICE_QUEUES.values()) == set(TASK_QUEUES.values())

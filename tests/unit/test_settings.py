@@ -34,7 +34,9 @@ def test_env_names_follow_the_convention() -> None:
         ({"CODESTORY_ENVIRONMENT": "production"}, "CODESTORY_ADMIN_TOKEN"),
     ],
 )
-def test_bad_values_are_named(env: dict[str, str], named: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bad_values_are_named(
+    env: dict[str, str], named: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     with pytest.raises(ValidationError) as info:
@@ -45,7 +47,11 @@ def test_bad_values_are_named(env: dict[str, str], named: str, monkeypatch: pyte
 def test_a_bad_value_stops_the_process_with_one_line() -> None:
     env = {**os.environ, "CODESTORY_WORKER_CONCURRENCY": "-3"}
     result = subprocess.run(
-        [sys.executable, "-m", "codestory", "dlq"], env=env, capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "codestory", "dlq"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()

@@ -37,14 +37,19 @@ def test_spoken_chapters_become_a_chaptered_mp3() -> None:
     ]
     progress: list[tuple[int, int]] = []
     samples, timed, spent = speak_chapters(
-        speech, chapters, voice="en-us", words_per_minute=175,
+        speech,
+        chapters,
+        voice="en-us",
+        words_per_minute=175,
         on_chapter=lambda done, total: progress.append((done, total)),
     )
     assert progress == [(1, 2), (2, 2)]
     assert spent > 0
     assert timed[0].start_seconds == 0
     assert timed[1].start_seconds == pytest.approx(timed[0].end_seconds)
-    audio = package_audio(samples, timed, title="Tour", sample_rate=speech.sample_rate, bitrate_kbps=64)
+    audio = package_audio(
+        samples, timed, title="Tour", sample_rate=speech.sample_rate, bitrate_kbps=64
+    )
     assert audio.duration_seconds == pytest.approx(len(samples) / speech.sample_rate)
     # The encoded file plays for as long as the samples last (plus encoder padding).
     assert duration_seconds(audio.mp3) == pytest.approx(audio.duration_seconds, abs=0.2)

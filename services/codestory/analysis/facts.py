@@ -21,18 +21,44 @@ from codestory.analysis.manifests import Manifest, make_targets, parse_manifest
 from codestory.analysis.walk import AnalysisError, SourceFile, walk_repository
 
 FOLDER_ROLES: dict[str, str] = {
-    "src": "source code", "lib": "library code", "services": "service code", "app": "application code",
-    "apps": "applications", "pkg": "Go packages", "cmd": "command entry points",
-    "internal": "internal packages", "tests": "tests", "test": "tests", "spec": "tests",
-    "__tests__": "tests", "docs": "documentation", "doc": "documentation",
-    "examples": "examples", "scripts": "helper scripts", "tools": "tooling", "bin": "executables",
-    "charts": "Helm charts", "k8s": "Kubernetes manifests", "deploy": "deployment configuration",
-    "deployments": "deployment configuration", "infra": "infrastructure", "config": "configuration",
-    "migrations": "database migrations", "assets": "static assets", "static": "static assets",
-    "public": "public web assets", "web": "web front end", "frontend": "front end",
-    "backend": "back end", "api": "API definitions", "proto": "protocol definitions",
-    ".github": "GitHub automation", ".ci": "continuous integration", "benchmarks": "benchmarks",
-    "vendor": "vendored dependencies", "include": "public headers",
+    "src": "source code",
+    "lib": "library code",
+    "services": "service code",
+    "app": "application code",
+    "apps": "applications",
+    "pkg": "Go packages",
+    "cmd": "command entry points",
+    "internal": "internal packages",
+    "tests": "tests",
+    "test": "tests",
+    "spec": "tests",
+    "__tests__": "tests",
+    "docs": "documentation",
+    "doc": "documentation",
+    "examples": "examples",
+    "scripts": "helper scripts",
+    "tools": "tooling",
+    "bin": "executables",
+    "charts": "Helm charts",
+    "k8s": "Kubernetes manifests",
+    "deploy": "deployment configuration",
+    "deployments": "deployment configuration",
+    "infra": "infrastructure",
+    "config": "configuration",
+    "migrations": "database migrations",
+    "assets": "static assets",
+    "static": "static assets",
+    "public": "public web assets",
+    "web": "web front end",
+    "frontend": "front end",
+    "backend": "back end",
+    "api": "API definitions",
+    "proto": "protocol definitions",
+    ".github": "GitHub automation",
+    ".ci": "continuous integration",
+    "benchmarks": "benchmarks",
+    "vendor": "vendored dependencies",
+    "include": "public headers",
 }
 CI_MARKERS = {
     ".github/workflows/": "GitHub Actions",
@@ -45,8 +71,13 @@ CI_MARKERS = {
     "buildkite/": "Buildkite",
 }
 TEST_FRAMEWORKS = {
-    "pytest": "pytest", "jest": "Jest", "vitest": "Vitest", "mocha": "Mocha",
-    "testcontainers": "Testcontainers", "hypothesis": "Hypothesis", "playwright": "Playwright",
+    "pytest": "pytest",
+    "jest": "Jest",
+    "vitest": "Vitest",
+    "mocha": "Mocha",
+    "testcontainers": "Testcontainers",
+    "hypothesis": "Hypothesis",
+    "playwright": "Playwright",
 }
 _TEST_FILE = re.compile(
     r"(^|/)(test_[^/]+\.py|[^/]+_test\.(py|go)|[^/]+\.(test|spec)\.[jt]sx?|[^/]+Test\.java)$"
@@ -152,7 +183,9 @@ def _languages(files: list[SourceFile]) -> list[LanguageShare]:
             sizes[f.language] += f.size
     total = sum(sizes.values()) or 1
     return [
-        LanguageShare(name=name, files=counts[name], bytes=size, percent=round(100 * size / total, 1))
+        LanguageShare(
+            name=name, files=counts[name], bytes=size, percent=round(100 * size / total, 1)
+        )
         for name, size in sizes.most_common()
     ]
 
@@ -213,7 +246,9 @@ def _ci(paths: list[str]) -> list[str]:
     return found
 
 
-def analyse(root: Path, *, name: str, max_files: int = 50_000, max_bytes: int = 500 << 20) -> RepoFacts:
+def analyse(
+    root: Path, *, name: str, max_files: int = 50_000, max_bytes: int = 500 << 20
+) -> RepoFacts:
     """Read the checkout at `root`. Raises AnalysisError when there is nothing to tell."""
     files = walk_repository(root, max_files=max_files, max_bytes=max_bytes)
     if not files:
@@ -242,7 +277,11 @@ def analyse(root: Path, *, name: str, max_files: int = 50_000, max_bytes: int = 
             "no_source",
         )
     readme_file = next(
-        (f for f in sorted(texts, key=lambda f: f.path.count("/")) if _README.match(PurePosixPath(f.path).name)),
+        (
+            f
+            for f in sorted(texts, key=lambda f: f.path.count("/"))
+            if _README.match(PurePosixPath(f.path).name)
+        ),
         None,
     )
     readme = None

@@ -85,13 +85,16 @@ def describe_python(path: str, text: str) -> tuple[ModuleInfo, list[str]]:
             elif node.module:
                 imports.append(node.module)
                 imports += [f"{node.module}.{a.name}" for a in node.names]
-    is_main = any(
-        isinstance(node, ast.If)
-        and isinstance(node.test, ast.Compare)
-        and isinstance(node.test.left, ast.Name)
-        and node.test.left.id == "__name__"
-        for node in tree.body
-    ) or PurePosixPath(path).name == "__main__.py"
+    is_main = (
+        any(
+            isinstance(node, ast.If)
+            and isinstance(node.test, ast.Compare)
+            and isinstance(node.test.left, ast.Name)
+            and node.test.left.id == "__name__"
+            for node in tree.body
+        )
+        or PurePosixPath(path).name == "__main__.py"
+    )
     info = ModuleInfo(
         path=path,
         language="Python",
@@ -108,7 +111,9 @@ def describe_python(path: str, text: str) -> tuple[ModuleInfo, list[str]]:
     return info, imports
 
 
-_JS_IMPORT = re.compile(r"""(?:import\s[^'"]*from\s*|require\(\s*|import\(\s*)['"](\.{1,2}/[^'"]+)['"]""")
+_JS_IMPORT = re.compile(
+    r"""(?:import\s[^'"]*from\s*|require\(\s*|import\(\s*)['"](\.{1,2}/[^'"]+)['"]"""
+)
 _JS_SYMBOL = re.compile(r"^export\s+(?:default\s+)?(?:async\s+)?(class|function)\s+(\w+)", re.M)
 _GO_FUNC = re.compile(r"^func\s+(?:\([^)]*\)\s*)?([A-Z]\w*)", re.M)
 _GO_TYPE = re.compile(r"^type\s+([A-Z]\w*)\s+struct", re.M)

@@ -11,9 +11,20 @@ from pydantic import BaseModel, Field
 
 MANIFEST_NAMES = frozenset(
     {
-        "pyproject.toml", "setup.py", "setup.cfg", "requirements.txt", "package.json",
-        "go.mod", "Cargo.toml", "Gemfile", "pom.xml", "build.gradle", "build.gradle.kts",
-        "composer.json", "mix.exs", "Chart.yaml",
+        "pyproject.toml",
+        "setup.py",
+        "setup.cfg",
+        "requirements.txt",
+        "package.json",
+        "go.mod",
+        "Cargo.toml",
+        "Gemfile",
+        "pom.xml",
+        "build.gradle",
+        "build.gradle.kts",
+        "composer.json",
+        "mix.exs",
+        "Chart.yaml",
     }
 )
 

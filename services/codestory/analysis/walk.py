@@ -11,10 +11,31 @@ from codestory.domain import format_bytes
 
 SKIP_DIRS = frozenset(
     {
-        ".git", ".hg", ".svn", "node_modules", ".venv", "venv", "env", "__pycache__",
-        ".mypy_cache", ".pytest_cache", ".ruff_cache", ".tox", ".nox", "dist", "build",
-        "target", ".idea", ".vscode", ".codestory", ".eggs", "site-packages", ".next",
-        ".gradle", "bower_components", ".terraform",
+        ".git",
+        ".hg",
+        ".svn",
+        "node_modules",
+        ".venv",
+        "venv",
+        "env",
+        "__pycache__",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+        ".tox",
+        ".nox",
+        "dist",
+        "build",
+        "target",
+        ".idea",
+        ".vscode",
+        ".codestory",
+        ".eggs",
+        "site-packages",
+        ".next",
+        ".gradle",
+        "bower_components",
+        ".terraform",
     }
 )
 SNIFF_BYTES = 8192

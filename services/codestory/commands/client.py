@@ -69,9 +69,10 @@ def follow(gateway: str, story_id: str) -> None:
         for _attempt in range(RECONNECTS):
             headers = {"Last-Event-ID": last_id} if last_id else {}
             try:
-                with httpx.Client(timeout=httpx.Timeout(30, read=60)) as http, connect_sse(
-                    http, "GET", url, headers=headers
-                ) as source:
+                with (
+                    httpx.Client(timeout=httpx.Timeout(30, read=60)) as http,
+                    connect_sse(http, "GET", url, headers=headers) as source,
+                ):
                     for sse in source.iter_sse():
                         if sse.event != "progress":
                             continue

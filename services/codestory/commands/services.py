@@ -29,11 +29,16 @@ def worker_argv(service: str, concurrency: int) -> list[str]:
     settings = get_settings()
     return [
         "worker",
-        "--queues", SERVICE_QUEUES[service],
-        "--hostname", default_hostname(service),
-        "--loglevel", settings.log_level,
-        "--pool", "prefork",
-        "--concurrency", str(concurrency),
+        "--queues",
+        SERVICE_QUEUES[service],
+        "--hostname",
+        default_hostname(service),
+        "--loglevel",
+        settings.log_level,
+        "--pool",
+        "prefork",
+        "--concurrency",
+        str(concurrency),
         # Gossip and mingle cost every worker a message per peer; nothing here needs them.
         "--without-gossip",
         "--without-mingle",

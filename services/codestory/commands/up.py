@@ -8,6 +8,7 @@ that dies is restarted; Ctrl-C stops everything, workers first given time to fin
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import signal
 import subprocess
@@ -38,8 +39,12 @@ class Child:
     def start(self) -> None:
         self.log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            self.argv, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL, start_new_session=True,
+            self.argv,
+            env=self.env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
         )
 
     def exited(self) -> int | None:
@@ -47,10 +52,8 @@ class Child:
 
     def signal(self, signum: int) -> None:
         if self.process is not None and self.process.poll() is None:
-            try:
+            with contextlib.suppress(ProcessLookupError):  # it exited meanwhile
                 os.killpg(self.process.pid, signum)
-            except ProcessLookupError:
-                pass
 
 
 def start_valkey(data_dir: Path) -> Any:
@@ -65,7 +68,9 @@ def start_valkey(data_dir: Path) -> Any:
     return server
 
 
-def child_env(base: dict[str, str], data: Path, redis_url: str, service: str, port: int) -> dict[str, str]:
+def child_env(
+    base: dict[str, str], data: Path, redis_url: str, service: str, port: int
+) -> dict[str, str]:
     env = dict(base)
     env.update(
         {
@@ -157,9 +162,7 @@ def run_up(args: argparse.Namespace) -> int:
     port = args.port or int(os.environ.get("CODESTORY_GATEWAY_PORT", "8000"))
     gateway = f"http://127.0.0.1:{port}"
     try:
-        payload = (
-            {"repository_url": resolve_location(args.submit)} if args.submit else None
-        )
+        payload = {"repository_url": resolve_location(args.submit)} if args.submit else None
     except ClientError as exc:
         print(f"codestory: {exc}", file=sys.stderr)
         return exc.code
@@ -171,8 +174,12 @@ def run_up(args: argparse.Namespace) -> int:
         redis_url = f"redis://127.0.0.1:{valkey.port}/0"
         print(f"codestory: embedded Valkey on {redis_url} (data in {data / 'valkey'})")
     children = [
-        Child(s, command_for(s), child_env(dict(os.environ), data, redis_url, s, port),
-              data / "logs" / f"{s}.log")
+        Child(
+            s,
+            command_for(s),
+            child_env(dict(os.environ), data, redis_url, s, port),
+            data / "logs" / f"{s}.log",
+        )
         for s in SERVICES
     ]
     supervisor = Supervisor(children)

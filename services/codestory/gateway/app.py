@@ -27,7 +27,9 @@ def build_state(settings: Settings) -> GatewayState:
 
     return GatewayState(
         settings=settings,
-        store=StoryStore(make_client(settings.redis_url), progress_ttl=settings.progress_ttl_seconds),
+        store=StoryStore(
+            make_client(settings.redis_url), progress_ttl=settings.progress_ttl_seconds
+        ),
         broker=make_client(settings.celery_broker_url),
         events=aioredis.Redis.from_url(
             settings.redis_url, decode_responses=True, socket_connect_timeout=2

@@ -39,7 +39,9 @@ def judge_story(
     if idle < stuck_after:
         return Verdict(Action.LEAVE)
     if story.requeues < MAX_REQUEUES:
-        return Verdict(Action.REQUEUE, f"idle in {story.status} for {idle:.0f} s with no live worker")
+        return Verdict(
+            Action.REQUEUE, f"idle in {story.status} for {idle:.0f} s with no live worker"
+        )
     return Verdict(
         Action.FAIL,
         f"stuck in {story.status} with no live worker for {idle:.0f} s, "

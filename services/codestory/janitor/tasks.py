@@ -64,12 +64,18 @@ def sweep_stuck(self: Any) -> dict[str, int]:
             else:
                 enqueue_story(app, story_id)
             store.publish(story_id, story.status, "requeued", f"Requeued: {verdict.reason}")
-            log.warning("requeued stuck story", extra={"story_id": story_id, "reason": verdict.reason})
+            log.warning(
+                "requeued stuck story", extra={"story_id": story_id, "reason": verdict.reason}
+            )
             counts["requeued"] += 1
         elif verdict.action is Action.FAIL:
             fail_story(
-                store, story_id, verdict.reason, ErrorType.STUCK,
-                task=self.name, task_id=str(self.request.id),
+                store,
+                story_id,
+                verdict.reason,
+                ErrorType.STUCK,
+                task=self.name,
+                task_id=str(self.request.id),
             )
             counts["failed"] += 1
     return counts

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+
 from codestory.analysis.facts import RepoFacts
 from codestory.analysis.imports import ModuleInfo
 from codestory.domain import ExpertiseLevel, Style
@@ -103,8 +104,17 @@ def chapter_layout(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
             f"{join_words(facts.root_files[: voice.detail + 3])}."
         )
     notable = [
-        f for f in facts.root_files if f in {m.path for m in facts.manifests} or f in {
-            "Makefile", "Dockerfile", "README.md", "Tiltfile", "skaffold.yaml", "LICENSE",
+        f
+        for f in facts.root_files
+        if f in {m.path for m in facts.manifests}
+        or f
+        in {
+            "Makefile",
+            "Dockerfile",
+            "README.md",
+            "Tiltfile",
+            "skaffold.yaml",
+            "LICENSE",
         }
     ]
     if notable and top:
@@ -193,8 +203,7 @@ def chapter_run_and_test(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
         paragraphs.append(f"To run it, the project declares {named}.")
     if facts.make_targets:
         paragraphs.append(
-            "The Makefile offers the targets "
-            f"{join_words(facts.make_targets[: voice.detail + 3])}."
+            f"The Makefile offers the targets {join_words(facts.make_targets[: voice.detail + 3])}."
         )
     if facts.has_dockerfile:
         paragraphs.append("There is a Dockerfile, so it can also be built as a container image.")
@@ -220,9 +229,10 @@ def chapter_focus(facts: RepoFacts, voice: Voice, area: str) -> ScriptChapter | 
     if not matches:
         return None
     matches.sort(key=lambda m: -m.lines)
+    total_lines = sum(m.lines for m in matches)
     intro = (
         f"You asked for a closer look at {area}. "
-        f"{plural(len(matches), 'module')} match it, with {plural(sum(m.lines for m in matches), 'line')} in all."
+        f"{plural(len(matches), 'module')} match it, with {plural(total_lines, 'line')} in all."
     )
     return ScriptChapter(
         title=f"A closer look at {area}",
@@ -245,10 +255,13 @@ def chapter_where_to_start(facts: RepoFacts, voice: Voice) -> ScriptChapter:
     elif facts.largest_modules:
         steps.append(f"skim {facts.largest_modules[0].path}, the largest module")
     if facts.tests.directories:
-        steps.append(f"run the tests in {facts.tests.directories[0]} to see the behaviour pinned down")
-    numbered = [f"{word}, {step}." for word, step in zip(
-        ["First", "Then", "Next", "Finally"], steps, strict=False
-    )]
+        steps.append(
+            f"run the tests in {facts.tests.directories[0]} to see the behaviour pinned down"
+        )
+    numbered = [
+        f"{word}, {step}."
+        for word, step in zip(["First", "Then", "Next", "Finally"], steps, strict=False)
+    ]
     closing = f"That is the tour of {facts.name}. Happy reading."
     return ScriptChapter(title="Where to start reading", paragraphs=[*numbered, closing])
 
@@ -281,4 +294,3 @@ def write_script(
             chapters.append(focus)
     chapters.append(chapter_where_to_start(facts, voice))
     return Script(title=f"A tour of {facts.name}", repository=facts.name, chapters=chapters)
-

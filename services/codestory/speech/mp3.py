@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from typing import Any
 
 import lameenc
 from mutagen.id3 import CHAP, CTOC, ID3, TALB, TIT2, TPE1, CTOCFlags
@@ -62,4 +63,6 @@ def read_chapters(mp3: bytes) -> list[tuple[str, float, float]]:
 
 
 def duration_seconds(mp3: bytes) -> float:
-    return float(MP3(io.BytesIO(mp3)).info.length)
+    # mutagen declares `info` as None at class level; an opened file always sets it.
+    info: Any = MP3(io.BytesIO(mp3)).info
+    return float(info.length)

@@ -53,7 +53,8 @@ def speak_chapters(
         start = len(samples)
         began = time.perf_counter()
         samples += engine.synthesize(
-            f"Chapter {index + 1}. {speakable(chapter.title)}.", voice=voice,
+            f"Chapter {index + 1}. {speakable(chapter.title)}.",
+            voice=voice,
             words_per_minute=words_per_minute,
         )
         samples += _silence(PAUSE_AFTER_TITLE_SECONDS, rate)

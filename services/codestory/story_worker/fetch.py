@@ -56,16 +56,29 @@ def clone_command(url: str, dest: Path, ref: str | None, *, local: bool) -> list
     protocol = "file" if local else "https"
     command = [
         "git",
-        "-c", "core.hooksPath=/dev/null",
-        "-c", "core.fsmonitor=false",
-        "-c", "protocol.allow=never",
-        "-c", f"protocol.{protocol}.allow=always",
-        "-c", "filter.lfs.smudge=",
-        "-c", "filter.lfs.process=",
-        "-c", "filter.lfs.required=false",
-        "-c", "http.lowSpeedLimit=1000",
-        "-c", "http.lowSpeedTime=30",
-        "clone", "--depth=1", "--single-branch", "--no-tags", "--template=",
+        "-c",
+        "core.hooksPath=/dev/null",
+        "-c",
+        "core.fsmonitor=false",
+        "-c",
+        "protocol.allow=never",
+        "-c",
+        f"protocol.{protocol}.allow=always",
+        "-c",
+        "filter.lfs.smudge=",
+        "-c",
+        "filter.lfs.process=",
+        "-c",
+        "filter.lfs.required=false",
+        "-c",
+        "http.lowSpeedLimit=1000",
+        "-c",
+        "http.lowSpeedTime=30",
+        "clone",
+        "--depth=1",
+        "--single-branch",
+        "--no-tags",
+        "--template=",
     ]
     if ref:
         command += ["--branch", ref]
@@ -151,10 +164,14 @@ def fetch_repository(location: str, ref: str | None, work: Path, settings: Setti
     if kind is SourceKind.LOCAL_PATH:
         path = Path(local_path_of(location))
         if not path.is_dir():
-            raise PermanentError(f"the path {path} is not a directory", ErrorType.INVALID_REPOSITORY)
+            raise PermanentError(
+                f"the path {path} is not a directory", ErrorType.INVALID_REPOSITORY
+            )
         if not (path / ".git").exists():
             return path  # a plain directory: read it where it is
-        run_clone(clone_command(path.resolve().as_uri(), dest, ref, local=True), dest, settings, ref)
+        run_clone(
+            clone_command(path.resolve().as_uri(), dest, ref, local=True), dest, settings, ref
+        )
         return dest
     run_clone(clone_command(location, dest, ref, local=False), dest, settings, ref)
     return dest

@@ -12,9 +12,7 @@ router = APIRouter(prefix="/admin", tags=["admin"], dependencies=[Depends(requir
 
 
 @router.get("/dlq")
-def dead_letters(
-    state: State, limit: Annotated[int, Query(ge=1, le=1000)] = 100
-) -> dict[str, Any]:
+def dead_letters(state: State, limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> dict[str, Any]:
     """Failed tasks, newest last: story id, task, error type and reason."""
     return {"size": state.store.dlq_size(), "entries": state.store.dead_letters(limit)}
 

@@ -69,7 +69,7 @@ async def progress_stream(
     finally:
         try:
             await pubsub.unsubscribe()
-            await pubsub.aclose()
+            await pubsub.aclose()  # type: ignore[no-untyped-call]
         except redis.RedisError:
             pass
 

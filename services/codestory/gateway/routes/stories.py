@@ -120,7 +120,7 @@ def list_stories(
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> StoryPage:
-    stories, total = state.store.list(offset=offset, limit=limit)
+    stories, total = state.store.page(offset=offset, limit=limit)
     base = base_url(state, request)
     return StoryPage(
         items=[story_out(s, base) for s in stories], total=total, offset=offset, limit=limit
@@ -159,8 +159,13 @@ def snapshot_from_record(story: Story) -> ProgressEvent:
     percent = 100.0 if story.status is Status.COMPLETE else 0.0
     message = story.failure_reason or f"The story is {story.status}"
     return ProgressEvent(
-        story_id=story.id, seq=0, status=story.status, step=str(story.status),
-        percent=percent, message=message, at=story.updated_at,
+        story_id=story.id,
+        seq=0,
+        status=story.status,
+        step=str(story.status),
+        percent=percent,
+        message=message,
+        at=story.updated_at,
     )
 
 
