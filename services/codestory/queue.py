@@ -92,14 +92,19 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         "redbeat_key_prefix": "codestory:redbeat",
         # Retry a lost connection for a while instead of crashing beat on a broker blip.
         "redbeat_redis_options": {"retry_period": 60},
-        "redbeat_lock_timeout": max(int(settings.janitor_sweep_seconds * 5), 60),
+        # RedBeat's own rule: a janitor that stops renewing loses the lock after five loops,
+        # and another janitor takes over scheduling.
         "beat_max_loop_interval": min(settings.janitor_sweep_seconds, 30),
+        "redbeat_lock_timeout": int(min(settings.janitor_sweep_seconds, 30) * 5) + 1,
         "beat_schedule": {
             "sweep-stuck-stories": {
                 "task": TASK_SWEEP_STUCK,
                 "schedule": settings.janitor_sweep_seconds,
             },
-            "expire-old-stories": {"task": TASK_EXPIRE_OLD, "schedule": 3600.0},
+            "expire-old-stories": {
+                "task": TASK_EXPIRE_OLD,
+                "schedule": settings.janitor_expire_seconds,
+            },
         },
     }
 

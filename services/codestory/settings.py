@@ -91,6 +91,7 @@ class Settings(BaseSettings):
     lease_ttl_seconds: int = Field(default=30, ge=3)
     stuck_after_seconds: int = Field(default=300, ge=1)
     janitor_sweep_seconds: PositiveSeconds = 30.0
+    janitor_expire_seconds: PositiveSeconds = 3600.0
     retention_days: PositiveSeconds = 7.0
     idempotency_ttl_seconds: int = Field(default=86400, ge=60)
 

@@ -11,6 +11,7 @@ Key layout (one prefix, so an operator can find everything with `SCAN codestory:
   codestory:lease:{id}            token of the worker holding the story (TTL)
   codestory:worker:{hostname}     worker heartbeat (TTL)
   codestory:dlq                   failed tasks, newest last
+  codestory:janitor-runs          hash: janitor task name -> runs, and name:last -> time
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ PREFIX = "codestory"
 STORIES_INDEX = f"{PREFIX}:stories"
 ACTIVE_SET = f"{PREFIX}:active"
 DLQ_KEY = f"{PREFIX}:dlq"
+JANITOR_RUNS_KEY = f"{PREFIX}:janitor-runs"
 PROGRESS_LOG_MAX = 500
 DLQ_MAX = 10_000
 
@@ -296,6 +298,16 @@ class StoryStore:
 
     def dlq_size(self) -> int:
         return int(self.redis.llen(DLQ_KEY))
+
+    # --- janitor bookkeeping ------------------------------------------------------------
+    def record_janitor_run(self, task: str) -> None:
+        with self.redis.pipeline(transaction=True) as pipe:
+            pipe.hincrby(JANITOR_RUNS_KEY, task, 1)
+            pipe.hset(JANITOR_RUNS_KEY, f"{task}:last", time.time())
+            pipe.execute()
+
+    def janitor_runs(self) -> dict[str, float]:
+        return {k: float(v) for k, v in self.redis.hgetall(JANITOR_RUNS_KEY).items()}
 
     # --- worker heartbeats ---------------------------------------------------------------
     def record_worker(self, hostname: str, info: dict[str, Any], ttl: int) -> None:

@@ -126,3 +126,11 @@ def test_dead_letters_and_workers(store: StoryStore) -> None:
 def test_queue_headers_are_read_from_celery_messages(store: StoryStore) -> None:
     store.redis.rpush("stories", json.dumps({"headers": {"codestory_story_id": "s1"}}), "junk")
     assert [h["codestory_story_id"] for h in iter_queue_headers(store.redis, "stories")] == ["s1"]
+
+
+def test_janitor_runs_are_counted(store: StoryStore) -> None:
+    store.record_janitor_run("sweep")
+    store.record_janitor_run("sweep")
+    runs = store.janitor_runs()
+    assert runs["sweep"] == 2
+    assert runs["sweep:last"] > 0

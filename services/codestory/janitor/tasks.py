@@ -40,6 +40,7 @@ def waiting_story_ids() -> set[str]:
 @app.task(name=TASK_SWEEP_STUCK, bind=True, ignore_result=True)
 def sweep_stuck(self: Any) -> dict[str, int]:
     store = worker_store()
+    store.record_janitor_run(TASK_SWEEP_STUCK)
     waiting = waiting_story_ids()
     now = time.time()
     counts = {"requeued": 0, "failed": 0}
@@ -84,6 +85,7 @@ def sweep_stuck(self: Any) -> dict[str, int]:
 @app.task(name=TASK_EXPIRE_OLD, bind=True, ignore_result=True)
 def expire_old(self: Any) -> int:
     store = worker_store()
+    store.record_janitor_run(TASK_EXPIRE_OLD)
     artifacts = worker_artifacts()
     now = time.time()
     retention = settings.retention_days * 86400

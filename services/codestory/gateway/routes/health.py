@@ -41,6 +41,7 @@ def health(state: State) -> JSONResponse:
         report["workers"] = workers
         report["queues"] = {q: int(state.broker.llen(q)) for q in QUEUES}
         report["dlq"] = state.store.dlq_size()
+        report["janitor"] = state.store.janitor_runs()
     except redis.RedisError as exc:
         return JSONResponse(status_code=503, content={"status": "down", "redis": str(exc)})
     served = {q for w in report["workers"] for q in w.get("queues", [])}

@@ -1,0 +1,81 @@
+"""The janitor's schedule: retention, and one scheduler however many janitors run."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+import redis
+
+from tests.support import SAMPLE_PROJECT, Stack, flush, free_port, make_repo, stack_env, wait_for
+
+pytestmark = pytest.mark.integration
+
+
+def janitor_stack(redis_server_url: str, tmp_path: Path, **extra: str) -> Stack:
+    port = free_port()
+    env = stack_env(f"{redis_server_url}/0", tmp_path, CODESTORY_GATEWAY_PORT=str(port), **extra)
+    for db in ("REDIS_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"):
+        flush(env[db])
+    return Stack(f"http://127.0.0.1:{port}", env, tmp_path, tmp_path / "artifacts")
+
+
+def test_finished_stories_expire_after_the_retention_period(
+    redis_server_url: str, tmp_path: Path
+) -> None:
+    stack = janitor_stack(
+        redis_server_url,
+        tmp_path,
+        CODESTORY_RETENTION_DAYS=str(4 / 86400),  # four seconds
+        CODESTORY_JANITOR_EXPIRE_SECONDS="1",
+    )
+    repo = make_repo(tmp_path / "tally", SAMPLE_PROJECT)
+    stack.start("gateway", "story", "audio")
+    try:
+        stack.wait_ready({"stories", "audio"})
+        story_id = stack.http.post("/api/v1/stories", json={"repository_url": str(repo)}).json()[
+            "id"
+        ]
+        stack.wait_status(story_id, {"complete"})
+        artifacts = stack.artifact_dir / "stories" / story_id
+        assert (artifacts / "story.mp3").exists()
+        stack.start("janitor")
+        wait_for(
+            lambda: stack.http.get(f"/api/v1/stories/{story_id}").status_code == 404,
+            60,
+            "the story to expire",
+        )
+        assert not artifacts.exists()
+        assert stack.http.get("/api/v1/stories").json()["total"] == 0
+    finally:
+        stack.stop()
+
+
+def test_two_janitors_schedule_each_sweep_once(redis_server_url: str, tmp_path: Path) -> None:
+    stack = janitor_stack(redis_server_url, tmp_path, CODESTORY_JANITOR_SWEEP_SECONDS="1")
+    stack.start("gateway")
+    stack.start("janitor", extra_env={"CODESTORY_HEARTBEAT_DIR": str(tmp_path / "hb-a")})
+    first = stack.services.pop("janitor")
+    stack.start("janitor", extra_env={"CODESTORY_HEARTBEAT_DIR": str(tmp_path / "hb-b")})
+    stack.services["janitor-a"] = first
+    client = redis.Redis.from_url(stack.env["REDIS_URL"], decode_responses=True)
+    try:
+        stack.wait_ready({"maintenance"})
+
+        def sweeps() -> int:
+            return int(client.hget("codestory:janitor-runs", "codestory.janitor.sweep_stuck") or 0)
+
+        wait_for(lambda: sweeps() >= 1, 60, "a first sweep")
+        start_count, started = sweeps(), time.monotonic()
+        time.sleep(8)
+        ran = sweeps() - start_count
+        window = time.monotonic() - started
+        # One scheduler gives about one sweep a second; two would give about two.
+        assert 1 <= ran <= window * 1.5 + 1, f"{ran} sweeps in {window:.1f}s"
+        broker = redis.Redis.from_url(stack.env["CELERY_BROKER_URL"])
+        assert broker.exists("codestory:redbeat:lock"), "RedBeat's lock decides who schedules"
+        broker.close()
+    finally:
+        client.close()
+        stack.stop()
