@@ -307,7 +307,7 @@ class StoryStore:
             pipe.execute()
 
     def janitor_runs(self) -> dict[str, float]:
-        return {k: float(v) for k, v in self.redis.hgetall(JANITOR_RUNS_KEY).items()}
+        return {str(k): float(v) for k, v in self.redis.hgetall(JANITOR_RUNS_KEY).items()}
 
     # --- worker heartbeats ---------------------------------------------------------------
     def record_worker(self, hostname: str, info: dict[str, Any], ttl: int) -> None:
