@@ -63,7 +63,6 @@ class Settings(BaseSettings):
     allowed_hosts: list[str] = Field(default_factory=list)
     max_url_length: int = Field(default=2048, ge=64)
     max_focus_areas: int = Field(default=5, ge=0, le=20)
-    page_size_max: int = Field(default=100, ge=1)
     sse_ping_seconds: PositiveSeconds = 15.0
     redis_retry_after_seconds: int = Field(default=5, ge=1)
 

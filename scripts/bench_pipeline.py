@@ -1,0 +1,272 @@
+"""Benchmark: one story of a repository, in-process and through the four services.
+
+Prints JSON. Every figure that matters is a ratio measured in this run, because these
+machines are noisy: absolute seconds vary, ratios hold.
+
+- speech real-time factor: seconds of audio per second of synthesis, on one core
+  (target: at least 100x), with raw espeak-ng on the same text as the baseline;
+- pipeline: end-to-end seconds through gateway, story-worker and audio-worker on an
+  embedded Valkey, per stage, against the same stages called in-process;
+- the issue's "done when": a story of this repository in under 2 minutes with at least
+  2 minutes of speech.
+
+Usage: python scripts/bench_pipeline.py [--repo PATH] [--write docs/benchmarks.md]
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from codestory.analysis import analyse
+from codestory.commands.up import Child, Supervisor, child_env, command_for, start_valkey
+from codestory.narrative import write_script
+from codestory.settings import Settings
+from codestory.speech.engine import engine
+from codestory.speech.mp3 import encode_mp3
+from codestory.speech.render import ChapterText, speak_chapters
+from codestory.speech.text import speakable
+from codestory.story_worker.fetch import fetch_repository
+
+SPEECH_RTF_TARGET = 100.0
+STORY_SECONDS_LIMIT = 120.0
+AUDIO_SECONDS_MINIMUM = 120.0
+MARKER_START = "<!-- bench_pipeline:start -->"
+MARKER_END = "<!-- bench_pipeline:end -->"
+
+
+def timed(function: Any, *args: Any, **kwargs: Any) -> tuple[Any, float]:
+    started = time.perf_counter()
+    result = function(*args, **kwargs)
+    return result, time.perf_counter() - started
+
+
+def in_process(repo: Path, settings: Settings) -> dict[str, Any]:
+    """Every stage called directly: the floor the services are measured against."""
+    with tempfile.TemporaryDirectory() as work:
+        checkout, fetch_s = timed(fetch_repository, str(repo), None, Path(work), settings)
+        facts, analyse_s = timed(analyse, checkout, name=repo.name)
+    script, narrate_s = timed(write_script, facts)
+    speech = engine()
+    chapters = [ChapterText(c.title, c.text) for c in script.chapters]
+    (samples, _timed_chapters, _spent), speak_s = timed(
+        speak_chapters,
+        speech,
+        chapters,
+        voice=settings.voice,
+        words_per_minute=settings.speech_words_per_minute,
+    )
+    _mp3, encode_s = timed(
+        encode_mp3,
+        samples.tobytes(),
+        sample_rate=speech.sample_rate,
+        bitrate_kbps=settings.mp3_bitrate_kbps,
+    )
+    audio_s = len(samples) / speech.sample_rate
+    stages = {
+        "fetch": fetch_s,
+        "analyse": analyse_s,
+        "narrate": narrate_s,
+        "speak": speak_s,
+        "encode": encode_s,
+    }
+    return {
+        "stages": stages,
+        "total": sum(stages.values()),
+        "audio_seconds": audio_s,
+        "chapters": chapters,
+    }
+
+
+def speech_rtf(chapters: list[ChapterText], settings: Settings) -> dict[str, float]:
+    """Our chaptered synthesis against one raw espeak-ng call on the same words."""
+    speech = engine()
+    (samples, _, _), ours = timed(
+        speak_chapters,
+        speech,
+        chapters,
+        voice=settings.voice,
+        words_per_minute=settings.speech_words_per_minute,
+    )
+    text = " ".join(speakable(f"{c.title}. {c.text}") for c in chapters)
+    raw_samples, raw = timed(
+        speech.synthesize,
+        text,
+        voice=settings.voice,
+        words_per_minute=settings.speech_words_per_minute,
+    )
+    audio = len(samples) / speech.sample_rate
+    raw_audio = len(raw_samples) / speech.sample_rate
+    return {
+        "audio_seconds": round(audio, 2),
+        "synthesis_seconds": round(ours, 3),
+        "real_time_factor": round(audio / ours, 1),
+        "raw_espeak_real_time_factor": round(raw_audio / raw, 1),
+        "overhead_vs_raw_espeak": round((ours / audio) / (raw / raw_audio), 3),
+    }
+
+
+def through_services(repo: Path, data: Path) -> dict[str, Any]:
+    """Submit to a real gateway with real workers; time each stage from progress events."""
+    port = 18000 + os.getpid() % 1000
+    valkey = start_valkey(data / "valkey")
+    redis_url = f"redis://127.0.0.1:{valkey.port}/0"
+    (data / "logs").mkdir(parents=True, exist_ok=True)
+    children = [
+        Child(
+            s,
+            command_for(s),
+            child_env(dict(os.environ), data, redis_url, s, port),
+            data / "logs" / f"{s}.log",
+        )
+        for s in ("gateway", "story", "audio")
+    ]
+    supervisor = Supervisor(children)
+    gateway = f"http://127.0.0.1:{port}"
+    try:
+        supervisor.start()
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            try:
+                report = httpx.get(f"{gateway}/health", timeout=2).json()
+                served = {q for w in report.get("workers", []) for q in w.get("queues", [])}
+                if {"stories", "audio"} <= served:
+                    break
+            except (httpx.HTTPError, ValueError):
+                pass
+            time.sleep(0.2)
+        else:
+            raise RuntimeError(f"services did not start; see {data / 'logs'}")
+        first_seen: dict[str, float] = {}
+        started = time.perf_counter()
+        story_id = httpx.post(
+            f"{gateway}/api/v1/stories", json={"repository_url": str(repo)}, timeout=30
+        ).json()["id"]
+        with (
+            httpx.Client(timeout=300) as http,
+            http.stream("GET", f"{gateway}/api/v1/stories/{story_id}/events") as stream,
+        ):
+            for line in stream.iter_lines():
+                if not line.startswith("data:"):
+                    continue
+                event = json.loads(line[5:])
+                first_seen.setdefault(event["step"], time.perf_counter() - started)
+                if event["status"] in {"complete", "failed", "cancelled"}:
+                    break
+        total = time.perf_counter() - started
+        story = httpx.get(f"{gateway}/api/v1/stories/{story_id}", timeout=30).json()
+    finally:
+        supervisor.stop()
+        valkey.stop()
+    order = ["queued", "fetch", "analyse", "narrate", "speak", "encode", "upload", "complete"]
+    seen = [s for s in order if s in first_seen]
+    stages = {a: round(first_seen[b] - first_seen[a], 3) for a, b in itertools.pairwise(seen)}
+    return {
+        "status": story["status"],
+        "end_to_end_seconds": round(total, 3),
+        "stages": stages,
+        "audio_seconds": story.get("duration_seconds") or 0.0,
+        "chapters": len(story.get("chapters", [])),
+    }
+
+
+def markdown(result: dict[str, Any]) -> str:
+    services, local, rtf = result["services"], result["in_process"], result["speech"]
+    rows = "\n".join(
+        f"| {name} | {local['stages'].get(name, 0):.3f} | {services['stages'].get(name, 0):.3f} |"
+        for name in ("fetch", "analyse", "narrate", "speak", "encode")
+    )
+    checks = "\n".join(
+        f"- {'PASS' if ok else 'FAIL'}: {name}" for name, ok in result["checks"].items()
+    )
+    return f"""{MARKER_START}
+## Pipeline (`scripts/bench_pipeline.py`)
+
+Measured {result["measured_at"]} on {result["machine"]}; repository: {result["repository"]}.
+
+| figure | value |
+| --- | --- |
+| end to end through the services | {services["end_to_end_seconds"]:.2f} s |
+| the same stages in-process (baseline) | {local["total"]:.2f} s |
+| services / in-process | {result["ratios"]["services_over_in_process"]:.2f}x |
+| speech | {rtf["audio_seconds"]:.0f} s of audio, {len(result["chapter_titles"])} chapters |
+| speech real-time factor (one core) | {rtf["real_time_factor"]:.0f}x (target 100x) |
+| raw espeak-ng real-time factor (baseline) | {rtf["raw_espeak_real_time_factor"]:.0f}x |
+| our synthesis time / raw espeak-ng time | {rtf["overhead_vs_raw_espeak"]:.2f}x |
+
+Stage seconds (in-process on one core, and through the services, where a stage's time is
+the gap between its first progress event and the next stage's):
+
+| stage | in-process | services |
+| --- | --- | --- |
+{rows}
+
+Checks:
+{checks}
+{MARKER_END}"""
+
+
+def write_report(path: Path, section: str) -> None:
+    text = path.read_text() if path.exists() else "# Benchmarks\n\n"
+    if MARKER_START in text:
+        head, _, rest = text.partition(MARKER_START)
+        _, _, tail = rest.partition(MARKER_END)
+        text = head + section + tail
+    else:
+        text = text.rstrip() + "\n\n" + section + "\n"
+    path.write_text(text)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repo", default=".", help="a local Git repository (default: this one)")
+    parser.add_argument("--write", type=Path, help="update this Markdown file's section")
+    args = parser.parse_args()
+    repo = Path(args.repo).resolve()
+    settings = Settings(allow_local_paths=True)
+    with tempfile.TemporaryDirectory() as data:
+        services = through_services(repo, Path(data))
+    os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})  # one core from here on
+    local = in_process(repo, settings)
+    speech = speech_rtf(local["chapters"], settings)
+    result: dict[str, Any] = {
+        "benchmark": "pipeline",
+        "measured_at": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "machine": f"{os.cpu_count()} cores, Python {sys.version.split()[0]}",
+        "repository": repo.name,
+        "services": services,
+        "in_process": {k: v for k, v in local.items() if k != "chapters"},
+        "chapter_titles": [c.title for c in local["chapters"]],
+        "speech": speech,
+        "ratios": {
+            "services_over_in_process": round(services["end_to_end_seconds"] / local["total"], 2),
+        },
+    }
+    result["checks"] = {
+        f"speech real-time factor >= {SPEECH_RTF_TARGET:.0f}x on one core": speech[
+            "real_time_factor"
+        ]
+        >= SPEECH_RTF_TARGET,
+        f"story of {repo.name} completes in under {STORY_SECONDS_LIMIT:.0f} s": services["status"]
+        == "complete"
+        and services["end_to_end_seconds"] < STORY_SECONDS_LIMIT,
+        f"at least {AUDIO_SECONDS_MINIMUM:.0f} s of speech": services["audio_seconds"]
+        >= AUDIO_SECONDS_MINIMUM,
+    }
+    print(json.dumps(result, indent=2))
+    if args.write:
+        write_report(args.write, markdown(result))
+    return 0 if all(result["checks"].values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
