@@ -182,9 +182,12 @@ def open_store(settings: Settings) -> ArtifactStore:
     if parts.scheme == "file":
         return FileArtifactStore(Path(parts.path))
     import boto3  # only clusters using S3 pay for the import
+    from botocore.config import Config
 
     client = boto3.client(
         "s3",
+        # Fail fast and let the task's retry policy (backoff with jitter) take over.
+        config=Config(connect_timeout=5, read_timeout=30, retries={"max_attempts": 2}),
         endpoint_url=settings.s3_endpoint_url or None,
         region_name=settings.s3_region,
         aws_access_key_id=settings.s3_access_key_id or None,

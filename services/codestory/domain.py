@@ -75,6 +75,7 @@ class ErrorType(StrEnum):
     NO_SOURCE = "no_source"
     TIMEOUT = "timeout"
     STUCK = "stuck"
+    UNAVAILABLE = "unavailable"
     INTERNAL = "internal"
 
 

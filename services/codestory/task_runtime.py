@@ -7,6 +7,7 @@ and a log line carrying the story and task ids.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Callable
@@ -15,6 +16,12 @@ from functools import lru_cache
 from typing import Any
 
 import redis
+from botocore.exceptions import (
+    ConnectionClosedError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    ReadTimeoutError,
+)
 from celery.exceptions import SoftTimeLimitExceeded
 
 from codestory.artifacts import ArtifactStore, open_store
@@ -53,6 +60,10 @@ TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
     redis.ConnectionError,
     redis.TimeoutError,
     ConnectionError,
+    EndpointConnectionError,
+    ConnectionClosedError,
+    ConnectTimeoutError,
+    ReadTimeoutError,
 )
 
 
@@ -170,8 +181,20 @@ def run_story_task(
         if task.request.retries < settings.task_max_retries:
             retry_after = backoff_seconds(task.request.retries, settings.retry_backoff_max_seconds)
             error = exc
+            with contextlib.suppress(*TRANSIENT_ERRORS):  # Redis may be the thing that is down
+                attempt = task.request.retries + 1
+                store.publish(
+                    story_id,
+                    store.get(story_id).status,
+                    "retrying",
+                    f"Retrying ({attempt} of {settings.task_max_retries}) in "
+                    f"{retry_after:.0f} s after: {exc}",
+                )
         else:
-            failure = (f"gave up after {task.request.retries} retries: {exc}", ErrorType.INTERNAL)
+            failure = (
+                f"gave up after {task.request.retries} retries: {exc}",
+                ErrorType.UNAVAILABLE,
+            )
     except Exception as exc:
         failure = (f"internal error: {type(exc).__name__}: {exc}", ErrorType.INTERNAL)
         error = exc

@@ -209,3 +209,32 @@ def test_gateway_starts_without_redis(tmp_path: Path) -> None:
         assert response.status_code == 503 and "Retry-After" in response.headers
     finally:
         stack.stop()
+
+
+def test_transient_errors_are_retried_then_fail_visibly(
+    redis_server_url: str, tmp_path: Path, repo: Path
+) -> None:
+    dead = free_port()  # an S3 endpoint nobody answers
+    stack = resilient_stack(redis_server_url, tmp_path)
+    stack.env.update(
+        CODESTORY_ARTIFACT_URL="s3://tours",
+        CODESTORY_S3_ENDPOINT_URL=f"http://127.0.0.1:{dead}",
+        CODESTORY_S3_ACCESS_KEY_ID="test",
+        CODESTORY_S3_SECRET_ACCESS_KEY="test",
+        CODESTORY_RETRY_BACKOFF_MAX_SECONDS="2",
+    )
+    stack.start("gateway", "story")
+    try:
+        stack.wait_ready({"stories"})
+        story_id = stack.http.post("/api/v1/stories", json={"repository_url": str(repo)}).json()[
+            "id"
+        ]
+        story = stack.wait_status(story_id, {"failed", "complete"}, timeout=120)
+        assert story["status"] == "failed"
+        assert story["error_type"] == "unavailable"
+        assert story["failure_reason"].startswith("gave up after 3 retries")
+        log = stack.http.get(f"/api/v1/stories/{story_id}/events", headers={"Last-Event-ID": "0"})
+        retries = [line for line in log.text.splitlines() if '"step":"retrying"' in line]
+        assert len(retries) == 3
+    finally:
+        stack.stop()

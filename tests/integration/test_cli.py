@@ -1,0 +1,143 @@
+"""The command line against live services: `new --wait`, `status`, `dlq`, and `up`."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from codestory.speech.mp3 import read_chapters
+from tests.support import SAMPLE_PROJECT, Stack, flush, free_port, make_repo, stack_env, wait_for
+
+pytestmark = pytest.mark.integration
+
+
+def codestory(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 180
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "codestory", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+    )
+
+
+@pytest.fixture(scope="module")
+def stack(redis_server_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    tmp = tmp_path_factory.mktemp("cli")
+    port = free_port()
+    env = stack_env(f"{redis_server_url}/0", tmp, CODESTORY_GATEWAY_PORT=str(port))
+    for db in ("REDIS_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"):
+        flush(env[db])
+    running = Stack(f"http://127.0.0.1:{port}", env, tmp, tmp / "artifacts")
+    running.start("gateway", "story", "audio")
+    try:
+        running.wait_ready({"stories", "audio"})
+        yield running
+    finally:
+        running.stop()
+
+
+def test_new_wait_follows_progress_to_the_end(stack: Stack, tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "tally", SAMPLE_PROJECT)
+    result = codestory(
+        "new", str(repo), "--wait", "--level", "beginner", "--gateway", stack.base_url
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Your tour is ready" in result.stderr  # the progress bar's last message
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("submitted story ")
+    story_id = lines[0].split()[-1]
+    assert f"story {story_id}: complete" in result.stdout
+    assert "What tally is" in result.stdout
+    assert f"/api/v1/stories/{story_id}/audio" in result.stdout
+
+    status = codestory("status", story_id, "--gateway", stack.base_url)
+    assert status.returncode == 0 and f"story {story_id}: complete" in status.stdout
+    listing = codestory("status", "--gateway", stack.base_url)
+    assert story_id in listing.stdout
+
+
+def test_new_reports_a_failed_story(stack: Stack, tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "empty", {})
+    result = codestory("new", str(repo), "--wait", "--gateway", stack.base_url)
+    assert result.returncode == 1
+    assert "failed" in result.stdout and "the repository is empty" in result.stdout
+    dlq = codestory("dlq", env={**stack.env})
+    assert dlq.returncode == 0 and "no_source" in dlq.stdout
+
+
+def test_new_explains_a_refused_url(stack: Stack) -> None:
+    result = codestory("new", "ftp://example.com/x", "--gateway", stack.base_url)
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "codestory: repository_url: scheme 'ftp' is not supported; use an https:// Git URL"
+    )
+
+
+def up_env(tmp_path: Path) -> dict[str, str]:
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("CODESTORY_", "REDIS_", "CELERY_"))
+    }
+    env["CODESTORY_GATEWAY_PORT"] = str(free_port())
+    return env
+
+
+def test_up_runs_a_story_through_all_four_services(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "tally", SAMPLE_PROJECT)
+    data = tmp_path / "data"
+    result = codestory(
+        "up",
+        "--data-dir",
+        str(data),
+        "--submit",
+        str(repo),
+        "--exit-when-done",
+        env=up_env(tmp_path),
+        timeout=240,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "embedded Valkey" in result.stdout
+    mp3_line = next(
+        line for line in result.stdout.splitlines() if line.strip().endswith("story.mp3")
+    )
+    mp3 = Path(mp3_line.strip()).read_bytes()
+    assert len(read_chapters(mp3)) >= 5
+    assert (data / "valkey" / "appendonlydir").is_dir(), "AOF is on"
+    for service in ("gateway", "story", "audio", "janitor"):
+        assert (data / "logs" / f"{service}.log").exists()
+
+
+def test_up_stops_everything_on_ctrl_c(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "codestory", "up", "--data-dir", str(data)],
+        env=up_env(tmp_path),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        wait_for(lambda: "press Ctrl-C" in (process.stdout.readline() or ""), 120, "codestory up")
+        children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
+        assert len(children) == 5  # valkey-server and the four services
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=60) == 0
+        time.sleep(0.5)
+        for pid in children:
+            assert (
+                not Path(f"/proc/{pid}").exists()
+                or "zombie" in Path(f"/proc/{pid}/status").read_text()
+            )
+    finally:
+        if process.poll() is None:
+            process.kill()
