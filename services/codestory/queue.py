@@ -17,6 +17,7 @@ from typing import Any
 
 import redis
 from celery import Celery, bootsteps
+from celery.signals import setup_logging
 from kombu.entity import Exchange, Queue
 
 from codestory.probes import LIVENESS_FILE, READINESS_FILE
@@ -175,6 +176,15 @@ class HeartbeatStep(bootsteps.StartStopStep):
         if self.store is not None:
             with contextlib.suppress(redis.RedisError):  # its key expires anyway
                 self.store.forget_worker(parent.hostname)
+
+
+@setup_logging.connect
+def configure_worker_logging(**_: Any) -> None:
+    """Connecting here stops Celery from installing its own handlers over ours."""
+    from codestory.observability.logging import configure_logging
+
+    settings = get_settings()
+    configure_logging(settings.log_level, settings.log_format)
 
 
 def create_app(settings: Settings | None = None) -> Celery:

@@ -26,6 +26,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 
 from codestory.artifacts import ArtifactStore, open_store
 from codestory.domain import PIPELINE_ORDER, ErrorType, Status, Story, TransitionError
+from codestory.observability.logging import log_context
 from codestory.settings import Settings, get_settings
 from codestory.store import LeaseKeeper, StoryNotFoundError, StoryStore, make_client
 
@@ -148,6 +149,13 @@ def run_story_task(
     task: Any, story_id: str, *, accepts: frozenset[Status], body: Callable[[StoryRun], None]
 ) -> str:
     """Run `body` for one story under a lease; return what happened, for the task result."""
+    with log_context(story_id=story_id, task_id=str(task.request.id), task=task.name):
+        return _run_story_task(task, story_id, accepts=accepts, body=body)
+
+
+def _run_story_task(
+    task: Any, story_id: str, *, accepts: frozenset[Status], body: Callable[[StoryRun], None]
+) -> str:
     settings = get_settings()
     store = worker_store()
     task_id = str(task.request.id)

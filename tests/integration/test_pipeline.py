@@ -22,7 +22,9 @@ pytestmark = pytest.mark.integration
 def stack(redis_server_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     tmp = tmp_path_factory.mktemp("stack")
     port = free_port()
-    env = stack_env(f"{redis_server_url}/0", tmp, CODESTORY_GATEWAY_PORT=str(port))
+    env = stack_env(
+        f"{redis_server_url}/0", tmp, CODESTORY_GATEWAY_PORT=str(port), CODESTORY_LOG_FORMAT="json"
+    )
     for db in ("REDIS_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"):
         flush(env[db])
     running = Stack(f"http://127.0.0.1:{port}", env, tmp, tmp / "artifacts")
@@ -263,6 +265,15 @@ def test_bad_repositories_fail_visibly(
     assert missing_audio.status_code == 404 and "failed" in missing_audio.json()["detail"]
     dlq = stack.http.get("/api/v1/admin/dlq", headers={"Authorization": "Bearer change-me"}).json()
     assert any(e["story_id"] == story_id and e["error_type"] == error_type for e in dlq["entries"])
+    logged = [
+        json.loads(line)
+        for line in (stack.log_dir / "story.log").read_text().splitlines()
+        if line.startswith("{") and story_id in line
+    ]
+    failure = next(entry for entry in logged if entry["event"] == "story failed")
+    assert (
+        failure["error_type"] == error_type and failure["task_id"] and failure["level"] == "warning"
+    )
 
 
 def test_admin_routes_need_the_token(stack: Stack) -> None:

@@ -10,7 +10,10 @@ from codestory.settings import get_settings
 def run_gateway() -> int:
     import uvicorn
 
+    from codestory.observability.logging import configure_logging
+
     settings = get_settings()
+    configure_logging(settings.log_level, settings.log_format)
     uvicorn.run(
         "codestory.gateway.app:create_app",
         factory=True,
@@ -18,6 +21,7 @@ def run_gateway() -> int:
         port=settings.gateway_port,
         log_level=settings.log_level.lower(),
         proxy_headers=True,
+        log_config=None,  # keep the handlers configure_logging installed
         timeout_graceful_shutdown=10,
     )
     return 0

@@ -1,0 +1,71 @@
+"""Logging: one configuration for our logs and for Celery's and uvicorn's.
+
+JSON lines in containers (`CODESTORY_LOG_FORMAT=json`), readable lines in a terminal
+(`console`). Story id and task id are bound as context while a task runs, so every line
+it writes, Celery's included, carries them.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import structlog
+
+from codestory.settings import LogFormat
+
+_configured = False
+
+
+def shared_processors() -> list[Any]:
+    return [
+        structlog.contextvars.merge_contextvars,
+        structlog.stdlib.add_log_level,
+        structlog.stdlib.add_logger_name,
+        structlog.stdlib.ExtraAdder(),
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+    ]
+
+
+def configure_logging(level: str, log_format: LogFormat) -> None:
+    """Route every stdlib logger through structlog's formatter; safe to call twice."""
+    global _configured
+    renderer: Any
+    if log_format is LogFormat.JSON:
+        renderer = structlog.processors.JSONRenderer()
+        final = [structlog.processors.dict_tracebacks, renderer]
+    else:
+        final = [structlog.dev.ConsoleRenderer(colors=False)]
+    formatter = structlog.stdlib.ProcessorFormatter(
+        foreign_pre_chain=shared_processors(),
+        processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, *final],
+    )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(formatter)
+    root = logging.getLogger()
+    root.handlers = [handler]
+    root.setLevel(level.upper())
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "celery"):
+        logging.getLogger(name).handlers = []
+        logging.getLogger(name).propagate = True
+    if not _configured:
+        structlog.configure(
+            processors=[
+                *shared_processors(),
+                structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
+            ],
+            logger_factory=structlog.stdlib.LoggerFactory(),
+            wrapper_class=structlog.stdlib.BoundLogger,
+            cache_logger_on_first_use=True,
+        )
+        _configured = True
+
+
+@contextmanager
+def log_context(**values: Any) -> Iterator[None]:
+    """Bind values (story_id, task_id, ...) to every log line inside the block."""
+    with structlog.contextvars.bound_contextvars(**values):
+        yield
