@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: run up test test-unit test-integration lint fmt bench clean
+.PHONY: run up test test-unit test-integration lint fmt bench clean constraints
 
 $(STAMP): pyproject.toml
 	@command -v git >/dev/null || { echo "git is required (apt-get install git)"; exit 1; }
@@ -38,6 +38,13 @@ lint: $(STAMP)
 	$(BIN)/ruff check services tests scripts
 	$(BIN)/ruff format --check services tests scripts
 	$(BIN)/mypy
+	$(BIN)/hadolint Dockerfile
+
+## constraints: pin the images to the versions this venv tests with.
+constraints: $(STAMP)
+	{ echo "# Versions the images install: the ones the test suite last passed with."; \
+	  echo "# Regenerate with: make constraints"; \
+	  $(BIN)/pip freeze --exclude-editable | grep -v '^-e'; } > constraints.txt
 
 fmt: $(STAMP)
 	$(BIN)/ruff check --fix services tests scripts

@@ -11,7 +11,7 @@ from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from pydantic import AliasChoices, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -35,6 +35,15 @@ def redis_url_with_db(url: str, db: int) -> str:
     return urlunsplit((parts.scheme, parts.netloc, f"/{db}", parts.query, parts.fragment))
 
 
+def redis_url_with_password(url: str, password: str) -> str:
+    """Put `password` into a redis:// URL that has none."""
+    parts = urlsplit(url)
+    if not password or parts.password or parts.scheme == "unix":
+        return url
+    netloc = f"{parts.username or ''}:{quote(password, safe='')}@{parts.netloc}"
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
 PositiveSeconds = Annotated[float, Field(gt=0)]
 
 
@@ -49,6 +58,8 @@ class Settings(BaseSettings):
     celery_result_backend: str = Field(
         default="", validation_alias=AliasChoices("CELERY_RESULT_BACKEND")
     )
+    # Kept apart from the URLs so they can live in a ConfigMap and this in a Secret.
+    redis_password: str = ""
 
     environment: Environment = Environment.LOCAL
     admin_token: str = DEFAULT_ADMIN_TOKEN
@@ -146,6 +157,11 @@ class Settings(BaseSettings):
             self.celery_broker_url = redis_url_with_db(self.redis_url, 0)
         if not self.celery_result_backend:
             self.celery_result_backend = redis_url_with_db(self.redis_url, 1)
+        self.redis_url = redis_url_with_password(self.redis_url, self.redis_password)
+        self.celery_broker_url = redis_url_with_password(self.celery_broker_url, self.redis_password)
+        self.celery_result_backend = redis_url_with_password(
+            self.celery_result_backend, self.redis_password
+        )
         if self.story_soft_time_limit >= self.story_time_limit:
             raise ValueError("CODESTORY_STORY_SOFT_TIME_LIMIT must be below the hard limit")
         longest = max(self.story_time_limit, self.audio_time_limit_max)

@@ -16,6 +16,15 @@ def test_broker_and_results_default_to_db_0_and_1() -> None:
     assert settings.celery_result_backend == "redis://cache:6380/1"
 
 
+def test_password_is_added_to_every_url_that_lacks_one() -> None:
+    settings = Settings(redis_url="redis://valkey:6379/0", redis_password="p@ss/word")
+    assert settings.redis_url == "redis://:p%40ss%2Fword@valkey:6379/0"
+    assert settings.celery_broker_url == "redis://:p%40ss%2Fword@valkey:6379/0"
+    assert settings.celery_result_backend == "redis://:p%40ss%2Fword@valkey:6379/1"
+    explicit = Settings(redis_url="redis://u:mine@valkey:6379/0", redis_password="other")
+    assert explicit.redis_url == "redis://u:mine@valkey:6379/0"
+
+
 def test_env_names_follow_the_convention() -> None:
     assert env_name("redis_url") == "REDIS_URL"
     assert env_name("celery_broker_url") == "CELERY_BROKER_URL"
