@@ -1,0 +1,179 @@
+{{/* Names and labels. */}}
+{{- define "codestory.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "codestory.fullname" -}}
+{{- if .Values.fullnameOverride -}}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- $name := default .Chart.Name .Values.nameOverride -}}
+{{- if contains $name .Release.Name -}}
+{{- .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "codestory.labels" -}}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
+app.kubernetes.io/name: {{ include "codestory.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: codestory
+{{- end -}}
+
+{{/* Selector labels for one component: call with (dict "root" $ "component" "gateway"). */}}
+{{- define "codestory.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "codestory.name" .root }}
+app.kubernetes.io/instance: {{ .root.Release.Name }}
+app.kubernetes.io/component: {{ .component }}
+{{- end -}}
+
+{{- define "codestory.componentLabels" -}}
+{{ include "codestory.labels" .root }}
+app.kubernetes.io/component: {{ .component }}
+{{- end -}}
+
+{{- define "codestory.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create -}}
+{{- default (include "codestory.fullname" .) .Values.serviceAccount.name -}}
+{{- else -}}
+{{- default "default" .Values.serviceAccount.name -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "codestory.secretName" -}}
+{{- default (printf "%s-secrets" (include "codestory.fullname" .)) .Values.existingSecret -}}
+{{- end -}}
+
+{{/* image reference for a service block: (dict "root" $ "svc" .Values.gateway) */}}
+{{- define "codestory.image" -}}
+{{- $tag := .svc.image.tag | default .root.Values.image.tag | default .root.Chart.AppVersion -}}
+{{- printf "%s/%s:%s" .root.Values.image.registry .svc.image.repository $tag -}}
+{{- end -}}
+
+{{- define "codestory.redisHost" -}}
+{{- if .Values.redis.bundled -}}
+{{- printf "%s-valkey" (include "codestory.fullname" .) -}}
+{{- else -}}
+{{- required "redis.external.host is required when redis.bundled is false" .Values.redis.external.host -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "codestory.redisPort" -}}
+{{- if .Values.redis.bundled -}}6379{{- else -}}{{ .Values.redis.external.port }}{{- end -}}
+{{- end -}}
+
+{{- define "codestory.redisUrl" -}}
+{{- $scheme := ternary "rediss" "redis" (and (not .Values.redis.bundled) .Values.redis.external.tls) -}}
+{{- printf "%s://%s:%s/0" $scheme (include "codestory.redisHost" .) (include "codestory.redisPort" .) -}}
+{{- end -}}
+
+{{- define "codestory.hasRedisPassword" -}}
+{{- if or .Values.existingSecret .Values.redis.password .Values.redis.bundled -}}true{{- end -}}
+{{- end -}}
+
+{{/* Environment every codestory container gets: the ConfigMap, then secrets by key. */}}
+{{- define "codestory.env" -}}
+- name: CODESTORY_ADMIN_TOKEN
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "codestory.secretName" . }}
+      key: admin-token
+{{- if include "codestory.hasRedisPassword" . }}
+- name: CODESTORY_REDIS_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "codestory.secretName" . }}
+      key: redis-password
+{{- end }}
+{{- if .Values.artifacts.s3Url }}
+- name: CODESTORY_S3_ACCESS_KEY_ID
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "codestory.secretName" . }}
+      key: s3-access-key-id
+      optional: true
+- name: CODESTORY_S3_SECRET_ACCESS_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "codestory.secretName" . }}
+      key: s3-secret-access-key
+      optional: true
+{{- end }}
+{{- end -}}
+
+{{/* Per-service env: `env` is a map of Settings fields in camelCase, `extraEnv` raw. */}}
+{{- define "codestory.serviceEnv" -}}
+{{- range $key, $value := .svc.env }}
+- name: {{ printf "CODESTORY_%s" ($key | snakecase | upper) }}
+  value: {{ $value | toString | quote }}
+{{- end }}
+{{- with .svc.extraEnv }}
+{{ toYaml . }}
+{{- end }}
+{{- end -}}
+
+{{- define "codestory.volumeMounts" -}}
+- name: tmp
+  mountPath: /tmp
+{{- if not .Values.artifacts.s3Url }}
+- name: artifacts
+  mountPath: /data/artifacts
+{{- end }}
+{{- end -}}
+
+{{- define "codestory.volumes" -}}
+- name: tmp
+  emptyDir:
+    sizeLimit: 2Gi
+{{- if not .Values.artifacts.s3Url }}
+- name: artifacts
+  {{- if .Values.artifacts.persistence.enabled }}
+  persistentVolumeClaim:
+    claimName: {{ include "codestory.fullname" . }}-artifacts
+  {{- else }}
+  # Only for a single-pod demo: each pod would see its own artifacts.
+  emptyDir: {}
+  {{- end }}
+{{- end }}
+{{- end -}}
+
+{{/* Scheduling knobs shared by every Deployment: (dict "svc" .Values.x) */}}
+{{- define "codestory.scheduling" -}}
+{{- with .svc.nodeSelector }}
+nodeSelector:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .svc.tolerations }}
+tolerations:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .svc.affinity }}
+affinity:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .svc.topologySpreadConstraints }}
+topologySpreadConstraints:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end -}}
+
+{{/* Hard time limit of a worker pool, in seconds. */}}
+{{- define "codestory.hardLimit" -}}
+{{- if eq .pool "story" -}}{{ .root.Values.config.storyTimeLimit }}{{- else if eq .pool "audio" -}}{{ .root.Values.config.audioTimeLimitMax }}{{- else -}}60{{- end -}}
+{{- end -}}
+
+{{/* The Celery queue each worker pool consumes (codestory.queue.SERVICE_QUEUES; a
+chart test fails if they drift). */}}
+{{- define "codestory.queueFor" -}}
+{{- get (dict "story" "stories" "audio" "audio" "janitor" "maintenance") . -}}
+{{- end -}}
+
+{{/* Where the in-flight count of a queue comes from (see codestory.observability). */}}
+{{- define "codestory.inFlightQuery" -}}
+sum(codestory_tasks_in_flight{queue="{{ . }}"}) or vector(0)
+{{- end -}}

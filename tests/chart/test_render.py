@@ -1,0 +1,134 @@
+"""Every object of every configuration validates against Kubernetes' and the CRDs' schemas."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.chart.rendering import by_kind, named, render, validate
+
+MATRIX: dict[str, dict[str, Any]] = {
+    "defaults": {},
+    "keda": {"story": {"autoscaling": {"mode": "keda", "inFlight": {"enabled": True}}}},
+    "hpa": {"story": {"autoscaling": {"mode": "hpa"}}, "audio": {"autoscaling": {"mode": "hpa"}}},
+    "none": {"story": {"autoscaling": {"mode": "none"}}, "audio": {"autoscaling": {"mode": "none"}},
+             "gateway": {"autoscaling": {"mode": "none"}}},
+    "bundled-valkey": {"redis": {"bundled": True, "password": ""}},
+    "external-tls-redis": {"redis": {"external": {"host": "r.example.com", "tls": True}}},
+    "file-artifacts": {"artifacts": {"s3Url": ""}},
+    "ingress": {"ingress": {"enabled": True, "className": "nginx",
+                            "tls": [{"hosts": ["codestory.example.com"], "secretName": "tls"}]}},
+    "existing-secret": {"existingSecret": "my-secrets", "adminToken": ""},
+    "flower": {"flower": {"enabled": True, "basicAuth": "ops:secret"}},
+    "monitoring": {"metrics": {"serviceMonitor": {"enabled": True}, "podMonitor": {"enabled": True},
+                               "prometheusRule": {"enabled": True},
+                               "grafanaDashboards": {"enabled": True}}},
+    "monitoring-off": {"networkPolicy": {"enabled": False}},
+    "no-password": {"redis": {"password": ""}},
+}
+
+
+@pytest.mark.parametrize("case", sorted(MATRIX))
+def test_every_object_validates(case: str) -> None:
+    objects = render(MATRIX[case])
+    assert objects
+    for obj in objects:
+        validate(obj)
+
+
+def test_defaults_render_the_four_services() -> None:
+    objects = render()
+    deployments = {d["metadata"]["name"] for d in by_kind(objects, "Deployment")}
+    assert deployments == {
+        "cs-codestory-gateway", "cs-codestory-story-worker",
+        "cs-codestory-audio-worker", "cs-codestory-janitor-worker",
+    }
+    assert {o["kind"] for o in objects} >= {
+        "ConfigMap", "Secret", "ServiceAccount", "Service", "PodDisruptionBudget",
+        "NetworkPolicy", "ScaledObject", "TriggerAuthentication", "HorizontalPodAutoscaler",
+    }
+    assert not by_kind(objects, "StatefulSet"), "no bundled Valkey unless asked"
+
+
+@pytest.mark.parametrize("mode", ["keda", "hpa", "none"])
+def test_autoscaling_modes(mode: str) -> None:
+    objects = render({"story": {"autoscaling": {"mode": mode}}, "audio": {"autoscaling": {"mode": mode}}})
+    scaled = {o["metadata"]["name"] for o in by_kind(objects, "ScaledObject")}
+    hpas = {o["metadata"]["name"] for o in by_kind(objects, "HorizontalPodAutoscaler")}
+    workers = {"cs-codestory-story-worker", "cs-codestory-audio-worker"}
+    assert (scaled == workers) == (mode == "keda")
+    assert (workers <= hpas) == (mode == "hpa")
+    for name in workers:
+        deployment = named(objects, "Deployment", name)
+        # A controller that owns replicas must not have the Deployment fight it.
+        assert ("replicas" in deployment["spec"]) == (mode == "none")
+    assert not any(o["kind"] == "TriggerAuthentication" for o in objects) or mode == "keda"
+
+
+def test_keda_triggers() -> None:
+    objects = render({"audio": {"autoscaling": {"inFlight": {"enabled": True}}}})
+    audio = named(objects, "ScaledObject", "audio-worker")
+    assert audio["spec"]["minReplicaCount"] == 0, "audio may scale to zero"
+    redis_trigger, inflight = audio["spec"]["triggers"]
+    assert redis_trigger["type"] == "redis"
+    assert redis_trigger["metadata"]["address"] == "redis.example.internal:6379"
+    assert redis_trigger["metadata"]["listName"] == "audio"
+    assert redis_trigger["metadata"]["activationListLength"] == "0"
+    assert redis_trigger["authenticationRef"]["name"] == "cs-codestory-redis"
+    assert inflight["type"] == "prometheus"
+    assert 'queue="audio"' in inflight["metadata"]["query"]
+    auth = named(objects, "TriggerAuthentication", "-redis")
+    assert auth["spec"]["secretTargetRef"] == [
+        {"parameter": "password", "name": "cs-codestory-secrets", "key": "redis-password"}
+    ]
+    scale_down = audio["spec"]["advanced"]["horizontalPodAutoscalerConfig"]["behavior"]["scaleDown"]
+    assert scale_down["policies"] == [{"type": "Pods", "value": 1, "periodSeconds": 60}]
+
+
+def test_bundled_valkey_is_durable_and_never_evicts() -> None:
+    objects = render({"redis": {"bundled": True, "password": ""}})
+    valkey = named(objects, "StatefulSet", "-valkey")
+    args = valkey["spec"]["template"]["spec"]["containers"][0]["args"]
+    assert args[args.index("--appendonly") + 1] == "yes"
+    assert args[args.index("--maxmemory-policy") + 1] == "noeviction"
+    assert valkey["spec"]["volumeClaimTemplates"][0]["spec"]["resources"]["requests"]["storage"]
+    config = named(objects, "ConfigMap", "-config")["data"]
+    assert config["REDIS_URL"] == "redis://cs-codestory-valkey:6379/0"
+    secret = named(objects, "Secret", "-secrets")
+    assert len(secret["data"]["redis-password"]) >= 40, "a generated password"
+
+
+def test_existing_secret_is_used_and_nothing_is_generated() -> None:
+    objects = render({"existingSecret": "my-secrets", "adminToken": ""})
+    assert not by_kind(objects, "Secret")
+    gateway = named(objects, "Deployment", "-gateway")
+    refs = {
+        e["valueFrom"]["secretKeyRef"]["name"]
+        for e in gateway["spec"]["template"]["spec"]["containers"][0]["env"]
+        if "valueFrom" in e
+    }
+    assert refs == {"my-secrets"}
+
+
+def test_ingress_keeps_event_streams_open() -> None:
+    ingress = named(render({"ingress": {"enabled": True}}), "Ingress", "cs-codestory")
+    assert ingress["metadata"]["annotations"]["nginx.ingress.kubernetes.io/proxy-buffering"] == "off"
+    backend = ingress["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"]
+    assert backend == {"name": "cs-codestory-gateway", "port": {"name": "http"}}
+
+
+def test_flower_sits_behind_basic_auth() -> None:
+    objects = render({"flower": {"enabled": True, "basicAuth": "ops:secret"}})
+    flower = named(objects, "Deployment", "-flower")["spec"]["template"]["spec"]["containers"][0]
+    env = {e["name"]: e for e in flower["env"]}
+    assert env["FLOWER_BASIC_AUTH"]["valueFrom"]["secretKeyRef"]["key"] == "flower-basic-auth"
+    assert env["CELERY_BROKER_URL"]["value"] == "redis://:$(REDIS_PASSWORD)@redis.example.internal:6379/0"
+
+
+def test_notes_tell_how_to_reach_the_gateway() -> None:
+    from tests.chart.rendering import notes
+
+    text = notes()
+    assert "port-forward svc/cs-codestory-gateway 8000:80" in text
+    assert "POST http://127.0.0.1:8000/api/v1/stories" in text
