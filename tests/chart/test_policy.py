@@ -1,0 +1,81 @@
+"""What a security review checks, over every container of every configuration."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from codestory.settings import Settings
+from tests.chart.test_render import MATRIX
+from tests.chart.rendering import by_kind, pod_specs, render
+
+CODESTORY_COMPONENTS = {"gateway", "story-worker", "audio-worker", "janitor-worker"}
+
+
+def component(spec_owner: dict[str, Any]) -> str:
+    return str(spec_owner["metadata"]["labels"]["app.kubernetes.io/component"])
+
+
+@pytest.mark.parametrize("case", sorted(MATRIX))
+def test_every_container_is_hardened(case: str) -> None:
+    objects = render(MATRIX[case])
+    for name, spec in pod_specs(objects):
+        pod = spec.get("securityContext", {})
+        assert pod.get("runAsNonRoot") is True, name
+        assert pod.get("seccompProfile", {}).get("type") == "RuntimeDefault", name
+        assert spec.get("automountServiceAccountToken") is False, name
+        assert not spec.get("hostNetwork") and not spec.get("hostPID"), name
+        for container in spec["containers"]:
+            context = container["securityContext"]
+            where = f"{name}/{container['name']}"
+            assert context["readOnlyRootFilesystem"] is True, where
+            assert context["allowPrivilegeEscalation"] is False, where
+            assert context["capabilities"]["drop"] == ["ALL"], where
+            assert "add" not in context["capabilities"], where
+            assert container["resources"]["requests"]["cpu"], where
+            assert container["resources"]["requests"]["memory"], where
+            assert container["resources"]["limits"]["memory"], where
+            assert "livenessProbe" in container and "readinessProbe" in container, where
+            assert ":latest" not in container["image"] and ":" in container["image"], where
+            for env in container.get("env", []):
+                assert "value" not in env or "PASSWORD" not in env["name"] or "$(" in env["value"], where
+
+
+@pytest.mark.parametrize("case", sorted(MATRIX))
+def test_every_worker_has_a_pdb_and_outlasts_its_hard_limit(case: str) -> None:
+    objects = render(MATRIX[case])
+    settings = Settings()
+    limits = {"story-worker": settings.story_time_limit, "audio-worker": settings.audio_time_limit_max}
+    pdb_components = {
+        pdb["spec"]["selector"]["matchLabels"]["app.kubernetes.io/component"]
+        for pdb in by_kind(objects, "PodDisruptionBudget")
+    }
+    for deployment in by_kind(objects, "Deployment"):
+        name = component(deployment)
+        if name not in CODESTORY_COMPONENTS:
+            continue
+        assert name in pdb_components, f"{name} has no PodDisruptionBudget"
+        grace = deployment["spec"]["template"]["spec"]["terminationGracePeriodSeconds"]
+        if name in limits:
+            assert grace > limits[name], f"{name}: grace {grace}s <= hard limit {limits[name]}s"
+            probe = deployment["spec"]["template"]["spec"]["containers"][0]["livenessProbe"]
+            assert probe["exec"]["command"] == ["codestory", "probe", "liveness"]
+            assert "startupProbe" in deployment["spec"]["template"]["spec"]["containers"][0]
+
+
+def test_secrets_never_appear_in_configmaps() -> None:
+    objects = render({"redis": {"password": "hunter2hunter2"}, "adminToken": "tok-123456"})
+    for config in by_kind(objects, "ConfigMap"):
+        text = str(config["data"])
+        assert "hunter2hunter2" not in text and "tok-123456" not in text
+
+
+def test_pods_take_no_traffic_they_do_not_need() -> None:
+    objects = render({"redis": {"bundled": True, "password": ""}})
+    policies = {p["metadata"]["name"]: p for p in by_kind(objects, "NetworkPolicy")}
+    workers = policies["cs-codestory-workers"]["spec"]
+    assert workers["policyTypes"] == ["Ingress"]
+    assert [p["port"] for rule in workers["ingress"] for p in rule["ports"]] == [9100]
+    valkey = policies["cs-codestory-valkey"]["spec"]["ingress"][0]
+    assert valkey["ports"] == [{"port": 6379, "protocol": "TCP"}]
