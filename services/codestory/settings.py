@@ -158,7 +158,9 @@ class Settings(BaseSettings):
         if not self.celery_result_backend:
             self.celery_result_backend = redis_url_with_db(self.redis_url, 1)
         self.redis_url = redis_url_with_password(self.redis_url, self.redis_password)
-        self.celery_broker_url = redis_url_with_password(self.celery_broker_url, self.redis_password)
+        self.celery_broker_url = redis_url_with_password(
+            self.celery_broker_url, self.redis_password
+        )
         self.celery_result_backend = redis_url_with_password(
             self.celery_result_backend, self.redis_password
         )

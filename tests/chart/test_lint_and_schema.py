@@ -32,7 +32,10 @@ def test_dev_values_render() -> None:
 @pytest.mark.parametrize(
     ("values", "message"),
     [
-        ({"story": {"autoscaling": {"mode": "turbo"}}}, "at '/story/autoscaling/mode': value must be one of 'keda', 'hpa', 'none'"),
+        (
+            {"story": {"autoscaling": {"mode": "turbo"}}},
+            "at '/story/autoscaling/mode': value must be one of 'keda', 'hpa', 'none'",
+        ),
         ({"gateway": {"autoscaling": {"mode": "keda"}}}, "at '/gateway/autoscaling/mode'"),
         ({"gatway": {}}, "additional properties 'gatway' not allowed"),
         ({"redis": {"external": {"port": 70000}}}, "at '/redis/external/port': maximum"),
@@ -42,7 +45,10 @@ def test_dev_values_render() -> None:
         ({"config": {"storyRateLimit": "fast"}}, "at '/config/storyRateLimit'"),
         ({"artifacts": {"s3Url": "https://bucket"}}, "at '/artifacts/s3Url'"),
         ({"flower": {"basicAuth": "nopassword"}}, "at '/flower/basicAuth'"),
-        ({"audio": {"resources": {"limits": {"memory": "lots"}}}}, "at '/audio/resources/limits/memory'"),
+        (
+            {"audio": {"resources": {"limits": {"memory": "lots"}}}},
+            "at '/audio/resources/limits/memory'",
+        ),
     ],
 )
 def test_schema_rejects_bad_values(values: dict[str, Any], message: str) -> None:

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from codestory.settings import Settings
-from tests.chart.test_render import MATRIX
 from tests.chart.rendering import by_kind, pod_specs, render
+from tests.chart.test_render import MATRIX
 
 CODESTORY_COMPONENTS = {"gateway", "story-worker", "audio-worker", "janitor-worker"}
 
@@ -39,14 +39,19 @@ def test_every_container_is_hardened(case: str) -> None:
             assert "livenessProbe" in container and "readinessProbe" in container, where
             assert ":latest" not in container["image"] and ":" in container["image"], where
             for env in container.get("env", []):
-                assert "value" not in env or "PASSWORD" not in env["name"] or "$(" in env["value"], where
+                assert (
+                    "value" not in env or "PASSWORD" not in env["name"] or "$(" in env["value"]
+                ), where
 
 
 @pytest.mark.parametrize("case", sorted(MATRIX))
 def test_every_worker_has_a_pdb_and_outlasts_its_hard_limit(case: str) -> None:
     objects = render(MATRIX[case])
     settings = Settings()
-    limits = {"story-worker": settings.story_time_limit, "audio-worker": settings.audio_time_limit_max}
+    limits = {
+        "story-worker": settings.story_time_limit,
+        "audio-worker": settings.audio_time_limit_max,
+    }
     pdb_components = {
         pdb["spec"]["selector"]["matchLabels"]["app.kubernetes.io/component"]
         for pdb in by_kind(objects, "PodDisruptionBudget")

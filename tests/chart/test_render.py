@@ -12,18 +12,31 @@ MATRIX: dict[str, dict[str, Any]] = {
     "defaults": {},
     "keda": {"story": {"autoscaling": {"mode": "keda", "inFlight": {"enabled": True}}}},
     "hpa": {"story": {"autoscaling": {"mode": "hpa"}}, "audio": {"autoscaling": {"mode": "hpa"}}},
-    "none": {"story": {"autoscaling": {"mode": "none"}}, "audio": {"autoscaling": {"mode": "none"}},
-             "gateway": {"autoscaling": {"mode": "none"}}},
+    "none": {
+        "story": {"autoscaling": {"mode": "none"}},
+        "audio": {"autoscaling": {"mode": "none"}},
+        "gateway": {"autoscaling": {"mode": "none"}},
+    },
     "bundled-valkey": {"redis": {"bundled": True, "password": ""}},
     "external-tls-redis": {"redis": {"external": {"host": "r.example.com", "tls": True}}},
     "file-artifacts": {"artifacts": {"s3Url": ""}},
-    "ingress": {"ingress": {"enabled": True, "className": "nginx",
-                            "tls": [{"hosts": ["codestory.example.com"], "secretName": "tls"}]}},
+    "ingress": {
+        "ingress": {
+            "enabled": True,
+            "className": "nginx",
+            "tls": [{"hosts": ["codestory.example.com"], "secretName": "tls"}],
+        }
+    },
     "existing-secret": {"existingSecret": "my-secrets", "adminToken": ""},
     "flower": {"flower": {"enabled": True, "basicAuth": "ops:secret"}},
-    "monitoring": {"metrics": {"serviceMonitor": {"enabled": True}, "podMonitor": {"enabled": True},
-                               "prometheusRule": {"enabled": True},
-                               "grafanaDashboards": {"enabled": True}}},
+    "monitoring": {
+        "metrics": {
+            "serviceMonitor": {"enabled": True},
+            "podMonitor": {"enabled": True},
+            "prometheusRule": {"enabled": True},
+            "grafanaDashboards": {"enabled": True},
+        }
+    },
     "monitoring-off": {"networkPolicy": {"enabled": False}},
     "no-password": {"redis": {"password": ""}},
 }
@@ -41,19 +54,30 @@ def test_defaults_render_the_four_services() -> None:
     objects = render()
     deployments = {d["metadata"]["name"] for d in by_kind(objects, "Deployment")}
     assert deployments == {
-        "cs-codestory-gateway", "cs-codestory-story-worker",
-        "cs-codestory-audio-worker", "cs-codestory-janitor-worker",
+        "cs-codestory-gateway",
+        "cs-codestory-story-worker",
+        "cs-codestory-audio-worker",
+        "cs-codestory-janitor-worker",
     }
     assert {o["kind"] for o in objects} >= {
-        "ConfigMap", "Secret", "ServiceAccount", "Service", "PodDisruptionBudget",
-        "NetworkPolicy", "ScaledObject", "TriggerAuthentication", "HorizontalPodAutoscaler",
+        "ConfigMap",
+        "Secret",
+        "ServiceAccount",
+        "Service",
+        "PodDisruptionBudget",
+        "NetworkPolicy",
+        "ScaledObject",
+        "TriggerAuthentication",
+        "HorizontalPodAutoscaler",
     }
     assert not by_kind(objects, "StatefulSet"), "no bundled Valkey unless asked"
 
 
 @pytest.mark.parametrize("mode", ["keda", "hpa", "none"])
 def test_autoscaling_modes(mode: str) -> None:
-    objects = render({"story": {"autoscaling": {"mode": mode}}, "audio": {"autoscaling": {"mode": mode}}})
+    objects = render(
+        {"story": {"autoscaling": {"mode": mode}}, "audio": {"autoscaling": {"mode": mode}}}
+    )
     scaled = {o["metadata"]["name"] for o in by_kind(objects, "ScaledObject")}
     hpas = {o["metadata"]["name"] for o in by_kind(objects, "HorizontalPodAutoscaler")}
     workers = {"cs-codestory-story-worker", "cs-codestory-audio-worker"}
@@ -113,7 +137,9 @@ def test_existing_secret_is_used_and_nothing_is_generated() -> None:
 
 def test_ingress_keeps_event_streams_open() -> None:
     ingress = named(render({"ingress": {"enabled": True}}), "Ingress", "cs-codestory")
-    assert ingress["metadata"]["annotations"]["nginx.ingress.kubernetes.io/proxy-buffering"] == "off"
+    assert (
+        ingress["metadata"]["annotations"]["nginx.ingress.kubernetes.io/proxy-buffering"] == "off"
+    )
     backend = ingress["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"]
     assert backend == {"name": "cs-codestory-gateway", "port": {"name": "http"}}
 
@@ -123,7 +149,10 @@ def test_flower_sits_behind_basic_auth() -> None:
     flower = named(objects, "Deployment", "-flower")["spec"]["template"]["spec"]["containers"][0]
     env = {e["name"]: e for e in flower["env"]}
     assert env["FLOWER_BASIC_AUTH"]["valueFrom"]["secretKeyRef"]["key"] == "flower-basic-auth"
-    assert env["CELERY_BROKER_URL"]["value"] == "redis://:$(REDIS_PASSWORD)@redis.example.internal:6379/0"
+    assert (
+        env["CELERY_BROKER_URL"]["value"]
+        == "redis://:$(REDIS_PASSWORD)@redis.example.internal:6379/0"
+    )
 
 
 def test_notes_tell_how_to_reach_the_gateway() -> None:
