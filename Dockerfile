@@ -4,6 +4,9 @@
 # writable path it needs (heartbeat files, clones), plus /data/artifacts for file:// stores.
 
 ARG PYTHON_IMAGE=python:3.11.11-slim-bookworm
+# Who owns the installed code: root in release images (the app cannot change its own
+# code); the app user in Tilt's dev images, so live_update can sync edits into them.
+ARG VENV_OWNER=0:0
 
 FROM ${PYTHON_IMAGE} AS base
 ARG VERSION=0.1.0
@@ -47,7 +50,8 @@ RUN python -m venv /opt/venv && pip install --constraint constraints.txt ".[jani
 
 # --- runtime targets -------------------------------------------------------------------
 FROM base AS gateway
-COPY --from=build-gateway /opt/venv /opt/venv
+ARG VENV_OWNER
+COPY --from=build-gateway --chown=${VENV_OWNER} /opt/venv /opt/venv
 USER 10001:10001
 EXPOSE 8000
 ENTRYPOINT ["/usr/bin/tini", "--", "codestory"]
@@ -58,20 +62,23 @@ FROM base AS story-worker
 RUN apt-get update \
     && apt-get install --yes --no-install-recommends git \
     && rm -rf /var/lib/apt/lists/*
-COPY --from=build-story /opt/venv /opt/venv
+ARG VENV_OWNER
+COPY --from=build-story --chown=${VENV_OWNER} /opt/venv /opt/venv
 USER 10001:10001
 ENTRYPOINT ["/usr/bin/tini", "--", "codestory"]
 CMD ["worker", "story"]
 
 FROM base AS audio-worker
 # espeak-ng, its voices and LAME come inside the wheels: no system packages.
-COPY --from=build-audio /opt/venv /opt/venv
+ARG VENV_OWNER
+COPY --from=build-audio --chown=${VENV_OWNER} /opt/venv /opt/venv
 USER 10001:10001
 ENTRYPOINT ["/usr/bin/tini", "--", "codestory"]
 CMD ["worker", "audio"]
 
 FROM base AS janitor
-COPY --from=build-janitor /opt/venv /opt/venv
+ARG VENV_OWNER
+COPY --from=build-janitor --chown=${VENV_OWNER} /opt/venv /opt/venv
 USER 10001:10001
 ENTRYPOINT ["/usr/bin/tini", "--", "codestory"]
 CMD ["janitor"]

@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: run up test test-unit test-integration lint fmt bench clean constraints
+.PHONY: run up test test-unit test-integration lint fmt bench clean constraints kind-up dev deploy
 
 $(STAMP): pyproject.toml
 	@command -v git >/dev/null || { echo "git is required (apt-get install git)"; exit 1; }
@@ -53,6 +53,18 @@ fmt: $(STAMP)
 ## bench: performance checks; results go to docs/benchmarks.md.
 bench: $(STAMP)
 	$(BIN)/python scripts/bench_pipeline.py --write docs/benchmarks.md
+
+## kind-up: a local kind cluster with a registry, KEDA and kube-prometheus-stack.
+kind-up:
+	k8s/kind-up.sh
+
+## dev: live-reloading stack in kind (needs tilt).
+dev:
+	tilt up
+
+## deploy: build, push to the kind registry and install the chart once (needs skaffold).
+deploy:
+	skaffold run --profile dev
 
 clean:
 	rm -rf $(VENV) .codestory .pytest_cache .mypy_cache .ruff_cache

@@ -48,10 +48,12 @@ def chart() -> helm.Chart:
     return helm.Chart.load(CHART)
 
 
-def render(values: dict[str, Any] | None = None, *, base: bool = True) -> list[dict[str, Any]]:
+def render(
+    values: dict[str, Any] | None = None, *, base: bool = True, release: str = "cs"
+) -> list[dict[str, Any]]:
     """Every object the chart renders for these values (merged over BASE_VALUES)."""
     merged = merge(BASE_VALUES, values or {}) if base else (values or {})
-    manifests = chart().render(merged, name="cs", namespace="codestory", is_install=True)
+    manifests = chart().render(merged, name=release, namespace="codestory", is_install=True)
     objects: list[dict[str, Any]] = []
     for path, text in sorted(manifests.items()):
         if path.endswith(".txt"):
