@@ -355,6 +355,21 @@ class LeaseKeeper:
                 continue  # a blip; the TTL leaves room for a few misses
 
 
+UNACKED_KEY = "unacked"  # kombu's Redis transport: delivery tag -> [message, exchange, queue]
+
+
+def in_flight_by_queue(client: redis.Redis) -> dict[str, int]:
+    """Messages taken by a worker and not yet acknowledged, per queue (acks_late: running)."""
+    counts: dict[str, int] = {}
+    for raw in client.hvals(UNACKED_KEY):
+        try:
+            _message, _exchange, queue = json.loads(raw)
+        except (TypeError, ValueError):
+            continue
+        counts[str(queue)] = counts.get(str(queue), 0) + 1
+    return counts
+
+
 def iter_queue_headers(
     client: redis.Redis, queue: str, limit: int = 10_000
 ) -> Iterator[dict[str, Any]]:

@@ -183,3 +183,28 @@ def test_a_broker_blip_within_the_grace_does_not_fail_liveness(tmp_path: Path) -
         worker.stop()
         if valkey.is_running():
             valkey.stop()
+
+
+def selects(selector: str, labels: dict[str, str]) -> bool:
+    return all(labels.get(k) == v for k, v in (term.split("=") for term in selector.split(",")))
+
+
+def test_kubectl_plugin_selectors_find_what_the_chart_renders() -> None:
+    from codestory.kubectl_plugin.plan import POOLS, gateway_selector, pool_selector
+
+    objects = render(release="cs")
+    for pool in POOLS:
+        found = [
+            o
+            for o in objects
+            if o["kind"] in {"Deployment", "ScaledObject"}
+            and selects(pool_selector("cs", pool), o["metadata"]["labels"])
+        ]
+        kinds = sorted(o["kind"] for o in found)
+        assert kinds == (["Deployment"] if pool == "janitor" else ["Deployment", "ScaledObject"])
+    services = [
+        o
+        for o in by_kind(objects, "Service")
+        if selects(gateway_selector("cs"), o["metadata"]["labels"])
+    ]
+    assert [s["spec"]["ports"][0]["name"] for s in services] == ["http"]

@@ -328,6 +328,7 @@ def test_health_reports_redis_workers_and_queues(stack: Stack) -> None:
     report = stack.http.get("/health").json()
     assert report["status"] == "ok" and report["redis"] == "ok"
     assert set(report["queues"]) == {"stories", "audio", "maintenance"}
+    assert set(report["in_flight"]) == {"stories", "audio", "maintenance"}
     hostnames = {w["hostname"].split("@")[0] for w in report["workers"]}
     assert hostnames == {"story", "audio", "janitor"}
     assert stack.http.get("/docs").status_code == 200

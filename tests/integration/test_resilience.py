@@ -121,6 +121,9 @@ def test_story_survives_a_story_worker_killed_with_sigkill(
             "id"
         ]
         stack.wait_status(story_id, {"analyzing"}, timeout=30)
+        # acks_late: the running task's message is in flight, not in the queue.
+        health = stack.http.get("/health").json()
+        assert health["in_flight"]["stories"] == 1 and health["queues"]["stories"] == 0
         stack.services["story"].kill(signal.SIGKILL)  # the worker and its pool, mid-story
         stack.start("story", extra_env=SLOW_STORY)
         story = stack.wait_status(story_id, {"complete", "failed"}, timeout=120)

@@ -123,6 +123,21 @@ def test_dead_letters_and_workers(store: StoryStore) -> None:
     assert store.live_workers() == []
 
 
+def test_in_flight_counts_kombu_unacked_messages(store: StoryStore) -> None:
+    from codestory.store import in_flight_by_queue
+
+    store.redis.hset(
+        "unacked",
+        mapping={
+            "t1": json.dumps([{"body": "x"}, "stories", "stories"]),
+            "t2": json.dumps([{"body": "y"}, "audio", "audio"]),
+            "t3": json.dumps([{"body": "z"}, "stories", "stories"]),
+            "bad": "not json",
+        },
+    )
+    assert in_flight_by_queue(store.redis) == {"stories": 2, "audio": 1}
+
+
 def test_queue_headers_are_read_from_celery_messages(store: StoryStore) -> None:
     store.redis.rpush("stories", json.dumps({"headers": {"codestory_story_id": "s1"}}), "junk")
     assert [h["codestory_story_id"] for h in iter_queue_headers(store.redis, "stories")] == ["s1"]

@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 
 from codestory.gateway.deps import State
 from codestory.queue import QUEUES
+from codestory.store import in_flight_by_queue
 
 router = APIRouter(tags=["health"])
 
@@ -40,6 +41,8 @@ def health(state: State) -> JSONResponse:
         workers = state.store.live_workers()
         report["workers"] = workers
         report["queues"] = {q: int(state.broker.llen(q)) for q in QUEUES}
+        running = in_flight_by_queue(state.broker)
+        report["in_flight"] = {q: running.get(q, 0) for q in QUEUES}
         report["dlq"] = state.store.dlq_size()
         report["janitor"] = state.store.janitor_runs()
     except redis.RedisError as exc:

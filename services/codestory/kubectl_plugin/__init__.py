@@ -1,0 +1,1 @@
+"""`kubectl codestory`: pool status and scaling that cooperates with KEDA."""

@@ -1,0 +1,155 @@
+"""`kubectl-codestory`: the kubectl plugin (kubectl finds it on PATH as `kubectl codestory`).
+
+kubectl codestory status [-n NAMESPACE] [--release NAME]
+kubectl codestory scale POOL N
+kubectl codestory resume POOL
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from codestory.kubectl_plugin.plan import (
+    PAUSED_REPLICAS,
+    POOLS,
+    Action,
+    ActionKind,
+    Manager,
+    PlanError,
+    PoolFacts,
+    check_pool,
+    gateway_selector,
+    paused_replicas,
+    plan_resume,
+    plan_scale,
+    pool_selector,
+    status_table,
+)
+
+KEDA = ("keda.sh", "v1alpha1", "scaledobjects")
+
+
+class Cluster:
+    """The few Kubernetes calls the plugin makes."""
+
+    def __init__(self, namespace: str | None, release: str) -> None:
+        from kubernetes import client, config
+
+        config.load_kube_config()
+        if namespace is None:
+            _, context = config.list_kube_config_contexts()
+            namespace = context["context"].get("namespace", "default")
+        self.namespace, self.release = namespace, release
+        self.apps = client.AppsV1Api()
+        self.autoscaling = client.AutoscalingV2Api()
+        self.custom = client.CustomObjectsApi()
+        self.core = client.CoreV1Api()
+
+    def pool_facts(self, pool: str, health: dict[str, Any] | None) -> PoolFacts:
+        deployments = self.apps.list_namespaced_deployment(
+            self.namespace, label_selector=pool_selector(self.release, pool)
+        ).items
+        if not deployments:
+            raise PlanError(
+                f"no {pool} worker found for release {self.release!r} in {self.namespace}"
+            )
+        # The client's models are loosely typed; this layer only reads a few fields.
+        deployment: Any = deployments[0]
+        name = str(deployment.metadata.name)
+        manager, paused = Manager.NONE, None
+        listing: Any = self.custom.list_namespaced_custom_object(
+            *KEDA[:2], self.namespace, KEDA[2], label_selector=pool_selector(self.release, pool)
+        )
+        scaled = listing["items"]
+        if scaled:
+            manager, paused = (
+                Manager.KEDA,
+                paused_replicas(scaled[0]["metadata"].get("annotations")),
+            )
+        elif any(
+            h.spec.scale_target_ref.name == name
+            for h in self.autoscaling.list_namespaced_horizontal_pod_autoscaler(
+                self.namespace
+            ).items
+        ):
+            manager = Manager.HPA
+        queue = POOLS[pool]
+        return PoolFacts(
+            pool=pool,
+            deployment=name,
+            desired=deployment.spec.replicas or 0,
+            ready=deployment.status.ready_replicas or 0,
+            manager=manager,
+            paused_at=paused,
+            queue_depth=(health or {}).get("queues", {}).get(queue),
+            in_flight=(health or {}).get("in_flight", {}).get(queue),
+        )
+
+    def gateway_health(self) -> dict[str, Any] | None:
+        """The gateway's /health, through the API server's service proxy."""
+        selector = gateway_selector(self.release)
+        try:
+            services = self.core.list_namespaced_service(self.namespace, label_selector=selector)
+            gateway: Any = services.items[0]
+            raw = self.core.connect_get_namespaced_service_proxy_with_path(
+                f"{gateway.metadata.name}:http", self.namespace, path="health"
+            )
+        except Exception:  # the table shows "-" for what it cannot reach
+            return None
+        report: dict[str, Any] | None = json.loads(raw) if isinstance(raw, str) else None
+        return report
+
+    def apply(self, action: Action) -> None:
+        if action.kind is ActionKind.SCALE:
+            self.apps.patch_namespaced_deployment_scale(
+                action.target, self.namespace, {"spec": {"replicas": action.replicas}}
+            )
+        elif action.kind in (ActionKind.PAUSE_KEDA, ActionKind.UNPAUSE_KEDA):
+            value = str(action.replicas) if action.kind is ActionKind.PAUSE_KEDA else None
+            self.custom.patch_namespaced_custom_object(
+                *KEDA[:2],
+                self.namespace,
+                KEDA[2],
+                action.target,
+                {"metadata": {"annotations": {PAUSED_REPLICAS: value}}},
+            )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kubectl codestory", description=__doc__.splitlines()[0])
+    parser.add_argument("-n", "--namespace", default=None)
+    parser.add_argument("--release", default="codestory", help="Helm release name")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("status", help="queues, in-flight work, replicas and autoscaling per pool")
+    scale = commands.add_parser("scale", help="set a pool's replicas (pauses KEDA at that count)")
+    scale.add_argument("pool", choices=sorted(POOLS))
+    scale.add_argument("replicas", type=int)
+    resume = commands.add_parser("resume", help="hand a pool back to KEDA")
+    resume.add_argument("pool", choices=sorted(POOLS))
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        cluster = Cluster(args.namespace, args.release)
+        if args.command == "status":
+            health = cluster.gateway_health()
+            pools = [cluster.pool_facts(pool, health) for pool in POOLS]
+            print(status_table(pools, (health or {}).get("dlq")))
+            return 0
+        facts = cluster.pool_facts(check_pool(args.pool), None)
+        action = plan_scale(facts, args.replicas) if args.command == "scale" else plan_resume(facts)
+        cluster.apply(action)
+        print(action.message)
+        return 0
+    except PlanError as exc:
+        print(f"kubectl codestory: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,136 @@
+"""What `kubectl codestory` decides. Pure: cluster facts in, actions and text out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+PAUSED_REPLICAS = "autoscaling.keda.sh/paused-replicas"
+POOLS = {"story": "stories", "audio": "audio", "janitor": "maintenance"}
+
+
+class Manager(StrEnum):
+    KEDA = "keda"
+    HPA = "hpa"
+    NONE = "none"
+
+
+@dataclass(frozen=True)
+class PoolFacts:
+    pool: str
+    deployment: str
+    desired: int
+    ready: int
+    manager: Manager
+    paused_at: int | None = None  # KEDA's paused-replicas, when set
+    queue_depth: int | None = None
+    in_flight: int | None = None
+
+
+class ActionKind(StrEnum):
+    PAUSE_KEDA = "pause-keda"  # annotate the ScaledObject: KEDA holds the count there
+    UNPAUSE_KEDA = "unpause-keda"
+    SCALE = "scale"  # set the Deployment's replicas
+    NOTHING = "nothing"
+
+
+@dataclass(frozen=True)
+class Action:
+    kind: ActionKind
+    target: str
+    replicas: int | None
+    message: str
+
+
+class PlanError(ValueError):
+    """A request that cannot be carried out; the message says why."""
+
+
+def pool_selector(release: str, pool: str) -> str:
+    """Labels the chart puts on a pool's Deployment and ScaledObject."""
+    return f"app.kubernetes.io/instance={release},app.kubernetes.io/component={pool}-worker"
+
+
+def gateway_selector(release: str) -> str:
+    return f"app.kubernetes.io/instance={release},app.kubernetes.io/component=gateway"
+
+
+def check_pool(pool: str) -> str:
+    if pool not in POOLS:
+        raise PlanError(f"unknown pool {pool!r}; choose from {', '.join(POOLS)}")
+    return pool
+
+
+def plan_scale(facts: PoolFacts, replicas: int) -> Action:
+    """Scale a pool so its autoscaler does not undo it."""
+    if replicas < 0:
+        raise PlanError("replicas must be zero or more")
+    if facts.manager is Manager.KEDA:
+        return Action(
+            ActionKind.PAUSE_KEDA,
+            facts.deployment,
+            replicas,
+            f"{facts.pool}: KEDA paused at {replicas} replica(s); "
+            f"`kubectl codestory resume {facts.pool}` hands control back",
+        )
+    if facts.manager is Manager.HPA:
+        raise PlanError(
+            f"{facts.pool} is scaled by a HorizontalPodAutoscaler, which would undo a manual "
+            "scale; change its minReplicas/maxReplicas in the chart values instead"
+        )
+    return Action(
+        ActionKind.SCALE,
+        facts.deployment,
+        replicas,
+        f"{facts.pool}: {facts.deployment} scaled from {facts.desired} to {replicas}",
+    )
+
+
+def plan_resume(facts: PoolFacts) -> Action:
+    if facts.manager is not Manager.KEDA:
+        raise PlanError(f"{facts.pool} is not autoscaled by KEDA; there is nothing to resume")
+    if facts.paused_at is None:
+        return Action(
+            ActionKind.NOTHING, facts.deployment, None, f"{facts.pool}: KEDA is not paused"
+        )
+    return Action(
+        ActionKind.UNPAUSE_KEDA,
+        facts.deployment,
+        None,
+        f"{facts.pool}: KEDA autoscaling resumed (was paused at {facts.paused_at})",
+    )
+
+
+def paused_replicas(annotations: dict[str, str] | None) -> int | None:
+    value = (annotations or {}).get(PAUSED_REPLICAS)
+    return int(value) if value is not None and value.isdigit() else None
+
+
+def _cell(value: int | None) -> str:
+    return "-" if value is None else str(value)
+
+
+def status_table(pools: list[PoolFacts], dlq_size: int | None) -> str:
+    headers = ("POOL", "QUEUE", "WAITING", "IN-FLIGHT", "REPLICAS", "AUTOSCALING")
+    rows = []
+    for facts in pools:
+        scaling = str(facts.manager)
+        if facts.paused_at is not None:
+            scaling += f" (paused at {facts.paused_at})"
+        rows.append(
+            (
+                facts.pool,
+                POOLS[facts.pool],
+                _cell(facts.queue_depth),
+                _cell(facts.in_flight),
+                f"{facts.ready}/{facts.desired}",
+                scaling,
+            )
+        )
+    widths = [max(len(str(r[i])) for r in [headers, *rows]) for i in range(len(headers))]
+    lines = [
+        "  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+        for row in [headers, *rows]
+    ]
+    lines.append(f"DLQ: {_cell(dlq_size)} failed task(s)")
+    return "\n".join(lines)
