@@ -110,7 +110,7 @@ def celery_config(settings: Settings) -> dict[str, Any]:
     }
 
 
-def heartbeat_paths(settings: Settings) -> tuple[Path, Path]:
+def heartbeat_paths(settings: Settings) -> tuple[Path, Path]:  # written here, read by probes
     return settings.heartbeat_dir / LIVENESS_FILE, settings.heartbeat_dir / READINESS_FILE
 
 
