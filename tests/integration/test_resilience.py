@@ -241,3 +241,25 @@ def test_transient_errors_are_retried_then_fail_visibly(
         assert len(retries) == 3
     finally:
         stack.stop()
+
+
+def test_sigterm_lets_the_running_story_finish(
+    redis_server_url: str, tmp_path: Path, repo: Path
+) -> None:
+    stack = resilient_stack(redis_server_url, tmp_path)
+    stack.start("gateway", "audio")
+    stack.start("story", extra_env=SLOW_STORY)
+    try:
+        stack.wait_ready({"stories", "audio"})
+        story_id = stack.http.post("/api/v1/stories", json={"repository_url": str(repo)}).json()["id"]
+        stack.wait_status(story_id, {"analyzing"}, timeout=30)
+        worker = stack.services["story"].process
+        assert worker is not None
+        os.kill(worker.pid, signal.SIGTERM)  # what Kubernetes sends on scale-in or rollout
+        assert worker.wait(timeout=60) == 0, "warm shutdown exits cleanly"
+        story = stack.http.get(f"/api/v1/stories/{story_id}").json()
+        assert story["status"] in {"synthesizing", "complete"}, "the story stage finished first"
+        assert story["requeues"] == 0
+        assert stack.wait_status(story_id, {"complete", "failed"})["status"] == "complete"
+    finally:
+        stack.stop()
