@@ -153,6 +153,7 @@ class Stack:
     log_dir: Path
     artifact_dir: Path
     services: dict[str, ServiceProcess] = field(default_factory=dict)
+    metrics_ports: dict[str, int] = field(default_factory=dict)
 
     @property
     def http(self) -> httpx.Client:
@@ -166,9 +167,13 @@ class Stack:
             "janitor": ["janitor"],
         }
         for name in names:
+            port = free_port()
+            self.metrics_ports[name] = port
             env = {
                 **self.env,
                 "CODESTORY_HEARTBEAT_DIR": str(self.log_dir / "hb" / name),
+                "CODESTORY_METRICS_PORT": str(port),
+                "CODESTORY_METRICS_DIR": str(self.log_dir / "metrics"),
                 **(extra_env or {}),
             }
             self.services[name] = service(name, commands[name], env, self.log_dir).start()

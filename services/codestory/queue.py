@@ -149,7 +149,11 @@ class HeartbeatStep(bootsteps.StartStopStep):
         )
 
     def beat(self, parent: Any) -> None:
-        _write_atomically(self.alive, f"{os.getpid()} {time.time()}\n")
+        from codestory.observability.metrics import WORKER_LAST_HEARTBEAT
+
+        now = time.time()
+        _write_atomically(self.alive, f"{os.getpid()} {now}\n")
+        WORKER_LAST_HEARTBEAT.labels(hostname=parent.hostname).set(now)
         try:
             queues = sorted(q.name for q in parent.task_consumer.queues)
         except AttributeError:
@@ -187,11 +191,17 @@ def configure_worker_logging(**_: Any) -> None:
     configure_logging(settings.log_level, settings.log_format)
 
 
+def connect_metric_signals() -> None:
+    # Imported for its side effect: connecting the signal handlers.
+    from codestory.observability import celery_signals  # noqa: F401
+
+
 def create_app(settings: Settings | None = None) -> Celery:
     settings = settings or get_settings()
     celery_app = Celery("codestory", include=TASK_MODULES)
     celery_app.conf.update(celery_config(settings))
     celery_app.steps["consumer"].add(HeartbeatStep)
+    connect_metric_signals()
     return celery_app
 
 

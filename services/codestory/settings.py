@@ -123,6 +123,11 @@ class Settings(BaseSettings):
     # How stale the liveness file may get before the probe fails: rides out broker blips.
     liveness_grace_seconds: PositiveSeconds = 60.0
 
+    # Metrics: every service serves /metrics on this port (0 turns it off).
+    metrics_port: int = Field(default=9100, ge=0, le=65535)
+    # Prefork workers' multiprocess metric files; emptied when a worker starts.
+    metrics_dir: Path = Path("/tmp/codestory-metrics")
+
     # Slows each pipeline stage down; only scripts/fault_injection.py and tests set it.
     debug_stage_delay_seconds: float = Field(default=0.0, ge=0.0, le=60.0)
 

@@ -27,6 +27,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from codestory.artifacts import ArtifactStore, open_store
 from codestory.domain import PIPELINE_ORDER, ErrorType, Status, Story, TransitionError
 from codestory.observability.logging import log_context
+from codestory.observability.metrics import STORIES_FINISHED
 from codestory.settings import Settings, get_settings
 from codestory.store import LeaseKeeper, StoryNotFoundError, StoryStore, make_client
 
@@ -118,6 +119,7 @@ def fail_story(
     except TransitionError:
         return  # already complete, failed or cancelled: nothing more to say
     store.publish(story_id, story.status, "failed", reason)
+    STORIES_FINISHED.labels(status="failed", error_type=error_type).inc()
     store.dead_letter(
         {
             "story_id": story_id,

@@ -251,7 +251,9 @@ def test_sigterm_lets_the_running_story_finish(
     stack.start("story", extra_env=SLOW_STORY)
     try:
         stack.wait_ready({"stories", "audio"})
-        story_id = stack.http.post("/api/v1/stories", json={"repository_url": str(repo)}).json()["id"]
+        story_id = stack.http.post("/api/v1/stories", json={"repository_url": str(repo)}).json()[
+            "id"
+        ]
         stack.wait_status(story_id, {"analyzing"}, timeout=30)
         worker = stack.services["story"].process
         assert worker is not None

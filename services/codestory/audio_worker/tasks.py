@@ -8,6 +8,7 @@ from typing import Any
 from codestory.artifacts import SCRIPT_ARTIFACT, ArtifactNotFoundError, story_artifact
 from codestory.domain import Chapter, ErrorType, Status
 from codestory.narrative import Script
+from codestory.observability.metrics import STORIES_FINISHED, stage_timer
 from codestory.queue import TASK_SYNTHESIZE_AUDIO, app
 from codestory.settings import get_settings
 from codestory.task_runtime import PermanentError, StoryRun, run_story_task
@@ -47,29 +48,32 @@ def synthesize_story(run: StoryRun) -> None:
 
     speech = engine()
     try:
-        samples, timed, spent = speak_chapters(
-            speech,
-            [ChapterText(c.title, c.text) for c in script.chapters],
-            voice=settings.voice,
-            words_per_minute=settings.speech_words_per_minute,
-            on_chapter=on_chapter,
-        )
+        with stage_timer("speak"):
+            samples, timed, spent = speak_chapters(
+                speech,
+                [ChapterText(c.title, c.text) for c in script.chapters],
+                voice=settings.voice,
+                words_per_minute=settings.speech_words_per_minute,
+                on_chapter=on_chapter,
+            )
     except SpeechError as exc:
         raise PermanentError(str(exc), ErrorType.INTERNAL) from None
     run.progress("encode", "Encoding the MP3 with chapter marks")
-    audio = package_audio(
-        samples,
-        timed,
-        title=script.title,
-        sample_rate=speech.sample_rate,
-        bitrate_kbps=settings.mp3_bitrate_kbps,
-        speech_seconds=spent,
-    )
+    with stage_timer("encode"):
+        audio = package_audio(
+            samples,
+            timed,
+            title=script.title,
+            sample_rate=speech.sample_rate,
+            bitrate_kbps=settings.mp3_bitrate_kbps,
+            speech_seconds=spent,
+        )
     run.progress("upload", "Storing the audio, chapters and transcript")
     keys = {name: story_artifact(run.story.id, file) for name, file in ARTIFACT_NAMES.items()}
-    run.artifacts.put(keys["audio"], audio.mp3)
-    run.artifacts.put(keys["chapters"], audio.vtt.encode())
-    run.artifacts.put(keys["transcript"], audio.transcript.encode())
+    with stage_timer("upload"):
+        run.artifacts.put(keys["audio"], audio.mp3)
+        run.artifacts.put(keys["chapters"], audio.vtt.encode())
+        run.artifacts.put(keys["transcript"], audio.transcript.encode())
     chapters = [
         Chapter(
             index=i,
@@ -96,6 +100,7 @@ def synthesize_story(run: StoryRun) -> None:
         duration_seconds=finished.duration_seconds,
         artifacts=artifacts,
     )
+    STORIES_FINISHED.labels(status="complete", error_type="").inc()
     minutes = audio.duration_seconds / 60
     run.progress("complete", f"Your tour is ready: {len(chapters)} chapters, {minutes:.1f} minutes")
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 
 from codestory.settings import get_settings
 
@@ -49,7 +51,32 @@ def worker_argv(service: str, concurrency: int) -> list[str]:
     ]
 
 
+def start_worker_metrics(service: str) -> None:
+    """Multiprocess metrics for a prefork worker: must run before prometheus_client loads."""
+    settings = get_settings()
+    directory = settings.metrics_dir / service
+    # Emptied before prometheus_client loads: leftover files from an earlier run would be
+    # summed in, and metrics create their files the moment they are defined.
+    if directory.exists():
+        shutil.rmtree(directory)
+    directory.mkdir(parents=True)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(directory)
+    from codestory.observability import metrics
+
+    extra = None
+    if service == "janitor":
+        from codestory.observability.broker import BrokerCollector
+        from codestory.queue import QUEUES
+        from codestory.store import make_client
+
+        extra = BrokerCollector(
+            make_client(settings.celery_broker_url), make_client(settings.redis_url), QUEUES
+        )
+    metrics.serve(settings.metrics_port, extra=extra)
+
+
 def run_worker(pool: str, concurrency: int | None) -> int:
+    start_worker_metrics(pool)
     from codestory.queue import app
 
     app.worker_main(worker_argv(pool, concurrency or get_settings().worker_concurrency))
@@ -58,6 +85,7 @@ def run_worker(pool: str, concurrency: int | None) -> int:
 
 def run_janitor() -> int:
     """One process: RedBeat (only the lock holder schedules) plus the maintenance queue."""
+    start_worker_metrics("janitor")
     from codestory.queue import app
 
     argv = [*worker_argv("janitor", 1), "--beat", "--scheduler", "redbeat.RedBeatScheduler"]

@@ -81,6 +81,9 @@ def child_env(
             "CODESTORY_WORK_DIR": str(data / "work"),
             "CODESTORY_HEARTBEAT_DIR": str(data / "heartbeat" / service),
             "CODESTORY_GATEWAY_PORT": str(port),
+            # gateway :port+100, story +101, audio +102, janitor +103
+            "CODESTORY_METRICS_PORT": str(port + 100 + SERVICES.index(service)),
+            "CODESTORY_METRICS_DIR": str(data / "metrics"),
             "CODESTORY_LOG_FORMAT": "console",
             "PYTHONUNBUFFERED": "1",
         }

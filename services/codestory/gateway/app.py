@@ -2,23 +2,46 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
+from typing import Any
 
 import redis
 import redis.asyncio as aioredis
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from kombu.exceptions import OperationalError
 
 import codestory
 from codestory.artifacts import open_store
 from codestory.gateway.routes import admin, events, health, stories
 from codestory.gateway.state import GatewayState
+from codestory.observability import metrics
 from codestory.settings import Settings, get_settings
 from codestory.store import StoryStore, make_client
 
 REDIS_DOWN = "the story database (Redis) is unreachable; please retry shortly"
+
+
+def route_template(scope: Mapping[str, Any]) -> str:
+    """`/api/v1/stories/{story_id}` for any request to that endpoint: one series per route.
+
+    Routes in included routers know only their own part of the path; the prefix they were
+    included under is what remains of the request path once that part is filled in.
+    """
+    route = scope.get("route")
+    template = getattr(route, "path", None)
+    if template is None:
+        return "unmatched"
+    filled = template
+    for name, value in (scope.get("path_params") or {}).items():
+        filled = filled.replace("{" + name + "}", str(value)).replace(
+            "{" + name + ":path}", str(value)
+        )
+    path = str(scope.get("path", ""))
+    prefix = path[: -len(filled)] if filled and path.endswith(filled) else ""
+    return prefix + str(template)
 
 
 def build_state(settings: Settings) -> GatewayState:
@@ -45,6 +68,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.codestory = build_state(settings)
+        metrics.serve(settings.metrics_port)
         yield
         await app.state.codestory.events.aclose()
 
@@ -61,6 +85,25 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             content={"detail": REDIS_DOWN},
             headers={"Retry-After": str(settings.redis_retry_after_seconds)},
         )
+
+    @app.middleware("http")
+    async def record_request(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        started = time.perf_counter()
+        status = 500
+        try:
+            response = await call_next(request)
+            status = response.status_code
+            return response
+        finally:
+            route = route_template(request.scope)
+            metrics.HTTP_REQUESTS.labels(
+                route=route, method=request.method, status=str(status)
+            ).inc()
+            metrics.HTTP_DURATION.labels(route=route, method=request.method).observe(
+                time.perf_counter() - started
+            )
 
     app.add_exception_handler(redis.RedisError, store_unavailable)
     app.add_exception_handler(OperationalError, store_unavailable)

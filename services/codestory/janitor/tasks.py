@@ -12,6 +12,7 @@ import redis
 from codestory.dispatch import enqueue_audio, enqueue_story
 from codestory.domain import ErrorType, Status
 from codestory.janitor.decisions import Action, is_expired, judge_story
+from codestory.observability.metrics import STORIES_EXPIRED, STUCK_FIXED, STUCK_FOUND
 from codestory.queue import QUEUES, STORY_ID_HEADER, TASK_EXPIRE_OLD, TASK_SWEEP_STUCK, app
 from codestory.settings import get_settings
 from codestory.store import StoryNotFoundError, iter_queue_headers, make_client
@@ -58,6 +59,9 @@ def sweep_stuck(self: Any) -> dict[str, int]:
             waiting_in_queue=story_id in waiting,
             stuck_after=settings.stuck_after_seconds,
         )
+        if verdict.action is not Action.LEAVE:
+            STUCK_FOUND.labels(status=str(story.status)).inc()
+            STUCK_FIXED.labels(action=str(verdict.action)).inc()
         if verdict.action is Action.REQUEUE:
             store.update(story_id, lambda s: setattr(s, "requeues", s.requeues + 1))
             if story.status is Status.SYNTHESIZING:
@@ -99,6 +103,7 @@ def expire_old(self: Any) -> int:
         if is_expired(story, now=now, retention_seconds=retention):
             artifacts.delete_prefix(f"stories/{story_id}/")
             store.delete(story_id)
+            STORIES_EXPIRED.inc()
             expired += 1
     if expired:
         log.info("expired old stories", extra={"count": expired})

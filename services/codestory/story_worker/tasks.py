@@ -12,6 +12,7 @@ from codestory.artifacts import SCRIPT_ARTIFACT, story_artifact
 from codestory.dispatch import enqueue_audio
 from codestory.domain import Status, repository_name
 from codestory.narrative import write_script
+from codestory.observability.metrics import stage_timer
 from codestory.queue import TASK_GENERATE_STORY, app
 from codestory.settings import get_settings
 from codestory.story_worker.fetch import fetch_repository
@@ -27,17 +28,19 @@ def generate_story(run: StoryRun) -> None:
     run.progress("fetch", f"Fetching {story.repository_url}")
     settings.work_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=settings.work_dir, prefix="story-") as work:
-        checkout = fetch_repository(story.repository_url, story.ref, Path(work), settings)
+        with stage_timer("fetch"):
+            checkout = fetch_repository(story.repository_url, story.ref, Path(work), settings)
         run.progress("fetch", "Repository fetched", 1.0)
         run.checkpoint()
         run.progress("analyse", "Reading the code: languages, layout, modules and imports")
         try:
-            facts = analyse(
-                checkout,
-                name=repository_name(story.repository_url),
-                max_files=settings.max_repo_files,
-                max_bytes=settings.max_repo_bytes,
-            )
+            with stage_timer("analyse"):
+                facts = analyse(
+                    checkout,
+                    name=repository_name(story.repository_url),
+                    max_files=settings.max_repo_files,
+                    max_bytes=settings.max_repo_bytes,
+                )
         except AnalysisError as exc:
             raise PermanentError(str(exc), exc.error_type) from None
     run.progress(
@@ -48,9 +51,10 @@ def generate_story(run: StoryRun) -> None:
     run.checkpoint()
     run.advance(Status.GENERATING)
     run.progress("narrate", "Writing the chapters")
-    script = write_script(
-        facts, style=story.style, level=story.expertise_level, focus_areas=story.focus_areas
-    )
+    with stage_timer("narrate"):
+        script = write_script(
+            facts, style=story.style, level=story.expertise_level, focus_areas=story.focus_areas
+        )
     document: dict[str, Any] = {
         "script": script.model_dump(mode="json"),
         "facts": facts.model_dump(mode="json", exclude={"modules"}),

@@ -20,6 +20,7 @@ from codestory.domain import ProgressEvent
 from codestory.gateway.deps import State
 from codestory.gateway.routes.stories import load_story, snapshot_from_record
 from codestory.gateway.state import GatewayState
+from codestory.observability.metrics import SSE_CLIENTS
 from codestory.store import progress_channel
 
 router = APIRouter(prefix="/stories", tags=["progress"])
@@ -32,6 +33,7 @@ async def progress_stream(
     """Snapshot (or the events after `last_seen`), then live events until the story ends."""
     pubsub = state.events.pubsub()
     await pubsub.subscribe(progress_channel(story_id))
+    SSE_CLIENTS.inc()
     try:
         if last_seen is None:
             story = await run_in_threadpool(state.store.get, story_id)
@@ -67,6 +69,7 @@ async def progress_stream(
                         yield final
                     return
     finally:
+        SSE_CLIENTS.dec()
         try:
             await pubsub.unsubscribe()
             await pubsub.aclose()  # type: ignore[no-untyped-call]

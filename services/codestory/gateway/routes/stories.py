@@ -30,6 +30,7 @@ from codestory.domain import (
 from codestory.gateway.deps import State
 from codestory.gateway.schemas import Accepted, StoryOut, StoryPage, links_for, story_out
 from codestory.gateway.state import GatewayState
+from codestory.observability.metrics import STORIES_SUBMITTED
 from codestory.store import IdempotencyConflictError, StoryNotFoundError
 
 router = APIRouter(prefix="/stories", tags=["stories"])
@@ -108,6 +109,7 @@ def submit_story(
     if created:
         state.store.publish(story.id, Status.QUEUED, "queued", "Waiting for a story worker")
         enqueue_story(state.celery, story.id)
+        STORIES_SUBMITTED.inc()
     links = links_for(story.id, base_url(state, request))
     response.headers["Location"] = links.self
     return Accepted(id=story.id, status=story.status, links=links)

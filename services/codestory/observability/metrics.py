@@ -1,0 +1,139 @@
+"""Every Prometheus metric codestory exports, defined once.
+
+Names follow danihodovic/celery-exporter where the concept is the same (so its dashboards
+and the celery-mixin alerts work unchanged) and are `codestory_*` otherwise. Dashboards,
+alert rules and KEDA queries are tested against these names and a live scrape.
+
+Workers run Celery's prefork pool, so they use prometheus-client's multiprocess mode:
+`PROMETHEUS_MULTIPROC_DIR` must be set before this module is imported (the worker
+command does it), the directory is emptied when the worker starts, and the main process
+serves one endpoint that sums every pool process (codestory.commands.services sets this up).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, start_http_server
+from prometheus_client import multiprocess as prometheus_multiprocess
+from prometheus_client.registry import REGISTRY, Collector
+
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
+
+# Runtimes reach the hard time limits (story 300 s, audio up to 1800 s), far past the
+# default buckets' 10 s.
+RUNTIME_BUCKETS = (0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 240, 300, 600, 1200, 1800)
+WAIT_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600)
+HTTP_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
+
+TASK_LABELS = ("name", "queue_name", "hostname")
+
+# --- workers (celery-exporter names) ----------------------------------------------------
+TASK_SENT = Counter("celery_task_sent", "Tasks published.", ("name", "queue_name"))
+TASK_RECEIVED = Counter("celery_task_received", "Tasks received by a worker.", TASK_LABELS)
+TASK_STARTED = Counter("celery_task_started", "Tasks started.", TASK_LABELS)
+TASK_SUCCEEDED = Counter("celery_task_succeeded", "Tasks that succeeded.", TASK_LABELS)
+TASK_FAILED = Counter("celery_task_failed", "Tasks that failed.", (*TASK_LABELS, "exception"))
+TASK_RETRIED = Counter("celery_task_retried", "Tasks retried.", TASK_LABELS)
+TASK_REJECTED = Counter("celery_task_rejected", "Tasks rejected (requeued).", TASK_LABELS)
+TASK_REVOKED = Counter("celery_task_revoked", "Tasks revoked.", TASK_LABELS)
+TASK_RUNTIME = Histogram(
+    "celery_task_runtime", "Task run time, seconds.", TASK_LABELS, buckets=RUNTIME_BUCKETS
+)
+WORKER_UP = Gauge(
+    "celery_worker_up", "1 while the worker runs.", ("hostname",), multiprocess_mode="livemax"
+)
+WORKER_TASKS_ACTIVE = Gauge(
+    "celery_worker_tasks_active", "Tasks running now.", ("hostname",), multiprocess_mode="livesum"
+)
+
+# --- workers (ours) ---------------------------------------------------------------------
+TASK_QUEUE_WAIT = Histogram(
+    "codestory_task_queue_wait_seconds",
+    "Time from publish to start, seconds.",
+    ("name", "queue_name"),
+    buckets=WAIT_BUCKETS,
+)
+TASKS_IN_FLIGHT = Gauge(
+    "codestory_tasks_in_flight",
+    "Tasks running now, per queue (KEDA counts these so scale-in spares them).",
+    ("queue",),
+    multiprocess_mode="livesum",
+)
+WORKER_LAST_HEARTBEAT = Gauge(
+    "codestory_worker_last_heartbeat_timestamp_seconds",
+    "Unix time of the worker's last heartbeat.",
+    ("hostname",),
+    multiprocess_mode="livemax",
+)
+STAGE_DURATION = Histogram(
+    "codestory_stage_duration_seconds",
+    "Time spent in each pipeline stage, seconds.",
+    ("stage",),
+    buckets=RUNTIME_BUCKETS,
+)
+STORIES_FINISHED = Counter(
+    "codestory_stories_finished", "Stories that reached an end state.", ("status", "error_type")
+)
+
+# --- janitor ----------------------------------------------------------------------------
+STUCK_FOUND = Counter("codestory_stuck_stories_found", "Stuck stories found.", ("status",))
+STUCK_FIXED = Counter(
+    "codestory_stuck_stories_fixed", "Stuck stories requeued or failed.", ("action",)
+)
+STORIES_EXPIRED = Counter("codestory_stories_expired", "Old stories deleted.")
+
+# --- gateway ----------------------------------------------------------------------------
+HTTP_REQUESTS = Counter("codestory_http_requests", "HTTP requests.", ("route", "method", "status"))
+HTTP_DURATION = Histogram(
+    "codestory_http_request_duration_seconds",
+    "HTTP request latency, seconds.",
+    ("route", "method"),
+    buckets=HTTP_BUCKETS,
+)
+STORIES_SUBMITTED = Counter("codestory_stories_submitted", "Stories accepted by the gateway.")
+SSE_CLIENTS = Gauge("codestory_sse_clients", "Open progress streams (SSE and WebSocket).")
+
+# Broker-view metrics are produced at scrape time by codestory.observability.broker.
+BROKER_METRIC_NAMES = (
+    "celery_queue_length",
+    "codestory_queue_oldest_message_age_seconds",
+    "codestory_tasks_unacked",
+    "codestory_dlq_size",
+    "codestory_stories",
+    "codestory_redis_memory_used_bytes",
+    "codestory_redis_maxmemory_bytes",
+    "codestory_redis_connected_clients",
+    "codestory_broker_up",
+)
+
+
+@contextmanager
+def stage_timer(stage: str) -> Iterator[None]:
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        STAGE_DURATION.labels(stage=stage).observe(time.perf_counter() - started)
+
+
+def serve(port: int, *, extra: Collector | None = None) -> CollectorRegistry:
+    """Serve /metrics on `port` (0: do not serve). Multiprocess-aware."""
+    if os.environ.get(MULTIPROC_ENV):
+        registry = CollectorRegistry()
+        prometheus_multiprocess.MultiProcessCollector(registry)
+    else:
+        registry = REGISTRY
+    if extra is not None:
+        registry.register(extra)
+    if port:
+        start_http_server(port, registry=registry)
+    return registry
+
+
+def mark_process_dead(pid: int) -> None:
+    if os.environ.get(MULTIPROC_ENV):
+        prometheus_multiprocess.mark_process_dead(pid)

@@ -1,0 +1,178 @@
+"""Every service's /metrics after one story completes and one fails on purpose."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+
+from tests.support import SAMPLE_PROJECT, Stack, flush, free_port, make_repo, stack_env, wait_for
+
+pytestmark = pytest.mark.integration
+
+Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
+
+
+def scrape(port: int) -> Samples:
+    text = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=10).text
+    return {
+        (sample.name, frozenset(sample.labels.items())): sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+    }
+
+
+def value(samples: Samples, metric: str, /, **labels: str) -> float:
+    """Sum of the samples named `metric` whose labels include `labels`."""
+    wanted = set(labels.items())
+    return sum(v for (n, ls), v in samples.items() if n == metric and wanted <= ls)
+
+
+@pytest.fixture(scope="module")
+def finished(
+    redis_server_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Stack, str, str]]:
+    tmp = tmp_path_factory.mktemp("metrics")
+    port = free_port()
+    env = stack_env(
+        f"{redis_server_url}/0",
+        tmp,
+        CODESTORY_GATEWAY_PORT=str(port),
+        CODESTORY_JANITOR_SWEEP_SECONDS="1",
+    )
+    for db in ("REDIS_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"):
+        flush(env[db])
+    stack = Stack(f"http://127.0.0.1:{port}", env, tmp, tmp / "artifacts")
+    stack.start("gateway", "story", "audio", "janitor")
+    try:
+        stack.wait_ready({"stories", "audio", "maintenance"})
+        good = make_repo(tmp / "tally", SAMPLE_PROJECT)
+        empty = make_repo(tmp / "empty", {})
+        ok = stack.http.post("/api/v1/stories", json={"repository_url": str(good)}).json()["id"]
+        bad = stack.http.post("/api/v1/stories", json={"repository_url": str(empty)}).json()["id"]
+        stack.wait_status(ok, {"complete"})
+        stack.wait_status(bad, {"failed"})
+        yield stack, ok, bad
+    finally:
+        stack.stop()
+
+
+def test_gateway_metrics(finished: tuple[Stack, str, str]) -> None:
+    stack, _, _ = finished
+    samples = scrape(stack.metrics_ports["gateway"])
+    assert value(samples, "codestory_stories_submitted_total") == 2
+    assert (
+        value(
+            samples,
+            "codestory_http_requests_total",
+            route="/api/v1/stories",
+            method="POST",
+            status="202",
+        )
+        == 2
+    )
+    assert (
+        value(
+            samples,
+            "codestory_http_requests_total",
+            route="/api/v1/stories/{story_id}",
+            method="GET",
+            status="200",
+        )
+        >= 2
+    )
+    assert (
+        value(
+            samples,
+            "codestory_http_request_duration_seconds_count",
+            route="/api/v1/stories",
+            method="POST",
+        )
+        == 2
+    )
+    assert value(samples, "codestory_sse_clients") == 0
+
+
+def test_story_worker_metrics(finished: tuple[Stack, str, str]) -> None:
+    stack, _, _ = finished
+    samples = scrape(stack.metrics_ports["story"])
+    task = {"name": "codestory.story.generate", "queue_name": "stories"}
+    assert value(samples, "celery_task_received_total", **task) == 2
+    assert value(samples, "celery_task_started_total", **task) == 2
+    # A bad repository is the task doing its job: the story fails, the task does not.
+    assert value(samples, "celery_task_succeeded_total", **task) == 2
+    assert value(samples, "celery_task_runtime_count", **task) == 2
+    assert value(samples, "celery_task_runtime_bucket", le="1800.0", **task) == 2
+    assert value(samples, "codestory_task_queue_wait_seconds_count", **task) == 2
+    assert value(samples, "codestory_tasks_in_flight", queue="stories") == 0
+    assert value(samples, "codestory_stage_duration_seconds_count", stage="fetch") == 2
+    assert value(samples, "codestory_stage_duration_seconds_count", stage="narrate") == 1
+    assert (
+        value(samples, "codestory_stories_finished_total", status="failed", error_type="no_source")
+        == 1
+    )
+    assert value(samples, "celery_worker_up") == 1
+    heartbeat = value(samples, "codestory_worker_last_heartbeat_timestamp_seconds")
+    assert time.time() - heartbeat < 30
+
+
+def test_audio_worker_metrics(finished: tuple[Stack, str, str]) -> None:
+    stack, _, _ = finished
+    samples = scrape(stack.metrics_ports["audio"])
+    task = {"name": "codestory.audio.synthesize", "queue_name": "audio"}
+    assert value(samples, "celery_task_succeeded_total", **task) == 1
+    for stage in ("speak", "encode", "upload"):
+        assert value(samples, "codestory_stage_duration_seconds_count", stage=stage) == 1
+    assert value(samples, "codestory_stories_finished_total", status="complete") == 1
+    assert value(samples, "celery_worker_tasks_active") == 0
+
+
+def test_janitor_exports_the_brokers_view(finished: tuple[Stack, str, str]) -> None:
+    stack, _, _ = finished
+    wait_for(
+        lambda: (
+            value(
+                scrape(stack.metrics_ports["janitor"]),
+                "celery_task_succeeded_total",
+                name="codestory.janitor.sweep_stuck",
+            )
+            >= 1
+        ),
+        30,
+        "a sweep",
+    )
+    samples = scrape(stack.metrics_ports["janitor"])
+    assert value(samples, "codestory_broker_up") == 1
+    for queue in ("stories", "audio", "maintenance"):
+        assert ("celery_queue_length", frozenset({("queue_name", queue)})) in samples
+    assert value(samples, "celery_queue_length", queue_name="stories") == 0
+    assert value(samples, "codestory_dlq_size") == 1
+    assert value(samples, "codestory_stories", status="queued") == 0
+    assert value(samples, "codestory_redis_memory_used_bytes") > 0
+    assert value(samples, "codestory_redis_connected_clients") >= 1
+    # the publish hook counts what the gateway and story-worker sent, per process
+    gateway = scrape(stack.metrics_ports["gateway"])
+    assert (
+        value(
+            gateway, "celery_task_sent_total", name="codestory.story.generate", queue_name="stories"
+        )
+        == 2
+    )
+
+
+def test_queue_age_and_length_while_work_waits(
+    finished: tuple[Stack, str, str], tmp_path: Path
+) -> None:
+    stack, _, _ = finished
+    stack.services["story"].stop()  # nobody consumes stories now
+    repo = make_repo(tmp_path / "tally", SAMPLE_PROJECT)
+    stack.http.post("/api/v1/stories", json={"repository_url": str(repo)})
+    time.sleep(1.5)
+    samples = scrape(stack.metrics_ports["janitor"])
+    assert value(samples, "celery_queue_length", queue_name="stories") == 1
+    assert value(samples, "codestory_queue_oldest_message_age_seconds", queue_name="stories") >= 1
+    assert value(samples, "codestory_stories", status="queued") == 1
