@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: run up test test-unit test-integration lint fmt bench clean constraints kind-up dev deploy
+.PHONY: promtool run up test test-unit test-integration lint fmt bench clean constraints kind-up dev deploy
 
 $(STAMP): pyproject.toml
 	@command -v git >/dev/null || { echo "git is required (apt-get install git)"; exit 1; }
@@ -23,9 +23,17 @@ run: $(STAMP)
 up: $(STAMP)
 	$(BIN)/codestory up
 
-## test: unit and integration tests (real Valkey, real Celery workers, real gateway).
-test: $(STAMP)
+## test: unit, integration, chart and alert tests (real Valkey, Celery, Helm, promtool).
+test: $(STAMP) promtool
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# promtool comes from Debian's prometheus package; installed only when missing.
+promtool:
+	@command -v promtool >/dev/null || { \
+	  echo "installing promtool (Debian package prometheus)"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends prometheus >/dev/null; }
 
 test-unit: $(STAMP)
 	$(BIN)/python -m pytest tests/unit $(PYTEST_ARGS)

@@ -208,3 +208,30 @@ def test_kubectl_plugin_selectors_find_what_the_chart_renders() -> None:
         if selects(gateway_selector("cs"), o["metadata"]["labels"])
     ]
     assert [s["spec"]["ports"][0]["name"] for s in services] == ["http"]
+
+
+def test_metrics_are_exposed_where_the_monitors_look() -> None:
+    from codestory.observability import metrics as exported
+
+    objects = render(
+        {"metrics": {"serviceMonitor": {"enabled": True}, "podMonitor": {"enabled": True}}}
+    )
+    port = named(objects, "ConfigMap", "-config")["data"]["CODESTORY_METRICS_PORT"]
+    for container in codestory_containers(objects):
+        ports = {p["name"]: p["containerPort"] for p in container.get("ports", [])}
+        assert ports.get("metrics") == int(port), container["name"]
+    gateway = named(objects, "Service", "-gateway")
+    assert "metrics" in {p["name"] for p in gateway["spec"]["ports"]}
+    assert named(objects, "ServiceMonitor", "-gateway")["spec"]["endpoints"][0]["port"] == "metrics"
+    assert (
+        named(objects, "PodMonitor", "-workers")["spec"]["podMetricsEndpoints"][0]["port"]
+        == "metrics"
+    )
+    # KEDA's in-flight trigger queries a metric the workers really export
+    scaled = named(
+        render({"story": {"autoscaling": {"inFlight": {"enabled": True}}}}),
+        "ScaledObject",
+        "story-worker",
+    )
+    query = scaled["spec"]["triggers"][1]["metadata"]["query"]
+    assert exported.TASKS_IN_FLIGHT._name in query
