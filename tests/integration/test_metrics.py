@@ -176,3 +176,50 @@ def test_queue_age_and_length_while_work_waits(
     assert value(samples, "celery_queue_length", queue_name="stories") == 1
     assert value(samples, "codestory_queue_oldest_message_age_seconds", queue_name="stories") >= 1
     assert value(samples, "codestory_stories", status="queued") == 1
+
+
+def exported_names(stack: Stack) -> set[str]:
+    """Every sample name the running services expose, from their own /metrics."""
+    suffixes = {
+        "counter": ("_total", "_created"),
+        "histogram": ("_bucket", "_count", "_sum", "_created"),
+        "gauge": ("",),
+        "summary": ("_count", "_sum", "_created"),
+        "untyped": ("",),
+    }
+    names: set[str] = set()
+    for name, port in stack.metrics_ports.items():
+        process = stack.services[name].process
+        if process is None or process.poll() is not None:
+            continue  # stopped on purpose by an earlier test
+        text = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=10).text
+        for family in text_string_to_metric_families(text):
+            names |= {family.name + suffix for suffix in suffixes.get(family.type, ("",))}
+            names |= {sample.name for sample in family.samples}
+    return names
+
+
+def test_every_dashboard_alert_and_keda_query_uses_exported_metrics(
+    finished: tuple[Stack, str, str],
+) -> None:
+    from tests.chart.rendering import named, render
+    from tests.promql import dashboard_exprs, metric_names, rule_exprs
+
+    stack, _, _ = finished
+    exported = exported_names(stack)
+    scaled = named(
+        render({"story": {"autoscaling": {"inFlight": {"enabled": True}}}}),
+        "ScaledObject",
+        "story-worker",
+    )
+    queries = {
+        **dashboard_exprs(),
+        **rule_exprs(),
+        "KEDA in-flight trigger": scaled["spec"]["triggers"][1]["metadata"]["query"],
+    }
+    missing = {
+        where: sorted(metric_names(expr) - exported)
+        for where, expr in queries.items()
+        if metric_names(expr) - exported
+    }
+    assert not missing, missing

@@ -1,0 +1,111 @@
+"""Pull metric names out of PromQL expressions (dashboards, alert rules, KEDA queries)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+FUNCTIONS = {
+    "abs",
+    "absent",
+    "absent_over_time",
+    "avg",
+    "avg_over_time",
+    "bottomk",
+    "ceil",
+    "changes",
+    "clamp",
+    "clamp_max",
+    "clamp_min",
+    "count",
+    "count_over_time",
+    "count_values",
+    "delta",
+    "deriv",
+    "exp",
+    "floor",
+    "group",
+    "histogram_quantile",
+    "idelta",
+    "increase",
+    "irate",
+    "label_join",
+    "label_replace",
+    "last_over_time",
+    "ln",
+    "log2",
+    "log10",
+    "max",
+    "max_over_time",
+    "min",
+    "min_over_time",
+    "predict_linear",
+    "quantile",
+    "quantile_over_time",
+    "rate",
+    "resets",
+    "round",
+    "scalar",
+    "sort",
+    "sort_desc",
+    "sqrt",
+    "stddev",
+    "stdvar",
+    "sum",
+    "sum_over_time",
+    "time",
+    "timestamp",
+    "topk",
+    "vector",
+}
+KEYWORDS = {
+    "and",
+    "or",
+    "unless",
+    "bool",
+    "offset",
+    "by",
+    "without",
+    "on",
+    "ignoring",
+    "group_left",
+    "group_right",
+    "inf",
+    "nan",
+}
+
+
+def metric_names(expr: str) -> set[str]:
+    text = re.sub(r'"(?:[^"\\]|\\.)*"', '""', expr)  # strings, including label values
+    text = re.sub(r"\{[^}]*\}", "", text)  # label matchers
+    text = re.sub(r"\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)", "", text)
+    text = re.sub(r"\[[^\]]*\]", "", text)  # range selectors
+    tokens = set(re.findall(r"(?<![\w.])[A-Za-z_:][A-Za-z0-9_:]*", text))
+    return {t for t in tokens if t.lower() not in KEYWORDS and t not in FUNCTIONS}
+
+
+def dashboard_exprs() -> dict[str, str]:
+    found = {}
+    for path in sorted((ROOT / "charts" / "codestory" / "dashboards").glob("*.json")):
+        board = json.loads(path.read_text())
+        for panel in board["panels"]:
+            for target in panel["targets"]:
+                found[f"{path.name}: {panel['title']} {target['refId']}"] = target["expr"]
+        for variable in board["templating"]["list"]:
+            if variable.get("type") == "query":
+                query = re.sub(r"label_values\(([^,)]+).*", r"\1", variable["query"])
+                found[f"{path.name}: ${variable['name']}"] = query
+    return found
+
+
+def rule_exprs() -> dict[str, str]:
+    rules = yaml.safe_load((ROOT / "charts" / "codestory" / "rules" / "codestory.yaml").read_text())
+    return {
+        f"alert {rule['alert']}": rule["expr"]
+        for group in rules["groups"]
+        for rule in group["rules"]
+    }
