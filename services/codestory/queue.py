@@ -17,7 +17,7 @@ from typing import Any
 
 import redis
 from celery import Celery, bootsteps
-from celery.signals import setup_logging
+from celery.signals import setup_logging, worker_process_init, worker_process_shutdown
 from kombu.entity import Exchange, Queue
 
 from codestory.probes import LIVENESS_FILE, READINESS_FILE
@@ -189,6 +189,23 @@ def configure_worker_logging(**_: Any) -> None:
 
     settings = get_settings()
     configure_logging(settings.log_level, settings.log_format)
+
+
+@worker_process_init.connect
+def start_tracing_in_pool_process(**_: Any) -> None:
+    """Per pool process: providers and instrumentation do not survive a fork."""
+    from codestory.observability import tracing
+
+    tracing.configure_tracing(None)  # the worker command set OTEL_SERVICE_NAME
+    tracing.instrument_celery()
+    tracing.instrument_redis()
+
+
+@worker_process_shutdown.connect
+def flush_tracing(**_: Any) -> None:
+    from codestory.observability import tracing
+
+    tracing.shutdown_tracing()
 
 
 def connect_metric_signals() -> None:

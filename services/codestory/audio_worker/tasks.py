@@ -9,6 +9,7 @@ from codestory.artifacts import SCRIPT_ARTIFACT, ArtifactNotFoundError, story_ar
 from codestory.domain import Chapter, ErrorType, Status
 from codestory.narrative import Script
 from codestory.observability.metrics import STORIES_FINISHED, stage_timer
+from codestory.observability.tracing import span
 from codestory.queue import TASK_SYNTHESIZE_AUDIO, app
 from codestory.settings import get_settings
 from codestory.task_runtime import PermanentError, StoryRun, run_story_task
@@ -55,6 +56,9 @@ def synthesize_story(run: StoryRun) -> None:
                 voice=settings.voice,
                 words_per_minute=settings.speech_words_per_minute,
                 on_chapter=on_chapter,
+                chapter_scope=lambda index, title: span(
+                    "speak.chapter", **{"codestory.chapter": index, "codestory.title": title}
+                ),
             )
     except SpeechError as exc:
         raise PermanentError(str(exc), ErrorType.INTERNAL) from None

@@ -76,6 +76,7 @@ def start_worker_metrics(service: str) -> None:
 
 
 def run_worker(pool: str, concurrency: int | None) -> int:
+    os.environ.setdefault("OTEL_SERVICE_NAME", f"codestory-{pool}-worker")
     start_worker_metrics(pool)
     from codestory.queue import app
 
@@ -85,6 +86,7 @@ def run_worker(pool: str, concurrency: int | None) -> int:
 
 def run_janitor() -> int:
     """One process: RedBeat (only the lock holder schedules) plus the maintenance queue."""
+    os.environ.setdefault("OTEL_SERVICE_NAME", "codestory-janitor")
     start_worker_metrics("janitor")
     from codestory.queue import app
 

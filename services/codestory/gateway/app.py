@@ -12,12 +12,13 @@ import redis.asyncio as aioredis
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from kombu.exceptions import OperationalError
+from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
 import codestory
 from codestory.artifacts import open_store
 from codestory.gateway.routes import admin, events, health, stories
 from codestory.gateway.state import GatewayState
-from codestory.observability import metrics
+from codestory.observability import metrics, tracing
 from codestory.settings import Settings, get_settings
 from codestory.store import StoryStore, make_client
 
@@ -70,6 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.codestory = build_state(settings)
         metrics.serve(settings.metrics_port)
         yield
+        tracing.shutdown_tracing()
         await app.state.codestory.events.aclose()
 
     app = FastAPI(
@@ -104,6 +106,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             metrics.HTTP_DURATION.labels(route=route, method=request.method).observe(
                 time.perf_counter() - started
             )
+
+    # Tracing: the request span parents the publish span, whose context rides in the
+    # Celery message headers to the story task.
+    tracing.configure_tracing("gateway")
+    tracing.instrument_celery()
+    tracing.instrument_redis()
+    FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz,health")
 
     app.add_exception_handler(redis.RedisError, store_unavailable)
     app.add_exception_handler(OperationalError, store_unavailable)

@@ -20,9 +20,21 @@ from codestory.settings import LogFormat
 _configured = False
 
 
+def add_trace_ids(_logger: Any, _method: str, event: dict[str, Any]) -> dict[str, Any]:
+    """trace_id and span_id of the current span, so a log line leads to its trace."""
+    from codestory.observability.tracing import current_span_id, current_trace_id
+
+    trace_id = current_trace_id()
+    if trace_id:
+        event.setdefault("trace_id", trace_id)
+        event.setdefault("span_id", current_span_id())
+    return event
+
+
 def shared_processors() -> list[Any]:
     return [
         structlog.contextvars.merge_contextvars,
+        add_trace_ids,
         structlog.stdlib.add_log_level,
         structlog.stdlib.add_logger_name,
         structlog.stdlib.ExtraAdder(),

@@ -113,9 +113,13 @@ BROKER_METRIC_NAMES = (
 
 @contextmanager
 def stage_timer(stage: str) -> Iterator[None]:
+    """A pipeline stage: its own span in the story's trace, and its duration histogram."""
+    from codestory.observability.tracing import span
+
     started = time.perf_counter()
     try:
-        yield
+        with span(stage, **{"codestory.stage": stage}):
+            yield
     finally:
         STAGE_DURATION.labels(stage=stage).observe(time.perf_counter() - started)
 

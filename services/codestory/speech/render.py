@@ -5,6 +5,7 @@ from __future__ import annotations
 import array
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 
 from codestory.speech.chapters import TimedChapter, chapters_vtt, transcript
@@ -43,8 +44,13 @@ def speak_chapters(
     voice: str,
     words_per_minute: int,
     on_chapter: Callable[[int, int], None] | None = None,
+    chapter_scope: Callable[[int, str], AbstractContextManager[object]] | None = None,
 ) -> tuple[array.array[int], list[TimedChapter], float]:
-    """Return all samples, each chapter's timing, and the synthesis time."""
+    """Return all samples, each chapter's timing, and the synthesis time.
+
+    `chapter_scope(index, title)` wraps each chapter's synthesis (the audio worker opens a
+    span there); this module stays free of tracing.
+    """
     rate = engine.sample_rate
     samples = array.array("h")
     timed: list[TimedChapter] = []
@@ -52,15 +58,16 @@ def speak_chapters(
     for index, chapter in enumerate(chapters):
         start = len(samples)
         began = time.perf_counter()
-        samples += engine.synthesize(
-            f"Chapter {index + 1}. {speakable(chapter.title)}.",
-            voice=voice,
-            words_per_minute=words_per_minute,
-        )
-        samples += _silence(PAUSE_AFTER_TITLE_SECONDS, rate)
-        samples += engine.synthesize(
-            speakable(chapter.text), voice=voice, words_per_minute=words_per_minute
-        )
+        with chapter_scope(index, chapter.title) if chapter_scope else nullcontext():
+            samples += engine.synthesize(
+                f"Chapter {index + 1}. {speakable(chapter.title)}.",
+                voice=voice,
+                words_per_minute=words_per_minute,
+            )
+            samples += _silence(PAUSE_AFTER_TITLE_SECONDS, rate)
+            samples += engine.synthesize(
+                speakable(chapter.text), voice=voice, words_per_minute=words_per_minute
+            )
         spent += time.perf_counter() - began
         samples += _silence(PAUSE_BETWEEN_CHAPTERS_SECONDS, rate)
         timed.append(

@@ -31,6 +31,7 @@ from codestory.gateway.deps import State
 from codestory.gateway.schemas import Accepted, StoryOut, StoryPage, links_for, story_out
 from codestory.gateway.state import GatewayState
 from codestory.observability.metrics import STORIES_SUBMITTED
+from codestory.observability.tracing import current_trace_id
 from codestory.store import IdempotencyConflictError, StoryNotFoundError
 
 router = APIRouter(prefix="/stories", tags=["stories"])
@@ -97,7 +98,7 @@ def submit_story(
     fingerprint = hashlib.sha256(body.model_dump_json().encode()).hexdigest()
     try:
         story, created = state.store.create(
-            Story.new(body),
+            Story.new(body).model_copy(update={"trace_id": current_trace_id()}),
             idempotency=idempotency_key,
             fingerprint=fingerprint,
             idempotency_ttl=state.settings.idempotency_ttl_seconds,

@@ -1,0 +1,108 @@
+"""OpenTelemetry tracing: one trace per story, from the POST to the last upload.
+
+Configured only by the standard variables: `OTEL_SERVICE_NAME`, `OTEL_RESOURCE_ATTRIBUTES`,
+`OTEL_EXPORTER_OTLP_ENDPOINT` (or `..._TRACES_ENDPOINT`), `OTEL_TRACES_EXPORTER`
+(`otlp`, `console`, `none`) and the `OTEL_BSP_*` batch settings. With no endpoint and no
+exporter named, spans are still created (trace ids reach logs and story records) but
+nothing is sent anywhere.
+
+Celery carries the context in message headers (opentelemetry-instrumentation-celery), so
+the story task's span is a child of the gateway's publish span, and so on down the chain.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from opentelemetry import trace
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter, SpanExporter
+
+TRACER_NAME = "codestory"
+_provider: TracerProvider | None = None
+
+
+def chosen_exporter(env: dict[str, str] | os._Environ[str] = os.environ) -> str:
+    """Which exporter the standard variables ask for: otlp, console or none."""
+    named = env.get("OTEL_TRACES_EXPORTER", "").strip().lower()
+    if named:
+        return named.split(",")[0]
+    if env.get("OTEL_EXPORTER_OTLP_ENDPOINT") or env.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"):
+        return "otlp"
+    return "none"
+
+
+def _exporter(kind: str) -> SpanExporter | None:
+    if kind == "otlp":
+        from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+
+        return OTLPSpanExporter()  # endpoint, headers, timeout: from OTEL_EXPORTER_OTLP_*
+    if kind == "console":
+        return ConsoleSpanExporter()
+    return None
+
+
+def configure_tracing(service: str | None) -> TracerProvider:
+    """Install the tracer provider once per process; later calls return the same one.
+
+    `service` names the default `service.name`; OTEL_SERVICE_NAME, when set, wins.
+    """
+    global _provider
+    if _provider is not None:
+        return _provider
+    # Resource.create also merges OTEL_RESOURCE_ATTRIBUTES.
+    name = os.environ.get("OTEL_SERVICE_NAME") or f"codestory-{service or 'service'}"
+    resource = Resource.create({"service.name": name})
+    provider = TracerProvider(resource=resource)
+    exporter = _exporter(chosen_exporter())
+    if exporter is not None:
+        provider.add_span_processor(BatchSpanProcessor(exporter))
+    trace.set_tracer_provider(provider)
+    _provider = provider
+    return provider
+
+
+def instrument_celery() -> None:
+    from opentelemetry.instrumentation.celery import CeleryInstrumentor
+
+    instrumentor = CeleryInstrumentor()
+    if not instrumentor.is_instrumented_by_opentelemetry:
+        instrumentor.instrument()
+
+
+def instrument_redis() -> None:
+    from opentelemetry.instrumentation.redis import RedisInstrumentor
+
+    instrumentor = RedisInstrumentor()
+    if not instrumentor.is_instrumented_by_opentelemetry:
+        instrumentor.instrument()
+
+
+def shutdown_tracing() -> None:
+    """Flush what is batched; called as a process ends."""
+    if _provider is not None:
+        _provider.shutdown()
+
+
+def tracer() -> trace.Tracer:
+    return trace.get_tracer(TRACER_NAME)
+
+
+@contextmanager
+def span(name: str, **attributes: Any) -> Iterator[trace.Span]:
+    with tracer().start_as_current_span(name, attributes=attributes) as current:
+        yield current
+
+
+def current_trace_id() -> str | None:
+    context = trace.get_current_span().get_span_context()
+    return trace.format_trace_id(context.trace_id) if context.is_valid else None
+
+
+def current_span_id() -> str | None:
+    context = trace.get_current_span().get_span_context()
+    return trace.format_span_id(context.span_id) if context.is_valid else None
