@@ -62,6 +62,7 @@ fmt: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python scripts/bench_pipeline.py --write docs/benchmarks.md
 	$(BIN)/python scripts/bench_probe.py --write docs/benchmarks.md
+	$(BIN)/python scripts/bench_overhead.py --write docs/benchmarks.md
 
 ## kind-up: a local kind cluster with a registry, KEDA and kube-prometheus-stack.
 kind-up:

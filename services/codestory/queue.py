@@ -18,96 +18,26 @@ from typing import Any
 import redis
 from celery import Celery, bootsteps
 from celery.signals import setup_logging, worker_process_init, worker_process_shutdown
-from kombu.entity import Exchange, Queue
 
+from codestory.celery_config import (  # noqa: F401 - re-exported: the one place names live
+    QUEUE_AUDIO,
+    QUEUE_MAINTENANCE,
+    QUEUE_STORIES,
+    QUEUES,
+    SERVICE_QUEUES,
+    STORY_ID_HEADER,
+    TASK_EXPIRE_OLD,
+    TASK_GENERATE_STORY,
+    TASK_MODULES,
+    TASK_QUEUES,
+    TASK_SWEEP_STUCK,
+    TASK_SYNTHESIZE_AUDIO,
+    celery_config,
+)
 from codestory.probes import LIVENESS_FILE, READINESS_FILE
 from codestory.settings import Settings, get_settings
 
-QUEUE_STORIES = "stories"
-QUEUE_AUDIO = "audio"
-QUEUE_MAINTENANCE = "maintenance"
-QUEUES = (QUEUE_STORIES, QUEUE_AUDIO, QUEUE_MAINTENANCE)
-
-TASK_GENERATE_STORY = "codestory.story.generate"
-TASK_SYNTHESIZE_AUDIO = "codestory.audio.synthesize"
-TASK_SWEEP_STUCK = "codestory.janitor.sweep_stuck"
-TASK_EXPIRE_OLD = "codestory.janitor.expire_old"
-
-TASK_QUEUES = {
-    TASK_GENERATE_STORY: QUEUE_STORIES,
-    TASK_SYNTHESIZE_AUDIO: QUEUE_AUDIO,
-    TASK_SWEEP_STUCK: QUEUE_MAINTENANCE,
-    TASK_EXPIRE_OLD: QUEUE_MAINTENANCE,
-}
-
-# Which queue each worker service consumes; the chart and `codestory up` read this.
-SERVICE_QUEUES = {
-    "story": QUEUE_STORIES,
-    "audio": QUEUE_AUDIO,
-    "janitor": QUEUE_MAINTENANCE,
-}
-
-TASK_MODULES = [
-    "codestory.story_worker.tasks",
-    "codestory.audio_worker.tasks",
-    "codestory.janitor.tasks",
-]
-
-STORY_ID_HEADER = "codestory_story_id"
 log = logging.getLogger("codestory.worker")
-
-
-def celery_config(settings: Settings) -> dict[str, Any]:
-    """Every Celery setting, in one place, identical in every process."""
-    transport = {"visibility_timeout": settings.visibility_timeout}
-    return {
-        "broker_url": settings.celery_broker_url,
-        "result_backend": settings.celery_result_backend,
-        "broker_transport_options": transport,
-        "result_backend_transport_options": transport,
-        "broker_connection_retry_on_startup": True,
-        "task_serializer": "json",
-        "result_serializer": "json",
-        "accept_content": ["json"],
-        "timezone": "UTC",
-        "enable_utc": True,
-        "task_acks_late": True,
-        "task_reject_on_worker_lost": True,
-        "worker_prefetch_multiplier": 1,
-        "result_expires": 24 * 3600,
-        "task_track_started": True,
-        "worker_send_task_events": True,
-        "task_send_sent_event": True,
-        "worker_max_tasks_per_child": settings.worker_max_tasks_per_child,
-        "worker_cancel_long_running_tasks_on_connection_loss": True,
-        "task_default_queue": QUEUE_STORIES,
-        "task_queues": [Queue(name, Exchange(name), routing_key=name) for name in QUEUES],
-        "task_routes": {name: {"queue": queue} for name, queue in TASK_QUEUES.items()},
-        "task_publish_retry_policy": {
-            "max_retries": 3,
-            "interval_start": 0,
-            "interval_step": 0.5,
-            "interval_max": 1,
-        },
-        "redbeat_redis_url": settings.celery_broker_url,
-        "redbeat_key_prefix": "codestory:redbeat",
-        # Retry a lost connection for a while instead of crashing beat on a broker blip.
-        "redbeat_redis_options": {"retry_period": 60},
-        # RedBeat's own rule: a janitor that stops renewing loses the lock after five loops,
-        # and another janitor takes over scheduling.
-        "beat_max_loop_interval": min(settings.janitor_sweep_seconds, 30),
-        "redbeat_lock_timeout": int(min(settings.janitor_sweep_seconds, 30) * 5) + 1,
-        "beat_schedule": {
-            "sweep-stuck-stories": {
-                "task": TASK_SWEEP_STUCK,
-                "schedule": settings.janitor_sweep_seconds,
-            },
-            "expire-old-stories": {
-                "task": TASK_EXPIRE_OLD,
-                "schedule": settings.janitor_expire_seconds,
-            },
-        },
-    }
 
 
 def heartbeat_paths(settings: Settings) -> tuple[Path, Path]:  # written here, read by probes

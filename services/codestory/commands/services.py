@@ -75,9 +75,18 @@ def start_worker_metrics(service: str) -> None:
     metrics.serve(settings.metrics_port, extra=extra)
 
 
+def preload_tracing() -> None:
+    """Import the tracing stack in the main process: pool processes are forked from it
+    (and re-forked every `worker_max_tasks_per_child` tasks), so each one inherits the
+    modules instead of importing them again."""
+
+    import codestory.observability.tracing  # noqa: F401
+
+
 def run_worker(pool: str, concurrency: int | None) -> int:
     os.environ.setdefault("OTEL_SERVICE_NAME", f"codestory-{pool}-worker")
     start_worker_metrics(pool)
+    preload_tracing()
     from codestory.queue import app
 
     app.worker_main(worker_argv(pool, concurrency or get_settings().worker_concurrency))
@@ -88,6 +97,7 @@ def run_janitor() -> int:
     """One process: RedBeat (only the lock holder schedules) plus the maintenance queue."""
     os.environ.setdefault("OTEL_SERVICE_NAME", "codestory-janitor")
     start_worker_metrics("janitor")
+    preload_tracing()
     from codestory.queue import app
 
     argv = [*worker_argv("janitor", 1), "--beat", "--scheduler", "redbeat.RedBeatScheduler"]
