@@ -19,7 +19,7 @@ import redis
 from celery import Celery, bootsteps
 from celery.signals import setup_logging, worker_process_init, worker_process_shutdown
 
-from codestory.celery_config import (  # noqa: F401 - re-exported: the one place names live
+from codestory.celery_config import (
     QUEUE_AUDIO,
     QUEUE_MAINTENANCE,
     QUEUE_STORIES,
@@ -37,6 +37,27 @@ from codestory.celery_config import (  # noqa: F401 - re-exported: the one place
 from codestory.probes import LIVENESS_FILE, READINESS_FILE
 from codestory.settings import Settings, get_settings
 
+# Names live in codestory.celery_config; they are re-exported here for the services.
+__all__ = [
+    "QUEUES",
+    "QUEUE_AUDIO",
+    "QUEUE_MAINTENANCE",
+    "QUEUE_STORIES",
+    "SERVICE_QUEUES",
+    "STORY_ID_HEADER",
+    "TASK_EXPIRE_OLD",
+    "TASK_GENERATE_STORY",
+    "TASK_MODULES",
+    "TASK_QUEUES",
+    "TASK_SWEEP_STUCK",
+    "TASK_SYNTHESIZE_AUDIO",
+    "HeartbeatStep",
+    "app",
+    "celery_config",
+    "create_app",
+    "default_hostname",
+    "heartbeat_paths",
+]
 log = logging.getLogger("codestory.worker")
 
 
