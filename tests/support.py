@@ -236,6 +236,15 @@ def stack_env(redis_url: str, tmp: Path, **extra: str) -> dict[str, str]:
     return env
 
 
+def fresh_stack(redis_server_url: str, tmp: Path, **extra: str) -> Stack:
+    """A Stack on emptied databases of the shared server, its gateway on a free port."""
+    port = free_port()
+    env = stack_env(f"{redis_server_url}/0", tmp, CODESTORY_GATEWAY_PORT=str(port), **extra)
+    for db in ("REDIS_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"):
+        flush(env[db])
+    return Stack(f"http://127.0.0.1:{port}", env, tmp, tmp / "artifacts")
+
+
 def flush(url: str) -> None:
     client = redis.Redis.from_url(url)
     client.flushdb()

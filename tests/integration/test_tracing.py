@@ -15,7 +15,12 @@ from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
     ExportTraceServiceResponse,
 )
 
-from tests.support import SAMPLE_PROJECT, Stack, flush, free_port, make_repo, stack_env, wait_for
+from tests.support import (
+    SAMPLE_PROJECT,
+    fresh_stack,
+    make_repo,
+    wait_for,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -84,18 +89,13 @@ def receiver() -> Iterator[Receiver]:
 
 
 def test_one_story_is_one_trace(redis_server_url: str, tmp_path: Path, receiver: Receiver) -> None:
-    port = free_port()
-    env = stack_env(
-        f"{redis_server_url}/0",
+    stack = fresh_stack(
+        redis_server_url,
         tmp_path,
-        CODESTORY_GATEWAY_PORT=str(port),
         CODESTORY_LOG_FORMAT="json",
         OTEL_EXPORTER_OTLP_ENDPOINT=f"http://127.0.0.1:{receiver.port}",
         OTEL_BSP_SCHEDULE_DELAY="100",
     )
-    for db in ("REDIS_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"):
-        flush(env[db])
-    stack = Stack(f"http://127.0.0.1:{port}", env, tmp_path, tmp_path / "artifacts")
     repo = make_repo(tmp_path / "tally", SAMPLE_PROJECT)
     stack.start("gateway", "story", "audio")
     try:
