@@ -52,9 +52,7 @@ def git(repo: Path, *args: str) -> None:
     )
 
 
-def make_repo(root: Path, files: dict[str, str | bytes], *, commit: bool = True) -> Path:
-    root.mkdir(parents=True, exist_ok=True)
-    git(root, "init", "-q", "-b", "main")
+def write_files(root: Path, files: dict[str, str | bytes]) -> Path:
     for name, content in files.items():
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -62,6 +60,13 @@ def make_repo(root: Path, files: dict[str, str | bytes], *, commit: bool = True)
             path.write_bytes(content)
         else:
             path.write_text(content)
+    return root
+
+
+def make_repo(root: Path, files: dict[str, str | bytes], *, commit: bool = True) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    git(root, "init", "-q", "-b", "main")
+    write_files(root, files)
     if commit and files:
         git(root, "add", "-A")
         git(root, "commit", "-q", "-m", "initial")
@@ -177,6 +182,14 @@ class Stack:
                 **(extra_env or {}),
             }
             self.services[name] = service(name, commands[name], env, self.log_dir).start()
+
+    def submit(self, location: str | Path, **fields: Any) -> str:
+        """POST a story; return its id."""
+        body = {"repository_url": str(location), **fields}
+        response = self.http.post("/api/v1/stories", json=body)
+        assert response.status_code == 202, response.text
+        story_id: str = response.json()["id"]
+        return story_id
 
     def stop(self) -> None:
         for proc in self.services.values():

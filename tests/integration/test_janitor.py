@@ -31,9 +31,7 @@ def test_finished_stories_expire_after_the_retention_period(
     stack.start("gateway", "story", "audio")
     try:
         stack.wait_ready({"stories", "audio"})
-        story_id = stack.http.post("/api/v1/stories", json={"repository_url": str(repo)}).json()[
-            "id"
-        ]
+        story_id = stack.submit(repo)
         stack.wait_status(story_id, {"complete"})
         artifacts = stack.artifact_dir / "stories" / story_id
         assert (artifacts / "story.mp3").exists()

@@ -49,8 +49,8 @@ def finished(
         stack.wait_ready({"stories", "audio", "maintenance"})
         good = make_repo(tmp / "tally", SAMPLE_PROJECT)
         empty = make_repo(tmp / "empty", {})
-        ok = stack.http.post("/api/v1/stories", json={"repository_url": str(good)}).json()["id"]
-        bad = stack.http.post("/api/v1/stories", json={"repository_url": str(empty)}).json()["id"]
+        ok = stack.submit(good)
+        bad = stack.submit(empty)
         stack.wait_status(ok, {"complete"})
         stack.wait_status(bad, {"failed"})
         yield stack, ok, bad

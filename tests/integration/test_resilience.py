@@ -114,8 +114,7 @@ def story_in_progress(redis_server_url: str, tmp_path: Path, repo: Path) -> tupl
     stack.start("story", extra_env=SLOW_STORY)
     try:
         stack.wait_ready({"stories", "audio", "maintenance"})
-        response = stack.http.post("/api/v1/stories", json={"repository_url": str(repo)})
-        story_id = response.json()["id"]
+        story_id = stack.submit(repo)
         stack.wait_status(story_id, {"analyzing"}, timeout=30)
     except BaseException:
         stack.stop()
@@ -177,9 +176,7 @@ def test_stuck_story_is_requeued_once_then_failed(
     broker = redis.Redis.from_url(stack.env["CELERY_BROKER_URL"])
     try:
         stack.wait_ready({"maintenance"})
-        story_id = stack.http.post("/api/v1/stories", json={"repository_url": str(repo)}).json()[
-            "id"
-        ]
+        story_id = stack.submit(repo)
         # Its message waits in the queue, so the janitor (sweeping every second, with a
         # two-second threshold) must leave it alone: a backlog is not a stuck story.
         time.sleep(6)
@@ -234,9 +231,7 @@ def test_transient_errors_are_retried_then_fail_visibly(
     stack.start("gateway", "story")
     try:
         stack.wait_ready({"stories"})
-        story_id = stack.http.post("/api/v1/stories", json={"repository_url": str(repo)}).json()[
-            "id"
-        ]
+        story_id = stack.submit(repo)
         story = stack.wait_status(story_id, {"failed", "complete"}, timeout=120)
         assert story["status"] == "failed"
         assert story["error_type"] == "unavailable"
@@ -256,9 +251,7 @@ def test_sigterm_lets_the_running_story_finish(
     stack.start("story", extra_env=SLOW_STORY)
     try:
         stack.wait_ready({"stories", "audio"})
-        story_id = stack.http.post("/api/v1/stories", json={"repository_url": str(repo)}).json()[
-            "id"
-        ]
+        story_id = stack.submit(repo)
         stack.wait_status(story_id, {"analyzing"}, timeout=30)
         worker = stack.services["story"].process
         assert worker is not None

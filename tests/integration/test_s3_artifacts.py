@@ -31,9 +31,7 @@ def test_story_artifacts_live_in_s3_and_are_served(
     stack.start("gateway", "story", "audio")
     try:
         stack.wait_ready({"stories", "audio"})
-        story_id = stack.http.post("/api/v1/stories", json={"repository_url": str(repo)}).json()[
-            "id"
-        ]
+        story_id = stack.submit(repo)
         story = stack.wait_status(story_id, {"complete", "failed"})
         assert story["status"] == "complete", story
         keys = {

@@ -100,9 +100,7 @@ def test_one_story_is_one_trace(redis_server_url: str, tmp_path: Path, receiver:
     stack.start("gateway", "story", "audio")
     try:
         stack.wait_ready({"stories", "audio"})
-        story_id = stack.http.post("/api/v1/stories", json={"repository_url": str(repo)}).json()[
-            "id"
-        ]
+        story_id = stack.submit(repo)
         story = stack.wait_status(story_id, {"complete"})
         trace_id = story["trace_id"]
         assert trace_id and len(trace_id) == 32, "the record carries its trace id"

@@ -8,17 +8,7 @@ from codestory.analysis import AnalysisError, analyse
 from codestory.analysis.facts import summarise_readme
 from codestory.analysis.manifests import make_targets, parse_manifest
 from tests.support import SAMPLE_PROJECT
-
-
-def write(root: Path, files: dict[str, str | bytes]) -> Path:
-    for name, content in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content)
-    return root
+from tests.support import write_files as write
 
 
 def test_sample_project_facts(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ from codestory.narrative import write_script
 from codestory.narrative.phrases import join_words
 from codestory.narrative.template import MAX_CHAPTERS, MIN_CHAPTERS
 from tests.support import SAMPLE_PROJECT
-from tests.unit.test_analysis import write
+from tests.support import write_files as write
 
 PATHLIKE = re.compile(r"[\w.-]+(?:/[\w.-]+)+|\b[\w-]+\.(?:py|js|ts|go|toml|md|json|yml|txt)\b")
 
