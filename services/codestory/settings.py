@@ -182,10 +182,6 @@ class Settings(BaseSettings):
             raise ValueError("CODESTORY_ADMIN_TOKEN must be set outside local mode")
         return self
 
-    @property
-    def is_local(self) -> bool:
-        return self.environment is Environment.LOCAL
-
 
 def env_name(field: str) -> str:
     """The environment variable that sets `field`."""

@@ -7,7 +7,7 @@ import sys
 import pytest
 from pydantic import ValidationError
 
-from codestory.settings import Settings, describe_error, env_name, env_names
+from codestory.settings import Environment, Settings, describe_error, env_name, env_names
 
 
 def test_broker_and_results_default_to_db_0_and_1() -> None:
@@ -70,4 +70,4 @@ def test_a_bad_value_stops_the_process_with_one_line() -> None:
 
 def test_production_accepts_a_real_admin_token() -> None:
     settings = Settings(environment="production", admin_token="s3cret-token")
-    assert not settings.is_local
+    assert settings.environment is Environment.PRODUCTION

@@ -97,19 +97,6 @@ HTTP_DURATION = Histogram(
 STORIES_SUBMITTED = Counter("codestory_stories_submitted", "Stories accepted by the gateway.")
 SSE_CLIENTS = Gauge("codestory_sse_clients", "Open progress streams (SSE and WebSocket).")
 
-# Broker-view metrics are produced at scrape time by codestory.observability.broker.
-BROKER_METRIC_NAMES = (
-    "celery_queue_length",
-    "codestory_queue_oldest_message_age_seconds",
-    "codestory_tasks_unacked",
-    "codestory_dlq_size",
-    "codestory_stories",
-    "codestory_redis_memory_used_bytes",
-    "codestory_redis_maxmemory_bytes",
-    "codestory_redis_connected_clients",
-    "codestory_broker_up",
-)
-
 
 @contextmanager
 def stage_timer(stage: str) -> Iterator[None]:
