@@ -47,9 +47,10 @@ class TransitionError(Exception):
 
 
 def can_transition(current: Status, target: Status) -> bool:
-    """Statuses only move forward; staying put is allowed so redelivered tasks can resume."""
+    """Statuses only move forward. A running status may stay put, so a redelivered task
+    can resume; a finished story accepts nothing, not even its own status again."""
     if current.is_terminal:
-        return current == target
+        return False
     if target in (Status.FAILED, Status.CANCELLED):
         return True
     return PIPELINE_ORDER.index(target) >= PIPELINE_ORDER.index(current)

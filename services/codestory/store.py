@@ -186,8 +186,17 @@ class StoryStore:
         found = self.redis.zrangebyscore(STORIES_INDEX, "-inf", cutoff, start=0, num=limit)
         return [str(i) for i in found]
 
-    def update(self, story_id: str, mutate: Callable[[Story], None]) -> Story:
-        """Apply `mutate` atomically (optimistic WATCH/MULTI, retried on contention)."""
+    def update(
+        self,
+        story_id: str,
+        mutate: Callable[[Story], None],
+        *,
+        also: Callable[[Pipeline], None] | None = None,
+    ) -> Story:
+        """Apply `mutate` atomically (optimistic WATCH/MULTI, retried on contention).
+
+        `also` queues further writes into the same transaction.
+        """
         key = story_key(story_id)
         result: list[Story] = []
 
@@ -200,13 +209,26 @@ class StoryStore:
             story.updated_at = time.time()
             pipe.multi()
             pipe.set(key, story.model_dump_json())
+            if also is not None:
+                also(pipe)
             result.append(story)
 
         self.redis.transaction(attempt, key)
         return result[-1]
 
-    def transition(self, story_id: str, target: Status, **fields: Any) -> Story:
-        """Move a story forward; raises TransitionError if that would go backwards."""
+    def transition(
+        self,
+        story_id: str,
+        target: Status,
+        *,
+        dead_letter: dict[str, Any] | None = None,
+        **fields: Any,
+    ) -> Story:
+        """Move a story forward; raises TransitionError if that would go backwards.
+
+        Leaving the active set and writing a dead letter happen in the same transaction,
+        so whoever sees the new status also finds them.
+        """
 
         def mutate(story: Story) -> None:
             if not can_transition(story.status, target):
@@ -215,10 +237,13 @@ class StoryStore:
             for name, value in fields.items():
                 setattr(story, name, value)
 
-        story = self.update(story_id, mutate)
-        if target.is_terminal:
-            self.redis.srem(ACTIVE_SET, story_id)
-        return story
+        def also(pipe: Pipeline) -> None:
+            if target.is_terminal:
+                pipe.srem(ACTIVE_SET, story_id)
+            if dead_letter is not None:
+                self._queue_dead_letter(pipe, dead_letter)
+
+        return self.update(story_id, mutate, also=also)
 
     def active_ids(self) -> list[str]:
         return sorted(str(i) for i in self.redis.smembers(ACTIVE_SET))
@@ -287,10 +312,14 @@ class StoryStore:
         return bool(self.redis.exists(lease_key(story_id)))
 
     # --- dead letters --------------------------------------------------------------------
+    @staticmethod
+    def _queue_dead_letter(pipe: Pipeline, entry: dict[str, Any]) -> None:
+        pipe.rpush(DLQ_KEY, json.dumps({"at": time.time(), **entry}))
+        pipe.ltrim(DLQ_KEY, -DLQ_MAX, -1)
+
     def dead_letter(self, entry: dict[str, Any]) -> None:
         with self.redis.pipeline(transaction=True) as pipe:
-            pipe.rpush(DLQ_KEY, json.dumps({"at": time.time(), **entry}))
-            pipe.ltrim(DLQ_KEY, -DLQ_MAX, -1)
+            self._queue_dead_letter(pipe, entry)
             pipe.execute()
 
     def dead_letters(self, limit: int = 100) -> list[dict[str, Any]]:

@@ -97,7 +97,11 @@ class StoryRun:
         """Move forward to `target`, or stay put if a redelivered task finds it further on."""
         if PIPELINE_ORDER.index(self.story.status) > PIPELINE_ORDER.index(target):
             target = self.story.status
-        self.story = self.store.transition(self.story.id, target, **fields)
+        try:
+            self.story = self.store.transition(self.story.id, target, **fields)
+        except TransitionError:
+            # Cancelled (or failed by the janitor) since the last checkpoint: stop quietly.
+            raise CancelledError(self.story.id) from None
 
     def checkpoint(self) -> None:
         """Stop early if the story was cancelled or another worker took it over."""
@@ -112,23 +116,22 @@ class StoryRun:
 def fail_story(
     store: StoryStore, story_id: str, reason: str, error_type: str, *, task: str, task_id: str
 ) -> None:
+    entry = {
+        "story_id": story_id,
+        "task": task,
+        "task_id": task_id,
+        "error_type": error_type,
+        "reason": reason,
+    }
     try:
+        # The DLQ entry lands with the status, before the final event announces it.
         story = store.transition(
-            story_id, Status.FAILED, failure_reason=reason, error_type=error_type
+            story_id, Status.FAILED, dead_letter=entry, failure_reason=reason, error_type=error_type
         )
     except TransitionError:
         return  # already complete, failed or cancelled: nothing more to say
     store.publish(story_id, story.status, "failed", reason)
     STORIES_FINISHED.labels(status="failed", error_type=error_type).inc()
-    store.dead_letter(
-        {
-            "story_id": story_id,
-            "task": task,
-            "task_id": task_id,
-            "error_type": error_type,
-            "reason": reason,
-        }
-    )
     log.warning(
         "story failed",
         extra={

@@ -53,6 +53,16 @@ def finished(
         bad = stack.submit(empty)
         stack.wait_status(ok, {"complete"})
         stack.wait_status(bad, {"failed"})
+        # A story's status is written inside its task; Celery's success and postrun
+        # signals (which count and time it) fire a moment later.
+        wait_for(
+            lambda: (
+                value(scrape(stack.metrics_ports["story"]), "celery_task_runtime_count") == 2
+                and value(scrape(stack.metrics_ports["audio"]), "celery_task_runtime_count") == 1
+            ),
+            30,
+            "the workers to finish counting",
+        )
         yield stack, ok, bad
     finally:
         stack.stop()

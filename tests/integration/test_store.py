@@ -149,3 +149,15 @@ def test_janitor_runs_are_counted(store: StoryStore) -> None:
     runs = store.janitor_runs()
     assert runs["sweep"] == 2
     assert runs["sweep:last"] > 0
+
+
+def test_a_failure_and_its_dead_letter_land_together(store: StoryStore) -> None:
+    story, _ = store.create(new_story())
+    entry = {"story_id": story.id, "error_type": "no_source", "reason": "empty"}
+    failed = store.transition(story.id, Status.FAILED, dead_letter=entry, failure_reason="empty")
+    assert failed.status is Status.FAILED
+    assert store.dead_letters(1)[0]["story_id"] == story.id
+    assert story.id not in store.active_ids()
+    with pytest.raises(TransitionError):  # a refused transition writes no dead letter
+        store.transition(story.id, Status.FAILED, dead_letter=entry)
+    assert store.dlq_size() == 1

@@ -105,10 +105,26 @@ def test_one_story_is_one_trace(redis_server_url: str, tmp_path: Path, receiver:
         trace_id = story["trace_id"]
         assert trace_id and len(trace_id) == 32, "the record carries its trace id"
 
-        def upload_seen() -> bool:
-            return any(s.name == "upload" for s in receiver.of_trace(trace_id))
+        # A span is exported when it ends, and parents end after their children: wait for
+        # every span asserted on below, not just the last stage.
+        expected = {
+            "POST /api/v1/stories",
+            "apply_async/codestory.story.generate",
+            "run/codestory.story.generate",
+            "fetch",
+            "analyse",
+            "narrate",
+            "apply_async/codestory.audio.synthesize",
+            "run/codestory.audio.synthesize",
+            "speak",
+            "encode",
+            "upload",
+        }
 
-        wait_for(upload_seen, 30, "the audio worker's last span")
+        def all_exported() -> bool:
+            return expected <= {s.name for s in receiver.of_trace(trace_id)}
+
+        wait_for(all_exported, 30, "every span of the story")
         spans = receiver.of_trace(trace_id)
         by_name: dict[str, list[ReceivedSpan]] = {}
         for span in spans:
