@@ -5,8 +5,9 @@ from pathlib import Path
 import pytest
 
 from codestory.analysis import AnalysisError, analyse
-from codestory.analysis.facts import summarise_readme
+from codestory.analysis.classify import FileKind
 from codestory.analysis.manifests import make_targets, parse_manifest
+from codestory.analysis.readme import summarise_readme
 from tests.support import SAMPLE_PROJECT
 from tests.support import write_files as write
 
@@ -15,26 +16,43 @@ def test_sample_project_facts(tmp_path: Path) -> None:
     facts = analyse(write(tmp_path, SAMPLE_PROJECT), name="checkout")
     assert facts.name == "tally"  # the declared name beats the directory's
     assert facts.languages[0].name == "Python"
-    assert {f.name for f in facts.folders} == {"src", "tests", ".github"}
-    assert next(f for f in facts.folders if f.name == "tests").role == "tests"
+    kinds = {a.path: a.kind for a in facts.areas}
+    assert kinds["src"] is FileKind.SOURCE and kinds["tests"] is FileKind.TEST
     manifest = next(m for m in facts.manifests if m.path == "pyproject.toml")
     assert manifest.dependencies == ["click", "rich"]
-    assert {(p.kind, p.name) for p in facts.entry_points} >= {
-        ("console script", "tally"),
-        ("main module", "src/tally/cli.py"),
-    }
-    assert facts.readme is not None
-    assert facts.readme.title == "Tally"
-    assert facts.readme.summary and facts.readme.summary.startswith("Tally counts words")
+    script = facts.entry_points[0]
+    assert (script.kind, script.name, script.path, script.symbol) == (
+        "console script",
+        "tally",
+        "src/tally/cli.py",
+        "main",
+    )
+    assert facts.readme is not None and facts.readme.title == "Tally"
+    assert facts.description and facts.description.startswith("Tally counts words")
     assert facts.tests.files == 1 and facts.tests.directories == ["tests"]
+    assert facts.tests.frameworks == ["pytest"] and facts.tests.commands[0] == "pytest"
     assert facts.ci == ["GitHub Actions"]
     assert facts.make_targets == ["test", "lint"]
-    hub = facts.most_imported[0]
-    assert hub.path == "src/tally/counting.py"
-    assert hub.importers == 3  # cli, report and the test
     counting = facts.modules["src/tally/counting.py"]
-    assert counting.summary == "Word counting: split text into words and count them."
-    assert counting.classes == ["WordCounter"] and counting.functions == ["count_words"]
+    assert counting.importers == 2  # cli and report; the test does not make a hub
+    assert counting.doc == "Word counting: split text into words and count them."
+    assert counting.definitions == ["WordCounter", "count_words"]
+    assert counting.lines == 11  # a final newline does not start another line
+    # main -> render -> count_words, across three files, from the console script
+    assert [(s.name, s.path) for s in facts.control_paths[0]] == [
+        ("main", "src/tally/cli.py"),
+        ("render", "src/tally/report.py"),
+        ("count_words", "src/tally/counting.py"),
+    ]
+
+
+def test_relative_imports_in_a_src_layout_are_counted(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {"src/pkg/__init__.py": "", "src/pkg/core.py": "X = 1\n"}
+    files |= {f"src/pkg/m{i}.py": "from .core import X\n" for i in range(6)}
+    files |= {f"src/pkg/sub/n{i}.py": "from ..core import X\n" for i in range(6)}
+    files["src/pkg/sub/__init__.py"] = ""
+    facts = analyse(write(tmp_path, files), name="pkg")
+    assert facts.modules["src/pkg/core.py"].importers == 12
 
 
 def test_relative_and_javascript_imports_are_followed(tmp_path: Path) -> None:
@@ -49,13 +67,68 @@ def test_relative_and_javascript_imports_are_followed(tmp_path: Path) -> None:
                 "web/util.js": "export function f() {}\n",
                 "web/app.js": "import { f } from './util'\n",
                 "web/page.js": "const u = require('./util.js')\n",
+                "ts/core.ts": "export const a = 1\n",
+                "ts/main.ts": "import { a } from './core.js'\n",
             },
         ),
         name="mixed",
     )
-    counts = {m.path: m.importers for m in facts.most_imported}
-    assert counts["pkg/core.py"] == 2
-    assert counts["web/util.js"] == 2
+    assert facts.modules["pkg/core.py"].importers == 2
+    assert facts.modules["web/util.js"].importers == 2
+    assert facts.modules["ts/core.ts"].importers == 1  # `.js` in TypeScript names the .ts file
+
+
+def test_tests_examples_and_vendored_code_are_told_apart(tmp_path: Path) -> None:
+    facts = analyse(
+        write(
+            tmp_path,
+            {
+                "lib/core.js": "/*! Copyright (c) 2020 Someone. MIT License */\n"
+                "/** Core routines. */\nexport function run() {}\n",
+                "lib/vendor/jquery.js": "function $() {}\n",
+                "static/app.min.js": "var a=" + "1+" * 400 + "1;\n",
+                "examples/demo.js": "import { run } from '../lib/core.js'\nrun()\n",
+                "test/core.js": "describe('x', () => {})\n",
+                "package.json": '{"name": "x", "devDependencies": {"mocha": "1"},'
+                ' "scripts": {"test": "mocha"}}',
+            },
+        ),
+        name="x",
+    )
+    assert facts.kinds == {"source": 1, "vendored": 1, "minified": 1, "example": 1, "test": 1}
+    assert facts.modules["lib/core.js"].doc is None  # a licence header is not a description
+    assert facts.tests.files == 1 and facts.tests.frameworks == ["Mocha"]
+    assert facts.tests.commands == ["npm test"]
+
+
+def test_rust_inline_tests_and_go_tests_beside_code_count(tmp_path: Path) -> None:
+    rust = analyse(
+        write(
+            tmp_path / "r",
+            {
+                "Cargo.toml": '[package]\nname = "r"\nversion = "1.0.0"\n'
+                '[dev-dependencies]\nx = "1"\n',
+                "src/lib.rs": "/// Adds.\npub fn add() {}\n#[cfg(test)]\nmod tests {\n"
+                "    #[test]\n    fn works() {}\n}\n",
+            },
+        ),
+        name="r",
+    )
+    assert rust.tests.exist and rust.tests.inline_test_files == 1
+    assert rust.tests.commands == ["cargo test"] and rust.dev_dependencies == ["x"]
+    go = analyse(
+        write(
+            tmp_path / "g",
+            {
+                "go.mod": "module example.com/g\n",
+                "g.go": "// Package g greets.\npackage g\n",
+                "g_test.go": "package g\n",
+            },
+        ),
+        name="g",
+    )
+    assert go.tests.files == 1 and go.tests.beside_code == 1
+    assert go.tests.commands[0] == "go test ./..."
 
 
 def test_skips_vendored_and_generated_folders(tmp_path: Path) -> None:
@@ -71,7 +144,7 @@ def test_skips_vendored_and_generated_folders(tmp_path: Path) -> None:
         name="go",
     )
     assert facts.total_files == 1
-    assert facts.entry_points[0].name == "main.go"
+    assert facts.entry_points[0].path == "main.go"
 
 
 def test_empty_repository_is_refused(tmp_path: Path) -> None:
@@ -102,19 +175,20 @@ def test_limits_are_enforced(tmp_path: Path) -> None:
 
 
 def test_readme_summary_skips_badges_and_code() -> None:
-    title, summary = summarise_readme(
+    summary = summarise_readme(
+        "README.md",
         "# Proj\n\n[![ci](x)](y)\n\n```\ncode here.\n```\n\nProj does **one** thing. "
-        "It does it [well](http://x).\n\nMore text.\n"
+        "It does it [well](http://x).\n\nMore text.\n",
     )
-    assert title == "Proj"
-    assert summary == "Proj does one thing. It does it well."
+    assert summary.title == "Proj"
+    assert summary.summary == "Proj does one thing. It does it well."
 
 
 def test_manifests_parse_or_degrade() -> None:
     node = parse_manifest(
         "package.json", '{"name": "w", "dependencies": {"react": "1"}, "bin": {"w": "x.js"}}'
     )
-    assert node and node.dependencies == ["react"] and node.scripts == {"bin:w": "x.js"}
+    assert node and node.dependencies == ["react"] and node.executables == {"w": "x.js"}
     broken = parse_manifest("pyproject.toml", "[project\nname=")
     assert broken and broken.kind == "pyproject.toml (unreadable)"
     assert parse_manifest("notes.txt", "x") is None

@@ -6,17 +6,29 @@ from codestory.speech.chapters import TimedChapter, chapters_vtt, transcript, vt
 from codestory.speech.engine import SpeechError, engine
 from codestory.speech.mp3 import duration_seconds, read_chapters
 from codestory.speech.render import ChapterText, package_audio, speak_chapters
-from codestory.speech.text import speakable
+from codestory.speech.text import Speaker, speakable
 
 
-def test_paths_and_identifiers_are_speakable() -> None:
-    assert speakable("Open services/codestory/queue.py now.") == (
-        "Open services slash codestory slash queue dot py now."
+def test_paths_are_said_in_full_once_then_short() -> None:
+    speaker = Speaker()
+    first = speaker.speak("Open `services/codestory/queue.py` now.")
+    assert first == "Open queue in services slash codestory now."
+    assert speaker.speak("Then `services/codestory/queue.py` again.") == "Then queue again."
+    assert speaker.speak("And `services/codestory/store.py`.") == (
+        "And store in the codestory folder."
     )
-    assert speakable("See README.md and snake_case and HeartbeatStep.") == (
-        "See README dot md and snake case and Heartbeat Step."
+
+
+def test_identifiers_numbers_and_urls_are_said_as_people_say_them() -> None:
+    assert speakable("See `README.md`, `run_story_task` and `HTTPServer`.") == (
+        "See the README, run story task and HTTP Server."
     )
-    assert speakable("Python 3.11 at 99.5 percent") == "Python 3.11 at 99.5 percent"
+    assert speakable("`py310` and `md2man`") == "py 310 and md 2 man"
+    assert (
+        speakable("Released 2024-04-07 as 3.0.3.") == "Released April 7, 2024 as 3 point 0 point 3."
+    )
+    assert "http" not in speakable("Docs at https://example.com/x and www.example.org.")
+    assert speakable("Run `go test ./...`.") == "Run go test all packages."
 
 
 def test_vtt_and_transcript() -> None:

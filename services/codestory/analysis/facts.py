@@ -2,64 +2,26 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter, defaultdict
 from pathlib import Path, PurePosixPath
 
 from pydantic import BaseModel, Field
 
-from codestory.analysis.imports import (
-    ImportedModule,
-    ModuleInfo,
-    describe_other,
-    describe_python,
-    first_sentence,
-    most_imported,
-)
+from codestory.analysis.callgraph import CallGraph, Symbol, follow
+from codestory.analysis.classify import FileKind, classify
+from codestory.analysis.history import History, Release, is_changelog, latest_release
 from codestory.analysis.languages import is_code
 from codestory.analysis.manifests import Manifest, make_targets, parse_manifest
+from codestory.analysis.readme import summarise_readme
+from codestory.analysis.resolve import Resolver, normalise
+from codestory.analysis.roles import Role, Route, find_roles, find_routes
+from codestory.analysis.syntax import Definition, FileSyntax, parse_source
+from codestory.analysis.testsuite import TestSuite, describe_tests
 from codestory.analysis.walk import AnalysisError, SourceFile, walk_repository
 
-FOLDER_ROLES: dict[str, str] = {
-    "src": "source code",
-    "lib": "library code",
-    "services": "service code",
-    "app": "application code",
-    "apps": "applications",
-    "pkg": "Go packages",
-    "cmd": "command entry points",
-    "internal": "internal packages",
-    "tests": "tests",
-    "test": "tests",
-    "spec": "tests",
-    "__tests__": "tests",
-    "docs": "documentation",
-    "doc": "documentation",
-    "examples": "examples",
-    "scripts": "helper scripts",
-    "tools": "tooling",
-    "bin": "executables",
-    "charts": "Helm charts",
-    "k8s": "Kubernetes manifests",
-    "deploy": "deployment configuration",
-    "deployments": "deployment configuration",
-    "infra": "infrastructure",
-    "config": "configuration",
-    "migrations": "database migrations",
-    "assets": "static assets",
-    "static": "static assets",
-    "public": "public web assets",
-    "web": "web front end",
-    "frontend": "front end",
-    "backend": "back end",
-    "api": "API definitions",
-    "proto": "protocol definitions",
-    ".github": "GitHub automation",
-    ".ci": "continuous integration",
-    "benchmarks": "benchmarks",
-    "vendor": "vendored dependencies",
-    "include": "public headers",
-}
+ANALYSER_VERSION = "2"
 CI_MARKERS = {
     ".github/workflows/": "GitHub Actions",
     ".gitlab-ci.yml": "GitLab CI",
@@ -67,37 +29,21 @@ CI_MARKERS = {
     "Jenkinsfile": "Jenkins",
     "azure-pipelines.yml": "Azure Pipelines",
     ".travis.yml": "Travis CI",
+    "appveyor.yml": "AppVeyor",
+    ".cirrus.yml": "Cirrus CI",
     ".ci/": "a CI script in .ci",
-    "buildkite/": "Buildkite",
 }
-TEST_FRAMEWORKS = {
-    "pytest": "pytest",
-    "jest": "Jest",
-    "vitest": "Vitest",
-    "mocha": "Mocha",
-    "testcontainers": "Testcontainers",
-    "hypothesis": "Hypothesis",
-    "playwright": "Playwright",
-}
-_TEST_FILE = re.compile(
-    r"(^|/)(test_[^/]+\.py|[^/]+_test\.(py|go)|[^/]+\.(test|spec)\.[jt]sx?|[^/]+Test\.java)$"
-)
-_TEST_DIR = re.compile(r"(^|/)(tests?|spec|__tests__)/")
-_README = re.compile(r"^readme(\.(md|rst|txt))?$", re.IGNORECASE)
+_README = re.compile(r"^readme(\.(md|markdown|rst|txt))?$", re.IGNORECASE)
+_ENTRY_NAMES = ("__main__", "main", "cli", "app", "server", "index", "run", "manage")
+_DOCKER_COMMAND = re.compile(r"^\s*(?:ENTRYPOINT|CMD)\s+(.+)$", re.MULTILINE | re.IGNORECASE)
+MIN_KEY_MODULE_LINES = 15
 
 
 class LanguageShare(BaseModel):
     name: str
     files: int
-    bytes: int
+    lines: int
     percent: float
-
-
-class Folder(BaseModel):
-    name: str
-    files: int
-    role: str | None = None
-    main_language: str | None = None
 
 
 class Readme(BaseModel):
@@ -106,148 +52,386 @@ class Readme(BaseModel):
     summary: str | None = None
 
 
-class TestSuite(BaseModel):
-    files: int = 0
-    directories: list[str] = Field(default_factory=list)
-    frameworks: list[str] = Field(default_factory=list)
+class Area(BaseModel):
+    """A top-level folder and what it holds, judged by the files inside."""
+
+    path: str
+    files: int
+    kind: FileKind
+    language: str | None = None
+    doc: str | None = None  # the package's own description, when it has one
+
+
+class ModuleFact(BaseModel):
+    path: str
+    language: str
+    lines: int
+    kind: FileKind
+    doc: str | None = None
+    definitions: list[str] = Field(default_factory=list)  # public top-level names
+    importers: int = 0  # other source files that import it
+
+
+class SymbolFact(BaseModel):
+    name: str  # qualified: Class.method
+    kind: str
+    path: str
+    line: int
+    doc: str | None = None
+    signature: str | None = None
+    used_by: int = 0  # other source files that call or import it
+    used_outside: int = 0  # tests and examples that use it: a sign of public API
 
 
 class EntryPoint(BaseModel):
-    kind: str
+    kind: str  # console script, executable, main module, Docker command, library main
     name: str
-    target: str
+    target: str  # as declared
+    path: str | None = None
+    symbol: str | None = None
+
+
+class ControlStep(BaseModel):
+    path: str
+    name: str
+    line: int
+    doc: str | None = None
+    signature: str | None = None
+
+
+class HistoryFacts(BaseModel):
+    commits: int
+    first_commit: str | None
+    last_commit: str | None
+    commits_last_90_days: int
+    most_changed: list[tuple[str, int]]
+    complete: bool
+
+
+class RoleFacts(BaseModel):
+    routes: list[Route] = Field(default_factory=list)
+    commands: list[Role] = Field(default_factory=list)
+    tasks: list[Role] = Field(default_factory=list)
+    models: list[Role] = Field(default_factory=list)
+    configs: list[Role] = Field(default_factory=list)
 
 
 class RepoFacts(BaseModel):
     name: str
+    analyser_version: str = ANALYSER_VERSION
+    description: str | None = None
+    readme: Readme | None = None
+    version: str | None = None
+    release: Release | None = None
+    history: HistoryFacts | None = None
     total_files: int
-    total_bytes: int
+    code_files: int
     code_lines: int
     languages: list[LanguageShare]
-    folders: list[Folder]
+    kinds: dict[str, int]  # files of each FileKind among code files
+    areas: list[Area]
     root_files: list[str]
     manifests: list[Manifest]
+    dependencies: list[str]
+    dev_dependencies: list[str]
     entry_points: list[EntryPoint]
-    readme: Readme | None
+    control_paths: list[list[ControlStep]]
+    key_modules: list[ModuleFact]
+    key_symbols: list[SymbolFact]
+    roles: RoleFacts
     tests: TestSuite
     ci: list[str]
     make_targets: list[str]
-    largest_modules: list[ModuleInfo]
-    most_imported: list[ImportedModule]
-    modules: dict[str, ModuleInfo] = Field(default_factory=dict, repr=False)
-    has_dockerfile: bool = False
+    docker_command: str | None = None
+    skipped_files: int = 0
+    modules: dict[str, ModuleFact] = Field(default_factory=dict, repr=False)
+    symbol_names: list[str] = Field(default_factory=list, repr=False)
+
+    @property
+    def is_library(self) -> bool:
+        return not any(e.kind != "library main" for e in self.entry_points)
 
     def known_paths(self) -> set[str]:
         return set(self.modules) | {m.path for m in self.manifests} | set(self.root_files)
 
 
-def summarise_readme(text: str) -> tuple[str | None, str | None]:
-    """Title from the first heading; summary from the first prose paragraph."""
-    title: str | None = None
-    paragraph: list[str] = []
-    in_code = False
-    for line in text.splitlines():
-        stripped = line.strip()
-        if stripped.startswith("```"):
-            in_code = not in_code
-            continue
-        if in_code:
-            continue
-        if stripped.startswith("#"):
-            if title is None:
-                title = stripped.lstrip("#").strip() or None
-            if paragraph:
-                break
-            continue
-        prose = stripped and not re.match(r"^(\[!\[|!\[|<|\||[-*=]{3,}|[-*+] |\d+\. |>)", stripped)
-        if prose:
-            paragraph.append(stripped)
-        elif paragraph:
-            break
-    text_only = re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", " ".join(paragraph))
-    text_only = re.sub(r"[`*_]", "", text_only)
-    summary = first_sentence(text_only, limit=300)
-    if summary and len(text_only) > len(summary):
-        rest = first_sentence(text_only[len(summary) :], limit=200)
-        if rest and len(summary) < 140:
-            summary = f"{summary} {rest}"
-    return title, summary
+def count_lines(text: str) -> int:
+    """Lines as editors count them: a final newline does not start another line."""
+    if not text:
+        return 0
+    return text.count("\n") + (0 if text.endswith("\n") else 1)
 
 
-def _languages(files: list[SourceFile]) -> list[LanguageShare]:
+def _languages(files: list[SourceFile], kinds: dict[str, FileKind]) -> list[LanguageShare]:
     counts: Counter[str] = Counter()
-    sizes: Counter[str] = Counter()
+    lines: Counter[str] = Counter()
     for f in files:
-        if is_code(f.language) and not f.is_binary and f.language:
+        if is_code(f.language) and f.text is not None and f.language:
+            if kinds.get(f.path) in {FileKind.VENDORED, FileKind.GENERATED, FileKind.MINIFIED}:
+                continue
             counts[f.language] += 1
-            sizes[f.language] += f.size
-    total = sum(sizes.values()) or 1
+            lines[f.language] += count_lines(f.text)
+    total = sum(lines.values()) or 1
     return [
-        LanguageShare(
-            name=name, files=counts[name], bytes=size, percent=round(100 * size / total, 1)
-        )
-        for name, size in sizes.most_common()
+        LanguageShare(name=n, files=counts[n], lines=c, percent=round(100 * c / total, 1))
+        for n, c in lines.most_common()
     ]
 
 
-def _folders(files: list[SourceFile]) -> tuple[list[Folder], list[str]]:
-    per_folder: dict[str, list[SourceFile]] = defaultdict(list)
+def _areas(
+    files: list[SourceFile], kinds: dict[str, FileKind], syntaxes: dict[str, FileSyntax]
+) -> tuple[list[Area], list[str]]:
+    members: dict[str, list[SourceFile]] = defaultdict(list)
     root_files: list[str] = []
     for f in files:
         head, _, rest = f.path.partition("/")
-        if rest:
-            per_folder[head].append(f)
+        (members[head].append(f) if rest else root_files.append(f.path))
+    areas = []
+    for name, inside in members.items():
+        code = [f for f in inside if is_code(f.language) and f.path in kinds]
+        kind_counts = Counter(kinds[f.path] for f in code)
+        if code:
+            kind = kind_counts.most_common(1)[0][0]
         else:
-            root_files.append(f.path)
-    folders = []
-    for name, members in per_folder.items():
-        languages = Counter(m.language for m in members if is_code(m.language))
-        folders.append(
-            Folder(
-                name=name,
-                files=len(members),
-                role=FOLDER_ROLES.get(name.lower()),
-                main_language=languages.most_common(1)[0][0] if languages else None,
+            kind = FileKind.DOCS if name.lower() in {"doc", "docs"} else FileKind.TOOLING
+        languages = Counter(f.language for f in code if f.language)
+        if kind is FileKind.SOURCE and set(languages) <= {
+            "Shell",
+            "Makefile",
+            "Dockerfile",
+            "PowerShell",
+            "Starlark",
+        }:
+            kind = FileKind.TOOLING  # scripts around the project, not the project
+        doc = None
+        for candidate in (f"{name}/__init__.py", f"{name}/doc.go", f"{name}/lib.rs"):
+            syntax = syntaxes.get(candidate)
+            if syntax and syntax.module_doc:
+                doc = syntax.module_doc
+                break
+        areas.append(
+            Area(
+                path=name,
+                files=len(inside),
+                kind=kind,
+                language=languages.most_common(1)[0][0] if languages else None,
+                doc=doc,
             )
         )
-    folders.sort(key=lambda f: (-f.files, f.name))
-    return folders, sorted(root_files)
-
-
-def _entry_points(manifests: list[Manifest], modules: dict[str, ModuleInfo]) -> list[EntryPoint]:
-    points: list[EntryPoint] = []
-    for manifest in manifests:
-        for name, target in manifest.scripts.items():
-            if manifest.kind == "Python package":
-                points.append(EntryPoint(kind="console script", name=name, target=target))
-            elif name.startswith("bin:"):
-                points.append(EntryPoint(kind="executable", name=name[4:], target=target))
-            elif name in {"start", "dev", "serve", "build", "test"}:
-                points.append(EntryPoint(kind="npm script", name=name, target=target))
-    for module in modules.values():
-        if module.is_entry_point:
-            points.append(EntryPoint(kind="main module", name=module.path, target=module.path))
-    return points
-
-
-def _tests(files: list[SourceFile], manifests: list[Manifest]) -> TestSuite:
-    test_files = [f.path for f in files if is_code(f.language) and _TEST_FILE.search(f.path)]
-    directories = sorted({m.group(0).strip("/") for p in test_files if (m := _TEST_DIR.search(p))})
-    dependencies = {d.lower() for m in manifests for d in m.dependencies}
-    frameworks = [label for dep, label in TEST_FRAMEWORKS.items() if dep in dependencies]
-    return TestSuite(files=len(test_files), directories=directories[:5], frameworks=frameworks)
+    areas.sort(key=lambda a: (-a.files, a.path))
+    return areas, sorted(root_files)
 
 
 def _ci(paths: list[str]) -> list[str]:
-    found = []
-    for marker, label in CI_MARKERS.items():
-        if any(p == marker or p.startswith(marker) for p in paths):
-            found.append(label)
-    return found
+    return [
+        label
+        for marker, label in CI_MARKERS.items()
+        if any(p == marker or p.startswith(marker) for p in paths)
+    ]
+
+
+def _root_first(manifests: list[Manifest]) -> list[Manifest]:
+    return sorted(manifests, key=lambda m: (m.path.count("/"), m.kind == "Helm chart", m.path))
+
+
+def _python_entry(
+    target: str, resolver: Resolver, syntaxes: dict[str, FileSyntax]
+) -> tuple[str | None, str | None]:
+    module, _, function = target.partition(":")
+    path = resolver.py_modules.get(module.strip())
+    if path is None:
+        return None, None
+    name = function.strip().split(".")[0] or None
+    if name and not any(d.name == name for d in syntaxes[path].definitions):
+        name = None
+    return path, name
+
+
+def _source_of_build(built: str, paths: set[str]) -> str | None:
+    head, _, rest = built.partition("/")
+    if head not in {"build", "dist", "lib", "out"} or not rest:
+        return None
+    stem = rest.rsplit(".", 1)[0]
+    return next(
+        (f"src/{stem}{s}" for s in (".ts", ".js", ".mjs") if f"src/{stem}{s}" in paths), None
+    )
+
+
+def _main_symbol(path: str, syntaxes: dict[str, FileSyntax]) -> str | None:
+    names = {d.name for d in syntaxes[path].definitions if d.parent is None}
+    return "main" if "main" in names else None
+
+
+def _entry_points(
+    manifests: list[Manifest],
+    resolver: Resolver,
+    syntaxes: dict[str, FileSyntax],
+    kinds: dict[str, FileKind],
+    paths: set[str],
+    docker_command: str | None,
+) -> list[EntryPoint]:
+    points: list[EntryPoint] = []
+    for manifest in _root_first(manifests):
+        if manifest.path.count("/") > 1:
+            continue
+        base = str(PurePosixPath(manifest.path).parent)
+        base = "" if base == "." else base + "/"
+        for name, target in manifest.executables.items():
+            if manifest.ecosystem == "Python":
+                path, symbol = _python_entry(target, resolver, syntaxes)
+                points.append(
+                    EntryPoint(
+                        kind="console script", name=name, target=target, path=path, symbol=symbol
+                    )
+                )
+            elif manifest.ecosystem in {"JavaScript", "Rust"}:
+                file = normalise(base + target) if target else None
+                if file and file not in paths:  # a build output: look for its source
+                    file = _source_of_build(file, paths)
+                if manifest.ecosystem == "Rust" and not target:
+                    file = normalise(f"{base}src/bin/{name}.rs")
+                file = file if file in paths else None
+                points.append(
+                    EntryPoint(
+                        kind="executable",
+                        name=name,
+                        target=target or name,
+                        path=file,
+                        symbol=_main_symbol(file, syntaxes) if file in syntaxes else None,
+                    )
+                )
+        main_rs = f"{base}src/main.rs"
+        declared_main = any(p.path == main_rs for p in points)
+        if manifest.ecosystem == "Rust" and main_rs in syntaxes and not declared_main:
+            points.append(
+                EntryPoint(
+                    kind="executable",
+                    name=manifest.name or "main",
+                    target=f"{base}src/main.rs",
+                    path=f"{base}src/main.rs",
+                    symbol="main",
+                )
+            )
+        if manifest.main and manifest.ecosystem == "JavaScript":
+            file = normalise(base + manifest.main)
+            for candidate in (file, f"{file}.js", f"{file}/index.js"):
+                if candidate in paths:
+                    points.append(
+                        EntryPoint(
+                            kind="library main",
+                            name=manifest.name or file,
+                            target=manifest.main,
+                            path=candidate,
+                        )
+                    )
+                    break
+    mains = [p for p, s in syntaxes.items() if s.has_main and kinds.get(p) is FileKind.SOURCE]
+    mains.sort(
+        key=lambda p: (
+            PurePosixPath(p).stem not in _ENTRY_NAMES,
+            p.count("/"),
+            p,
+        )
+    )
+    declared = {p.path for p in points}
+    for path in mains[:5]:
+        if path not in declared:
+            points.append(
+                EntryPoint(
+                    kind="main module",
+                    name=path,
+                    target=path,
+                    path=path,
+                    symbol=_main_symbol(path, syntaxes),
+                )
+            )
+    if docker_command:
+        points.append(
+            EntryPoint(kind="Docker command", name="the container", target=docker_command)
+        )
+    if not any(p.kind != "library main" for p in points):
+        index = next((p for p in ("index.js", "index.ts", "src/index.ts") if p in syntaxes), None)
+        if index and not points:
+            points.append(EntryPoint(kind="library main", name=index, target=index, path=index))
+    return points
+
+
+def _headers_as_cpp(files: list[SourceFile]) -> list[SourceFile]:
+    """`.h` is read as C unless the project is mostly C++, whose headers it then is."""
+    cpp = sum(1 for f in files if f.language == "C++")
+    c = sum(1 for f in files if f.language == "C" and not f.path.endswith(".h"))
+    if cpp <= c:
+        return files
+    return [dataclasses.replace(f, language="C++") if f.path.endswith(".h") else f for f in files]
+
+
+def _docker_command(files: list[SourceFile]) -> str | None:
+    dockerfile = next((f for f in files if f.path == "Dockerfile" and f.text), None)
+    if dockerfile is None or dockerfile.text is None:
+        return None
+    commands = _DOCKER_COMMAND.findall(dockerfile.text)
+    stages = re.findall(r"^\s*FROM\s", dockerfile.text, re.MULTILINE | re.IGNORECASE)
+    if not commands or (len(stages) > 1 and " AS " in dockerfile.text.upper()):
+        # Several build targets each run their own command; naming one would mislead.
+        return None
+    raw = commands[-1].strip()
+    if raw.startswith("["):
+        raw = " ".join(re.findall(r'"([^"]*)"', raw))
+    return raw[:120] or None
+
+
+def _symbol_for(
+    point: EntryPoint, syntaxes: dict[str, FileSyntax], graph: CallGraph
+) -> Symbol | None:
+    if point.path is None or point.path not in syntaxes:
+        return None
+    definitions = syntaxes[point.path].definitions
+    if point.symbol:
+        found = next((d for d in definitions if d.name == point.symbol and d.parent is None), None)
+        if found is not None:
+            return Symbol(point.path, found)
+    # A script with no main function: its top-level calls are the path. Treat the first
+    # resolvable one as the start.
+    for call in syntaxes[point.path].module_calls:
+        target = graph.resolve_call(point.path, None, call)
+        if target is not None:
+            return target
+    return None
+
+
+def _steps(symbols: list[Symbol]) -> list[ControlStep]:
+    return [
+        ControlStep(
+            path=s.path,
+            name=s.definition.qualified_name,
+            line=s.definition.line,
+            doc=s.definition.doc,
+            signature=s.definition.signature,
+        )
+        for s in symbols
+    ]
+
+
+def _history(history: History | None) -> HistoryFacts | None:
+    if history is None:
+        return None
+    return HistoryFacts(
+        commits=history.commits,
+        first_commit=history.first_commit.date().isoformat() if history.first_commit else None,
+        last_commit=history.last_commit.date().isoformat() if history.last_commit else None,
+        commits_last_90_days=history.commits_last_90_days,
+        most_changed=history.most_changed[:5],
+        complete=history.complete,
+    )
 
 
 def analyse(
-    root: Path, *, name: str, max_files: int = 50_000, max_bytes: int = 500 << 20
+    root: Path,
+    *,
+    name: str,
+    max_files: int = 50_000,
+    max_bytes: int = 500 << 20,
+    history: History | None = None,
 ) -> RepoFacts:
     """Read the checkout at `root`. Raises AnalysisError when there is nothing to tell."""
     files = walk_repository(root, max_files=max_files, max_bytes=max_bytes)
@@ -259,63 +443,211 @@ def analyse(
             "the repository holds only binary files; there is no source code to describe",
             "no_source",
         )
-    manifests = [m for f in texts if (m := parse_manifest(f.path, f.text or "")) is not None]
-    modules: dict[str, ModuleInfo] = {}
-    raw_imports: dict[str, list[str]] = {}
-    for f in texts:
-        if not is_code(f.language) or f.language is None:
-            continue
-        if f.language == "Python":
-            info, imported = describe_python(f.path, f.text or "")
-        else:
-            info, imported = describe_other(f.path, f.language, f.text or "")
-        modules[f.path] = info
-        raw_imports[f.path] = imported
-    if not modules:
+    paths = {f.path for f in files}
+    files = _headers_as_cpp(files)
+    texts = [f for f in files if f.text is not None]
+    code = [f for f in texts if is_code(f.language)]
+    if not code:
         raise AnalysisError(
             "no source code was found: the repository has only documentation or data files",
             "no_source",
         )
+    kinds = {f.path: classify(f.path, (f.text or "")[:4096]) for f in code}
+    manifests = _root_first(
+        [m for f in texts if (m := parse_manifest(f.path, f.text or "")) is not None]
+    )
+    syntaxes: dict[str, FileSyntax] = {}
+    skipped = 0
+    for f in code:
+        if kinds[f.path] in {FileKind.VENDORED, FileKind.GENERATED, FileKind.MINIFIED}:
+            continue
+        try:
+            parsed = parse_source(f.path, f.language or "", (f.text or "").encode())
+        except (ValueError, RuntimeError):
+            skipped += 1
+            continue
+        if parsed is not None:
+            syntaxes[f.path] = parsed
+    resolver = Resolver(syntaxes, paths)
+    go_mod = next((m for m in manifests if m.kind == "Go module" and "/" not in m.path), None)
+    resolver.set_go_module(go_mod.name if go_mod else None)
+    graph = CallGraph(syntaxes, resolver)
+    source = {p for p in syntaxes if kinds[p] is FileKind.SOURCE}
+
+    importers: dict[str, set[str]] = defaultdict(set)
+    for path in source:
+        for ref in syntaxes[path].imports:
+            for target in resolver.resolve(path, ref):
+                if target in source:
+                    importers[target].add(path)
+    modules: dict[str, ModuleFact] = {}
+    line_counts = {f.path: count_lines(f.text or "") for f in code}
+    for path, syntax in syntaxes.items():
+        modules[path] = ModuleFact(
+            path=path,
+            language=syntax.language,
+            lines=line_counts[path],
+            kind=kinds[path],
+            doc=syntax.module_doc,
+            definitions=[d.name for d in syntax.definitions if d.parent is None and d.exported],
+            importers=len(importers.get(path, ())),
+        )
+
+    users = graph.references(set(syntaxes))
+    symbols: list[SymbolFact] = []
+    for path in source:
+        for definition in syntaxes[path].definitions:
+            if not definition.exported or definition.name.startswith("_"):
+                continue
+            key = Symbol(path, definition).key
+            callers = users.get(key, set())
+            inside = {c for c in callers if c in source}
+            symbols.append(
+                SymbolFact(
+                    name=definition.qualified_name,
+                    kind=definition.kind,
+                    path=path,
+                    line=definition.line,
+                    doc=definition.doc,
+                    signature=definition.signature,
+                    used_by=len(inside),
+                    used_outside=len(callers - inside),
+                )
+            )
+    sizes = {(p, d.qualified_name): d.lines for p in source for d in syntaxes[p].definitions}
+    symbols.sort(
+        key=lambda s: (
+            -(s.used_by * 2 + s.used_outside),
+            s.doc is None,
+            -min(sizes.get((s.path, s.name), 0), 60),
+            s.path,
+            s.line,
+        )
+    )
+    key_modules = sorted(
+        (
+            m
+            for m in modules.values()
+            if m.kind is FileKind.SOURCE
+            and m.lines >= MIN_KEY_MODULE_LINES
+            and (m.definitions or m.importers)
+        ),
+        key=lambda m: (-(m.importers * 3 + min(m.lines / 150, 4) + (1 if m.doc else 0)), m.path),
+    )
+
+    docker_command = _docker_command(files)
+    entry_points = _entry_points(manifests, resolver, syntaxes, kinds, paths, docker_command)
+    control_paths: list[list[ControlStep]] = []
+    starts = [s for p in entry_points if (s := _symbol_for(p, syntaxes, graph)) is not None]
+    if not starts or not any(
+        len(follow(graph, s, hops=1, allowed=source)) > 1 for s in starts
+    ):  # a library, or entry points that dispatch dynamically: start from the public API
+        top = {(s.path, s.name) for s in symbols[:5] if s.kind in {"function", "method", "class"}}
+        starts += [
+            Symbol(p, d)
+            for p in source
+            for d in syntaxes[p].definitions
+            if (p, d.qualified_name) in top
+        ]
+    seen_starts: set[str] = set()
+    for start in starts:
+        if start.key in seen_starts:
+            continue
+        seen_starts.add(start.key)
+        steps = follow(graph, start, hops=3, allowed=source)
+        if len(steps) > 1:
+            control_paths.append(_steps(steps))
+        if len(control_paths) >= 3:
+            break
+
+    roles = RoleFacts()
+    for path in source:
+        roles.routes += find_routes(path, syntaxes[path])
+        for role in find_roles(path, syntaxes[path]):
+            getattr(
+                roles,
+                {"command": "commands", "task": "tasks", "model": "models", "config": "configs"}[
+                    role.kind
+                ],
+            ).append(role)
+
     readme_file = next(
         (
             f
-            for f in sorted(texts, key=lambda f: f.path.count("/"))
+            for f in sorted(texts, key=lambda f: (f.path.count("/"), f.path))
             if _README.match(PurePosixPath(f.path).name)
         ),
         None,
     )
     readme = None
     if readme_file is not None:
-        title, summary = summarise_readme(readme_file.text or "")
-        readme = Readme(path=readme_file.path, title=title, summary=summary)
-    makefile = next((f for f in texts if f.path == "Makefile"), None)
-    folders, root_files = _folders(files)
-    largest = sorted(
-        (m for m in modules.values() if not _TEST_FILE.search(m.path)),
-        key=lambda m: (-m.lines, m.path),
+        summary = summarise_readme(readme_file.path, readme_file.text or "")
+        readme = Readme(path=readme_file.path, title=summary.title, summary=summary.summary)
+    makefile = next((f for f in texts if f.path in {"Makefile", "GNUmakefile"}), None)
+    targets = make_targets(makefile.text or "") if makefile else []
+    test_paths = [p for p in kinds if kinds[p] is FileKind.TEST]
+    tests = describe_tests(
+        test_paths,
+        {p: s for p, s in syntaxes.items() if kinds[p] is FileKind.TEST},
+        {p: syntaxes[p] for p in source},
+        manifests,
+        targets,
+        paths,
     )
-    declared = next(
-        (m.name for m in manifests if "/" not in m.path and m.name and m.kind != "Helm chart"), None
+    release = next(
+        (
+            r
+            for f in sorted(texts, key=lambda f: f.path.count("/"))
+            if is_changelog(f.path) and (r := latest_release(f.path, f.text or ""))
+        ),
+        None,
     )
+    root_manifests = [m for m in manifests if "/" not in m.path and m.kind != "Helm chart"]
+    declared = next((m for m in root_manifests if m.name), None)
+    description = readme.summary if readme and readme.summary else None
+    if description is None:
+        description = next((m.description for m in root_manifests if m.description), None)
+    areas, root_files = _areas(files, kinds, syntaxes)
+    dependencies = list(dict.fromkeys(d for m in root_manifests for d in m.dependencies))
+    dev_dependencies = list(
+        dict.fromkeys(
+            d for m in root_manifests for d in m.dev_dependencies if d not in dependencies
+        )
+    )
+    if not dependencies:  # a monorepo: the first nested manifest speaks for the code
+        nested = [m for m in manifests if m.dependencies and m.kind != "Helm chart"]
+        dependencies = nested[0].dependencies if nested else []
     return RepoFacts(
-        name=declared or name,
+        name=(declared.name if declared and declared.name else name).rsplit("/", 1)[-1],
+        description=description,
+        readme=readme,
+        version=next((m.version for m in root_manifests if m.version), None)
+        or (release.version if release else None),
+        release=release,
+        history=_history(history),
         total_files=len(files),
-        total_bytes=sum(f.size for f in files),
-        code_lines=sum(m.lines for m in modules.values()),
-        languages=_languages(files),
-        folders=folders,
+        code_files=len(code),
+        code_lines=sum(line_counts[p] for p in source),
+        languages=_languages(files, kinds),
+        kinds=dict(Counter(str(k) for k in kinds.values())),
+        areas=areas,
         root_files=root_files,
         manifests=manifests,
-        entry_points=_entry_points(manifests, modules),
-        readme=readme,
-        tests=_tests(files, manifests),
-        ci=_ci([f.path for f in files]),
-        make_targets=make_targets(makefile.text or "") if makefile else [],
-        largest_modules=largest[:8],
-        most_imported=most_imported(raw_imports, [f.path for f in files]),
+        dependencies=dependencies,
+        dev_dependencies=dev_dependencies,
+        entry_points=entry_points,
+        control_paths=control_paths,
+        key_modules=key_modules[:12],
+        key_symbols=symbols[:24],
+        roles=roles,
+        tests=tests,
+        ci=_ci(sorted(paths)),
+        make_targets=targets,
+        docker_command=docker_command,
+        skipped_files=skipped,
         modules=modules,
-        has_dockerfile=any(PurePosixPath(f.path).name.startswith("Dockerfile") for f in files),
+        symbol_names=sorted({d.name for s in syntaxes.values() for d in s.definitions}),
     )
 
 
-__all__ = ["AnalysisError", "RepoFacts", "analyse"]
+__all__ = ["ANALYSER_VERSION", "AnalysisError", "Definition", "RepoFacts", "analyse"]

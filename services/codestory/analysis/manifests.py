@@ -1,146 +1,366 @@
-"""Package manifests: what the project calls itself, what it depends on, what it runs."""
+"""Package manifests: name, version, description, runtime and development dependencies, and
+the commands a project declares (console scripts, `bin`, `[[bin]]`, npm scripts)."""
 
 from __future__ import annotations
 
+import configparser
 import json
 import re
 import tomllib
+from collections.abc import Callable
 from pathlib import PurePosixPath
+from xml.etree import ElementTree
 
 from pydantic import BaseModel, Field
-
-MANIFEST_NAMES = frozenset(
-    {
-        "pyproject.toml",
-        "setup.py",
-        "setup.cfg",
-        "requirements.txt",
-        "package.json",
-        "go.mod",
-        "Cargo.toml",
-        "Gemfile",
-        "pom.xml",
-        "build.gradle",
-        "build.gradle.kts",
-        "composer.json",
-        "mix.exs",
-        "Chart.yaml",
-    }
-)
 
 
 class Manifest(BaseModel):
     path: str
     kind: str
+    ecosystem: str = ""
     name: str | None = None
+    version: str | None = None
     description: str | None = None
-    dependencies: list[str] = Field(default_factory=list)
-    scripts: dict[str, str] = Field(default_factory=dict)
+    dependencies: list[str] = Field(default_factory=list)  # what it needs to run
+    dev_dependencies: list[str] = Field(default_factory=list)  # to build, test and lint
+    scripts: dict[str, str] = Field(default_factory=dict)  # npm scripts
+    executables: dict[str, str] = Field(default_factory=dict)  # command name -> target
+    main: str | None = None  # package.json's main module
 
 
 _REQUIREMENT_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
-
-
-def _requirement_name(spec: str) -> str | None:
-    match = _REQUIREMENT_NAME.match(spec)
-    return match.group(1) if match else None
+_DEV_GROUP = re.compile(r"dev|test|lint|doc|typing|check|style|ci|bench", re.IGNORECASE)
 
 
 def _names(specs: list[str]) -> list[str]:
-    found = (_requirement_name(s) for s in specs)
-    return list(dict.fromkeys(n for n in found if n))
+    found = (m.group(1) for s in specs if (m := _REQUIREMENT_NAME.match(str(s))))
+    return list(dict.fromkeys(found))
 
 
 def parse_pyproject(path: str, text: str) -> Manifest:
     data = tomllib.loads(text)
     project = data.get("project", {})
     poetry = data.get("tool", {}).get("poetry", {})
-    deps = _names(list(project.get("dependencies", [])))
-    deps += [d for d in poetry.get("dependencies", {}) if d.lower() != "python"]
+    runtime = _names(list(project.get("dependencies", [])))
+    runtime += [d for d in poetry.get("dependencies", {}) if d.lower() != "python"]
+    dev: list[str] = []
+    for group, specs in project.get("optional-dependencies", {}).items():
+        if _DEV_GROUP.search(group):
+            dev += _names([s for s in specs if not str(s).startswith(project.get("name", "?"))])
+    for specs in data.get("dependency-groups", {}).values():
+        dev += _names([s for s in specs if isinstance(s, str)])
+    for group in poetry.get("group", {}).values():
+        dev += list(group.get("dependencies", {}))
+    dev += list(poetry.get("dev-dependencies", {}))
     scripts = {**project.get("scripts", {}), **poetry.get("scripts", {})}
     return Manifest(
         path=path,
         kind="Python package",
+        ecosystem="Python",
         name=project.get("name") or poetry.get("name"),
+        version=project.get("version") or poetry.get("version"),
         description=project.get("description") or poetry.get("description"),
-        dependencies=list(dict.fromkeys(deps)),
-        scripts={k: str(v) for k, v in scripts.items()},
+        dependencies=list(dict.fromkeys(runtime)),
+        dev_dependencies=[d for d in dict.fromkeys(dev) if d not in runtime],
+        executables={k: str(v) for k, v in scripts.items()},
+    )
+
+
+def parse_setup_cfg(path: str, text: str) -> Manifest:
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.read_string(text)
+
+    def lines(section: str, key: str) -> list[str]:
+        raw = parser.get(section, key, fallback="")
+        return [ln.strip() for ln in raw.splitlines() if ln.strip()]
+
+    executables = {}
+    for line in lines("options.entry_points", "console_scripts"):
+        name, _, target = line.partition("=")
+        executables[name.strip()] = target.strip()
+    dev: list[str] = []
+    if parser.has_section("options.extras_require"):
+        for group, raw in parser.items("options.extras_require"):
+            if _DEV_GROUP.search(group):
+                dev += _names(raw.splitlines())
+    return Manifest(
+        path=path,
+        kind="Python package",
+        ecosystem="Python",
+        name=parser.get("metadata", "name", fallback=None),
+        version=parser.get("metadata", "version", fallback=None),
+        description=parser.get("metadata", "description", fallback=None),
+        dependencies=_names(lines("options", "install_requires")),
+        dev_dependencies=dev,
+        executables=executables,
+    )
+
+
+_SETUP_KEYWORD = re.compile(r"\b(name|version|description)\s*=\s*['\"]([^'\"]{1,200})['\"]")
+_SETUP_LIST = re.compile(r"install_requires\s*=\s*\[([^\]]{0,4000})\]", re.S)
+_SETUP_SCRIPTS = re.compile(r"['\"]([\w.-]+)\s*=\s*([\w.]+:[\w.]+)['\"]")
+
+
+def parse_setup_py(path: str, text: str) -> Manifest:
+    """setup.py is code; only literal keyword arguments are read, nothing is run."""
+    fields = {k: v for k, v in _SETUP_KEYWORD.findall(text)}
+    requires = _SETUP_LIST.search(text)
+    deps = _names(re.findall(r"['\"]([^'\"]+)['\"]", requires.group(1))) if requires else []
+    return Manifest(
+        path=path,
+        kind="Python package",
+        ecosystem="Python",
+        name=fields.get("name"),
+        version=fields.get("version"),
+        description=fields.get("description"),
+        dependencies=deps,
+        executables=dict(_SETUP_SCRIPTS.findall(text)) if "console_scripts" in text else {},
     )
 
 
 def parse_requirements(path: str, text: str) -> Manifest:
     lines = [ln.split("#")[0].strip() for ln in text.splitlines()]
     specs = [ln for ln in lines if ln and not ln.startswith("-")]
-    return Manifest(path=path, kind="Python requirements", dependencies=_names(specs))
+    dev = bool(_DEV_GROUP.search(PurePosixPath(path).name)) or "/dev" in path or "test" in path
+    names = _names(specs)
+    return Manifest(
+        path=path,
+        kind="Python requirements",
+        ecosystem="Python",
+        dependencies=[] if dev else names,
+        dev_dependencies=names if dev else [],
+    )
+
+
+def parse_pipfile(path: str, text: str) -> Manifest:
+    data = tomllib.loads(text)
+    return Manifest(
+        path=path,
+        kind="Pipfile",
+        ecosystem="Python",
+        dependencies=list(data.get("packages", {})),
+        dev_dependencies=list(data.get("dev-packages", {})),
+    )
 
 
 def parse_package_json(path: str, text: str) -> Manifest:
     data = json.loads(text)
-    deps = list(data.get("dependencies", {})) + list(data.get("devDependencies", {}))
-    scripts = {k: str(v) for k, v in data.get("scripts", {}).items()}
+    if not isinstance(data, dict):
+        raise ValueError("package.json is not an object")
+    name = data.get("name") if isinstance(data.get("name"), str) else None
     binaries = data.get("bin", {})
-    if isinstance(binaries, dict):
-        scripts.update({f"bin:{k}": str(v) for k, v in binaries.items()})
+    executables: dict[str, str] = {}
+    if isinstance(binaries, str) and name:
+        executables[name.rsplit("/", 1)[-1]] = binaries
+    elif isinstance(binaries, dict):
+        executables = {str(k): str(v) for k, v in binaries.items()}
+    runtime = list(data.get("dependencies", {})) + list(data.get("peerDependencies", {}))
     return Manifest(
         path=path,
         kind="Node package",
-        name=data.get("name"),
-        description=data.get("description"),
-        dependencies=deps,
-        scripts=scripts,
+        ecosystem="JavaScript",
+        name=name,
+        version=data.get("version") if isinstance(data.get("version"), str) else None,
+        description=data.get("description") if isinstance(data.get("description"), str) else None,
+        dependencies=list(dict.fromkeys(runtime)),
+        dev_dependencies=list(data.get("devDependencies", {})),
+        scripts={str(k): str(v) for k, v in data.get("scripts", {}).items()},
+        executables=executables,
+        main=data.get("main") if isinstance(data.get("main"), str) else None,
     )
 
 
 def parse_go_mod(path: str, text: str) -> Manifest:
     module = re.search(r"^module\s+(\S+)", text, re.MULTILINE)
-    deps = re.findall(r"^\s*(?:require\s+)?([a-z0-9.\-]+\.[a-z]+/\S+)\s+v\S+", text, re.MULTILINE)
+    direct: list[str] = []
+    indirect: list[str] = []
+    for line in text.splitlines():
+        match = re.match(r"^\s*(?:require\s+)?([A-Za-z0-9.\-_~]+\.[a-z]+/\S+)\s+v\S+(.*)$", line)
+        if match:
+            (indirect if "indirect" in match.group(2) else direct).append(match.group(1))
     return Manifest(
-        path=path, kind="Go module", name=module.group(1) if module else None, dependencies=deps
+        path=path,
+        kind="Go module",
+        ecosystem="Go",
+        name=module.group(1) if module else None,
+        dependencies=direct,
+        dev_dependencies=[],
     )
 
 
 def parse_cargo(path: str, text: str) -> Manifest:
     data = tomllib.loads(text)
     package = data.get("package", {})
+    name = package.get("name")
+    executables = {str(b.get("name", name)): str(b.get("path", "")) for b in data.get("bin", [])}
+    dev = list(data.get("dev-dependencies", {})) + list(data.get("build-dependencies", {}))
+    version = package.get("version")
     return Manifest(
         path=path,
         kind="Rust crate",
-        name=package.get("name"),
+        ecosystem="Rust",
+        name=name,
+        version=version if isinstance(version, str) else None,
         description=package.get("description"),
         dependencies=list(data.get("dependencies", {})),
+        dev_dependencies=dev,
+        executables=executables,
+    )
+
+
+def parse_pom(path: str, text: str) -> Manifest:
+    root = ElementTree.fromstring(text)  # noqa: S314 - a parsed file, never fetched entities
+    namespace = root.tag.partition("}")[0] + "}" if root.tag.startswith("{") else ""
+
+    def child(element: ElementTree.Element | None, tag: str) -> str | None:
+        found = element.find(namespace + tag) if element is not None else None
+        return found.text.strip() if found is not None and found.text else None
+
+    runtime: list[str] = []
+    dev: list[str] = []
+    dependencies = root.find(namespace + "dependencies")
+    for dependency in dependencies if dependencies is not None else []:
+        artifact = child(dependency, "artifactId")
+        if artifact:
+            (dev if child(dependency, "scope") in {"test", "provided"} else runtime).append(
+                artifact
+            )
+    return Manifest(
+        path=path,
+        kind="Maven project",
+        ecosystem="Java",
+        name=child(root, "name") or child(root, "artifactId"),
+        version=child(root, "version"),
+        description=child(root, "description"),
+        dependencies=runtime,
+        dev_dependencies=dev,
+    )
+
+
+_GRADLE_DEP = re.compile(
+    r"^\s*(\w+)\s*\(?\s*['\"]([\w.\-]+):([\w.\-]+)(?::[^'\"]*)?['\"]", re.MULTILINE
+)
+
+
+def parse_gradle(path: str, text: str) -> Manifest:
+    runtime: list[str] = []
+    dev: list[str] = []
+    for configuration, _group, artifact in _GRADLE_DEP.findall(text):
+        target = (
+            dev if configuration.lower().startswith(("test", "annotation", "kapt")) else runtime
+        )
+        target.append(artifact)
+    return Manifest(
+        path=path,
+        kind="Gradle build",
+        ecosystem="Java",
+        dependencies=runtime,
+        dev_dependencies=dev,
+    )
+
+
+def parse_gemfile(path: str, text: str) -> Manifest:
+    runtime: list[str] = []
+    dev: list[str] = []
+    group_depth = 0
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("group ") and ("development" in stripped or "test" in stripped):
+            group_depth += 1
+        elif stripped == "end" and group_depth:
+            group_depth -= 1
+        elif match := re.match(r"gem\s+['\"]([\w.-]+)['\"]", stripped):
+            (dev if group_depth else runtime).append(match.group(1))
+    return Manifest(
+        path=path, kind="Gemfile", ecosystem="Ruby", dependencies=runtime, dev_dependencies=dev
+    )
+
+
+def parse_composer(path: str, text: str) -> Manifest:
+    data = json.loads(text)
+    return Manifest(
+        path=path,
+        kind="Composer package",
+        ecosystem="PHP",
+        name=data.get("name"),
+        description=data.get("description"),
+        dependencies=[d for d in data.get("require", {}) if d != "php"],
+        dev_dependencies=list(data.get("require-dev", {})),
     )
 
 
 def parse_chart(path: str, text: str) -> Manifest:
     name = re.search(r"^name:\s*(\S+)", text, re.MULTILINE)
+    version = re.search(r"^version:\s*(\S+)", text, re.MULTILINE)
     description = re.search(r"^description:\s*(.+)$", text, re.MULTILINE)
     return Manifest(
         path=path,
         kind="Helm chart",
+        ecosystem="Helm",
         name=name.group(1) if name else None,
+        version=version.group(1).strip("\"'") if version else None,
         description=description.group(1).strip().strip("\"'") if description else None,
     )
+
+
+def parse_cmake(path: str, text: str) -> Manifest:
+    project = re.search(
+        r"^\s*project\s*\(\s*([\w.-]+)(?:[^)]*VERSION\s+([\d.]+))?", text, re.I | re.M
+    )
+    packages = re.findall(r"find_package\s*\(\s*([\w.-]+)", text, re.IGNORECASE)
+    executables = re.findall(r"add_executable\s*\(\s*([\w.-]+)", text, re.IGNORECASE)
+    scripts = {"test": "ctest"} if re.search(r"enable_testing|add_test\s*\(", text, re.I) else {}
+    return Manifest(
+        path=path,
+        kind="CMake project",
+        scripts=scripts,
+        ecosystem="C/C++",
+        name=project.group(1) if project else None,
+        version=project.group(2) if project and project.group(2) else None,
+        dependencies=list(dict.fromkeys(packages)),
+        executables={e: "" for e in executables if "$" not in e},
+    )
+
+
+PARSERS: dict[str, Callable[[str, str], Manifest]] = {
+    "pyproject.toml": parse_pyproject,
+    "setup.cfg": parse_setup_cfg,
+    "setup.py": parse_setup_py,
+    "requirements.txt": parse_requirements,
+    "Pipfile": parse_pipfile,
+    "package.json": parse_package_json,
+    "go.mod": parse_go_mod,
+    "Cargo.toml": parse_cargo,
+    "pom.xml": parse_pom,
+    "build.gradle": parse_gradle,
+    "build.gradle.kts": parse_gradle,
+    "Gemfile": parse_gemfile,
+    "composer.json": parse_composer,
+    "Chart.yaml": parse_chart,
+    "CMakeLists.txt": parse_cmake,
+}
+_REQUIREMENTS_FILE = re.compile(r"^requirements[\w.-]*\.(?:txt|in)$")
 
 
 def parse_manifest(path: str, text: str) -> Manifest | None:
     """Parse a manifest by file name; a malformed one is reported by kind alone."""
     name = PurePosixPath(path).name
-    parsers = {
-        "pyproject.toml": parse_pyproject,
-        "requirements.txt": parse_requirements,
-        "package.json": parse_package_json,
-        "go.mod": parse_go_mod,
-        "Cargo.toml": parse_cargo,
-        "Chart.yaml": parse_chart,
-    }
-    if name not in MANIFEST_NAMES:
-        return None
-    parser = parsers.get(name)
+    parser = PARSERS.get(name)
+    requirements = _REQUIREMENTS_FILE.match(name) or path.startswith("requirements/")
+    if parser is None and requirements and name.endswith((".txt", ".in")):
+        parser = parse_requirements
     if parser is None:
-        return Manifest(path=path, kind=name)
+        return None
     try:
         return parser(path, text)
-    except (ValueError, TypeError, AttributeError, tomllib.TOMLDecodeError):
+    except (
+        ValueError,
+        TypeError,
+        AttributeError,
+        KeyError,
+        configparser.Error,
+        ElementTree.ParseError,
+    ):
         return Manifest(path=path, kind=f"{name} (unreadable)")
 
 
@@ -148,4 +368,4 @@ _MAKE_TARGET = re.compile(r"^([A-Za-z][A-Za-z0-9_.-]*)\s*:(?!=)", re.MULTILINE)
 
 
 def make_targets(text: str) -> list[str]:
-    return [t for t in dict.fromkeys(_MAKE_TARGET.findall(text)) if t != "PHONY"]
+    return [t for t in dict.fromkeys(_MAKE_TARGET.findall(text)) if t not in {"PHONY"}]

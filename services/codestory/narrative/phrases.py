@@ -32,3 +32,25 @@ def sentence(text: str) -> str:
 
 def quoted_summary(summary: str) -> str:
     return summary.rstrip(".!?… ")
+
+
+def about(count: int) -> str:
+    """A number as a person would round it aloud: 7,956 -> `about 8,000`."""
+    if count < 100:
+        return f"{count}"
+    if count < 1_000:
+        return f"about {round(count, -1):,}"
+    if count < 10_000:
+        return f"about {round(count, -2):,}"
+    if count < 1_000_000:
+        return f"about {round(count, -3):,}"
+    return f"about {round(count / 1_000_000, 1):g} million"
+
+
+def code(name: str) -> str:
+    """Mark a path or identifier, so the speech layer can say it the way people do."""
+    return f"`{name}`"
+
+
+def lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text[1:2].islower() or len(text) == 1 else text

@@ -1,269 +1,546 @@
 """The default narrator: chapters built from RepoFacts by rules, so every claim is a fact.
 
 Each chapter builder returns None when the repository gives it nothing true to say; the
-script then has fewer chapters rather than filler.
+script then has fewer chapters rather than filler. Paths and identifiers are written in
+backticks so the speech layer can say them the way people do.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from codestory.analysis.facts import RepoFacts
-from codestory.analysis.imports import ModuleInfo
+from codestory.analysis.classify import FileKind
+from codestory.analysis.facts import Area, ControlStep, ModuleFact, RepoFacts, SymbolFact
 from codestory.domain import ExpertiseLevel, Style
-from codestory.narrative.phrases import join_words, plural, quoted_summary, sentence
+from codestory.narrative.phrases import about, code, join_words, lower_first, plural, sentence
 from codestory.narrative.script import Script, ScriptChapter
 
-MIN_CHAPTERS = 5
-MAX_CHAPTERS = 9
+MIN_CHAPTERS = 3  # a one-file repository gets a short, true tour
+MAX_CHAPTERS = 10
+
+# Words a beginner hears defined the first time the story uses them.
+GLOSSARY = {
+    "entry point": "the place where a program starts running",
+    "module": "one source file and the names it defines",
+    "dependency": "a package written by someone else that the code relies on",
+    "test suite": "code that runs the project's code and checks the answers",
+    "continuous integration": "a service that runs the tests on every change",
+    "console script": "a command that installing the package puts on your path",
+    "library": "code you call from your own program rather than run by itself",
+    "HTTP route": "an address the server answers, such as a web page or an API call",
+    "background task": "work done later by a worker process instead of during a request",
+}
+AREA_WORDS = {
+    FileKind.SOURCE: "the code itself",
+    FileKind.TEST: "tests",
+    FileKind.EXAMPLE: "examples",
+    FileKind.DOCS: "documentation",
+    FileKind.BENCHMARK: "benchmarks",
+    FileKind.TOOLING: "build and helper tooling",
+    FileKind.VENDORED: "copies of other projects' code",
+    FileKind.GENERATED: "generated code",
+    FileKind.MINIFIED: "minified build output",
+}
+_FOCUS_SYNONYMS = {
+    "routes": {"api", "http", "routes", "route", "endpoints", "endpoint", "web", "server", "rest"},
+    "commands": {"cli", "command", "commands", "cmd", "console", "terminal"},
+    "tasks": {"tasks", "task", "worker", "workers", "jobs", "job", "queue", "background"},
+    "models": {"models", "model", "data", "schema", "schemas", "entities", "database", "db"},
+    "configs": {"config", "configuration", "settings", "options"},
+}
 
 
-@dataclass(frozen=True)
+@dataclass
 class Voice:
-    """How much to explain and how much detail to give."""
+    """How much to explain, how far to go, and the terms already defined."""
 
     level: ExpertiseLevel
     style: Style
+    defined: set[str] = field(default_factory=set)
 
     @property
-    def explains(self) -> bool:
+    def beginner(self) -> bool:
         return self.level is ExpertiseLevel.BEGINNER
 
     @property
-    def detail(self) -> int:
-        base = 5 if self.style is Style.DEEP_DIVE else 3
-        return base + (1 if self.level is ExpertiseLevel.EXPERT else 0)
+    def expert(self) -> bool:
+        return self.level is ExpertiseLevel.EXPERT
+
+    @property
+    def deep(self) -> bool:
+        return self.style is Style.DEEP_DIVE
+
+    @property
+    def paths(self) -> int:
+        """Control paths to walk: deep-dive walks more of them, not longer lists."""
+        return 3 if self.deep else 1
+
+    @property
+    def ideas(self) -> int:
+        if self.beginner:
+            return 3
+        return 6 if self.deep else 4
+
+    def term(self, word: str, plural_form: str | None = None) -> str:
+        """`word`, followed the first time by its meaning when the listener is new to it."""
+        shown = plural_form or word
+        if not self.beginner or word in self.defined or word not in GLOSSARY:
+            return shown
+        self.defined.add(word)
+        return f"{shown} ({GLOSSARY[word]})"
 
 
-ORDINALS = ("First", "Second", "Third", "Fourth", "Fifth", "Sixth", "Seventh", "Eighth")
+def _short(path: str) -> str:
+    return path.rsplit("/", 1)[-1]
 
 
-def _module_sentence(module: ModuleInfo, voice: Voice, position: int = 0) -> str:
-    # Paths are spoken verbatim, never capitalised, so each sentence starts with a word.
-    ordinal = ORDINALS[position] if position < len(ORDINALS) else "Next"
-    text = f"{ordinal}, {module.path}: {plural(module.lines, 'line')} of {module.language}."
-    if module.summary:
-        text += f" It describes itself as: {sentence(quoted_summary(module.summary))}"
-    names = module.classes[: voice.detail] or module.functions[: voice.detail]
-    if names:
-        kind = "classes" if module.classes else "functions"
-        text += f" Its main {kind} are {join_words(names)}."
-    return text
+def _doc_clause(doc: str | None) -> str | None:
+    """A docstring as a clause: `Load settings once.` -> `load settings once`."""
+    if not doc:
+        return None
+    text = doc.rstrip(".!?… ").strip()
+    return lower_first(text) if text else None
+
+
+def _quote(doc: str) -> str:
+    return sentence(doc.strip())
+
+
+# ---- chapters ----------------------------------------------------------------------------
 
 
 def chapter_what_it_is(facts: RepoFacts, voice: Voice) -> ScriptChapter:
-    paragraphs = []
-    described = next((m for m in facts.manifests if m.description), None)
-    opening = f"Welcome to a tour of {facts.name}."
-    if facts.readme and facts.readme.summary:
-        opening += f" Its README, {facts.readme.path}, opens like this: {facts.readme.summary}"
-    elif described and described.description:
-        opening += f" Its {described.path} describes it as: {sentence(described.description)}"
+    paragraphs: list[str] = []
+    if facts.description:
+        opening = f"This is a tour of {facts.name}. In its own words: {_quote(facts.description)}"
+    else:
+        opening = (
+            f"This is a tour of {facts.name}. Its README does not say in a sentence what it "
+            "is, so the code will have to tell us."
+        )
     paragraphs.append(opening)
-    main = facts.languages[:3]
+    main = [lang for lang in facts.languages if lang.percent >= 5][:3] or facts.languages[:1]
+    size = f"{about(facts.code_lines)} lines" if facts.code_lines else "a handful of lines"
     if main:
-        shares = join_words([f"{lang.name} at {lang.percent:g} percent" for lang in main])
-        paragraphs.append(
-            f"The repository holds {plural(facts.total_files, 'file')} and about "
-            f"{plural(facts.code_lines, 'line')} of code. By size, the code is {shares}."
+        if len(main) == 1:
+            shape = f"It is written in {main[0].name}: {size} of the project's own code"
+        else:
+            shape = (
+                f"It is mostly {main[0].name}, with "
+                f"{join_words([lang.name for lang in main[1:]])} beside it: {size} of the "
+                "project's own code"
+            )
+        kinds = facts.kinds
+        extra = [
+            plural(kinds[k], label)
+            for k, label in (("test", "test file"), ("example", "example"))
+            if kinds.get(k)
+        ]
+        if extra:
+            shape += f", plus {join_words(extra)}"
+        paragraphs.append(sentence(shape))
+    when: list[str] = []
+    if facts.release and facts.release.date:
+        when.append(
+            f"The latest release in its changelog is {facts.release.version}, "
+            f"dated {facts.release.date}."
         )
-    if voice.explains:
-        paragraphs.append(
-            "In this tour we move from the big picture to the details: first the layout, "
-            "then the parts that matter most, then how to run it and where to start reading."
+    elif facts.version:
+        when.append(f"It calls itself version {facts.version}.")
+    if facts.history and facts.history.last_commit:
+        history = facts.history
+        recent = history.commits_last_90_days
+        activity = (
+            f"{plural(recent, 'commit')} landed in the 90 days before the last one"
+            if recent
+            else "it had been quiet for a while before its last commit"
         )
+        when.append(f"The last commit is from {history.last_commit}, and {activity}.")
+    if when:
+        paragraphs.append(" ".join(when))
+    kind = voice.term("library") if facts.is_library else "program"
+    paragraphs.append(
+        f"We will look at how it is organised, follow what happens when it runs, meet its key "
+        f"ideas, and finish with how to build, test and start reading this {kind}."
+    )
     return ScriptChapter(title=f"What {facts.name} is", paragraphs=paragraphs)
 
 
+def _area_sentence(area: Area, voice: Voice, index: int) -> str:
+    what = AREA_WORDS[area.kind]
+    files = plural(area.files, "file")
+    if area.kind is FileKind.SOURCE:
+        lead = what.capitalize() if index == 0 else "More of the code"
+        text = f"{lead} lives in {code(area.path)}, {files}"
+        if area.language:
+            text += f" of mostly {area.language}"
+        if area.doc:
+            text += f". Its package describes itself this way: {_quote(area.doc)}"
+        return sentence(text)
+    shapes = [
+        f"{what.capitalize()} are in {code(area.path)}, {files}",
+        f"The {what} sit in {code(area.path)}, {files}",
+        f"Next to it, {code(area.path)} has {what}: {files}",
+    ]
+    return sentence(shapes[index % len(shapes)])
+
+
 def chapter_layout(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
-    if not facts.folders and not facts.root_files:
+    areas = [a for a in facts.areas if not a.path.startswith(".")]
+    if not areas:
         return None
-    paragraphs = []
-    top = facts.folders[: voice.detail + 3]
-    if top:
-        described = []
-        for folder in top:
-            text = f"{folder.name}, with {plural(folder.files, 'file')}"
-            if folder.role:
-                text += f", which holds {folder.role}"
-            elif folder.main_language:
-                text += f", mostly {folder.main_language}"
-            described.append(text)
-        if len(top) == 1:
-            overview = f"At the top level there is one folder: {described[0]}."
-        else:
-            overview = (
-                f"At the top level there are {plural(len(facts.folders), 'folder')}. "
-                f"The biggest are {join_words(described, separator='; ')}."
+    source = [a for a in areas if a.kind is FileKind.SOURCE]
+    others = [a for a in areas if a.kind is not FileKind.SOURCE]
+    paragraphs: list[str] = []
+    if not source:
+        root_code = [p for p, m in facts.modules.items() if "/" not in p and m.kind == "source"]
+        if root_code:
+            paragraphs.append(
+                f"The code itself sits at the top level: {plural(len(root_code), 'source file')} "
+                "next to the README."
             )
-        paragraphs.append(overview)
+    paragraphs += [_area_sentence(a, voice, i) for i, a in enumerate(source[:3])]
+    limit = 5 if voice.deep else 3
+    described = [_area_sentence(a, voice, i) for i, a in enumerate(others[:limit])]
+    if described:
+        paragraphs.append(" ".join(described))
+    skipped = {k: facts.kinds.get(k, 0) for k in ("vendored", "generated", "minified")}
+    if any(skipped.values()):
+        parts = [plural(n, f"{k} file") for k, n in skipped.items() if n]
+        paragraphs.append(
+            f"The tour leaves out {join_words(parts)}: they are not where the project's own "
+            "ideas live."
+        )
+    roles = _roles_sentence(facts, voice)
+    if roles:
+        paragraphs.append(roles)
+    return ScriptChapter(title="How it is organised", paragraphs=paragraphs)
+
+
+def _roles_sentence(facts: RepoFacts, voice: Voice) -> str | None:
+    roles = facts.roles
+    parts: list[str] = []
+    if roles.routes:
+        parts.append(plural(len(roles.routes), voice.term("HTTP route")))
+    commands = list(dict.fromkeys(c.detail or c.name for c in roles.commands))
+    if commands:
+        parts.append(
+            f"{plural(len(commands), 'command-line command')}, such as "
+            f"{join_words([code(c) for c in commands[:3]])}"
+        )
+    if roles.tasks:
+        parts.append(plural(len(roles.tasks), voice.term("background task")))
+    if roles.models:
+        parts.append(f"{plural(len(roles.models), 'data model')}")
+    if not parts:
+        return None
+    return f"By role, the code defines {join_words(parts, separator='; ')}."
+
+
+def _step_sentence(step: ControlStep, previous: ControlStep, voice: Voice, index: int) -> str:
+    where = "" if step.path == previous.path else f" in {code(step.path)}"
+    clause = _doc_clause(step.doc)
+    verbs = ["calls", "hands the work to", "goes on to"]
+    text = f"{code(previous.name)} {verbs[index % len(verbs)]} {code(step.name)}{where}"
+    if clause and not voice.beginner:
+        text += (
+            f", which, as its comment puts it, will {clause}"
+            if index % 2
+            else (f". Its documentation says: {_quote(step.doc or '')}")
+        )
+    return sentence(text)
+
+
+def chapter_control_flow(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
+    paragraphs: list[str] = []
+    runnable = [e for e in facts.entry_points if e.kind not in {"library main", "Docker command"}]
+    if runnable:
+        first = runnable[0]
+        if first.kind == "console script":
+            intro = (
+                f"The {voice.term('entry point')} is the {voice.term('console script')} "
+                f"{code(first.name)}, declared in the package manifest"
+            )
+            if first.path and first.symbol:
+                intro += f". It runs {code(first.symbol)} in {code(first.path)}"
+        elif first.kind == "executable":
+            intro = f"The {voice.term('entry point')} is the executable {code(first.name)}"
+            if first.path:
+                intro += f", built from {code(first.path)}"
+        else:
+            intro = (
+                f"The {voice.term('entry point')} is {code(first.path or first.name)}, which has "
+                "a main function"
+            )
+        paragraphs.append(sentence(intro))
+        more = [e for e in runnable[1:3] if e.name != first.name]
+        if more and voice.deep:
+            names = join_words([code(e.name) for e in more])
+            paragraphs.append(f"There are other ways in as well: {names}.")
+    elif facts.entry_points and facts.entry_points[0].kind == "Docker command":
+        paragraphs.append(
+            f"There is no declared command; the container runs {code(facts.docker_command or '')}."
+        )
     else:
         paragraphs.append(
-            f"There are no folders: everything sits at the top level, in "
-            f"{join_words(facts.root_files[: voice.detail + 3])}."
+            f"{facts.name} is a {voice.term('library')}: nothing here runs by itself. The "
+            "way in is its public API, so we start from the part the rest of the code uses most."
         )
-    notable = [
-        f
-        for f in facts.root_files
-        if f in {m.path for m in facts.manifests}
-        or f
-        in {
-            "Makefile",
-            "Dockerfile",
-            "README.md",
-            "Tiltfile",
-            "skaffold.yaml",
-            "LICENSE",
-        }
+    if facts.control_paths:
+        for number, steps in enumerate(facts.control_paths[: voice.paths]):
+            start = steps[0]
+            opening = (
+                f"Follow one call from the start: {code(start.name)} in {code(start.path)}."
+                if number == 0
+                else f"{('A second', 'Another')[number > 1]} path begins at {code(start.name)} "
+                f"in {code(start.path)}."
+            )
+            if voice.expert and start.signature:
+                opening += f" Its signature is {code(start.signature)}."
+            hops = steps[1:] if not voice.beginner else steps[1:2]
+            told = [_step_sentence(step, steps[i], voice, i) for i, step in enumerate(hops)]
+            paragraphs.append(" ".join([opening, *told]))
+    if len(paragraphs) == 1 and not facts.control_paths:
+        return (
+            None if not runnable else ScriptChapter(title="Where it starts", paragraphs=paragraphs)
+        )
+    return ScriptChapter(title="Where it starts and what it calls", paragraphs=paragraphs)
+
+
+def _idea_sentence(symbol: SymbolFact, voice: Voice, index: int) -> str:
+    kind = {
+        "method": "method",
+        "function": "function",
+        "class": "class",
+        "struct": "struct",
+        "interface": "interface",
+        "trait": "trait",
+        "enum": "enum",
+        "type": "type",
+    }.get(symbol.kind, "definition")
+    place = f"in {code(symbol.path)}"
+    users = ""
+    if symbol.used_by >= 2:
+        users = f", used from {plural(symbol.used_by, 'other file')}"
+    if symbol.doc:
+        shapes = [
+            f"{code(symbol.name)}, a {kind} {place}{users}. Its authors describe it like "
+            f"this: {_quote(symbol.doc)}",
+            f"Then there is the {kind} {code(symbol.name)} {place}{users}. In the authors' "
+            f"words: {_quote(symbol.doc)}",
+            f"The {kind} {code(symbol.name)} lives {place}{users}. Its comment reads: "
+            f"{_quote(symbol.doc)}",
+        ]
+        text = shapes[index % len(shapes)]
+    else:
+        text = sentence(f"{code(symbol.name)} is a {kind} {place}{users}")
+    text = sentence(text)
+    if voice.expert and symbol.signature and symbol.kind in {"function", "method"}:
+        text += f" Its signature is {code(symbol.signature)}."
+    return text
+
+
+def chapter_key_ideas(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
+    told = {s.name for path in facts.control_paths for s in path}
+    chosen = [s for s in facts.key_symbols if s.name not in told and (s.doc or s.used_by >= 2)][
+        : voice.ideas
     ]
-    if notable and top:
-        paragraphs.append(f"Beside the folders, the root holds {join_words(notable)}.")
-    if voice.explains:
-        paragraphs.append(
-            "A folder's name is a strong hint at its job, so it pays to learn this map first."
-        )
-    return ScriptChapter(title="How it is laid out", paragraphs=paragraphs)
-
-
-def chapter_key_parts(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
-    chosen: list[ModuleInfo] = []
-    seen: set[str] = set()
-    hubs = [facts.modules[m.path] for m in facts.most_imported if m.path in facts.modules]
-    by_size = sorted(facts.modules.values(), key=lambda m: (-m.lines, m.path))
-    for module in [*hubs[:2], *facts.largest_modules, *by_size]:
-        if module.path not in seen:
-            chosen.append(module)
-            seen.add(module.path)
-        if len(chosen) >= voice.detail:
-            break
     if not chosen:
         return None
     intro = (
-        "These are the modules that carry the most weight, by size and by how often the rest "
-        "of the code relies on them."
+        "These are the names that hold the design together: the ones the rest of the code, "
+        "the tests and the examples use most."
     )
     return ScriptChapter(
-        title="The key parts",
+        title="The key ideas",
+        paragraphs=[intro, *(_idea_sentence(s, voice, i) for i, s in enumerate(chosen))],
+    )
+
+
+def _module_sentence(module: ModuleFact, voice: Voice, index: int) -> str:
+    users = (
+        f"{plural(module.importers, 'other module')} import it" if module.importers >= 2 else None
+    )
+    size = f"{about(module.lines)} lines"
+    names = [n for n in module.definitions if not n.startswith("_")][:3]
+    if module.doc:
+        text = f"{code(module.path)}, {size}: {_quote(module.doc)}"
+    else:
+        text = f"{code(module.path)} has {size}"
+        if names:
+            text += f" and defines {join_words([code(n) for n in names])}"
+        text = sentence(text)
+    if users:
+        text += f" {sentence(users)}"
+    return text
+
+
+def chapter_modules(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
+    if voice.beginner and not voice.deep:
+        return None  # a beginner's overview stays out of the internals
+    count = 6 if voice.deep else 3
+    mentioned = {s.path for path in facts.control_paths for s in path}
+    chosen = [m for m in facts.key_modules if m.path not in mentioned][:count]
+    if not chosen:
+        return None
+    intro = (
+        f"A few {voice.term('module', 'modules')} are the ones other code leans on. "
+        "Knowing them makes the rest easier to read."
+    )
+    return ScriptChapter(
+        title="Modules to know",
         paragraphs=[intro, *(_module_sentence(m, voice, i) for i, m in enumerate(chosen))],
     )
 
 
-def chapter_data_flow(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
-    if not facts.most_imported:
-        return None
-    paragraphs = []
-    hubs = facts.most_imported[: voice.detail]
-    lines = []
-    for hub in hubs:
-        text = f"The module {hub.path} is imported by {plural(hub.importers, 'other module')}"
-        if hub.examples:
-            text += f", among them {join_words(hub.examples[:2])}"
-        lines.append(text)
-    paragraphs.append(
-        "Following the imports shows how the pieces depend on each other. "
-        + " ".join(sentence(line) for line in lines)
-    )
-    entry = [p for p in facts.entry_points if p.kind in {"console script", "main module"}]
-    if entry:
-        first = entry[0]
-        paragraphs.append(
-            f"Control starts at the entry points; the first is {first.name}, which leads to "
-            f"{first.target}. From there, calls flow down into the shared modules named above."
-        )
-    if voice.explains:
-        paragraphs.append(
-            "A module that many others import is a good place to learn the vocabulary of the "
-            "code base, because its names appear everywhere."
-        )
-    return ScriptChapter(title="How data flows", paragraphs=paragraphs)
-
-
 def chapter_dependencies(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
-    with_deps = [m for m in facts.manifests if m.dependencies]
-    if not with_deps:
+    if not facts.dependencies and not facts.dev_dependencies:
         return None
-    paragraphs = []
-    for manifest in with_deps[:3]:
-        named = manifest.dependencies[: voice.detail + 3]
-        text = (
-            f"The file {manifest.path} is a {manifest.kind} manifest"
-            + (f" for {manifest.name}" if manifest.name else "")
-            + f" listing {plural(len(manifest.dependencies), 'dependency', 'dependencies')}"
+    paragraphs: list[str] = []
+    if facts.dependencies:
+        count = len(facts.dependencies)
+        named = [code(d) for d in facts.dependencies[: 6 if voice.deep else 4]]
+        lead = (
+            f"At run time it needs {plural(count, voice.term('dependency'), 'dependencies')}"
+            if not voice.beginner
+            else f"At run time it needs {count} {voice.term('dependency', 'dependencies')}"
         )
-        paragraphs.append(sentence(text) + f" Among them: {join_words(named)}.")
+        rest = ":" if count <= len(named) else ", among them"
+        paragraphs.append(sentence(f"{lead}{rest} {join_words(named)}"))
+    else:
+        paragraphs.append("It declares no run-time dependencies of its own.")
+    if facts.dev_dependencies:
+        paragraphs.append(
+            f"For development it adds {plural(len(facts.dev_dependencies), 'more package')}, "
+            f"such as {join_words([code(d) for d in facts.dev_dependencies[:3]])}."
+        )
     return ScriptChapter(title="What it builds on", paragraphs=paragraphs)
 
 
 def chapter_run_and_test(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
-    paragraphs = []
-    scripts = [p for p in facts.entry_points if p.kind != "main module"]
-    if scripts:
-        named = join_words([f"{p.name}, a {p.kind} pointing at {p.target}" for p in scripts[:3]])
-        paragraphs.append(f"To run it, the project declares {named}.")
-    if facts.make_targets:
+    paragraphs: list[str] = []
+    useful = [
+        t
+        for t in facts.make_targets
+        if t in {"run", "build", "install", "dev", "all", "test", "check", "lint", "docs"}
+    ]
+    if useful:
         paragraphs.append(
-            f"The Makefile offers the targets {join_words(facts.make_targets[: voice.detail + 3])}."
+            "The Makefile wraps the common chores: "
+            f"{join_words([code('make ' + t) for t in useful[:4]])}."
         )
-    if facts.has_dockerfile:
-        paragraphs.append("There is a Dockerfile, so it can also be built as a container image.")
-    if facts.tests.files:
-        text = f"There are {plural(facts.tests.files, 'test file')}"
-        if facts.tests.directories:
-            text += f", in {join_words(facts.tests.directories)}"
-        if facts.tests.frameworks:
-            text += f", written for {join_words(facts.tests.frameworks)}"
+    tests = facts.tests
+    if tests.exist:
+        where: str
+        if tests.directories:
+            where = f"in {code(tests.directories[0])}"
+            if len(tests.directories) > 1:
+                where += f" and {plural(len(tests.directories) - 1, 'other folder')}"
+        elif tests.inline_test_files and not tests.files:
+            where = "inside the source files themselves"
+        else:
+            where = "next to the code they check"
+        count = tests.files or tests.inline_test_files
+        text = f"The {voice.term('test suite')} has {plural(count, 'file')} {where}"
+        if tests.frameworks:
+            text += f", written with {join_words(tests.frameworks)}"
         paragraphs.append(sentence(text))
+        if tests.commands:
+            command = f"Run it with {code(tests.commands[0])}"
+            if len(tests.commands) > 1:
+                command += f"; the project also offers {code(tests.commands[1])}"
+            paragraphs.append(sentence(command))
+        if tests.example_file:
+            paragraphs.append(f"A good first test to read is {code(tests.example_file)}.")
     else:
-        paragraphs.append("No test files were found, so changes here are checked by hand.")
+        paragraphs.append(
+            "No automated tests were found in this repository, neither in a test folder nor "
+            "inside the source files."
+        )
     if facts.ci:
-        paragraphs.append(f"Continuous integration runs through {join_words(facts.ci)}.")
-    if not paragraphs:
-        return None
-    return ScriptChapter(title="How to run and test it", paragraphs=paragraphs)
+        paragraphs.append(
+            f"{voice.term('continuous integration').capitalize()} runs on {join_words(facts.ci)}."
+        )
+    return ScriptChapter(title="How to build and test it", paragraphs=paragraphs)
+
+
+def _focus_matches(facts: RepoFacts, area: str) -> tuple[str | None, list[ModuleFact]]:
+    token = area.lower().strip(" /")
+    role = next((r for r, words in _FOCUS_SYNONYMS.items() if token in words), None)
+    words = {token, token.rstrip("s"), f"{token}s"}
+    matches = []
+    for module in facts.modules.values():
+        segments = re.split(r"[/._-]", module.path.lower())
+        if words & set(segments):
+            matches.append(module)
+    order = {FileKind.SOURCE: 0, FileKind.EXAMPLE: 1, FileKind.TEST: 2}
+    matches.sort(key=lambda m: (order.get(m.kind, 3), -m.importers, -m.lines, m.path))
+    return role, matches
 
 
 def chapter_focus(facts: RepoFacts, voice: Voice, area: str) -> ScriptChapter | None:
-    needle = area.lower().strip("/")
-    matches = [m for path, m in facts.modules.items() if needle in path.lower()]
-    if not matches:
+    role, modules = _focus_matches(facts, area)
+    paragraphs: list[str] = []
+    if role == "routes" and facts.roles.routes:
+        routes = facts.roles.routes[:5]
+        said = join_words([f"{r.method} {code(r.path)}" for r in routes])
+        paragraphs.append(
+            f"You asked about {area}. The server answers "
+            f"{plural(len(facts.roles.routes), 'route')}; "
+            f"among them {said}."
+        )
+    elif role and (found := getattr(facts.roles, role)):
+        names = join_words(
+            [code(r.detail or r.name) if role == "commands" else code(r.name) for r in found[:5]]
+        )
+        label = {
+            "commands": "command",
+            "tasks": "background task",
+            "models": "data model",
+            "configs": "configuration class",
+        }[role]
+        paragraphs.append(
+            f"You asked about {area}. The code defines {plural(len(found), label)}: {names}."
+        )
+    source = [m for m in modules if m.kind is FileKind.SOURCE]
+    chosen = (source or modules)[: 4 if voice.deep else 2]
+    if chosen:
+        if not paragraphs:
+            paragraphs.append(
+                f"You asked about {area}. {plural(len(source) or len(modules), 'file')} "
+                "carry it in their names."
+            )
+        paragraphs += [_module_sentence(m, voice, i) for i, m in enumerate(chosen)]
+    if not paragraphs:
         return None
-    matches.sort(key=lambda m: -m.lines)
-    total_lines = sum(m.lines for m in matches)
-    intro = (
-        f"You asked for a closer look at {area}. "
-        f"{plural(len(matches), 'module')} match it, with {plural(total_lines, 'line')} in all."
-    )
-    return ScriptChapter(
-        title=f"A closer look at {area}",
-        paragraphs=[
-            intro,
-            *(_module_sentence(m, voice, i) for i, m in enumerate(matches[: voice.detail])),
-        ],
-    )
+    return ScriptChapter(title=f"A closer look at {area}", paragraphs=paragraphs)
 
 
 def chapter_where_to_start(facts: RepoFacts, voice: Voice) -> ScriptChapter:
-    steps = []
+    steps: list[str] = []
     if facts.readme:
-        steps.append(f"read {facts.readme.path}")
-    entry = next((p for p in facts.entry_points if p.kind == "main module"), None)
-    if entry:
-        steps.append(f"open {entry.target}, where execution begins")
-    if facts.most_imported:
-        steps.append(f"study {facts.most_imported[0].path}, the module the others lean on most")
-    elif facts.largest_modules:
-        steps.append(f"skim {facts.largest_modules[0].path}, the largest module")
-    if facts.tests.directories:
+        steps.append(f"Begin with {code(facts.readme.path)}, the project's own introduction.")
+    start = facts.control_paths[0][0] if facts.control_paths else None
+    runnable = [e for e in facts.entry_points if e.path and e.kind != "library main"]
+    if runnable:
+        steps.append(f"Then open {code(runnable[0].path or '')}, where the program starts.")
+    elif start:
+        steps.append(f"Then open {code(start.path)} and read {code(start.name)}.")
+    hub = next((m for m in facts.key_modules if not start or m.path != start.path), None)
+    if hub:
         steps.append(
-            f"run the tests in {facts.tests.directories[0]} to see the behaviour pinned down"
+            f"After that, {code(hub.path)} is worth your time: more of the code relies on it "
+            "than on almost anything else."
         )
-    numbered = [
-        f"{word}, {step}."
-        for word, step in zip(["First", "Then", "Next", "Finally"], steps, strict=False)
-    ]
-    closing = f"That is the tour of {facts.name}. Happy reading."
-    return ScriptChapter(title="Where to start reading", paragraphs=[*numbered, closing])
+    if facts.tests.example_file:
+        steps.append(
+            f"Finally, read a test such as {code(facts.tests.example_file)}: tests show how "
+            "the authors expect the code to be used."
+        )
+    steps.append(f"That is the tour of {facts.name}. Enjoy reading the code.")
+    return ScriptChapter(title="Where to start reading", paragraphs=steps)
 
 
 def write_script(
@@ -273,16 +550,13 @@ def write_script(
     level: ExpertiseLevel = ExpertiseLevel.INTERMEDIATE,
     focus_areas: list[str] | None = None,
 ) -> Script:
-    """Write 5 to 9 chapters about the repository, each grounded in `facts`.
-
-    Five are certain for any repository with code: what it is, layout, key parts, running
-    and testing (which says so when there are no tests), and where to start.
-    """
+    """Write the chapters about the repository, each grounded in `facts`."""
     voice = Voice(level=level, style=style)
     builders: list[Callable[[RepoFacts, Voice], ScriptChapter | None]] = [
         chapter_layout,
-        chapter_key_parts,
-        chapter_data_flow,
+        chapter_control_flow,
+        chapter_key_ideas,
+        chapter_modules,
         chapter_dependencies,
         chapter_run_and_test,
     ]

@@ -47,7 +47,8 @@ def tag_chapters(mp3: bytes, *, title: str, chapters: Sequence[TimedChapter]) ->
             )
         )
     buffer = io.BytesIO(mp3)
-    tags.save(buffer, v2_version=4)
+    # ID3v2.3: the version every player that reads chapters understands.
+    tags.save(buffer, v2_version=3)
     return buffer.getvalue()
 
 

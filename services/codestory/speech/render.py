@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from codestory.speech.chapters import TimedChapter, chapters_vtt, transcript
 from codestory.speech.engine import EspeakEngine
 from codestory.speech.mp3 import encode_mp3, tag_chapters
-from codestory.speech.text import speakable
+from codestory.speech.text import Speaker
 
 PAUSE_AFTER_TITLE_SECONDS = 0.5
 PAUSE_BETWEEN_CHAPTERS_SECONDS = 1.0
@@ -55,18 +55,19 @@ def speak_chapters(
     samples = array.array("h")
     timed: list[TimedChapter] = []
     spent = 0.0
+    speaker = Speaker()  # one per story: a path is spelled out once, then said short
     for index, chapter in enumerate(chapters):
         start = len(samples)
         began = time.perf_counter()
         with chapter_scope(index, chapter.title) if chapter_scope else nullcontext():
             samples += engine.synthesize(
-                f"Chapter {index + 1}. {speakable(chapter.title)}.",
+                f"Chapter {index + 1}. {speaker.speak(chapter.title)}.",
                 voice=voice,
                 words_per_minute=words_per_minute,
             )
             samples += _silence(PAUSE_AFTER_TITLE_SECONDS, rate)
             samples += engine.synthesize(
-                speakable(chapter.text), voice=voice, words_per_minute=words_per_minute
+                speaker.speak(chapter.text), voice=voice, words_per_minute=words_per_minute
             )
         spent += time.perf_counter() - began
         samples += _silence(PAUSE_BETWEEN_CHAPTERS_SECONDS, rate)

@@ -1,22 +1,155 @@
-"""Rewrite written text so a speech engine reads paths and identifiers aloud sensibly."""
+"""Rewrite written text for the ear.
+
+A path is said in full the first time (file name, then its folder), and afterwards by its
+short name; a folder already named is not spelled out again. Identifiers are split the way
+people say them (`run_story_task` -> run story task, `HTTPServer` -> HTTP Server), versions
+and dates are read as numbers, URLs are never read, and sentence ends stay sentence ends.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
+from datetime import date
 
-_PATHLIKE = re.compile(r"[\w.-]+(?:/[\w.-]+)+/?|\b[\w-]+\.[A-Za-z][\w]{0,5}\b")
-_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_CODE_SPAN = re.compile(r"`([^`\n]{1,200})`")
+_URL = re.compile(r"\b(?:https?|ftp)://[^\s)>\]]+|\bwww\.[^\s)>\]]+")
+_VERSION = re.compile(r"\b[vV]?(\d+)\.(\d+)(?:\.(\d+))?\b(?!\.\d)")
+_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+_LETTER_DIGIT = re.compile(r"(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])")
+_BARE_FILE = re.compile(r"\b([\w-]+)\.(py|js|ts|go|rs|java|c|h|cpp|md|rst|toml|json|yaml|yml)\b")
+CODE_EXTENSIONS = frozenset(
+    {
+        "py",
+        "pyi",
+        "js",
+        "mjs",
+        "cjs",
+        "jsx",
+        "ts",
+        "tsx",
+        "go",
+        "rs",
+        "java",
+        "kt",
+        "c",
+        "h",
+        "cc",
+        "cpp",
+        "hpp",
+        "hh",
+        "rb",
+        "php",
+        "cs",
+        "swift",
+        "scala",
+    }
+)
+_SPECIAL_FILES = {
+    "readme": "the README",
+    "makefile": "the Makefile",
+    "dockerfile": "the Dockerfile",
+}
 
 
-def _speak_token(token: str) -> str:
-    token = token.rstrip("/")
-    token = token.replace("/", " slash ").replace(".", " dot ")
-    return token.replace("_", " ").replace("-", " ")
+def say_identifier(name: str) -> str:
+    """`run_story_task` -> `run story task`; `getURLPath` -> `get URL Path`; `py310` -> `py 310`."""
+    words = re.split(r"[_\-\s]+", name.strip("_"))
+    spoken = []
+    for word in words:
+        word = _CAMEL.sub(" ", word)
+        spoken.append(_LETTER_DIGIT.sub(" ", word))
+    return " ".join(w for w in spoken if w)
 
 
-def speakable(text: str) -> str:
-    """`services/codestory/queue.py` -> `services slash codestory slash queue dot py`."""
-    spoken = _PATHLIKE.sub(lambda m: _speak_token(m.group(0)), text)
-    spoken = re.sub(r"\b(\w+)_(\w+)\b", lambda m: m.group(0).replace("_", " "), spoken)
-    spoken = _CAMEL.sub(" ", spoken)
-    return re.sub(r"\s+", " ", spoken).strip()
+def _say_file(name: str) -> str:
+    stem, dot, extension = name.rpartition(".")
+    if not dot:
+        stem, extension = name, ""
+    special = _SPECIAL_FILES.get(stem.lower() if extension else name.lower())
+    if special:
+        return special
+    if extension.lower() in CODE_EXTENSIONS or not extension:
+        return say_identifier(stem)
+    return f"{say_identifier(stem)} dot {extension.lower()}"
+
+
+@dataclass
+class Speaker:
+    """Keeps what has been said across a whole story, so repeats can be short."""
+
+    said_paths: set[str] = field(default_factory=set)
+    said_folders: set[str] = field(default_factory=set)
+
+    def folder(self, folder: str) -> str:
+        parts = folder.split("/")
+        if folder in self.said_folders:
+            return f"the {say_identifier(parts[-1])} folder"
+        parent = "/".join(parts[:-1])
+        self.said_folders.add(folder)
+        if parent and parent in self.said_folders:
+            return f"{say_identifier(parts[-1])}, inside {say_identifier(parts[-2])}"
+        if len(parts) > 3:  # Java-style package trees: the ends carry the meaning
+            return f"{say_identifier(parts[-1])}, deep inside {say_identifier(parts[0])}"
+        return " slash ".join(say_identifier(p) for p in parts)
+
+    def path(self, path: str) -> str:
+        path = path.strip("/")
+        folder, _, name = path.rpartition("/")
+        if path in self.said_paths:
+            return _say_file(name)
+        self.said_paths.add(path)
+        if not folder:
+            return _say_file(name)
+        if "." not in name:  # a folder
+            return self.folder(path)
+        return f"{_say_file(name)} in {self.folder(folder)}"
+
+    def code(self, span: str) -> str:
+        if span.startswith(("make ", "npm ", "go ", "cargo ", "mvn ", "gradle ", "./", "python ")):
+            command = span.replace("./...", "all packages").removeprefix("./")
+            return " ".join(say_identifier(w) for w in command.split())
+        if "(" in span or " " in span:  # a signature: read the words, not the punctuation
+            words = re.findall(r"[A-Za-z_][A-Za-z0-9_]*", span)
+            return ", ".join(say_identifier(w) for w in words[:16])
+        if re.match(r"^[\w-]+\.[a-z]{2,}/", span):  # a Go or web module name
+            tail = [p for p in span.split("/")[-2:] if not re.fullmatch(r"v\d+", p)]
+            return " ".join(say_identifier(p) for p in tail[-1:])
+        if "/" in span or _BARE_FILE.fullmatch(span):
+            return self.path(span)
+        if "." in span and not span.startswith("."):  # Class.method
+            owner, _, member = span.rpartition(".")
+            return f"{say_identifier(owner.rsplit('.', 1)[-1])}'s {say_identifier(member)}"
+        return say_identifier(span)
+
+    def speak(self, text: str) -> str:
+        text = _URL.sub("a web address", text)
+        text = _CODE_SPAN.sub(lambda m: self.code(m.group(1)), text)
+        text = _DATE.sub(_say_date, text)
+        text = _VERSION.sub(_say_version, text)
+        text = _BARE_FILE.sub(lambda m: _say_file(m.group(0)), text)
+        return re.sub(r"\s+", " ", text).strip()
+
+
+def _say_version(match: re.Match[str]) -> str:
+    return " point ".join(g for g in match.groups() if g is not None)
+
+
+def _say_date(match: re.Match[str]) -> str:
+    try:
+        day = date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    except ValueError:
+        return match.group(0)
+    return f"{day.strftime('%B')} {day.day}, {day.year}"
+
+
+def speakable(text: str, speaker: Speaker | None = None) -> str:
+    """Text as it should be spoken; pass one `Speaker` for a whole story."""
+    return (speaker or Speaker()).speak(text)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences for captions: split after . ! ? followed by a space and a capital or quote."""
+    parts = re.split(r"(?<=[.!?…])\s+(?=[A-Z`\"'(])", text.strip())
+    return [p.strip() for p in parts if p.strip()]

@@ -1,0 +1,203 @@
+"""Who calls whom: calls resolved to the repository's own definitions, conservatively.
+
+A call is linked only when the name is bound for certain: defined in the same file or
+package, imported by name from a repository module, a method on `self`/`this` of the same
+class, or `module.name` through an imported repository module. Anything else stays unlinked,
+so a control path told from this graph is always one the code really contains.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from codestory.analysis.resolve import Resolver
+from codestory.analysis.syntax import Call, Definition, FileSyntax
+
+_SELF = frozenset({"self", "this", "cls", "Self"})
+_CONTAINER_KINDS = frozenset({"class", "struct", "interface", "trait", "enum"})
+
+
+@dataclass(frozen=True)
+class Symbol:
+    path: str
+    definition: Definition
+
+    @property
+    def key(self) -> str:
+        return f"{self.path}::{self.definition.qualified_name}"
+
+
+class CallGraph:
+    def __init__(self, syntaxes: dict[str, FileSyntax], resolver: Resolver) -> None:
+        self.syntaxes = syntaxes
+        self.resolver = resolver
+        self.top: dict[str, dict[str, Definition]] = {}
+        self.members: dict[str, dict[tuple[str, str], Definition]] = {}
+        for path, syntax in syntaxes.items():
+            self.top[path] = {d.name: d for d in syntax.definitions if d.parent is None}
+            self.members[path] = {
+                (d.parent, d.name): d for d in syntax.definitions if d.parent is not None
+            }
+        self.go_package_defs: dict[str, dict[str, tuple[str, Definition]]] = defaultdict(dict)
+        for directory, files in resolver.go_packages.items():
+            for path in files:
+                for name, definition in self.top.get(path, {}).items():
+                    self.go_package_defs[directory].setdefault(name, (path, definition))
+        self.imported_names: dict[str, dict[str, tuple[str, str | None]]] = {}
+        for path in syntaxes:
+            self.imported_names[path] = self._bindings(path)
+        self.c_definitions: dict[str, list[tuple[str, Definition]]] = defaultdict(list)
+        for path, syntax in syntaxes.items():
+            if syntax.language in {"C", "C++"}:
+                for definition in syntax.definitions:
+                    if definition.kind == "function" and definition.lines > 1:
+                        self.c_definitions[definition.name].append((path, definition))
+
+    def _bindings(self, path: str) -> dict[str, tuple[str, str | None]]:
+        """Local name -> (file, name in that file, or None when the name is the module)."""
+        syntax = self.syntaxes[path]
+        bound: dict[str, tuple[str, str | None]] = {}
+        for ref in syntax.imports:
+            if syntax.language == "Python":
+                for target, name in self.resolver.python_targets(path, ref):
+                    if name:
+                        bound[name] = (target, name)
+                    elif ref.names:
+                        stem = PurePosixPath(target).stem
+                        bound[stem if stem != "__init__" else PurePosixPath(target).parent.name] = (
+                            target,
+                            None,
+                        )
+                    else:
+                        bound[ref.target.split(".")[0]] = (target, None)
+                        bound[ref.target] = (target, None)
+            elif syntax.language in {"JavaScript", "TypeScript"} and ref.names:
+                for target in self.resolver.resolve(path, ref):
+                    for name in ref.names:
+                        bound[name] = (target, name)
+            elif syntax.language == "Go":
+                for target in self.resolver.resolve(path, ref)[:1]:
+                    bound[ref.target.rsplit("/", 1)[-1]] = (target, None)
+            elif syntax.language == "Rust" and ref.kind == "import":
+                for target in self.resolver.resolve(path, ref)[:1]:
+                    last = ref.target.rsplit("::", 1)[-1]
+                    defined = last in self.top.get(target, {})
+                    bound[last] = (target, last if defined else None)
+        return bound
+
+    def resolve_call(self, path: str, caller: Definition | None, call: Call) -> Symbol | None:
+        name, qualifier = call.name, call.qualifier
+        syntax = self.syntaxes[path]
+        if qualifier is None:
+            local = self.top[path].get(name)
+            if local is not None and local is not caller:
+                return Symbol(path, local)
+            if syntax.language == "Go":
+                found = self.go_package_defs.get(_parent(path), {}).get(name)
+                if found and found[1] is not caller:
+                    return Symbol(*found)
+            if caller is not None and caller.parent and syntax.language == "Java":
+                member = self.members[path].get((caller.parent, name))
+                if member is not None and member is not caller:
+                    return Symbol(path, member)
+            binding = self.imported_names[path].get(name)
+            if binding and binding[1]:
+                target = self.top.get(binding[0], {}).get(binding[1])
+                if target is not None:
+                    return Symbol(binding[0], target)
+            if syntax.language in {"C", "C++"}:
+                candidates = self.c_definitions.get(name, [])
+                if len(candidates) == 1:
+                    return Symbol(*candidates[0])
+            return None
+        if qualifier in _SELF and caller is not None and caller.parent:
+            member = self.members[path].get((caller.parent, name))
+            return Symbol(path, member) if member is not None else None
+        own_type = self.top[path].get(qualifier)
+        if own_type is not None and own_type.kind in _CONTAINER_KINDS:
+            member = self.members[path].get((qualifier, name))
+            return Symbol(path, member) if member is not None else None
+        binding = self.imported_names[path].get(qualifier)
+        if binding and binding[1] is not None:  # `Type.method` on an imported type
+            member = self.members.get(binding[0], {}).get((binding[1], name))
+            return Symbol(binding[0], member) if member is not None else None
+        if binding and binding[1] is None:
+            target_path = binding[0]
+            if syntax.language == "Go":
+                found = self.go_package_defs.get(_parent(target_path), {}).get(name)
+                return Symbol(*found) if found else None
+            target = self.top.get(target_path, {}).get(name)
+            return Symbol(target_path, target) if target is not None else None
+        return None
+
+    def callees(self, symbol: Symbol) -> list[Symbol]:
+        """Resolved callees in the order the calls appear, each once."""
+        seen: set[str] = set()
+        found: list[Symbol] = []
+        definition = symbol.definition
+        calls = definition.calls
+        if definition.kind in _CONTAINER_KINDS:
+            # Calling a class runs its constructor: follow that instead.
+            init = next(
+                (
+                    d
+                    for (parent, name), d in self.members[symbol.path].items()
+                    if parent == definition.name and name in {"__init__", "constructor", "new"}
+                ),
+                None,
+            )
+            if init is None:
+                return []
+            definition, calls = init, init.calls
+        for call in calls:
+            target = self.resolve_call(symbol.path, definition, call)
+            if target is not None and target.key not in seen and target.key != symbol.key:
+                seen.add(target.key)
+                found.append(target)
+        return found
+
+    def references(self, include: set[str]) -> dict[str, set[str]]:
+        """Symbol key -> the other files (among `include`) that call or import it by name."""
+        users: dict[str, set[str]] = defaultdict(set)
+        for path in include:
+            syntax = self.syntaxes[path]
+            for local, (target_path, name) in self.imported_names[path].items():
+                if name and local == name:
+                    target = self.top.get(target_path, {}).get(name)
+                    if target is not None and target_path != path:
+                        users[Symbol(target_path, target).key].add(path)
+            owners: list[tuple[Definition | None, Call]] = [(None, c) for c in syntax.module_calls]
+            owners += [(d, c) for d in syntax.definitions for c in d.calls]
+            for owner, call in owners:
+                symbol = self.resolve_call(path, owner, call)
+                if symbol is not None and symbol.path != path:
+                    users[symbol.key].add(path)
+        return users
+
+
+def _parent(path: str) -> str:
+    parent = str(PurePosixPath(path).parent)
+    return "" if parent == "." else parent
+
+
+def follow(graph: CallGraph, start: Symbol, *, hops: int, allowed: set[str]) -> list[Symbol]:
+    """One control path from `start`: at each step the first callee worth telling about."""
+    path = [start]
+    seen = {start.key}
+    current = start
+    for _ in range(hops):
+        options = [
+            s
+            for s in graph.callees(current)
+            if s.key not in seen and s.path in allowed and s.definition.lines >= 2
+        ]
+        if not options:
+            break
+        # Prefer a step into another file: it shows how the parts connect.
+        options.sort(key=lambda s: (s.path == current.path, -min(s.definition.lines, 40)))
+        current = options[0]
+        seen.add(current.key)
+        path.append(current)
+    return path

@@ -1,0 +1,176 @@
+"""What a README says the project is: its title and its first real paragraph of prose.
+
+Markdown is parsed with markdown-it-py (CommonMark), so badges, images, HTML blocks, link-only
+lines and code are recognised as such; reStructuredText and plain text are read by their
+simple block rules. A paragraph counts as prose when it has words of its own after links,
+images and URLs are taken out.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from codestory.analysis.comments import first_sentence
+
+_URL = re.compile(r"https?://\S+|www\.\S+")
+_RST_DIRECTIVE = re.compile(r"^\s*\.\.\s|^\s*:\w+:")
+_RST_UNDERLINE = re.compile(r"^([=\-~^\"'`#*+])\1{2,}\s*$")
+_RST_ROLE = re.compile(r":\w+:`([^`<]+?)(?:\s*<[^>]+>)?`")
+_RST_LINK = re.compile(r"`([^`<]+?)\s*<[^>]+>`_+")
+_RST_SUBSTITUTION = re.compile(r"\|[^|\s][^|]*\|_?")
+MIN_WORDS = 6
+
+
+@dataclass(frozen=True)
+class ReadmeSummary:
+    title: str | None
+    summary: str | None
+    sections: tuple[str, ...] = ()  # headings, for "how to run" hints
+
+
+def _prose(text: str) -> str | None:
+    cleaned = " ".join(_URL.sub("", text).split())
+    words = re.findall(r"[A-Za-z][A-Za-z'-]+", cleaned)
+    return cleaned if len(words) >= MIN_WORDS else None
+
+
+def _inline_text(token: Token) -> str:
+    """Inline text without images, HTML or link targets (link words are kept)."""
+    parts: list[str] = []
+    skip_depth = 0
+    for child in token.children or []:
+        if child.type == "image" or child.type == "html_inline":
+            continue
+        if child.type == "link_open":
+            href = str(child.attrGet("href") or "")
+            # A link whose only words are its own URL (or a badge) says nothing.
+            skip_depth += 0 if href else 1
+            continue
+        if child.type == "link_close":
+            skip_depth = max(skip_depth - 1, 0)
+            continue
+        if child.type in {"text", "code_inline"} and not skip_depth:
+            parts.append(child.content)
+        elif child.type in {"softbreak", "hardbreak"}:
+            parts.append(" ")
+    return "".join(parts)
+
+
+def summarise_markdown(text: str) -> ReadmeSummary:
+    tokens = MarkdownIt("commonmark").parse(text)
+    title: str | None = None
+    summary: str | None = None
+    sections: list[str] = []
+    heading = False
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open":
+            heading = True
+            continue
+        if token.type == "heading_close":
+            heading = False
+            continue
+        if token.type != "inline":
+            continue
+        content = " ".join(_inline_text(token).split())
+        if heading:
+            if title is None and content:
+                title = content
+            elif content:
+                sections.append(content)
+            continue
+        parent = tokens[index - 1] if index else None
+        opens_paragraph = parent is not None and parent.type == "paragraph_open"
+        if summary is None and opens_paragraph and parent is not None:
+            top_level = parent.level == 0 or _inside_quote(tokens, index)
+            summary = _prose(content) if top_level else None
+    return ReadmeSummary(title, _shorten(summary), tuple(sections[:20]))
+
+
+def _inside_quote(tokens: list[Token], index: int) -> bool:
+    depth = 0
+    for token in tokens[:index]:
+        if token.type == "blockquote_open":
+            depth += 1
+        elif token.type == "blockquote_close":
+            depth -= 1
+    return depth > 0
+
+
+def summarise_rst(text: str) -> ReadmeSummary:
+    title: str | None = None
+    summary: str | None = None
+    sections: list[str] = []
+    lines = text.splitlines()
+    paragraph: list[str] = []
+    in_directive = False
+
+    def flush() -> None:
+        nonlocal summary
+        if paragraph and summary is None:
+            joined = " ".join(paragraph)
+            joined = _RST_LINK.sub(r"\1", _RST_ROLE.sub(r"\1", joined))
+            joined = _RST_SUBSTITUTION.sub("", joined).replace("``", "").replace("**", "")
+            summary = _prose(joined)
+        paragraph.clear()
+
+    for number, line in enumerate(lines):
+        following = lines[number + 1] if number + 1 < len(lines) else ""
+        if _RST_UNDERLINE.match(following) and line.strip() and not _RST_UNDERLINE.match(line):
+            flush()
+            if title is None:
+                title = line.strip()
+            else:
+                sections.append(line.strip())
+            continue
+        if _RST_UNDERLINE.match(line):
+            continue
+        if _RST_DIRECTIVE.match(line):
+            flush()
+            in_directive = True
+            continue
+        if in_directive:
+            if line.strip() and not line[:1].isspace():
+                in_directive = False
+            else:
+                continue
+        if not line.strip():
+            flush()
+            continue
+        if line[:1].isspace():  # block quotes and literal blocks
+            flush()
+            continue
+        paragraph.append(line.strip())
+    flush()
+    return ReadmeSummary(title, _shorten(summary), tuple(sections[:20]))
+
+
+def summarise_text(text: str) -> ReadmeSummary:
+    blocks = [b for b in re.split(r"\n\s*\n", text) if b.strip()]
+    title = blocks[0].strip().splitlines()[0] if blocks else None
+    summary = next((p for b in blocks[1:] if (p := _prose(b))), None)
+    return ReadmeSummary(title, _shorten(summary))
+
+
+def _shorten(summary: str | None) -> str | None:
+    """Up to two sentences, so the opening is a thought rather than a wall of text."""
+    if not summary:
+        return None
+    first = first_sentence(summary, limit=300) or summary
+    rest = summary[len(first) :].strip()
+    second = first_sentence(rest, limit=200) if rest else None
+    if second and len(first) < 140 and not second.endswith("…"):
+        return f"{first} {second}"
+    return first
+
+
+def summarise_readme(path: str, text: str) -> ReadmeSummary:
+    lowered = path.lower()
+    if lowered.endswith((".rst", ".rest")):
+        return summarise_rst(text)
+    if lowered.endswith((".txt",)) or "." not in lowered.rsplit("/", 1)[-1]:
+        return summarise_text(text)
+    return summarise_markdown(text)

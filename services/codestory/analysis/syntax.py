@@ -1,0 +1,854 @@
+"""Parse one source file with tree-sitter into definitions, imports and calls.
+
+Pure: bytes in, `FileSyntax` out. Definitions are found by walking only the nodes that can
+hold them (modules, classes, namespaces, impl blocks), never function bodies; calls and
+imports come from tree-sitter queries, which run in C. Both keep the work linear in the file.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import tree_sitter
+import tree_sitter_language_pack
+
+from codestory.analysis.comments import describe, python_docstring
+
+Node = Any  # tree_sitter.Node: the bindings' stubs are partial, and nodes are read-only here
+
+# Our language names to tree-sitter grammar names (TypeScript's .tsx needs its own grammar).
+GRAMMARS: dict[str, str] = {
+    "Python": "python",
+    "JavaScript": "javascript",
+    "TypeScript": "typescript",
+    "Go": "go",
+    "Rust": "rust",
+    "Java": "java",
+    "C": "c",
+    "C++": "cpp",
+}
+MAX_SIGNATURE = 160
+MAX_LITERAL = 120
+
+
+@dataclass(frozen=True)
+class Call:
+    name: str
+    qualifier: str | None  # `os.path` in `os.path.join(...)`; None for a bare call
+    literal: str | None  # the first argument when it is a short string literal
+    line: int
+
+
+@dataclass
+class Definition:
+    name: str
+    kind: str  # class, function, method, interface, struct, enum, trait, type
+    line: int
+    end_line: int
+    doc: str | None = None
+    signature: str | None = None
+    parent: str | None = None
+    decorators: list[str] = field(default_factory=list)
+    bases: list[str] = field(default_factory=list)
+    exported: bool = True
+    calls: list[Call] = field(default_factory=list)
+
+    @property
+    def qualified_name(self) -> str:
+        return f"{self.parent}.{self.name}" if self.parent else self.name
+
+    @property
+    def lines(self) -> int:
+        return self.end_line - self.line + 1
+
+
+@dataclass(frozen=True)
+class ImportRef:
+    target: str  # as written: `pkg.mod`, `./x`, `github.com/a/b`, `crate::a`, `a.b.C`, `x.h`
+    names: tuple[str, ...] = ()
+    level: int = 0  # Python's leading dots
+    local: bool = True  # C/C++: a quoted include rather than <angle brackets>
+    kind: str = "import"  # or "mod" for Rust's `mod x;`
+
+
+@dataclass
+class FileSyntax:
+    language: str
+    module_doc: str | None = None
+    definitions: list[Definition] = field(default_factory=list)
+    imports: list[ImportRef] = field(default_factory=list)
+    module_calls: list[Call] = field(default_factory=list)
+    attributes: list[str] = field(default_factory=list)  # Rust attributes, for #[test]
+    package: str | None = None  # Go package or Java package name
+    has_main: bool = False
+    parse_errors: bool = False
+
+
+@dataclass(frozen=True)
+class LanguageSpec:
+    definitions: dict[str, str]  # node type -> kind
+    containers: frozenset[str]  # node types whose children may hold definitions
+    calls: str  # query capturing @call, @callee and optionally @qual, @args
+    imports: str  # query; captures interpreted by `_imports_<language>`
+    comment_types: frozenset[str] = frozenset({"comment"})
+
+
+_JS_DEFS = {
+    "function_declaration": "function",
+    "generator_function_declaration": "function",
+    "class_declaration": "class",
+    "method_definition": "method",
+    "variable_declarator": "function",
+    "assignment_expression": "function",  # CommonJS: `app.listen = function listen() {}`
+}
+_JS_CONTAINERS = frozenset(
+    {
+        "program",
+        "export_statement",
+        "class_body",
+        "lexical_declaration",
+        "variable_declaration",
+        "expression_statement",
+    }
+)
+_JS_CALLS = """
+(call_expression function: [(identifier) @callee
+  (member_expression object: (_) @qual property: (property_identifier) @callee)]
+  arguments: (arguments) @args) @call
+(new_expression constructor: (identifier) @callee arguments: (arguments) @args) @call
+"""
+_JS_IMPORTS = """
+(import_statement source: (string) @source) @import
+(export_statement source: (string) @source) @import
+(call_expression function: [(identifier) (import)] @fn arguments: (arguments . (string) @source))
+"""
+_C_CALLS = """
+(call_expression function: [(identifier) @callee
+  (field_expression argument: (_) @qual field: (field_identifier) @callee)]
+  arguments: (argument_list) @args) @call
+"""
+
+SPECS: dict[str, LanguageSpec] = {
+    "python": LanguageSpec(
+        definitions={"function_definition": "function", "class_definition": "class"},
+        containers=frozenset({"module", "decorated_definition", "block"}),
+        calls="""
+(call function: [(identifier) @callee
+  (attribute object: (_) @qual attribute: (identifier) @callee)]
+  arguments: (argument_list) @args) @call
+""",
+        imports="(import_statement) @import (import_from_statement) @import",
+    ),
+    "javascript": LanguageSpec(
+        definitions=_JS_DEFS, containers=_JS_CONTAINERS, calls=_JS_CALLS, imports=_JS_IMPORTS
+    ),
+    "typescript": LanguageSpec(
+        definitions={
+            **_JS_DEFS,
+            "abstract_class_declaration": "class",
+            "interface_declaration": "interface",
+            "type_alias_declaration": "type",
+            "enum_declaration": "enum",
+        },
+        containers=_JS_CONTAINERS | {"ambient_declaration", "internal_module", "statement_block"},
+        calls=_JS_CALLS,
+        imports=_JS_IMPORTS,
+    ),
+    "go": LanguageSpec(
+        definitions={
+            "function_declaration": "function",
+            "method_declaration": "method",
+            "type_spec": "type",
+        },
+        containers=frozenset({"source_file", "type_declaration"}),
+        calls="""
+(call_expression function: [(identifier) @callee
+  (selector_expression operand: (_) @qual field: (field_identifier) @callee)]
+  arguments: (argument_list) @args) @call
+""",
+        imports="(import_spec path: (_) @source)",
+    ),
+    "rust": LanguageSpec(
+        definitions={
+            "function_item": "function",
+            "function_signature_item": "function",
+            "struct_item": "struct",
+            "enum_item": "enum",
+            "trait_item": "trait",
+            "type_item": "type",
+        },
+        containers=frozenset({"source_file", "impl_item", "mod_item", "declaration_list"}),
+        calls="""
+(call_expression function: [(identifier) @callee
+  (scoped_identifier path: (_) @qual name: (identifier) @callee)
+  (field_expression value: (_) @qual field: (field_identifier) @callee)]
+  arguments: (arguments) @args) @call
+""",
+        imports="(use_declaration argument: (_) @use) (mod_item name: (identifier) @mod) @moditem",
+        comment_types=frozenset({"line_comment", "block_comment"}),
+    ),
+    "java": LanguageSpec(
+        definitions={
+            "class_declaration": "class",
+            "interface_declaration": "interface",
+            "enum_declaration": "enum",
+            "record_declaration": "class",
+            "annotation_type_declaration": "interface",
+            "method_declaration": "method",
+            "constructor_declaration": "method",
+        },
+        containers=frozenset(
+            {"program", "class_body", "interface_body", "enum_body", "enum_body_declarations"}
+        ),
+        calls="""
+(method_invocation object: (_)? @qual name: (identifier) @callee
+  arguments: (argument_list) @args) @call
+(object_creation_expression type: (type_identifier) @callee arguments: (argument_list) @args) @call
+""",
+        imports="(import_declaration) @import",
+        comment_types=frozenset({"line_comment", "block_comment"}),
+    ),
+    "c": LanguageSpec(
+        definitions={
+            "function_definition": "function",
+            "declaration": "function",
+            "struct_specifier": "struct",
+            "type_definition": "type",
+            "enum_specifier": "enum",
+        },
+        containers=frozenset(
+            {
+                "translation_unit",
+                "preproc_ifdef",
+                "preproc_if",
+                "preproc_else",
+                "preproc_elif",
+                "linkage_specification",
+                "declaration_list",
+            }
+        ),
+        calls=_C_CALLS,
+        imports="(preproc_include path: (_) @path)",
+    ),
+    "cpp": LanguageSpec(
+        definitions={
+            "function_definition": "function",
+            "declaration": "function",
+            "field_declaration": "method",
+            "struct_specifier": "struct",
+            "class_specifier": "class",
+            "type_definition": "type",
+            "enum_specifier": "enum",
+            "alias_declaration": "type",
+        },
+        containers=frozenset(
+            {
+                "translation_unit",
+                "preproc_ifdef",
+                "preproc_if",
+                "preproc_else",
+                "preproc_elif",
+                "linkage_specification",
+                "declaration_list",
+                "namespace_definition",
+                "template_declaration",
+                "field_declaration_list",
+            }
+        ),
+        calls=_C_CALLS
+        + """
+(call_expression function: (qualified_identifier scope: (_) @qual name: (identifier) @callee)
+  arguments: (argument_list) @args) @call
+""",
+        imports="(preproc_include path: (_) @path)",
+    ),
+}
+
+
+def grammar_for(language: str, path: str) -> str | None:
+    if language == "TypeScript" and path.endswith(".tsx"):
+        return "tsx"
+    if path.endswith(".h"):
+        return "cpp"  # headers are shared by C and C++; C++'s grammar reads both
+    return GRAMMARS.get(language)
+
+
+@cache
+def _parser(grammar: str) -> Any:
+    return tree_sitter_language_pack.get_parser(grammar)  # type: ignore[arg-type]
+
+
+@cache
+def _queries(grammar: str) -> tuple[Any, Any]:
+    spec = SPECS["typescript" if grammar == "tsx" else grammar]
+    language = tree_sitter_language_pack.get_language(grammar)  # type: ignore[arg-type]
+    return tree_sitter.Query(language, spec.calls), tree_sitter.Query(language, spec.imports)
+
+
+def _text(node: Node | None) -> str:
+    if node is None:
+        return ""
+    return bytes(node.text or b"").decode("utf-8", errors="replace")
+
+
+def _one_line(text: str, limit: int = MAX_SIGNATURE) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def _string_value(node: Node) -> str | None:
+    """The value of a short string literal argument, or None."""
+    if node.type not in {
+        "string",
+        "string_literal",
+        "interpreted_string_literal",
+        "raw_string_literal",
+    }:
+        return None
+    raw = _text(node)
+    if len(raw) > MAX_LITERAL:
+        return None
+    return raw.strip("\"'`").removeprefix('r#"').removesuffix('"#') or None
+
+
+# ---- definitions ------------------------------------------------------------------------
+
+
+def _declarator_name(node: Node) -> tuple[str | None, bool]:
+    """Walk a C/C++ declarator chain to its name; the flag says a function was declared."""
+    is_function = False
+    current = node
+    for _ in range(8):
+        if current is None:
+            return None, is_function
+        if current.type == "function_declarator":
+            is_function = True
+        if current.type in {
+            "identifier",
+            "field_identifier",
+            "type_identifier",
+            "destructor_name",
+            "operator_name",
+        }:
+            return _text(current), is_function
+        if current.type == "qualified_identifier":
+            return _text(current.child_by_field_name("name")) or None, is_function
+        current = current.child_by_field_name("declarator")
+    return None, is_function
+
+
+def _name_of(node: Node, grammar: str) -> tuple[str | None, str | None]:
+    """(name, kind override) of a definition node, or (None, None) when it is not one."""
+    kind_override: str | None = None
+    if grammar in {"c", "cpp"} and node.type in {
+        "function_definition",
+        "declaration",
+        "field_declaration",
+    }:
+        name, is_function = _declarator_name(node.child_by_field_name("declarator"))
+        return (name, None) if is_function and name else (None, None)
+    if (
+        grammar in {"c", "cpp"}
+        and node.type
+        in {
+            "struct_specifier",
+            "class_specifier",
+            "enum_specifier",
+        }
+        and node.child_by_field_name("body") is None
+    ):
+        return None, None
+    if node.type == "type_definition":
+        name, _ = _declarator_name(node.child_by_field_name("declarator"))
+        return name, None
+    if node.type == "assignment_expression":
+        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        if (
+            left is None
+            or right is None
+            or left.type != "member_expression"
+            or right.type not in {"arrow_function", "function_expression", "function"}
+        ):
+            return None, None
+        return _text(left.child_by_field_name("property")) or None, None
+    if node.type == "variable_declarator":
+        value = node.child_by_field_name("value")
+        if value is None or value.type not in {
+            "arrow_function",
+            "function_expression",
+            "function",
+            "class",
+        }:
+            return None, None
+        kind_override = "class" if value.type == "class" else None
+    if node.type == "type_spec":
+        kind = node.child_by_field_name("type")
+        if kind is not None and kind.type == "struct_type":
+            kind_override = "struct"
+        elif kind is not None and kind.type == "interface_type":
+            kind_override = "interface"
+    name_node = node.child_by_field_name("name")
+    if name_node is None:
+        return None, None
+    return _text(name_node), kind_override
+
+
+def _leading_doc(anchor: Node, comment_types: frozenset[str]) -> str | None:
+    """The comment block that ends on the line above `anchor` (attributes may sit between)."""
+    lines: list[str] = []
+    node = anchor.prev_named_sibling
+    expected_row = anchor.start_point[0]
+    while node is not None:
+        if node.type == "attribute_item" or node.type == "decorator":
+            expected_row = node.start_point[0]
+            node = node.prev_named_sibling
+            continue
+        if node.type not in comment_types or node.end_point[0] < expected_row - 1:
+            break
+        if _text(node).startswith(("/**<", "///<", "//!<", "/*!<")):
+            break  # a trailing comment documents the item before
+        lines.insert(0, _text(node))
+        expected_row = node.start_point[0]
+        node = node.prev_named_sibling
+    return describe("\n".join(lines)) if lines else None
+
+
+def _python_docstring_of(block: Node | None) -> str | None:
+    """A block's docstring: grammars differ on whether it sits in an expression statement."""
+    first = block.named_children[0] if block is not None and block.named_children else None
+    if first is not None and first.type == "expression_statement" and first.named_children:
+        first = first.named_children[0]
+    if first is not None and first.type == "string":
+        return describe(python_docstring(_text(first)))
+    return None
+
+
+def _python_doc(node: Node) -> str | None:
+    return _python_docstring_of(node.child_by_field_name("body"))
+
+
+def _signature(node: Node, grammar: str, name: str) -> str:
+    body = node.child_by_field_name("body")
+    end = body.start_byte if body is not None else node.end_byte
+    raw = bytes(node.text or b"")[: max(end - node.start_byte, 0)].decode("utf-8", "replace")
+    if grammar != "python":
+        raw = raw.split("{", 1)[0]  # declarations end where a body opens
+    text = raw.rstrip().rstrip("{:=").rstrip()
+    if grammar == "python":
+        text = text.removeprefix("async ").removeprefix("def ").removeprefix("class ")
+    return _one_line(text or name)
+
+
+def _decorations(node: Node, anchor: Node) -> list[str]:
+    found: list[str] = []
+    if anchor.type == "decorated_definition":
+        found += [
+            _one_line(_text(d).lstrip("@"), 100)
+            for d in anchor.children_by_field_name("decorator")
+            or [c for c in anchor.named_children if c.type == "decorator"]
+        ]
+    for child in node.named_children:
+        if child.type == "modifiers":  # Java annotations
+            found += [
+                _one_line(_text(a).lstrip("@"), 100)
+                for a in child.named_children
+                if a.type in {"annotation", "marker_annotation"}
+            ]
+        elif child.type == "decorator":  # TypeScript
+            found.append(_one_line(_text(child).lstrip("@"), 100))
+    sibling = anchor.prev_named_sibling
+    while sibling is not None and sibling.type in {"attribute_item", "line_comment"}:
+        if sibling.type == "attribute_item":  # Rust
+            found.append(_one_line(_text(sibling).lstrip("#[").rstrip("]"), 100))
+        sibling = sibling.prev_named_sibling
+    return found
+
+
+def _bases(node: Node) -> list[str]:
+    for name in ("superclasses", "superclass", "interfaces"):
+        child = node.child_by_field_name(name)
+        if child is not None:
+            return [
+                _text(b)
+                for b in child.named_children
+                if b.type not in {"keyword_argument", "comment"}
+            ][:6] or [_text(child).removeprefix("extends ").strip()]
+    heritage = next((c for c in node.named_children if c.type == "class_heritage"), None)
+    if heritage is not None:
+        return [_text(c) for c in heritage.named_children][:6]
+    return []
+
+
+def _is_exported(node: Node, anchor: Node, grammar: str, name: str, path: str) -> bool:
+    if grammar == "python":
+        return not name.startswith("_")
+    if grammar == "go":
+        return name[:1].isupper()
+    if grammar == "rust":
+        return any(c.type == "visibility_modifier" for c in node.named_children)
+    if grammar == "java":
+        modifiers = next((c for c in node.named_children if c.type == "modifiers"), None)
+        return modifiers is not None and "public" in _text(modifiers).split()
+    if grammar in {"javascript", "typescript", "tsx"}:
+        if node.type == "assignment_expression":
+            return True  # assigned onto an exported object, CommonJS style
+        return anchor.type == "export_statement" or (
+            anchor.parent is not None and (anchor.parent.type == "export_statement")
+        )
+    # C and C++: a declaration in a header, or a definition that is not static.
+    if path.endswith((".h", ".hpp", ".hh", ".hxx")):
+        return True
+    return not any(
+        c.type == "storage_class_specifier" and _text(c) == "static" for c in node.named_children
+    )
+
+
+def _walk_definitions(
+    root: Node, grammar: str, spec: LanguageSpec, path: str
+) -> list[tuple[Definition, Node]]:
+    found: list[tuple[Definition, Node]] = []
+    # (node, enclosing class name, the node whose leading comments document it)
+    stack: list[tuple[Node, str | None, Node]] = [(root, None, root)]
+    while stack:
+        node, parent, anchor = stack.pop()
+        kind = spec.definitions.get(node.type)
+        if kind is not None and node is not root:
+            name, override = _name_of(node, grammar)
+            if name:
+                kind = override or kind
+                owner = parent
+                if node.type == "assignment_expression":
+                    target = _text(node.child_by_field_name("left").child_by_field_name("object"))
+                    owner = None if target in {"exports", "module.exports"} else target[:40]
+                if owner and kind == "function":
+                    kind = "method"
+                parent_name = owner
+                definition = Definition(
+                    name=name,
+                    kind=kind,
+                    line=node.start_point[0] + 1,
+                    end_line=node.end_point[0] + 1,
+                    doc=_python_doc(node)
+                    if grammar == "python"
+                    else _leading_doc(anchor, spec.comment_types),
+                    signature=_signature(node, grammar, name),
+                    parent=parent_name,
+                    decorators=_decorations(node, anchor),
+                    bases=_bases(node),
+                    exported=_is_exported(node, anchor, grammar, name, path),
+                )
+                found.append((definition, node))
+                if kind in {"class", "struct", "interface", "trait", "enum"}:
+                    body = node.child_by_field_name("body")
+                    if body is not None:
+                        stack += [(c, name, c) for c in reversed(body.named_children)]
+                continue
+        if node is root or node.type in spec.containers:
+            owner = parent
+            if node.type == "impl_item":
+                owner = _text(node.child_by_field_name("type")) or parent
+            children = node.named_children
+            for child in reversed(children):
+                child_anchor = anchor if node.type in _WRAPPERS else child
+                stack.append((child, owner, child_anchor))
+    found.sort(key=lambda pair: pair[0].line)
+    return found
+
+
+# Nodes whose leading comment documents what they wrap.
+_WRAPPERS = frozenset(
+    {
+        "decorated_definition",
+        "export_statement",
+        "lexical_declaration",
+        "variable_declaration",
+        "template_declaration",
+        "expression_statement",
+    }
+)
+
+
+# ---- imports ----------------------------------------------------------------------------
+
+
+def _imports_python(cursor: Any, root: Node) -> list[ImportRef]:
+    refs: list[ImportRef] = []
+    for node in cursor.captures(root).get("import", []):
+        if node.type == "import_statement":
+            for child in node.named_children:
+                target = (
+                    child.child_by_field_name("name") if child.type == "aliased_import" else child
+                )
+                refs.append(ImportRef(target=_text(target)))
+            continue
+        module = node.child_by_field_name("module_name")
+        names = tuple(
+            _text(n.child_by_field_name("name") if n.type == "aliased_import" else n)
+            for n in node.children_by_field_name("name")
+        )
+        if module is not None and module.type == "relative_import":
+            prefix = next((c for c in module.named_children if c.type == "import_prefix"), None)
+            dotted = next((c for c in module.named_children if c.type == "dotted_name"), None)
+            refs.append(
+                ImportRef(target=_text(dotted), names=names, level=len(_text(prefix).strip()))
+            )
+        else:
+            refs.append(ImportRef(target=_text(module), names=names))
+    return refs
+
+
+def _imports_js(cursor: Any, root: Node) -> list[ImportRef]:
+    refs: list[ImportRef] = []
+    for _, match in cursor.matches(root):
+        sources = match.get("source", [])
+        functions = match.get("fn", [])
+        if functions and _text(functions[0]) not in {"require", "import"}:
+            continue
+        for source in sources:
+            value = _text(source).strip("\"'`")
+            names: tuple[str, ...] = ()
+            statements = match.get("import", [])
+            if statements:
+                clause = next(
+                    (c for c in statements[0].named_children if c.type == "import_clause"), None
+                )
+                if clause is not None:
+                    names = tuple(
+                        _text(n.child_by_field_name("name") or n)
+                        for n in _descendants(clause, "import_specifier")
+                    )
+            refs.append(ImportRef(target=value, names=names))
+    return refs
+
+
+def _descendants(node: Node, node_type: str) -> list[Node]:
+    found: list[Node] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.type == node_type:
+            found.append(current)
+        stack.extend(current.named_children)
+    return found
+
+
+def _imports_go(cursor: Any, root: Node) -> list[ImportRef]:
+    return [ImportRef(target=_text(n).strip('"`')) for n in cursor.captures(root).get("source", [])]
+
+
+def _rust_use_paths(node: Node, prefix: str) -> list[str]:
+    if node.type in {"scoped_identifier", "identifier", "crate", "self", "super"}:
+        return [f"{prefix}{_text(node)}"]
+    if node.type == "use_as_clause":
+        return _rust_use_paths(node.child_by_field_name("path"), prefix)
+    if node.type == "scoped_use_list":
+        path = node.child_by_field_name("path")
+        base = f"{prefix}{_text(path)}::" if path is not None else prefix
+        inner = node.child_by_field_name("list")
+        return _rust_use_paths(inner, base) if inner is not None else []
+    if node.type == "use_list":
+        paths: list[str] = []
+        for child in node.named_children:
+            paths += _rust_use_paths(child, prefix)
+        return paths
+    if node.type == "use_wildcard":
+        return [f"{prefix}{_text(node).removesuffix('::*').removesuffix('*')}".rstrip(":")]
+    return []
+
+
+def _imports_rust(cursor: Any, root: Node) -> list[ImportRef]:
+    refs: list[ImportRef] = []
+    for _, match in cursor.matches(root):
+        for use in match.get("use", []):
+            refs += [ImportRef(target=p) for p in _rust_use_paths(use, "")]
+        for item in match.get("moditem", []):
+            if item.child_by_field_name("body") is None:
+                refs.append(ImportRef(target=_text(item.child_by_field_name("name")), kind="mod"))
+    return refs
+
+
+def _imports_java(cursor: Any, root: Node) -> list[ImportRef]:
+    refs: list[ImportRef] = []
+    for node in cursor.captures(root).get("import", []):
+        text = _text(node).removeprefix("import").strip().rstrip(";").strip()
+        text = text.removeprefix("static ").strip()
+        refs.append(ImportRef(target=text))
+    return refs
+
+
+def _imports_c(cursor: Any, root: Node) -> list[ImportRef]:
+    refs: list[ImportRef] = []
+    for node in cursor.captures(root).get("path", []):
+        raw = _text(node)
+        refs.append(ImportRef(target=raw.strip('"<>'), local=raw.startswith('"')))
+    return refs
+
+
+_IMPORT_READERS = {
+    "python": _imports_python,
+    "javascript": _imports_js,
+    "typescript": _imports_js,
+    "tsx": _imports_js,
+    "go": _imports_go,
+    "rust": _imports_rust,
+    "java": _imports_java,
+    "c": _imports_c,
+    "cpp": _imports_c,
+}
+
+
+# ---- calls ------------------------------------------------------------------------------
+
+
+def _calls(query: Any, root: Node) -> list[tuple[int, Call]]:
+    found: list[tuple[int, Call]] = []
+    for _, match in tree_sitter.QueryCursor(query).matches(root):
+        callee = match.get("callee")
+        call = match.get("call")
+        if not callee or not call:
+            continue
+        qualifier_nodes = match.get("qual", [])
+        qualifier = _text(qualifier_nodes[0]) if qualifier_nodes else None
+        if qualifier is not None and (len(qualifier) > 60 or "\n" in qualifier):
+            qualifier = "…"
+        literal = None
+        arguments = match.get("args", [])
+        if arguments and arguments[0].named_children:
+            literal = _string_value(arguments[0].named_children[0])
+        node = call[0]
+        found.append(
+            (node.start_byte, Call(_text(callee[0]), qualifier, literal, node.start_point[0] + 1))
+        )
+    return found
+
+
+def _assign_calls(
+    calls: list[tuple[int, Call]], definitions: list[tuple[Definition, Node]]
+) -> list[Call]:
+    """Give each call to the innermost function that contains it; return the module's own."""
+    functions = sorted(
+        ((node.start_byte, node.end_byte, d) for d, node in definitions if d.kind in _CALLABLE),
+        key=lambda item: item[0],
+    )
+    starts = [start for start, _, _ in functions]
+    module_level: list[Call] = []
+    for position, call in calls:
+        index = bisect.bisect_right(starts, position) - 1
+        owner = None
+        while index >= 0:
+            start, end, definition = functions[index]
+            if start <= position < end:
+                owner = definition
+                break
+            index -= 1
+        if owner is None:
+            module_level.append(call)
+        else:
+            owner.calls.append(call)
+    return module_level
+
+
+_CALLABLE = frozenset({"function", "method"})
+
+
+# ---- the file ---------------------------------------------------------------------------
+
+
+def _module_doc(root: Node, grammar: str, spec: LanguageSpec) -> str | None:
+    children = root.named_children
+    if grammar == "python":
+        return _python_docstring_of(root)
+    if grammar == "go":
+        package = next((c for c in children if c.type == "package_clause"), None)
+        return _leading_doc(package, spec.comment_types) if package is not None else None
+    # Elsewhere: the first comment block at the top of the file that is not a legal notice.
+    blocks: list[list[str]] = []
+    last_row = -2
+    next_row = 1 << 30
+    for child in children:
+        if child.type not in spec.comment_types:
+            next_row = child.start_point[0]
+            break
+        text = _text(child)
+        if not blocks or child.start_point[0] > last_row + 1 or text.lstrip().startswith("/*"):
+            blocks.append([])
+        blocks[-1].append(text)
+        last_row = child.end_point[0]
+    if blocks and last_row + 1 >= next_row:
+        blocks.pop()  # the block right above the first definition documents that definition
+    for block in blocks:
+        described = describe("\n".join(block))
+        if described:
+            return described
+    return None
+
+
+def _has_main(grammar: str, syntax: FileSyntax, root: Node) -> bool:
+    names = {d.name for d in syntax.definitions if d.parent is None}
+    if grammar == "python":
+        return any(
+            child.type == "if_statement"
+            and "__name__" in _text(child.child_by_field_name("condition"))
+            for child in root.named_children
+        )
+    if grammar == "go":
+        return syntax.package == "main" and "main" in names
+    if grammar == "java":
+        return any(d.name == "main" and "static" in (d.signature or "") for d in syntax.definitions)
+    if grammar in {"rust", "c", "cpp"}:
+        return any(d.name == "main" and d.kind == "function" for d in syntax.definitions)
+    return False
+
+
+def parse_source(path: str, language: str, source: bytes) -> FileSyntax | None:
+    """Parse `source`; None when the language has no grammar here."""
+    grammar = grammar_for(language, path)
+    if grammar is None:
+        return None
+    spec = SPECS["typescript" if grammar == "tsx" else grammar]
+    tree = _parser(grammar).parse(source)
+    root = tree.root_node
+    syntax = FileSyntax(language=language, parse_errors=bool(root.has_error))
+    pairs = _walk_definitions(root, grammar, spec, path)
+    syntax.definitions = [d for d, _ in pairs]
+    call_query, import_query = _queries(grammar)
+    syntax.module_calls = _assign_calls(_calls(call_query, root), pairs)
+    syntax.imports = _IMPORT_READERS[grammar](tree_sitter.QueryCursor(import_query), root)
+    syntax.module_doc = _module_doc(root, grammar, spec)
+    if grammar == "go":
+        clause = next((c for c in root.named_children if c.type == "package_clause"), None)
+        syntax.package = (
+            _text(clause.named_children[0]) if clause and clause.named_children else None
+        )
+    elif grammar == "java":
+        declaration = next(
+            (c for c in root.named_children if c.type == "package_declaration"), None
+        )
+        if declaration is not None and declaration.named_children:
+            syntax.package = _text(declaration.named_children[0])
+    elif grammar == "rust":
+        syntax.attributes = [
+            _text(n).lstrip("#[").rstrip("]")
+            for n in _descendants_limited(root, "attribute_item", limit=5000)
+        ]
+    syntax.has_main = _has_main(grammar, syntax, root)
+    return syntax
+
+
+def _descendants_limited(node: Node, node_type: str, *, limit: int) -> list[Node]:
+    """Nodes of one type, visiting at most `limit` nodes that can contain items."""
+    found: list[Node] = []
+    stack = [node]
+    visited = 0
+    while stack and visited < limit:
+        current = stack.pop()
+        visited += 1
+        if current.type == node_type:
+            found.append(current)
+            continue
+        if current.type in {"source_file", "mod_item", "declaration_list", "impl_item"}:
+            stack.extend(current.named_children)
+    return found
