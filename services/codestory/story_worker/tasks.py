@@ -57,7 +57,7 @@ def generate_story(run: StoryRun) -> None:
         )
     document: dict[str, Any] = {
         "script": script.model_dump(mode="json"),
-        "facts": facts.model_dump(mode="json", exclude={"modules"}),
+        "facts": facts.model_dump(mode="json", exclude={"modules", "symbol_names"}),
     }
     key = story_artifact(story.id, SCRIPT_ARTIFACT)
     run.artifacts.put(key, json.dumps(document, indent=2).encode())
