@@ -195,3 +195,22 @@ def test_manifests_parse_or_degrade() -> None:
     go = parse_manifest("go.mod", "module example.com/x\n\nrequire (\n\tgithub.com/a/b v1.0.0\n)\n")
     assert go and go.name == "example.com/x" and go.dependencies == ["github.com/a/b"]
     assert make_targets(".PHONY: a\na: b\nb:\n\tx\nVAR := 1\n") == ["a", "b"]
+
+
+def test_docs_tooling_does_not_speak_for_the_code(tmp_path: Path) -> None:
+    """jq's shape: C code, no root manifest, a Ruby Gemfile that builds the documentation."""
+    facts = analyse(
+        write(
+            tmp_path,
+            {
+                "README.md": "jq\n==\n\njq is a lightweight and flexible command-line JSON "
+                "processor.\n",
+                "src/main.c": "int main(void) { return 0; }\n",
+                "docs/Gemfile": "gem 'rake'\ngem 'ronn'\n",
+            },
+        ),
+        name="jq-jq-1.6",
+    )
+    assert facts.name == "jq"  # a short README title beats the checkout's name
+    assert facts.dependencies == []
+    assert facts.description == "jq is a lightweight and flexible command-line JSON processor."

@@ -85,3 +85,24 @@ def test_join_words() -> None:
     assert join_words(["a", "b"]) == "a and b"
     assert join_words(["a", "b", "c"]) == "a, b and c"
     assert join_words(["a, x", "b", "c"], separator="; ") == "a, x; b; and c"
+
+
+def test_authors_words_keep_their_case_and_sphinx_roles_are_read_as_words(
+    tmp_path: Path,
+) -> None:
+    facts = analyse(
+        write(
+            tmp_path,
+            {
+                "README.md": "# jq\n\njq is a lightweight and flexible command-line JSON "
+                "processor.\n",
+                "jq.py": '"""Run jq."""\n\n\ndef debug():\n'
+                '    """Read the :envvar:`JQ_DEBUG` variable and say whether to trace."""\n',
+            },
+        ),
+        name="jq",
+    )
+    text = "\n".join(c.text for c in write_script(facts).chapters)
+    assert "In its own words: jq is a lightweight" in text
+    assert "Read the `JQ_DEBUG` variable" in text or "Read the JQ_DEBUG variable" in text
+    assert ":envvar:" not in text

@@ -13,7 +13,7 @@ _LEGAL = re.compile(
 _COMMENT_MARKS = re.compile(r"^\s*(?:///?!?|/\*+!?|\*+/|\*|#+!?|--)\s?", re.MULTILINE)
 _DOC_TAG = re.compile(r"^\s*[@:\\](?:param|return|returns|raises|throws|see|since|type|rtype)\b")
 _ROLE_MARKUP = re.compile(
-    r":(?:\w+:)?(?:class|func|meth|attr|mod|data|exc|obj|ref|doc):`~?([^`]+)`"
+    r":(?:[\w-]+:)+`~?([^`<]+?)(?:\s*<[^>]*>)?`"  # any Sphinx role: :envvar:`X`, :py:class:`Y`
 )
 _INLINE_MARKUP = re.compile(r"[`*]+|\{@\w+\s+([^}]*)\}")
 _HTML_BREAK = re.compile(r"<(?:ul|ol|pre|table|dl|h\d)\b.*", re.IGNORECASE | re.DOTALL)

@@ -10,7 +10,7 @@ from pathlib import Path, PurePosixPath
 from pydantic import BaseModel, Field
 
 from codestory.analysis.callgraph import CallGraph, Symbol, follow
-from codestory.analysis.classify import FileKind, classify
+from codestory.analysis.classify import FileKind, classify, classify_path
 from codestory.analysis.history import History, Release, is_changelog, latest_release
 from codestory.analysis.languages import is_code
 from codestory.analysis.manifests import Manifest, make_targets, parse_manifest
@@ -37,6 +37,16 @@ _README = re.compile(r"^readme(\.(md|markdown|rst|txt))?$", re.IGNORECASE)
 _ENTRY_NAMES = ("__main__", "main", "cli", "app", "server", "index", "run", "manage")
 _DOCKER_COMMAND = re.compile(r"^\s*(?:ENTRYPOINT|CMD)\s+(.+)$", re.MULTILINE | re.IGNORECASE)
 MIN_KEY_MODULE_LINES = 15
+ECOSYSTEM_LANGUAGES = {
+    "Python": {"Python"},
+    "JavaScript": {"JavaScript", "TypeScript"},
+    "Go": {"Go"},
+    "Rust": {"Rust"},
+    "Java": {"Java", "Kotlin", "Scala"},
+    "Ruby": {"Ruby"},
+    "PHP": {"PHP"},
+    "C/C++": {"C", "C++"},
+}
 
 
 class LanguageShare(BaseModel):
@@ -356,6 +366,16 @@ def _entry_points(
     return points
 
 
+def _project_name(declared: Manifest | None, readme: Readme | None, fallback: str) -> str:
+    """The manifest's name, else a short README title, else the checkout's name."""
+    if declared and declared.name:
+        return declared.name.rsplit("/", 1)[-1]
+    title = readme.title if readme else None
+    if title and len(title) <= 30 and len(title.split()) <= 3:
+        return title
+    return fallback
+
+
 def _headers_as_cpp(files: list[SourceFile]) -> list[SourceFile]:
     """`.h` is read as C unless the project is mostly C++, whose headers it then is."""
     cpp = sum(1 for f in files if f.language == "C++")
@@ -608,17 +628,26 @@ def analyse(
     if description is None:
         description = next((m.description for m in root_manifests if m.description), None)
     areas, root_files = _areas(files, kinds, syntaxes)
+    languages = _languages(files, kinds)
     dependencies = list(dict.fromkeys(d for m in root_manifests for d in m.dependencies))
     dev_dependencies = list(
         dict.fromkeys(
             d for m in root_manifests for d in m.dev_dependencies if d not in dependencies
         )
     )
-    if not dependencies:  # a monorepo: the first nested manifest speaks for the code
-        nested = [m for m in manifests if m.dependencies and m.kind != "Helm chart"]
+    if not dependencies:  # a monorepo: the first nested manifest of the code's own language
+        main_language = languages[0].name if languages else None
+        nested = [
+            m
+            for m in manifests
+            if m.dependencies
+            and m.kind != "Helm chart"
+            and classify_path(m.path) in {FileKind.SOURCE, FileKind.TOOLING}
+            and main_language in ECOSYSTEM_LANGUAGES.get(m.ecosystem, set())
+        ]
         dependencies = nested[0].dependencies if nested else []
     return RepoFacts(
-        name=(declared.name if declared and declared.name else name).rsplit("/", 1)[-1],
+        name=_project_name(declared, readme, name),
         description=description,
         readme=readme,
         version=next((m.version for m in root_manifests if m.version), None)
@@ -628,7 +657,7 @@ def analyse(
         total_files=len(files),
         code_files=len(code),
         code_lines=sum(line_counts[p] for p in source),
-        languages=_languages(files, kinds),
+        languages=languages,
         kinds=dict(Counter(str(k) for k in kinds.values())),
         areas=areas,
         root_files=root_files,

@@ -105,7 +105,9 @@ def _doc_clause(doc: str | None) -> str | None:
 
 
 def _quote(doc: str) -> str:
-    return sentence(doc.strip())
+    """The authors' words as they wrote them (`jq is…` stays lower-case), ended as a sentence."""
+    text = doc.strip()
+    return text if text[-1:] in ".!?…" else f"{text}."
 
 
 # ---- chapters ----------------------------------------------------------------------------
@@ -180,7 +182,7 @@ def _area_sentence(area: Area, voice: Voice, index: int) -> str:
             text += f". Its package describes itself this way: {_quote(area.doc)}"
         return sentence(text)
     shapes = [
-        f"{what.capitalize()} are in {code(area.path)}, {files}",
+        f"You will find {what} in {code(area.path)}, {files}",
         f"The {what} sit in {code(area.path)}, {files}",
         f"Next to it, {code(area.path)} has {what}: {files}",
     ]
@@ -210,8 +212,9 @@ def chapter_layout(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
     if any(skipped.values()):
         parts = [plural(n, f"{k} file") for k, n in skipped.items() if n]
         paragraphs.append(
-            f"The tour leaves out {join_words(parts)}: they are not where the project's own "
-            "ideas live."
+            f"The tour leaves out {join_words(parts)}: "
+            f"{'that is' if sum(skipped.values()) == 1 else 'they are'} not where the "
+            "project's own ideas live."
         )
     roles = _roles_sentence(facts, voice)
     if roles:
@@ -291,8 +294,15 @@ def chapter_control_flow(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
     if facts.control_paths:
         for number, steps in enumerate(facts.control_paths[: voice.paths]):
             start = steps[0]
+            from_entry = bool(runnable) and (runnable[0].path, runnable[0].symbol) == (
+                start.path,
+                start.name,
+            )
             opening = (
                 f"Follow one call from the start: {code(start.name)} in {code(start.path)}."
+                if number == 0 and (from_entry or not runnable)
+                else "The path from there cannot be traced by reading the code alone, so "
+                f"follow one through the core instead: {code(start.name)} in {code(start.path)}."
                 if number == 0
                 else f"{('A second', 'Another')[number > 1]} path begins at {code(start.name)} "
                 f"in {code(start.path)}."
@@ -438,12 +448,16 @@ def chapter_run_and_test(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
             where = f"in {code(tests.directories[0])}"
             if len(tests.directories) > 1:
                 where += f" and {plural(len(tests.directories) - 1, 'other folder')}"
+            if tests.beside_code:
+                placed = tests.files - tests.beside_code
+                where = f"{placed} {where} and {tests.beside_code} beside the code"
         elif tests.inline_test_files and not tests.files:
             where = "inside the source files themselves"
         else:
             where = "next to the code they check"
         count = tests.files or tests.inline_test_files
-        text = f"The {voice.term('test suite')} has {plural(count, 'file')} {where}"
+        separator = ": " if tests.beside_code and tests.directories else " "
+        text = f"The {voice.term('test suite')} has {plural(count, 'file')}{separator}{where}"
         if tests.frameworks:
             text += f", written with {join_words(tests.frameworks)}"
         paragraphs.append(sentence(text))
