@@ -57,6 +57,9 @@ def test_missing_tests_are_said_only_when_there_are_none(tmp_path: Path) -> None
     script = write_script(facts)
     assert len(script.chapters) >= MIN_CHAPTERS
     assert any("No automated tests were found" in c.text for c in script.chapters)
+    text = "\n".join(c.text for c in script.chapters)
+    assert "It has no README" in text
+    assert "Start with `hello.py`" in text  # the reading list is never empty
 
 
 def test_focus_areas_match_roles_and_words_not_substrings(facts: RepoFacts) -> None:

@@ -118,10 +118,12 @@ def chapter_what_it_is(facts: RepoFacts, voice: Voice) -> ScriptChapter:
     if facts.description:
         opening = f"This is a tour of {facts.name}. In its own words: {_quote(facts.description)}"
     else:
-        opening = (
-            f"This is a tour of {facts.name}. Its README does not say in a sentence what it "
-            "is, so the code will have to tell us."
+        missing = (
+            "Its README does not say in a sentence what it is"
+            if facts.readme
+            else "It has no README"
         )
+        opening = f"This is a tour of {facts.name}. {missing}, so the code will have to tell us."
     paragraphs.append(opening)
     main = [lang for lang in facts.languages if lang.percent >= 5][:3] or facts.languages[:1]
     size = f"{about(facts.code_lines)} lines" if facts.code_lines else "a handful of lines"
@@ -548,6 +550,14 @@ def chapter_where_to_start(facts: RepoFacts, voice: Voice) -> ScriptChapter:
             f"After that, {code(hub.path)} is worth your time: more of the code relies on it "
             "than on almost anything else."
         )
+    if not steps:  # a small project: its largest source file is the whole way in
+        first = max(
+            (m for m in facts.modules.values() if m.kind is FileKind.SOURCE),
+            key=lambda m: (m.lines, m.path),
+            default=None,
+        )
+        if first is not None:
+            steps.append(f"Start with {code(first.path)}, the largest of its source files.")
     if facts.tests.example_file:
         steps.append(
             f"Finally, read a test such as {code(facts.tests.example_file)}: tests show how "
