@@ -214,3 +214,34 @@ def test_docs_tooling_does_not_speak_for_the_code(tmp_path: Path) -> None:
     assert facts.name == "jq"  # a short README title beats the checkout's name
     assert facts.dependencies == []
     assert facts.description == "jq is a lightweight and flexible command-line JSON processor."
+
+
+def test_facts_do_not_depend_on_hash_order(tmp_path: Path) -> None:
+    """Two worker processes (different hash seeds) must tell the same story."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    files: dict[str, str | bytes] = dict(SAMPLE_PROJECT)
+    files |= {
+        f"src/tally/cmd{i}.py": f"@cli.command('c{i}')\ndef c{i}():\n    pass\n" for i in range(8)
+    }
+    write(tmp_path, files)
+    program = (
+        "import sys; from pathlib import Path; from codestory.analysis import analyse; "
+        "print(analyse(Path(sys.argv[1]), name='t').model_dump_json())"
+    )
+    dumps = []
+    for seed in ("1", "2", "3"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        result = subprocess.run(
+            [sys.executable, "-c", program, str(tmp_path)],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        dumps.append(json.loads(result.stdout))
+    assert len(dumps[0]["roles"]["commands"]) == 8
+    assert dumps[0] == dumps[1] == dumps[2]

@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from codestory.analysis.resolve import Resolver
+from codestory.analysis.resolve import Resolver, parent_dir
 from codestory.analysis.syntax import Call, Definition, FileSyntax
 
 _SELF = frozenset({"self", "this", "cls", "Self"})
@@ -95,7 +95,7 @@ class CallGraph:
             if local is not None and local is not caller:
                 return Symbol(path, local)
             if syntax.language == "Go":
-                found = self.go_package_defs.get(_parent(path), {}).get(name)
+                found = self.go_package_defs.get(parent_dir(path), {}).get(name)
                 if found and found[1] is not caller:
                     return Symbol(*found)
             if caller is not None and caller.parent and syntax.language == "Java":
@@ -126,7 +126,7 @@ class CallGraph:
         if binding and binding[1] is None:
             target_path = binding[0]
             if syntax.language == "Go":
-                found = self.go_package_defs.get(_parent(target_path), {}).get(name)
+                found = self.go_package_defs.get(parent_dir(target_path), {}).get(name)
                 return Symbol(*found) if found else None
             target = self.top.get(target_path, {}).get(name)
             return Symbol(target_path, target) if target is not None else None
@@ -168,18 +168,11 @@ class CallGraph:
                     target = self.top.get(target_path, {}).get(name)
                     if target is not None and target_path != path:
                         users[Symbol(target_path, target).key].add(path)
-            owners: list[tuple[Definition | None, Call]] = [(None, c) for c in syntax.module_calls]
-            owners += [(d, c) for d in syntax.definitions for c in d.calls]
-            for owner, call in owners:
+            for owner, call in syntax.owned_calls():
                 symbol = self.resolve_call(path, owner, call)
                 if symbol is not None and symbol.path != path:
                     users[symbol.key].add(path)
         return users
-
-
-def _parent(path: str) -> str:
-    parent = str(PurePosixPath(path).parent)
-    return "" if parent == "." else parent
 
 
 def follow(graph: CallGraph, start: Symbol, *, hops: int, allowed: set[str]) -> list[Symbol]:

@@ -492,10 +492,12 @@ def analyse(
     go_mod = next((m for m in manifests if m.kind == "Go module" and "/" not in m.path), None)
     resolver.set_go_module(go_mod.name if go_mod else None)
     graph = CallGraph(syntaxes, resolver)
-    source = {p for p in syntaxes if kinds[p] is FileKind.SOURCE}
+    # Sorted: a story must not depend on set order, which changes from process to process.
+    source_paths = sorted(p for p in syntaxes if kinds[p] is FileKind.SOURCE)
+    source = set(source_paths)
 
     importers: dict[str, set[str]] = defaultdict(set)
-    for path in source:
+    for path in source_paths:
         for ref in syntaxes[path].imports:
             for target in resolver.resolve(path, ref):
                 if target in source:
@@ -515,7 +517,7 @@ def analyse(
 
     users = graph.references(set(syntaxes))
     symbols: list[SymbolFact] = []
-    for path in source:
+    for path in source_paths:
         for definition in syntaxes[path].definitions:
             if not definition.exported or definition.name.startswith("_"):
                 continue
@@ -558,30 +560,31 @@ def analyse(
     docker_command = _docker_command(files)
     entry_points = _entry_points(manifests, resolver, syntaxes, kinds, paths, docker_command)
     control_paths: list[list[ControlStep]] = []
-    starts = [s for p in entry_points if (s := _symbol_for(p, syntaxes, graph)) is not None]
-    if not starts or not any(
-        len(follow(graph, s, hops=1, allowed=source)) > 1 for s in starts
-    ):  # a library, or entry points that dispatch dynamically: start from the public API
-        top = {(s.path, s.name) for s in symbols[:5] if s.kind in {"function", "method", "class"}}
-        starts += [
-            Symbol(p, d)
-            for p in source
-            for d in syntaxes[p].definitions
-            if (p, d.qualified_name) in top
-        ]
     seen_starts: set[str] = set()
-    for start in starts:
-        if start.key in seen_starts:
-            continue
-        seen_starts.add(start.key)
-        steps = follow(graph, start, hops=3, allowed=source)
-        if len(steps) > 1:
-            control_paths.append(_steps(steps))
-        if len(control_paths) >= 3:
-            break
+
+    def walk(starts: list[Symbol]) -> None:
+        for start in starts:
+            if len(control_paths) >= 3 or start.key in seen_starts:
+                continue
+            seen_starts.add(start.key)
+            steps = follow(graph, start, hops=3, allowed=source)
+            if len(steps) > 1:
+                control_paths.append(_steps(steps))
+
+    walk([s for p in entry_points if (s := _symbol_for(p, syntaxes, graph)) is not None])
+    if not control_paths:  # a library, or entry points that dispatch dynamically: public API
+        top = {(s.path, s.name) for s in symbols[:5] if s.kind in {"function", "method", "class"}}
+        walk(
+            [
+                Symbol(p, d)
+                for p in source_paths
+                for d in syntaxes[p].definitions
+                if (p, d.qualified_name) in top
+            ]
+        )
 
     roles = RoleFacts()
-    for path in source:
+    for path in source_paths:
         roles.routes += find_routes(path, syntaxes[path])
         for role in find_roles(path, syntaxes[path]):
             getattr(
@@ -609,7 +612,7 @@ def analyse(
     tests = describe_tests(
         test_paths,
         {p: s for p, s in syntaxes.items() if kinds[p] is FileKind.TEST},
-        {p: syntaxes[p] for p in source},
+        {p: syntaxes[p] for p in source_paths},
         manifests,
         targets,
         paths,

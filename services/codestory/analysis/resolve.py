@@ -29,7 +29,7 @@ def normalise(path: str) -> str:
     return "/".join(parts)
 
 
-def _parent(path: str) -> str:
+def parent_dir(path: str) -> str:
     parent = str(PurePosixPath(path).parent)
     return "" if parent == "." else parent
 
@@ -37,10 +37,10 @@ def _parent(path: str) -> str:
 def python_roots(paths: Iterable[str]) -> list[str]:
     """Directories that hold top-level Python packages or modules, deepest first."""
     paths = list(paths)
-    package_dirs = {_parent(p) for p in paths if p.endswith("/__init__.py")}
+    package_dirs = {parent_dir(p) for p in paths if p.endswith("/__init__.py")}
     roots: set[str] = {""}
     for directory in package_dirs:
-        parent = _parent(directory)
+        parent = parent_dir(directory)
         if parent not in package_dirs:
             roots.add(parent)
     for path in paths:  # src/ layouts with single-module projects
@@ -84,7 +84,7 @@ class Resolver:
         for path, syntax in syntaxes.items():
             self.by_basename[PurePosixPath(path).name].append(path)
             if syntax.language == "Go" and not path.endswith("_test.go"):
-                self.go_packages[_parent(path)].append(path)
+                self.go_packages[parent_dir(path)].append(path)
             if syntax.language == "Java" and syntax.package:
                 self.java_classes[f"{syntax.package}.{PurePosixPath(path).stem}"] = path
             if syntax.language == "Rust":
@@ -151,7 +151,7 @@ class Resolver:
     def _javascript(self, importer: str, target: str) -> list[str]:
         if not target.startswith("."):
             return []
-        base = normalise(f"{_parent(importer)}/{target}")
+        base = normalise(f"{parent_dir(importer)}/{target}")
         stems = [base]
         for extension in (".js", ".mjs", ".cjs", ".jsx"):
             if base.endswith(extension):  # TypeScript imports name the compiled file
@@ -218,7 +218,7 @@ class Resolver:
     def _include(self, importer: str, ref: ImportRef) -> list[str]:
         target = ref.target
         if ref.local:
-            beside = normalise(f"{_parent(importer)}/{target}")
+            beside = normalise(f"{parent_dir(importer)}/{target}")
             if beside in self.paths:
                 return [beside]
         candidates = [

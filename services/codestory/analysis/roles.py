@@ -109,7 +109,7 @@ def find_routes(path: str, syntax: FileSyntax) -> list[Route]:
             routes += _python_routes(path, definition)
         elif syntax.language in {"Java", "Rust"}:
             routes += _annotated_routes(path, definition, syntax.language)
-    calls = [*syntax.module_calls, *(c for d in syntax.definitions for c in d.calls)]
+    calls = [call for _, call in syntax.owned_calls()]
     for call in calls:
         literal = call.literal
         if not literal or not literal.startswith("/") or " " in literal:
@@ -164,11 +164,13 @@ def find_roles(path: str, syntax: FileSyntax) -> list[Role]:
                         "model", definition.name, path, definition.line, base or decorated or serde
                     )
                 )
-    calls = [*syntax.module_calls, *(c for d in syntax.definitions for c in d.calls)]
-    for call in calls:
+    # A decorator such as `@cli.command("x")` is also a call; count its command once.
+    declared = {r.detail for r in roles if r.kind == "command"}
+    for _, call in syntax.owned_calls():
         if call.literal and call.name in {"add_parser", "command"} and call.qualifier:
             name = call.literal.split()[0] if call.literal.split() else call.literal
-            if re.fullmatch(r"[\w:-]{1,40}", name):
+            if re.fullmatch(r"[\w:-]{1,40}", name) and name not in declared:
+                declared.add(name)
                 roles.append(Role("command", name, path, call.line, name))
     return roles
 

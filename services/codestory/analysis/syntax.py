@@ -86,6 +86,11 @@ class FileSyntax:
     has_main: bool = False
     parse_errors: bool = False
 
+    def owned_calls(self) -> list[tuple[Definition | None, Call]]:
+        """Every call in the file with the function that makes it (None at module level)."""
+        owned: list[tuple[Definition | None, Call]] = [(None, c) for c in self.module_calls]
+        return owned + [(d, c) for d in self.definitions for c in d.calls]
+
 
 @dataclass(frozen=True)
 class LanguageSpec:
