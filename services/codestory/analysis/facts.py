@@ -10,8 +10,8 @@ from pathlib import Path, PurePosixPath
 from pydantic import BaseModel, Field
 
 from codestory.analysis.callgraph import CallGraph, Symbol, follow
+from codestory.analysis.changelog import Release, is_changelog, latest_release
 from codestory.analysis.classify import FileKind, classify, classify_path
-from codestory.analysis.history import History, Release, is_changelog, latest_release
 from codestory.analysis.languages import is_code
 from codestory.analysis.manifests import Manifest, make_targets, parse_manifest
 from codestory.analysis.readme import summarise_readme
@@ -109,15 +109,6 @@ class ControlStep(BaseModel):
     signature: str | None = None
 
 
-class HistoryFacts(BaseModel):
-    commits: int
-    first_commit: str | None
-    last_commit: str | None
-    commits_last_90_days: int
-    most_changed: list[tuple[str, int]]
-    complete: bool
-
-
 class RoleFacts(BaseModel):
     routes: list[Route] = Field(default_factory=list)
     commands: list[Role] = Field(default_factory=list)
@@ -133,7 +124,6 @@ class RepoFacts(BaseModel):
     readme: Readme | None = None
     version: str | None = None
     release: Release | None = None
-    history: HistoryFacts | None = None
     total_files: int
     code_files: int
     code_lines: int
@@ -432,26 +422,12 @@ def _steps(symbols: list[Symbol]) -> list[ControlStep]:
     ]
 
 
-def _history(history: History | None) -> HistoryFacts | None:
-    if history is None:
-        return None
-    return HistoryFacts(
-        commits=history.commits,
-        first_commit=history.first_commit.date().isoformat() if history.first_commit else None,
-        last_commit=history.last_commit.date().isoformat() if history.last_commit else None,
-        commits_last_90_days=history.commits_last_90_days,
-        most_changed=history.most_changed[:5],
-        complete=history.complete,
-    )
-
-
 def analyse(
     root: Path,
     *,
     name: str,
     max_files: int = 50_000,
     max_bytes: int = 500 << 20,
-    history: History | None = None,
 ) -> RepoFacts:
     """Read the checkout at `root`. Raises AnalysisError when there is nothing to tell."""
     files = walk_repository(root, max_files=max_files, max_bytes=max_bytes)
@@ -656,7 +632,6 @@ def analyse(
         version=next((m.version for m in root_manifests if m.version), None)
         or (release.version if release else None),
         release=release,
-        history=_history(history),
         total_files=len(files),
         code_files=len(code),
         code_lines=sum(line_counts[p] for p in source),

@@ -130,6 +130,24 @@ _JS_IMPORTS = """
 (export_statement source: (string) @source) @import
 (call_expression function: [(identifier) (import)] @fn arguments: (arguments . (string) @source))
 """
+_C_DEFS = {
+    "function_definition": "function",
+    "declaration": "function",
+    "struct_specifier": "struct",
+    "type_definition": "type",
+    "enum_specifier": "enum",
+}
+_C_CONTAINERS = frozenset(
+    {
+        "translation_unit",
+        "preproc_ifdef",
+        "preproc_if",
+        "preproc_else",
+        "preproc_elif",
+        "linkage_specification",
+        "declaration_list",
+    }
+)
 _C_CALLS = """
 (call_expression function: [(identifier) @callee
   (field_expression argument: (_) @qual field: (field_identifier) @callee)]
@@ -217,52 +235,20 @@ SPECS: dict[str, LanguageSpec] = {
         comment_types=frozenset({"line_comment", "block_comment"}),
     ),
     "c": LanguageSpec(
-        definitions={
-            "function_definition": "function",
-            "declaration": "function",
-            "struct_specifier": "struct",
-            "type_definition": "type",
-            "enum_specifier": "enum",
-        },
-        containers=frozenset(
-            {
-                "translation_unit",
-                "preproc_ifdef",
-                "preproc_if",
-                "preproc_else",
-                "preproc_elif",
-                "linkage_specification",
-                "declaration_list",
-            }
-        ),
+        definitions=_C_DEFS,
+        containers=_C_CONTAINERS,
         calls=_C_CALLS,
         imports="(preproc_include path: (_) @path)",
     ),
     "cpp": LanguageSpec(
         definitions={
-            "function_definition": "function",
-            "declaration": "function",
+            **_C_DEFS,
             "field_declaration": "method",
-            "struct_specifier": "struct",
             "class_specifier": "class",
-            "type_definition": "type",
-            "enum_specifier": "enum",
             "alias_declaration": "type",
         },
-        containers=frozenset(
-            {
-                "translation_unit",
-                "preproc_ifdef",
-                "preproc_if",
-                "preproc_else",
-                "preproc_elif",
-                "linkage_specification",
-                "declaration_list",
-                "namespace_definition",
-                "template_declaration",
-                "field_declaration_list",
-            }
-        ),
+        containers=_C_CONTAINERS
+        | {"namespace_definition", "template_declaration", "field_declaration_list"},
         calls=_C_CALLS
         + """
 (call_expression function: (qualified_identifier scope: (_) @qual name: (identifier) @callee)
@@ -452,8 +438,8 @@ def _decorations(node: Node, anchor: Node) -> list[str]:
     if anchor.type == "decorated_definition":
         found += [
             _one_line(_text(d).lstrip("@"), 100)
-            for d in anchor.children_by_field_name("decorator")
-            or [c for c in anchor.named_children if c.type == "decorator"]
+            for d in anchor.named_children
+            if d.type == "decorator"
         ]
     for child in node.named_children:
         if child.type == "modifiers":  # Java annotations
@@ -511,6 +497,22 @@ def _is_exported(node: Node, anchor: Node, grammar: str, name: str, path: str) -
     )
 
 
+# Rust nodes that can hold items and their attributes (`#[test]` inside `mod tests {}`).
+_RUST_ITEM_HOLDERS = frozenset({"source_file", "mod_item", "declaration_list", "impl_item"})
+
+# Nodes whose leading comment documents what they wrap.
+_WRAPPERS = frozenset(
+    {
+        "decorated_definition",
+        "export_statement",
+        "lexical_declaration",
+        "variable_declaration",
+        "template_declaration",
+        "expression_statement",
+    }
+)
+
+
 def _walk_definitions(
     root: Node, grammar: str, spec: LanguageSpec, path: str
 ) -> list[tuple[Definition, Node]]:
@@ -561,19 +563,6 @@ def _walk_definitions(
                 stack.append((child, owner, child_anchor))
     found.sort(key=lambda pair: pair[0].line)
     return found
-
-
-# Nodes whose leading comment documents what they wrap.
-_WRAPPERS = frozenset(
-    {
-        "decorated_definition",
-        "export_statement",
-        "lexical_declaration",
-        "variable_declaration",
-        "template_declaration",
-        "expression_statement",
-    }
-)
 
 
 # ---- imports ----------------------------------------------------------------------------
@@ -629,14 +618,27 @@ def _imports_js(cursor: Any, root: Node) -> list[ImportRef]:
     return refs
 
 
-def _descendants(node: Node, node_type: str) -> list[Node]:
+def _descendants(
+    node: Node,
+    node_type: str,
+    *,
+    through: frozenset[str] | None = None,
+    limit: int = 1 << 20,
+) -> list[Node]:
+    """Nodes of one type under `node`, descending only `through` these types when given,
+    visiting at most `limit` nodes."""
     found: list[Node] = []
     stack = [node]
-    while stack:
+    visited = 0
+    while stack and visited < limit:
         current = stack.pop()
+        visited += 1
         if current.type == node_type:
             found.append(current)
-        stack.extend(current.named_children)
+            if through is not None:
+                continue
+        if through is None or current.type in through:
+            stack.extend(current.named_children)
     return found
 
 
@@ -837,23 +839,7 @@ def parse_source(path: str, language: str, source: bytes) -> FileSyntax | None:
     elif grammar == "rust":
         syntax.attributes = [
             _text(n).lstrip("#[").rstrip("]")
-            for n in _descendants_limited(root, "attribute_item", limit=5000)
+            for n in _descendants(root, "attribute_item", through=_RUST_ITEM_HOLDERS, limit=5000)
         ]
     syntax.has_main = _has_main(grammar, syntax, root)
     return syntax
-
-
-def _descendants_limited(node: Node, node_type: str, *, limit: int) -> list[Node]:
-    """Nodes of one type, visiting at most `limit` nodes that can contain items."""
-    found: list[Node] = []
-    stack = [node]
-    visited = 0
-    while stack and visited < limit:
-        current = stack.pop()
-        visited += 1
-        if current.type == node_type:
-            found.append(current)
-            continue
-        if current.type in {"source_file", "mod_item", "declaration_list", "impl_item"}:
-            stack.extend(current.named_children)
-    return found

@@ -92,10 +92,6 @@ class Voice:
         return f"{shown} ({GLOSSARY[word]})"
 
 
-def _short(path: str) -> str:
-    return path.rsplit("/", 1)[-1]
-
-
 def _doc_clause(doc: str | None) -> str | None:
     """A docstring as a clause: `Load settings once.` -> `load settings once`."""
     if not doc:
@@ -153,15 +149,6 @@ def chapter_what_it_is(facts: RepoFacts, voice: Voice) -> ScriptChapter:
         )
     elif facts.version:
         when.append(f"It calls itself version {facts.version}.")
-    if facts.history and facts.history.last_commit:
-        history = facts.history
-        recent = history.commits_last_90_days
-        activity = (
-            f"{plural(recent, 'commit')} landed in the 90 days before the last one"
-            if recent
-            else "it had been quiet for a while before its last commit"
-        )
-        when.append(f"The last commit is from {history.last_commit}, and {activity}.")
     if when:
         paragraphs.append(" ".join(when))
     kind = voice.term("library") if facts.is_library else "program"

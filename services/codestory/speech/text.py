@@ -147,9 +147,3 @@ def _say_date(match: re.Match[str]) -> str:
 def speakable(text: str, speaker: Speaker | None = None) -> str:
     """Text as it should be spoken; pass one `Speaker` for a whole story."""
     return (speaker or Speaker()).speak(text)
-
-
-def split_sentences(text: str) -> list[str]:
-    """Sentences for captions: split after . ! ? followed by a space and a capital or quote."""
-    parts = re.split(r"(?<=[.!?…])\s+(?=[A-Z`\"'(])", text.strip())
-    return [p.strip() for p in parts if p.strip()]

@@ -1,0 +1,46 @@
+"""The latest release a changelog names. Pure: text in, facts out."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+CHANGELOG_NAMES = re.compile(r"^(?:changelog|changes|history|news|releases?)(?:\.\w+)?$", re.I)
+_VERSION_LINE = re.compile(
+    r"^(?:#+\s*|=+\s*|\*\s*)?(?:version\s+|release\s+|v(?=\d))?\[?"
+    r"(\d+\.\d+(?:\.\d+)?(?:[-+.]?(?:a|b|rc|alpha|beta|dev|post)\.?\d*)?)\]?"
+    r"(?:\s*[-/(:,]*\s*(?:released\s+(?:on\s+)?)?(\d{4}-\d{2}-\d{2}))?",
+    re.IGNORECASE,
+)
+_RELEASED = re.compile(r"released\s+(?:on\s+)?(\d{4}-\d{2}-\d{2})", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Release:
+    version: str
+    date: str | None  # ISO date when the changelog gives one
+    source: str  # the file it came from
+
+
+def latest_release(path: str, text: str) -> Release | None:
+    """The first released version a changelog names (an 'Unreleased' heading is skipped)."""
+    lines = text.splitlines()[:400]
+    for number, line in enumerate(lines):
+        match = _VERSION_LINE.match(line.strip())
+        if not match:
+            continue
+        window = " ".join(lines[number : number + 4])
+        if re.search(r"unreleased", window[:200], re.IGNORECASE):
+            continue
+        date = match.group(2)
+        if date is None:
+            released = _RELEASED.search(window)
+            date = released.group(1) if released else None
+        return Release(version=match.group(1), date=date, source=path)
+    return None
+
+
+def is_changelog(path: str) -> bool:
+    pure = PurePosixPath(path)
+    return len(pure.parts) <= 2 and bool(CHANGELOG_NAMES.match(pure.name))
