@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: promtool run up test test-unit test-integration lint fmt bench clean constraints kind-up dev deploy
+.PHONY: truth-trees promtool run up test test-unit test-integration lint fmt bench clean constraints kind-up dev deploy
 
 $(STAMP): pyproject.toml
 	@command -v git >/dev/null || { echo "git is required (apt-get install git)"; exit 1; }
@@ -23,8 +23,8 @@ run: $(STAMP)
 up: $(STAMP)
 	$(BIN)/codestory up
 
-## test: unit, integration, chart and alert tests (real Valkey, Celery, Helm, promtool).
-test: $(STAMP) promtool
+## test: unit, integration, chart, alert and story-truth tests (real Valkey, Celery, Helm, promtool).
+test: $(STAMP) promtool truth-trees
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # promtool comes from Debian's prometheus package; installed only when missing.
@@ -34,6 +34,10 @@ promtool:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends prometheus >/dev/null; }
+
+# truth-trees: real releases from PyPI, npm and Debian (sha256-pinned) for the story checks.
+truth-trees: $(STAMP)
+	$(BIN)/python scripts/fetch_truth_trees.py
 
 test-unit: $(STAMP)
 	$(BIN)/python -m pytest tests/unit $(PYTEST_ARGS)

@@ -12,6 +12,7 @@ _LEGAL = re.compile(
 )
 _COMMENT_MARKS = re.compile(r"^\s*(?:///?!?|/\*+!?|\*+/|\*|#+!?|--)\s?", re.MULTILINE)
 _DOC_TAG = re.compile(r"^\s*[@:\\](?:param|return|returns|raises|throws|see|since|type|rtype)\b")
+_DOC_FENCE = re.compile(r"^\\(?:rst|endrst|brief|details)\b\s*")  # Doxygen-style markers
 _ROLE_MARKUP = re.compile(
     r":(?:[\w-]+:)+`~?([^`<]+?)(?:\s*<[^>]*>)?`"  # any Sphinx role: :envvar:`X`, :py:class:`Y`
 )
@@ -61,6 +62,8 @@ def describe(raw: str | None, *, limit: int = 220) -> str | None:
     paragraph: list[str] = []
     for line in text.splitlines():
         stripped = line.strip()
+        if stripped and not (stripped := _DOC_FENCE.sub("", stripped).strip()):
+            continue  # a bare \\rst or \\endrst line
         if _DOC_TAG.match(stripped) or stripped.startswith((">>>", "```", "..")):
             break
         if not stripped:

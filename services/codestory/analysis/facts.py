@@ -243,6 +243,19 @@ def _python_entry(
         return None, None
     name = function.strip().split(".")[0] or None
     if name and not any(d.name == name for d in syntaxes[path].definitions):
+        # `pkg:main` often names a function `pkg/__init__.py` re-exports from a submodule.
+        origin = next(
+            (
+                found
+                for ref in syntaxes[path].imports
+                if name in ref.names
+                for found, imported in resolver.python_targets(path, ref)
+                if imported == name and found in syntaxes
+            ),
+            None,
+        )
+        if origin and any(d.name == name for d in syntaxes[origin].definitions):
+            return origin, name
         name = None
     return path, name
 
@@ -584,13 +597,16 @@ def analyse(
         readme = Readme(path=readme_file.path, title=summary.title, summary=summary.summary)
     makefile = next((f for f in texts if f.path in {"Makefile", "GNUmakefile"}), None)
     targets = make_targets(makefile.text or "") if makefile else []
+    automake = next((f for f in texts if f.path == "Makefile.am"), None)
+    # Automake writes a `check` target that runs TESTS; the Makefile itself is generated.
+    automake_check = bool(automake and re.search(r"^TESTS\s*\+?=", automake.text or "", re.M))
     test_paths = [p for p in kinds if kinds[p] is FileKind.TEST]
     tests = describe_tests(
         test_paths,
         {p: s for p, s in syntaxes.items() if kinds[p] is FileKind.TEST},
         {p: syntaxes[p] for p in source_paths},
         manifests,
-        targets,
+        [*targets, "check"] if automake_check else targets,
         paths,
     )
     release = next(

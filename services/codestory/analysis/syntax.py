@@ -8,6 +8,7 @@ imports come from tree-sitter queries, which run in C. Both keep the work linear
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -285,6 +286,10 @@ def _text(node: Node | None) -> str:
     return bytes(node.text or b"").decode("utf-8", errors="replace")
 
 
+_NAME = re.compile(r"~?[\w$]+(?:::~?[\w$]+)*|operator\S{1,3}")
+_C_COMMENT = re.compile(r"//[^\n]*|/\*.*?\*/", re.S)
+
+
 def _one_line(text: str, limit: int = MAX_SIGNATURE) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
@@ -426,7 +431,7 @@ def _signature(node: Node, grammar: str, name: str) -> str:
     end = body.start_byte if body is not None else node.end_byte
     raw = bytes(node.text or b"")[: max(end - node.start_byte, 0)].decode("utf-8", "replace")
     if grammar != "python":
-        raw = raw.split("{", 1)[0]  # declarations end where a body opens
+        raw = _C_COMMENT.sub(" ", raw).split("{", 1)[0]  # declarations end where a body opens
     text = raw.rstrip().rstrip("{:=").rstrip()
     if grammar == "python":
         text = text.removeprefix("async ").removeprefix("def ").removeprefix("class ")
@@ -524,7 +529,8 @@ def _walk_definitions(
         kind = spec.definitions.get(node.type)
         if kind is not None and node is not root:
             name, override = _name_of(node, grammar)
-            if name:
+            # A macro the grammar cannot see through yields "type name" or "T<x> name": not a name.
+            if name and _NAME.fullmatch(name):
                 kind = override or kind
                 owner = parent
                 if node.type == "assignment_expression":

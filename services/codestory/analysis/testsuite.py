@@ -31,6 +31,7 @@ _C_TEST_INCLUDES = {
     "doctest/doctest.h": "doctest",
     "doctest.h": "doctest",
 }
+_TEST_FOLDERS = {"test", "tests", "__tests__", "spec", "test-d", "testing", "fuzz", "ossfuzz"}
 _RUST_TEST_ATTRIBUTE = re.compile(r"^(?:test|tokio::test|cfg\(test\)|rstest|quickcheck)\b")
 
 
@@ -41,6 +42,7 @@ class TestSuite(BaseModel):
     commands: list[str] = Field(default_factory=list)  # the most direct first
     inline_test_files: int = 0  # source files carrying their own tests (Rust's #[cfg(test)])
     example_file: str | None = None  # one test file worth opening first
+    example_inline: bool = False  # the example is a source file with its own tests
     beside_code: int = 0  # test files that sit next to the code, outside any test folder
 
     @property
@@ -55,7 +57,7 @@ def _directories(test_paths: Iterable[str]) -> list[str]:
         parts = path.split("/")[:-1]
         chosen = ""
         for index, part in enumerate(parts):
-            if part.lower() in {"test", "tests", "__tests__", "spec", "test-d", "testing"}:
+            if part.lower() in _TEST_FOLDERS:
                 chosen = "/".join(parts[: index + 1])
                 break
         if chosen:
@@ -81,8 +83,10 @@ def _frameworks(
     )
     includes = {ref.target for syntax in test_syntax.values() for ref in syntax.imports}
     languages = Counter(s.language for s in test_syntax.values())
+    # A few helper scripts in Python do not make a C project's tests "written with pytest".
+    python_led = languages.get("Python", 0) * 2 >= sum(languages.values())
     for module, label in _PY_FRAMEWORKS.items():
-        if module in declared or imported.get(module):
+        if python_led and (module in declared or imported.get(module)):
             found.append(label)
     # Plain `def test_x()` functions only run under pytest; unittest needs TestCase classes.
     plain_tests = any(
@@ -92,7 +96,7 @@ def _frameworks(
         for d in s.definitions
     )
     if (
-        languages.get("Python")
+        python_led
         and "pytest" not in found
         and (plain_tests or any(p.endswith("conftest.py") for p in test_syntax))
     ):
@@ -122,6 +126,10 @@ def _commands(
 ) -> list[str]:
     commands: list[str] = []
     root = [m for m in manifests if "/" not in m.path]
+    make = next((f"make {t}" for t in ("test", "check", "tests") if t in make_targets), None)
+    python = "pytest" in frameworks or "unittest" in frameworks
+    if make and not root and not python:  # a Makefile-driven project: make runs the tests
+        commands.append(make)
     node = next((m for m in root if m.kind == "Node package"), None)
     if node and "test" in node.scripts:
         commands.append("npm test")
@@ -139,10 +147,8 @@ def _commands(
         commands.append("./gradlew test" if "gradlew" in paths else "gradle test")
     if any(m.kind == "CMake project" and m.scripts.get("test") for m in root):
         commands.append("ctest")
-    for target in ("test", "check", "tests"):
-        if target in make_targets:
-            commands.append(f"make {target}")
-            break
+    if make:
+        commands.append(make)
     if "tox.ini" in paths:
         commands.append("tox")
     if "noxfile.py" in paths:
@@ -158,25 +164,44 @@ def describe_tests(
     make_targets: list[str],
     all_paths: set[str],
 ) -> TestSuite:
-    inline = sum(
-        1
-        for s in source_syntax.values()
-        if s.language == "Rust" and any(_RUST_TEST_ATTRIBUTE.match(a) for a in s.attributes)
-    )
+    inline = sum(1 for s in source_syntax.values() if s.language == "Rust" and _has_tests(s))
     frameworks = _frameworks(manifests, test_syntax, inline)
+    directories = _directories(test_paths)
+    # Outside a test folder only files named like tests count; fixtures and helpers do not.
+    outside = [
+        p
+        for p in test_paths
+        if not any(p.startswith(d + "/") for d in directories) and _named_like_test(p)
+    ]
+    counted = [p for p in test_paths if p not in outside and not _outside(p, directories)]
+    counted += outside
     example = max(
-        (p for p in test_syntax if not p.endswith(("conftest.py", "__init__.py"))),
+        (p for p in counted if p in test_syntax and not p.endswith(("conftest.py", "__init__.py"))),
         key=lambda p: (_named_like_test(p), len(test_syntax[p].definitions), -p.count("/"), p),
         default=None,
     )
-    directories = _directories(test_paths)
-    outside = [p for p in test_paths if not any(p.startswith(d + "/") for d in directories)]
+    example_inline = False
+    if (example is None or not _named_like_test(example)) and inline:
+        example = max(
+            (p for p, s in source_syntax.items() if s.language == "Rust" and _has_tests(s)),
+            key=lambda p: (len(source_syntax[p].attributes), p),
+        )
+        example_inline = True
     return TestSuite(
         beside_code=len(outside),
-        files=len(test_paths),
+        files=len(counted),
         directories=directories,
         frameworks=frameworks,
         commands=_commands(manifests, frameworks, make_targets, all_paths),
         inline_test_files=inline,
         example_file=example,
+        example_inline=example_inline,
     )
+
+
+def _outside(path: str, directories: list[str]) -> bool:
+    return not any(path.startswith(d + "/") for d in directories)
+
+
+def _has_tests(syntax: FileSyntax) -> bool:
+    return any(_RUST_TEST_ATTRIBUTE.match(a) for a in syntax.attributes)

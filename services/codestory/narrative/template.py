@@ -238,7 +238,7 @@ def _step_sentence(step: ControlStep, previous: ControlStep, voice: Voice, index
     text = f"{code(previous.name)} {verbs[index % len(verbs)]} {code(step.name)}{where}"
     if clause and not voice.beginner:
         text += (
-            f", which, as its comment puts it, will {clause}"
+            f", which its comment sums up as: {clause}"
             if index % 2
             else (f". Its documentation says: {_quote(step.doc or '')}")
         )
@@ -432,21 +432,21 @@ def chapter_run_and_test(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
         )
     tests = facts.tests
     if tests.exist:
-        where: str
+        places: list[str] = []
         if tests.directories:
-            where = f"in {code(tests.directories[0])}"
+            placed = tests.files - tests.beside_code
+            folder = f"{plural(placed, 'file')} in {code(tests.directories[0])}"
             if len(tests.directories) > 1:
-                where += f" and {plural(len(tests.directories) - 1, 'other folder')}"
-            if tests.beside_code:
-                placed = tests.files - tests.beside_code
-                where = f"{placed} {where} and {tests.beside_code} beside the code"
-        elif tests.inline_test_files and not tests.files:
-            where = "inside the source files themselves"
-        else:
-            where = "next to the code they check"
-        count = tests.files or tests.inline_test_files
-        separator = ": " if tests.beside_code and tests.directories else " "
-        text = f"The {voice.term('test suite')} has {plural(count, 'file')}{separator}{where}"
+                folder += f" and {plural(len(tests.directories) - 1, 'other folder')}"
+            places.append(folder)
+        if tests.beside_code:
+            places.append(f"{plural(tests.beside_code, 'file')} beside the code they check")
+        if tests.inline_test_files:
+            places.append(
+                f"tests inside {plural(tests.inline_test_files, 'source file')}, "
+                "next to the code they check"
+            )
+        text = f"The {voice.term('test suite')} has {join_words(places)}"
         if tests.frameworks:
             text += f", written with {join_words(tests.frameworks)}"
         paragraphs.append(sentence(text))
@@ -455,7 +455,11 @@ def chapter_run_and_test(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
             if len(tests.commands) > 1:
                 command += f"; the project also offers {code(tests.commands[1])}"
             paragraphs.append(sentence(command))
-        if tests.example_file:
+        if tests.example_file and tests.example_inline:
+            paragraphs.append(
+                f"A good first test to read is the test module inside {code(tests.example_file)}."
+            )
+        elif tests.example_file:
             paragraphs.append(f"A good first test to read is {code(tests.example_file)}.")
     else:
         paragraphs.append(
@@ -511,9 +515,11 @@ def chapter_focus(facts: RepoFacts, voice: Voice, area: str) -> ScriptChapter | 
     chosen = (source or modules)[: 4 if voice.deep else 2]
     if chosen:
         if not paragraphs:
+            count = len(source) or len(modules)
+            verb = "carries" if count == 1 else "carry"
             paragraphs.append(
-                f"You asked about {area}. {plural(len(source) or len(modules), 'file')} "
-                "carry it in their names."
+                f"You asked about {area}, and {plural(count, 'file')} {verb} that word "
+                "in their names."
             )
         paragraphs += [_module_sentence(m, voice, i) for i, m in enumerate(chosen)]
     if not paragraphs:
@@ -546,8 +552,9 @@ def chapter_where_to_start(facts: RepoFacts, voice: Voice) -> ScriptChapter:
         if first is not None:
             steps.append(f"Start with {code(first.path)}, the largest of its source files.")
     if facts.tests.example_file:
+        which = "the tests inside" if facts.tests.example_inline else "a test such as"
         steps.append(
-            f"Finally, read a test such as {code(facts.tests.example_file)}: tests show how "
+            f"Finally, read {which} {code(facts.tests.example_file)}: tests show how "
             "the authors expect the code to be used."
         )
     steps.append(f"That is the tour of {facts.name}. Enjoy reading the code.")

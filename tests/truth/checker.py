@@ -1,0 +1,519 @@
+"""An independent fact-checker for stories: every claim is checked against the files.
+
+It shares no code with codestory.analysis. It reads the tree with plain text searches and
+its own small manifest readers, then checks each sentence of a script: every backticked
+path exists, every name occurs (in the file the sentence places it in), every signature is
+the file's own text, every count agrees with the tree, every quote is the authors' words.
+A number the checker has no rule for is itself a finding, so new kinds of claim cannot slip
+through unchecked.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+import xml.etree.ElementTree as ElementTree
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+BINARY_SNIFF = 8192
+WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+BACKTICKED = re.compile(r"`([^`]+)`")
+# Where the narrator hands over to the authors' own words (README, docstring, comment).
+QUOTE_OPENER = re.compile(
+    r"In its own words:|Its authors describe it like this:|In the authors' words:|"
+    r"Its comment reads:|Its documentation says:|its comment sums up as:|"
+    r"`[^`]+`, (?:about )?[\d,]+ lines:"
+)
+# A quote runs on to the paragraph's end, unless the narrator speaks again.
+NARRATOR_AGAIN = re.compile(r"^(Its signature is|`|[\d,]+ other modules import it)")
+# How each language declares a name, for "`X`, a class in `P`" claims.
+DEFINES = {
+    (".py",): r"^\s*(?:async\s+def|def|class)\s+{n}\b|^{n}\s*[:=]",
+    (".js", ".mjs", ".cjs", ".ts", ".tsx"): (
+        r"(?:function\*?|class|const|let|var|interface|type|enum)\s+{n}\b|\.{n}\s*=[^=]"
+        r"|^\s*(?:async\s+)?{n}\s*[(:]|exports\.{n}\b"
+    ),
+    (".go",): r"^func\s+(?:\([^)]*\)\s*)?{n}\b|^\s*(?:type\s+)?{n}\s+[\w*\[(=]|^\s*{n}\s*=",
+    (".rs",): r"\b(?:fn|struct|enum|trait|type|mod|const|static|union|macro_rules!)\s+{n}\b",
+    (".java",): (
+        r"\b(?:class|interface|enum|record|@interface)\s+{n}\b"
+        r"|^\s*(?!return\b|new\b)[\w<>\[\],?.\s]+\s{n}\s*\("
+    ),
+    (".c", ".h", ".cc", ".cpp", ".cxx", ".hpp", ".hh"): (
+        r"^\s*(?!return\b|if\b|else\b|while\b|case\b)[\w:<>,*&\s~]*[\w*&>:]\s*\b{n}\s*\("
+        r"|(?:struct|enum|union|class|typedef|#\s*define|using)\s+[\w\s*]*?\b{n}\b"
+        r"|}}\s*{n}\s*;|^{n}\s*\("
+    ),
+}
+EXTENSIONS = {
+    "Python": (".py",),
+    "JavaScript": (".js", ".mjs", ".cjs"),
+    "TypeScript": (".ts", ".tsx"),
+    "Go": (".go",),
+    "Rust": (".rs",),
+    "Java": (".java",),
+    "C": (".c", ".h"),
+    "C++": (".cc", ".cpp", ".cxx", ".hpp", ".hh", ".h"),
+}
+NOT_OWN_CODE = re.compile(
+    r"(^|/)(tests?|testing|spec|examples?|docs?|doc|benchmarks?|bench|vendor|third_party|"
+    r"contrib|ossfuzz|fuzz|scripts|tools?|support|build)/"
+)
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", text.lower())
+
+
+@dataclass
+class Tree:
+    """A source tree read as plain text."""
+
+    root: Path
+    files: dict[str, str] = field(default_factory=dict)  # text files
+    paths: set[str] = field(default_factory=set)  # every file, binary ones too
+
+    @classmethod
+    def read(cls, root: Path) -> Tree:
+        tree = cls(root)
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and not path.is_symlink():
+                tree.paths.add(path.relative_to(root).as_posix())
+                raw = path.read_bytes()
+                if b"\0" in raw[:BINARY_SNIFF]:
+                    continue
+                tree.files[path.relative_to(root).as_posix()] = raw.decode("utf-8", "replace")
+        return tree
+
+    @cached_property
+    def directories(self) -> set[str]:
+        return {"/".join(p.split("/")[:i]) for p in self.paths for i in range(1, p.count("/") + 1)}
+
+    @cached_property
+    def word_files(self) -> dict[str, set[str]]:
+        index: dict[str, set[str]] = {}
+        for path, text in self.files.items():
+            for word in set(WORD.findall(text)):
+                index.setdefault(word, set()).add(path)
+        return index
+
+    @cached_property
+    def flat_words(self) -> str:
+        """Every file as one lower-case word stream, to find quoted phrases."""
+        return " ".join(" ".join(_words(t)) for t in self.files.values())
+
+    def exists(self, path: str) -> bool:
+        path = path.rstrip("/")
+        return path in self.paths or path in self.directories
+
+    def files_under(self, folder: str) -> list[str]:
+        return [p for p in self.paths if p.startswith(folder.rstrip("/") + "/")]
+
+    def line_count(self, path: str) -> int:
+        return len(self.files[path].splitlines())
+
+    def mentions(self, word: str) -> set[str]:
+        return self.word_files.get(word, set())
+
+    # Manifests, read with the standard library alone.
+    def dependencies(self) -> tuple[set[str], set[str]] | None:
+        """Runtime and development dependency names of the root manifest."""
+        if "pyproject.toml" in self.files:
+            data = tomllib.loads(self.files["pyproject.toml"])
+            runtime = data.get("project", {}).get("dependencies", [])
+            dev = [d for ds in data.get("project", {}).get("optional-dependencies", {}).values()
+                   for d in ds]  # fmt: skip
+            return {_req_name(r) for r in runtime}, {_req_name(r) for r in dev}
+        if "package.json" in self.files:
+            data = json.loads(self.files["package.json"])
+            return set(data.get("dependencies", {})), set(data.get("devDependencies", {}))
+        if "Cargo.toml" in self.files:
+            data = tomllib.loads(self.files["Cargo.toml"])
+            return set(data.get("dependencies", {})), set(data.get("dev-dependencies", {}))
+        if "go.mod" in self.files:
+            required = re.findall(r"^\s*(?:require\s+)?([\w.\-]+\.\w+/[\w.\-/]+)\s+v", self.files[
+                "go.mod"], re.M)  # fmt: skip
+            return set(required), set()
+        if "pom.xml" in self.files:
+            root = ElementTree.fromstring(self.files["pom.xml"])  # noqa: S314 - a pinned tree
+            ns = {"m": root.tag[1:].split("}")[0]} if root.tag.startswith("{") else {}
+            prefix = "m:" if ns else ""
+            runtime, dev = set(), set()
+            for dep in root.findall(f"{prefix}dependencies/{prefix}dependency", ns):
+                artifact = dep.findtext(f"{prefix}artifactId", "", ns)
+                scope = dep.findtext(f"{prefix}scope", "compile", ns)
+                (dev if scope == "test" else runtime).add(artifact)
+            return runtime, dev
+        return None
+
+
+def _req_name(requirement: str) -> str:
+    return re.split(r"[\s<>=!~;\[(]", requirement.strip(), maxsplit=1)[0]
+
+
+@dataclass
+class Finding:
+    sentence: str
+    problem: str
+
+    def __str__(self) -> str:
+        return f"{self.problem}\n    in: {self.sentence}"
+
+
+def sentences(text: str) -> list[str]:
+    """Split prose on sentence ends, never inside backticks."""
+    out, current, inside = [], [], False
+    for index, char in enumerate(text):
+        current.append(char)
+        if char == "`":
+            inside = not inside
+        nxt = text[index + 1 : index + 2]
+        if not inside and char in ".!?" and (nxt in {" ", "\n", ""}):
+            out.append("".join(current).strip())
+            current = []
+    if "".join(current).strip():
+        out.append("".join(current).strip())
+    return [s for s in out if s]
+
+
+def _split_quote(sentence: str) -> tuple[str, str | None]:
+    """The narrator's words and, if any, the quoted authors' words after an opener."""
+    match = QUOTE_OPENER.search(sentence)
+    if match is None:
+        return sentence, None
+    return sentence[: match.end()], sentence[match.end() :].strip()
+
+
+def defines(text: str, path: str, name: str) -> bool:
+    """Whether the file declares `name`, read with the language's own keywords."""
+    if "~" in name or name.startswith("operator"):
+        return name in text
+    for suffixes, pattern in DEFINES.items():
+        if path.endswith(suffixes):
+            return re.search(pattern.format(n=re.escape(name)), text, re.M) is not None
+    return re.search(rf"\b{re.escape(name)}\b", text) is not None
+
+
+def _rounds_to(actual: int, said: int, about: bool) -> bool:
+    """`about 1,000` is true of 1,037: a spoken number is rounded to its own size."""
+    if not about:
+        return actual == said
+    for limit, step in ((1_000, 10), (10_000, 100), (1_000_000, 1_000)):
+        if said < limit:
+            return abs(actual - said) <= step // 2
+    return abs(actual - said) <= 50_000
+
+
+def _number(text: str) -> int:
+    return int(text.replace(",", ""))
+
+
+class Checker:
+    def __init__(self, tree: Tree, expect: dict[str, object]) -> None:
+        self.tree = tree
+        self.expect = expect
+        self.findings: list[Finding] = []
+        self.last_path: list[str] = []  # the file the paragraph is about, for "it"
+
+    def fail(self, sentence: str, problem: str) -> None:
+        self.findings.append(Finding(sentence, problem))
+
+    # Backticked spans.
+    def check_span(self, span: str, sentence: str) -> None:
+        tree = self.tree
+        if tree.exists(span) or self._is_dependency(span):
+            return
+        if "/" in span and " " not in span and "(" not in span:
+            self.fail(sentence, f"`{span}` is not a path in the tree")
+            return
+        if span in self.allowed_commands():
+            return
+        if re.fullmatch(r"[\w.:\-~]+", span):
+            parts = [p for p in re.split(r"[.:~]+", span) if p]
+            missing = [p for p in parts if not tree.mentions(p)]
+            dependency = self._is_dependency(span)
+            if missing and not dependency:
+                self.fail(sentence, f"`{span}`: {missing} occur nowhere in the tree")
+            return
+        if self._is_dependency(span):
+            return
+        # A signature or expression: it must be the text of some file, spaces aside.
+        self.check_signature(span, sentence)
+
+    def _is_dependency(self, name: str) -> bool:
+        declared = self.tree.dependencies()
+        return declared is not None and name in declared[0] | declared[1]
+
+    @cached_property
+    def normal_texts(self) -> dict[str, str]:
+        """Each file on one line; comments out of C-family code, as a signature leaves them."""
+        c_comment = re.compile(r"//[^\n]*|/\*.*?\*/", re.S)
+        return {
+            p: _normal(t if p.endswith(".py") else c_comment.sub(" ", t))
+            for p, t in self.tree.files.items()
+        }
+
+    def check_signature(self, span: str, sentence: str) -> None:
+        wanted = _normal(span.rstrip("…").strip())
+        named = [p for p in BACKTICKED.findall(sentence) if p in self.tree.files]
+        places = named or list(self.tree.files)
+        if not any(wanted in self.normal_texts[p] for p in places):
+            self.fail(sentence, f"`{span}` is not the text of {named or 'any file'}")
+
+    def allowed_commands(self) -> set[str]:
+        files = self.tree.files
+        commands = {"pytest", "tox", "nox", "python -m unittest", "ctest"}
+        if "package.json" in files:
+            commands.add("npm test")
+        if "go.mod" in files:
+            commands.add("go test ./...")
+        if "Cargo.toml" in files:
+            commands.add("cargo test")
+        if "pom.xml" in files:
+            commands.add("mvn test")
+        for makefile in ("Makefile", "GNUmakefile", "makefile"):
+            for target in re.findall(r"^([\w\-]+)\s*:", files.get(makefile, ""), re.M):
+                commands.add(f"make {target}")
+        if "Makefile.am" in files and re.search(r"^TESTS\s*=", files["Makefile.am"], re.M):
+            commands.add("make check")
+        return commands
+
+    # Claims about places: "`X`, a class in `P`", "`X` lives in `P`", "`X` in `P`".
+    def check_placements(self, sentence: str) -> None:
+        for name, path in re.findall(
+            r"`([^`]+)`(?:,? (?:is )?an? [\w ]+?| lives)? in `([^`]+)`", sentence
+        ):
+            if path not in self.tree.files:
+                continue
+            self._defined(sentence, name, path)
+        for name, path in re.findall(r"the \w+ `([^`]+)` in `([^`]+)`", sentence):
+            self._defined(sentence, name, path)
+        defined = re.match(r"`([^`]+)`,? (?:has|about)[^`]*? defines (.*)", sentence)
+        if defined and defined.group(1) in self.tree.files:
+            for name in BACKTICKED.findall(defined.group(2)):
+                self._defined(sentence, name, defined.group(1))
+
+    def _defined(self, sentence: str, name: str, path: str) -> None:
+        if path not in self.tree.files:
+            return
+        last = re.split(r"[.:]+", name)[-1]
+        if not defines(self.tree.files[path], path, last):
+            self.fail(sentence, f"`{path}` does not define `{name}`")
+
+    # Numbers.
+    def check_numbers(self, sentence: str) -> None:
+        mask = list(sentence)
+        checks = [
+            (r"`([^`]+)`(?: has|,) (about )?([\d,]+) lines", self._lines),
+            (r"(about )?([\d,]+) (?:other )?(?:modules|files) import it", self._importers),
+            (r"`([^`]+)` is imported by (about )?([\d,]+)", self._importers_of),
+            (r"used from (about )?([\d,]+) other files?", self._users),
+            (r"`([^`]+)`, ([\d,]+) files", self._folder_files),
+            (r"`([^`]+)` has [\w ]+: ([\d,]+) files", self._folder_files),
+            (r"([\d,]+) (?:test )?files? (?:in|next to|beside)", self._test_files),
+            (r"([\d,]+) beside the code", self._test_files),
+            (r"plus ([\d,]+) test files?", self._test_files_total),
+            (r"The test suite(?: \([^)]*\))? has ([\d,]+) files?", self._test_files_total),
+            (r"and ([\d,]+) other folders?", self._test_folders),
+            (r"asked about ([\w ]+), and ([\d,]+) files? carr", self._named_files),
+            (r"(JUnit \d|C\+\+\d\d|Python \d)", lambda *_: None),
+            (r"([\d,]+) in `([^`]+)`", self._in_folder),
+            (r"(about )?([\d,.]+)( million)? lines of the project's own code", self._own_lines),
+            (r"needs ([\d,]+) dependenc", self._runtime_count),
+            (r"adds ([\d,]+) more packages?", self._dev_count),
+            (r"version ([\d][\w.\-]*)", self._version),
+            (r"release in its changelog is ([\d][\w.\-]*), dated (\d{4}-\d\d-\d\d)", self._release),
+            (r"([\d,]+) (?:examples?|files of|source files|command-line|HTTP|data models?|"
+             r"background|configuration|generated|vendored|minified|commands?:|routes?\b)",
+             self._roleish),
+        ]  # fmt: skip
+        for pattern, check in checks:
+            for match in re.finditer(pattern, sentence):
+                check(sentence, *match.groups())
+                mask[match.start() : match.end()] = " " * (match.end() - match.start())
+        left = re.findall(r"(?<![\w.])\d[\d,.]*", BACKTICKED.sub("", "".join(mask)))
+        if left:
+            self.fail(sentence, f"numbers {left} are claims the checker has no rule for")
+
+    def _lines(self, sentence: str, path: str, about: str | None, said: str) -> None:
+        if path in self.tree.files and not _rounds_to(
+            self.tree.line_count(path), _number(said), bool(about)
+        ):
+            self.fail(sentence, f"`{path}` has {self.tree.line_count(path)} lines, not {said}")
+
+    def _stem_mentions(self, sentence: str) -> tuple[str, int] | None:
+        paths = [p for p in BACKTICKED.findall(sentence) if p in self.tree.files]
+        paths = paths or self.last_path
+        if not paths:
+            return None
+        path = paths[0]
+        base = path.rsplit("/", 1)[-1]
+        stem = base.split(".")[0]
+        if stem in {"mod", "index", "__init__", "lib"}:
+            stem = path.rsplit("/", 2)[-2] if "/" in path else stem
+        if WORD.fullmatch(stem):
+            return path, len(self.tree.mentions(stem) - {path})
+        return path, sum(1 for p, t in self.tree.files.items() if p != path and stem in t)
+
+    def _importers(self, sentence: str, about: str | None, said: str) -> None:
+        found = self._stem_mentions(sentence)
+        if found and found[1] < _number(said):
+            self.fail(sentence, f"only {found[1]} files mention `{found[0]}`, not {said}")
+
+    def _importers_of(self, sentence: str, path: str, about: str | None, said: str) -> None:
+        self._importers(sentence, about, said)
+
+    def _users(self, sentence: str, about: str | None, said: str) -> None:
+        names = BACKTICKED.findall(sentence)
+        paths = [n for n in names if n in self.tree.files]
+        symbols = [n for n in names if n not in self.tree.files]
+        if not symbols:
+            return
+        symbol = re.split(r"[.:~]+", symbols[0])[-1]
+        users = self.tree.mentions(symbol) - set(paths)
+        if len(users) < _number(said):
+            self.fail(sentence, f"only {len(users)} other files mention `{symbol}`, not {said}")
+
+    def _folder_files(self, sentence: str, folder: str, said: str) -> None:
+        if folder in self.tree.directories and len(self.tree.files_under(folder)) < _number(said):
+            self.fail(sentence, f"`{folder}` holds {len(self.tree.files_under(folder))} files")
+
+    def _in_folder(self, sentence: str, said: str, folder: str) -> None:
+        self._folder_files(sentence, folder, said)
+
+    @cached_property
+    def _test_like(self) -> list[str]:
+        return [
+            p
+            for p in self.tree.files
+            if re.search(r"(^|/)(tests?|testing|__tests__|spec|fuzz|ossfuzz)/", p)
+            or re.search(r"(^|/)(test_[^/]*|[^/]*_test\.\w+|[^/]*\.(test|spec)\.\w+)$", p)
+            or re.search(r"#\[(cfg\()?test\b", self.tree.files[p])
+        ]
+
+    def test_like(self) -> list[str]:
+        return self._test_like
+
+    def _test_folders(self, sentence: str, said: str) -> None:
+        folders = {d for d in self.tree.directories if re.search(r"(^|/)(tests?|spec)$", d)}
+        if len(folders) < _number(said) + 1:
+            self.fail(sentence, f"the tree has {len(folders)} test folders")
+
+    def _named_files(self, sentence: str, word: str, said: str) -> None:
+        token = word.lower().strip()
+        forms = {token, token.rstrip("s"), token + "s"}
+        named = [p for p in self.tree.paths if forms & set(re.split(r"[/._-]", p.lower()))]
+        if len(named) < _number(said):
+            self.fail(sentence, f"{len(named)} paths carry {word!r}, not {said}")
+
+    def _test_files(self, sentence: str, said: str) -> None:
+        self._test_files_total(sentence, said)
+
+    def _test_files_total(self, sentence: str, said: str) -> None:
+        if len(self.test_like()) < _number(said):
+            self.fail(sentence, f"the tree has {len(self.test_like())} test files, not {said}")
+
+    def _own_lines(self, sentence: str, about: str | None, said: str, million: str | None) -> None:
+        language = str(self.expect["language"])
+        total = sum(
+            len(text.splitlines())
+            for path, text in self.tree.files.items()
+            if path.endswith(EXTENSIONS[language])
+            and not NOT_OWN_CODE.search("/" + path)
+            and not re.search(r"(^|/)(test_[^/]*|[^/]*_test\.\w+)$", path)
+        )
+        claimed = float(said.replace(",", "")) * (1_000_000 if million else 1)
+        if not 0.6 * total <= claimed <= 1.6 * total:
+            self.fail(sentence, f"the tree has about {total} lines of {language}, not {said}")
+
+    def _runtime_count(self, sentence: str, said: str) -> None:
+        declared = self.tree.dependencies()
+        if declared is not None and len(declared[0]) != _number(said):
+            self.fail(sentence, f"the manifest declares {len(declared[0])} dependencies")
+
+    def _dev_count(self, sentence: str, said: str) -> None:
+        declared = self.tree.dependencies()
+        if declared is not None and len(declared[1] - declared[0]) != _number(said):
+            self.fail(sentence, f"the manifest declares {len(declared[1])} development packages")
+
+    def _version(self, sentence: str, said: str) -> None:
+        said = said.rstrip(".")
+        if said != self.expect.get("version"):
+            self.fail(sentence, f"the release is {self.expect.get('version')}, not {said}")
+
+    def _release(self, sentence: str, version: str, date: str) -> None:
+        self._version(sentence, version)
+        logs = [t for p, t in self.tree.files.items() if re.search(r"(?i)change|history|news", p)]
+        near = rf"{re.escape(version)}[\s\S]{{0,200}}?{date}"
+        if not any(re.search(near, t) for t in logs):
+            self.fail(sentence, f"no changelog gives {version} the date {date}")
+
+    def _roleish(self, sentence: str, said: str) -> None:
+        # Counts of examples or roles are bounded by the files that could hold them.
+        if _number(said) > len(self.tree.files):
+            self.fail(sentence, f"{said} is more than the tree's {len(self.tree.files)} files")
+
+    # Quotes.
+    def check_quote(self, sentence: str, quote: str) -> None:
+        words = _words(BACKTICKED.sub(" ", quote))
+        if len(words) < 3:
+            return
+        runs = {" ".join(words[i : i + 3]) for i in range(min(len(words) - 2, 6))}
+        if not any(run in self.tree.flat_words for run in runs):
+            self.fail(sentence, f"the quote is not the authors' words: {' '.join(words[:8])!r}")
+
+    # The whole story.
+    def check_script(self, chapters: list[tuple[str, str]]) -> list[Finding]:
+        for _title, text in chapters:
+            for paragraph in text.split("\n\n"):
+                quoting = False
+                self.last_path = []
+                for sentence in sentences(paragraph):
+                    named = [p for p in BACKTICKED.findall(sentence) if p in self.tree.files]
+                    self.last_path = named[:1] or self.last_path
+                    if quoting and not NARRATOR_AGAIN.match(sentence):
+                        self.check_quote(sentence, sentence)
+                        continue
+                    said, quote = _split_quote(sentence)
+                    quoting = quote is not None
+                    for span in BACKTICKED.findall(said):
+                        self.check_span(span, sentence)
+                    self.check_placements(said)
+                    self.check_numbers(said)
+                    if quote:
+                        self.check_quote(sentence, quote)
+        self.check_claims(chapters)
+        return self.findings
+
+    def check_claims(self, chapters: list[tuple[str, str]]) -> None:
+        whole = "\n".join(text for _, text in chapters)
+        expect = self.expect
+        if f"written in {expect['language']}" not in whole and f"mostly {expect['language']}" \
+                not in whole:  # fmt: skip
+            self.fail("(whole story)", f"the story never says it is {expect['language']}")
+        no_tests = re.search(r"No (automated )?tests? (files )?(were|was) found", whole)
+        if expect.get("tests") and no_tests:
+            self.fail(no_tests.group(0), "the tree has tests")
+        if expect.get("tests") and "test" not in whole.lower():
+            self.fail("(whole story)", "the tree has tests and the story never says where")
+        if not expect.get("tests") and re.search(r"The test suite has", whole):
+            self.fail("(whole story)", "the story describes tests the tree does not have")
+        run = re.search(r"Run (?:it|them) with `([^`]+)`", whole)
+        commands = list(expect.get("test_commands", []))  # type: ignore[call-overload]
+        if commands and (run is None or run.group(1) not in commands):
+            said = run.group(1) if run else "nothing"
+            self.fail("(whole story)", f"tests are run with {commands}, the story says {said}")
+        if expect.get("library"):
+            if "entry point is" in whole:
+                self.fail("(whole story)", "a library is given an entry point")
+        else:
+            entries = list(expect.get("entry", []))  # type: ignore[call-overload]
+            if not any(f"`{e}`" in whole for e in entries):
+                self.fail("(whole story)", f"the real entry point {entries} is never named")

@@ -1,0 +1,99 @@
+"""Stories of real repositories, fact-checked sentence by sentence against their files.
+
+The trees are real releases from PyPI, npm and Debian, pinned by sha256 and unpacked by
+`make truth-trees` (part of `make test`) into .cache/truth. The checker in checker.py is
+independent of the analyser: if both were wrong the same way, it would be by accident.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from codestory.analysis import RepoFacts, analyse
+from codestory.domain import ExpertiseLevel, Style
+from codestory.narrative import write_script
+from codestory.speech.text import Speaker
+from tests.truth.checker import Checker, Tree, sentences
+
+HERE = Path(__file__).parent
+CACHE = HERE.parent.parent / ".cache" / "truth"
+TREES = {t["name"]: t for t in tomllib.loads((HERE / "trees.toml").read_text())["tree"]}
+VARIANTS = {
+    "overview": (Style.OVERVIEW, ExpertiseLevel.INTERMEDIATE, []),
+    "deep-expert": (Style.DEEP_DIVE, ExpertiseLevel.EXPERT, []),
+    "beginner-focus": (Style.OVERVIEW, ExpertiseLevel.BEGINNER, ["tests", "cli", "api"]),
+}
+
+
+def tree_root(name: str) -> Path:
+    root = CACHE / name
+    if not root.is_dir():
+        pytest.fail(f"{root} is missing: run `make truth-trees` (make test does it first)")
+    return root
+
+
+@cache
+def facts_of(name: str) -> RepoFacts:
+    return analyse(tree_root(name), name=name)
+
+
+@cache
+def tree_of(name: str) -> Tree:
+    return Tree.read(tree_root(name))
+
+
+def test_at_least_six_trees_in_six_languages() -> None:
+    assert len(TREES) >= 6
+    assert len({t["language"] for t in TREES.values()}) >= 6
+
+
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+@pytest.mark.parametrize("name", sorted(TREES))
+def test_every_claim_holds(name: str, variant: str) -> None:
+    style, level, focus = VARIANTS[variant]
+    script = write_script(facts_of(name), style=style, level=level, focus_areas=focus)
+    chapters = [(c.title, c.text) for c in script.chapters]
+    findings = Checker(tree_of(name), TREES[name]).check_script(chapters)
+    assert not findings, "\n".join(str(f) for f in findings)
+
+
+@pytest.mark.parametrize("name", sorted(TREES))
+def test_spoken_story_is_easy_to_follow(name: str) -> None:
+    script = write_script(facts_of(name), style=Style.DEEP_DIVE, level=ExpertiseLevel.EXPERT)
+    speaker = Speaker()
+    spoken = [speaker.speak(c.text) for c in script.chapters]
+    words = " ".join(spoken).lower().split()
+    noise = sum(1 for w in words if w.strip(".,;:") in {"slash", "dot"})
+    assert noise / len(words) < 0.02, f"{noise} of {len(words)} words are slash or dot"
+    assert not re.search(r"https?:|www\.|colon slash", " ".join(spoken))
+    written_ends = sum(len(sentences(c.text)) for c in script.chapters)
+    spoken_ends = sum(len(re.findall(r"[.!?](?:\s|$)", s)) for s in spoken)
+    assert spoken_ends >= written_ends, "a sentence end was lost on the way to speech"
+
+
+def test_checker_catches_false_claims() -> None:
+    """The checker must fail the lies a story could tell, or its silence means nothing."""
+    name = "flask"
+    lies = [
+        "`src/flask/nothing.py` is where it starts.",
+        "`src/flask/globals.py` has 999 lines.",
+        "`Flask`, a class in `src/flask/globals.py`.",
+        "`NoSuchThing` is a class.",
+        "At run time it needs 40 dependencies.",
+        "It calls itself version 9.9.9.",
+        "It is written in Python: 12 mysteries.",
+        "Its signature is `def nowhere(x)` in `src/flask/app.py`.",
+        "`src/flask/typing.py` has 90 lines. 400 other modules import it.",
+        "This is a tour. In its own words: bananas grow quietly in winter.",
+    ]
+    checker = Checker(tree_of(name), TREES[name])
+    for lie in lies:
+        before = len(checker.findings)
+        checker.check_script([("t", lie)])
+        caught = [f for f in checker.findings[before:] if f.sentence != "(whole story)"]
+        assert caught, f"the checker let this through: {lie}"
