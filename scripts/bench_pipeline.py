@@ -30,7 +30,7 @@ import httpx
 from bench_report import write_section
 from codestory.analysis import analyse
 from codestory.commands.up import Child, Supervisor, child_env, command_for, start_valkey
-from codestory.narrative import write_script
+from codestory.narrative.template import write_script
 from codestory.settings import Settings
 from codestory.speech.engine import engine
 from codestory.speech.mp3 import encode_mp3

@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 import redis
+from prometheus_client.parser import text_string_to_metric_families
 
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "Test",
@@ -262,3 +263,21 @@ def flush(url: str) -> None:
     client = redis.Redis.from_url(url)
     client.flushdb()
     client.close()
+
+
+Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
+
+
+def scrape(port: int) -> Samples:
+    text = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=10).text
+    return {
+        (sample.name, frozenset(sample.labels.items())): sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+    }
+
+
+def value(samples: Samples, metric: str, /, **labels: str) -> float:
+    """Sum of the samples named `metric` whose labels include `labels`."""
+    wanted = set(labels.items())
+    return sum(v for (n, ls), v in samples.items() if n == metric and wanted <= ls)

@@ -35,6 +35,7 @@ def content_type_for(key: str) -> str:
 
 
 SCRIPT_ARTIFACT = "script.json"
+CACHE_PREFIX = "cache/"  # reusable work shared by stories (see codestory.cache)
 
 
 def story_artifact(story_id: str, name: str) -> str:
@@ -51,6 +52,7 @@ class ArtifactStore(Protocol):
     def size(self, key: str) -> int: ...
     def read_range(self, key: str, start: int, end: int) -> Iterator[bytes]: ...
     def delete_prefix(self, prefix: str) -> int: ...
+    def delete_older_than(self, prefix: str, cutoff: float) -> int: ...
     def location(self, key: str) -> str: ...
 
 
@@ -112,6 +114,18 @@ class FileArtifactStore:
         shutil.rmtree(path)
         return count
 
+    def delete_older_than(self, prefix: str, cutoff: float) -> int:
+        """Delete files under `prefix` last written before `cutoff` (epoch seconds)."""
+        path = self._path(prefix.rstrip("/"))
+        if not path.exists():
+            return 0
+        count = 0
+        for file in path.rglob("*"):
+            if file.is_file() and file.stat().st_mtime < cutoff:
+                file.unlink(missing_ok=True)
+                count += 1
+        return count
+
     def location(self, key: str) -> str:
         return str(self._path(key))
 
@@ -167,6 +181,20 @@ class S3ArtifactStore:
         for page in paginator.paginate(Bucket=self.bucket, Prefix=self._key(prefix)):
             objects: list[ObjectIdentifierTypeDef] = [
                 {"Key": o["Key"]} for o in page.get("Contents", [])
+            ]
+            if objects:
+                self.client.delete_objects(Bucket=self.bucket, Delete={"Objects": objects})
+                deleted += len(objects)
+        return deleted
+
+    def delete_older_than(self, prefix: str, cutoff: float) -> int:
+        deleted = 0
+        paginator = self.client.get_paginator("list_objects_v2")
+        for page in paginator.paginate(Bucket=self.bucket, Prefix=self._key(prefix)):
+            objects: list[ObjectIdentifierTypeDef] = [
+                {"Key": o["Key"]}
+                for o in page.get("Contents", [])
+                if o["LastModified"].timestamp() < cutoff
             ]
             if objects:
                 self.client.delete_objects(Bucket=self.bucket, Delete={"Objects": objects})

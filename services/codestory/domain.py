@@ -194,6 +194,10 @@ class Story(BaseModel):
     artifacts: dict[str, str] = Field(default_factory=dict)
     trace_id: str | None = None
     title: str | None = None
+    commit: str | None = None  # the commit told, once resolved
+    cache: dict[str, str] = Field(default_factory=dict)  # stage -> "hit" or "miss"
+    narrator: str | None = None  # "llm" or "template"
+    speech_engine: str | None = None  # "http" (the speech service) or "espeak-ng"
 
     @classmethod
     def new(cls, request: StoryRequest, *, now: float | None = None) -> Story:

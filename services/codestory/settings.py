@@ -116,6 +116,21 @@ class Settings(BaseSettings):
     speech_words_per_minute: int = Field(default=165, ge=80, le=450)
     mp3_bitrate_kbps: int = Field(default=64, ge=32, le=320)
 
+    # Optional LLM narrator: an OpenAI-compatible chat-completions endpoint. Empty: off.
+    llm_base_url: str = ""
+    llm_model: str = "gpt-4o-mini"
+    llm_api_key: str = ""  # from the Secret
+    llm_timeout_seconds: PositiveSeconds = 60.0
+    # More of the model's sentences than this failing the fact check: use the template.
+    llm_max_dropped_share: float = Field(default=0.25, ge=0.0, le=1.0)
+
+    # Optional speech service: an OpenAI-compatible /v1/audio/speech endpoint. Empty: off.
+    tts_base_url: str = ""
+    tts_model: str = "tts-1"
+    tts_voice: str = "alloy"
+    tts_api_key: str = ""  # from the Secret
+    tts_timeout_seconds: PositiveSeconds = 60.0
+
     # Worker health
     heartbeat_dir: Path = Path("/tmp/codestory-heartbeat")
     heartbeat_interval_seconds: PositiveSeconds = 5.0
@@ -147,6 +162,16 @@ class Settings(BaseSettings):
         if parts.scheme == "s3" and parts.netloc:
             return value
         raise ValueError("must be file:///absolute/dir or s3://bucket[/prefix]")
+
+    @field_validator("llm_base_url", "tts_base_url")
+    @classmethod
+    def _service_url(cls, value: str) -> str:
+        if not value:
+            return value
+        parts = urlsplit(value)
+        if parts.scheme in {"http", "https"} and parts.netloc and not parts.query:
+            return value.rstrip("/")
+        raise ValueError("must be an http(s) base URL such as https://api.example.com/v1")
 
     @field_validator("story_rate_limit")
     @classmethod

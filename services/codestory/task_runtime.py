@@ -11,7 +11,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -89,6 +89,15 @@ class StoryRun:
     artifacts: ArtifactStore
     settings: Settings
     lease: LeaseKeeper
+    released: list[Callable[[], object]] = field(default_factory=list)
+
+    def after_release(self, action: Callable[[], object]) -> None:
+        """Run `action` once the body has finished and the lease is given back.
+
+        Handing the story to the next queue here, not inside the body, means the next
+        worker never finds it still leased and backs off for a whole lease period.
+        """
+        self.released.append(action)
 
     def progress(self, step: str, message: str, fraction: float = 0.0) -> None:
         self.store.publish(self.story.id, self.story.status, step, message, fraction)
@@ -178,6 +187,7 @@ def _run_story_task(
     failure: tuple[str, str] | None = None
     retry_after: float | None = None
     error: BaseException | None = None
+    run: StoryRun | None = None
     try:
         with LeaseKeeper(store, story_id, token, settings.lease_ttl_seconds) as lease:
             run = StoryRun(story, store, worker_artifacts(), settings, lease)
@@ -219,4 +229,10 @@ def _run_story_task(
         if error is not None:
             raise error  # counted as a task failure by Celery and its monitoring
         return "failed"
+    for action in run.released if run else []:
+        try:
+            action()
+        except TRANSIENT_ERRORS:
+            # The story is saved at its new status; the janitor requeues it if it stays there.
+            log.exception("hand-off after release failed", extra={"story_id": story_id})
     return "done"

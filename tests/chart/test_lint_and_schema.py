@@ -45,6 +45,8 @@ def test_dev_values_render() -> None:
         ({"config": {"storyRateLimit": "fast"}}, "at '/config/storyRateLimit'"),
         ({"artifacts": {"s3Url": "https://bucket"}}, "at '/artifacts/s3Url'"),
         ({"flower": {"basicAuth": "nopassword"}}, "at '/flower/basicAuth'"),
+        ({"llm": {"baseUrl": "file:///etc/passwd"}}, "at '/llm/baseUrl'"),
+        ({"speechService": {"baseUrl": "ftp://voice"}}, "at '/speechService/baseUrl'"),
         (
             {"audio": {"resources": {"limits": {"memory": "lots"}}}},
             "at '/audio/resources/limits/memory'",

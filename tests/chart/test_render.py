@@ -39,6 +39,10 @@ MATRIX: dict[str, dict[str, Any]] = {
     },
     "monitoring-off": {"networkPolicy": {"enabled": False}},
     "no-password": {"redis": {"password": ""}},
+    "llm-and-speech-service": {
+        "llm": {"baseUrl": "https://models.example.com/v1", "apiKey": "sk-1"},
+        "speechService": {"baseUrl": "https://voice.example.com/v1", "apiKey": "sk-2"},
+    },
 }
 
 
@@ -161,3 +165,27 @@ def test_notes_tell_how_to_reach_the_gateway() -> None:
     text = notes()
     assert "port-forward svc/cs-codestory-gateway 8000:80" in text
     assert "POST http://127.0.0.1:8000/api/v1/stories" in text
+
+
+def test_llm_and_speech_service_keys_come_from_the_secret() -> None:
+    import base64
+
+    objects = render(MATRIX["llm-and-speech-service"])
+    config = named(objects, "ConfigMap", "-config")["data"]
+    assert config["CODESTORY_LLM_BASE_URL"] == "https://models.example.com/v1"
+    assert config["CODESTORY_TTS_BASE_URL"] == "https://voice.example.com/v1"
+    assert not any("sk-" in str(v) for v in config.values()), "keys never sit in the ConfigMap"
+    secret = named(objects, "Secret", "-secrets")["data"]
+    assert base64.b64decode(secret["llm-api-key"]) == b"sk-1"
+    assert base64.b64decode(secret["tts-api-key"]) == b"sk-2"
+    for worker in ("-story-worker", "-audio-worker"):
+        env = named(objects, "Deployment", worker)["spec"]["template"]["spec"]["containers"][0]
+        keys = {
+            e["name"]: e["valueFrom"]["secretKeyRef"]["key"]
+            for e in env["env"]
+            if "secretKeyRef" in e.get("valueFrom", {})
+        }
+        assert keys["CODESTORY_LLM_API_KEY"] == "llm-api-key"
+        assert keys["CODESTORY_TTS_API_KEY"] == "tts-api-key"
+    plain = render()
+    assert "CODESTORY_LLM_BASE_URL" not in named(plain, "ConfigMap", "-config")["data"]

@@ -15,27 +15,12 @@ from tests.support import (
     Stack,
     fresh_stack,
     make_repo,
+    scrape,
+    value,
     wait_for,
 )
 
 pytestmark = pytest.mark.integration
-
-Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
-
-
-def scrape(port: int) -> Samples:
-    text = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=10).text
-    return {
-        (sample.name, frozenset(sample.labels.items())): sample.value
-        for family in text_string_to_metric_families(text)
-        for sample in family.samples
-    }
-
-
-def value(samples: Samples, metric: str, /, **labels: str) -> float:
-    """Sum of the samples named `metric` whose labels include `labels`."""
-    wanted = set(labels.items())
-    return sum(v for (n, ls), v in samples.items() if n == metric and wanted <= ls)
 
 
 @pytest.fixture(scope="module")

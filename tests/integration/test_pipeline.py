@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,9 @@ import httpx
 import pytest
 
 from codestory.speech.mp3 import duration_seconds, read_chapters
-from tests.support import SAMPLE_PROJECT, Stack, fresh_stack, make_repo
+from tests.support import SAMPLE_PROJECT, Stack, fresh_stack, make_repo, scrape, value
+
+CACHE = "codestory_cache_lookups_total"
 
 pytestmark = pytest.mark.integration
 
@@ -331,7 +334,6 @@ def test_health_reports_redis_workers_and_queues(stack: Stack) -> None:
 
 def test_worker_heartbeat_files_feed_the_probe(stack: Stack) -> None:
     import os
-    import subprocess
     import sys
 
     for name in ("story", "audio", "janitor"):
@@ -344,3 +346,28 @@ def test_worker_heartbeat_files_feed_the_probe(stack: Stack) -> None:
                 timeout=30,
             )
             assert result.returncode == 0, (name, kind, result.stderr)
+
+
+def test_repeat_story_reuses_analysis_and_audio(stack: Stack, repo: Path) -> None:
+    """The same commit told the same way again skips fetch, analysis and speech."""
+    body = {"repository_url": str(repo), "style": "deep-dive", "expertise_level": "expert"}
+    ids = []
+    for _ in range(2):
+        accepted = submit(stack, body)
+        assert accepted.status_code == 202, accepted.text
+        ids.append(accepted.json()["id"])
+        events = read_sse(stack, ids[-1])
+        assert events[-1]["status"] == "complete"
+    first, second = (stack.http.get(f"/api/v1/stories/{i}").json() for i in ids)
+    head = subprocess.run(
+        ["git", "-C", str(repo), "rev-parse", "HEAD"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert first["commit"] == second["commit"] == head
+    assert second["cache"] == {"analysis": "hit", "audio": "hit"}
+    assert any("reusing" in e["message"].lower() for e in events if e["step"] == "analyse"), [
+        (e["step"], e["message"]) for e in events
+    ]
+    audio = [stack.http.get(f"/api/v1/stories/{i}/audio").content for i in ids]
+    assert audio[0] == audio[1] and second["chapters"] == first["chapters"]
+    assert value(scrape(stack.metrics_ports["story"]), CACHE, cache="analysis", result="hit") >= 1
+    assert value(scrape(stack.metrics_ports["audio"]), CACHE, cache="audio", result="hit") >= 1

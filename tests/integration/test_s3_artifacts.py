@@ -43,10 +43,17 @@ def test_story_artifacts_live_in_s3_and_are_served(
                 "script.json",
                 "story.mp3",
                 "chapters.vtt",
+                "captions.vtt",
                 "transcript.txt",
                 "manifest.json",
             )
-        } == keys
+        } == {k for k in keys if k.startswith("codestory/stories/")}
+        # The analysis of the commit and the spoken audio are kept for the next story.
+        cached = {k.split("/")[2] for k in keys if k.startswith("codestory/cache/")}
+        assert cached == {"analysis", "audio"}
+        assert {
+            k for k in keys if not k.startswith(("codestory/stories/", "codestory/cache/"))
+        } == set()
         assert not (tmp_path / "artifacts").exists(), "nothing went to local disk"
         stored = s3.get_object(Bucket="tours", Key=f"codestory/stories/{story_id}/story.mp3")
         mp3 = stored["Body"].read()

@@ -16,7 +16,7 @@ import pytest
 
 from codestory.analysis import RepoFacts, analyse
 from codestory.domain import ExpertiseLevel, Style
-from codestory.narrative import write_script
+from codestory.narrative.template import write_script
 from codestory.speech.text import Speaker
 from tests.truth.checker import Checker, Tree, sentences
 

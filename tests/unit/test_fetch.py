@@ -1,11 +1,19 @@
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
 
 from codestory.settings import Settings
-from codestory.story_worker.fetch import clone_command, explain_git_failure, fetch_repository
+from codestory.story_worker.fetch import (
+    checkout_commit,
+    clone_command,
+    explain_git_failure,
+    fetch_repository,
+    pick_commit,
+    resolve_commit,
+)
 from codestory.task_runtime import PermanentError, TransientError
 from tests.support import SAMPLE_PROJECT, git, make_repo
 
@@ -90,3 +98,44 @@ def test_size_limit_stops_the_clone(tmp_path: Path) -> None:
 def test_git_failures_are_explained(stderr: str, kind: type[Exception], text: str) -> None:
     error = explain_git_failure(stderr, None)
     assert isinstance(error, kind) and text in str(error)
+
+
+def _rev(repo: Path, name: str) -> str:
+    done = subprocess.run(
+        ["git", "-C", str(repo), "rev-parse", name], capture_output=True, text=True, check=True
+    )
+    return done.stdout.strip()
+
+
+def test_commit_is_resolved_without_cloning(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo", SAMPLE_PROJECT)
+    main = _rev(repo, "HEAD")
+    git(repo, "tag", "-a", "v1", "-m", "release one")  # annotated: the tag object is not a commit
+    git(repo, "checkout", "-q", "-b", "feature")
+    (repo / "extra.py").write_text("x = 1\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "extra")
+    work = tmp_path / "work"
+    work.mkdir()
+    assert resolve_commit(str(repo), None, work, settings()) == _rev(repo, "HEAD")
+    assert resolve_commit(str(repo), "main", work, settings()) == main
+    assert resolve_commit(str(repo), "v1", work, settings()) == main
+    assert resolve_commit(str(repo), "no-such-branch", work, settings()) is None
+    assert not (work / "checkout").exists()
+    checkout = fetch_repository(str(repo), "main", work, settings())
+    assert checkout_commit(checkout) == main
+
+
+def test_a_plain_folder_has_no_commit(tmp_path: Path) -> None:
+    folder = tmp_path / "plain"
+    (folder / "src").mkdir(parents=True)
+    (folder / "src" / "a.py").write_text("x = 1\n")
+    assert resolve_commit(str(folder), None, tmp_path, settings()) is None
+    assert checkout_commit(fetch_repository(str(folder), None, tmp_path, settings())) is None
+
+
+def test_pick_commit_prefers_the_peeled_tag() -> None:
+    tag, commit = "a" * 40, "b" * 40
+    listing = f"{tag}\trefs/tags/v2\n{commit}\trefs/tags/v2^{{}}\nnot-a-sha\tHEAD\n"
+    assert pick_commit(listing, "v2") == commit
+    assert pick_commit(listing, None) is None

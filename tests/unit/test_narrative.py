@@ -7,9 +7,9 @@ import pytest
 
 from codestory.analysis import RepoFacts, analyse
 from codestory.domain import ExpertiseLevel, Style
-from codestory.narrative import Script, write_script
+from codestory.narrative import Script
 from codestory.narrative.phrases import join_words
-from codestory.narrative.template import MAX_CHAPTERS, MIN_CHAPTERS
+from codestory.narrative.template import MAX_CHAPTERS, MIN_CHAPTERS, write_script
 from tests.support import SAMPLE_PROJECT
 from tests.support import write_files as write
 

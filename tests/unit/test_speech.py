@@ -1,9 +1,23 @@
 from __future__ import annotations
 
-import pytest
+import array
+import io
+import itertools
 
-from codestory.speech.chapters import TimedChapter, chapters_vtt, transcript, vtt_timestamp
+import numpy as np
+import pytest
+import soundfile
+
+from codestory.narrative.sentences import split_sentences
+from codestory.speech.chapters import (
+    TimedChapter,
+    captions_vtt,
+    chapters_vtt,
+    transcript,
+    vtt_timestamp,
+)
 from codestory.speech.engine import SpeechError, engine
+from codestory.speech.loudness import TARGET_LUFS, integrated_loudness, normalise
 from codestory.speech.mp3 import duration_seconds, read_chapters
 from codestory.speech.render import ChapterText, package_audio, speak_chapters
 from codestory.speech.text import Speaker, speakable
@@ -81,3 +95,70 @@ def test_speed_setting_changes_the_length() -> None:
     slow = engine().synthesize(text, voice="en-us", words_per_minute=120)
     fast = engine().synthesize(text, voice="en-us", words_per_minute=300)
     assert len(fast) < len(slow) * 0.7
+
+
+def test_sentences_split_where_a_listener_hears_them_end() -> None:
+    text = (
+        "Open `src/app.py`. It calls `Config.load` e.g. at start-up. Version 3.0.3 is out! "
+        "Why? 12 files import it."
+    )
+    assert split_sentences(text) == [
+        "Open `src/app.py`.",
+        "It calls `Config.load` e.g. at start-up.",
+        "Version 3.0.3 is out!",
+        "Why?",
+        "12 files import it.",
+    ]
+    assert split_sentences("no end") == ["no end"]
+
+
+def test_each_sentence_gets_a_caption_cue_in_time() -> None:
+    speech = engine()
+    chapters = [
+        ChapterText("One", "First sentence about `app.py`. Second sentence.\n\nA new paragraph."),
+        ChapterText("Two", "Only one here."),
+    ]
+    _, timed, _ = speak_chapters(speech, chapters, voice="en-us", words_per_minute=175)
+    cues = [cue for chapter in timed for cue in chapter.cues]
+    assert [c.text for c in cues] == [
+        "First sentence about `app.py`.",
+        "Second sentence.",
+        "A new paragraph.",
+        "Only one here.",
+    ]
+    for before, after in itertools.pairwise(cues):
+        assert before.start_seconds < before.end_seconds <= after.start_seconds
+    for chapter in timed:  # every cue sits inside its chapter
+        assert all(chapter.start_seconds <= c.start_seconds for c in chapter.cues)
+        assert all(c.end_seconds <= chapter.end_seconds for c in chapter.cues)
+    vtt = captions_vtt(timed)
+    assert vtt.startswith("WEBVTT\n\n1\n00:00:0")
+    assert "First sentence about app.py." in vtt and "`" not in vtt
+    assert vtt.count(" --> ") == 4
+
+
+def test_audio_is_normalised_to_speech_loudness() -> None:
+    speech = engine()
+    text = "A calm voice reads the tour. " * 12
+    quiet = array.array(
+        "h", (s // 8 for s in speech.synthesize(text, voice="en-us", words_per_minute=170))
+    )
+    rate = speech.sample_rate
+    as_float = np.frombuffer(quiet.tobytes(), dtype=np.int16) / 32768.0
+    assert integrated_loudness(as_float, rate) < -30  # far too quiet to start with
+    levelled = normalise(quiet, rate)
+    result = np.frombuffer(levelled.tobytes(), dtype=np.int16) / 32768.0
+    assert integrated_loudness(result, rate) == pytest.approx(TARGET_LUFS, abs=0.5)
+    assert np.max(np.abs(result)) <= 10 ** (-1 / 20) + 1e-4  # no peak over -1 dBFS
+    assert normalise(array.array("h", bytes(2 * rate)), rate) == array.array("h", bytes(2 * rate))
+
+
+def test_the_mp3_itself_plays_at_about_minus_16_lufs() -> None:
+    speech = engine()
+    chapters = [ChapterText("Loud enough", "Every story should sound as loud as the last. " * 8)]
+    samples, timed, _ = speak_chapters(speech, chapters, voice="en-us", words_per_minute=170)
+    audio = package_audio(
+        samples, timed, title="T", sample_rate=speech.sample_rate, bitrate_kbps=64
+    )
+    decoded, rate = soundfile.read(io.BytesIO(audio.mp3))
+    assert integrated_loudness(decoded, rate) == pytest.approx(TARGET_LUFS, abs=1.0)

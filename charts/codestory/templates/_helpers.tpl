@@ -104,6 +104,22 @@ app.kubernetes.io/component: {{ .component }}
       key: s3-secret-access-key
       optional: true
 {{- end }}
+{{- if .Values.llm.baseUrl }}
+- name: CODESTORY_LLM_API_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "codestory.secretName" . }}
+      key: llm-api-key
+      optional: true  # a self-hosted model may need no key
+{{- end }}
+{{- if .Values.speechService.baseUrl }}
+- name: CODESTORY_TTS_API_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "codestory.secretName" . }}
+      key: tts-api-key
+      optional: true
+{{- end }}
 {{- end -}}
 
 {{/* Per-service env: `env` is a map of Settings fields in camelCase, `extraEnv` raw. */}}

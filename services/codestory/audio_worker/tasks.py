@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from codestory.artifacts import SCRIPT_ARTIFACT, ArtifactNotFoundError, story_artifact
+from codestory.cache import audio_key, load_audio, save_audio
 from codestory.domain import Chapter, ErrorType, Status
 from codestory.narrative import Script
-from codestory.observability.metrics import STORIES_FINISHED, stage_timer
+from codestory.observability.metrics import SPEECH_RUNS, STORIES_FINISHED, stage_timer
 from codestory.observability.tracing import span
 from codestory.queue import TASK_SYNTHESIZE_AUDIO, app
 from codestory.settings import get_settings
@@ -18,10 +21,15 @@ ACCEPTS = frozenset({Status.GENERATING, Status.SYNTHESIZING})
 ARTIFACT_NAMES = {
     "audio": "story.mp3",
     "chapters": "chapters.vtt",
+    "captions": "captions.vtt",
     "transcript": "transcript.txt",
     "manifest": "manifest.json",
 }
 settings = get_settings()
+log = logging.getLogger("codestory.audio")
+
+if TYPE_CHECKING:
+    from codestory.speech.engine import SpeechEngine
 
 
 def load_script(run: StoryRun) -> Script:
@@ -34,34 +42,51 @@ def load_script(run: StoryRun) -> Script:
     return Script.model_validate(document["script"])
 
 
-def synthesize_story(run: StoryRun) -> None:
-    # The speech stack is imported here so story workers never load it.
-    from codestory.speech.engine import SpeechError, engine
+def voices() -> list[tuple[str, str, Callable[[], SpeechEngine]]]:
+    """(engine label, voice, maker) in the order to try them: the service first, if set."""
+    from codestory.speech.engine import engine
+    from codestory.speech.http_engine import HttpSpeechEngine
+
+    found: list[tuple[str, str, Callable[[], SpeechEngine]]] = []
+    if settings.tts_base_url:
+        found.append(
+            (
+                f"http:{settings.tts_model}",
+                settings.tts_voice,
+                lambda: HttpSpeechEngine(
+                    settings.tts_base_url,
+                    model=settings.tts_model,
+                    voice=settings.tts_voice,
+                    api_key=settings.tts_api_key,
+                    timeout=settings.tts_timeout_seconds,
+                ),
+            )
+        )
+    found.append(("espeak-ng", settings.voice, engine))
+    return found
+
+
+def render_audio(run: StoryRun, script: Script, speech: SpeechEngine) -> dict[str, bytes]:
+    """Speak and encode the script; return the files the audio cache keeps."""
     from codestory.speech.render import ChapterText, package_audio, speak_chapters
 
-    run.advance(Status.SYNTHESIZING)
-    script = load_script(run)
-    run.progress("speak", f"Speaking {len(script.chapters)} chapters")
+    run.progress("speak", f"Speaking {len(script.chapters)} chapters with {speech.name}")
 
     def on_chapter(done: int, total: int) -> None:
         run.checkpoint()
         run.progress("speak", f"Spoke chapter {done} of {total}", done / total)
 
-    speech = engine()
-    try:
-        with stage_timer("speak"):
-            samples, timed, spent = speak_chapters(
-                speech,
-                [ChapterText(c.title, c.text) for c in script.chapters],
-                voice=settings.voice,
-                words_per_minute=settings.speech_words_per_minute,
-                on_chapter=on_chapter,
-                chapter_scope=lambda index, title: span(
-                    "speak.chapter", **{"codestory.chapter": index, "codestory.title": title}
-                ),
-            )
-    except SpeechError as exc:
-        raise PermanentError(str(exc), ErrorType.INTERNAL) from None
+    with stage_timer("speak"):
+        samples, timed, spent = speak_chapters(
+            speech,
+            [ChapterText(c.title, c.text) for c in script.chapters],
+            voice=settings.voice,
+            words_per_minute=settings.speech_words_per_minute,
+            on_chapter=on_chapter,
+            chapter_scope=lambda index, title: span(
+                "speak.chapter", **{"codestory.chapter": index, "codestory.title": title}
+            ),
+        )
     run.progress("encode", "Encoding the MP3 with chapter marks")
     with stage_timer("encode"):
         audio = package_audio(
@@ -72,28 +97,96 @@ def synthesize_story(run: StoryRun) -> None:
             bitrate_kbps=settings.mp3_bitrate_kbps,
             speech_seconds=spent,
         )
+    timing = {
+        "duration_seconds": round(audio.duration_seconds, 3),
+        "chapters": [
+            {
+                "title": c.title,
+                "start_seconds": round(c.start_seconds, 3),
+                "duration_seconds": round(c.duration_seconds, 3),
+            }
+            for c in audio.chapters
+        ],
+    }
+    return {
+        "story.mp3": audio.mp3,
+        "chapters.vtt": audio.vtt.encode(),
+        "captions.vtt": audio.captions.encode(),
+        "transcript.txt": audio.transcript.encode(),
+        "timing.json": json.dumps(timing).encode(),
+    }
+
+
+def speak_script(run: StoryRun, script: Script) -> tuple[dict[str, bytes], str, bool]:
+    """The story's audio files, the engine that spoke them, and whether they were cached.
+
+    Each voice is tried in turn: its cached audio, else a fresh rendering. A speech service
+    that fails hands the whole story to the next voice, so a story never mixes two voices.
+    """
+    from codestory.speech.engine import SpeechError
+    from codestory.speech.render import RENDER_VERSION
+
+    shape = {
+        "words_per_minute": settings.speech_words_per_minute,
+        "bitrate_kbps": settings.mp3_bitrate_kbps,
+        "render": RENDER_VERSION,
+    }
+    failures: list[str] = []
+    for label, voice, make in voices():
+        folder = audio_key(script.model_dump(mode="json"), voice=voice, engine=label, shape=shape)
+        cached = load_audio(run.artifacts, folder)
+        if cached is not None:
+            run.progress("speak", "This script was spoken before; reusing its audio", 1.0)
+            SPEECH_RUNS.labels(engine=label.split(":")[0], outcome="cached").inc()
+            return cached.files, label, True
+        try:
+            files = render_audio(run, script, make())
+        except SpeechError as exc:
+            SPEECH_RUNS.labels(engine=label.split(":")[0], outcome="failed").inc()
+            failures.append(f"{label}: {exc}")
+            log.warning("speech engine failed", extra={"engine": label, "reason": str(exc)})
+            run.progress("speak", f"{exc}; trying the next voice")
+            continue
+        SPEECH_RUNS.labels(engine=label.split(":")[0], outcome="spoken").inc()
+        save_audio(run.artifacts, folder, files)
+        return files, label, False
+    raise PermanentError(
+        "no voice could speak the story: " + "; ".join(failures), ErrorType.INTERNAL
+    )
+
+
+def synthesize_story(run: StoryRun) -> None:
+    run.advance(Status.SYNTHESIZING)
+    script = load_script(run)
+    files, engine_label, cached = speak_script(run, script)
+    timing = json.loads(files["timing.json"])
     run.progress("upload", "Storing the audio, chapters and transcript")
     keys = {name: story_artifact(run.story.id, file) for name, file in ARTIFACT_NAMES.items()}
     with stage_timer("upload"):
-        run.artifacts.put(keys["audio"], audio.mp3)
-        run.artifacts.put(keys["chapters"], audio.vtt.encode())
-        run.artifacts.put(keys["transcript"], audio.transcript.encode())
+        run.artifacts.put(keys["audio"], files["story.mp3"])
+        run.artifacts.put(keys["chapters"], files["chapters.vtt"])
+        run.artifacts.put(keys["captions"], files["captions.vtt"])
+        run.artifacts.put(keys["transcript"], files["transcript.txt"])
     chapters = [
         Chapter(
             index=i,
-            title=c.title,
-            start_seconds=round(c.start_seconds, 3),
-            duration_seconds=round(c.duration_seconds, 3),
+            title=c["title"],
+            start_seconds=c["start_seconds"],
+            duration_seconds=c["duration_seconds"],
         )
-        for i, c in enumerate(audio.chapters)
+        for i, c in enumerate(timing["chapters"])
     ]
     artifacts = {**run.story.artifacts, **keys}
+    cache = {**run.story.cache, "audio": "hit" if cached else "miss"}
+    engine_name = engine_label.split(":")[0]
     finished = run.story.model_copy(
         update={
             "status": Status.COMPLETE,
             "chapters": chapters,
-            "duration_seconds": round(audio.duration_seconds, 3),
+            "duration_seconds": timing["duration_seconds"],
             "artifacts": artifacts,
+            "cache": cache,
+            "speech_engine": engine_name,
         }
     )
     # The manifest lets completed work outlive a Redis loss.
@@ -103,9 +196,11 @@ def synthesize_story(run: StoryRun) -> None:
         chapters=chapters,
         duration_seconds=finished.duration_seconds,
         artifacts=artifacts,
+        cache=cache,
+        speech_engine=engine_name,
     )
     STORIES_FINISHED.labels(status="complete", error_type="").inc()
-    minutes = audio.duration_seconds / 60
+    minutes = timing["duration_seconds"] / 60
     run.progress("complete", f"Your tour is ready: {len(chapters)} chapters, {minutes:.1f} minutes")
 
 

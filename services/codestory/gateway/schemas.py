@@ -13,6 +13,7 @@ class StoryLinks(BaseModel):
     events: str
     audio: str
     chapters: str
+    captions: str
     transcript: str
 
 
@@ -43,6 +44,7 @@ def links_for(story_id: str, base: str) -> StoryLinks:
         events=f"{root}/events",
         audio=f"{root}/audio",
         chapters=f"{root}/chapters.vtt",
+        captions=f"{root}/captions.vtt",
         transcript=f"{root}/transcript",
     )
 

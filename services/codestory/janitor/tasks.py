@@ -9,6 +9,7 @@ from typing import Any
 
 import redis
 
+from codestory.artifacts import CACHE_PREFIX
 from codestory.dispatch import enqueue_audio, enqueue_story
 from codestory.domain import ErrorType, Status
 from codestory.janitor.decisions import Action, is_expired, judge_story
@@ -105,6 +106,8 @@ def expire_old(self: Any) -> int:
             store.delete(story_id)
             STORIES_EXPIRED.inc()
             expired += 1
-    if expired:
-        log.info("expired old stories", extra={"count": expired})
+    # Cached analyses and audio age out on the same clock; a later story simply redoes them.
+    purged = artifacts.delete_older_than(CACHE_PREFIX, now - retention)
+    if expired or purged:
+        log.info("expired old stories", extra={"count": expired, "cache_files": purged})
     return expired

@@ -1,6 +1,9 @@
-"""Writing the tour. Pure: facts in, a chaptered script out."""
+"""Writing the tour. Pure: facts in, a chaptered script out.
+
+Only the script's shape is imported here, so the audio worker can read a script without
+loading the analysis; the narrator itself is `codestory.narrative.template.write_script`.
+"""
 
 from codestory.narrative.script import Script, ScriptChapter
-from codestory.narrative.template import write_script
 
-__all__ = ["Script", "ScriptChapter", "write_script"]
+__all__ = ["Script", "ScriptChapter"]

@@ -79,6 +79,22 @@ STORIES_FINISHED = Counter(
     "codestory_stories_finished", "Stories that reached an end state.", ("status", "error_type")
 )
 
+NARRATIONS = Counter(
+    "codestory_narrations",
+    "Scripts written, by narrator: the LLM's fact-checked prose or the template's.",
+    ("narrator", "outcome"),
+)
+SPEECH_RUNS = Counter(
+    "codestory_speech_runs",
+    "Stories spoken, by engine: the speech service or espeak-ng.",
+    ("engine", "outcome"),
+)
+CACHE_LOOKUPS = Counter(
+    "codestory_cache_lookups",
+    "Cache lookups by the workers: analysis by commit, audio by script.",
+    ("cache", "result"),
+)
+
 # --- janitor ----------------------------------------------------------------------------
 STUCK_FOUND = Counter("codestory_stuck_stories_found", "Stuck stories found.", ("status",))
 STUCK_FIXED = Counter(

@@ -1,8 +1,17 @@
-"""WebVTT chapters and the plain-text transcript, from chapter timings."""
+"""WebVTT chapters, sentence captions and the plain-text transcript, from the timings."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One sentence on screen while it is spoken, in its written form."""
+
+    start_seconds: float
+    end_seconds: float
+    text: str
 
 
 @dataclass(frozen=True)
@@ -11,6 +20,7 @@ class TimedChapter:
     text: str
     start_seconds: float
     duration_seconds: float
+    cues: tuple[Cue, ...] = ()
 
     @property
     def end_seconds(self) -> float:
@@ -35,6 +45,23 @@ def chapters_vtt(chapters: list[TimedChapter]) -> str:
             "",
         ]
     return "\n".join(cues)
+
+
+def captions_vtt(chapters: list[TimedChapter]) -> str:
+    """Sentence-level captions: what a player shows under the audio, code spans unquoted."""
+    lines = ["WEBVTT", ""]
+    number = 0
+    for chapter in chapters:
+        for cue in chapter.cues:
+            number += 1
+            text = cue.text.replace("`", "").replace("-->", "->")
+            lines += [
+                str(number),
+                f"{vtt_timestamp(cue.start_seconds)} --> {vtt_timestamp(cue.end_seconds)}",
+                text,
+                "",
+            ]
+    return "\n".join(lines)
 
 
 def transcript(title: str, chapters: list[TimedChapter]) -> str:

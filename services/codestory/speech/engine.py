@@ -9,7 +9,7 @@ from __future__ import annotations
 import array
 import ctypes
 import threading
-from typing import Any
+from typing import Any, Protocol
 
 AUDIO_OUTPUT_SYNCHRONOUS = 2
 POS_CHARACTER = 1
@@ -24,7 +24,18 @@ class SpeechError(RuntimeError):
     pass
 
 
+class SpeechEngine(Protocol):
+    """What the renderer needs of a voice: mono 16-bit samples at a fixed rate."""
+
+    name: str
+    sample_rate: int
+
+    def synthesize(self, text: str, *, voice: str, words_per_minute: int) -> array.array[int]: ...
+
+
 class EspeakEngine:
+    name = "espeak-ng"
+
     def __init__(self) -> None:
         import espeakng_loader
 

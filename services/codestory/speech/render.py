@@ -8,13 +8,17 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 
-from codestory.speech.chapters import TimedChapter, chapters_vtt, transcript
-from codestory.speech.engine import EspeakEngine
+from codestory.narrative.sentences import split_sentences
+from codestory.speech.chapters import Cue, TimedChapter, captions_vtt, chapters_vtt, transcript
+from codestory.speech.engine import SpeechEngine
+from codestory.speech.loudness import normalise
 from codestory.speech.mp3 import encode_mp3, tag_chapters
 from codestory.speech.text import Speaker
 
+RENDER_VERSION = "2"  # raise when the same script would sound different; old audio is not reused
 PAUSE_AFTER_TITLE_SECONDS = 0.5
 PAUSE_BETWEEN_CHAPTERS_SECONDS = 1.0
+PAUSE_BETWEEN_PARAGRAPHS_SECONDS = 0.35
 
 
 @dataclass(frozen=True)
@@ -26,7 +30,8 @@ class ChapterText:
 @dataclass(frozen=True)
 class RenderedAudio:
     mp3: bytes
-    vtt: str
+    vtt: str  # chapter marks
+    captions: str  # one cue per sentence
     transcript: str
     chapters: list[TimedChapter]
     duration_seconds: float
@@ -38,7 +43,7 @@ def _silence(seconds: float, sample_rate: int) -> array.array[int]:
 
 
 def speak_chapters(
-    engine: EspeakEngine,
+    engine: SpeechEngine,
     chapters: list[ChapterText],
     *,
     voice: str,
@@ -56,27 +61,32 @@ def speak_chapters(
     timed: list[TimedChapter] = []
     spent = 0.0
     speaker = Speaker()  # one per story: a path is spelled out once, then said short
+
+    def say(text: str) -> None:
+        samples.extend(engine.synthesize(text, voice=voice, words_per_minute=words_per_minute))
+
     for index, chapter in enumerate(chapters):
         start = len(samples)
+        cues: list[Cue] = []
         began = time.perf_counter()
         with chapter_scope(index, chapter.title) if chapter_scope else nullcontext():
-            samples += engine.synthesize(
-                f"Chapter {index + 1}. {speaker.speak(chapter.title)}.",
-                voice=voice,
-                words_per_minute=words_per_minute,
-            )
-            samples += _silence(PAUSE_AFTER_TITLE_SECONDS, rate)
-            samples += engine.synthesize(
-                speaker.speak(chapter.text), voice=voice, words_per_minute=words_per_minute
-            )
+            say(f"Chapter {index + 1}. {speaker.speak(chapter.title)}.")
+            samples.extend(_silence(PAUSE_AFTER_TITLE_SECONDS, rate))
+            for paragraph in chapter.text.split("\n\n"):
+                for written in split_sentences(paragraph):
+                    cue_start = len(samples)
+                    say(speaker.speak(written))
+                    cues.append(Cue(cue_start / rate, len(samples) / rate, written))
+                samples.extend(_silence(PAUSE_BETWEEN_PARAGRAPHS_SECONDS, rate))
         spent += time.perf_counter() - began
-        samples += _silence(PAUSE_BETWEEN_CHAPTERS_SECONDS, rate)
+        samples.extend(_silence(PAUSE_BETWEEN_CHAPTERS_SECONDS, rate))
         timed.append(
             TimedChapter(
                 title=chapter.title,
                 text=chapter.text,
                 start_seconds=start / rate,
                 duration_seconds=(len(samples) - start) / rate,
+                cues=tuple(cues),
             )
         )
         if on_chapter is not None:
@@ -93,10 +103,12 @@ def package_audio(
     bitrate_kbps: int,
     speech_seconds: float = 0.0,
 ) -> RenderedAudio:
-    mp3 = encode_mp3(samples.tobytes(), sample_rate=sample_rate, bitrate_kbps=bitrate_kbps)
+    levelled = normalise(samples, sample_rate)
+    mp3 = encode_mp3(levelled.tobytes(), sample_rate=sample_rate, bitrate_kbps=bitrate_kbps)
     return RenderedAudio(
         mp3=tag_chapters(mp3, title=title, chapters=timed),
         vtt=chapters_vtt(timed),
+        captions=captions_vtt(timed),
         transcript=transcript(title, timed),
         chapters=timed,
         duration_seconds=len(samples) / sample_rate,

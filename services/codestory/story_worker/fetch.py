@@ -7,6 +7,7 @@ size limit watched while the clone runs.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import time
 from pathlib import Path
@@ -36,6 +37,7 @@ _NETWORK_HINTS = (
     "ssl",
 )
 WATCH_INTERVAL_SECONDS = 0.5
+LS_REMOTE_TIMEOUT_SECONDS = 30.0
 
 
 def _git_env(home: Path) -> dict[str, str]:
@@ -52,28 +54,25 @@ def _git_env(home: Path) -> dict[str, str]:
     }
 
 
-def clone_command(url: str, dest: Path, ref: str | None, *, local: bool) -> list[str]:
-    protocol = "file" if local else "https"
-    command = [
-        "git",
-        "-c",
+def _git_options(protocol: str) -> list[str]:
+    """No hooks, no filters, one protocol: the same lock-down for every git call."""
+    options = [
         "core.hooksPath=/dev/null",
-        "-c",
         "core.fsmonitor=false",
-        "-c",
         "protocol.allow=never",
-        "-c",
         f"protocol.{protocol}.allow=always",
-        "-c",
         "filter.lfs.smudge=",
-        "-c",
         "filter.lfs.process=",
-        "-c",
         "filter.lfs.required=false",
-        "-c",
         "http.lowSpeedLimit=1000",
-        "-c",
         "http.lowSpeedTime=30",
+    ]
+    return ["git", *(arg for option in options for arg in ("-c", option))]
+
+
+def clone_command(url: str, dest: Path, ref: str | None, *, local: bool) -> list[str]:
+    command = [
+        *_git_options("file" if local else "https"),
         "clone",
         "--depth=1",
         "--single-branch",
@@ -83,6 +82,86 @@ def clone_command(url: str, dest: Path, ref: str | None, *, local: bool) -> list
     if ref:
         command += ["--branch", ref]
     return [*command, "--", url, str(dest)]
+
+
+def ls_remote_command(url: str, ref: str | None, *, local: bool) -> list[str]:
+    # The peeled `^{}` line is the commit an annotated tag points at; it must be asked for.
+    wanted = [f"refs/heads/{ref}", f"refs/tags/{ref}", f"refs/tags/{ref}^{{}}"] if ref else ["HEAD"]
+    return [*_git_options("file" if local else "https"), "ls-remote", "--", url, *wanted]
+
+
+def pick_commit(listing: str, ref: str | None) -> str | None:
+    """The commit `git ls-remote` names for the ref: a peeled tag, then the ref, then HEAD."""
+    found = {}
+    for line in listing.splitlines():
+        sha, _, name = line.partition("\t")
+        if re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", sha):
+            found[name.strip()] = sha
+    order = [f"refs/tags/{ref}^{{}}", f"refs/heads/{ref}", f"refs/tags/{ref}"] if ref else ["HEAD"]
+    return next((found[name] for name in order if name in found), None)
+
+
+def _source(location: str, settings: Settings) -> tuple[str, bool] | None:
+    """(git URL, is local) for a repository git can read, None for a plain local folder."""
+    try:
+        kind = classify_source(
+            location,
+            allow_local_paths=settings.allow_local_paths,
+            allowed_hosts=settings.allowed_hosts,
+            max_length=settings.max_url_length,
+        )
+    except ValueError as exc:
+        raise PermanentError(f"repository_url {exc}", ErrorType.INVALID_REPOSITORY) from None
+    if kind is SourceKind.LOCAL_PATH:
+        path = Path(local_path_of(location))
+        if not path.is_dir():
+            raise PermanentError(
+                f"the path {path} is not a directory", ErrorType.INVALID_REPOSITORY
+            )
+        if not (path / ".git").exists():
+            return None
+        return path.resolve().as_uri(), True
+    return location, False
+
+
+def resolve_commit(location: str, ref: str | None, work: Path, settings: Settings) -> str | None:
+    """The commit a clone would fetch, asked of the remote without cloning; None if unknown.
+
+    A plain folder has no commit, and any trouble here is left for the clone to report.
+    """
+    source = _source(location, settings)
+    if source is None:
+        return None
+    home = work / "git-home"
+    home.mkdir(parents=True, exist_ok=True)
+    try:
+        done = subprocess.run(
+            ls_remote_command(source[0], ref, local=source[1]),
+            env=_git_env(home),
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=min(settings.clone_timeout_seconds, LS_REMOTE_TIMEOUT_SECONDS),
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return pick_commit(done.stdout, ref) if done.returncode == 0 else None
+
+
+def checkout_commit(checkout: Path) -> str | None:
+    """HEAD of a clone made by fetch_repository (None for a plain folder)."""
+    if not (checkout / ".git").exists():
+        return None
+    done = subprocess.run(
+        ["git", "-C", str(checkout), "rev-parse", "HEAD"],
+        env=_git_env(checkout.parent),
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    return done.stdout.strip() if done.returncode == 0 else None
 
 
 def _tree_size(path: Path) -> int:
@@ -151,27 +230,10 @@ def run_clone(command: list[str], dest: Path, settings: Settings, ref: str | Non
 
 def fetch_repository(location: str, ref: str | None, work: Path, settings: Settings) -> Path:
     """Return a directory holding the repository's files (a checkout or the local path)."""
-    try:
-        kind = classify_source(
-            location,
-            allow_local_paths=settings.allow_local_paths,
-            allowed_hosts=settings.allowed_hosts,
-            max_length=settings.max_url_length,
-        )
-    except ValueError as exc:
-        raise PermanentError(f"repository_url {exc}", ErrorType.INVALID_REPOSITORY) from None
+    source = _source(location, settings)
+    if source is None:
+        return Path(local_path_of(location))  # a plain directory: read it where it is
     dest = work / "checkout"
-    if kind is SourceKind.LOCAL_PATH:
-        path = Path(local_path_of(location))
-        if not path.is_dir():
-            raise PermanentError(
-                f"the path {path} is not a directory", ErrorType.INVALID_REPOSITORY
-            )
-        if not (path / ".git").exists():
-            return path  # a plain directory: read it where it is
-        run_clone(
-            clone_command(path.resolve().as_uri(), dest, ref, local=True), dest, settings, ref
-        )
-        return dest
-    run_clone(clone_command(location, dest, ref, local=False), dest, settings, ref)
+    url, local = source
+    run_clone(clone_command(url, dest, ref, local=local), dest, settings, ref)
     return dest

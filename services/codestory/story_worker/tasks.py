@@ -3,58 +3,112 @@
 from __future__ import annotations
 
 import json
+import logging
 import tempfile
 from pathlib import Path
 from typing import Any
 
-from codestory.analysis import AnalysisError, analyse
+from codestory.analysis import AnalysisError, RepoFacts, analyse
 from codestory.artifacts import SCRIPT_ARTIFACT, story_artifact
 from codestory.dispatch import enqueue_audio
 from codestory.domain import Status, repository_name
-from codestory.narrative import write_script
-from codestory.observability.metrics import stage_timer
+from codestory.narrative.llm import NarratorUnavailableError, narrate
+from codestory.narrative.script import Script
+from codestory.narrative.template import write_script
+from codestory.observability.metrics import NARRATIONS, stage_timer
 from codestory.queue import TASK_GENERATE_STORY, app
 from codestory.settings import get_settings
-from codestory.story_worker.fetch import fetch_repository
+from codestory.story_worker.analysis_cache import analysis_key, load_analysis, save_analysis
+from codestory.story_worker.fetch import checkout_commit, fetch_repository, resolve_commit
 from codestory.task_runtime import PermanentError, StoryRun, run_story_task
 
 ACCEPTS = frozenset({Status.QUEUED, Status.ANALYZING, Status.GENERATING})
 settings = get_settings()
+log = logging.getLogger("codestory.story")
+
+
+def read_facts(run: StoryRun, work: Path) -> tuple[RepoFacts, str | None, bool]:
+    """The facts of the story's repository, its commit, and whether they came from the cache."""
+    story = run.story
+    run.progress("fetch", f"Fetching {story.repository_url}")
+    limits = (settings.max_repo_files, settings.max_repo_bytes)
+    commit = resolve_commit(story.repository_url, story.ref, work, settings)
+    if commit is not None:
+        cached = load_analysis(run.artifacts, analysis_key(commit, *limits))
+        if cached is not None:
+            run.progress("fetch", f"Commit {commit[:12]} was read before; reusing it", 1.0)
+            run.progress("analyse", "Reusing the analysis of this commit", 1.0)
+            return cached, commit, True
+    with stage_timer("fetch"):
+        checkout = fetch_repository(story.repository_url, story.ref, work, settings)
+    commit = checkout_commit(checkout) if checkout == work / "checkout" else None
+    run.progress("fetch", "Repository fetched", 1.0)
+    run.checkpoint()
+    run.progress("analyse", "Reading the code: languages, layout, modules and imports")
+    try:
+        with stage_timer("analyse"):
+            facts = analyse(
+                checkout,
+                name=repository_name(story.repository_url),
+                max_files=settings.max_repo_files,
+                max_bytes=settings.max_repo_bytes,
+            )
+    except AnalysisError as exc:
+        raise PermanentError(str(exc), exc.error_type) from None
+    if commit is not None:
+        save_analysis(run.artifacts, analysis_key(commit, *limits), facts)
+    return facts, commit, False
+
+
+def retell(run: StoryRun, facts: RepoFacts, outline: Script) -> tuple[Script, str]:
+    """The LLM's fact-checked retelling when one is configured and passes; else the outline."""
+    if not settings.llm_base_url:
+        NARRATIONS.labels(narrator="template", outcome="not_configured").inc()
+        return outline, "template"
+    run.progress("narrate", "Asking the model to retell the tour in its own words")
+    try:
+        narration = narrate(
+            facts,
+            outline,
+            base_url=settings.llm_base_url,
+            model=settings.llm_model,
+            api_key=settings.llm_api_key,
+            timeout=settings.llm_timeout_seconds,
+            max_dropped_share=settings.llm_max_dropped_share,
+        )
+    except NarratorUnavailableError as exc:
+        NARRATIONS.labels(narrator="template", outcome="fallback").inc()
+        log.warning("LLM narrator not used", extra={"reason": str(exc)})
+        run.progress("narrate", f"Keeping the plain narration: {exc}")
+        return outline, "template"
+    for sentence, why in narration.dropped:
+        log.info("dropped an unverifiable sentence", extra={"sentence": sentence, "why": why})
+    NARRATIONS.labels(narrator="llm", outcome="used").inc()
+    kept = narration.sentences - len(narration.dropped)
+    run.progress("narrate", f"The model's retelling passed the fact check: {kept} sentences kept")
+    return narration.script, "llm"
 
 
 def generate_story(run: StoryRun) -> None:
     story = run.story
     run.advance(Status.ANALYZING)
-    run.progress("fetch", f"Fetching {story.repository_url}")
     settings.work_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=settings.work_dir, prefix="story-") as work:
-        with stage_timer("fetch"):
-            checkout = fetch_repository(story.repository_url, story.ref, Path(work), settings)
-        run.progress("fetch", "Repository fetched", 1.0)
-        run.checkpoint()
-        run.progress("analyse", "Reading the code: languages, layout, modules and imports")
-        try:
-            with stage_timer("analyse"):
-                facts = analyse(
-                    checkout,
-                    name=repository_name(story.repository_url),
-                    max_files=settings.max_repo_files,
-                    max_bytes=settings.max_repo_bytes,
-                )
-        except AnalysisError as exc:
-            raise PermanentError(str(exc), exc.error_type) from None
+        facts, commit, hit = read_facts(run, Path(work))
     run.progress(
         "analyse",
         f"Found {facts.total_files} files, {facts.code_lines} lines of code",
         1.0,
     )
     run.checkpoint()
-    run.advance(Status.GENERATING)
+    cache = {**story.cache, "analysis": "hit" if hit else "miss"}
+    run.advance(Status.GENERATING, commit=commit, cache=cache)
     run.progress("narrate", "Writing the chapters")
     with stage_timer("narrate"):
         script = write_script(
             facts, style=story.style, level=story.expertise_level, focus_areas=story.focus_areas
         )
+        script, narrator = retell(run, facts, script)
     document: dict[str, Any] = {
         "script": script.model_dump(mode="json"),
         "facts": facts.model_dump(mode="json", exclude={"modules", "symbol_names"}),
@@ -63,8 +117,14 @@ def generate_story(run: StoryRun) -> None:
     run.artifacts.put(key, json.dumps(document, indent=2).encode())
     run.progress("narrate", f"Wrote {len(script.chapters)} chapters, {script.words} words", 1.0)
     run.checkpoint()
-    enqueue_audio(app, story.id, script.words, settings)
-    run.advance(Status.SYNTHESIZING, title=facts.name, artifacts={**story.artifacts, "script": key})
+    run.advance(
+        Status.SYNTHESIZING,
+        title=facts.name,
+        narrator=narrator,
+        artifacts={**story.artifacts, "script": key},
+    )
+    # Enqueued once this worker lets go of the story, so the audio worker can take it at once.
+    run.after_release(lambda: enqueue_audio(app, story.id, script.words, settings))
     run.progress("speak", "Waiting for an audio worker")
 
 

@@ -231,6 +231,14 @@ def get_chapters(
     return serve_artifact(state, story_id, "chapters", range)
 
 
+@router.get("/{story_id}/captions.vtt", response_class=StreamingResponse)
+def get_captions(
+    story_id: str, state: State, range: Annotated[str | None, Header()] = None
+) -> StreamingResponse:
+    """One WebVTT cue per spoken sentence, for a player's caption track."""
+    return serve_artifact(state, story_id, "captions", range)
+
+
 @router.get("/{story_id}/transcript", response_class=StreamingResponse)
 def get_transcript(
     story_id: str, state: State, range: Annotated[str | None, Header()] = None

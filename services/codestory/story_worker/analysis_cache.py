@@ -1,0 +1,39 @@
+"""The analysis of a commit, kept so a repeat story skips the fetch and the analysis.
+
+Keyed by the resolved commit, the analyser version and the limits it ran under, so a new
+analyser never reads an old one's facts.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from pydantic import ValidationError
+
+from codestory.analysis import RepoFacts
+from codestory.analysis.facts import ANALYSER_VERSION
+from codestory.artifacts import CACHE_PREFIX, ArtifactNotFoundError, ArtifactStore
+from codestory.cache import count_lookup, digest
+
+log = logging.getLogger("codestory.cache")
+
+
+def analysis_key(commit: str, max_files: int, max_bytes: int) -> str:
+    limits = digest(max_files, max_bytes)[:12]
+    return f"{CACHE_PREFIX}analysis/v{ANALYSER_VERSION}/{commit}-{limits}.json"
+
+
+def load_analysis(store: ArtifactStore, key: str) -> RepoFacts | None:
+    try:
+        facts = RepoFacts.model_validate_json(store.get(key))
+    except ArtifactNotFoundError:
+        facts = None
+    except ValidationError:
+        log.warning("unreadable analysis cache entry; analysing again", extra={"key": key})
+        facts = None
+    count_lookup("analysis", facts is not None)
+    return facts
+
+
+def save_analysis(store: ArtifactStore, key: str, facts: RepoFacts) -> None:
+    store.put(key, facts.model_dump_json().encode())
