@@ -47,9 +47,13 @@ def wait_for(predicate: Callable[[], Any], timeout: float, what: str, interval: 
     raise AssertionError(f"timed out after {timeout}s waiting for {what}; last error: {last_error}")
 
 
-def git(repo: Path, *args: str) -> None:
+def git(repo: Path, *args: str, env: dict[str, str] | None = None) -> None:
     subprocess.run(
-        ["git", *args], cwd=repo, check=True, capture_output=True, env={**os.environ, **GIT_ENV}
+        ["git", *args],
+        cwd=repo,
+        check=True,
+        capture_output=True,
+        env={**os.environ, **GIT_ENV, **(env or {})},
     )
 
 

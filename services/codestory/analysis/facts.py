@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from codestory.analysis.callgraph import CallGraph, Symbol, follow
 from codestory.analysis.changelog import Release, is_changelog, latest_release
 from codestory.analysis.classify import FileKind, classify, classify_path
+from codestory.analysis.history import HistoryFacts, parse_git_log
 from codestory.analysis.languages import is_code
 from codestory.analysis.manifests import Manifest, make_targets, parse_manifest
 from codestory.analysis.readme import summarise_readme
@@ -21,7 +22,7 @@ from codestory.analysis.syntax import Definition, FileSyntax, parse_source
 from codestory.analysis.testsuite import TestSuite, describe_tests
 from codestory.analysis.walk import AnalysisError, SourceFile, walk_repository
 
-ANALYSER_VERSION = "2"
+ANALYSER_VERSION = "3"
 CI_MARKERS = {
     ".github/workflows/": "GitHub Actions",
     ".gitlab-ci.yml": "GitLab CI",
@@ -124,6 +125,7 @@ class RepoFacts(BaseModel):
     readme: Readme | None = None
     version: str | None = None
     release: Release | None = None
+    history: HistoryFacts | None = None
     total_files: int
     code_files: int
     code_lines: int
@@ -441,8 +443,13 @@ def analyse(
     name: str,
     max_files: int = 50_000,
     max_bytes: int = 500 << 20,
+    history_log: str | None = None,
+    history_depth: int = 0,
 ) -> RepoFacts:
-    """Read the checkout at `root`. Raises AnalysisError when there is nothing to tell."""
+    """Read the checkout at `root`. Raises AnalysisError when there is nothing to tell.
+
+    `history_log` is `git log --format=@%ct --name-only` of the last `history_depth` commits.
+    """
     files = walk_repository(root, max_files=max_files, max_bytes=max_bytes)
     if not files:
         raise AnalysisError("the repository is empty: it has no files to describe", "no_source")
@@ -668,6 +675,9 @@ def analyse(
         make_targets=targets,
         docker_command=docker_command,
         skipped_files=skipped,
+        history=parse_git_log(history_log, depth=history_depth, keep=set(source_paths))
+        if history_log
+        else None,
         modules=modules,
         symbol_names=sorted({d.name for s in syntaxes.values() for d in s.definitions}),
     )

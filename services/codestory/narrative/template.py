@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from codestory.analysis.classify import FileKind
 from codestory.analysis.facts import Area, ControlStep, ModuleFact, RepoFacts, SymbolFact
+from codestory.analysis.history import HistoryFacts
 from codestory.domain import ExpertiseLevel, Style
 from codestory.narrative.phrases import about, code, join_words, lower_first, plural, sentence
 from codestory.narrative.script import Script, ScriptChapter
@@ -149,6 +150,12 @@ def chapter_what_it_is(facts: RepoFacts, voice: Voice) -> ScriptChapter:
         )
     elif facts.version:
         when.append(f"It calls itself version {facts.version}.")
+    if facts.history is not None:
+        when.append(_history_sentence(facts.history))
+        if facts.history.most_changed:
+            busiest = facts.history.most_changed[:2]
+            files = join_words([code(f.path) for f in busiest])
+            when.append(f"Most of that work went into {files}.")
     if when:
         paragraphs.append(" ".join(when))
     kind = voice.term("library") if facts.is_library else "program"
@@ -157,6 +164,30 @@ def chapter_what_it_is(facts: RepoFacts, voice: Voice) -> ScriptChapter:
         f"ideas, and finish with how to build, test and start reading this {kind}."
     )
     return ScriptChapter(title=f"What {facts.name} is", paragraphs=paragraphs)
+
+
+def span_words(days: int) -> str:
+    """A stretch of time as a person says it: 3 days, 5 weeks, 8 months, 2 years."""
+    if days < 14:
+        return plural(max(days, 1), "day")
+    if days < 60:
+        return plural(round(days / 7), "week")
+    if days < 730:
+        return plural(round(days / 30.4), "month")
+    return plural(round(days / 365.25), "year")
+
+
+def _history_sentence(history: HistoryFacts) -> str:
+    commits = plural(history.commits, "commit")
+    if history.commits == 1:
+        return f"Its history here is a single commit, dated {history.last_date}."
+    reach = (
+        f"Its last {commits} span" if history.truncated else f"Its whole history, {commits}, spans"
+    )
+    text = f"{reach} {span_words(history.span_days)}"
+    if history.span_days >= 28:  # weeks with work say how steady it is, over a long stretch
+        text += f", with work in {plural(history.active_weeks, 'week')} of them"
+    return f"{text}; the newest is dated {history.last_date}."
 
 
 def _area_sentence(area: Area, voice: Voice, index: int) -> str:

@@ -18,8 +18,8 @@ from codestory.cache import count_lookup, digest
 log = logging.getLogger("codestory.cache")
 
 
-def analysis_key(commit: str, max_files: int, max_bytes: int) -> str:
-    limits = digest(max_files, max_bytes)[:12]
+def analysis_key(commit: str, max_files: int, max_bytes: int, history_depth: int = 1) -> str:
+    limits = digest(max_files, max_bytes, history_depth)[:12]
     return f"{CACHE_PREFIX}analysis/v{ANALYSER_VERSION}/{commit}-{limits}.json"
 
 

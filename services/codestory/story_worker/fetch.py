@@ -12,6 +12,7 @@ import subprocess
 import time
 from pathlib import Path
 
+from codestory.analysis.history import LOG_FORMAT
 from codestory.domain import ErrorType, SourceKind, classify_source, format_bytes, local_path_of
 from codestory.settings import Settings
 from codestory.task_runtime import PermanentError, TransientError
@@ -70,15 +71,20 @@ def _git_options(protocol: str) -> list[str]:
     return ["git", *(arg for option in options for arg in ("-c", option))]
 
 
-def clone_command(url: str, dest: Path, ref: str | None, *, local: bool) -> list[str]:
+def clone_command(
+    url: str, dest: Path, ref: str | None, *, local: bool, depth: int = 1
+) -> list[str]:
+    """A shallow clone; with history, blob-less: old commits and trees, no old contents."""
     command = [
         *_git_options("file" if local else "https"),
         "clone",
-        "--depth=1",
+        f"--depth={depth}",
         "--single-branch",
         "--no-tags",
         "--template=",
     ]
+    if depth > 1:
+        command.append("--filter=blob:none")
     if ref:
         command += ["--branch", ref]
     return [*command, "--", url, str(dest)]
@@ -235,5 +241,29 @@ def fetch_repository(location: str, ref: str | None, work: Path, settings: Setti
         return Path(local_path_of(location))  # a plain directory: read it where it is
     dest = work / "checkout"
     url, local = source
-    run_clone(clone_command(url, dest, ref, local=local), dest, settings, ref)
+    command = clone_command(url, dest, ref, local=local, depth=settings.history_depth)
+    run_clone(command, dest, settings, ref)
     return dest
+
+
+def read_history(checkout: Path, depth: int) -> str | None:
+    """`git log` of the clone, one `@<time>` line per commit and the paths it touched.
+
+    Renames are not followed: detecting them would fetch old file contents.
+    """
+    if depth <= 1 or not (checkout / ".git").exists():
+        return None
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(checkout), "log", f"--format={LOG_FORMAT}", "--name-only",
+             "--no-renames", f"--max-count={depth}", "HEAD"],
+            env=_git_env(checkout.parent),
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=LS_REMOTE_TIMEOUT_SECONDS,
+            check=False,
+        )  # fmt: skip
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return done.stdout if done.returncode == 0 else None

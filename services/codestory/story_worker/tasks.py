@@ -19,7 +19,12 @@ from codestory.observability.metrics import NARRATIONS, stage_timer
 from codestory.queue import TASK_GENERATE_STORY, app
 from codestory.settings import get_settings
 from codestory.story_worker.analysis_cache import analysis_key, load_analysis, save_analysis
-from codestory.story_worker.fetch import checkout_commit, fetch_repository, resolve_commit
+from codestory.story_worker.fetch import (
+    checkout_commit,
+    fetch_repository,
+    read_history,
+    resolve_commit,
+)
 from codestory.task_runtime import PermanentError, StoryRun, run_story_task
 
 ACCEPTS = frozenset({Status.QUEUED, Status.ANALYZING, Status.GENERATING})
@@ -31,7 +36,7 @@ def read_facts(run: StoryRun, work: Path) -> tuple[RepoFacts, str | None, bool]:
     """The facts of the story's repository, its commit, and whether they came from the cache."""
     story = run.story
     run.progress("fetch", f"Fetching {story.repository_url}")
-    limits = (settings.max_repo_files, settings.max_repo_bytes)
+    limits = (settings.max_repo_files, settings.max_repo_bytes, settings.history_depth)
     commit = resolve_commit(story.repository_url, story.ref, work, settings)
     if commit is not None:
         cached = load_analysis(run.artifacts, analysis_key(commit, *limits))
@@ -52,6 +57,8 @@ def read_facts(run: StoryRun, work: Path) -> tuple[RepoFacts, str | None, bool]:
                 name=repository_name(story.repository_url),
                 max_files=settings.max_repo_files,
                 max_bytes=settings.max_repo_bytes,
+                history_log=read_history(checkout, settings.history_depth),
+                history_depth=settings.history_depth,
             )
     except AnalysisError as exc:
         raise PermanentError(str(exc), exc.error_type) from None
