@@ -63,7 +63,9 @@ fmt: $(STAMP)
 	$(BIN)/ruff format services tests scripts
 
 ## bench: performance checks; results go to docs/benchmarks.md.
-bench: $(STAMP)
+bench: $(STAMP) truth-trees
+	$(BIN)/python -m pip install --quiet -e ".[bench]"
+	$(BIN)/python scripts/bench_analysis.py --write docs/benchmarks.md
 	$(BIN)/python scripts/bench_pipeline.py --write docs/benchmarks.md
 	$(BIN)/python scripts/bench_probe.py --write docs/benchmarks.md
 	$(BIN)/python scripts/bench_overhead.py --write docs/benchmarks.md

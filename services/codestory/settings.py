@@ -109,6 +109,8 @@ class Settings(BaseSettings):
     clone_timeout_seconds: PositiveSeconds = 120.0
     max_repo_bytes: int = Field(default=500 * 1024 * 1024, ge=1024)
     max_repo_files: int = Field(default=50_000, ge=1)
+    # Processes that parse a large repository; 0: as many as the pod's CPU limit allows.
+    analysis_processes: int = Field(default=0, ge=0, le=64)
     # Commits of history to read (blob-less, so old file contents are never fetched); 1: none.
     history_depth: int = Field(default=200, ge=1, le=10_000)
     work_dir: Path = Path("/tmp/codestory-work")

@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
+from codestory.analysis.parallel import PARALLEL_MIN_FILES
 from codestory.speech.mp3 import duration_seconds, read_chapters
 from tests.support import SAMPLE_PROJECT, Stack, fresh_stack, make_repo, scrape, value
 
@@ -371,3 +372,18 @@ def test_repeat_story_reuses_analysis_and_audio(stack: Stack, repo: Path) -> Non
     assert audio[0] == audio[1] and second["chapters"] == first["chapters"]
     assert value(scrape(stack.metrics_ports["story"]), CACHE, cache="analysis", result="hit") >= 1
     assert value(scrape(stack.metrics_ports["audio"]), CACHE, cache="audio", result="hit") >= 1
+
+
+def test_a_large_repository_is_parsed_on_several_cores(stack: Stack, tmp_path: Path) -> None:
+    """Enough files to parse in worker processes, started from inside a Celery worker."""
+    files: dict[str, str | bytes] = {"README.md": "# wide\n\nMany small modules.\n"}
+    for index in range(PARALLEL_MIN_FILES + 20):
+        files[f"src/wide/m{index:03d}.py"] = (
+            f'"""Module {index}."""\n\ndef f{index}():\n    return {index}\n'
+        )
+    repo = make_repo(tmp_path / "wide", files)
+    accepted = submit(stack, {"repository_url": str(repo)})
+    read_sse(stack, accepted.json()["id"])
+    story = stack.http.get(f"/api/v1/stories/{accepted.json()['id']}").json()
+    assert story["status"] == "complete", story["failure_reason"]
+    assert story["cache"]["analysis"] == "miss"

@@ -97,3 +97,10 @@ def test_checker_catches_false_claims() -> None:
         checker.check_script([("t", lie)])
         caught = [f for f in checker.findings[before:] if f.sentence != "(whole story)"]
         assert caught, f"the checker let this through: {lie}"
+
+
+def test_parallel_parsing_tells_the_same_story() -> None:
+    root = tree_root("commons-lang")
+    alone = analyse(root, name="commons-lang", processes=1)
+    shared = analyse(root, name="commons-lang", processes=2)
+    assert alone == shared

@@ -15,14 +15,18 @@ from codestory.analysis.classify import FileKind, classify, classify_path
 from codestory.analysis.history import HistoryFacts, parse_git_log
 from codestory.analysis.languages import is_code
 from codestory.analysis.manifests import Manifest, make_targets, parse_manifest
+from codestory.analysis.parallel import parse_many
 from codestory.analysis.readme import summarise_readme
 from codestory.analysis.resolve import Resolver, normalise
 from codestory.analysis.roles import Role, Route, find_roles, find_routes
-from codestory.analysis.syntax import Definition, FileSyntax, parse_source
+from codestory.analysis.syntax import Definition, FileSyntax
 from codestory.analysis.testsuite import TestSuite, describe_tests
 from codestory.analysis.walk import AnalysisError, SourceFile, walk_repository
 
 ANALYSER_VERSION = "3"
+# Tests, examples and docs are read for frameworks and for who uses which name; past this
+# many, a spread-out sample tells the same, and huge suites no longer dominate the time.
+MAX_PARSED_SUPPORT_FILES = 300
 CI_MARKERS = {
     ".github/workflows/": "GitHub Actions",
     ".gitlab-ci.yml": "GitLab CI",
@@ -155,6 +159,14 @@ class RepoFacts(BaseModel):
 
     def known_paths(self) -> set[str]:
         return set(self.modules) | {m.path for m in self.manifests} | set(self.root_files)
+
+
+def evenly(items: list[SourceFile], limit: int) -> list[SourceFile]:
+    """At most `limit` of `items`, spread evenly so every part of a large suite is seen."""
+    if len(items) <= limit:
+        return items
+    step = len(items) / limit
+    return [items[int(i * step)] for i in range(limit)]
 
 
 def count_lines(text: str) -> int:
@@ -445,10 +457,12 @@ def analyse(
     max_bytes: int = 500 << 20,
     history_log: str | None = None,
     history_depth: int = 0,
+    processes: int = 0,
 ) -> RepoFacts:
     """Read the checkout at `root`. Raises AnalysisError when there is nothing to tell.
 
     `history_log` is `git log --format=@%ct --name-only` of the last `history_depth` commits.
+    `processes` parse in parallel (0: as many as the CPUs allow).
     """
     files = walk_repository(root, max_files=max_files, max_bytes=max_bytes)
     if not files:
@@ -472,18 +486,23 @@ def analyse(
     manifests = _root_first(
         [m for f in texts if (m := parse_manifest(f.path, f.text or "")) is not None]
     )
+    wanted = [
+        f
+        for f in code
+        if kinds[f.path] not in {FileKind.VENDORED, FileKind.GENERATED, FileKind.MINIFIED}
+    ]
+    own = [f for f in wanted if kinds[f.path] is FileKind.SOURCE]
+    support = evenly(
+        sorted((f for f in wanted if kinds[f.path] is not FileKind.SOURCE), key=lambda f: f.path),
+        MAX_PARSED_SUPPORT_FILES,
+    )
+    jobs = [(f.path, f.language or "", (f.text or "").encode()) for f in [*own, *support]]
     syntaxes: dict[str, FileSyntax] = {}
     skipped = 0
-    for f in code:
-        if kinds[f.path] in {FileKind.VENDORED, FileKind.GENERATED, FileKind.MINIFIED}:
-            continue
-        try:
-            parsed = parse_source(f.path, f.language or "", (f.text or "").encode())
-        except (ValueError, RuntimeError):
-            skipped += 1
-            continue
+    for path, parsed, failed in parse_many(jobs, processes):
+        skipped += failed
         if parsed is not None:
-            syntaxes[f.path] = parsed
+            syntaxes[path] = parsed
     resolver = Resolver(syntaxes, paths)
     go_mod = next((m for m in manifests if m.kind == "Go module" and "/" not in m.path), None)
     resolver.set_go_module(go_mod.name if go_mod else None)

@@ -283,7 +283,7 @@ def _queries(grammar: str) -> tuple[Any, Any]:
 def _text(node: Node | None) -> str:
     if node is None:
         return ""
-    return bytes(node.text or b"").decode("utf-8", errors="replace")
+    return (node.text or b"").decode("utf-8", errors="replace")
 
 
 _NAME = re.compile(r"~?[\w$]+(?:::~?[\w$]+)*|operator\S{1,3}")

@@ -59,6 +59,7 @@ def read_facts(run: StoryRun, work: Path) -> tuple[RepoFacts, str | None, bool]:
                 max_bytes=settings.max_repo_bytes,
                 history_log=read_history(checkout, settings.history_depth),
                 history_depth=settings.history_depth,
+                processes=settings.analysis_processes,
             )
     except AnalysisError as exc:
         raise PermanentError(str(exc), exc.error_type) from None

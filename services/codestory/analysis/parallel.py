@@ -1,0 +1,80 @@
+"""Parse many files on several cores: tree-sitter parsing is most of an analysis's time.
+
+Each file is parsed on its own, so the work splits cleanly across processes. Small
+repositories stay in-process, where starting workers would cost more than it saves.
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+import os
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+
+from codestory.analysis.syntax import FileSyntax, parse_source
+
+PARALLEL_MIN_FILES = 200  # below this, one process is faster than starting several
+CHUNK_FILES = 16
+
+Job = tuple[str, str, bytes]  # path, language, source
+Parsed = tuple[str, FileSyntax | None, bool]  # path, syntax, whether parsing failed
+
+
+def available_cpus() -> int:
+    """CPUs this process may use: its affinity, capped by a cgroup v2 CPU quota if set."""
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    try:
+        quota, period = Path("/sys/fs/cgroup/cpu.max").read_text().split()[:2]
+        if quota != "max":
+            return max(1, min(cpus or 1, math.ceil(int(quota) / int(period))))
+    except (OSError, ValueError):
+        pass
+    return max(1, cpus or 1)
+
+
+def parse_one(job: Job) -> Parsed:
+    path, language, source = job
+    try:
+        return path, parse_source(path, language, source), False
+    except (ValueError, RuntimeError):
+        return path, None, True
+
+
+@contextmanager
+def _children_allowed() -> Iterator[None]:
+    """Let a daemonic process (a Celery prefork child) start the parse workers.
+
+    multiprocessing refuses because a daemon's children could outlive it. Here they cannot
+    linger: the pool is joined before this returns, and if the worker is killed outright
+    its parse workers find their task pipe closed and exit. Celery's process library also
+    leaves its own kind of auth key behind, which the standard library cannot hand on, so
+    the same key is wrapped the standard way for as long as the pool runs.
+    """
+    config = multiprocessing.current_process()._config  # type: ignore[attr-defined]
+    saved = dict(config)
+    config["daemon"] = False
+    if "authkey" in config:
+        key = bytes(config["authkey"])
+        config["authkey"] = multiprocessing.process.AuthenticationString(key)  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        config.clear()
+        config.update(saved)
+
+
+def parse_many(jobs: list[Job], processes: int = 0) -> Iterable[Parsed]:
+    """Parse every job, in order; `processes` 0 means as many as the CPUs allow."""
+    workers = min(processes or available_cpus(), math.ceil(len(jobs) / CHUNK_FILES))
+    if workers <= 1 or len(jobs) < PARALLEL_MIN_FILES:
+        return [parse_one(job) for job in jobs]
+    # forkserver: a clean child, never a fork of a worker with live threads and sockets.
+    context = multiprocessing.get_context("forkserver")
+    with (
+        _children_allowed(),
+        ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool,
+    ):
+        return list(pool.map(parse_one, jobs, chunksize=CHUNK_FILES))
