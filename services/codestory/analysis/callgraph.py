@@ -87,6 +87,17 @@ class CallGraph:
                     bound[last] = (target, last if defined else None)
         return bound
 
+    def defined(self, path: str, name: str, hops: int = 2) -> Symbol | None:
+        """`name` as `path` offers it: its own definition, or one it re-exports by import
+        (a package's `__init__.py` saying `from .app import Flask`), followed `hops` deep."""
+        own = self.top.get(path, {}).get(name)
+        if own is not None:
+            return Symbol(path, own)
+        binding = self.imported_names.get(path, {}).get(name)
+        if hops and binding and binding[1] and binding[0] != path:
+            return self.defined(binding[0], binding[1], hops - 1)
+        return None
+
     def resolve_call(self, path: str, caller: Definition | None, call: Call) -> Symbol | None:
         name, qualifier = call.name, call.qualifier
         syntax = self.syntaxes[path]
@@ -104,9 +115,9 @@ class CallGraph:
                     return Symbol(path, member)
             binding = self.imported_names[path].get(name)
             if binding and binding[1]:
-                target = self.top.get(binding[0], {}).get(binding[1])
-                if target is not None:
-                    return Symbol(binding[0], target)
+                found_symbol = self.defined(binding[0], binding[1])
+                if found_symbol is not None:
+                    return found_symbol
             if syntax.language in {"C", "C++"}:
                 candidates = self.c_definitions.get(name, [])
                 if len(candidates) == 1:
@@ -128,8 +139,7 @@ class CallGraph:
             if syntax.language == "Go":
                 found = self.go_package_defs.get(parent_dir(target_path), {}).get(name)
                 return Symbol(*found) if found else None
-            target = self.top.get(target_path, {}).get(name)
-            return Symbol(target_path, target) if target is not None else None
+            return self.defined(target_path, name)
         return None
 
     def callees(self, symbol: Symbol) -> list[Symbol]:
@@ -165,9 +175,9 @@ class CallGraph:
             syntax = self.syntaxes[path]
             for local, (target_path, name) in self.imported_names[path].items():
                 if name and local == name:
-                    target = self.top.get(target_path, {}).get(name)
-                    if target is not None and target_path != path:
-                        users[Symbol(target_path, target).key].add(path)
+                    target = self.defined(target_path, name)
+                    if target is not None and target.path != path:
+                        users[target.key].add(path)
             for owner, call in syntax.owned_calls():
                 symbol = self.resolve_call(path, owner, call)
                 if symbol is not None and symbol.path != path:
