@@ -8,7 +8,8 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -261,6 +262,26 @@ def fresh_stack(redis_server_url: str, tmp: Path, **extra: str) -> Stack:
     for db in ("REDIS_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"):
         flush(env[db])
     return Stack(f"http://127.0.0.1:{port}", env, tmp, tmp / "artifacts")
+
+
+QUEUE_OF = {"story": "stories", "audio": "audio", "janitor": "maintenance"}
+
+
+@contextmanager
+def running_stack(
+    redis_server_url: str,
+    tmp: Path,
+    services: tuple[str, ...] = ("gateway", "story", "audio"),
+    **extra: str,
+) -> Iterator[Stack]:
+    """A fresh Stack with `services` started and serving their queues; stopped afterwards."""
+    stack = fresh_stack(redis_server_url, tmp, **extra)
+    stack.start(*services)
+    try:
+        stack.wait_ready({QUEUE_OF[s] for s in services if s in QUEUE_OF})
+        yield stack
+    finally:
+        stack.stop()
 
 
 def flush(url: str) -> None:

@@ -17,8 +17,8 @@ from tests.support import (
     SAMPLE_PROJECT,
     Stack,
     free_port,
-    fresh_stack,
     make_repo,
+    running_stack,
     wait_for,
 )
 
@@ -39,14 +39,8 @@ def codestory(
 
 @pytest.fixture(scope="module")
 def stack(redis_server_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    tmp = tmp_path_factory.mktemp("cli")
-    running = fresh_stack(redis_server_url, tmp)
-    running.start("gateway", "story", "audio")
-    try:
-        running.wait_ready({"stories", "audio"})
+    with running_stack(redis_server_url, tmp_path_factory.mktemp("cli")) as running:
         yield running
-    finally:
-        running.stop()
 
 
 def test_new_wait_follows_progress_to_the_end(stack: Stack, tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.local_services import LocalService, local_service
-from tests.support import SAMPLE_PROJECT, Stack, fresh_stack, make_repo, scrape, value
+from tests.support import SAMPLE_PROJECT, Stack, make_repo, running_stack, scrape, value
 
 pytestmark = pytest.mark.integration
 
@@ -27,7 +27,7 @@ def stack(
     services: tuple[LocalService, LocalService],
 ) -> Iterator[Stack]:
     model, voice = services
-    running = fresh_stack(
+    with running_stack(
         redis_server_url,
         tmp_path_factory.mktemp("optional"),
         CODESTORY_LLM_BASE_URL=model.base_url,
@@ -35,13 +35,8 @@ def stack(
         CODESTORY_LLM_TIMEOUT_SECONDS="2",
         CODESTORY_TTS_BASE_URL=voice.base_url,
         CODESTORY_TTS_TIMEOUT_SECONDS="2",
-    )
-    running.start("gateway", "story", "audio")
-    try:
-        running.wait_ready({"stories", "audio"})
+    ) as running:
         yield running
-    finally:
-        running.stop()
 
 
 @pytest.fixture(scope="module")

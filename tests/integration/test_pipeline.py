@@ -15,7 +15,7 @@ import pytest
 
 from codestory.analysis.parallel import PARALLEL_MIN_FILES
 from codestory.speech.mp3 import duration_seconds, read_chapters
-from tests.support import SAMPLE_PROJECT, Stack, fresh_stack, make_repo, scrape, value
+from tests.support import SAMPLE_PROJECT, Stack, make_repo, running_stack, scrape, value
 
 CACHE = "codestory_cache_lookups_total"
 
@@ -24,14 +24,10 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture(scope="module")
 def stack(redis_server_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    services = ("gateway", "story", "audio", "janitor")
     tmp = tmp_path_factory.mktemp("stack")
-    running = fresh_stack(redis_server_url, tmp, CODESTORY_LOG_FORMAT="json")
-    running.start("gateway", "story", "audio", "janitor")
-    try:
-        running.wait_ready({"stories", "audio", "maintenance"})
+    with running_stack(redis_server_url, tmp, services, CODESTORY_LOG_FORMAT="json") as running:
         yield running
-    finally:
-        running.stop()
 
 
 @pytest.fixture(scope="module")

@@ -249,10 +249,9 @@ def _roles_sentence(facts: RepoFacts, voice: Voice) -> str | None:
         parts.append(plural(len(roles.routes), voice.term("HTTP route")))
     commands = list(dict.fromkeys(c.detail or c.name for c in roles.commands))
     if commands:
-        parts.append(
-            f"{plural(len(commands), 'command-line command')}, such as "
-            f"{join_words([code(c) for c in commands[:3]])}"
-        )
+        named = join_words([code(c) for c in commands[:3]])
+        lead = "such as " if len(commands) > 3 else ""
+        parts.append(f"{plural(len(commands), 'command-line command')}: {lead}{named}")
     if roles.tasks:
         parts.append(plural(len(roles.tasks), voice.term("background task")))
     if roles.models:
