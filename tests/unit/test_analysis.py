@@ -245,3 +245,34 @@ def test_facts_do_not_depend_on_hash_order(tmp_path: Path) -> None:
         dumps.append(json.loads(result.stdout))
     assert len(dumps[0]["roles"]["commands"]) == 8
     assert dumps[0] == dumps[1] == dumps[2]
+
+
+def test_java_classes_of_one_package_use_each_other_without_imports(tmp_path: Path) -> None:
+    package = "src/main/java/com/example/text"  # a package name (Spring's default), not examples
+    root = write(
+        tmp_path / "repo",
+        {
+            "pom.xml": "<project><artifactId>text</artifactId></project>",
+            f"{package}/Strings.java": (
+                "package com.example.text;\n\n"
+                "/** Helpers for strings. */\npublic class Strings {\n"
+                "    /** Whether it is empty. */\n"
+                "    public static boolean isEmpty(String s) { return s == null; }\n"
+                "    /** Whether it is empty, trimmed. */\n"
+                "    public static boolean isEmpty(String s, boolean trim) { return s == null; }\n"
+                "}\n"
+            ),
+            **{
+                f"{package}/User{i}.java": (
+                    f"package com.example.text;\n\npublic class User{i} {{\n"
+                    f"    public boolean check(String s) {{ return Strings.isEmpty(s); }}\n}}\n"
+                )
+                for i in range(3)
+            },
+        },
+    )
+    facts = analyse(root, name="text")
+    by_name = {(s.name, s.path.rsplit("/", 1)[-1]): s for s in facts.key_symbols}
+    assert by_name[("Strings", "Strings.java")].used_by == 3  # through its static method
+    assert by_name[("Strings.isEmpty", "Strings.java")].used_by == 3
+    assert [s.name for s in facts.key_symbols].count("Strings.isEmpty") == 1  # overloads: one

@@ -48,6 +48,12 @@ class CallGraph:
         self.imported_names: dict[str, dict[str, tuple[str, str | None]]] = {}
         for path in syntaxes:
             self.imported_names[path] = self._bindings(path)
+        # Java classes of one package see each other without an import.
+        self.java_package_types: dict[str, dict[str, str]] = defaultdict(dict)
+        for qualified, target in resolver.java_classes.items():
+            package, _, name = qualified.rpartition(".")
+            if name in self.top.get(target, {}):
+                self.java_package_types[package][name] = target
         self.c_definitions: dict[str, list[tuple[str, Definition]]] = defaultdict(list)
         for path, syntax in syntaxes.items():
             if syntax.language in {"C", "C++"}:
@@ -131,6 +137,9 @@ class CallGraph:
             member = self.members[path].get((qualifier, name))
             return Symbol(path, member) if member is not None else None
         binding = self.imported_names[path].get(qualifier)
+        if binding is None and syntax.language == "Java" and syntax.package:
+            sibling = self.java_package_types[syntax.package].get(qualifier)
+            binding = (sibling, qualifier) if sibling and sibling != path else None
         if binding and binding[1] is not None:  # `Type.method` on an imported type
             member = self.members.get(binding[0], {}).get((binding[1], name))
             return Symbol(binding[0], member) if member is not None else None
@@ -182,6 +191,10 @@ class CallGraph:
                 symbol = self.resolve_call(path, owner, call)
                 if symbol is not None and symbol.path != path:
                     users[symbol.key].add(path)
+                    container = symbol.definition.parent
+                    if container and container in self.top.get(symbol.path, {}):
+                        # `StringUtils.isEmpty(...)` uses StringUtils as much as isEmpty.
+                        users[f"{symbol.path}::{container}"].add(path)
         return users
 
 

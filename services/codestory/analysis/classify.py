@@ -132,10 +132,22 @@ def _segments(path: str) -> list[str]:
     return [s.lower() for s in PurePosixPath(path).parts[:-1]]
 
 
+def _before_package(segments: list[str]) -> list[str]:
+    """Folders above a JVM package root: `com/example/demo` under src/main/java is a package
+    name (Spring's default), not a folder of examples."""
+    for index in range(len(segments) - 2):
+        if segments[index] == "src" and segments[index + 2] in _JVM_LANGUAGES:
+            return segments[: index + 3]
+    return segments
+
+
+_JVM_LANGUAGES = frozenset({"java", "kotlin", "scala", "groovy"})
+
+
 def classify_path(path: str) -> FileKind:
     """Classify by path alone (cheap; content checks come after)."""
     name = PurePosixPath(path).name
-    segments = _segments(path)
+    segments = _before_package(_segments(path))
     if _MINIFIED_NAME.search(name):
         return FileKind.MINIFIED
     if _GENERATED_NAME.search(name):

@@ -532,11 +532,15 @@ def analyse(
 
     users = graph.references(set(syntaxes))
     symbols: list[SymbolFact] = []
+    told: set[str] = set()
     for path in source_paths:
         for definition in syntaxes[path].definitions:
             if not definition.exported or definition.name.startswith("_"):
                 continue
             key = Symbol(path, definition).key
+            if key in told:
+                continue  # an overload: one name, one idea
+            told.add(key)
             callers = users.get(key, set())
             inside = {c for c in callers if c in source}
             symbols.append(
