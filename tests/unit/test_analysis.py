@@ -276,3 +276,25 @@ def test_java_classes_of_one_package_use_each_other_without_imports(tmp_path: Pa
     assert by_name[("Strings", "Strings.java")].used_by == 3  # through its static method
     assert by_name[("Strings.isEmpty", "Strings.java")].used_by == 3
     assert [s.name for s in facts.key_symbols].count("Strings.isEmpty") == 1  # overloads: one
+
+
+def test_go_types_count_as_used_where_they_are_named(tmp_path: Path) -> None:
+    root = write(
+        tmp_path / "repo",
+        {
+            "go.mod": "module example.org/tool\n\ngo 1.21\n",
+            "shape/shape.go": (
+                "package shape\n\n// Shape is anything with an area.\n"
+                "type Shape struct {\n\tName string\n}\n"
+            ),
+            "shape/square.go": "package shape\n\nfunc Square() *Shape {\n\treturn &Shape{}\n}\n",
+            "main.go": (
+                'package main\n\nimport "example.org/tool/shape"\n\n'
+                "func main() {\n\tvar s shape.Shape\n\t_ = s\n}\n"
+            ),
+        },
+    )
+    facts = analyse(root, name="tool")
+    shape = next(s for s in facts.key_symbols if s.name == "Shape")
+    assert shape.used_by == 2  # square.go in its package, main.go through the import
+    assert shape.doc == "Shape is anything with an area."

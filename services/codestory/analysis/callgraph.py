@@ -17,6 +17,7 @@ from codestory.analysis.syntax import Call, Definition, FileSyntax
 
 _SELF = frozenset({"self", "this", "cls", "Self"})
 _CONTAINER_KINDS = frozenset({"class", "struct", "interface", "trait", "enum"})
+_GO_TYPE_KINDS = frozenset({"type", "struct", "interface"})
 
 
 @dataclass(frozen=True)
@@ -195,7 +196,22 @@ class CallGraph:
                     if container and container in self.top.get(symbol.path, {}):
                         # `StringUtils.isEmpty(...)` uses StringUtils as much as isEmpty.
                         users[f"{symbol.path}::{container}"].add(path)
+            for package, name in syntax.type_refs:
+                found = self._go_type(path, package, name)
+                if found is not None and found.path != path:
+                    users[found.key].add(path)
         return users
+
+    def _go_type(self, path: str, package: str | None, name: str) -> Symbol | None:
+        """The type `package.name` (or `name` in this package) names, if the repository has it."""
+        directory = parent_dir(path)
+        if package is not None:
+            binding = self.imported_names[path].get(package)
+            if not binding or binding[1] is not None:
+                return None
+            directory = parent_dir(binding[0])
+        found = self.go_package_defs.get(directory, {}).get(name)
+        return Symbol(*found) if found and found[1].kind in _GO_TYPE_KINDS else None
 
 
 def follow(graph: CallGraph, start: Symbol, *, hops: int, allowed: set[str]) -> list[Symbol]:

@@ -84,6 +84,8 @@ class FileSyntax:
     module_calls: list[Call] = field(default_factory=list)
     attributes: list[str] = field(default_factory=list)  # Rust attributes, for #[test]
     package: str | None = None  # Go package or Java package name
+    # Go: the types a file names ((package or None, type)), e.g. `*Command`, `cobra.Command`.
+    type_refs: list[tuple[str | None, str]] = field(default_factory=list)
     has_main: bool = False
     parse_errors: bool = False
 
@@ -278,6 +280,31 @@ def _queries(grammar: str) -> tuple[Any, Any]:
     spec = SPECS["typescript" if grammar == "tsx" else grammar]
     language = tree_sitter_language_pack.get_language(grammar)  # type: ignore[arg-type]
     return tree_sitter.Query(language, spec.calls), tree_sitter.Query(language, spec.imports)
+
+
+_GO_TYPES = """
+(qualified_type package: (package_identifier) @pkg name: (type_identifier) @name)
+(type_identifier) @bare
+"""
+
+
+@cache
+def _go_type_query() -> Any:
+    language = tree_sitter_language_pack.get_language("go")
+    return tree_sitter.Query(language, _GO_TYPES)
+
+
+def _go_type_refs(root: Node) -> list[tuple[str | None, str]]:
+    """Each type the file names once: Go types are used far more often than called."""
+    captures = tree_sitter.QueryCursor(_go_type_query()).captures(root)
+    qualified = {n.id for n in captures.get("name", [])}
+    found: set[tuple[str | None, str]] = set()
+    for package, name in zip(captures.get("pkg", []), captures.get("name", []), strict=False):
+        found.add((_text(package), _text(name)))
+    for node in captures.get("bare", []):
+        if node.id not in qualified:
+            found.add((None, _text(node)))
+    return sorted(found, key=lambda ref: (ref[0] or "", ref[1]))
 
 
 def _text(node: Node | None) -> str:
@@ -564,9 +591,12 @@ def _walk_definitions(
             if node.type == "impl_item":
                 owner = _text(node.child_by_field_name("type")) or parent
             children = node.named_children
+            # `type X struct {...}` is one spec in a declaration: its comment sits above the
+            # declaration. In a `type ( ... )` group each spec has its own.
+            lone_spec = node.type == "type_declaration" and len(children) == 1
             for child in reversed(children):
-                child_anchor = anchor if node.type in _WRAPPERS else child
-                stack.append((child, owner, child_anchor))
+                wrapped = node.type in _WRAPPERS or lone_spec
+                stack.append((child, owner, anchor if wrapped else child))
     found.sort(key=lambda pair: pair[0].line)
     return found
 
@@ -836,6 +866,7 @@ def parse_source(path: str, language: str, source: bytes) -> FileSyntax | None:
         syntax.package = (
             _text(clause.named_children[0]) if clause and clause.named_children else None
         )
+        syntax.type_refs = _go_type_refs(root)
     elif grammar == "java":
         declaration = next(
             (c for c in root.named_children if c.type == "package_declaration"), None
