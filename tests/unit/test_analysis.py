@@ -298,3 +298,30 @@ def test_go_types_count_as_used_where_they_are_named(tmp_path: Path) -> None:
     shape = next(s for s in facts.key_symbols if s.name == "Shape")
     assert shape.used_by == 2  # square.go in its package, main.go through the import
     assert shape.doc == "Shape is anything with an area."
+
+
+def test_a_javascript_package_main_leads_to_what_it_exports(tmp_path: Path) -> None:
+    root = write(
+        tmp_path / "repo",
+        {
+            "package.json": '{"name": "mini", "main": "index.js"}',
+            "index.js": "'use strict';\n\nmodule.exports = require('./lib/mini');\n",
+            "lib/mini.js": (
+                "var helpers = require('./helpers');\n\n"
+                "exports = module.exports = createApp;\n\n"
+                "/** Make an app. */\nfunction createApp() {\n  return helpers.prepare();\n}\n"
+            ),
+            "lib/helpers.js": (
+                "const { tidy } = require('./tidy');\n\n"
+                "/** Get things ready. */\nfunction prepare() {\n  return tidy();\n}\n\n"
+                "exports.prepare = prepare;\n"
+            ),
+            "lib/tidy.js": (
+                "/** Put away. */\nfunction tidy() {\n  return 1;\n}\n\n"
+                "module.exports = { tidy };\n"
+            ),
+        },
+    )
+    facts = analyse(root, name="mini")
+    # index.js -> lib/mini.js's export, then an aliased require, then a destructured one
+    assert [step.name for step in facts.control_paths[0]] == ["createApp", "prepare", "tidy"]

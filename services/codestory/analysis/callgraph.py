@@ -80,10 +80,12 @@ class CallGraph:
                     else:
                         bound[ref.target.split(".")[0]] = (target, None)
                         bound[ref.target] = (target, None)
-            elif syntax.language in {"JavaScript", "TypeScript"} and ref.names:
+            elif syntax.language in {"JavaScript", "TypeScript"} and (ref.names or ref.alias):
                 for target in self.resolver.resolve(path, ref):
                     for name in ref.names:
                         bound[name] = (target, name)
+                    if ref.alias:
+                        bound[ref.alias] = (target, None)
             elif syntax.language == "Go":
                 for target in self.resolver.resolve(path, ref)[:1]:
                     bound[ref.target.rsplit("/", 1)[-1]] = (target, None)

@@ -427,12 +427,30 @@ def _symbol_for(
         found = next((d for d in definitions if d.name == point.symbol and d.parent is None), None)
         if found is not None:
             return Symbol(point.path, found)
+    exported = _default_export_of(point.path, syntaxes, graph)
+    if exported is not None:
+        return exported
     # A script with no main function: its top-level calls are the path. Treat the first
     # resolvable one as the start.
     for call in syntaxes[point.path].module_calls:
         target = graph.resolve_call(point.path, None, call)
         if target is not None:
             return target
+    return None
+
+
+def _default_export_of(
+    path: str, syntaxes: dict[str, FileSyntax], graph: CallGraph, hops: int = 2
+) -> Symbol | None:
+    """What a JavaScript module hands out: its `module.exports` function, or, for an
+    `index.js` that only says `module.exports = require('./lib/x')`, what x hands out."""
+    syntax = syntaxes[path]
+    if syntax.default_export:
+        return graph.defined(path, syntax.default_export)
+    if hops and not syntax.definitions and len(syntax.imports) == 1:
+        for target in graph.resolver.resolve(path, syntax.imports[0]):
+            if target in syntaxes:
+                return _default_export_of(target, syntaxes, graph, hops - 1)
     return None
 
 

@@ -73,6 +73,7 @@ class ImportRef:
     level: int = 0  # Python's leading dots
     local: bool = True  # C/C++: a quoted include rather than <angle brackets>
     kind: str = "import"  # or "mod" for Rust's `mod x;`
+    alias: str | None = None  # JavaScript: `const helpers = require('./helpers')`
 
 
 @dataclass
@@ -84,6 +85,8 @@ class FileSyntax:
     module_calls: list[Call] = field(default_factory=list)
     attributes: list[str] = field(default_factory=list)  # Rust attributes, for #[test]
     package: str | None = None  # Go package or Java package name
+    # JavaScript: the name `module.exports = name` or `export default name` hands out.
+    default_export: str | None = None
     # Go: the types a file names ((package or None, type)), e.g. `*Command`, `cobra.Command`.
     type_refs: list[tuple[str | None, str]] = field(default_factory=list)
     has_main: bool = False
@@ -305,6 +308,27 @@ def _go_type_refs(root: Node) -> list[tuple[str | None, str]]:
         if node.id not in qualified:
             found.add((None, _text(node)))
     return sorted(found, key=lambda ref: (ref[0] or "", ref[1]))
+
+
+def _default_export(root: Node) -> str | None:
+    """`exports = module.exports = createApplication` or `export default app`: the name."""
+    for child in root.named_children:
+        if child.type == "export_statement" and _text(child).startswith("export default"):
+            value = child.child_by_field_name("value") or child.child_by_field_name("declaration")
+            if value is not None and value.type == "identifier":
+                return _text(value)
+            named = value.child_by_field_name("name") if value is not None else None
+            return _text(named) or None
+        if child.type != "expression_statement" or not child.named_children:
+            continue
+        expression, assigns_exports = child.named_children[0], False
+        while expression is not None and expression.type == "assignment_expression":
+            left = _text(expression.child_by_field_name("left"))
+            assigns_exports = assigns_exports or left == "module.exports"
+            expression = expression.child_by_field_name("right")
+        if assigns_exports and expression is not None and expression.type == "identifier":
+            return _text(expression)
+    return None
 
 
 def _text(node: Node | None) -> str:
@@ -650,8 +674,32 @@ def _imports_js(cursor: Any, root: Node) -> list[ImportRef]:
                         _text(n.child_by_field_name("name") or n)
                         for n in _descendants(clause, "import_specifier")
                     )
-            refs.append(ImportRef(target=value, names=names))
+            alias = None
+            if functions and not names:
+                names, alias = _require_binding(source)
+            refs.append(ImportRef(target=value, names=names, alias=alias))
     return refs
+
+
+def _require_binding(source: Node) -> tuple[tuple[str, ...], str | None]:
+    """The names `const {a, b} = require(x)` takes, or the alias `const m = require(x)` gives."""
+    call = source.parent.parent if source.parent is not None else None
+    declarator = call.parent if call is not None else None
+    if declarator is None or declarator.type != "variable_declarator":
+        return (), None
+    target = declarator.child_by_field_name("name")
+    if target is None:
+        return (), None
+    if target.type == "identifier":
+        return (), _text(target)
+    if target.type == "object_pattern":
+        names = [
+            _text(child.child_by_field_name("key") if child.type == "pair_pattern" else child)
+            for child in target.named_children
+            if child.type in {"shorthand_property_identifier_pattern", "pair_pattern"}
+        ]
+        return tuple(names), None
+    return (), None
 
 
 def _descendants(
@@ -867,6 +915,11 @@ def parse_source(path: str, language: str, source: bytes) -> FileSyntax | None:
             _text(clause.named_children[0]) if clause and clause.named_children else None
         )
         syntax.type_refs = _go_type_refs(root)
+    elif grammar in {"javascript", "typescript", "tsx"}:
+        syntax.default_export = _default_export(root)
+        for definition in syntax.definitions:
+            if definition.parent is None and definition.name == syntax.default_export:
+                definition.exported = True
     elif grammar == "java":
         declaration = next(
             (c for c in root.named_children if c.type == "package_declaration"), None
