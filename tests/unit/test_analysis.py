@@ -325,3 +325,23 @@ def test_a_javascript_package_main_leads_to_what_it_exports(tmp_path: Path) -> N
     facts = analyse(root, name="mini")
     # index.js -> lib/mini.js's export, then an aliased require, then a destructured one
     assert [step.name for step in facts.control_paths[0]] == ["createApp", "prepare", "tidy"]
+
+
+def test_a_go_library_is_entered_through_its_central_type(tmp_path: Path) -> None:
+    root = write(
+        tmp_path / "repo",
+        {
+            "go.mod": "module example.org/runner\n\ngo 1.21\n",
+            "runner.go": (
+                "package runner\n\n// Runner runs jobs.\ntype Runner struct {\n\tjobs int\n}\n\n"
+                "// Run does the work.\nfunc (r *Runner) Run() int {\n"
+                "\ttotal := r.count()\n\treturn total\n}\n\n"
+                "func (r *Runner) count() int {\n\tn := r.jobs\n\treturn n\n}\n"
+            ),
+            "report.go": "package runner\n\nfunc Report(r *Runner) int {\n\treturn 1\n}\n",
+            "other.go": "package runner\n\nfunc Other(r *Runner) int {\n\treturn 2\n}\n",
+        },
+    )
+    facts = analyse(root, name="runner")
+    assert facts.is_library
+    assert [step.name for step in facts.control_paths[0]] == ["Runner.Run", "Runner.count"]

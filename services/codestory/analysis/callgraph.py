@@ -132,7 +132,8 @@ class CallGraph:
                 if len(candidates) == 1:
                     return Symbol(*candidates[0])
             return None
-        if qualifier in _SELF and caller is not None and caller.parent:
+        own_receiver = caller is not None and qualifier == caller.receiver
+        if (qualifier in _SELF or own_receiver) and caller is not None and caller.parent:
             member = self.members[path].get((caller.parent, name))
             return Symbol(path, member) if member is not None else None
         own_type = self.top[path].get(qualifier)

@@ -27,6 +27,8 @@ ANALYSER_VERSION = "3"
 # Tests, examples and docs are read for frameworks and for who uses which name; past this
 # many, a spread-out sample tells the same, and huge suites no longer dominate the time.
 MAX_PARSED_SUPPORT_FILES = 300
+# Method names that do a type's work, in the order a reader would look for them.
+ENTRY_VERBS = ("execute", "run", "serve", "start", "handle", "main", "process", "call")
 CI_MARKERS = {
     ".github/workflows/": "GitHub Actions",
     ".gitlab-ci.yml": "GitLab CI",
@@ -610,6 +612,17 @@ def analyse(
 
     walk([s for p in entry_points if (s := _symbol_for(p, syntaxes, graph)) is not None])
     if not control_paths:  # a library, or entry points that dispatch dynamically: public API
+        # A central type is entered through its doing method: cobra's Command via Execute.
+        central = {(s.path, s.name) for s in symbols[:3] if s.kind in {"struct", "class"}}
+        walk(
+            [
+                Symbol(p, d)
+                for p in source_paths
+                for d in syntaxes[p].definitions
+                if (p, d.parent) in central and d.exported and d.name.lower() in ENTRY_VERBS
+            ]
+        )
+    if not control_paths:
         top = {(s.path, s.name) for s in symbols[:5] if s.kind in {"function", "method", "class"}}
         walk(
             [

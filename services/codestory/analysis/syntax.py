@@ -56,6 +56,7 @@ class Definition:
     bases: list[str] = field(default_factory=list)
     exported: bool = True
     calls: list[Call] = field(default_factory=list)
+    receiver: str | None = None  # Go: the receiver's variable, `c` in `func (c *Command)`
 
     @property
     def qualified_name(self) -> str:
@@ -308,6 +309,21 @@ def _go_type_refs(root: Node) -> list[tuple[str | None, str]]:
         if node.id not in qualified:
             found.add((None, _text(node)))
     return sorted(found, key=lambda ref: (ref[0] or "", ref[1]))
+
+
+def _go_receiver(node: Node) -> tuple[str | None, str | None]:
+    """(type, variable) of a Go method's receiver: `func (c *Command)` -> (Command, c)."""
+    if node.type != "method_declaration":
+        return None, None
+    receiver = node.child_by_field_name("receiver")
+    declaration = receiver.named_children[0] if receiver and receiver.named_children else None
+    if declaration is None:
+        return None, None
+    kind = declaration.child_by_field_name("type")
+    while kind is not None and kind.type in {"pointer_type", "generic_type"}:
+        kind = kind.named_children[0] if kind.named_children else None
+    variable = declaration.child_by_field_name("name")
+    return (_text(kind) or None if kind is not None else None), (_text(variable) or None)
 
 
 def _default_export(root: Node) -> str | None:
@@ -587,6 +603,8 @@ def _walk_definitions(
                 if node.type == "assignment_expression":
                     target = _text(node.child_by_field_name("left").child_by_field_name("object"))
                     owner = None if target in {"exports", "module.exports"} else target[:40]
+                receiver_type, receiver = _go_receiver(node)
+                owner = receiver_type or owner
                 if owner and kind == "function":
                     kind = "method"
                 parent_name = owner
@@ -603,6 +621,7 @@ def _walk_definitions(
                     decorators=_decorations(node, anchor),
                     bases=_bases(node),
                     exported=_is_exported(node, anchor, grammar, name, path),
+                    receiver=receiver,
                 )
                 found.append((definition, node))
                 if kind in {"class", "struct", "interface", "trait", "enum"}:
