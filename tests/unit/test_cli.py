@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
 
@@ -27,3 +28,16 @@ def test_unreachable_gateway_is_explained() -> None:
     result = run("new", "https://github.com/a/b", "--gateway", "http://127.0.0.1:9")
     assert result.returncode == 1
     assert "cannot reach the gateway at http://127.0.0.1:9" in result.stderr
+
+
+def test_up_moves_a_metrics_port_that_is_taken() -> None:
+    from codestory.commands.up import SERVICES, metrics_ports, port_is_free
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        taken = holder.getsockname()[1]
+        gateway = taken - 100 - SERVICES.index("janitor")  # so the janitor's port is taken
+        ports = metrics_ports(gateway)
+    assert ports["janitor"] != taken and port_is_free(ports["janitor"])
+    assert len(set(ports.values())) == len(SERVICES)

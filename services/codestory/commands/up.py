@@ -11,6 +11,7 @@ import argparse
 import contextlib
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -68,8 +69,38 @@ def start_valkey(data_dir: Path) -> Any:
     return server
 
 
+def port_is_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def metrics_ports(gateway_port: int) -> dict[str, int]:
+    """gateway :port+100, story +101, audio +102, janitor +103; a taken one is replaced by
+    a free port (and said so), rather than a service that cannot start."""
+    ports: dict[str, int] = {}
+    for index, service in enumerate(SERVICES):
+        wanted = gateway_port + 100 + index
+        if wanted > 65535 or not port_is_free(wanted):
+            with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as spare:
+                spare.bind(("127.0.0.1", 0))
+                chosen = int(spare.getsockname()[1])
+            print(f"codestory: port {wanted} is taken; {service} metrics on :{chosen}")
+            wanted = chosen
+        ports[service] = wanted
+    return ports
+
+
 def child_env(
-    base: dict[str, str], data: Path, redis_url: str, service: str, port: int
+    base: dict[str, str],
+    data: Path,
+    redis_url: str,
+    service: str,
+    port: int,
+    metrics_port: int | None = None,
 ) -> dict[str, str]:
     env = dict(base)
     env.update(
@@ -81,8 +112,8 @@ def child_env(
             "CODESTORY_WORK_DIR": str(data / "work"),
             "CODESTORY_HEARTBEAT_DIR": str(data / "heartbeat" / service),
             "CODESTORY_GATEWAY_PORT": str(port),
-            # gateway :port+100, story +101, audio +102, janitor +103
-            "CODESTORY_METRICS_PORT": str(port + 100 + SERVICES.index(service)),
+            # gateway :port+100, story +101, audio +102, janitor +103 unless taken
+            "CODESTORY_METRICS_PORT": str(metrics_port or port + 100 + SERVICES.index(service)),
             "CODESTORY_METRICS_DIR": str(data / "metrics"),
             "CODESTORY_LOG_FORMAT": "console",
             "PYTHONUNBUFFERED": "1",
@@ -176,11 +207,12 @@ def run_up(args: argparse.Namespace) -> int:
         valkey = start_valkey(data / "valkey")
         redis_url = f"redis://127.0.0.1:{valkey.port}/0"
         print(f"codestory: embedded Valkey on {redis_url} (data in {data / 'valkey'})")
+    metrics = metrics_ports(port)
     children = [
         Child(
             s,
             command_for(s),
-            child_env(dict(os.environ), data, redis_url, s, port),
+            child_env(dict(os.environ), data, redis_url, s, port, metrics[s]),
             data / "logs" / f"{s}.log",
         )
         for s in SERVICES
