@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import signal
 import socket
 import time
 from pathlib import Path
@@ -71,6 +72,14 @@ def _write_atomically(path: Path, text: str) -> None:
     tmp.replace(path)
 
 
+def scheduler_died(consumer: Any) -> bool:
+    """Whether this worker embeds a beat scheduler (`--beat`) whose process has ended."""
+    worker = getattr(consumer, "controller", None)
+    service = getattr(worker, "beat", None)
+    is_alive = getattr(service, "is_alive", None)  # a process; absent when not embedded
+    return callable(is_alive) and getattr(service, "pid", None) is not None and not is_alive()
+
+
 class HeartbeatStep(bootsteps.StartStopStep):
     """Consumer bootstep: proves the worker is alive and connected.
 
@@ -102,6 +111,14 @@ class HeartbeatStep(bootsteps.StartStopStep):
     def beat(self, parent: Any) -> None:
         from codestory.observability.metrics import WORKER_LAST_HEARTBEAT
 
+        if scheduler_died(parent):
+            # The janitor's embedded scheduler (RedBeat) can die on a broker restart while
+            # the worker lives on: no sweep would ever run again behind a green probe. Stop
+            # proving liveness and shut down, so the process is restarted and waits for the
+            # scheduler lock afresh.
+            log.critical("the embedded beat scheduler has died; stopping the janitor")
+            os.kill(os.getpid(), signal.SIGTERM)
+            return
         now = time.time()
         _write_atomically(self.alive, f"{os.getpid()} {now}\n")
         WORKER_LAST_HEARTBEAT.labels(hostname=parent.hostname).set(now)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import time
 from pathlib import Path
 
@@ -71,6 +73,46 @@ def test_two_janitors_schedule_each_sweep_once(redis_server_url: str, tmp_path: 
         broker = redis.Redis.from_url(stack.env["CELERY_BROKER_URL"])
         assert broker.exists("codestory:redbeat:lock"), "RedBeat's lock decides who schedules"
         broker.close()
+    finally:
+        client.close()
+        stack.stop()
+
+
+def test_a_janitor_whose_scheduler_died_does_not_stay_up(
+    redis_server_url: str, tmp_path: Path
+) -> None:
+    """Beat runs in a child of the janitor. If it dies (RedBeat does on some broker restarts)
+    the worker would stay healthy with nothing scheduling sweeps; instead it shuts down, so
+    its supervisor starts a fresh one."""
+    stack = fresh_stack(redis_server_url, tmp_path, CODESTORY_HEARTBEAT_INTERVAL_SECONDS="1")
+    stack.start("gateway", "janitor")
+    try:
+        stack.wait_ready({"maintenance"})
+        janitor = stack.services["janitor"].process
+        assert janitor is not None
+        children = Path(f"/proc/{janitor.pid}/task/{janitor.pid}/children").read_text().split()
+        assert children, "the janitor runs its pool and its scheduler as children"
+        for child in children:  # the pool replaces its worker; nothing replaces the scheduler
+            os.kill(int(child), signal.SIGKILL)
+        wait_for(lambda: janitor.poll() is not None, 30, "the janitor to shut down")
+        assert "beat scheduler has died" in stack.services["janitor"].log_tail(200)
+    finally:
+        stack.stop()
+
+
+def test_health_reports_sweeps_that_stopped(redis_server_url: str, tmp_path: Path) -> None:
+    stack = fresh_stack(redis_server_url, tmp_path, CODESTORY_JANITOR_SWEEP_SECONDS="10")
+    stack.start("gateway")
+    client = redis.Redis.from_url(stack.env["REDIS_URL"], decode_responses=True)
+    try:
+        wait_for(lambda: stack.http.get("/healthz").status_code == 200, 30, "the gateway")
+        runs = "codestory:janitor-runs"
+        client.hset(runs, "codestory.janitor.sweep_stuck:last", time.time() - 5)
+        assert "janitor_stale" not in stack.http.get("/health").json()
+        client.hset(runs, "codestory.janitor.sweep_stuck:last", time.time() - 45)
+        report = stack.http.get("/health").json()
+        assert report["status"] == "degraded"
+        assert 44 <= report["janitor_stale"]["codestory.janitor.sweep_stuck"] <= 60
     finally:
         client.close()
         stack.stop()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import redis
@@ -9,7 +10,8 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from codestory.gateway.deps import State
-from codestory.queue import QUEUES
+from codestory.queue import QUEUES, TASK_EXPIRE_OLD, TASK_SWEEP_STUCK
+from codestory.settings import Settings
 from codestory.store import in_flight_by_queue
 
 router = APIRouter(tags=["health"])
@@ -52,4 +54,23 @@ def health(state: State) -> JSONResponse:
     if missing:
         report["status"] = "degraded"
         report["queues_without_workers"] = missing
+    stale = stale_janitor_tasks(report["janitor"], state.settings, time.time())
+    if stale:
+        report["status"] = "degraded"
+        report["janitor_stale"] = stale
     return JSONResponse(content=report)
+
+
+def stale_janitor_tasks(runs: dict[str, float], settings: Settings, now: float) -> dict[str, int]:
+    """Scheduled tasks whose last run is older than three of their intervals: a janitor may
+    answer its probes while nothing schedules its work."""
+    intervals = {
+        TASK_SWEEP_STUCK: settings.janitor_sweep_seconds,
+        TASK_EXPIRE_OLD: settings.janitor_expire_seconds,
+    }
+    stale: dict[str, int] = {}
+    for task, interval in intervals.items():
+        last = runs.get(f"{task}:last")
+        if last is not None and now - last > 3 * interval:
+            stale[task] = round(now - last)
+    return stale
