@@ -146,6 +146,12 @@ def test_janitor_exports_the_brokers_view(finished: tuple[Stack, str, str]) -> N
     assert value(samples, "codestory_stories", status="queued") == 0
     assert value(samples, "codestory_redis_memory_used_bytes") > 0
     assert value(samples, "codestory_redis_connected_clients") >= 1
+    last_sweep = value(
+        samples,
+        "codestory_janitor_last_run_timestamp_seconds",
+        task="codestory.janitor.sweep_stuck",
+    )
+    assert 0 < time.time() - last_sweep < 60  # the alert on this age stays quiet
     # the publish hook counts what the gateway and story-worker sent, per process
     gateway = scrape(stack.metrics_ports["gateway"])
     assert (

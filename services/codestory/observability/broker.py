@@ -16,7 +16,13 @@ from prometheus_client.registry import Collector
 
 from codestory.domain import Story
 from codestory.observability.celery_signals import ENQUEUED_AT_HEADER
-from codestory.store import ACTIVE_SET, DLQ_KEY, in_flight_by_queue, story_key
+from codestory.store import (
+    ACTIVE_SET,
+    DLQ_KEY,
+    JANITOR_RUNS_KEY,
+    in_flight_by_queue,
+    story_key,
+)
 
 ACTIVE_SCAN_LIMIT = 10_000
 
@@ -72,6 +78,7 @@ class BrokerCollector(Collector):
         dlq.add_metric([], float(self.records.llen(DLQ_KEY)))
         yield dlq
         yield self._stories()
+        yield self._janitor_runs()
         memory: dict[str, Any] = self.broker.info("memory")
         clients: dict[str, Any] = self.broker.info("clients")
         for name, value, text in (
@@ -94,6 +101,20 @@ class BrokerCollector(Collector):
             family = GaugeMetricFamily(name, text)
             family.add_metric([], float(value))
             yield family
+
+    def _janitor_runs(self) -> GaugeMetricFamily:
+        """When each scheduled task last ran, by any janitor: the alert on its age catches
+        a schedule that stopped while every process stayed up."""
+        family = GaugeMetricFamily(
+            "codestory_janitor_last_run_timestamp_seconds",
+            "Unix time of each janitor task's last run.",
+            labels=["task"],
+        )
+        for key, value in self.records.hgetall(JANITOR_RUNS_KEY).items():
+            name = key.decode() if isinstance(key, bytes) else str(key)
+            if name.endswith(":last"):
+                family.add_metric([name.removesuffix(":last")], float(value))
+        return family
 
     def _stories(self) -> GaugeMetricFamily:
         family = GaugeMetricFamily(
