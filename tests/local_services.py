@@ -45,11 +45,14 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(404, b"{}", "application/json")
 
     def _send(self, status: int, payload: bytes, content_type: str) -> None:
-        self.send_response(status)
-        self.send_header("content-type", content_type)
-        self.send_header("content-length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
+        try:
+            self.send_response(status)
+            self.send_header("content-type", content_type)
+            self.send_header("content-length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+        except (BrokenPipeError, ConnectionResetError):
+            return  # the client stopped waiting: what the "slow" mode is for
 
 
 class LocalService(ThreadingHTTPServer):
