@@ -317,7 +317,7 @@ class Checker:
             (r"used from (about )?([\d,]+) other files?", self._users),
             (r"`([^`]+)`, ([\d,]+) files", self._folder_files),
             (r"`([^`]+)` has [\w ]+: ([\d,]+) files", self._folder_files),
-            (r"([\d,]+) (?:test )?files? (?:in|next to|beside)", self._test_files),
+            (r"([\d,]+) (?:test )?files? (?:in|across|next to|beside)", self._test_files),
             (r"([\d,]+) beside the code", self._test_files),
             (r"plus ([\d,]+) test files?", self._test_files_total),
             (r"The test suite(?: \([^)]*\))? has ([\d,]+) files?", self._test_files_total),

@@ -465,7 +465,9 @@ def chapter_run_and_test(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
         places: list[str] = []
         if tests.directories:
             placed = tests.files - tests.beside_code
-            folder = f"{plural(placed, 'file')} in {code(tests.directories[0])}"
+            # The count covers every test folder, so it is said across them, not in the first.
+            where = "across" if len(tests.directories) > 1 else "in"
+            folder = f"{plural(placed, 'file')} {where} {code(tests.directories[0])}"
             if len(tests.directories) > 1:
                 folder += f" and {plural(len(tests.directories) - 1, 'other folder')}"
             places.append(folder)
