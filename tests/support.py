@@ -102,6 +102,9 @@ SAMPLE_PROJECT: dict[str, str | bytes] = {
 }
 
 
+ADMIN = {"Authorization": "Bearer change-me"}  # the local-mode admin token
+
+
 @dataclass
 class ServiceProcess:
     """One codestory service as a real child process, logging to a file."""

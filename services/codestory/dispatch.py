@@ -36,17 +36,25 @@ def audio_time_limits(words: int | None, settings: Settings) -> tuple[float, flo
     return min(soft, hard - 1), hard
 
 
-def enqueue_story(app: Celery, story_id: str) -> str:
+def enqueue_story(app: Celery, story_id: str, *, countdown: float | None = None) -> str:
     result = app.send_task(
         TASK_GENERATE_STORY,
         args=[story_id],
         queue=QUEUE_STORIES,
         headers={STORY_ID_HEADER: story_id},
+        countdown=countdown,
     )
     return str(result.id)
 
 
-def enqueue_audio(app: Celery, story_id: str, words: int | None, settings: Settings) -> str:
+def enqueue_audio(
+    app: Celery,
+    story_id: str,
+    words: int | None,
+    settings: Settings,
+    *,
+    countdown: float | None = None,
+) -> str:
     soft, hard = audio_time_limits(words, settings)
     result = app.send_task(
         TASK_SYNTHESIZE_AUDIO,
@@ -55,5 +63,6 @@ def enqueue_audio(app: Celery, story_id: str, words: int | None, settings: Setti
         headers={STORY_ID_HEADER: story_id},
         soft_time_limit=soft,
         time_limit=hard,
+        countdown=countdown,
     )
     return str(result.id)

@@ -76,6 +76,7 @@ class ErrorType(StrEnum):
     NO_SOURCE = "no_source"
     TIMEOUT = "timeout"
     STUCK = "stuck"
+    POISON_PILL = "poison_pill"  # its worker died every time it ran this stage
     UNAVAILABLE = "unavailable"
     INTERNAL = "internal"
 

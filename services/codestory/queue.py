@@ -18,7 +18,12 @@ from typing import Any
 
 import redis
 from celery import Celery, bootsteps
-from celery.signals import setup_logging, worker_process_init, worker_process_shutdown
+from celery.signals import (
+    setup_logging,
+    task_received,
+    worker_process_init,
+    worker_process_shutdown,
+)
 
 from codestory.celery_config import (
     QUEUE_AUDIO,
@@ -80,6 +85,26 @@ def scheduler_died(consumer: Any) -> bool:
     return callable(is_alive) and getattr(service, "pid", None) is not None and not is_alive()
 
 
+# Messages this worker process has taken from the broker and not yet acknowledged, by task
+# id: running, waiting for a pool slot, for a rate-limit token or for an ETA. Celery's own
+# worker state misses the rate-limited ones, so the heartbeat reports these instead.
+_taken: dict[str, Any] = {}
+
+
+@task_received.connect
+def remember_taken(request: Any = None, **_: Any) -> None:
+    if request is not None:
+        _taken[str(request.id)] = request.message
+
+
+def held_task_ids() -> list[str]:
+    """Ids of the messages this worker holds, forgetting those it has acknowledged."""
+    for task_id, message in list(_taken.items()):
+        if getattr(message, "acknowledged", True):
+            _taken.pop(task_id, None)
+    return sorted(_taken)
+
+
 class HeartbeatStep(bootsteps.StartStopStep):
     """Consumer bootstep: proves the worker is alive and connected.
 
@@ -129,7 +154,12 @@ class HeartbeatStep(bootsteps.StartStopStep):
         try:
             self.store.record_worker(
                 parent.hostname,
-                {"hostname": parent.hostname, "queues": queues, "pid": os.getpid()},
+                {
+                    "hostname": parent.hostname,
+                    "queues": queues,
+                    "pid": os.getpid(),
+                    "held": held_task_ids(),
+                },
                 self.settings.worker_ttl_seconds,
             )
         except redis.RedisError as exc:
@@ -137,6 +167,9 @@ class HeartbeatStep(bootsteps.StartStopStep):
             log.debug("could not record worker heartbeat: %s", exc)
 
     def stop(self, parent: Any) -> None:
+        # The consumer stops around a lost connection, and the messages it held go back to
+        # the broker with it (their tasks are cancelled), so they are no longer ours.
+        _taken.clear()
         if self.timer_ref is not None:
             self.timer_ref.cancel()
             self.timer_ref = None

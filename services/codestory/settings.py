@@ -95,11 +95,14 @@ class Settings(BaseSettings):
     worker_concurrency: int = Field(default=1, ge=1, le=64)
     task_max_retries: int = Field(default=3, ge=0)
     retry_backoff_max_seconds: int = Field(default=60, ge=1)
+    # A stage whose worker died this many times in a row is a poison pill: it goes to the DLQ.
+    max_deliveries: int = Field(default=3, ge=1)
 
     # Records, progress and leases
     progress_ttl_seconds: int = Field(default=3600, ge=60)
     lease_ttl_seconds: int = Field(default=30, ge=3)
     stuck_after_seconds: int = Field(default=300, ge=1)
+    max_requeues: int = Field(default=3, ge=0)  # janitor recoveries before a story fails
     janitor_sweep_seconds: PositiveSeconds = 30.0
     janitor_expire_seconds: PositiveSeconds = 3600.0
     retention_days: PositiveSeconds = 7.0

@@ -74,6 +74,10 @@ def lease_key(story_id: str) -> str:
     return f"{PREFIX}:lease:{story_id}"
 
 
+def attempts_key(story_id: str) -> str:
+    return f"{PREFIX}:story:{story_id}:attempts"
+
+
 def worker_key(hostname: str) -> str:
     return f"{PREFIX}:worker:{hostname}"
 
@@ -256,6 +260,7 @@ class StoryStore:
                 progress_log_key(story_id),
                 progress_seq_key(story_id),
                 lease_key(story_id),
+                attempts_key(story_id),
             )
             pipe.zrem(STORIES_INDEX, story_id)
             pipe.srem(ACTIVE_SET, story_id)
@@ -310,6 +315,22 @@ class StoryStore:
 
     def has_lease(self, story_id: str) -> bool:
         return bool(self.redis.exists(lease_key(story_id)))
+
+    # --- attempts that never ended (a worker killed mid-task) ----------------------------
+    def begin_attempt(self, story_id: str, stage: str, ttl: int) -> int:
+        """Count a start of `stage`; return how many starts have not ended, this one included.
+
+        A task that ends in any way, even by raising, calls `end_attempt`. Only a process
+        killed mid-task (SIGKILL, the OOM killer, a hard time limit) leaves its start counted.
+        """
+        with self.redis.pipeline(transaction=True) as pipe:
+            pipe.hincrby(attempts_key(story_id), stage, 1)
+            pipe.expire(attempts_key(story_id), ttl)
+            count, _ = pipe.execute()
+        return int(count)
+
+    def end_attempt(self, story_id: str, stage: str) -> None:
+        self.redis.hdel(attempts_key(story_id), stage)
 
     # --- dead letters --------------------------------------------------------------------
     @staticmethod

@@ -190,8 +190,19 @@ def _run_story_task(
     run: StoryRun | None = None
     try:
         with LeaseKeeper(store, story_id, token, settings.lease_ttl_seconds) as lease:
+            starts = store.begin_attempt(story_id, task.name, settings.progress_ttl_seconds)
+            if starts > settings.max_deliveries:
+                raise PermanentError(
+                    f"{task.name} was started {starts - 1} times and its worker died each "
+                    "time; it is not tried again",
+                    ErrorType.POISON_PILL,
+                )
             run = StoryRun(story, store, worker_artifacts(), settings, lease)
-            body(run)
+            try:
+                body(run)
+            finally:
+                with contextlib.suppress(*TRANSIENT_ERRORS):
+                    store.end_attempt(story_id, task.name)
     except CancelledError:
         return "cancelled"
     except LeaseLostError:

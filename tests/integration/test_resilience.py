@@ -164,7 +164,7 @@ def test_story_survives_a_pool_process_killed_mid_task(
         stack.stop()
 
 
-def test_stuck_story_is_requeued_once_then_failed(
+def test_stuck_story_is_requeued_up_to_its_budget_then_failed(
     redis_server_url: str, tmp_path: Path, repo: Path
 ) -> None:
     import time
@@ -172,6 +172,7 @@ def test_stuck_story_is_requeued_once_then_failed(
     import redis
 
     stack = resilient_stack(redis_server_url, tmp_path)
+    stack.env.update(CODESTORY_MAX_REQUEUES="2", CODESTORY_RETRY_BACKOFF_MAX_SECONDS="1")
     stack.start("gateway", "janitor")  # no story worker: nobody will ever pick it up
     broker = redis.Redis.from_url(stack.env["CELERY_BROKER_URL"])
     try:
@@ -182,18 +183,22 @@ def test_stuck_story_is_requeued_once_then_failed(
         time.sleep(6)
         waiting = stack.http.get(f"/api/v1/stories/{story_id}").json()
         assert (waiting["status"], waiting["requeues"]) == ("queued", 0)
-        # Lose the message: now nobody holds the story and nothing will deliver it.
-        broker.delete("stories")
-        wait_for(
-            lambda: stack.http.get(f"/api/v1/stories/{story_id}").json()["requeues"] == 1,
-            30,
-            "a requeue",
-        )
-        assert broker.llen("stories") == 1, "the requeue put a message back"
+        for requeue in (1, 2):
+            # Lose the message: now nobody holds the story and nothing will deliver it.
+            broker.delete("stories")
+            wait_for(
+                lambda n=requeue: (
+                    stack.http.get(f"/api/v1/stories/{story_id}").json()["requeues"] == n
+                ),
+                30,
+                f"requeue {requeue}",
+            )
+            # The message is sent before the requeue is counted.
+            assert broker.llen("stories") == 1, "the requeue put a message back"
         broker.delete("stories")
         story = stack.wait_status(story_id, {"failed"}, timeout=30)
         assert story["error_type"] == "stuck"
-        assert "even after 1 requeue(s)" in story["failure_reason"]
+        assert "even after 2 requeue(s)" in story["failure_reason"]
     finally:
         broker.close()
         stack.stop()

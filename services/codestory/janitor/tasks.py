@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -11,13 +12,27 @@ import redis
 
 from codestory.artifacts import CACHE_PREFIX
 from codestory.dispatch import enqueue_audio, enqueue_story
-from codestory.domain import ErrorType, Status
-from codestory.janitor.decisions import Action, is_expired, judge_story
+from codestory.domain import ErrorType, Status, Story
+from codestory.janitor.broker_view import (
+    drop_message,
+    restore_message,
+    taken_messages,
+    waiting_story_ids,
+)
+from codestory.janitor.decisions import (
+    Action,
+    MessageState,
+    Taken,
+    Verdict,
+    is_expired,
+    judge_story,
+    message_state,
+)
 from codestory.observability.metrics import STORIES_EXPIRED, STUCK_FIXED, STUCK_FOUND
-from codestory.queue import QUEUES, STORY_ID_HEADER, TASK_EXPIRE_OLD, TASK_SWEEP_STUCK, app
+from codestory.queue import QUEUES, TASK_EXPIRE_OLD, TASK_SWEEP_STUCK, app, celery_config
 from codestory.settings import get_settings
-from codestory.store import StoryNotFoundError, iter_queue_headers, make_client
-from codestory.task_runtime import fail_story, worker_artifacts, worker_store
+from codestory.store import StoryNotFoundError, StoryStore, make_client
+from codestory.task_runtime import backoff_seconds, fail_story, worker_artifacts, worker_store
 
 log = logging.getLogger("codestory.janitor")
 settings = get_settings()
@@ -29,23 +44,39 @@ def broker_client() -> redis.Redis:
     return make_client(settings.celery_broker_url)
 
 
-def waiting_story_ids() -> set[str]:
-    found: set[str] = set()
-    for queue in QUEUES:
-        for headers in iter_queue_headers(broker_client(), queue):
-            story_id = headers.get(STORY_ID_HEADER)
-            if isinstance(story_id, str):
-                found.add(story_id)
-    return found
+@dataclass
+class BrokerSnapshot:
+    """What the broker holds, read once per sweep."""
+
+    waiting: set[str]
+    taken: dict[str, list[Taken]]
+    workers: list[dict[str, Any]]
+
+    @classmethod
+    def read(cls, store: StoryStore) -> BrokerSnapshot:
+        # Workers first: a heartbeat read before the messages can only make the janitor
+        # more careful (a message delivered after it counts as possibly held).
+        workers = store.live_workers()
+        taken: dict[str, list[Taken]] = {}
+        for message in taken_messages(broker_client()):
+            taken.setdefault(message.story_id, []).append(message)
+        return cls(waiting_story_ids(broker_client(), QUEUES), taken, workers)
+
+    def state_of(self, story_id: str) -> MessageState:
+        return message_state(
+            waiting=story_id in self.waiting,
+            taken=self.taken.get(story_id, ()),
+            workers=self.workers,
+        )
 
 
 @app.task(name=TASK_SWEEP_STUCK, bind=True, ignore_result=True)
 def sweep_stuck(self: Any) -> dict[str, int]:
     store = worker_store()
     store.record_janitor_run(TASK_SWEEP_STUCK)
-    waiting = waiting_story_ids()
+    broker = BrokerSnapshot.read(store)
     now = time.time()
-    counts = {"requeued": 0, "failed": 0}
+    counts = {str(action): 0 for action in Action if action is not Action.LEAVE}
     for story_id in store.active_ids():
         try:
             story = store.get(story_id)
@@ -57,24 +88,17 @@ def sweep_stuck(self: Any) -> dict[str, int]:
             now=now,
             last_activity=max(story.updated_at, latest.at if latest else 0.0),
             has_lease=store.has_lease(story_id),
-            waiting_in_queue=story_id in waiting,
+            message=broker.state_of(story_id),
             stuck_after=settings.stuck_after_seconds,
+            max_requeues=settings.max_requeues,
         )
-        if verdict.action is not Action.LEAVE:
-            STUCK_FOUND.labels(status=str(story.status)).inc()
-            STUCK_FIXED.labels(action=str(verdict.action)).inc()
-        if verdict.action is Action.REQUEUE:
-            store.update(story_id, lambda s: setattr(s, "requeues", s.requeues + 1))
-            if story.status is Status.SYNTHESIZING:
-                enqueue_audio(app, story_id, None, settings)
-            else:
-                enqueue_story(app, story_id)
-            store.publish(story_id, story.status, "requeued", f"Requeued: {verdict.reason}")
-            log.warning(
-                "requeued stuck story", extra={"story_id": story_id, "reason": verdict.reason}
-            )
-            counts["requeued"] += 1
-        elif verdict.action is Action.FAIL:
+        if verdict.action is Action.LEAVE:
+            continue
+        STUCK_FOUND.labels(status=str(story.status)).inc()
+        STUCK_FIXED.labels(action=str(verdict.action)).inc()
+        counts[str(verdict.action)] += 1
+        orphans = broker.taken.get(story_id, [])
+        if verdict.action is Action.FAIL:
             fail_story(
                 store,
                 story_id,
@@ -83,8 +107,33 @@ def sweep_stuck(self: Any) -> dict[str, int]:
                 task=self.name,
                 task_id=str(self.request.id),
             )
-            counts["failed"] += 1
+            for message in orphans:  # kombu would otherwise redeliver it an hour from now
+                drop_message(broker_client(), message.delivery_tag)
+            continue
+        recover(store, story, verdict, orphans)
     return counts
+
+
+def recover(store: StoryStore, story: Story, verdict: Verdict, orphans: list[Taken]) -> None:
+    """Give a stuck story back to its queue: its own message if a dead worker took it, or
+    a new one after a backoff that grows with each requeue. The message goes first, so a
+    requeue that is counted has always been sent."""
+    if verdict.action is Action.RESTORE:
+        for message in orphans:
+            restore_message(
+                settings.celery_broker_url,
+                message.delivery_tag,
+                celery_config(settings)["broker_transport_options"],
+            )
+    else:
+        delay = backoff_seconds(story.requeues, settings.retry_backoff_max_seconds)
+        if story.status is Status.SYNTHESIZING:
+            enqueue_audio(app, story.id, None, settings, countdown=delay)
+        else:
+            enqueue_story(app, story.id, countdown=delay)
+    store.update(story.id, lambda s: setattr(s, "requeues", s.requeues + 1))
+    store.publish(story.id, story.status, "requeued", f"Requeued: {verdict.reason}")
+    log.warning("requeued stuck story", extra={"story_id": story.id, "reason": verdict.reason})
 
 
 @app.task(name=TASK_EXPIRE_OLD, bind=True, ignore_result=True)
