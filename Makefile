@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: truth-trees promtool run up test test-unit test-integration lint fmt bench clean constraints kind-up dev deploy
+.PHONY: truth-trees promtool run up test test-unit test-fault test-integration lint fmt bench clean constraints kind-up dev deploy
 
 $(STAMP): pyproject.toml
 	@command -v git >/dev/null || { echo "git is required (apt-get install git)"; exit 1; }
@@ -41,6 +41,10 @@ truth-trees: $(STAMP)
 
 test-unit: $(STAMP)
 	$(BIN)/python -m pytest tests/unit $(PYTEST_ARGS)
+
+## test-fault: only the fault suite (killed workers, lost messages, hung and restarted broker).
+test-fault: $(STAMP)
+	$(BIN)/python -m pytest -m fault $(PYTEST_ARGS)
 
 test-integration: $(STAMP)
 	$(BIN)/python -m pytest tests/integration $(PYTEST_ARGS)

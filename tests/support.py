@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -203,6 +204,28 @@ class Stack:
     def stop(self) -> None:
         for proc in self.services.values():
             proc.stop()
+
+    @contextmanager
+    def supervised(self, interval: float = 0.5) -> Iterator[dict[str, int]]:
+        """Restart any service whose process ends, as kubelet or `codestory up` would;
+        yields the restart count per service."""
+        restarts: dict[str, int] = {}
+        done = threading.Event()
+
+        def watch() -> None:
+            while not done.wait(interval):
+                for name, proc in list(self.services.items()):
+                    if proc.process is not None and proc.process.poll() is not None:
+                        restarts[name] = restarts.get(name, 0) + 1
+                        proc.start()
+
+        watcher = threading.Thread(target=watch, daemon=True)
+        watcher.start()
+        try:
+            yield restarts
+        finally:
+            done.set()
+            watcher.join()
 
     def logs(self) -> str:
         return "\n".join(f"--- {n}\n{p.log_tail()}" for n, p in self.services.items())

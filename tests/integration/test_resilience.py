@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -27,21 +26,6 @@ pytestmark = pytest.mark.integration
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     return make_repo(tmp_path / "tally", SAMPLE_PROJECT)
-
-
-@pytest.fixture
-def valkey(tmp_path: Path) -> Iterator[ValkeyServer]:
-    """A server this test may stop and restart: same port, same AOF data directory."""
-    server = ValkeyServer(
-        port=free_port(),
-        data_dir=tmp_path / "valkey",
-        persist=True,
-        config={"appendonly": "yes", "appendfsync": "always", "maxmemory-policy": "noeviction"},
-    )
-    server.start()
-    yield server
-    if server.is_running():
-        server.stop()
 
 
 def test_gateway_answers_503_while_redis_is_down_and_recovers(

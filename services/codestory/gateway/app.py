@@ -16,6 +16,7 @@ from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
 import codestory
 from codestory.artifacts import open_store
+from codestory.gateway.breaker import TRIPPING_ERRORS, RedisBreaker, ping_all, probe_client
 from codestory.gateway.routes import admin, events, health, stories
 from codestory.gateway.state import GatewayState
 from codestory.observability import metrics, tracing
@@ -23,6 +24,13 @@ from codestory.settings import Settings, get_settings
 from codestory.store import StoryStore, make_client
 
 REDIS_DOWN = "the story database (Redis) is unreachable; please retry shortly"
+BREAKER_PROBE_TIMEOUT = 0.5
+# Answered without Redis while the breaker is open: everything else needs it.
+NEEDS_REDIS = ("/api/", "/readyz")
+
+
+def needs_redis(path: str) -> bool:
+    return path.startswith(NEEDS_REDIS)
 
 
 def route_template(scope: Mapping[str, Any]) -> str:
@@ -49,6 +57,10 @@ def build_state(settings: Settings) -> GatewayState:
     # Clients connect lazily, so the gateway starts (and stays up) while Redis is down.
     from codestory.queue import create_app
 
+    probe = ping_all(
+        probe_client(settings.redis_url, BREAKER_PROBE_TIMEOUT),
+        probe_client(settings.celery_broker_url, BREAKER_PROBE_TIMEOUT),
+    )
     return GatewayState(
         settings=settings,
         store=StoryStore(
@@ -60,6 +72,7 @@ def build_state(settings: Settings) -> GatewayState:
         ),
         artifacts=open_store(settings),
         celery=create_app(settings),
+        breaker=RedisBreaker(probe),
     )
 
 
@@ -71,6 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.codestory = build_state(settings)
         metrics.serve(settings.metrics_port)
         yield
+        app.state.codestory.breaker.stop()
         tracing.shutdown_tracing()
         await app.state.codestory.events.aclose()
 
@@ -81,12 +95,27 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
 
-    async def store_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    def redis_down() -> JSONResponse:
         return JSONResponse(
             status_code=503,
             content={"detail": REDIS_DOWN},
             headers={"Retry-After": str(settings.redis_retry_after_seconds)},
         )
+
+    async def store_unavailable(request: Request, exc: Exception) -> JSONResponse:
+        # kombu wraps a broker it cannot reach in OperationalError.
+        if isinstance(exc, (*TRIPPING_ERRORS, OperationalError)):
+            request.app.state.codestory.breaker.trip(exc)
+        return redis_down()
+
+    @app.middleware("http")
+    async def fail_fast_while_redis_is_down(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        state: GatewayState | None = getattr(request.app.state, "codestory", None)
+        if state is not None and state.breaker.is_open and needs_redis(request.url.path):
+            return redis_down()
+        return await call_next(request)
 
     @app.middleware("http")
     async def record_request(

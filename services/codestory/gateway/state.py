@@ -9,6 +9,7 @@ import redis.asyncio as aioredis
 from celery import Celery
 
 from codestory.artifacts import ArtifactStore
+from codestory.gateway.breaker import RedisBreaker
 from codestory.settings import Settings
 from codestory.store import StoryStore
 
@@ -21,3 +22,4 @@ class GatewayState:
     events: aioredis.Redis
     artifacts: ArtifactStore
     celery: Celery
+    breaker: RedisBreaker

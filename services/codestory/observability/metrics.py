@@ -112,6 +112,14 @@ HTTP_DURATION = Histogram(
 )
 STORIES_SUBMITTED = Counter("codestory_stories_submitted", "Stories accepted by the gateway.")
 SSE_CLIENTS = Gauge("codestory_sse_clients", "Open progress streams (SSE and WebSocket).")
+BREAKER_OPEN = Gauge(
+    "codestory_gateway_redis_breaker_open",
+    "1 while the gateway answers 503 without trying Redis (its circuit breaker is open).",
+    multiprocess_mode="livemax",
+)
+BREAKER_TRIPS = Counter(
+    "codestory_gateway_redis_breaker_trips", "Times the gateway's Redis circuit breaker opened."
+)
 
 
 @contextmanager

@@ -9,6 +9,7 @@ import redis
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
+from codestory.gateway.breaker import TRIPPING_ERRORS
 from codestory.gateway.deps import State
 from codestory.queue import QUEUES, TASK_EXPIRE_OLD, TASK_SWEEP_STUCK
 from codestory.settings import Settings
@@ -29,6 +30,8 @@ def readyz(state: State) -> JSONResponse:
     try:
         state.store.redis.ping()
     except redis.RedisError as exc:
+        if isinstance(exc, TRIPPING_ERRORS):
+            state.breaker.trip(exc)
         return JSONResponse(status_code=503, content={"status": "unready", "redis": str(exc)})
     return JSONResponse(content={"status": "ready"})
 
@@ -37,6 +40,9 @@ def readyz(state: State) -> JSONResponse:
 def health(state: State) -> JSONResponse:
     """Redis, the workers seen by heartbeat, and the depth of each queue."""
     report: dict[str, Any] = {"status": "ok"}
+    if state.breaker.is_open:
+        unreachable = f"unreachable (not tried again for {state.breaker.open_for():.0f} s)"
+        return JSONResponse(status_code=503, content={"status": "down", "redis": unreachable})
     try:
         state.store.redis.ping()
         report["redis"] = "ok"
@@ -48,6 +54,8 @@ def health(state: State) -> JSONResponse:
         report["dlq"] = state.store.dlq_size()
         report["janitor"] = state.store.janitor_runs()
     except redis.RedisError as exc:
+        if isinstance(exc, TRIPPING_ERRORS):
+            state.breaker.trip(exc)
         return JSONResponse(status_code=503, content={"status": "down", "redis": str(exc)})
     served = {q for w in report["workers"] for q in w.get("queues", [])}
     missing = [q for q in QUEUES if q not in served]
