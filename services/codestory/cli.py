@@ -66,8 +66,23 @@ def build_parser() -> argparse.ArgumentParser:
     probe.add_argument("kind", choices=["liveness", "readiness"])
     probe.add_argument("--max-age", type=float, default=None, help="seconds (liveness)")
 
-    dlq = commands.add_parser("dlq", help="list failed tasks")
-    dlq.add_argument("--limit", type=int, default=20)
+    dlq = commands.add_parser(
+        "dlq", help="failed stories: list, show, retry or purge (talks to Redis directly)"
+    )
+    dlq.add_argument("--limit", type=int, default=20, help="entries to list")
+    dlq.add_argument("--error-type", default=None, help="only entries of this error type")
+    actions = dlq.add_subparsers(dest="action")
+    actions.add_parser("list", help="the newest entries (the default)")
+    show = actions.add_parser("show", help="one story: record, entries, progress")
+    show.add_argument("story_id")
+    retry = actions.add_parser("retry", help="send failed stories back, same id and history")
+    which = retry.add_mutually_exclusive_group(required=True)
+    which.add_argument("story_id", nargs="?")
+    which.add_argument("--all", action="store_true", help="every story in the DLQ")
+    purge = actions.add_parser("purge", help="drop entries (the stories stay failed)")
+    gone = purge.add_mutually_exclusive_group(required=True)
+    gone.add_argument("story_id", nargs="?")
+    gone.add_argument("--all", action="store_true")
     return parser
 
 
@@ -89,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "dlq":
         from codestory.commands.services import run_dlq
 
-        return run_dlq(args.limit)
+        return run_dlq(args)
     from codestory.commands import services
 
     if args.command == "gateway":

@@ -8,6 +8,7 @@ import time
 import uuid
 from enum import StrEnum
 from pathlib import PurePosixPath
+from typing import Any
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field, field_validator
@@ -190,6 +191,8 @@ class Story(BaseModel):
     failure_reason: str | None = None
     error_type: str | None = None
     requeues: int = 0
+    retries: int = 0  # times an operator sent it back after it failed
+    earlier_failures: list[dict[str, Any]] = Field(default_factory=list)
     chapters: list[Chapter] = Field(default_factory=list)
     duration_seconds: float | None = None
     artifacts: dict[str, str] = Field(default_factory=dict)

@@ -112,6 +112,18 @@ end
 return 0
 """
 
+# One story's entries out of the dead-letter list, in one step (a list has no index by id).
+_REMOVE_STORY_LETTERS = """
+local removed = 0
+for _, raw in ipairs(redis.call('LRANGE', KEYS[1], 0, -1)) do
+  local ok, entry = pcall(cjson.decode, raw)
+  if ok and type(entry) == 'table' and entry['story_id'] == ARGV[1] then
+    removed = removed + redis.call('LREM', KEYS[1], 0, raw)
+  end
+end
+return removed
+"""
+
 
 class StoryNotFoundError(LookupError):
     pass
@@ -141,6 +153,7 @@ class StoryStore:
         self._publish = client.register_script(_PUBLISH_PROGRESS)
         self._renew = client.register_script(_RENEW_LEASE)
         self._release = client.register_script(_RELEASE_LEASE)
+        self._remove_story_letters = client.register_script(_REMOVE_STORY_LETTERS)
 
     # --- records -------------------------------------------------------------------------
     def create(
@@ -332,6 +345,9 @@ class StoryStore:
     def end_attempt(self, story_id: str, stage: str) -> None:
         self.redis.hdel(attempts_key(story_id), stage)
 
+    def reset_attempts(self, story_id: str) -> None:
+        self.redis.delete(attempts_key(story_id))
+
     # --- dead letters --------------------------------------------------------------------
     @staticmethod
     def _queue_dead_letter(pipe: Pipeline, entry: dict[str, Any]) -> None:
@@ -348,6 +364,19 @@ class StoryStore:
 
     def dlq_size(self) -> int:
         return int(self.redis.llen(DLQ_KEY))
+
+    def dead_letters_of(self, story_id: str) -> list[dict[str, Any]]:
+        return [e for e in self.dead_letters(DLQ_MAX) if e.get("story_id") == story_id]
+
+    def remove_dead_letters(self, story_id: str | None = None) -> int:
+        """Drop one story's entries, or (None) every entry; return how many went."""
+        if story_id is None:
+            with self.redis.pipeline(transaction=True) as pipe:
+                pipe.llen(DLQ_KEY)
+                pipe.delete(DLQ_KEY)
+                size, _ = pipe.execute()
+            return int(size)
+        return int(self._remove_story_letters(keys=[DLQ_KEY], args=[story_id]))
 
     # --- janitor bookkeeping ------------------------------------------------------------
     def record_janitor_run(self, task: str) -> None:

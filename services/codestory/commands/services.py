@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import shutil
+import sys
 
 from codestory.settings import get_settings
 
@@ -105,12 +107,46 @@ def run_janitor() -> int:
     return 0
 
 
-def run_dlq(limit: int) -> int:
-    from codestory.store import StoryStore, make_client
+def run_dlq(args: argparse.Namespace) -> int:
+    from codestory.dlq import NotRetryableError, retry_dead_letters, retry_story
+    from codestory.store import StoryNotFoundError, StoryStore, make_client
 
-    store = StoryStore(make_client(get_settings().redis_url))
-    entries = store.dead_letters(limit)
-    print(f"{store.dlq_size()} failed task(s); newest {len(entries)}:")
-    for entry in entries:
-        print(json.dumps(entry, sort_keys=True))
+    settings = get_settings()
+    store = StoryStore(make_client(settings.redis_url))
+    action = args.action or "list"
+    try:
+        if action == "show":
+            story = store.get(args.story_id)
+            print(story.model_dump_json(indent=2))
+            for entry in store.dead_letters_of(args.story_id):
+                print(json.dumps(entry, sort_keys=True))
+            for event in store.progress_since(args.story_id, 0):
+                print(f"{event.seq:>4} {event.status:<13} {event.step:<10} {event.message}")
+        elif action == "retry":
+            from codestory.queue import app
+
+            if args.all:
+                report = retry_dead_letters(store, app, settings, error_type=args.error_type)
+                print(f"retried {len(report.retried)} stor(ies)")
+                for story_id, why in report.skipped.items():
+                    print(f"skipped {story_id}: {why}")
+            else:
+                story = retry_story(store, app, settings, args.story_id)
+                print(f"retried {story.id}: resuming at {story.status} (retry {story.retries})")
+        elif action == "purge":
+            removed = store.remove_dead_letters(None if args.all else args.story_id)
+            print(f"removed {removed} entr(ies)")
+        else:
+            entries = store.dead_letters(args.limit)
+            if args.error_type:
+                entries = [e for e in entries if e.get("error_type") == args.error_type]
+            print(f"{store.dlq_size()} failed task(s); newest {len(entries)}:")
+            for entry in entries:
+                print(json.dumps(entry, sort_keys=True))
+    except StoryNotFoundError as exc:
+        print(f"no such story: {exc}", file=sys.stderr)
+        return 1
+    except NotRetryableError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
     return 0

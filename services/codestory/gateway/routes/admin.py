@@ -1,20 +1,78 @@
-"""Operator routes, behind the admin token."""
+"""Operator routes, behind the admin token: the DLQ, retries, workers."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
+from fastapi.concurrency import run_in_threadpool
 
+from codestory.dlq import NotRetryableError, retry_dead_letters, retry_story
 from codestory.gateway.deps import State, require_admin
+from codestory.gateway.routes.stories import base_url, load_story
+from codestory.gateway.schemas import StoryOut, story_out
 
 router = APIRouter(prefix="/admin", tags=["admin"], dependencies=[Depends(require_admin)])
 
+ErrorTypeFilter = Annotated[str | None, Query(max_length=64, pattern=r"^[a-z_]+$")]
+
 
 @router.get("/dlq")
-def dead_letters(state: State, limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> dict[str, Any]:
+def dead_letters(
+    state: State,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    error_type: ErrorTypeFilter = None,
+) -> dict[str, Any]:
     """Failed tasks, newest last: story id, task, error type and reason."""
-    return {"size": state.store.dlq_size(), "entries": state.store.dead_letters(limit)}
+    entries = state.store.dead_letters(limit)
+    if error_type is not None:
+        entries = [e for e in entries if e.get("error_type") == error_type]
+    return {"size": state.store.dlq_size(), "entries": entries}
+
+
+@router.get("/dlq/{story_id}")
+def inspect_dead_letter(story_id: str, state: State) -> dict[str, Any]:
+    """One failed story: its record, its DLQ entries and the progress it made."""
+    story = load_story(state, story_id)
+    return {
+        "story": story.model_dump(mode="json"),
+        "entries": state.store.dead_letters_of(story_id),
+        "events": [e.model_dump(mode="json") for e in state.store.progress_since(story_id, 0)],
+    }
+
+
+@router.post("/dlq/retry")
+async def retry_all(state: State, error_type: ErrorTypeFilter = None) -> dict[str, Any]:
+    """Retry every story in the DLQ (of one error type, if given)."""
+    report = await run_in_threadpool(
+        retry_dead_letters, state.store, state.celery, state.settings, error_type=error_type
+    )
+    return {"retried": report.retried, "skipped": report.skipped}
+
+
+@router.post("/dlq/{story_id}/retry", status_code=status.HTTP_202_ACCEPTED)
+@router.post("/stories/{story_id}/retry", status_code=status.HTTP_202_ACCEPTED)
+def retry_one(story_id: str, request: Request, state: State) -> StoryOut:
+    """Send a failed story back at the first stage it has not finished; same id, history kept."""
+    load_story(state, story_id)  # 404 for an unknown id
+    try:
+        story = retry_story(state.store, state.celery, state.settings, story_id)
+    except NotRetryableError as exc:
+        raise HTTPException(status_code=status.HTTP_409_CONFLICT, detail=str(exc)) from None
+    return story_out(story, base_url(state, request), state.store.latest_progress(story_id))
+
+
+@router.delete("/dlq")
+def purge(
+    state: State,
+    story_id: Annotated[str | None, Query(max_length=64)] = None,
+    all_entries: Annotated[bool, Query(alias="all")] = False,
+) -> dict[str, int]:
+    """Drop DLQ entries: one story's (`story_id`), or every one (`all=true`). The stories
+    stay failed."""
+    if (story_id is None) == (not all_entries):
+        raise HTTPException(status_code=400, detail="give either story_id or all=true")
+    return {"removed": state.store.remove_dead_letters(story_id)}
 
 
 @router.get("/workers")
