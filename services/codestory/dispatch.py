@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from celery import Celery
 
+from codestory.domain import Status
 from codestory.queue import (
     QUEUE_AUDIO,
     QUEUE_STORIES,
@@ -66,3 +67,10 @@ def enqueue_audio(
         countdown=countdown,
     )
     return str(result.id)
+
+
+def enqueue_stage(app: Celery, story_id: str, status: Status, settings: Settings) -> str:
+    """Send a story to the worker for the stage it is at: speaking, or everything before."""
+    if status is Status.SYNTHESIZING:
+        return enqueue_audio(app, story_id, None, settings)
+    return enqueue_story(app, story_id)

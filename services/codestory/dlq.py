@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from celery import Celery
 from redis.client import Pipeline
 
-from codestory.dispatch import enqueue_audio, enqueue_story
+from codestory.dispatch import enqueue_stage
 from codestory.domain import Status, Story
 from codestory.settings import Settings
 from codestory.store import ACTIVE_SET, StoryStore
@@ -59,10 +59,7 @@ def retry_story(store: StoryStore, app: Celery, settings: Settings, story_id: st
         "retried",
         f"Retried by an operator (retry {story.retries}); resuming at {story.status}",
     )
-    if story.status is Status.SYNTHESIZING:
-        enqueue_audio(app, story_id, None, settings)
-    else:
-        enqueue_story(app, story_id)
+    enqueue_stage(app, story_id, story.status, settings)
     return story
 
 

@@ -68,6 +68,13 @@ class ExpertiseLevel(StrEnum):
     EXPERT = "expert"
 
 
+class Pause(StrEnum):
+    """A pause asked for, and a pause a worker has acted on (the story then holds nothing)."""
+
+    REQUESTED = "requested"
+    PAUSED = "paused"
+
+
 class ErrorType(StrEnum):
     """Why a story failed, in words an operator can group alerts by."""
 
@@ -192,6 +199,7 @@ class Story(BaseModel):
     error_type: str | None = None
     requeues: int = 0
     retries: int = 0  # times an operator sent it back after it failed
+    pause: Pause | None = None
     earlier_failures: list[dict[str, Any]] = Field(default_factory=list)
     chapters: list[Chapter] = Field(default_factory=list)
     duration_seconds: float | None = None

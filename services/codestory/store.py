@@ -29,6 +29,7 @@ from redis.client import Pipeline
 
 from codestory.domain import (
     STEP_PERCENT,
+    Pause,
     ProgressEvent,
     Status,
     Story,
@@ -261,6 +262,48 @@ class StoryStore:
                 self._queue_dead_letter(pipe, dead_letter)
 
         return self.update(story_id, mutate, also=also)
+
+    # --- pause and resume ---------------------------------------------------------------
+    def request_pause(self, story_id: str) -> Story:
+        def mutate(story: Story) -> None:
+            if story.status.is_terminal:
+                raise TransitionError(f"the story is already {story.status}")
+            if story.pause is None:
+                story.pause = Pause.REQUESTED
+
+        return self.update(story_id, mutate)
+
+    def settle_pause(self, story_id: str) -> bool:
+        """A worker at a checkpoint: if a pause was asked for, mark it taken and say so.
+
+        One transaction, so a resume that lands meanwhile either cancels the request
+        (the worker carries on) or finds the story paused (and sends it back to a queue).
+        """
+        settled: list[bool] = []
+
+        def mutate(story: Story) -> None:
+            settled.clear()
+            settled.append(story.pause is not None and not story.status.is_terminal)
+            if settled[0]:
+                story.pause = Pause.PAUSED
+
+        self.update(story_id, mutate)
+        return settled[0]
+
+    def resume(self, story_id: str) -> tuple[Story, bool]:
+        """Clear a pause; return the story and whether it must be queued again (a worker had
+        already let it go), as opposed to a request no worker had acted on yet."""
+        was: list[Pause | None] = []
+
+        def mutate(story: Story) -> None:
+            if story.pause is None:
+                raise TransitionError(f"the story is {story.status} and not paused")
+            was.clear()
+            was.append(story.pause)
+            story.pause = None
+
+        story = self.update(story_id, mutate)
+        return story, was[0] is Pause.PAUSED
 
     def active_ids(self) -> list[str]:
         return sorted(str(i) for i in self.redis.smembers(ACTIVE_SET))

@@ -57,6 +57,10 @@ class LeaseLostError(Exception):
     pass
 
 
+class PausedError(Exception):
+    """Paused at a checkpoint: the task lets go of the story and its worker slot."""
+
+
 TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
     TransientError,
     redis.ConnectionError,
@@ -116,8 +120,11 @@ class StoryRun:
         """Stop early if the story was cancelled or another worker took it over."""
         if self.lease.lost.is_set():
             raise LeaseLostError(self.story.id)
-        if self.store.get(self.story.id).status is Status.CANCELLED:
+        current = self.store.get(self.story.id)
+        if current.status is Status.CANCELLED:
             raise CancelledError(self.story.id)
+        if current.pause is not None and self.store.settle_pause(self.story.id):
+            raise PausedError(self.story.id)
         if self.settings.debug_stage_delay_seconds:
             time.sleep(self.settings.debug_stage_delay_seconds)
 
@@ -180,6 +187,10 @@ def _run_story_task(
         return "missing"
     if story.status not in accepts:
         return f"skipped:{story.status}"
+    if story.pause is not None and store.settle_pause(story_id):
+        # Paused while its message waited: drop the message; resuming sends a new one.
+        store.publish(story_id, story.status, "paused", "Paused before this stage began")
+        return "paused"
     token = store.acquire_lease(story_id, settings.lease_ttl_seconds)
     if token is None:
         # Another worker holds it, or a killed one did and its lease has not expired yet.
@@ -205,6 +216,11 @@ def _run_story_task(
                     store.end_attempt(story_id, task.name)
     except CancelledError:
         return "cancelled"
+    except PausedError:
+        with contextlib.suppress(*TRANSIENT_ERRORS):
+            status = store.get(story_id).status
+            store.publish(story_id, status, "paused", f"Paused during {status}")
+        return "paused"
     except LeaseLostError:
         return "lease-lost"
     except PermanentError as exc:

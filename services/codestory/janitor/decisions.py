@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from codestory.domain import Story
+from codestory.domain import Pause, Story
 
 
 class Action(StrEnum):
@@ -82,11 +82,9 @@ def judge_story(
 ) -> Verdict:
     """A story is stuck when nobody holds it or its message, and nothing has happened for
     `stuck_after` seconds. It is recovered up to `max_requeues` times, then failed."""
-    if (
-        story.status.is_terminal
-        or has_lease
-        or message in (MessageState.WAITING, MessageState.HELD)
-    ):
+    someone_has_it = has_lease or message in (MessageState.WAITING, MessageState.HELD)
+    # A paused story holds nothing on purpose; only a pause no worker acted on can be stuck.
+    if story.status.is_terminal or someone_has_it or story.pause is Pause.PAUSED:
         return Verdict(Action.LEAVE)
     idle = now - last_activity
     if idle < stuck_after:

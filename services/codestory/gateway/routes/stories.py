@@ -15,7 +15,7 @@ from codestory.artifacts import (
     content_type_for,
     parse_range,
 )
-from codestory.dispatch import enqueue_story
+from codestory.dispatch import enqueue_stage, enqueue_story
 from codestory.domain import (
     ProgressEvent,
     SourceKind,
@@ -154,6 +154,32 @@ def cancel_story(story_id: str, request: Request, state: State) -> StoryOut:
                 status_code=409, detail=f"the story is already {current.status}"
             ) from None
         state.store.publish(story_id, Status.CANCELLED, "cancelled", "Cancelled by request")
+    return story_out(story, base_url(state, request))
+
+
+@router.post("/{story_id}/pause", response_model=StoryOut, status_code=202)
+def pause_story(story_id: str, request: Request, state: State) -> StoryOut:
+    """Pause a story at its next checkpoint; it then holds no worker. A 409 once finished."""
+    load_story(state, story_id)
+    try:
+        story = state.store.request_pause(story_id)
+    except TransitionError as exc:
+        raise HTTPException(status_code=409, detail=str(exc)) from None
+    state.store.publish(story_id, story.status, "pausing", "Pausing at the next checkpoint")
+    return story_out(story, base_url(state, request))
+
+
+@router.post("/{story_id}/resume", response_model=StoryOut, status_code=202)
+def resume_story(story_id: str, request: Request, state: State) -> StoryOut:
+    """Resume a paused story where it stopped. A 409 if it is not paused."""
+    load_story(state, story_id)
+    try:
+        story, requeue = state.store.resume(story_id)
+    except TransitionError as exc:
+        raise HTTPException(status_code=409, detail=str(exc)) from None
+    if requeue:
+        enqueue_stage(state.celery, story_id, story.status, state.settings)
+    state.store.publish(story_id, story.status, "resumed", f"Resumed at {story.status}")
     return story_out(story, base_url(state, request))
 
 
