@@ -29,7 +29,7 @@ import httpx
 
 from bench_report import write_section
 from codestory.analysis import analyse
-from codestory.commands.up import Child, Supervisor, child_env, command_for, start_valkey
+from codestory.commands.up import Child, EmbeddedValkey, Supervisor, child_env, command_for
 from codestory.narrative.template import write_script
 from codestory.settings import Settings
 from codestory.speech.engine import engine
@@ -111,7 +111,8 @@ def speech_rtf(local: dict[str, Any], settings: Settings) -> dict[str, float]:
 def through_services(repo: Path, data: Path) -> dict[str, Any]:
     """Submit to a real gateway with real workers; time each stage from progress events."""
     port = 18000 + os.getpid() % 1000
-    valkey = start_valkey(data / "valkey")
+    valkey = EmbeddedValkey(data / "valkey")
+    valkey.start()
     redis_url = f"redis://127.0.0.1:{valkey.port}/0"
     (data / "logs").mkdir(parents=True, exist_ok=True)
     children = [

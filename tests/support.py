@@ -105,6 +105,21 @@ SAMPLE_PROJECT: dict[str, str | bytes] = {
 
 ADMIN = {"Authorization": "Bearer change-me"}  # the local-mode admin token
 
+# Recovery in seconds rather than minutes: short leases, a sweep every second, quick
+# heartbeats, and workers forgotten five seconds after their last one.
+FAST_RECOVERY = {
+    "CODESTORY_LEASE_TTL_SECONDS": "3",
+    "CODESTORY_STUCK_AFTER_SECONDS": "2",
+    "CODESTORY_JANITOR_SWEEP_SECONDS": "1",
+    "CODESTORY_WORKER_TTL_SECONDS": "5",
+    "CODESTORY_HEARTBEAT_INTERVAL_SECONDS": "1",
+}
+
+
+def pool_children(pid: int) -> list[int]:
+    """The pids of a Celery worker's pool processes."""
+    return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
 
 @dataclass
 class ServiceProcess:

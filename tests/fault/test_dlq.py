@@ -9,7 +9,15 @@ from pathlib import Path
 import pytest
 import redis
 
-from tests.support import ADMIN, SAMPLE_PROJECT, Stack, fresh_stack, make_repo, wait_for
+from tests.support import (
+    ADMIN,
+    FAST_RECOVERY,
+    SAMPLE_PROJECT,
+    Stack,
+    fresh_stack,
+    make_repo,
+    wait_for,
+)
 
 pytestmark = [pytest.mark.integration, pytest.mark.fault]
 
@@ -38,11 +46,7 @@ def test_failed_stories_are_retried_where_they_stopped_keeping_id_and_history(
 ) -> None:
     repo = make_repo(tmp_path / "tally", SAMPLE_PROJECT)
     stack = fresh_stack(
-        redis_server_url,
-        tmp_path,
-        CODESTORY_STUCK_AFTER_SECONDS="2",
-        CODESTORY_JANITOR_SWEEP_SECONDS="1",
-        CODESTORY_MAX_REQUEUES="0",
+        redis_server_url, tmp_path, **{**FAST_RECOVERY, "CODESTORY_MAX_REQUEUES": "0"}
     )
     stack.start("gateway", "story", "janitor")  # no audio worker yet
     broker = redis.Redis.from_url(stack.env["CELERY_BROKER_URL"])

@@ -9,7 +9,7 @@ import pytest
 import redis
 
 from codestory.store import lease_key
-from tests.support import SAMPLE_PROJECT, fresh_stack, make_repo, wait_for
+from tests.support import FAST_RECOVERY, SAMPLE_PROJECT, fresh_stack, make_repo, wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.fault]
 
@@ -18,13 +18,7 @@ def test_a_paused_story_holds_no_worker_and_resumes_where_it_stopped(
     redis_server_url: str, tmp_path: Path
 ) -> None:
     repo = make_repo(tmp_path / "tally", SAMPLE_PROJECT)
-    stack = fresh_stack(
-        redis_server_url,
-        tmp_path,
-        CODESTORY_LEASE_TTL_SECONDS="3",
-        CODESTORY_STUCK_AFTER_SECONDS="2",
-        CODESTORY_JANITOR_SWEEP_SECONDS="1",
-    )
+    stack = fresh_stack(redis_server_url, tmp_path, **FAST_RECOVERY)
     stack.start("gateway", "audio", "janitor")
     stack.start("story", extra_env={"CODESTORY_DEBUG_STAGE_DELAY_SECONDS": "2"})
     records = redis.Redis.from_url(stack.env["REDIS_URL"])

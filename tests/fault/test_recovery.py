@@ -13,17 +13,18 @@ import pytest
 import redis
 
 from codestory.celery_config import TASK_GENERATE_STORY as STORY_TASK
-from tests.support import ADMIN, SAMPLE_PROJECT, Stack, fresh_stack, make_repo, wait_for
+from tests.support import (
+    ADMIN,
+    FAST_RECOVERY,
+    SAMPLE_PROJECT,
+    Stack,
+    fresh_stack,
+    make_repo,
+    pool_children,
+    wait_for,
+)
 
 pytestmark = [pytest.mark.integration, pytest.mark.fault]
-
-FAST_JANITOR = {
-    "CODESTORY_LEASE_TTL_SECONDS": "3",
-    "CODESTORY_STUCK_AFTER_SECONDS": "2",
-    "CODESTORY_JANITOR_SWEEP_SECONDS": "1",
-    "CODESTORY_WORKER_TTL_SECONDS": "5",
-    "CODESTORY_HEARTBEAT_INTERVAL_SECONDS": "1",
-}
 
 
 @pytest.fixture
@@ -61,7 +62,7 @@ def test_a_message_a_live_worker_holds_is_not_judged_stuck(
     # One story every 8 s: the second waits for a rate-limit token inside the worker, taken
     # from the queue but not started, far longer than the two-second stuck threshold.
     stack = fresh_stack(
-        redis_server_url, tmp_path, **FAST_JANITOR, CODESTORY_STORY_RATE_LIMIT="7.5/m"
+        redis_server_url, tmp_path, **FAST_RECOVERY, CODESTORY_STORY_RATE_LIMIT="7.5/m"
     )
     stack.start("gateway", "story", "audio", "janitor")
     broker = broker_of(stack)
@@ -84,7 +85,7 @@ def test_a_message_a_live_worker_holds_is_not_judged_stuck(
 def test_a_dead_workers_message_is_restored_without_the_visibility_timeout(
     redis_server_url: str, tmp_path: Path, repo: Path
 ) -> None:
-    stack = fresh_stack(redis_server_url, tmp_path, **FAST_JANITOR)
+    stack = fresh_stack(redis_server_url, tmp_path, **FAST_RECOVERY)
     stack.start("gateway", "audio", "janitor")
     stack.start("story", extra_env={"CODESTORY_DEBUG_STAGE_DELAY_SECONDS": "2"})
     broker = broker_of(stack)
@@ -109,15 +110,10 @@ def test_a_dead_workers_message_is_restored_without_the_visibility_timeout(
         stack.stop()
 
 
-def pool_children(pid: int) -> list[int]:
-    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    return [int(c) for c in children]
-
-
 def test_a_message_that_kills_its_worker_every_time_reaches_the_dlq(
     redis_server_url: str, tmp_path: Path, repo: Path
 ) -> None:
-    stack = fresh_stack(redis_server_url, tmp_path, **FAST_JANITOR, CODESTORY_MAX_DELIVERIES="2")
+    stack = fresh_stack(redis_server_url, tmp_path, **FAST_RECOVERY, CODESTORY_MAX_DELIVERIES="2")
     stack.start("gateway", "audio", "janitor")
     stack.start("story", extra_env={"CODESTORY_DEBUG_STAGE_DELAY_SECONDS": "3"})
     try:

@@ -16,6 +16,7 @@ from tests.support import (
     free_port,
     fresh_stack,
     make_repo,
+    pool_children,
     stack_env,
     wait_for,
 )
@@ -104,11 +105,6 @@ def story_in_progress(redis_server_url: str, tmp_path: Path, repo: Path) -> tupl
         stack.stop()
         raise
     return stack, story_id
-
-
-def pool_children(pid: int) -> list[int]:
-    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    return [int(c) for c in children]
 
 
 def test_story_survives_a_story_worker_killed_with_sigkill(
