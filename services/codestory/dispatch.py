@@ -69,8 +69,15 @@ def enqueue_audio(
     return str(result.id)
 
 
-def enqueue_stage(app: Celery, story_id: str, status: Status, settings: Settings) -> str:
+def enqueue_stage(
+    app: Celery,
+    story_id: str,
+    status: Status,
+    settings: Settings,
+    *,
+    countdown: float | None = None,
+) -> str:
     """Send a story to the worker for the stage it is at: speaking, or everything before."""
     if status is Status.SYNTHESIZING:
-        return enqueue_audio(app, story_id, None, settings)
-    return enqueue_story(app, story_id)
+        return enqueue_audio(app, story_id, None, settings, countdown=countdown)
+    return enqueue_story(app, story_id, countdown=countdown)

@@ -11,8 +11,8 @@ from typing import Any
 import redis
 
 from codestory.artifacts import CACHE_PREFIX
-from codestory.dispatch import enqueue_audio, enqueue_story
-from codestory.domain import ErrorType, Status, Story
+from codestory.dispatch import enqueue_stage
+from codestory.domain import ErrorType, Story
 from codestory.janitor.broker_view import (
     drop_message,
     restore_message,
@@ -29,7 +29,7 @@ from codestory.janitor.decisions import (
     message_state,
 )
 from codestory.observability.metrics import STORIES_EXPIRED, STUCK_FIXED, STUCK_FOUND
-from codestory.queue import QUEUES, TASK_EXPIRE_OLD, TASK_SWEEP_STUCK, app, celery_config
+from codestory.queue import QUEUES, TASK_EXPIRE_OLD, TASK_SWEEP_STUCK, app
 from codestory.settings import get_settings
 from codestory.store import StoryNotFoundError, StoryStore, make_client
 from codestory.task_runtime import backoff_seconds, fail_story, worker_artifacts, worker_store
@@ -123,14 +123,11 @@ def recover(store: StoryStore, story: Story, verdict: Verdict, orphans: list[Tak
             restore_message(
                 settings.celery_broker_url,
                 message.delivery_tag,
-                celery_config(settings)["broker_transport_options"],
+                app.conf.broker_transport_options,
             )
     else:
         delay = backoff_seconds(story.requeues, settings.retry_backoff_max_seconds)
-        if story.status is Status.SYNTHESIZING:
-            enqueue_audio(app, story.id, None, settings, countdown=delay)
-        else:
-            enqueue_story(app, story.id, countdown=delay)
+        enqueue_stage(app, story.id, story.status, settings, countdown=delay)
     store.update(story.id, lambda s: setattr(s, "requeues", s.requeues + 1))
     store.publish(story.id, story.status, "requeued", f"Requeued: {verdict.reason}")
     log.warning("requeued stuck story", extra={"story_id": story.id, "reason": verdict.reason})
