@@ -36,6 +36,15 @@ def test_trips_once_and_reports_how_long() -> None:
     breaker.stop()
 
 
+def test_only_unreachable_redis_trips_it() -> None:
+    breaker = breaker_for(Redis())
+    breaker.trip_if_unreachable(redis.ResponseError("OOM command not allowed"))
+    assert not breaker.is_open, "Redis answered: it is up"
+    breaker.trip_if_unreachable(redis.TimeoutError("hung"))
+    assert breaker.is_open
+    breaker.stop()
+
+
 def test_closes_only_when_redis_answers() -> None:
     target = Redis()
     breaker = breaker_for(target)

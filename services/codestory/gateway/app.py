@@ -16,7 +16,7 @@ from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
 import codestory
 from codestory.artifacts import open_store
-from codestory.gateway.breaker import TRIPPING_ERRORS, RedisBreaker, ping_all, probe_client
+from codestory.gateway.breaker import RedisBreaker, ping_all, probe_client
 from codestory.gateway.routes import admin, events, health, stories
 from codestory.gateway.state import GatewayState
 from codestory.observability import metrics, tracing
@@ -103,9 +103,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
 
     async def store_unavailable(request: Request, exc: Exception) -> JSONResponse:
-        # kombu wraps a broker it cannot reach in OperationalError.
-        if isinstance(exc, (*TRIPPING_ERRORS, OperationalError)):
-            request.app.state.codestory.breaker.trip(exc)
+        request.app.state.codestory.breaker.trip_if_unreachable(exc)
         return redis_down()
 
     @app.middleware("http")

@@ -14,13 +14,19 @@ import time
 from collections.abc import Callable
 
 import redis
+from kombu.exceptions import OperationalError
 
 from codestory.observability.metrics import BREAKER_OPEN, BREAKER_TRIPS
 
 log = logging.getLogger("codestory.gateway")
 
-# A hang is what the breaker is for; an error Redis answered with (OOM, a script) is not.
-TRIPPING_ERRORS: tuple[type[BaseException], ...] = (redis.ConnectionError, redis.TimeoutError)
+# A hang or a refusal is what the breaker is for; an error Redis answered with (OOM, a
+# script) is not. kombu wraps a broker it cannot reach in OperationalError.
+TRIPPING_ERRORS: tuple[type[BaseException], ...] = (
+    redis.ConnectionError,
+    redis.TimeoutError,
+    OperationalError,
+)
 
 
 class RedisBreaker:
@@ -61,6 +67,11 @@ class RedisBreaker:
                     target=self._probe_until_closed, name="redis-breaker", daemon=True
                 )
                 self._prober.start()
+
+    def trip_if_unreachable(self, error: BaseException) -> None:
+        """Open on errors that say Redis cannot be reached; ignore those it answered with."""
+        if isinstance(error, TRIPPING_ERRORS):
+            self.trip(error)
 
     def close(self) -> None:
         with self._lock:

@@ -9,7 +9,6 @@ import redis
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from codestory.gateway.breaker import TRIPPING_ERRORS
 from codestory.gateway.deps import State
 from codestory.queue import QUEUES, TASK_EXPIRE_OLD, TASK_SWEEP_STUCK
 from codestory.settings import Settings
@@ -32,8 +31,7 @@ def readyz(state: State) -> JSONResponse:
     try:
         state.store.redis.ping()
     except redis.RedisError as exc:
-        if isinstance(exc, TRIPPING_ERRORS):
-            state.breaker.trip(exc)
+        state.breaker.trip_if_unreachable(exc)
         return JSONResponse(status_code=503, content={"status": "unready", "redis": str(exc)})
     return JSONResponse(content={"status": "ready"})
 
@@ -56,8 +54,7 @@ def health(state: State) -> JSONResponse:
         report["dlq"] = state.store.dlq_size()
         report["janitor"] = state.store.janitor_runs()
     except redis.RedisError as exc:
-        if isinstance(exc, TRIPPING_ERRORS):
-            state.breaker.trip(exc)
+        state.breaker.trip_if_unreachable(exc)
         return JSONResponse(status_code=503, content={"status": "down", "redis": str(exc)})
     served = {q for w in report["workers"] for q in w.get("queues", [])}
     missing = [q for q in QUEUES if q not in served]
