@@ -14,7 +14,7 @@ from redis.client import Pipeline
 from codestory.dispatch import enqueue_stage
 from codestory.domain import Status, Story
 from codestory.settings import Settings
-from codestory.store import ACTIVE_SET, StoryStore
+from codestory.store import ACTIVE_SET, DLQ_MAX, StoryStore
 
 
 class NotRetryableError(Exception):
@@ -69,11 +69,9 @@ def retry_dead_letters(
     """Retry every story in the DLQ (of one error type, if given), each once."""
     report = RetryReport()
     seen: set[str] = set()
-    for entry in store.dead_letters(store.dlq_size() or 1):
+    for entry in store.dead_letters(DLQ_MAX, error_type=error_type):
         story_id = str(entry.get("story_id", ""))
         if not story_id or story_id in seen:
-            continue
-        if error_type is not None and entry.get("error_type") != error_type:
             continue
         seen.add(story_id)
         try:

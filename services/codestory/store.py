@@ -402,8 +402,14 @@ class StoryStore:
             self._queue_dead_letter(pipe, entry)
             pipe.execute()
 
-    def dead_letters(self, limit: int = 100) -> list[dict[str, Any]]:
-        return [json.loads(raw) for raw in self.redis.lrange(DLQ_KEY, -limit, -1)]
+    def dead_letters(
+        self, limit: int = 100, *, error_type: str | None = None
+    ) -> list[dict[str, Any]]:
+        """The newest `limit` entries, oldest first; of one error type, if given."""
+        entries = [json.loads(raw) for raw in self.redis.lrange(DLQ_KEY, -limit, -1)]
+        if error_type is None:
+            return entries
+        return [e for e in entries if e.get("error_type") == error_type]
 
     def dlq_size(self) -> int:
         return int(self.redis.llen(DLQ_KEY))

@@ -137,9 +137,7 @@ def run_dlq(args: argparse.Namespace) -> int:
             removed = store.remove_dead_letters(None if args.all else args.story_id)
             print(f"removed {removed} entr(ies)")
         else:
-            entries = store.dead_letters(args.limit)
-            if args.error_type:
-                entries = [e for e in entries if e.get("error_type") == args.error_type]
+            entries = store.dead_letters(args.limit, error_type=args.error_type)
             print(f"{store.dlq_size()} failed task(s); newest {len(entries)}:")
             for entry in entries:
                 print(json.dumps(entry, sort_keys=True))

@@ -24,9 +24,7 @@ def dead_letters(
     error_type: ErrorTypeFilter = None,
 ) -> dict[str, Any]:
     """Failed tasks, newest last: story id, task, error type and reason."""
-    entries = state.store.dead_letters(limit)
-    if error_type is not None:
-        entries = [e for e in entries if e.get("error_type") == error_type]
+    entries = state.store.dead_letters(limit, error_type=error_type)
     return {"size": state.store.dlq_size(), "entries": entries}
 
 
