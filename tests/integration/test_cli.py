@@ -115,7 +115,7 @@ def test_up_runs_a_story_through_all_four_services(tmp_path: Path) -> None:
         assert (data / "logs" / f"{service}.log").exists()
 
 
-def test_up_stops_everything_on_ctrl_c(tmp_path: Path) -> None:
+def test_up_stops_everything_on_ctrl_c_even_pressed_twice(tmp_path: Path) -> None:
     data = tmp_path / "data"
     process = subprocess.Popen(
         [sys.executable, "-m", "codestory", "up", "--data-dir", str(data)],
@@ -130,6 +130,8 @@ def test_up_stops_everything_on_ctrl_c(tmp_path: Path) -> None:
         children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
         assert len(children) == 5  # valkey-server and the four services
         process.send_signal(signal.SIGINT)
+        time.sleep(0.2)
+        process.send_signal(signal.SIGINT)  # an impatient second Ctrl-C, mid-stop
         assert process.wait(timeout=60) == 0
         time.sleep(0.5)
         for pid in children:

@@ -314,7 +314,10 @@ def run_up(args: argparse.Namespace) -> int:
         print(f"codestory: {exc}", file=sys.stderr)
         code = 1
     finally:
-        print("codestory: stopping…", file=sys.stderr)
+        # A second Ctrl-C must not abort the stop half-way and orphan the children; the
+        # stop is bounded anyway (a grace period, then SIGKILL).
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        print(f"codestory: stopping (at most {STOP_GRACE_SECONDS:.0f} s)…", file=sys.stderr)
         supervisor.stop()
         if valkey is not None:
             valkey.stop()
