@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -215,6 +216,17 @@ class Stack:
         assert response.status_code == 202, response.text
         story_id: str = response.json()["id"]
         return story_id
+
+    def events(self, story_id: str) -> list[dict[str, Any]]:
+        """The story's progress events from the first; the stream ends with its final one."""
+        response = self.http.get(
+            f"/api/v1/stories/{story_id}/events", headers={"Last-Event-ID": "0"}
+        )
+        return [
+            json.loads(line.removeprefix("data:"))
+            for line in response.text.splitlines()
+            if line.startswith("data:")
+        ]
 
     def stop(self) -> None:
         for proc in self.services.values():

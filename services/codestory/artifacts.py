@@ -51,6 +51,7 @@ class ArtifactStore(Protocol):
     def get(self, key: str) -> bytes: ...
     def size(self, key: str) -> int: ...
     def read_range(self, key: str, start: int, end: int) -> Iterator[bytes]: ...
+    def delete(self, key: str) -> None: ...  # a missing key is not an error
     def delete_prefix(self, prefix: str) -> int: ...
     def delete_older_than(self, prefix: str, cutoff: float) -> int: ...
     def location(self, key: str) -> str: ...
@@ -105,6 +106,9 @@ class FileArtifactStore:
                     return
                 remaining -= len(chunk)
                 yield chunk
+
+    def delete(self, key: str) -> None:
+        self._path(key).unlink(missing_ok=True)
 
     def delete_prefix(self, prefix: str) -> int:
         path = self._path(prefix.rstrip("/"))
@@ -174,6 +178,9 @@ class S3ArtifactStore:
                 raise ArtifactNotFoundError(key) from None
             raise
         yield from body.iter_chunks(CHUNK)
+
+    def delete(self, key: str) -> None:
+        self.client.delete_object(Bucket=self.bucket, Key=self._key(key))
 
     def delete_prefix(self, prefix: str) -> int:
         deleted = 0

@@ -46,16 +46,6 @@ def story_messages_taken(broker: redis.Redis, story_id: str) -> int:
     return found
 
 
-def events(stack: Stack, story_id: str) -> list[dict[str, object]]:
-    # From the first event on; the stream ends with the story's final event.
-    response = stack.http.get(f"/api/v1/stories/{story_id}/events", headers={"Last-Event-ID": "0"})
-    return [
-        json.loads(line.removeprefix("data:"))
-        for line in response.text.splitlines()
-        if line.startswith("data:")
-    ]
-
-
 def test_a_message_a_live_worker_holds_is_not_judged_stuck(
     redis_server_url: str, tmp_path: Path, repo: Path
 ) -> None:
@@ -102,7 +92,7 @@ def test_a_dead_workers_message_is_restored_without_the_visibility_timeout(
         assert story["status"] == "complete", story
         assert story["requeues"] == 1
         assert story_messages_taken(broker, story_id) == 0
-        requeued = [e for e in events(stack, story_id) if e.get("step") == "requeued"]
+        requeued = [e for e in stack.events(story_id) if e.get("step") == "requeued"]
         assert len(requeued) == 1
         assert "taken by a worker that is gone" in str(requeued[0]["message"])
     finally:

@@ -72,6 +72,11 @@ def test_store_round_trip_and_ranges(store: ArtifactStore) -> None:
     assert store.get("stories/s1/story.mp3") == data
     assert store.size("stories/s1/story.mp3") == len(data)
     assert b"".join(store.read_range("stories/s1/story.mp3", 10, 300_000)) == data[10:300_001]
+    store.put("stories/s1/facts.json", b"{}")
+    store.delete("stories/s1/facts.json")
+    store.delete("stories/s1/facts.json")  # already gone: not an error
+    with pytest.raises(ArtifactNotFoundError):
+        store.get("stories/s1/facts.json")
     assert store.delete_prefix("stories/s1/") == 2
     with pytest.raises(ArtifactNotFoundError):
         store.size("stories/s1/story.mp3")

@@ -3,11 +3,14 @@ from __future__ import annotations
 import array
 import io
 import itertools
+from pathlib import Path
 
 import numpy as np
 import pytest
 import soundfile
 
+from codestory.artifacts import FileArtifactStore
+from codestory.audio_worker.chapter_parts import StoredChapterParts
 from codestory.narrative.sentences import split_sentences
 from codestory.speech.chapters import (
     TimedChapter,
@@ -162,3 +165,90 @@ def test_the_mp3_itself_plays_at_about_minus_16_lufs() -> None:
     )
     decoded, rate = soundfile.read(io.BytesIO(audio.mp3))
     assert integrated_loudness(decoded, rate) == pytest.approx(TARGET_LUFS, abs=1.0)
+
+
+class CountingEngine:
+    """The real espeak engine, counting what it is asked to say."""
+
+    def __init__(self) -> None:
+        self.inner = engine()
+        self.name = self.inner.name
+        self.sample_rate = self.inner.sample_rate
+        self.said: list[str] = []
+
+    def synthesize(self, text: str, *, voice: str, words_per_minute: int) -> array.array[int]:
+        self.said.append(text)
+        return self.inner.synthesize(text, voice=voice, words_per_minute=words_per_minute)
+
+
+def test_an_interrupted_rendering_resumes_at_the_first_unspoken_chapter(tmp_path: Path) -> None:
+    store = FileArtifactStore(tmp_path)
+    chapters = [
+        ChapterText("Start", "The entry point is services/codestory/cli.py."),
+        ChapterText("Middle", "Then services/codestory/cli.py calls the queue."),
+        ChapterText("End", "Finally services/codestory/cli.py exits. Twice over."),
+    ]
+    whole_engine = CountingEngine()
+    _, whole_timed, _ = speak_chapters(whole_engine, chapters, voice="en-us", words_per_minute=175)
+
+    class KilledError(Exception):
+        pass
+
+    def die_after_two(done: int, total: int) -> None:
+        if done == 2:
+            raise KilledError
+
+    first = CountingEngine()
+    with pytest.raises(KilledError):
+        speak_chapters(
+            first,
+            chapters,
+            voice="en-us",
+            words_per_minute=175,
+            on_chapter=die_after_two,
+            parts=StoredChapterParts(store, "s1", "r1"),
+        )
+    reused: list[int] = []
+    second = CountingEngine()
+    samples, timed, _ = speak_chapters(
+        second,
+        chapters,
+        voice="en-us",
+        words_per_minute=175,
+        parts=StoredChapterParts(store, "s1", "r1", on_reuse=reused.append),
+    )
+    assert reused == [0, 1]
+    # Only the third chapter was spoken again, and it still says the path short, as it
+    # would have without the restart: the speaker heard the first two chapters' words.
+    assert second.said == whole_engine.said[len(first.said) :]
+    assert second.said[0].startswith("Chapter 3.")
+    # The first two chapters are the stored samples, the third follows them; the timings
+    # and captions read as one rendering (espeak's samples vary a little from run to run,
+    # so the words said, not the samples, are compared with an uninterrupted rendering).
+    stored = [StoredChapterParts(store, "s1", "r1").load(i) for i in (0, 1)]
+    head = sum((p.samples for p in stored if p is not None), array.array("h"))
+    assert samples[: len(head)] == head
+    assert [c.title for c in timed] == [c.title for c in whole_timed]
+    assert timed[2].start_seconds == pytest.approx(len(head) / first.sample_rate)
+    assert timed[2].end_seconds == pytest.approx(len(samples) / first.sample_rate)
+    assert [[q.text for q in c.cues] for c in timed] == [
+        [q.text for q in c.cues] for c in whole_timed
+    ]
+    assert timed[1].cues[0].start_seconds > timed[1].start_seconds
+    # Another rendering (voice, speed) of the same story does not see these parts.
+    assert StoredChapterParts(store, "s1", "r2").load(0) is None
+
+
+def test_a_damaged_spoken_chapter_is_spoken_again(tmp_path: Path) -> None:
+    store = FileArtifactStore(tmp_path)
+    parts = StoredChapterParts(store, "s1", "r1")
+    speak_chapters(
+        engine(),
+        [ChapterText("One", "A sentence.")],
+        voice="en-us",
+        words_per_minute=175,
+        parts=parts,
+    )
+    assert parts.load(0) is not None
+    store.put("stories/s1/speech/r1/chapter-0.pcm", b"\x00\x01\x02")  # truncated
+    assert parts.load(0) is None

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from codestory.artifacts import SCRIPT_ARTIFACT, ArtifactNotFoundError, story_artifact
+from codestory.audio_worker.chapter_parts import StoredChapterParts, parts_prefix
 from codestory.cache import audio_key, load_audio, save_audio
 from codestory.domain import Chapter, ErrorType, Status
 from codestory.narrative import Script
@@ -66,11 +67,27 @@ def voices() -> list[tuple[str, str, Callable[[], SpeechEngine]]]:
     return found
 
 
-def render_audio(run: StoryRun, script: Script, speech: SpeechEngine) -> dict[str, bytes]:
-    """Speak and encode the script; return the files the audio cache keeps."""
+def render_audio(
+    run: StoryRun, script: Script, speech: SpeechEngine, rendering: str
+) -> dict[str, bytes]:
+    """Speak and encode the script; return the files the audio cache keeps.
+
+    `rendering` names this script spoken this way: chapters stored under it by an earlier,
+    interrupted delivery are reused, so the work resumes at the first unspoken chapter.
+    """
     from codestory.speech.render import ChapterText, package_audio, speak_chapters
 
     run.progress("speak", f"Speaking {len(script.chapters)} chapters with {speech.name}")
+    total = len(script.chapters)
+
+    def on_reuse(index: int) -> None:
+        run.progress(
+            "speak",
+            f"Chapter {index + 1} of {total} was spoken before the restart; reusing it",
+            (index + 1) / total,
+        )
+
+    parts = StoredChapterParts(run.artifacts, run.story.id, rendering, on_reuse)
 
     def on_chapter(done: int, total: int) -> None:
         run.checkpoint()
@@ -83,6 +100,7 @@ def render_audio(run: StoryRun, script: Script, speech: SpeechEngine) -> dict[st
             voice=settings.voice,
             words_per_minute=settings.speech_words_per_minute,
             on_chapter=on_chapter,
+            parts=parts,
             chapter_scope=lambda index, title: span(
                 "speak.chapter", **{"codestory.chapter": index, "codestory.title": title}
             ),
@@ -140,7 +158,8 @@ def speak_script(run: StoryRun, script: Script) -> tuple[dict[str, bytes], str, 
             SPEECH_RUNS.labels(engine=label.split(":")[0], outcome="cached").inc()
             return cached.files, label, True
         try:
-            files = render_audio(run, script, make())
+            rendering = folder.rstrip("/").rsplit("/", 1)[-1]
+            files = render_audio(run, script, make(), rendering)
         except SpeechError as exc:
             SPEECH_RUNS.labels(engine=label.split(":")[0], outcome="failed").inc()
             failures.append(f"{label}: {exc}")
@@ -200,6 +219,7 @@ def synthesize_story(run: StoryRun) -> None:
         speech_engine=engine_name,
     )
     STORIES_FINISHED.labels(status="complete", error_type="").inc()
+    run.artifacts.delete_prefix(parts_prefix(run.story.id))
     minutes = timing["duration_seconds"] / 60
     run.progress("complete", f"Your tour is ready: {len(chapters)} chapters, {minutes:.1f} minutes")
 

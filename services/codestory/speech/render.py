@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
+from typing import Protocol
 
 from codestory.narrative.sentences import split_sentences
 from codestory.speech.chapters import Cue, TimedChapter, captions_vtt, chapters_vtt, transcript
@@ -38,6 +39,22 @@ class RenderedAudio:
     speech_seconds: float  # wall-clock time spent synthesising, for the real-time factor
 
 
+@dataclass(frozen=True)
+class SpokenChapter:
+    """One chapter's audio (trailing pause included), cues from its own start, synthesis time."""
+
+    samples: array.array[int]
+    cues: tuple[Cue, ...]
+    speech_seconds: float
+
+
+class ChapterParts(Protocol):
+    """Where each spoken chapter is kept, so a restarted rendering resumes at the first gap."""
+
+    def load(self, index: int) -> SpokenChapter | None: ...
+    def save(self, index: int, chapter: SpokenChapter) -> None: ...
+
+
 def _silence(seconds: float, sample_rate: int) -> array.array[int]:
     return array.array("h", bytes(2 * round(seconds * sample_rate)))
 
@@ -50,8 +67,12 @@ def speak_chapters(
     words_per_minute: int,
     on_chapter: Callable[[int, int], None] | None = None,
     chapter_scope: Callable[[int, str], AbstractContextManager[object]] | None = None,
+    parts: ChapterParts | None = None,
 ) -> tuple[array.array[int], list[TimedChapter], float]:
     """Return all samples, each chapter's timing, and the synthesis time.
+
+    With `parts`, each chapter is saved once spoken and a chapter found there is not spoken
+    again, so a rendering cut short resumes at its first unspoken chapter.
 
     `chapter_scope(index, title)` wraps each chapter's synthesis (the audio worker opens a
     span there); this module stays free of tracing.
@@ -62,34 +83,60 @@ def speak_chapters(
     spent = 0.0
     speaker = Speaker()  # one per story: a path is spelled out once, then said short
 
-    def say(text: str) -> None:
-        samples.extend(engine.synthesize(text, voice=voice, words_per_minute=words_per_minute))
+    def say(text: str) -> array.array[int]:
+        return engine.synthesize(text, voice=voice, words_per_minute=words_per_minute)
 
-    for index, chapter in enumerate(chapters):
-        start = len(samples)
+    def speak(index: int, chapter: ChapterText) -> SpokenChapter:
+        audio = array.array("h")
         cues: list[Cue] = []
         began = time.perf_counter()
         with chapter_scope(index, chapter.title) if chapter_scope else nullcontext():
-            say(f"Chapter {index + 1}. {speaker.speak(chapter.title)}.")
-            samples.extend(_silence(PAUSE_AFTER_TITLE_SECONDS, rate))
+            audio.extend(say(f"Chapter {index + 1}. {speaker.speak(chapter.title)}."))
+            audio.extend(_silence(PAUSE_AFTER_TITLE_SECONDS, rate))
             for paragraph in chapter.text.split("\n\n"):
                 for written in split_sentences(paragraph):
-                    cue_start = len(samples)
-                    say(speaker.speak(written))
-                    cues.append(Cue(cue_start / rate, len(samples) / rate, written))
-                samples.extend(_silence(PAUSE_BETWEEN_PARAGRAPHS_SECONDS, rate))
-        spent += time.perf_counter() - began
-        samples.extend(_silence(PAUSE_BETWEEN_CHAPTERS_SECONDS, rate))
+                    cue_start = len(audio)
+                    audio.extend(say(speaker.speak(written)))
+                    cues.append(Cue(cue_start / rate, len(audio) / rate, written))
+                audio.extend(_silence(PAUSE_BETWEEN_PARAGRAPHS_SECONDS, rate))
+        taken = time.perf_counter() - began
+        audio.extend(_silence(PAUSE_BETWEEN_CHAPTERS_SECONDS, rate))
+        return SpokenChapter(audio, tuple(cues), taken)
+
+    def replay(chapter: ChapterText) -> None:
+        # The speaker shortens what it has said before; walking a stored chapter's words
+        # keeps the chapters after it sounding as they would have without the restart.
+        speaker.speak(chapter.title)
+        for paragraph in chapter.text.split("\n\n"):
+            for written in split_sentences(paragraph):
+                speaker.speak(written)
+
+    for index, chapter in enumerate(chapters):
+        stored = parts.load(index) if parts is not None else None
+        if stored is not None:
+            replay(chapter)
+            spoken = stored
+        else:
+            spoken = speak(index, chapter)
+            if parts is not None:
+                parts.save(index, spoken)
+        start = len(samples)
+        offset = start / rate
+        samples.extend(spoken.samples)
+        spent += spoken.speech_seconds
         timed.append(
             TimedChapter(
                 title=chapter.title,
                 text=chapter.text,
-                start_seconds=start / rate,
-                duration_seconds=(len(samples) - start) / rate,
-                cues=tuple(cues),
+                start_seconds=offset,
+                duration_seconds=len(spoken.samples) / rate,
+                cues=tuple(
+                    Cue(c.start_seconds + offset, c.end_seconds + offset, c.text)
+                    for c in spoken.cues
+                ),
             )
         )
-        if on_chapter is not None:
+        if on_chapter is not None and stored is None:
             on_chapter(index + 1, len(chapters))
     return samples, timed, spent
 

@@ -23,14 +23,18 @@ def analysis_key(commit: str, max_files: int, max_bytes: int, history_depth: int
     return f"{CACHE_PREFIX}analysis/v{ANALYSER_VERSION}/{commit}-{limits}.json"
 
 
-def load_analysis(store: ArtifactStore, key: str) -> RepoFacts | None:
+def read_stored_facts(store: ArtifactStore, key: str) -> RepoFacts | None:
     try:
-        facts = RepoFacts.model_validate_json(store.get(key))
+        return RepoFacts.model_validate_json(store.get(key))
     except ArtifactNotFoundError:
-        facts = None
+        return None
     except ValidationError:
-        log.warning("unreadable analysis cache entry; analysing again", extra={"key": key})
-        facts = None
+        log.warning("unreadable stored analysis; analysing again", extra={"key": key})
+        return None
+
+
+def load_analysis(store: ArtifactStore, key: str) -> RepoFacts | None:
+    facts = read_stored_facts(store, key)
     count_lookup("analysis", facts is not None)
     return facts
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from codestory.analysis import AnalysisError, RepoFacts, analyse
-from codestory.artifacts import SCRIPT_ARTIFACT, story_artifact
+from codestory.artifacts import SCRIPT_ARTIFACT, ArtifactNotFoundError, story_artifact
 from codestory.dispatch import enqueue_audio
 from codestory.domain import Status, repository_name
 from codestory.narrative.llm import NarratorUnavailableError, narrate
@@ -18,7 +18,12 @@ from codestory.narrative.template import write_script
 from codestory.observability.metrics import NARRATIONS, stage_timer
 from codestory.queue import TASK_GENERATE_STORY, app
 from codestory.settings import get_settings
-from codestory.story_worker.analysis_cache import analysis_key, load_analysis, save_analysis
+from codestory.story_worker.analysis_cache import (
+    analysis_key,
+    load_analysis,
+    read_stored_facts,
+    save_analysis,
+)
 from codestory.story_worker.fetch import (
     checkout_commit,
     fetch_repository,
@@ -28,6 +33,9 @@ from codestory.story_worker.fetch import (
 from codestory.task_runtime import PermanentError, StoryRun, run_story_task
 
 ACCEPTS = frozenset({Status.QUEUED, Status.ANALYZING, Status.GENERATING})
+# A plain folder has no commit to key the analysis cache by; its facts are kept with the
+# story until the script is written, so a redelivered task does not read the folder again.
+FACTS_ARTIFACT = "facts.json"
 settings = get_settings()
 log = logging.getLogger("codestory.story")
 
@@ -35,6 +43,10 @@ log = logging.getLogger("codestory.story")
 def read_facts(run: StoryRun, work: Path) -> tuple[RepoFacts, str | None, bool]:
     """The facts of the story's repository, its commit, and whether they came from the cache."""
     story = run.story
+    kept = read_stored_facts(run.artifacts, story_artifact(story.id, FACTS_ARTIFACT))
+    if kept is not None:
+        run.progress("analyse", "Resuming with the analysis stored before the restart", 1.0)
+        return kept, story.commit, False
     run.progress("fetch", f"Fetching {story.repository_url}")
     limits = (settings.max_repo_files, settings.max_repo_bytes, settings.history_depth)
     commit = resolve_commit(story.repository_url, story.ref, work, settings)
@@ -65,6 +77,10 @@ def read_facts(run: StoryRun, work: Path) -> tuple[RepoFacts, str | None, bool]:
         raise PermanentError(str(exc), exc.error_type) from None
     if commit is not None:
         save_analysis(run.artifacts, analysis_key(commit, *limits), facts)
+    else:
+        run.artifacts.put(
+            story_artifact(story.id, FACTS_ARTIFACT), facts.model_dump_json().encode()
+        )
     return facts, commit, False
 
 
@@ -97,8 +113,44 @@ def retell(run: StoryRun, facts: RepoFacts, outline: Script) -> tuple[Script, st
     return narration.script, "llm"
 
 
+def stored_script(run: StoryRun) -> dict[str, Any] | None:
+    """The script an earlier delivery wrote before it was cut short, if any."""
+    try:
+        document: dict[str, Any] = json.loads(
+            run.artifacts.get(story_artifact(run.story.id, SCRIPT_ARTIFACT))
+        )
+    except (ArtifactNotFoundError, ValueError):
+        return None
+    return document if "script" in document and "facts" in document else None
+
+
+def hand_over(run: StoryRun, *, title: str, narrator: str, words: int) -> None:
+    key = story_artifact(run.story.id, SCRIPT_ARTIFACT)
+    run.advance(
+        Status.SYNTHESIZING,
+        title=title,
+        narrator=narrator,
+        artifacts={**run.story.artifacts, "script": key},
+    )
+    # Enqueued once this worker lets go of the story, so the audio worker can take it at once.
+    story_id = run.story.id
+    run.after_release(lambda: enqueue_audio(app, story_id, words, settings))
+    run.progress("speak", "Waiting for an audio worker")
+
+
 def generate_story(run: StoryRun) -> None:
     story = run.story
+    written = stored_script(run)
+    if written is not None:
+        script = Script.model_validate(written["script"])
+        run.progress("narrate", "The script was written before the restart; handing it on", 1.0)
+        hand_over(
+            run,
+            title=written["facts"]["name"],
+            narrator=written.get("narrator", "template"),
+            words=script.words,
+        )
+        return
     run.advance(Status.ANALYZING)
     settings.work_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=settings.work_dir, prefix="story-") as work:
@@ -120,20 +172,15 @@ def generate_story(run: StoryRun) -> None:
     document: dict[str, Any] = {
         "script": script.model_dump(mode="json"),
         "facts": facts.model_dump(mode="json", exclude={"modules", "symbol_names"}),
+        "narrator": narrator,
     }
-    key = story_artifact(story.id, SCRIPT_ARTIFACT)
-    run.artifacts.put(key, json.dumps(document, indent=2).encode())
+    run.artifacts.put(
+        story_artifact(story.id, SCRIPT_ARTIFACT), json.dumps(document, indent=2).encode()
+    )
+    run.artifacts.delete(story_artifact(story.id, FACTS_ARTIFACT))
     run.progress("narrate", f"Wrote {len(script.chapters)} chapters, {script.words} words", 1.0)
     run.checkpoint()
-    run.advance(
-        Status.SYNTHESIZING,
-        title=facts.name,
-        narrator=narrator,
-        artifacts={**story.artifacts, "script": key},
-    )
-    # Enqueued once this worker lets go of the story, so the audio worker can take it at once.
-    run.after_release(lambda: enqueue_audio(app, story.id, script.words, settings))
-    run.progress("speak", "Waiting for an audio worker")
+    hand_over(run, title=facts.name, narrator=narrator, words=script.words)
 
 
 @app.task(

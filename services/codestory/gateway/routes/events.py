@@ -72,7 +72,7 @@ async def progress_stream(
         SSE_CLIENTS.dec()
         try:
             await pubsub.unsubscribe()
-            await pubsub.aclose()  # type: ignore[no-untyped-call]
+            await pubsub.aclose()  # type: ignore[no-untyped-call, unused-ignore]  # typed from redis 8.2
         except redis.RedisError:
             pass
 

@@ -1,0 +1,75 @@
+"""Spoken chapters kept in the artifact store while a story is being rendered.
+
+A worker killed at chapter 7 of 9 leaves chapters 1-6 here; the redelivered task speaks
+only 7-9. Parts sit under the story's own prefix, in a folder named after everything that
+shapes the sound, so a retry with another voice or speed never mixes in old audio. They are
+removed once the MP3 is stored, and with the story otherwise.
+"""
+
+from __future__ import annotations
+
+import array
+import json
+import logging
+from collections.abc import Callable
+
+from codestory.artifacts import ArtifactNotFoundError, ArtifactStore, story_artifact
+from codestory.speech.chapters import Cue
+from codestory.speech.render import SpokenChapter
+
+log = logging.getLogger("codestory.audio")
+
+
+def parts_prefix(story_id: str) -> str:
+    return story_artifact(story_id, "speech/")
+
+
+class StoredChapterParts:
+    def __init__(
+        self,
+        store: ArtifactStore,
+        story_id: str,
+        rendering: str,
+        on_reuse: Callable[[int], None] | None = None,
+    ) -> None:
+        self.store = store
+        self.folder = f"{parts_prefix(story_id)}{rendering}/"
+        self.on_reuse = on_reuse
+
+    def _keys(self, index: int) -> tuple[str, str]:
+        return f"{self.folder}chapter-{index}.pcm", f"{self.folder}chapter-{index}.json"
+
+    def load(self, index: int) -> SpokenChapter | None:
+        pcm_key, meta_key = self._keys(index)
+        try:
+            meta = json.loads(self.store.get(meta_key))
+            pcm = self.store.get(pcm_key)
+            samples = array.array("h")
+            samples.frombytes(pcm)
+            if len(samples) != meta["samples"]:
+                raise ValueError("sample count differs from the record")
+            cues = tuple(Cue(c["start"], c["end"], c["text"]) for c in meta["cues"])
+            found = SpokenChapter(samples, cues, float(meta["speech_seconds"]))
+        except ArtifactNotFoundError:
+            return None
+        except (ValueError, KeyError, TypeError):
+            # A damaged part is spoken again, never trusted.
+            log.warning("unreadable spoken chapter; speaking it again", extra={"key": meta_key})
+            return None
+        if self.on_reuse is not None:
+            self.on_reuse(index)
+        return found
+
+    def save(self, index: int, chapter: SpokenChapter) -> None:
+        pcm_key, meta_key = self._keys(index)
+        meta = {
+            "samples": len(chapter.samples),
+            "speech_seconds": chapter.speech_seconds,
+            "cues": [
+                {"start": c.start_seconds, "end": c.end_seconds, "text": c.text}
+                for c in chapter.cues
+            ],
+        }
+        self.store.put(pcm_key, chapter.samples.tobytes())
+        # The record goes last: a chapter counts as stored only once it exists.
+        self.store.put(meta_key, json.dumps(meta).encode())
