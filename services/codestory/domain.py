@@ -210,6 +210,7 @@ class Story(BaseModel):
     cache: dict[str, str] = Field(default_factory=dict)  # stage -> "hit" or "miss"
     narrator: str | None = None  # "llm" or "template"
     speech_engine: str | None = None  # "http" (the speech service) or "espeak-ng"
+    degraded: bool = False  # run by the gateway itself while the broker was unreachable
 
     @classmethod
     def new(cls, request: StoryRequest, *, now: float | None = None) -> Story:

@@ -104,6 +104,11 @@ class Settings(BaseSettings):
     lease_ttl_seconds: int = Field(default=30, ge=3)
     stuck_after_seconds: int = Field(default=300, ge=1)
     max_requeues: int = Field(default=3, ge=0)  # janitor recoveries before a story fails
+    # Degraded mode: with the broker unreachable (the record store still up), the gateway
+    # runs a submitted story itself in a small pool instead of answering 503.
+    sync_fallback: bool = False
+    sync_fallback_workers: int = Field(default=1, ge=1, le=8)
+    sync_fallback_queue: int = Field(default=4, ge=0, le=100)  # waiting beyond those running
     janitor_sweep_seconds: PositiveSeconds = 30.0
     janitor_expire_seconds: PositiveSeconds = 3600.0
     retention_days: PositiveSeconds = 7.0

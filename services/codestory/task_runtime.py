@@ -167,15 +167,29 @@ def backoff_seconds(retries: int, cap: int) -> float:
 
 
 def run_story_task(
-    task: Any, story_id: str, *, accepts: frozenset[Status], body: Callable[[StoryRun], None]
+    task: Any,
+    story_id: str,
+    *,
+    accepts: frozenset[Status],
+    body: Callable[[StoryRun], None],
+    hand_off: bool = True,
 ) -> str:
-    """Run `body` for one story under a lease; return what happened, for the task result."""
+    """Run `body` for one story under a lease; return what happened, for the task result.
+
+    With `hand_off` false, the body's after-release actions (sending the next stage to its
+    queue) are skipped: the caller runs the next stage itself.
+    """
     with log_context(story_id=story_id, task_id=str(task.request.id), task=task.name):
-        return _run_story_task(task, story_id, accepts=accepts, body=body)
+        return _run_story_task(task, story_id, accepts=accepts, body=body, hand_off=hand_off)
 
 
 def _run_story_task(
-    task: Any, story_id: str, *, accepts: frozenset[Status], body: Callable[[StoryRun], None]
+    task: Any,
+    story_id: str,
+    *,
+    accepts: frozenset[Status],
+    body: Callable[[StoryRun], None],
+    hand_off: bool,
 ) -> str:
     settings = get_settings()
     store = worker_store()
@@ -256,7 +270,7 @@ def _run_story_task(
         if error is not None:
             raise error  # counted as a task failure by Celery and its monitoring
         return "failed"
-    for action in run.released if run else []:
+    for action in run.released if run and hand_off else []:
         try:
             action()
         except TRANSIENT_ERRORS:

@@ -17,6 +17,7 @@ from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 import codestory
 from codestory.artifacts import open_store
 from codestory.gateway.breaker import RedisBreaker, ping_all, probe_client
+from codestory.gateway.fallback import FallbackPool
 from codestory.gateway.routes import admin, events, health, stories
 from codestory.gateway.state import GatewayState
 from codestory.observability import metrics, tracing
@@ -57,10 +58,24 @@ def build_state(settings: Settings) -> GatewayState:
     # Clients connect lazily, so the gateway starts (and stays up) while Redis is down.
     from codestory.queue import create_app
 
-    probe = ping_all(
-        probe_client(settings.redis_url, BREAKER_PROBE_TIMEOUT),
-        probe_client(settings.celery_broker_url, BREAKER_PROBE_TIMEOUT),
-    )
+    store_probe = probe_client(settings.redis_url, BREAKER_PROBE_TIMEOUT)
+    broker_probe = probe_client(settings.celery_broker_url, BREAKER_PROBE_TIMEOUT)
+    if settings.sync_fallback:
+        # A broker outage no longer closes the API: the breaker watches the record store,
+        # and a second one, for the broker alone, sends new stories to the gateway's pool.
+        breaker = RedisBreaker(ping_all(store_probe))
+        broker_breaker: RedisBreaker | None = RedisBreaker(
+            ping_all(broker_probe),
+            open_gauge=metrics.DEGRADED,
+            trips=metrics.DEGRADED_TRIPS,
+            consequence="new stories run in the gateway until the broker is back",
+        )
+        fallback: FallbackPool | None = FallbackPool(
+            settings.sync_fallback_workers, settings.sync_fallback_queue
+        )
+    else:
+        breaker = RedisBreaker(ping_all(store_probe, broker_probe))
+        broker_breaker = fallback = None
     return GatewayState(
         settings=settings,
         store=StoryStore(
@@ -72,7 +87,9 @@ def build_state(settings: Settings) -> GatewayState:
         ),
         artifacts=open_store(settings),
         celery=create_app(settings),
-        breaker=RedisBreaker(probe),
+        breaker=breaker,
+        broker_breaker=broker_breaker,
+        fallback=fallback,
     )
 
 
@@ -84,7 +101,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.codestory = build_state(settings)
         metrics.serve(settings.metrics_port)
         yield
-        app.state.codestory.breaker.stop()
+        state: GatewayState = app.state.codestory
+        state.breaker.stop()
+        if state.broker_breaker is not None:
+            state.broker_breaker.stop()
+        if state.fallback is not None:
+            state.fallback.shutdown()
         tracing.shutdown_tracing()
         await app.state.codestory.events.aclose()
 

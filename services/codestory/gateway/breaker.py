@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 import redis
 from kombu.exceptions import OperationalError
+from prometheus_client import Counter, Gauge
 
 from codestory.observability.metrics import BREAKER_OPEN, BREAKER_TRIPS
 
@@ -36,8 +37,14 @@ class RedisBreaker:
         *,
         probe_interval: float = 0.5,
         clock: Callable[[], float] = time.monotonic,
+        open_gauge: Gauge = BREAKER_OPEN,
+        trips: Counter = BREAKER_TRIPS,
+        consequence: str = "answering 503 until it is back",
     ) -> None:
+        self._consequence = consequence
         self._probe = probe
+        self._open_gauge = open_gauge
+        self._trips = trips
         self._interval = probe_interval
         self._clock = clock
         self._lock = threading.Lock()
@@ -59,9 +66,9 @@ class RedisBreaker:
             if self._opened_at is not None:
                 return
             self._opened_at = self._clock()
-            BREAKER_OPEN.set(1)
-            BREAKER_TRIPS.inc()
-            log.warning("Redis unreachable; answering 503 until it is back: %s", reason)
+            self._open_gauge.set(1)
+            self._trips.inc()
+            log.warning("Redis unreachable; %s: %s", self._consequence, reason)
             if self._prober is None or not self._prober.is_alive():
                 self._prober = threading.Thread(
                     target=self._probe_until_closed, name="redis-breaker", daemon=True
@@ -79,7 +86,7 @@ class RedisBreaker:
                 return
             log.info("Redis is back after %.1f s", self.open_for())
             self._opened_at = None
-            BREAKER_OPEN.set(0)
+            self._open_gauge.set(0)
 
     def probe_once(self) -> bool:
         """Ping Redis; close the breaker if it answered."""

@@ -27,6 +27,7 @@ class Accepted(BaseModel):
     id: str
     status: str
     links: StoryLinks
+    degraded: bool = False  # the broker was unreachable; the gateway runs this story itself
 
 
 class StoryPage(BaseModel):

@@ -10,6 +10,7 @@ from celery import Celery
 
 from codestory.artifacts import ArtifactStore
 from codestory.gateway.breaker import RedisBreaker
+from codestory.gateway.fallback import FallbackPool
 from codestory.settings import Settings
 from codestory.store import StoryStore
 
@@ -22,4 +23,7 @@ class GatewayState:
     events: aioredis.Redis
     artifacts: ArtifactStore
     celery: Celery
-    breaker: RedisBreaker
+    breaker: RedisBreaker  # the record store (and, without a fallback, the broker too)
+    # Degraded mode only: the broker's own breaker, and the pool that runs stories meanwhile.
+    broker_breaker: RedisBreaker | None = None
+    fallback: FallbackPool | None = None

@@ -120,6 +120,19 @@ BREAKER_OPEN = Gauge(
 BREAKER_TRIPS = Counter(
     "codestory_gateway_redis_breaker_trips", "Times the gateway's Redis circuit breaker opened."
 )
+DEGRADED = Gauge(
+    "codestory_gateway_degraded",
+    "1 while the broker is unreachable and the gateway runs new stories itself.",
+    multiprocess_mode="livemax",
+)
+DEGRADED_TRIPS = Counter(
+    "codestory_gateway_degraded_entries", "Times the gateway entered degraded mode."
+)
+DEGRADED_STORIES = Counter(
+    "codestory_gateway_degraded_stories",
+    "Stories submitted while the broker was unreachable, by what became of them.",
+    ("outcome",),  # run: taken by the gateway's pool; refused: the pool was full
+)
 
 
 @contextmanager

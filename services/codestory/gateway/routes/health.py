@@ -10,6 +10,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from codestory.gateway.deps import State
+from codestory.gateway.state import GatewayState
 from codestory.queue import QUEUES, TASK_EXPIRE_OLD, TASK_SWEEP_STUCK
 from codestory.settings import Settings
 from codestory.store import in_flight_by_queue
@@ -48,9 +49,7 @@ def health(state: State) -> JSONResponse:
         report["redis"] = "ok"
         workers = state.store.live_workers()
         report["workers"] = workers
-        report["queues"] = {q: int(state.broker.llen(q)) for q in QUEUES}
-        running = in_flight_by_queue(state.broker)
-        report["in_flight"] = {q: running.get(q, 0) for q in QUEUES}
+        report.update(broker_report(state))
         report["dlq"] = state.store.dlq_size()
         report["janitor"] = state.store.janitor_runs()
     except redis.RedisError as exc:
@@ -61,11 +60,37 @@ def health(state: State) -> JSONResponse:
     if missing:
         report["status"] = "degraded"
         report["queues_without_workers"] = missing
+    if report.get("broker") != "ok":
+        report["status"] = "degraded"
     stale = stale_janitor_tasks(report["janitor"], state.settings, time.time())
     if stale:
         report["status"] = "degraded"
         report["janitor_stale"] = stale
     return JSONResponse(content=report)
+
+
+def broker_report(state: GatewayState) -> dict[str, Any]:
+    """Queue depths and running work; in degraded mode an unreachable broker is reported,
+    not raised, since the gateway still takes stories."""
+    side = state.broker_breaker
+    if side is not None and side.is_open:
+        return {
+            "broker": "unreachable: new stories run in the gateway (degraded mode)",
+            "queues": {},
+            "in_flight": {},
+        }
+    try:
+        running = in_flight_by_queue(state.broker)
+        return {
+            "broker": "ok",
+            "queues": {q: int(state.broker.llen(q)) for q in QUEUES},
+            "in_flight": {q: running.get(q, 0) for q in QUEUES},
+        }
+    except redis.RedisError as exc:
+        if side is None:
+            raise
+        side.trip_if_unreachable(exc)
+        return {"broker": f"unreachable: {exc}", "queues": {}, "in_flight": {}}
 
 
 def stale_janitor_tasks(runs: dict[str, float], settings: Settings, now: float) -> dict[str, int]:

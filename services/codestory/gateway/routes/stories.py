@@ -27,6 +27,7 @@ from codestory.domain import (
     classify_source,
     local_path_of,
 )
+from codestory.gateway.breaker import TRIPPING_ERRORS
 from codestory.gateway.deps import State
 from codestory.gateway.schemas import Accepted, StoryOut, StoryPage, links_for, story_out
 from codestory.gateway.state import GatewayState
@@ -95,6 +96,8 @@ def submit_story(
     if problem is not None:
         field = "focus_areas" if problem.startswith("at most") else "repository_url"
         return field_error(field, problem)
+    if fallback_is_full(state):  # refused before anything is recorded
+        return fallback_full(state)
     fingerprint = hashlib.sha256(body.model_dump_json().encode()).hexdigest()
     try:
         story, created = state.store.create(
@@ -107,13 +110,68 @@ def submit_story(
         raise HTTPException(
             status_code=409, detail="this Idempotency-Key was used with a different request"
         ) from None
+    degraded = story.degraded
     if created:
         state.store.publish(story.id, Status.QUEUED, "queued", "Waiting for a story worker")
-        enqueue_story(state.celery, story.id)
+        sent = send_or_run_here(state, story.id)
+        if sent is None:
+            return fallback_full(state)
+        degraded = sent
         STORIES_SUBMITTED.inc()
     links = links_for(story.id, base_url(state, request))
     response.headers["Location"] = links.self
-    return Accepted(id=story.id, status=story.status, links=links)
+    return Accepted(id=story.id, status=story.status, links=links, degraded=degraded)
+
+
+def send_or_run_here(state: GatewayState, story_id: str) -> bool | None:
+    """Queue the story; in degraded mode, run it in the gateway if the broker is unreachable.
+
+    Returns whether it runs degraded, or None when the gateway's pool has no room left (the
+    story stays queued in its record; the janitor sends it once the broker is back).
+    """
+    if state.fallback is None or state.broker_breaker is None:
+        enqueue_story(state.celery, story_id)
+        return False
+    if not state.broker_breaker.is_open:
+        try:
+            enqueue_story(state.celery, story_id)
+            return False
+        except TRIPPING_ERRORS as exc:
+            state.broker_breaker.trip(exc)
+
+    def mark(story: Story) -> None:
+        story.degraded = True
+
+    state.store.update(story_id, mark)
+    if not state.fallback.submit(story_id, state.settings.task_max_retries):
+        return None
+    state.store.publish(
+        story_id,
+        Status.QUEUED,
+        "queued",
+        "The broker is unreachable; the gateway is telling this story itself (degraded mode)",
+    )
+    return True
+
+
+def fallback_is_full(state: GatewayState) -> bool:
+    return (
+        state.fallback is not None
+        and state.broker_breaker is not None
+        and state.broker_breaker.is_open
+        and not state.fallback.has_room()
+    )
+
+
+def fallback_full(state: GatewayState) -> JSONResponse:
+    return JSONResponse(
+        status_code=503,
+        content={
+            "detail": "the broker is unreachable and the gateway's own pool for stories is "
+            "full; try again shortly"
+        },
+        headers={"Retry-After": str(state.settings.redis_retry_after_seconds)},
+    )
 
 
 @router.get("", response_model=StoryPage)
