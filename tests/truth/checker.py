@@ -72,6 +72,33 @@ def _words(text: str) -> list[str]:
     return re.findall(r"[a-z0-9]+", text.lower())
 
 
+BUILD_SUFFIXES = (
+    ".sh",
+    ".bash",
+    ".py",
+    ".pl",
+    ".rb",
+    ".mk",
+    ".cmake",
+    ".m4",
+    ".ps1",
+    ".bat",
+    ".cmd",
+    ".yml",
+    ".yaml",
+    ".js",
+    ".ts",
+    ".go",
+    ".am",
+    ".ac",
+    ".in",
+    ".spec",
+    ".nix",
+    ".gradle",
+)
+BUILD_NAMES = {"Makefile", "CMakeLists.txt", "Dockerfile", "Jenkinsfile", "configure", "BUILD"}
+
+
 @dataclass
 class Tree:
     """A source tree read as plain text."""
@@ -492,6 +519,18 @@ class Checker:
         self.check_claims(chapters)
         return self.findings
 
+    def check_tooling(self, folder: str) -> None:
+        """A folder called build and helper tooling holds at least one script or build file."""
+        for path in self.tree.files_under(folder):
+            name = path.rsplit("/", 1)[-1]
+            if path.endswith(BUILD_SUFFIXES) or name in BUILD_NAMES:
+                return
+            if self.tree.files.get(path, "").startswith("#!"):
+                return
+        self.fail(
+            f"`{folder}`", "called build and helper tooling, but holds no script or build file"
+        )
+
     def check_claims(self, chapters: list[tuple[str, str]]) -> None:
         whole = "\n".join(text for _, text in chapters)
         expect = self.expect
@@ -505,6 +544,17 @@ class Checker:
             self.fail("(whole story)", "the tree has tests and the story never says where")
         if not expect.get("tests") and re.search(r"The test suite has", whole):
             self.fail("(whole story)", "the story describes tests the tree does not have")
+        suite = re.search(r"The test suite(?: \([^)]*\))? has ([^.]*)\.", whole)
+        least = int(expect.get("min_test_files", 0))  # type: ignore[call-overload]
+        if suite and least:
+            claimed = re.findall(r"([\d,]+) (?:test )?files?", suite.group(1))
+            if sum(_number(n) for n in claimed) < least:
+                self.fail(suite.group(0), f"the tree runs at least {least} test files")
+        for folder in re.findall(
+            r"build and helper tooling (?:sit )?in `([^`]+)`|`([^`]+)` has build and helper",
+            whole,
+        ):
+            self.check_tooling(next(f for f in folder if f))
         run = re.search(r"Run (?:it|them) with `([^`]+)`", whole)
         commands = list(expect.get("test_commands", []))  # type: ignore[call-overload]
         if commands and (run is None or run.group(1) not in commands):

@@ -99,6 +99,26 @@ def test_checker_catches_false_claims() -> None:
         assert caught, f"the checker let this through: {lie}"
 
 
+def test_checker_catches_what_folders_and_test_counts_are() -> None:
+    """jq's `sig` holds release signatures, not tooling; its Makefile.am runs 7 test scripts."""
+    name = "jq"
+    lies = [
+        "You will find build and helper tooling in `sig`, 40 files.",
+        "Next to it, `sig` has build and helper tooling: 40 files.",
+        "The test suite has 1 file in `tests` and 1 file beside the code they check.",
+    ]
+    for lie in lies:
+        checker = Checker(tree_of(name), TREES[name])
+        checker.check_script([("t", lie)])
+        caught = [
+            f for f in checker.findings if "tooling" in f.problem or "test files" in f.problem
+        ]
+        assert caught, f"the checker let this through: {lie}"
+    truth = Checker(tree_of(name), TREES[name])
+    truth.check_script([("t", "You will find build and helper tooling in `scripts`, 3 files.")])
+    assert not [f for f in truth.findings if "tooling" in f.problem]
+
+
 def test_parallel_parsing_tells_the_same_story() -> None:
     root = tree_root("commons-lang")
     alone = analyse(root, name="commons-lang", processes=1)

@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from codestory.analysis import AnalysisError, analyse
-from codestory.analysis.classify import FileKind
-from codestory.analysis.manifests import make_targets, parse_manifest
+from codestory.analysis.classify import FileKind, holdings
+from codestory.analysis.manifests import automake_tests, make_targets, parse_manifest
 from codestory.analysis.readme import summarise_readme
 from tests.support import SAMPLE_PROJECT
 from tests.support import write_files as write
@@ -345,3 +345,24 @@ def test_a_go_library_is_entered_through_its_central_type(tmp_path: Path) -> Non
     facts = analyse(root, name="runner")
     assert facts.is_library
     assert [step.name for step in facts.control_paths[0]] == ["Runner.Run", "Runner.count"]
+
+
+def test_a_folder_without_code_is_described_by_what_it_holds() -> None:
+    signatures = ["sig/v1.5/jq-linux64.asc", "sig/v1.5/sha256sum.txt", "sig/jq-release.key"]
+    assert holdings(signatures) == "release signatures and checksums"
+    assert holdings(["assets/logo.png", "assets/icon.svg", "assets/notes.md"]) == "images"
+    assert holdings(["misc/a.bin", "misc/b.png"]) == "files that are not code"
+
+
+def test_automake_tests_are_read_across_continuation_lines() -> None:
+    text = (
+        "check_PROGRAMS = x\n"
+        "TESTS = tests/jqtest tests/shtest \\\n\ttests/utf8test $(EXTRA)\n"
+        "TESTS += tests/more\nNOT_TESTS = no\n"
+    )
+    assert automake_tests(text) == [
+        "tests/jqtest",
+        "tests/shtest",
+        "tests/utf8test",
+        "tests/more",
+    ]

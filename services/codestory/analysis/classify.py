@@ -20,6 +20,7 @@ class FileKind(StrEnum):
     VENDORED = "vendored"
     GENERATED = "generated"
     MINIFIED = "minified"
+    DATA = "data"  # a folder with no code at all: signatures, images, data (see `holdings`)
 
 
 _TEST_DIRS = frozenset(
@@ -55,7 +56,7 @@ _EXAMPLE_DIRS = frozenset(
 )
 _DOCS_DIRS = frozenset({"doc", "docs", "docs_src", "documentation", "site", "website", "man"})
 _BENCH_DIRS = frozenset({"bench", "benches", "benchmark", "benchmarks", "perf"})
-_TOOLING_DIRS = frozenset(
+TOOLING_DIRS = frozenset(
     {
         "scripts",
         "script",
@@ -167,7 +168,7 @@ def classify_path(path: str) -> FileKind:
         return FileKind.BENCHMARK
     if any(s in _DOCS_DIRS for s in segments):
         return FileKind.DOCS
-    if name in _TOOLING_FILES or (segments and segments[0] in _TOOLING_DIRS):
+    if name in _TOOLING_FILES or (segments and segments[0] in TOOLING_DIRS):
         return FileKind.TOOLING
     return FileKind.SOURCE
 
@@ -197,3 +198,35 @@ def classify(path: str, head: str) -> FileKind:
     if looks_minified(head):
         return FileKind.MINIFIED
     return kind
+
+
+# What a folder without code holds, by the suffixes of most of its files.
+_HOLDINGS: tuple[tuple[str, frozenset[str]], ...] = (
+    (
+        "release signatures and checksums",
+        frozenset({".asc", ".sig", ".gpg", ".key", ".pgp", ".sha256", ".sha512", ".md5"}),
+    ),
+    ("images", frozenset({".png", ".jpg", ".jpeg", ".gif", ".svg", ".ico", ".webp", ".bmp"})),
+    ("fonts", frozenset({".ttf", ".otf", ".woff", ".woff2", ".eot"})),
+    ("audio and video", frozenset({".mp3", ".wav", ".ogg", ".flac", ".mp4", ".webm"})),
+    ("data files", frozenset({".json", ".csv", ".tsv", ".xml", ".yaml", ".yml", ".toml", ".dat"})),
+    ("written notes", frozenset({".md", ".rst", ".txt", ".adoc", ".org"})),
+)
+_CHECKSUM_NAME = re.compile(r"^(sha\d*sums?|md5sums?)(\.txt)?$", re.IGNORECASE)
+
+
+def holdings(paths: list[str]) -> str:
+    """What a folder without code holds, in words: the kind most of its files share."""
+    counts = dict.fromkeys((label for label, _ in _HOLDINGS), 0)
+    for path in paths:
+        name = PurePosixPath(path).name
+        suffix = PurePosixPath(name).suffix.lower()
+        if _CHECKSUM_NAME.match(name):
+            counts["release signatures and checksums"] += 1
+            continue
+        for label, suffixes in _HOLDINGS:
+            if suffix in suffixes:
+                counts[label] += 1
+                break
+    label, most = max(counts.items(), key=lambda item: item[1])
+    return label if paths and most * 2 > len(paths) else "files that are not code"

@@ -11,10 +11,10 @@ from pydantic import BaseModel, Field
 
 from codestory.analysis.callgraph import CallGraph, Symbol, follow
 from codestory.analysis.changelog import Release, is_changelog, latest_release
-from codestory.analysis.classify import FileKind, classify, classify_path
+from codestory.analysis.classify import TOOLING_DIRS, FileKind, classify, classify_path, holdings
 from codestory.analysis.history import HistoryFacts, parse_git_log
 from codestory.analysis.languages import is_code
-from codestory.analysis.manifests import Manifest, make_targets, parse_manifest
+from codestory.analysis.manifests import Manifest, automake_tests, make_targets, parse_manifest
 from codestory.analysis.parallel import parse_many
 from codestory.analysis.readme import summarise_readme
 from codestory.analysis.resolve import Resolver, normalise
@@ -23,7 +23,7 @@ from codestory.analysis.syntax import Definition, FileSyntax
 from codestory.analysis.testsuite import TestSuite, describe_tests
 from codestory.analysis.walk import AnalysisError, SourceFile, walk_repository
 
-ANALYSER_VERSION = "3"
+ANALYSER_VERSION = "4"
 # Tests, examples and docs are read for frameworks and for who uses which name; past this
 # many, a spread-out sample tells the same, and huge suites no longer dominate the time.
 MAX_PARSED_SUPPORT_FILES = 300
@@ -77,6 +77,7 @@ class Area(BaseModel):
     kind: FileKind
     language: str | None = None
     doc: str | None = None  # the package's own description, when it has one
+    holds: str | None = None  # for a folder with no code: what is in it, in words
 
 
 class ModuleFact(BaseModel):
@@ -206,10 +207,15 @@ def _areas(
     for name, inside in members.items():
         code = [f for f in inside if is_code(f.language) and f.path in kinds]
         kind_counts = Counter(kinds[f.path] for f in code)
+        holds = None
         if code:
             kind = kind_counts.most_common(1)[0][0]
-        else:
-            kind = FileKind.DOCS if name.lower() in {"doc", "docs"} else FileKind.TOOLING
+        elif name.lower() in {"doc", "docs"}:
+            kind = FileKind.DOCS
+        elif name.lower() in TOOLING_DIRS:
+            kind = FileKind.TOOLING
+        else:  # no code at all: say what is there rather than guess at a role
+            kind, holds = FileKind.DATA, holdings([f.path for f in inside])
         languages = Counter(f.language for f in code if f.language)
         if kind is FileKind.SOURCE and set(languages) <= {
             "Shell",
@@ -232,6 +238,7 @@ def _areas(
                 kind=kind,
                 language=languages.most_common(1)[0][0] if languages else None,
                 doc=doc,
+                holds=holds,
             )
         )
     areas.sort(key=lambda a: (-a.files, a.path))
@@ -662,6 +669,9 @@ def analyse(
     # Automake writes a `check` target that runs TESTS; the Makefile itself is generated.
     automake_check = bool(automake and re.search(r"^TESTS\s*\+?=", automake.text or "", re.M))
     test_paths = [p for p in kinds if kinds[p] is FileKind.TEST]
+    # Automake's TESTS names test scripts that often have no suffix a language is known by.
+    listed = automake_tests(automake.text or "") if automake else []
+    test_paths += sorted({p for p in listed if p in paths} - set(test_paths))
     tests = describe_tests(
         test_paths,
         {p: s for p, s in syntaxes.items() if kinds[p] is FileKind.TEST},

@@ -369,3 +369,15 @@ _MAKE_TARGET = re.compile(r"^([A-Za-z][A-Za-z0-9_.-]*)\s*:(?!=)", re.MULTILINE)
 
 def make_targets(text: str) -> list[str]:
     return [t for t in dict.fromkeys(_MAKE_TARGET.findall(text)) if t not in {"PHONY"}]
+
+
+def automake_tests(text: str) -> list[str]:
+    """The scripts Automake's `make check` runs: every word of `TESTS =` and `TESTS +=`,
+    continuation lines joined, variable references left out."""
+    joined = text.replace("\\\n", " ")
+    return [
+        word
+        for match in re.finditer(r"^TESTS[ \t]*\+?=([^\n]*)", joined, re.M)
+        for word in match.group(1).split()
+        if "$" not in word
+    ]

@@ -43,6 +43,7 @@ AREA_WORDS = {
     FileKind.VENDORED: "copies of other projects' code",
     FileKind.GENERATED: "generated code",
     FileKind.MINIFIED: "minified build output",
+    FileKind.DATA: "files that are not code",
 }
 _FOCUS_SYNONYMS = {
     "routes": {"api", "http", "routes", "route", "endpoints", "endpoint", "web", "server", "rest"},
@@ -133,11 +134,13 @@ def chapter_what_it_is(facts: RepoFacts, voice: Voice) -> ScriptChapter:
                 f"{join_words([lang.name for lang in main[1:]])} beside it: {size} of the "
                 "project's own code"
             )
-        kinds = facts.kinds
+        # The test suite's own count, so the opening and the testing chapter agree.
+        counts = {"test": facts.tests.files or facts.kinds.get("test", 0)}
+        counts["example"] = facts.kinds.get("example", 0)
         extra = [
-            plural(kinds[k], label)
+            plural(counts[k], label)
             for k, label in (("test", "test file"), ("example", "example"))
-            if kinds.get(k)
+            if counts[k]
         ]
         if extra:
             shape += f", plus {join_words(extra)}"
@@ -191,7 +194,7 @@ def _history_sentence(history: HistoryFacts) -> str:
 
 
 def _area_sentence(area: Area, voice: Voice, index: int) -> str:
-    what = AREA_WORDS[area.kind]
+    what = area.holds or AREA_WORDS[area.kind]
     files = plural(area.files, "file")
     if area.kind is FileKind.SOURCE:
         lead = what.capitalize() if index == 0 else "More of the code"
