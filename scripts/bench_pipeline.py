@@ -19,6 +19,7 @@ import argparse
 import itertools
 import json
 import os
+import secrets
 import sys
 import tempfile
 import time
@@ -39,6 +40,7 @@ from codestory.speech.text import speakable
 from codestory.story_worker.fetch import fetch_repository
 
 SPEECH_RTF_TARGET = 100.0
+ADMIN_TOKEN = secrets.token_urlsafe(32)  # the stack's own: local folders need it
 STORY_SECONDS_LIMIT = 120.0
 AUDIO_SECONDS_MINIMUM = 120.0
 
@@ -119,7 +121,12 @@ def through_services(repo: Path, data: Path) -> dict[str, Any]:
         Child(
             s,
             command_for(s),
-            child_env(dict(os.environ), data, redis_url, s, port),
+            child_env(
+                dict(os.environ),
+                *(data, redis_url, s, port),
+                admin_token=ADMIN_TOKEN,
+                local_roots=[repo],
+            ),
             data / "logs" / f"{s}.log",
         )
         for s in ("gateway", "story", "audio")
@@ -143,7 +150,10 @@ def through_services(repo: Path, data: Path) -> dict[str, Any]:
         first_seen: dict[str, float] = {}
         started = time.perf_counter()
         story_id = httpx.post(
-            f"{gateway}/api/v1/stories", json={"repository_url": str(repo)}, timeout=30
+            f"{gateway}/api/v1/stories",
+            json={"repository_url": str(repo)},
+            headers={"Authorization": f"Bearer {ADMIN_TOKEN}"},
+            timeout=30,
         ).json()["id"]
         with (
             httpx.Client(timeout=300) as http,
@@ -214,7 +224,7 @@ def main() -> int:
     parser.add_argument("--write", type=Path, help="update this Markdown file's section")
     args = parser.parse_args()
     repo = Path(args.repo).resolve()
-    settings = Settings(allow_local_paths=True)
+    settings = Settings(allow_local_paths=True, local_roots=[repo])
     with tempfile.TemporaryDirectory() as data:
         services = through_services(repo, Path(data))
     os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})  # one core from here on

@@ -17,11 +17,13 @@ import contextlib
 import json
 import os
 import random
+import secrets
 import signal
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -44,6 +46,10 @@ RECOVERY = {
 }
 FINAL = {"complete", "failed", "cancelled"}
 STRIKE_EVERY_SECONDS = 5.0
+ADMIN_TOKEN = secrets.token_urlsafe(32)
+ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}  # local folders need it, as do admin routes
+MAX_STRIKES = 60  # chaos goes on while stories are pending, up to this many acts
+HANG_SECONDS = 12.0  # longer than a lease and a worker's heartbeat TTL: it is taken for dead
 
 
 def sample_repository(root: Path) -> Path:
@@ -100,7 +106,12 @@ class Run:
         (self.data / "logs").mkdir(parents=True, exist_ok=True)
         children = []
         for index, name in enumerate(("gateway", *WORKERS, "janitor")):
-            env = child_env(dict(os.environ), self.data, redis_url, name, self.port)
+            env = child_env(
+                dict(os.environ),
+                *(self.data, redis_url, name, self.port),
+                admin_token=ADMIN_TOKEN,
+                local_roots=[self.data],
+            )
             env.update(RECOVERY)
             env["CODESTORY_METRICS_PORT"] = str(self.port + 100 + index)
             env["CODESTORY_HEARTBEAT_DIR"] = str(self.data / "heartbeat" / f"{name}{index}")
@@ -125,7 +136,9 @@ class Run:
 
     def submit(self, repo: Path) -> None:
         started = time.perf_counter()
-        response = self.http.post("/api/v1/stories", json={"repository_url": str(repo)})
+        response = self.http.post(
+            "/api/v1/stories", json={"repository_url": str(repo)}, headers=ADMIN
+        )
         if response.status_code == 202:
             self.story_ids.append(response.json()["id"])
             self.latency_up.append(time.perf_counter() - started)
@@ -159,8 +172,18 @@ class Run:
         victim = random.choice(workers)
         if victim.process is None:
             return
-        act = random.choice(["sigkill worker", "kill pool child", "sigterm worker"])
-        if act == "kill pool child":
+        act = random.choice(["sigkill worker", "kill pool child", "sigterm worker", "hang worker"])
+        if act == "hang worker":
+            # Frozen, then thawed: its story is recovered meanwhile, and the thawed worker
+            # must notice it lost the lease rather than finish the story a second time.
+            pid = victim.process.pid
+            kill(pid, signal.SIGSTOP)
+            for child in pool_children(pid):
+                kill(child, signal.SIGSTOP)
+            thaw = threading.Timer(HANG_SECONDS, self.thaw, args=(pid,))
+            thaw.daemon = True
+            thaw.start()
+        elif act == "kill pool child":
             for child in pool_children(victim.process.pid):
                 kill(child, signal.SIGKILL)
         elif act == "sigkill worker":
@@ -169,16 +192,24 @@ class Run:
             victim.signal(signal.SIGTERM)
         self.chaos[act] += 1
 
+    @staticmethod
+    def thaw(pid: int) -> None:
+        for child in pool_children(pid):
+            kill(child, signal.SIGCONT)
+        kill(pid, signal.SIGCONT)
+
     def outcome(self) -> dict[str, Any]:
-        admin = {"Authorization": "Bearer change-me"}
+        admin = ADMIN
         dlq = self.http.get("/api/v1/admin/dlq", headers=admin, params={"limit": 1000}).json()
         dlq_per_story = Counter(e["story_id"] for e in dlq["entries"])
         statuses: Counter[str] = Counter()
         failed: Counter[str] = Counter()
         lost, duplicated, bad_audio = [], [], []
+        recovered = 0
         for story_id in self.story_ids:
             story = self.http.get(f"/api/v1/stories/{story_id}").json()
             statuses[story["status"]] += 1
+            recovered += story["requeues"]
             if story["status"] not in FINAL:
                 lost.append(story_id)
                 continue
@@ -209,6 +240,7 @@ class Run:
             "stuck_failures": failed["stuck"],
             "bad_audio": len(bad_audio),
             "chaos": dict(self.chaos),
+            "recoveries_by_janitor": recovered,
             "broker_recovery_seconds": [round(s, 2) for s in self.broker_recovery],
             "submit_median_ms_redis_up": round(up * 1000, 1),
             "503_worst_ms_breaker_open": round(worst_open * 1000, 1),
@@ -247,7 +279,11 @@ def run(stories: int, minutes: float) -> dict[str, Any]:
                 ]
                 if not pending:
                     break
-                time.sleep(2)
+                strikes = sum(chaos.chaos.values())
+                if strikes < MAX_STRIKES and time.monotonic() - last_strike >= STRIKE_EVERY_SECONDS:
+                    chaos.strike(supervisor)
+                    last_strike = time.monotonic()
+                time.sleep(1)
             return chaos.outcome()
         finally:
             supervisor.stop()
@@ -259,10 +295,12 @@ def markdown(result: dict[str, Any], stories: int) -> str:
     return (
         "## Chaos figures\n\n"
         f"`python scripts/chaos.py --stories {stories}` on this machine (2 cores): two story "
-        "and two audio workers, a SIGKILL, pool-child kill or SIGTERM of a random worker "
-        "every 5 s while stories are submitted (one each 0.3 s), two broker stops of 4 s "
-        "(AOF kept), one janitor kill. Target: 0 lost, 0 duplicated, 0 false `stuck`, "
-        "at most 2% failed.\n\n"
+        "and two audio workers; every 5 s, while stories are submitted (one each 0.3 s) and "
+        f"then while any is unfinished (up to {MAX_STRIKES} acts), a random worker is "
+        f"SIGKILLed, SIGTERMed, loses its pool children, or is frozen (SIGSTOP) for "
+        f"{HANG_SECONDS:.0f} s and thawed; two broker stops of 4 s (AOF kept), one janitor "
+        "kill. Duplicated counts more than one final event, encoded MP3 or DLQ entry for a "
+        "story. Target: 0 lost, 0 duplicated, 0 false `stuck`, at most 2% failed.\n\n"
         "| figure | value |\n| --- | --- |\n" + rows
     )
 

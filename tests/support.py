@@ -104,7 +104,8 @@ SAMPLE_PROJECT: dict[str, str | bytes] = {
 }
 
 
-ADMIN = {"Authorization": "Bearer change-me"}  # the local-mode admin token
+ADMIN_TOKEN = "test-admin-token-0123456789abcdef"
+ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
 # Recovery in seconds rather than minutes: short leases, a sweep every second, quick
 # heartbeats, and workers forgotten five seconds after their last one.
@@ -212,7 +213,9 @@ class Stack:
     def submit(self, location: str | Path, **fields: Any) -> str:
         """POST a story; return its id."""
         body = {"repository_url": str(location), **fields}
-        response = self.http.post("/api/v1/stories", json=body)
+        # Local folders are accepted only with the admin token, as the CLI sends it.
+        headers = ADMIN if "://" not in str(location) else {}
+        response = self.http.post("/api/v1/stories", json=body, headers=headers)
         assert response.status_code == 202, response.text
         story_id: str = response.json()["id"]
         return story_id
@@ -298,6 +301,9 @@ def stack_env(redis_url: str, tmp: Path, **extra: str) -> dict[str, str]:
             "CELERY_RESULT_BACKEND": f"{base}/4",
             "CODESTORY_ENVIRONMENT": "local",
             "CODESTORY_ALLOW_LOCAL_PATHS": "true",
+            # The test's temporary folders (a module's stack serves its tests' folders too).
+            "CODESTORY_LOCAL_ROOTS": json.dumps([str(tmp.parent)]),
+            "CODESTORY_ADMIN_TOKEN": ADMIN_TOKEN,
             "CODESTORY_ARTIFACT_URL": (tmp / "artifacts").as_uri(),
             "CODESTORY_WORK_DIR": str(tmp / "work"),
             "CODESTORY_LOG_FORMAT": "console",

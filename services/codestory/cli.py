@@ -38,6 +38,13 @@ def build_parser() -> argparse.ArgumentParser:
     up.add_argument("--port", type=int, default=None, help="gateway port (default 8000)")
     up.add_argument("--submit", metavar="URL_OR_PATH", help="submit a story once up and follow it")
     up.add_argument(
+        "--allow-root",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="also let local folders under DIR be told (the current folder always may be)",
+    )
+    up.add_argument(
         "--exit-when-done", action="store_true", help="with --submit: stop once the story ends"
     )
 
@@ -51,6 +58,11 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--focus", action="append", default=[], help="an area to look at closely")
     new.add_argument("--wait", action="store_true", help="follow progress until the story ends")
     new.add_argument("--gateway", default=gateway_url)
+    new.add_argument(
+        "--data-dir",
+        default=".codestory",
+        help="where `codestory up` keeps its admin token (needed for local folders)",
+    )
 
     status = commands.add_parser("status", help="show one story, or the latest stories")
     status.add_argument("story_id", nargs="?")

@@ -6,6 +6,7 @@ everything else is `CODESTORY_*`. The Helm chart sets only names that are fields
 
 from __future__ import annotations
 
+import secrets
 import sys
 from enum import StrEnum
 from functools import lru_cache
@@ -16,7 +17,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 from pydantic import AliasChoices, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEFAULT_ADMIN_TOKEN = "change-me"  # noqa: S105 - refused outside local mode, see below
+MIN_ADMIN_TOKEN_LENGTH = 24
 
 
 class Environment(StrEnum):
@@ -62,7 +63,9 @@ class Settings(BaseSettings):
     redis_password: str = ""
 
     environment: Environment = Environment.LOCAL
-    admin_token: str = DEFAULT_ADMIN_TOKEN
+    # Outside local mode: at least 24 characters, or the process refuses to start. In local
+    # mode an empty token becomes a random one (`codestory up` generates and prints its own).
+    admin_token: str = ""
     instance: str = ""  # set by `codestory up` so it talks only to the gateway it started
     log_level: str = "INFO"
     log_format: LogFormat = LogFormat.JSON
@@ -72,6 +75,8 @@ class Settings(BaseSettings):
     gateway_port: int = Field(default=8000, ge=1, le=65535)
     public_base_url: str = ""
     allow_local_paths: bool = False
+    # Local folders are read only under these, and only for a caller with the admin token.
+    local_roots: list[Path] = Field(default_factory=list)
     allowed_hosts: list[str] = Field(default_factory=list)
     max_url_length: int = Field(default=2048, ge=64)
     max_focus_areas: int = Field(default=5, ge=0, le=20)
@@ -216,8 +221,14 @@ class Settings(BaseSettings):
                 f"CODESTORY_VISIBILITY_TIMEOUT ({self.visibility_timeout:g}s) must exceed the "
                 f"longest hard time limit ({longest:g}s)"
             )
-        if self.environment is not Environment.LOCAL and self.admin_token == DEFAULT_ADMIN_TOKEN:
-            raise ValueError("CODESTORY_ADMIN_TOKEN must be set outside local mode")
+        if self.environment is not Environment.LOCAL:
+            if len(self.admin_token) < MIN_ADMIN_TOKEN_LENGTH:
+                raise ValueError(
+                    f"CODESTORY_ADMIN_TOKEN must be at least {MIN_ADMIN_TOKEN_LENGTH} characters "
+                    "outside local mode"
+                )
+        elif not self.admin_token:
+            self.admin_token = secrets.token_urlsafe(MIN_ADMIN_TOKEN_LENGTH)
         return self
 
 

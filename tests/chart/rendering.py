@@ -19,7 +19,7 @@ CRDS = ROOT.parent / "shared" / "crds"
 KUBE_VERSIONS = ("1.27.0", "1.37.0")  # the chart's oldest supported and the newest
 
 BASE_VALUES: dict[str, Any] = {
-    "adminToken": "test-admin-token",
+    "adminToken": "test-admin-token-0123456789",
     "redis": {"external": {"host": "redis.example.internal"}, "password": "redis-pass"},
     "artifacts": {"s3Url": "s3://tours/codestory", "s3AccessKeyId": "a", "s3SecretAccessKey": "b"},
 }

@@ -44,7 +44,7 @@ def test_every_env_var_the_chart_sets_is_a_setting(case: str) -> None:
         names = {e["name"] for e in container.get("env", [])}
         assert names <= known, (container["name"], names - known)
     # and the values parse: the ConfigMap plus the Secret's keys make valid Settings
-    env = {**config, "CODESTORY_ADMIN_TOKEN": "t", "CODESTORY_REDIS_PASSWORD": "p"}
+    env = {**config, "CODESTORY_ADMIN_TOKEN": "t" * 24, "CODESTORY_REDIS_PASSWORD": "p"}
     saved = dict(os.environ)
     try:
         os.environ.update(env)

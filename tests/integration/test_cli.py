@@ -168,7 +168,10 @@ def test_up_restarts_its_valkey_on_the_same_port_with_its_data(tmp_path: Path) -
     output = tmp_path / "up.out"
     with output.open("w") as sink:
         process = subprocess.Popen(
-            [sys.executable, "-m", "codestory", "up", "--data-dir", str(tmp_path / "data")],
+            [
+                *(sys.executable, "-m", "codestory", "up", "--data-dir", str(tmp_path / "data")),
+                *("--allow-root", str(tmp_path)),
+            ],
             env=env,
             stdout=sink,
             stderr=subprocess.STDOUT,
@@ -186,7 +189,12 @@ def test_up_restarts_its_valkey_on_the_same_port_with_its_data(tmp_path: Path) -
         # Same port and AOF: what was written before is there, and new stories run.
         assert http.get(f"/api/v1/stories/{before}").status_code == 200
         repo = make_repo(tmp_path / "tally", SAMPLE_PROJECT)
-        after = http.post("/api/v1/stories", json={"repository_url": str(repo)}).json()["id"]
+        token = (tmp_path / "data" / "admin-token").read_text().strip()
+        after = http.post(
+            "/api/v1/stories",
+            json={"repository_url": str(repo)},
+            headers={"Authorization": f"Bearer {token}"},
+        ).json()["id"]
         wait_for(
             lambda: http.get(f"/api/v1/stories/{after}").json()["status"] == "complete",
             180,

@@ -11,6 +11,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.support import (
+    ADMIN,
     SAMPLE_PROJECT,
     Stack,
     fresh_stack,
@@ -168,7 +169,7 @@ def test_queue_age_and_length_while_work_waits(
     stack, _, _ = finished
     stack.services["story"].stop()  # nobody consumes stories now
     repo = make_repo(tmp_path / "tally", SAMPLE_PROJECT)
-    stack.http.post("/api/v1/stories", json={"repository_url": str(repo)})
+    stack.http.post("/api/v1/stories", json={"repository_url": str(repo)}, headers=ADMIN)
     time.sleep(1.5)
     samples = scrape(stack.metrics_ports["janitor"])
     assert value(samples, "celery_queue_length", queue_name="stories") == 1

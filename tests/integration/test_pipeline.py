@@ -15,7 +15,7 @@ import pytest
 
 from codestory.analysis.parallel import PARALLEL_MIN_FILES
 from codestory.speech.mp3 import duration_seconds, read_chapters
-from tests.support import SAMPLE_PROJECT, Stack, make_repo, running_stack, scrape, value
+from tests.support import ADMIN, SAMPLE_PROJECT, Stack, make_repo, running_stack, scrape, value
 
 CACHE = "codestory_cache_lookups_total"
 
@@ -36,7 +36,8 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def submit(stack: Stack, body: dict[str, Any], **headers: str) -> httpx.Response:
-    return stack.http.post("/api/v1/stories", json=body, headers=headers)
+    # Local folders go with the admin token, as the CLI sends them.
+    return stack.http.post("/api/v1/stories", json=body, headers={**ADMIN, **headers})
 
 
 def read_sse(stack: Stack, story_id: str, last_event_id: str | None = None) -> list[dict[str, Any]]:
@@ -257,7 +258,7 @@ def test_bad_repositories_fail_visibly(
     assert progress["status"] == "failed" and reason in progress["message"]
     missing_audio = stack.http.get(f"/api/v1/stories/{story_id}/audio")
     assert missing_audio.status_code == 404 and "failed" in missing_audio.json()["detail"]
-    dlq = stack.http.get("/api/v1/admin/dlq", headers={"Authorization": "Bearer change-me"}).json()
+    dlq = stack.http.get("/api/v1/admin/dlq", headers=ADMIN).json()
     assert any(e["story_id"] == story_id and e["error_type"] == error_type for e in dlq["entries"])
     logged = [
         json.loads(line)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,9 @@ from tests.support import SAMPLE_PROJECT, git, make_repo
 
 
 def settings(**overrides: object) -> Settings:
-    return Settings(allow_local_paths=True, **overrides)  # type: ignore[arg-type]
+    # pytest's temporary folders all sit under the system's temporary folder.
+    fields: dict[str, object] = {"local_roots": [Path(tempfile.gettempdir())], **overrides}
+    return Settings(allow_local_paths=True, **fields)  # type: ignore[arg-type]
 
 
 def test_clone_is_shallow_and_locked_down() -> None:
@@ -61,6 +64,53 @@ def test_unknown_ref_and_missing_path_are_permanent(tmp_path: Path) -> None:
         fetch_repository(str(repo), "nope", tmp_path / "w1", settings())
     with pytest.raises(PermanentError, match="is not a directory"):
         fetch_repository(str(tmp_path / "absent"), None, tmp_path, settings())
+
+
+def test_local_folders_are_read_only_under_the_roots(tmp_path: Path) -> None:
+    inside = tmp_path / "allowed" / "repo"
+    make_repo(inside, SAMPLE_PROJECT)
+    outside = make_repo(tmp_path / "elsewhere", SAMPLE_PROJECT, commit=False)
+    (tmp_path / "allowed" / "link").symlink_to(outside)
+    only = settings(local_roots=[tmp_path / "allowed"])
+    for work in ("w1", "w2", "w3"):
+        (tmp_path / work).mkdir()
+    assert fetch_repository(str(inside), None, tmp_path / "w1", only).is_dir()
+    for refused in (
+        outside,
+        tmp_path / "allowed" / "link",
+        tmp_path / "allowed" / ".." / "elsewhere",
+    ):
+        with pytest.raises(PermanentError, match="outside the folders this server may read"):
+            fetch_repository(str(refused), None, tmp_path / "w2", only)
+    with pytest.raises(PermanentError, match="reads none"):
+        fetch_repository(str(inside), None, tmp_path / "w3", settings(local_roots=[]))
+
+
+def test_a_plain_folder_is_copied_without_links_or_special_files(tmp_path: Path) -> None:
+    import os
+
+    folder = tmp_path / "plain"
+    (folder / "src").mkdir(parents=True)
+    (folder / "src" / "a.py").write_text("x = 1\n")
+    (tmp_path / "secret.txt").write_text("token=hunter2\n")
+    (folder / "src" / "leak.txt").symlink_to(tmp_path / "secret.txt")
+    (folder / "outside").symlink_to(tmp_path, target_is_directory=True)
+    os.mkfifo(folder / "src" / "pipe")  # a read would block forever
+    checkout = fetch_repository(str(folder), None, tmp_path / "w", settings())
+    assert checkout != folder, "the folder itself is never read in place"
+    copied = sorted(str(p.relative_to(checkout)) for p in checkout.rglob("*"))
+    assert copied == ["src", "src/a.py"]
+
+
+def test_a_plain_folder_past_the_file_limit_stops_while_copying(tmp_path: Path) -> None:
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(30):
+        (folder / f"f{i}.txt").write_text("x")
+    with pytest.raises(PermanentError, match="more than 10 files") as info:
+        fetch_repository(str(folder), None, tmp_path / "w", settings(max_repo_files=10))
+    assert info.value.error_type == "repository_too_large"
+    assert len(list((tmp_path / "w" / "checkout").iterdir())) <= 10
 
 
 def test_local_paths_are_refused_unless_allowed(tmp_path: Path) -> None:

@@ -56,7 +56,7 @@ def test_history_of_a_real_repository_reaches_the_story(tmp_path: Path) -> None:
         stamp = f"@{1_700_000_000 + month * 30 * DAY} +0000"
         dates = {"GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp}
         git(repo, "commit", "-q", "-m", f"change {month}", env=dates)
-    settings = Settings(allow_local_paths=True, history_depth=3)  # type: ignore[call-arg]
+    settings = Settings(allow_local_paths=True, local_roots=[tmp_path], history_depth=3)  # type: ignore[call-arg]
     work = tmp_path / "work"
     work.mkdir()
     checkout = fetch_repository(str(repo), None, work, settings)

@@ -41,6 +41,10 @@ def test_env_names_follow_the_convention() -> None:
         ({"CODESTORY_STORY_RATE_LIMIT": "fast"}, "CODESTORY_STORY_RATE_LIMIT"),
         ({"CODESTORY_VISIBILITY_TIMEOUT": "100"}, "CODESTORY_VISIBILITY_TIMEOUT"),
         ({"CODESTORY_ENVIRONMENT": "production"}, "CODESTORY_ADMIN_TOKEN"),
+        (
+            {"CODESTORY_ENVIRONMENT": "production", "CODESTORY_ADMIN_TOKEN": "short-token"},
+            "CODESTORY_ADMIN_TOKEN",
+        ),
     ],
 )
 def test_bad_values_are_named(
@@ -69,5 +73,13 @@ def test_a_bad_value_stops_the_process_with_one_line() -> None:
 
 
 def test_production_accepts_a_real_admin_token() -> None:
-    settings = Settings(environment="production", admin_token="s3cret-token")
+    settings = Settings(environment="production", admin_token="s3cret-token-long-enough-1234")
     assert settings.environment is Environment.PRODUCTION
+
+
+def test_local_mode_makes_up_a_token_rather_than_use_a_known_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("CODESTORY_ADMIN_TOKEN", raising=False)
+    first, second = Settings(), Settings()
+    assert len(first.admin_token) >= 24 and first.admin_token != second.admin_token

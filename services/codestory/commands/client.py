@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -45,9 +46,36 @@ def explain(response: httpx.Response) -> str:
     return str(detail)
 
 
-def submit(gateway: str, payload: dict[str, Any]) -> dict[str, Any]:
+TOKEN_FILE = "admin-token"  # noqa: S105 - a file name: `codestory up` writes the token there, mode 0600
+
+
+def admin_token(data_dir: Path) -> str | None:
+    """The admin token: CODESTORY_ADMIN_TOKEN, else the one `codestory up` wrote."""
+    if token := os.environ.get("CODESTORY_ADMIN_TOKEN"):
+        return token
     try:
-        response = httpx.post(f"{gateway}/api/v1/stories", json=payload, timeout=30)
+        return (data_dir / TOKEN_FILE).read_text().strip() or None
+    except OSError:
+        return None
+
+
+def write_admin_token(data_dir: Path, token: str) -> Path:
+    path = data_dir / TOKEN_FILE
+    path.unlink(missing_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as out:
+        out.write(token + "\n")
+    return path
+
+
+def submit(gateway: str, payload: dict[str, Any], token: str | None = None) -> dict[str, Any]:
+    # A local path is accepted only with the admin token: the server reads no folder for
+    # a caller who could not also read this machine's token file.
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    try:
+        response = httpx.post(
+            f"{gateway}/api/v1/stories", json=payload, headers=headers, timeout=30
+        )
     except httpx.TransportError:
         raise ClientError(
             f"cannot reach the gateway at {gateway} (is `codestory up` running?)"
@@ -133,9 +161,14 @@ def describe(story: dict[str, Any], artifact_root: Path | None = None) -> str:
 
 
 def submit_and_follow(
-    gateway: str, payload: dict[str, Any], *, wait: bool, artifact_root: Path | None = None
+    gateway: str,
+    payload: dict[str, Any],
+    *,
+    wait: bool,
+    artifact_root: Path | None = None,
+    token: str | None = None,
 ) -> int:
-    accepted = submit(gateway, payload)
+    accepted = submit(gateway, payload, token)
     print(f"submitted story {accepted['id']}")
     if not wait:
         print(f"follow it with: codestory status {accepted['id']}")
@@ -155,7 +188,9 @@ def run_new(args: argparse.Namespace) -> int:
             "expertise_level": args.level,
             "focus_areas": args.focus,
         }
-        return submit_and_follow(args.gateway.rstrip("/"), payload, wait=args.wait)
+        local = "://" not in args.location
+        token = admin_token(Path(args.data_dir)) if local else None
+        return submit_and_follow(args.gateway.rstrip("/"), payload, wait=args.wait, token=token)
     except ClientError as exc:
         print(f"codestory: {exc}", file=sys.stderr)
         return exc.code

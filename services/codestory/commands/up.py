@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
 import secrets
 import signal
@@ -132,13 +133,19 @@ def child_env(
     service: str,
     port: int,
     metrics_port: int | None = None,
+    *,
+    admin_token: str,
+    local_roots: list[Path],
 ) -> dict[str, str]:
     env = dict(base)
     env.update(
         {
             "REDIS_URL": redis_url,
             "CODESTORY_ENVIRONMENT": "local",
+            "CODESTORY_ADMIN_TOKEN": admin_token,
+            # Local folders under these, for callers holding the admin token.
             "CODESTORY_ALLOW_LOCAL_PATHS": "true",
+            "CODESTORY_LOCAL_ROOTS": json.dumps([str(r) for r in dict.fromkeys(local_roots)]),
             "CODESTORY_ARTIFACT_URL": (data / "artifacts").resolve().as_uri(),
             "CODESTORY_WORK_DIR": str(data / "work"),
             "CODESTORY_HEARTBEAT_DIR": str(data / "heartbeat" / service),
@@ -243,7 +250,12 @@ class Supervisor:
 
 
 def run_up(args: argparse.Namespace) -> int:
-    from codestory.commands.client import ClientError, resolve_location, submit_and_follow
+    from codestory.commands.client import (
+        ClientError,
+        resolve_location,
+        submit_and_follow,
+        write_admin_token,
+    )
 
     data = Path(args.data_dir).resolve()
     for sub in ("logs", "artifacts", "work", "valkey"):
@@ -264,6 +276,13 @@ def run_up(args: argparse.Namespace) -> int:
     except ClientError as exc:
         print(f"codestory: {exc}", file=sys.stderr)
         return exc.code
+    token = os.environ.get("CODESTORY_ADMIN_TOKEN") or secrets.token_urlsafe(32)
+    token_file = write_admin_token(data, token)
+    # Local folders are read from here down (and from any --allow-root), for callers with
+    # the token: the CLI on this machine finds it in the token file.
+    roots = [Path.cwd(), *(Path(r).expanduser().resolve() for r in args.allow_root)]
+    if payload is not None and "://" not in payload["repository_url"]:
+        roots.append(Path(payload["repository_url"]))
 
     valkey = None
     redis_url = os.environ.get("REDIS_URL")
@@ -278,7 +297,12 @@ def run_up(args: argparse.Namespace) -> int:
             s,
             command_for(s),
             {
-                **child_env(dict(os.environ), data, redis_url, s, port, metrics[s]),
+                **child_env(
+                    dict(os.environ),
+                    *(data, redis_url, s, port, metrics[s]),
+                    admin_token=token,
+                    local_roots=roots,
+                ),
                 "CODESTORY_INSTANCE": instance,
             },
             data / "logs" / f"{s}.log",
@@ -299,8 +323,11 @@ def run_up(args: argparse.Namespace) -> int:
         print(f"codestory: starting {', '.join(SERVICES)}; logs in {data / 'logs'}")
         wait_until_serving(gateway, instance, time.monotonic() + READY_TIMEOUT_SECONDS)
         print(f"codestory: up. Gateway {gateway}  (API docs: {gateway}/docs)")
+        print(f"codestory: admin token in {token_file}; local folders under {roots[0]}")
         if payload is not None:
-            code = submit_and_follow(gateway, payload, wait=True, artifact_root=data / "artifacts")
+            code = submit_and_follow(
+                gateway, payload, wait=True, artifact_root=data / "artifacts", token=token
+            )
             if args.exit_when_done:
                 return code
         print("codestory: press Ctrl-C to stop")

@@ -18,9 +18,24 @@ def get_state(request: Request) -> GatewayState:
 State = Annotated[GatewayState, Depends(get_state)]
 
 
+def bearer_token(header: str | None) -> str | None:
+    """The token of an `Authorization: Bearer <token>` header; None for anything else."""
+    if header is None:
+        return None
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token or not token.isascii() or not token.isprintable():
+        return None
+    return token if " " not in token else None
+
+
+def is_admin(state: GatewayState, authorization: str | None) -> bool:
+    token = bearer_token(authorization)
+    expected = state.settings.admin_token.encode()
+    return token is not None and secrets.compare_digest(token.encode(), expected)
+
+
 def require_admin(state: State, authorization: Annotated[str | None, Header()] = None) -> None:
-    expected = f"Bearer {state.settings.admin_token}"
-    if authorization is None or not secrets.compare_digest(authorization, expected):
+    if not is_admin(state, authorization):
         raise HTTPException(
             status_code=status.HTTP_401_UNAUTHORIZED,
             detail="admin routes need 'Authorization: Bearer <CODESTORY_ADMIN_TOKEN>'",

@@ -13,7 +13,14 @@ import time
 from pathlib import Path
 
 from codestory.analysis.history import LOG_FORMAT
-from codestory.domain import ErrorType, SourceKind, classify_source, format_bytes, local_path_of
+from codestory.domain import (
+    ErrorType,
+    SourceKind,
+    SourcePolicyError,
+    classify_source,
+    format_bytes,
+)
+from codestory.local_source import FolderTooLargeError, allowed_folder, copy_folder
 from codestory.settings import Settings
 from codestory.task_runtime import PermanentError, TransientError
 
@@ -107,6 +114,13 @@ def pick_commit(listing: str, ref: str | None) -> str | None:
     return next((found[name] for name in order if name in found), None)
 
 
+def _local_folder(location: str, settings: Settings) -> Path:
+    try:
+        return allowed_folder(location, settings.local_roots)
+    except SourcePolicyError as exc:
+        raise PermanentError(f"repository_url {exc}", ErrorType.INVALID_REPOSITORY) from None
+
+
 def _source(location: str, settings: Settings) -> tuple[str, bool] | None:
     """(git URL, is local) for a repository git can read, None for a plain local folder."""
     try:
@@ -119,14 +133,10 @@ def _source(location: str, settings: Settings) -> tuple[str, bool] | None:
     except ValueError as exc:
         raise PermanentError(f"repository_url {exc}", ErrorType.INVALID_REPOSITORY) from None
     if kind is SourceKind.LOCAL_PATH:
-        path = Path(local_path_of(location))
-        if not path.is_dir():
-            raise PermanentError(
-                f"the path {path} is not a directory", ErrorType.INVALID_REPOSITORY
-            )
+        path = _local_folder(location, settings)
         if not (path / ".git").exists():
             return None
-        return path.resolve().as_uri(), True
+        return path.as_uri(), True
     return location, False
 
 
@@ -237,9 +247,18 @@ def run_clone(command: list[str], dest: Path, settings: Settings, ref: str | Non
 def fetch_repository(location: str, ref: str | None, work: Path, settings: Settings) -> Path:
     """Return a directory holding the repository's files (a checkout or the local path)."""
     source = _source(location, settings)
-    if source is None:
-        return Path(local_path_of(location))  # a plain directory: read it where it is
     dest = work / "checkout"
+    if source is None:  # a plain folder: a bounded copy, never read in place
+        folder = _local_folder(location, settings)
+        try:
+            copy_folder(
+                folder, dest, max_files=settings.max_repo_files, max_bytes=settings.max_repo_bytes
+            )
+        except FolderTooLargeError as exc:
+            raise PermanentError(
+                f"the folder {exc}, over this server's limit", ErrorType.REPOSITORY_TOO_LARGE
+            ) from None
+        return dest
     url, local = source
     command = clone_command(url, dest, ref, local=local, depth=settings.history_depth)
     run_clone(command, dest, settings, ref)

@@ -58,7 +58,7 @@ def read_facts(run: StoryRun, work: Path) -> tuple[RepoFacts, str | None, bool]:
             return cached, commit, True
     with stage_timer("fetch"):
         checkout = fetch_repository(story.repository_url, story.ref, work, settings)
-    commit = checkout_commit(checkout) if checkout == work / "checkout" else None
+    commit = checkout_commit(checkout)
     run.progress("fetch", "Repository fetched", 1.0)
     run.checkpoint()
     run.progress("analyse", "Reading the code: languages, layout, modules and imports")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Header, HTTPException, Query, Request, Response, status
@@ -25,12 +24,12 @@ from codestory.domain import (
     StoryRequest,
     TransitionError,
     classify_source,
-    local_path_of,
 )
 from codestory.gateway.breaker import TRIPPING_ERRORS
-from codestory.gateway.deps import State
+from codestory.gateway.deps import State, is_admin
 from codestory.gateway.schemas import Accepted, StoryOut, StoryPage, links_for, story_out
 from codestory.gateway.state import GatewayState
+from codestory.local_source import allowed_folder, check_written_path
 from codestory.observability.metrics import STORIES_SUBMITTED
 from codestory.observability.tracing import current_trace_id
 from codestory.store import IdempotencyConflictError, StoryNotFoundError
@@ -57,8 +56,15 @@ def load_story(state: GatewayState, story_id: str) -> Story:
         raise HTTPException(status_code=404, detail=f"no story with id {story_id!r}") from None
 
 
-def check_source(state: GatewayState, request: StoryRequest) -> str | None:
-    """Return why the repository location is refused, or None if it is acceptable."""
+def check_source(
+    state: GatewayState, request: StoryRequest, *, admin: bool
+) -> tuple[str, str] | None:
+    """(field, why) when the request is refused, None when it may be queued.
+
+    Cheap checks of the fields come first; a local path is looked at on disk only for a
+    caller with the admin token and only once it is known to lie under an allowed root, so
+    a refusal never says whether some path exists.
+    """
     settings = state.settings
     try:
         kind = classify_source(
@@ -68,13 +74,20 @@ def check_source(state: GatewayState, request: StoryRequest) -> str | None:
             max_length=settings.max_url_length,
         )
     except SourcePolicyError as exc:
-        return str(exc)
-    if kind is SourceKind.LOCAL_PATH:
-        path = Path(local_path_of(request.repository_url))
-        if not path.is_dir():
-            return f"the path {path} is not a directory on this server"
+        return "repository_url", str(exc)
     if len(request.focus_areas) > settings.max_focus_areas:
-        return f"at most {settings.max_focus_areas} focus areas are allowed"
+        return "focus_areas", f"at most {settings.max_focus_areas} focus areas are allowed"
+    if kind is SourceKind.LOCAL_PATH:
+        if not admin:
+            return "repository_url", (
+                "a local path needs the admin token: submit it with the codestory CLI on the "
+                "server's own machine"
+            )
+        try:
+            check_written_path(request.repository_url, settings.local_roots)
+            allowed_folder(request.repository_url, settings.local_roots)
+        except SourcePolicyError as exc:
+            return "repository_url", f"the path {exc}"
     return None
 
 
@@ -90,12 +103,12 @@ def submit_story(
     response: Response,
     state: State,
     idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
+    authorization: Annotated[str | None, Header()] = None,
 ) -> Accepted | JSONResponse:
     """Accept a story and queue it; the work happens in the workers."""
-    problem = check_source(state, body)
+    problem = check_source(state, body, admin=is_admin(state, authorization))
     if problem is not None:
-        field = "focus_areas" if problem.startswith("at most") else "repository_url"
-        return field_error(field, problem)
+        return field_error(*problem)
     if fallback_is_full(state):  # refused before anything is recorded
         return fallback_full(state)
     fingerprint = hashlib.sha256(body.model_dump_json().encode()).hexdigest()
