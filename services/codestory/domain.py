@@ -126,13 +126,48 @@ class SourcePolicyError(ValueError):
     """A repository location the server refuses to fetch."""
 
 
+_NUMERIC_HOST = re.compile(r"^(?:0x[0-9a-f]*|[0-9]+)(?:\.(?:0x[0-9a-f]*|[0-9]+))*$")
+_INTERNAL_SUFFIXES = (".localhost", ".internal", ".local", ".svc", ".cluster.local", ".home.arpa")
+
+
+def check_host(host: str) -> None:
+    """Refuse a host that is, or is written to hide, a non-public address or name.
+
+    This is the cheap check made before a story is accepted; the worker resolves the name
+    and checks every address before it connects (story_worker/egress.py).
+    """
+    if host.endswith("."):
+        raise SourcePolicyError(f"host {host!r} ends with a dot; write it without")
+    try:
+        address = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        address = None
+    if address is not None:
+        if not address.is_global or address.is_multicast:
+            raise SourcePolicyError(f"address {host} is not a public address")
+        return
+    if _NUMERIC_HOST.match(host):
+        # 2130706433, 0x7f000001, 0177.0.0.1 and 127.1 all mean 127.0.0.1 to a resolver.
+        raise SourcePolicyError(f"host {host!r} is an address in an unusual form")
+    if host == "localhost" or host.endswith(_INTERNAL_SUFFIXES):
+        raise SourcePolicyError(f"host {host!r} is internal")
+    if "." not in host:
+        raise SourcePolicyError(f"host {host!r} is a single name, not a public host name")
+
+
 def classify_source(
-    location: str, *, allow_local_paths: bool, allowed_hosts: list[str], max_length: int
+    location: str,
+    *,
+    allow_local_paths: bool,
+    allowed_hosts: list[str],
+    max_length: int,
+    allowed_ports: tuple[int, ...] = (443,),
 ) -> SourceKind:
     """Decide whether `location` is an acceptable https Git URL or local path.
 
-    Refuses other schemes, embedded credentials and hosts that point inside the cluster,
-    so a story request cannot be used to reach private services.
+    Refuses other schemes, embedded credentials, queries and fragments, other ports, and
+    hosts that point inside the cluster or at private addresses, so a story request cannot
+    be used to reach private services.
     """
     if len(location) > max_length:
         raise SourcePolicyError(f"is longer than {max_length} characters")
@@ -140,7 +175,11 @@ def classify_source(
         if not allow_local_paths:
             raise SourcePolicyError("local paths are not allowed on this server; use an https URL")
         return SourceKind.LOCAL_PATH
-    parts = urlsplit(location)
+    try:
+        parts = urlsplit(location)
+        port = parts.port
+    except ValueError:
+        raise SourcePolicyError("is not a well-formed URL") from None
     if parts.scheme != "https":
         raise SourcePolicyError(
             f"scheme {parts.scheme or '(none)'!r} is not supported; use an https:// Git URL"
@@ -149,19 +188,16 @@ def classify_source(
         raise SourcePolicyError(
             "must not contain credentials; only public repositories are fetched"
         )
+    if parts.query or parts.fragment or location.endswith(("?", "#")):
+        raise SourcePolicyError("must not have a query string or a fragment")
     host = (parts.hostname or "").lower()
     if not host:
         raise SourcePolicyError("has no host")
+    if port is not None and port not in allowed_ports:
+        raise SourcePolicyError(f"port {port} is not allowed; use https on port 443")
     if allowed_hosts and host not in {h.lower() for h in allowed_hosts}:
         raise SourcePolicyError(f"host {host!r} is not in the allowed hosts list")
-    if host == "localhost" or host.endswith(".localhost") or host.endswith(".internal"):
-        raise SourcePolicyError(f"host {host!r} is internal")
-    try:
-        address = ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        address = None
-    if address is not None and not address.is_global:
-        raise SourcePolicyError(f"address {host} is not a public address")
+    check_host(host)
     if not parts.path.strip("/"):
         raise SourcePolicyError("has no repository path")
     return SourceKind.GIT_URL

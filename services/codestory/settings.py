@@ -78,6 +78,7 @@ class Settings(BaseSettings):
     # Local folders are read only under these, and only for a caller with the admin token.
     local_roots: list[Path] = Field(default_factory=list)
     allowed_hosts: list[str] = Field(default_factory=list)
+    allowed_ports: list[int] = Field(default_factory=lambda: [443])  # for https Git URLs
     max_url_length: int = Field(default=2048, ge=64)
     max_focus_areas: int = Field(default=5, ge=0, le=20)
     sse_ping_seconds: PositiveSeconds = 15.0

@@ -86,3 +86,29 @@ def test_pods_take_no_traffic_they_do_not_need() -> None:
     assert [p["port"] for rule in workers["ingress"] for p in rule["ports"]] == [9100]
     valkey = policies["cs-codestory-valkey"]["spec"]["ingress"][0]
     assert valkey["ports"] == [{"port": 6379, "protocol": "TCP"}]
+
+
+def test_the_story_worker_reaches_only_dns_public_https_and_redis() -> None:
+    objects = render({"redis": {"bundled": True, "password": ""}})
+    policies = {p["metadata"]["name"]: p for p in by_kind(objects, "NetworkPolicy")}
+    egress = policies["cs-codestory-story-egress"]["spec"]
+    assert egress["podSelector"]["matchLabels"]["app.kubernetes.io/component"] == "story-worker"
+    assert egress["policyTypes"] == ["Egress"]
+    dns, https, redis = egress["egress"]
+    assert {p["port"] for p in dns["ports"]} == {53}
+    block = https["to"][0]["ipBlock"]
+    assert block["cidr"] == "0.0.0.0/0"
+    # Cloud metadata, the cluster's own addresses and loopback are never reachable.
+    for private in ("169.254.0.0/16", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"):
+        assert private in block["except"]
+    assert https["ports"] == [{"port": 443, "protocol": "TCP"}]
+    assert redis["ports"] == [{"port": 6379, "protocol": "TCP"}]
+    # The pods it applies to are the ones the story worker's Deployment makes.
+    story = next(d for d in by_kind(objects, "Deployment") if component(d) == "story-worker")
+    labels = story["spec"]["template"]["metadata"]["labels"]
+    assert egress["podSelector"]["matchLabels"].items() <= labels.items()
+    # An external Redis or in-cluster S3 is added by the operator, as a rule of its own.
+    extra = {"to": [{"ipBlock": {"cidr": "10.20.0.5/32"}}], "ports": [{"port": 6380}]}
+    values = {"networkPolicy": {"storyWorkerEgress": {"extra": [extra]}}}
+    added = {p["metadata"]["name"]: p for p in by_kind(render(values), "NetworkPolicy")}
+    assert added["cs-codestory-story-egress"]["spec"]["egress"][-1] == extra

@@ -68,6 +68,27 @@ def test_public_https_url_is_accepted() -> None:
         ("https://[::1]/repo", "not a public address"),
         ("https://metadata.google.internal/x", "internal"),
         ("https://github.com", "no repository path"),
+        # Other ways of writing a private address, and names that mean inside.
+        ("https://2130706433/a/b", "unusual form"),
+        ("https://0x7f000001/a/b", "unusual form"),
+        ("https://0177.0.0.1/a/b", "unusual form"),
+        ("https://127.1/a/b", "unusual form"),
+        ("https://[::ffff:127.0.0.1]/a/b", "not a public address"),
+        ("https://[fd00::1]/a/b", "not a public address"),
+        ("https://169.254.169.254/latest/meta-data", "not a public address"),
+        ("https://100.64.0.1/a/b", "not a public address"),
+        ("https://localhost./a/b", "ends with a dot"),
+        ("https://github.com./a/b", "ends with a dot"),
+        ("https://gitlab/a/b", "single name"),
+        ("https://valkey.codestory.svc/a/b", "internal"),
+        ("https://git.corp.svc.cluster.local/a/b", "internal"),
+        ("https://printer.local/a/b", "internal"),
+        ("https://github.com:22/a/b", "port 22 is not allowed"),
+        ("https://github.com:8443/a/b", "port 8443 is not allowed"),
+        ("https://github.com:99999/a/b", "not a well-formed URL"),
+        ("https://github.com/a/b?ref=main", "query string"),
+        ("https://github.com/a/b#readme", "fragment"),
+        ("https://github.com/a/b?", "query string"),
         ("/etc", "local paths are not allowed"),
         ("file:///etc", "local paths are not allowed"),
     ],
@@ -83,6 +104,9 @@ def test_local_paths_only_when_allowed_and_hosts_can_be_restricted() -> None:
         policy("https://gitlab.com/a/b", allowed_hosts=["github.com"])
     with pytest.raises(SourcePolicyError, match="longer than"):
         policy("https://github.com/" + "a" * 100, max_length=64)
+    assert policy("https://git.example.org:8443/a/b", allowed_ports=(443, 8443)) is (
+        SourceKind.GIT_URL
+    )
 
 
 def test_story_request_rules_name_the_field() -> None:

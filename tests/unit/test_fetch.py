@@ -15,7 +15,7 @@ from codestory.story_worker.fetch import (
     pick_commit,
     resolve_commit,
 )
-from codestory.task_runtime import PermanentError, TransientError
+from codestory.task_runtime import PermanentError
 from tests.support import SAMPLE_PROJECT, git, make_repo
 
 
@@ -137,12 +137,7 @@ def test_size_limit_stops_the_clone(tmp_path: Path) -> None:
             "does not exist or is not public",
         ),
         ("fatal: could not read Username for 'https://x'", PermanentError, "not public"),
-        (
-            "fatal: unable to access 'https://x/': Could not resolve host: x",
-            TransientError,
-            "network",
-        ),
-        ("fatal: something odd", PermanentError, "git clone failed"),
+        ("fatal: something odd", PermanentError, "git could not fetch the repository"),
     ],
 )
 def test_git_failures_are_explained(stderr: str, kind: type[Exception], text: str) -> None:

@@ -6,6 +6,7 @@ size limit watched while the clone runs.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import subprocess
@@ -22,6 +23,12 @@ from codestory.domain import (
 )
 from codestory.local_source import FolderTooLargeError, allowed_folder, copy_folder
 from codestory.settings import Settings
+from codestory.story_worker.egress import (
+    EgressRefusedError,
+    PinnedTarget,
+    ResolutionError,
+    pin,
+)
 from codestory.task_runtime import PermanentError, TransientError
 
 _NOT_FOUND_HINTS = (
@@ -33,17 +40,20 @@ _NOT_FOUND_HINTS = (
     "does not appear to be a git repository",
 )
 _REF_HINTS = ("remote branch", "couldn't find remote ref", "not found in upstream")
-_NETWORK_HINTS = (
-    "could not resolve host",
-    "connection timed out",
-    "connection refused",
-    "failed to connect",
-    "unable to access",
-    "early eof",
-    "the remote end hung up",
-    "gnutls",
-    "ssl",
+# What git said, sorted into what the user is told: never git's own words, which would
+# turn the error text into a probe of whatever the URL pointed at.
+_RETRY_HINTS = (
+    ("could not resolve host", "the host name did not resolve"),
+    ("connection timed out", "the connection to the host timed out"),
+    ("operation timed out", "the connection to the host timed out"),
+    ("failed to connect", "could not connect to the host"),
+    ("connection refused", "could not connect to the host"),
+    ("early eof", "the connection was cut while cloning"),
+    ("the remote end hung up", "the connection was cut while cloning"),
+    ("returned error: 5", "the Git server answered with a server error"),
 )
+_TLS_HINTS = ("ssl", "gnutls", "certificate", "tls")
+log = logging.getLogger("codestory.fetch")
 WATCH_INTERVAL_SECONDS = 0.5
 LS_REMOTE_TIMEOUT_SECONDS = 30.0
 
@@ -62,9 +72,11 @@ def _git_env(home: Path) -> dict[str, str]:
     }
 
 
-def _git_options(protocol: str) -> list[str]:
-    """No hooks, no filters, one protocol: the same lock-down for every git call."""
+def _git_options(protocol: str, pinned: PinnedTarget | None = None) -> list[str]:
+    """No hooks, no filters, one protocol, no redirects, the checked address: the same
+    lock-down for every git call."""
     options = [
+        "http.followRedirects=false",
         "core.hooksPath=/dev/null",
         "core.fsmonitor=false",
         "protocol.allow=never",
@@ -75,15 +87,23 @@ def _git_options(protocol: str) -> list[str]:
         "http.lowSpeedLimit=1000",
         "http.lowSpeedTime=30",
     ]
+    if pinned is not None:
+        options.append(f"http.curloptResolve={pinned.curl_resolve()}")
     return ["git", *(arg for option in options for arg in ("-c", option))]
 
 
 def clone_command(
-    url: str, dest: Path, ref: str | None, *, local: bool, depth: int = 1
+    url: str,
+    dest: Path,
+    ref: str | None,
+    *,
+    local: bool,
+    depth: int = 1,
+    pinned: PinnedTarget | None = None,
 ) -> list[str]:
     """A shallow clone; with history, blob-less: old commits and trees, no old contents."""
     command = [
-        *_git_options("file" if local else "https"),
+        *_git_options("file" if local else "https", pinned),
         "clone",
         f"--depth={depth}",
         "--single-branch",
@@ -97,10 +117,12 @@ def clone_command(
     return [*command, "--", url, str(dest)]
 
 
-def ls_remote_command(url: str, ref: str | None, *, local: bool) -> list[str]:
+def ls_remote_command(
+    url: str, ref: str | None, *, local: bool, pinned: PinnedTarget | None = None
+) -> list[str]:
     # The peeled `^{}` line is the commit an annotated tag points at; it must be asked for.
     wanted = [f"refs/heads/{ref}", f"refs/tags/{ref}", f"refs/tags/{ref}^{{}}"] if ref else ["HEAD"]
-    return [*_git_options("file" if local else "https"), "ls-remote", "--", url, *wanted]
+    return [*_git_options("file" if local else "https", pinned), "ls-remote", "--", url, *wanted]
 
 
 def pick_commit(listing: str, ref: str | None) -> str | None:
@@ -129,6 +151,7 @@ def _source(location: str, settings: Settings) -> tuple[str, bool] | None:
             allow_local_paths=settings.allow_local_paths,
             allowed_hosts=settings.allowed_hosts,
             max_length=settings.max_url_length,
+            allowed_ports=tuple(settings.allowed_ports),
         )
     except ValueError as exc:
         raise PermanentError(f"repository_url {exc}", ErrorType.INVALID_REPOSITORY) from None
@@ -148,11 +171,15 @@ def resolve_commit(location: str, ref: str | None, work: Path, settings: Setting
     source = _source(location, settings)
     if source is None:
         return None
+    try:
+        pinned = None if source[1] else pin_host(source[0])
+    except (PermanentError, TransientError):
+        return None  # the clone reports it
     home = work / "git-home"
     home.mkdir(parents=True, exist_ok=True)
     try:
         done = subprocess.run(
-            ls_remote_command(source[0], ref, local=source[1]),
+            ls_remote_command(source[0], ref, local=source[1], pinned=pinned),
             env=_git_env(home),
             stdin=subprocess.DEVNULL,
             capture_output=True,
@@ -192,16 +219,38 @@ def _tree_size(path: Path) -> int:
 
 
 def explain_git_failure(stderr: str, ref: str | None) -> Exception:
+    """A reason fit to show the user; git's own text goes to the operator's log only."""
     text = stderr.lower()
+    log.info("git failed", extra={"stderr": stderr.strip()[-500:]})
     if ref and any(h in text for h in _REF_HINTS):
         return PermanentError(f"the branch or tag {ref!r} does not exist", ErrorType.FETCH_FAILED)
     if any(h in text for h in _NOT_FOUND_HINTS):
         return PermanentError(
             "the repository does not exist or is not public", ErrorType.INVALID_REPOSITORY
         )
-    if any(h in text for h in _NETWORK_HINTS):
-        return TransientError(f"network error while cloning: {stderr.strip()[-300:]}")
-    return PermanentError(f"git clone failed: {stderr.strip()[-300:]}", ErrorType.FETCH_FAILED)
+    for hint, reason in _RETRY_HINTS:
+        if hint in text:
+            return TransientError(reason)
+    if "redirect" in text or "returned error: 3" in text:
+        return PermanentError(
+            "the Git server redirected elsewhere; give the repository's final URL",
+            ErrorType.FETCH_FAILED,
+        )
+    if any(h in text for h in _TLS_HINTS):
+        return PermanentError(
+            "the host's TLS certificate could not be verified", ErrorType.FETCH_FAILED
+        )
+    return PermanentError("git could not fetch the repository", ErrorType.FETCH_FAILED)
+
+
+def pin_host(url: str) -> PinnedTarget:
+    """The URL's host resolved and checked, ready to pin; errors fit to show the user."""
+    try:
+        return pin(url)
+    except EgressRefusedError as exc:
+        raise PermanentError(f"repository_url {exc}", ErrorType.INVALID_REPOSITORY) from None
+    except ResolutionError as exc:
+        raise TransientError(str(exc)) from None
 
 
 def check_size(dest: Path, settings: Settings) -> None:
@@ -260,7 +309,10 @@ def fetch_repository(location: str, ref: str | None, work: Path, settings: Setti
             ) from None
         return dest
     url, local = source
-    command = clone_command(url, dest, ref, local=local, depth=settings.history_depth)
+    pinned = None if local else pin_host(url)
+    command = clone_command(
+        url, dest, ref, local=local, depth=settings.history_depth, pinned=pinned
+    )
     run_clone(command, dest, settings, ref)
     return dest
 

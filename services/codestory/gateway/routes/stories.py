@@ -72,6 +72,7 @@ def check_source(
             allow_local_paths=settings.allow_local_paths,
             allowed_hosts=settings.allowed_hosts,
             max_length=settings.max_url_length,
+            allowed_ports=tuple(settings.allowed_ports),
         )
     except SourcePolicyError as exc:
         return "repository_url", str(exc)

@@ -1,0 +1,69 @@
+"""Where a clone may connect: a public address, checked once and then pinned.
+
+The gateway's check of a URL is a string check; names are resolved here, in the worker,
+just before git runs. Every address a name resolves to must be global (no loopback,
+private, link-local, shared, metadata or reserved address, in any of its written forms),
+and git is then told to use the checked address (`http.curloptResolve`), so a second
+lookup cannot swap in another one (DNS rebinding). Redirects are refused by git's options.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+Resolver = Callable[[str, int], list[str]]
+
+
+class EgressRefusedError(Exception):
+    """The URL's host is not a public address; the message is safe to show."""
+
+
+class ResolutionError(Exception):
+    """The name did not resolve: often a passing DNS failure, so worth retrying."""
+
+
+@dataclass(frozen=True)
+class PinnedTarget:
+    host: str
+    port: int
+    address: str
+
+    def curl_resolve(self) -> str:
+        """The `http.curloptResolve` entry that pins the host to the checked address."""
+        shown = f"[{self.address}]" if ":" in self.address else self.address
+        return f"{self.host}:{self.port}:{shown}"
+
+
+def system_resolver(host: str, port: int) -> list[str]:
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise ResolutionError(f"could not resolve {host}") from exc
+    return [str(info[4][0]) for info in infos]
+
+
+def is_public(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address):
+        mapped = ip.ipv4_mapped or ip.sixtofour
+        if mapped is not None:
+            return mapped.is_global and not mapped.is_multicast
+    return ip.is_global and not ip.is_multicast
+
+
+def pin(url: str, resolve: Resolver = system_resolver) -> PinnedTarget:
+    """Resolve the URL's host; refuse it unless every address it has is public."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").rstrip(".")
+    port = parts.port or 443
+    addresses = resolve(host, port)
+    if not addresses:
+        raise ResolutionError(f"could not resolve {host}")
+    for address in addresses:
+        if not is_public(address):
+            raise EgressRefusedError(f"host {host!r} is not a public address")
+    return PinnedTarget(host=host, port=port, address=addresses[0])
