@@ -16,6 +16,7 @@ import pytest
 
 from codestory.speech.mp3 import read_chapters
 from tests.support import (
+    ADMIN_TOKEN,
     SAMPLE_PROJECT,
     Stack,
     free_port,
@@ -47,8 +48,19 @@ def stack(redis_server_url: str, tmp_path_factory: pytest.TempPathFactory) -> It
 
 def test_new_wait_follows_progress_to_the_end(stack: Stack, tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "tally", SAMPLE_PROJECT)
+    # A local folder goes with the admin token, found where `codestory up` writes it.
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "admin-token").write_text(ADMIN_TOKEN + "\n")
+    bare = {k: v for k, v in os.environ.items() if k != "CODESTORY_ADMIN_TOKEN"}
+    refused = codestory(
+        *("new", str(repo), "--gateway", stack.base_url, "--data-dir", str(tmp_path)), env=bare
+    )
+    assert refused.returncode == 2 and "needs the admin token" in refused.stderr
     result = codestory(
-        "new", str(repo), "--wait", "--level", "beginner", "--gateway", stack.base_url
+        *("new", str(repo), "--wait", "--level", "beginner"),
+        *("--gateway", stack.base_url, "--data-dir", str(data)),
+        env=bare,
     )
     assert result.returncode == 0, result.stderr
     assert "Your tour is ready" in result.stderr  # the progress bar's last message
@@ -67,7 +79,8 @@ def test_new_wait_follows_progress_to_the_end(stack: Stack, tmp_path: Path) -> N
 
 def test_new_reports_a_failed_story(stack: Stack, tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "empty", {})
-    result = codestory("new", str(repo), "--wait", "--gateway", stack.base_url)
+    token = {**os.environ, "CODESTORY_ADMIN_TOKEN": ADMIN_TOKEN}
+    result = codestory("new", str(repo), "--wait", "--gateway", stack.base_url, env=token)
     assert result.returncode == 1
     assert "failed" in result.stdout and "the repository is empty" in result.stdout
     dlq = codestory("dlq", env={**stack.env})
