@@ -260,7 +260,11 @@ def _run_story_task(
                 ErrorType.UNAVAILABLE,
             )
     except Exception as exc:
-        failure = (f"internal error: {type(exc).__name__}: {exc}", ErrorType.INTERNAL)
+        # The exception's text can hold server paths or addresses: it goes to the log only.
+        failure = (
+            f"internal error ({type(exc).__name__}); the worker's log has the details",
+            ErrorType.INTERNAL,
+        )
         error = exc
         log.exception("task crashed", extra={"story_id": story_id, "task_id": task_id})
     if retry_after is not None:

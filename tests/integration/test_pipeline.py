@@ -99,7 +99,13 @@ def test_story_completes_end_to_end(stack: Stack, repo: Path) -> None:
     assert audio.status_code == 200
     assert audio.headers["content-type"] == "audio/mpeg"
     assert audio.headers["accept-ranges"] == "bytes"
+    assert audio.headers["x-content-type-options"] == "nosniff"
+    assert audio.headers["content-disposition"] == f'inline; filename="{story_id}-story.mp3"'
     mp3 = audio.content
+    head = stack.http.head(f"/api/v1/stories/{story_id}/audio")
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["content-length"] == str(len(mp3))
+    assert head.headers["content-type"] == "audio/mpeg"
     assert duration_seconds(mp3) == pytest.approx(story["duration_seconds"], abs=0.2)
     marks = read_chapters(mp3)
     assert [m[0] for m in marks] == [c["title"] for c in chapters]

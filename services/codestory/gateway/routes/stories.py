@@ -276,9 +276,18 @@ def get_progress(story_id: str, state: State) -> ProgressEvent:
     return state.store.latest_progress(story_id) or snapshot_from_record(story)
 
 
+DOWNLOAD_NAMES = {
+    "audio": "story.mp3",
+    "chapters": "chapters.vtt",
+    "captions": "captions.vtt",
+    "transcript": "transcript.txt",
+    "manifest": "manifest.json",
+}
+
+
 def serve_artifact(
-    state: GatewayState, story_id: str, name: str, range_header: str | None
-) -> StreamingResponse:
+    state: GatewayState, story_id: str, name: str, range_header: str | None, request: Request
+) -> Response:
     story = load_story(state, story_id)
     key = story.artifacts.get(name)
     if key is None:
@@ -297,11 +306,19 @@ def serve_artifact(
             headers={"Content-Range": f"bytes */{size}"},
         ) from None
     start, end = wanted if wanted else (0, size - 1)
-    headers = {"Accept-Ranges": "bytes", "Content-Length": str(end - start + 1)}
+    headers = {
+        "Accept-Ranges": "bytes",
+        "Content-Length": str(end - start + 1),
+        # Served as what it is, never sniffed into something a browser would run.
+        "X-Content-Type-Options": "nosniff",
+        "Content-Disposition": f'inline; filename="{story.id}-{DOWNLOAD_NAMES[name]}"',
+    }
     code = 200
     if wanted:
         headers["Content-Range"] = f"bytes {start}-{end}/{size}"
         code = 206
+    if request.method == "HEAD":  # the headers a GET would send, and no body
+        return Response(status_code=code, media_type=content_type_for(key), headers=headers)
     return StreamingResponse(
         state.artifacts.read_range(key, start, end) if size else iter(()),
         status_code=code,
@@ -310,40 +327,59 @@ def serve_artifact(
     )
 
 
-@router.get(
+@router.api_route(
     "/{story_id}/audio",
+    methods=["GET", "HEAD"],
     response_class=StreamingResponse,
     responses={206: {"description": "partial content"}, 416: {"description": "bad range"}},
 )
 def get_audio(
-    story_id: str, state: State, range: Annotated[str | None, Header()] = None
-) -> StreamingResponse:
+    story_id: str,
+    state: State,
+    request: Request,
+    range: Annotated[str | None, Header()] = None,
+) -> Response:
     """The MP3, with ID3 chapters. Range requests are honoured, so players can seek."""
-    return serve_artifact(state, story_id, "audio", range)
+    return serve_artifact(state, story_id, "audio", range, request)
 
 
-@router.get("/{story_id}/chapters.vtt", response_class=StreamingResponse)
+@router.api_route(
+    "/{story_id}/chapters.vtt", methods=["GET", "HEAD"], response_class=StreamingResponse
+)
 def get_chapters(
-    story_id: str, state: State, range: Annotated[str | None, Header()] = None
-) -> StreamingResponse:
-    return serve_artifact(state, story_id, "chapters", range)
+    story_id: str,
+    state: State,
+    request: Request,
+    range: Annotated[str | None, Header()] = None,
+) -> Response:
+    return serve_artifact(state, story_id, "chapters", range, request)
 
 
-@router.get("/{story_id}/captions.vtt", response_class=StreamingResponse)
+@router.api_route(
+    "/{story_id}/captions.vtt", methods=["GET", "HEAD"], response_class=StreamingResponse
+)
 def get_captions(
-    story_id: str, state: State, range: Annotated[str | None, Header()] = None
-) -> StreamingResponse:
+    story_id: str,
+    state: State,
+    request: Request,
+    range: Annotated[str | None, Header()] = None,
+) -> Response:
     """One WebVTT cue per spoken sentence, for a player's caption track."""
-    return serve_artifact(state, story_id, "captions", range)
+    return serve_artifact(state, story_id, "captions", range, request)
 
 
-@router.get("/{story_id}/transcript", response_class=StreamingResponse)
+@router.api_route(
+    "/{story_id}/transcript", methods=["GET", "HEAD"], response_class=StreamingResponse
+)
 def get_transcript(
-    story_id: str, state: State, range: Annotated[str | None, Header()] = None
-) -> StreamingResponse:
-    return serve_artifact(state, story_id, "transcript", range)
+    story_id: str,
+    state: State,
+    request: Request,
+    range: Annotated[str | None, Header()] = None,
+) -> Response:
+    return serve_artifact(state, story_id, "transcript", range, request)
 
 
-@router.get("/{story_id}/manifest", response_class=StreamingResponse)
-def get_manifest(story_id: str, state: State) -> StreamingResponse:
-    return serve_artifact(state, story_id, "manifest", None)
+@router.api_route("/{story_id}/manifest", methods=["GET", "HEAD"], response_class=StreamingResponse)
+def get_manifest(story_id: str, state: State, request: Request) -> Response:
+    return serve_artifact(state, story_id, "manifest", None, request)
