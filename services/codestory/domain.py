@@ -11,7 +11,7 @@ from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class Status(StrEnum):
@@ -94,6 +94,8 @@ _REF_PATTERN = re.compile(r"^(?!-)(?!.*\.\.)[A-Za-z0-9._/\-]{1,200}$")
 
 class StoryRequest(BaseModel):
     """What a user asks for. Field rules here give 422s that name the field."""
+
+    model_config = ConfigDict(extra="forbid")  # a misspelt field is an error, not ignored
 
     repository_url: str = Field(min_length=1, max_length=4096)
     ref: str | None = Field(default=None, description="branch or tag; default branch if absent")

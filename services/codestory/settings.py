@@ -80,6 +80,11 @@ class Settings(BaseSettings):
     allowed_hosts: list[str] = Field(default_factory=list)
     allowed_ports: list[int] = Field(default_factory=lambda: [443])  # for https Git URLs
     max_url_length: int = Field(default=2048, ge=64)
+    max_body_bytes: int = Field(default=16 * 1024, ge=1024)  # a story request is a few hundred
+    # Per client (its address; the admin is exempt), and for the whole service.
+    submit_rate_per_minute: int = Field(default=20, ge=1)
+    max_active_per_client: int = Field(default=10, ge=1)
+    max_queued_stories: int = Field(default=1000, ge=1)
     max_focus_areas: int = Field(default=5, ge=0, le=20)
     sse_ping_seconds: PositiveSeconds = 15.0
     redis_retry_after_seconds: int = Field(default=5, ge=1)

@@ -193,7 +193,11 @@ def test_idempotency_key(stack: Stack, repo: Path) -> None:
             "must not contain credentials",
         ),
         ({"repository_url": "https://10.0.0.1/a/b"}, "repository_url", "not a public address"),
-        ({"repository_url": "/definitely/not/here"}, "repository_url", "is not a directory"),
+        (
+            {"repository_url": "/definitely/not/here"},
+            "repository_url",
+            "is outside the folders this server may read",
+        ),
         ({"repository_url": "https://github.com/a/b", "style": "epic"}, "style", "Input should be"),
         (
             {"repository_url": "https://github.com/a/b", "expertise_level": 3},

@@ -10,14 +10,18 @@ from typing import Any
 import redis
 import redis.asyncio as aioredis
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from kombu.exceptions import OperationalError
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
 import codestory
 from codestory.artifacts import open_store
+from codestory.celery_config import QUEUE_STORIES
 from codestory.gateway.breaker import RedisBreaker, ping_all, probe_client
 from codestory.gateway.fallback import FallbackPool
+from codestory.gateway.limits import BodyLimit, brief_errors
+from codestory.gateway.quotas import SubmitQuotas
 from codestory.gateway.routes import admin, events, health, stories
 from codestory.gateway.state import GatewayState
 from codestory.observability import metrics, tracing
@@ -76,12 +80,20 @@ def build_state(settings: Settings) -> GatewayState:
     else:
         breaker = RedisBreaker(ping_all(store_probe, broker_probe))
         broker_breaker = fallback = None
+    records = make_client(settings.redis_url)
+    broker = make_client(settings.celery_broker_url)
     return GatewayState(
         settings=settings,
-        store=StoryStore(
-            make_client(settings.redis_url), progress_ttl=settings.progress_ttl_seconds
+        store=StoryStore(records, progress_ttl=settings.progress_ttl_seconds),
+        broker=broker,
+        quotas=SubmitQuotas(
+            records,
+            broker,
+            rate_per_minute=settings.submit_rate_per_minute,
+            max_active=settings.max_active_per_client,
+            max_queued=settings.max_queued_stories,
+            queue=QUEUE_STORIES,
         ),
-        broker=make_client(settings.celery_broker_url),
         events=aioredis.Redis.from_url(
             settings.redis_url, decode_responses=True, socket_connect_timeout=2
         ),
@@ -116,6 +128,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Turn a code repository into a narrated, chaptered audio tour.",
         lifespan=lifespan,
     )
+
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+
+    async def invalid_request(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, RequestValidationError)
+        return JSONResponse(status_code=422, content={"detail": brief_errors(list(exc.errors()))})
+
+    app.add_exception_handler(RequestValidationError, invalid_request)
 
     def redis_down() -> JSONResponse:
         return JSONResponse(

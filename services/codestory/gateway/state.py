@@ -11,6 +11,7 @@ from celery import Celery
 from codestory.artifacts import ArtifactStore
 from codestory.gateway.breaker import RedisBreaker
 from codestory.gateway.fallback import FallbackPool
+from codestory.gateway.quotas import SubmitQuotas
 from codestory.settings import Settings
 from codestory.store import StoryStore
 
@@ -23,6 +24,7 @@ class GatewayState:
     events: aioredis.Redis
     artifacts: ArtifactStore
     celery: Celery
+    quotas: SubmitQuotas
     breaker: RedisBreaker  # the record store (and, without a fallback, the broker too)
     # Degraded mode only: the broker's own breaker, and the pool that runs stories meanwhile.
     broker_breaker: RedisBreaker | None = None

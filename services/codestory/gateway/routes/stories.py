@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import time
 from typing import Annotated
 
 from fastapi import APIRouter, Header, HTTPException, Query, Request, Response, status
@@ -27,6 +28,7 @@ from codestory.domain import (
 )
 from codestory.gateway.breaker import TRIPPING_ERRORS
 from codestory.gateway.deps import State, is_admin
+from codestory.gateway.quotas import client_key
 from codestory.gateway.schemas import Accepted, StoryOut, StoryPage, links_for, story_out
 from codestory.gateway.state import GatewayState
 from codestory.local_source import allowed_folder, check_written_path
@@ -107,9 +109,20 @@ def submit_story(
     authorization: Annotated[str | None, Header()] = None,
 ) -> Accepted | JSONResponse:
     """Accept a story and queue it; the work happens in the workers."""
-    problem = check_source(state, body, admin=is_admin(state, authorization))
+    admin = is_admin(state, authorization)
+    problem = check_source(state, body, admin=admin)
     if problem is not None:
         return field_error(*problem)
+    client = client_key(request.client.host if request.client else "unknown")
+    if not admin:
+        broker_up = state.broker_breaker is None or not state.broker_breaker.is_open
+        refusal = state.quotas.check(client, time.time(), broker_up=broker_up)
+        if refusal is not None:
+            return JSONResponse(
+                status_code=refusal.status,
+                content={"detail": refusal.detail},
+                headers={"Retry-After": str(refusal.retry_after)},
+            )
     if fallback_is_full(state):  # refused before anything is recorded
         return fallback_full(state)
     fingerprint = hashlib.sha256(body.model_dump_json().encode()).hexdigest()
@@ -126,6 +139,7 @@ def submit_story(
         ) from None
     degraded = story.degraded
     if created:
+        state.quotas.admit(client, story.id, time.time())
         state.store.publish(story.id, Status.QUEUED, "queued", "Waiting for a story worker")
         sent = send_or_run_here(state, story.id)
         if sent is None:
@@ -192,7 +206,7 @@ def fallback_full(state: GatewayState) -> JSONResponse:
 def list_stories(
     request: Request,
     state: State,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> StoryPage:
     stories, total = state.store.page(offset=offset, limit=limit)
