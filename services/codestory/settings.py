@@ -85,6 +85,7 @@ class Settings(BaseSettings):
     submit_rate_per_minute: int = Field(default=20, ge=1)
     max_active_per_client: int = Field(default=10, ge=1)
     max_queued_stories: int = Field(default=1000, ge=1)
+    max_streams_per_client: int = Field(default=20, ge=1)  # open SSE/WebSocket progress streams
     max_focus_areas: int = Field(default=5, ge=0, le=20)
     sse_ping_seconds: PositiveSeconds = 15.0
     redis_retry_after_seconds: int = Field(default=5, ge=1)

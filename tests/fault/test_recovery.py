@@ -120,7 +120,8 @@ def test_a_message_that_kills_its_worker_every_time_reaches_the_dlq(
             # Each start of the story task is counted before it does anything; kill the
             # pool child each time a new start has begun, as a crashing input would.
             starts = records.hget(f"codestory:story:{story_id}:attempts", STORY_TASK)
-            if starts is not None and int(starts) == kills + 1:
+            # The start past the budget fails the story itself: it is not killed.
+            if starts is not None and int(starts) == kills + 1 and kills < 2:
                 for child in pool_children(main.pid):
                     os.kill(child, signal.SIGKILL)
                 kills += 1

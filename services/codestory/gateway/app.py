@@ -20,6 +20,7 @@ from codestory.artifacts import open_store
 from codestory.celery_config import QUEUE_STORIES
 from codestory.gateway.breaker import RedisBreaker, ping_all, probe_client
 from codestory.gateway.fallback import FallbackPool
+from codestory.gateway.fanout import ProgressHub
 from codestory.gateway.limits import BodyLimit, brief_errors
 from codestory.gateway.quotas import SubmitQuotas
 from codestory.gateway.routes import admin, events, health, stories
@@ -81,6 +82,9 @@ def build_state(settings: Settings) -> GatewayState:
         breaker = RedisBreaker(ping_all(store_probe, broker_probe))
         broker_breaker = fallback = None
     records = make_client(settings.redis_url)
+    events = aioredis.Redis.from_url(
+        settings.redis_url, decode_responses=True, socket_connect_timeout=2
+    )
     broker = make_client(settings.celery_broker_url)
     return GatewayState(
         settings=settings,
@@ -94,9 +98,8 @@ def build_state(settings: Settings) -> GatewayState:
             max_queued=settings.max_queued_stories,
             queue=QUEUE_STORIES,
         ),
-        events=aioredis.Redis.from_url(
-            settings.redis_url, decode_responses=True, socket_connect_timeout=2
-        ),
+        events=events,
+        hub=ProgressHub(events),
         artifacts=open_store(settings),
         celery=create_app(settings),
         breaker=breaker,
@@ -120,7 +123,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if state.fallback is not None:
             state.fallback.shutdown()
         tracing.shutdown_tracing()
-        await app.state.codestory.events.aclose()
+        await state.hub.close()
+        await state.events.aclose()
 
     app = FastAPI(
         title="codestory",

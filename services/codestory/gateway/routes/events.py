@@ -18,6 +18,7 @@ from starlette.concurrency import run_in_threadpool
 
 from codestory.domain import ProgressEvent
 from codestory.gateway.deps import State
+from codestory.gateway.quotas import client_key
 from codestory.gateway.routes.stories import load_story, snapshot_from_record
 from codestory.gateway.state import GatewayState
 from codestory.observability.metrics import SSE_CLIENTS
@@ -31,50 +32,50 @@ async def progress_stream(
     state: GatewayState, story_id: str, last_seen: int | None
 ) -> AsyncIterator[ProgressEvent]:
     """Snapshot (or the events after `last_seen`), then live events until the story ends."""
-    pubsub = state.events.pubsub()
-    await pubsub.subscribe(progress_channel(story_id))
-    SSE_CLIENTS.inc()
-    try:
-        if last_seen is None:
-            story = await run_in_threadpool(state.store.get, story_id)
-            latest = await run_in_threadpool(state.store.latest_progress, story_id)
-            backlog = [latest or snapshot_from_record(story)]
-        else:
-            backlog = await run_in_threadpool(state.store.progress_since, story_id, last_seen)
-        sent = last_seen or 0
-        for event in backlog:
-            sent = max(sent, event.seq)
-            yield event
-            if event.is_final:
-                return
-        checked = time.monotonic()
-        while True:
-            message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=1.0)
-            if message is not None:
-                event = ProgressEvent.model_validate_json(message["data"])
-                if event.seq <= sent:
-                    continue
-                sent = event.seq
-                yield event
-                if event.is_final:
-                    return
-            elif time.monotonic() - checked > RECORD_RECHECK_SECONDS:
-                # A final event published while we were between reads is still in the record.
-                checked = time.monotonic()
-                story = await run_in_threadpool(state.store.get, story_id)
-                if story.status.is_terminal:
-                    latest = await run_in_threadpool(state.store.latest_progress, story_id)
-                    final = latest if latest and latest.is_final else snapshot_from_record(story)
-                    if final.seq == 0 or final.seq > sent:
-                        yield final
-                    return
-    finally:
-        SSE_CLIENTS.dec()
+    async with state.hub.follow(progress_channel(story_id)) as follower:
+        SSE_CLIENTS.inc()
         try:
-            await pubsub.unsubscribe()
-            await pubsub.aclose()  # type: ignore[no-untyped-call, unused-ignore]  # typed from redis 8.2
-        except redis.RedisError:
-            pass
+            if last_seen is None:
+                story = await run_in_threadpool(state.store.get, story_id)
+                latest = await run_in_threadpool(state.store.latest_progress, story_id)
+                backlog = [latest or snapshot_from_record(story)]
+            else:
+                backlog = await run_in_threadpool(state.store.progress_since, story_id, last_seen)
+            sent = last_seen or 0
+            checked = time.monotonic()
+            while True:
+                for event in backlog:
+                    if event.seq <= sent and event.seq != 0:
+                        continue
+                    sent = max(sent, event.seq)
+                    yield event
+                    if event.is_final:
+                        return
+                backlog = []
+                if follower.lagging:  # messages were dropped: the stored log has them
+                    follower.lagging = False
+                    backlog = await run_in_threadpool(state.store.progress_since, story_id, sent)
+                    continue
+                try:
+                    data = await asyncio.wait_for(follower.queue.get(), timeout=1.0)
+                except TimeoutError:
+                    data = None
+                if data is not None:
+                    backlog = [ProgressEvent.model_validate_json(data)]
+                elif time.monotonic() - checked > RECORD_RECHECK_SECONDS:
+                    # A final event published between two reads is still in the record.
+                    checked = time.monotonic()
+                    story = await run_in_threadpool(state.store.get, story_id)
+                    if story.status.is_terminal:
+                        latest = await run_in_threadpool(state.store.latest_progress, story_id)
+                        final = (
+                            latest if latest and latest.is_final else snapshot_from_record(story)
+                        )
+                        if final.seq == 0 or final.seq > sent:
+                            yield final
+                        return
+        finally:
+            SSE_CLIENTS.dec()
 
 
 @router.get("/{story_id}/events", response_class=EventSourceResponse)
@@ -86,6 +87,15 @@ async def story_events(
 ) -> EventSourceResponse:
     """SSE: the current snapshot first, then live events. `Last-Event-ID` resumes."""
     await run_in_threadpool(load_story, state, story_id)
+    client = client_key(request.client.host if request.client else "unknown")
+    if state.streams[client] >= state.settings.max_streams_per_client:
+        # Said as what it is: this client's limit, not an outage.
+        raise HTTPException(
+            status_code=503,
+            detail=f"at most {state.settings.max_streams_per_client} open progress streams "
+            "per client; close one or try again shortly",
+            headers={"Retry-After": "10"},
+        )
     resume: int | None = None
     if last_event_id is not None:
         if not last_event_id.isdigit():
@@ -93,12 +103,17 @@ async def story_events(
         resume = int(last_event_id)
 
     async def frames() -> AsyncIterator[dict[str, Any]]:
+        state.streams[client] += 1
         try:
             async for event in progress_stream(state, story_id, resume):
                 yield {"id": str(event.seq), "event": "progress", "data": event.model_dump_json()}
         except redis.RedisError:
             # The client reconnects with Last-Event-ID once Redis is back.
             yield {"event": "error", "data": '{"detail": "progress store unreachable"}'}
+        finally:
+            state.streams[client] -= 1
+            if state.streams[client] <= 0:
+                del state.streams[client]
 
     return EventSourceResponse(frames(), ping=int(state.settings.sse_ping_seconds))
 
