@@ -132,6 +132,8 @@ class Settings(BaseSettings):
     max_repo_files: int = Field(default=50_000, ge=1)
     # Processes that parse a large repository; 0: as many as the pod's CPU limit allows.
     analysis_processes: int = Field(default=0, ge=0, le=64)
+    # One file may take this long to parse; a slower one (a crafted input) is left out.
+    analysis_file_seconds: PositiveSeconds = 5.0
     # Commits of history to read (blob-less, so old file contents are never fetched); 1: none.
     history_depth: int = Field(default=200, ge=1, le=10_000)
     work_dir: Path = Path("/tmp/codestory-work")

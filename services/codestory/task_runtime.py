@@ -116,6 +116,24 @@ class StoryRun:
             # Cancelled (or failed by the janitor) since the last checkpoint: stop quietly.
             raise CancelledError(self.story.id) from None
 
+    def stop_wanted(self, every_seconds: float = 1.0) -> Callable[[], bool]:
+        """A cheap question for long loops: should the work stop (cancelled, pause asked,
+        lease lost)? Redis is asked at most once per `every_seconds`; the loop then calls
+        checkpoint(), which raises the right exception."""
+        asked = [0.0]
+
+        def wanted() -> bool:
+            if self.lease.lost.is_set():
+                return True
+            now = time.monotonic()
+            if now - asked[0] < every_seconds:
+                return False
+            asked[0] = now
+            current = self.store.get(self.story.id)
+            return current.status is Status.CANCELLED or current.pause is not None
+
+        return wanted
+
     def checkpoint(self) -> None:
         """Stop early if the story was cancelled or another worker took it over."""
         if self.lease.lost.is_set():

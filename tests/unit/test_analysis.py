@@ -366,3 +366,33 @@ def test_automake_tests_are_read_across_continuation_lines() -> None:
         "tests/utf8test",
         "tests/more",
     ]
+
+
+def test_a_file_the_parser_chokes_on_is_left_out_and_the_rest_is_told(tmp_path: Path) -> None:
+    # An unterminated comment repeated a few hundred thousand times makes the JavaScript
+    # parser take minutes; the per-file budget leaves it out.
+    root = write(tmp_path / "repo", SAMPLE_PROJECT)
+    (root / "src" / "tally" / "evil.js").write_text("function f(){}\n" + "/* a " * 200_000)
+    facts = analyse(root, name="tally", processes=1, seconds_per_file=0.5)
+    assert facts.skipped_files >= 1
+    assert "src/tally/counting.py" in facts.modules
+
+
+def test_a_name_that_is_not_utf8_is_skipped_not_fatal(tmp_path: Path) -> None:
+    import os
+
+    root = write(tmp_path / "repo", SAMPLE_PROJECT)
+    odd = os.path.join(os.fsencode(root / "src" / "tally"), b"caf\xe9.py")
+    with open(odd, "wb") as handle:
+        handle.write(b"def odd():\n    return 1\n")
+    facts = analyse(root, name="tally", processes=1)
+    assert facts.skipped_files >= 1
+    facts.model_dump_json()  # every path in the facts can be written as UTF-8
+
+
+def test_an_analysis_stops_when_asked(tmp_path: Path) -> None:
+    from codestory.analysis import AnalysisStoppedError
+
+    root = write(tmp_path / "repo", SAMPLE_PROJECT)
+    with pytest.raises(AnalysisStoppedError):
+        analyse(root, name="tally", processes=1, should_stop=lambda: True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
 from pydantic import BaseModel, Field
@@ -485,19 +486,24 @@ def analyse(
     history_log: str | None = None,
     history_depth: int = 0,
     processes: int = 0,
+    seconds_per_file: float = 5.0,
+    should_stop: Callable[[], bool] | None = None,
 ) -> RepoFacts:
     """Read the checkout at `root`. Raises AnalysisError when there is nothing to tell.
 
     `history_log` is `git log --format=@%ct --name-only` of the last `history_depth` commits.
-    `processes` parse in parallel (0: as many as the CPUs allow).
+    `processes` parse in parallel (0: as many as the CPUs allow). A file that takes longer
+    than `seconds_per_file` to parse is left out and counted; `should_stop`, asked between
+    files, ends the analysis early with AnalysisStopped (a cancelled story).
     """
-    files = walk_repository(root, max_files=max_files, max_bytes=max_bytes)
+    files, unreadable = walk_repository(root, max_files=max_files, max_bytes=max_bytes)
     if not files:
         raise AnalysisError("the repository is empty: it has no files to describe", "no_source")
     texts = [f for f in files if f.text is not None]
     if not texts:
+        what = "binary files" if all(f.is_binary for f in files) else "binary or very large files"
         raise AnalysisError(
-            "the repository holds only binary files; there is no source code to describe",
+            f"the repository holds only {what}; there is no source code to describe",
             "no_source",
         )
     paths = {f.path for f in files}
@@ -525,8 +531,10 @@ def analyse(
     )
     jobs = [(f.path, f.language or "", (f.text or "").encode()) for f in [*own, *support]]
     syntaxes: dict[str, FileSyntax] = {}
-    skipped = 0
-    for path, parsed, failed in parse_many(jobs, processes):
+    skipped = unreadable
+    for path, parsed, failed in parse_many(
+        jobs, processes, seconds_per_file=seconds_per_file, should_stop=should_stop
+    ):
         skipped += failed
         if parsed is not None:
             syntaxes[path] = parsed

@@ -9,17 +9,18 @@ from __future__ import annotations
 import math
 import multiprocessing
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
 from codestory.analysis.syntax import FileSyntax, parse_source
+from codestory.analysis.walk import AnalysisStoppedError
 
 PARALLEL_MIN_FILES = 200  # below this, one process is faster than starting several
 CHUNK_FILES = 16
 
-Job = tuple[str, str, bytes]  # path, language, source
+Job = tuple[str, str, bytes, float | None]  # path, language, source, seconds allowed
 Parsed = tuple[str, FileSyntax | None, bool]  # path, syntax, whether parsing failed
 
 
@@ -36,9 +37,11 @@ def available_cpus() -> int:
 
 
 def parse_one(job: Job) -> Parsed:
-    path, language, source = job
+    """One file; a file the parser chokes on (too slow, too deep, broken) is counted as
+    failed, never fatal: RecursionError and ParseTimeoutError are RuntimeErrors."""
+    path, language, source, seconds = job
     try:
-        return path, parse_source(path, language, source), False
+        return path, parse_source(path, language, source, seconds), False
     except (ValueError, RuntimeError):
         return path, None, True
 
@@ -66,15 +69,41 @@ def _children_allowed() -> Iterator[None]:
         config.update(saved)
 
 
-def parse_many(jobs: list[Job], processes: int = 0) -> Iterable[Parsed]:
-    """Parse every job, in order; `processes` 0 means as many as the CPUs allow."""
+def parse_many(
+    jobs: list[tuple[str, str, bytes]],
+    processes: int = 0,
+    *,
+    seconds_per_file: float | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> Iterator[Parsed]:
+    """Parse every job, in order; `processes` 0 means as many as the CPUs allow.
+
+    `should_stop` is asked between files (and between chunks of files when parsing in
+    parallel); when it answers True, AnalysisStoppedError ends the work at once.
+    """
+    timed: list[Job] = [
+        (path, language, source, seconds_per_file) for path, language, source in jobs
+    ]
+    stop = should_stop or (lambda: False)
     workers = min(processes or available_cpus(), math.ceil(len(jobs) / CHUNK_FILES))
     if workers <= 1 or len(jobs) < PARALLEL_MIN_FILES:
-        return [parse_one(job) for job in jobs]
+        for job in timed:
+            if stop():
+                raise AnalysisStoppedError
+            yield parse_one(job)
+        return
     # forkserver: a clean child, never a fork of a worker with live threads and sockets.
     context = multiprocessing.get_context("forkserver")
-    with (
-        _children_allowed(),
-        ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool,
-    ):
-        return list(pool.map(parse_one, jobs, chunksize=CHUNK_FILES))
+    with _children_allowed():
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+        stopped = False
+        try:
+            for index, parsed in enumerate(pool.map(parse_one, timed, chunksize=CHUNK_FILES)):
+                if index % CHUNK_FILES == 0 and stop():
+                    stopped = True
+                    raise AnalysisStoppedError
+                yield parsed
+        finally:
+            # Stopping does not wait for the chunks being parsed: their workers finish them
+            # (each file within its time budget) and exit on their own.
+            pool.shutdown(wait=not stopped, cancel_futures=True)

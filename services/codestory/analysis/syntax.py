@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import time
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -913,13 +914,38 @@ def _has_main(grammar: str, syntax: FileSyntax, root: Node) -> bool:
     return False
 
 
-def parse_source(path: str, language: str, source: bytes) -> FileSyntax | None:
-    """Parse `source`; None when the language has no grammar here."""
+class ParseTimeoutError(RuntimeError):
+    """The parser ran past its time budget for one file (some inputs make it very slow)."""
+
+
+READ_CHUNK = 64 * 1024
+
+
+def _parse_within(parser: Any, source: bytes, seconds: float | None) -> Any:
+    if seconds is None:
+        return parser.parse(source)
+    deadline = time.monotonic() + seconds
+    # tree-sitter asks the progress callback as it goes, but only when it reads the source
+    # through a callback; returning True cancels the parse.
+    try:
+        return parser.parse(
+            lambda offset, _point: source[offset : offset + READ_CHUNK],
+            progress_callback=lambda *_: time.monotonic() > deadline,
+        )
+    except ValueError:
+        raise ParseTimeoutError(f"parsing took longer than {seconds:g} s") from None
+
+
+def parse_source(
+    path: str, language: str, source: bytes, seconds: float | None = None
+) -> FileSyntax | None:
+    """Parse `source`; None when the language has no grammar here. With `seconds`, a
+    parse that runs longer raises ParseTimeoutError."""
     grammar = grammar_for(language, path)
     if grammar is None:
         return None
     spec = SPECS["typescript" if grammar == "tsx" else grammar]
-    tree = _parser(grammar).parse(source)
+    tree = _parse_within(_parser(grammar), source, seconds)
     root = tree.root_node
     syntax = FileSyntax(language=language, parse_errors=bool(root.has_error))
     pairs = _walk_definitions(root, grammar, spec, path)

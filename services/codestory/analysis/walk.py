@@ -50,6 +50,10 @@ class AnalysisError(Exception):
         self.error_type = error_type
 
 
+class AnalysisStoppedError(Exception):
+    """The caller asked the analysis to stop (the story was cancelled or paused)."""
+
+
 @dataclass(frozen=True)
 class SourceFile:
     path: str  # relative, with forward slashes
@@ -63,8 +67,14 @@ def _looks_binary(head: bytes) -> bool:
     return b"\0" in head
 
 
-def walk_repository(root: Path, *, max_files: int, max_bytes: int) -> list[SourceFile]:
+def walk_repository(root: Path, *, max_files: int, max_bytes: int) -> tuple[list[SourceFile], int]:
+    """Every regular file under `root`, and how many could not be read (left out).
+
+    A file whose name is not UTF-8 or that cannot be opened is counted and left out: one
+    odd file never fails a story.
+    """
     files: list[SourceFile] = []
+    unreadable = 0
     total = 0
     for directory, subdirs, names in os.walk(root):
         subdirs[:] = sorted(
@@ -72,9 +82,14 @@ def walk_repository(root: Path, *, max_files: int, max_bytes: int) -> list[Sourc
         )
         for name in sorted(names):
             full = Path(directory) / name
-            if full.is_symlink() or not full.is_file():
-                continue  # links may point outside the checkout
-            size = full.stat().st_size
+            try:
+                full.relative_to(root).as_posix().encode("utf-8")
+                if full.is_symlink() or not full.is_file():
+                    continue  # links may point outside the checkout
+                size = full.stat().st_size
+            except (UnicodeEncodeError, OSError):
+                unreadable += 1
+                continue
             total += size
             if len(files) >= max_files:
                 raise AnalysisError(
@@ -88,11 +103,16 @@ def walk_repository(root: Path, *, max_files: int, max_bytes: int) -> list[Sourc
                     "repository_too_large",
                 )
             relative = full.relative_to(root).as_posix()
-            with full.open("rb") as handle:
-                head = handle.read(SNIFF_BYTES)
-            binary = _looks_binary(head)
-            text: str | None = None
-            if not binary and size <= MAX_TEXT_BYTES:
-                text = full.read_bytes().decode("utf-8", errors="replace")
+            try:
+                with full.open("rb") as handle:
+                    head = handle.read(SNIFF_BYTES)
+                    binary = _looks_binary(head)
+                    text: str | None = None
+                    if not binary and size <= MAX_TEXT_BYTES:
+                        rest = handle.read(MAX_TEXT_BYTES + 1 - len(head))
+                        text = (head + rest).decode("utf-8", errors="replace")
+            except OSError:
+                unreadable += 1
+                continue
             files.append(SourceFile(relative, size, language_of(relative), binary, text))
-    return files
+    return files, unreadable

@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from codestory.analysis import AnalysisError, RepoFacts, analyse
+from codestory.analysis import AnalysisError, AnalysisStoppedError, RepoFacts, analyse
 from codestory.artifacts import SCRIPT_ARTIFACT, ArtifactNotFoundError, story_artifact
 from codestory.dispatch import enqueue_audio
 from codestory.domain import Status, repository_name
@@ -30,7 +30,7 @@ from codestory.story_worker.fetch import (
     read_history,
     resolve_commit,
 )
-from codestory.task_runtime import PermanentError, StoryRun, run_story_task
+from codestory.task_runtime import PermanentError, StoryRun, TransientError, run_story_task
 
 ACCEPTS = frozenset({Status.QUEUED, Status.ANALYZING, Status.GENERATING})
 # A plain folder has no commit to key the analysis cache by; its facts are kept with the
@@ -72,9 +72,14 @@ def read_facts(run: StoryRun, work: Path) -> tuple[RepoFacts, str | None, bool]:
                 history_log=read_history(checkout, settings.history_depth),
                 history_depth=settings.history_depth,
                 processes=settings.analysis_processes,
+                seconds_per_file=settings.analysis_file_seconds,
+                should_stop=run.stop_wanted(),
             )
     except AnalysisError as exc:
         raise PermanentError(str(exc), exc.error_type) from None
+    except AnalysisStoppedError:
+        run.checkpoint()  # raises what stopped it: cancelled, paused or taken over
+        raise TransientError("the analysis was stopped and the story goes on") from None
     if commit is not None:
         save_analysis(run.artifacts, analysis_key(commit, *limits), facts)
     else:
