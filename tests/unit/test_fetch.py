@@ -184,3 +184,25 @@ def test_pick_commit_prefers_the_peeled_tag() -> None:
     listing = f"{tag}\trefs/tags/v2\n{commit}\trefs/tags/v2^{{}}\nnot-a-sha\tHEAD\n"
     assert pick_commit(listing, "v2") == commit
     assert pick_commit(listing, None) is None
+
+
+@pytest.mark.parametrize(
+    ("limits", "said"),
+    [
+        ({"max_repo_files": 10}, "more than 10 files"),
+        ({"max_repo_bytes": 60_000, "history_depth": 1}, "larger than"),
+    ],
+)
+def test_limits_act_on_the_tree_before_any_file_is_written(
+    tmp_path: Path, limits: dict[str, int], said: str
+) -> None:
+    # Thirty files of 3 KB: a small clone, a tree over either limit.
+    many = {f"data/{i}.txt": f"{i} " + "x" * 3000 for i in range(30)}
+    repo = make_repo(tmp_path / "repo", {**SAMPLE_PROJECT, **many})
+    work = tmp_path / "w"
+    work.mkdir()
+    with pytest.raises(PermanentError, match=said) as info:
+        fetch_repository(str(repo), None, work, settings(**limits))
+    assert info.value.error_type == "repository_too_large"
+    written = [p for p in (work / "checkout").iterdir() if p.name != ".git"]
+    assert written == [], "files were checked out before the limit was applied"

@@ -105,6 +105,9 @@ def clone_command(
     command = [
         *_git_options("file" if local else "https", pinned),
         "clone",
+        # The tree is counted (and, when its blobs came with the clone, weighed) before a
+        # single file is written: see check_tree.
+        "--no-checkout",
         f"--depth={depth}",
         "--single-branch",
         "--no-tags",
@@ -293,6 +296,39 @@ def run_clone(command: list[str], dest: Path, settings: Settings, ref: str | Non
     check_size(dest, settings)  # a fast clone can finish between two checks
 
 
+def check_tree(dest: Path, settings: Settings, *, sizes_known: bool) -> None:
+    """Refuse a clone whose tree has too many files, or (blobs at hand) too many bytes,
+    before it is checked out."""
+    listing = subprocess.run(
+        ["git", "-C", str(dest), "ls-tree", "-r", "-z", *(["-l"] if sizes_known else []), "HEAD"],
+        env=_git_env(dest.parent / "git-home"),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        timeout=LS_REMOTE_TIMEOUT_SECONDS,
+        check=False,
+    )
+    if listing.returncode != 0:
+        raise PermanentError("git could not read the repository's tree", ErrorType.FETCH_FAILED)
+    entries = [e for e in listing.stdout.split(b"\0") if e]
+    files = sum(1 for e in entries if e.split(b" ", 2)[1:2] == [b"blob"])
+    if files > settings.max_repo_files:
+        raise PermanentError(
+            f"the repository has more than {settings.max_repo_files:,} files, over this "
+            "server's limit",
+            ErrorType.REPOSITORY_TOO_LARGE,
+        )
+    if sizes_known:
+        total = sum(
+            int(size) for e in entries if (size := e.split(b"\t", 1)[0].split()[-1]).isdigit()
+        )
+        if total > settings.max_repo_bytes:
+            raise PermanentError(
+                f"the repository is larger than {format_bytes(settings.max_repo_bytes)}, "
+                "over this server's limit",
+                ErrorType.REPOSITORY_TOO_LARGE,
+            )
+
+
 def fetch_repository(location: str, ref: str | None, work: Path, settings: Settings) -> Path:
     """Return a directory holding the repository's files (a checkout or the local path)."""
     source = _source(location, settings)
@@ -314,6 +350,12 @@ def fetch_repository(location: str, ref: str | None, work: Path, settings: Setti
         url, dest, ref, local=local, depth=settings.history_depth, pinned=pinned
     )
     run_clone(command, dest, settings, ref)
+    # A blob-less clone (history wanted) fetches the files' contents at checkout, which is
+    # watched by the same time and size limits as the clone.
+    check_tree(dest, settings, sizes_known=settings.history_depth <= 1)
+    protocol = "file" if local else "https"
+    checkout = [*_git_options(protocol, pinned), "-C", str(dest), "checkout", "--quiet", "--force"]
+    run_clone(checkout, dest, settings, ref)
     return dest
 
 
