@@ -72,6 +72,8 @@ class Settings(BaseSettings):
 
     # Gateway
     gateway_host: str = "127.0.0.1"
+    # Where /metrics listens; empty: the gateway's interface (loopback unless set otherwise).
+    metrics_host: str = ""
     gateway_port: int = Field(default=8000, ge=1, le=65535)
     public_base_url: str = ""
     allow_local_paths: bool = False
@@ -189,6 +191,10 @@ class Settings(BaseSettings):
         if parts.scheme == "s3" and parts.netloc:
             return value
         raise ValueError("must be file:///absolute/dir or s3://bucket[/prefix]")
+
+    @property
+    def metrics_bind(self) -> str:
+        return self.metrics_host or self.gateway_host
 
     @field_validator("llm_base_url", "tts_base_url")
     @classmethod

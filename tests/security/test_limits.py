@@ -4,6 +4,7 @@ unbounded paging. Each row is refused at the door and nothing is recorded."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 from tests.support import Stack
 
@@ -53,3 +54,21 @@ def test_a_refusal_does_not_echo_a_huge_input(gateway: Stack) -> None:
 def test_paging_is_bounded(gateway: Stack) -> None:
     assert gateway.http.get("/api/v1/stories", params={"offset": 10**9}).status_code == 422
     assert gateway.http.get("/api/v1/stories", params={"limit": 1000}).status_code == 422
+
+
+def listening_addresses(port: int) -> set[str]:
+    """Local addresses with a listening TCP socket on `port`, from /proc/net/tcp{,6}."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            local, state = line.split()[1], line.split()[3]
+            address, _, hex_port = local.partition(":")
+            if state == "0A" and int(hex_port, 16) == port:
+                found.add(address)
+    return found
+
+
+def test_metrics_listen_where_the_gateway_does(gateway: Stack) -> None:
+    # The test gateway listens on loopback; so must its metrics, not on every interface.
+    port = gateway.metrics_ports["gateway"]
+    assert listening_addresses(port) == {"0100007F"}  # 127.0.0.1

@@ -74,7 +74,7 @@ def start_worker_metrics(service: str) -> None:
         extra = BrokerCollector(
             make_client(settings.celery_broker_url), make_client(settings.redis_url), QUEUES
         )
-    metrics.serve(settings.metrics_port, extra=extra)
+    metrics.serve(settings.metrics_port, host=settings.metrics_bind, extra=extra)
 
 
 def preload_tracing() -> None:

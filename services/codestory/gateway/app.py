@@ -114,7 +114,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.codestory = build_state(settings)
-        metrics.serve(settings.metrics_port)
+        metrics.serve(settings.metrics_port, host=settings.metrics_bind)
         yield
         state: GatewayState = app.state.codestory
         state.breaker.stop()

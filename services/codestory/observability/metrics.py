@@ -148,8 +148,10 @@ def stage_timer(stage: str) -> Iterator[None]:
         STAGE_DURATION.labels(stage=stage).observe(time.perf_counter() - started)
 
 
-def serve(port: int, *, extra: Collector | None = None) -> CollectorRegistry:
-    """Serve /metrics on `port` (0: do not serve). Multiprocess-aware."""
+def serve(
+    port: int, *, host: str = "127.0.0.1", extra: Collector | None = None
+) -> CollectorRegistry:
+    """Serve /metrics on `host`:`port` (port 0: do not serve). Multiprocess-aware."""
     if os.environ.get(MULTIPROC_ENV):
         registry = CollectorRegistry()
         prometheus_multiprocess.MultiProcessCollector(registry)
@@ -158,7 +160,7 @@ def serve(port: int, *, extra: Collector | None = None) -> CollectorRegistry:
     if extra is not None:
         registry.register(extra)
     if port:
-        start_http_server(port, registry=registry)
+        start_http_server(port, addr=host, registry=registry)
     return registry
 
 
