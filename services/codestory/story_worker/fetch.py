@@ -296,9 +296,12 @@ def run_clone(command: list[str], dest: Path, settings: Settings, ref: str | Non
     check_size(dest, settings)  # a fast clone can finish between two checks
 
 
-def check_tree(dest: Path, settings: Settings, *, sizes_known: bool) -> None:
+def check_tree(dest: Path, settings: Settings, *, sizes_known: bool) -> bool:
     """Refuse a clone whose tree has too many files, or (blobs at hand) too many bytes,
-    before it is checked out."""
+    before it is checked out. False for a repository with no commit (nothing to check out:
+    the analysis then says it is empty)."""
+    if checkout_commit(dest) is None:
+        return False
     listing = subprocess.run(
         ["git", "-C", str(dest), "ls-tree", "-r", "-z", *(["-l"] if sizes_known else []), "HEAD"],
         env=_git_env(dest.parent / "git-home"),
@@ -327,6 +330,7 @@ def check_tree(dest: Path, settings: Settings, *, sizes_known: bool) -> None:
                 "over this server's limit",
                 ErrorType.REPOSITORY_TOO_LARGE,
             )
+    return True
 
 
 def fetch_repository(location: str, ref: str | None, work: Path, settings: Settings) -> Path:
@@ -352,7 +356,8 @@ def fetch_repository(location: str, ref: str | None, work: Path, settings: Setti
     run_clone(command, dest, settings, ref)
     # A blob-less clone (history wanted) fetches the files' contents at checkout, which is
     # watched by the same time and size limits as the clone.
-    check_tree(dest, settings, sizes_known=settings.history_depth <= 1)
+    if not check_tree(dest, settings, sizes_known=settings.history_depth <= 1):
+        return dest
     protocol = "file" if local else "https"
     checkout = [*_git_options(protocol, pinned), "-C", str(dest), "checkout", "--quiet", "--force"]
     run_clone(checkout, dest, settings, ref)
