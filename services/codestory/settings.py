@@ -76,6 +76,10 @@ class Settings(BaseSettings):
     metrics_host: str = ""
     gateway_port: int = Field(default=8000, ge=1, le=65535)
     public_base_url: str = ""
+    # Host names the gateway answers to (a request naming another gets 400): a page on
+    # another site that rebinds its name to this server is refused. Empty: loopback names
+    # in local mode, otherwise any (set the ingress host and the Service's names).
+    server_names: list[str] = Field(default_factory=list)
     allow_local_paths: bool = False
     # Local folders are read only under these, and only for a caller with the admin token.
     local_roots: list[Path] = Field(default_factory=list)
@@ -191,6 +195,14 @@ class Settings(BaseSettings):
         if parts.scheme == "s3" and parts.netloc:
             return value
         raise ValueError("must be file:///absolute/dir or s3://bucket[/prefix]")
+
+    @property
+    def answered_hosts(self) -> list[str]:
+        if self.server_names:
+            return self.server_names
+        if self.environment is Environment.LOCAL:
+            return ["127.0.0.1", "localhost", "::1"]
+        return ["*"]  # behind an ingress: the chart's config.serverNames narrows it
 
     @property
     def metrics_bind(self) -> str:

@@ -21,6 +21,7 @@ from codestory.celery_config import QUEUE_STORIES
 from codestory.gateway.breaker import RedisBreaker, ping_all, probe_client
 from codestory.gateway.fallback import FallbackPool
 from codestory.gateway.fanout import ProgressHub
+from codestory.gateway.hosts import HostCheck
 from codestory.gateway.limits import BodyLimit, brief_errors
 from codestory.gateway.quotas import SubmitQuotas
 from codestory.gateway.routes import admin, events, health, stories
@@ -134,6 +135,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
 
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(HostCheck, names=settings.answered_hosts)
 
     async def invalid_request(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)

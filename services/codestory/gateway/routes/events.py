@@ -18,6 +18,7 @@ from starlette.concurrency import run_in_threadpool
 
 from codestory.domain import ProgressEvent
 from codestory.gateway.deps import State
+from codestory.gateway.hosts import origin_allowed
 from codestory.gateway.quotas import client_key
 from codestory.gateway.routes.stories import load_story, snapshot_from_record
 from codestory.gateway.state import GatewayState
@@ -122,6 +123,9 @@ async def story_events(
 async def story_websocket(websocket: WebSocket, story_id: str) -> None:
     """The same stream as SSE, as JSON messages, for clients that prefer WebSockets."""
     state: GatewayState = websocket.app.state.codestory
+    if not origin_allowed(websocket.headers.get("origin"), state.settings.answered_hosts):
+        await websocket.close(code=4403, reason="not from a page this server answers for")
+        return
     await websocket.accept()
     try:
         await run_in_threadpool(load_story, state, story_id)
