@@ -115,7 +115,7 @@ def through_services(repo: Path, data: Path) -> dict[str, Any]:
     port = 18000 + os.getpid() % 1000
     valkey = EmbeddedValkey(data / "valkey")
     valkey.start()
-    redis_url = f"redis://127.0.0.1:{valkey.port}/0"
+    redis_url = valkey.url(0)
     (data / "logs").mkdir(parents=True, exist_ok=True)
     children = [
         Child(

@@ -102,7 +102,7 @@ class Run:
 
     def start(self) -> Supervisor:
         self.valkey.start()
-        redis_url = f"redis://127.0.0.1:{self.valkey.port}/0"
+        redis_url = self.valkey.url(0)
         (self.data / "logs").mkdir(parents=True, exist_ok=True)
         children = []
         for index, name in enumerate(("gateway", *WORKERS, "janitor")):

@@ -8,6 +8,7 @@ the story's own progress log, which work was done again.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -36,6 +37,20 @@ def messages(stack: Stack, story_id: str) -> list[str]:
     return [str(e.get("message", "")) for e in stack.events(story_id)]
 
 
+def kill_when(stack: Stack, story_id: str, worker: str, said_first: str) -> dict[str, Any]:
+    """SIGKILL the whole `worker` once the story's progress starts with `said_first`, start
+    a new one, and return the story once it ends."""
+    wait_for(
+        lambda: latest_message(stack, story_id).startswith(said_first),
+        60,
+        f"progress saying {said_first!r}",
+        interval=0.05,
+    )
+    stack.services[worker].kill()
+    stack.start(worker)
+    return stack.wait_status(story_id, {"complete", "failed"}, timeout=120)
+
+
 def test_audio_resumes_at_the_first_unspoken_chapter(redis_server_url: str, tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "tally", SAMPLE_PROJECT)
     stack = fresh_stack(redis_server_url, tmp_path, **FAST_RECOVERY)
@@ -44,15 +59,7 @@ def test_audio_resumes_at_the_first_unspoken_chapter(redis_server_url: str, tmp_
     try:
         stack.wait_ready({"stories", "audio", "maintenance"})
         story_id = stack.submit(repo)
-        wait_for(
-            lambda: latest_message(stack, story_id).startswith("Spoke chapter 2 of"),
-            60,
-            "two chapters spoken",
-            interval=0.05,
-        )
-        stack.services["audio"].kill()
-        stack.start("audio")
-        story = stack.wait_status(story_id, {"complete", "failed"}, timeout=120)
+        story = kill_when(stack, story_id, "audio", "Spoke chapter 2 of")
         assert story["status"] == "complete", story
         assert story["requeues"] == 1, story
         said = messages(stack, story_id)
@@ -79,22 +86,14 @@ def test_audio_resumes_at_the_first_unspoken_chapter(redis_server_url: str, tmp_
 def test_a_plain_folder_is_not_read_again_after_a_restart(
     redis_server_url: str, tmp_path: Path
 ) -> None:
-    folder = write_files(tmp_path / "tally", SAMPLE_PROJECT)  # no .git: read in place
+    folder = write_files(tmp_path / "tally", SAMPLE_PROJECT)  # no .git: a plain folder
     stack = fresh_stack(redis_server_url, tmp_path, **FAST_RECOVERY)
     stack.start("gateway", "audio", "janitor")
     stack.start("story", extra_env=SLOW)
     try:
         stack.wait_ready({"stories", "audio", "maintenance"})
         story_id = stack.submit(folder)
-        wait_for(
-            lambda: latest_message(stack, story_id).startswith("Found "),
-            60,
-            "the analysis done",
-            interval=0.05,
-        )
-        stack.services["story"].kill()
-        stack.start("story")
-        story = stack.wait_status(story_id, {"complete", "failed"}, timeout=120)
+        story = kill_when(stack, story_id, "story", "Found ")
         said = messages(stack, story_id)
         assert story["status"] == "complete", (story["failure_reason"], said)
         resumed = said.index("Resuming with the analysis stored before the restart")

