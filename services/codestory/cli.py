@@ -83,6 +83,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     dlq.add_argument("--limit", type=int, default=20, help="entries to list")
     dlq.add_argument("--error-type", default=None, help="only entries of this error type")
+    dlq.add_argument(
+        "--data-dir",
+        default=".codestory",
+        help="`codestory up`'s folder: its Redis address is used when REDIS_URL is not set",
+    )
     actions = dlq.add_subparsers(dest="action")
     actions.add_parser("list", help="the newest entries (the default)")
     show = actions.add_parser("show", help="one story: record, entries, progress")

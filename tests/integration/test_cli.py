@@ -208,6 +208,10 @@ def test_up_restarts_its_valkey_on_the_same_port_with_its_data(tmp_path: Path) -
         )
         with pytest.raises(redis.AuthenticationError):
             redis.Redis(port=valkey_port).keys("*")
+        # `codestory dlq` finds the stack's Valkey, password and all, in the data folder.
+        bare = {k: v for k, v in env.items() if k != "REDIS_URL"}
+        dlq = codestory("dlq", "--data-dir", str(tmp_path / "data"), env=bare)
+        assert dlq.returncode == 0, dlq.stderr
         repo = make_repo(tmp_path / "tally", SAMPLE_PROJECT)
         token = (tmp_path / "data" / "admin-token").read_text().strip()
         after = http.post(

@@ -59,13 +59,20 @@ def admin_token(data_dir: Path) -> str | None:
         return None
 
 
-def write_admin_token(data_dir: Path, token: str) -> Path:
-    path = data_dir / TOKEN_FILE
+REDIS_URL_FILE = "redis-url"  # `codestory up`'s Valkey, with its password, for `codestory dlq`
+
+
+def write_private(path: Path, text: str) -> Path:
+    """Write a file only its owner may read (a token, a password)."""
     path.unlink(missing_ok=True)
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "w") as out:
-        out.write(token + "\n")
+        out.write(text + "\n")
     return path
+
+
+def write_admin_token(data_dir: Path, token: str) -> Path:
+    return write_private(data_dir / TOKEN_FILE, token)
 
 
 def submit(gateway: str, payload: dict[str, Any], token: str | None = None) -> dict[str, Any]:

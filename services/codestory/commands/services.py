@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
 import sys
+from pathlib import Path
 
 from codestory.settings import get_settings
 
@@ -108,9 +110,14 @@ def run_janitor() -> int:
 
 
 def run_dlq(args: argparse.Namespace) -> int:
+    from codestory.commands.client import REDIS_URL_FILE
     from codestory.dlq import NotRetryableError, retry_dead_letters, retry_story
     from codestory.store import StoryNotFoundError, StoryStore, make_client
 
+    if "REDIS_URL" not in os.environ:  # a `codestory up` stack: its password-protected Valkey
+        with contextlib.suppress(OSError):
+            os.environ["REDIS_URL"] = (Path(args.data_dir) / REDIS_URL_FILE).read_text().strip()
+            get_settings.cache_clear()
     settings = get_settings()
     store = StoryStore(make_client(settings.redis_url))
     action = args.action or "list"

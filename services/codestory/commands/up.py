@@ -271,10 +271,12 @@ class Supervisor:
 
 def run_up(args: argparse.Namespace) -> int:
     from codestory.commands.client import (
+        REDIS_URL_FILE,
         ClientError,
         resolve_location,
         submit_and_follow,
         write_admin_token,
+        write_private,
     )
 
     data = Path(args.data_dir).resolve()
@@ -310,6 +312,7 @@ def run_up(args: argparse.Namespace) -> int:
         valkey = EmbeddedValkey(data / "valkey")
         valkey.start()
         redis_url = valkey.url(0)
+        write_private(data / REDIS_URL_FILE, redis_url)
         where = f"127.0.0.1:{valkey.port}"
         print(f"codestory: embedded Valkey on {where}, password set (data in {data / 'valkey'})")
     metrics = metrics_ports(port)
