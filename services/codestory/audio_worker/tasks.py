@@ -210,6 +210,8 @@ def synthesize_story(run: StoryRun) -> None:
     )
     # The manifest lets completed work outlive a Redis loss.
     run.artifacts.put(keys["manifest"], finished.model_dump_json(indent=2).encode())
+    # The spoken chapters are not needed once the MP3 is stored; gone before "complete".
+    run.artifacts.delete_prefix(parts_prefix(run.story.id))
     run.advance(
         Status.COMPLETE,
         chapters=chapters,
@@ -219,7 +221,6 @@ def synthesize_story(run: StoryRun) -> None:
         speech_engine=engine_name,
     )
     STORIES_FINISHED.labels(status="complete", error_type="").inc()
-    run.artifacts.delete_prefix(parts_prefix(run.story.id))
     minutes = timing["duration_seconds"] / 60
     run.progress("complete", f"Your tour is ready: {len(chapters)} chapters, {minutes:.1f} minutes")
 
