@@ -146,8 +146,9 @@ def _local_folder(location: str, settings: Settings) -> Path:
         raise PermanentError(f"repository_url {exc}", ErrorType.INVALID_REPOSITORY) from None
 
 
-def _source(location: str, settings: Settings) -> tuple[str, bool] | None:
-    """(git URL, is local) for a repository git can read, None for a plain local folder."""
+def _source(location: str, settings: Settings) -> tuple[str, bool] | Path:
+    """(git URL, is local) for a repository git can read; the checked folder itself for a
+    plain local folder."""
     try:
         kind = classify_source(
             location,
@@ -161,7 +162,7 @@ def _source(location: str, settings: Settings) -> tuple[str, bool] | None:
     if kind is SourceKind.LOCAL_PATH:
         path = _local_folder(location, settings)
         if not (path / ".git").exists():
-            return None
+            return path
         return path.as_uri(), True
     return location, False
 
@@ -172,7 +173,7 @@ def resolve_commit(location: str, ref: str | None, work: Path, settings: Setting
     A plain folder has no commit, and any trouble here is left for the clone to report.
     """
     source = _source(location, settings)
-    if source is None:
+    if isinstance(source, Path):
         return None
     try:
         pinned = None if source[1] else pin_host(source[0])
@@ -334,14 +335,14 @@ def check_tree(dest: Path, settings: Settings, *, sizes_known: bool) -> bool:
 
 
 def fetch_repository(location: str, ref: str | None, work: Path, settings: Settings) -> Path:
-    """Return a directory holding the repository's files (a checkout or the local path)."""
+    """Return a directory holding the repository's files: a checkout, or a copy of a plain
+    folder."""
     source = _source(location, settings)
     dest = work / "checkout"
-    if source is None:  # a plain folder: a bounded copy, never read in place
-        folder = _local_folder(location, settings)
+    if isinstance(source, Path):  # a plain folder: a bounded copy, never read in place
         try:
             copy_folder(
-                folder, dest, max_files=settings.max_repo_files, max_bytes=settings.max_repo_bytes
+                source, dest, max_files=settings.max_repo_files, max_bytes=settings.max_repo_bytes
             )
         except FolderTooLargeError as exc:
             raise PermanentError(
