@@ -68,6 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_argument("story_id", nargs="?")
     status.add_argument("--gateway", default=gateway_url)
 
+    key = commands.add_parser("api-key", help="make an API key and its CODESTORY_API_KEYS entry")
+    key.add_argument("name", help="who holds it; their stories are listed under this name")
+
     commands.add_parser("gateway", help="run the HTTP gateway")
     worker = commands.add_parser("worker", help="run a Celery worker")
     worker.add_argument("pool", choices=["story", "audio"])
@@ -114,10 +117,11 @@ def main(argv: list[str] | None = None) -> int:
         from codestory.commands.up import run_up
 
         return run_up(args)
-    if args.command in {"new", "status"}:
+    if args.command in {"new", "status", "api-key"}:
         from codestory.commands import client
 
-        return client.run_new(args) if args.command == "new" else client.run_status(args)
+        run = {"new": client.run_new, "status": client.run_status, "api-key": client.run_api_key}
+        return run[args.command](args)
     if args.command == "dlq":
         from codestory.commands.services import run_dlq
 

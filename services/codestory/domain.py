@@ -249,9 +249,12 @@ class Story(BaseModel):
     narrator: str | None = None  # "llm" or "template"
     speech_engine: str | None = None  # "http" (the speech service) or "espeak-ng"
     degraded: bool = False  # run by the gateway itself while the broker was unreachable
+    owner: str | None = None  # the API key that submitted it (none without keys, or admin)
 
     @classmethod
-    def new(cls, request: StoryRequest, *, now: float | None = None) -> Story:
+    def new(
+        cls, request: StoryRequest, *, now: float | None = None, owner: str | None = None
+    ) -> Story:
         moment = time.time() if now is None else now
         return cls(
             id=uuid.uuid4().hex,
@@ -263,6 +266,7 @@ class Story(BaseModel):
             created_at=moment,
             updated_at=moment,
             title=repository_name(request.repository_url),
+            owner=owner,
         )
 
 

@@ -6,6 +6,7 @@ everything else is `CODESTORY_*`. The Helm chart sets only names that are fields
 
 from __future__ import annotations
 
+import re
 import secrets
 import sys
 from enum import StrEnum
@@ -18,6 +19,8 @@ from pydantic import AliasChoices, Field, ValidationError, field_validator, mode
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 MIN_ADMIN_TOKEN_LENGTH = 24
+API_KEY_NAME = re.compile(r"[A-Za-z0-9._-]{1,64}")
+SHA256_HEX = re.compile(r"[0-9a-fA-F]{64}")
 
 
 class Environment(StrEnum):
@@ -66,6 +69,10 @@ class Settings(BaseSettings):
     # Outside local mode: at least 24 characters, or the process refuses to start. In local
     # mode an empty token becomes a random one (`codestory up` generates and prints its own).
     admin_token: str = ""
+    # API keys, name -> SHA-256 hex digest of the key (never the key itself): when any is
+    # set, every story route needs one, and a key sees only the stories it submitted.
+    # `codestory api-key NAME` makes a key and prints its entry.
+    api_keys: dict[str, str] = Field(default_factory=dict)
     instance: str = ""  # set by `codestory up` so it talks only to the gateway it started
     log_level: str = "INFO"
     log_format: LogFormat = LogFormat.JSON
@@ -207,6 +214,19 @@ class Settings(BaseSettings):
     @property
     def metrics_bind(self) -> str:
         return self.metrics_host or self.gateway_host
+
+    @field_validator("api_keys")
+    @classmethod
+    def _api_keys(cls, value: dict[str, str]) -> dict[str, str]:
+        for name, digest in value.items():
+            if not API_KEY_NAME.fullmatch(name):
+                raise ValueError(f"key name {name[:64]!r} must be 1-64 of A-Z a-z 0-9 . _ -")
+            if not SHA256_HEX.fullmatch(digest):
+                raise ValueError(
+                    f"the entry for {name!r} must be the key's SHA-256 as 64 hex digits, "
+                    "never the key itself (`codestory api-key NAME` prints one)"
+                )
+        return {name: digest.lower() for name, digest in value.items()}
 
     @field_validator("llm_base_url", "tts_base_url")
     @classmethod

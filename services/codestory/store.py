@@ -47,6 +47,10 @@ PROGRESS_LOG_MAX = 500
 DLQ_MAX = 10_000
 
 
+def owner_index(owner: str) -> str:
+    return f"{STORIES_INDEX}:owner:{owner}"
+
+
 def story_key(story_id: str) -> str:
     return f"{PREFIX}:story:{story_id}"
 
@@ -180,6 +184,8 @@ class StoryStore:
         with self.redis.pipeline(transaction=True) as pipe:
             pipe.set(story_key(story.id), story.model_dump_json())
             pipe.zadd(STORIES_INDEX, {story.id: story.created_at})
+            if story.owner is not None:
+                pipe.zadd(owner_index(story.owner), {story.id: story.created_at})
             pipe.sadd(ACTIVE_SET, story.id)
             pipe.execute()
         return story, True
@@ -193,10 +199,13 @@ class StoryStore:
     def exists(self, story_id: str) -> bool:
         return bool(self.redis.exists(story_key(story_id)))
 
-    def page(self, *, offset: int = 0, limit: int = 20) -> tuple[list[Story], int]:
-        """Newest first."""
-        total = int(self.redis.zcard(STORIES_INDEX))
-        ids = [str(i) for i in self.redis.zrevrange(STORIES_INDEX, offset, offset + limit - 1)]
+    def page(
+        self, *, offset: int = 0, limit: int = 20, owner: str | None = None
+    ) -> tuple[list[Story], int]:
+        """Newest first; with `owner`, only the stories that API key submitted."""
+        index = STORIES_INDEX if owner is None else owner_index(owner)
+        total = int(self.redis.zcard(index))
+        ids = [str(i) for i in self.redis.zrevrange(index, offset, offset + limit - 1)]
         raws = self.redis.mget([story_key(i) for i in ids]) if ids else []
         return [Story.model_validate_json(r) for r in raws if r is not None], total
 
@@ -309,7 +318,13 @@ class StoryStore:
         return sorted(str(i) for i in self.redis.smembers(ACTIVE_SET))
 
     def delete(self, story_id: str) -> None:
+        try:
+            owner = self.get(story_id).owner
+        except StoryNotFoundError:
+            owner = None
         with self.redis.pipeline(transaction=True) as pipe:
+            if owner is not None:
+                pipe.zrem(owner_index(owner), story_id)
             pipe.delete(
                 story_key(story_id),
                 progress_key(story_id),

@@ -47,6 +47,7 @@ def test_dev_values_render() -> None:
         ({"flower": {"basicAuth": "nopassword"}}, "at '/flower/basicAuth'"),
         ({"llm": {"baseUrl": "file:///etc/passwd"}}, "at '/llm/baseUrl'"),
         ({"speechService": {"baseUrl": "ftp://voice"}}, "at '/speechService/baseUrl'"),
+        ({"apiKeys": {"alice": "cs_the-raw-key"}}, "at '/apiKeys/alice'"),
         (
             {"audio": {"resources": {"limits": {"memory": "lots"}}}},
             "at '/audio/resources/limits/memory'",

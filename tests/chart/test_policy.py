@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import json
 from typing import Any
 
 import pytest
@@ -76,6 +79,25 @@ def test_secrets_never_appear_in_configmaps() -> None:
     for config in by_kind(objects, "ConfigMap"):
         text = str(config["data"])
         assert "hunter2hunter2" not in text and "tok-123456" not in text
+
+
+def test_api_key_digests_reach_every_service_from_the_secret() -> None:
+    entry = {"alice": hashlib.sha256(b"cs_alice-key").hexdigest()}
+    objects = render({"apiKeys": entry})
+    (secret,) = by_kind(objects, "Secret")
+    stored = base64.b64decode(secret["data"]["api-keys"]).decode()
+    assert Settings(api_keys=json.loads(stored), admin_token="x" * 24).api_keys == entry
+    deployments = [
+        d for d in by_kind(objects, "Deployment") if component(d) in CODESTORY_COMPONENTS
+    ]
+    assert len(deployments) == len(CODESTORY_COMPONENTS)
+    for deployment in deployments:
+        container = deployment["spec"]["template"]["spec"]["containers"][0]
+        env = {e["name"]: e for e in container["env"]}
+        ref = env["CODESTORY_API_KEYS"]["valueFrom"]["secretKeyRef"]
+        assert ref["key"] == "api-keys", component(deployment)
+    without = render({})
+    assert "api-keys" not in by_kind(without, "Secret")[0]["data"]
 
 
 def test_pods_take_no_traffic_they_do_not_need() -> None:

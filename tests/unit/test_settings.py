@@ -45,6 +45,9 @@ def test_env_names_follow_the_convention() -> None:
             {"CODESTORY_ENVIRONMENT": "production", "CODESTORY_ADMIN_TOKEN": "short-token"},
             "CODESTORY_ADMIN_TOKEN",
         ),
+        ({"CODESTORY_API_KEYS": '{"alice": "cs_the-key-itself"}'}, "CODESTORY_API_KEYS"),
+        ({"CODESTORY_API_KEYS": '{"a b": "' + "0" * 64 + '"}'}, "CODESTORY_API_KEYS"),
+        ({"CODESTORY_API_KEYS": '["alice"]'}, "CODESTORY_API_KEYS"),
     ],
 )
 def test_bad_values_are_named(

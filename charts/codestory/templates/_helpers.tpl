@@ -83,6 +83,14 @@ app.kubernetes.io/component: {{ .component }}
     secretKeyRef:
       name: {{ include "codestory.secretName" . }}
       key: admin-token
+{{- if or .Values.apiKeys .Values.existingSecret }}
+- name: CODESTORY_API_KEYS
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "codestory.secretName" . }}
+      key: api-keys
+      optional: true
+{{- end }}
 {{- if include "codestory.hasRedisPassword" . }}
 - name: CODESTORY_REDIS_PASSWORD
   valueFrom:

@@ -75,13 +75,21 @@ def write_admin_token(data_dir: Path, token: str) -> Path:
     return write_private(data_dir / TOKEN_FILE, token)
 
 
+def api_key() -> str | None:
+    """The caller's API key (CODESTORY_API_KEY), for gateways that require one."""
+    return os.environ.get("CODESTORY_API_KEY") or None
+
+
+def auth(token: str | None) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"} if token else {}
+
+
 def submit(gateway: str, payload: dict[str, Any], token: str | None = None) -> dict[str, Any]:
     # A local path is accepted only with the admin token: the server reads no folder for
     # a caller who could not also read this machine's token file.
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
     try:
         response = httpx.post(
-            f"{gateway}/api/v1/stories", json=payload, headers=headers, timeout=30
+            f"{gateway}/api/v1/stories", json=payload, headers=auth(token), timeout=30
         )
     except httpx.TransportError:
         raise ClientError(
@@ -95,14 +103,14 @@ def submit(gateway: str, payload: dict[str, Any], token: str | None = None) -> d
     return body
 
 
-def follow(gateway: str, story_id: str) -> None:
+def follow(gateway: str, story_id: str, token: str | None = None) -> None:
     """Show a progress bar fed by the story's SSE stream until it ends; resume on drops."""
     url = f"{gateway}/api/v1/stories/{story_id}/events"
     last_id: str | None = None
     bar = tqdm(total=100, unit="%", bar_format="{l_bar}{bar}| {n:.0f}%")
     try:
         for _attempt in range(RECONNECTS):
-            headers = {"Last-Event-ID": last_id} if last_id else {}
+            headers = auth(token) | ({"Last-Event-ID": last_id} if last_id else {})
             try:
                 with (
                     httpx.Client(timeout=httpx.Timeout(30, read=60)) as http,
@@ -126,9 +134,11 @@ def follow(gateway: str, story_id: str) -> None:
         bar.close()
 
 
-def get_story(gateway: str, story_id: str) -> dict[str, Any]:
+def get_story(gateway: str, story_id: str, token: str | None = None) -> dict[str, Any]:
     try:
-        response = httpx.get(f"{gateway}/api/v1/stories/{story_id}", timeout=30)
+        response = httpx.get(
+            f"{gateway}/api/v1/stories/{story_id}", headers=auth(token), timeout=30
+        )
     except httpx.TransportError:
         raise ClientError(f"cannot reach the gateway at {gateway}") from None
     if response.status_code != 200:
@@ -180,8 +190,8 @@ def submit_and_follow(
     if not wait:
         print(f"follow it with: codestory status {accepted['id']}")
         return EXIT_OK
-    follow(gateway, accepted["id"])
-    story = get_story(gateway, accepted["id"])
+    follow(gateway, accepted["id"], token)
+    story = get_story(gateway, accepted["id"], token)
     print(describe(story, artifact_root))
     return EXIT_OK if story["status"] == "complete" else EXIT_FAILED
 
@@ -196,7 +206,7 @@ def run_new(args: argparse.Namespace) -> int:
             "focus_areas": args.focus,
         }
         local = "://" not in args.location
-        token = admin_token(Path(args.data_dir)) if local else None
+        token = admin_token(Path(args.data_dir)) if local else api_key()
         return submit_and_follow(args.gateway.rstrip("/"), payload, wait=args.wait, token=token)
     except ClientError as exc:
         print(f"codestory: {exc}", file=sys.stderr)
@@ -207,13 +217,29 @@ def run_status(args: argparse.Namespace) -> int:
     gateway = args.gateway.rstrip("/")
     try:
         if args.story_id:
-            print(describe(get_story(gateway, args.story_id)))
+            print(describe(get_story(gateway, args.story_id, api_key())))
             return EXIT_OK
-        response = httpx.get(f"{gateway}/api/v1/stories", params={"limit": 20}, timeout=30)
+        response = httpx.get(
+            f"{gateway}/api/v1/stories", params={"limit": 20}, headers=auth(api_key()), timeout=30
+        )
         response.raise_for_status()
     except (httpx.HTTPError, ClientError) as exc:
         print(f"codestory: {exc}", file=sys.stderr)
         return EXIT_FAILED
     for story in response.json()["items"]:
         print(f"{story['id']}  {story['status']:<12}  {story['repository_url']}")
+    return EXIT_OK
+
+
+def run_api_key(args: argparse.Namespace) -> int:
+    """Make an API key: the key for its holder, the digest for CODESTORY_API_KEYS."""
+    from codestory.gateway.access import digest, new_api_key
+    from codestory.settings import API_KEY_NAME
+
+    if not API_KEY_NAME.fullmatch(args.name):
+        print("codestory: a key name is 1-64 of A-Z a-z 0-9 . _ -", file=sys.stderr)
+        return EXIT_USAGE
+    key = new_api_key()
+    print(f"key (give it to {args.name}; it is not stored anywhere): {key}")
+    print(f"CODESTORY_API_KEYS entry: {json.dumps({args.name: digest(key)})}")
     return EXIT_OK

@@ -1,6 +1,6 @@
 """Per-client limits on submissions, checked before anything is recorded.
 
-A client is its address (hashed: no raw address is kept), and later its API key. Each
+A client is its API key, or without one its address (hashed: no raw address is kept). Each
 may submit `submit_rate_per_minute` stories a minute and have `max_active_per_client`
 unfinished at once; the whole service takes no more while `max_queued_stories` wait.
 Refusals are 429 (this client) or 503 (everyone) with `Retry-After`. The admin is exempt.

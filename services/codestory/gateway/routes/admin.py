@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from fastapi.concurrency import run_in_threadpool
 
 from codestory.dlq import NotRetryableError, retry_dead_letters, retry_story
+from codestory.gateway.access import ADMIN
 from codestory.gateway.deps import State, require_admin
 from codestory.gateway.routes.stories import base_url, load_story
 from codestory.gateway.schemas import StoryOut, story_out
@@ -31,7 +32,7 @@ def dead_letters(
 @router.get("/dlq/{story_id}")
 def inspect_dead_letter(story_id: str, state: State) -> dict[str, Any]:
     """One failed story: its record, its DLQ entries and the progress it made."""
-    story = load_story(state, story_id)
+    story = load_story(state, story_id, ADMIN)
     return {
         "story": story.model_dump(mode="json"),
         "entries": state.store.dead_letters_of(story_id),
@@ -52,7 +53,7 @@ async def retry_all(state: State, error_type: ErrorTypeFilter = None) -> dict[st
 @router.post("/stories/{story_id}/retry", status_code=status.HTTP_202_ACCEPTED)
 def retry_one(story_id: str, request: Request, state: State) -> StoryOut:
     """Send a failed story back at the first stage it has not finished; same id, history kept."""
-    load_story(state, story_id)  # 404 for an unknown id
+    load_story(state, story_id, ADMIN)  # 404 for an unknown id
     try:
         story = retry_story(state.store, state.celery, state.settings, story_id)
     except NotRetryableError as exc:

@@ -17,9 +17,9 @@ from sse_starlette.sse import EventSourceResponse
 from starlette.concurrency import run_in_threadpool
 
 from codestory.domain import ProgressEvent
+from codestory.gateway.access import CallerDep, identify
 from codestory.gateway.deps import State
 from codestory.gateway.hosts import origin_allowed
-from codestory.gateway.quotas import client_key
 from codestory.gateway.routes.stories import load_story, snapshot_from_record
 from codestory.gateway.state import GatewayState
 from codestory.observability.metrics import SSE_CLIENTS
@@ -84,11 +84,12 @@ async def story_events(
     story_id: str,
     request: Request,
     state: State,
+    caller: CallerDep,
     last_event_id: Annotated[str | None, Header()] = None,
 ) -> EventSourceResponse:
     """SSE: the current snapshot first, then live events. `Last-Event-ID` resumes."""
-    await run_in_threadpool(load_story, state, story_id)
-    client = client_key(request.client.host if request.client else "unknown")
+    await run_in_threadpool(load_story, state, story_id, caller)
+    client = caller.client
     if state.streams[client] >= state.settings.max_streams_per_client:
         # Said as what it is: this client's limit, not an outage.
         raise HTTPException(
@@ -128,7 +129,13 @@ async def story_websocket(websocket: WebSocket, story_id: str) -> None:
         return
     await websocket.accept()
     try:
-        await run_in_threadpool(load_story, state, story_id)
+        address = websocket.client.host if websocket.client else "unknown"
+        caller = identify(state, websocket.headers.get("authorization"), address)
+    except HTTPException as exc:
+        await websocket.close(code=4401, reason=str(exc.detail)[:120])
+        return
+    try:
+        await run_in_threadpool(load_story, state, story_id, caller)
         async for event in progress_stream(state, story_id, None):
             await websocket.send_text(event.model_dump_json())
         await websocket.close()

@@ -26,9 +26,9 @@ from codestory.domain import (
     TransitionError,
     classify_source,
 )
+from codestory.gateway.access import Caller, CallerDep
 from codestory.gateway.breaker import TRIPPING_ERRORS
-from codestory.gateway.deps import State, is_admin
-from codestory.gateway.quotas import client_key
+from codestory.gateway.deps import State
 from codestory.gateway.schemas import Accepted, StoryOut, StoryPage, links_for, story_out
 from codestory.gateway.state import GatewayState
 from codestory.local_source import allowed_folder
@@ -51,11 +51,15 @@ def field_error(field: str, message: str) -> JSONResponse:
     )
 
 
-def load_story(state: GatewayState, story_id: str) -> Story:
+def load_story(state: GatewayState, story_id: str, caller: Caller) -> Story:
+    """The story, or 404: also for another API key's story, so its existence is not told."""
     try:
-        return state.store.get(story_id)
+        story = state.store.get(story_id)
     except StoryNotFoundError:
-        raise HTTPException(status_code=404, detail=f"no story with id {story_id!r}") from None
+        story = None
+    if story is None or not caller.may_see(story):
+        raise HTTPException(status_code=404, detail=f"no story with id {story_id!r}")
+    return story
 
 
 def check_source(
@@ -105,16 +109,15 @@ def submit_story(
     request: Request,
     response: Response,
     state: State,
+    caller: CallerDep,
     idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
-    authorization: Annotated[str | None, Header()] = None,
 ) -> Accepted | JSONResponse:
     """Accept a story and queue it; the work happens in the workers."""
-    admin = is_admin(state, authorization)
-    problem = check_source(state, body, admin=admin)
+    problem = check_source(state, body, admin=caller.admin)
     if problem is not None:
         return field_error(*problem)
-    client = client_key(request.client.host if request.client else "unknown")
-    if not admin:
+    client = caller.client
+    if not caller.admin:
         broker_up = state.broker_breaker is None or not state.broker_breaker.is_open
         refusal = state.quotas.check(client, time.time(), broker_up=broker_up)
         if refusal is not None:
@@ -128,8 +131,8 @@ def submit_story(
     fingerprint = hashlib.sha256(body.model_dump_json().encode()).hexdigest()
     try:
         story, created = state.store.create(
-            Story.new(body).model_copy(update={"trace_id": current_trace_id()}),
-            idempotency=idempotency_key,
+            Story.new(body, owner=caller.owner).model_copy(update={"trace_id": current_trace_id()}),
+            idempotency=idempotency_scope(caller, idempotency_key),
             fingerprint=fingerprint,
             idempotency_ttl=state.settings.idempotency_ttl_seconds,
         )
@@ -149,6 +152,13 @@ def submit_story(
     links = links_for(story.id, base_url(state, request))
     response.headers["Location"] = links.self
     return Accepted(id=story.id, status=story.status, links=links, degraded=degraded)
+
+
+def idempotency_scope(caller: Caller, key: str | None) -> str | None:
+    """Each API key has its own Idempotency-Keys: one never hands back another's story."""
+    if key is None or caller.owner is None:
+        return key
+    return f"key:{caller.owner}:{key}"
 
 
 def send_or_run_here(state: GatewayState, story_id: str) -> bool | None:
@@ -206,10 +216,13 @@ def fallback_full(state: GatewayState) -> JSONResponse:
 def list_stories(
     request: Request,
     state: State,
+    caller: CallerDep,
     offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> StoryPage:
-    stories, total = state.store.page(offset=offset, limit=limit)
+    """Newest first: all of them for the admin or without API keys, else the key's own."""
+    owner = None if caller.admin else caller.owner
+    stories, total = state.store.page(offset=offset, limit=limit, owner=owner)
     base = base_url(state, request)
     return StoryPage(
         items=[story_out(s, base) for s in stories], total=total, offset=offset, limit=limit
@@ -217,18 +230,18 @@ def list_stories(
 
 
 @router.get("/{story_id}", response_model=StoryOut)
-def get_story(story_id: str, request: Request, state: State) -> StoryOut:
-    story = load_story(state, story_id)
+def get_story(story_id: str, request: Request, state: State, caller: CallerDep) -> StoryOut:
+    story = load_story(state, story_id, caller)
     return story_out(story, base_url(state, request), state.store.latest_progress(story_id))
 
 
 @router.delete("/{story_id}", response_model=StoryOut)
-def cancel_story(story_id: str, request: Request, state: State) -> StoryOut:
+def cancel_story(story_id: str, request: Request, state: State, caller: CallerDep) -> StoryOut:
     """Cancel a story that has not finished; workers stop at their next checkpoint.
 
     Cancelling twice is harmless; cancelling a finished story is a 409.
     """
-    story = load_story(state, story_id)
+    story = load_story(state, story_id, caller)
     if story.status is not Status.CANCELLED:
         try:
             story = state.store.transition(
@@ -244,9 +257,9 @@ def cancel_story(story_id: str, request: Request, state: State) -> StoryOut:
 
 
 @router.post("/{story_id}/pause", response_model=StoryOut, status_code=202)
-def pause_story(story_id: str, request: Request, state: State) -> StoryOut:
+def pause_story(story_id: str, request: Request, state: State, caller: CallerDep) -> StoryOut:
     """Pause a story at its next checkpoint; it then holds no worker. A 409 once finished."""
-    load_story(state, story_id)
+    load_story(state, story_id, caller)
     try:
         story = state.store.request_pause(story_id)
     except TransitionError as exc:
@@ -256,9 +269,9 @@ def pause_story(story_id: str, request: Request, state: State) -> StoryOut:
 
 
 @router.post("/{story_id}/resume", response_model=StoryOut, status_code=202)
-def resume_story(story_id: str, request: Request, state: State) -> StoryOut:
+def resume_story(story_id: str, request: Request, state: State, caller: CallerDep) -> StoryOut:
     """Resume a paused story where it stopped. A 409 if it is not paused."""
-    load_story(state, story_id)
+    load_story(state, story_id, caller)
     try:
         story, requeue = state.store.resume(story_id)
     except TransitionError as exc:
@@ -285,8 +298,8 @@ def snapshot_from_record(story: Story) -> ProgressEvent:
 
 
 @router.get("/{story_id}/progress", response_model=ProgressEvent)
-def get_progress(story_id: str, state: State) -> ProgressEvent:
-    story = load_story(state, story_id)
+def get_progress(story_id: str, state: State, caller: CallerDep) -> ProgressEvent:
+    story = load_story(state, story_id, caller)
     return state.store.latest_progress(story_id) or snapshot_from_record(story)
 
 
@@ -300,9 +313,14 @@ DOWNLOAD_NAMES = {
 
 
 def serve_artifact(
-    state: GatewayState, story_id: str, name: str, range_header: str | None, request: Request
+    state: GatewayState,
+    story_id: str,
+    name: str,
+    range_header: str | None,
+    request: Request,
+    caller: Caller,
 ) -> Response:
-    story = load_story(state, story_id)
+    story = load_story(state, story_id, caller)
     key = story.artifacts.get(name)
     if key is None:
         raise HTTPException(
@@ -351,10 +369,11 @@ def get_audio(
     story_id: str,
     state: State,
     request: Request,
+    caller: CallerDep,
     range: Annotated[str | None, Header()] = None,
 ) -> Response:
     """The MP3, with ID3 chapters. Range requests are honoured, so players can seek."""
-    return serve_artifact(state, story_id, "audio", range, request)
+    return serve_artifact(state, story_id, "audio", range, request, caller)
 
 
 @router.api_route(
@@ -364,9 +383,10 @@ def get_chapters(
     story_id: str,
     state: State,
     request: Request,
+    caller: CallerDep,
     range: Annotated[str | None, Header()] = None,
 ) -> Response:
-    return serve_artifact(state, story_id, "chapters", range, request)
+    return serve_artifact(state, story_id, "chapters", range, request, caller)
 
 
 @router.api_route(
@@ -376,10 +396,11 @@ def get_captions(
     story_id: str,
     state: State,
     request: Request,
+    caller: CallerDep,
     range: Annotated[str | None, Header()] = None,
 ) -> Response:
     """One WebVTT cue per spoken sentence, for a player's caption track."""
-    return serve_artifact(state, story_id, "captions", range, request)
+    return serve_artifact(state, story_id, "captions", range, request, caller)
 
 
 @router.api_route(
@@ -389,11 +410,12 @@ def get_transcript(
     story_id: str,
     state: State,
     request: Request,
+    caller: CallerDep,
     range: Annotated[str | None, Header()] = None,
 ) -> Response:
-    return serve_artifact(state, story_id, "transcript", range, request)
+    return serve_artifact(state, story_id, "transcript", range, request, caller)
 
 
 @router.api_route("/{story_id}/manifest", methods=["GET", "HEAD"], response_class=StreamingResponse)
-def get_manifest(story_id: str, state: State, request: Request) -> Response:
-    return serve_artifact(state, story_id, "manifest", None, request)
+def get_manifest(story_id: str, state: State, request: Request, caller: CallerDep) -> Response:
+    return serve_artifact(state, story_id, "manifest", None, request, caller)
