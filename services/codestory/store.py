@@ -37,6 +37,7 @@ from codestory.domain import (
     can_transition,
     step_percent,
 )
+from codestory.observability.redaction import redact
 
 PREFIX = "codestory"
 STORIES_INDEX = f"{PREFIX}:stories"
@@ -349,7 +350,7 @@ class StoryStore:
             latest = self.latest_progress(story_id)
             percent = latest.percent if latest else 0.0
         event = ProgressEvent(
-            story_id=story_id, status=status, step=step, percent=percent, message=message
+            story_id=story_id, status=status, step=step, percent=percent, message=redact(message)
         )
         payload = self._publish(
             keys=[progress_seq_key(story_id), progress_key(story_id), progress_log_key(story_id)],

@@ -28,6 +28,7 @@ from codestory.artifacts import ArtifactStore, open_store
 from codestory.domain import PIPELINE_ORDER, ErrorType, Status, Story, TransitionError
 from codestory.observability.logging import log_context
 from codestory.observability.metrics import STORIES_FINISHED
+from codestory.observability.redaction import redact
 from codestory.settings import Settings, get_settings
 from codestory.store import LeaseKeeper, StoryNotFoundError, StoryStore, make_client
 
@@ -150,6 +151,7 @@ class StoryRun:
 def fail_story(
     store: StoryStore, story_id: str, reason: str, error_type: str, *, task: str, task_id: str
 ) -> None:
+    reason = redact(reason)  # users and the DLQ read it: no credential, however it got in
     entry = {
         "story_id": story_id,
         "task": task,

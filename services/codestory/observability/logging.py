@@ -2,7 +2,8 @@
 
 JSON lines in containers (`CODESTORY_LOG_FORMAT=json`), readable lines in a terminal
 (`console`). Story id and task id are bound as context while a task runs, so every line
-it writes, Celery's included, carries them.
+it writes, Celery's included, carries them. No line carries a credential: URL user-info,
+credential-like query values and this process's secrets are masked (redaction.py).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 
 import structlog
 
+from codestory.observability.redaction import Redactor
 from codestory.settings import LogFormat
 
 _configured = False
@@ -46,11 +48,16 @@ def configure_logging(level: str, log_format: LogFormat) -> None:
     """Route every stdlib logger through structlog's formatter; safe to call twice."""
     global _configured
     renderer: Any
+    # Redaction runs last before rendering, on the finished line and its traceback.
     if log_format is LogFormat.JSON:
         renderer = structlog.processors.JSONRenderer()
-        final = [structlog.processors.dict_tracebacks, renderer]
+        final = [structlog.processors.dict_tracebacks, Redactor(), renderer]
     else:
-        final = [structlog.dev.ConsoleRenderer(colors=False)]
+        final = [
+            structlog.processors.format_exc_info,
+            Redactor(),
+            structlog.dev.ConsoleRenderer(colors=False),
+        ]
     formatter = structlog.stdlib.ProcessorFormatter(
         foreign_pre_chain=shared_processors(),
         processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, *final],
