@@ -97,7 +97,18 @@ class StoryRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")  # a misspelt field is an error, not ignored
 
-    repository_url: str = Field(min_length=1, max_length=4096)
+    # The pattern documents the common shape (clients and API fuzzers read it); the checks
+    # in classify_source decide, with a message naming what is wrong.
+    repository_url: str = Field(
+        min_length=1,
+        max_length=4096,
+        description="a public https Git URL (or, for the admin, a folder under the allowed roots)",
+        json_schema_extra={
+            "pattern": r"^https://[a-z0-9-]{2,30}(\.[a-z0-9-]{2,30})*\.[a-z]{2,10}"
+            r"/[A-Za-z0-9_.-]{1,40}/[A-Za-z0-9_.-]{1,40}$",
+            "examples": ["https://github.com/pallets/click"],
+        },
+    )
     ref: str | None = Field(default=None, description="branch or tag; default branch if absent")
     style: Style = Style.OVERVIEW
     expertise_level: ExpertiseLevel = ExpertiseLevel.INTERMEDIATE

@@ -2,9 +2,34 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel
 
 from codestory.domain import ProgressEvent, Story
+
+
+class Problem(BaseModel):
+    """Every refusal but a 422: what went wrong, said for the caller."""
+
+    detail: str
+
+
+PROBLEMS = {
+    400: "the Host is not one this gateway answers to, or a header is malformed",
+    401: "no or unknown credentials: an API key (when configured), or the admin token",
+    404: "no such story (another API key's stories count as none), or nothing there yet",
+    409: "the story's state does not allow this, or an Idempotency-Key was reused",
+    413: "the request body is larger than CODESTORY_MAX_BODY_BYTES",
+    416: "the Range cannot be satisfied",
+    429: "this caller's submit rate or unfinished-story quota; wait Retry-After seconds",
+    503: "Redis or the broker is unreachable, or a capacity limit is reached; see Retry-After",
+}
+
+
+def problems(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` for refusals, so every status a route can return is documented."""
+    return {code: {"model": Problem, "description": PROBLEMS[code]} for code in codes}
 
 
 class StoryLinks(BaseModel):

@@ -11,9 +11,14 @@ from codestory.dlq import NotRetryableError, retry_dead_letters, retry_story
 from codestory.gateway.access import ADMIN
 from codestory.gateway.deps import State, require_admin
 from codestory.gateway.routes.stories import base_url, load_story
-from codestory.gateway.schemas import StoryOut, story_out
+from codestory.gateway.schemas import StoryOut, problems, story_out
 
-router = APIRouter(prefix="/admin", tags=["admin"], dependencies=[Depends(require_admin)])
+router = APIRouter(
+    prefix="/admin",
+    tags=["admin"],
+    dependencies=[Depends(require_admin)],
+    responses=problems(400, 401, 503),
+)
 
 ErrorTypeFilter = Annotated[str | None, Query(max_length=64, pattern=r"^[a-z_]+$")]
 
@@ -29,7 +34,7 @@ def dead_letters(
     return {"size": state.store.dlq_size(), "entries": entries}
 
 
-@router.get("/dlq/{story_id}")
+@router.get("/dlq/{story_id}", responses=problems(404))
 def inspect_dead_letter(story_id: str, state: State) -> dict[str, Any]:
     """One failed story: its record, its DLQ entries and the progress it made."""
     story = load_story(state, story_id, ADMIN)
@@ -49,8 +54,12 @@ async def retry_all(state: State, error_type: ErrorTypeFilter = None) -> dict[st
     return {"retried": report.retried, "skipped": report.skipped}
 
 
-@router.post("/dlq/{story_id}/retry", status_code=status.HTTP_202_ACCEPTED)
-@router.post("/stories/{story_id}/retry", status_code=status.HTTP_202_ACCEPTED)
+@router.post(
+    "/dlq/{story_id}/retry", status_code=status.HTTP_202_ACCEPTED, responses=problems(404, 409)
+)
+@router.post(
+    "/stories/{story_id}/retry", status_code=status.HTTP_202_ACCEPTED, responses=problems(404, 409)
+)
 def retry_one(story_id: str, request: Request, state: State) -> StoryOut:
     """Send a failed story back at the first stage it has not finished; same id, history kept."""
     load_story(state, story_id, ADMIN)  # 404 for an unknown id

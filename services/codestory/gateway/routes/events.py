@@ -21,11 +21,12 @@ from codestory.gateway.access import CallerDep, identify
 from codestory.gateway.deps import State
 from codestory.gateway.hosts import origin_allowed
 from codestory.gateway.routes.stories import load_story, snapshot_from_record
+from codestory.gateway.schemas import problems
 from codestory.gateway.state import GatewayState
 from codestory.observability.metrics import SSE_CLIENTS
 from codestory.store import progress_channel
 
-router = APIRouter(prefix="/stories", tags=["progress"])
+router = APIRouter(prefix="/stories", tags=["progress"], responses=problems(400, 401, 404, 503))
 RECORD_RECHECK_SECONDS = 5.0
 
 

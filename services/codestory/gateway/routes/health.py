@@ -16,6 +16,17 @@ from codestory.settings import Settings
 from codestory.store import in_flight_by_queue
 
 router = APIRouter(tags=["health"])
+DOWN: dict[int | str, dict[str, Any]] = {
+    503: {
+        "description": "Redis is unreachable (the body says which part is down)",
+        "content": {"application/json": {"schema": {"type": "object"}}},
+    }
+}
+
+
+def redis_trouble(exc: redis.RedisError) -> str:
+    """Said without the error's text, which names the server's addresses."""
+    return f"unreachable ({type(exc).__name__})"
 
 
 @router.get("/healthz")
@@ -27,17 +38,19 @@ def healthz(state: State) -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz")
+@router.get("/readyz", responses=DOWN)
 def readyz(state: State) -> JSONResponse:
     try:
         state.store.redis.ping()
     except redis.RedisError as exc:
         state.breaker.trip_if_unreachable(exc)
-        return JSONResponse(status_code=503, content={"status": "unready", "redis": str(exc)})
+        return JSONResponse(
+            status_code=503, content={"status": "unready", "redis": redis_trouble(exc)}
+        )
     return JSONResponse(content={"status": "ready"})
 
 
-@router.get("/health")
+@router.get("/health", responses=DOWN)
 def health(state: State) -> JSONResponse:
     """Redis, the workers seen by heartbeat, and the depth of each queue."""
     report: dict[str, Any] = {"status": "ok"}
@@ -54,7 +67,9 @@ def health(state: State) -> JSONResponse:
         report["janitor"] = state.store.janitor_runs()
     except redis.RedisError as exc:
         state.breaker.trip_if_unreachable(exc)
-        return JSONResponse(status_code=503, content={"status": "down", "redis": str(exc)})
+        return JSONResponse(
+            status_code=503, content={"status": "down", "redis": redis_trouble(exc)}
+        )
     served = {q for w in report["workers"] for q in w.get("queues", [])}
     missing = [q for q in QUEUES if q not in served]
     if missing:
@@ -90,7 +105,7 @@ def broker_report(state: GatewayState) -> dict[str, Any]:
         if side is None:
             raise
         side.trip_if_unreachable(exc)
-        return {"broker": f"unreachable: {exc}", "queues": {}, "in_flight": {}}
+        return {"broker": redis_trouble(exc), "queues": {}, "in_flight": {}}
 
 
 def stale_janitor_tasks(runs: dict[str, float], settings: Settings, now: float) -> dict[str, int]:

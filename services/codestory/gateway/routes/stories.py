@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, HTTPException, Query, Request, Response, status
 from fastapi.responses import JSONResponse, StreamingResponse
@@ -29,14 +29,15 @@ from codestory.domain import (
 from codestory.gateway.access import Caller, CallerDep
 from codestory.gateway.breaker import TRIPPING_ERRORS
 from codestory.gateway.deps import State
-from codestory.gateway.schemas import Accepted, StoryOut, StoryPage, links_for, story_out
+from codestory.gateway.schemas import Accepted, StoryOut, StoryPage, links_for, problems, story_out
 from codestory.gateway.state import GatewayState
 from codestory.local_source import allowed_folder
 from codestory.observability.metrics import STORIES_SUBMITTED
 from codestory.observability.tracing import current_trace_id
 from codestory.store import IdempotencyConflictError, StoryNotFoundError
 
-router = APIRouter(prefix="/stories", tags=["stories"])
+# Every story route may meet the Host check, the caller check and an unreachable Redis.
+router = APIRouter(prefix="/stories", tags=["stories"], responses=problems(400, 401, 503))
 
 
 def base_url(state: GatewayState, request: Request) -> str:
@@ -102,7 +103,7 @@ def check_source(
     "",
     status_code=status.HTTP_202_ACCEPTED,
     response_model=Accepted,
-    responses={409: {"description": "Idempotency-Key reused with a different request"}},
+    responses=problems(409, 413, 429),
 )
 def submit_story(
     body: StoryRequest,
@@ -229,13 +230,13 @@ def list_stories(
     )
 
 
-@router.get("/{story_id}", response_model=StoryOut)
+@router.get("/{story_id}", response_model=StoryOut, responses=problems(404))
 def get_story(story_id: str, request: Request, state: State, caller: CallerDep) -> StoryOut:
     story = load_story(state, story_id, caller)
     return story_out(story, base_url(state, request), state.store.latest_progress(story_id))
 
 
-@router.delete("/{story_id}", response_model=StoryOut)
+@router.delete("/{story_id}", response_model=StoryOut, responses=problems(404, 409))
 def cancel_story(story_id: str, request: Request, state: State, caller: CallerDep) -> StoryOut:
     """Cancel a story that has not finished; workers stop at their next checkpoint.
 
@@ -256,7 +257,9 @@ def cancel_story(story_id: str, request: Request, state: State, caller: CallerDe
     return story_out(story, base_url(state, request))
 
 
-@router.post("/{story_id}/pause", response_model=StoryOut, status_code=202)
+@router.post(
+    "/{story_id}/pause", response_model=StoryOut, status_code=202, responses=problems(404, 409)
+)
 def pause_story(story_id: str, request: Request, state: State, caller: CallerDep) -> StoryOut:
     """Pause a story at its next checkpoint; it then holds no worker. A 409 once finished."""
     load_story(state, story_id, caller)
@@ -268,7 +271,9 @@ def pause_story(story_id: str, request: Request, state: State, caller: CallerDep
     return story_out(story, base_url(state, request))
 
 
-@router.post("/{story_id}/resume", response_model=StoryOut, status_code=202)
+@router.post(
+    "/{story_id}/resume", response_model=StoryOut, status_code=202, responses=problems(404, 409)
+)
 def resume_story(story_id: str, request: Request, state: State, caller: CallerDep) -> StoryOut:
     """Resume a paused story where it stopped. A 409 if it is not paused."""
     load_story(state, story_id, caller)
@@ -297,11 +302,16 @@ def snapshot_from_record(story: Story) -> ProgressEvent:
     )
 
 
-@router.get("/{story_id}/progress", response_model=ProgressEvent)
+@router.get("/{story_id}/progress", response_model=ProgressEvent, responses=problems(404))
 def get_progress(story_id: str, state: State, caller: CallerDep) -> ProgressEvent:
     story = load_story(state, story_id, caller)
     return state.store.latest_progress(story_id) or snapshot_from_record(story)
 
+
+ARTIFACT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    206: {"description": "the requested byte range"},
+    **problems(404, 416),
+}
 
 DOWNLOAD_NAMES = {
     "audio": "story.mp3",
@@ -363,7 +373,7 @@ def serve_artifact(
     "/{story_id}/audio",
     methods=["GET", "HEAD"],
     response_class=StreamingResponse,
-    responses={206: {"description": "partial content"}, 416: {"description": "bad range"}},
+    responses=ARTIFACT_RESPONSES,
 )
 def get_audio(
     story_id: str,
@@ -377,7 +387,10 @@ def get_audio(
 
 
 @router.api_route(
-    "/{story_id}/chapters.vtt", methods=["GET", "HEAD"], response_class=StreamingResponse
+    "/{story_id}/chapters.vtt",
+    methods=["GET", "HEAD"],
+    response_class=StreamingResponse,
+    responses=ARTIFACT_RESPONSES,
 )
 def get_chapters(
     story_id: str,
@@ -390,7 +403,10 @@ def get_chapters(
 
 
 @router.api_route(
-    "/{story_id}/captions.vtt", methods=["GET", "HEAD"], response_class=StreamingResponse
+    "/{story_id}/captions.vtt",
+    methods=["GET", "HEAD"],
+    response_class=StreamingResponse,
+    responses=ARTIFACT_RESPONSES,
 )
 def get_captions(
     story_id: str,
@@ -404,7 +420,10 @@ def get_captions(
 
 
 @router.api_route(
-    "/{story_id}/transcript", methods=["GET", "HEAD"], response_class=StreamingResponse
+    "/{story_id}/transcript",
+    methods=["GET", "HEAD"],
+    response_class=StreamingResponse,
+    responses=ARTIFACT_RESPONSES,
 )
 def get_transcript(
     story_id: str,
@@ -416,6 +435,11 @@ def get_transcript(
     return serve_artifact(state, story_id, "transcript", range, request, caller)
 
 
-@router.api_route("/{story_id}/manifest", methods=["GET", "HEAD"], response_class=StreamingResponse)
+@router.api_route(
+    "/{story_id}/manifest",
+    methods=["GET", "HEAD"],
+    response_class=StreamingResponse,
+    responses=problems(404),
+)
 def get_manifest(story_id: str, state: State, request: Request, caller: CallerDep) -> Response:
     return serve_artifact(state, story_id, "manifest", None, request, caller)
