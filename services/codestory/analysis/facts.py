@@ -15,14 +15,20 @@ from codestory.analysis.changelog import Release, is_changelog, latest_release
 from codestory.analysis.classify import TOOLING_DIRS, FileKind, classify, classify_path, holdings
 from codestory.analysis.history import HistoryFacts, parse_git_log
 from codestory.analysis.languages import is_code
-from codestory.analysis.manifests import Manifest, automake_tests, make_targets, parse_manifest
+from codestory.analysis.manifests import (
+    Manifest,
+    automake_tests,
+    is_manifest,
+    make_targets,
+    parse_manifest,
+)
 from codestory.analysis.parallel import parse_many
 from codestory.analysis.readme import summarise_readme
 from codestory.analysis.resolve import Resolver, normalise
 from codestory.analysis.roles import Role, Route, find_roles, find_routes
 from codestory.analysis.syntax import Definition, FileSyntax
 from codestory.analysis.testsuite import TestSuite, describe_tests
-from codestory.analysis.walk import AnalysisError, SourceFile, walk_repository
+from codestory.analysis.walk import AnalysisError, SourceFile, read_text, walk_repository
 
 ANALYSER_VERSION = "4"
 # Tests, examples and docs are read for frameworks and for who uses which name; past this
@@ -173,22 +179,15 @@ def evenly(items: list[SourceFile], limit: int) -> list[SourceFile]:
     return [items[int(i * step)] for i in range(limit)]
 
 
-def count_lines(text: str) -> int:
-    """Lines as editors count them: a final newline does not start another line."""
-    if not text:
-        return 0
-    return text.count("\n") + (0 if text.endswith("\n") else 1)
-
-
 def _languages(files: list[SourceFile], kinds: dict[str, FileKind]) -> list[LanguageShare]:
     counts: Counter[str] = Counter()
     lines: Counter[str] = Counter()
     for f in files:
-        if is_code(f.language) and f.text is not None and f.language:
+        if is_code(f.language) and f.readable and f.language:
             if kinds.get(f.path) in {FileKind.VENDORED, FileKind.GENERATED, FileKind.MINIFIED}:
                 continue
             counts[f.language] += 1
-            lines[f.language] += count_lines(f.text)
+            lines[f.language] += f.lines
     total = sum(lines.values()) or 1
     return [
         LanguageShare(name=n, files=counts[n], lines=c, percent=round(100 * c / total, 1))
@@ -412,13 +411,14 @@ def _headers_as_cpp(files: list[SourceFile]) -> list[SourceFile]:
     return [dataclasses.replace(f, language="C++") if f.path.endswith(".h") else f for f in files]
 
 
-def _docker_command(files: list[SourceFile]) -> str | None:
-    dockerfile = next((f for f in files if f.path == "Dockerfile" and f.text), None)
-    if dockerfile is None or dockerfile.text is None:
+def _docker_command(root: Path, files: list[SourceFile]) -> str | None:
+    dockerfile = next((f for f in files if f.path == "Dockerfile" and f.readable), None)
+    text = read_text(root, dockerfile) if dockerfile is not None else ""
+    if not text:
         return None
-    commands = _DOCKER_COMMAND.findall(dockerfile.text)
-    stages = re.findall(r"^\s*FROM\s", dockerfile.text, re.MULTILINE | re.IGNORECASE)
-    if not commands or (len(stages) > 1 and " AS " in dockerfile.text.upper()):
+    commands = _DOCKER_COMMAND.findall(text)
+    stages = re.findall(r"^\s*FROM\s", text, re.MULTILINE | re.IGNORECASE)
+    if not commands or (len(stages) > 1 and " AS " in text.upper()):
         # Several build targets each run their own command; naming one would mislead.
         return None
     raw = commands[-1].strip()
@@ -499,7 +499,7 @@ def analyse(
     files, unreadable = walk_repository(root, max_files=max_files, max_bytes=max_bytes)
     if not files:
         raise AnalysisError("the repository is empty: it has no files to describe", "no_source")
-    texts = [f for f in files if f.text is not None]
+    texts = [f for f in files if f.readable]
     if not texts:
         what = "binary files" if all(f.is_binary for f in files) else "binary or very large files"
         raise AnalysisError(
@@ -508,16 +508,20 @@ def analyse(
         )
     paths = {f.path for f in files}
     files = _headers_as_cpp(files)
-    texts = [f for f in files if f.text is not None]
+    texts = [f for f in files if f.readable]
     code = [f for f in texts if is_code(f.language)]
     if not code:
         raise AnalysisError(
             "no source code was found: the repository has only documentation or data files",
             "no_source",
         )
-    kinds = {f.path: classify(f.path, (f.text or "")[:4096]) for f in code}
+    kinds = {f.path: classify(f.path, f.head) for f in code}
     manifests = _root_first(
-        [m for f in texts if (m := parse_manifest(f.path, f.text or "")) is not None]
+        [
+            m
+            for f in texts
+            if is_manifest(f.path) and (m := parse_manifest(f.path, read_text(root, f)))
+        ]
     )
     wanted = [
         f
@@ -529,7 +533,7 @@ def analyse(
         sorted((f for f in wanted if kinds[f.path] is not FileKind.SOURCE), key=lambda f: f.path),
         MAX_PARSED_SUPPORT_FILES,
     )
-    jobs = [(f.path, f.language or "", (f.text or "").encode()) for f in [*own, *support]]
+    jobs = [(f.path, f.language or "", root / f.path) for f in [*own, *support]]
     syntaxes: dict[str, FileSyntax] = {}
     skipped = unreadable
     for path, parsed, failed in parse_many(
@@ -553,7 +557,7 @@ def analyse(
                 if target in source:
                     importers[target].add(path)
     modules: dict[str, ModuleFact] = {}
-    line_counts = {f.path: count_lines(f.text or "") for f in code}
+    line_counts = {f.path: f.lines for f in code}
     for path, syntax in syntaxes.items():
         modules[path] = ModuleFact(
             path=path,
@@ -611,7 +615,7 @@ def analyse(
         key=lambda m: (-(m.importers * 3 + min(m.lines / 150, 4) + (1 if m.doc else 0)), m.path),
     )
 
-    docker_command = _docker_command(files)
+    docker_command = _docker_command(root, files)
     entry_points = _entry_points(manifests, resolver, syntaxes, kinds, paths, docker_command)
     control_paths: list[list[ControlStep]] = []
     seen_starts: set[str] = set()
@@ -669,16 +673,17 @@ def analyse(
     )
     readme = None
     if readme_file is not None:
-        summary = summarise_readme(readme_file.path, readme_file.text or "")
+        summary = summarise_readme(readme_file.path, read_text(root, readme_file))
         readme = Readme(path=readme_file.path, title=summary.title, summary=summary.summary)
     makefile = next((f for f in texts if f.path in {"Makefile", "GNUmakefile"}), None)
-    targets = make_targets(makefile.text or "") if makefile else []
+    targets = make_targets(read_text(root, makefile)) if makefile else []
     automake = next((f for f in texts if f.path == "Makefile.am"), None)
+    automake_text = read_text(root, automake) if automake else ""
     # Automake writes a `check` target that runs TESTS; the Makefile itself is generated.
-    automake_check = bool(automake and re.search(r"^TESTS\s*\+?=", automake.text or "", re.M))
+    automake_check = bool(re.search(r"^TESTS\s*\+?=", automake_text, re.M))
     test_paths = [p for p in kinds if kinds[p] is FileKind.TEST]
     # Automake's TESTS names test scripts that often have no suffix a language is known by.
-    listed = automake_tests(automake.text or "") if automake else []
+    listed = automake_tests(automake_text)
     test_paths += sorted({p for p in listed if p in paths} - set(test_paths))
     tests = describe_tests(
         test_paths,
@@ -692,7 +697,7 @@ def analyse(
         (
             r
             for f in sorted(texts, key=lambda f: f.path.count("/"))
-            if is_changelog(f.path) and (r := latest_release(f.path, f.text or ""))
+            if is_changelog(f.path) and (r := latest_release(f.path, read_text(root, f)))
         ),
         None,
     )

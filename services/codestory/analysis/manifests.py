@@ -342,6 +342,15 @@ PARSERS: dict[str, Callable[[str, str], Manifest]] = {
 _REQUIREMENTS_FILE = re.compile(r"^requirements[\w.-]*\.(?:txt|in)$")
 
 
+def is_manifest(path: str) -> bool:
+    """Whether parse_manifest reads this file (known by its name alone)."""
+    name = PurePosixPath(path).name
+    if name in PARSERS:
+        return True
+    requirements = _REQUIREMENTS_FILE.match(name) or path.startswith("requirements/")
+    return bool(requirements) and name.endswith((".txt", ".in"))
+
+
 def parse_manifest(path: str, text: str) -> Manifest | None:
     """Parse a manifest by file name; a malformed one is reported by kind alone."""
     name = PurePosixPath(path).name

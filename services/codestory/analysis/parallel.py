@@ -15,12 +15,14 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from codestory.analysis.syntax import FileSyntax, parse_source
-from codestory.analysis.walk import AnalysisStoppedError
+from codestory.analysis.walk import MAX_TEXT_BYTES, AnalysisStoppedError
 
 PARALLEL_MIN_FILES = 200  # below this, one process is faster than starting several
 CHUNK_FILES = 16
 
-Job = tuple[str, str, bytes, float | None]  # path, language, source, seconds allowed
+# path, language, the file on disk, seconds allowed. The file, not its text: a worker
+# reads it itself, so no text is held by the parent or pickled between processes.
+Job = tuple[str, str, Path, float | None]
 Parsed = tuple[str, FileSyntax | None, bool]  # path, syntax, whether parsing failed
 
 
@@ -39,10 +41,12 @@ def available_cpus() -> int:
 def parse_one(job: Job) -> Parsed:
     """One file; a file the parser chokes on (too slow, too deep, broken) is counted as
     failed, never fatal: RecursionError and ParseTimeoutError are RuntimeErrors."""
-    path, language, source, seconds = job
+    path, language, file, seconds = job
     try:
+        with file.open("rb") as handle:
+            source = handle.read(MAX_TEXT_BYTES)
         return path, parse_source(path, language, source, seconds), False
-    except (ValueError, RuntimeError):
+    except (ValueError, RuntimeError, OSError):
         return path, None, True
 
 
@@ -70,7 +74,7 @@ def _children_allowed() -> Iterator[None]:
 
 
 def parse_many(
-    jobs: list[tuple[str, str, bytes]],
+    jobs: list[tuple[str, str, Path]],
     processes: int = 0,
     *,
     seconds_per_file: float | None = None,
@@ -81,9 +85,7 @@ def parse_many(
     `should_stop` is asked between files (and between chunks of files when parsing in
     parallel); when it answers True, AnalysisStoppedError ends the work at once.
     """
-    timed: list[Job] = [
-        (path, language, source, seconds_per_file) for path, language, source in jobs
-    ]
+    timed: list[Job] = [(path, language, file, seconds_per_file) for path, language, file in jobs]
     stop = should_stop or (lambda: False)
     workers = min(processes or available_cpus(), math.ceil(len(jobs) / CHUNK_FILES))
     if workers <= 1 or len(jobs) < PARALLEL_MIN_FILES:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from codestory.analysis.languages import language_of
 from codestory.domain import format_bytes
@@ -39,7 +40,9 @@ SKIP_DIRS = frozenset(
     }
 )
 SNIFF_BYTES = 8192
+HEAD_CHARS = 4096  # what classification looks at: licence headers, generator banners
 MAX_TEXT_BYTES = 2 * 1024 * 1024  # larger files are counted but not read
+READ_CHUNK = 1 << 16
 
 
 class AnalysisError(Exception):
@@ -56,11 +59,40 @@ class AnalysisStoppedError(Exception):
 
 @dataclass(frozen=True)
 class SourceFile:
+    """What the walk learns of a file without keeping it: the text is read again, from
+    disk, by whatever needs all of it (the parser, a manifest reader), so memory holds
+    only a head per file however large the repository."""
+
     path: str  # relative, with forward slashes
     size: int
     language: str | None
     is_binary: bool
-    text: str | None  # None for binary or very large files
+    readable: bool  # text, and small enough to be read (binary or very large: not)
+    lines: int = 0  # as editors count them; 0 when not readable
+    head: str = ""  # the first HEAD_CHARS characters of a readable file
+
+
+def read_text(root: Path, file: SourceFile) -> str:
+    """The whole text of a readable file (empty if it cannot be read any more)."""
+    if not file.readable:
+        return ""
+    try:
+        with (root / file.path).open("rb") as handle:
+            return handle.read(MAX_TEXT_BYTES).decode("utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
+def _count_lines(handle: BinaryIO, first: bytes) -> int:
+    """Lines in what `handle` has left after `first`: a final newline starts no line."""
+    newlines = first.count(b"\n")
+    last = first[-1:]
+    while chunk := handle.read(READ_CHUNK):
+        newlines += chunk.count(b"\n")
+        last = chunk[-1:]
+    if not last:
+        return 0
+    return newlines + (0 if last == b"\n" else 1)
 
 
 def _looks_binary(head: bytes) -> bool:
@@ -105,14 +137,15 @@ def walk_repository(root: Path, *, max_files: int, max_bytes: int) -> tuple[list
             relative = full.relative_to(root).as_posix()
             try:
                 with full.open("rb") as handle:
-                    head = handle.read(SNIFF_BYTES)
-                    binary = _looks_binary(head)
-                    text: str | None = None
-                    if not binary and size <= MAX_TEXT_BYTES:
-                        rest = handle.read(MAX_TEXT_BYTES + 1 - len(head))
-                        text = (head + rest).decode("utf-8", errors="replace")
+                    first = handle.read(SNIFF_BYTES)
+                    binary = _looks_binary(first)
+                    readable = not binary and size <= MAX_TEXT_BYTES
+                    lines = _count_lines(handle, first) if readable else 0
             except OSError:
                 unreadable += 1
                 continue
-            files.append(SourceFile(relative, size, language_of(relative), binary, text))
+            head = first.decode("utf-8", errors="replace")[:HEAD_CHARS] if readable else ""
+            files.append(
+                SourceFile(relative, size, language_of(relative), binary, readable, lines, head)
+            )
     return files, unreadable
