@@ -13,7 +13,7 @@ from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from pydantic import AliasChoices, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -37,6 +37,26 @@ def redis_url_with_db(url: str, db: int) -> str:
     """Return `url` pointing at database `db` (broker on 0, results on 1)."""
     parts = urlsplit(url)
     return urlunsplit((parts.scheme, parts.netloc, f"/{db}", parts.query, parts.fragment))
+
+
+def redis_url_with_tls(url: str, ca_file: str, insecure: bool) -> str:
+    """Spell the TLS policy out in a rediss:// URL, where every client reads it: redis-py,
+    Celery's broker and result backend, RedBeat and Flower. Options already in the URL win.
+
+    Left to themselves, Kombu verifies nothing for a bare rediss:// URL and Celery's result
+    backend refuses to start; here verification is on unless switched off by name.
+    """
+    parts = urlsplit(url)
+    if parts.scheme != "rediss":
+        return url
+    query = dict(parse_qsl(parts.query))
+    query.setdefault("ssl_cert_reqs", "none" if insecure else "required")
+    if insecure:
+        query.setdefault("ssl_check_hostname", "false")
+    if ca_file and not insecure:
+        query.setdefault("ssl_ca_certs", ca_file)
+    query_text = urlencode(query, safe="/")
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query_text, parts.fragment))
 
 
 def redis_url_with_password(url: str, password: str) -> str:
@@ -64,6 +84,10 @@ class Settings(BaseSettings):
     )
     # Kept apart from the URLs so they can live in a ConfigMap and this in a Secret.
     redis_password: str = ""
+    # rediss:// URLs: the server's certificate is always verified, against this CA bundle
+    # (empty: the system's), unless verification is switched off explicitly.
+    redis_tls_ca_file: str = ""
+    redis_tls_insecure: bool = False
 
     environment: Environment = Environment.LOCAL
     # Outside local mode: at least 24 characters, or the process refuses to start. In local
@@ -252,12 +276,15 @@ class Settings(BaseSettings):
             self.celery_broker_url = redis_url_with_db(self.redis_url, 0)
         if not self.celery_result_backend:
             self.celery_result_backend = redis_url_with_db(self.redis_url, 1)
-        self.redis_url = redis_url_with_password(self.redis_url, self.redis_password)
-        self.celery_broker_url = redis_url_with_password(
-            self.celery_broker_url, self.redis_password
+        tls = (self.redis_tls_ca_file, self.redis_tls_insecure)
+        self.redis_url = redis_url_with_tls(
+            redis_url_with_password(self.redis_url, self.redis_password), *tls
         )
-        self.celery_result_backend = redis_url_with_password(
-            self.celery_result_backend, self.redis_password
+        self.celery_broker_url = redis_url_with_tls(
+            redis_url_with_password(self.celery_broker_url, self.redis_password), *tls
+        )
+        self.celery_result_backend = redis_url_with_tls(
+            redis_url_with_password(self.celery_result_backend, self.redis_password), *tls
         )
         if self.story_soft_time_limit >= self.story_time_limit:
             raise ValueError("CODESTORY_STORY_SOFT_TIME_LIMIT must be below the hard limit")

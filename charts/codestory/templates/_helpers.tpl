@@ -63,12 +63,46 @@ app.kubernetes.io/component: {{ .component }}
 {{- end -}}
 {{- end -}}
 
+{{/* The Redis host as a pod in any namespace resolves it (KEDA's operator runs in its own). */}}
+{{- define "codestory.redisHostFqdn" -}}
+{{- if .Values.redis.bundled -}}
+{{- printf "%s.%s.svc.%s" (include "codestory.redisHost" .) .Release.Namespace .Values.clusterDomain -}}
+{{- else -}}
+{{- include "codestory.redisHost" . -}}
+{{- end -}}
+{{- end -}}
+
 {{- define "codestory.redisPort" -}}
 {{- if .Values.redis.bundled -}}6379{{- else -}}{{ .Values.redis.external.port }}{{- end -}}
 {{- end -}}
 
+{{- define "codestory.redisTls" -}}
+{{- if and (not .Values.redis.bundled) .Values.redis.external.tls -}}true{{- end -}}
+{{- end -}}
+
+{{/* Where the CA bundle that signed an external Redis's certificate is mounted; empty: the system's. */}}
+{{- define "codestory.redisCaFile" -}}
+{{- $ca := .Values.redis.external.tlsCa -}}
+{{- if and (include "codestory.redisTls" .) (or $ca.secretName $ca.configMapName) -}}
+{{- printf "/etc/codestory/redis-ca/%s" $ca.key -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The TLS policy spelled out in a URL, for clients that read nothing else (Flower). */}}
+{{- define "codestory.redisTlsQuery" -}}
+{{- if include "codestory.redisTls" . -}}
+{{- if .Values.redis.external.tlsInsecureSkipVerify -}}
+?ssl_cert_reqs=none&ssl_check_hostname=false
+{{- else if include "codestory.redisCaFile" . -}}
+{{- printf "?ssl_cert_reqs=required&ssl_ca_certs=%s" (include "codestory.redisCaFile" .) -}}
+{{- else -}}
+?ssl_cert_reqs=required
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
 {{- define "codestory.redisUrl" -}}
-{{- $scheme := ternary "rediss" "redis" (and (not .Values.redis.bundled) .Values.redis.external.tls) -}}
+{{- $scheme := ternary "rediss" "redis" (eq (include "codestory.redisTls" .) "true") -}}
 {{- printf "%s://%s:%s/0" $scheme (include "codestory.redisHost" .) (include "codestory.redisPort" .) -}}
 {{- end -}}
 
@@ -148,6 +182,31 @@ app.kubernetes.io/component: {{ .component }}
 - name: artifacts
   mountPath: /data/artifacts
 {{- end }}
+{{- include "codestory.redisCaMount" . }}
+{{- end -}}
+
+{{- define "codestory.redisCaMount" -}}
+{{- if include "codestory.redisCaFile" . }}
+- name: redis-ca
+  mountPath: /etc/codestory/redis-ca
+  readOnly: true
+{{- end }}
+{{- end -}}
+
+{{- define "codestory.redisCaVolume" -}}
+{{- if include "codestory.redisCaFile" . }}
+{{- $ca := .Values.redis.external.tlsCa }}
+- name: redis-ca
+  {{- if $ca.secretName }}
+  secret:
+    secretName: {{ $ca.secretName }}
+    items: [{key: {{ $ca.key }}, path: {{ $ca.key }}}]
+  {{- else }}
+  configMap:
+    name: {{ $ca.configMapName }}
+    items: [{key: {{ $ca.key }}, path: {{ $ca.key }}}]
+  {{- end }}
+{{- end }}
 {{- end -}}
 
 {{- define "codestory.volumes" -}}
@@ -164,6 +223,7 @@ app.kubernetes.io/component: {{ .component }}
   emptyDir: {}
   {{- end }}
 {{- end }}
+{{- include "codestory.redisCaVolume" . }}
 {{- end -}}
 
 {{/* Scheduling knobs shared by every Deployment: (dict "svc" .Values.x) */}}
