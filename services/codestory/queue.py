@@ -216,6 +216,14 @@ def connect_metric_signals() -> None:
 
 def create_app(settings: Settings | None = None) -> Celery:
     settings = settings or get_settings()
+    # Celery reads these two variables over its own configuration; left as written they
+    # would bypass what Settings adds (the Redis password, the TLS policy).
+    for name, url in (
+        ("CELERY_BROKER_URL", settings.celery_broker_url),
+        ("CELERY_RESULT_BACKEND", settings.celery_result_backend),
+    ):
+        if name in os.environ:
+            os.environ[name] = url
     celery_app = Celery("codestory", include=TASK_MODULES)
     celery_app.conf.update(celery_config(settings))
     celery_app.steps["consumer"].add(HeartbeatStep)

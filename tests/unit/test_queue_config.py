@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 from codestory.dispatch import audio_time_limits
 from codestory.queue import (
     QUEUE_AUDIO,
@@ -66,3 +70,26 @@ def test_registered_tasks_have_their_limits() -> None:
     assert generate.max_retries == 3
     for name in TASK_QUEUES:
         assert name in app.tasks
+
+
+def test_celery_uses_the_urls_settings_made_not_the_raw_variables() -> None:
+    """Celery reads CELERY_BROKER_URL over its configuration: the password and the TLS
+    policy Settings add must still reach it."""
+    program = (
+        "from codestory.queue import app;print(app.conf.broker_url); print(app.conf.result_backend)"
+    )
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin"),
+        "CELERY_BROKER_URL": "rediss://cache.internal:6380/0",
+        "CELERY_RESULT_BACKEND": "rediss://cache.internal:6380/1",
+        "CODESTORY_REDIS_PASSWORD": "s3cret-pass",
+        "CODESTORY_REDIS_TLS_CA_FILE": "/etc/codestory/redis-ca/ca.crt",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", program], env=env, capture_output=True, text=True, check=True
+    )
+    broker, backend = done.stdout.split()
+    for url in (broker, backend):
+        assert url.startswith("rediss://:s3cret-pass@cache.internal:6380/")
+        assert "ssl_cert_reqs=required" in url
+        assert "ssl_ca_certs=/etc/codestory/redis-ca/ca.crt" in url
