@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 import redis
@@ -211,7 +212,6 @@ def test_kubectl_plugin_selectors_find_what_the_chart_renders() -> None:
 
 
 def test_metrics_are_exposed_where_the_monitors_look() -> None:
-    from codestory.observability import metrics as exported
 
     objects = render(
         {"metrics": {"serviceMonitor": {"enabled": True}, "podMonitor": {"enabled": True}}}
@@ -227,11 +227,9 @@ def test_metrics_are_exposed_where_the_monitors_look() -> None:
         named(objects, "PodMonitor", "-workers")["spec"]["podMetricsEndpoints"][0]["port"]
         == "metrics"
     )
-    # KEDA's in-flight trigger queries a metric the workers really export
-    scaled = named(
-        render({"story": {"autoscaling": {"inFlight": {"enabled": True}}}}),
-        "ScaledObject",
-        "story-worker",
-    )
-    query = scaled["spec"]["triggers"][1]["metadata"]["query"]
-    assert exported.TASKS_IN_FLIGHT._name in query
+    # KEDA's work trigger reads the gateway's /scaling, which the gateway really serves
+    scaled = named(render({}), "ScaledObject", "story-worker")
+    url = scaled["spec"]["triggers"][1]["metadata"]["url"]
+    from codestory.gateway.app import create_app as create_gateway
+
+    assert create_gateway().url_path_for("scaling") == urlsplit(url).path

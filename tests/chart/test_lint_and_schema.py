@@ -66,6 +66,10 @@ def test_schema_rejects_bad_values(values: dict[str, Any], message: str) -> None
         ({"adminToken": ""}, "adminToken is required"),
         ({"adminToken": "short-token"}, "at least 24 characters"),
         ({"flower": {"enabled": True}}, "flower.enabled needs flower.basicAuth"),
+        (
+            {"story": {"env": {"storyTimeLimit": 4000}}},
+            "story: its hard time limit (4000s) must be below config.visibilityTimeout",
+        ),
     ],
 )
 def test_templates_refuse_unsafe_combinations(values: dict[str, Any], message: str) -> None:

@@ -72,6 +72,20 @@ def test_every_worker_has_a_pdb_and_outlasts_its_hard_limit(case: str) -> None:
             assert "startupProbe" in deployment["spec"]["template"]["spec"]["containers"][0]
 
 
+def test_a_pools_own_time_limit_raises_its_grace_period() -> None:
+    objects = render(
+        {
+            "story": {"env": {"storyTimeLimit": 900, "storySoftTimeLimit": 800}},
+            "audio": {"extraEnv": [{"name": "CODESTORY_AUDIO_TIME_LIMIT_MAX", "value": "2400"}]},
+        }
+    )
+    grace = {
+        component(d): d["spec"]["template"]["spec"]["terminationGracePeriodSeconds"]
+        for d in by_kind(objects, "Deployment")
+    }
+    assert grace["story-worker"] == 930 and grace["audio-worker"] == 2430
+
+
 def test_secrets_never_appear_in_configmaps() -> None:
     objects = render(
         {"redis": {"password": "hunter2hunter2"}, "adminToken": "tok-123456-0123456789abcdef"}

@@ -10,7 +10,7 @@ from tests.chart.rendering import by_kind, named, render, validate
 
 MATRIX: dict[str, dict[str, Any]] = {
     "defaults": {},
-    "keda": {"story": {"autoscaling": {"mode": "keda", "inFlight": {"enabled": True}}}},
+    "keda": {"story": {"autoscaling": {"mode": "keda", "countRunning": True}}},
     "hpa": {"story": {"autoscaling": {"mode": "hpa"}}, "audio": {"autoscaling": {"mode": "hpa"}}},
     "none": {
         "story": {"autoscaling": {"mode": "none"}},
@@ -95,17 +95,26 @@ def test_autoscaling_modes(mode: str) -> None:
 
 
 def test_keda_triggers() -> None:
-    objects = render({"audio": {"autoscaling": {"inFlight": {"enabled": True}}}})
+    objects = render({})
     audio = named(objects, "ScaledObject", "audio-worker")
     assert audio["spec"]["minReplicaCount"] == 0, "audio may scale to zero"
-    redis_trigger, inflight = audio["spec"]["triggers"]
+    redis_trigger, work = audio["spec"]["triggers"]
     assert redis_trigger["type"] == "redis"
     assert redis_trigger["metadata"]["address"] == "redis.example.internal:6379"
     assert redis_trigger["metadata"]["listName"] == "audio"
     assert redis_trigger["metadata"]["activationListLength"] == "0"
     assert redis_trigger["authenticationRef"]["name"] == "cs-codestory-redis"
-    assert inflight["type"] == "prometheus"
-    assert 'queue="audio"' in inflight["metadata"]["query"]
+    # Waiting + running, by default: scale-in never goes below the work in hand.
+    assert work["type"] == "metrics-api"
+    assert work["metadata"]["url"] == (
+        "http://cs-codestory-gateway.codestory.svc.cluster.local:80/scaling"
+    )
+    assert work["metadata"]["valueLocation"] == "queues.audio.work"
+    assert work["metadata"]["activationTargetValue"] == "0"
+    without = named(
+        render({"audio": {"autoscaling": {"countRunning": False}}}), "ScaledObject", "audio-worker"
+    )
+    assert [t["type"] for t in without["spec"]["triggers"]] == ["redis"]
     auth = named(objects, "TriggerAuthentication", "-redis")
     assert auth["spec"]["secretTargetRef"] == [
         {"parameter": "password", "name": "cs-codestory-secrets", "key": "redis-password"}

@@ -201,21 +201,11 @@ def exported_names(stack: Stack) -> set[str]:
 def test_every_dashboard_alert_and_keda_query_uses_exported_metrics(
     finished: tuple[Stack, str, str],
 ) -> None:
-    from tests.chart.rendering import named, render
     from tests.promql import dashboard_exprs, metric_names, rule_exprs
 
     stack, _, _ = finished
     exported = exported_names(stack)
-    scaled = named(
-        render({"story": {"autoscaling": {"inFlight": {"enabled": True}}}}),
-        "ScaledObject",
-        "story-worker",
-    )
-    queries = {
-        **dashboard_exprs(),
-        **rule_exprs(),
-        "KEDA in-flight trigger": scaled["spec"]["triggers"][1]["metadata"]["query"],
-    }
+    queries = {**dashboard_exprs(), **rule_exprs()}
     missing = {
         where: sorted(metric_names(expr) - exported)
         for where, expr in queries.items()

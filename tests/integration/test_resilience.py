@@ -115,7 +115,12 @@ def test_story_survives_a_story_worker_killed_with_sigkill(
         # acks_late: the running task's message is in flight, not in the queue.
         health = stack.http.get("/health").json()
         assert health["in_flight"]["stories"] == 1 and health["queues"]["stories"] == 0
+        # What KEDA scales on counts it: no replica is taken from under a running story.
+        work = stack.http.get("/scaling").json()["queues"]["stories"]
+        assert work == {"waiting": 0, "running": 1, "work": 1}
         stack.services["story"].kill(signal.SIGKILL)  # the worker and its pool, mid-story
+        # Killed, its message is still the broker's to give back: still work, not zero.
+        assert stack.http.get("/scaling").json()["queues"]["stories"]["work"] == 1
         stack.start("story", extra_env=SLOW_STORY)
         story = stack.wait_status(story_id, {"complete", "failed"}, timeout=120)
         assert story["status"] == "complete", story

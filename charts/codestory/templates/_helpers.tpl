@@ -246,9 +246,18 @@ topologySpreadConstraints:
 {{- end }}
 {{- end -}}
 
-{{/* Hard time limit of a worker pool, in seconds. */}}
+{{/* Hard time limit of a worker pool, in seconds: the release's, or the pool's own where
+its `env` or `extraEnv` overrides it (the grace period must outlast what the pool runs). */}}
 {{- define "codestory.hardLimit" -}}
-{{- if eq .pool "story" -}}{{ .root.Values.config.storyTimeLimit }}{{- else if eq .pool "audio" -}}{{ .root.Values.config.audioTimeLimitMax }}{{- else -}}60{{- end -}}
+{{- $key := get (dict "story" "storyTimeLimit" "audio" "audioTimeLimitMax") .pool -}}
+{{- if $key -}}
+{{- $svc := index .root.Values .pool -}}
+{{- $limit := index .root.Values.config $key -}}
+{{- if hasKey ($svc.env | default dict) $key }}{{ $limit = index $svc.env $key }}{{ end -}}
+{{- $variable := printf "CODESTORY_%s" ($key | snakecase | upper) -}}
+{{- range ($svc.extraEnv | default list) }}{{ if eq .name $variable }}{{ $limit = .value }}{{ end }}{{ end -}}
+{{- $limit -}}
+{{- else -}}60{{- end -}}
 {{- end -}}
 
 {{/* The Celery queue each worker pool consumes (codestory.queue.SERVICE_QUEUES; a
@@ -257,7 +266,4 @@ chart test fails if they drift). */}}
 {{- get (dict "story" "stories" "audio" "audio" "janitor" "maintenance") . -}}
 {{- end -}}
 
-{{/* Where the in-flight count of a queue comes from (see codestory.observability). */}}
-{{- define "codestory.inFlightQuery" -}}
-sum(codestory_tasks_in_flight{queue="{{ . }}"}) or vector(0)
-{{- end -}}
+

@@ -13,7 +13,8 @@ from urllib.parse import urlsplit
 from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-PROBES = frozenset({"/healthz", "/readyz"})
+# Called by the cluster itself, by address or in-cluster name: kubelet's probes, KEDA.
+PROBES = frozenset({"/healthz", "/readyz", "/scaling"})
 
 
 def host_of(header: str) -> str:

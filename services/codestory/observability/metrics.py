@@ -13,12 +13,15 @@ serves one endpoint that sums every pool process (codestory.commands.services se
 from __future__ import annotations
 
 import os
+import re
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, start_http_server
 from prometheus_client import multiprocess as prometheus_multiprocess
+from prometheus_client.metrics_core import Metric
 from prometheus_client.registry import REGISTRY, Collector
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
@@ -152,9 +155,9 @@ def serve(
     port: int, *, host: str = "127.0.0.1", extra: Collector | None = None
 ) -> CollectorRegistry:
     """Serve /metrics on `host`:`port` (port 0: do not serve). Multiprocess-aware."""
-    if os.environ.get(MULTIPROC_ENV):
+    if directory := os.environ.get(MULTIPROC_ENV):
         registry = CollectorRegistry()
-        prometheus_multiprocess.MultiProcessCollector(registry)
+        PruningMultiProcessCollector(registry, directory)
     else:
         registry = REGISTRY
     if extra is not None:
@@ -162,6 +165,41 @@ def serve(
     if port:
         start_http_server(port, addr=host, registry=registry)
     return registry
+
+
+_LIVE_FILE = re.compile(r"gauge_live\w+_(\d+)\.db$")
+
+
+def dead_pids(directory: str) -> set[int]:
+    """Processes that left live-gauge files behind and no longer exist (a SIGKILLed pool
+    child never runs its shutdown hook, and its `livesum` gauges would count forever)."""
+    found: set[int] = set()
+    for path in Path(directory).iterdir():
+        match = _LIVE_FILE.match(path.name)
+        if match is None:
+            continue
+        pid = int(match.group(1))
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            found.add(pid)
+        except PermissionError:
+            continue  # alive, someone else's
+    return found
+
+
+class PruningMultiProcessCollector(prometheus_multiprocess.MultiProcessCollector):
+    """Sums the pool's processes, forgetting the live gauges of any that died unannounced."""
+
+    def __init__(self, registry: CollectorRegistry, directory: str) -> None:
+        super().__init__(registry, directory)
+        self.directory = directory
+
+    def collect(self) -> Iterable[Metric]:
+        for pid in dead_pids(self.directory):
+            prometheus_multiprocess.mark_process_dead(pid, self.directory)
+        metrics: Iterable[Metric] = super().collect()
+        return metrics
 
 
 def mark_process_dead(pid: int) -> None:

@@ -84,6 +84,32 @@ def health(state: State) -> JSONResponse:
     return JSONResponse(content=report)
 
 
+@router.get("/scaling", responses=DOWN)
+def scaling(state: State) -> JSONResponse:
+    """Work per queue, for KEDA: waiting messages plus those a worker has taken and not yet
+    acknowledged (acks_late: running, or about to). Scaling on the sum never removes a
+    replica below the work in hand; read from the broker, it cannot stick after a kill."""
+    try:
+        running = in_flight_by_queue(state.broker)
+        waiting = {queue: int(state.broker.llen(queue)) for queue in QUEUES}
+    except redis.RedisError as exc:
+        state.breaker.trip_if_unreachable(exc)
+        # An error, never a zero: the autoscaler then holds its replicas rather than shrink.
+        return JSONResponse(status_code=503, content={"broker": redis_trouble(exc)})
+    return JSONResponse(
+        content={
+            "queues": {
+                queue: {
+                    "waiting": count,
+                    "running": running.get(queue, 0),
+                    "work": count + running.get(queue, 0),
+                }
+                for queue, count in waiting.items()
+            }
+        }
+    )
+
+
 def broker_report(state: GatewayState) -> dict[str, Any]:
     """Queue depths and running work; in degraded mode an unreachable broker is reported,
     not raised, since the gateway still takes stories."""
