@@ -18,6 +18,7 @@ DEFAULT_DIR = "/tmp/codestory-heartbeat"
 DEFAULT_GRACE_SECONDS = 60.0
 LIVENESS_FILE = "alive"
 READINESS_FILE = "ready"
+STATUS_FILE = "status"  # "<state> <since> <detail>", written by codestory.watchdog
 
 
 def file_age(path: str, now: float) -> float | None:
@@ -27,16 +28,31 @@ def file_age(path: str, now: float) -> float | None:
         return None
 
 
+def read_status(directory: str) -> tuple[str, str]:
+    """The watchdog's last word: (state, detail); ("", "") before it has spoken."""
+    try:
+        with open(os.path.join(directory, STATUS_FILE)) as handle:
+            state, _since, detail = [*handle.read().strip().split(" ", 2), "", ""][:3]
+    except OSError:
+        return "", ""
+    return state, detail
+
+
 def check(kind: str, directory: str, max_age: float, now: float) -> tuple[bool, str]:
     # os.path, not pathlib: pathlib's imports alone would double the probe's cost.
     alive_age = file_age(os.path.join(directory, LIVENESS_FILE), now)
+    state, detail = read_status(directory)
+    said = f" ({state}: {detail})" if state and state != "ok" else ""
     if alive_age is None:
-        return False, f"no heartbeat file in {directory}"
+        return False, f"no heartbeat file in {directory}{said}"
     if alive_age > max_age:
-        return False, f"last heartbeat {alive_age:.0f}s ago (limit {max_age:g}s)"
-    if kind == "readiness" and not os.path.exists(os.path.join(directory, READINESS_FILE)):
-        return False, "worker is not consuming (no readiness file)"
-    return True, f"ok: heartbeat {alive_age:.1f}s ago"
+        return False, f"last heartbeat {alive_age:.0f}s ago (limit {max_age:g}s){said}"
+    if kind == "readiness":
+        if not os.path.exists(os.path.join(directory, READINESS_FILE)):
+            return False, "worker is not consuming (no readiness file)"
+        if state and state != "ok":
+            return False, f"not ready{said}"
+    return True, f"ok: heartbeat {alive_age:.1f}s ago{said}"
 
 
 USAGE = "usage: codestory probe liveness|readiness [--max-age SECONDS]"

@@ -40,8 +40,9 @@ from codestory.celery_config import (
     TASK_SYNTHESIZE_AUDIO,
     celery_config,
 )
-from codestory.probes import LIVENESS_FILE, READINESS_FILE
+from codestory.probes import LIVENESS_FILE, READINESS_FILE, STATUS_FILE
 from codestory.settings import Settings, get_settings
+from codestory.watchdog import Limits, Watchdog, write_atomically
 
 # Names live in codestory.celery_config; they are re-exported here for the services.
 __all__ = [
@@ -71,12 +72,6 @@ def heartbeat_paths(settings: Settings) -> tuple[Path, Path]:  # written here, r
     return settings.heartbeat_dir / LIVENESS_FILE, settings.heartbeat_dir / READINESS_FILE
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(text)
-    tmp.replace(path)
-
-
 def scheduler_died(consumer: Any) -> bool:
     """Whether this worker embeds a beat scheduler (`--beat`) whose process has ended."""
     worker = getattr(consumer, "controller", None)
@@ -95,6 +90,39 @@ _taken: dict[str, Any] = {}
 def remember_taken(request: Any = None, **_: Any) -> None:
     if request is not None:
         _taken[str(request.id)] = request.message
+    if _watchdog is not None:
+        _watchdog.taken()
+
+
+# One per worker process, kept across the consumer's restarts around reconnects.
+_watchdog: Watchdog | None = None
+
+
+def start_watchdog(consumer: Any, settings: Settings) -> None:
+    """Start the thread that writes the liveness and status files (see watchdog.py)."""
+    global _watchdog
+    if _watchdog is not None:
+        return
+    try:  # the queues it was started with: a consumer cancelled later still owes them
+        queues = tuple(sorted(q.name for q in consumer.task_consumer.queues))
+    except AttributeError:
+        queues = ()
+    concurrency = int(getattr(consumer.controller, "concurrency", 0) or 1)
+    _watchdog = Watchdog(
+        broker_url=settings.celery_broker_url,
+        queues=queues,
+        free_slots=lambda: concurrency - len(held_task_ids()),
+        alive_file=settings.heartbeat_dir / LIVENESS_FILE,
+        status_file=settings.heartbeat_dir / STATUS_FILE,
+        limits=Limits(
+            grace=settings.liveness_grace_seconds,
+            outage_tolerance=settings.broker_outage_tolerance_seconds,
+            consume_stall=settings.consume_stall_seconds,
+        ),
+        interval=settings.heartbeat_interval_seconds,
+    )
+    _watchdog.check(time.time())
+    _watchdog.start()
 
 
 def held_task_ids() -> list[str]:
@@ -106,10 +134,10 @@ def held_task_ids() -> list[str]:
 
 
 class HeartbeatStep(bootsteps.StartStopStep):
-    """Consumer bootstep: proves the worker is alive and connected.
+    """Consumer bootstep: the worker's loop ticks the watchdog and refreshes its Redis key.
 
-    While the consumer runs (it is stopped and restarted around broker reconnects) it
-    refreshes the liveness file and the worker's Redis key on every beat; readiness exists
+    The watchdog (its own thread, started once) writes the liveness and status files, so
+    a broker hang that blocks this loop is told apart from a stuck worker. Readiness exists
     from the moment the consumer can take tasks until it stops.
     """
 
@@ -127,8 +155,9 @@ class HeartbeatStep(bootsteps.StartStopStep):
 
         self.settings.heartbeat_dir.mkdir(parents=True, exist_ok=True)
         self.store = StoryStore(make_client(self.settings.redis_url))
+        start_watchdog(parent, self.settings)
         self.beat(parent)
-        _write_atomically(self.ready, f"{os.getpid()} {time.time()}\n")
+        write_atomically(self.ready, f"{os.getpid()} {time.time()}\n")
         self.timer_ref = parent.timer.call_repeatedly(
             self.settings.heartbeat_interval_seconds, self.beat, (parent,), priority=10
         )
@@ -145,7 +174,8 @@ class HeartbeatStep(bootsteps.StartStopStep):
             os.kill(os.getpid(), signal.SIGTERM)
             return
         now = time.time()
-        _write_atomically(self.alive, f"{os.getpid()} {now}\n")
+        if _watchdog is not None:
+            _watchdog.tick()  # the watchdog writes the liveness file from its own thread
         WORKER_LAST_HEARTBEAT.labels(hostname=parent.hostname).set(now)
         try:
             queues = sorted(q.name for q in parent.task_consumer.queues)
@@ -177,6 +207,8 @@ class HeartbeatStep(bootsteps.StartStopStep):
 
     def shutdown(self, parent: Any) -> None:
         self.stop(parent)
+        if _watchdog is not None:
+            _watchdog.stop()
         self.alive.unlink(missing_ok=True)
         if self.store is not None:
             with contextlib.suppress(redis.RedisError):  # its key expires anyway

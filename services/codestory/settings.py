@@ -199,8 +199,13 @@ class Settings(BaseSettings):
     heartbeat_dir: Path = Path("/tmp/codestory-heartbeat")
     heartbeat_interval_seconds: PositiveSeconds = 5.0
     worker_ttl_seconds: int = Field(default=30, ge=5)
-    # How stale the liveness file may get before the probe fails: rides out broker blips.
+    # How long a worker's loop may stall while the broker answers before liveness fails.
     liveness_grace_seconds: PositiveSeconds = 60.0
+    # A broker that does not answer is ridden out this long (alive, not ready), so an outage
+    # never restarts every worker at once; past it, a restart may help after all.
+    broker_outage_tolerance_seconds: PositiveSeconds = 900.0
+    # Work waiting, a free slot, and nothing taken for this long: the consumer is wedged.
+    consume_stall_seconds: PositiveSeconds = 120.0
 
     # Metrics: every service serves /metrics on this port (0 turns it off).
     metrics_port: int = Field(default=9100, ge=0, le=65535)
