@@ -256,7 +256,11 @@ def create_app(settings: Settings | None = None) -> Celery:
     ):
         if name in os.environ:
             os.environ[name] = url
-    celery_app = Celery("codestory", include=TASK_MODULES)
+    celery_app = Celery(
+        "codestory",
+        include=TASK_MODULES,
+        task_cls="codestory.observability.lost_tasks:CountingTask",
+    )
     celery_app.conf.update(celery_config(settings))
     celery_app.steps["consumer"].add(HeartbeatStep)
     connect_metric_signals()

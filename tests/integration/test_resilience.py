@@ -17,7 +17,9 @@ from tests.support import (
     fresh_stack,
     make_repo,
     pool_children,
+    scrape,
     stack_env,
+    value,
     wait_for,
 )
 
@@ -145,6 +147,11 @@ def test_story_survives_a_pool_process_killed_mid_task(
         story = stack.wait_status(story_id, {"complete", "failed"}, timeout=120)
         assert story["status"] == "complete", story
         assert main.poll() is None, "the worker itself kept running"
+        # The killed run is counted, though the process that ran it never reported.
+        samples = scrape(stack.metrics_ports["story"])
+        lost = value(samples, "codestory_tasks_lost_total", reason="worker_lost")
+        assert lost == 1, lost
+        assert value(samples, "codestory_tasks_in_flight", queue="stories") == 0
     finally:
         stack.stop()
 

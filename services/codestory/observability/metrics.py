@@ -43,6 +43,12 @@ TASK_FAILED = Counter("celery_task_failed", "Tasks that failed.", (*TASK_LABELS,
 TASK_RETRIED = Counter("celery_task_retried", "Tasks retried.", TASK_LABELS)
 TASK_REJECTED = Counter("celery_task_rejected", "Tasks rejected (requeued).", TASK_LABELS)
 TASK_REVOKED = Counter("celery_task_revoked", "Tasks revoked.", TASK_LABELS)
+# Seen by the worker's main process: the pool process that ran them cannot report.
+TASKS_LOST = Counter(
+    "codestory_tasks_lost",
+    "Tasks whose pool process was killed (worker_lost) or cut off (time_limit).",
+    (*TASK_LABELS, "reason"),
+)
 TASK_RUNTIME = Histogram(
     "celery_task_runtime", "Task run time, seconds.", TASK_LABELS, buckets=RUNTIME_BUCKETS
 )
