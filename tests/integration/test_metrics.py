@@ -212,3 +212,41 @@ def test_every_dashboard_alert_and_keda_query_uses_exported_metrics(
         if metric_names(expr) - exported
     }
     assert not missing, missing
+
+
+def test_failure_counters_exist_at_zero_before_anything_happens(
+    redis_server_url: str, tmp_path: Path
+) -> None:
+    """The first failure must be a change from 0, or rate() and the alerts never see it."""
+    stack = fresh_stack(redis_server_url, tmp_path)
+    stack.start("gateway", "story", "audio", "janitor")
+    try:
+        stack.wait_ready({"stories", "audio", "maintenance"})
+        expected = {
+            "story": [
+                (
+                    "codestory_stories_finished_total",
+                    {"status": "failed", "error_type": "internal"},
+                ),
+                ("codestory_tasks_lost_total", {"reason": "worker_lost"}),
+                ("celery_task_rejected_total", {"name": "codestory.story.generate"}),
+            ],
+            "audio": [
+                ("codestory_tasks_lost_total", {"reason": "time_limit"}),
+                ("codestory_stories_finished_total", {"status": "complete"}),
+            ],
+            "janitor": [
+                ("codestory_stuck_stories_found_total", {"status": "analyzing"}),
+                ("codestory_stuck_stories_fixed_total", {"action": "fail"}),
+            ],
+            "gateway": [("codestory_gateway_degraded_stories_total", {"outcome": "refused"})],
+        }
+        for service, series in expected.items():
+            samples = scrape(stack.metrics_ports[service])
+            for name, labels in series:
+                matching = [
+                    v for (n, ls), v in samples.items() if n == name and set(labels.items()) <= ls
+                ]
+                assert matching == [0.0] * len(matching) and matching, (service, name, labels)
+    finally:
+        stack.stop()

@@ -77,6 +77,10 @@ def start_worker_metrics(service: str) -> None:
             make_client(settings.celery_broker_url), make_client(settings.redis_url), QUEUES
         )
     metrics.serve(settings.metrics_port, host=settings.metrics_bind, extra=extra)
+    from codestory.observability.series import worker_series
+    from codestory.queue import default_hostname
+
+    worker_series(service, default_hostname(service))
 
 
 def preload_tracing() -> None:

@@ -26,7 +26,7 @@ from codestory.gateway.limits import BodyLimit, brief_errors
 from codestory.gateway.quotas import SubmitQuotas
 from codestory.gateway.routes import admin, events, health, stories
 from codestory.gateway.state import GatewayState
-from codestory.observability import metrics, tracing
+from codestory.observability import metrics, series, tracing
 from codestory.settings import Settings, get_settings
 from codestory.store import StoryStore, make_client
 
@@ -116,6 +116,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.codestory = build_state(settings)
         metrics.serve(settings.metrics_port, host=settings.metrics_bind)
+        series.gateway_series()
         yield
         state: GatewayState = app.state.codestory
         state.breaker.stop()

@@ -1,0 +1,61 @@
+"""Every counter a service increments, created at 0 when it starts, for each label value
+known in advance. A series that first appears at 1 has no earlier sample: `rate()` and
+`increase()` miss the first failure, and an alert on it never fires."""
+
+from __future__ import annotations
+
+from codestory.celery_config import SERVICE_QUEUES, TASK_QUEUES
+from codestory.domain import ErrorType, Status
+from codestory.janitor.decisions import Action
+from codestory.observability import metrics
+
+TASK_COUNTERS = (
+    metrics.TASK_RECEIVED,
+    metrics.TASK_STARTED,
+    metrics.TASK_SUCCEEDED,
+    metrics.TASK_RETRIED,
+    metrics.TASK_REJECTED,
+    metrics.TASK_REVOKED,
+)
+LOST_REASONS = ("worker_lost", "time_limit")
+
+
+def stories_finished() -> None:
+    metrics.STORIES_FINISHED.labels(status=str(Status.COMPLETE), error_type="")
+    for error in ErrorType:
+        metrics.STORIES_FINISHED.labels(status=str(Status.FAILED), error_type=str(error))
+
+
+def worker_series(service: str, hostname: str) -> None:
+    queue = SERVICE_QUEUES[service]
+    for name, task_queue in TASK_QUEUES.items():
+        if task_queue != queue:
+            continue
+        labels = {"name": name, "queue_name": queue, "hostname": hostname}
+        for counter in TASK_COUNTERS:
+            counter.labels(**labels)
+        for reason in LOST_REASONS:
+            metrics.TASKS_LOST.labels(**labels, reason=reason)
+    stories_finished()
+    if service == "story":
+        for narrator, outcome in (("template", "not_configured"), ("template", "fallback")):
+            metrics.NARRATIONS.labels(narrator=narrator, outcome=outcome)
+        metrics.NARRATIONS.labels(narrator="llm", outcome="used")
+        for result in ("hit", "miss"):
+            metrics.CACHE_LOOKUPS.labels(cache="analysis", result=result)
+    if service == "audio":
+        for result in ("hit", "miss"):
+            metrics.CACHE_LOOKUPS.labels(cache="audio", result=result)
+    if service == "janitor":
+        for status in Status:
+            if not status.is_terminal:
+                metrics.STUCK_FOUND.labels(status=str(status))
+        for action in Action:
+            if action is not Action.LEAVE:
+                metrics.STUCK_FIXED.labels(action=str(action))
+
+
+def gateway_series() -> None:
+    stories_finished()  # the gateway's own pool tells stories in degraded mode
+    for outcome in ("run", "refused"):
+        metrics.DEGRADED_STORIES.labels(outcome=outcome)
