@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-
-import yaml
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 FUNCTIONS = {
@@ -102,8 +101,24 @@ def dashboard_exprs() -> dict[str, str]:
     return found
 
 
+def rendered_rules(values: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The alert rules as the chart renders them (thresholds follow the values)."""
+    from tests.chart.rendering import named, render
+
+    enabled = {"metrics": {"prometheusRule": {"enabled": True}}}
+    objects = render(merge_values(enabled, values or {}))
+    spec: dict[str, Any] = named(objects, "PrometheusRule", "-codestory")["spec"]
+    return spec
+
+
+def merge_values(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    from tests.chart.rendering import merge
+
+    return merge(base, extra)
+
+
 def rule_exprs() -> dict[str, str]:
-    rules = yaml.safe_load((ROOT / "charts" / "codestory" / "rules" / "codestory.yaml").read_text())
+    rules = rendered_rules()
     return {
         f"alert {rule['alert']}": rule["expr"]
         for group in rules["groups"]

@@ -89,6 +89,12 @@ class ErrorType(StrEnum):
     INTERNAL = "internal"
 
 
+# Failures the caller caused: told to them, never counted toward alerts (the chart's rules
+# name the same set).
+CLIENT_ERRORS = frozenset(
+    {ErrorType.INVALID_REPOSITORY, ErrorType.NO_SOURCE, ErrorType.REPOSITORY_TOO_LARGE}
+)
+
 _REF_PATTERN = re.compile(r"^(?!-)(?!.*\.\.)[A-Za-z0-9._/\-]{1,200}$")
 
 

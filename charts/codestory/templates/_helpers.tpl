@@ -267,3 +267,41 @@ chart test fails if they drift). */}}
 {{- end -}}
 
 
+
+{{/* Error types the caller caused (codestory.domain.CLIENT_ERRORS; a chart test keeps them
+equal): they never count toward failure alerts. */}}
+{{- define "codestory.clientErrors" -}}
+invalid_repository|no_source|repository_too_large
+{{- end -}}
+
+{{/* The pod monitor's scrape timeout in seconds, for the alert that watches slow scrapes. */}}
+{{- define "codestory.scrapeTimeoutSeconds" -}}
+{{- .Values.metrics.podMonitor.scrapeTimeout | trimSuffix "s" | float64 -}}
+{{- end -}}
+
+{{/* Labels, namespace and endpoint knobs every monitoring object shares. */}}
+{{- define "codestory.monitorMeta" -}}
+{{- $monitor := .monitor -}}
+name: {{ .name }}
+{{- with $monitor.namespace }}
+namespace: {{ . }}
+{{- end }}
+labels:
+  {{- include "codestory.labels" .root | nindent 2 }}
+  {{- with $monitor.labels }}
+  {{- toYaml . | nindent 2 }}
+  {{- end }}
+{{- end -}}
+
+{{- define "codestory.endpointKnobs" -}}
+interval: {{ .interval }}
+scrapeTimeout: {{ .scrapeTimeout }}
+{{- with .relabelings }}
+relabelings:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .metricRelabelings }}
+metricRelabelings:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end -}}
