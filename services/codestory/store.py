@@ -139,13 +139,13 @@ class IdempotencyConflictError(Exception):
     """An Idempotency-Key reused with a different request body."""
 
 
-def make_client(url: str) -> redis.Redis:
+def make_client(url: str, *, socket_timeout: float = 5) -> redis.Redis:
     # Short timeouts: a gateway request must fail fast with 503 rather than hang.
     return redis.Redis.from_url(
         url,
         decode_responses=True,
-        socket_connect_timeout=2,
-        socket_timeout=5,
+        socket_connect_timeout=min(2, socket_timeout),
+        socket_timeout=socket_timeout,
         health_check_interval=15,
     )
 

@@ -169,5 +169,19 @@ def test_one_story_is_one_trace(redis_server_url: str, tmp_path: Path, receiver:
         # ...and the worker's log lines point into the same trace.
         logged = (stack.log_dir / "story.log").read_text()
         assert f'"trace_id": "{trace_id}"' in logged
+
+        # Probes and KEDA's reads come every few seconds: none of them is a trace.
+        with receiver.lock:
+            before = len(receiver.spans)
+        for path in ("/readyz", "/health", "/scaling", "/healthz") * 3:
+            assert stack.http.get(path).status_code == 200
+        stack.http.get("/api/v1/stories")  # a traced request, so an export surely follows
+        wait_for(lambda: any(s.name == "GET /api/v1/stories" for s in receiver.spans), 30, "export")
+        with receiver.lock:
+            later = receiver.spans[before:]
+        # A Redis command outside any request (the probes' routes are not traced) would be
+        # a trace of its own; the story list's commands sit under their request.
+        roots = [s for s in later if s.name.isupper() and not s.parent_id]
+        assert not roots, f"a health read's Redis command was traced: {roots[:3]}"
     finally:
         stack.stop()

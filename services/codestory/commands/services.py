@@ -73,8 +73,12 @@ def start_worker_metrics(service: str) -> None:
         from codestory.queue import QUEUES
         from codestory.store import make_client
 
+        # Short timeouts: a hung Redis must make this scrape say `codestory_broker_up 0`
+        # well inside Prometheus's scrape timeout, not run past it.
         extra = BrokerCollector(
-            make_client(settings.celery_broker_url), make_client(settings.redis_url), QUEUES
+            make_client(settings.celery_broker_url, socket_timeout=2),
+            make_client(settings.redis_url, socket_timeout=2),
+            QUEUES,
         )
     metrics.serve(settings.metrics_port, host=settings.metrics_bind, extra=extra)
     from codestory.observability.series import worker_series

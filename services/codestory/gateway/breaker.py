@@ -18,6 +18,7 @@ from kombu.exceptions import OperationalError
 from prometheus_client import Counter, Gauge
 
 from codestory.observability.metrics import BREAKER_OPEN, BREAKER_TRIPS
+from codestory.observability.tracing import untraced
 
 log = logging.getLogger("codestory.gateway")
 
@@ -109,8 +110,9 @@ class RedisBreaker:
 
 def ping_all(*clients: redis.Redis) -> Callable[[], None]:
     def ping() -> None:
-        for client in clients:
-            client.ping()
+        with untraced():
+            for client in clients:
+                client.ping()
 
     return ping
 

@@ -82,6 +82,16 @@ def instrument_redis() -> None:
         instrumentor.instrument()
 
 
+@contextmanager
+def untraced() -> Iterator[None]:
+    """Probes and background checks: their Redis calls would be a trace every few seconds
+    per pod, burying the stories' traces."""
+    from opentelemetry.instrumentation.utils import suppress_instrumentation
+
+    with suppress_instrumentation():
+        yield
+
+
 def shutdown_tracing() -> None:
     """Flush what is batched; called as a process ends."""
     if _provider is not None:

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 
 from codestory.gateway.deps import State
 from codestory.gateway.state import GatewayState
+from codestory.observability.tracing import untraced
 from codestory.queue import QUEUES, TASK_EXPIRE_OLD, TASK_SWEEP_STUCK
 from codestory.settings import Settings
 from codestory.store import in_flight_by_queue
@@ -40,6 +41,11 @@ def healthz(state: State) -> dict[str, str]:
 
 @router.get("/readyz", responses=DOWN)
 def readyz(state: State) -> JSONResponse:
+    with untraced():
+        return ready_report(state)
+
+
+def ready_report(state: GatewayState) -> JSONResponse:
     try:
         state.store.redis.ping()
     except redis.RedisError as exc:
@@ -53,6 +59,11 @@ def readyz(state: State) -> JSONResponse:
 @router.get("/health", responses=DOWN)
 def health(state: State) -> JSONResponse:
     """Redis, the workers seen by heartbeat, and the depth of each queue."""
+    with untraced():
+        return health_report(state)
+
+
+def health_report(state: GatewayState) -> JSONResponse:
     report: dict[str, Any] = {"status": "ok"}
     if state.breaker.is_open:
         unreachable = f"unreachable (not tried again for {state.breaker.open_for():.0f} s)"
@@ -89,6 +100,11 @@ def scaling(state: State) -> JSONResponse:
     """Work per queue, for KEDA: waiting messages plus those a worker has taken and not yet
     acknowledged (acks_late: running, or about to). Scaling on the sum never removes a
     replica below the work in hand; read from the broker, it cannot stick after a kill."""
+    with untraced():
+        return scaling_report(state)
+
+
+def scaling_report(state: GatewayState) -> JSONResponse:
     try:
         running = in_flight_by_queue(state.broker)
         waiting = {queue: int(state.broker.llen(queue)) for queue in QUEUES}
