@@ -115,3 +115,30 @@ def test_a_broker_restart_mid_story_loses_nothing(valkey: ValkeyServer, tmp_path
         )
     finally:
         stack.stop()
+
+
+def test_the_janitors_scrape_answers_while_the_broker_hangs(
+    valkey: ValkeyServer, tmp_path: Path
+) -> None:
+    """A hung Redis must read as `codestory_broker_up 0`, inside Prometheus's default 10 s
+    scrape timeout, rather than a scrape that never ends (a target down and no cause)."""
+    stack = stack_on(valkey, tmp_path)
+    stack.start("janitor")
+    try:
+        port = stack.metrics_ports["janitor"]
+
+        def reading() -> bool:
+            try:
+                return value(scrape(port), "codestory_broker_up") == 1
+            except httpx.TransportError:
+                return False
+
+        wait_for(reading, 60, "the janitor reading the broker")
+        with hung(valkey):
+            started = time.monotonic()
+            samples = scrape(port)
+            took = time.monotonic() - started
+        assert value(samples, "codestory_broker_up") == 0
+        assert took < 8, f"the scrape took {took:.1f} s"
+    finally:
+        stack.stop()
