@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,44 @@ OUT = Path(__file__).resolve().parents[1] / "charts" / "codestory" / "dashboards
 DATASOURCE = {"type": "prometheus", "uid": "${datasource}"}
 
 Panel = tuple[str, str, list[tuple[str, str]], str]  # title, unit, [(expr, legend)], help
+
+# Every query is scoped to the chosen namespace and jobs: one Prometheus often watches
+# several releases, and a panel must never add another release's workers to this one's.
+SCOPE = 'namespace="$namespace", job=~"$job"'
+_SELECTOR = re.compile(r"\b((?:celery|codestory)_[a-z_]+)(\{([^}]*)\})?")
+
+
+def scoped(expr: str) -> str:
+    def add(match: re.Match[str]) -> str:
+        inner = match.group(3)
+        return f"{match.group(1)}{{{SCOPE}{', ' + inner if inner else ''}}}"
+
+    return _SELECTOR.sub(add, expr)
+
+
+SCOPE_VARIABLES = [
+    {
+        "name": "namespace",
+        "label": "Namespace",
+        "type": "query",
+        "datasource": DATASOURCE,
+        "query": "label_values(celery_worker_up, namespace)",
+        "refresh": 2,
+        "includeAll": False,
+    },
+    {
+        "name": "job",
+        "label": "Job",
+        "type": "query",
+        "datasource": DATASOURCE,
+        "query": 'label_values(up{namespace="$namespace"}, job)',
+        "refresh": 2,
+        "includeAll": True,
+        "multi": True,
+        "allValue": ".*",
+        "current": {"text": "All", "value": "$__all"},
+    },
+]
 
 
 def panel(index: int, spec: Panel, width: int = 12) -> dict[str, Any]:
@@ -40,7 +79,7 @@ def panel(index: int, spec: Panel, width: int = 12) -> dict[str, Any]:
         "options": {"legend": {"displayMode": "table", "placement": "bottom"}},
         "targets": [
             {
-                "expr": expr,
+                "expr": scoped(expr),
                 "legendFormat": legend,
                 "refId": chr(ord("A") + n),
                 "datasource": DATASOURCE,
@@ -68,7 +107,7 @@ def dashboard(
         "version": 1,
         "refresh": "30s",
         "time": {"from": "now-6h", "to": "now"},
-        "templating": {"list": [datasource_variable, *variables]},
+        "templating": {"list": [datasource_variable, *SCOPE_VARIABLES, *variables]},
         "panels": [panel(i, spec) for i, spec in enumerate(panels)],
     }
 
@@ -227,7 +266,7 @@ QUEUE_VARIABLE = {
     "label": "Queue",
     "type": "query",
     "datasource": DATASOURCE,
-    "query": "label_values(celery_queue_length, queue_name)",
+    "query": f"label_values(celery_queue_length{{{SCOPE}}}, queue_name)",
     "refresh": 2,
     "includeAll": False,
 }

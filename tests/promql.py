@@ -96,7 +96,8 @@ def dashboard_exprs() -> dict[str, str]:
                 found[f"{path.name}: {panel['title']} {target['refId']}"] = target["expr"]
         for variable in board["templating"]["list"]:
             if variable.get("type") == "query":
-                query = re.sub(r"label_values\(([^,)]+).*", r"\1", variable["query"])
+                # label_values(<selector>, <label>): the selector may hold commas itself
+                query = re.sub(r"label_values\((.*),\s*\w+\)$", r"\1", variable["query"])
                 found[f"{path.name}: ${variable['name']}"] = query
     return found
 

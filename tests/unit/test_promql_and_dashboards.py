@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -67,3 +68,16 @@ def test_operations_doc_explains_every_panel_and_alert() -> None:
             assert panel["title"] in text, f"docs/operations.md does not explain {panel['title']!r}"
     for name in rule_exprs():
         assert name.removeprefix("alert ") in text
+
+
+def test_every_dashboard_query_is_scoped_to_the_chosen_namespace_and_jobs() -> None:
+    """One Prometheus often watches several releases: no panel may mix in another's."""
+    for where, expr in dashboard_exprs().items():
+        if where.endswith(("$namespace", "$job")):
+            continue  # the variables that offer the choice
+        for name in re.findall(r"\b(?:celery|codestory)_[a-z_]+", expr):
+            selector = expr.split(name, 1)[1]
+            assert selector.startswith('{namespace="$namespace", job=~"$job"'), (where, name)
+    for path in (ROOT / "charts" / "codestory" / "dashboards").glob("*.json"):
+        names = [v["name"] for v in json.loads(path.read_text())["templating"]["list"]]
+        assert names[:3] == ["datasource", "namespace", "job"], path.name
