@@ -169,6 +169,39 @@ def test_up_refuses_a_port_another_server_holds(tmp_path: Path) -> None:
     assert not (tmp_path / "data" / "logs" / "gateway.log").exists(), "nothing was started"
 
 
+def test_up_stops_at_once_on_a_bad_setting(tmp_path: Path) -> None:
+    env = {**up_env(tmp_path), "CODESTORY_VISIBILITY_TIMEOUT": "10"}
+    started = time.monotonic()
+    result = codestory("up", "--data-dir", str(tmp_path / "data"), env=env, timeout=60)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert time.monotonic() - started < 30, "no waiting for services that cannot start"
+    complaint = result.stderr.strip().splitlines()[-1]
+    assert complaint.startswith("codestory: invalid setting"), complaint
+    assert "CODESTORY_VISIBILITY_TIMEOUT" in complaint
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "data" / "logs" / "gateway.log").exists(), "nothing was started"
+
+
+def test_a_child_that_exits_2_is_not_restarted(tmp_path: Path) -> None:
+    from codestory.commands.up import Child, Supervisor
+
+    log = tmp_path / "gateway.log"
+    line = "codestory: invalid setting CODESTORY_GATEWAY_PORT: out of range"
+    child = Child(
+        "gateway",
+        [sys.executable, "-c", f"import sys; print({line!r}); sys.exit(2)"],
+        dict(os.environ),
+        log,
+    )
+    supervisor = Supervisor([child])
+    child.start()
+    assert child.process is not None
+    child.process.wait(30)
+    with pytest.raises(RuntimeError, match="gateway would not start: invalid setting"):
+        supervisor.check()
+    assert child.restarts == [], "not started again"
+
+
 def valkey_child(up_pid: int) -> int:
     for pid in Path(f"/proc/{up_pid}/task/{up_pid}/children").read_text().split():
         if "valkey-server" in Path(f"/proc/{pid}/cmdline").read_text(errors="replace"):

@@ -18,6 +18,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -28,6 +29,34 @@ SERVICES = ("gateway", "story", "audio", "janitor")
 RESTARTS_PER_MINUTE = 5
 STOP_GRACE_SECONDS = 30.0
 READY_TIMEOUT_SECONDS = 90.0
+EXIT_BAD_CONFIG = 2  # what a service exits with on an invalid setting (settings.get_settings)
+
+
+def last_line(path: Path) -> str:
+    try:
+        lines = path.read_text(errors="replace").strip().splitlines()
+    except OSError:
+        return f"see {path}"
+    return lines[-1].removeprefix("codestory: ") if lines else f"see {path}"
+
+
+def check_settings(env: dict[str, str]) -> str | None:
+    """The one-line complaint the services would exit with under `env`, or None."""
+    from pydantic import ValidationError
+
+    from codestory.settings import Settings, describe_error
+
+    saved = dict(os.environ)
+    try:
+        os.environ.clear()
+        os.environ.update(env)
+        Settings()
+    except ValidationError as error:
+        return describe_error(error)
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    return None
 
 
 @dataclass
@@ -191,9 +220,14 @@ def command_for(service: str) -> list[str]:
     return [*prefix, "worker", service]
 
 
-def wait_until_serving(gateway: str, instance: str, deadline: float) -> None:
-    """Wait for our own gateway to answer and for every queue to have a live worker."""
+def wait_until_serving(
+    gateway: str, instance: str, deadline: float, failed: Callable[[], str | None] = lambda: None
+) -> None:
+    """Wait for our own gateway to answer and for every queue to have a live worker; stop
+    waiting the moment the supervisor gives up on a child."""
     while time.monotonic() < deadline:
+        if reason := failed():
+            raise RuntimeError(reason)
         try:
             whose = httpx.get(f"{gateway}/healthz", timeout=2).json().get("instance")
             if whose != instance:
@@ -241,6 +275,9 @@ class Supervisor:
             code = child.exited()
             if code is None or self.stopping:
                 continue
+            if code == EXIT_BAD_CONFIG and isinstance(child, Child):
+                # A bad setting or argument: restarting would only fail the same way.
+                raise RuntimeError(f"{child.name} would not start: {last_line(child.log_path)}")
             child.restarts = [t for t in child.restarts if now - t < 60] + [now]
             if len(child.restarts) > RESTARTS_PER_MINUTE:
                 raise RuntimeError(
@@ -333,6 +370,11 @@ def run_up(args: argparse.Namespace) -> int:
         )
         for s in SERVICES
     ]
+    if problem := check_settings(children[0].env):
+        print(f"codestory: {problem}", file=sys.stderr)
+        if valkey is not None:
+            valkey.stop()
+        return EXIT_BAD_CONFIG
     supervisor = Supervisor(children, valkey)
     stop_requested = False
 
@@ -345,7 +387,12 @@ def run_up(args: argparse.Namespace) -> int:
     try:
         supervisor.start()
         print(f"codestory: starting {', '.join(SERVICES)}; logs in {data / 'logs'}")
-        wait_until_serving(gateway, instance, time.monotonic() + READY_TIMEOUT_SECONDS)
+        wait_until_serving(
+            gateway,
+            instance,
+            time.monotonic() + READY_TIMEOUT_SECONDS,
+            failed=lambda: supervisor.failure,
+        )
         print(f"codestory: up. Gateway {gateway}  (API docs: {gateway}/docs)")
         print(f"codestory: admin token in {token_file}; local folders under {roots[0]}")
         if payload is not None:
