@@ -11,7 +11,10 @@ from tests.chart.rendering import by_kind, named, render, validate
 MATRIX: dict[str, dict[str, Any]] = {
     "defaults": {},
     "keda": {"story": {"autoscaling": {"mode": "keda", "countRunning": True}}},
-    "hpa": {"story": {"autoscaling": {"mode": "hpa"}}, "audio": {"autoscaling": {"mode": "hpa"}}},
+    "hpa": {
+        "story": {"autoscaling": {"mode": "hpa"}},
+        "audio": {"autoscaling": {"mode": "hpa", "minReplicas": 1}},
+    },
     "none": {
         "story": {"autoscaling": {"mode": "none"}},
         "audio": {"autoscaling": {"mode": "none"}},
@@ -79,8 +82,12 @@ def test_defaults_render_the_four_services() -> None:
 
 @pytest.mark.parametrize("mode", ["keda", "hpa", "none"])
 def test_autoscaling_modes(mode: str) -> None:
+    audio_min = 1 if mode == "hpa" else 0  # an HPA cannot scale to zero
     objects = render(
-        {"story": {"autoscaling": {"mode": mode}}, "audio": {"autoscaling": {"mode": mode}}}
+        {
+            "story": {"autoscaling": {"mode": mode}},
+            "audio": {"autoscaling": {"mode": mode, "minReplicas": audio_min}},
+        }
     )
     scaled = {o["metadata"]["name"] for o in by_kind(objects, "ScaledObject")}
     hpas = {o["metadata"]["name"] for o in by_kind(objects, "HorizontalPodAutoscaler")}

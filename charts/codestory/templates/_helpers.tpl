@@ -305,3 +305,101 @@ metricRelabelings:
   {{- toYaml . | nindent 2 }}
 {{- end }}
 {{- end -}}
+
+{{/* A third-party image (docker.io/...), pulled through image.mirror when one is set. */}}
+{{- define "codestory.thirdPartyImage" -}}
+{{- $repository := .image.repository -}}
+{{- with .root.Values.image.mirror -}}
+{{- $repository = printf "%s/%s" (trimSuffix "/" .) ($repository | trimPrefix "docker.io/") -}}
+{{- end -}}
+{{- printf "%s:%s" $repository .image.tag -}}
+{{- end -}}
+
+{{- define "codestory.pullSecrets" -}}
+{{- with .Values.imagePullSecrets }}
+imagePullSecrets:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end -}}
+
+{{/* Annotations that roll pods when their configuration or secrets change. */}}
+{{- define "codestory.checksums" -}}
+checksum/config: {{ include (print .Template.BasePath "/configmap.yaml") . | sha256sum }}
+checksum/secret: {{ include (print .Template.BasePath "/secret.yaml") . | sha256sum }}
+{{- end -}}
+
+{{- define "codestory.podExtras" -}}
+{{- with .svc.priorityClassName }}
+priorityClassName: {{ . }}
+{{- end }}
+{{- end -}}
+
+{{/* OpenTelemetry: the standard variables, which every service reads. */}}
+{{- define "codestory.otelEnv" -}}
+{{- with .Values.otel }}
+{{- if .endpoint }}
+- name: OTEL_EXPORTER_OTLP_ENDPOINT
+  value: {{ .endpoint | quote }}
+- name: OTEL_TRACES_SAMPLER
+  value: parentbased_traceidratio
+- name: OTEL_TRACES_SAMPLER_ARG
+  value: {{ .sampleRatio | toString | quote }}
+{{- with .resourceAttributes }}
+- name: OTEL_RESOURCE_ATTRIBUTES
+  value: {{ include "codestory.keyValues" . | quote }}
+{{- end }}
+{{- if .headersSecret }}
+- name: OTEL_EXPORTER_OTLP_HEADERS
+  valueFrom:
+    secretKeyRef:
+      name: {{ .headersSecret }}
+      key: headers
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end -}}
+
+{{- define "codestory.keyValues" -}}
+{{- $pairs := list -}}
+{{- range $key, $value := . }}{{ $pairs = append $pairs (printf "%s=%s" $key $value) }}{{ end -}}
+{{- join "," $pairs -}}
+{{- end -}}
+
+{{/* Combinations that render but cannot work: refused here, with the reason. */}}
+{{- define "codestory.checkValues" -}}
+{{- $c := .Values.config -}}
+{{- if ge (int $c.storySoftTimeLimit) (int $c.storyTimeLimit) }}
+{{- fail (printf "config.storySoftTimeLimit (%v) must be below config.storyTimeLimit (%v)" $c.storySoftTimeLimit $c.storyTimeLimit) }}
+{{- end }}
+{{- range $pool := list "gateway" "story" "audio" }}
+{{- $auto := (index $.Values $pool).autoscaling }}
+{{- if ne $auto.mode "none" }}
+{{- if gt (int $auto.minReplicas) (int $auto.maxReplicas) }}
+{{- fail (printf "%s.autoscaling.minReplicas (%v) is above maxReplicas (%v)" $pool $auto.minReplicas $auto.maxReplicas) }}
+{{- end }}
+{{- if and (eq $auto.mode "hpa") (lt (int $auto.minReplicas) 1) }}
+{{- fail (printf "%s.autoscaling: an HPA cannot scale to zero; set minReplicas >= 1 or use mode keda" $pool) }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- if and (not .Values.artifacts.s3Url) (not .Values.artifacts.persistence.enabled) }}
+{{- $pods := add (int .Values.gateway.replicas) 1 }}
+{{- if or (gt $pods 2) (ne .Values.gateway.autoscaling.mode "none") (ne .Values.story.autoscaling.mode "none") (ne .Values.audio.autoscaling.mode "none") }}
+{{- fail "artifacts: without s3Url or persistence, each pod keeps its own artifacts and the gateway cannot serve what the workers wrote; set artifacts.s3Url or artifacts.persistence.enabled" }}
+{{- end }}
+{{- end }}
+{{- end -}}
+
+{{/* A PDB's budget: exactly one of minAvailable and maxUnavailable (.component names it). */}}
+{{- define "codestory.pdbBudget" -}}
+{{- $min := not (kindIs "invalid" .pdb.minAvailable) -}}
+{{- $max := not (kindIs "invalid" .pdb.maxUnavailable) -}}
+{{- if and $min $max -}}
+{{- fail (printf "%s.pdb: set minAvailable or maxUnavailable, not both (null the default one)" .component) -}}
+{{- end -}}
+{{- if $min }}
+minAvailable: {{ .pdb.minAvailable }}
+{{- else }}
+maxUnavailable: {{ .pdb.maxUnavailable | default 1 }}
+{{- end }}
+{{- end -}}
