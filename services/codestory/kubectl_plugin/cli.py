@@ -1,15 +1,21 @@
 """`kubectl-codestory`: the kubectl plugin (kubectl finds it on PATH as `kubectl codestory`).
 
-kubectl codestory status [-n NAMESPACE] [--release NAME]
+kubectl codestory status [-n NAMESPACE] [--release NAME] [--context C] [--kubeconfig F]
 kubectl codestory scale POOL N
 kubectl codestory resume POOL
+
+Arguments are checked before any connection; without a cluster, or with an API server
+that does not answer, it says so in one line (exit 1). Inside a pod it uses the pod's
+service account.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+from pathlib import Path
 from typing import Any
 
 from codestory.kubectl_plugin.plan import (
@@ -30,18 +36,77 @@ from codestory.kubectl_plugin.plan import (
 )
 
 KEDA = ("keda.sh", "v1alpha1", "scaledobjects")
+SERVICE_ACCOUNT = "/var/run/secrets/kubernetes.io/serviceaccount"
+
+
+def in_cluster(kubeconfig: str | None, context: str | None) -> bool:
+    """Inside a pod, with no kubeconfig asked for or present: the pod's service account."""
+    if kubeconfig or context or os.environ.get("KUBECONFIG"):
+        return False
+    if Path("~/.kube/config").expanduser().exists():
+        return False
+    return bool(os.environ.get("KUBERNETES_SERVICE_HOST"))
+
+
+def pod_namespace() -> str:
+    try:
+        return (Path(SERVICE_ACCOUNT) / "namespace").read_text().strip() or "default"
+    except OSError:
+        return "default"
+
+
+def explain(exc: BaseException) -> str:
+    """One line for what went wrong talking to the cluster."""
+    from kubernetes.client.exceptions import ApiException
+    from kubernetes.config.config_exception import ConfigException
+    from urllib3.exceptions import HTTPError
+
+    if isinstance(exc, ConfigException):
+        return f"no cluster configured ({exc}); set KUBECONFIG or pass --kubeconfig/--context"
+    if isinstance(exc, ApiException):
+        if exc.status in (401, 403):
+            return f"the API server refused the request ({exc.status} {exc.reason})"
+        return f"the API server answered {exc.status} {exc.reason}"
+    if isinstance(exc, HTTPError | OSError):
+        from kubernetes import client
+
+        host = client.Configuration.get_default_copy().host
+        return f"cannot reach the API server at {host} ({type(exc).__name__})"
+    return f"{type(exc).__name__}: {exc}"
+
+
+def replica_count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of replicas") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("replicas must be zero or more")
+    return value
 
 
 class Cluster:
     """The few Kubernetes calls the plugin makes."""
 
-    def __init__(self, namespace: str | None, release: str) -> None:
+    def __init__(
+        self,
+        namespace: str | None,
+        release: str,
+        *,
+        context: str | None = None,
+        kubeconfig: str | None = None,
+    ) -> None:
         from kubernetes import client, config
 
-        config.load_kube_config()
-        if namespace is None:
-            _, context = config.list_kube_config_contexts()
-            namespace = context["context"].get("namespace", "default")
+        if in_cluster(kubeconfig, context):
+            config.load_incluster_config()
+            namespace = namespace or pod_namespace()
+        else:
+            config.load_kube_config(config_file=kubeconfig, context=context)
+            if namespace is None:
+                contexts, current = config.list_kube_config_contexts(config_file=kubeconfig)
+                chosen = next((c for c in contexts if c["name"] == context), current)
+                namespace = chosen["context"].get("namespace", "default")
         self.namespace, self.release = namespace, release
         self.apps = client.AppsV1Api()
         self.autoscaling = client.AutoscalingV2Api()
@@ -122,20 +187,24 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kubectl codestory", description=__doc__.splitlines()[0])
     parser.add_argument("-n", "--namespace", default=None)
     parser.add_argument("--release", default="codestory", help="Helm release name")
+    parser.add_argument("--context", default=None, help="kubeconfig context to use")
+    parser.add_argument("--kubeconfig", default=None, help="kubeconfig file to use")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("status", help="queues, in-flight work, replicas and autoscaling per pool")
     scale = commands.add_parser("scale", help="set a pool's replicas (pauses KEDA at that count)")
     scale.add_argument("pool", choices=sorted(POOLS))
-    scale.add_argument("replicas", type=int)
+    scale.add_argument("replicas", type=replica_count)
     resume = commands.add_parser("resume", help="hand a pool back to KEDA")
     resume.add_argument("pool", choices=sorted(POOLS))
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = build_parser().parse_args(argv)  # bad arguments end here, before any connection
     try:
-        cluster = Cluster(args.namespace, args.release)
+        cluster = Cluster(
+            args.namespace, args.release, context=args.context, kubeconfig=args.kubeconfig
+        )
         if args.command == "status":
             health = cluster.gateway_health()
             pools = [cluster.pool_facts(pool, health) for pool in POOLS]
@@ -149,6 +218,9 @@ def main(argv: list[str] | None = None) -> int:
     except PlanError as exc:
         print(f"kubectl codestory: {exc}", file=sys.stderr)
         return 2
+    except Exception as exc:
+        print(f"kubectl codestory: {explain(exc)}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":
