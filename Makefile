@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: truth-trees promtool run up test test-unit test-fault test-integration lint fmt bench clean constraints kind-up dev deploy
+.PHONY: images truth-trees promtool run up test test-unit test-fault test-integration lint fmt bench clean constraints kind-up dev deploy
 
 $(STAMP): pyproject.toml
 	@command -v git >/dev/null || { echo "git is required (apt-get install git)"; exit 1; }
@@ -55,6 +55,10 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check services tests scripts
 	$(BIN)/mypy
 	$(BIN)/hadolint Dockerfile
+
+## images: build the four service images with podman (base image made by debootstrap).
+images: $(STAMP)
+	$(BIN)/python scripts/build_images.py
 
 ## constraints: pin the images to the versions this venv tests with.
 constraints: $(STAMP)

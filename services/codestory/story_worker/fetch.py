@@ -65,6 +65,11 @@ def _git_env(home: Path) -> dict[str, str]:
         "GIT_TERMINAL_PROMPT": "0",
         "GIT_CONFIG_NOSYSTEM": "1",
         "GIT_CONFIG_GLOBAL": os.devnull,
+        # A local folder (admin-only, under the allowed roots) mounted into a container is
+        # owned by another user; git would refuse to read it as "dubious ownership".
+        "GIT_CONFIG_COUNT": "1",
+        "GIT_CONFIG_KEY_0": "safe.directory",
+        "GIT_CONFIG_VALUE_0": "*",
         "GIT_LFS_SKIP_SMUDGE": "1",
         "GIT_ASKPASS": "/bin/false",
         "SSH_ASKPASS": "/bin/false",
