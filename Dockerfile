@@ -45,7 +45,7 @@ RUN mkdir -p services/codestory && echo '__version__ = "0"' > services/codestory
 FROM build AS build-gateway
 RUN --mount=type=secret,id=ca,required=false \
     if [ -f /run/secrets/ca ]; then export PIP_CERT=/run/secrets/ca; fi; \
-    python -m venv /opt/venv && pip install setuptools==75.8.0 wheel==0.45.1 \
+    python -m venv /opt/venv && pip install setuptools==80.9.0 wheel==0.45.1 \
     && pip install --constraint constraints.txt ".[gateway]"
 COPY services ./services
 RUN pip install --no-deps --no-build-isolation --force-reinstall .
@@ -53,7 +53,7 @@ RUN pip install --no-deps --no-build-isolation --force-reinstall .
 FROM build AS build-story
 RUN --mount=type=secret,id=ca,required=false \
     if [ -f /run/secrets/ca ]; then export PIP_CERT=/run/secrets/ca; fi; \
-    python -m venv /opt/venv && pip install setuptools==75.8.0 wheel==0.45.1 \
+    python -m venv /opt/venv && pip install setuptools==80.9.0 wheel==0.45.1 \
     && pip install --constraint constraints.txt ".[story]"
 COPY services ./services
 RUN pip install --no-deps --no-build-isolation --force-reinstall .
@@ -61,7 +61,7 @@ RUN pip install --no-deps --no-build-isolation --force-reinstall .
 FROM build AS build-audio
 RUN --mount=type=secret,id=ca,required=false \
     if [ -f /run/secrets/ca ]; then export PIP_CERT=/run/secrets/ca; fi; \
-    python -m venv /opt/venv && pip install setuptools==75.8.0 wheel==0.45.1 \
+    python -m venv /opt/venv && pip install setuptools==80.9.0 wheel==0.45.1 \
     && pip install --constraint constraints.txt ".[audio]"
 COPY services ./services
 RUN pip install --no-deps --no-build-isolation --force-reinstall .
@@ -69,7 +69,7 @@ RUN pip install --no-deps --no-build-isolation --force-reinstall .
 FROM build AS build-janitor
 RUN --mount=type=secret,id=ca,required=false \
     if [ -f /run/secrets/ca ]; then export PIP_CERT=/run/secrets/ca; fi; \
-    python -m venv /opt/venv && pip install setuptools==75.8.0 wheel==0.45.1 \
+    python -m venv /opt/venv && pip install setuptools==80.9.0 wheel==0.45.1 \
     && pip install --constraint constraints.txt ".[janitor]"
 COPY services ./services
 RUN pip install --no-deps --no-build-isolation --force-reinstall .

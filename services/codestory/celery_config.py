@@ -39,6 +39,14 @@ TASK_MODULES = [
     "codestory.janitor.tasks",
 ]
 
+# The tasks each worker service runs: it imports only those, so an image carries only
+# its own service's dependencies (tasks are sent by name, never imported to send).
+SERVICE_TASK_MODULES = {
+    "story": "codestory.story_worker.tasks",
+    "audio": "codestory.audio_worker.tasks",
+    "janitor": "codestory.janitor.tasks",
+}
+
 STORY_ID_HEADER = "codestory_story_id"
 
 

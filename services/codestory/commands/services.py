@@ -7,7 +7,9 @@ import contextlib
 import json
 import os
 import shutil
+import signal
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from codestory.settings import get_settings
@@ -20,7 +22,23 @@ def run_gateway() -> int:
 
     settings = get_settings()
     configure_logging(settings.log_level, settings.log_format)
-    uvicorn.run(
+
+    class StopOnSignal(uvicorn.Server):
+        """SIGTERM asks for a clean stop: finish what runs, then exit 0. uvicorn would
+        raise the signal again after shutting down, and the process would die of it (exit
+        143), which an orchestrator counts as a crash."""
+
+        @contextlib.contextmanager
+        def capture_signals(self) -> Iterator[None]:
+            handled = (signal.SIGINT, signal.SIGTERM)
+            original = {sig: signal.signal(sig, self.handle_exit) for sig in handled}
+            try:
+                yield
+            finally:
+                for sig, handler in original.items():
+                    signal.signal(sig, handler)
+
+    config = uvicorn.Config(
         "codestory.gateway.app:create_app",
         factory=True,
         host=settings.gateway_host,
@@ -30,6 +48,7 @@ def run_gateway() -> int:
         log_config=None,  # keep the handlers configure_logging installed
         timeout_graceful_shutdown=10,
     )
+    StopOnSignal(config).run()
     return 0
 
 
@@ -99,8 +118,10 @@ def run_worker(pool: str, concurrency: int | None) -> int:
     os.environ.setdefault("OTEL_SERVICE_NAME", f"codestory-{pool}-worker")
     start_worker_metrics(pool)
     preload_tracing()
+    from codestory.celery_config import SERVICE_TASK_MODULES
     from codestory.queue import app
 
+    app.conf.include = [SERVICE_TASK_MODULES[pool]]
     app.worker_main(worker_argv(pool, concurrency or get_settings().worker_concurrency))
     return 0
 
@@ -110,8 +131,10 @@ def run_janitor() -> int:
     os.environ.setdefault("OTEL_SERVICE_NAME", "codestory-janitor")
     start_worker_metrics("janitor")
     preload_tracing()
+    from codestory.celery_config import SERVICE_TASK_MODULES
     from codestory.queue import app
 
+    app.conf.include = [SERVICE_TASK_MODULES["janitor"]]
     argv = [*worker_argv("janitor", 1), "--beat", "--scheduler", "redbeat.RedBeatScheduler"]
     app.worker_main(argv)
     return 0

@@ -58,18 +58,24 @@ WATCH_INTERVAL_SECONDS = 0.5
 LS_REMOTE_TIMEOUT_SECONDS = 30.0
 
 
+# Our own global git config, and nothing else: a local folder (admin-only, under the
+# allowed roots) mounted into a container is owned by another user, and git refuses to
+# read it ("dubious ownership") unless trusted in global config (git 2.39 ignores it on
+# the command line). Nothing else is configured: no hooks, filters or helpers of the host.
+GIT_CONFIG = "[safe]\n\tdirectory = *\n"
+
+
 def _git_env(home: Path) -> dict[str, str]:
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "gitconfig"
+    if not config.exists():
+        config.write_text(GIT_CONFIG)
     return {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": str(home),
         "GIT_TERMINAL_PROMPT": "0",
         "GIT_CONFIG_NOSYSTEM": "1",
-        "GIT_CONFIG_GLOBAL": os.devnull,
-        # A local folder (admin-only, under the allowed roots) mounted into a container is
-        # owned by another user; git would refuse to read it as "dubious ownership".
-        "GIT_CONFIG_COUNT": "1",
-        "GIT_CONFIG_KEY_0": "safe.directory",
-        "GIT_CONFIG_VALUE_0": "*",
+        "GIT_CONFIG_GLOBAL": str(config),
         "GIT_LFS_SKIP_SMUDGE": "1",
         "GIT_ASKPASS": "/bin/false",
         "SSH_ASKPASS": "/bin/false",
