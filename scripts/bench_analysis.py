@@ -164,7 +164,7 @@ def main() -> int:
         lines += [
             "",
             "What the ratio compares: gitingest reads each file into one text; codestory parses "
-            "each source file with tree-sitter (about half of its time is the C parser and "
+            "each source file with tree-sitter (two thirds of its time is the C parser and "
             "queries), resolves imports and follows calls. Parsing is spread over the CPUs the "
             "process may use (its cgroup quota in a pod), and tests, examples and docs past 300 "
             "files are sampled evenly. A repeat story of the same commit never re-analyses: "
