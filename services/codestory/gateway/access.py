@@ -15,7 +15,7 @@ from typing import Annotated
 from fastapi import Depends, Header, HTTPException, Request, status
 
 from codestory.domain import Story
-from codestory.gateway.deps import State, bearer_token
+from codestory.gateway.deps import State, bearer_token, is_admin_token
 from codestory.gateway.quotas import client_key
 from codestory.gateway.state import GatewayState
 
@@ -76,7 +76,7 @@ def identify(state: GatewayState, authorization: str | None, address: str) -> Ca
     token = bearer_token(authorization)
     if token is None:
         raise refused("the Authorization header must be 'Bearer <token>'")
-    if secrets.compare_digest(token.encode(), settings.admin_token.encode()):
+    if is_admin_token(state, token):
         return Caller(admin=True, owner=None, client=anonymous.client)
     owner = key_owner(token, settings.api_keys) if settings.api_keys else None
     if owner is None:

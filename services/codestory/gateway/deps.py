@@ -28,10 +28,13 @@ def bearer_token(header: str | None) -> str | None:
     return token if " " not in token else None
 
 
+def is_admin_token(state: GatewayState, token: str) -> bool:
+    return secrets.compare_digest(token.encode(), state.settings.admin_token.encode())
+
+
 def is_admin(state: GatewayState, authorization: str | None) -> bool:
     token = bearer_token(authorization)
-    expected = state.settings.admin_token.encode()
-    return token is not None and secrets.compare_digest(token.encode(), expected)
+    return token is not None and is_admin_token(state, token)
 
 
 def require_admin(state: State, authorization: Annotated[str | None, Header()] = None) -> None:

@@ -106,8 +106,7 @@ def scaling(state: State) -> JSONResponse:
 
 def scaling_report(state: GatewayState) -> JSONResponse:
     try:
-        running = in_flight_by_queue(state.broker)
-        waiting = {queue: int(state.broker.llen(queue)) for queue in QUEUES}
+        waiting, running = queue_load(state)
     except redis.RedisError as exc:
         state.breaker.trip_if_unreachable(exc)
         # An error, never a zero: the autoscaler then holds its replicas rather than shrink.
@@ -126,6 +125,12 @@ def scaling_report(state: GatewayState) -> JSONResponse:
     )
 
 
+def queue_load(state: GatewayState) -> tuple[dict[str, int], dict[str, int]]:
+    """Messages waiting per queue, and those taken and not yet acknowledged (running)."""
+    running = in_flight_by_queue(state.broker)
+    return {q: int(state.broker.llen(q)) for q in QUEUES}, running
+
+
 def broker_report(state: GatewayState) -> dict[str, Any]:
     """Queue depths and running work; in degraded mode an unreachable broker is reported,
     not raised, since the gateway still takes stories."""
@@ -137,10 +142,10 @@ def broker_report(state: GatewayState) -> dict[str, Any]:
             "in_flight": {},
         }
     try:
-        running = in_flight_by_queue(state.broker)
+        waiting, running = queue_load(state)
         return {
             "broker": "ok",
-            "queues": {q: int(state.broker.llen(q)) for q in QUEUES},
+            "queues": waiting,
             "in_flight": {q: running.get(q, 0) for q in QUEUES},
         }
     except redis.RedisError as exc:
