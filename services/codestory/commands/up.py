@@ -343,21 +343,11 @@ def run_up(args: argparse.Namespace) -> int:
     if payload is not None and "://" not in payload["repository_url"]:
         roots.append(Path(payload["repository_url"]))
 
-    valkey = None
-    redis_url = os.environ.get("REDIS_URL")
-    if not redis_url:
-        valkey = EmbeddedValkey(data / "valkey")
-        valkey.start()
-        redis_url = valkey.url(0)
-        write_private(data / REDIS_URL_FILE, redis_url)
-        where = f"127.0.0.1:{valkey.port}"
-        print(f"codestory: embedded Valkey on {where}, password set (data in {data / 'valkey'})")
     metrics = metrics_ports(port)
-    children = [
-        Child(
-            s,
-            command_for(s),
-            {
+
+    def environments(redis_url: str) -> dict[str, dict[str, str]]:
+        return {
+            s: {
                 **child_env(
                     dict(os.environ),
                     *(data, redis_url, s, port, metrics[s]),
@@ -365,16 +355,28 @@ def run_up(args: argparse.Namespace) -> int:
                     local_roots=roots,
                 ),
                 "CODESTORY_INSTANCE": instance,
-            },
-            data / "logs" / f"{s}.log",
-        )
-        for s in SERVICES
-    ]
-    if problem := check_settings(children[0].env):
+            }
+            for s in SERVICES
+        }
+
+    # Settings are checked before anything starts (the Valkey's address is not known yet:
+    # a stand-in has the same shape).
+    redis_url = os.environ.get("REDIS_URL")
+    if problem := check_settings(environments(redis_url or "redis://127.0.0.1:6379/0")["gateway"]):
         print(f"codestory: {problem}", file=sys.stderr)
-        if valkey is not None:
-            valkey.stop()
         return EXIT_BAD_CONFIG
+    valkey = None
+    if not redis_url:
+        valkey = EmbeddedValkey(data / "valkey")
+        valkey.start()
+        redis_url = valkey.url(0)
+        write_private(data / REDIS_URL_FILE, redis_url)
+        where = f"127.0.0.1:{valkey.port}"
+        print(f"codestory: embedded Valkey on {where}, password set (data in {data / 'valkey'})")
+    children = [
+        Child(s, command_for(s), env, data / "logs" / f"{s}.log")
+        for s, env in environments(redis_url).items()
+    ]
     supervisor = Supervisor(children, valkey)
     stop_requested = False
 
