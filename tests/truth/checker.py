@@ -342,6 +342,7 @@ class Checker:
             (r"(about )?([\d,]+) (?:other )?(?:modules|files) import it", self._importers),
             (r"`([^`]+)` is imported by (about )?([\d,]+)", self._importers_of),
             (r"used from (about )?([\d,]+) other files?", self._users),
+            (r"`([^`]+)`, ([\d,]+) test files", self._folder_test_files),
             (r"`([^`]+)`, ([\d,]+) files", self._folder_files),
             (r"`([^`]+)` has [\w ]+: ([\d,]+) files", self._folder_files),
             (r"([\d,]+) (?:test )?files? (?:in|across|next to|beside)", self._test_files),
@@ -439,6 +440,11 @@ class Checker:
         named = [p for p in self.tree.paths if forms & set(re.split(r"[/._-]", p.lower()))]
         if len(named) < _number(said):
             self.fail(sentence, f"{len(named)} paths carry {word!r}, not {said}")
+
+    def _folder_test_files(self, sentence: str, folder: str, said: str) -> None:
+        inside = [p for p in self.test_like() if p.startswith(folder.rstrip("/") + "/")]
+        if len(inside) < _number(said):
+            self.fail(sentence, f"`{folder}` holds {len(inside)} test files, not {said}")
 
     def _test_files(self, sentence: str, said: str) -> None:
         self._test_files_total(sentence, said)

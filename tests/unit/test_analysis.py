@@ -6,6 +6,7 @@ import pytest
 
 from codestory.analysis import AnalysisError, analyse
 from codestory.analysis.classify import FileKind, holdings
+from codestory.analysis.comments import describe
 from codestory.analysis.manifests import automake_tests, make_targets, parse_manifest
 from codestory.analysis.readme import summarise_readme
 from tests.support import SAMPLE_PROJECT
@@ -396,3 +397,13 @@ def test_an_analysis_stops_when_asked(tmp_path: Path) -> None:
     root = write(tmp_path / "repo", SAMPLE_PROJECT)
     with pytest.raises(AnalysisStoppedError):
         analyse(root, name="tally", processes=1, should_stop=lambda: True)
+
+
+def test_a_docstring_that_opens_with_code_or_a_drawing_is_described_by_its_prose() -> None:
+    example = 'url = URL("https://example.org/a")\n\nassert url.host == "example.org"\n'
+    assert describe(example) is None
+    assert describe(example + "\nThe parts of a URL.\n") == "The parts of a URL."
+    drawing = "\nOur exception hierarchy:\n\n* HTTPError\n  x RequestError\n    + Timeout\n"
+    assert describe(drawing) == "Our exception hierarchy."
+    assert describe("/**\n * Builds things.\n *\n * More about it.\n */") == "Builds things."
+    assert describe("Returns the value.\n\nx = 1") == "Returns the value."

@@ -109,3 +109,28 @@ def test_authors_words_keep_their_case_and_sphinx_roles_are_read_as_words(
     assert "In its own words: jq is a lightweight" in text
     assert "Read the `JQ_DEBUG` variable" in text or "Read the JQ_DEBUG variable" in text
     assert ":envvar:" not in text
+
+
+def test_roles_are_named_and_the_test_count_is_said_one_way(tmp_path: Path) -> None:
+    files = {
+        "README.md": "# shop\n\nShop sells things.\n",
+        "pyproject.toml": '[project]\nname = "shop"\n[project.scripts]\nshop = "shop.cli:main"\n',
+        "shop/__init__.py": "",
+        "shop/cli.py": "import argparse\n\ndef main():\n    p = argparse.ArgumentParser()\n"
+        "    s = p.add_subparsers()\n    s.add_parser('buy')\n    s.add_parser('sell')\n",
+        "shop/models.py": "from dataclasses import dataclass\n\n@dataclass\nclass Item:\n"
+        "    name: str\n\n@dataclass\nclass _Hidden:\n    x: int\n",
+        "tests/__init__.py": "",
+        "tests/conftest.py": "import pytest\n",
+        "tests/test_cli.py": "from shop.cli import main\n\ndef test_main():\n    main()\n",
+        "tests/test_models.py": "from shop.models import Item\n\ndef test_item():\n    Item('a')\n",
+        "tests/data/order.json": "{}\n",
+    }
+    script = write_script(analyse(write(tmp_path, files), name="shop"))
+    text = "\n".join(c.text for c in script.chapters)
+    assert "It offers 2 command-line commands: `buy` and `sell`." in text
+    assert "Its 2 data models include `Item`." in text  # the private one is counted, not named
+    assert "`_Hidden`" not in text
+    # The folder and the test chapter give the same number: test code, not fixtures.
+    assert "`tests`, 4 test files" in text
+    assert "The test suite has 4 files in `tests`" in text

@@ -46,6 +46,14 @@ def test_identifiers_numbers_and_urls_are_said_as_people_say_them() -> None:
     )
     assert "http" not in speakable("Docs at https://example.com/x and www.example.org.")
     assert speakable("Run `go test ./...`.") == "Run go test all packages."
+    assert speakable("It speaks HTTP/1.1 and HTTP/2.") == "It speaks HTTP 1 point 1 and HTTP 2."
+
+
+def test_a_name_in_a_file_of_the_same_name_is_said_once() -> None:
+    speaker = Speaker()
+    assert speaker.speak("It runs `main` in `httpx/_main.py`.") == "It runs main in httpx."
+    assert speaker.speak("It runs `main` in `main.go`.") == "It runs main."
+    assert speaker.speak("`Client` in `httpx/_client.py`.") == "Client in client in httpx."
 
 
 def test_vtt_and_transcript() -> None:

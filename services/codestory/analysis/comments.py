@@ -10,7 +10,14 @@ _LEGAL = re.compile(
     r"warranty|\(c\) \d{4}|@license|@author|@copyright",
     re.IGNORECASE,
 )
-_COMMENT_MARKS = re.compile(r"^\s*(?:///?!?|/\*+!?|\*+/|\*|#+!?|--)\s?", re.MULTILINE)
+# `[ \t]*`, not `\s*`: a blank line between paragraphs must survive the marks' removal.
+_COMMENT_MARKS = re.compile(r"^[ \t]*(?:///?!?|/\*+!?|\*+/|\*|#+!?|--)[ \t]?", re.MULTILINE)
+# A docstring that opens with an example is code, not a description: `url = URL("...")`,
+# `assert x == 1`, `$ tool run`, `import x`, `result = f(a)`.
+_CODE_LINE = re.compile(
+    r"^(?:[\w.\[\]'\"]+\s*(?:=|\+=|-=)(?!=)|assert\s|import\s|from\s+[\w.]+\s+import\s|\$\s"
+    r"|return\s|def\s|class\s\w+[:(]|[\w.]+\(.*\)[;:]?\s*$|[{}\[\]();]+$)"
+)
 _DOC_TAG = re.compile(r"^\s*[@:\\](?:param|return|returns|raises|throws|see|since|type|rtype)\b")
 _DOC_FENCE = re.compile(r"^\\(?:rst|endrst|brief|details)\b\s*")  # Doxygen-style markers
 _ROLE_MARKUP = re.compile(
@@ -59,7 +66,23 @@ def describe(raw: str | None, *, limit: int = 220) -> str | None:
     text = strip_comment_marks(raw)
     if is_legal_notice(text):
         return None
+    paragraph = _first_prose_paragraph(text)
+    joined = _HTML_BREAK.sub("", " ".join(paragraph))
+    if joined.endswith(":"):  # "Our exception hierarchy:" over a drawing or a list
+        joined = joined[:-1].rstrip() + "."
+    joined = _MARKDOWN_LINK.sub(r"\1", _HTML_TAG.sub("", joined))
+    prose = _ROLE_MARKUP.sub(r"\1", joined)
+    prose = _INLINE_MARKUP.sub(lambda m: m.group(1) or "", prose).strip()
+    if len(prose) < 8 or _NOT_PROSE.match(prose) or not re.search(r"[A-Za-z]{3}", prose):
+        return None
+    return first_sentence(prose, limit)
+
+
+def _first_prose_paragraph(text: str) -> list[str]:
+    """The lines of the first paragraph that is prose; a paragraph of code is passed over,
+    and tags, doctests, fences and directives end the search."""
     paragraph: list[str] = []
+    is_code = False
     for line in text.splitlines():
         stripped = line.strip()
         if stripped and not (stripped := _DOC_FENCE.sub("", stripped).strip()):
@@ -67,19 +90,16 @@ def describe(raw: str | None, *, limit: int = 220) -> str | None:
         if _DOC_TAG.match(stripped) or stripped.startswith((">>>", "```", "..")):
             break
         if not stripped:
-            if paragraph:
+            if paragraph and not is_code:
                 break
+            paragraph, is_code = [], False
             continue
         if set(stripped) <= set("-=~^*#/"):
             continue  # underline or rule
+        if not paragraph and _CODE_LINE.match(stripped):
+            is_code = True
         paragraph.append(stripped.lstrip("> ").lstrip("#").strip())
-    joined = _HTML_BREAK.sub("", " ".join(paragraph))
-    joined = _MARKDOWN_LINK.sub(r"\1", _HTML_TAG.sub("", joined))
-    prose = _ROLE_MARKUP.sub(r"\1", joined)
-    prose = _INLINE_MARKUP.sub(lambda m: m.group(1) or "", prose).strip()
-    if len(prose) < 8 or _NOT_PROSE.match(prose) or not re.search(r"[A-Za-z]{3}", prose):
-        return None
-    return first_sentence(prose, limit)
+    return [] if is_code else paragraph
 
 
 def python_docstring(literal: str) -> str:

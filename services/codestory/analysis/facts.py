@@ -179,6 +179,24 @@ def evenly(items: list[SourceFile], limit: int) -> list[SourceFile]:
     return [items[int(i * step)] for i in range(limit)]
 
 
+def parse_jobs(
+    root: Path, code: list[SourceFile], kinds: dict[str, FileKind]
+) -> list[tuple[str, str, Path]]:
+    """The files worth parsing: every source file, and an even sample of the rest (never
+    vendored, generated or minified code)."""
+    wanted = [
+        f
+        for f in code
+        if kinds[f.path] not in {FileKind.VENDORED, FileKind.GENERATED, FileKind.MINIFIED}
+    ]
+    own = [f for f in wanted if kinds[f.path] is FileKind.SOURCE]
+    support = evenly(
+        sorted((f for f in wanted if kinds[f.path] is not FileKind.SOURCE), key=lambda f: f.path),
+        MAX_PARSED_SUPPORT_FILES,
+    )
+    return [(f.path, f.language or "", root / f.path) for f in [*own, *support]]
+
+
 def _languages(files: list[SourceFile], kinds: dict[str, FileKind]) -> list[LanguageShare]:
     counts: Counter[str] = Counter()
     lines: Counter[str] = Counter()
@@ -523,17 +541,7 @@ def analyse(
             if is_manifest(f.path) and (m := parse_manifest(f.path, read_text(root, f)))
         ]
     )
-    wanted = [
-        f
-        for f in code
-        if kinds[f.path] not in {FileKind.VENDORED, FileKind.GENERATED, FileKind.MINIFIED}
-    ]
-    own = [f for f in wanted if kinds[f.path] is FileKind.SOURCE]
-    support = evenly(
-        sorted((f for f in wanted if kinds[f.path] is not FileKind.SOURCE), key=lambda f: f.path),
-        MAX_PARSED_SUPPORT_FILES,
-    )
-    jobs = [(f.path, f.language or "", root / f.path) for f in [*own, *support]]
+    jobs = parse_jobs(root, code, kinds)
     syntaxes: dict[str, FileSyntax] = {}
     skipped = unreadable
     for path, parsed, failed in parse_many(

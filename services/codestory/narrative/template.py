@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from codestory.analysis.classify import FileKind
 from codestory.analysis.facts import Area, ControlStep, ModuleFact, RepoFacts, SymbolFact
 from codestory.analysis.history import HistoryFacts
+from codestory.analysis.testsuite import TestSuite
 from codestory.domain import ExpertiseLevel, Style
 from codestory.narrative.phrases import about, code, join_words, lower_first, plural, sentence
 from codestory.narrative.script import Script, ScriptChapter
@@ -193,9 +194,12 @@ def _history_sentence(history: HistoryFacts) -> str:
     return f"{text}; the newest is dated {history.last_date}."
 
 
-def _area_sentence(area: Area, voice: Voice, index: int) -> str:
+def _area_sentence(area: Area, voice: Voice, index: int, tests: TestSuite | None = None) -> str:
     what = area.holds or AREA_WORDS[area.kind]
     files = plural(area.files, "file")
+    if tests is not None and area.kind is FileKind.TEST and tests.directories == [area.path]:
+        # The number the test chapter says too: test files, not conftest and fixtures.
+        files = plural(tests.files - tests.beside_code, "test file")
     if area.kind is FileKind.SOURCE:
         lead = what.capitalize() if index == 0 else "More of the code"
         text = f"{lead} lives in {code(area.path)}, {files}"
@@ -228,7 +232,7 @@ def chapter_layout(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
             )
     paragraphs += [_area_sentence(a, voice, i) for i, a in enumerate(source[:3])]
     limit = 5 if voice.deep else 3
-    described = [_area_sentence(a, voice, i) for i, a in enumerate(others[:limit])]
+    described = [_area_sentence(a, voice, i, facts.tests) for i, a in enumerate(others[:limit])]
     if described:
         paragraphs.append(" ".join(described))
     skipped = {k: facts.kinds.get(k, 0) for k in ("vendored", "generated", "minified")}
@@ -245,23 +249,35 @@ def chapter_layout(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
     return ScriptChapter(title="How it is organised", paragraphs=paragraphs)
 
 
+def _named(names: list[str]) -> str:
+    """`a`, `b` and `c`; `such as` when there are more than three."""
+    lead = "such as " if len(names) > 3 else ""
+    return lead + join_words([code(n) for n in names[:3]])
+
+
 def _roles_sentence(facts: RepoFacts, voice: Voice) -> str | None:
+    """One short sentence per role, each naming what it counts."""
     roles = facts.roles
-    parts: list[str] = []
+    said: list[str] = []
     if roles.routes:
-        parts.append(plural(len(roles.routes), voice.term("HTTP route")))
+        said.append(f"It serves {plural(len(roles.routes), voice.term('HTTP route'))}.")
     commands = list(dict.fromkeys(c.detail or c.name for c in roles.commands))
     if commands:
-        named = join_words([code(c) for c in commands[:3]])
-        lead = "such as " if len(commands) > 3 else ""
-        parts.append(f"{plural(len(commands), 'command-line command')}: {lead}{named}")
+        count = plural(len(commands), "command-line command")
+        said.append(f"It offers {count}: {_named(commands)}.")
     if roles.tasks:
-        parts.append(plural(len(roles.tasks), voice.term("background task")))
-    if roles.models:
-        parts.append(f"{plural(len(roles.models), 'data model')}")
-    if not parts:
-        return None
-    return f"By role, the code defines {join_words(parts, separator='; ')}."
+        said.append(f"It defines {plural(len(roles.tasks), voice.term('background task'))}.")
+    models = list(dict.fromkeys(m.name for m in roles.models))
+    public = [m for m in models if not m.startswith("_")]
+    if models:
+        count = plural(len(models), "data model")
+        if not public:
+            said.append(f"It declares {count}.")
+        elif len(public) < len(models) or len(models) > 3:
+            said.append(f"Its {count} include {_named(public)}.")
+        else:
+            said.append(f"Its {count} {'is' if len(models) == 1 else 'are'} {_named(public)}.")
+    return " ".join(said) or None
 
 
 def _step_sentence(step: ControlStep, previous: ControlStep, voice: Voice, index: int) -> str:
@@ -352,13 +368,14 @@ def _idea_sentence(symbol: SymbolFact, voice: Voice, index: int) -> str:
         "enum": "enum",
         "type": "type",
     }.get(symbol.kind, "definition")
+    article = "an" if kind[0] in "aeiou" else "a"
     place = f"in {code(symbol.path)}"
     users = ""
     if symbol.used_by >= 2:
         users = f", used from {plural(symbol.used_by, 'other file')}"
     if symbol.doc:
         shapes = [
-            f"{code(symbol.name)}, a {kind} {place}{users}. Its authors describe it like "
+            f"{code(symbol.name)}, {article} {kind} {place}{users}. Its authors describe it like "
             f"this: {_quote(symbol.doc)}",
             f"Then there is the {kind} {code(symbol.name)} {place}{users}. In the authors' "
             f"words: {_quote(symbol.doc)}",
@@ -367,7 +384,7 @@ def _idea_sentence(symbol: SymbolFact, voice: Voice, index: int) -> str:
         ]
         text = shapes[index % len(shapes)]
     else:
-        text = sentence(f"{code(symbol.name)} is a {kind} {place}{users}")
+        text = sentence(f"{code(symbol.name)} is {article} {kind} {place}{users}")
     text = sentence(text)
     if voice.expert and symbol.signature and symbol.kind in {"function", "method"}:
         text += f" Its signature is {code(symbol.signature)}."

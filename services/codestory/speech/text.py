@@ -16,6 +16,9 @@ _CODE_SPAN = re.compile(r"`([^`\n]{1,200})`")
 _URL = re.compile(r"\b(?:https?|ftp)://[^\s)>\]]+|\bwww\.[^\s)>\]]+")
 _VERSION = re.compile(r"\b[vV]?(\d+)\.(\d+)(?:\.(\d+))?\b(?!\.\d)")
 _DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_PROTOCOL_VERSION = re.compile(r"\b([A-Z]{2,})/(?=\d)")  # HTTP/1.1, TLS/1.3: no "slash"
+# `main` in `httpx/_main.py`: a name and a file of the same name; said once, by its folder.
+_NAMESAKE = re.compile(r"`(?P<name>\w+)` in `(?P<folder>(?:[\w.-]+/)*)_?(?P=name)\.\w+`")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _LETTER_DIGIT = re.compile(r"(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])")
 _BARE_FILE = re.compile(r"\b([\w-]+)\.(py|js|ts|go|rs|java|c|h|cpp|md|rst|toml|json|yaml|yml)\b")
@@ -125,11 +128,18 @@ class Speaker:
 
     def speak(self, text: str) -> str:
         text = _URL.sub("a web address", text)
+        text = _PROTOCOL_VERSION.sub(r"\1 ", text)
+        text = _NAMESAKE.sub(_namesake, text)
         text = _CODE_SPAN.sub(lambda m: self.code(m.group(1)), text)
         text = _DATE.sub(_say_date, text)
         text = _VERSION.sub(_say_version, text)
         text = _BARE_FILE.sub(lambda m: _say_file(m.group(0)), text)
         return re.sub(r"\s+", " ", text).strip()
+
+
+def _namesake(match: re.Match[str]) -> str:
+    folder = match.group("folder").rstrip("/")
+    return f"`{match.group('name')}` in `{folder}/`" if folder else f"`{match.group('name')}`"
 
 
 def _say_version(match: re.Match[str]) -> str:
