@@ -68,6 +68,11 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_argument("story_id", nargs="?")
     status.add_argument("--gateway", default=gateway_url)
 
+    logs = commands.add_parser("logs", help="a story's own log: every service's lines for it")
+    logs.add_argument("story_id")
+    logs.add_argument("--follow", action="store_true", help="keep printing until the story ends")
+    logs.add_argument("--gateway", default=gateway_url)
+
     key = commands.add_parser("api-key", help="make an API key and its CODESTORY_API_KEYS entry")
     key.add_argument("name", help="who holds it; their stories are listed under this name")
 
@@ -117,10 +122,15 @@ def main(argv: list[str] | None = None) -> int:
         from codestory.commands.up import run_up
 
         return run_up(args)
-    if args.command in {"new", "status", "api-key"}:
+    if args.command in {"new", "status", "logs", "api-key"}:
         from codestory.commands import client
 
-        run = {"new": client.run_new, "status": client.run_status, "api-key": client.run_api_key}
+        run = {
+            "new": client.run_new,
+            "status": client.run_status,
+            "logs": client.run_logs,
+            "api-key": client.run_api_key,
+        }
         return run[args.command](args)
     if args.command == "dlq":
         from codestory.commands.services import run_dlq

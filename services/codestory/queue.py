@@ -218,10 +218,12 @@ class HeartbeatStep(bootsteps.StartStopStep):
 @setup_logging.connect
 def configure_worker_logging(**_: Any) -> None:
     """Connecting here stops Celery from installing its own handlers over ours."""
-    from codestory.observability.logging import configure_logging
+    from codestory.observability.logging import configure_logging, keep_story_logs
 
     settings = get_settings()
     configure_logging(settings.log_level, settings.log_format)
+    service = os.environ.get("OTEL_SERVICE_NAME", "codestory-worker")
+    keep_story_logs(settings.redis_url, settings.retention_days, service)
 
 
 @worker_process_init.connect

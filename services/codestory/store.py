@@ -38,6 +38,7 @@ from codestory.domain import (
     step_percent,
 )
 from codestory.observability.redaction import redact
+from codestory.observability.story_log import story_log_key
 
 PREFIX = "codestory"
 STORIES_INDEX = f"{PREFIX}:stories"
@@ -333,6 +334,7 @@ class StoryStore:
                 progress_seq_key(story_id),
                 lease_key(story_id),
                 attempts_key(story_id),
+                story_log_key(story_id),
             )
             pipe.zrem(STORIES_INDEX, story_id)
             pipe.srem(ACTIVE_SET, story_id)

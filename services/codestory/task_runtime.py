@@ -26,6 +26,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 
 from codestory.artifacts import ArtifactStore, open_store
 from codestory.domain import PIPELINE_ORDER, ErrorType, Status, Story, TransitionError
+from codestory.observability import story_log
 from codestory.observability.logging import log_context
 from codestory.observability.metrics import STORIES_FINISHED
 from codestory.observability.redaction import redact
@@ -105,6 +106,8 @@ class StoryRun:
         self.released.append(action)
 
     def progress(self, step: str, message: str, fraction: float = 0.0) -> None:
+        story_log.at_step(step)
+        log.info(message)  # the story's log tells what its progress said, and when
         self.store.publish(self.story.id, self.story.status, step, message, fraction)
 
     def advance(self, target: Status, **fields: Any) -> None:
@@ -199,8 +202,28 @@ def run_story_task(
     With `hand_off` false, the body's after-release actions (sending the next stage to its
     queue) are skipped: the caller runs the next stage itself.
     """
-    with log_context(story_id=story_id, task_id=str(task.request.id), task=task.name):
-        return _run_story_task(task, story_id, accepts=accepts, body=body, hand_off=hand_off)
+    context = log_context(story_id=story_id, task_id=str(task.request.id), task=task.name)
+    with context, story_log.steps():
+        try:
+            return _run_story_task(task, story_id, accepts=accepts, body=body, hand_off=hand_off)
+        finally:
+            story_log.flush()
+            archive_log_if_ended(story_id)
+
+
+def archive_log_if_ended(story_id: str) -> None:
+    """A story that has ended keeps a copy of its log beside its audio, for when Redis no
+    longer has it. Best effort: the stream itself stays until the story expires."""
+    store = worker_store()
+    try:
+        if not store.get(story_id).status.is_terminal:
+            return
+        lines = story_log.all_lines(store.redis, story_id)
+        if lines:
+            key = story_log.story_log_artifact(story_id)
+            worker_artifacts().put(key, story_log.as_jsonl(lines))
+    except (StoryNotFoundError, *TRANSIENT_ERRORS):  # type: ignore[misc]
+        log.debug("could not archive the story's log", exc_info=True)
 
 
 def _run_story_task(

@@ -231,6 +231,78 @@ def run_status(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def log_line(line: dict[str, Any]) -> str:
+    """One story log line for a terminal; an error's type and traceback follow, indented."""
+    text = (
+        f"{line['time']}  {line['level']:<7}  {line['service']:<12}  "
+        f"{line.get('step') or '-':<8}  {line['message']}"
+    )
+    if line.get("error_type"):
+        text += f"  [{line['error_type']}]"
+    if line.get("traceback"):
+        text += "\n" + "\n".join("    " + row for row in line["traceback"].splitlines())
+    return text
+
+
+def print_log_pages(gateway: str, story_id: str, token: str | None) -> str | None:
+    """Print every line so far; return the last line's id."""
+    after: str | None = None
+    while True:
+        params: dict[str, str | int] = {"limit": 1000, **({"after": after} if after else {})}
+        response = httpx.get(
+            f"{gateway}/api/v1/stories/{story_id}/logs",
+            params=params,
+            headers=auth(token),
+            timeout=30,
+        )
+        if response.status_code != 200:
+            raise ClientError(f"cannot read the log of {story_id}: {explain(response)}")
+        page = response.json()
+        for line in page["lines"]:
+            print(log_line(line))
+        after = page["lines"][-1]["id"] if page["lines"] else after
+        if page["next_after"] is None:
+            return after
+
+
+def follow_log(gateway: str, story_id: str, token: str | None, after: str | None) -> None:
+    """Print lines as they come until the story ends; resume after drops."""
+    url = f"{gateway}/api/v1/stories/{story_id}/logs?follow=true"
+    for _attempt in range(RECONNECTS):
+        headers = auth(token) | ({"Last-Event-ID": after} if after else {})
+        try:
+            with (
+                httpx.Client(timeout=httpx.Timeout(30, read=60)) as http,
+                connect_sse(http, "GET", url, headers=headers) as source,
+            ):
+                for sse in source.iter_sse():
+                    if sse.event == "end":
+                        return
+                    if sse.event == "log":
+                        after = sse.id or after
+                        print(log_line(json.loads(sse.data)), flush=True)
+        except httpx.TransportError:
+            pass
+        time.sleep(1)
+    raise ClientError(f"lost the log stream; run `codestory logs {story_id}` again")
+
+
+def run_logs(args: argparse.Namespace) -> int:
+    gateway = args.gateway.rstrip("/")
+    token = api_key()
+    try:
+        last = print_log_pages(gateway, args.story_id, token)
+        if args.follow:
+            follow_log(gateway, args.story_id, token, last)
+    except httpx.TransportError:
+        print(f"codestory: cannot reach the gateway at {gateway}", file=sys.stderr)
+        return EXIT_FAILED
+    except ClientError as exc:
+        print(f"codestory: {exc}", file=sys.stderr)
+        return exc.code
+    return EXIT_OK
+
+
 def run_api_key(args: argparse.Namespace) -> int:
     """Make an API key: the key for its holder, the digest for CODESTORY_API_KEYS."""
     from codestory.gateway.access import digest, new_api_key

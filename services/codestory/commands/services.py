@@ -18,10 +18,11 @@ from codestory.settings import get_settings
 def run_gateway() -> int:
     import uvicorn
 
-    from codestory.observability.logging import configure_logging
+    from codestory.observability.logging import configure_logging, keep_story_logs
 
     settings = get_settings()
     configure_logging(settings.log_level, settings.log_format)
+    keep_story_logs(settings.redis_url, settings.retention_days, "gateway")
 
     class StopOnSignal(uvicorn.Server):
         """SIGTERM asks for a clean stop: finish what runs, then exit 0. uvicorn would

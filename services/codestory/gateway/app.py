@@ -24,7 +24,7 @@ from codestory.gateway.fanout import ProgressHub
 from codestory.gateway.hosts import HostCheck
 from codestory.gateway.limits import BodyLimit, brief_errors
 from codestory.gateway.quotas import SubmitQuotas
-from codestory.gateway.routes import admin, events, health, stories
+from codestory.gateway.routes import admin, events, health, logs, stories
 from codestory.gateway.state import GatewayState
 from codestory.observability import metrics, series, tracing
 from codestory.settings import Settings, get_settings
@@ -196,5 +196,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for prefix, documented in (("/api/v1", True), ("/api", False)):
         app.include_router(stories.router, prefix=prefix, include_in_schema=documented)
         app.include_router(events.router, prefix=prefix, include_in_schema=documented)
+        app.include_router(logs.router, prefix=prefix, include_in_schema=documented)
     app.include_router(admin.router, prefix="/api/v1")
     return app

@@ -156,6 +156,14 @@ def generate_story(run: StoryRun) -> None:
             words=script.words,
         )
         return
+    log.info(
+        "telling %s at %s: %s for %s, focus %s",
+        story.repository_url,
+        story.ref or "its default branch",
+        story.style,
+        story.expertise_level,
+        ", ".join(story.focus_areas) or "none",
+    )
     run.advance(Status.ANALYZING)
     settings.work_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=settings.work_dir, prefix="story-") as work:

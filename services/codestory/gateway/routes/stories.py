@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 from typing import Annotated, Any
 
@@ -35,6 +36,8 @@ from codestory.local_source import allowed_folder
 from codestory.observability.metrics import STORIES_SUBMITTED
 from codestory.observability.tracing import current_trace_id
 from codestory.store import IdempotencyConflictError, StoryNotFoundError
+
+log = logging.getLogger("codestory.gateway")
 
 # Every story route may meet the Host check, the caller check and an unreachable Redis.
 router = APIRouter(prefix="/stories", tags=["stories"], responses=problems(400, 401, 503))
@@ -150,6 +153,12 @@ def submit_story(
             return fallback_full(state)
         degraded = sent
         STORIES_SUBMITTED.inc()
+        log.info(
+            "story accepted for %s%s",
+            body.repository_url,
+            " (degraded mode: told by the gateway)" if sent else "",
+            extra={"story_id": story.id},
+        )
     links = links_for(story.id, base_url(state, request))
     response.headers["Location"] = links.self
     return Accepted(id=story.id, status=story.status, links=links, degraded=degraded)
@@ -254,6 +263,7 @@ def cancel_story(story_id: str, request: Request, state: State, caller: CallerDe
                 status_code=409, detail=f"the story is already {current.status}"
             ) from None
         state.store.publish(story_id, Status.CANCELLED, "cancelled", "Cancelled by request")
+        log.info("story cancelled by request", extra={"story_id": story_id})
     return story_out(story, base_url(state, request))
 
 
