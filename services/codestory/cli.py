@@ -66,6 +66,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     status = commands.add_parser("status", help="show one story, or the latest stories")
     status.add_argument("story_id", nargs="?")
+    status.add_argument(
+        "--workers",
+        action="store_true",
+        help="the workers seen by heartbeat and each queue's consumers (exit 1 if one has none)",
+    )
     status.add_argument("--gateway", default=gateway_url)
 
     logs = commands.add_parser("logs", help="a story's own log: every service's lines for it")

@@ -24,6 +24,7 @@ from celery.signals import (
     worker_process_init,
     worker_process_shutdown,
 )
+from celery.worker import state as worker_state
 
 from codestory.celery_config import (
     QUEUE_AUDIO,
@@ -189,6 +190,8 @@ class HeartbeatStep(bootsteps.StartStopStep):
                     "queues": queues,
                     "pid": os.getpid(),
                     "held": held_task_ids(),
+                    "concurrency": getattr(parent.controller, "concurrency", None),
+                    "active": len(worker_state.active_requests),
                 },
                 self.settings.worker_ttl_seconds,
             )

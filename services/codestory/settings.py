@@ -206,6 +206,9 @@ class Settings(BaseSettings):
     broker_outage_tolerance_seconds: PositiveSeconds = 900.0
     # Work waiting, a free slot, and nothing taken for this long: the consumer is wedged.
     consume_stall_seconds: PositiveSeconds = 120.0
+    # Queues whose workers scale to zero when idle (KEDA minReplicaCount 0): with nothing
+    # waiting, no consumer there is no fault for /health/celery. The chart sets it.
+    scale_to_zero_queues: list[str] = Field(default_factory=list)
 
     # Metrics: every service serves /metrics on this port (0 turns it off).
     metrics_port: int = Field(default=9100, ge=0, le=65535)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -205,3 +206,15 @@ def test_llm_and_speech_service_keys_come_from_the_secret() -> None:
         assert keys["CODESTORY_TTS_API_KEY"] == "tts-api-key"
     plain = render()
     assert "CODESTORY_LLM_BASE_URL" not in named(plain, "ConfigMap", "-config")["data"]
+
+
+def test_queues_of_pools_that_scale_to_zero_are_told_to_the_gateway() -> None:
+    def idle(values: dict[str, Any]) -> list[str]:
+        config = named(render(values), "ConfigMap", "-config")["data"]
+        return list(json.loads(config["CODESTORY_SCALE_TO_ZERO_QUEUES"]))
+
+    assert idle({}) == ["audio"]  # the default: audio workers (min 0) under KEDA
+    both = {p: {"autoscaling": {"mode": "keda", "minReplicas": 0}} for p in ("story", "audio")}
+    assert idle(both) == ["audio", "stories"]
+    assert idle({"audio": {"autoscaling": {"mode": "none"}}}) == []
+    assert idle({"audio": {"autoscaling": {"minReplicas": 1}}}) == []

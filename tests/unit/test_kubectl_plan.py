@@ -67,15 +67,19 @@ def test_pools_match_the_celery_queues() -> None:
 def test_status_table() -> None:
     table = status_table(
         [
-            facts(Manager.KEDA, paused=3, queue_depth=7, in_flight=2),
+            facts(Manager.KEDA, paused=3, queue_depth=7, in_flight=2, consumers=1),
             PoolFacts("audio", "a", 0, 0, Manager.KEDA),
         ],
         dlq_size=4,
     )
     lines = table.splitlines()
-    assert lines[0].split() == ["POOL", "QUEUE", "WAITING", "IN-FLIGHT", "REPLICAS", "AUTOSCALING"]
-    assert lines[1].split() == ["story", "stories", "7", "2", "1/2", "keda", "(paused", "at", "3)"]
-    assert lines[2].split() == ["audio", "audio", "-", "-", "0/0", "keda"]
+    assert lines[0].split() == [
+        "POOL", "QUEUE", "WAITING", "IN-FLIGHT", "CONSUMERS", "REPLICAS", "AUTOSCALING"
+    ]  # fmt: skip
+    assert lines[1].split() == [
+        "story", "stories", "7", "2", "1", "1/2", "keda", "(paused", "at", "3)"
+    ]  # fmt: skip
+    assert lines[2].split() == ["audio", "audio", "-", "-", "-", "0/0", "keda"]
     assert lines[-1] == "DLQ: 4 failed task(s)"
 
 

@@ -213,8 +213,47 @@ def run_new(args: argparse.Namespace) -> int:
         return exc.code
 
 
+def workers_report(body: dict[str, Any]) -> str:
+    """/health/celery for a terminal: one line per queue, then one per worker."""
+    lines = ["queue         waiting  running  consumers"]
+    missing = set(body.get("queues_without_consumer", []))
+    for name, queue in body.get("queues", {}).items():
+        flag = "  <- no consumer" if name in missing else ""
+        lines.append(
+            f"{name:<12}  {queue['waiting']:>7}  {queue['running']:>7}  {queue['consumers']:>9}"
+            + flag
+        )
+    lines.append("")
+    lines.append("worker                                   queues        slots  active  heartbeat")
+    for worker in body.get("workers", []):
+        lines.append(
+            f"{worker['hostname']:<40} {','.join(worker['queues']):<13} "
+            f"{worker['concurrency'] or '-':>5}  {worker['active']:>6}  "
+            f"{worker['heartbeat_age_seconds']:>6.1f} s ago"
+        )
+    if not body.get("workers"):
+        lines.append("(no worker has sent a heartbeat)")
+    return "\n".join(lines)
+
+
+def run_workers(gateway: str) -> int:
+    try:
+        response = httpx.get(f"{gateway}/health/celery", timeout=30)
+    except httpx.TransportError:
+        print(f"codestory: cannot reach the gateway at {gateway}", file=sys.stderr)
+        return EXIT_FAILED
+    body = response.json()
+    if "queues" not in body:  # Redis itself is down
+        print(f"codestory: {body.get('redis') or explain(response)}", file=sys.stderr)
+        return EXIT_FAILED
+    print(workers_report(body))
+    return EXIT_OK if response.status_code == 200 else EXIT_FAILED
+
+
 def run_status(args: argparse.Namespace) -> int:
     gateway = args.gateway.rstrip("/")
+    if args.workers:
+        return run_workers(gateway)
     try:
         if args.story_id:
             print(describe(get_story(gateway, args.story_id, api_key())))

@@ -142,6 +142,7 @@ class Cluster:
         ):
             manager = Manager.HPA
         queue = POOLS[pool]
+        row = (health or {}).get("queues", {}).get(queue) or {}
         return PoolFacts(
             pool=pool,
             deployment=name,
@@ -149,23 +150,32 @@ class Cluster:
             ready=deployment.status.ready_replicas or 0,
             manager=manager,
             paused_at=paused,
-            queue_depth=(health or {}).get("queues", {}).get(queue),
-            in_flight=(health or {}).get("in_flight", {}).get(queue),
+            queue_depth=row.get("waiting"),
+            in_flight=row.get("running"),
+            consumers=row.get("consumers"),
         )
 
-    def gateway_health(self) -> dict[str, Any] | None:
-        """The gateway's /health, through the API server's service proxy."""
+    def gateway_health(self, path: str) -> dict[str, Any] | None:
+        """A gateway health report (`health`, `health/celery`) through the API server's
+        service proxy; a 503 still carries its report (which queue lacks a consumer)."""
+        from kubernetes.client.exceptions import ApiException
+
         selector = gateway_selector(self.release)
         try:
             services = self.core.list_namespaced_service(self.namespace, label_selector=selector)
             gateway: Any = services.items[0]
-            raw = self.core.connect_get_namespaced_service_proxy_with_path(
-                f"{gateway.metadata.name}:http", self.namespace, path="health"
+            raw: Any = self.core.connect_get_namespaced_service_proxy_with_path(
+                f"{gateway.metadata.name}:http", self.namespace, path=path
             )
+        except ApiException as exc:
+            raw = exc.body if exc.status == 503 else None
         except Exception:  # the table shows "-" for what it cannot reach
             return None
-        report: dict[str, Any] | None = json.loads(raw) if isinstance(raw, str) else None
-        return report
+        try:
+            report = json.loads(raw) if isinstance(raw, str | bytes) else None
+        except ValueError:
+            return None
+        return report if isinstance(report, dict) else None
 
     def apply(self, action: Action) -> None:
         if action.kind is ActionKind.SCALE:
@@ -206,9 +216,12 @@ def main(argv: list[str] | None = None) -> int:
             args.namespace, args.release, context=args.context, kubeconfig=args.kubeconfig
         )
         if args.command == "status":
-            health = cluster.gateway_health()
-            pools = [cluster.pool_facts(pool, health) for pool in POOLS]
-            print(status_table(pools, (health or {}).get("dlq")))
+            celery = cluster.gateway_health("health/celery")
+            pools = [cluster.pool_facts(pool, celery) for pool in POOLS]
+            print(status_table(pools, (cluster.gateway_health("health") or {}).get("dlq")))
+            missing = (celery or {}).get("queues_without_consumer") or []
+            if missing:
+                print(f"No live consumer: {', '.join(missing)}")
             return 0
         facts = cluster.pool_facts(check_pool(args.pool), None)
         action = plan_scale(facts, args.replicas) if args.command == "scale" else plan_resume(facts)

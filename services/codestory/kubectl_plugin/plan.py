@@ -25,6 +25,7 @@ class PoolFacts:
     paused_at: int | None = None  # KEDA's paused-replicas, when set
     queue_depth: int | None = None
     in_flight: int | None = None
+    consumers: int | None = None  # workers seen by heartbeat on the pool's queue
 
 
 class ActionKind(StrEnum):
@@ -111,7 +112,7 @@ def _cell(value: int | None) -> str:
 
 
 def status_table(pools: list[PoolFacts], dlq_size: int | None) -> str:
-    headers = ("POOL", "QUEUE", "WAITING", "IN-FLIGHT", "REPLICAS", "AUTOSCALING")
+    headers = ("POOL", "QUEUE", "WAITING", "IN-FLIGHT", "CONSUMERS", "REPLICAS", "AUTOSCALING")
     rows = []
     for facts in pools:
         scaling = str(facts.manager)
@@ -123,6 +124,7 @@ def status_table(pools: list[PoolFacts], dlq_size: int | None) -> str:
                 POOLS[facts.pool],
                 _cell(facts.queue_depth),
                 _cell(facts.in_flight),
+                _cell(facts.consumers),
                 f"{facts.ready}/{facts.desired}",
                 scaling,
             )

@@ -95,6 +95,68 @@ def health_report(state: GatewayState) -> JSONResponse:
     return JSONResponse(content=report)
 
 
+@router.get(
+    "/health/celery",
+    responses={
+        503: {
+            "description": "a queue has no live consumer, or Redis is unreachable",
+            "content": {"application/json": {"schema": {"type": "object"}}},
+        }
+    },
+)
+def celery_health(state: State) -> JSONResponse:
+    """Workers seen by heartbeat (hostname, queues, concurrency, active tasks, heartbeat
+    age) and each queue's depth and consumers. 200 when every queue has a live consumer,
+    503 naming those without one. A queue whose workers scale to zero is not counted as
+    missing its consumer while nothing waits in it."""
+    with untraced():
+        return celery_report(state)
+
+
+def celery_report(state: GatewayState) -> JSONResponse:
+    now = time.time()
+    try:
+        workers = state.store.live_workers()
+        waiting, running = queue_load(state)
+    except redis.RedisError as exc:
+        state.breaker.trip_if_unreachable(exc)
+        return JSONResponse(
+            status_code=503, content={"status": "down", "redis": redis_trouble(exc)}
+        )
+    shown = sorted(
+        (
+            {
+                "hostname": w.get("hostname"),
+                "queues": w.get("queues", []),
+                "concurrency": w.get("concurrency"),
+                "active": w.get("active", len(w.get("held", []))),
+                "heartbeat_age_seconds": round(max(0.0, now - float(w.get("at", now))), 1),
+            }
+            for w in workers
+        ),
+        key=lambda w: str(w["hostname"]),
+    )
+    queues = {
+        q: {
+            "waiting": waiting[q],
+            "running": running.get(q, 0),
+            "consumers": sum(1 for w in shown if q in w["queues"]),
+        }
+        for q in QUEUES
+    }
+    idle_ok = set(state.settings.scale_to_zero_queues)
+    missing = [
+        q
+        for q, row in queues.items()
+        if row["consumers"] == 0 and (q not in idle_ok or row["waiting"] > 0)
+    ]
+    report: dict[str, Any] = {"status": "ok" if not missing else "unhealthy"}
+    if missing:
+        report["queues_without_consumer"] = missing
+    report.update({"workers": shown, "queues": queues})
+    return JSONResponse(status_code=503 if missing else 200, content=report)
+
+
 @router.get("/scaling", responses=DOWN)
 def scaling(state: State) -> JSONResponse:
     """Work per queue, for KEDA: waiting messages plus those a worker has taken and not yet
