@@ -33,6 +33,18 @@ FOLLOW_POLL_SECONDS = 1.0
 QUIET_POLLS_AFTER_END = 2  # lines written as a story ends may land just after its status
 
 
+# With follow=true, each event is `log` (data: one LogLine as JSON), then `end` (data: the
+# story's final status) or `error`.
+SSE_EVENT = {
+    "type": "object",
+    "properties": {
+        "event": {"type": "string", "enum": ["log", "end", "error"]},
+        "id": {"type": "string"},
+        "data": {"type": "string"},
+    },
+}
+
+
 class LogLine(BaseModel):
     id: str = Field(description="stream id; pass it as `after` (or Last-Event-ID) to go on")
     time: str
@@ -76,7 +88,7 @@ def read_page(state: GatewayState, story_id: str, after: str | None, limit: int)
 @router.get(
     "/{story_id}/logs",
     response_model=LogPage,
-    responses={200: {"content": {"text/event-stream": {"schema": {"type": "string"}}}}},
+    responses={200: {"content": {"text/event-stream": {"schema": SSE_EVENT}}}},
 )
 async def story_logs(
     story_id: str,
