@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: images truth-trees promtool run up test test-unit test-fault test-integration lint fmt bench clean constraints kind-up dev deploy
+.PHONY: images truth-trees promtool chromium run up test test-unit test-fault test-integration lint fmt bench clean constraints kind-up dev deploy
 
 $(STAMP): pyproject.toml
 	@command -v git >/dev/null || { echo "git is required (apt-get install git)"; exit 1; }
@@ -24,7 +24,7 @@ up: $(STAMP)
 	$(BIN)/codestory up
 
 ## test: unit, integration, chart, alert and story-truth tests (real Valkey, Celery, Helm, promtool).
-test: $(STAMP) promtool truth-trees
+test: $(STAMP) promtool chromium truth-trees
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # promtool comes from Debian's prometheus package; installed only when missing.
@@ -34,6 +34,14 @@ promtool:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends prometheus >/dev/null; }
+
+# chromium: Debian's browser, which the web page's Playwright tests drive headless.
+chromium:
+	@command -v chromium >/dev/null || { \
+	  echo "installing chromium (Debian package, for the browser tests)"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
 
 # truth-trees: real releases from PyPI, npm and Debian (sha256-pinned) for the story checks.
 truth-trees: $(STAMP)

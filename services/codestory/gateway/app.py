@@ -24,7 +24,7 @@ from codestory.gateway.fanout import ProgressHub
 from codestory.gateway.hosts import HostCheck
 from codestory.gateway.limits import BodyLimit, brief_errors
 from codestory.gateway.quotas import SubmitQuotas
-from codestory.gateway.routes import admin, events, health, logs, stories
+from codestory.gateway.routes import admin, events, health, logs, stories, web
 from codestory.gateway.state import GatewayState
 from codestory.observability import metrics, series, tracing
 from codestory.settings import Settings, get_settings
@@ -198,4 +198,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(events.router, prefix=prefix, include_in_schema=documented)
         app.include_router(logs.router, prefix=prefix, include_in_schema=documented)
     app.include_router(admin.router, prefix="/api/v1")
+    app.include_router(web.router)
     return app
