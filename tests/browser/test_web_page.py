@@ -239,3 +239,23 @@ def test_readable_at_phone_width_with_every_control_labelled(
         screenshot(page, "phone", tmp_path)
     finally:
         context.close()
+
+
+def test_progress_resumes_after_the_connection_drops(
+    watched: Watched, stack: Stack, tmp_path: Path
+) -> None:
+    page = watched.page
+    repo = make_repo(tmp_path / "tally", SAMPLE_PROJECT)
+    page.goto("/")
+    save_key(page, ADMIN_TOKEN)
+    page.get_by_label("Repository URL").fill(str(repo))
+    page.get_by_role("button", name="Tell me the story").click()
+    page.wait_for_url("**/#/stories/*")
+    until(page, "document.getElementById('story-progress').value >= 20")
+    gateway = stack.services["gateway"]
+    gateway.stop()  # the stream breaks; the page keeps what it has and says so
+    expect(page.locator("#story-connection")).to_contain_text("reconnecting")
+    gateway.start()
+    expect(page.locator("#story-status")).to_have_text("complete", timeout=90_000)
+    expect(page.locator("#story-connection")).to_be_empty()
+    expect(page.locator("#player")).to_be_visible()

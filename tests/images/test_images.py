@@ -159,6 +159,12 @@ def test_a_story_through_the_service_images(
         )
         audio = http.get(f"/api/v1/stories/{story_id}/audio")
         assert audio.status_code == 200 and audio.content[:3] in (b"ID3", b"\xff\xfb")
+        # The web page ships inside the gateway image, with the story's own log behind it.
+        page, script = http.get("/"), http.get("/web/app.js")
+        assert page.status_code == 200 and "app.js" in page.text, page.text[:200]
+        assert script.status_code == 200 and "followEvents" in script.text
+        logs = http.get(f"/api/v1/stories/{story_id}/logs").json()["lines"]
+        assert {"gateway", "story-worker", "audio-worker"} <= {line["service"] for line in logs}
 
         # The chart's probe commands, inside the containers.
         for name in containers.names[1:]:
