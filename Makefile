@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: images truth-trees promtool chromium run up test test-unit test-fault test-integration lint fmt bench clean constraints kind-up dev deploy
+.PHONY: images kubectl-plugin truth-trees promtool chromium run up test test-unit test-fault test-integration lint fmt bench clean constraints kind-up dev deploy
 
 $(STAMP): pyproject.toml
 	@command -v git >/dev/null || { echo "git is required (apt-get install git)"; exit 1; }
@@ -63,6 +63,10 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check services tests scripts
 	$(BIN)/mypy
 	$(BIN)/hadolint Dockerfile
+
+## kubectl-plugin: the krew archive of `kubectl codestory` and its manifest, in dist/.
+kubectl-plugin: $(STAMP)
+	$(BIN)/python scripts/build_kubectl_plugin.py --out dist
 
 ## images: build the four service images with podman (base image made by debootstrap).
 images: $(STAMP)

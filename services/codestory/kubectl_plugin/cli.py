@@ -16,7 +16,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from codestory.kubectl_plugin.plan import (
     PAUSED_REPLICAS,
@@ -193,13 +193,20 @@ class Cluster:
             )
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """Bad usage: exit 2 with one line, not a usage dump."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="kubectl codestory", description=__doc__.splitlines()[0])
+    parser = OneLineParser(prog="kubectl codestory", description=__doc__.splitlines()[0])
     parser.add_argument("-n", "--namespace", default=None)
     parser.add_argument("--release", default="codestory", help="Helm release name")
     parser.add_argument("--context", default=None, help="kubeconfig context to use")
     parser.add_argument("--kubeconfig", default=None, help="kubeconfig file to use")
-    commands = parser.add_subparsers(dest="command", required=True)
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
     commands.add_parser("status", help="queues, in-flight work, replicas and autoscaling per pool")
     scale = commands.add_parser("scale", help="set a pool's replicas (pauses KEDA at that count)")
     scale.add_argument("pool", choices=sorted(POOLS))
