@@ -74,10 +74,31 @@ RUN --mount=type=secret,id=ca,required=false \
 COPY services ./services
 RUN pip install --no-deps --no-build-isolation --force-reinstall .
 
+# Degraded mode (config.syncFallback) has the gateway tell stories itself: every stage.
+FROM build AS build-gateway-full
+RUN --mount=type=secret,id=ca,required=false \
+    if [ -f /run/secrets/ca ]; then export PIP_CERT=/run/secrets/ca; fi; \
+    python -m venv /opt/venv && pip install setuptools==80.9.0 wheel==0.45.1 \
+    && pip install --constraint constraints.txt ".[gateway,story,audio]"
+COPY services ./services
+RUN pip install --no-deps --no-build-isolation --force-reinstall .
+
 # --- runtime targets -------------------------------------------------------------------
 FROM base AS gateway
 ARG VENV_OWNER
 COPY --from=build-gateway --chown=${VENV_OWNER} /opt/venv /opt/venv
+USER 10001:10001
+EXPOSE 8000
+ENTRYPOINT ["/usr/bin/tini", "--", "codestory"]
+CMD ["gateway"]
+
+FROM base AS gateway-full
+# The gateway with the story and audio stages (and git) for degraded mode.
+RUN apt-get update \
+    && apt-get install --yes --no-install-recommends git \
+    && apt-get clean && rm -rf /var/lib/apt/lists/*
+ARG VENV_OWNER
+COPY --from=build-gateway-full --chown=${VENV_OWNER} /opt/venv /opt/venv
 USER 10001:10001
 EXPOSE 8000
 ENTRYPOINT ["/usr/bin/tini", "--", "codestory"]

@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 STATE = ROOT / ".cache" / "containers"
 BASE_IMAGE = "localhost/codestory-python:bookworm"
-TARGETS = ("gateway", "story-worker", "audio-worker", "janitor")
+TARGETS = ("gateway", "gateway-full", "story-worker", "audio-worker", "janitor")
 MIRROR = os.environ.get("CODESTORY_DEBIAN_MIRROR", "http://deb.debian.org/debian")
 HOST_CA = Path("/etc/ssl/certs/ca-certificates.crt")
 PACKAGES = ["podman", "buildah", "debootstrap", "runc", "fuse-overlayfs", "uidmap"]

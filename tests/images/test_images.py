@@ -180,3 +180,19 @@ def test_a_story_through_the_service_images(
             assert state["ExitCode"] == 0, (name, state, containers.logs())
     finally:
         containers.remove()
+
+
+def test_the_degraded_mode_gateway_image_carries_every_stage(
+    podman: tuple[ModuleType, dict[str, str]],
+) -> None:
+    images, env = podman
+    check = (
+        "import shutil, codestory.gateway.app, codestory.story_worker.tasks, "
+        "codestory.audio_worker.tasks; assert shutil.which('git'), 'no git'"
+    )
+    done = subprocess.run(
+        ["podman", "run", "--rm", *HARDENED, "--entrypoint", "python",
+         images.image_name("gateway-full"), "-c", check],
+        env=env, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]

@@ -240,7 +240,7 @@ def test_up_restarts_its_valkey_on_the_same_port_with_its_data(tmp_path: Path) -
             output.read_text().split("embedded Valkey on 127.0.0.1:")[1].split(",")[0]
         )
         with pytest.raises(redis.AuthenticationError):
-            redis.Redis(port=valkey_port).keys("*")
+            redis.Redis(host="127.0.0.1", port=valkey_port).keys("*")
         # `codestory dlq` finds the stack's Valkey, password and all, in the data folder.
         bare = {k: v for k, v in env.items() if k != "REDIS_URL"}
         dlq = codestory("dlq", "--data-dir", str(tmp_path / "data"), env=bare)

@@ -19,6 +19,7 @@ from typing import Any
 
 import httpx
 import pytest
+import redis
 import yaml
 
 from tests.support import SAMPLE_PROJECT, Stack, free_port, make_repo, running_stack, wait_for
@@ -40,6 +41,11 @@ def prometheus(
     if binary is None:
         pytest.fail("prometheus is not installed: `make test` installs Debian's package")
     tmp = tmp_path_factory.mktemp("prometheus")
+    # A Redis with a memory limit, as the chart's Valkey has: the memory ratio panel needs one.
+    broker = redis.Redis.from_url(redis_server_url)
+    limit = broker.config_get("maxmemory")["maxmemory"]
+    broker.config_set("maxmemory", str(2 << 30))
+    request_restore = lambda: broker.config_set("maxmemory", limit)  # noqa: E731
     with running_stack(
         redis_server_url, tmp, SERVICES, CODESTORY_JANITOR_SWEEP_SECONDS="1"
     ) as stack:
@@ -81,10 +87,17 @@ def prometheus(
                 30,
                 "the story's tasks scraped",
             )
+            # rate() needs two samples in its window: a few more scrapes of every target.
+            wait_for(
+                lambda: query(url, "min(count_over_time(up[5m]))") >= 5,
+                30,
+                "a few scrapes of every target",
+            )
             yield stack, url
         finally:
             server.terminate()
             server.wait(timeout=30)
+            request_restore()
 
 
 def query(url: str, expr: str) -> float:

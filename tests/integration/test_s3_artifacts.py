@@ -8,7 +8,7 @@ import boto3
 import pytest
 
 from codestory.speech.mp3 import read_chapters
-from tests.support import SAMPLE_PROJECT, fresh_stack, make_repo
+from tests.support import SAMPLE_PROJECT, fresh_stack, make_repo, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -34,9 +34,14 @@ def test_story_artifacts_live_in_s3_and_are_served(
         story_id = stack.submit(repo)
         story = stack.wait_status(story_id, {"complete", "failed"})
         assert story["status"] == "complete", story
-        keys = {
-            o["Key"] for o in s3.list_objects_v2(Bucket="tours", Prefix="codestory/")["Contents"]
-        }
+
+        def stored_keys() -> set[str]:
+            listing = s3.list_objects_v2(Bucket="tours", Prefix="codestory/")
+            return {o["Key"] for o in listing["Contents"]}
+
+        # The story's log is copied a moment after the status is written.
+        log_key = f"codestory/stories/{story_id}/log.jsonl"
+        keys = wait_for(lambda: (found := stored_keys()) and log_key in found and found, 30, "log")
         assert {
             f"codestory/stories/{story_id}/{name}"
             for name in (
@@ -46,6 +51,7 @@ def test_story_artifacts_live_in_s3_and_are_served(
                 "captions.vtt",
                 "transcript.txt",
                 "manifest.json",
+                "log.jsonl",
             )
         } == {k for k in keys if k.startswith("codestory/stories/")}
         # The analysis of the commit and the spoken audio are kept for the next story.

@@ -36,6 +36,9 @@ def worker_series(service: str, hostname: str) -> None:
             counter.labels(**labels)
         for reason in LOST_REASONS:
             metrics.TASKS_LOST.labels(**labels, reason=reason)
+        # Failures are labelled by exception, which no one knows in advance: a series with
+        # no exception stays at 0, so the failure rate of a task has data before its first.
+        metrics.TASK_FAILED.labels(**labels, exception="")
     stories_finished()
     if service == "story":
         for narrator, outcome in (("template", "not_configured"), ("template", "fallback")):
