@@ -291,18 +291,24 @@ def run_clone(command: list[str], dest: Path, settings: Settings, ref: str | Non
         start_new_session=True,
     ) as process:
         try:
-            while process.poll() is None:
+            while True:
+                # Waits at most one interval and returns the moment git exits, so a quick
+                # clone costs its own time, not a whole interval; reading stderr meanwhile
+                # means a chatty git never blocks on a full pipe.
+                try:
+                    _, stderr = process.communicate(timeout=WATCH_INTERVAL_SECONDS)
+                    break
+                except subprocess.TimeoutExpired:
+                    pass
                 if time.monotonic() > deadline:
                     raise PermanentError(
                         f"cloning took longer than {settings.clone_timeout_seconds:g} s",
                         ErrorType.TIMEOUT,
                     )
                 check_size(dest, settings)
-                time.sleep(WATCH_INTERVAL_SECONDS)
         except BaseException:
             process.kill()
             raise
-        stderr = process.stderr.read() if process.stderr else ""
     if process.returncode != 0:
         raise explain_git_failure(stderr, ref)
     check_size(dest, settings)  # a fast clone can finish between two checks
