@@ -365,3 +365,25 @@ def value(samples: Samples, metric: str, /, **labels: str) -> float:
     """Sum of the samples named `metric` whose labels include `labels`."""
     wanted = set(labels.items())
     return sum(v for (n, ls), v in samples.items() if n == metric and wanted <= ls)
+
+
+def sse_frames(base_url: str, path: str, last_event_id: str | None = None) -> list[dict[str, Any]]:
+    """Read a Server-Sent Events stream to its end: each frame's event, id and JSON data."""
+    headers = {"Last-Event-ID": last_event_id} if last_event_id else {}
+    frames: list[dict[str, Any]] = []
+    with (
+        httpx.Client(base_url=base_url, timeout=120) as http,
+        http.stream("GET", path, headers=headers) as response,
+    ):
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("text/event-stream")
+        frame: dict[str, str] = {}
+        for line in response.iter_lines():
+            if line.startswith(("id:", "event:", "data:")):
+                key, _, value = line.partition(":")
+                frame[key] = value.strip()
+            elif not line and frame:
+                data = json.loads(frame["data"])
+                frames.append({"event": frame.get("event"), "id": frame.get("id"), **data})
+                frame = {}
+    return frames

@@ -15,7 +15,16 @@ import pytest
 
 from codestory.analysis.parallel import PARALLEL_MIN_FILES
 from codestory.speech.mp3 import duration_seconds, read_chapters
-from tests.support import ADMIN, SAMPLE_PROJECT, Stack, make_repo, running_stack, scrape, value
+from tests.support import (
+    ADMIN,
+    SAMPLE_PROJECT,
+    Stack,
+    make_repo,
+    running_stack,
+    scrape,
+    sse_frames,
+    value,
+)
 
 CACHE = "codestory_cache_lookups_total"
 
@@ -42,24 +51,11 @@ def submit(stack: Stack, body: dict[str, Any], **headers: str) -> httpx.Response
 
 def read_sse(stack: Stack, story_id: str, last_event_id: str | None = None) -> list[dict[str, Any]]:
     """Read the SSE stream to its end; return the progress events with their ids."""
-    headers = {"Last-Event-ID": last_event_id} if last_event_id else {}
-    events: list[dict[str, Any]] = []
-    with (
-        httpx.Client(base_url=stack.base_url, timeout=120) as http,
-        http.stream("GET", f"/api/v1/stories/{story_id}/events", headers=headers) as response,
-    ):
-        assert response.status_code == 200
-        assert response.headers["content-type"].startswith("text/event-stream")
-        frame: dict[str, str] = {}
-        for line in response.iter_lines():
-            if line.startswith(("id:", "event:", "data:")):
-                key, _, value = line.partition(":")
-                frame[key] = value.strip()
-            elif not line and frame:
-                if frame.get("event") == "progress":
-                    events.append({"id": frame["id"], **json.loads(frame["data"])})
-                frame = {}
-    return events
+    path = f"/api/v1/stories/{story_id}/events"
+    frames = sse_frames(stack.base_url, path, last_event_id)
+    return [
+        {k: v for k, v in f.items() if k != "event"} for f in frames if f["event"] == "progress"
+    ]
 
 
 def test_story_completes_end_to_end(stack: Stack, repo: Path) -> None:

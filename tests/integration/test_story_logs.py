@@ -11,10 +11,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
-from tests.support import ADMIN, SAMPLE_PROJECT, Stack, make_repo, running_stack
+from tests.support import ADMIN, SAMPLE_PROJECT, Stack, make_repo, running_stack, sse_frames
 
 pytestmark = pytest.mark.integration
 
@@ -58,31 +57,8 @@ def all_pages(stack: Stack, story_id: str, limit: int) -> list[dict[str, Any]]:
 
 
 def follow(stack: Stack, story_id: str, last_event_id: str | None = None) -> list[dict[str, Any]]:
-    headers = {"Last-Event-ID": last_event_id} if last_event_id else {}
-    frames: list[dict[str, Any]] = []
-    with (
-        httpx.Client(base_url=stack.base_url, timeout=120) as http,
-        http.stream(
-            "GET", f"/api/v1/stories/{story_id}/logs?follow=true", headers=headers
-        ) as response,
-    ):
-        assert response.status_code == 200
-        assert response.headers["content-type"].startswith("text/event-stream")
-        frame: dict[str, str] = {}
-        for line in response.iter_lines():
-            if line.startswith(("id:", "event:", "data:")):
-                key, _, value = line.partition(":")
-                frame[key] = value.strip()
-            elif not line and frame:
-                frames.append(
-                    {
-                        "event": frame.get("event"),
-                        "id": frame.get("id"),
-                        **json.loads(frame["data"]),
-                    }
-                )
-                frame = {}
-    return frames
+    path = f"/api/v1/stories/{story_id}/logs?follow=true"
+    return sse_frames(stack.base_url, path, last_event_id)
 
 
 def test_a_story_log_holds_every_service_in_order(stack: Stack, tmp_path: Path) -> None:

@@ -7,11 +7,12 @@ import json
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import httpx
-from httpx_sse import connect_sse
+from httpx_sse import ServerSentEvent, connect_sse
 from tqdm import tqdm
 
 RECONNECTS = 20
@@ -103,33 +104,44 @@ def submit(gateway: str, payload: dict[str, Any], token: str | None = None) -> d
     return body
 
 
+def follow_events(
+    url: str, token: str | None, handle: Callable[[ServerSentEvent], bool], after: str | None
+) -> bool:
+    """Feed each event of an SSE stream to `handle` until it answers True (done); after a
+    drop, reconnect with Last-Event-ID. False when the stream could not be kept."""
+    for _attempt in range(RECONNECTS):
+        headers = auth(token) | ({"Last-Event-ID": after} if after else {})
+        try:
+            with (
+                httpx.Client(timeout=httpx.Timeout(30, read=60)) as http,
+                connect_sse(http, "GET", url, headers=headers) as source,
+            ):
+                for sse in source.iter_sse():
+                    after = sse.id or after
+                    if handle(sse):
+                        return True
+        except httpx.TransportError:
+            pass
+        time.sleep(1)
+    return False
+
+
 def follow(gateway: str, story_id: str, token: str | None = None) -> None:
     """Show a progress bar fed by the story's SSE stream until it ends; resume on drops."""
-    url = f"{gateway}/api/v1/stories/{story_id}/events"
-    last_id: str | None = None
     bar = tqdm(total=100, unit="%", bar_format="{l_bar}{bar}| {n:.0f}%")
+
+    def show(sse: ServerSentEvent) -> bool:
+        if sse.event != "progress":
+            return False
+        event = json.loads(sse.data)
+        bar.n = event["percent"]
+        bar.set_description_str(event["message"][:60].ljust(60))
+        bar.refresh()
+        return event["status"] in {"complete", "failed", "cancelled"}
+
     try:
-        for _attempt in range(RECONNECTS):
-            headers = auth(token) | ({"Last-Event-ID": last_id} if last_id else {})
-            try:
-                with (
-                    httpx.Client(timeout=httpx.Timeout(30, read=60)) as http,
-                    connect_sse(http, "GET", url, headers=headers) as source,
-                ):
-                    for sse in source.iter_sse():
-                        if sse.event != "progress":
-                            continue
-                        last_id = sse.id or last_id
-                        event = json.loads(sse.data)
-                        bar.n = event["percent"]
-                        bar.set_description_str(event["message"][:60].ljust(60))
-                        bar.refresh()
-                        if event["status"] in {"complete", "failed", "cancelled"}:
-                            return
-            except httpx.TransportError:
-                pass
-            time.sleep(1)
-        raise ClientError("lost the progress stream; check `codestory status " + story_id + "`")
+        if not follow_events(f"{gateway}/api/v1/stories/{story_id}/events", token, show, None):
+            raise ClientError(f"lost the progress stream; check `codestory status {story_id}`")
     finally:
         bar.close()
 
@@ -306,23 +318,15 @@ def print_log_pages(gateway: str, story_id: str, token: str | None) -> str | Non
 
 def follow_log(gateway: str, story_id: str, token: str | None, after: str | None) -> None:
     """Print lines as they come until the story ends; resume after drops."""
+
+    def show(sse: ServerSentEvent) -> bool:
+        if sse.event == "log":
+            print(log_line(json.loads(sse.data)), flush=True)
+        return sse.event == "end"
+
     url = f"{gateway}/api/v1/stories/{story_id}/logs?follow=true"
-    for _attempt in range(RECONNECTS):
-        headers = auth(token) | ({"Last-Event-ID": after} if after else {})
-        try:
-            with (
-                httpx.Client(timeout=httpx.Timeout(30, read=60)) as http,
-                connect_sse(http, "GET", url, headers=headers) as source,
-            ):
-                for sse in source.iter_sse():
-                    if sse.event == "end":
-                        return
-                    if sse.event == "log":
-                        after = sse.id or after
-                        print(log_line(json.loads(sse.data)), flush=True)
-        except httpx.TransportError:
-            pass
-        time.sleep(1)
+    if follow_events(url, token, show, after):
+        return
     raise ClientError(f"lost the log stream; run `codestory logs {story_id}` again")
 
 
