@@ -9,6 +9,7 @@ from codestory.analysis.classify import FileKind, holdings
 from codestory.analysis.comments import describe
 from codestory.analysis.manifests import automake_tests, make_targets, parse_manifest
 from codestory.analysis.readme import summarise_readme
+from codestory.analysis.resolve import normalise
 from tests.support import SAMPLE_PROJECT
 from tests.support import write_files as write
 
@@ -407,3 +408,33 @@ def test_a_docstring_that_opens_with_code_or_a_drawing_is_described_by_its_prose
     assert describe(drawing) == "Our exception hierarchy."
     assert describe("/**\n * Builds things.\n *\n * More about it.\n */") == "Builds things."
     assert describe("Returns the value.\n\nx = 1") == "Returns the value."
+
+
+def test_a_library_without_main_is_entered_by_what_index_js_hands_out(tmp_path: Path) -> None:
+    root = write(
+        tmp_path / "repo",
+        {
+            "package.json": '{"name": "mini"}',
+            "index.js": "module.exports = require('./lib/mini');\n",
+            # Express's style: the doc comment one blank line above its function.
+            "lib/mini.js": (
+                "exports = module.exports = createApp;\n\n"
+                "/**\n * Make an app.\n *\n * @api public\n */\n\nfunction createApp() {\n"
+                "  var app = function() {};\n  app.init();\n  return app;\n}\n"
+            ),
+        },
+    )
+    facts = analyse(root, name="mini")
+    entry = facts.library_entry
+    assert entry is not None and (entry.path, entry.name) == ("lib/mini.js", "createApp")
+    assert entry.doc == "Make an app."
+    assert normalise("/./lib/mini") == "lib/mini" and normalise("//a/../b") == "b"
+
+
+def test_a_parse_cut_off_by_its_budget_does_not_leak_into_the_next_file() -> None:
+    from codestory.analysis.syntax import ParseTimeoutError, parse_source
+
+    with pytest.raises(ParseTimeoutError):
+        parse_source("evil.js", "JavaScript", b"function f(){}\n" + b"/* a " * 200_000, 0.2)
+    after = parse_source("good.js", "JavaScript", b"function good() { return 1; }\n", 5.0)
+    assert after is not None and [d.name for d in after.definitions] == ["good"]

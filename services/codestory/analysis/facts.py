@@ -30,7 +30,7 @@ from codestory.analysis.syntax import Definition, FileSyntax
 from codestory.analysis.testsuite import TestSuite, describe_tests
 from codestory.analysis.walk import AnalysisError, SourceFile, read_text, walk_repository
 
-ANALYSER_VERSION = "4"
+ANALYSER_VERSION = "5"
 # Tests, examples and docs are read for frameworks and for who uses which name; past this
 # many, a spread-out sample tells the same, and huge suites no longer dominate the time.
 MAX_PARSED_SUPPORT_FILES = 300
@@ -152,6 +152,8 @@ class RepoFacts(BaseModel):
     dev_dependencies: list[str]
     entry_points: list[EntryPoint]
     control_paths: list[list[ControlStep]]
+    # A library's way in: what its package hands out (`module.exports`, `export default`).
+    library_entry: ControlStep | None = None
     key_modules: list[ModuleFact]
     key_symbols: list[SymbolFact]
     roles: RoleFacts
@@ -637,7 +639,9 @@ def analyse(
             if len(steps) > 1:
                 control_paths.append(_steps(steps))
 
-    walk([s for p in entry_points if (s := _symbol_for(p, syntaxes, graph)) is not None])
+    entered = [(p, s) for p in entry_points if (s := _symbol_for(p, syntaxes, graph)) is not None]
+    handed_out = [s for p, s in entered if p.kind == "library main"]
+    walk([s for _, s in entered])
     if not control_paths:  # a library, or entry points that dispatch dynamically: public API
         # A central type is entered through its doing method: cobra's Command via Execute.
         central = {(s.path, s.name) for s in symbols[:3] if s.kind in {"struct", "class"}}
@@ -752,6 +756,7 @@ def analyse(
         dev_dependencies=dev_dependencies,
         entry_points=entry_points,
         control_paths=control_paths,
+        library_entry=_steps(handed_out[:1])[0] if handed_out else None,
         key_modules=key_modules[:12],
         key_symbols=symbols[:24],
         roles=roles,

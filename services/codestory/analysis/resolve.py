@@ -24,7 +24,7 @@ def normalise(path: str) -> str:
         if part == "..":
             if parts:
                 parts.pop()
-        elif part not in {".", ""}:
+        elif part not in {".", ""} and part.strip("/"):  # `/` and `//` are anchors, not names
             parts.append(part)
     return "/".join(parts)
 

@@ -477,7 +477,10 @@ def _leading_doc(anchor: Node, comment_types: frozenset[str]) -> str | None:
             expected_row = node.start_point[0]
             node = node.prev_named_sibling
             continue
-        if node.type not in comment_types or node.end_point[0] < expected_row - 1:
+        # A `/** doc */` block may stand one blank line above what it documents (older
+        # JavaScript, e.g. Express, writes them so); any other comment must touch it.
+        gap = 2 if not lines and _text(node).startswith("/**") else 1
+        if node.type not in comment_types or node.end_point[0] < expected_row - gap:
             break
         if _text(node).startswith(("/**<", "///<", "//!<", "/*!<")):
             break  # a trailing comment documents the item before
@@ -949,6 +952,9 @@ def _parse_within(parser: Any, source: bytes, seconds: float | None) -> Any:
             progress_callback=lambda *_: time.monotonic() > deadline,
         )
     except ValueError:
+        # A cancelled parser keeps its state and would resume the abandoned file on its
+        # next call, whatever source it is handed: start it afresh.
+        parser.reset()
         raise ParseTimeoutError(f"parsing took longer than {seconds:g} s") from None
 
 

@@ -324,6 +324,15 @@ def chapter_control_flow(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
         paragraphs.append(
             f"There is no declared command; the container runs {code(facts.docker_command or '')}."
         )
+    elif facts.library_entry is not None:
+        entry = facts.library_entry
+        text = (
+            f"{facts.name} is a {voice.term('library')}: nothing here runs by itself. What it "
+            f"hands its users is {code(entry.name)} in {code(entry.path)}"
+        )
+        if entry.doc:
+            text += f". Its documentation says: {_quote(entry.doc)}"
+        paragraphs.append(sentence(text))
     else:
         paragraphs.append(
             f"{facts.name} is a {voice.term('library')}: nothing here runs by itself. The "
@@ -336,9 +345,11 @@ def chapter_control_flow(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
                 start.path,
                 start.name,
             )
+            entry = facts.library_entry
+            handed = entry is not None and (entry.path, entry.name) == (start.path, start.name)
             opening = (
                 f"Follow one call from the start: {code(start.name)} in {code(start.path)}."
-                if number == 0 and (from_entry or not runnable)
+                if number == 0 and (from_entry or handed or (not runnable and entry is None))
                 else "The path from there cannot be traced by reading the code alone, so "
                 f"follow one through the core instead: {code(start.name)} in {code(start.path)}."
                 if number == 0
