@@ -345,11 +345,14 @@ def chapter_control_flow(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
                 start.path,
                 start.name,
             )
-            entry = facts.library_entry
-            handed = entry is not None and (entry.path, entry.name) == (start.path, start.name)
+            handed_out = facts.library_entry
+            handed = handed_out is not None and (handed_out.path, handed_out.name) == (
+                start.path,
+                start.name,
+            )
             opening = (
                 f"Follow one call from the start: {code(start.name)} in {code(start.path)}."
-                if number == 0 and (from_entry or handed or (not runnable and entry is None))
+                if number == 0 and (from_entry or handed or (not runnable and handed_out is None))
                 else "The path from there cannot be traced by reading the code alone, so "
                 f"follow one through the core instead: {code(start.name)} in {code(start.path)}."
                 if number == 0
