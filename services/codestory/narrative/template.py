@@ -135,14 +135,14 @@ def chapter_what_it_is(facts: RepoFacts, voice: Voice) -> ScriptChapter:
                 f"{join_words([lang.name for lang in main[1:]])} beside it: {size} of the "
                 "project's own code"
             )
-        # The test suite's own count, so the opening and the testing chapter agree.
-        counts = {"test": facts.tests.files or facts.kinds.get("test", 0)}
-        counts["example"] = facts.kinds.get("example", 0)
-        extra = [
-            plural(counts[k], label)
-            for k, label in (("test", "test file"), ("example", "example"))
-            if counts[k]
-        ]
+        # The test suite's own counts, so the opening and the testing chapter agree (a
+        # fixture under src/bin is no test file).
+        tests = facts.tests
+        extra = [plural(tests.files, "test file")] if tests.files else []
+        if tests.inline_test_files and not tests.files:
+            extra.append(f"tests inside {plural(tests.inline_test_files, 'source file')}")
+        if facts.kinds.get("example", 0):
+            extra.append(plural(facts.kinds["example"], "example"))
         if extra:
             shape += f", plus {join_words(extra)}"
         paragraphs.append(sentence(shape))
