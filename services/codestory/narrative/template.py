@@ -162,11 +162,6 @@ def chapter_what_it_is(facts: RepoFacts, voice: Voice) -> ScriptChapter:
             when.append(f"Most of that work went into {files}.")
     if when:
         paragraphs.append(" ".join(when))
-    kind = voice.term("library") if facts.is_library else "program"
-    paragraphs.append(
-        f"We will look at how it is organised, follow what happens when it runs, meet its key "
-        f"ideas, and finish with how to build, test and start reading this {kind}."
-    )
     return ScriptChapter(title=f"What {facts.name} is", paragraphs=paragraphs)
 
 
@@ -385,7 +380,10 @@ def _idea_sentence(symbol: SymbolFact, voice: Voice, index: int) -> str:
     article = "an" if kind[0] in "aeiou" else "a"
     place = f"in {code(symbol.path)}"
     users = ""
-    if symbol.used_by >= 2:
+    # A type named after its file (Java's rule) is counted by the modules chapter, which
+    # counts importers; two different numbers for one thing would only confuse.
+    namesake = symbol.path.rsplit("/", 1)[-1].split(".")[0] == symbol.name
+    if symbol.used_by >= 2 and not namesake:
         users = f", used from {plural(symbol.used_by, 'other file')}"
     if symbol.doc:
         shapes = [
@@ -627,6 +625,33 @@ def chapter_where_to_start(facts: RepoFacts, voice: Voice) -> ScriptChapter:
     return ScriptChapter(title="Where to start reading", paragraphs=steps)
 
 
+ROADMAP = {
+    "How it is organised": "how it is organised",
+    "Where it starts": "where it starts",
+    "Where it starts and what it calls": "what happens when it runs",
+    "The key ideas": "its key ideas",
+    "Modules to know": "the modules to know",
+    "What it builds on": "what it builds on",
+    "How to build and test it": "how to build and test it",
+}
+
+
+def _roadmap(chapters: list[ScriptChapter], facts: RepoFacts, voice: Voice) -> str:
+    """What the tour covers, said from the chapters it really has."""
+    stops = [
+        ROADMAP.get(c.title) or lower_first(c.title)
+        for c in chapters
+        if c.title != "Where to start reading"
+    ]
+    if facts.is_library and "what happens when it runs" in stops:
+        stops[stops.index("what happens when it runs")] = "one call through it"
+    kind = voice.term("library") if facts.is_library else "program"
+    ending = f"where to start reading this {kind}"
+    if not stops:
+        return f"We will finish with {ending}."
+    return f"We will look at {join_words(stops)}, then finish with {ending}."
+
+
 def write_script(
     facts: RepoFacts,
     *,
@@ -651,4 +676,5 @@ def write_script(
         if focus is not None and len(chapters) < MAX_CHAPTERS - 1:
             chapters.append(focus)
     chapters.append(chapter_where_to_start(facts, voice))
+    chapters[0].paragraphs.append(_roadmap(chapters[1:], facts, voice))
     return Script(title=f"A tour of {facts.name}", repository=facts.name, chapters=chapters)
