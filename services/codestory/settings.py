@@ -120,6 +120,8 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=16 * 1024, ge=1024)  # a story request is a few hundred
     # Per client (its address; the admin is exempt), and for the whole service.
     submit_rate_per_minute: int = Field(default=20, ge=1)
+    # Every client together (0: no such limit); shared by all gateways through Redis.
+    submit_rate_per_minute_total: int = Field(default=300, ge=0)
     max_active_per_client: int = Field(default=10, ge=1)
     max_queued_stories: int = Field(default=1000, ge=1)
     max_streams_per_client: int = Field(default=20, ge=1)  # open SSE/WebSocket progress streams
@@ -135,7 +137,9 @@ class Settings(BaseSettings):
     s3_secret_access_key: str = ""
 
     # Celery behaviour
-    story_rate_limit: str = "10/m"
+    # Celery's rate limit applies per worker process, which throttles one worker rather than
+    # protecting the system: off by default (the gateway's limits do that), "" means none.
+    story_rate_limit: str = ""
     story_soft_time_limit: PositiveSeconds = 240.0
     story_time_limit: PositiveSeconds = 300.0
     audio_soft_time_limit_min: PositiveSeconds = 60.0
@@ -273,6 +277,8 @@ class Settings(BaseSettings):
     @field_validator("story_rate_limit")
     @classmethod
     def _rate_limit(cls, value: str) -> str:
+        if not value:
+            return value
         number, _, unit = value.partition("/")
         if not number.replace(".", "", 1).isdigit() or unit not in {"", "s", "m", "h"}:
             raise ValueError("must look like 10/m, 1/s or 100/h")

@@ -67,3 +67,26 @@ def test_a_full_queue_turns_everyone_away(redis_server_url: str, tmp_path: Path)
         )
         assert full.status_code == 503 and "waiting already" in full.json()["detail"]
         assert full.headers["retry-after"]
+
+
+def test_the_whole_service_has_a_rate_one_flood_cannot_use_up(
+    redis_server_url: str, tmp_path: Path
+) -> None:
+    with gateway_with(
+        redis_server_url,
+        tmp_path,
+        CODESTORY_SUBMIT_RATE_PER_MINUTE="3",
+        CODESTORY_SUBMIT_RATE_PER_MINUTE_TOTAL="4",
+    ) as stack:
+        one = {"X-Forwarded-For": "198.51.100.1"}
+        other = {"X-Forwarded-For": "198.51.100.2"}
+        # One client floods: past its own 3 it is refused, and the refusals cost no one else.
+        assert [post(stack, n, **one) for n in range(6)] == [202] * 3 + [429] * 3
+        assert post(stack, 10, **other) == 202  # the service's fourth this minute
+        refused = stack.http.post(
+            "/api/v1/stories", json={"repository_url": "https://github.com/example/x"},
+            headers=other,
+        )  # fmt: skip
+        assert refused.status_code == 503 and "stories a minute" in refused.json()["detail"]
+        assert 1 <= int(refused.headers["retry-after"]) <= 60
+        assert post(stack, 12, **ADMIN) == 202, "the admin is not rate limited"

@@ -66,7 +66,8 @@ def test_routes_and_queues() -> None:
 def test_registered_tasks_have_their_limits() -> None:
     app.loader.import_default_modules()
     generate = app.tasks["codestory.story.generate"]
-    assert generate.rate_limit == "10/m"
+    # No per-worker throttle by default: the gateway's submit limits protect the service.
+    assert generate.rate_limit is None
     assert (generate.soft_time_limit, generate.time_limit) == (240, 300)
     assert generate.max_retries == 3
     for name in TASK_QUEUES:

@@ -95,6 +95,7 @@ def build_state(settings: Settings) -> GatewayState:
             records,
             broker,
             rate_per_minute=settings.submit_rate_per_minute,
+            rate_per_minute_total=settings.submit_rate_per_minute_total,
             max_active=settings.max_active_per_client,
             max_queued=settings.max_queued_stories,
             queue=QUEUE_STORIES,

@@ -2,7 +2,9 @@
 
 A client is its API key, or without one its address (hashed: no raw address is kept). Each
 may submit `submit_rate_per_minute` stories a minute and have `max_active_per_client`
-unfinished at once; the whole service takes no more while `max_queued_stories` wait.
+unfinished at once; the whole service takes `submit_rate_per_minute_total` a minute from
+all clients together (counted in Redis, so across every gateway) and no more while
+`max_queued_stories` wait.
 Refusals are 429 (this client) or 503 (everyone) with `Retry-After`. The admin is exempt.
 """
 
@@ -34,6 +36,9 @@ def _rate_key(client: str, window: int) -> str:
     return f"codestory:client:{client}:rate:{window}"
 
 
+GLOBAL = "all-clients"  # the counter every submission also goes to
+
+
 def _active_key(client: str) -> str:
     return f"codestory:client:{client}:active"
 
@@ -45,6 +50,7 @@ class SubmitQuotas:
         broker: redis.Redis,
         *,
         rate_per_minute: int,
+        rate_per_minute_total: int = 0,
         max_active: int,
         max_queued: int,
         queue: str,
@@ -52,6 +58,7 @@ class SubmitQuotas:
         self.records = records
         self.broker = broker
         self.rate_per_minute = rate_per_minute
+        self.rate_per_minute_total = rate_per_minute_total
         self.max_active = max_active
         self.max_queued = max_queued
         self.queue = queue
@@ -59,16 +66,21 @@ class SubmitQuotas:
     def check(self, client: str, now: float, *, broker_up: bool = True) -> Refusal | None:
         """Count this submission against the client's minute; refuse it if over a limit."""
         window = int(now // WINDOW_SECONDS)
-        key = _rate_key(client, window)
-        with self.records.pipeline(transaction=True) as pipe:
-            pipe.incr(key)
-            pipe.expire(key, WINDOW_SECONDS * 2)
-            count = int(pipe.execute()[0])
-        if count > self.rate_per_minute:
-            wait = math.ceil((window + 1) * WINDOW_SECONDS - now)
+        wait = math.ceil((window + 1) * WINDOW_SECONDS - now)
+        if self._count(_rate_key(client, window)) > self.rate_per_minute:
             return Refusal(
                 429,
                 f"at most {self.rate_per_minute} stories a minute from one client; "
+                f"try again in {wait} s",
+                max(wait, 1),
+            )
+        # Counted only once the client is within its own rate: one client's refused flood
+        # must not use up everyone's minute.
+        total = self._count(_rate_key(GLOBAL, window)) if self.rate_per_minute_total else 0
+        if total > self.rate_per_minute_total:
+            return Refusal(
+                503,
+                f"the service takes at most {self.rate_per_minute_total} stories a minute; "
                 f"try again in {wait} s",
                 max(wait, 1),
             )
@@ -83,6 +95,12 @@ class SubmitQuotas:
                 503, f"{self.max_queued} stories are waiting already; try again shortly", 30
             )
         return None
+
+    def _count(self, key: str) -> int:
+        with self.records.pipeline(transaction=True) as pipe:
+            pipe.incr(key)
+            pipe.expire(key, WINDOW_SECONDS * 2)
+            return int(pipe.execute()[0])
 
     def active(self, client: str) -> int:
         """The client's stories still unfinished (finished ones are dropped as they are seen)."""

@@ -199,7 +199,7 @@ def generate_story(run: StoryRun) -> None:
 @app.task(
     name=TASK_GENERATE_STORY,
     bind=True,
-    rate_limit=settings.story_rate_limit,
+    rate_limit=settings.story_rate_limit or None,
     soft_time_limit=settings.story_soft_time_limit,
     time_limit=settings.story_time_limit,
     max_retries=settings.task_max_retries,
