@@ -134,3 +134,21 @@ def test_roles_are_named_and_the_test_count_is_said_one_way(tmp_path: Path) -> N
     # The folder and the test chapter give the same number: test code, not fixtures.
     assert "`tests`, 4 test files" in text
     assert "The test suite has 4 files in `tests`" in text
+
+
+def test_two_names_with_one_description_are_told_once(tmp_path: Path) -> None:
+    doc = '    """The central object of an application."""\n'
+    files = {
+        "README.md": "# twin\n\nTwin does things.\n",
+        "twin/__init__.py": "",
+        "twin/app.py": f"class App:\n{doc}",
+        "twin/core.py": f"from twin.app import App\n\n\nclass Core(App):\n{doc}",
+        **{
+            f"twin/use{n}.py": "from twin.app import App\nfrom twin.core import Core\n\n"
+            "def f():\n    return App(), Core()\n"
+            for n in range(3)
+        },
+    }
+    script = write_script(analyse(write(tmp_path, files), name="twin"))
+    text = "\n".join(c.text for c in script.chapters)
+    assert text.count("The central object of an application.") == 1

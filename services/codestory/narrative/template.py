@@ -192,9 +192,11 @@ def _history_sentence(history: HistoryFacts) -> str:
 def _area_sentence(area: Area, voice: Voice, index: int, tests: TestSuite | None = None) -> str:
     what = area.holds or AREA_WORDS[area.kind]
     files = plural(area.files, "file")
-    if tests is not None and area.kind is FileKind.TEST and tests.directories == [area.path]:
-        # The number the test chapter says too: test files, not conftest and fixtures.
-        files = plural(tests.files - tests.beside_code, "test file")
+    if tests is not None and area.kind is FileKind.TEST and area.path in tests.directories:
+        # The number the test chapter says too: test files, not conftest and fixtures. A
+        # suite spread over several folders is counted there, across all of them.
+        one = tests.directories == [area.path]
+        files = plural(tests.files - tests.beside_code, "test file") if one else ""
     if area.kind is FileKind.SOURCE:
         lead = what.capitalize() if index == 0 else "More of the code"
         text = f"{lead} lives in {code(area.path)}, {files}"
@@ -203,10 +205,11 @@ def _area_sentence(area: Area, voice: Voice, index: int, tests: TestSuite | None
         if area.doc:
             text += f". Its package describes itself this way: {_quote(area.doc)}"
         return sentence(text)
+    counted, listed = (f", {files}", f": {files}") if files else ("", "")
     shapes = [
-        f"You will find {what} in {code(area.path)}, {files}",
-        f"The {what} sit in {code(area.path)}, {files}",
-        f"Next to it, {code(area.path)} has {what}: {files}",
+        f"You will find {what} in {code(area.path)}{counted}",
+        f"The {what} sit in {code(area.path)}{counted}",
+        f"Next to it, {code(area.path)} has {what}{listed}",
     ]
     return sentence(shapes[index % len(shapes)])
 
@@ -405,9 +408,17 @@ def _idea_sentence(symbol: SymbolFact, voice: Voice, index: int) -> str:
 
 def chapter_key_ideas(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
     told = {s.name for path in facts.control_paths for s in path}
-    chosen = [s for s in facts.key_symbols if s.name not in told and (s.doc or s.used_by >= 2)][
-        : voice.ideas
-    ]
+    chosen: list[SymbolFact] = []
+    described = {s.doc for path in facts.control_paths for s in path if s.doc}
+    for symbol in facts.key_symbols:
+        if symbol.name in told or not (symbol.doc or symbol.used_by >= 2):
+            continue
+        if symbol.doc and symbol.doc in described:
+            continue  # a twin (Flask's App and Flask share a docstring): one is enough
+        described.add(symbol.doc or "")
+        chosen.append(symbol)
+        if len(chosen) == voice.ideas:
+            break
     if not chosen:
         return None
     intro = (
