@@ -142,7 +142,7 @@ def chapter_what_it_is(facts: RepoFacts, voice: Voice) -> ScriptChapter:
         if tests.inline_test_files and not tests.files:
             extra.append(f"tests inside {plural(tests.inline_test_files, 'source file')}")
         if facts.kinds.get("example", 0):
-            extra.append(plural(facts.kinds["example"], "example"))
+            extra.append(plural(facts.kinds["example"], "example file"))
         if extra:
             shape += f", plus {join_words(extra)}"
         paragraphs.append(sentence(shape))
@@ -189,9 +189,17 @@ def _history_sentence(history: HistoryFacts) -> str:
     return f"{text}; the newest is dated {history.last_date}."
 
 
-def _area_sentence(area: Area, voice: Voice, index: int, tests: TestSuite | None = None) -> str:
+def _area_sentence(
+    area: Area,
+    voice: Voice,
+    index: int,
+    tests: TestSuite | None = None,
+    examples: int | None = None,
+) -> str:
     what = area.holds or AREA_WORDS[area.kind]
     files = plural(area.files, "file")
+    if examples and area.kind is FileKind.EXAMPLE:
+        files = plural(examples, "example file")  # the count the opening gives
     if tests is not None and area.kind is FileKind.TEST and area.path in tests.directories:
         # The number the test chapter says too: test files, not conftest and fixtures. A
         # suite spread over several folders is counted there, across all of them.
@@ -230,7 +238,11 @@ def chapter_layout(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
             )
     paragraphs += [_area_sentence(a, voice, i) for i, a in enumerate(source[:3])]
     limit = 5 if voice.deep else 3
-    described = [_area_sentence(a, voice, i, facts.tests) for i, a in enumerate(others[:limit])]
+    example_areas = [a for a in areas if a.kind is FileKind.EXAMPLE]
+    examples = facts.kinds.get("example") if len(example_areas) == 1 else None
+    described = [
+        _area_sentence(a, voice, i, facts.tests, examples) for i, a in enumerate(others[:limit])
+    ]
     if described:
         paragraphs.append(" ".join(described))
     skipped = {k: facts.kinds.get(k, 0) for k in ("vendored", "generated", "minified")}
