@@ -116,6 +116,16 @@ def until(page: Page, script: str, timeout: float = 60) -> None:
         time.sleep(0.1)
 
 
+def submit_as_admin(page: Page, repo: Path, listener: str | None = None) -> None:
+    """From the front page: save the admin token (local folders are the admin's), submit."""
+    page.goto("/")
+    save_key(page, ADMIN_TOKEN)
+    page.get_by_label("Repository URL").fill(str(repo))
+    if listener:
+        page.get_by_label("Listener").select_option(listener)
+    page.get_by_role("button", name="Tell me the story").click()
+
+
 def save_key(page: Page, key: str) -> None:
     page.get_by_text("API key", exact=True).click()
     page.get_by_label("API key or admin token").fill(key)
@@ -151,11 +161,7 @@ def test_submit_follow_reload_listen_and_read_the_log(
 ) -> None:
     page = watched.page
     repo = make_repo(tmp_path / "tally", SAMPLE_PROJECT)
-    page.goto("/")
-    save_key(page, ADMIN_TOKEN)  # local folders are for the admin
-    page.get_by_label("Repository URL").fill(str(repo))
-    page.get_by_label("Listener").select_option("beginner")
-    page.get_by_role("button", name="Tell me the story").click()
+    submit_as_admin(page, repo, listener="beginner")
     page.wait_for_url("**/#/stories/*")
     story_id = page.url.rsplit("/", 1)[1]
 
@@ -212,10 +218,7 @@ def test_a_failing_story_shows_its_reason_and_the_admin_retry(
 ) -> None:
     page = watched.page
     repo = make_repo(tmp_path / "notes", {"README.md": "# Notes\n"})
-    page.goto("/")
-    save_key(page, ADMIN_TOKEN)
-    page.get_by_label("Repository URL").fill(str(repo))
-    page.get_by_role("button", name="Tell me the story").click()
+    submit_as_admin(page, repo)
     expect(page.locator("#story-status")).to_have_text("failed", timeout=60_000)
     expect(page.locator("#story-failure")).to_contain_text("no source code was found")
     expect(page.get_by_role("button", name="Retry this story (admin)")).to_be_visible()
@@ -246,10 +249,7 @@ def test_progress_resumes_after_the_connection_drops(
 ) -> None:
     page = watched.page
     repo = make_repo(tmp_path / "tally", SAMPLE_PROJECT)
-    page.goto("/")
-    save_key(page, ADMIN_TOKEN)
-    page.get_by_label("Repository URL").fill(str(repo))
-    page.get_by_role("button", name="Tell me the story").click()
+    submit_as_admin(page, repo)
     page.wait_for_url("**/#/stories/*")
     until(page, "document.getElementById('story-progress').value >= 20")
     gateway = stack.services["gateway"]
