@@ -182,10 +182,12 @@ def test_submit_follow_reload_listen_and_read_the_log(
     chapters = page.locator("#chapters button")
     assert chapters.count() >= 5
     until(page, "document.getElementById('audio').duration > 10")
+    chapters.nth(1).click()
+    second = page.evaluate("document.getElementById('audio').currentTime")
     third = chapters.nth(2)
     third.focus()
     page.keyboard.press("Enter")  # keyboard works as well as a click
-    until(page, "document.getElementById('audio').currentTime > 1")
+    until(page, f"document.getElementById('audio').currentTime > {second} + 1")
     start = page.evaluate("document.getElementById('audio').currentTime")
     until(page, f"document.getElementById('audio').currentTime > {start} + 0.5")
     expect(page.locator("#chapters li").nth(2)).to_have_class("current")
@@ -221,7 +223,13 @@ def test_a_failing_story_shows_its_reason_and_the_admin_retry(
     submit_as_admin(page, repo)
     expect(page.locator("#story-status")).to_have_text("failed", timeout=60_000)
     expect(page.locator("#story-failure")).to_contain_text("no source code was found")
-    expect(page.get_by_role("button", name="Retry this story (admin)")).to_be_visible()
+    retry = page.get_by_role("button", name="Retry this story (admin)")
+    expect(retry).to_be_visible()
+    lines_before = page.locator("#log .line").count()
+    retry.click()  # the admin sends it back: it runs again, and fails again the same way
+    expect(page.locator("#story-failure")).not_to_contain_text("Only the admin")
+    expect(page.locator("#story-status")).to_have_text("failed", timeout=60_000)
+    until(page, f"document.querySelectorAll('#log .line').length > {lines_before}")
     expect(page.locator("#log .line .message").filter(has_text="no_source")).not_to_have_count(0)
 
 
