@@ -260,3 +260,32 @@ def test_sigterm_lets_the_running_story_finish(
         assert stack.wait_status(story_id, {"complete", "failed"})["status"] == "complete"
     finally:
         stack.stop()
+
+
+def test_a_frozen_task_cut_off_at_its_hard_time_limit_is_counted(
+    redis_server_url: str, tmp_path: Path, repo: Path
+) -> None:
+    """A pool process that stops answering (here SIGSTOPped mid-story) cannot raise its soft
+    limit; the worker kills it at the hard limit, and only the worker can count that."""
+    stack = resilient_stack(redis_server_url, tmp_path)
+    stack.start("gateway", "audio", "janitor")
+    limits = {"CODESTORY_STORY_SOFT_TIME_LIMIT": "3", "CODESTORY_STORY_TIME_LIMIT": "5"}
+    stack.start("story", extra_env={**SLOW_STORY, **limits})
+    try:
+        stack.wait_ready({"stories", "audio", "maintenance"})
+        story_id = stack.submit(repo)
+        stack.wait_status(story_id, {"analyzing"}, timeout=30)
+        main = stack.services["story"].process
+        assert main is not None
+        for child in pool_children(main.pid):
+            os.kill(child, signal.SIGSTOP)
+        port = stack.metrics_ports["story"]
+        wait_for(
+            lambda: value(scrape(port), "codestory_tasks_lost_total", reason="time_limit") >= 1,
+            30,
+            "the hard time limit counted",
+        )
+        assert value(scrape(port), "codestory_tasks_lost_total", reason="worker_lost") == 0
+        assert main.poll() is None, "the worker itself kept running"
+    finally:
+        stack.stop()
