@@ -117,6 +117,10 @@ def test_a_client_past_its_stream_limit_is_told_so(redis_server_url: str, tmp_pa
             assert third.status_code == 503
             assert third.headers["retry-after"]
             assert "open progress streams per client" in third.json()["detail"]
+            # A followed log holds a stream too, and counts against the same allowance.
+            log = stack.http.get(f"/api/v1/stories/{story.id}/logs?follow=true")
+            assert log.status_code == 503 and log.headers["retry-after"]
+            assert stack.http.get(f"/api/v1/stories/{story.id}/logs").status_code == 200
             # The rest of the API is untouched: this is a limit, not an outage.
             assert stack.http.get(f"/api/v1/stories/{story.id}").status_code == 200
     finally:

@@ -114,8 +114,19 @@ async def story_logs(
             next_after=lines[-1]["id"] if len(lines) == limit else None,
         )
 
+    client = caller.client
+    if state.streams[client] >= state.settings.max_streams_per_client:
+        # The same allowance as progress streams: a follower holds a poll loop open.
+        raise HTTPException(
+            status_code=503,
+            detail=f"at most {state.settings.max_streams_per_client} open streams per client; "
+            "close one or try again shortly",
+            headers={"Retry-After": "10"},
+        )
+
     async def frames() -> AsyncIterator[dict[str, Any]]:
         seen, quiet = start, 0
+        state.streams[client] += 1
         try:
             while quiet < QUIET_POLLS_AFTER_END:
                 lines = await run_in_threadpool(read_page, state, story_id, seen, 500)
@@ -130,5 +141,9 @@ async def story_logs(
             yield {"event": "end", "data": json.dumps({"status": str(story.status)})}
         except redis.RedisError:
             yield {"event": "error", "data": '{"detail": "log store unreachable"}'}
+        finally:
+            state.streams[client] -= 1
+            if state.streams[client] <= 0:
+                del state.streams[client]
 
     return EventSourceResponse(frames(), ping=int(state.settings.sse_ping_seconds))
