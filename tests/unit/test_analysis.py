@@ -438,3 +438,17 @@ def test_a_parse_cut_off_by_its_budget_does_not_leak_into_the_next_file() -> Non
         parse_source("evil.js", "JavaScript", b"function f(){}\n" + b"/* a " * 200_000, 0.2)
     after = parse_source("good.js", "JavaScript", b"function good() { return 1; }\n", 5.0)
     assert after is not None and [d.name for d in after.definitions] == ["good"]
+
+
+def test_a_maven_layout_is_told_as_its_main_and_test_source_sets(tmp_path: Path) -> None:
+    root = write(
+        tmp_path / "repo",
+        {
+            "pom.xml": "<project><artifactId>lib</artifactId></project>\n",
+            "src/main/java/org/x/Lib.java": "package org.x;\n\npublic class Lib {}\n",
+            "src/test/java/org/x/LibTest.java": "package org.x;\n\nclass LibTest {}\n",
+            "src/site/index.md": "# Site\n",
+        },
+    )
+    areas = {a.path: a.kind for a in analyse(root, name="lib").areas}
+    assert areas == {"src/main": FileKind.SOURCE, "src/test": FileKind.TEST}

@@ -215,6 +215,9 @@ def _languages(files: list[SourceFile], kinds: dict[str, FileKind]) -> list[Lang
     ]
 
 
+SPLIT_SOURCE_SETS = {"main", "test", "testFixtures", "integrationTest", "jmh"}
+
+
 def _areas(
     files: list[SourceFile], kinds: dict[str, FileKind], syntaxes: dict[str, FileSyntax]
 ) -> tuple[list[Area], list[str]]:
@@ -223,6 +226,15 @@ def _areas(
     for f in files:
         head, _, rest = f.path.partition("/")
         (members[head].append(f) if rest else root_files.append(f.path))
+    # Maven's and Gradle's `src/main` and `src/test` are two areas, not one `src`.
+    for head in list(members):
+        seconds = {f.path.split("/")[1] for f in members[head] if f.path.count("/") >= 2}
+        if {"main", "test"} <= seconds:
+            for f in members.pop(head):
+                second = f.path.split("/")[1] if f.path.count("/") >= 2 else ""
+                members[f"{head}/{second}" if second in SPLIT_SOURCE_SETS else head].append(f)
+            if not any(is_code(f.language) for f in members.get(head, [])):
+                members.pop(head, None)  # site, changes, assembly: not a part to tour
     areas = []
     for name, inside in members.items():
         code = [f for f in inside if is_code(f.language) and f.path in kinds]
