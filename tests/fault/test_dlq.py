@@ -22,12 +22,14 @@ from tests.support import (
 pytestmark = [pytest.mark.integration, pytest.mark.fault]
 
 
-def fail_in_synthesis(stack: Stack, broker: redis.Redis, story_id: str) -> None:
-    """Lose the story's audio message; with no requeue budget the janitor fails it."""
-    stack.wait_status(story_id, {"synthesizing"}, timeout=60)
+def fail_in_synthesis(stack: Stack, broker: redis.Redis, *story_ids: str) -> None:
+    """Lose the stories' audio messages; with no requeue budget the janitor fails them."""
+    for story_id in story_ids:  # all waiting for audio before their messages go
+        stack.wait_status(story_id, {"synthesizing"}, timeout=60)
     broker.delete("audio")
-    story = stack.wait_status(story_id, {"failed"}, timeout=30)
-    assert story["error_type"] == "stuck", story
+    for story_id in story_ids:
+        story = stack.wait_status(story_id, {"failed"}, timeout=30)
+        assert story["error_type"] == "stuck", story
 
 
 def cli(stack: Stack, *args: str) -> subprocess.CompletedProcess[str]:
@@ -54,8 +56,7 @@ def test_failed_stories_are_retried_where_they_stopped_keeping_id_and_history(
     try:
         stack.wait_ready({"stories", "maintenance"})
         first, second = stack.submit(repo), stack.submit(repo, style="deep-dive")
-        for story_id in (first, second):
-            fail_in_synthesis(stack, broker, story_id)
+        fail_in_synthesis(stack, broker, first, second)
 
         listed = http.get("/api/v1/admin/dlq", headers=ADMIN, params={"error_type": "stuck"})
         assert {e["story_id"] for e in listed.json()["entries"]} == {first, second}

