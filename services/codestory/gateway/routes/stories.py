@@ -33,6 +33,7 @@ from codestory.gateway.deps import State
 from codestory.gateway.schemas import Accepted, StoryOut, StoryPage, links_for, problems, story_out
 from codestory.gateway.state import GatewayState
 from codestory.local_source import allowed_folder
+from codestory.observability import story_log
 from codestory.observability.metrics import STORIES_SUBMITTED
 from codestory.observability.tracing import current_trace_id
 from codestory.store import IdempotencyConflictError, StoryNotFoundError
@@ -148,17 +149,14 @@ def submit_story(
     if created:
         state.quotas.admit(client, story.id, time.time())
         state.store.publish(story.id, Status.QUEUED, "queued", "Waiting for a story worker")
+        log.info("story accepted for %s", body.repository_url, extra={"story_id": story.id})
+        # In the story's log before any worker can write there: its first line is this one.
+        story_log.flush()
         sent = send_or_run_here(state, story.id)
         if sent is None:
             return fallback_full(state)
         degraded = sent
         STORIES_SUBMITTED.inc()
-        log.info(
-            "story accepted for %s%s",
-            body.repository_url,
-            " (degraded mode: told by the gateway)" if sent else "",
-            extra={"story_id": story.id},
-        )
     links = links_for(story.id, base_url(state, request))
     response.headers["Location"] = links.self
     return Accepted(id=story.id, status=story.status, links=links, degraded=degraded)
