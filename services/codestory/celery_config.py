@@ -68,9 +68,13 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         "task_reject_on_worker_lost": True,
         "worker_prefetch_multiplier": 1,
         "result_expires": 24 * 3600,
-        "task_track_started": True,
+        # The story record holds every outcome and nobody reads Celery's results: storing
+        # them cost each submission a SUBSCRIBE and UNSUBSCRIBE on a result channel and
+        # each task two more writes. Workers still send task events for monitors, but a
+        # sent event per submission is a PUBLISH on the gateway's hot path for no reader.
+        "task_ignore_result": True,
         "worker_send_task_events": True,
-        "task_send_sent_event": True,
+        "task_send_sent_event": False,
         "worker_max_tasks_per_child": settings.worker_max_tasks_per_child,
         "worker_cancel_long_running_tasks_on_connection_loss": True,
         "task_default_queue": QUEUE_STORIES,

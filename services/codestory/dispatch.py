@@ -44,6 +44,7 @@ def enqueue_story(app: Celery, story_id: str, *, countdown: float | None = None)
         queue=QUEUE_STORIES,
         headers={STORY_ID_HEADER: story_id},
         countdown=countdown,
+        ignore_result=True,
     )
     return str(result.id)
 
@@ -65,6 +66,7 @@ def enqueue_audio(
         soft_time_limit=soft,
         time_limit=hard,
         countdown=countdown,
+        ignore_result=True,
     )
     return str(result.id)
 

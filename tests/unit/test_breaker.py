@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import redis
 
-from codestory.gateway.app import needs_redis
 from codestory.gateway.breaker import RedisBreaker
+from codestory.gateway.middleware import needs_redis
 
 
 class Redis:

@@ -27,8 +27,9 @@ def test_reliability_settings() -> None:
     assert config["task_serializer"] == config["result_serializer"] == "json"
     assert config["timezone"] == "UTC" and config["enable_utc"] is True
     assert config["result_expires"] == 86400
-    assert config["task_track_started"] is True
+    assert config["task_ignore_result"] is True  # outcomes live in the story record
     assert config["worker_send_task_events"] is True
+    assert config["task_send_sent_event"] is False
 
 
 def test_visibility_timeout_exceeds_every_hard_limit() -> None:

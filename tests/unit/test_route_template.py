@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from codestory.gateway.app import route_template
+from codestory.gateway.middleware import route_template
 
 
 def scope(template: str | None, path: str, **params: str) -> dict[str, object]:

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 import redis
 import redis.asyncio as aioredis
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse
 from kombu.exceptions import OperationalError
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
@@ -23,6 +21,7 @@ from codestory.gateway.fallback import FallbackPool
 from codestory.gateway.fanout import ProgressHub
 from codestory.gateway.hosts import HostCheck
 from codestory.gateway.limits import BodyLimit, brief_errors
+from codestory.gateway.middleware import RedisGate, RequestMetrics, redis_down
 from codestory.gateway.quotas import SubmitQuotas
 from codestory.gateway.routes import admin, events, health, logs, stories, web
 from codestory.gateway.state import GatewayState
@@ -30,34 +29,7 @@ from codestory.observability import metrics, series, tracing
 from codestory.settings import Settings, get_settings
 from codestory.store import StoryStore, make_client
 
-REDIS_DOWN = "the story database (Redis) is unreachable; please retry shortly"
 BREAKER_PROBE_TIMEOUT = 0.5
-# Answered without Redis while the breaker is open: everything else needs it.
-NEEDS_REDIS = ("/api/", "/readyz")
-
-
-def needs_redis(path: str) -> bool:
-    return path.startswith(NEEDS_REDIS)
-
-
-def route_template(scope: Mapping[str, Any]) -> str:
-    """`/api/v1/stories/{story_id}` for any request to that endpoint: one series per route.
-
-    Routes in included routers know only their own part of the path; the prefix they were
-    included under is what remains of the request path once that part is filled in.
-    """
-    route = scope.get("route")
-    template = getattr(route, "path", None)
-    if template is None:
-        return "unmatched"
-    filled = template
-    for name, value in (scope.get("path_params") or {}).items():
-        filled = filled.replace("{" + name + "}", str(value)).replace(
-            "{" + name + ":path}", str(value)
-        )
-    path = str(scope.get("path", ""))
-    prefix = path[: -len(filled)] if filled and path.endswith(filled) else ""
-    return prefix + str(template)
 
 
 def build_state(settings: Settings) -> GatewayState:
@@ -145,44 +117,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.add_exception_handler(RequestValidationError, invalid_request)
 
-    def redis_down() -> JSONResponse:
-        return JSONResponse(
-            status_code=503,
-            content={"detail": REDIS_DOWN},
-            headers={"Retry-After": str(settings.redis_retry_after_seconds)},
-        )
-
     async def store_unavailable(request: Request, exc: Exception) -> JSONResponse:
         request.app.state.codestory.breaker.trip_if_unreachable(exc)
-        return redis_down()
+        return redis_down(settings.redis_retry_after_seconds)
 
-    @app.middleware("http")
-    async def fail_fast_while_redis_is_down(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        state: GatewayState | None = getattr(request.app.state, "codestory", None)
-        if state is not None and state.breaker.is_open and needs_redis(request.url.path):
-            return redis_down()
-        return await call_next(request)
-
-    @app.middleware("http")
-    async def record_request(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        started = time.perf_counter()
-        status = 500
-        try:
-            response = await call_next(request)
-            status = response.status_code
-            return response
-        finally:
-            route = route_template(request.scope)
-            metrics.HTTP_REQUESTS.labels(
-                route=route, method=request.method, status=str(status)
-            ).inc()
-            metrics.HTTP_DURATION.labels(route=route, method=request.method).observe(
-                time.perf_counter() - started
-            )
+    # Pure ASGI middleware: starlette's @app.middleware("http") runs every request through
+    # an extra task and memory streams, which cost more than the submission itself.
+    app.add_middleware(RedisGate, retry_after=settings.redis_retry_after_seconds)
+    app.add_middleware(RequestMetrics)
 
     # Tracing: the request span parents the publish span, whose context rides in the
     # Celery message headers to the story task.

@@ -121,22 +121,26 @@ def submit_story(
     problem = check_source(state, body, admin=caller.admin)
     if problem is not None:
         return field_error(*problem)
-    client = caller.client
+    if fallback_is_full(state):  # refused before anything is recorded
+        return fallback_full(state)
+    new_story = Story.new(body, owner=caller.owner).model_copy(
+        update={"trace_id": current_trace_id()}
+    )
     if not caller.admin:
         broker_up = state.broker_breaker is None or not state.broker_breaker.is_open
-        refusal = state.quotas.check(client, time.time(), broker_up=broker_up)
+        refusal = state.quotas.check_and_admit(
+            caller.client, new_story.id, time.time(), broker_up=broker_up
+        )
         if refusal is not None:
             return JSONResponse(
                 status_code=refusal.status,
                 content={"detail": refusal.detail},
                 headers={"Retry-After": str(refusal.retry_after)},
             )
-    if fallback_is_full(state):  # refused before anything is recorded
-        return fallback_full(state)
     fingerprint = hashlib.sha256(body.model_dump_json().encode()).hexdigest()
     try:
         story, created = state.store.create(
-            Story.new(body, owner=caller.owner).model_copy(update={"trace_id": current_trace_id()}),
+            new_story,
             idempotency=idempotency_scope(caller, idempotency_key),
             fingerprint=fingerprint,
             idempotency_ttl=state.settings.idempotency_ttl_seconds,
@@ -147,7 +151,6 @@ def submit_story(
         ) from None
     degraded = story.degraded
     if created:
-        state.quotas.admit(client, story.id, time.time())
         state.store.publish(story.id, Status.QUEUED, "queued", "Waiting for a story worker")
         log.info("story accepted for %s", body.repository_url, extra={"story_id": story.id})
         # In the story's log before any worker can write there: its first line is this one.

@@ -1,0 +1,248 @@
+"""Benchmark: story submissions against one gateway process, with two baselines in the run.
+
+`naive` is the FastAPI app a first version would be (a new Redis client per request, the
+record SET and the id LPUSHed); `minimum` validates the same request model and touches no
+Redis, the floor of FastAPI on this machine. All three run side by side on one embedded
+Valkey, each in its own uvicorn process, and are measured in interleaved rounds (the order
+turns each round) by a lean asyncio client in this process:
+
+- closed loop at 16 and 64 clients: throughput and latency;
+- open loop at a fixed rate with at most 64 in flight: latency counted from when each
+  request was due, so a slow server cannot hide its queue. With 64 closed-loop clients,
+  latency is 64 / throughput by Little's law; the open-loop figure is what a user feels.
+
+The gateway runs as shipped: an API key (the path real users take, quotas checked),
+tracing on with no exporter, its per-client limits raised out of the way. Targets:
+2x the naive app's throughput and p99 under 50 ms at 64 clients, 0.5x the minimum app.
+
+Usage: python scripts/bench_submission.py [--rounds N] [--seconds S] [--write docs/benchmarks.md]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import json
+import os
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import redis
+
+from bench_report import write_section
+from codestory.commands.up import EmbeddedValkey, child_env
+from loadgen import LoadResult, closed_loop, open_loop, post_request
+
+HERE = Path(__file__).resolve().parent
+HOST = "127.0.0.1"
+BODY = json.dumps({"repository_url": "https://github.com/pallets/flask"}).encode()
+APPS = ("gateway", "naive", "minimum")
+TARGET_NAIVE = 2.0
+TARGET_MINIMUM = 0.5
+TARGET_P99_MS = 50.0
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return int(probe.getsockname()[1])
+
+
+def start_servers(data: Path, valkey: EmbeddedValkey, key: str) -> dict[str, tuple[Any, int]]:
+    servers: dict[str, tuple[Any, int]] = {}
+    logs = data / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    for name in APPS:
+        port = free_port()
+        if name == "gateway":
+            env = child_env(
+                dict(os.environ),
+                *(data, valkey.url(0), "gateway", port, free_port()),
+                admin_token=secrets.token_urlsafe(24),
+                local_roots=[data],
+            )
+            env.update(
+                {
+                    "CODESTORY_API_KEYS": json.dumps(
+                        {"bench": hashlib.sha256(key.encode()).hexdigest()}
+                    ),
+                    "CODESTORY_SUBMIT_RATE_PER_MINUTE": str(10**9),
+                    "CODESTORY_SUBMIT_RATE_PER_MINUTE_TOTAL": "0",
+                    "CODESTORY_MAX_ACTIVE_PER_CLIENT": str(10**9),
+                    "CODESTORY_MAX_QUEUED_STORIES": str(10**9),
+                    "CODESTORY_LOG_LEVEL": "WARNING",
+                }
+            )
+            argv = [sys.executable, "-m", "codestory", "gateway"]
+        else:
+            env = {**os.environ, "REDIS_URL": valkey.url(5), "PYTHONPATH": str(HERE)}
+            argv = [sys.executable, "-m", "uvicorn", f"bench_submission_apps:{name}"]
+            argv += ["--host", HOST, "--port", str(port), "--log-level", "warning"]
+            argv += ["--no-access-log"]
+        with (logs / f"{name}.log").open("wb") as log:
+            process = subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT)
+        servers[name] = (process, port)
+    for name, (process, port) in servers.items():
+        wait_listening(name, process, port)
+    return servers
+
+
+def wait_listening(name: str, process: Any, port: int, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{name} exited with {process.returncode}")
+        try:
+            socket.create_connection((HOST, port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{name} did not listen on {port}")
+
+
+def request_for(name: str, port: int, key: str) -> bytes:
+    headers = {"Authorization": f"Bearer {key}"} if name == "gateway" else {}
+    return post_request(HOST, port, "/api/v1/stories", BODY, headers)
+
+
+def measure(args: argparse.Namespace) -> dict[str, Any]:
+    closed: dict[tuple[str, int], list[LoadResult]] = {}
+    opened: dict[str, list[LoadResult]] = {}
+    key = "csk_" + secrets.token_urlsafe(32)
+    with tempfile.TemporaryDirectory() as scratch:
+        data = Path(scratch)
+        valkey = EmbeddedValkey(data / "valkey")
+        valkey.start()
+        servers: dict[str, tuple[Any, int]] = {}
+        try:
+            servers = start_servers(data, valkey, key)
+            flusher = redis.Redis.from_url(valkey.url(0))
+            raws = {n: request_for(n, port, key) for n, (_, port) in servers.items()}
+            for name, raw in raws.items():  # warm each up: imports, pools, first connections
+                asyncio.run(closed_loop(HOST, servers[name][1], raw, 8, 1.0))
+            for index in range(args.rounds):
+                order = APPS[index % 3 :] + APPS[: index % 3]
+                for name in order:
+                    for clients in (16, 64):
+                        flusher.flushall()
+                        run = closed_loop(HOST, servers[name][1], raws[name], clients, args.seconds)
+                        closed.setdefault((name, clients), []).append(asyncio.run(run))
+            naive_64 = statistics.median(r.per_second for r in closed[("naive", 64)])
+            rate = round(naive_64 / 2)
+            for index in range(args.rounds):
+                order = APPS[index % 3 :] + APPS[: index % 3]
+                for name in order:
+                    flusher.flushall()
+                    run = open_loop(HOST, servers[name][1], raws[name], 64, rate, args.seconds)
+                    opened.setdefault(name, []).append(asyncio.run(run))
+        finally:
+            for process, _ in servers.values():
+                process.terminate()
+            for process, _ in servers.values():
+                process.wait(timeout=30)
+            valkey.stop()
+    return {"closed": closed, "open": opened, "rate": rate}
+
+
+def median_summary(results: list[LoadResult]) -> dict[str, Any]:
+    """The round with the median throughput, and every round's throughput beside it."""
+    ordered = sorted(results, key=lambda r: r.per_second)
+    chosen = ordered[len(ordered) // 2].summary()
+    chosen["rounds_per_second"] = [round(r.per_second, 1) for r in results]
+    errors = sum(n for r in results for s, n in r.statuses.items() if s != 202)
+    chosen["non_202"] = errors
+    return chosen
+
+
+def report(measured: dict[str, Any], args: argparse.Namespace) -> dict[str, Any]:
+    closed = {f"{n}@{c}": median_summary(r) for (n, c), r in measured["closed"].items()}
+    opened = {n: median_summary(r) for n, r in measured["open"].items()}
+    gateway, naive, minimum = (closed[f"{n}@64"]["per_second"] for n in APPS)
+    checks = {
+        f"throughput at 64 clients >= {TARGET_NAIVE:g}x naive": gateway >= TARGET_NAIVE * naive,
+        f"throughput at 64 clients >= {TARGET_MINIMUM:g}x minimum": gateway
+        >= TARGET_MINIMUM * minimum,
+        f"p99 at a steady {measured['rate']}/s, 64 in flight, under {TARGET_P99_MS:g} ms": opened[
+            "gateway"
+        ]["p99_ms"]
+        < TARGET_P99_MS,
+        "every request answered 202": all(
+            s["non_202"] == 0 for s in [*closed.values(), *opened.values()]
+        ),
+    }
+    return {
+        "benchmark": "submission",
+        "rounds": args.rounds,
+        "seconds": args.seconds,
+        "closed": closed,
+        "open": opened,
+        "open_rate": measured["rate"],
+        "ratios": {
+            "gateway/naive@64": round(gateway / naive, 2),
+            "gateway/minimum@64": round(gateway / minimum, 2),
+            "gateway/naive@16": round(
+                closed["gateway@16"]["per_second"] / closed["naive@16"]["per_second"], 2
+            ),
+        },
+        "checks": checks,
+    }
+
+
+def markdown(result: dict[str, Any]) -> list[str]:
+    lines = [
+        "## Submission (`scripts/bench_submission.py`)",
+        "",
+        f"One gateway process against two baselines on the same embedded Valkey: `naive` "
+        f"(a new Redis client per request, SET and LPUSH) and `minimum` (validation only). "
+        f"Median of {result['rounds']} interleaved rounds of {result['seconds']:g} s each.",
+        "",
+        "| app | clients | req/s | p50 ms | p99 ms | rounds (req/s) |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for label, row in result["closed"].items():
+        name, clients = label.split("@")
+        rounds = ", ".join(f"{r:g}" for r in row["rounds_per_second"])
+        lines.append(
+            f"| {name} | {clients} | {row['per_second']:g} | {row['p50_ms']:g} | "
+            f"{row['p99_ms']:g} | {rounds} |"
+        )
+    lines += [
+        "",
+        f"Open loop: a steady {result['open_rate']} submissions a second (half the naive "
+        "app's closed-loop throughput), at most 64 in flight, latency from when each was due:",
+        "",
+        "| app | p50 ms | p99 ms |",
+        "| --- | --- | --- |",
+    ]
+    for name, row in result["open"].items():
+        lines.append(f"| {name} | {row['p50_ms']:g} | {row['p99_ms']:g} |")
+    lines += ["", "| ratio | value |", "| --- | --- |"]
+    lines += [f"| {k} | {v}x |" for k, v in result["ratios"].items()]
+    lines += ["", "Checks:"]
+    lines += [f"- {'PASS' if ok else 'FAIL'}: {name}" for name, ok in result["checks"].items()]
+    return lines
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seconds", type=float, default=4.0)
+    parser.add_argument("--write", type=Path)
+    args = parser.parse_args()
+    result = report(measure(args), args)
+    print(json.dumps(result, indent=2))
+    if args.write:
+        write_section(args.write, "bench_submission", "\n".join(markdown(result)))
+    return 0 if all(result["checks"].values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
