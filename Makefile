@@ -89,6 +89,8 @@ bench: $(STAMP) truth-trees
 	$(BIN)/python scripts/bench_pipeline.py --write docs/benchmarks.md
 	$(BIN)/python scripts/bench_probe.py --write docs/benchmarks.md
 	$(BIN)/python scripts/bench_overhead.py --write docs/benchmarks.md
+	$(BIN)/python scripts/bench_submission.py --write docs/benchmarks.md
+	$(BIN)/python scripts/bench_fanout.py --write docs/benchmarks.md
 
 ## kind-up: a local kind cluster with a registry, KEDA and kube-prometheus-stack.
 kind-up:
