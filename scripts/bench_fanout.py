@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import hashlib
 import json
-import os
 import secrets
 import subprocess
 import sys
@@ -29,9 +27,9 @@ from typing import Any
 
 import httpx
 
+from bench_gateway import HOST, free_port, gateway_env, wait_listening
 from bench_report import write_section
-from bench_submission import HOST, free_port, wait_listening
-from codestory.commands.up import EmbeddedValkey, child_env
+from codestory.commands.up import EmbeddedValkey
 from codestory.store import progress_channel
 
 STORIES = 50
@@ -197,23 +195,7 @@ def measure(sizes: list[int]) -> list[dict[str, Any]]:
         valkey = EmbeddedValkey(data / "valkey")
         valkey.start()
         port = free_port()
-        env = child_env(
-            dict(os.environ),
-            *(data, valkey.url(0), "gateway", port, free_port()),
-            admin_token=secrets.token_urlsafe(24),
-            local_roots=[data],
-        )
-        env.update(
-            {
-                "CODESTORY_API_KEYS": json.dumps(
-                    {"bench": hashlib.sha256(key.encode()).hexdigest()}
-                ),
-                "CODESTORY_MAX_STREAMS_PER_CLIENT": str(10**6),
-                "CODESTORY_SUBMIT_RATE_PER_MINUTE": str(10**6),
-                "CODESTORY_MAX_ACTIVE_PER_CLIENT": str(10**6),
-                "CODESTORY_LOG_LEVEL": "WARNING",
-            }
-        )
+        env = gateway_env(data, valkey, port, key)
         with (data / "gateway.log").open("wb") as log:
             gateway = subprocess.Popen(
                 [sys.executable, "-m", "codestory", "gateway"],

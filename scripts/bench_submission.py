@@ -22,27 +22,24 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import hashlib
 import json
 import os
 import secrets
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
 import redis
 
+from bench_gateway import HOST, free_port, gateway_env, wait_listening
 from bench_report import write_section
-from codestory.commands.up import EmbeddedValkey, child_env
+from codestory.commands.up import EmbeddedValkey
 from loadgen import LoadResult, closed_loop, open_loop, post_request
 
 HERE = Path(__file__).resolve().parent
-HOST = "127.0.0.1"
 BODY = json.dumps({"repository_url": "https://github.com/pallets/flask"}).encode()
 APPS = ("gateway", "naive", "minimum")
 TARGET_NAIVE = 2.0
@@ -65,12 +62,6 @@ WHERE_THE_TIME_GOES = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return int(probe.getsockname()[1])
-
-
 def start_servers(data: Path, valkey: EmbeddedValkey, key: str) -> dict[str, tuple[Any, int]]:
     servers: dict[str, tuple[Any, int]] = {}
     logs = data / "logs"
@@ -78,24 +69,7 @@ def start_servers(data: Path, valkey: EmbeddedValkey, key: str) -> dict[str, tup
     for name in APPS:
         port = free_port()
         if name == "gateway":
-            env = child_env(
-                dict(os.environ),
-                *(data, valkey.url(0), "gateway", port, free_port()),
-                admin_token=secrets.token_urlsafe(24),
-                local_roots=[data],
-            )
-            env.update(
-                {
-                    "CODESTORY_API_KEYS": json.dumps(
-                        {"bench": hashlib.sha256(key.encode()).hexdigest()}
-                    ),
-                    "CODESTORY_SUBMIT_RATE_PER_MINUTE": str(10**9),
-                    "CODESTORY_SUBMIT_RATE_PER_MINUTE_TOTAL": "0",
-                    "CODESTORY_MAX_ACTIVE_PER_CLIENT": str(10**9),
-                    "CODESTORY_MAX_QUEUED_STORIES": str(10**9),
-                    "CODESTORY_LOG_LEVEL": "WARNING",
-                }
-            )
+            env = gateway_env(data, valkey, port, key)
             argv = [sys.executable, "-m", "codestory", "gateway"]
         else:
             env = {**os.environ, "REDIS_URL": valkey.url(5), "PYTHONPATH": str(HERE)}
@@ -108,19 +82,6 @@ def start_servers(data: Path, valkey: EmbeddedValkey, key: str) -> dict[str, tup
     for name, (process, port) in servers.items():
         wait_listening(name, process, port)
     return servers
-
-
-def wait_listening(name: str, process: Any, port: int, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{name} exited with {process.returncode}")
-        try:
-            socket.create_connection((HOST, port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"{name} did not listen on {port}")
 
 
 def request_for(name: str, port: int, key: str) -> bytes:
