@@ -42,8 +42,11 @@ WHY = [
     "re-reads the stored log), but delivery latency is far above direct pub/sub, and grows "
     "with the subscribers: one Python process handles each event once per follower (parse, "
     "re-serialise, an SSE frame, a wake-up task), about 10,000 frames a second at 2,000 "
-    "subscribers, which fills its core. Next: hand followers the published bytes as they "
-    "are, without a task per wait; beyond that, progress streams scale out with gateway "
+    "subscribers, which fills its core. OpenTelemetry's ASGI middleware made a span for "
+    "every frame sent; those spans are now off (the request's own span stays), which took "
+    "p99 at 2,000 subscribers from 1.1 s to about 0.5 s. Next: hand followers the "
+    "published bytes as they are, without a task per wait; beyond that, progress "
+    "streams scale out with gateway "
     "replicas (each holds one subscription per story its followers watch).",
 ]
 
