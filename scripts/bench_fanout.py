@@ -27,10 +27,11 @@ from typing import Any
 
 import httpx
 
-from bench_gateway import HOST, free_port, gateway_env, wait_listening
+from bench_gateway import HOST, free_port, gateway_env, start_gateway, wait_listening
 from bench_report import write_section
 from codestory.commands.up import EmbeddedValkey
 from codestory.store import progress_channel
+from loadgen import percentile_ms
 
 STORIES = 50
 EVENTS_PER_STORY = 10
@@ -171,13 +172,6 @@ def rss_kib(pid: int) -> int:
 
 
 def summarise(tally: Tally, subscribers: int, connected: float) -> dict[str, Any]:
-    ordered = sorted(tally.latencies)
-
-    def pct(share: float) -> float:
-        if not ordered:
-            return float("nan")
-        return round(ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000, 1)
-
     return {
         "subscribers": subscribers,
         "refused": tally.refused,
@@ -185,8 +179,8 @@ def summarise(tally: Tally, subscribers: int, connected: float) -> dict[str, Any
         "events_expected": subscribers * EVENTS_PER_STORY,
         "events_received": sum(tally.received),
         "subscribers_missing_events": sum(1 for r in tally.received if r < EVENTS_PER_STORY),
-        "p50_ms": pct(0.5),
-        "p99_ms": pct(0.99),
+        "p50_ms": round(percentile_ms(tally.latencies, 0.5), 1),
+        "p99_ms": round(percentile_ms(tally.latencies, 0.99), 1),
     }
 
 
@@ -199,13 +193,7 @@ def measure(sizes: list[int]) -> list[dict[str, Any]]:
         valkey.start()
         port = free_port()
         env = gateway_env(data, valkey, port, key)
-        with (data / "gateway.log").open("wb") as log:
-            gateway = subprocess.Popen(
-                [sys.executable, "-m", "codestory", "gateway"],
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
+        gateway = start_gateway(env, data / "gateway.log")
         try:
             wait_listening("gateway", gateway, port)
             base = f"http://{HOST}:{port}"
@@ -233,16 +221,16 @@ def measure(sizes: list[int]) -> list[dict[str, Any]]:
                     path = f"/api/v1/stories/{ids[i % STORIES]}/events"
                     await sse_subscriber(i, port, path, key, tally, done)
 
-                peak = 0
+                followed = 0  # the gateway's memory with every subscriber connected
 
                 def publish_and_weigh() -> None:
-                    nonlocal peak
-                    peak = rss_kib(gateway.pid)
+                    nonlocal followed
+                    followed = rss_kib(gateway.pid)
                     publish()
 
                 tally, connected = asyncio.run(follow_all(size, via_gateway, publish_and_weigh))
                 gateway_row = summarise(tally, size, connected)
-                gateway_row["gateway_kib_per_subscriber"] = round((peak - idle) / size, 1)
+                gateway_row["gateway_kib_per_subscriber"] = round((followed - idle) / size, 1)
 
                 async def direct(i: int, tally: Tally, done: asyncio.Event) -> None:
                     channel = progress_channel(ids[i % STORIES])

@@ -11,6 +11,8 @@ import json
 import os
 import secrets
 import socket
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -59,3 +61,14 @@ def wait_listening(name: str, process: Any, port: int, timeout: float = 60) -> N
         except OSError:
             time.sleep(0.2)
     raise RuntimeError(f"{name} did not listen on {port}")
+
+
+def start_gateway(env: dict[str, str], log: Path) -> Any:
+    """`codestory gateway` as its own process with `env`, logging to `log`."""
+    with log.open("wb") as output:
+        return subprocess.Popen(
+            [sys.executable, "-m", "codestory", "gateway"],
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )

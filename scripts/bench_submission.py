@@ -34,7 +34,7 @@ from typing import Any
 
 import redis
 
-from bench_gateway import HOST, free_port, gateway_env, wait_listening
+from bench_gateway import HOST, free_port, gateway_env, start_gateway, wait_listening
 from bench_report import write_section
 from codestory.commands.up import EmbeddedValkey
 from loadgen import LoadResult, closed_loop, open_loop, post_request
@@ -70,12 +70,12 @@ def start_servers(data: Path, valkey: EmbeddedValkey, key: str) -> dict[str, tup
         port = free_port()
         if name == "gateway":
             env = gateway_env(data, valkey, port, key)
-            argv = [sys.executable, "-m", "codestory", "gateway"]
-        else:
-            env = {**os.environ, "REDIS_URL": valkey.url(5), "PYTHONPATH": str(HERE)}
-            argv = [sys.executable, "-m", "uvicorn", f"bench_submission_apps:{name}"]
-            argv += ["--host", HOST, "--port", str(port), "--log-level", "warning"]
-            argv += ["--no-access-log"]
+            servers[name] = (start_gateway(env, logs / f"{name}.log"), port)
+            continue
+        env = {**os.environ, "REDIS_URL": valkey.url(5), "PYTHONPATH": str(HERE)}
+        argv = [sys.executable, "-m", "uvicorn", f"bench_submission_apps:{name}"]
+        argv += ["--host", HOST, "--port", str(port), "--log-level", "warning"]
+        argv += ["--no-access-log"]
         with (logs / f"{name}.log").open("wb") as log:
             process = subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT)
         servers[name] = (process, port)

@@ -15,6 +15,14 @@ import time
 from dataclasses import dataclass, field
 
 
+def percentile_ms(latencies: list[float], share: float) -> float:
+    """The latency (seconds in, milliseconds out) that `share` of the samples stay under."""
+    if not latencies:
+        return float("nan")
+    ordered = sorted(latencies)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000
+
+
 @dataclass
 class LoadResult:
     seconds: float
@@ -30,10 +38,7 @@ class LoadResult:
         return self.requests / self.seconds if self.seconds else 0.0
 
     def percentile_ms(self, share: float) -> float:
-        if not self.latencies:
-            return float("nan")
-        ordered = sorted(self.latencies)
-        return ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000
+        return percentile_ms(self.latencies, share)
 
     def summary(self) -> dict[str, float | int | dict[int, int]]:
         return {
