@@ -21,14 +21,18 @@ FOLLOWERS = 150
 
 async def follow(base: str, story_id: str) -> list[dict[str, object]]:
     events: list[dict[str, object]] = []
+    event_id = ""
     async with (
         httpx.AsyncClient(base_url=base, timeout=60) as http,
         http.stream("GET", f"/api/v1/stories/{story_id}/events") as response,
     ):
         assert response.status_code == 200
         async for line in response.aiter_lines():
+            if line.startswith("id:"):
+                event_id = line.removeprefix("id:").strip()
             if line.startswith("data:"):
                 events.append(json.loads(line.removeprefix("data:")))
+                assert event_id == str(events[-1]["seq"])  # resumable with Last-Event-ID
                 if events[-1]["status"] in {"complete", "failed", "cancelled"}:
                     break
     return events
@@ -71,6 +75,8 @@ def test_many_followers_share_one_subscription(redis_server_url: str, tmp_path: 
             # All followers of three stories ride on one subscribing connection.
             assert pubsub_connections(records) == 1
             for story in stories:
+                # A malformed message on the channel is skipped; the stream goes on.
+                records.publish(f"codestory:progress-events:{story.id}", b"{not json")
                 store.publish(story.id, Status.ANALYZING, "analyse", "Reading the code")
                 store.transition(story.id, Status.CANCELLED, failure_reason="test")
                 store.publish(story.id, Status.CANCELLED, "cancelled", "Cancelled")

@@ -16,9 +16,9 @@ from fastapi import APIRouter, Header, HTTPException, Request, WebSocket, WebSoc
 from sse_starlette.sse import EventSourceResponse
 from starlette.concurrency import run_in_threadpool
 
-from codestory.domain import ProgressEvent
 from codestory.gateway.access import CallerDep, identify
 from codestory.gateway.deps import State
+from codestory.gateway.fanout import Delivery, Follower
 from codestory.gateway.hosts import origin_allowed
 from codestory.gateway.routes.stories import load_story, snapshot_from_record
 from codestory.gateway.schemas import problems
@@ -30,9 +30,23 @@ router = APIRouter(prefix="/stories", tags=["progress"], responses=problems(400,
 RECORD_RECHECK_SECONDS = 5.0
 
 
+async def next_delivery(follower: Follower, timeout: float) -> Delivery | None:
+    """The follower's next event, or None after `timeout` seconds. Taken without waiting
+    when one is queued; otherwise a deadline on this task rather than a task per wait."""
+    try:
+        return follower.queue.get_nowait()
+    except asyncio.QueueEmpty:
+        pass
+    try:
+        async with asyncio.timeout(timeout):
+            return await follower.queue.get()
+    except TimeoutError:
+        return None
+
+
 async def progress_stream(
     state: GatewayState, story_id: str, last_seen: int | None
-) -> AsyncIterator[ProgressEvent]:
+) -> AsyncIterator[Delivery]:
     """Snapshot (or the events after `last_seen`), then live events until the story ends."""
     async with state.hub.follow(progress_channel(story_id)) as follower:
         SSE_CLIENTS.inc()
@@ -40,30 +54,30 @@ async def progress_stream(
             if last_seen is None:
                 story = await run_in_threadpool(state.store.get, story_id)
                 latest = await run_in_threadpool(state.store.latest_progress, story_id)
-                backlog = [latest or snapshot_from_record(story)]
+                backlog = [Delivery(latest or snapshot_from_record(story))]
             else:
-                backlog = await run_in_threadpool(state.store.progress_since, story_id, last_seen)
+                stored = await run_in_threadpool(state.store.progress_since, story_id, last_seen)
+                backlog = [Delivery(event) for event in stored]
             sent = last_seen or 0
             checked = time.monotonic()
             while True:
-                for event in backlog:
+                for delivery in backlog:
+                    event = delivery.event
                     if event.seq <= sent and event.seq != 0:
                         continue
                     sent = max(sent, event.seq)
-                    yield event
+                    yield delivery
                     if event.is_final:
                         return
                 backlog = []
                 if follower.lagging:  # messages were dropped: the stored log has them
                     follower.lagging = False
-                    backlog = await run_in_threadpool(state.store.progress_since, story_id, sent)
+                    stored = await run_in_threadpool(state.store.progress_since, story_id, sent)
+                    backlog = [Delivery(event) for event in stored]
                     continue
-                try:
-                    data = await asyncio.wait_for(follower.queue.get(), timeout=1.0)
-                except TimeoutError:
-                    data = None
-                if data is not None:
-                    backlog = [ProgressEvent.model_validate_json(data)]
+                live = await next_delivery(follower, timeout=1.0)
+                if live is not None:
+                    backlog = [live]
                 elif time.monotonic() - checked > RECORD_RECHECK_SECONDS:
                     # A final event published between two reads is still in the record.
                     checked = time.monotonic()
@@ -74,7 +88,7 @@ async def progress_stream(
                             latest if latest and latest.is_final else snapshot_from_record(story)
                         )
                         if final.seq == 0 or final.seq > sent:
-                            yield final
+                            yield Delivery(final)
                         return
         finally:
             SSE_CLIENTS.dec()
@@ -105,11 +119,11 @@ async def story_events(
             raise HTTPException(status_code=400, detail="Last-Event-ID must be a number")
         resume = int(last_event_id)
 
-    async def frames() -> AsyncIterator[dict[str, Any]]:
+    async def frames() -> AsyncIterator[bytes | dict[str, Any]]:
         state.streams[client] += 1
         try:
-            async for event in progress_stream(state, story_id, resume):
-                yield {"id": str(event.seq), "event": "progress", "data": event.model_dump_json()}
+            async for delivery in progress_stream(state, story_id, resume):
+                yield delivery.sse_frame
         except redis.RedisError:
             # The client reconnects with Last-Event-ID once Redis is back.
             yield {"event": "error", "data": '{"detail": "progress store unreachable"}'}
@@ -137,8 +151,8 @@ async def story_websocket(websocket: WebSocket, story_id: str) -> None:
         return
     try:
         await run_in_threadpool(load_story, state, story_id, caller)
-        async for event in progress_stream(state, story_id, None):
-            await websocket.send_text(event.model_dump_json())
+        async for delivery in progress_stream(state, story_id, None):
+            await websocket.send_text(delivery.json)
         await websocket.close()
     except HTTPException as exc:
         await websocket.close(code=4404, reason=str(exc.detail)[:120])
