@@ -84,7 +84,7 @@ def identify(state: GatewayState, authorization: str | None, address: str) -> Ca
     return Caller(admin=False, owner=owner, client=client_key(f"key:{owner}"))
 
 
-def get_caller(
+async def get_caller(  # async: no I/O, so no worker thread (see deps.py)
     request: Request, state: State, authorization: Annotated[str | None, Header()] = None
 ) -> Caller:
     return identify(state, authorization, request.client.host if request.client else "unknown")

@@ -1,4 +1,8 @@
-"""FastAPI dependencies."""
+"""FastAPI dependencies.
+
+They are `async def` on purpose: none does I/O, and FastAPI runs a plain `def` dependency
+in a worker thread, a thread hop per dependency per request.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from fastapi import Depends, Header, HTTPException, Request, status
 from codestory.gateway.state import GatewayState
 
 
-def get_state(request: Request) -> GatewayState:
+async def get_state(request: Request) -> GatewayState:
     state: GatewayState = request.app.state.codestory
     return state
 
@@ -37,7 +41,9 @@ def is_admin(state: GatewayState, authorization: str | None) -> bool:
     return token is not None and is_admin_token(state, token)
 
 
-def require_admin(state: State, authorization: Annotated[str | None, Header()] = None) -> None:
+async def require_admin(
+    state: State, authorization: Annotated[str | None, Header()] = None
+) -> None:
     if not is_admin(state, authorization):
         raise HTTPException(
             status_code=status.HTTP_401_UNAUTHORIZED,

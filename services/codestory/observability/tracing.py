@@ -3,8 +3,9 @@
 Configured only by the standard variables: `OTEL_SERVICE_NAME`, `OTEL_RESOURCE_ATTRIBUTES`,
 `OTEL_EXPORTER_OTLP_ENDPOINT` (or `..._TRACES_ENDPOINT`), `OTEL_TRACES_EXPORTER`
 (`otlp`, `console`, `none`) and the `OTEL_BSP_*` batch settings. With no endpoint and no
-exporter named, spans are still created (trace ids reach logs and story records) but
-nothing is sent anywhere.
+exporter named, nothing is sent anywhere and spans are not recorded (sampled out, unless
+`OTEL_TRACES_SAMPLER` says otherwise): trace ids still reach logs and story records, but
+no process pays for attributes and events that nobody collects.
 
 Celery carries the context in message headers (opentelemetry-instrumentation-celery), so
 the story task's span is a child of the gateway's publish span, and so on down the chain.
@@ -21,6 +22,7 @@ from opentelemetry import trace
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter, SpanExporter
+from opentelemetry.sdk.trace.sampling import ALWAYS_OFF, Sampler
 
 TRACER_NAME = "codestory"
 _provider: TracerProvider | None = None
@@ -34,6 +36,16 @@ def chosen_exporter(env: dict[str, str] | os._Environ[str] = os.environ) -> str:
     if env.get("OTEL_EXPORTER_OTLP_ENDPOINT") or env.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"):
         return "otlp"
     return "none"
+
+
+def chosen_sampler(
+    kind: str, env: dict[str, str] | os._Environ[str] = os.environ
+) -> Sampler | None:
+    """ALWAYS_OFF when spans go nowhere; None (the SDK's choice, which reads
+    OTEL_TRACES_SAMPLER) when they are exported or a sampler is named."""
+    if kind == "none" and not env.get("OTEL_TRACES_SAMPLER", "").strip():
+        return ALWAYS_OFF
+    return None
 
 
 def _exporter(kind: str) -> SpanExporter | None:
@@ -57,8 +69,9 @@ def configure_tracing(service: str | None) -> TracerProvider:
     # Resource.create also merges OTEL_RESOURCE_ATTRIBUTES.
     name = os.environ.get("OTEL_SERVICE_NAME") or f"codestory-{service or 'service'}"
     resource = Resource.create({"service.name": name})
-    provider = TracerProvider(resource=resource)
-    exporter = _exporter(chosen_exporter())
+    kind = chosen_exporter()
+    provider = TracerProvider(resource=resource, sampler=chosen_sampler(kind))
+    exporter = _exporter(kind)
     if exporter is not None:
         provider.add_span_processor(BatchSpanProcessor(exporter))
     trace.set_tracer_provider(provider)
