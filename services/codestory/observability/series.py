@@ -27,9 +27,9 @@ def stories_finished() -> None:
 
 
 def worker_series(service: str, hostname: str) -> None:
-    queue = SERVICE_QUEUES[service]
+    queue = SERVICE_QUEUES.get(service)  # None for a worker of some other queue: no tasks known
     for name, task_queue in TASK_QUEUES.items():
-        if task_queue != queue:
+        if queue is None or task_queue != queue:
             continue
         labels = {"name": name, "queue_name": queue, "hostname": hostname}
         for counter in TASK_COUNTERS:

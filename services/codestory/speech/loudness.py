@@ -4,6 +4,9 @@ pyloudnorm implements ITU-R BS.1770 (K-weighted, gated integrated loudness); spo
 platforms ask for about -16 LUFS. Synthetic speech has sharp peaks well above its average
 level, so a look-ahead peak limiter holds them under -1 dBFS instead of lowering the whole
 story (or clipping it).
+
+pyloudnorm and scipy are imported when first used, in the pool process that speaks: they
+are most of the audio worker's memory, and the supervising process never needs them.
 """
 
 from __future__ import annotations
@@ -11,8 +14,6 @@ from __future__ import annotations
 import array
 
 import numpy as np
-import pyloudnorm
-from scipy.ndimage import maximum_filter1d, uniform_filter1d
 
 TARGET_LUFS = -16.0
 PEAK_CEILING = 10 ** (-1.0 / 20)  # -1 dBFS
@@ -24,11 +25,15 @@ def integrated_loudness(samples: np.ndarray, sample_rate: int) -> float:
     """LUFS of float samples in [-1, 1]; -inf for silence or audio too short to gate."""
     if len(samples) < sample_rate * MIN_MEASURABLE_SECONDS:
         return float("-inf")
+    import pyloudnorm
+
     return float(pyloudnorm.Meter(sample_rate).integrated_loudness(samples))
 
 
 def limit_peaks(signal: np.ndarray, sample_rate: int, ceiling: float = PEAK_CEILING) -> np.ndarray:
     """Turn down only the few milliseconds around each peak that would pass `ceiling`."""
+    from scipy.ndimage import maximum_filter1d, uniform_filter1d
+
     window = max(int(sample_rate * LIMITER_WINDOW_SECONDS), 1)
     # The windowed maximum sees a peak before it arrives: the gain is already down.
     envelope = maximum_filter1d(np.abs(signal), size=2 * window + 1)
