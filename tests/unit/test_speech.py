@@ -20,7 +20,13 @@ from codestory.speech.chapters import (
     vtt_timestamp,
 )
 from codestory.speech.engine import SpeechError, engine
-from codestory.speech.loudness import TARGET_LUFS, integrated_loudness, normalise
+from codestory.speech.loudness import (
+    PEAK_CEILING,
+    TARGET_LUFS,
+    integrated_loudness,
+    limit_peaks,
+    normalise,
+)
 from codestory.speech.mp3 import duration_seconds, read_chapters
 from codestory.speech.render import ChapterText, package_audio, speak_chapters
 from codestory.speech.text import Speaker, speakable
@@ -260,3 +266,23 @@ def test_a_damaged_spoken_chapter_is_spoken_again(tmp_path: Path) -> None:
     assert parts.load(0) is not None
     store.put("stories/s1/speech/r1/chapter-0.pcm", b"\x00\x01\x02")  # truncated
     assert parts.load(0) is None
+
+
+@pytest.mark.parametrize("length", [1, 109, 110, 111, 22050 * 3 + 17])
+def test_the_limiter_holds_every_peak_and_leaves_quiet_audio_alone(length: int) -> None:
+    rate = 22050
+    rng = np.random.default_rng(length)
+    loud = rng.standard_normal(length) * 0.3
+    loud[:: max(length // 7, 1)] = 3.0  # isolated peaks far over the ceiling
+    limited = limit_peaks(loud, rate)
+    assert len(limited) == length
+    assert np.max(np.abs(limited)) <= PEAK_CEILING
+    quiet = rng.uniform(-0.5, 0.5, length)
+    assert np.array_equal(limit_peaks(quiet, rate), quiet)  # under the ceiling: untouched
+    # Far from a peak the gain is back to 1: only the milliseconds around it are lowered.
+    if length > rate:
+        one_peak = np.full(length, 0.2)
+        one_peak[length // 2] = 2.0
+        shaped = limit_peaks(one_peak, rate)
+        assert shaped[length // 2] <= PEAK_CEILING
+        assert np.array_equal(shaped[: length // 2 - 1000], one_peak[: length // 2 - 1000])

@@ -5,8 +5,8 @@ platforms ask for about -16 LUFS. Synthetic speech has sharp peaks well above it
 level, so a look-ahead peak limiter holds them under -1 dBFS instead of lowering the whole
 story (or clipping it).
 
-pyloudnorm and scipy are imported when first used, in the pool process that speaks: they
-are most of the audio worker's memory, and the supervising process never needs them.
+pyloudnorm (and with it scipy) is imported when first used, in the pool process that
+speaks: it is most of the audio worker's memory, and the supervising process never needs it.
 """
 
 from __future__ import annotations
@@ -31,18 +31,38 @@ def integrated_loudness(samples: np.ndarray, sample_rate: int) -> float:
 
 
 def limit_peaks(signal: np.ndarray, sample_rate: int, ceiling: float = PEAK_CEILING) -> np.ndarray:
-    """Turn down only the few milliseconds around each peak that would pass `ceiling`."""
-    from scipy.ndimage import maximum_filter1d, uniform_filter1d
+    """Turn down only the few milliseconds around each peak that would pass `ceiling`.
 
+    Worked out on blocks of one limiter window rather than per sample (a story is millions
+    of samples; per-sample sliding filters were most of the audio stage): each block's
+    gain allows for its neighbours' peaks (look-ahead), is held down over the next
+    neighbours and averaged, so the gain at and around every peak is already low enough
+    when it arrives; from one block's start to the next it glides linearly.
+    """
     window = max(int(sample_rate * LIMITER_WINDOW_SECONDS), 1)
-    # The windowed maximum sees a peak before it arrives: the gain is already down.
-    envelope = maximum_filter1d(np.abs(signal), size=2 * window + 1)
-    gain = np.minimum(1.0, ceiling / np.maximum(envelope, 1e-9))
-    # Smooth the gain so it glides; a minimum filter first keeps the smoothing from
-    # letting a peak through, and the final clip catches rounding.
-    gain = uniform_filter1d(-maximum_filter1d(-gain, size=2 * window + 1), size=2 * window + 1)
-    limited: np.ndarray = np.clip(signal * gain, -ceiling, ceiling)
+    if len(signal) == 0:
+        return signal
+    blocks = -(-len(signal) // window)
+    padded = np.zeros(blocks * window)
+    padded[: len(signal)] = np.abs(signal)
+    peaks = padded.reshape(blocks, window).max(axis=1)
+    gain = np.minimum(1.0, ceiling / np.maximum(_neighbours(peaks, np.maximum), 1e-9))
+    gain = _neighbours(gain, np.minimum)
+    edged = np.pad(gain, 1, mode="edge")
+    gain = (edged[:-2] + edged[1:-1] + edged[2:]) / 3
+    # Linear from each block's start to the next's; a broadcast, not a search per sample.
+    ends = np.append(gain[1:], gain[-1])
+    ramp = np.arange(window) / window
+    per_sample = (gain[:, None] + (ends - gain)[:, None] * ramp[None, :]).ravel()[: len(signal)]
+    limited: np.ndarray = np.clip(signal * per_sample, -ceiling, ceiling)
     return limited
+
+
+def _neighbours(values: np.ndarray, pick: np.ufunc) -> np.ndarray:
+    """Each value combined with the one before and after it (edges repeated)."""
+    edged = np.pad(values, 1, mode="edge")
+    result: np.ndarray = pick(pick(edged[:-2], edged[1:-1]), edged[2:])
+    return result
 
 
 def normalise(
