@@ -36,6 +36,7 @@ from codestory.commands.up import Child, EmbeddedValkey, Supervisor, child_env, 
 from codestory.narrative.template import write_script
 from codestory.settings import Settings
 from codestory.speech.engine import engine
+from codestory.speech.mp3 import encode_mp3
 from codestory.speech.render import ChapterText, package_audio, speak_chapters
 from codestory.speech.text import speakable
 from codestory.story_worker.fetch import fetch_repository
@@ -68,12 +69,27 @@ def in_process(repo: Path, settings: Settings) -> dict[str, Any]:
         voice=settings.voice,
         words_per_minute=settings.speech_words_per_minute,
     )
-    # What the audio task does after speaking: loudness, limiter, MP3, chapter tags.
+    # What the audio task does after speaking: loudness, limiter, MP3, chapter tags. Warmed
+    # first: a pool process imports the loudness meter once, not once per story.
+    package_audio(
+        samples[: speech.sample_rate],
+        [],
+        title="",
+        sample_rate=speech.sample_rate,
+        bitrate_kbps=settings.mp3_bitrate_kbps,
+    )
     _rendered, encode_s = timed(
         package_audio,
         samples,
         timed_chapters,
         title=repo.name,
+        sample_rate=speech.sample_rate,
+        bitrate_kbps=settings.mp3_bitrate_kbps,
+    )
+    # The encoder alone on the same samples: the floor of any MP3 path at these settings.
+    _mp3, mp3_only_s = timed(
+        encode_mp3,
+        samples.tobytes(),
         sample_rate=speech.sample_rate,
         bitrate_kbps=settings.mp3_bitrate_kbps,
     )
@@ -89,6 +105,7 @@ def in_process(repo: Path, settings: Settings) -> dict[str, Any]:
         "stages": stages,
         "total": sum(stages.values()),
         "audio_seconds": audio_s,
+        "mp3_only_seconds": mp3_only_s,
         "chapters": chapters,
     }
 
@@ -111,6 +128,7 @@ def speech_rtf(local: dict[str, Any], settings: Settings) -> dict[str, float]:
         "synthesis_seconds": round(ours, 3),
         "real_time_factor": round(audio / ours, 1),
         "with_packaging_real_time_factor": round(audio / (ours + local["stages"]["encode"]), 1),
+        "mp3_encoder_alone_real_time_factor": round(audio / local["mp3_only_seconds"], 1),
         "raw_espeak_real_time_factor": round(raw_audio / raw, 1),
         "overhead_vs_raw_espeak": round((ours / audio) / (raw / raw_audio), 3),
     }
@@ -193,6 +211,7 @@ def through_services(repo: Path, data: Path) -> dict[str, Any]:
 def markdown(result: dict[str, Any]) -> str:
     services, local, rtf = result["services"], result["in_process"], result["speech"]
     packaged = rtf["with_packaging_real_time_factor"]
+    encoder = rtf["mp3_encoder_alone_real_time_factor"]
     rows = "\n".join(
         f"| {name} | {local['stages'].get(name, 0):.3f} | {services['stages'].get(name, 0):.3f} |"
         for name in ("fetch", "analyse", "narrate", "speak", "encode")
@@ -212,6 +231,7 @@ Measured {result["measured_at"]} on {result["machine"]}; repository: {result["re
 | speech | {rtf["audio_seconds"]:.0f} s of audio, {len(result["chapter_titles"])} chapters |
 | speech real-time factor (one core) | {rtf["real_time_factor"]:.0f}x (target 100x) |
 | with loudness, MP3 and tags (one core) | {packaged:.0f}x (target 500x) |
+| the MP3 encoder alone on the same samples (baseline) | {encoder:.0f}x |
 | raw espeak-ng real-time factor (baseline) | {rtf["raw_espeak_real_time_factor"]:.0f}x |
 | our synthesis time / raw espeak-ng time | {rtf["overhead_vs_raw_espeak"]:.2f}x |
 
@@ -223,7 +243,15 @@ the gap between its first progress event and the next stage's):
 {rows}
 
 Checks:
-{checks}"""
+{checks}
+
+Speech with packaging: the target of 500x on one core is below what the MP3 encoder
+alone does with real speech at these settings (LAME, quality 5, 64 kbit/s mono), measured
+above in the same run, so no MP3 path at this quality can meet it on one core; it is
+reported rather than bent. What was done: the peak limiter works on blocks of its 5 ms
+window instead of three per-sample sliding filters (the loudness step about halved), and
+the loudness meter is imported once per pool process, not in the supervising process.
+Across cores, stories package in parallel (one per pool process)."""
 
 
 def main() -> int:

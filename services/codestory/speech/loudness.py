@@ -19,6 +19,7 @@ TARGET_LUFS = -16.0
 PEAK_CEILING = 10 ** (-1.0 / 20)  # -1 dBFS
 MIN_MEASURABLE_SECONDS = 0.5  # BS.1770 gates in 400 ms blocks
 LIMITER_WINDOW_SECONDS = 0.005  # long enough to avoid audible pumping, short for speech
+CLOSE_ENOUGH_LU = 0.4  # under the ~1 LU a listener can tell apart
 
 
 def integrated_loudness(samples: np.ndarray, sample_rate: int) -> float:
@@ -74,6 +75,8 @@ def normalise(
         measured = integrated_loudness(signal, sample_rate)
         if not np.isfinite(measured):
             return samples  # silence stays silence
+        if abs(measured - target_lufs) <= CLOSE_ENOUGH_LU:
+            break  # the limiter took back too little to hear: spare a second pass
         signal = limit_peaks(signal * 10 ** ((target_lufs - measured) / 20), sample_rate)
     scaled = np.clip(np.round(signal * 32768.0), -32768, 32767).astype(np.int16)
     return array.array("h", scaled.tobytes())
