@@ -406,6 +406,13 @@ def test_a_docstring_that_opens_with_code_or_a_drawing_is_described_by_its_prose
     assert describe(example + "\nThe parts of a URL.\n") == "The parts of a URL."
     drawing = "\nOur exception hierarchy:\n\n* HTTPError\n  x RequestError\n    + Timeout\n"
     assert describe(drawing) == "Our exception hierarchy."
+    # An opening that points at the drawing or list after it is no description without it.
+    assert describe("The components of a URL are broken down like this:\n\n[scheme] [host]") is None
+    assert describe("It works as follows.\n\n1. read\n2. write") is None
+    assert describe("Options are shown below:\n\n- a\n- b") is None
+    assert (
+        describe("Parses headers like a browser would.") == "Parses headers like a browser would."
+    )
     assert describe("/**\n * Builds things.\n *\n * More about it.\n */") == "Builds things."
     assert describe("Returns the value.\n\nx = 1") == "Returns the value."
 

@@ -28,6 +28,13 @@ _HTML_BREAK = re.compile(r"<(?:ul|ol|pre|table|dl|h\d)\b.*", re.IGNORECASE | re.
 _HTML_TAG = re.compile(r"</?[A-Za-z][^<>]{0,80}>")
 _MARKDOWN_LINK = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\[[^\]]*\])")
 _SENTENCE = re.compile(r"(.+?[.!?])(?=\s|$)")
+# An opening that points at what follows it (a diagram, a list, an example) says nothing
+# once what it points at is gone: "broken down like this:", "works as follows.".
+_POINTS_AHEAD = re.compile(
+    r"\b(?:like (?:this|so)|as follows|(?:the|as) (?:following|below)|shown below|"
+    r"(?:see|is|are) (?:below|here)|for example)\W*$",
+    re.IGNORECASE,
+)
 _NOT_PROSE = re.compile(
     r"^[\W\d_]*$|^(?:todo|fixme|xxx|hack|nolint|eslint|noqa|pylint|type:)\b", re.I
 )
@@ -75,7 +82,10 @@ def describe(raw: str | None, *, limit: int = 220) -> str | None:
     prose = _INLINE_MARKUP.sub(lambda m: m.group(1) or "", prose).strip()
     if len(prose) < 8 or _NOT_PROSE.match(prose) or not re.search(r"[A-Za-z]{3}", prose):
         return None
-    return first_sentence(prose, limit)
+    sentence = first_sentence(prose, limit)
+    if sentence is None or _POINTS_AHEAD.search(sentence.rstrip(".!?…")):
+        return None
+    return sentence
 
 
 def _first_prose_paragraph(text: str) -> list[str]:
