@@ -116,7 +116,7 @@ def main() -> int:
                     times[kind].append(drain_seconds(kind, url, args.tasks, Path(scratch)))
         finally:
             server.stop()
-    # Rounds here are bimodal: most take the worker's steady time, and some stall for
+    # Rounds here are bimodal: each takes the worker's steady time or stalls for
     # seconds (both workers alike, in Celery's consumer around pool-process
     # replacement), which a median of too few rounds cannot outvote. Each worker's best
     # round is its cost without a stall; stalled rounds are counted and reported.
@@ -153,7 +153,7 @@ def main() -> int:
 use codestory's Celery config (acks late, prefetch 1, task events, a fresh pool process
 every 50 tasks), so the difference is instrumentation. The instrumented worker is
 `codestory worker` as shipped: heartbeat bootstep, metrics in multiprocess mode, tracing,
-JSON logs. Rounds are bimodal: most run at the worker's steady speed, some stall for
+JSON logs. Rounds are bimodal: each runs at the worker's steady speed or stalls for
 seconds (both workers alike: Celery's consumer around pool-process replacement), so each
 worker's best round is compared, and stalled rounds (over {STALL_FACTOR:g}x the best)
 are counted.
