@@ -92,6 +92,7 @@ bench: $(STAMP) truth-trees
 	$(BIN)/python scripts/bench_submission.py --write docs/benchmarks.md
 	$(BIN)/python scripts/bench_fanout.py --write docs/benchmarks.md
 	$(BIN)/python scripts/bench_footprint.py --write docs/benchmarks.md
+	$(BIN)/python scripts/bench_concurrency.py --write docs/benchmarks.md
 
 ## kind-up: a local kind cluster with a registry, KEDA and kube-prometheus-stack.
 kind-up:
