@@ -223,9 +223,11 @@ def markdown(result: dict[str, Any]) -> str:
         "| --- | --- | --- |",
         *[f"| {name} | {a} | {b} |" for name, a, b in rows],
         "",
-        "Reading it: one story worker takes one story at a time, so with 100 queued the "
-        "median story waits about half the batch's time; that wait is what KEDA's "
-        "queue-length trigger turns into more story workers. Not yet measured here: the "
+        "Reading it: one worker per stage takes one story at a time, so with 100 queued a "
+        "story waits behind the others at whichever stage is slower that run (the queue "
+        "wait column is the story worker's; the audio worker's queue shows in end to end), "
+        "and the median story finishes at about half the batch's time; those queues are "
+        "what KEDA's queue-length triggers turn into more workers. Not yet measured here: the "
         "ceilings of one story worker and one audio worker with real stages.",
         "",
         "Checks:",
