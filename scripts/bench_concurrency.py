@@ -31,7 +31,7 @@ import httpx
 import redis
 
 from bench_gateway import HOST, free_port
-from bench_report import write_section
+from bench_report import check_lines, write_section
 from codestory.store import StoryStore, make_client
 from loadgen import percentile_ms
 
@@ -231,7 +231,7 @@ def markdown(result: dict[str, Any]) -> str:
         "ceilings of one story worker and one audio worker with real stages.",
         "",
         "Checks:",
-        *[f"- {'PASS' if ok else 'MISSED'}: {name}" for name, ok in result["checks"].items()],
+        *check_lines(result["checks"]),
     ]
     return "\n".join(lines)
 

@@ -21,14 +21,14 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
 import httpx
 
 from bench_gateway import HOST, free_port, gateway_env, start_gateway, wait_listening
-from bench_report import write_section
+from bench_report import check_lines, write_section
 from codestory.commands.up import EmbeddedValkey
 from codestory.store import progress_channel
 from loadgen import percentile_ms
@@ -141,7 +141,7 @@ async def direct_subscriber(
 
 async def follow_all(
     subscribers: int,
-    subscribe: Callable[[int, Tally, asyncio.Event], Awaitable[None]],
+    subscribe: Callable[[int, Tally, asyncio.Event], Coroutine[Any, Any, None]],
     publish: Callable[[], Any],
 ) -> tuple[Tally, float]:
     tally = Tally(subscribers)
@@ -283,7 +283,7 @@ def markdown(rows: list[dict[str, Any]], verdicts: dict[str, bool]) -> list[str]
                 f"{r['p99_ms']} | {r['connected_s']} | {memory} |"
             )
     lines += ["", "Checks:"]
-    lines += [f"- {'PASS' if ok else 'FAIL'}: {name}" for name, ok in verdicts.items()]
+    lines += check_lines(verdicts)
     lines += ["", *WHY]
     return lines
 

@@ -29,7 +29,7 @@ from typing import Any
 import httpx
 
 from bench_gateway import HOST, free_port
-from bench_report import write_section
+from bench_report import check_lines, write_section
 from codestory.commands.up import EmbeddedValkey, child_env, command_for
 from codestory.probes import check
 
@@ -217,7 +217,7 @@ def markdown(result: dict[str, Any]) -> str:
             f"{row['total_mb']:g} | {target} |"
         )
     lines += ["", "Checks:"]
-    lines += [f"- {'PASS' if ok else 'MISSED'}: {name}" for name, ok in result["checks"].items()]
+    lines += check_lines(result["checks"])
     return "\n".join(lines)
 
 

@@ -30,7 +30,7 @@ from typing import Any
 
 import httpx
 
-from bench_report import write_section
+from bench_report import check_lines, write_section
 from codestory.analysis import analyse
 from codestory.commands.up import Child, EmbeddedValkey, Supervisor, child_env, command_for
 from codestory.narrative.template import write_script
@@ -216,9 +216,7 @@ def markdown(result: dict[str, Any]) -> str:
         f"| {name} | {local['stages'].get(name, 0):.3f} | {services['stages'].get(name, 0):.3f} |"
         for name in ("fetch", "analyse", "narrate", "speak", "encode")
     )
-    checks = "\n".join(
-        f"- {'PASS' if ok else 'MISSED'}: {name}" for name, ok in result["checks"].items()
-    )
+    checks = "\n".join(check_lines(result["checks"]))
     return f"""## Pipeline (`scripts/bench_pipeline.py`)
 
 Measured {result["measured_at"]} on {result["machine"]}; repository: {result["repository"]}.

@@ -22,3 +22,8 @@ def write_section(path: Path, name: str, body: str) -> None:
     else:
         text = text.rstrip() + "\n\n" + section + "\n"
     path.write_text(text)
+
+
+def check_lines(checks: dict[str, bool]) -> list[str]:
+    """One line per check; a missed target is reported as MISSED, not as a failed run."""
+    return [f"- {'PASS' if ok else 'MISSED'}: {name}" for name, ok in checks.items()]

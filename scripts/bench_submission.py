@@ -35,7 +35,7 @@ from typing import Any
 import redis
 
 from bench_gateway import HOST, free_port, gateway_env, start_gateway, wait_listening
-from bench_report import write_section
+from bench_report import check_lines, write_section
 from codestory.commands.up import EmbeddedValkey
 from loadgen import LoadResult, closed_loop, open_loop, post_request
 
@@ -138,7 +138,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
 def median_summary(results: list[LoadResult]) -> dict[str, Any]:
     """The round with the median throughput, and every round's throughput beside it."""
     ordered = sorted(results, key=lambda r: r.per_second)
-    chosen = ordered[len(ordered) // 2].summary()
+    chosen: dict[str, Any] = dict(ordered[len(ordered) // 2].summary())
     chosen["rounds_per_second"] = [round(r.per_second, 1) for r in results]
     errors = sum(n for r in results for s, n in r.statuses.items() if s != 202)
     chosen["non_202"] = errors
@@ -210,7 +210,7 @@ def markdown(result: dict[str, Any]) -> list[str]:
     lines += ["", "| ratio | value |", "| --- | --- |"]
     lines += [f"| {k} | {v}x |" for k, v in result["ratios"].items()]
     lines += ["", "Checks:"]
-    lines += [f"- {'PASS' if ok else 'MISSED'}: {name}" for name, ok in result["checks"].items()]
+    lines += check_lines(result["checks"])
     lines += ["", *WHERE_THE_TIME_GOES]
     return lines
 
