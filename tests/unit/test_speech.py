@@ -286,3 +286,15 @@ def test_the_limiter_holds_every_peak_and_leaves_quiet_audio_alone(length: int) 
         shaped = limit_peaks(one_peak, rate)
         assert shaped[length // 2] <= PEAK_CEILING
         assert np.array_equal(shaped[: length // 2 - 1000], one_peak[: length // 2 - 1000])
+
+
+def test_audio_already_at_the_target_still_has_its_peaks_held() -> None:
+    rate = 22050
+    rng = np.random.default_rng(7)
+    signal = rng.standard_normal(rate * 3) * 0.1
+    signal *= 10 ** ((TARGET_LUFS - integrated_loudness(signal, rate)) / 20)
+    signal[rate :: rate // 2] = 0.99  # near full scale, over the -1 dBFS ceiling
+    as_int = array.array("h", np.round(signal * 32767).astype(np.int16).tobytes())
+    result = np.frombuffer(normalise(as_int, rate).tobytes(), dtype=np.int16) / 32768.0
+    assert np.max(np.abs(result)) <= PEAK_CEILING + 1e-4
+    assert integrated_loudness(result, rate) == pytest.approx(TARGET_LUFS, abs=0.5)

@@ -70,11 +70,11 @@ def normalise(
 ) -> array.array[int]:
     """16-bit samples brought to `target_lufs`, their peaks held under -1 dBFS."""
     signal = np.frombuffer(samples.tobytes(), dtype=np.int16).astype(np.float64) / 32768.0
-    for _ in range(2):  # limiting takes a little loudness back; a second pass restores it
+    for attempt in range(2):  # limiting takes a little loudness back; a second pass restores it
         measured = integrated_loudness(signal, sample_rate)
         if not np.isfinite(measured):
             return samples  # silence stays silence
-        if abs(measured - target_lufs) <= CLOSE_ENOUGH_LU:
+        if attempt and abs(measured - target_lufs) <= CLOSE_ENOUGH_LU:
             break  # the limiter took back too little to hear: spare a second pass
         signal = limit_peaks(signal * 10 ** ((target_lufs - measured) / 20), sample_rate)
     scaled = np.clip(np.round(signal * 32768.0), -32768, 32767).astype(np.int16)
