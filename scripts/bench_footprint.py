@@ -32,31 +32,12 @@ from bench_gateway import HOST, free_port
 from bench_report import check_lines, write_section
 from codestory.commands.up import EmbeddedValkey, child_env, command_for
 from codestory.probes import check
+from proc_tree import tree
 
 HERE = Path(__file__).resolve().parent
 MB = 1024 * 1024
 TARGETS_MB = {"gateway": 120.0, "story": 150.0, "audio": 150.0}
 READY_TIMEOUT = 90.0
-
-
-def children_of(pid: int) -> list[int]:
-    found: list[int] = []
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        text = (task / "children").read_text().split()
-        found.extend(int(p) for p in text)
-    return found
-
-
-def tree(pid: int) -> list[int]:
-    pids, pending = [], [pid]
-    while pending:
-        current = pending.pop()
-        pids.append(current)
-        try:
-            pending.extend(children_of(current))
-        except OSError:
-            continue
-    return pids
 
 
 def pss_bytes(pid: int) -> int:
