@@ -313,6 +313,15 @@ class Checker:
         return commands
 
     # Claims about places: "`X`, a class in `P`", "`X` lives in `P`", "`X` in `P`".
+    def check_commands(self, sentence: str) -> None:
+        """A command named in the story is a word a user could type, and the tree has it."""
+        listed = re.search(r"command-line commands?: (.*)", sentence)
+        for name in BACKTICKED.findall(listed.group(1)) if listed else []:
+            if not re.fullmatch(r"\w[\w:.-]*", name):
+                self.fail(sentence, f"`{name}` is not a command anyone could type")
+            elif not all(self.tree.mentions(part) for part in re.findall(r"\w+", name)):
+                self.fail(sentence, f"the command `{name}` is nowhere in the tree")
+
     def check_placements(self, sentence: str) -> None:
         for name, path in re.findall(
             r"`([^`]+)`(?:,? (?:is )?an? [\w ]+?| lives)? in `([^`]+)`", sentence
@@ -519,6 +528,7 @@ class Checker:
                     for span in BACKTICKED.findall(said):
                         self.check_span(span, sentence)
                     self.check_placements(said)
+                    self.check_commands(said)
                     self.check_numbers(said)
                     if quote:
                         self.check_quote(sentence, quote)

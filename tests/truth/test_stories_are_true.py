@@ -90,6 +90,8 @@ def test_checker_catches_false_claims() -> None:
         "Its signature is `def nowhere(x)` in `src/flask/app.py`.",
         "`src/flask/typing.py` has 90 lines. 400 other modules import it.",
         "This is a tour. In its own words: bananas grow quietly in winter.",
+        "It offers 1 command-line command: `derive(Parser)`.",
+        "It offers 2 command-line commands: `run` and `teleport`.",
     ]
     checker = Checker(tree_of(name), TREES[name])
     for lie in lies:

@@ -112,11 +112,15 @@ def test_rust_inline_tests_and_go_tests_beside_code_count(tmp_path: Path) -> Non
                 '[dev-dependencies]\nx = "1"\n',
                 "src/lib.rs": "/// Adds.\npub fn add() {}\n#[cfg(test)]\nmod tests {\n"
                 "    #[test]\n    fn works() {}\n}\n",
+                # Tests written by a macro: only the module's `cfg(test)` is an attribute.
+                "src/owner.rs": "pub fn own() {}\n#[cfg(test)]\nmod tests {\n"
+                "    macro_rules! owner_tests { () => { #[test] fn t() {} }; }\n"
+                "    owner_tests! {}\n}\n",
             },
         ),
         name="r",
     )
-    assert rust.tests.exist and rust.tests.inline_test_files == 1
+    assert rust.tests.exist and rust.tests.inline_test_files == 2
     assert rust.tests.commands == ["cargo test"] and rust.dev_dependencies == ["x"]
     go = analyse(
         write(

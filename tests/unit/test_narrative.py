@@ -136,6 +136,31 @@ def test_roles_are_named_and_the_test_count_is_said_one_way(tmp_path: Path) -> N
     assert "The test suite has 4 files in `tests`" in text
 
 
+def test_a_clap_command_is_named_by_its_command_attribute_not_its_derive(
+    tmp_path: Path,
+) -> None:
+    cli = (
+        "use clap::{Args, Parser, Subcommand};\n\n"
+        '#[derive(Parser)]\n#[command(name = "seek", version, about = "Finds things")]\n'
+        "pub struct Opts {\n    #[command(subcommand)]\n    pub action: Action,\n}\n\n"
+        "#[derive(Subcommand)]\npub enum Action {\n    Find,\n}\n\n"
+        "#[derive(Args)]\npub struct Filters {\n    pub hidden: bool,\n}\n"
+    )
+    grammar = '#[derive(Parser)]\n#[grammar = "expr.pest"]\npub struct ExprParser;\n'
+    files = {
+        "README.md": "# seek\n\nseek finds files.\n",
+        "Cargo.toml": '[package]\nname = "seek"\nversion = "1.0.0"\n',
+        "src/main.rs": "mod cli;\nmod expr;\n\nfn main() {\n    cli::run();\n}\n",
+        "src/cli.rs": cli + "\npub fn run() {}\n",
+        "src/expr.rs": grammar,
+    }
+    text = "\n".join(
+        c.text for c in write_script(analyse(write(tmp_path, files), name="seek")).chapters
+    )
+    assert "It offers 1 command-line command: `seek`." in text
+    assert "derive(" not in text  # neither the attribute nor a pest grammar's Parser
+
+
 def test_two_names_with_one_description_are_told_once(tmp_path: Path) -> None:
     doc = '    """The central object of an application."""\n'
     files = {

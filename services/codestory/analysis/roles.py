@@ -51,6 +51,10 @@ _MODEL_DECORATORS = re.compile(
 )
 _SERDE = re.compile(r"derive\(.*\b(Serialize|Deserialize)\b")
 _CLAP = re.compile(r"derive\(.*\b(Parser|Subcommand|Args)\b")
+# The command a clap `Parser` declares is the name in its `#[command(name = "...")]`; without
+# one it is the binary itself, which the entry point already names.
+_CLAP_PARSER = re.compile(r"derive\(.*\bParser\b")
+_CLAP_NAME = re.compile(r'^(?:command|clap)\(.*?\bname\s*=\s*"([\w.:-]{1,40})"')
 _CONFIG_NAME = re.compile(r"(?:Settings|Config|Configuration|Options)$")
 _CONFIG_FILE = re.compile(r"^(?:settings|config|configuration|conf)\.\w+$")
 
@@ -127,6 +131,14 @@ def find_routes(path: str, syntax: FileSyntax) -> list[Route]:
     return routes
 
 
+def _clap_command(attributes: list[str]) -> str | None:
+    """The command a clap `Parser` declares by name; its argument groups and subcommand
+    enums (`Args`, `Subcommand`) are not commands of their own."""
+    if not any(_CLAP_PARSER.search(a) for a in attributes):
+        return None
+    return next((m.group(1) for a in attributes if (m := _CLAP_NAME.match(a))), None)
+
+
 def find_roles(path: str, syntax: FileSyntax) -> list[Role]:
     roles: list[Role] = []
     for definition in syntax.definitions:
@@ -153,7 +165,9 @@ def find_roles(path: str, syntax: FileSyntax) -> list[Role]:
             serde = next((d for d in decorators if _SERDE.search(d)), None)
             clap = next((d for d in decorators if _CLAP.search(d)), None)
             if clap:
-                roles.append(Role("command", definition.name, path, definition.line, clap))
+                named = _clap_command(decorators)
+                if named:
+                    roles.append(Role("command", definition.name, path, definition.line, named))
             elif any("BaseSettings" in b for b in definition.bases) or (
                 definition.exported and _CONFIG_NAME.search(definition.name)
             ):

@@ -32,7 +32,8 @@ _C_TEST_INCLUDES = {
     "doctest.h": "doctest",
 }
 _TEST_FOLDERS = {"test", "tests", "__tests__", "spec", "test-d", "testing", "fuzz", "ossfuzz"}
-_RUST_TEST_ATTRIBUTE = re.compile(r"^(?:test|tokio::test|cfg\(test\)|rstest|quickcheck)\b")
+# `cfg(test)` alone marks a file whose tests a macro writes (no `#[test]` the parser sees).
+_RUST_TEST_ATTRIBUTE = re.compile(r"^(?:(?:test|tokio::test|rstest|quickcheck)\b|cfg\(test\))")
 
 
 class TestSuite(BaseModel):
