@@ -19,6 +19,7 @@ from functools import cached_property
 from pathlib import Path
 
 BINARY_SNIFF = 8192
+CODE_EXTENSIONS = {"py", "go", "rs", "js", "mjs", "cjs", "ts", "java", "c", "h", "cc", "cpp", "hpp"}
 WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 BACKTICKED = re.compile(r"`([^`]+)`")
 # Where the narrator hands over to the authors' own words (README, docstring, comment).
@@ -362,6 +363,7 @@ class Checker:
             (r"asked about ([\w ]+), and ([\d,]+) files? carr", self._named_files),
             (r"(JUnit \d|C\+\+\d\d|Python \d)", lambda *_: None),
             (r"([\d,]+) in `([^`]+)`", self._in_folder),
+            (r"at the top level: ([\d,]+) source files?", self._top_level_code),
             (r"(about )?([\d,.]+)( million)? lines of the project's own code", self._own_lines),
             (r"needs ([\d,]+) dependenc", self._runtime_count),
             (r"adds ([\d,]+) more packages?", self._dev_count),
@@ -421,6 +423,19 @@ class Checker:
     def _folder_files(self, sentence: str, folder: str, said: str) -> None:
         if folder in self.tree.directories and len(self.tree.files_under(folder)) < _number(said):
             self.fail(sentence, f"`{folder}` holds {len(self.tree.files_under(folder))} files")
+
+    def _top_level_code(self, sentence: str, said: str) -> None:
+        """Code files next to the README, not counting tests and files it may read as
+        something else (generated code, build scripts): at most that many, at least half."""
+        code = [
+            p
+            for p in self.tree.files
+            if "/" not in p
+            and p.rsplit(".", 1)[-1] in CODE_EXTENSIONS
+            and p not in self.test_like()
+        ]
+        if not len(code) / 2 <= _number(said) <= len(code):
+            self.fail(sentence, f"the top level holds {len(code)} code files, not {said}")
 
     def _in_folder(self, sentence: str, said: str, folder: str) -> None:
         self._folder_files(sentence, folder, said)

@@ -92,6 +92,7 @@ def test_checker_catches_false_claims() -> None:
         "This is a tour. In its own words: bananas grow quietly in winter.",
         "It offers 1 command-line command: `derive(Parser)`.",
         "It offers 2 command-line commands: `run` and `teleport`.",
+        "The code itself sits at the top level: 3 source files next to the README.",
     ]
     checker = Checker(tree_of(name), TREES[name])
     for lie in lies:

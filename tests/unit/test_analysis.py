@@ -190,6 +190,33 @@ def test_readme_summary_skips_badges_and_code() -> None:
     assert summary.summary == "Proj does one thing. It does it well."
 
 
+def test_readme_summary_passes_over_notices_and_prefers_what_the_project_is() -> None:
+    """viper's shape: an announcement in a quote with its own heading, a bold tagline, a
+    paragraph leading into a list of users, and the definition two sections down."""
+    text = (
+        "> ## Version 2 feedback\n>\n> We would love to hear what you would like to see in "
+        "the next version. Share your thoughts here:\n\n"
+        "> [!NOTE]\n> Support for the old file format ends next year, please do migrate.\n\n"
+        "**Configuration with fangs!**\n\n"
+        "Many projects of all sizes are built using Viper including:\n\n* Hugo\n* Vitess\n\n"
+        "## Install\n\n```\ngo get example.com/viper\n```\n\n"
+        "## Why use Viper?\n\nViper is a complete configuration solution for applications. "
+        "It can handle all types of configuration needs.\n"
+    )
+    summary = summarise_readme("README.md", text, "viper")
+    assert summary.summary == (
+        "Viper is a complete configuration solution for applications. "
+        "It can handle all types of configuration needs."
+    )
+    assert summary.title is None  # neither the notice's heading nor a later section's
+    # Without the name, the first prose that does not lead into a list.
+    unnamed = summarise_readme("README.md", text.replace("Viper is", "This library is"))
+    assert unnamed.summary is not None and unnamed.summary.startswith("This library is")
+    # A quote that is the description (no notice word, no heading) still counts.
+    quoted = summarise_readme("README.md", "# q\n\n> q reads and writes quaint files fast.\n")
+    assert quoted.summary == "q reads and writes quaint files fast."
+
+
 def test_manifests_parse_or_degrade() -> None:
     node = parse_manifest(
         "package.json", '{"name": "w", "dependencies": {"react": "1"}, "bin": {"w": "x.js"}}'

@@ -161,6 +161,26 @@ def test_a_clap_command_is_named_by_its_command_attribute_not_its_derive(
     assert "derive(" not in text  # neither the attribute nor a pest grammar's Parser
 
 
+def test_code_at_the_top_level_is_said_before_a_smaller_folder(tmp_path: Path) -> None:
+    """viper's shape: the package at the module root, helpers in `internal`."""
+    big = "package conf\n\n" + "".join(f"func F{i}() int {{ return {i} }}\n" for i in range(40))
+    files = {
+        "README.md": "# conf\n\nconf is a configuration library for Go programs.\n",
+        "go.mod": "module example.com/conf\n",
+        "conf.go": big,
+        "file.go": big.replace("F", "G"),
+        "conf_test.go": 'package conf\n\nimport "testing"\n\nfunc TestF(t *testing.T) {}\n',
+        "internal/codec/codec.go": "package codec\n\nfunc Encode() {}\n",
+        "internal/codec/yaml.go": "package codec\n\nfunc Yaml() {}\n",
+    }
+    script = write_script(analyse(write(tmp_path, files), name="conf"))
+    layout = next(c for c in script.chapters if c.title == "How it is organised")
+    assert layout.paragraphs[:2] == [
+        "The code itself sits at the top level: 2 source files next to the README.",
+        "More of the code lives in `internal`, 2 files of mostly Go.",
+    ]
+
+
 def test_two_names_with_one_description_are_told_once(tmp_path: Path) -> None:
     doc = '    """The central object of an application."""\n'
     files = {

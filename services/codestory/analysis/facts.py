@@ -697,7 +697,10 @@ def analyse(
     )
     readme = None
     if readme_file is not None:
-        summary = summarise_readme(readme_file.path, read_text(root, readme_file))
+        called = next((m.name for m in manifests if "/" not in m.path and m.name), name)
+        summary = summarise_readme(
+            readme_file.path, read_text(root, readme_file), called.rsplit("/", 1)[-1]
+        )
         readme = Readme(path=readme_file.path, title=summary.title, summary=summary.summary)
     makefile = next((f for f in texts if f.path in {"Makefile", "GNUmakefile"}), None)
     targets = make_targets(read_text(root, makefile)) if makefile else []

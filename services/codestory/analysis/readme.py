@@ -60,33 +60,83 @@ def _inline_text(token: Token) -> str:
     return "".join(parts)
 
 
-def summarise_markdown(text: str) -> ReadmeSummary:
-    tokens = MarkdownIt("commonmark").parse(text)
-    title: str | None = None
-    summary: str | None = None
-    sections: list[str] = []
-    heading = False
+# A quote that opens with one of these is a notice (GitHub's alerts, "**Note**"), not prose
+# about the project.
+_CALLOUT = re.compile(
+    r"^\W*(?:\[!\w+\]|(?:note|warning|important|caution|tip|attention|announcement|news|"
+    r"update|heads up)\b)",
+    re.IGNORECASE,
+)
+
+
+def _callout_spans(tokens: list[Token]) -> list[tuple[int, int]]:
+    """Token ranges of top-level quotes that are notices: one with a heading of its own
+    (an announcement banner) or one that opens with a notice word."""
+    spans: list[tuple[int, int]] = []
+    depth, start = 0, 0
     for index, token in enumerate(tokens):
+        if token.type == "blockquote_open":
+            depth += 1
+            start = index if depth == 1 else start
+        elif token.type == "blockquote_close":
+            depth -= 1
+            if depth == 0:
+                inner = tokens[start:index]
+                first = next((t for t in inner if t.type == "inline"), None)
+                if any(t.type == "heading_open" for t in inner) or (
+                    first is not None and _CALLOUT.match(_inline_text(first))
+                ):
+                    spans.append((start, index))
+    return spans
+
+
+def _defines(paragraph: str, names: list[str]) -> bool:
+    """Whether the paragraph opens by saying what the project is: "Viper is a ..."."""
+    return any(
+        re.match(rf"(?:the\s+)?{re.escape(n)}(?:\s*\([^)]*\))?\s+(?:is|are)\b", paragraph, re.I)
+        for n in names
+        if n
+    )
+
+
+def summarise_markdown(text: str, name: str | None = None) -> ReadmeSummary:
+    """The title (a first-level heading, or a heading before any prose) and the first
+    paragraph that says what the project is; failing that, the first prose paragraph that
+    does not lead into a list. Notices in quotes (announcements, alerts) are passed over."""
+    tokens = MarkdownIt("commonmark").parse(text)
+    callouts = _callout_spans(tokens)
+    title: str | None = None
+    paragraphs: list[str] = []
+    sections: list[str] = []
+    heading: Token | None = None
+    seen_prose = False
+    for index, token in enumerate(tokens):
+        if any(start <= index <= end for start, end in callouts):
+            continue
         if token.type == "heading_open":
-            heading = True
+            heading = token
             continue
         if token.type == "heading_close":
-            heading = False
+            heading = None
             continue
         if token.type != "inline":
             continue
         content = " ".join(_inline_text(token).split())
-        if heading:
-            if title is None and content:
+        if heading is not None:
+            if title is None and content and (heading.tag == "h1" or not seen_prose):
                 title = content
             elif content:
                 sections.append(content)
             continue
         parent = tokens[index - 1] if index else None
-        opens_paragraph = parent is not None and parent.type == "paragraph_open"
-        if summary is None and opens_paragraph and parent is not None:
-            top_level = parent.level == 0 or _inside_quote(tokens, index)
-            summary = _prose(content) if top_level else None
+        if parent is not None and parent.type == "paragraph_open" and (prose := _prose(content)):
+            seen_prose = True
+            if parent.level == 0 or _inside_quote(tokens, index):
+                paragraphs.append(prose)
+    names = [n for n in (name, title) if n]
+    summary = next((p for p in paragraphs[:40] if _defines(p, names)), None)
+    if summary is None:
+        summary = next((p for p in paragraphs if not p.endswith(":")), None)
     return ReadmeSummary(title, _shorten(summary), tuple(sections[:20]))
 
 
@@ -167,10 +217,11 @@ def _shorten(summary: str | None) -> str | None:
     return first
 
 
-def summarise_readme(path: str, text: str) -> ReadmeSummary:
+def summarise_readme(path: str, text: str, name: str | None = None) -> ReadmeSummary:
+    """`name`, the project's, helps find the paragraph that says what it is."""
     lowered = path.lower()
     if lowered.endswith((".rst", ".rest")):
         return summarise_rst(text)
     if lowered.endswith((".txt",)) or "." not in lowered.rsplit("/", 1)[-1]:
         return summarise_text(text)
-    return summarise_markdown(text)
+    return summarise_markdown(text, name)

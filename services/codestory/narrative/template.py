@@ -222,6 +222,14 @@ def _area_sentence(
     return sentence(shapes[index % len(shapes)])
 
 
+def _source_lines(facts: RepoFacts, folder: str) -> int:
+    return sum(
+        m.lines
+        for p, m in facts.modules.items()
+        if p.startswith(folder + "/") and m.kind == "source"
+    )
+
+
 def chapter_layout(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
     areas = [a for a in facts.areas if not a.path.startswith(".")]
     if not areas:
@@ -229,14 +237,21 @@ def chapter_layout(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
     source = [a for a in areas if a.kind is FileKind.SOURCE]
     others = [a for a in areas if a.kind is not FileKind.SOURCE]
     paragraphs: list[str] = []
-    if not source:
-        root_code = [p for p, m in facts.modules.items() if "/" not in p and m.kind == "source"]
-        if root_code:
-            paragraphs.append(
-                f"The code itself sits at the top level: {plural(len(root_code), 'source file')} "
-                "next to the README."
-            )
-    paragraphs += [_area_sentence(a, voice, i) for i, a in enumerate(source[:3])]
+    # Code at the top level (a Go package at its module root, a script project) is said
+    # first when it outweighs every source folder, so a listener does not take a helper
+    # folder for the heart of the project.
+    root_code = [m for p, m in facts.modules.items() if "/" not in p and m.kind == "source"]
+    root_first = bool(root_code) and sum(m.lines for m in root_code) >= max(
+        (_source_lines(facts, a.path) for a in source), default=0
+    )
+    if root_first:
+        beside = " next to the README" if facts.readme and "/" not in facts.readme.path else ""
+        paragraphs.append(
+            f"The code itself sits at the top level: {plural(len(root_code), 'source file')}"
+            f"{beside}."
+        )
+    offset = 1 if root_first else 0
+    paragraphs += [_area_sentence(a, voice, i + offset) for i, a in enumerate(source[:3])]
     limit = 5 if voice.deep else 3
     example_areas = [a for a in areas if a.kind is FileKind.EXAMPLE]
     examples = facts.kinds.get("example") if len(example_areas) == 1 else None
