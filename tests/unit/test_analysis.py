@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from codestory.analysis import AnalysisError, analyse
-from codestory.analysis.classify import FileKind, holdings
+from codestory.analysis.classify import FileKind, classify, holdings
 from codestory.analysis.comments import describe
 from codestory.analysis.manifests import automake_tests, make_targets, parse_manifest
 from codestory.analysis.readme import summarise_readme
@@ -215,6 +215,27 @@ def test_readme_summary_passes_over_notices_and_prefers_what_the_project_is() ->
     # A quote that is the description (no notice word, no heading) still counts.
     quoted = summarise_readme("README.md", "# q\n\n> q reads and writes quaint files fast.\n")
     assert quoted.summary == "q reads and writes quaint files fast."
+
+
+def test_type_tests_are_tests_and_their_commands_are_not_the_projects(tmp_path: Path) -> None:
+    """commander's shape: tsd type tests (`index.test-d.ts`) call `.command('exec')`."""
+    assert classify("typings/index.test-d.ts", "") is FileKind.TEST
+    assert classify("src/index.ts", "") is FileKind.SOURCE
+    facts = analyse(
+        write(
+            tmp_path,
+            {
+                "package.json": '{"name": "cmdr", "main": "index.js"}',
+                "index.js": "class Command {\n  command(name) { return new Command(); }\n}\n"
+                "module.exports = { Command };\n",
+                "typings/index.d.ts": "export declare class Command {}\n",
+                "typings/index.test-d.ts": "import { Command } from '.';\n"
+                "const program = new Command();\nprogram.command('exec');\n",
+            },
+        ),
+        name="cmdr",
+    )
+    assert facts.roles.commands == []
 
 
 def test_manifests_parse_or_degrade() -> None:

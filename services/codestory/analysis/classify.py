@@ -116,7 +116,7 @@ _TOOLING_FILES = frozenset(
     }
 )
 _TEST_FILE = re.compile(
-    r"^(?:test_.+\.py|.+_test\.(?:py|go|c|cc|cpp|rs)|.+\.(?:test|spec)\.[cm]?[jt]sx?"
+    r"^(?:test_.+\.py|.+_test\.(?:py|go|c|cc|cpp|rs)|.+\.(?:test|spec|test-d)\.[cm]?[jt]sx?"
     r"|.+Tests?\.(?:java|kt)|.+_spec\.rb|conftest\.py)$"
 )
 _MINIFIED_NAME = re.compile(r"[.-]min\.(?:js|css|mjs)$|\.bundle\.js$")

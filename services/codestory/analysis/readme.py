@@ -23,6 +23,8 @@ _RST_ROLE = re.compile(r":\w+:`([^`<]+?)(?:\s*<[^>]+>)?`")
 _RST_LINK = re.compile(r"`([^`<]+?)\s*<[^>]+>`_+")
 _RST_SUBSTITUTION = re.compile(r"\|[^|\s][^|]*\|_?")
 MIN_WORDS = 6
+# The paragraph that says what the project is comes early, or it is about something else.
+DEFINITION_WITHIN = 10
 
 
 @dataclass(frozen=True)
@@ -91,9 +93,14 @@ def _callout_spans(tokens: list[Token]) -> list[tuple[int, int]]:
 
 
 def _defines(paragraph: str, names: list[str]) -> bool:
-    """Whether the paragraph opens by saying what the project is: "Viper is a ..."."""
+    """Whether the paragraph opens by saying what the project is: "Viper is a ...", not
+    how it behaves ("Commander is strict about options")."""
     return any(
-        re.match(rf"(?:the\s+)?{re.escape(n)}(?:\s*\([^)]*\))?\s+(?:is|are)\b", paragraph, re.I)
+        re.match(
+            rf"(?:the\s+)?{re.escape(n)}(?:\s*\([^)]*\))?\s+(?:is|are)\s+(?:an?|the)\b",
+            paragraph,
+            re.I,
+        )
         for n in names
         if n
     )
@@ -134,7 +141,7 @@ def summarise_markdown(text: str, name: str | None = None) -> ReadmeSummary:
             if parent.level == 0 or _inside_quote(tokens, index):
                 paragraphs.append(prose)
     names = [n for n in (name, title) if n]
-    summary = next((p for p in paragraphs[:40] if _defines(p, names)), None)
+    summary = next((p for p in paragraphs[:DEFINITION_WITHIN] if _defines(p, names)), None)
     if summary is None:
         summary = next((p for p in paragraphs if not p.endswith(":")), None)
     return ReadmeSummary(title, _shorten(summary), tuple(sections[:20]))

@@ -206,8 +206,8 @@ def _area_sentence(
         one = tests.directories == [area.path]
         files = plural(tests.files - tests.beside_code, "test file") if one else ""
     if area.kind is FileKind.SOURCE:
-        lead = what.capitalize() if index == 0 else "More of the code"
-        text = f"{lead} lives in {code(area.path)}, {files}"
+        leads = [f"{what.capitalize()} lives in", "More of the code lives in", "And there is"]
+        text = f"{leads[min(index, 2)]} {code(area.path)}, {files}"
         if area.language:
             text += f" of mostly {area.language}"
         if area.doc:
