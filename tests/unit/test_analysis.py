@@ -6,10 +6,11 @@ import pytest
 
 from codestory.analysis import AnalysisError, analyse
 from codestory.analysis.classify import FileKind, classify, holdings
-from codestory.analysis.comments import describe
+from codestory.analysis.comments import describe, restates_name
 from codestory.analysis.manifests import automake_tests, make_targets, parse_manifest
 from codestory.analysis.readme import summarise_readme
 from codestory.analysis.resolve import normalise
+from codestory.analysis.syntax import parse_source
 from tests.support import SAMPLE_PROJECT
 from tests.support import write_files as write
 
@@ -450,6 +451,22 @@ def test_an_analysis_stops_when_asked(tmp_path: Path) -> None:
     root = write(tmp_path / "repo", SAMPLE_PROJECT)
     with pytest.raises(AnalysisStoppedError):
         analyse(root, name="tally", processes=1, should_stop=lambda: True)
+
+
+def test_a_comment_that_only_repeats_the_name_is_not_a_description() -> None:
+    assert restates_name("InvalidArgumentError class.", "InvalidArgumentError")
+    assert restates_name("Creates a new Command.", "Command")
+    assert restates_name("The http_client module.", "http_client")
+    assert not restates_name("Thrown when an argument is not valid.", "InvalidArgumentError")
+    assert not restates_name("Command class, holding options and actions.", "Command")
+    syntax = parse_source(
+        "lib/error.js",
+        "JavaScript",
+        b"/** InvalidArgumentError class. */\nclass InvalidArgumentError {}\n"
+        b"/** Thrown when a command is unknown. */\nclass UnknownCommandError {}\n",
+    )
+    assert syntax is not None
+    assert [d.doc for d in syntax.definitions] == [None, "Thrown when a command is unknown."]
 
 
 def test_a_docstring_that_opens_with_code_or_a_drawing_is_described_by_its_prose() -> None:

@@ -88,6 +88,45 @@ def describe(raw: str | None, *, limit: int = 220) -> str | None:
     return sentence
 
 
+# Words a comment may add to a name without saying anything about it.
+_FILLER = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "this",
+        "class",
+        "function",
+        "method",
+        "constructor",
+        "type",
+        "interface",
+        "struct",
+        "enum",
+        "trait",
+        "object",
+        "module",
+        "definition",
+        "implementation",
+        "new",
+        "create",
+        "creates",
+        "returns",
+        "return",
+    ]
+)
+_NAME_PARTS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+
+
+def restates_name(doc: str, name: str) -> bool:
+    """Whether a comment only repeats its definition's name: `InvalidArgumentError class.`,
+    `Creates a new Command.` A listener learns nothing from hearing it."""
+    base = name.rsplit(".", 1)[-1]
+    parts = {p.lower() for p in _NAME_PARTS.findall(base)} | {base.lower()}
+    words = [w.lower() for w in re.findall(r"[A-Za-z]+", doc)]
+    return all(w in parts or w in _FILLER for w in words)
+
+
 def _first_prose_paragraph(text: str) -> list[str]:
     """The lines of the first paragraph that is prose; a paragraph of code is passed over,
     and tags, doctests, fences and directives end the search."""

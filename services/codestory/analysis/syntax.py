@@ -18,7 +18,7 @@ from typing import Any
 import tree_sitter
 import tree_sitter_language_pack
 
-from codestory.analysis.comments import describe, python_docstring
+from codestory.analysis.comments import describe, python_docstring, restates_name
 
 Node = Any  # tree_sitter.Node: the bindings' stubs are partial, and nodes are read-only here
 
@@ -619,14 +619,17 @@ def _walk_definitions(
                 if owner and kind == "function":
                     kind = "method"
                 parent_name = owner
+                doc = (
+                    _python_doc(node)
+                    if grammar == "python"
+                    else _leading_doc(anchor, spec.comment_types)
+                )
                 definition = Definition(
                     name=name,
                     kind=kind,
                     line=node.start_point[0] + 1,
                     end_line=node.end_point[0] + 1,
-                    doc=_python_doc(node)
-                    if grammar == "python"
-                    else _leading_doc(anchor, spec.comment_types),
+                    doc=None if doc is None or restates_name(doc, name) else doc,
                     signature=_signature(node, grammar, name),
                     parent=parent_name,
                     decorators=_decorations(node, anchor),
