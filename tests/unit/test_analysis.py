@@ -232,11 +232,16 @@ def test_type_tests_are_tests_and_their_commands_are_not_the_projects(tmp_path: 
                 "typings/index.d.ts": "export declare class Command {}\n",
                 "typings/index.test-d.ts": "import { Command } from '.';\n"
                 "const program = new Command();\nprogram.command('exec');\n",
+                "tests/command.test.js": "import { test } from 'node:test';\n"
+                "import { Command } from '../index.js';\n"
+                "test('makes one', () => new Command());\n",
             },
         ),
         name="cmdr",
     )
     assert facts.roles.commands == []
+    # Node's own runner, seen in the imports: no package declares it.
+    assert facts.tests.frameworks == ["Node's built-in test runner"]
 
 
 def test_manifests_parse_or_degrade() -> None:

@@ -102,6 +102,9 @@ def _frameworks(
         and (plain_tests or any(p.endswith("conftest.py") for p in test_syntax))
     ):
         found.insert(0, "pytest")
+    # Node's own runner is a part of Node, never a declared package: seen in the imports.
+    if imported.get("node:test") or re.search(r"\bnode\b[^&|;]*\s--test\b", scripts):
+        found.append("Node's built-in test runner")
     for package, label in _JS_FRAMEWORKS.items():
         if package in declared or re.search(rf"\b{re.escape(package)}\b", scripts):
             found.append(label)
