@@ -181,6 +181,31 @@ def test_code_at_the_top_level_is_said_before_a_smaller_folder(tmp_path: Path) -
     ]
 
 
+def test_a_handed_out_class_is_followed_through_the_method_that_sets_it_to_work(
+    tmp_path: Path,
+) -> None:
+    """commander's shape: the path starts at `Command.parse`, not at constructor set-up."""
+    index = (
+        "/** A command with its options. */\nclass Command {\n"
+        "  constructor() {\n    this.colours = useColour();\n  }\n"
+        "  /** Parse the arguments and run the matching action. */\n"
+        "  parse(argv) {\n    return this.dispatch(argv);\n  }\n"
+        "  /** Run the action the arguments name. */\n"
+        "  dispatch(argv) {\n    return argv.length;\n  }\n}\n"
+        "/** Whether to colour the output. */\nfunction useColour() {\n  return true;\n}\n"
+        "module.exports = Command;\n"
+    )
+    files = {
+        "README.md": "# cmdr\n\ncmdr is a small library for command-line programs.\n",
+        "package.json": '{"name": "cmdr", "main": "index.js"}',
+        "index.js": index,
+    }
+    script = write_script(analyse(write(tmp_path, files), name="cmdr"))
+    text = "\n".join(c.text for c in script.chapters)
+    assert "Its users set it to work with `Command.parse`: follow that call." in text
+    assert "`Command.parse` calls `Command.dispatch`" in text
+
+
 def test_two_names_with_one_description_are_told_once(tmp_path: Path) -> None:
     doc = '    """The central object of an application."""\n'
     files = {

@@ -30,12 +30,12 @@ from codestory.analysis.syntax import Definition, FileSyntax
 from codestory.analysis.testsuite import TestSuite, describe_tests
 from codestory.analysis.walk import AnalysisError, SourceFile, read_text, walk_repository
 
-ANALYSER_VERSION = "9"
+ANALYSER_VERSION = "10"
 # Tests, examples and docs are read for frameworks and for who uses which name; past this
 # many, a spread-out sample tells the same, and huge suites no longer dominate the time.
 MAX_PARSED_SUPPORT_FILES = 300
 # Method names that do a type's work, in the order a reader would look for them.
-ENTRY_VERBS = ("execute", "run", "serve", "start", "handle", "main", "process", "call")
+ENTRY_VERBS = ("execute", "run", "serve", "start", "handle", "main", "process", "call", "parse")
 CI_MARKERS = {
     ".github/workflows/": "GitHub Actions",
     ".gitlab-ci.yml": "GitLab CI",
@@ -496,6 +496,20 @@ def _default_export_of(
     return None
 
 
+def _doing_method(start: Symbol, syntaxes: dict[str, FileSyntax]) -> Symbol:
+    """A class a library hands out is followed through the method its users call to make
+    it work (commander's `Command` through `parse`), not through its constructor's set-up."""
+    if start.definition.kind not in {"class", "struct"}:
+        return start
+    methods = {
+        d.name.lower(): d
+        for d in syntaxes[start.path].definitions
+        if d.parent == start.definition.name and not d.name.startswith("_")
+    }
+    verb = next((v for v in ENTRY_VERBS if v in methods), None)
+    return Symbol(start.path, methods[verb]) if verb else start
+
+
 def _steps(symbols: list[Symbol]) -> list[ControlStep]:
     return [
         ControlStep(
@@ -653,7 +667,7 @@ def analyse(
 
     entered = [(p, s) for p in entry_points if (s := _symbol_for(p, syntaxes, graph)) is not None]
     handed_out = [s for p, s in entered if p.kind == "library main"]
-    walk([s for _, s in entered])
+    walk([_doing_method(s, syntaxes) for _, s in entered])
     if not control_paths:  # a library, or entry points that dispatch dynamically: public API
         # A central type is entered through its doing method: cobra's Command via Execute.
         central = {(s.path, s.name) for s in symbols[:3] if s.kind in {"struct", "class"}}

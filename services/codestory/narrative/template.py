@@ -375,9 +375,17 @@ def chapter_control_flow(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
                 start.path,
                 start.name,
             )
+            # The handed-out class entered through the method that sets it to work.
+            through = (
+                handed_out is not None
+                and start.path == handed_out.path
+                and start.name.startswith(f"{handed_out.name}.")
+            )
             opening = (
                 f"Follow one call from the start: {code(start.name)} in {code(start.path)}."
                 if number == 0 and (from_entry or handed or (not runnable and handed_out is None))
+                else f"Its users set it to work with {code(start.name)}: follow that call."
+                if number == 0 and through
                 else "The path from there cannot be traced by reading the code alone, so "
                 f"follow one through the core instead: {code(start.name)} in {code(start.path)}."
                 if number == 0
