@@ -145,6 +145,23 @@ def test_git_failures_are_explained(stderr: str, kind: type[Exception], text: st
     assert isinstance(error, kind) and text in str(error)
 
 
+def test_a_damaged_repository_is_told_at_once_not_retried(tmp_path: Path) -> None:
+    """A local repository with an object file gone: git says "early EOF" too, which alone
+    would read as a cut connection and be retried three times for nothing."""
+    repo = make_repo(tmp_path / "repo", SAMPLE_PROJECT)
+    blob = subprocess.run(
+        ["git", "-C", str(repo), "rev-parse", "HEAD:README.md"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    (repo / ".git" / "objects" / blob[:2] / blob[2:]).unlink()
+    (tmp_path / "w").mkdir()
+    with pytest.raises(PermanentError, match="the repository is damaged") as info:
+        fetch_repository(str(repo), None, tmp_path / "w", settings())
+    assert info.value.error_type == "fetch_failed"
+
+
 def _rev(repo: Path, name: str) -> str:
     done = subprocess.run(
         ["git", "-C", str(repo), "rev-parse", name], capture_output=True, text=True, check=True

@@ -40,6 +40,8 @@ _NOT_FOUND_HINTS = (
     "does not appear to be a git repository",
 )
 _REF_HINTS = ("remote branch", "couldn't find remote ref", "not found in upstream")
+# A repository whose objects cannot be read is as broken on the next try: told, not retried.
+_DAMAGE_HINTS = ("repository corruption", "unable to read", "bad object", "missing blob")
 # What git said, sorted into what the user is told: never git's own words, which would
 # turn the error text into a probe of whatever the URL pointed at.
 _RETRY_HINTS = (
@@ -242,6 +244,11 @@ def explain_git_failure(stderr: str, ref: str | None) -> Exception:
     if any(h in text for h in _NOT_FOUND_HINTS):
         return PermanentError(
             "the repository does not exist or is not public", ErrorType.INVALID_REPOSITORY
+        )
+    if any(h in text for h in _DAMAGE_HINTS):
+        return PermanentError(
+            "the repository is damaged: git could not read all of its objects",
+            ErrorType.FETCH_FAILED,
         )
     for hint, reason in _RETRY_HINTS:
         if hint in text:
