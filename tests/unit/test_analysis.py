@@ -491,6 +491,53 @@ def test_a_docstring_that_opens_with_code_or_a_drawing_is_described_by_its_prose
     assert describe("Returns the value.\n\nx = 1") == "Returns the value."
 
 
+def test_a_maven_build_of_modules_is_told_by_its_core(tmp_path: Path) -> None:
+    """Gson's shape: an aggregator POM named "... Parent", a core module whose tests
+    outnumber its code, modules of tests named test-*, and benchmarks with main methods."""
+
+    def pom(name: str, deps: str = "") -> str:
+        return (
+            f"<project><artifactId>{name}</artifactId><name>{name}</name>"
+            f"<dependencies>{deps}</dependencies></project>"
+        )
+
+    dep = "<dependency><artifactId>{}</artifactId></dependency>"
+    java = "package org.demo;\n\n/** {doc} */\npublic class {name} {{\n{body}}}\n"
+    main = "  public static void main(String[] args) {}\n"
+    files = {
+        "README.md": "# Demo\n\nDemo is a library for turning objects into text.\n",
+        "pom.xml": "<project><artifactId>demo-parent</artifactId><name>Demo Parent</name>"
+        "<modules><module>core</module></modules></project>",
+        "core/pom.xml": pom("demo", dep.format("annotations")),
+        "extras/pom.xml": pom("demo-extras", dep.format("demo") + dep.format("jsr250-api")),
+        "extras/src/main/java/org/demo/Extra.java": java.format(
+            doc="Extra adapters.", name="Extra", body=""
+        ),
+        "metrics/src/main/java/org/demo/ParseBenchmark.java": java.format(
+            doc="Times parsing.", name="ParseBenchmark", body=main
+        ),
+        "test-shrinker/src/main/java/org/demo/Kept.java": java.format(
+            doc="A class the shrinker must keep.", name="Kept", body=main
+        ),
+    }
+    for name in ("Writer", "Reader"):
+        files[f"core/src/main/java/org/demo/{name}.java"] = java.format(
+            doc=f"Turns objects into text: the {name.lower()}.", name=name, body=""
+        )
+    for index in range(5):
+        files[f"core/src/test/java/org/demo/Case{index}Test.java"] = java.format(
+            doc="A test.", name=f"Case{index}Test", body=""
+        )
+    facts = analyse(write(tmp_path, files), name="demo")
+    kinds = {a.path: a.kind for a in facts.areas}
+    assert facts.name == "Demo"
+    assert kinds["core"] is FileKind.SOURCE  # 2 of 7 files are code, the rest its tests
+    assert kinds["test-shrinker"] is FileKind.TEST
+    assert kinds["metrics"] is FileKind.BENCHMARK
+    assert facts.entry_points == []  # a benchmark's or a test module's main is not a way in
+    assert facts.dependencies == ["annotations"]  # the core module's, not extras'
+
+
 def test_a_library_without_main_is_entered_by_what_index_js_hands_out(tmp_path: Path) -> None:
     root = write(
         tmp_path / "repo",

@@ -119,6 +119,10 @@ _TEST_FILE = re.compile(
     r"^(?:test_.+\.py|.+_test\.(?:py|go|c|cc|cpp|rs)|.+\.(?:test|spec|test-d)\.[cm]?[jt]sx?"
     r"|.+Tests?\.(?:java|kt)|.+_spec\.rb|conftest\.py)$"
 )
+# A build's module of tests: Gson's `test-shrinker` and `test-jpms`, `integration-tests`.
+_TEST_MODULE = re.compile(r"^(?:tests?|it|e2e)[-_]|[-_](?:tests?|it|e2e|testing)$")
+# Benchmarks by name: `bench_x.py`, `benchmark_x.c`, JMH's and Caliper's `ParseBenchmark.java`.
+_BENCH_NAME = re.compile(r"^(?:bench_|benchmark).+|.+(?:Benchmarks?|_bench|_benchmark)\.\w+$")
 _MINIFIED_NAME = re.compile(r"[.-]min\.(?:js|css|mjs)$|\.bundle\.js$")
 _GENERATED_NAME = re.compile(
     r"_pb2(?:_grpc)?\.pyi?$|\.pb\.(?:go|cc|h)$|\.g\.dart$|_generated\.\w+$"
@@ -158,13 +162,17 @@ def classify_path(path: str) -> FileKind:
     # Order matters: `docs/examples/test_x.py` is documentation first.
     if any(s in _DOCS_DIRS for s in segments[:1]) or "docs_src" in segments:
         return FileKind.DOCS
-    if _TEST_FILE.match(name) or any(s in _TEST_DIRS for s in segments) or "fixture" in name:
+    if (
+        _TEST_FILE.match(name)
+        or any(s in _TEST_DIRS or _TEST_MODULE.search(s) for s in segments)
+        or "fixture" in name
+    ):
         return FileKind.TEST
     if len(segments) >= 2 and segments[0] == "src" and segments[1] == "test":
         return FileKind.TEST  # Maven's src/test/java
     if any(s in _EXAMPLE_DIRS for s in segments):
         return FileKind.EXAMPLE
-    if any(s in _BENCH_DIRS for s in segments) or name.startswith(("bench_", "benchmark")):
+    if any(s in _BENCH_DIRS for s in segments) or _BENCH_NAME.match(name):
         return FileKind.BENCHMARK
     if any(s in _DOCS_DIRS for s in segments):
         return FileKind.DOCS

@@ -30,7 +30,7 @@ from codestory.analysis.syntax import Definition, FileSyntax
 from codestory.analysis.testsuite import TestSuite, describe_tests
 from codestory.analysis.walk import AnalysisError, SourceFile, read_text, walk_repository
 
-ANALYSER_VERSION = "10"
+ANALYSER_VERSION = "11"
 # Tests, examples and docs are read for frameworks and for who uses which name; past this
 # many, a spread-out sample tells the same, and huge suites no longer dominate the time.
 MAX_PARSED_SUPPORT_FILES = 300
@@ -242,6 +242,9 @@ def _areas(
         holds = None
         if code:
             kind = kind_counts.most_common(1)[0][0]
+            # A module whose tests outnumber its code is still where that code lives.
+            if 0 < kind_counts[FileKind.SOURCE] * 4 >= len(code):
+                kind = FileKind.SOURCE
         elif name.lower() in {"doc", "docs"}:
             kind = FileKind.DOCS
         elif name.lower() in TOOLING_DIRS:
@@ -427,7 +430,9 @@ def _entry_points(
 def _project_name(declared: Manifest | None, readme: Readme | None, fallback: str) -> str:
     """The manifest's name, else a short README title, else the checkout's name."""
     if declared and declared.name:
-        return declared.name.rsplit("/", 1)[-1]
+        # A Maven aggregator is often named "Gson Parent": the project is Gson.
+        name = declared.name.rsplit("/", 1)[-1]
+        return re.sub(r"[\s_-]+parent$", "", name, flags=re.IGNORECASE) or name
     title = readme.title if readme else None
     if title and len(title) <= 30 and len(title.split()) <= 3:
         return title
@@ -765,6 +770,12 @@ def analyse(
             and classify_path(m.path) in {FileKind.SOURCE, FileKind.TOOLING}
             and main_language in ECOSYSTEM_LANGUAGES.get(m.ecosystem, set())
         ]
+        # The module that holds the most of the code speaks for it: Gson's core, not extras.
+        nested.sort(
+            key=lambda m: -sum(
+                line_counts[p] for p in source if p.startswith(m.path.rpartition("/")[0] + "/")
+            )
+        )
         dependencies = nested[0].dependencies if nested else []
     return RepoFacts(
         name=_project_name(declared, readme, name),
