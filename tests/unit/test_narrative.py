@@ -206,6 +206,42 @@ def test_a_handed_out_class_is_followed_through_the_method_that_sets_it_to_work(
     assert "`Command.parse` calls `Command.dispatch`" in text
 
 
+def test_a_click_program_is_not_its_own_subcommand(tmp_path: Path) -> None:
+    """black's shape: `@click.command()` on `main` is the program `black`, not a command
+    called `main`; a group's subcommands are commands. Benchmark inputs stay out."""
+    cli = (
+        "import click\n\n\n@click.command()\ndef main():\n    pass\n\n\n"
+        "@click.group()\ndef tools():\n    pass\n\n\n"
+        "@tools.command()\ndef clean_cache():\n    pass\n"
+    )
+    files = {
+        "README.md": "# fmt\n\nfmt is an uncompromising formatter for code.\n",
+        "pyproject.toml": '[project]\nname = "fmt"\n[project.scripts]\nfmt = "fmt.cli:main"\n',
+        "fmt/__init__.py": "",
+        "fmt/cli.py": cli,
+        "profiling/huge_input.py": "x = [\n" + "    1,\n" * 2000 + "]\n",
+    }
+    facts = analyse(write(tmp_path, files), name="fmt")
+    text = "\n".join(c.text for c in write_script(facts).chapters)
+    assert "It offers 1 command-line command: `clean-cache`." in text
+    assert facts.kinds.get("benchmark") == 1 and facts.code_lines < 100
+
+
+def test_area_and_model_sentences_agree_in_grammar() -> None:
+    from codestory.analysis.classify import FileKind
+    from codestory.analysis.facts import Area
+    from codestory.narrative.template import Voice, _area_sentence, _named
+
+    voice = Voice(ExpertiseLevel.INTERMEDIATE, Style.OVERVIEW)
+    docs = Area(path="docs", files=48, kind=FileKind.DOCS)
+    tests = Area(path="tests", files=9, kind=FileKind.TEST)
+    assert _area_sentence(docs, voice, 1) == "The documentation sits in `docs`, 48 files."
+    assert _area_sentence(tests, voice, 1) == "The tests sit in `tests`, 9 files."
+    # "Its 20 data models include such as ..." was said once: "include" already says "some".
+    assert _named(["A", "B", "C", "D"], such_as=False) == "`A`, `B` and `C`"
+    assert _named(["A", "B", "C", "D"]) == "such as `A`, `B` and `C`"
+
+
 def test_two_names_with_one_description_are_told_once(tmp_path: Path) -> None:
     doc = '    """The central object of an application."""\n'
     files = {

@@ -55,7 +55,7 @@ _EXAMPLE_DIRS = frozenset(
     }
 )
 _DOCS_DIRS = frozenset({"doc", "docs", "docs_src", "documentation", "site", "website", "man"})
-_BENCH_DIRS = frozenset({"bench", "benches", "benchmark", "benchmarks", "perf"})
+_BENCH_DIRS = frozenset({"bench", "benches", "benchmark", "benchmarks", "perf", "profiling"})
 TOOLING_DIRS = frozenset(
     {
         "scripts",

@@ -30,7 +30,7 @@ from codestory.analysis.syntax import Definition, FileSyntax
 from codestory.analysis.testsuite import TestSuite, describe_tests
 from codestory.analysis.walk import AnalysisError, SourceFile, read_text, walk_repository
 
-ANALYSER_VERSION = "11"
+ANALYSER_VERSION = "12"
 # Tests, examples and docs are read for frameworks and for who uses which name; past this
 # many, a spread-out sample tells the same, and huge suites no longer dominate the time.
 MAX_PARSED_SUPPORT_FILES = 300
@@ -772,8 +772,10 @@ def analyse(
         ]
         # The module that holds the most of the code speaks for it: Gson's core, not extras.
         nested.sort(
-            key=lambda m: -sum(
-                line_counts[p] for p in source if p.startswith(m.path.rpartition("/")[0] + "/")
+            key=lambda m: (
+                -sum(
+                    line_counts[p] for p in source if p.startswith(m.path.rpartition("/")[0] + "/")
+                )
             )
         )
         dependencies = nested[0].dependencies if nested else []

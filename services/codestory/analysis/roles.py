@@ -131,6 +131,12 @@ def find_routes(path: str, syntax: FileSyntax) -> list[Route]:
     return routes
 
 
+def _is_the_program(decorator: str, match: re.Match[str]) -> bool:
+    """`@click.command()` with no name is the program itself (black's `main`), called by
+    whatever its console script is named; `@cli.command()` is a subcommand of a group."""
+    return decorator.startswith(("click.command", "click.group")) and not match.group(2)
+
+
 def _clap_command(attributes: list[str]) -> str | None:
     """The command a clap `Parser` declares by name; its argument groups and subcommand
     enums (`Args`, `Subcommand`) are not commands of their own."""
@@ -146,6 +152,8 @@ def find_roles(path: str, syntax: FileSyntax) -> list[Role]:
         if syntax.language == "Python":
             for decorator in decorators:
                 if match := _PY_COMMAND.match(decorator):
+                    if _is_the_program(decorator, match):
+                        break  # the program itself, which the entry point names
                     roles.append(
                         Role(
                             "command",

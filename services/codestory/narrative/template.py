@@ -46,6 +46,10 @@ AREA_WORDS = {
     FileKind.MINIFIED: "minified build output",
     FileKind.DATA: "files that are not code",
 }
+# Area words that take a singular verb: "the documentation sits in `docs`".
+_MASS_NOUNS = frozenset(
+    {"documentation", "build and helper tooling", "generated code", "minified build output"}
+)
 _FOCUS_SYNONYMS = {
     "routes": {"api", "http", "routes", "route", "endpoints", "endpoint", "web", "server", "rest"},
     "commands": {"cli", "command", "commands", "cmd", "console", "terminal"},
@@ -216,7 +220,7 @@ def _area_sentence(
     counted, listed = (f", {files}", f": {files}") if files else ("", "")
     shapes = [
         f"You will find {what} in {code(area.path)}{counted}",
-        f"The {what} sit in {code(area.path)}{counted}",
+        f"The {what} {'sits' if what in _MASS_NOUNS else 'sit'} in {code(area.path)}{counted}",
         f"Next to it, {code(area.path)} has {what}{listed}",
     ]
     return sentence(shapes[index % len(shapes)])
@@ -274,9 +278,10 @@ def chapter_layout(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
     return ScriptChapter(title="How it is organised", paragraphs=paragraphs)
 
 
-def _named(names: list[str]) -> str:
-    """`a`, `b` and `c`; `such as` when there are more than three."""
-    lead = "such as " if len(names) > 3 else ""
+def _named(names: list[str], *, such_as: bool = True) -> str:
+    """`a`, `b` and `c`; `such as` when there are more than three (unless the sentence
+    already says they are some of them: "its models include")."""
+    lead = "such as " if len(names) > 3 and such_as else ""
     return lead + join_words([code(n) for n in names[:3]])
 
 
@@ -299,7 +304,7 @@ def _roles_sentence(facts: RepoFacts, voice: Voice) -> str | None:
         if not public:
             said.append(f"It declares {count}.")
         elif len(public) < len(models) or len(models) > 3:
-            said.append(f"Its {count} include {_named(public)}.")
+            said.append(f"Its {count} include {_named(public, such_as=False)}.")
         else:
             said.append(f"Its {count} {'is' if len(models) == 1 else 'are'} {_named(public)}.")
     return " ".join(said) or None
