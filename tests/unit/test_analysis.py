@@ -210,9 +210,26 @@ def test_readme_summary_passes_over_notices_and_prefers_what_the_project_is() ->
         "It can handle all types of configuration needs."
     )
     assert summary.title is None  # neither the notice's heading nor a later section's
-    # Without the name, the first prose that does not lead into a list.
+    # Without a paragraph that defines it, the tagline before the first section.
     unnamed = summarise_readme("README.md", text.replace("Viper is", "This library is"))
-    assert unnamed.summary is not None and unnamed.summary.startswith("This library is")
+    assert unnamed.summary == "Configuration with fangs!"
+    # cJSON's shape: a short tagline under the title; its licence paragraph is no
+    # description, nor is a row of links or a licence line under the title (clap's).
+    cjson = (
+        "# cJSON\n\nUltralightweight JSON parser in ANSI C.\n\n## License\n\n"
+        "Copyright (c) 2009-2017 Dave Gamble and cJSON contributors.\n"
+    )
+    assert summarise_readme("README.md", cjson, "cJSON").summary == (
+        "Ultralightweight JSON parser in ANSI C."
+    )
+    clap = (
+        "# clap\n\n[Docs](d) • [Examples](e) • [Chat](c)\n\n"
+        "Dual-licensed under [Apache 2.0](A) or [MIT](M).\n\n## About\n\n"
+        "Create your command-line parser, with all of the bells and whistles.\n"
+    )
+    assert summarise_readme("README.md", clap, "clap").summary == (
+        "Create your command-line parser, with all of the bells and whistles."
+    )
     # A quote that is the description (no notice word, no heading) still counts.
     quoted = summarise_readme("README.md", "# q\n\n> q reads and writes quaint files fast.\n")
     assert quoted.summary == "q reads and writes quaint files fast."
@@ -242,6 +259,32 @@ def test_type_tests_are_tests_and_their_commands_are_not_the_projects(tmp_path: 
     assert facts.roles.commands == []
     # Node's own runner, seen in the imports: no package declares it.
     assert facts.tests.frameworks == ["Node's built-in test runner"]
+
+
+def test_a_whole_project_copied_into_the_tests_is_someone_elses_code(tmp_path: Path) -> None:
+    """cJSON's shape: the Unity test framework, with its own README, src and tests, copied
+    into `tests/unity`; its files are not cJSON's tests or its Ruby."""
+    facts = analyse(
+        write(
+            tmp_path,
+            {
+                "README.md": "# cJSON\n\nUltralightweight JSON parser in ANSI C.\n",
+                "cJSON.c": '#include "cJSON.h"\n\nint cJSON_Parse(void) { return 0; }\n',
+                "cJSON.h": "int cJSON_Parse(void);\n",
+                "tests/parse_number.c": '#include "unity/src/unity.h"\n\nint main(void) '
+                "{ return 0; }\n",
+                "tests/unity/README.md": "Unity Test\n==========\n\nA test framework for C.\n",
+                "tests/unity/src/unity.c": "int UnityBegin(void) { return 0; }\n",
+                "tests/unity/src/unity.h": "int UnityBegin(void);\n",
+                "tests/unity/test/tests/testunity.c": "int main(void) { return 0; }\n",
+                "tests/unity/auto/generate_test_runner.rb": "puts 'runner'\n",
+            },
+        ),
+        name="cjson",
+    )
+    assert facts.kinds["vendored"] == 4
+    assert facts.tests.files == 1 and facts.tests.example_file == "tests/parse_number.c"
+    assert [share.name for share in facts.languages] == ["C"]
 
 
 def test_manifests_parse_or_degrade() -> None:

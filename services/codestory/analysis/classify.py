@@ -181,6 +181,22 @@ def classify_path(path: str) -> FileKind:
     return FileKind.SOURCE
 
 
+def vendored_copies(paths: set[str]) -> list[str]:
+    """Folders under a test or tooling folder that are whole projects of their own (a README
+    beside a `src` folder): cJSON's copy of the Unity test framework in `tests/unity`, a
+    googletest checkout in `test/gtest`. Their files are someone else's code."""
+    copies: set[str] = set()
+    for path in paths:
+        folder, _, name = path.rpartition("/")
+        if not folder or not name.lower().startswith("readme"):
+            continue
+        parents = [s.lower() for s in folder.split("/")[:-1]]
+        inside_support = any(s in _TEST_DIRS or s in TOOLING_DIRS for s in parents)
+        if inside_support and any(p.startswith(f"{folder}/src/") for p in paths):
+            copies.add(folder)
+    return sorted(copies)
+
+
 def looks_minified(head: str) -> bool:
     """Very long lines with little whitespace: a bundle or minified build output."""
     lines = head.splitlines() or [""]

@@ -12,7 +12,14 @@ from pydantic import BaseModel, Field
 
 from codestory.analysis.callgraph import CallGraph, Symbol, follow
 from codestory.analysis.changelog import Release, is_changelog, latest_release
-from codestory.analysis.classify import TOOLING_DIRS, FileKind, classify, classify_path, holdings
+from codestory.analysis.classify import (
+    TOOLING_DIRS,
+    FileKind,
+    classify,
+    classify_path,
+    holdings,
+    vendored_copies,
+)
 from codestory.analysis.history import HistoryFacts, parse_git_log
 from codestory.analysis.languages import is_code
 from codestory.analysis.manifests import (
@@ -30,7 +37,7 @@ from codestory.analysis.syntax import Definition, FileSyntax
 from codestory.analysis.testsuite import TestSuite, describe_tests
 from codestory.analysis.walk import AnalysisError, SourceFile, read_text, walk_repository
 
-ANALYSER_VERSION = "12"
+ANALYSER_VERSION = "13"
 # Tests, examples and docs are read for frameworks and for who uses which name; past this
 # many, a spread-out sample tells the same, and huge suites no longer dominate the time.
 MAX_PARSED_SUPPORT_FILES = 300
@@ -567,6 +574,8 @@ def analyse(
             "no_source",
         )
     kinds = {f.path: classify(f.path, f.head) for f in code}
+    for copy in vendored_copies(paths):
+        kinds.update({p: FileKind.VENDORED for p in kinds if p.startswith(f"{copy}/")})
     manifests = _root_first(
         [
             m

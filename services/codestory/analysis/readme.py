@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from codestory.analysis.comments import first_sentence
+from codestory.analysis.comments import first_sentence, is_legal_notice
 
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _RST_DIRECTIVE = re.compile(r"^\s*\.\.\s|^\s*:\w+:")
@@ -23,6 +23,7 @@ _RST_ROLE = re.compile(r":\w+:`([^`<]+?)(?:\s*<[^>]+>)?`")
 _RST_LINK = re.compile(r"`([^`<]+?)\s*<[^>]+>`_+")
 _RST_SUBSTITUTION = re.compile(r"\|[^|\s][^|]*\|_?")
 MIN_WORDS = 6
+TAGLINE_WORDS = 3  # "Ultralightweight JSON parser in ANSI C." under the title says enough
 # The paragraph that says what the project is comes early, or it is about something else.
 DEFINITION_WITHIN = 10
 
@@ -34,14 +35,15 @@ class ReadmeSummary:
     sections: tuple[str, ...] = ()  # headings, for "how to run" hints
 
 
-def _prose(text: str) -> str | None:
+def _prose(text: str, min_words: int = MIN_WORDS) -> str | None:
     cleaned = " ".join(_URL.sub("", text).split())
     words = re.findall(r"[A-Za-z][A-Za-z'-]+", cleaned)
-    return cleaned if len(words) >= MIN_WORDS else None
+    return cleaned if len(words) >= min_words else None
 
 
-def _inline_text(token: Token) -> str:
-    """Inline text without images, HTML or link targets (link words are kept)."""
+def _inline_text(token: Token, *, keep_links: bool = True) -> str:
+    """Inline text without images, HTML or link targets (link words are kept unless
+    `keep_links` is false)."""
     parts: list[str] = []
     skip_depth = 0
     for child in token.children or []:
@@ -50,7 +52,7 @@ def _inline_text(token: Token) -> str:
         if child.type == "link_open":
             href = str(child.attrGet("href") or "")
             # A link whose only words are its own URL (or a badge) says nothing.
-            skip_depth += 0 if href else 1
+            skip_depth += 0 if href and keep_links else 1
             continue
         if child.type == "link_close":
             skip_depth = max(skip_depth - 1, 0)
@@ -107,13 +109,17 @@ def _defines(paragraph: str, names: list[str]) -> bool:
 
 
 def summarise_markdown(text: str, name: str | None = None) -> ReadmeSummary:
-    """The title (a first-level heading, or a heading before any prose) and the first
-    paragraph that says what the project is; failing that, the first prose paragraph that
-    does not lead into a list. Notices in quotes (announcements, alerts) are passed over."""
+    """The title (a first-level heading, or a heading before any prose) and what the
+    project is, in order of preference: a paragraph that defines it ("Viper is a ..."),
+    a tagline under the title before the first section ("Ultralightweight JSON parser in
+    ANSI C."), the first prose paragraph. Notices in quotes, legal text and paragraphs
+    leading into a list are passed over."""
     tokens = MarkdownIt("commonmark").parse(text)
     callouts = _callout_spans(tokens)
     title: str | None = None
-    paragraphs: list[str] = []
+    # (text, long enough to be prose anywhere, before the first section heading): a short
+    # line counts only as a tagline under the title.
+    candidates: list[tuple[str, bool, bool]] = []
     sections: list[str] = []
     heading: Token | None = None
     seen_prose = False
@@ -136,14 +142,24 @@ def summarise_markdown(text: str, name: str | None = None) -> ReadmeSummary:
                 sections.append(content)
             continue
         parent = tokens[index - 1] if index else None
-        if parent is not None and parent.type == "paragraph_open" and (prose := _prose(content)):
-            seen_prose = True
-            if parent.level == 0 or _inside_quote(tokens, index):
-                paragraphs.append(prose)
+        if parent is None or parent.type != "paragraph_open":
+            continue
+        prose = _prose(content, TAGLINE_WORDS)
+        if prose is None or is_legal_notice(prose):
+            continue
+        long_enough = _prose(content) is not None
+        if not long_enough and not _prose(_inline_text(token, keep_links=False), TAGLINE_WORDS):
+            continue  # a row of links ("Docs • Examples • Chat") is no tagline
+        seen_prose = seen_prose or long_enough
+        if parent.level == 0 or _inside_quote(tokens, index):
+            candidates.append((prose, long_enough, not sections))
     names = [n for n in (name, title) if n]
+    paragraphs = [text for text, long_enough, _ in candidates if long_enough]
     summary = next((p for p in paragraphs[:DEFINITION_WITHIN] if _defines(p, names)), None)
-    if summary is None:
-        summary = next((p for p in paragraphs if not p.endswith(":")), None)
+    early = [text for text, _, before_sections in candidates if before_sections]
+    for text in [*early, *paragraphs]:
+        if summary is None and not text.endswith(":"):
+            summary = text
     return ReadmeSummary(title, _shorten(summary), tuple(sections[:20]))
 
 
