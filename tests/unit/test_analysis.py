@@ -283,6 +283,7 @@ def test_a_whole_project_copied_into_the_tests_is_someone_elses_code(tmp_path: P
         name="cjson",
     )
     assert facts.kinds["vendored"] == 4
+    assert {a.path: a.kind for a in facts.areas}["tests"] is FileKind.TEST
     assert facts.tests.files == 1 and facts.tests.example_file == "tests/parse_number.c"
     assert [share.name for share in facts.languages] == ["C"]
 

@@ -37,7 +37,7 @@ from codestory.analysis.syntax import Definition, FileSyntax
 from codestory.analysis.testsuite import TestSuite, describe_tests
 from codestory.analysis.walk import AnalysisError, SourceFile, read_text, walk_repository
 
-ANALYSER_VERSION = "13"
+ANALYSER_VERSION = "14"
 # Tests, examples and docs are read for frameworks and for who uses which name; past this
 # many, a spread-out sample tells the same, and huge suites no longer dominate the time.
 MAX_PARSED_SUPPORT_FILES = 300
@@ -222,6 +222,7 @@ def _languages(files: list[SourceFile], kinds: dict[str, FileKind]) -> list[Lang
     ]
 
 
+LEFT_OUT = frozenset({FileKind.VENDORED, FileKind.GENERATED, FileKind.MINIFIED})
 SPLIT_SOURCE_SETS = {"main", "test", "testFixtures", "integrationTest", "jmh"}
 
 
@@ -246,6 +247,10 @@ def _areas(
     for name, inside in members.items():
         code = [f for f in inside if is_code(f.language) and f.path in kinds]
         kind_counts = Counter(kinds[f.path] for f in code)
+        own = Counter({k: n for k, n in kind_counts.items() if k not in LEFT_OUT})
+        # A folder of the project's own tests that also holds a copied framework (cJSON's
+        # tests/unity) is a test folder: the copy is left out, not the folder's role.
+        kind_counts = own or kind_counts
         holds = None
         if code:
             kind = kind_counts.most_common(1)[0][0]
