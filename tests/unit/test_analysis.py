@@ -624,3 +624,18 @@ def test_a_maven_layout_is_told_as_its_main_and_test_source_sets(tmp_path: Path)
     )
     areas = {a.path: a.kind for a in analyse(root, name="lib").areas}
     assert areas == {"src/main": FileKind.SOURCE, "src/test": FileKind.TEST}
+
+
+def test_the_analyser_version_follows_its_source(tmp_path: Path) -> None:
+    """Cached facts are keyed by the analyser's own source: any change is a new version."""
+    import shutil
+
+    from codestory.analysis.facts import ANALYSER_VERSION
+    from codestory.analysis.version import source_digest
+
+    package = Path(__file__).resolve().parents[2] / "services" / "codestory" / "analysis"
+    copy = Path(shutil.copytree(package, tmp_path / "analysis"))
+    assert source_digest(copy) == ANALYSER_VERSION  # the same source, the same version
+    readme = copy / "readme.py"
+    readme.write_text(readme.read_text() + "\n# one more line\n")
+    assert source_digest(copy) != ANALYSER_VERSION
