@@ -46,32 +46,48 @@ APPS = ("gateway", "naive", "minimum")
 TARGET_NAIVE = 2.0
 TARGET_MINIMUM = 0.5
 TARGET_P99_MS = 50.0
-WHERE_THE_TIME_GOES = [
-    "What a submission costs, and why the targets are not met yet. A submission is now five "
-    "round trips (the limits and admission in one script, the record in one transaction, "
-    "the first progress event in one script, the story log's first line, the task "
-    "message); it was eleven, with a Celery result channel subscribed and dropped per story, "
-    "a task-sent event, and a per-client check that read every unfinished story the client "
+
+
+def where_the_time_goes(result: dict[str, Any]) -> str:
+    """The explanation, with this run's own figures where it leans on them."""
+    naive = result["closed"]["naive@64"]["per_second"]
+    minimum = result["closed"]["minimum@64"]["per_second"]
+    gateway = result["closed"]["gateway@64"]["per_second"]
+    load = result["open_rate"] / gateway
+    return (
+        WHERE_THE_TIME_GOES.format(naive=naive, twice=2 * naive, minimum=minimum)
+        + f" The open-loop rate, half the naive app's throughput, was {load:.0%} of the "
+        "gateway's own closed-loop throughput in this run: near its capacity a steady "
+        "stream queues, which is what its p99 shows."
+    )
+
+
+WHERE_THE_TIME_GOES = (
+    "What a submission costs, and why the targets are not met yet. A submission is now five"
+    " round trips (the limits and admission in one script, the record in one transaction, "
+    "the first progress event in one script, the story log's first line, the task message);"
+    " it was eleven, with a Celery result channel subscribed and dropped per story, a "
+    "task-sent event, and a per-client check that read every unfinished story the client "
     "had. Starlette's `@app.middleware` wrappers became plain ASGI; the dependencies that "
-    "do no I/O (state, caller) are `async def`, so they no longer take a worker thread "
-    "each (about +8%); with no trace exporter configured, spans are sampled out instead "
-    "of recorded for nobody (about +14%). The gateway process is CPU-bound at this load "
-    "(the cores line above). Run as an experiment with the sync endpoint's "
-    "body inline on the event loop, the same path gave about 470/s against 320/s: the "
+    "do no I/O (state, caller) are `async def`, so they no longer take a worker thread each"
+    " (about +8%); with no trace exporter configured, spans are sampled out instead of "
+    "recorded for nobody (about +14%). The gateway process is CPU-bound at this load (the "
+    "cores line above). Run as an experiment with the sync endpoint's body inline on the "
+    "event loop, the same path gave about 470/s against 320/s (an earlier run): the "
     "endpoint's thread hop and the GIL hand-offs around each blocking Redis call are a "
-    "third of the cost. The naive baseline is fast here (650-700/s: a local connection "
-    "costs little), so 2x it means 1,300-1,400/s from one Python process, which no "
+    "third of the cost. The naive baseline is fast here ({naive:,.0f}/s: a local connection"
+    " costs little), so 2x it means {twice:,.0f}/s from one Python process, which no "
     "FastAPI app that does this work (five writes, a Celery message, a trace context, "
-    "metrics) reaches on one core; the minimum app (validation only, 4,000/s) is the floor "
-    "of FastAPI itself. Not done, by choice: the endpoint rewritten on redis.asyncio. The "
-    "inline experiment bounds its gain at about 1.3x, short of either target, and it "
-    "would need a second, asynchronous copy of the store's writes (record, progress, "
-    "quotas) that every worker also uses synchronously: two implementations of the same "
-    "invariants for a third more submissions per core. Throughput beyond one process comes "
-    "from gateway replicas, which share nothing but Redis (a small share of a core at this "
-    "rate, above, so many gateways fit on one Redis): the chart's autoscaler "
-    "adds them on CPU, which is what a submission burst spends.",
-]
+    "metrics) reaches on one core; the minimum app (validation only, {minimum:,.0f}/s) is "
+    "the floor of FastAPI itself. Not done, by choice: the endpoint rewritten on "
+    "redis.asyncio. The inline experiment bounds its gain at about 1.3x, short of either "
+    "target, and it would need a second, asynchronous copy of the store's writes (record, "
+    "progress, quotas) that every worker also uses synchronously: two implementations of "
+    "the same invariants for a third more submissions per core. Throughput beyond one "
+    "process comes from gateway replicas, which share nothing but Redis (a small share of a"
+    " core at this rate, above, so many gateways fit on one Redis): the chart's autoscaler "
+    "adds them on CPU, which is what a submission burst spends."
+)
 
 
 def start_servers(data: Path, valkey: EmbeddedValkey, key: str) -> dict[str, tuple[Any, int]]:
@@ -244,7 +260,7 @@ def markdown(result: dict[str, Any]) -> list[str]:
     ]
     lines += ["", "Checks:"]
     lines += check_lines(result["checks"])
-    lines += ["", *WHERE_THE_TIME_GOES]
+    lines += ["", where_the_time_goes(result)]
     return lines
 
 
