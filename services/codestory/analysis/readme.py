@@ -115,7 +115,9 @@ def summarise_markdown(text: str, name: str | None = None) -> ReadmeSummary:
     ANSI C."), the first prose paragraph. Notices in quotes, legal text and paragraphs
     leading into a list are passed over."""
     tokens = MarkdownIt("commonmark").parse(text)
-    callouts = _callout_spans(tokens)
+    in_callout = [False] * len(tokens)
+    for start, end in _callout_spans(tokens):  # top-level quotes: they never overlap
+        in_callout[start : end + 1] = [True] * (end + 1 - start)
     title: str | None = None
     # (text, long enough to be prose anywhere, before the first section heading): a short
     # line counts only as a tagline under the title.
@@ -123,8 +125,10 @@ def summarise_markdown(text: str, name: str | None = None) -> ReadmeSummary:
     sections: list[str] = []
     heading: Token | None = None
     seen_prose = False
+    quoted = 0  # depth of block quotes around the current token
     for index, token in enumerate(tokens):
-        if any(start <= index <= end for start, end in callouts):
+        quoted += {"blockquote_open": 1, "blockquote_close": -1}.get(token.type, 0)
+        if in_callout[index]:
             continue
         if token.type == "heading_open":
             heading = token
@@ -151,7 +155,7 @@ def summarise_markdown(text: str, name: str | None = None) -> ReadmeSummary:
         if not long_enough and not _prose(_inline_text(token, keep_links=False), TAGLINE_WORDS):
             continue  # a row of links ("Docs • Examples • Chat") is no tagline
         seen_prose = seen_prose or long_enough
-        if parent.level == 0 or _inside_quote(tokens, index):
+        if parent.level == 0 or quoted > 0:
             candidates.append((prose, long_enough, not sections))
     names = [n for n in (name, title) if n]
     paragraphs = [text for text, long_enough, _ in candidates if long_enough]
@@ -161,16 +165,6 @@ def summarise_markdown(text: str, name: str | None = None) -> ReadmeSummary:
         if summary is None and not text.endswith(":"):
             summary = text
     return ReadmeSummary(title, _shorten(summary), tuple(sections[:20]))
-
-
-def _inside_quote(tokens: list[Token], index: int) -> bool:
-    depth = 0
-    for token in tokens[:index]:
-        if token.type == "blockquote_open":
-            depth += 1
-        elif token.type == "blockquote_close":
-            depth -= 1
-    return depth > 0
 
 
 def summarise_rst(text: str) -> ReadmeSummary:
