@@ -729,12 +729,13 @@ def analyse(
         ),
         None,
     )
+    root_manifests = [m for m in manifests if "/" not in m.path and m.kind != "Helm chart"]
+    declared = next((m for m in root_manifests if m.name), None)
     readme = None
     if readme_file is not None:
-        called = next((m.name for m in manifests if "/" not in m.path and m.name), name)
-        summary = summarise_readme(
-            readme_file.path, read_text(root, readme_file), called.rsplit("/", 1)[-1]
-        )
+        # The manifest's name helps find the README paragraph that says what the project is.
+        called = _project_name(declared, None, name)
+        summary = summarise_readme(readme_file.path, read_text(root, readme_file), called)
         readme = Readme(path=readme_file.path, title=summary.title, summary=summary.summary)
     makefile = next((f for f in texts if f.path in {"Makefile", "GNUmakefile"}), None)
     targets = make_targets(read_text(root, makefile)) if makefile else []
@@ -762,8 +763,6 @@ def analyse(
         ),
         None,
     )
-    root_manifests = [m for m in manifests if "/" not in m.path and m.kind != "Helm chart"]
-    declared = next((m for m in root_manifests if m.name), None)
     description = readme.summary if readme and readme.summary else None
     if description is None:
         description = next((m.description for m in root_manifests if m.description), None)
