@@ -23,8 +23,9 @@ class FileKind(StrEnum):
     DATA = "data"  # a folder with no code at all: signatures, images, data (see `holdings`)
 
 
-_TEST_DIRS = frozenset(
+TEST_DIRS = frozenset(
     {
+        "t",  # TAP and Perl's `prove`
         "test",
         "tests",
         "__tests__",
@@ -147,6 +148,14 @@ def _before_package(segments: list[str]) -> list[str]:
 
 
 _JVM_LANGUAGES = frozenset({"java", "kotlin", "scala", "groovy"})
+# Inside a JVM package name, below its reverse-domain prefix, a package of examples says so
+# in the plural (`org.jsoup.examples`); `com.example.demo` is a placeholder prefix.
+_EXAMPLE_PACKAGES = frozenset({"examples", "samples", "demos", "tutorials"})
+
+
+def _example_package(path: str, above: list[str]) -> bool:
+    package = _segments(path)[len(above) :]
+    return len(above) >= 3 and any(s in _EXAMPLE_PACKAGES for s in package[2:])
 
 
 def classify_path(path: str) -> FileKind:
@@ -164,13 +173,13 @@ def classify_path(path: str) -> FileKind:
         return FileKind.DOCS
     if (
         _TEST_FILE.match(name)
-        or any(s in _TEST_DIRS or _TEST_MODULE.search(s) for s in segments)
+        or any(s in TEST_DIRS or _TEST_MODULE.search(s) for s in segments)
         or "fixture" in name
     ):
         return FileKind.TEST
     if len(segments) >= 2 and segments[0] == "src" and segments[1] == "test":
         return FileKind.TEST  # Maven's src/test/java
-    if any(s in _EXAMPLE_DIRS for s in segments):
+    if any(s in _EXAMPLE_DIRS for s in segments) or _example_package(path, segments):
         return FileKind.EXAMPLE
     if any(s in _BENCH_DIRS for s in segments) or _BENCH_NAME.match(name):
         return FileKind.BENCHMARK
@@ -191,7 +200,7 @@ def vendored_copies(paths: set[str]) -> list[str]:
         if not folder or not name.lower().startswith("readme"):
             continue
         parents = [s.lower() for s in folder.split("/")[:-1]]
-        inside_support = any(s in _TEST_DIRS or s in TOOLING_DIRS for s in parents)
+        inside_support = any(s in TEST_DIRS or s in TOOLING_DIRS for s in parents)
         if inside_support and any(p.startswith(f"{folder}/src/") for p in paths):
             copies.add(folder)
     return sorted(copies)

@@ -10,6 +10,7 @@ from pathlib import Path, PurePosixPath
 
 from pydantic import BaseModel, Field
 
+from codestory.analysis import ecosystems
 from codestory.analysis.callgraph import CallGraph, Symbol, follow
 from codestory.analysis.changelog import Release, is_changelog, latest_release
 from codestory.analysis.classify import (
@@ -30,6 +31,7 @@ from codestory.analysis.manifests import (
     parse_manifest,
 )
 from codestory.analysis.parallel import parse_many
+from codestory.analysis.project_kind import ProjectKind, project_kind
 from codestory.analysis.readme import summarise_readme
 from codestory.analysis.resolve import Resolver, normalise
 from codestory.analysis.roles import Role, Route, find_roles, find_routes
@@ -59,6 +61,10 @@ _README = re.compile(r"^readme(\.(md|markdown|rst|txt))?$", re.IGNORECASE)
 _ENTRY_NAMES = ("__main__", "main", "cli", "app", "server", "index", "run", "manage")
 _DOCKER_COMMAND = re.compile(r"^\s*(?:ENTRYPOINT|CMD)\s+(.+)$", re.MULTILINE | re.IGNORECASE)
 MIN_KEY_MODULE_LINES = 15
+# Calls by which a program's main file waits for connections: it is a server.
+SERVING_CALLS = frozenset(
+    {"listen", "ListenAndServe", "ListenAndServeTLS", "serve_forever", "event_base_loop"}
+)
 ECOSYSTEM_LANGUAGES = {
     "Python": {"Python"},
     "JavaScript": {"JavaScript", "TypeScript"},
@@ -143,6 +149,8 @@ class RoleFacts(BaseModel):
 class RepoFacts(BaseModel):
     name: str
     analyser_version: str = ANALYSER_VERSION
+    kind: str = "library"  # library, framework, cli, application or service
+    kind_evidence: str = ""
     description: str | None = None
     readme: Readme | None = None
     version: str | None = None
@@ -331,7 +339,7 @@ def _python_entry(
     return path, name
 
 
-def _source_of_build(built: str, paths: set[str]) -> str | None:
+def _source_of_build(built: str, paths: frozenset[str] | set[str]) -> str | None:
     head, _, rest = built.partition("/")
     if head not in {"build", "dist", "lib", "out"} or not rest:
         return None
@@ -347,14 +355,24 @@ def _main_symbol(path: str, syntaxes: dict[str, FileSyntax]) -> str | None:
 
 
 def _entry_points(
-    manifests: list[Manifest],
+    project: ecosystems.Project,
     resolver: Resolver,
-    syntaxes: dict[str, FileSyntax],
-    kinds: dict[str, FileKind],
-    paths: set[str],
     docker_command: str | None,
 ) -> list[EntryPoint]:
+    manifests, syntaxes, kinds, paths = (
+        list(project.manifests),
+        project.syntaxes,
+        project.kinds,
+        project.paths,
+    )
     points: list[EntryPoint] = []
+    for model in ecosystems.ECOSYSTEMS:
+        application = model.application(project)
+        if application is not None:
+            points += [
+                EntryPoint(kind="application", name=application.evidence, target=p, path=p)
+                for p in application.ways_in
+            ]
     for manifest in _root_first(manifests):
         if manifest.path.count("/") > 1:
             continue
@@ -409,7 +427,13 @@ def _entry_points(
                         )
                     )
                     break
-    mains = [p for p, s in syntaxes.items() if s.has_main and kinds.get(p) is FileKind.SOURCE]
+    mains = [
+        p
+        for p, s in syntaxes.items()
+        if s.has_main
+        and kinds.get(p) is FileKind.SOURCE
+        and ecosystems.of_language(s.language).main_is_way_in(p, project)
+    ]
     mains.sort(
         key=lambda p: (
             PurePosixPath(p).stem not in _ENTRY_NAMES,
@@ -438,6 +462,53 @@ def _entry_points(
         if index and not points:
             points.append(EntryPoint(kind="library main", name=index, target=index, path=index))
     return points
+
+
+def same_version(one: str, other: str) -> bool:
+    """1.23 and v1.23.0 are one version."""
+
+    def parts(version: str) -> list[str]:
+        numbers = version.strip().lstrip("vV").split(".")
+        while len(numbers) > 1 and numbers[-1] == "0":
+            numbers.pop()
+        return numbers
+
+    return parts(one) == parts(other)
+
+
+def _kind(
+    description: str | None,
+    entry_points: list[EntryPoint],
+    roles: RoleFacts,
+    docker_command: str | None,
+    syntaxes: dict[str, FileSyntax],
+) -> ProjectKind:
+    programs = [
+        f"`{e.name}`" if e.kind in {"console script", "executable"} else f"`{e.path or e.name}`"
+        for e in entry_points
+        if e.kind not in {"library main", "application", "Docker command"}
+    ]
+    application = next((e.name for e in entry_points if e.kind == "application"), None)
+    serves = None
+    started = [e.path for e in entry_points if e.path in syntaxes and e.kind == "main module"]
+    listening = next(
+        (
+            (path, call.name)
+            for path in started
+            for _, call in syntaxes[path].owned_calls()
+            if call.name in SERVING_CALLS
+        ),
+        None,
+    )
+    if roles.routes:
+        serves = f"it answers {len(roles.routes)} HTTP routes"
+    elif listening:
+        serves = f"`{listening[0]}` calls `{listening[1]}` and waits for connections"
+    elif docker_command and programs:
+        serves = f"its container runs `{docker_command}`"
+    return project_kind(
+        description=description, programs=programs, application=application, serves=serves
+    )
 
 
 def _project_name(declared: Manifest | None, readme: Readme | None, fallback: str) -> str:
@@ -672,7 +743,16 @@ def analyse(
     )
 
     docker_command = _docker_command(root, files)
-    entry_points = _entry_points(manifests, resolver, syntaxes, kinds, paths, docker_command)
+    frozen_paths = frozenset(paths)
+    wanted = {p for model in ecosystems.ECOSYSTEMS for p in model.wanted_texts(frozen_paths, kinds)}
+    project = ecosystems.Project(
+        paths=frozen_paths,
+        manifests=tuple(manifests),
+        syntaxes=syntaxes,
+        kinds=kinds,
+        texts={f.path: read_text(root, f) for f in texts if f.path in wanted},
+    )
+    entry_points = _entry_points(project, resolver, docker_command)
     control_paths: list[list[ControlStep]] = []
     seen_starts: set[str] = set()
 
@@ -741,9 +821,13 @@ def analyse(
     targets = make_targets(read_text(root, makefile)) if makefile else []
     automake = next((f for f in texts if f.path == "Makefile.am"), None)
     automake_text = read_text(root, automake) if automake else ""
+    if not makefile and automake_text:
+        targets = make_targets(automake_text)  # Automake copies its own targets through
     # Automake writes a `check` target that runs TESTS; the Makefile itself is generated.
     automake_check = bool(re.search(r"^TESTS\s*\+?=", automake_text, re.M))
     test_paths = [p for p in kinds if kinds[p] is FileKind.TEST]
+    # TAP's convention (Perl's `prove`, many C projects): `t/*.t` scripts are the tests.
+    test_paths += sorted(p for p in paths if p.endswith(".t") and classify_path(p) is FileKind.TEST)
     # Automake's TESTS names test scripts that often have no suffix a language is known by.
     listed = automake_tests(automake_text)
     test_paths += sorted({p for p in listed if p in paths} - set(test_paths))
@@ -793,12 +877,19 @@ def analyse(
             )
         )
         dependencies = nested[0].dependencies if nested else []
+    kind = _kind(description, entry_points, roles, docker_command, syntaxes)
+    declared_version = next((m.version for m in root_manifests if m.version), None) or next(
+        (v for model in ecosystems.ECOSYSTEMS if (v := model.declared_version(project))), None
+    )
+    if release and declared_version and not same_version(release.version, declared_version):
+        release = None  # a changelog behind (or ahead of) the version the project declares
     return RepoFacts(
         name=_project_name(declared, readme, name),
+        kind=kind.kind,
+        kind_evidence=kind.evidence,
         description=description,
         readme=readme,
-        version=next((m.version for m in root_manifests if m.version), None)
-        or (release.version if release else None),
+        version=declared_version or (release.version if release else None),
         release=release,
         total_files=len(files),
         code_files=len(code),

@@ -931,8 +931,51 @@ def _has_main(grammar: str, syntax: FileSyntax, root: Node) -> bool:
         return syntax.package == "main" and "main" in names
     if grammar == "java":
         return any(d.name == "main" and "static" in (d.signature or "") for d in syntax.definitions)
-    if grammar in {"rust", "c", "cpp"}:
+    if grammar == "rust":
         return any(d.name == "main" and d.kind == "function" for d in syntax.definitions)
+    if grammar in {"c", "cpp"}:
+        lines = [d.line for d in syntax.definitions if d.name == "main" and d.kind == "function"]
+        # A main whose body the parser could not close (preprocessor branches around its
+        # braces) leaves its declarator at the top level: still the program's main.
+        lines += [
+            n.start_point[0] + 1
+            for n in _descendants(root, "function_declarator", through=_LOOSE_HOLDERS, limit=20000)
+            if _text(n.child_by_field_name("declarator")) == "main"
+        ]
+        return any(not _under_self_test_macro(root, line) for line in lines)
+    return False
+
+
+_LOOSE_HOLDERS = _C_CONTAINERS | {"ERROR"}
+_PREPROC_CONDITIONALS = frozenset({"preproc_ifdef", "preproc_if", "preproc_elif"})
+# A C convention: a main compiled only when a macro naming a test, demo or example is
+# defined (`#ifdef SDS_TEST_MAIN`) is the file's self-test, not the program's way in.
+_SELF_TEST_MACRO = re.compile(r"TEST|DEMO|EXAMPLE|BENCH|SELFCHECK", re.IGNORECASE)
+
+
+def _under_self_test_macro(root: Node, line: int) -> bool:
+    """Whether the definition on `line` sits inside a conditional on a self-test macro."""
+    row = line - 1
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        for child in node.named_children:
+            if child.start_point[0] <= row <= child.end_point[0]:
+                if child.type in _PREPROC_CONDITIONALS and child.start_point[0] < row:
+                    condition = child.child_by_field_name("name") or child.child_by_field_name(
+                        "condition"
+                    )
+                    otherwise = child.child_by_field_name("alternative")
+                    in_branch = otherwise is None or row < otherwise.start_point[0]
+                    negated = child.type == "preproc_ifdef" and _text(child).startswith("#ifndef")
+                    if (
+                        in_branch
+                        and not negated
+                        and condition is not None
+                        and _SELF_TEST_MACRO.search(_text(condition))
+                    ):
+                        return True
+                stack.append(child)
     return False
 
 
@@ -995,6 +1038,14 @@ def _read_tree(
             _text(clause.named_children[0]) if clause and clause.named_children else None
         )
         syntax.type_refs = _go_type_refs(root)
+        # Build constraints sit in comments above the package clause.
+        syntax.attributes = [
+            text.removeprefix("//").strip()
+            for c in root.named_children
+            if c.type == "comment"
+            and (clause is None or c.start_point[0] < clause.start_point[0])
+            and (text := _text(c)).startswith(("//go:build", "// +build"))
+        ]
     elif grammar in {"javascript", "typescript", "tsx"}:
         syntax.default_export = _default_export(root)
         for definition in syntax.definitions:

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from pydantic import BaseModel, Field
 
+from codestory.analysis.classify import TEST_DIRS
 from codestory.analysis.manifests import Manifest
 from codestory.analysis.syntax import FileSyntax
 
@@ -31,7 +32,9 @@ _C_TEST_INCLUDES = {
     "doctest/doctest.h": "doctest",
     "doctest.h": "doctest",
 }
-_TEST_FOLDERS = {"test", "tests", "__tests__", "spec", "test-d", "testing", "fuzz", "ossfuzz"}
+# The folders classify calls tests, less Go's `testdata` (inputs the tests read, not
+# tests), and the `testing` helpers some projects keep beside them.
+_TEST_FOLDERS = (TEST_DIRS - {"testdata"}) | {"testing"}
 # `cfg(test)` alone marks a file whose tests a macro writes (no `#[test]` the parser sees).
 _RUST_TEST_ATTRIBUTE = re.compile(r"^(?:(?:test|tokio::test|rstest|quickcheck)\b|cfg\(test\))")
 

@@ -336,6 +336,11 @@ def chapter_control_flow(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
             )
             if first.path and first.symbol:
                 intro += f". It runs {code(first.symbol)} in {code(first.path)}"
+        elif first.kind == "application":
+            intro = (
+                f"It is an application, started by {first.name}; it starts from "
+                f"{code(first.path or first.target)}"
+            )
         elif first.kind == "executable":
             intro = f"The {voice.term('entry point')} is the executable {code(first.name)}"
             if first.path:

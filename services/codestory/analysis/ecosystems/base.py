@@ -1,0 +1,59 @@
+"""What every ecosystem model answers, with neutral answers for languages without one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from codestory.analysis.classify import FileKind
+from codestory.analysis.manifests import Manifest
+from codestory.analysis.syntax import FileSyntax
+
+
+@dataclass(frozen=True)
+class Project:
+    """The read-only view of a checkout that models judge from."""
+
+    paths: frozenset[str]
+    manifests: tuple[Manifest, ...]
+    syntaxes: dict[str, FileSyntax] = field(hash=False)
+    kinds: dict[str, FileKind] = field(hash=False)
+    # Build files and version headers models read (see `wanted_texts`), by path.
+    texts: dict[str, str] = field(default_factory=dict, hash=False)
+
+    def root_manifests(self, ecosystem: str) -> list[Manifest]:
+        return [m for m in self.manifests if m.ecosystem == ecosystem and "/" not in m.path]
+
+    def manifests_of(self, ecosystem: str) -> list[Manifest]:
+        return [m for m in self.manifests if m.ecosystem == ecosystem]
+
+
+@dataclass(frozen=True)
+class Application:
+    """Evidence that a project is run as an application rather than imported or typed."""
+
+    ways_in: tuple[str, ...]  # the files where it starts
+    evidence: str  # what says so, in words: "`next start` in package.json's scripts"
+
+
+class Ecosystem:
+    """The neutral model: every main function is a way in, nothing marks an application."""
+
+    name = "generic"
+    languages: frozenset[str] = frozenset()
+    manifest_ecosystems: frozenset[str] = frozenset()
+
+    def main_is_way_in(self, path: str, project: Project) -> bool:
+        """Whether a file whose code has a main function or guard starts the program."""
+        return True
+
+    def application(self, project: Project) -> Application | None:
+        """An application's ways in, by the conventions of its frameworks."""
+        return None
+
+    def declared_version(self, project: Project) -> str | None:
+        """A version the build or the code declares where no package manifest does."""
+        return None
+
+    def wanted_texts(self, paths: frozenset[str], kinds: dict[str, FileKind]) -> set[str]:
+        """The files, besides manifests, whose text this model reads."""
+        return set()

@@ -1,0 +1,158 @@
+"""C and C++ with Make, CMake or autotools.
+
+The build says which programs are the project's: Automake's `bin_PROGRAMS` and
+`sbin_PROGRAMS` are installed, `noinst_PROGRAMS` and `check_PROGRAMS` are helpers and tests;
+CMake's executables are the project's when `install(TARGETS ...)` names them. A `main`
+behind a self-test macro is the file's own test (see syntax). The version lives in
+`AC_INIT`, CMake's `project(... VERSION ...)` or a header's `*_VERSION_MAJOR/MINOR/PATCH`.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import PurePosixPath
+
+from codestory.analysis.classify import FileKind
+from codestory.analysis.ecosystems.base import Ecosystem, Project
+
+_AM_PROGRAMS = re.compile(r"^(\w+)_PROGRAMS\s*\+?=([^\n]*)", re.MULTILINE)
+_INSTALLED_PREFIXES = frozenset({"bin", "sbin", "libexec"})
+_CMAKE_EXECUTABLE = re.compile(r"add_executable\s*\(\s*([\w.-]+)([^)]*)\)", re.IGNORECASE)
+_CMAKE_INSTALL = re.compile(r"install\s*\(\s*TARGETS\s+([^)]*)\)", re.IGNORECASE)
+_CMAKE_KEYWORDS = frozenset(
+    {"WIN32", "MACOSX_BUNDLE", "EXCLUDE_FROM_ALL", "IMPORTED", "ALIAS", "GLOBAL"}
+)
+_AC_INIT = re.compile(r"AC_INIT\(\s*\[?[^,\]]+\]?\s*,\s*\[?([^,\])]+)\]?", re.MULTILINE)
+_M4_DEFINE = re.compile(r"m4_define\(\s*\[?(\w+)\]?\s*,\s*\[?([\w.+-]+)\]?\s*\)")
+_VERSION_PART = re.compile(
+    r"^\s*#\s*define\s+(\w*?)_?VERSION_(MAJOR|MINOR|PATCH|RELEASE|MICRO|REVISION)\s+\"?(\d+)\"?",
+    re.MULTILINE,
+)
+_VERSION_STRING = re.compile(
+    r"^\s*#\s*define\s+\w*VERSION(?:_STRING|_STR)?\s+\"v?(\d+\.\d+(?:\.\d+)?)\"", re.MULTILINE
+)
+_SEMVER = re.compile(r"^\d+(?:\.\d+){1,3}(?:[-+~][\w.]+)?$")
+BUILD_FILES = frozenset({"Makefile.am", "CMakeLists.txt", "configure.ac", "version.m4"})
+
+
+def _words(text: str) -> list[str]:
+    return text.replace("\\\n", " ").split()
+
+
+def automake_programs(text: str, folder: str) -> tuple[set[str], set[str]]:
+    """Source files of installed programs, and of helpers and tests, in one Makefile.am."""
+    joined = text.replace("\\\n", " ")
+    installed: set[str] = set()
+    helpers: set[str] = set()
+    base = f"{folder}/" if folder else ""
+    for prefix, names in _AM_PROGRAMS.findall(joined):
+        for program in names.split():
+            if "$" in program:
+                continue
+            canonical = re.sub(r"[^\w]", "_", program)
+            sources = re.search(rf"^{canonical}_SOURCES\s*=([^\n]*)", joined, re.MULTILINE)
+            files = sources.group(1).split() if sources else [f"{program}.c"]
+            paths = {base + f for f in files if "$" not in f and not f.endswith(".h")}
+            (installed if prefix in _INSTALLED_PREFIXES else helpers).update(paths)
+    return installed, helpers
+
+
+def cmake_programs(text: str, folder: str) -> tuple[set[str], set[str]]:
+    """Source files of installed executables, and of the others, in one CMakeLists.txt.
+    A build that installs nothing says nothing either way."""
+    installs = {w for m in _CMAKE_INSTALL.findall(text) for w in m.split()}
+    if not installs:
+        return set(), set()
+    installed: set[str] = set()
+    helpers: set[str] = set()
+    base = f"{folder}/" if folder else ""
+    for name, rest in _CMAKE_EXECUTABLE.findall(text):
+        files = [w.strip("\"'") for w in rest.split() if w not in _CMAKE_KEYWORDS]
+        paths = {base + f for f in files if "$" not in f and not f.endswith((".h", ".hpp"))}
+        (installed if name in installs else helpers).update(paths)
+    return installed, helpers
+
+
+def autoconf_version(configure: str, m4_texts: list[str]) -> str | None:
+    found = _AC_INIT.search(configure)
+    if not found:
+        return None
+    value = found.group(1).strip()
+    if not _SEMVER.match(value):  # a macro: AC_INIT([memcached], [VERSION_NUMBER])
+        defined = {k: v for text in [configure, *m4_texts] for k, v in _M4_DEFINE.findall(text)}
+        value = defined.get(value, "")
+    return value if _SEMVER.match(value) else None
+
+
+def header_version(text: str) -> str | None:
+    """`X_VERSION_MAJOR 1`, `..._MINOR 9`, `..._RELEASE 4` (one prefix), or a version string."""
+    parts: dict[str, dict[str, str]] = {}
+    for prefix, part, number in _VERSION_PART.findall(text):
+        parts.setdefault(prefix, {}).setdefault(part, number)
+    for found in parts.values():
+        if "MAJOR" in found and "MINOR" in found:
+            third = next((found[p] for p in ("PATCH", "RELEASE", "MICRO") if p in found), None)
+            return ".".join([found["MAJOR"], found["MINOR"], *([third] if third else [])])
+    string = _VERSION_STRING.search(text)
+    return string.group(1) if string else None
+
+
+class CAndCpp(Ecosystem):
+    name = "c_cpp"
+    languages = frozenset({"C", "C++"})
+    manifest_ecosystems = frozenset({"C/C++"})
+
+    def wanted_texts(self, paths: frozenset[str], kinds: dict[str, FileKind]) -> set[str]:
+        builds = {p for p in paths if PurePosixPath(p).name in BUILD_FILES and p.count("/") <= 2}
+        # Version headers: the project's own headers near the top of the tree.
+        headers = sorted(
+            (
+                p
+                for p in paths
+                if p.endswith((".h", ".hpp", ".hh"))
+                and p.count("/") <= 2
+                and kinds.get(p) is FileKind.SOURCE
+            ),
+            key=lambda p: (p.count("/"), "version" not in p.lower(), p),
+        )
+        return builds | set(headers[:40])
+
+    def _programs(self, project: Project) -> tuple[set[str], set[str]]:
+        installed: set[str] = set()
+        helpers: set[str] = set()
+        for path, text in project.texts.items():
+            folder = str(PurePosixPath(path).parent).removeprefix(".")
+            name = PurePosixPath(path).name
+            reader = {"Makefile.am": automake_programs, "CMakeLists.txt": cmake_programs}.get(name)
+            if reader is not None:
+                more, others = reader(text, folder)
+                installed |= more
+                helpers |= others
+        return installed, helpers - installed
+
+    def main_is_way_in(self, path: str, project: Project) -> bool:
+        installed, helpers = self._programs(project)
+        if path in installed:
+            return True
+        if path in helpers:
+            return False
+        # The build installs programs whose mains are known: any other main is not one.
+        mains = {p for p in installed if (s := project.syntaxes.get(p)) and s.has_main}
+        return not mains
+
+    def declared_version(self, project: Project) -> str | None:
+        texts = project.texts
+        configure = texts.get("configure.ac", "")
+        m4 = [t for p, t in texts.items() if p.endswith(".m4")]
+        found = autoconf_version(configure, m4) if configure else None
+        if found:
+            return found
+        for path, text in sorted(texts.items(), key=lambda item: item[0].count("/")):
+            if path.endswith((".h", ".hpp", ".hh")):
+                version = header_version(text)
+                if version:
+                    return version
+        return None
+
+
+C_CPP = CAndCpp()

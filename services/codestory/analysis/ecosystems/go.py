@@ -1,0 +1,22 @@
+"""Go modules: a program is a `package main` with a `main` function; files kept out of
+every build (`//go:build ignore`) are generators run by hand, not programs."""
+
+from __future__ import annotations
+
+from codestory.analysis.ecosystems.base import Ecosystem, Project
+
+
+class Go(Ecosystem):
+    name = "go"
+    languages = frozenset({"Go"})
+    manifest_ecosystems = frozenset({"Go"})
+
+    def main_is_way_in(self, path: str, project: Project) -> bool:
+        syntax = project.syntaxes.get(path)
+        constraints = syntax.attributes if syntax else []
+        return not any(
+            c.split()[:2] == ["go:build", "ignore"] or c == "+build ignore" for c in constraints
+        )
+
+
+GO = Go()

@@ -1,0 +1,70 @@
+"""npm packages: `bin` commands, `main`/`exports` for libraries, and applications that are
+run by their framework's launcher from package.json's `start` script."""
+
+from __future__ import annotations
+
+import re
+
+from codestory.analysis.ecosystems.base import Application, Ecosystem, Project
+
+# Launchers whose application is a folder of framework files rather than one script, with
+# the files each starts from, most specific first.
+_FRAMEWORK_STARTS: dict[str, tuple[str, ...]] = {
+    "next": (
+        "app/layout.tsx",
+        "app/layout.jsx",
+        "app/layout.js",
+        "src/app/layout.tsx",
+        "src/app/layout.jsx",
+        "app/page.tsx",
+        "src/app/page.tsx",
+        "pages/_app.tsx",
+        "pages/_app.jsx",
+        "pages/_app.js",
+        "src/pages/_app.tsx",
+        "pages/index.tsx",
+        "pages/index.jsx",
+        "pages/index.js",
+        "src/pages/index.tsx",
+    ),
+    "nuxt": ("app.vue", "pages/index.vue", "nuxt.config.ts", "nuxt.config.js"),
+    "react-scripts": ("src/index.tsx", "src/index.jsx", "src/index.js"),
+    "vite": ("src/main.tsx", "src/main.ts", "src/main.jsx", "src/main.js"),
+}
+# `node server.js`, `node ./bin/www`, `ts-node src/server.ts`, `tsx watch src/index.ts`.
+_RUN_SCRIPT = re.compile(
+    r"(?:^|&&\s*|;\s*)(?:node|nodemon|ts-node|tsx(?:\s+watch)?|bun(?:\s+run)?)\s+"
+    r"(?:--?[\w-]+(?:=\S+)?\s+)*([\w./@-]+)"
+)
+_SCRIPT_SUFFIXES = ("", ".js", ".mjs", ".cjs", ".ts", "/index.js", "/index.ts")
+
+
+class Node(Ecosystem):
+    name = "node"
+    languages = frozenset({"JavaScript", "TypeScript"})
+    manifest_ecosystems = frozenset({"JavaScript"})
+
+    def application(self, project: Project) -> Application | None:
+        for manifest in project.root_manifests("JavaScript"):
+            for script in ("start", "dev", "serve"):
+                command = manifest.scripts.get(script, "")
+                if not command:
+                    continue
+                launcher = command.split()[0]
+                starts = _FRAMEWORK_STARTS.get(launcher, ())
+                found = tuple(p for p in starts if p in project.paths)[:2]
+                if found:
+                    return Application(found, f"`{command}` in package.json's {script} script")
+                run = _RUN_SCRIPT.search(command)
+                if run and script == "start":
+                    target = run.group(1).removeprefix("./")
+                    file = next(
+                        (target + s for s in _SCRIPT_SUFFIXES if target + s in project.paths),
+                        None,
+                    )
+                    if file and not manifest.executables:
+                        return Application((file,), f"`{command}` in package.json's start script")
+        return None
+
+
+NODE = Node()

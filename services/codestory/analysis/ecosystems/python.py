@@ -1,0 +1,45 @@
+"""Python packaging: a distribution's programs are its console scripts and its packages'
+`__main__.py` (`python -m pkg`); web projects are run through their framework's launcher."""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+from codestory.analysis.ecosystems.base import Application, Ecosystem, Project
+
+_PACKAGING = frozenset({"pyproject.toml", "setup.py", "setup.cfg"})
+
+
+def _in_package(path: str, paths: frozenset[str]) -> bool:
+    folder = str(PurePosixPath(path).parent)
+    return folder != "." and f"{folder}/__init__.py" in paths
+
+
+class Python(Ecosystem):
+    name = "python"
+    languages = frozenset({"Python"})
+    manifest_ecosystems = frozenset({"Python"})
+
+    def main_is_way_in(self, path: str, project: Project) -> bool:
+        # In a packaged distribution, a `__main__` guard inside an importable package (other
+        # than `__main__.py`) is a module's demo or debug hook: `requests/certs.py` prints
+        # where its certificates are. Scripts outside packages and unpackaged trees keep it.
+        packaged = any(PurePosixPath(p).name in _PACKAGING for p in project.paths if "/" not in p)
+        if not packaged or PurePosixPath(path).name == "__main__.py":
+            return True
+        return not _in_package(path, project.paths)
+
+    def application(self, project: Project) -> Application | None:
+        # Django's convention: a site is run through the `manage.py` beside its settings.
+        uses_django = any(
+            d.lower() == "django" for m in project.manifests_of("Python") for d in m.dependencies
+        )
+        managers = sorted(
+            p for p in project.paths if PurePosixPath(p).name == "manage.py" and p.count("/") <= 1
+        )
+        if uses_django and managers:
+            return Application(tuple(managers), "a Django site run through `manage.py`")
+        return None
+
+
+PYTHON = Python()

@@ -1,0 +1,219 @@
+"""Each ecosystem convention on a small synthetic tree: what starts a program, what kind of
+project it is, where the version is declared, what counts as a test."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from codestory.analysis import analyse
+from codestory.analysis.classify import FileKind, classify_path
+from codestory.analysis.ecosystems.c_cpp import (
+    autoconf_version,
+    automake_programs,
+    cmake_programs,
+    header_version,
+)
+from codestory.analysis.project_kind import described_kind, project_kind
+from codestory.analysis.syntax import parse_source
+from codestory.narrative.template import write_script
+from tests.support import write_files as write
+
+
+def _entries(root: Path) -> list[str | None]:
+    return [e.path for e in analyse(root, name="x").entry_points]
+
+
+def test_a_main_guard_inside_a_packaged_library_is_not_a_way_in(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "pyproject.toml": '[project]\nname = "fetcher"\nversion = "1.0"\n',
+        "src/fetcher/__init__.py": "from .core import get\n",
+        "src/fetcher/core.py": "def get(url):\n    return url\n",
+        # A module's debug hook: prints where its data is.
+        "src/fetcher/certs.py": "def where():\n    return 1\n\nif __name__ == '__main__':\n"
+        "    print(where())\n",
+        "tools/release.py": "def main():\n    pass\n\nif __name__ == '__main__':\n    main()\n",
+    }
+    facts = analyse(write(tmp_path, files), name="fetcher")
+    assert "src/fetcher/certs.py" not in [e.path for e in facts.entry_points]
+    assert facts.kind == "library"
+
+
+def test_python_main_modules_and_scripts_outside_packages_stay_ways_in(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "pyproject.toml": '[project]\nname = "tool"\n',
+        "clip/__init__.py": "",
+        "clip/__main__.py": "def main():\n    pass\n\nif __name__ == '__main__':\n    main()\n",
+    }
+    assert "clip/__main__.py" in _entries(write(tmp_path / "a", files))
+    unpackaged: dict[str, str | bytes] = {
+        "app/__init__.py": "",
+        "app/run.py": "def main():\n    pass\n\nif __name__ == '__main__':\n    main()\n",
+    }
+    assert "app/run.py" in _entries(write(tmp_path / "b", unpackaged))
+
+
+def test_a_c_main_behind_a_self_test_macro_is_the_files_own_test() -> None:
+    source = b"""int add(int a, int b) { return a + b; }
+#ifdef STR_TEST_MAIN
+int main(void) { return add(1, 2); }
+#endif
+"""
+    syntax = parse_source("str.c", "C", source)
+    assert syntax is not None and not syntax.has_main
+    otherwise = b"""#ifdef UNIT_TEST
+int helper(void);
+#else
+int main(void) { return 0; }
+#endif
+"""
+    syntax = parse_source("tool.c", "C", otherwise)
+    assert syntax is not None and syntax.has_main
+
+
+def test_a_c_main_whose_braces_the_parser_cannot_close_is_still_found() -> None:
+    source = b"""int main(int argc, char **argv) {
+    int c;
+#ifdef HAVE_X
+    while (c) {
+#else
+    while (!c) {
+#endif
+        c++;
+    }
+    return 0;
+}
+"""
+    syntax = parse_source("server.c", "C", source)
+    assert syntax is not None and syntax.has_main
+
+
+def test_automake_and_cmake_say_which_programs_are_installed() -> None:
+    automake = (
+        "bin_PROGRAMS = cached\nnoinst_PROGRAMS = sizes testapp\n"
+        "cached_SOURCES = cached.c cached.h \\\n  items.c\ntestapp_SOURCES = testapp.c util.c\n"
+    )
+    installed, helpers = automake_programs(automake, "")
+    assert installed == {"cached.c", "items.c"}
+    assert helpers == {"sizes.c", "testapp.c", "util.c"}
+    cmake = (
+        'add_library(kv "")\nadd_executable(kvutil "db/kvutil.cc")\n'
+        "add_executable(kvd src/kvd.cc)\ninstall(TARGETS kv kvd DESTINATION bin)\n"
+    )
+    installed, helpers = cmake_programs(cmake, "")
+    assert installed == {"src/kvd.cc"} and helpers == {"db/kvutil.cc"}
+    assert cmake_programs('add_executable(demo "demo.c")\n', "") == (set(), set())
+
+
+def test_a_daemon_is_told_from_its_installed_program(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "Makefile.am": "bin_PROGRAMS = cached\nnoinst_PROGRAMS = sizes\n"
+        "cached_SOURCES = cached.c\ntest: sizes\n\tprove t\n",
+        "configure.ac": "AC_INIT([cached], [VERSION_NUMBER], [x@example.org])\n",
+        "version.m4": "m4_define([VERSION_NUMBER], [1.6.18])\n",
+        "ChangeLog": "2007-01-01  1.2.0\n\n\t* first release\n",
+        "cached.c": "int serve(int fd) { return listen(fd, 5); }\n"
+        "int main(int argc, char **argv) { return serve(3); }\n",
+        "sizes.c": "int main(void) { return 0; }\n",
+        "t/00-startup.t": "use Test::More;\nok(1);\n",
+        "t/stats.t": "use Test::More;\nok(1);\n",
+    }
+    facts = analyse(write(tmp_path, files), name="cached")
+    assert [e.path for e in facts.entry_points] == ["cached.c"]
+    assert facts.version == "1.6.18" and facts.release is None
+    assert facts.kind == "service", facts.kind_evidence
+    assert facts.tests.exist and facts.tests.commands[0] == "make test"
+    story = " ".join(c.text for c in write_script(facts).chapters)
+    assert "1.2.0" not in story and "version 1.6.18" in story
+
+
+def test_c_versions_are_read_where_the_build_and_headers_declare_them() -> None:
+    assert autoconf_version("AC_INIT([lib], [2.4.1])\n", []) == "2.4.1"
+    assert autoconf_version("AC_INIT([lib], [VERSION])\n", ["m4_define([VERSION], [3.0])"]) == (
+        "3.0"
+    )
+    lua_style = (
+        '#define LUA_VERSION_MAJOR\t"5"\n#define LUA_VERSION_MINOR\t"4"\n'
+        '#define LUA_VERSION_RELEASE\t"4"\n'
+    )
+    assert header_version(lua_style) == "5.4.4"
+    assert header_version('#define ZSTR_VERSION "1.3"\n') == "1.3"
+    assert header_version("#define NOT_A_VERSION 3\n") is None
+
+
+def test_a_go_generator_kept_out_of_every_build_is_not_a_program(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "go.mod": "module example.com/lib\n",
+        "lib.go": "package lib\n\nfunc Do() int { return 1 }\n",
+        "gen.go": "//go:build ignore\n\npackage main\n\nfunc main() {}\n",
+    }
+    facts = analyse(write(tmp_path, files), name="lib")
+    assert facts.entry_points == [] and facts.kind == "library"
+
+
+def test_a_jvm_package_of_examples_is_examples_but_a_placeholder_domain_is_not() -> None:
+    assert classify_path("src/main/java/org/soup/examples/ToText.java") is FileKind.EXAMPLE
+    assert classify_path("src/main/java/com/example/demo/App.java") is FileKind.SOURCE
+    assert classify_path("src/main/java/org/soup/nodes/Node.java") is FileKind.SOURCE
+
+
+def test_an_app_run_by_its_framework_launcher_is_an_application(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "package.json": '{"name": "shop", "private": true, "scripts": {"dev": "next dev",'
+        ' "start": "next start"}, "dependencies": {"next": "14.0.0"}}',
+        "app/layout.tsx": "export default function Layout() { return null }\n",
+        "app/page.tsx": "export default function Page() { return null }\n",
+        "app/api/items/route.ts": "export async function GET() { return 1 }\n",
+    }
+    facts = analyse(write(tmp_path, files), name="shop")
+    assert facts.kind == "application"
+    assert facts.entry_points[0].path == "app/layout.tsx"
+    story = " ".join(c.text for c in write_script(facts).chapters)
+    assert "nothing here runs by itself" not in story and "`app/layout.tsx`" in story
+
+
+def test_a_node_start_script_names_the_servers_file(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "package.json": '{"name": "api", "scripts": {"start": "node ./server.js"}}',
+        "server.js": "const http = require('http')\nhttp.createServer().listen(80)\n",
+    }
+    facts = analyse(write(tmp_path, files), name="api")
+    assert facts.kind == "application" and facts.entry_points[0].path == "server.js"
+
+
+@pytest.mark.parametrize(
+    ("description", "kind"),
+    [
+        ("Flask is a lightweight WSGI web application framework.", "framework"),
+        ("A line-oriented search tool that recursively searches directories", "cli"),
+        ("jq is a lightweight and flexible command-line JSON processor.", "cli"),
+        ("Fast HTTP server library", "library"),
+        ("Apache Commons Lang, a package of Java utility classes", "library"),
+        ("An extensible server platform that uses TLS by default", "service"),
+        ("A next generation HTTP client for Python.", None),
+        (None, None),
+    ],
+)
+def test_a_description_names_its_kind_by_its_head_noun(
+    description: str | None, kind: str | None
+) -> None:
+    assert described_kind(description) == kind
+
+
+def test_a_library_that_ships_a_command_is_still_what_it_says_it_is() -> None:
+    framework = project_kind(
+        description="A micro web framework.",
+        programs=["`flask`"],
+        application=None,
+        serves=None,
+    )
+    assert framework.kind == "framework"
+    tool = project_kind(description=None, programs=["`fd`"], application=None, serves=None)
+    assert tool.kind == "cli" and "`fd`" in tool.evidence
+    nothing = project_kind(description=None, programs=[], application=None, serves=None)
+    assert nothing.kind == "library"
+
+
+def test_tap_scripts_in_t_are_tests() -> None:
+    assert classify_path("t/basic.t") is FileKind.TEST
