@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: images kubectl-plugin truth-trees promtool chromium run up test test-unit test-fault test-integration lint fmt bench clean constraints kind-up dev deploy
+.PHONY: images kubectl-plugin truth-trees promtool chromium run up test test-unit test-fault test-integration lint fmt bench eval clean constraints kind-up dev deploy
 
 $(STAMP): pyproject.toml
 	@command -v git >/dev/null || { echo "git is required (apt-get install git)"; exit 1; }
@@ -93,6 +93,12 @@ bench: $(STAMP) truth-trees
 	$(BIN)/python scripts/bench_fanout.py --write docs/benchmarks.md
 	$(BIN)/python scripts/bench_footprint.py --write docs/benchmarks.md
 	$(BIN)/python scripts/bench_concurrency.py --write docs/benchmarks.md
+
+## eval: tell a story of every corpus tree (tests/eval/corpus) and score it against its
+## answer key, per half of the fixed split; results go to docs/story-quality.md.
+eval: $(STAMP)
+	$(BIN)/python scripts/fetch_truth_trees.py --corpus
+	$(BIN)/python scripts/eval_stories.py --write docs/story-quality.md
 
 ## kind-up: a local kind cluster with a registry, KEDA and kube-prometheus-stack.
 kind-up:

@@ -1,8 +1,9 @@
 """Fetch the real source trees the truth suite checks stories against.
 
 Each archive comes from a package registry (PyPI, npm, Debian), must match the sha256 in
-tests/truth/trees.toml, and is unpacked once into .cache/truth/<name>. Run by `make test`
-before pytest, so the tests themselves never leave the machine.
+tests/truth/trees.toml (or, with --corpus, the story evaluation's tests/eval/corpus/*.toml),
+and is unpacked once into .cache/truth/<name>. Run by `make test` before pytest and by
+`make eval`, so the tests themselves never leave the machine.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TREES = ROOT / "tests" / "truth" / "trees.toml"
+CORPUS = ROOT / "tests" / "eval" / "corpus"
 CACHE = ROOT / ".cache" / "truth"
 
 
@@ -85,8 +87,14 @@ def ensure(tree: dict[str, str]) -> Path:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("names", nargs="*", help="only these trees (default: all)")
+    parser.add_argument(
+        "--corpus", action="store_true", help="also the story evaluation's corpus trees"
+    )
     args = parser.parse_args()
     trees = tomllib.loads(TREES.read_text())["tree"]
+    if args.corpus:
+        for part in sorted(CORPUS.glob("*.toml")):
+            trees += tomllib.loads(part.read_text()).get("tree", [])
     for tree in trees:
         if not args.names or tree["name"] in args.names:
             ensure(tree)
