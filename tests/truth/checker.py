@@ -264,7 +264,7 @@ class Checker:
         if span in self.allowed_commands():
             return
         if re.fullmatch(r"[\w.:\-~]+", span):
-            parts = [p for p in re.split(r"[.:~]+", span) if p]
+            parts = [p for p in re.split(r"[.:~-]+", span) if p]
             missing = [p for p in parts if not tree.mentions(p)]
             dependency = self._is_dependency(span)
             if missing and not dependency:
@@ -306,7 +306,7 @@ class Checker:
             commands.add("cargo test")
         if "pom.xml" in files:
             commands.add("mvn test")
-        for makefile in ("Makefile", "GNUmakefile", "makefile"):
+        for makefile in ("Makefile", "GNUmakefile", "makefile", "Makefile.am"):
             for target in re.findall(r"^([\w\-]+)\s*:", files.get(makefile, ""), re.M):
                 commands.add(f"make {target}")
         if "Makefile.am" in files and re.search(r"^TESTS\s*=", files["Makefile.am"], re.M):
@@ -353,8 +353,8 @@ class Checker:
             (r"`([^`]+)` is imported by (about )?([\d,]+)", self._importers_of),
             (r"used from (about )?([\d,]+) other files?", self._users),
             (r"`([^`]+)`, ([\d,]+) test files", self._folder_test_files),
-            (r"`([^`]+)`, ([\d,]+) files", self._folder_files),
-            (r"`([^`]+)` has [\w ]+: ([\d,]+) files", self._folder_files),
+            (r"`([^`]+)`, ([\d,]+) files?", self._folder_files),
+            (r"`([^`]+)` has [\w ]+: ([\d,]+) (?:test )?files?", self._folder_files),
             (r"([\d,]+) (?:test )?files? (?:in|across|next to|beside)", self._test_files),
             (r"([\d,]+) beside the code", self._test_files),
             (r"plus ([\d,]+) test files?", self._test_files_total),
@@ -369,6 +369,7 @@ class Checker:
             (r"adds ([\d,]+) more packages?", self._dev_count),
             (r"version ([\d][\w.\-]*)", self._version),
             (r"release in its changelog is ([\d][\w.\-]*), dated (\d{4}-\d\d-\d\d)", self._release),
+            (r"release in its changelog is ([\d][\w.\-]*?)\.?$", self._undated_release),
             (r"([\d,]+) (?:examples?|files of|source files|command-line|HTTP|data models?|"
              r"background|configuration|generated|vendored|minified|commands?:|routes?\b)",
              self._roleish),
@@ -446,6 +447,7 @@ class Checker:
             p
             for p in self.tree.files
             if re.search(r"(^|/)(tests?|testing|__tests__|spec|fuzz|ossfuzz)/", p)
+            or re.search(r"(^|/)t/[^/]+\.t$", p)  # TAP scripts, run by `prove`
             or re.search(r"(^|/)(test_[^/]*|[^/]*_test\.\w+|[^/]*\.(test|spec)\.\w+)$", p)
             or re.search(r"#\[(cfg\()?test\b", self.tree.files[p])
         ]
@@ -506,11 +508,16 @@ class Checker:
             self.fail(sentence, f"the release is {self.expect.get('version')}, not {said}")
 
     def _release(self, sentence: str, version: str, date: str) -> None:
-        self._version(sentence, version)
+        """A changelog's latest release is checked against the changelogs, not the key."""
         logs = [t for p, t in self.tree.files.items() if re.search(r"(?i)change|history|news", p)]
         near = rf"{re.escape(version)}[\s\S]{{0,200}}?{date}"
         if not any(re.search(near, t) for t in logs):
             self.fail(sentence, f"no changelog gives {version} the date {date}")
+
+    def _undated_release(self, sentence: str, version: str) -> None:
+        logs = [t for p, t in self.tree.files.items() if re.search(r"(?i)change|history|news", p)]
+        if not any(re.search(rf"(?<![\w.])[vV]?{re.escape(version)}(?![\w])", t) for t in logs):
+            self.fail(sentence, f"no changelog names release {version}")
 
     def _roleish(self, sentence: str, said: str) -> None:
         # Counts of examples or roles are bounded by the files that could hold them.

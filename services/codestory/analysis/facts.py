@@ -61,6 +61,8 @@ _README = re.compile(r"^readme(\.(md|markdown|rst|txt))?$", re.IGNORECASE)
 _ENTRY_NAMES = ("__main__", "main", "cli", "app", "server", "index", "run", "manage")
 _DOCKER_COMMAND = re.compile(r"^\s*(?:ENTRYPOINT|CMD)\s+(.+)$", re.MULTILINE | re.IGNORECASE)
 MIN_KEY_MODULE_LINES = 15
+# A version as projects write them; `attr: pkg.__version__` or `${revision}` is a pointer.
+_VERSION_LIKE = re.compile(r"^v?\d+(?:\.\w+)*(?:[-+~][\w.+-]*)?$")
 # Calls by which a program's main file waits for connections: it is a server.
 SERVING_CALLS = frozenset(
     {"listen", "ListenAndServe", "ListenAndServeTLS", "serve_forever", "event_base_loop"}
@@ -878,7 +880,9 @@ def analyse(
         )
         dependencies = nested[0].dependencies if nested else []
     kind = _kind(description, entry_points, roles, docker_command, syntaxes)
-    declared_version = next((m.version for m in root_manifests if m.version), None) or next(
+    declared_version = next(
+        (m.version for m in root_manifests if m.version and _VERSION_LIKE.match(m.version)), None
+    ) or next(
         (v for model in ecosystems.ECOSYSTEMS if (v := model.declared_version(project))), None
     )
     if release and declared_version and not same_version(release.version, declared_version):

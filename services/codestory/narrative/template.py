@@ -156,6 +156,8 @@ def chapter_what_it_is(facts: RepoFacts, voice: Voice) -> ScriptChapter:
             f"The latest release in its changelog is {facts.release.version}, "
             f"dated {facts.release.date}."
         )
+    elif facts.release:  # no version declared anywhere else: the changelog's word for it
+        when.append(f"The latest release in its changelog is {facts.release.version}.")
     elif facts.version:
         when.append(f"It calls itself version {facts.version}.")
     if facts.history is not None:

@@ -3,11 +3,19 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import PurePosixPath
 
+from codestory.analysis.classify import FileKind
 from codestory.analysis.ecosystems.base import Application, Ecosystem, Project
 
 _PACKAGING = frozenset({"pyproject.toml", "setup.py", "setup.cfg"})
+# An sdist's own metadata: the version this release was built as.
+_PKG_INFO_VERSION = re.compile(r"^Version:\s*(\S+)\s*$", re.MULTILINE)
+_DUNDER_VERSION = re.compile(r"^__version__\s*(?::\s*str\s*)?=\s*['\"]([^'\"]+)['\"]", re.MULTILINE)
+_VERSION_FILES = frozenset(
+    {"__init__.py", "__about__.py", "_version.py", "version.py", "__version__.py"}
+)
 
 
 def _in_package(path: str, paths: frozenset[str]) -> bool:
@@ -28,6 +36,28 @@ class Python(Ecosystem):
         if not packaged or PurePosixPath(path).name == "__main__.py":
             return True
         return not _in_package(path, project.paths)
+
+    def wanted_texts(self, paths: frozenset[str], kinds: dict[str, FileKind]) -> set[str]:
+        versions = {
+            p
+            for p in paths
+            if PurePosixPath(p).name in _VERSION_FILES
+            and p.count("/") <= 2
+            and kinds.get(p) is FileKind.SOURCE
+        }
+        return versions | ({"PKG-INFO"} & paths)
+
+    def declared_version(self, project: Project) -> str | None:
+        metadata = _PKG_INFO_VERSION.search(project.texts.get("PKG-INFO", ""))
+        if metadata:
+            return metadata.group(1)
+        # `__version__` in the package itself (what `attr: pkg.__version__` points at).
+        for path in sorted(project.texts, key=lambda p: (p.count("/"), p)):
+            if path.endswith(".py"):
+                found = _DUNDER_VERSION.search(project.texts[path])
+                if found:
+                    return found.group(1)
+        return None
 
     def application(self, project: Project) -> Application | None:
         # Django's convention: a site is run through the `manage.py` beside its settings.
