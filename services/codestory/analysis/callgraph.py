@@ -236,3 +236,17 @@ def follow(graph: CallGraph, start: Symbol, *, hops: int, allowed: set[str]) -> 
         seen.add(current.key)
         path.append(current)
     return path
+
+
+def reach(graph: CallGraph, start: Symbol, *, allowed: set[str], limit: int = 200) -> int:
+    """How much of the project's own code a start reaches through calls it can see: a main
+    that does the program's work reaches far, one that prints a version reaches nothing."""
+    seen = {start.key}
+    frontier = [start]
+    while frontier and len(seen) < limit:
+        current = frontier.pop()
+        for callee in graph.callees(current):
+            if callee.key not in seen and callee.path in allowed:
+                seen.add(callee.key)
+                frontier.append(callee)
+    return len(seen) - 1

@@ -11,7 +11,7 @@ from pathlib import Path, PurePosixPath
 from pydantic import BaseModel, Field
 
 from codestory.analysis import ecosystems
-from codestory.analysis.callgraph import CallGraph, Symbol, follow
+from codestory.analysis.callgraph import CallGraph, Symbol, follow, reach
 from codestory.analysis.changelog import Release, is_changelog, latest_release
 from codestory.analysis.classify import (
     TOOLING_DIRS,
@@ -32,7 +32,7 @@ from codestory.analysis.manifests import (
 )
 from codestory.analysis.parallel import parse_many
 from codestory.analysis.project_kind import ProjectKind, project_kind
-from codestory.analysis.readme import summarise_readme
+from codestory.analysis.readme import ReadmeSummary, summarise_readme
 from codestory.analysis.resolve import Resolver, normalise
 from codestory.analysis.roles import Role, Route, find_roles, find_routes
 from codestory.analysis.syntax import Definition, FileSyntax
@@ -359,6 +359,7 @@ def _main_symbol(path: str, syntaxes: dict[str, FileSyntax]) -> str | None:
 def _entry_points(
     project: ecosystems.Project,
     resolver: Resolver,
+    graph: CallGraph,
     docker_command: str | None,
 ) -> list[EntryPoint]:
     manifests, syntaxes, kinds, paths = (
@@ -416,6 +417,22 @@ def _entry_points(
                     symbol="main",
                 )
             )
+        if manifest.ecosystem == "Rust":
+            # Cargo builds every src/bin/<name>.rs and src/bin/<name>/main.rs as a binary.
+            told = {p.path for p in points}
+            for path in sorted(syntaxes):
+                rest = path.removeprefix(f"{base}src/bin/")
+                if rest == path or path in told or not syntaxes[path].has_main:
+                    continue
+                if kinds.get(path) is not FileKind.SOURCE:  # a test fixture's binary
+                    continue
+                if "/" not in rest or rest.endswith("/main.rs"):
+                    binary = rest.removesuffix("/main.rs").removesuffix(".rs")
+                    points.append(
+                        EntryPoint(
+                            kind="executable", name=binary, target=path, path=path, symbol="main"
+                        )
+                    )
         if manifest.main and manifest.ecosystem == "JavaScript":
             file = normalise(base + manifest.main)
             for candidate in (file, f"{file}.js", f"{file}/index.js"):
@@ -436,14 +453,33 @@ def _entry_points(
         and kinds.get(p) is FileKind.SOURCE
         and ecosystems.of_language(s.language).main_is_way_in(p, project)
     ]
+    source = {p for p, k in kinds.items() if k is FileKind.SOURCE}
+
+    def reached(path: str) -> int:
+        main = next(
+            (d for d in syntaxes[path].definitions if d.name == "main" and d.kind != "class"),
+            None,
+        )
+        return reach(graph, Symbol(path, main), allowed=source) if main else 0
+
+    # The main that does the program's work comes first: of several, the one that reaches
+    # most of the project's code (JUnit's runner, not the class that prints its version).
+    reaches = {p: reached(p) for p in mains}
+    # Then a main in a file of substance over one in a small helper.
+    sizes = {p: max((d.end_line for d in syntaxes[p].definitions), default=0) for p in mains}
     mains.sort(
         key=lambda p: (
+            -min(reaches[p], 10) // 5,
             PurePosixPath(p).stem not in _ENTRY_NAMES,
+            -min(sizes[p], 1000) // 100,
             p.count("/"),
             p,
         )
     )
     declared = {p.path for p in points}
+    if any(p.kind in {"console script", "executable", "application"} for p in points):
+        # The packaging names the programs; other mains are helpers, demos and scripts.
+        mains = []
     for path in mains[:5]:
         if path not in declared:
             points.append(
@@ -466,6 +502,19 @@ def _entry_points(
     return points
 
 
+def _description(readme: ReadmeSummary | None, manifests: list[Manifest]) -> str | None:
+    """What the project is, in its authors' words: a README paragraph that defines it
+    ("Viper is a ..."), else the manifest's one-line description, else the README's first
+    paragraph (which may be a notice or a motivation, so it comes last)."""
+    declared = next(
+        (m.description for m in manifests if m.description and len(m.description.split()) >= 3),
+        None,
+    )
+    if readme and readme.summary and (readme.defines or declared is None):
+        return readme.summary
+    return declared or (readme.summary if readme else None)
+
+
 def same_version(one: str, other: str) -> bool:
     """1.23 and v1.23.0 are one version."""
 
@@ -483,16 +532,26 @@ def _kind(
     entry_points: list[EntryPoint],
     roles: RoleFacts,
     docker_command: str | None,
-    syntaxes: dict[str, FileSyntax],
+    project: ecosystems.Project,
 ) -> ProjectKind:
+    syntaxes = project.syntaxes
+
+    def makes_a_program(entry: EntryPoint) -> bool:
+        if entry.kind in {"library main", "application", "Docker command"}:
+            return False
+        if entry.kind != "main module" or entry.path not in syntaxes:
+            return True
+        model = ecosystems.of_language(syntaxes[entry.path].language)
+        return model.builds_declare_programs(project) is not False
+
     programs = [
         f"`{e.name}`" if e.kind in {"console script", "executable"} else f"`{e.path or e.name}`"
         for e in entry_points
-        if e.kind not in {"library main", "application", "Docker command"}
+        if makes_a_program(e)
     ]
     application = next((e.name for e in entry_points if e.kind == "application"), None)
     serves = None
-    started = [e.path for e in entry_points if e.path in syntaxes and e.kind == "main module"]
+    started = [e.path for e in entry_points if e.path in syntaxes and makes_a_program(e)]
     listening = next(
         (
             (path, call.name)
@@ -754,7 +813,7 @@ def analyse(
         kinds=kinds,
         texts={f.path: read_text(root, f) for f in texts if f.path in wanted},
     )
-    entry_points = _entry_points(project, resolver, docker_command)
+    entry_points = _entry_points(project, resolver, graph, docker_command)
     control_paths: list[list[ControlStep]] = []
     seen_starts: set[str] = set()
 
@@ -814,11 +873,13 @@ def analyse(
     root_manifests = [m for m in manifests if "/" not in m.path and m.kind != "Helm chart"]
     declared = next((m for m in root_manifests if m.name), None)
     readme = None
+    readme_summary: ReadmeSummary | None = None
     if readme_file is not None:
         # The manifest's name helps find the README paragraph that says what the project is.
         called = _project_name(declared, None, name)
         summary = summarise_readme(readme_file.path, read_text(root, readme_file), called)
         readme = Readme(path=readme_file.path, title=summary.title, summary=summary.summary)
+        readme_summary = summary
     makefile = next((f for f in texts if f.path in {"Makefile", "GNUmakefile"}), None)
     targets = make_targets(read_text(root, makefile)) if makefile else []
     automake = next((f for f in texts if f.path == "Makefile.am"), None)
@@ -849,9 +910,7 @@ def analyse(
         ),
         None,
     )
-    description = readme.summary if readme and readme.summary else None
-    if description is None:
-        description = next((m.description for m in root_manifests if m.description), None)
+    description = _description(readme_summary, root_manifests)
     areas, root_files = _areas(files, kinds, syntaxes)
     languages = _languages(files, kinds)
     dependencies = list(dict.fromkeys(d for m in root_manifests for d in m.dependencies))
@@ -879,7 +938,7 @@ def analyse(
             )
         )
         dependencies = nested[0].dependencies if nested else []
-    kind = _kind(description, entry_points, roles, docker_command, syntaxes)
+    kind = _kind(description, entry_points, roles, docker_command, project)
     declared_version = next(
         (m.version for m in root_manifests if m.version and _VERSION_LIKE.match(m.version)), None
     ) or next(

@@ -33,6 +33,7 @@ class ReadmeSummary:
     title: str | None
     summary: str | None
     sections: tuple[str, ...] = ()  # headings, for "how to run" hints
+    defines: bool = False  # the summary says what the project is ("Viper is a ...")
 
 
 def _prose(text: str, min_words: int = MIN_WORDS) -> str | None:
@@ -164,7 +165,8 @@ def summarise_markdown(text: str, name: str | None = None) -> ReadmeSummary:
     for text in [*early, *paragraphs]:
         if summary is None and not text.endswith(":"):
             summary = text
-    return ReadmeSummary(title, _shorten(summary), tuple(sections[:20]))
+    defines = summary is not None and _defines(summary, names)
+    return ReadmeSummary(title, _shorten(summary), tuple(sections[:20]), defines)
 
 
 def summarise_rst(text: str) -> ReadmeSummary:
@@ -238,7 +240,11 @@ def summarise_readme(path: str, text: str, name: str | None = None) -> ReadmeSum
     """`name`, the project's, helps find the paragraph that says what it is."""
     lowered = path.lower()
     if lowered.endswith((".rst", ".rest")):
-        return summarise_rst(text)
-    if lowered.endswith((".txt",)) or "." not in lowered.rsplit("/", 1)[-1]:
-        return summarise_text(text)
-    return summarise_markdown(text, name)
+        found = summarise_rst(text)
+    elif lowered.endswith((".txt",)) or "." not in lowered.rsplit("/", 1)[-1]:
+        found = summarise_text(text)
+    else:
+        return summarise_markdown(text, name)
+    names = [n for n in (name, found.title) if n]
+    defines = bool(found.summary) and _defines(found.summary or "", names)
+    return ReadmeSummary(found.title, found.summary, found.sections, defines)

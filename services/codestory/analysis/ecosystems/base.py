@@ -50,6 +50,11 @@ class Ecosystem:
         """An application's ways in, by the conventions of its frameworks."""
         return None
 
+    def builds_declare_programs(self, project: Project) -> bool | None:
+        """Whether the build names the programs it makes (None: this ecosystem's builds do
+        not say), so a main it does not name is a utility's rather than the project's."""
+        return None
+
     def declared_version(self, project: Project) -> str | None:
         """A version the build or the code declares where no package manifest does."""
         return None

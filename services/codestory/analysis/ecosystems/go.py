@@ -12,6 +12,10 @@ class Go(Ecosystem):
     manifest_ecosystems = frozenset({"Go"})
 
     def main_is_way_in(self, path: str, project: Project) -> bool:
+        # The go tool ignores folders named testdata or starting with `_` or `.`.
+        folders = path.split("/")[:-1]
+        if any(f.startswith(("_", ".")) or f == "testdata" for f in folders):
+            return False
         syntax = project.syntaxes.get(path)
         constraints = syntax.attributes if syntax else []
         return not any(

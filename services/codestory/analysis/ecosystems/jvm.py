@@ -1,15 +1,35 @@
 """Maven and Gradle builds: a program's main class is declared in the build (a jar's
-`Main-Class`, the application plugin's `mainClass`)."""
+`Main-Class`, a plugin's `<mainClass>`, the application plugin's `mainClass`). Without one,
+a `main` method in a library is a utility's (JUnit's `Version` prints a version), so it is
+still a way in to read but does not make the project a program."""
 
 from __future__ import annotations
 
-from codestory.analysis.ecosystems.base import Ecosystem
+import re
+from pathlib import PurePosixPath
+
+from codestory.analysis.classify import FileKind
+from codestory.analysis.ecosystems.base import Ecosystem, Project
+
+_BUILDS = frozenset({"pom.xml", "build.gradle", "build.gradle.kts", "MANIFEST.MF"})
+_MAIN_CLASS = re.compile(
+    r"<mainClass>\s*[\w.$]+\s*</mainClass>|Main-Class\s*[:=]|mainClass(?:Name)?\s*(?:\.set\()?\s*[=(]",
+)
 
 
 class Jvm(Ecosystem):
     name = "jvm"
     languages = frozenset({"Java", "Kotlin", "Scala"})
     manifest_ecosystems = frozenset({"Java"})
+
+    def wanted_texts(self, paths: frozenset[str], kinds: dict[str, FileKind]) -> set[str]:
+        return {p for p in paths if PurePosixPath(p).name in _BUILDS and p.count("/") <= 4}
+
+    def builds_declare_programs(self, project: Project) -> bool | None:
+        builds = [t for p, t in project.texts.items() if PurePosixPath(p).name in _BUILDS]
+        if not builds:
+            return None
+        return any(_MAIN_CLASS.search(t) for t in builds)
 
 
 JVM = Jvm()
