@@ -135,7 +135,10 @@ class Tree:
     @cached_property
     def flat_words(self) -> str:
         """Every file as one lower-case word stream, to find quoted phrases."""
-        return " ".join(" ".join(_words(t)) for t in self.files.values())
+        # Javadoc's inline tags are markup: `{@code Object}` reads "Object".
+        return " ".join(
+            " ".join(_words(re.sub(r"\{@\w+\s+([^}]*)\}", r"\1", t))) for t in self.files.values()
+        )
 
     def exists(self, path: str) -> bool:
         path = path.rstrip("/")

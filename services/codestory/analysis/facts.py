@@ -61,6 +61,10 @@ _README = re.compile(r"^readme(\.(md|markdown|rst|txt))?$", re.IGNORECASE)
 _ENTRY_NAMES = ("__main__", "main", "cli", "app", "server", "index", "run", "manage")
 _DOCKER_COMMAND = re.compile(r"^\s*(?:ENTRYPOINT|CMD)\s+(.+)$", re.MULTILINE | re.IGNORECASE)
 MIN_KEY_MODULE_LINES = 15
+# Kinds of definition that name a concept of the design rather than a step of it.
+IDEA_KINDS = frozenset({"class", "struct", "interface", "trait", "enum", "type", "union"})
+# Folders whose names say they hold helpers for the rest of the code.
+HELPER_FOLDERS = frozenset({"util", "utils", "helpers", "helper", "misc", "compat", "common"})
 # A version as projects write them; `attr: pkg.__version__` or `${revision}` is a pointer.
 _VERSION_LIKE = re.compile(r"^v?\d+(?:\.\w+)*(?:[-+~][\w.+-]*)?$")
 # Calls by which a program's main file waits for connections: it is a server.
@@ -122,6 +126,8 @@ class SymbolFact(BaseModel):
     signature: str | None = None
     used_by: int = 0  # other source files that call or import it
     used_outside: int = 0  # tests and examples that use it: a sign of public API
+    named_by: int = 0  # other source files that name it, followed by the resolver or not
+    members: int = 0  # methods and fields defined for it: the substance of a type
 
 
 class EntryPoint(BaseModel):
@@ -502,6 +508,36 @@ def _entry_points(
     return points
 
 
+def _named_by(source_paths: list[str], syntaxes: dict[str, FileSyntax]) -> dict[str, set[str]]:
+    """The source files that name each top-level definition, by word: a reference the
+    resolver cannot follow (a type in a signature, a re-export, a macro) still counts."""
+    defined = {d.name for p in source_paths for d in syntaxes[p].definitions if d.parent is None}
+    named: dict[str, set[str]] = defaultdict(set)
+    for path in source_paths:
+        for word in syntaxes[path].words & defined:
+            named[word].add(path)
+    return named
+
+
+def _distinctive(name: str) -> bool:
+    """A name that is no ordinary word (`TableBuilder`, `url_for`, `jv`... not `write`), so
+    finding it in a file means the file names the definition."""
+    return not name.isalpha() or not name.islower()
+
+
+def _idea_weight(symbol: SymbolFact) -> float:
+    """How central a definition is to the design. Types are the ideas a design is built
+    from; helpers in utility folders serve it; a name used by many files, whether the
+    resolver followed the use or only saw the name, holds it together."""
+    users = max(symbol.used_by, symbol.named_by)
+    weight = users * 2 + symbol.used_outside + min(symbol.members, 30) / 3
+    if symbol.kind in IDEA_KINDS:
+        weight *= 1.5
+    if any(part in HELPER_FOLDERS for part in symbol.path.lower().split("/")[:-1]):
+        weight *= 0.5
+    return weight
+
+
 def _description(readme: ReadmeSummary | None, manifests: list[Manifest]) -> str | None:
     """What the project is, in its authors' words: a README paragraph that defines it
     ("Viper is a ..."), else the manifest's one-line description, else the README's first
@@ -758,6 +794,10 @@ def analyse(
         )
 
     users = graph.references(set(syntaxes))
+    named_by = _named_by(source_paths, syntaxes)
+    # Methods by the type they belong to, wherever defined (Go's in other files of the
+    # package, C++'s out of line in the .cc).
+    members = Counter(d.parent for p in source_paths for d in syntaxes[p].definitions if d.parent)
     symbols: list[SymbolFact] = []
     told: set[str] = set()
     for path in source_paths:
@@ -780,12 +820,16 @@ def analyse(
                     signature=definition.signature,
                     used_by=len(inside),
                     used_outside=len(callers - inside),
+                    named_by=0
+                    if definition.parent or not _distinctive(definition.name)
+                    else len(named_by.get(definition.name, set()) - {path}),
+                    members=0 if definition.parent else members.get(definition.name, 0),
                 )
             )
     sizes = {(p, d.qualified_name): d.lines for p in source for d in syntaxes[p].definitions}
     symbols.sort(
         key=lambda s: (
-            -(s.used_by * 2 + s.used_outside),
+            -_idea_weight(s),
             s.doc is None,
             -min(sizes.get((s.path, s.name), 0), 60),
             s.path,

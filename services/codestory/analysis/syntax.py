@@ -94,6 +94,9 @@ class FileSyntax:
     type_refs: list[tuple[str | None, str]] = field(default_factory=list)
     has_main: bool = False
     parse_errors: bool = False
+    # Every identifier-like word of three or more characters in the file, comments
+    # included: who names a type or function, for what the resolver cannot follow.
+    words: frozenset[str] = frozenset()
 
     def owned_calls(self) -> list[tuple[Definition | None, Call]]:
         """Every call in the file with the function that makes it (None at module level)."""
@@ -411,6 +414,21 @@ def _declarator_name(node: Node) -> tuple[str | None, bool]:
     return None, is_function
 
 
+def _cpp_scope(node: Node | None) -> str | None:
+    """The class an out-of-line C++ definition belongs to: `TableBuilder` in
+    `Status TableBuilder::status() const`."""
+    current = node
+    for _ in range(8):
+        if current is None:
+            return None
+        if current.type == "qualified_identifier":
+            scope = current.child_by_field_name("scope")
+            text = _text(scope).rsplit("::", 1)[-1] if scope is not None else ""
+            return re.sub(r"<.*$", "", text) or None
+        current = current.child_by_field_name("declarator")
+    return None
+
+
 def _name_of(node: Node, grammar: str) -> tuple[str | None, str | None]:
     """(name, kind override) of a definition node, or (None, None) when it is not one."""
     kind_override: str | None = None
@@ -616,6 +634,8 @@ def _walk_definitions(
                     owner = None if target in {"exports", "module.exports"} else target[:40]
                 receiver_type, receiver = _go_receiver(node)
                 owner = receiver_type or owner
+                if grammar == "cpp" and node.type == "function_definition":
+                    owner = _cpp_scope(node.child_by_field_name("declarator")) or owner
                 if owner and kind == "function":
                     kind = "method"
                 parent_name = owner
@@ -946,6 +966,7 @@ def _has_main(grammar: str, syntax: FileSyntax, root: Node) -> bool:
     return False
 
 
+_WORD = re.compile(rb"[A-Za-z_][A-Za-z0-9_]{2,}")
 _LOOSE_HOLDERS = _C_CONTAINERS | {"ERROR"}
 _PREPROC_CONDITIONALS = frozenset({"preproc_ifdef", "preproc_if", "preproc_elif"})
 # A C convention: a main compiled only when a macro naming a test, demo or example is
@@ -1063,4 +1084,5 @@ def _read_tree(
             for n in _descendants(root, "attribute_item", through=_RUST_ITEM_HOLDERS, limit=5000)
         ]
     syntax.has_main = _has_main(grammar, syntax, root)
+    syntax.words = frozenset(w.decode("ascii") for w in set(_WORD.findall(source)))
     return syntax

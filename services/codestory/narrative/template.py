@@ -87,8 +87,8 @@ class Voice:
     @property
     def ideas(self) -> int:
         if self.beginner:
-            return 3
-        return 6 if self.deep else 4
+            return 4
+        return 8 if self.deep else 6
 
     def term(self, word: str, plural_form: str | None = None) -> str:
         """`word`, followed the first time by its meaning when the listener is new to it."""
@@ -458,7 +458,7 @@ def chapter_key_ideas(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
     chosen: list[SymbolFact] = []
     described = {s.doc for path in facts.control_paths for s in path if s.doc}
     for symbol in facts.key_symbols:
-        if symbol.name in told or not (symbol.doc or symbol.used_by >= 2):
+        if symbol.name in told or not (symbol.doc or max(symbol.used_by, symbol.named_by) >= 2):
             continue
         if symbol.doc and symbol.doc in described:
             continue  # a twin (Flask's App and Flask share a docstring): one is enough
