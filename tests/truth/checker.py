@@ -29,7 +29,7 @@ QUOTE_OPENER = re.compile(
     r"`[^`]+`, (?:about )?[\d,]+ lines:"
 )
 # A quote runs on to the paragraph's end, unless the narrator speaks again.
-NARRATOR_AGAIN = re.compile(r"^(Its signature is|`|[\d,]+ other modules import it)")
+NARRATOR_AGAIN = re.compile(r"^(Its signature is|`|[\d,]+ other modules import it|Its package, `)")
 # How each language declares a name, for "`X`, a class in `P`" claims.
 DEFINES = {
     (".py",): r"^\s*(?:async\s+def|def|class)\s+{n}\b|^{n}\s*[:=]",
@@ -169,9 +169,14 @@ class Tree:
             data = tomllib.loads(self.files["Cargo.toml"])
             return set(data.get("dependencies", {})), set(data.get("dev-dependencies", {}))
         if "go.mod" in self.files:
-            required = re.findall(r"^\s*(?:require\s+)?([\w.\-]+\.\w+/[\w.\-/]+)\s+v", self.files[
-                "go.mod"], re.M)  # fmt: skip
-            return set(required), set()
+            # `// indirect` marks what the direct dependencies need, not what the code imports.
+            required = re.findall(r"^\s*(?:require\s+)?([\w.\-]+\.\w+/[\w.\-/]+)\s+v\S+\s*$",
+                                  self.files["go.mod"], re.M)  # fmt: skip
+            # A module only _test.go files import is a test dependency.
+            code = " ".join(t for p, t in self.files.items()
+                            if p.endswith(".go") and not p.endswith("_test.go"))  # fmt: skip
+            runtime = {r for r in required if f'"{r}' in code}
+            return runtime, set(required) - runtime
         if "pom.xml" in self.files:
             root = ElementTree.fromstring(self.files["pom.xml"])  # noqa: S314 - a pinned tree
             ns = {"m": root.tag[1:].split("}")[0]} if root.tag.startswith("{") else {}
@@ -354,6 +359,7 @@ class Checker:
             (r"`([^`]+)`(?: has|,) (about )?([\d,]+) lines", self._lines),
             (r"(about )?([\d,]+) (?:other )?(?:modules|files) import it", self._importers),
             (r"`([^`]+)` is imported by (about )?([\d,]+)", self._importers_of),
+            (r"package, `([^`]+)`, is imported by ([\d,]+) other files?", self._package_users),
             (r"used from (about )?([\d,]+) other files?", self._users),
             (r"`([^`]+)`, ([\d,]+) test files", self._folder_test_files),
             (r"`([^`]+)`, ([\d,]+) files?", self._folder_files),
@@ -412,6 +418,13 @@ class Checker:
 
     def _importers_of(self, sentence: str, path: str, about: str | None, said: str) -> None:
         self._importers(sentence, about, said)
+
+    def _package_users(self, sentence: str, folder: str, said: str) -> None:
+        """Go imports a folder and names it by its last part: `syntax.Parse`."""
+        name = folder.rstrip("/").rsplit("/", 1)[-1]
+        users = {p for p in self.tree.mentions(name) if not p.startswith(folder + "/")}
+        if len(users) < _number(said):
+            self.fail(sentence, f"only {len(users)} files outside `{folder}` name it, not {said}")
 
     def _users(self, sentence: str, about: str | None, said: str) -> None:
         names = BACKTICKED.findall(sentence)
@@ -507,7 +520,8 @@ class Checker:
 
     def _version(self, sentence: str, said: str) -> None:
         said = said.rstrip(".")
-        if said != self.expect.get("version"):
+        expected = str(self.expect.get("version"))
+        if said != expected and said.removesuffix(".0") != expected.removesuffix(".0"):
             self.fail(sentence, f"the release is {self.expect.get('version')}, not {said}")
 
     def _release(self, sentence: str, version: str, date: str) -> None:

@@ -217,3 +217,23 @@ def test_a_library_that_ships_a_command_is_still_what_it_says_it_is() -> None:
 
 def test_tap_scripts_in_t_are_tests() -> None:
     assert classify_path("t/basic.t") is FileKind.TEST
+
+
+def test_go_counts_importers_by_package_and_tells_test_only_modules_apart(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "go.mod": "module example.com/sh\n\nrequire (\n\texample.com/term v1.0.0\n"
+        "\texample.com/assert v1.2.0\n\texample.com/spew v1.1.1 // indirect\n)\n",
+        "syntax/nodes.go": "package syntax\n\n" + "// Node is a node.\ntype Node struct{}\n" * 9,
+        "syntax/lexer.go": "package syntax\n\nfunc Lex() {}\n",
+        "interp/run.go": 'package interp\n\nimport (\n\t"example.com/sh/syntax"\n'
+        '\t"example.com/term"\n)\n\nfunc Run() { syntax.Lex(); term.X() }\n',
+        "expand/expand.go": 'package expand\n\nimport "example.com/sh/syntax"\n\n'
+        "func Expand() { syntax.Lex() }\n",
+        "interp/run_test.go": 'package interp\n\nimport "example.com/assert"\n\n'
+        "func TestRun() { assert.True() }\n",
+    }
+    facts = analyse(write(tmp_path, files), name="sh")
+    told = [m for m in facts.key_modules if m.package == "syntax"]
+    assert len(told) == 1 and told[0].importers == 2  # one package, told once
+    assert facts.dependencies == ["example.com/term"]
+    assert "example.com/assert" in facts.dev_dependencies

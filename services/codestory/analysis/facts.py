@@ -114,7 +114,9 @@ class ModuleFact(BaseModel):
     kind: FileKind
     doc: str | None = None
     definitions: list[str] = Field(default_factory=list)  # public top-level names
-    importers: int = 0  # other source files that import it
+    importers: int = 0  # other source files that import it (its package, where imports name
+    # a folder)
+    package: str | None = None  # the folder imported as one package (Go); "." the root
 
 
 class SymbolFact(BaseModel):
@@ -508,6 +510,18 @@ def _entry_points(
     return points
 
 
+def _one_per_package(modules: list[ModuleFact]) -> list[ModuleFact]:
+    """Where a folder is imported as one package, its files share one importer count: the
+    package is told once, through its largest file."""
+    best: dict[str, ModuleFact] = {}
+    for module in modules:
+        key = module.package or module.path
+        if key not in best or module.lines > best[key].lines:
+            best[key] = module
+    kept = {id(m) for m in best.values()}
+    return [m for m in modules if id(m) in kept]
+
+
 def _named_by(source_paths: list[str], syntaxes: dict[str, FileSyntax]) -> dict[str, set[str]]:
     """The source files that name each top-level definition, by word: a reference the
     resolver cannot follow (a type in a signature, a re-export, a macro) still counts."""
@@ -783,7 +797,10 @@ def analyse(
     modules: dict[str, ModuleFact] = {}
     line_counts = {f.path: f.lines for f in code}
     for path, syntax in syntaxes.items():
+        folder = str(PurePosixPath(path).parent)
+        by_folder = ecosystems.of_language(syntax.language).imports_folders
         modules[path] = ModuleFact(
+            package=folder if by_folder else None,
             path=path,
             language=syntax.language,
             lines=line_counts[path],
@@ -846,6 +863,7 @@ def analyse(
         ),
         key=lambda m: (-(m.importers * 3 + min(m.lines / 150, 4) + (1 if m.doc else 0)), m.path),
     )
+    key_modules = _one_per_package(key_modules)
 
     docker_command = _docker_command(root, files)
     frozen_paths = frozenset(paths)
@@ -963,6 +981,10 @@ def analyse(
             d for m in root_manifests for d in m.dev_dependencies if d not in dependencies
         )
     )
+    for model in ecosystems.ECOSYSTEMS:
+        only_for_tests = model.test_only_dependencies(project, dependencies)
+        dependencies = [d for d in dependencies if d not in only_for_tests]
+        dev_dependencies += [d for d in only_for_tests if d not in dev_dependencies]
     if not dependencies:  # a monorepo: the first nested manifest of the code's own language
         main_language = languages[0].name if languages else None
         nested = [

@@ -482,6 +482,13 @@ def _module_sentence(module: ModuleFact, voice: Voice, index: int) -> str:
     users = (
         f"{plural(module.importers, 'other module')} import it" if module.importers >= 2 else None
     )
+    if module.package:  # Go imports the folder: the count is the package's
+        users = (
+            f"Its package, {code(module.package)}, is imported by "
+            f"{plural(module.importers, 'other file')}"
+            if module.importers >= 2 and module.package != "."
+            else None
+        )
     size = f"{about(module.lines)} lines"
     names = [n for n in module.definitions if not n.startswith("_")][:3]
     if module.doc:

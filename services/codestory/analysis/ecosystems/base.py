@@ -41,6 +41,7 @@ class Ecosystem:
     name = "generic"
     languages: frozenset[str] = frozenset()
     manifest_ecosystems: frozenset[str] = frozenset()
+    imports_folders = False  # an import names a folder (a package), not a file
 
     def main_is_way_in(self, path: str, project: Project) -> bool:
         """Whether a file whose code has a main function or guard starts the program."""
@@ -54,6 +55,10 @@ class Ecosystem:
         """Whether the build names the programs it makes (None: this ecosystem's builds do
         not say), so a main it does not name is a utility's rather than the project's."""
         return None
+
+    def test_only_dependencies(self, project: Project, dependencies: list[str]) -> set[str]:
+        """Declared dependencies that only the tests use, where the manifest cannot say."""
+        return set()
 
     def declared_version(self, project: Project) -> str | None:
         """A version the build or the code declares where no package manifest does."""

@@ -3,6 +3,7 @@ every build (`//go:build ignore`) are generators run by hand, not programs."""
 
 from __future__ import annotations
 
+from codestory.analysis.classify import FileKind
 from codestory.analysis.ecosystems.base import Ecosystem, Project
 
 
@@ -10,6 +11,7 @@ class Go(Ecosystem):
     name = "go"
     languages = frozenset({"Go"})
     manifest_ecosystems = frozenset({"Go"})
+    imports_folders = True
 
     def main_is_way_in(self, path: str, project: Project) -> bool:
         # The go tool ignores folders named testdata or starting with `_` or `.`.
@@ -21,6 +23,21 @@ class Go(Ecosystem):
         return not any(
             c.split()[:2] == ["go:build", "ignore"] or c == "+build ignore" for c in constraints
         )
+
+    def test_only_dependencies(self, project: Project, dependencies: list[str]) -> set[str]:
+        # go.mod lists the modules tests import beside those the code imports (testify).
+        own, tests = set(), set()
+        for path, syntax in project.syntaxes.items():
+            if syntax.language != "Go":
+                continue
+            used = {d for d in dependencies for ref in syntax.imports if _within(ref.target, d)}
+            testing = path.endswith("_test.go") or project.kinds.get(path) is FileKind.TEST
+            (tests if testing else own).update(used)
+        return tests - own
+
+
+def _within(target: str, module: str) -> bool:
+    return target == module or target.startswith(module + "/")
 
 
 GO = Go()
