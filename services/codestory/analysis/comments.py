@@ -36,7 +36,10 @@ _POINTS_AHEAD = re.compile(
     re.IGNORECASE,
 )
 _NOT_PROSE = re.compile(
-    r"^[\W\d_]*$|^(?:todo|fixme|xxx|hack|nolint|eslint|noqa|pylint|type:)\b", re.I
+    r"^[\W\d_]*$|^(?:todo|fixme|xxx|hack|nolint|eslint|noqa|pylint|type:)\b"
+    # Editors' modelines (Emacs' `-*- Mode: C; tab-width: 4 -*-`, vim's `vim: set ts=4`).
+    r"|^[-*\s]*mode:\s*[\w+-]+\s*;|^\W*(?:vim?|ex):\s*(?:set\s)?\w+=",
+    re.I,
 )
 
 

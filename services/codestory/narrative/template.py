@@ -398,8 +398,8 @@ def chapter_control_flow(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
                 if number == 0 and (from_entry or handed or (not runnable and handed_out is None))
                 else f"Its users set it to work with {code(start.name)}: follow that call."
                 if number == 0 and through
-                else "The path from there cannot be traced by reading the code alone, so "
-                f"follow one through the core instead: {code(start.name)} in {code(start.path)}."
+                else f"One path through the core starts at {code(start.name)} in "
+                f"{code(start.path)}."
                 if number == 0
                 else f"{('A second', 'Another')[number > 1]} path begins at {code(start.name)} "
                 f"in {code(start.path)}."
