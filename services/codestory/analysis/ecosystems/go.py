@@ -26,7 +26,8 @@ class Go(Ecosystem):
 
     def test_only_dependencies(self, project: Project, dependencies: list[str]) -> set[str]:
         # go.mod lists the modules tests import beside those the code imports (testify).
-        own, tests = set(), set()
+        own: set[str] = set()
+        tests: set[str] = set()
         for path, syntax in project.syntaxes.items():
             if syntax.language != "Go":
                 continue
