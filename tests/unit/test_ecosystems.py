@@ -237,3 +237,24 @@ def test_go_counts_importers_by_package_and_tells_test_only_modules_apart(tmp_pa
     assert len(told) == 1 and told[0].importers == 2  # one package, told once
     assert facts.dependencies == ["example.com/term"]
     assert "example.com/assert" in facts.dev_dependencies
+
+
+def test_a_projects_own_make_target_runs_its_tests_before_the_generic_runner(
+    tmp_path: Path,
+) -> None:
+    files: dict[str, str | bytes] = {
+        "go.mod": "module example.com/finder\n",
+        "Makefile": "test:\n\tgo test -tags debug ./...\n",
+        "main.go": "package main\n\nfunc main() {}\n",
+        "main_test.go": "package main\n\nimport \"testing\"\n\nfunc TestX(t *testing.T) {}\n",
+    }
+    facts = analyse(write(tmp_path, files), name="finder")
+    assert facts.tests.commands[:2] == ["make test", "go test ./..."]
+    python: dict[str, str | bytes] = {
+        "pyproject.toml": '[project]\nname = "p"\n',
+        "Makefile": "test:\n\tpytest -q\n",
+        "p/__init__.py": "",
+        "tests/test_p.py": "import pytest\n\ndef test_p():\n    assert True\n",
+    }
+    facts = analyse(write(tmp_path / "py", python), name="p")
+    assert facts.tests.commands[0] == "pytest"

@@ -135,10 +135,13 @@ def _commands(
     root = [m for m in manifests if "/" not in m.path]
     make = next((f"make {t}" for t in ("test", "check", "tests") if t in make_targets), None)
     python = "pytest" in frameworks or "unittest" in frameworks
-    if make and not root and not python:  # a Makefile-driven project: make runs the tests
-        commands.append(make)
     node = next((m for m in root if m.kind == "Node package"), None)
-    if node and "test" in node.scripts:
+    npm = node is not None and "test" in node.scripts
+    # The project's own Makefile target is how its authors run the tests (with the flags,
+    # tags and packages they need); a Python runner or an npm script is that wrapper already.
+    if make and not python and not npm:
+        commands.append(make)
+    if npm:
         commands.append("npm test")
     if "pytest" in frameworks:
         commands.append("pytest")
