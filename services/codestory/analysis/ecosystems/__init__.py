@@ -14,7 +14,6 @@ from codestory.analysis.ecosystems.rust import RUST
 
 ECOSYSTEMS: tuple[Ecosystem, ...] = (PYTHON, NODE, GO, RUST, JVM, C_CPP)
 _BY_LANGUAGE = {language: e for e in ECOSYSTEMS for language in e.languages}
-_BY_MANIFEST = {label: e for e in ECOSYSTEMS for label in e.manifest_ecosystems}
 GENERIC = Ecosystem()
 
 
@@ -23,8 +22,4 @@ def of_language(language: str | None) -> Ecosystem:
     return _BY_LANGUAGE.get(language or "", GENERIC)
 
 
-def of_manifest(ecosystem_label: str) -> Ecosystem:
-    return _BY_MANIFEST.get(ecosystem_label, GENERIC)
-
-
-__all__ = ["ECOSYSTEMS", "Ecosystem", "Project", "of_language", "of_manifest"]
+__all__ = ["ECOSYSTEMS", "Ecosystem", "Project", "of_language"]

@@ -20,12 +20,6 @@ class Project:
     # Build files and version headers models read (see `wanted_texts`), by path.
     texts: dict[str, str] = field(default_factory=dict, hash=False)
 
-    def root_manifests(self, ecosystem: str) -> list[Manifest]:
-        return [m for m in self.manifests if m.ecosystem == ecosystem and "/" not in m.path]
-
-    def manifests_of(self, ecosystem: str) -> list[Manifest]:
-        return [m for m in self.manifests if m.ecosystem == ecosystem]
-
 
 @dataclass(frozen=True)
 class Application:
@@ -42,6 +36,14 @@ class Ecosystem:
     languages: frozenset[str] = frozenset()
     manifest_ecosystems: frozenset[str] = frozenset()
     imports_folders = False  # an import names a folder (a package), not a file
+
+    def manifests(self, project: Project, *, root: bool = False) -> list[Manifest]:
+        """The project's manifests of this ecosystem (at the top of the tree, with `root`)."""
+        return [
+            m
+            for m in project.manifests
+            if m.ecosystem in self.manifest_ecosystems and not (root and "/" in m.path)
+        ]
 
     def main_is_way_in(self, path: str, project: Project) -> bool:
         """Whether a file whose code has a main function or guard starts the program."""

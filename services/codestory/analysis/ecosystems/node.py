@@ -45,7 +45,7 @@ class Node(Ecosystem):
     manifest_ecosystems = frozenset({"JavaScript"})
 
     def application(self, project: Project) -> Application | None:
-        for manifest in project.root_manifests("JavaScript"):
+        for manifest in self.manifests(project, root=True):
             for script in ("start", "dev", "serve"):
                 command = manifest.scripts.get(script, "")
                 if not command:

@@ -62,7 +62,7 @@ class Python(Ecosystem):
     def application(self, project: Project) -> Application | None:
         # Django's convention: a site is run through the `manage.py` beside its settings.
         uses_django = any(
-            d.lower() == "django" for m in project.manifests_of("Python") for d in m.dependencies
+            d.lower() == "django" for m in self.manifests(project) for d in m.dependencies
         )
         managers = sorted(
             p for p in project.paths if PurePosixPath(p).name == "manage.py" and p.count("/") <= 1
