@@ -639,3 +639,11 @@ def test_the_analyser_version_follows_its_source(tmp_path: Path) -> None:
     readme = copy / "readme.py"
     readme.write_text(readme.read_text() + "\n# one more line\n")
     assert source_digest(copy) != ANALYSER_VERSION
+
+
+def test_a_description_is_not_cut_inside_an_abbreviation() -> None:
+    doc = "Format a number of bytes like a human readable filesize (e.g. 10 kB). More here."
+    assert describe(doc) == "Format a number of bytes like a human readable filesize (e.g. 10 kB)."
+    assert describe("Split on commas, tabs, i.e. separators. Then join.") == (
+        "Split on commas, tabs, i.e. separators."
+    )

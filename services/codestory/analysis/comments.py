@@ -27,7 +27,11 @@ _INLINE_MARKUP = re.compile(r"[`*]+|\{@\w+\s+([^}]*)\}")
 _HTML_BREAK = re.compile(r"<(?:ul|ol|pre|table|dl|h\d)\b.*", re.IGNORECASE | re.DOTALL)
 _HTML_TAG = re.compile(r"</?[A-Za-z][^<>]{0,80}>")
 _MARKDOWN_LINK = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\[[^\]]*\])")
-_SENTENCE = re.compile(r"(.+?[.!?])(?=\s|$)")
+# A sentence ends at . ! or ? before a space, never inside an abbreviation ("e.g. 10 kB").
+_SENTENCE = re.compile(
+    r"(.+?(?<!\be\.g)(?<!\bi\.e)(?<!\betc)(?<!\bvs)(?<!\bcf)(?<!\bapprox)[.!?])(?=\s|$)",
+    re.IGNORECASE,
+)
 # An opening that points at what follows it (a diagram, a list, an example) says nothing
 # once what it points at is gone: "broken down like this:", "works as follows.".
 _POINTS_AHEAD = re.compile(
