@@ -246,7 +246,7 @@ def test_a_projects_own_make_target_runs_its_tests_before_the_generic_runner(
         "go.mod": "module example.com/finder\n",
         "Makefile": "test:\n\tgo test -tags debug ./...\n",
         "main.go": "package main\n\nfunc main() {}\n",
-        "main_test.go": "package main\n\nimport \"testing\"\n\nfunc TestX(t *testing.T) {}\n",
+        "main_test.go": 'package main\n\nimport "testing"\n\nfunc TestX(t *testing.T) {}\n',
     }
     facts = analyse(write(tmp_path, files), name="finder")
     assert facts.tests.commands[:2] == ["make test", "go test ./..."]
