@@ -230,12 +230,24 @@ def follow(graph: CallGraph, start: Symbol, *, hops: int, allowed: set[str]) -> 
         ]
         if not options:
             break
-        # Prefer a step into another file: it shows how the parts connect.
-        options.sort(key=lambda s: (s.path == current.path, -min(s.definition.lines, 40)))
+        # The call that leads to the most of the project's code is where the work goes
+        # (fzf's main protects itself first, then runs): follow it; between equals, a step
+        # into another file shows how the parts connect.
+        reaches = {o.key: reach(graph, o, allowed=allowed, limit=REACH_LIMIT) for o in options}
+        options.sort(
+            key=lambda s: (
+                -reaches[s.key],
+                s.path == current.path,
+                -min(s.definition.lines, 40),
+            )
+        )
         current = options[0]
         seen.add(current.key)
         path.append(current)
     return path
+
+
+REACH_LIMIT = 60  # enough to tell a call that does the work from one that does a chore
 
 
 def reach(graph: CallGraph, start: Symbol, *, allowed: set[str], limit: int = 200) -> int:

@@ -61,6 +61,8 @@ _README = re.compile(r"^readme(\.(md|markdown|rst|txt))?$", re.IGNORECASE)
 _ENTRY_NAMES = ("__main__", "main", "cli", "app", "server", "index", "run", "manage")
 _DOCKER_COMMAND = re.compile(r"^\s*(?:ENTRYPOINT|CMD)\s+(.+)$", re.MULTILINE | re.IGNORECASE)
 MIN_KEY_MODULE_LINES = 15
+# A path from a way in to where the work is done: up to this many calls after the start.
+PATH_HOPS = 7
 # Kinds of definition that name a concept of the design rather than a step of it.
 IDEA_KINDS = frozenset({"class", "struct", "interface", "trait", "enum", "type", "union"})
 # Folders whose names say they hold helpers for the rest of the code.
@@ -884,7 +886,7 @@ def analyse(
             if len(control_paths) >= 3 or start.key in seen_starts:
                 continue
             seen_starts.add(start.key)
-            steps = follow(graph, start, hops=3, allowed=source)
+            steps = follow(graph, start, hops=PATH_HOPS, allowed=source)
             if len(steps) > 1:
                 control_paths.append(_steps(steps))
 
