@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -134,6 +135,17 @@ def test_story_completes_end_to_end(stack: Stack, repo: Path) -> None:
         assert fact in transcript
     manifest = stack.http.get(f"/api/v1/stories/{story_id}/manifest").json()
     assert manifest["status"] == "complete" and manifest["chapters"] == chapters
+    # The evidence sidecar: one entry per caption cue, numbered alike, each source a file
+    # of the repository (or "." for counts over the whole tree).
+    captions = stack.http.get(f"/api/v1/stories/{story_id}/captions.vtt").text
+    cue_numbers = re.findall(r"^(\d+)\n\d\d:", captions, re.M)
+    evidence = stack.http.get(f"/api/v1/stories/{story_id}/evidence.json")
+    assert evidence.headers["content-type"].startswith("application/json")
+    entries = evidence.json()
+    assert [str(e["cue"]) for e in entries] == cue_numbers
+    sources = [s for e in entries for s in e["evidence"]]
+    assert sources and all(s["path"] == "." or (repo / s["path"]).exists() for s in sources)
+    assert any(s["path"] == "src/tally/counting.py" and s.get("line") for s in sources)
     assert (stack.artifact_dir / "stories" / story_id / "story.mp3").read_bytes() == mp3
 
 

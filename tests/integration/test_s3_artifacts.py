@@ -49,6 +49,7 @@ def test_story_artifacts_live_in_s3_and_are_served(
                 "story.mp3",
                 "chapters.vtt",
                 "captions.vtt",
+                "evidence.json",
                 "transcript.txt",
                 "manifest.json",
                 "log.jsonl",

@@ -11,7 +11,7 @@ from codestory.artifacts import SCRIPT_ARTIFACT, ArtifactNotFoundError, story_ar
 from codestory.audio_worker.chapter_parts import StoredChapterParts, parts_prefix
 from codestory.cache import audio_key, load_audio, save_audio
 from codestory.domain import Chapter, ErrorType, Status
-from codestory.narrative import Script
+from codestory.narrative import Script, evidence_sidecar
 from codestory.observability.metrics import SPEECH_RUNS, STORIES_FINISHED, stage_timer
 from codestory.observability.tracing import span
 from codestory.queue import TASK_SYNTHESIZE_AUDIO, app
@@ -24,6 +24,7 @@ ARTIFACT_NAMES = {
     "chapters": "chapters.vtt",
     "captions": "captions.vtt",
     "transcript": "transcript.txt",
+    "evidence": "evidence.json",
     "manifest": "manifest.json",
 }
 settings = get_settings()
@@ -186,6 +187,9 @@ def synthesize_story(run: StoryRun) -> None:
         run.artifacts.put(keys["chapters"], files["chapters.vtt"])
         run.artifacts.put(keys["captions"], files["captions.vtt"])
         run.artifacts.put(keys["transcript"], files["transcript.txt"])
+        # Each caption cue's sources, numbered as the captions are: the claims' evidence.
+        sidecar = json.dumps(evidence_sidecar(script), indent=1).encode()
+        run.artifacts.put(keys["evidence"], sidecar)
     chapters = [
         Chapter(
             index=i,

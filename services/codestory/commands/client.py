@@ -178,11 +178,12 @@ def describe(story: dict[str, Any], artifact_root: Path | None = None) -> str:
             f"  audio:      {links['audio']}",
             f"  chapters:   {links['chapters']}",
             f"  captions:   {links['captions']}",
+            f"  evidence:   {links['evidence']}",
             f"  transcript: {links['transcript']}",
         ]
         if artifact_root is not None:
             lines.append("  files:")
-            for name in ("audio", "chapters", "captions", "transcript", "manifest"):
+            for name in ("audio", "chapters", "captions", "evidence", "transcript", "manifest"):
                 key = story["artifacts"].get(name)
                 if key:
                     lines.append(f"    {artifact_root / key}")

@@ -39,6 +39,7 @@ class StoryLinks(BaseModel):
     audio: str
     chapters: str
     captions: str
+    evidence: str
     transcript: str
 
 
@@ -71,6 +72,7 @@ def links_for(story_id: str, base: str) -> StoryLinks:
         audio=f"{root}/audio",
         chapters=f"{root}/chapters.vtt",
         captions=f"{root}/captions.vtt",
+        evidence=f"{root}/evidence.json",
         transcript=f"{root}/transcript",
     )
 

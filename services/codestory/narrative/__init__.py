@@ -4,6 +4,6 @@ Only the script's shape is imported here, so the audio worker can read a script 
 loading the analysis; the narrator itself is `codestory.narrative.template.write_script`.
 """
 
-from codestory.narrative.script import Script, ScriptChapter
+from codestory.narrative.script import Evidence, Script, ScriptChapter, evidence_sidecar
 
-__all__ = ["Script", "ScriptChapter"]
+__all__ = ["Evidence", "Script", "ScriptChapter", "evidence_sidecar"]

@@ -12,6 +12,7 @@ from codestory.analysis import AnalysisError, AnalysisStoppedError, RepoFacts, a
 from codestory.artifacts import SCRIPT_ARTIFACT, ArtifactNotFoundError, story_artifact
 from codestory.dispatch import enqueue_audio
 from codestory.domain import Status, repository_name
+from codestory.narrative.evidence import with_evidence
 from codestory.narrative.llm import NarratorUnavailableError, narrate
 from codestory.narrative.script import Script
 from codestory.narrative.template import write_script
@@ -182,6 +183,7 @@ def generate_story(run: StoryRun) -> None:
             facts, style=story.style, level=story.expertise_level, focus_areas=story.focus_areas
         )
         script, narrator = retell(run, facts, script)
+        script = with_evidence(script, facts)
     document: dict[str, Any] = {
         "script": script.model_dump(mode="json"),
         "facts": facts.model_dump(mode="json", exclude={"modules", "symbol_names"}),

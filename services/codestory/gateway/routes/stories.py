@@ -329,6 +329,7 @@ DOWNLOAD_NAMES = {
     "chapters": "chapters.vtt",
     "captions": "captions.vtt",
     "transcript": "transcript.txt",
+    "evidence": "evidence.json",
     "manifest": "manifest.json",
 }
 
@@ -428,6 +429,24 @@ def get_captions(
 ) -> Response:
     """One WebVTT cue per spoken sentence, for a player's caption track."""
     return serve_artifact(state, story_id, "captions", range, request, caller)
+
+
+@router.api_route(
+    "/{story_id}/evidence.json",
+    methods=["GET", "HEAD"],
+    response_class=StreamingResponse,
+    responses=ARTIFACT_RESPONSES,
+)
+def get_evidence(
+    story_id: str,
+    state: State,
+    request: Request,
+    caller: CallerDep,
+    range: Annotated[str | None, Header()] = None,
+) -> Response:
+    """Each caption cue's sources, numbered as captions.vtt numbers its cues: the files,
+    lines and facts every sentence stands on."""
+    return serve_artifact(state, story_id, "evidence", range, request, caller)
 
 
 @router.api_route(
