@@ -178,6 +178,9 @@ class Settings(BaseSettings):
     # Commits of history to read (blob-less, so old file contents are never fetched); 1: none.
     history_depth: int = Field(default=200, ge=1, le=10_000)
     work_dir: Path = Path("/tmp/codestory-work")
+    # Parsed files kept by content under work_dir, so a retell re-parses only what changed;
+    # 0 keeps none.
+    syntax_cache_bytes: int = Field(default=200 * 1024 * 1024, ge=0)
 
     # Speech
     voice: str = "en-us"

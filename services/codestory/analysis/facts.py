@@ -36,6 +36,7 @@ from codestory.analysis.readme import ReadmeSummary, summarise_readme
 from codestory.analysis.resolve import Resolver, normalise
 from codestory.analysis.roles import Role, Route, find_roles, find_routes
 from codestory.analysis.syntax import Definition, FileSyntax
+from codestory.analysis.syntax_cache import DEFAULT_MAX_BYTES, SyntaxCache
 from codestory.analysis.testsuite import TestSuite, describe_tests
 from codestory.analysis.version import analyser_version
 from codestory.analysis.walk import AnalysisError, SourceFile, read_text, walk_repository
@@ -736,13 +737,17 @@ def analyse(
     processes: int = 0,
     seconds_per_file: float = 5.0,
     should_stop: Callable[[], bool] | None = None,
+    syntax_cache: Path | None = None,
+    syntax_cache_bytes: int = DEFAULT_MAX_BYTES,
 ) -> RepoFacts:
     """Read the checkout at `root`. Raises AnalysisError when there is nothing to tell.
 
     `history_log` is `git log --format=@%ct --name-only` of the last `history_depth` commits.
-    `processes` parse in parallel (0: as many as the CPUs allow). A file that takes longer
-    than `seconds_per_file` to parse is left out and counted; `should_stop`, asked between
-    files, ends the analysis early with AnalysisStopped (a cancelled story).
+    `processes` parse in parallel (0: as many as the CPUs allow). With `syntax_cache`, a
+    folder, parsed files are kept there by content (at most `syntax_cache_bytes`) and a
+    file seen before is not parsed again. A file that takes longer than `seconds_per_file`
+    to parse is left out and counted; `should_stop`, asked between files, ends the
+    analysis early with AnalysisStopped (a cancelled story).
     """
     files, unreadable = walk_repository(root, max_files=max_files, max_bytes=max_bytes)
     if not files:
@@ -776,8 +781,13 @@ def analyse(
     jobs = parse_jobs(root, code, kinds)
     syntaxes: dict[str, FileSyntax] = {}
     skipped = unreadable
+    cache = (
+        SyntaxCache(syntax_cache, ANALYSER_VERSION, syntax_cache_bytes) if syntax_cache else None
+    )
+    if cache is not None:
+        cache.prepare()
     for path, parsed, failed in parse_many(
-        jobs, processes, seconds_per_file=seconds_per_file, should_stop=should_stop
+        jobs, processes, seconds_per_file=seconds_per_file, should_stop=should_stop, cache=cache
     ):
         skipped += failed
         if parsed is not None:

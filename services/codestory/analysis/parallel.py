@@ -15,14 +15,16 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from codestory.analysis.syntax import FileSyntax, parse_source
+from codestory.analysis.syntax_cache import SyntaxCache, blob_id
 from codestory.analysis.walk import MAX_TEXT_BYTES, AnalysisStoppedError
 
 PARALLEL_MIN_FILES = 200  # below this, one process is faster than starting several
 CHUNK_FILES = 16
 
-# path, language, the file on disk, seconds allowed. The file, not its text: a worker
-# reads it itself, so no text is held by the parent or pickled between processes.
-Job = tuple[str, str, Path, float | None]
+# path, language, the file on disk, seconds allowed, the syntax cache to keep the result
+# in. The file, not its text: a worker reads it itself, so no text is held by the parent or
+# pickled between processes.
+Job = tuple[str, str, Path, float | None, SyntaxCache | None]
 Parsed = tuple[str, FileSyntax | None, bool]  # path, syntax, whether parsing failed
 
 
@@ -41,13 +43,24 @@ def available_cpus() -> int:
 def parse_one(job: Job) -> Parsed:
     """One file; a file the parser chokes on (too slow, too deep, broken) is counted as
     failed, never fatal: RecursionError and ParseTimeoutError are RuntimeErrors."""
-    path, language, file, seconds = job
+    path, language, file, seconds, keep = job
     try:
         with file.open("rb") as handle:
             source = handle.read(MAX_TEXT_BYTES)
-        return path, parse_source(path, language, source, seconds), False
+        parsed = parse_source(path, language, source, seconds)
+        if keep is not None and parsed is not None:
+            keep.save(language, blob_id(source), parsed)
+        return path, parsed, False
     except (ValueError, RuntimeError, OSError):
         return path, None, True
+
+
+def _cached(cache: SyntaxCache, language: str, file: Path) -> FileSyntax | None:
+    try:
+        with file.open("rb") as handle:
+            return cache.load(language, blob_id(handle.read(MAX_TEXT_BYTES)))
+    except OSError:
+        return None
 
 
 @contextmanager
@@ -79,14 +92,40 @@ def parse_many(
     *,
     seconds_per_file: float | None = None,
     should_stop: Callable[[], bool] | None = None,
+    cache: SyntaxCache | None = None,
+    keep: SyntaxCache | None = None,
 ) -> Iterator[Parsed]:
     """Parse every job, in order; `processes` 0 means as many as the CPUs allow.
 
     `should_stop` is asked between files (and between chunks of files when parsing in
-    parallel); when it answers True, AnalysisStoppedError ends the work at once.
+    parallel); when it answers True, AnalysisStoppedError ends the work at once. Files
+    `cache` holds are not parsed; the parsers store what they parse in `keep`.
     """
-    timed: list[Job] = [(path, language, file, seconds_per_file) for path, language, file in jobs]
     stop = should_stop or (lambda: False)
+    if cache is not None:
+        # Files seen before come from the cache here; only the others go to the parsers,
+        # so a retell of a known repository starts no worker at all when little changed.
+        kept: dict[str, Parsed] = {}
+        missing: list[tuple[str, str, Path]] = []
+        for path, language, file in jobs:
+            found = _cached(cache, language, file)
+            if found is None:
+                missing.append((path, language, file))
+            else:
+                kept[path] = (path, found, False)
+        fresh = {
+            parsed[0]: parsed
+            for parsed in parse_many(
+                missing, processes, seconds_per_file=seconds_per_file, should_stop=should_stop,
+                cache=None, keep=cache,
+            )
+        }  # fmt: skip
+        for path, _, _ in jobs:
+            yield kept.get(path) or fresh[path]
+        return
+    timed: list[Job] = [
+        (path, language, file, seconds_per_file, keep) for path, language, file in jobs
+    ]
     workers = min(processes or available_cpus(), math.ceil(len(jobs) / CHUNK_FILES))
     if workers <= 1 or len(jobs) < PARALLEL_MIN_FILES:
         for job in timed:

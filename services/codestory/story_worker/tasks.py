@@ -75,6 +75,10 @@ def read_facts(run: StoryRun, work: Path) -> tuple[RepoFacts, str | None, bool]:
                 processes=settings.analysis_processes,
                 seconds_per_file=settings.analysis_file_seconds,
                 should_stop=run.stop_wanted(),
+                syntax_cache=settings.work_dir / "syntax-cache"
+                if settings.syntax_cache_bytes
+                else None,
+                syntax_cache_bytes=settings.syntax_cache_bytes,
             )
     except AnalysisError as exc:
         raise PermanentError(str(exc), exc.error_type) from None

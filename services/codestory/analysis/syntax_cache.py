@@ -1,0 +1,105 @@
+"""Parsed files kept by content, so a new commit of a known repository re-parses only the
+files that changed.
+
+A file's key is its Git blob id (the SHA-1 of `blob <size>\\0<bytes>`), its language and
+the analyser's version: the same bytes read by the same code give the same syntax. Entries
+are JSON (never pickle: a cache is data, not code) written atomically, under one folder per
+analyser version; older versions' folders are removed, and a version folder that grows
+past its bound in bytes is emptied and refilled.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from codestory.analysis.syntax import Call, Definition, FileSyntax, ImportRef
+
+# Bytes kept per analyser version unless told otherwise: a few large repositories' worth.
+DEFAULT_MAX_BYTES = 200 << 20
+
+
+def blob_id(source: bytes) -> str:
+    """Git's id for these bytes: what `git hash-object` prints."""
+    digest = hashlib.sha1(usedforsecurity=False)
+    digest.update(b"blob %d\0" % len(source))
+    digest.update(source)
+    return digest.hexdigest()
+
+
+def _encode(syntax: FileSyntax) -> str:
+    data = dataclasses.asdict(syntax)
+    data["words"] = sorted(syntax.words)
+    # Calls are most of a file's entries: kept as rows, in Call's field order.
+    data["module_calls"] = [dataclasses.astuple(c) for c in syntax.module_calls]
+    for written, definition in zip(data["definitions"], syntax.definitions, strict=True):
+        written["calls"] = [dataclasses.astuple(c) for c in definition.calls]
+    return json.dumps(data, separators=(",", ":"))
+
+
+def _calls(rows: list[list[Any]]) -> list[Call]:
+    return [Call(*row) for row in rows]
+
+
+def _decode(text: str) -> FileSyntax:
+    data = json.loads(text)
+    data["definitions"] = [
+        Definition(**{**d, "calls": _calls(d["calls"])}) for d in data["definitions"]
+    ]
+    data["imports"] = [ImportRef(**{**i, "names": tuple(i["names"])}) for i in data["imports"]]
+    data["module_calls"] = _calls(data["module_calls"])
+    data["type_refs"] = [tuple(t) for t in data["type_refs"]]
+    data["words"] = frozenset(data["words"])
+    return FileSyntax(**data)
+
+
+class SyntaxCache:
+    """One analyser version's parsed files under `root`; safe to share between processes."""
+
+    def __init__(self, root: Path, version: str, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+        self.root = root
+        self.folder = root / version
+        self.max_bytes = max_bytes
+
+    def prepare(self) -> None:
+        """Drop other versions' entries and bound this one's, once before an analysis."""
+        self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        for other in self.root.iterdir():
+            if other.is_dir() and other != self.folder:
+                shutil.rmtree(other, ignore_errors=True)
+        size = sum(
+            entry.stat().st_size
+            for shard in self.folder.iterdir()
+            if shard.is_dir()
+            for entry in os.scandir(shard)
+        )
+        if size > self.max_bytes:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+
+    def _path(self, language: str, blob: str) -> Path:
+        safe = "".join(c for c in language.lower() if c.isalnum()) or "text"
+        return self.folder / blob[:2] / f"{blob[2:]}.{safe}.json"
+
+    def load(self, language: str, blob: str) -> FileSyntax | None:
+        try:
+            return _decode(self._path(language, blob).read_text())
+        except (OSError, ValueError, TypeError, KeyError):
+            return None  # absent, or unreadable: parse again
+
+    def save(self, language: str, blob: str, syntax: FileSyntax) -> None:
+        path = self._path(language, blob)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            handle, scratch = tempfile.mkstemp(dir=path.parent, prefix=".partial-")
+            with os.fdopen(handle, "w") as out:
+                out.write(_encode(syntax))
+            Path(scratch).replace(path)  # whole or not at all, whoever reads it
+        except OSError:
+            pass  # a full or read-only disk costs a re-parse next time, never the story

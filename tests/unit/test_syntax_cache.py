@@ -1,0 +1,78 @@
+"""A new commit of a known repository re-parses only the files that changed."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from codestory.analysis import analyse, parallel
+from codestory.analysis.syntax import parse_source
+from codestory.analysis.syntax_cache import SyntaxCache, blob_id
+from tests.support import SAMPLE_PROJECT
+from tests.support import write_files as write
+
+
+def test_the_blob_id_is_gits(tmp_path: Path) -> None:
+    file = tmp_path / "a.py"
+    file.write_bytes(b"print('hi')\n")
+    expected = subprocess.run(
+        ["git", "hash-object", str(file)], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert blob_id(file.read_bytes()) == expected
+
+
+def test_a_cached_syntax_is_the_parsed_one(tmp_path: Path) -> None:
+    source = (
+        b'"""Doc."""\nimport os\nfrom .x import y as z\n\nclass A(Base):\n'
+        b'    """A thing."""\n    @property\n    def go(self, n: int) -> int:\n'
+        b"        return os.path.join(z('lit'), n)\n\nif __name__ == '__main__':\n    A().go(1)\n"
+    )
+    parsed = parse_source("pkg/a.py", "Python", source)
+    assert parsed is not None
+    cache = SyntaxCache(tmp_path, "v1")
+    cache.prepare()
+    cache.save("Python", blob_id(source), parsed)
+    assert cache.load("Python", blob_id(source)) == parsed
+    assert cache.load("Go", blob_id(source)) is None  # the language is part of the key
+
+
+def test_a_retell_after_one_change_parses_one_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = write(tmp_path / "repo", SAMPLE_PROJECT)
+    cache = tmp_path / "cache"
+    parsed: list[str] = []
+    real = parallel.parse_source
+
+    def counting(path: str, *args: object, **kwargs: object) -> object:
+        syntax = real(path, *args, **kwargs)  # type: ignore[arg-type]
+        if syntax is not None:  # a Makefile has no grammar: nothing to parse or keep
+            parsed.append(path)
+        return syntax
+
+    monkeypatch.setattr(parallel, "parse_source", counting)
+    cold = analyse(root, name="tally", processes=1, syntax_cache=cache)
+    assert len(parsed) > 3
+    parsed.clear()
+    assert analyse(root, name="tally", processes=1, syntax_cache=cache) == cold
+    assert parsed == []
+    counting_py = root / "src" / "tally" / "counting.py"
+    counting_py.write_text(counting_py.read_text() + "\n\ndef extra():\n    return 1\n")
+    warm = analyse(root, name="tally", processes=1, syntax_cache=cache)
+    assert parsed == ["src/tally/counting.py"]
+    assert "extra" in warm.modules["src/tally/counting.py"].definitions
+
+
+def test_an_older_analysers_entries_are_dropped_and_a_broken_entry_is_reparsed(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "old-version" / "ab").mkdir(parents=True)
+    cache = SyntaxCache(tmp_path, "new-version")
+    cache.prepare()
+    assert not (tmp_path / "old-version").exists()
+    path = cache.folder / "ab" / "cdef.python.json"
+    path.parent.mkdir(parents=True)
+    path.write_text("{not json")
+    assert cache.load("Python", "abcdef") is None
