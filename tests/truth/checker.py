@@ -26,10 +26,14 @@ BACKTICKED = re.compile(r"`([^`]+)`")
 QUOTE_OPENER = re.compile(
     r"In its own words:|Its authors describe it like this:|In the authors' words:|"
     r"Its comment reads:|Its documentation says:|its comment sums up as:|"
+    r"Of `[^`]+`, its authors write:|"
     r"`[^`]+`, (?:about )?[\d,]+ lines:"
 )
 # A quote runs on to the paragraph's end, unless the narrator speaks again.
-NARRATOR_AGAIN = re.compile(r"^(Its signature is|`|[\d,]+ other modules import it|Its package, `)")
+NARRATOR_AGAIN = re.compile(
+    r"^(Its signature is|`|[\d,]+ other modules import it|Its package, `|Among its methods are|"
+    r"Its most used methods are|Of `)"
+)
 # How each language declares a name, for "`X`, a class in `P`" claims.
 DEFINES = {
     (".py",): r"^\s*(?:async\s+def|def|class)\s+{n}\b|^{n}\s*[:=]",

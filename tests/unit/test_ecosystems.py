@@ -17,7 +17,8 @@ from codestory.analysis.ecosystems.c_cpp import (
 )
 from codestory.analysis.project_kind import described_kind, project_kind
 from codestory.analysis.syntax import parse_source
-from codestory.narrative.template import write_script
+from codestory.domain import ExpertiseLevel, Style
+from codestory.narrative.template import Voice, _idea_sentence, write_script
 from tests.support import write_files as write
 
 
@@ -258,3 +259,25 @@ def test_a_projects_own_make_target_runs_its_tests_before_the_generic_runner(
     }
     facts = analyse(write(tmp_path / "py", python), name="p")
     assert facts.tests.commands[0] == "pytest"
+
+
+def test_a_key_type_is_told_with_its_most_used_methods(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "README.md": "# shop\n\nShop sells things.\n",
+        "shop/__init__.py": "",
+        "shop/cart.py": 'class Cart:\n    """A basket of items."""\n\n'
+        '    def add(self, item):\n        """Put an item in the basket."""\n'
+        "        return item\n\n    def total(self):\n        return 0\n\n"
+        "    def clear(self):\n        return None\n",
+        **{
+            f"shop/use{n}.py": "from shop.cart import Cart\n\n\ndef f():\n"
+            "    c = Cart()\n    c.add(1)\n    return c.total()\n"
+            for n in range(3)
+        },
+    }
+    facts = analyse(write(tmp_path, files), name="shop")
+    cart = next(s for s in facts.key_symbols if s.name == "Cart")
+    assert [m.name for m in cart.methods][:2] == ["add", "total"]
+    told = _idea_sentence(cart, Voice(ExpertiseLevel.INTERMEDIATE, Style.OVERVIEW), 0)
+    assert "Among its methods are `add`, `total` and `clear`." in told
+    assert "Of `add`, its authors write: Put an item in the basket." in told

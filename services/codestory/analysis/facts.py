@@ -122,6 +122,15 @@ class ModuleFact(BaseModel):
     package: str | None = None  # the folder imported as one package (Go); "." the root
 
 
+class MemberFact(BaseModel):
+    """A method of a key type, as the story names it."""
+
+    name: str
+    path: str
+    line: int
+    doc: str | None = None
+
+
 class SymbolFact(BaseModel):
     name: str  # qualified: Class.method
     kind: str
@@ -133,6 +142,7 @@ class SymbolFact(BaseModel):
     used_outside: int = 0  # tests and examples that use it: a sign of public API
     named_by: int = 0  # other source files that name it, followed by the resolver or not
     members: int = 0  # methods and fields defined for it: the substance of a type
+    methods: list[MemberFact] = Field(default_factory=list)  # its most used, for a type
 
 
 class EntryPoint(BaseModel):
@@ -536,6 +546,21 @@ def _named_by(source_paths: list[str], syntaxes: dict[str, FileSyntax]) -> dict[
     return named
 
 
+def _attach_methods(symbols: list[SymbolFact], limit: int = 3) -> None:
+    """Each type among `symbols` (sorted, most central first) gets its most central public
+    methods, so a story can say what the idea does, not only what it is."""
+    by_owner: dict[str, list[MemberFact]] = defaultdict(list)
+    for symbol in symbols:
+        owner, dot, member = symbol.name.rpartition(".")
+        told = by_owner[owner]
+        fresh = member not in {m.name for m in told}
+        if dot and member != owner.rpartition(".")[2] and len(told) < limit and fresh:
+            told.append(MemberFact(name=member, path=symbol.path, line=symbol.line, doc=symbol.doc))
+    for symbol in symbols:
+        if symbol.kind in IDEA_KINDS:
+            symbol.methods = by_owner.get(symbol.name, [])
+
+
 def _distinctive(name: str) -> bool:
     """A name that is no ordinary word (`TableBuilder`, `url_for`, `jv`... not `write`), so
     finding it in a file means the file names the definition."""
@@ -865,6 +890,7 @@ def analyse(
             s.line,
         )
     )
+    _attach_methods(symbols)
     key_modules = sorted(
         (
             m

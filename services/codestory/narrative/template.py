@@ -82,7 +82,7 @@ class Voice:
     @property
     def paths(self) -> int:
         """Control paths to walk: deep-dive walks more of them, not longer lists."""
-        return 3 if self.deep else 1
+        return 3 if self.deep else 2
 
     @property
     def ideas(self) -> int:
@@ -376,8 +376,15 @@ def chapter_control_flow(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
             "way in is its public API, so we start from the part the rest of the code uses most."
         )
     if facts.control_paths:
+        walked: set[tuple[str, str]] = set()
         for number, steps in enumerate(facts.control_paths[: voice.paths]):
             start = steps[0]
+            # A second path that only walks steps already told (the same helper reached
+            # from a sibling caller) adds nothing.
+            onward = {(s.path, s.name) for s in steps[1:]}
+            if number and onward <= walked:
+                continue
+            walked |= onward
             from_entry = bool(runnable) and (runnable[0].path, runnable[0].symbol) == (
                 start.path,
                 start.name,
@@ -450,6 +457,13 @@ def _idea_sentence(symbol: SymbolFact, voice: Voice, index: int) -> str:
     text = sentence(text)
     if voice.expert and symbol.signature and symbol.kind in {"function", "method"}:
         text += f" Its signature is {code(symbol.signature)}."
+    if len(symbol.methods) >= 2 and not voice.beginner:
+        names = join_words([code(m.name) for m in symbol.methods])
+        shapes = [f"Among its methods are {names}.", f"Its most used methods are {names}."]
+        text += f" {shapes[index % len(shapes)]}"
+        first = symbol.methods[0]
+        if first.doc and first.doc != symbol.doc:
+            text += f" Of {code(first.name)}, its authors write: {_quote(first.doc)}"
     return text
 
 
