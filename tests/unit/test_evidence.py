@@ -51,3 +51,26 @@ def test_a_script_without_evidence_still_makes_a_sidecar() -> None:
         title="t", repository="r", chapters=[ScriptChapter(title="One", paragraphs=["A. B."])]
     )
     assert [e["evidence"] for e in evidence_sidecar(script)] == [[], []]
+
+
+def test_a_count_of_roles_stands_on_the_files_that_declare_them(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "README.md": "# api\n\nApi answers requests.\n",
+        "api/__init__.py": "",
+        "api/app.py": "from flask import Flask\n\napp = Flask(__name__)\n\n\n"
+        "@app.get('/items')\ndef items():\n    return []\n\n\n"
+        "@app.post('/items')\ndef add():\n    return {}\n",
+    }
+    facts = analyse(write(tmp_path, files), name="api")
+    script = with_evidence(write_script(facts), facts)
+    told = [
+        (sentence, sources)
+        for chapter in script.chapters
+        for sentence, sources in zip(chapter.sentences, chapter.evidence, strict=True)
+        if "HTTP route" in sentence
+    ]
+    assert told, "the story counts the routes"
+    assert {(s.path, s.line) for s in told[0][1]} == {
+        ("api/app.py", 7),
+        ("api/app.py", 12),
+    }  # the handlers

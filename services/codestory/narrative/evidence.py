@@ -19,6 +19,14 @@ _BACKTICKED = re.compile(r"`([^`]+)`")
 _QUOTED_DESCRIPTION = re.compile(r"In its own words:")
 _VERSION = re.compile(r"\bversion (\S+?)\.?$|release in its changelog is ([\w.\-]+?)[,.]")
 _LANGUAGES = re.compile(r"It is (?:written in|mostly) ")
+# Role counts ("It serves 27 HTTP routes") stand on the files that declare the roles.
+_ROLE_COUNTS = {
+    "HTTP route": "routes",
+    "command-line command": "commands",
+    "background task": "tasks",
+    "data model": "models",
+}
+MAX_ROLE_SOURCES = 5
 
 
 @dataclass
@@ -122,6 +130,11 @@ def sentence_evidence(sentence: str, facts: RepoFacts, index: _Index) -> list[Ev
     version = _VERSION.search(sentence)
     if version and (source := _version_source(facts, version.group(1) or version.group(2))):
         found.append(source)
+    for words, kind in _ROLE_COUNTS.items():
+        if words in sentence:
+            roles = getattr(facts.roles, kind)
+            for role in roles[:MAX_ROLE_SOURCES]:
+                found.append(Evidence(path=role.file, line=role.line, fact=f"one of the {kind}"))
     if _LANGUAGES.search(sentence) and facts.languages:
         top = facts.languages[0]
         found.append(
