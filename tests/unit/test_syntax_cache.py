@@ -76,3 +76,11 @@ def test_an_older_analysers_entries_are_dropped_and_a_broken_entry_is_reparsed(
     path.parent.mkdir(parents=True)
     path.write_text("{not json")
     assert cache.load("Python", "abcdef") is None
+
+
+def test_a_cache_that_cannot_be_made_leaves_the_analysis_uncached(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder would go")
+    root = write(tmp_path / "repo", SAMPLE_PROJECT)
+    facts = analyse(root, name="tally", processes=1, syntax_cache=blocker / "cache")
+    assert facts == analyse(root, name="tally", processes=1)

@@ -809,8 +809,8 @@ def analyse(
     cache = (
         SyntaxCache(syntax_cache, ANALYSER_VERSION, syntax_cache_bytes) if syntax_cache else None
     )
-    if cache is not None:
-        cache.prepare()
+    if cache is not None and not cache.prepare():
+        cache = None  # a full or unwritable disk costs the cache, never the story
     for path, parsed, failed in parse_many(
         jobs, processes, seconds_per_file=seconds_per_file, should_stop=should_stop, cache=cache
     ):

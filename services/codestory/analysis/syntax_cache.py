@@ -67,8 +67,16 @@ class SyntaxCache:
         self.folder = root / version
         self.max_bytes = max_bytes
 
-    def prepare(self) -> None:
-        """Drop other versions' entries and bound this one's, once before an analysis."""
+    def prepare(self) -> bool:
+        """Drop other versions' entries and bound this one's, once before an analysis.
+        False when the folder cannot be used: the analysis then goes on without a cache."""
+        try:
+            self._prepare()
+        except OSError:
+            return False
+        return True
+
+    def _prepare(self) -> None:
         self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         for other in self.root.iterdir():
             if other.is_dir() and other != self.folder:
