@@ -32,7 +32,7 @@ class Go(Ecosystem):
             if syntax.language != "Go":
                 continue
             used = {d for d in dependencies for ref in syntax.imports if _within(ref.target, d)}
-            testing = path.endswith("_test.go") or project.kinds.get(path) is FileKind.TEST
+            testing = project.kinds.get(path) is FileKind.TEST  # classify: `*_test.go`
             (tests if testing else own).update(used)
         return tests - own
 
