@@ -35,6 +35,15 @@ def content_type_for(key: str) -> str:
 
 
 SCRIPT_ARTIFACT = "script.json"
+# What a finished story offers, by the name its record and the API use, with its file name.
+STORY_FILES = {
+    "audio": "story.mp3",
+    "chapters": "chapters.vtt",
+    "captions": "captions.vtt",
+    "evidence": "evidence.json",
+    "transcript": "transcript.txt",
+    "manifest": "manifest.json",
+}
 CACHE_PREFIX = "cache/"  # reusable work shared by stories (see codestory.cache)
 
 

@@ -7,7 +7,12 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from codestory.artifacts import SCRIPT_ARTIFACT, ArtifactNotFoundError, story_artifact
+from codestory.artifacts import (
+    SCRIPT_ARTIFACT,
+    STORY_FILES,
+    ArtifactNotFoundError,
+    story_artifact,
+)
 from codestory.audio_worker.chapter_parts import StoredChapterParts, parts_prefix
 from codestory.cache import audio_key, load_audio, save_audio
 from codestory.domain import Chapter, ErrorType, Status
@@ -19,14 +24,6 @@ from codestory.settings import get_settings
 from codestory.task_runtime import PermanentError, StoryRun, run_story_task
 
 ACCEPTS = frozenset({Status.GENERATING, Status.SYNTHESIZING})
-ARTIFACT_NAMES = {
-    "audio": "story.mp3",
-    "chapters": "chapters.vtt",
-    "captions": "captions.vtt",
-    "transcript": "transcript.txt",
-    "evidence": "evidence.json",
-    "manifest": "manifest.json",
-}
 settings = get_settings()
 log = logging.getLogger("codestory.audio")
 
@@ -181,7 +178,7 @@ def synthesize_story(run: StoryRun) -> None:
     files, engine_label, cached = speak_script(run, script)
     timing = json.loads(files["timing.json"])
     run.progress("upload", "Storing the audio, chapters and transcript")
-    keys = {name: story_artifact(run.story.id, file) for name, file in ARTIFACT_NAMES.items()}
+    keys = {name: story_artifact(run.story.id, file) for name, file in STORY_FILES.items()}
     with stage_timer("upload"):
         run.artifacts.put(keys["audio"], files["story.mp3"])
         run.artifacts.put(keys["chapters"], files["chapters.vtt"])

@@ -15,6 +15,8 @@ import httpx
 from httpx_sse import ServerSentEvent, connect_sse
 from tqdm import tqdm
 
+from codestory.artifacts import STORY_FILES
+
 RECONNECTS = 20
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -183,7 +185,7 @@ def describe(story: dict[str, Any], artifact_root: Path | None = None) -> str:
         ]
         if artifact_root is not None:
             lines.append("  files:")
-            for name in ("audio", "chapters", "captions", "evidence", "transcript", "manifest"):
+            for name in STORY_FILES:
                 key = story["artifacts"].get(name)
                 if key:
                     lines.append(f"    {artifact_root / key}")

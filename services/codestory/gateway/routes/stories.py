@@ -11,6 +11,7 @@ from fastapi import APIRouter, Header, HTTPException, Query, Request, Response, 
 from fastapi.responses import JSONResponse, StreamingResponse
 
 from codestory.artifacts import (
+    STORY_FILES,
     ArtifactNotFoundError,
     RangeNotSatisfiableError,
     content_type_for,
@@ -324,15 +325,6 @@ ARTIFACT_RESPONSES: dict[int | str, dict[str, Any]] = {
     **problems(404, 416),
 }
 
-DOWNLOAD_NAMES = {
-    "audio": "story.mp3",
-    "chapters": "chapters.vtt",
-    "captions": "captions.vtt",
-    "transcript": "transcript.txt",
-    "evidence": "evidence.json",
-    "manifest": "manifest.json",
-}
-
 
 def serve_artifact(
     state: GatewayState,
@@ -365,7 +357,7 @@ def serve_artifact(
         "Content-Length": str(end - start + 1),
         # Served as what it is, never sniffed into something a browser would run.
         "X-Content-Type-Options": "nosniff",
-        "Content-Disposition": f'inline; filename="{story.id}-{DOWNLOAD_NAMES[name]}"',
+        "Content-Disposition": f'inline; filename="{story.id}-{STORY_FILES[name]}"',
     }
     code = 200
     if wanted:
