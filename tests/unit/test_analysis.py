@@ -647,3 +647,89 @@ def test_a_description_is_not_cut_inside_an_abbreviation() -> None:
     assert describe("Split on commas, tabs, i.e. separators. Then join.") == (
         "Split on commas, tabs, i.e. separators."
     )
+
+
+def test_naming_habits_of_a_control_path() -> None:
+    from codestory.analysis.callgraph import does_work, implements, is_setup, is_side_step
+    from codestory.analysis.syntax import Definition
+
+    def named(name: str, lines: int = 20, parent: str | None = None) -> Definition:
+        return Definition(name=name, kind="function", line=1, end_line=lines, parent=parent)
+
+    # A wrapper and its implementation, as C, Go, Python and Java name them.
+    assert implements("Execute", "ExecuteC") and implements("Execute", "execute")
+    assert implements("item_get", "do_item_get") and implements("run", "_run")
+    assert implements("parse", "parseImpl") and not implements("parse", "parseOptions")
+    assert not implements("run", "runner_free")
+    # Chores and short accessors are side steps; a long function named get_ is not.
+    assert is_side_step(named("log_error")) and is_side_step(named("showUsage"))
+    assert is_side_step(named("HasParent", lines=4)) and is_side_step(named("get_name", 3))
+    assert not is_side_step(named("get_cosmetic_problems", lines=40))
+    assert not is_side_step(named("process"))
+    # Reading options and building state come before the work.
+    assert is_setup(named("ParseOptions")) and is_setup(named("parse", parent="Options"))
+    assert is_setup(named("luaL_newstate")) and not is_setup(named("jq_next"))
+    assert does_work(named("runInteractive")) and not does_work(named("extractColor"))
+
+
+def test_a_path_goes_where_the_work_is_not_into_options_or_chores(tmp_path: Path) -> None:
+    helpers = "".join(
+        f"def step{i}(x):\n    y = x + {i}\n    z = y * 2\n    return z\n\n" for i in range(4)
+    )
+    root = write(
+        tmp_path / "repo",
+        {
+            "pyproject.toml": (
+                '[project]\nname = "tally"\nversion = "1.0"\n'
+                '[project.scripts]\ntally = "tally.cli:main"\n'
+            ),
+            "tally/__init__.py": "",
+            "tally/cli.py": (
+                "from tally.options import parse_options\n"
+                "from tally.engine import run_jobs\nfrom tally.report import log_error\n\n"
+                "def main():\n    opts = parse_options()\n    log_error(opts)\n"
+                "    return run_jobs(opts)\n"
+            ),
+            # Reading options is long work of its own, but it is not where the program works.
+            "tally/options.py": "".join(
+                f"def o{i}(x):\n    y = x\n    return o{i + 1}(y)\n\n" for i in range(8)
+            )
+            + "def o8(x):\n    y = x\n    return y\n\n"
+            + "def parse_options():\n"
+            + "".join(f"    a{i} = {i}\n" for i in range(60))
+            + "    return o0(a1)\n",
+            "tally/report.py": "def log_error(x):\n    print(x)\n    print(x)\n    return x\n",
+            "tally/engine.py": (
+                helpers + "def run_jobs(opts):\n    a = step0(opts)\n    b = step1(a)\n"
+                "    b = step2(b)\n"
+                "    return _run_jobs(b)\n\n"
+                "def _run_jobs(b):\n    c = step2(b)\n    return step3(c)\n"
+            ),
+        },
+    )
+    facts = analyse(root, name="tally")
+    names = [step.name for step in facts.control_paths[0]]
+    # main -> run_jobs (not the options, not the chore) -> its implementation _run_jobs
+    assert names[:3] == ["main", "run_jobs", "_run_jobs"], names
+
+
+def test_a_go_import_is_named_by_its_package_clause(tmp_path: Path) -> None:
+    root = write(
+        tmp_path / "repo",
+        {
+            "go.mod": "module example.org/tool\n\ngo 1.21\n",
+            "main.go": (
+                'package main\n\nimport (\n\t"example.org/tool/src"\n)\n\n'
+                "func main() {\n\tcore.Run(3)\n}\n"
+            ),
+            "src/core.go": (
+                "package core\n\n// Run does the work.\nfunc Run(n int) int {\n"
+                "\tm := n + 1\n\treturn m\n}\n"
+            ),
+        },
+    )
+    facts = analyse(root, name="tool")
+    assert [(s.name, s.path) for s in facts.control_paths[0]] == [
+        ("main", "main.go"),
+        ("Run", "src/core.go"),
+    ]

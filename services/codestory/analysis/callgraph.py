@@ -8,6 +8,7 @@ so a control path told from this graph is always one the code really contains.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -46,6 +47,7 @@ class CallGraph:
             for path in files:
                 for name, definition in self.top.get(path, {}).items():
                     self.go_package_defs[directory].setdefault(name, (path, definition))
+        self._callees: dict[str, list[Symbol]] = {}  # paths and reaches ask again and again
         self.imported_names: dict[str, dict[str, tuple[str, str | None]]] = {}
         for path in syntaxes:
             self.imported_names[path] = self._bindings(path)
@@ -89,6 +91,11 @@ class CallGraph:
             elif syntax.language == "Go":
                 for target in self.resolver.resolve(path, ref)[:1]:
                     bound[ref.target.rsplit("/", 1)[-1]] = (target, None)
+                    # Go code names an imported package by its package clause, which need
+                    # not be its folder's name (`fzf.Run` from `github.com/junegunn/fzf/src`).
+                    declared = self.syntaxes[target].package if target in self.syntaxes else None
+                    if declared and declared != "main":
+                        bound.setdefault(declared, (target, None))
             elif syntax.language == "Rust" and ref.kind == "import":
                 for target in self.resolver.resolve(path, ref)[:1]:
                     last = ref.target.rsplit("::", 1)[-1]
@@ -157,6 +164,12 @@ class CallGraph:
 
     def callees(self, symbol: Symbol) -> list[Symbol]:
         """Resolved callees in the order the calls appear, each once."""
+        known = self._callees.get(symbol.key)
+        if known is None:
+            known = self._callees[symbol.key] = self._resolve_callees(symbol)
+        return known
+
+    def _resolve_callees(self, symbol: Symbol) -> list[Symbol]:
         seen: set[str] = set()
         found: list[Symbol] = []
         definition = symbol.definition
@@ -218,7 +231,7 @@ class CallGraph:
 
 
 def follow(graph: CallGraph, start: Symbol, *, hops: int, allowed: set[str]) -> list[Symbol]:
-    """One control path from `start`: at each step the first callee worth telling about."""
+    """One control path from `start`: at each step the callee where the work goes."""
     path = [start]
     seen = {start.key}
     current = start
@@ -228,17 +241,26 @@ def follow(graph: CallGraph, start: Symbol, *, hops: int, allowed: set[str]) -> 
             for s in graph.callees(current)
             if s.key not in seen and s.path in allowed and s.definition.lines >= 2
         ]
+        masses = {o.key: mass(graph, o, allowed=allowed) for o in options}
+        # A getter or a chore at the end of a path is a side step, not where work is done.
+        options = [
+            o
+            for o in options
+            if masses[o.key] > o.definition.lines or not is_side_step(o.definition)
+        ]
         if not options:
             break
-        # The call that leads to the most of the project's code is where the work goes
-        # (fzf's main protects itself first, then runs): follow it; between equals, a step
-        # into another file shows how the parts connect.
-        reaches = {o.key: reach(graph, o, allowed=allowed, limit=REACH_LIMIT) for o in options}
+        if len(path) >= 3 and _is_hub(graph, current, allowed):
+            break  # an engine or dispatcher: its callees are its parts, not the next step
+        caller = current.definition.name
         options.sort(
             key=lambda s: (
-                -reaches[s.key],
+                not implements(caller, s.definition.name),
+                is_side_step(s.definition),
+                is_setup(s.definition) and not is_setup(current.definition),
+                not does_work(s.definition),
+                -masses[s.key],
                 s.path == current.path,
-                -min(s.definition.lines, 40),
             )
         )
         current = options[0]
@@ -247,7 +269,103 @@ def follow(graph: CallGraph, start: Symbol, *, hops: int, allowed: set[str]) -> 
     return path
 
 
-REACH_LIMIT = 60  # enough to tell a call that does the work from one that does a chore
+REACH_LIMIT = 256  # enough to tell a call that does the work from one that does a chore
+
+# Words that name a chore beside the work in any language: reporting, guarding, tearing down.
+_CHORE_WORDS = frozenset(
+    {
+        "log", "logf", "debug", "warn", "warning", "error", "errorf", "errf", "fail", "panic",
+        "abort", "die", "fatal", "assert", "usage", "version", "help", "trace", "report", "bug",
+        "close", "free", "cleanup", "destroy", "dispose", "teardown", "shutdown", "protect",
+        "dotenv", "env", "deprecated", "deprecation",
+    }
+)  # fmt: skip
+_ACCESSOR = re.compile(r"^_*(get|is|has|set|can|should|with)(?=[A-Z_]|$)", re.IGNORECASE)
+# An implementation beside its wrapper: `Execute` -> `ExecuteC`, `run` -> `_run`, `item_get`
+# -> `do_item_get`, `parse` -> `parseImpl`. Compared without case or underscores.
+_IMPL_PREFIXES = ("do", "real", "inner", "internal", "run")
+_IMPL_SUFFIXES = ("c", "impl", "internal", "inner", "real", "core", "0", "1", "2", "ex", "generic")
+
+
+def _words(name: str) -> list[str]:
+    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name)
+    return [w.lower() for w in re.split(r"[\s_]+", spaced) if w]
+
+
+def _is_hub(graph: CallGraph, current: Symbol, allowed: set[str]) -> bool:
+    """A long body with many calls: the place the work is done (an interpreter loop, a
+    request dispatcher), so the path ends there instead of wandering into one of its parts."""
+    fanout = sum(1 for s in graph.callees(current) if s.path in allowed)
+    return fanout >= HUB_CALLEES and current.definition.lines >= HUB_LINES
+
+
+def mass(graph: CallGraph, start: Symbol, *, allowed: set[str], depth: int = 3) -> int:
+    """Lines of the project's own code a call runs within a few calls: the work behind it,
+    measured near enough that shared helpers do not make every call look alike."""
+    seen = {start.key}
+    total = start.definition.lines
+    frontier = [start]
+    for _ in range(depth):
+        following: list[Symbol] = []
+        for current in frontier:
+            for callee in graph.callees(current):
+                if callee.key not in seen and callee.path in allowed:
+                    seen.add(callee.key)
+                    total += callee.definition.lines
+                    following.append(callee)
+        frontier = following
+    return total
+
+
+HUB_CALLEES = 12
+HUB_LINES = 150
+_SETUP_WORDS = frozenset({"new", "create", "init", "initialize", "setup", "alloc", "make", "open"})
+# What a program is told before it works: its options, arguments and configuration.
+_SETTINGS_WORDS = frozenset(
+    {"options", "opts", "args", "argv", "flags", "config", "configuration", "settings"}
+)
+# Verbs that name the work itself, in the names programs give their main loops.
+_DOING_WORDS = frozenset(
+    {"run", "execute", "exec", "process", "handle", "serve", "dispatch", "loop", "eval", "main"}
+)
+
+
+def is_setup(definition: Definition) -> bool:
+    """Building the things the work needs: a main makes its state and reads its options,
+    then runs."""
+    words = _words(definition.name)
+    if definition.parent:
+        words += _words(definition.parent)
+    if any(w in _SETTINGS_WORDS for w in words):
+        return True
+    ends = {words[0], words[-1]} if words else set()
+    # C names run words together: `luaL_newstate`, `initscr`.
+    return bool(ends & _SETUP_WORDS) or any(w.startswith(_SETUP_STEMS) for w in ends)
+
+
+_SETUP_STEMS = ("new", "init", "create", "alloc", "setup")
+
+
+def does_work(definition: Definition) -> bool:
+    return any(w in _DOING_WORDS for w in _words(definition.name))
+
+
+def is_side_step(definition: Definition) -> bool:
+    """A chore (logging, error reports, teardown) or a short accessor."""
+    if any(w in _CHORE_WORDS for w in _words(definition.name)):
+        return True
+    return bool(_ACCESSOR.match(definition.name)) and definition.lines <= 8
+
+
+def implements(caller: str, callee: str) -> bool:
+    """`callee` is the implementation `caller` wraps, by the naming habit shared by C, Go,
+    Python, Java and JavaScript code alike."""
+    a, b = caller.replace("_", "").lower(), callee.replace("_", "").lower()
+    if a == b or not a or not b:
+        return a == b and bool(a)
+    if b.startswith(a):
+        return b[len(a) :] in _IMPL_SUFFIXES
+    return any(b == p + a for p in _IMPL_PREFIXES)
 
 
 def reach(graph: CallGraph, start: Symbol, *, allowed: set[str], limit: int = 200) -> int:
