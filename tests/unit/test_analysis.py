@@ -733,3 +733,54 @@ def test_a_go_import_is_named_by_its_package_clause(tmp_path: Path) -> None:
         ("main", "main.go"),
         ("Run", "src/core.go"),
     ]
+
+
+def test_the_readme_examples_are_read_by_their_markup() -> None:
+    from codestory.analysis.usage_example import example_blocks, example_calls
+
+    markdown = (
+        "# Tally\n\nInstall it:\n\n```sh\npip install tally\n```\n\n"
+        "```python\n>>> import tally\n>>> tally.count_words('a b')\n2\n```\n\n"
+        "```\nplain = tally.Counter()\n```\n"
+    )
+    blocks = example_blocks("README.md", markdown, "Python")
+    # The shell block is skipped; the session loses its prompts and output; an unmarked
+    # block is read in the project's language.
+    assert [language for language, _ in blocks] == ["Python", "Python"]
+    calls = [(c.qualifier, c.name) for c in example_calls(blocks)]
+    assert calls == [("tally", "count_words"), ("tally", "Counter")]
+    rst = "Tally\n=====\n\nUse it::\n\n    import tally\n    tally.count_words(text)\n\nDone.\n"
+    assert [
+        (c.qualifier, c.name) for c in example_calls(example_blocks("README.rst", rst, "Python"))
+    ] == [("tally", "count_words")]
+
+
+def test_a_library_is_entered_through_its_readme_example(tmp_path: Path) -> None:
+    root = write(
+        tmp_path / "repo",
+        {
+            "pyproject.toml": '[project]\nname = "tally"\nversion = "1.0"\n',
+            "README.md": (
+                "# Tally\n\nTally counts words in text.\n\n"
+                "```python\nimport tally\nc = tally.Counter()\n"
+                "print(tally.count_words('a b'))\n```\n"
+            ),
+            "tally/__init__.py": "from tally.api import count_words, Counter\n",
+            "tally/api.py": (
+                "from tally.split import split_words\n\n"
+                "class Counter:\n    def __init__(self):\n"
+                "        self.n = 0\n        self.m = 0\n\n"
+                "def count_words(text):\n    words = split_words(text)\n    return len(words)\n"
+            ),
+            "tally/split.py": (
+                "from tally.clean import clean\n\n"
+                "def split_words(text):\n    text = clean(text)\n    return text.split()\n"
+            ),
+            "tally/clean.py": "def clean(text):\n    text = text.strip()\n    return text\n",
+        },
+    )
+    facts = analyse(root, name="tally")
+    first = facts.control_paths[0]
+    # The class is only made; the call that does the work is the one followed.
+    assert first[0].via == "tally.count_words"
+    assert [s.name for s in first] == ["count_words", "split_words", "clean"]

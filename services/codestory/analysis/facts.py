@@ -35,9 +35,10 @@ from codestory.analysis.project_kind import ProjectKind, project_kind
 from codestory.analysis.readme import ReadmeSummary, summarise_readme
 from codestory.analysis.resolve import Resolver, normalise
 from codestory.analysis.roles import Role, Route, find_roles, find_routes
-from codestory.analysis.syntax import Definition, FileSyntax
+from codestory.analysis.syntax import Call, Definition, FileSyntax
 from codestory.analysis.syntax_cache import DEFAULT_MAX_BYTES, SyntaxCache
 from codestory.analysis.testsuite import TestSuite, describe_tests
+from codestory.analysis.usage_example import example_blocks, example_calls
 from codestory.analysis.version import analyser_version
 from codestory.analysis.walk import AnalysisError, SourceFile, read_text, walk_repository
 
@@ -159,6 +160,8 @@ class ControlStep(BaseModel):
     line: int
     doc: str | None = None
     signature: str | None = None
+    # The first step of a path taken from the README's usage example: the call as shown.
+    via: str | None = None
 
 
 class RoleFacts(BaseModel):
@@ -724,6 +727,43 @@ def _default_export_of(
     return None
 
 
+def _example_start(
+    calls: list[Call],
+    syntaxes: dict[str, FileSyntax],
+    source_paths: list[str],
+    graph: CallGraph,
+    source: set[str],
+) -> tuple[Call, Symbol] | None:
+    """The first call of the README's example that names one definition of the project for
+    certain and leads into its code; a constructor only when nothing else does."""
+    named: dict[str, list[Symbol]] = defaultdict(list)
+    for path in source_paths:
+        for definition in syntaxes[path].definitions:
+            if definition.exported and not definition.name.startswith("_"):
+                named[definition.name].append(Symbol(path, definition))
+    types = {s.definition.name for group in named.values() for s in group if s.definition.parent}
+    resolved: list[tuple[Call, Symbol]] = []
+    for call in calls:
+        candidates = named.get(call.name, [])
+        owned = [c for c in candidates if c.definition.parent == call.qualifier]
+        if owned:
+            candidates = owned  # `StringUtils.isBlank`: the method of that class
+        elif call.qualifier is None or call.qualifier not in types:
+            # `httpx.get`, `fmt.print`: a module's function, if the module has one.
+            candidates = [c for c in candidates if c.definition.parent is None] or candidates
+        # A name several definitions share (`get` on five classes) cannot be told apart
+        # without types: the example is not followed through it.
+        if len(candidates) == 1:
+            resolved.append((call, candidates[0]))
+    for want_work in (True, False):
+        for call, symbol in resolved:
+            if want_work and symbol.definition.kind in {"class", "struct"}:
+                continue
+            if len(follow(graph, symbol, hops=2, allowed=source)) >= (3 if want_work else 2):
+                return call, symbol
+    return None
+
+
 def _doing_method(start: Symbol, syntaxes: dict[str, FileSyntax]) -> Symbol:
     """A class a library hands out is followed through the method its users call to make
     it work (commander's `Command` through `parse`), not through its constructor's set-up."""
@@ -914,6 +954,15 @@ def analyse(
         texts={f.path: read_text(root, f) for f in texts if f.path in wanted},
     )
     entry_points = _entry_points(project, resolver, graph, docker_command)
+    readme_file = next(
+        (
+            f
+            for f in sorted(texts, key=lambda f: (f.path.count("/"), f.path))
+            if _README.match(PurePosixPath(f.path).name)
+        ),
+        None,
+    )
+    readme_text = read_text(root, readme_file) if readme_file is not None else ""
     control_paths: list[list[ControlStep]] = []
     seen_starts: set[str] = set()
 
@@ -928,6 +977,20 @@ def analyse(
 
     entered = [(p, s) for p in entry_points if (s := _symbol_for(p, syntaxes, graph)) is not None]
     handed_out = [s for p, s in entered if p.kind == "library main"]
+    runnable = [p for p in entry_points if p.kind not in {"library main", "Docker command"}]
+    if readme_file is not None and not runnable:
+        # A library is entered the way its README first shows it being used.
+        spoken = Counter(syntaxes[p].language for p in source_paths).most_common(1)
+        blocks = example_blocks(readme_file.path, readme_text, spoken[0][0] if spoken else None)
+        example = _example_start(example_calls(blocks), syntaxes, source_paths, graph, source)
+        if example is not None:
+            call, start = example
+            walk([start])
+            if control_paths:
+                # `res.send` as written; `$('h2').addClass` as the method it calls.
+                plain = call.qualifier and re.fullmatch(r"[\w$.]+", call.qualifier)
+                shown = f"{call.qualifier}.{call.name}" if plain else call.name
+                control_paths[0][0] = control_paths[0][0].model_copy(update={"via": shown})
     walk([_doing_method(s, syntaxes) for _, s in entered])
     if not control_paths:  # a library, or entry points that dispatch dynamically: public API
         # A central type is entered through its doing method: cobra's Command via Execute.
@@ -962,14 +1025,6 @@ def analyse(
                 ],
             ).append(role)
 
-    readme_file = next(
-        (
-            f
-            for f in sorted(texts, key=lambda f: (f.path.count("/"), f.path))
-            if _README.match(PurePosixPath(f.path).name)
-        ),
-        None,
-    )
     root_manifests = [m for m in manifests if "/" not in m.path and m.kind != "Helm chart"]
     declared = next((m for m in root_manifests if m.name), None)
     readme = None
@@ -977,7 +1032,7 @@ def analyse(
     if readme_file is not None:
         # The manifest's name helps find the README paragraph that says what the project is.
         called = _project_name(declared, None, name)
-        summary = summarise_readme(readme_file.path, read_text(root, readme_file), called)
+        summary = summarise_readme(readme_file.path, readme_text, called)
         readme = Readme(path=readme_file.path, title=summary.title, summary=summary.summary)
         readme_summary = summary
     makefile = next((f for f in texts if f.path in {"Makefile", "GNUmakefile"}), None)

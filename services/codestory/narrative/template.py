@@ -326,6 +326,14 @@ def _step_sentence(step: ControlStep, previous: ControlStep, voice: Voice, index
     return sentence(text)
 
 
+def _example_opening(start: ControlStep) -> str:
+    via = start.via or start.name
+    shown = f"The README shows it in use with a call to {code(via)}."
+    if via == start.name:
+        return f"{shown} Follow that call into {code(start.path)}."
+    return f"{shown} Follow it into the code: it is {code(start.name)} in {code(start.path)}."
+
+
 def chapter_control_flow(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
     paragraphs: list[str] = []
     runnable = [e for e in facts.entry_points if e.kind not in {"library main", "Docker command"}]
@@ -401,7 +409,9 @@ def chapter_control_flow(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
                 and start.name.startswith(f"{handed_out.name}.")
             )
             opening = (
-                f"Follow one call from the start: {code(start.name)} in {code(start.path)}."
+                _example_opening(start)
+                if start.via
+                else f"Follow one call from the start: {code(start.name)} in {code(start.path)}."
                 if number == 0 and (from_entry or handed or (not runnable and handed_out is None))
                 else f"Its users set it to work with {code(start.name)}: follow that call."
                 if number == 0 and through

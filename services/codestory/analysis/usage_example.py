@@ -1,0 +1,130 @@
+"""The README's first usage example: the calls a new user is shown first, in the order shown.
+
+Code blocks are found by the README's own markup (Markdown fences read by markdown-it-py,
+reStructuredText `code-block` directives and `::` literal blocks) and parsed with the same
+tree-sitter grammars as the project, so a call in an example is a call, not a word followed by
+a bracket. A block marked as a shell session, output or data says nothing about the API.
+"""
+
+from __future__ import annotations
+
+import re
+
+from markdown_it import MarkdownIt
+
+from codestory.analysis.syntax import Call, parse_source
+
+# Fence words as READMEs write them, and the language and file suffix the parser needs.
+_FENCE_LANGUAGES = {
+    "python": ("Python", ".py"),
+    "py": ("Python", ".py"),
+    "python3": ("Python", ".py"),
+    "pycon": ("Python", ".py"),
+    "javascript": ("JavaScript", ".js"),
+    "js": ("JavaScript", ".js"),
+    "jsx": ("JavaScript", ".js"),
+    "node": ("JavaScript", ".js"),
+    "mjs": ("JavaScript", ".js"),
+    "typescript": ("TypeScript", ".ts"),
+    "ts": ("TypeScript", ".ts"),
+    "go": ("Go", ".go"),
+    "golang": ("Go", ".go"),
+    "rust": ("Rust", ".rs"),
+    "rs": ("Rust", ".rs"),
+    "java": ("Java", ".java"),
+    "c": ("C", ".c"),
+    "cpp": ("C++", ".cpp"),
+    "c++": ("C++", ".cpp"),
+    "cxx": ("C++", ".cpp"),
+    "cc": ("C++", ".cpp"),
+}
+_SUFFIX = {language: suffix for language, suffix in _FENCE_LANGUAGES.values()}
+EXAMPLE_BLOCKS = 3  # the first few examples are the usage; later ones are corner cases
+MAX_BLOCK_BYTES = 20_000  # an example longer than this is a listing, not an example
+_RST_CODE = re.compile(r"^\.\.\s+(?:code-block|code|sourcecode)::\s*(\S*)\s*$")
+_PROMPT = re.compile(r"^(>>>|\.\.\.)( |$)")
+
+
+def _markdown_blocks(text: str) -> list[tuple[str, str]]:
+    tokens = MarkdownIt("commonmark").parse(text)
+    return [
+        (t.info.strip().split(" ")[0].lower(), t.content)
+        for t in tokens
+        if t.type == "fence"  # an indented block carries no language: it may be anything
+    ]
+
+
+def _rst_blocks(text: str) -> list[tuple[str, str]]:
+    """`.. code-block:: python` blocks and literal blocks after a paragraph ending in `::`."""
+    blocks: list[tuple[str, str]] = []
+    lines = text.splitlines()
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        directive = _RST_CODE.match(line.strip())
+        literal = line.rstrip().endswith("::") and not directive and not line.startswith("..")
+        index += 1
+        if not directive and not literal:
+            continue
+        # Options of the directive (`:linenos:`) and blank lines come before the body.
+        while index < len(lines) and (
+            not lines[index].strip() or lines[index].strip().startswith(":")
+        ):
+            index += 1
+        body: list[str] = []
+        while index < len(lines) and (not lines[index].strip() or lines[index][:1] in " \t"):
+            body.append(lines[index])
+            index += 1
+        code = "\n".join(body).strip("\n")
+        if code:
+            blocks.append(((directive.group(1).lower() if directive else ""), _dedent(code)))
+    return blocks
+
+
+def _dedent(code: str) -> str:
+    lines = code.splitlines()
+    indent = min((len(x) - len(x.lstrip()) for x in lines if x.strip()), default=0)
+    return "\n".join(x[indent:] for x in lines)
+
+
+def _session_code(code: str) -> str:
+    """An interactive Python session's input lines, without prompts or printed output."""
+    if not any(_PROMPT.match(x) for x in code.splitlines()):
+        return code
+    return "\n".join(_PROMPT.sub("", x) for x in code.splitlines() if _PROMPT.match(x))
+
+
+def example_blocks(readme_path: str, text: str, main_language: str | None) -> list[tuple[str, str]]:
+    """(language, code) of the README's first code examples in a language the project is
+    written in; an unmarked block is taken to be in the project's main language."""
+    raw = (
+        _rst_blocks(text)
+        if readme_path.lower().endswith((".rst", ".txt"))
+        else _markdown_blocks(text)
+    )
+    found: list[tuple[str, str]] = []
+    for info, code in raw:
+        language = _FENCE_LANGUAGES.get(info, (None, ""))[0] if info else main_language
+        if language is None or len(code) > MAX_BLOCK_BYTES:
+            continue
+        found.append((language, _session_code(code)))
+        if len(found) == EXAMPLE_BLOCKS:
+            break
+    return found
+
+
+def example_calls(blocks: list[tuple[str, str]]) -> list[Call]:
+    """The calls of the examples in the order a reader meets them."""
+    calls: list[Call] = []
+    for number, (language, code) in enumerate(blocks):
+        suffix = _SUFFIX.get(language)
+        if suffix is None:
+            continue
+        syntax = parse_source(f"README.example{number}{suffix}", language, code.encode())
+        if syntax is None:
+            continue
+        block = list(syntax.module_calls)
+        for definition in syntax.definitions:
+            block += definition.calls
+        calls += sorted(block, key=lambda c: c.line)
+    return calls
