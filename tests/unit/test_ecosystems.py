@@ -279,5 +279,5 @@ def test_a_key_type_is_told_with_its_most_used_methods(tmp_path: Path) -> None:
     cart = next(s for s in facts.key_symbols if s.name == "Cart")
     assert [m.name for m in cart.methods][:2] == ["add", "total"]
     told = _idea_sentence(cart, Voice(ExpertiseLevel.INTERMEDIATE, Style.OVERVIEW), 0)
-    assert "Among its methods are `add`, `total` and `clear`." in told
-    assert "Of `add`, its authors write: Put an item in the basket." in told
+    # The most used method first, its summary said as what it does.
+    assert "Its method `add` puts an item in the basket; it also has `total` and `clear`." in told

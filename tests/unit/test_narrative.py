@@ -107,7 +107,8 @@ def test_authors_words_keep_their_case_and_sphinx_roles_are_read_as_words(
     )
     text = "\n".join(c.text for c in write_script(facts).chapters)
     assert "In its own words: jq is a lightweight" in text
-    assert "Read the `JQ_DEBUG` variable" in text or "Read the JQ_DEBUG variable" in text
+    # The summary is said as the narrator's own predicate, every verb agreeing.
+    assert "`debug`, a function in `jq.py`, reads the JQ_DEBUG variable and says whether" in text
     assert ":envvar:" not in text
 
 

@@ -16,11 +16,13 @@ from codestory.analysis.facts import Area, ControlStep, ModuleFact, RepoFacts, S
 from codestory.analysis.history import HistoryFacts
 from codestory.analysis.testsuite import TestSuite
 from codestory.domain import ExpertiseLevel, Style
+from codestory.narrative.paraphrase import predicate
 from codestory.narrative.phrases import about, code, join_words, lower_first, plural, sentence
 from codestory.narrative.script import Script, ScriptChapter
 
 MIN_CHAPTERS = 3  # a one-file repository gets a short, true tour
 MAX_CHAPTERS = 10
+LARGE_PROJECT = 100  # source files
 
 # Words a beginner hears defined the first time the story uses them.
 GLOSSARY = {
@@ -66,6 +68,9 @@ class Voice:
     level: ExpertiseLevel
     style: Style
     defined: set[str] = field(default_factory=set)
+    # A project of LARGE_PROJECT source files or more has more to tell: the extra time goes
+    # to its paths and ideas, not to longer lists.
+    large: bool = False
 
     @property
     def beginner(self) -> bool:
@@ -82,13 +87,17 @@ class Voice:
     @property
     def paths(self) -> int:
         """Control paths to walk: deep-dive walks more of them, not longer lists."""
-        return 3 if self.deep else 2
+        return 3 if self.deep or self.large else 2
 
     @property
     def ideas(self) -> int:
         if self.beginner:
             return 4
-        return 8 if self.deep else 6
+        return 8 if self.deep or self.large else 6
+
+    @property
+    def modules(self) -> int:
+        return 6 if self.deep else 5 if self.large else 3
 
     def term(self, word: str, plural_form: str | None = None) -> str:
         """`word`, followed the first time by its meaning when the listener is new to it."""
@@ -317,7 +326,10 @@ def _step_sentence(step: ControlStep, previous: ControlStep, voice: Voice, index
     clause = _doc_clause(step.doc)
     verbs = ["calls", "hands the work to", "goes on to"]
     text = f"{code(previous.name)} {verbs[index % len(verbs)]} {code(step.name)}{where}"
-    if clause and not voice.beginner:
+    said = predicate(step.name, step.doc)
+    if said and not voice.beginner:
+        text += f", which {said}"
+    elif clause and not voice.beginner:
         text += (
             f", which its comment sums up as: {clause}"
             if index % 2
@@ -452,7 +464,10 @@ def _idea_sentence(symbol: SymbolFact, voice: Voice, index: int) -> str:
     namesake = symbol.path.rsplit("/", 1)[-1].split(".")[0] == symbol.name
     if symbol.used_by >= 2 and not namesake:
         users = f", used from {plural(symbol.used_by, 'other file')}"
-    if symbol.doc:
+    said = predicate(symbol.name, symbol.doc)
+    if said:
+        text = f"{code(symbol.name)}, {article} {kind} {place}{users}, {said}"
+    elif symbol.doc:
         shapes = [
             f"{code(symbol.name)}, {article} {kind} {place}{users}. Its authors describe it like "
             f"this: {_quote(symbol.doc)}",
@@ -467,7 +482,12 @@ def _idea_sentence(symbol: SymbolFact, voice: Voice, index: int) -> str:
     text = sentence(text)
     if voice.expert and symbol.signature and symbol.kind in {"function", "method"}:
         text += f" Its signature is {code(symbol.signature)}."
-    if len(symbol.methods) >= 2 and not voice.beginner:
+    first = symbol.methods[0] if symbol.methods else None
+    does = predicate(first.name, first.doc) if first and first.doc != symbol.doc else None
+    if first and does and len(symbol.methods) >= 2 and not voice.beginner:
+        others = join_words([code(m.name) for m in symbol.methods[1:]])
+        text += f" Its method {code(first.name)} {does}; it also has {others}."
+    elif len(symbol.methods) >= 2 and not voice.beginner:
         names = join_words([code(m.name) for m in symbol.methods])
         shapes = [f"Among its methods are {names}.", f"Its most used methods are {names}."]
         text += f" {shapes[index % len(shapes)]}"
@@ -492,14 +512,14 @@ def chapter_key_ideas(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
             break
     if not chosen:
         return None
-    intro = (
-        "These are the names that hold the design together: the ones the rest of the code, "
-        "the tests and the examples use most."
-    )
-    return ScriptChapter(
-        title="The key ideas",
-        paragraphs=[intro, *(_idea_sentence(s, voice, i) for i, s in enumerate(chosen))],
-    )
+    told_ideas = [_idea_sentence(s, voice, i) for i, s in enumerate(chosen)]
+    if voice.beginner:  # what "key ideas" means, for a listener new to reading code
+        told_ideas.insert(
+            0,
+            "These are the names that hold the design together: the ones the rest of the "
+            "code, the tests and the examples use most.",
+        )
+    return ScriptChapter(title="The key ideas", paragraphs=told_ideas)
 
 
 def _module_sentence(module: ModuleFact, voice: Voice, index: int) -> str:
@@ -517,32 +537,29 @@ def _module_sentence(module: ModuleFact, voice: Voice, index: int) -> str:
     names = [n for n in module.definitions if not n.startswith("_")][:3]
     if module.doc:
         text = f"{code(module.path)}, {size}: {_quote(module.doc)}"
+        return f"{text} {sentence(users)}" if users else text
+    defined = f"defines {join_words([code(n) for n in names])}" if names else ""
+    if users and module.package:
+        text = f"{code(module.path)} has {size}{' and ' + defined if defined else ''}. {users}"
+    elif users:  # one sentence: what it holds and who leans on it
+        text = f"{code(module.path)} has {size}{' and ' + defined if defined else ''}; {users}"
     else:
-        text = f"{code(module.path)} has {size}"
-        if names:
-            text += f" and defines {join_words([code(n) for n in names])}"
-        text = sentence(text)
-    if users:
-        text += f" {sentence(users)}"
-    return text
+        text = f"{code(module.path)} has {size}{' and ' + defined if defined else ''}"
+    return sentence(text)
 
 
 def chapter_modules(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
     if voice.beginner and not voice.deep:
         return None  # a beginner's overview stays out of the internals
-    count = 6 if voice.deep else 3
+    count = voice.modules
     mentioned = {s.path for path in facts.control_paths for s in path}
     chosen = [m for m in facts.key_modules if m.path not in mentioned][:count]
     if not chosen:
         return None
-    intro = (
-        f"A few {voice.term('module', 'modules')} are the ones other code leans on. "
-        "Knowing them makes the rest easier to read."
-    )
-    return ScriptChapter(
-        title="Modules to know",
-        paragraphs=[intro, *(_module_sentence(m, voice, i) for i, m in enumerate(chosen))],
-    )
+    told = [_module_sentence(m, voice, i) for i, m in enumerate(chosen)]
+    if voice.beginner:
+        told.insert(0, f"A few {voice.term('module', 'modules')} are the ones other code leans on.")
+    return ScriptChapter(title="Modules to know", paragraphs=told)
 
 
 def chapter_dependencies(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
@@ -749,7 +766,8 @@ def write_script(
     focus_areas: list[str] | None = None,
 ) -> Script:
     """Write the chapters about the repository, each grounded in `facts`."""
-    voice = Voice(level=level, style=style)
+    sources = sum(1 for m in facts.modules.values() if m.kind is FileKind.SOURCE)
+    voice = Voice(level=level, style=style, large=sources >= LARGE_PROJECT)
     builders: list[Callable[[RepoFacts, Voice], ScriptChapter | None]] = [
         chapter_layout,
         chapter_control_flow,
