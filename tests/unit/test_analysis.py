@@ -784,3 +784,25 @@ def test_a_library_is_entered_through_its_readme_example(tmp_path: Path) -> None
     # The class is only made; the call that does the work is the one followed.
     assert first[0].via == "tally.count_words"
     assert [s.name for s in first] == ["count_words", "split_words", "clean"]
+
+
+def test_a_key_type_names_the_types_that_build_on_it(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "shapes/base.py": '"""Shapes."""\n\n\nclass Shape:\n    """A thing with an area."""\n\n'
+        "    def area(self):\n        return 0\n",
+        "shapes/square.py": "from shapes.base import Shape\n\n\nclass Square(Shape):\n"
+        "    def area(self):\n        return 4\n",
+        "shapes/circle.py": "from shapes import base\n\n\nclass Circle(base.Shape):\n"
+        "    def area(self):\n        return 3\n",
+        # Two types called Node: a base named Node cannot be told apart, so none is claimed.
+        "shapes/tree.py": "class Node:\n    pass\n\n\nclass Leaf(Node):\n    pass\n",
+        "shapes/graph.py": "class Node:\n    pass\n",
+    }
+    facts = analyse(write(tmp_path, files), name="shapes")
+    heirs = {s.name: s.heirs for s in facts.key_symbols}
+    assert heirs["Shape"] == ["Circle", "Square"]
+    assert all(not h for name, h in heirs.items() if name == "Node")
+
+
+def test_an_inherited_javadoc_marker_is_no_description() -> None:
+    assert describe("/* (non-Javadoc)\n * @see org.junit.runner.Describable#x()\n */") is None

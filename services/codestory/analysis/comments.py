@@ -42,7 +42,9 @@ _POINTS_AHEAD = re.compile(
 _NOT_PROSE = re.compile(
     r"^[\W\d_]*$|^(?:todo|fixme|xxx|hack|nolint|eslint|noqa|pylint|type:)\b"
     # Editors' modelines (Emacs' `-*- Mode: C; tab-width: 4 -*-`, vim's `vim: set ts=4`).
-    r"|^[-*\s]*mode:\s*[\w+-]+\s*;|^\W*(?:vim?|ex):\s*(?:set\s)?\w+=",
+    r"|^[-*\s]*mode:\s*[\w+-]+\s*;|^\W*(?:vim?|ex):\s*(?:set\s)?\w+="
+    # Eclipse's marker over an override whose documentation is inherited: no words of its own.
+    r"|^\(non-javadoc\)",
     re.I,
 )
 

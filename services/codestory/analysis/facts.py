@@ -144,6 +144,7 @@ class SymbolFact(BaseModel):
     named_by: int = 0  # other source files that name it, followed by the resolver or not
     members: int = 0  # methods and fields defined for it: the substance of a type
     methods: list[MemberFact] = Field(default_factory=list)  # its most used, for a type
+    heirs: list[str] = Field(default_factory=list)  # the project's types that extend it
 
 
 class EntryPoint(BaseModel):
@@ -727,6 +728,29 @@ def _default_export_of(
     return None
 
 
+_TYPE_KINDS = frozenset({"class", "struct", "interface", "trait"})
+
+
+def _heirs(source_paths: list[str], syntaxes: dict[str, FileSyntax]) -> dict[str, list[str]]:
+    """Type name -> the project's types that name it as a base (`class App(Scaffold)`,
+    `extends`, `implements`, C++'s `: public`), for names only one type of the project has:
+    a base two types share cannot be told apart by name."""
+    owners = Counter(
+        d.name for p in source_paths for d in syntaxes[p].definitions if d.kind in _TYPE_KINDS
+    )
+    found: dict[str, set[str]] = defaultdict(set)
+    for path in source_paths:
+        for definition in syntaxes[path].definitions:
+            if definition.kind not in _TYPE_KINDS or definition.name.startswith("_"):
+                continue
+            for base in definition.bases:
+                short = re.split(r"[<\[(]", base)[0].strip()
+                short = re.split(r"\.|::", short)[-1].split()[-1] if short.split() else ""
+                if owners.get(short) == 1 and short != definition.name:
+                    found[short].add(definition.name)
+    return {name: sorted(names) for name, names in found.items()}
+
+
 def _example_start(
     calls: list[Call],
     syntaxes: dict[str, FileSyntax],
@@ -892,6 +916,7 @@ def analyse(
     # Methods by the type they belong to, wherever defined (Go's in other files of the
     # package, C++'s out of line in the .cc).
     members = Counter(d.parent for p in source_paths for d in syntaxes[p].definitions if d.parent)
+    heirs = _heirs(source_paths, syntaxes)
     symbols: list[SymbolFact] = []
     told: set[str] = set()
     for path in source_paths:
@@ -918,6 +943,7 @@ def analyse(
                     if definition.parent or not _distinctive(definition.name)
                     else len(named_by.get(definition.name, set()) - {path}),
                     members=0 if definition.parent else members.get(definition.name, 0),
+                    heirs=[] if definition.parent else heirs.get(definition.name, []),
                 )
             )
     sizes = {(p, d.qualified_name): d.lines for p in source for d in syntaxes[p].definitions}

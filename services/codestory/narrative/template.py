@@ -482,6 +482,11 @@ def _idea_sentence(symbol: SymbolFact, voice: Voice, index: int) -> str:
     text = sentence(text)
     if voice.expert and symbol.signature and symbol.kind in {"function", "method"}:
         text += f" Its signature is {code(symbol.signature)}."
+    if symbol.heirs and not voice.beginner:
+        shown = [code(h) for h in symbol.heirs[:3]]
+        if len(symbol.heirs) > 3:
+            shown.append("others")
+        text += f" {join_words(shown)} {'builds' if len(shown) == 1 else 'build'} on it."
     first = symbol.methods[0] if symbol.methods else None
     does = predicate(first.name, first.doc) if first and first.doc != symbol.doc else None
     if first and does and len(symbol.methods) >= 2 and not voice.beginner:
