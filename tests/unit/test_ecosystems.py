@@ -281,3 +281,45 @@ def test_a_key_type_is_told_with_its_most_used_methods(tmp_path: Path) -> None:
     told = _idea_sentence(cart, Voice(ExpertiseLevel.INTERMEDIATE, Style.OVERVIEW), 0)
     assert "Among its methods are `add`, `total` and `clear`." in told
     assert "Of `add`, its authors write: Put an item in the basket." in told
+
+
+def test_rust_modules_are_named_by_their_path_under_the_crates_src(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "Cargo.toml": '[package]\nname = "walker"\nversion = "0.1.0"\n',
+        "src/lib.rs": "mod tree;\nmod walk;\npub use crate::walk::Walk;\n",
+        "src/tree/mod.rs": "mod node;\npub struct Tree;\n",
+        "src/tree/node.rs": "use super::Tree;\npub struct Node;\n",
+        "src/walk.rs": "use crate::tree::node::Node;\nuse self::inner::X;\npub struct Walk;\n",
+    }
+    modules = analyse(write(tmp_path, files), name="walker").modules
+    assert modules["src/tree/mod.rs"].importers == 2  # `mod tree;`, and `super::` from node
+    assert modules["src/tree/node.rs"].importers == 2  # `mod node;`, and crate::tree::node
+    assert modules["src/walk.rs"].importers == 1  # `mod walk;` and `use crate::walk` in one file
+
+
+def test_c_includes_are_found_beside_the_file_or_by_the_end_of_their_path(
+    tmp_path: Path,
+) -> None:
+    files: dict[str, str | bytes] = {
+        "src/util.h": "int util(void);\n",
+        "src/main.c": '#include "util.h"\n#include <lib/api.h>\nint main(void) { return 0; }\n',
+        "include/lib/api.h": "int api(void);\n",
+        # Two copies of one header: each includer takes the copy in its own top folder.
+        "a/common.h": "int a(void);\n",
+        "b/common.h": "int b(void);\n",
+        "a/x.c": '#include "inc/../common.h"\n#include <common.h>\nint x(void) { return 0; }\n',
+    }
+    modules = analyse(write(tmp_path, files), name="c").modules
+    assert modules["src/util.h"].importers == 1
+    assert modules["include/lib/api.h"].importers == 1
+    assert (modules["a/common.h"].importers, modules["b/common.h"].importers) == (1, 0)
+
+
+def test_a_node_folder_import_names_its_index_file(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "src/lib/index.ts": "export const a = 1\n",
+        "src/app.ts": "import { a } from './lib'\n",
+        "src/cli.ts": "import { a } from './lib/index.js'\nimport chalk from 'chalk'\n",
+    }
+    modules = analyse(write(tmp_path, files), name="n").modules
+    assert modules["src/lib/index.ts"].importers == 2

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from codestory.analysis.classify import FileKind
 from codestory.analysis.manifests import Manifest
-from codestory.analysis.syntax import FileSyntax
+from codestory.analysis.syntax import FileSyntax, ImportRef
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,14 @@ class Application:
     evidence: str  # what says so, in words: "`next start` in package.json's scripts"
 
 
+class ImportResolver:
+    """Which files of the repository one import names, by one ecosystem's convention,
+    indexed once per checkout. The neutral one names none."""
+
+    def resolve(self, importer: str, ref: ImportRef) -> list[str]:
+        return []
+
+
 class Ecosystem:
     """The neutral model: every main function is a way in, nothing marks an application."""
 
@@ -44,6 +52,10 @@ class Ecosystem:
             for m in project.manifests
             if m.ecosystem in self.manifest_ecosystems and not (root and "/" in m.path)
         ]
+
+    def import_resolver(self, syntaxes: dict[str, FileSyntax], paths: set[str]) -> ImportResolver:
+        """How this ecosystem's imports name the repository's files."""
+        return ImportResolver()
 
     def main_is_way_in(self, path: str, project: Project) -> bool:
         """Whether a file whose code has a main function or guard starts the program."""

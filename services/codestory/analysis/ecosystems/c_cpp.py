@@ -14,6 +14,8 @@ from pathlib import PurePosixPath
 
 from codestory.analysis.classify import FileKind
 from codestory.analysis.ecosystems.base import Ecosystem, Project
+from codestory.analysis.ecosystems.c_includes import CIncludes
+from codestory.analysis.syntax import FileSyntax
 
 _AM_PROGRAMS = re.compile(r"^(\w+)_PROGRAMS\s*\+?=([^\n]*)", re.MULTILINE)
 _INSTALLED_PREFIXES = frozenset({"bin", "sbin", "libexec"})
@@ -101,6 +103,11 @@ class CAndCpp(Ecosystem):
     name = "c_cpp"
     languages = frozenset({"C", "C++"})
     manifest_ecosystems = frozenset({"C/C++"})
+
+    def import_resolver(self, syntaxes: dict[str, FileSyntax], paths: set[str]) -> CIncludes:
+        """C and C++: a quoted include is looked for beside the includer first; any include
+        names the one header whose path ends in it (the includer's own copy among several)."""
+        return CIncludes(syntaxes, paths)
 
     def wanted_texts(self, paths: frozenset[str], kinds: dict[str, FileKind]) -> set[str]:
         builds = {p for p in paths if PurePosixPath(p).name in BUILD_FILES and p.count("/") <= 2}

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from codestory.analysis.classify import FileKind
 from codestory.analysis.ecosystems.base import Ecosystem, Project
+from codestory.analysis.ecosystems.go_imports import GoImports
+from codestory.analysis.syntax import FileSyntax
 
 
 class Go(Ecosystem):
@@ -12,6 +14,10 @@ class Go(Ecosystem):
     languages = frozenset({"Go"})
     manifest_ecosystems = frozenset({"Go"})
     imports_folders = True
+
+    def import_resolver(self, syntaxes: dict[str, FileSyntax], paths: set[str]) -> GoImports:
+        """Go: a package is a folder; an import path under the module path names a folder."""
+        return GoImports(syntaxes, self.languages)
 
     def main_is_way_in(self, path: str, project: Project) -> bool:
         # The go tool ignores folders named testdata or starting with `_` or `.`.

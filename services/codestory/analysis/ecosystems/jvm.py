@@ -10,6 +10,8 @@ from pathlib import PurePosixPath
 
 from codestory.analysis.classify import FileKind
 from codestory.analysis.ecosystems.base import Ecosystem, Project
+from codestory.analysis.ecosystems.java_imports import JavaImports
+from codestory.analysis.syntax import FileSyntax
 
 _BUILDS = frozenset({"pom.xml", "build.gradle", "build.gradle.kts", "MANIFEST.MF"})
 _MAIN_CLASS = re.compile(
@@ -21,6 +23,10 @@ class Jvm(Ecosystem):
     name = "jvm"
     languages = frozenset({"Java", "Kotlin", "Scala"})
     manifest_ecosystems = frozenset({"Java"})
+
+    def import_resolver(self, syntaxes: dict[str, FileSyntax], paths: set[str]) -> JavaImports:
+        """Java: an import names a class by its declared package and its file's stem."""
+        return JavaImports(syntaxes, self.languages)
 
     def wanted_texts(self, paths: frozenset[str], kinds: dict[str, FileKind]) -> set[str]:
         return {p for p in paths if PurePosixPath(p).name in _BUILDS and p.count("/") <= 4}

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 
 from codestory.analysis.ecosystems.base import Application, Ecosystem, Project
+from codestory.analysis.ecosystems.node_imports import NodeImports
+from codestory.analysis.syntax import FileSyntax
 
 # Launchers whose application is a folder of framework files rather than one script, with
 # the files each starts from, most specific first.
@@ -43,6 +45,11 @@ class Node(Ecosystem):
     name = "node"
     languages = frozenset({"JavaScript", "TypeScript"})
     manifest_ecosystems = frozenset({"JavaScript"})
+
+    def import_resolver(self, syntaxes: dict[str, FileSyntax], paths: set[str]) -> NodeImports:
+        """Node: a relative specifier names a file with or without its suffix, or a folder's
+        index file; TypeScript's `./x.js` names the `x.ts` it is compiled from."""
+        return NodeImports(paths)
 
     def application(self, project: Project) -> Application | None:
         for manifest in self.manifests(project, root=True):

@@ -8,6 +8,8 @@ from pathlib import PurePosixPath
 
 from codestory.analysis.classify import FileKind
 from codestory.analysis.ecosystems.base import Application, Ecosystem, Project
+from codestory.analysis.ecosystems.python_imports import PythonImports
+from codestory.analysis.syntax import FileSyntax
 
 _PACKAGING = frozenset({"pyproject.toml", "setup.py", "setup.cfg"})
 # An sdist's own metadata: the version this release was built as.
@@ -27,6 +29,11 @@ class Python(Ecosystem):
     name = "python"
     languages = frozenset({"Python"})
     manifest_ecosystems = frozenset({"Python"})
+
+    def import_resolver(self, syntaxes: dict[str, FileSyntax], paths: set[str]) -> PythonImports:
+        """Python: a module is a file named by its dotted path below a root folder, a package
+        a folder with `__init__.py`; relative imports count up from the importer's package."""
+        return PythonImports(syntaxes)
 
     def main_is_way_in(self, path: str, project: Project) -> bool:
         # In a packaged distribution, a `__main__` guard inside an importable package (other
