@@ -323,3 +323,49 @@ def test_a_node_folder_import_names_its_index_file(tmp_path: Path) -> None:
     }
     modules = analyse(write(tmp_path, files), name="n").modules
     assert modules["src/lib/index.ts"].importers == 2
+
+
+def test_each_ecosystem_declares_routes_by_its_frameworks_convention(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "app.py": "from flask import Flask\napp = Flask(__name__)\n\n"
+        "@app.get('/users')\ndef users():\n    return []\n\n"
+        "@app.route('/')\ndef home():\n    return ''\n",
+        "server.js": "const app = express()\napp.post('/login', login)\nother.get('/nope', x)\n",
+        "main.go": 'package main\n\nfunc main() {\n\thttp.HandleFunc("/health", h)\n'
+        '\tr.GET("/items", list)\n}\n',
+        "src/main/java/demo/Api.java": "package demo;\n\nclass Api {\n"
+        '  @GetMapping("/orders")\n  public String orders() { return ""; }\n'
+        '  @RequestMapping(path = "/any")\n  public String any() { return ""; }\n}\n',
+        "src/web.rs": '#[get("/status")]\nfn status() -> String { String::new() }\n',
+    }
+    routes = analyse(write(tmp_path, files), name="web").roles.routes
+    told = {(r.method, r.path, r.handler, r.file) for r in routes}
+    assert told == {
+        ("GET", "/users", "users", "app.py"),
+        ("GET", "/", "home", "app.py"),
+        ("POST", "/login", None, "server.js"),
+        ("ANY", "/health", None, "main.go"),
+        ("GET", "/items", None, "main.go"),
+        ("GET", "/orders", "orders", "src/main/java/demo/Api.java"),
+        ("ANY", "/any", "any", "src/main/java/demo/Api.java"),
+        ("GET", "/status", "status", "src/web.rs"),
+    }
+
+
+def test_python_decorators_declare_subcommands_and_background_tasks(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "syncer/cli.py": "import click\n\n@click.group()\ndef cli():\n    pass\n\n"
+        "@cli.command('sync-all')\ndef sync():\n    pass\n\n"
+        "@cli.command()\ndef show_items():\n    pass\n",
+        "syncer/jobs.py": "@app.task\ndef rebuild():\n    pass\n\n"
+        "@dramatiq.actor\ndef notify(self):\n    pass\n",
+    }
+    roles = analyse(write(tmp_path, files), name="syncer").roles
+    assert [(c.name, c.detail) for c in roles.commands] == [
+        ("sync", "sync-all"),
+        ("show_items", "show-items"),
+    ]  # the nameless `@click.group()` is the program itself
+    assert [(t.name, t.detail) for t in roles.tasks] == [
+        ("rebuild", "app.task"),
+        ("notify", "dramatiq.actor"),
+    ]

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 
 from codestory.analysis.classify import FileKind
 from codestory.analysis.manifests import Manifest
-from codestory.analysis.syntax import FileSyntax, ImportRef
+from codestory.analysis.role_types import Role, Route
+from codestory.analysis.syntax import Definition, FileSyntax, ImportRef
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,14 @@ class Ecosystem:
     def import_resolver(self, syntaxes: dict[str, FileSyntax], paths: set[str]) -> ImportResolver:
         """How this ecosystem's imports name the repository's files."""
         return ImportResolver()
+
+    def routes(self, path: str, syntax: FileSyntax) -> list[Route]:
+        """The HTTP routes a file declares, by its web frameworks' conventions."""
+        return []
+
+    def decorator_role(self, path: str, definition: Definition) -> Role | None:
+        """The command or task a definition's decorators declare it to be."""
+        return None
 
     def main_is_way_in(self, path: str, project: Project) -> bool:
         """Whether a file whose code has a main function or guard starts the program."""

@@ -6,7 +6,15 @@ from __future__ import annotations
 from codestory.analysis.classify import FileKind
 from codestory.analysis.ecosystems.base import Ecosystem, Project
 from codestory.analysis.ecosystems.go_imports import GoImports
+from codestory.analysis.role_types import HTTP_METHODS, Route, path_calls
 from codestory.analysis.syntax import FileSyntax
+
+# net/http's `HandleFunc("/x", h)` and the routers' `GET`/`Get` (gin, echo, chi).
+_ROUTE_CALLS = frozenset(
+    {"HandleFunc", "Handle", "GET", "POST", "PUT", "DELETE", "PATCH"}
+    | {"Get", "Post", "Put", "Delete", "Patch"}
+)
+_METHODS = frozenset(m.upper() for m in HTTP_METHODS)
 
 
 class Go(Ecosystem):
@@ -18,6 +26,21 @@ class Go(Ecosystem):
     def import_resolver(self, syntaxes: dict[str, FileSyntax], paths: set[str]) -> GoImports:
         """Go: a package is a folder; an import path under the module path names a folder."""
         return GoImports(syntaxes, self.languages)
+
+    def routes(self, path: str, syntax: FileSyntax) -> list[Route]:
+        """Go: a route is a handler registered for a URL path, `mux.HandleFunc("/x", h)`
+        (any method) or `r.GET("/x", h)`."""
+        return [
+            Route(
+                call.name.upper() if call.name.upper() in _METHODS else "ANY",
+                call.literal,
+                None,
+                path,
+                call.line,
+            )
+            for call in path_calls(syntax)
+            if call.literal and call.name in _ROUTE_CALLS
+        ]
 
     def main_is_way_in(self, path: str, project: Project) -> bool:
         # The go tool ignores folders named testdata or starting with `_` or `.`.

@@ -11,11 +11,18 @@ from pathlib import PurePosixPath
 from codestory.analysis.classify import FileKind
 from codestory.analysis.ecosystems.base import Ecosystem, Project
 from codestory.analysis.ecosystems.java_imports import JavaImports
+from codestory.analysis.role_types import Route
 from codestory.analysis.syntax import FileSyntax
 
 _BUILDS = frozenset({"pom.xml", "build.gradle", "build.gradle.kts", "MANIFEST.MF"})
 _MAIN_CLASS = re.compile(
     r"<mainClass>\s*[\w.$]+\s*</mainClass>|Main-Class\s*[:=]|mainClass(?:Name)?\s*(?:\.set\()?\s*[=(]",
+)
+
+# Spring's `@GetMapping("/x")` and `@RequestMapping(path = "/x")`, JAX-RS's `@Path("/x")`.
+_ROUTE = re.compile(
+    r"^(Get|Post|Put|Delete|Patch|Request)Mapping\b(?:\(\s*(?:value\s*=\s*|path\s*=\s*)?"
+    r"\"([^\"]*)\")?|^Path\(\"([^\"]*)\"\)"
 )
 
 
@@ -27,6 +34,20 @@ class Jvm(Ecosystem):
     def import_resolver(self, syntaxes: dict[str, FileSyntax], paths: set[str]) -> JavaImports:
         """Java: an import names a class by its declared package and its file's stem."""
         return JavaImports(syntaxes, self.languages)
+
+    def routes(self, path: str, syntax: FileSyntax) -> list[Route]:
+        """Java: a route is an annotation naming a URL path (Spring's mappings, JAX-RS's
+        `@Path`); `@RequestMapping` answers any method."""
+        routes: list[Route] = []
+        for definition in syntax.definitions:
+            for annotation in definition.decorators:
+                match = _ROUTE.match(annotation)
+                if match and (match.group(2) or match.group(3)):
+                    verb = match.group(1) or "Request"
+                    method = "ANY" if verb == "Request" else verb.upper()
+                    url = match.group(2) or match.group(3)
+                    routes.append(Route(method, url, definition.name, path, definition.line))
+        return routes
 
     def wanted_texts(self, paths: frozenset[str], kinds: dict[str, FileKind]) -> set[str]:
         return {p for p in paths if PurePosixPath(p).name in _BUILDS and p.count("/") <= 4}

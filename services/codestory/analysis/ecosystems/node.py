@@ -7,6 +7,7 @@ import re
 
 from codestory.analysis.ecosystems.base import Application, Ecosystem, Project
 from codestory.analysis.ecosystems.node_imports import NodeImports
+from codestory.analysis.role_types import HTTP_METHODS, Route, path_calls
 from codestory.analysis.syntax import FileSyntax
 
 # Launchers whose application is a folder of framework files rather than one script, with
@@ -38,6 +39,8 @@ _RUN_SCRIPT = re.compile(
     r"(?:^|&&\s*|;\s*)(?:node|nodemon|ts-node|tsx(?:\s+watch)?|bun(?:\s+run)?)\s+"
     r"(?:--?[\w-]+(?:=\S+)?\s+)*([\w./@-]+)"
 )
+# Express, Koa and Fastify: `app.get("/x", handler)` on the objects routers are usually named.
+_ROUTER_OBJECTS = frozenset({"app", "router", "api", "server", "r", "routes", "e", "mux", "g"})
 _SCRIPT_SUFFIXES = ("", ".js", ".mjs", ".cjs", ".ts", "/index.js", "/index.ts")
 
 
@@ -50,6 +53,17 @@ class Node(Ecosystem):
         """Node: a relative specifier names a file with or without its suffix, or a folder's
         index file; TypeScript's `./x.js` names the `x.ts` it is compiled from."""
         return NodeImports(paths)
+
+    def routes(self, path: str, syntax: FileSyntax) -> list[Route]:
+        """Node: a route is a method call on a router object with a URL path,
+        `app.get("/x", handler)`."""
+        return [
+            Route(call.name.upper(), call.literal, None, path, call.line)
+            for call in path_calls(syntax)
+            if call.literal
+            and call.name in HTTP_METHODS | {"all"}
+            and call.qualifier in _ROUTER_OBJECTS
+        ]
 
     def application(self, project: Project) -> Application | None:
         for manifest in self.manifests(project, root=True):

@@ -9,7 +9,9 @@ from pathlib import PurePosixPath
 from codestory.analysis.classify import FileKind
 from codestory.analysis.ecosystems.base import Application, Ecosystem, Project
 from codestory.analysis.ecosystems.python_imports import PythonImports
-from codestory.analysis.syntax import FileSyntax
+from codestory.analysis.ecosystems.python_roles import decorated_role, decorated_routes
+from codestory.analysis.role_types import Role, Route
+from codestory.analysis.syntax import Definition, FileSyntax
 
 _PACKAGING = frozenset({"pyproject.toml", "setup.py", "setup.cfg"})
 # An sdist's own metadata: the version this release was built as.
@@ -34,6 +36,14 @@ class Python(Ecosystem):
         """Python: a module is a file named by its dotted path below a root folder, a package
         a folder with `__init__.py`; relative imports count up from the importer's package."""
         return PythonImports(syntaxes)
+
+    def routes(self, path: str, syntax: FileSyntax) -> list[Route]:
+        """Python: a route is a decorator naming a URL path, `@app.get("/x")`."""
+        return [r for d in syntax.definitions for r in decorated_routes(path, d)]
+
+    def decorator_role(self, path: str, definition: Definition) -> Role | None:
+        """Python: `@cli.command()` declares a subcommand, `@app.task` a background task."""
+        return decorated_role(path, definition)
 
     def main_is_way_in(self, path: str, project: Project) -> bool:
         # In a packaged distribution, a `__main__` guard inside an importable package (other
