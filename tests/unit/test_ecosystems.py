@@ -369,3 +369,53 @@ def test_python_decorators_declare_subcommands_and_background_tasks(tmp_path: Pa
         ("rebuild", "app.task"),
         ("notify", "dramatiq.actor"),
     ]
+
+
+def test_each_ecosystem_names_its_test_frameworks_and_runners(tmp_path: Path) -> None:
+    trees: dict[str, dict[str, str | bytes]] = {
+        "java": {
+            "pom.xml": "<project><artifactId>j</artifactId></project>",
+            "src/main/java/j/A.java": "package j;\npublic class A {}\n",
+            "src/test/java/j/ATest.java": "package j;\nimport org.junit.jupiter.api.Test;\n"
+            "class ATest { @Test void a() {} }\n",
+        },
+        "cpp": {
+            "CMakeLists.txt": "project(c)\nenable_testing()\nadd_executable(c main.cc)\n",
+            "main.cc": "int main() { return 0; }\n",
+            "tests/a_test.cc": '#include "catch2/catch.hpp"\nTEST_CASE("a") {}\n',
+        },
+        "node": {
+            "package.json": '{"name": "n", "scripts": {"test": "node --test"}}',
+            "index.js": "module.exports = 1\n",
+            "test/a.test.js": "import test from 'node:test'\ntest('a', () => {})\n",
+        },
+        "rust": {
+            "Cargo.toml": '[package]\nname = "r"\nversion = "0.1.0"\n',
+            "src/lib.rs": "pub fn a() {}\n\n#[cfg(test)]\nmod tests {\n    #[test]\n"
+            "    fn a() {}\n}\n",
+        },
+        "python": {
+            "setup.py": "from setuptools import setup\nsetup(name='p')\n",
+            "tox.ini": "[tox]\n",
+            "Makefile": "check:\n\ttox\n",
+            "p/__init__.py": "",
+            "tests/test_p.py": "import unittest\n\nclass T(unittest.TestCase):\n"
+            "    def test_p(self):\n        pass\n",
+        },
+    }
+    told = {}
+    for name, files in trees.items():
+        tests = analyse(write(tmp_path / name, files), name=name).tests
+        told[name] = (tests.frameworks, tests.commands)
+    assert told["java"] == (["JUnit 5"], ["mvn test"])
+    assert told["cpp"] == (["Catch2"], ["ctest"])
+    assert told["node"] == (["Node's built-in test runner"], ["npm test"])
+    assert told["rust"] == (["Rust's built-in test harness"], ["cargo test"])
+    # unittest is the authors' runner already; their Makefile target and tox follow it.
+    assert told["python"] == (["unittest"], ["python -m unittest", "make check", "tox"])
+    rust = analyse(tmp_path / "rust", name="rust").tests
+    assert (rust.inline_test_files, rust.example_file, rust.example_inline) == (
+        1,
+        "src/lib.rs",
+        True,
+    )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
+from enum import Enum
 
 from codestory.analysis.classify import FileKind
 from codestory.analysis.manifests import Manifest
@@ -28,6 +30,36 @@ class Application:
 
     ways_in: tuple[str, ...]  # the files where it starts
     evidence: str  # what says so, in words: "`next start` in package.json's scripts"
+
+
+@dataclass(frozen=True)
+class SuiteEvidence:
+    """What the manifests and the test files show, for each model to name the frameworks
+    its tests are written with."""
+
+    declared: frozenset[str]  # every manifest's dependencies, lower-cased
+    scripts: str  # every manifest's scripts, joined
+    imported: Counter[str]  # the first part of each name the test files import
+    includes: frozenset[str]  # each name the test files import, whole
+    syntaxes: dict[str, FileSyntax] = field(hash=False)  # the test files
+    inline: Counter[str] = field(hash=False)  # source files with their own tests, by language
+
+
+class CommandStage(Enum):
+    """Where a way of running the tests stands among the project's others."""
+
+    SCRIPT = "script"  # a script the project declares, run before the ecosystems' runners
+    RUNNER = "runner"  # the ecosystem's own test runner
+    ENVIRONMENTS = "environments"  # a runner of test environments, after the Makefile's target
+
+
+@dataclass(frozen=True)
+class SuiteCommand:
+    command: str
+    stage: CommandStage = CommandStage.RUNNER
+    # Already the authors' wrapper (a Python runner, an npm script): a Makefile target does
+    # not come before it.
+    replaces_make: bool = False
 
 
 class ImportResolver:
@@ -78,6 +110,25 @@ class Ecosystem:
         """Whether the build names the programs it makes (None: this ecosystem's builds do
         not say), so a main it does not name is a utility's rather than the project's."""
         return None
+
+    def has_inline_tests(self, syntax: FileSyntax) -> bool:
+        """Whether a source file carries its own tests."""
+        return False
+
+    def test_frameworks(self, evidence: SuiteEvidence) -> list[str]:
+        """The frameworks the tests are written with."""
+        return []
+
+    def test_commands(
+        self, manifests: list[Manifest], frameworks: list[str], paths: set[str]
+    ) -> list[SuiteCommand]:
+        """The commands that run the tests, from the top-level `manifests`, the frameworks
+        found and the checkout's paths."""
+        return []
+
+    def own(self, manifests: list[Manifest]) -> list[Manifest]:
+        """The manifests of this ecosystem among `manifests`."""
+        return [m for m in manifests if m.ecosystem in self.manifest_ecosystems]
 
     def test_only_dependencies(self, project: Project, dependencies: list[str]) -> set[str]:
         """Declared dependencies that only the tests use, where the manifest cannot say."""

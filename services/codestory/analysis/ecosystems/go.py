@@ -4,8 +4,9 @@ every build (`//go:build ignore`) are generators run by hand, not programs."""
 from __future__ import annotations
 
 from codestory.analysis.classify import FileKind
-from codestory.analysis.ecosystems.base import Ecosystem, Project
+from codestory.analysis.ecosystems.base import Ecosystem, Project, SuiteCommand, SuiteEvidence
 from codestory.analysis.ecosystems.go_imports import GoImports
+from codestory.analysis.manifests import Manifest
 from codestory.analysis.role_types import HTTP_METHODS, Route, path_calls
 from codestory.analysis.syntax import FileSyntax
 
@@ -15,6 +16,7 @@ _ROUTE_CALLS = frozenset(
     | {"Get", "Post", "Put", "Delete", "Patch"}
 )
 _METHODS = frozenset(m.upper() for m in HTTP_METHODS)
+_TESTING = "Go's testing package"
 
 
 class Go(Ecosystem):
@@ -41,6 +43,19 @@ class Go(Ecosystem):
             for call in path_calls(syntax)
             if call.literal and call.name in _ROUTE_CALLS
         ]
+
+    def test_frameworks(self, evidence: SuiteEvidence) -> list[str]:
+        """Go: tests are `*_test.go` files written with the standard testing package."""
+        tests = evidence.syntaxes.values()
+        return [_TESTING] if any(s.language in self.languages for s in tests) else []
+
+    def test_commands(
+        self, manifests: list[Manifest], frameworks: list[str], paths: set[str]
+    ) -> list[SuiteCommand]:
+        """Go: `go test ./...` runs every package's tests."""
+        if self.own(manifests) or _TESTING in frameworks:
+            return [SuiteCommand("go test ./...")]
+        return []
 
     def main_is_way_in(self, path: str, project: Project) -> bool:
         # The go tool ignores folders named testdata or starting with `_` or `.`.

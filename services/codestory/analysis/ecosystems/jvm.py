@@ -9,8 +9,9 @@ import re
 from pathlib import PurePosixPath
 
 from codestory.analysis.classify import FileKind
-from codestory.analysis.ecosystems.base import Ecosystem, Project
+from codestory.analysis.ecosystems.base import Ecosystem, Project, SuiteCommand, SuiteEvidence
 from codestory.analysis.ecosystems.java_imports import JavaImports
+from codestory.analysis.manifests import Manifest
 from codestory.analysis.role_types import Route
 from codestory.analysis.syntax import FileSyntax
 
@@ -48,6 +49,29 @@ class Jvm(Ecosystem):
                     url = match.group(2) or match.group(3)
                     routes.append(Route(method, url, definition.name, path, definition.line))
         return routes
+
+    def test_frameworks(self, evidence: SuiteEvidence) -> list[str]:
+        """Java: JUnit 5 is `org.junit.jupiter`, JUnit 4 `org.junit`, in the tests' imports."""
+        if not any(s.language in self.languages for s in evidence.syntaxes.values()):
+            return []
+        targets = " ".join(evidence.includes)
+        if "org.junit.jupiter" in targets:
+            return ["JUnit 5"]
+        if "org.junit" in targets or evidence.imported.get("org"):
+            return ["JUnit"]
+        return []
+
+    def test_commands(
+        self, manifests: list[Manifest], frameworks: list[str], paths: set[str]
+    ) -> list[SuiteCommand]:
+        """Maven: `mvn test`; Gradle: `./gradlew test` through the project's wrapper."""
+        kinds = {m.kind for m in self.own(manifests)}
+        commands: list[SuiteCommand] = []
+        if "Maven project" in kinds:
+            commands.append(SuiteCommand("mvn test"))
+        if "Gradle build" in kinds:
+            commands.append(SuiteCommand("./gradlew test" if "gradlew" in paths else "gradle test"))
+        return commands
 
     def wanted_texts(self, paths: frozenset[str], kinds: dict[str, FileKind]) -> set[str]:
         return {p for p in paths if PurePosixPath(p).name in _BUILDS and p.count("/") <= 4}

@@ -7,9 +7,17 @@ import re
 from pathlib import PurePosixPath
 
 from codestory.analysis.classify import FileKind
-from codestory.analysis.ecosystems.base import Application, Ecosystem, Project
+from codestory.analysis.ecosystems.base import (
+    Application,
+    Ecosystem,
+    Project,
+    SuiteCommand,
+    SuiteEvidence,
+)
 from codestory.analysis.ecosystems.python_imports import PythonImports
 from codestory.analysis.ecosystems.python_roles import decorated_role, decorated_routes
+from codestory.analysis.ecosystems.python_tests import python_commands, python_frameworks
+from codestory.analysis.manifests import Manifest
 from codestory.analysis.role_types import Role, Route
 from codestory.analysis.syntax import Definition, FileSyntax
 
@@ -44,6 +52,19 @@ class Python(Ecosystem):
     def decorator_role(self, path: str, definition: Definition) -> Role | None:
         """Python: `@cli.command()` declares a subcommand, `@app.task` a background task."""
         return decorated_role(path, definition)
+
+    def test_frameworks(self, evidence: SuiteEvidence) -> list[str]:
+        """Python: pytest, unittest or Hypothesis when declared or imported, and pytest when
+        tests are plain `def test_x()` functions or a `conftest.py`; only when Python writes
+        at least half of the test files."""
+        return python_frameworks(evidence, self.languages)
+
+    def test_commands(
+        self, manifests: list[Manifest], frameworks: list[str], paths: set[str]
+    ) -> list[SuiteCommand]:
+        """Python: `pytest` or `python -m unittest` (the authors' wrapper already, before any
+        Makefile target); `tox` and `nox` when configured."""
+        return python_commands(frameworks, paths)
 
     def main_is_way_in(self, path: str, project: Project) -> bool:
         # In a packaged distribution, a `__main__` guard inside an importable package (other

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 
-from codestory.analysis.ecosystems.base import Ecosystem
+from codestory.analysis.ecosystems.base import Ecosystem, SuiteCommand, SuiteEvidence
 from codestory.analysis.ecosystems.rust_modules import RustModules
+from codestory.analysis.manifests import Manifest
 from codestory.analysis.role_types import Route
 from codestory.analysis.syntax import FileSyntax
 
 # actix-web's and Rocket's `#[get("/x")]`.
+# `cfg(test)` alone marks a file whose tests a macro writes (no `#[test]` the parser sees).
+_TEST_ATTRIBUTE = re.compile(r"^(?:(?:test|tokio::test|rstest|quickcheck)\b|cfg\(test\))")
 _ROUTE = re.compile(r'^(get|post|put|delete|patch)\(\s*"([^"]*)"')
 
 
@@ -22,6 +25,22 @@ class Rust(Ecosystem):
         """Rust: a module is a file under the crate's `src/` named by its path; `mod x;`
         declares a child, `use` starts from `crate::`, `self::`, `super::` or a child."""
         return RustModules(syntaxes, self.languages)
+
+    def has_inline_tests(self, syntax: FileSyntax) -> bool:
+        """Rust: a source file carries its own tests in `#[cfg(test)]` or `#[test]` items."""
+        return any(_TEST_ATTRIBUTE.match(a) for a in syntax.attributes)
+
+    def test_frameworks(self, evidence: SuiteEvidence) -> list[str]:
+        """Rust: tests in `tests/` or inline are run by Cargo's built-in harness."""
+        tested = any(s.language in self.languages for s in evidence.syntaxes.values())
+        inline = any(evidence.inline[language] for language in self.languages)
+        return ["Rust's built-in test harness"] if tested or inline else []
+
+    def test_commands(
+        self, manifests: list[Manifest], frameworks: list[str], paths: set[str]
+    ) -> list[SuiteCommand]:
+        """Rust: `cargo test` runs a crate's tests."""
+        return [SuiteCommand("cargo test")] if self.own(manifests) else []
 
     def routes(self, path: str, syntax: FileSyntax) -> list[Route]:
         """Rust: a route is an attribute naming a method and a URL path, `#[get("/x")]`."""
