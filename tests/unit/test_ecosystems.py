@@ -419,3 +419,20 @@ def test_each_ecosystem_names_its_test_frameworks_and_runners(tmp_path: Path) ->
         "src/lib.rs",
         True,
     )
+
+
+def test_test_files_are_named_by_each_ecosystems_convention() -> None:
+    tests = [
+        "pkg/test_core.py",
+        "pkg/core_test.py",
+        "pkg/conftest.py",
+        "web/button.spec.tsx",
+        "web/types.test-d.ts",
+        "cmd/run_test.go",
+        "src/parse_test.rs",
+        "core/src/main/java/org/x/ParserTests.java",
+        "lib/buf_test.cc",
+    ]
+    assert {p: classify_path(p) for p in tests} == dict.fromkeys(tests, FileKind.TEST)
+    sources = ["pkg/testing_tools.py", "web/spec.ts", "cmd/test.go", "src/main/java/x/Test.kt"]
+    assert {p: classify_path(p) for p in sources} == dict.fromkeys(sources, FileKind.SOURCE)

@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from enum import Enum
 
-from codestory.analysis.classify import FileKind
+from codestory.analysis.file_kind import FileKind
 from codestory.analysis.manifests import Manifest
 from codestory.analysis.role_types import Role, Route
 from codestory.analysis.syntax import Definition, FileSyntax, ImportRef
@@ -77,6 +77,14 @@ class Ecosystem:
     languages: frozenset[str] = frozenset()
     manifest_ecosystems: frozenset[str] = frozenset()
     imports_folders = False  # an import names a folder (a package), not a file
+    # How a test file is named (a regular expression for the whole name), where the
+    # ecosystem's tools find tests by name: `test_*.py`, `*_test.go`.
+    test_file_names: str | None = None
+    # Folders below the top that hold tests by a build's layout (Maven's `src/test`).
+    test_roots: frozenset[str] = frozenset()
+    # Source folders, below `src/<set>/`, where a package name starts (`src/main/java`):
+    # the folders under them are the package's name, not what the files are for.
+    package_roots: frozenset[str] = frozenset()
 
     def manifests(self, project: Project, *, root: bool = False) -> list[Manifest]:
         """The project's manifests of this ecosystem (at the top of the tree, with `root`)."""

@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from pathlib import PurePosixPath
 
-from codestory.analysis.classify import FileKind
 from codestory.analysis.ecosystems.base import Ecosystem, Project, SuiteCommand, SuiteEvidence
 from codestory.analysis.ecosystems.c_includes import CIncludes
+from codestory.analysis.file_kind import FileKind
 from codestory.analysis.manifests import Manifest
 from codestory.analysis.syntax import FileSyntax
 
@@ -112,6 +112,7 @@ class CAndCpp(Ecosystem):
     name = "c_cpp"
     languages = frozenset({"C", "C++"})
     manifest_ecosystems = frozenset({"C/C++"})
+    test_file_names = r".+_test\.(?:c|cc|cpp)"
 
     def import_resolver(self, syntaxes: dict[str, FileSyntax], paths: set[str]) -> CIncludes:
         """C and C++: a quoted include is looked for beside the includer first; any include

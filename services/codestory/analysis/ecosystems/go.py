@@ -3,9 +3,9 @@ every build (`//go:build ignore`) are generators run by hand, not programs."""
 
 from __future__ import annotations
 
-from codestory.analysis.classify import FileKind
 from codestory.analysis.ecosystems.base import Ecosystem, Project, SuiteCommand, SuiteEvidence
 from codestory.analysis.ecosystems.go_imports import GoImports
+from codestory.analysis.file_kind import FileKind
 from codestory.analysis.manifests import Manifest
 from codestory.analysis.role_types import HTTP_METHODS, Route, path_calls
 from codestory.analysis.syntax import FileSyntax
@@ -24,6 +24,7 @@ class Go(Ecosystem):
     languages = frozenset({"Go"})
     manifest_ecosystems = frozenset({"Go"})
     imports_folders = True
+    test_file_names = r".+_test\.go"  # what `go test` compiles
 
     def import_resolver(self, syntaxes: dict[str, FileSyntax], paths: set[str]) -> GoImports:
         """Go: a package is a folder; an import path under the module path names a folder."""

@@ -8,9 +8,9 @@ from __future__ import annotations
 import re
 from pathlib import PurePosixPath
 
-from codestory.analysis.classify import FileKind
 from codestory.analysis.ecosystems.base import Ecosystem, Project, SuiteCommand, SuiteEvidence
 from codestory.analysis.ecosystems.java_imports import JavaImports
+from codestory.analysis.file_kind import FileKind
 from codestory.analysis.manifests import Manifest
 from codestory.analysis.role_types import Route
 from codestory.analysis.syntax import FileSyntax
@@ -31,6 +31,10 @@ class Jvm(Ecosystem):
     name = "jvm"
     languages = frozenset({"Java", "Kotlin", "Scala"})
     manifest_ecosystems = frozenset({"Java"})
+    # Surefire's `*Test` and `*Tests` classes; Maven's and Gradle's `src/test` tree.
+    test_file_names = r".+Tests?\.(?:java|kt)"
+    test_roots = frozenset({"src/test"})
+    package_roots = frozenset({"java", "kotlin", "scala", "groovy"})
 
     def import_resolver(self, syntaxes: dict[str, FileSyntax], paths: set[str]) -> JavaImports:
         """Java: an import names a class by its declared package and its file's stem."""

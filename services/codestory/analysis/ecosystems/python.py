@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from pathlib import PurePosixPath
 
-from codestory.analysis.classify import FileKind
 from codestory.analysis.ecosystems.base import (
     Application,
     Ecosystem,
@@ -17,6 +16,7 @@ from codestory.analysis.ecosystems.base import (
 from codestory.analysis.ecosystems.python_imports import PythonImports
 from codestory.analysis.ecosystems.python_roles import decorated_role, decorated_routes
 from codestory.analysis.ecosystems.python_tests import python_commands, python_frameworks
+from codestory.analysis.file_kind import FileKind
 from codestory.analysis.manifests import Manifest
 from codestory.analysis.role_types import Role, Route
 from codestory.analysis.syntax import Definition, FileSyntax
@@ -39,6 +39,8 @@ class Python(Ecosystem):
     name = "python"
     languages = frozenset({"Python"})
     manifest_ecosystems = frozenset({"Python"})
+    # pytest's discovery: `test_*.py` and `*_test.py`, with fixtures in `conftest.py`.
+    test_file_names = r"test_.+\.py|.+_test\.py|conftest\.py"
 
     def import_resolver(self, syntaxes: dict[str, FileSyntax], paths: set[str]) -> PythonImports:
         """Python: a module is a file named by its dotted path below a root folder, a package

@@ -20,6 +20,7 @@ class Rust(Ecosystem):
     name = "rust"
     languages = frozenset({"Rust"})
     manifest_ecosystems = frozenset({"Rust"})
+    test_file_names = r".+_test\.rs"
 
     def import_resolver(self, syntaxes: dict[str, FileSyntax], paths: set[str]) -> RustModules:
         """Rust: a module is a file under the crate's `src/` named by its path; `mod x;`
