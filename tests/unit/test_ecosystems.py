@@ -281,3 +281,158 @@ def test_a_key_type_is_told_with_its_most_used_methods(tmp_path: Path) -> None:
     told = _idea_sentence(cart, Voice(ExpertiseLevel.INTERMEDIATE, Style.OVERVIEW), 0)
     # The most used method first, its summary said as what it does.
     assert "Its method `add` puts an item in the basket; it also has `total` and `clear`." in told
+
+
+def test_rust_modules_are_named_by_their_path_under_the_crates_src(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "Cargo.toml": '[package]\nname = "walker"\nversion = "0.1.0"\n',
+        "src/lib.rs": "mod tree;\nmod walk;\npub use crate::walk::Walk;\n",
+        "src/tree/mod.rs": "mod node;\npub struct Tree;\n",
+        "src/tree/node.rs": "use super::Tree;\npub struct Node;\n",
+        "src/walk.rs": "use crate::tree::node::Node;\nuse self::inner::X;\npub struct Walk;\n",
+    }
+    modules = analyse(write(tmp_path, files), name="walker").modules
+    assert modules["src/tree/mod.rs"].importers == 2  # `mod tree;`, and `super::` from node
+    assert modules["src/tree/node.rs"].importers == 2  # `mod node;`, and crate::tree::node
+    assert modules["src/walk.rs"].importers == 1  # `mod walk;` and `use crate::walk` in one file
+
+
+def test_c_includes_are_found_beside_the_file_or_by_the_end_of_their_path(
+    tmp_path: Path,
+) -> None:
+    files: dict[str, str | bytes] = {
+        "src/util.h": "int util(void);\n",
+        "src/main.c": '#include "util.h"\n#include <lib/api.h>\nint main(void) { return 0; }\n',
+        "include/lib/api.h": "int api(void);\n",
+        # Two copies of one header: each includer takes the copy in its own top folder.
+        "a/common.h": "int a(void);\n",
+        "b/common.h": "int b(void);\n",
+        "a/x.c": '#include "inc/../common.h"\n#include <common.h>\nint x(void) { return 0; }\n',
+    }
+    modules = analyse(write(tmp_path, files), name="c").modules
+    assert modules["src/util.h"].importers == 1
+    assert modules["include/lib/api.h"].importers == 1
+    assert (modules["a/common.h"].importers, modules["b/common.h"].importers) == (1, 0)
+
+
+def test_a_node_folder_import_names_its_index_file(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "src/lib/index.ts": "export const a = 1\n",
+        "src/app.ts": "import { a } from './lib'\n",
+        "src/cli.ts": "import { a } from './lib/index.js'\nimport chalk from 'chalk'\n",
+    }
+    modules = analyse(write(tmp_path, files), name="n").modules
+    assert modules["src/lib/index.ts"].importers == 2
+
+
+def test_each_ecosystem_declares_routes_by_its_frameworks_convention(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "app.py": "from flask import Flask\napp = Flask(__name__)\n\n"
+        "@app.get('/users')\ndef users():\n    return []\n\n"
+        "@app.route('/')\ndef home():\n    return ''\n",
+        "server.js": "const app = express()\napp.post('/login', login)\nother.get('/nope', x)\n",
+        "main.go": 'package main\n\nfunc main() {\n\thttp.HandleFunc("/health", h)\n'
+        '\tr.GET("/items", list)\n}\n',
+        "src/main/java/demo/Api.java": "package demo;\n\nclass Api {\n"
+        '  @GetMapping("/orders")\n  public String orders() { return ""; }\n'
+        '  @RequestMapping(path = "/any")\n  public String any() { return ""; }\n}\n',
+        "src/web.rs": '#[get("/status")]\nfn status() -> String { String::new() }\n',
+    }
+    routes = analyse(write(tmp_path, files), name="web").roles.routes
+    told = {(r.method, r.path, r.handler, r.file) for r in routes}
+    assert told == {
+        ("GET", "/users", "users", "app.py"),
+        ("GET", "/", "home", "app.py"),
+        ("POST", "/login", None, "server.js"),
+        ("ANY", "/health", None, "main.go"),
+        ("GET", "/items", None, "main.go"),
+        ("GET", "/orders", "orders", "src/main/java/demo/Api.java"),
+        ("ANY", "/any", "any", "src/main/java/demo/Api.java"),
+        ("GET", "/status", "status", "src/web.rs"),
+    }
+
+
+def test_python_decorators_declare_subcommands_and_background_tasks(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "syncer/cli.py": "import click\n\n@click.group()\ndef cli():\n    pass\n\n"
+        "@cli.command('sync-all')\ndef sync():\n    pass\n\n"
+        "@cli.command()\ndef show_items():\n    pass\n",
+        "syncer/jobs.py": "@app.task\ndef rebuild():\n    pass\n\n"
+        "@dramatiq.actor\ndef notify(self):\n    pass\n",
+    }
+    roles = analyse(write(tmp_path, files), name="syncer").roles
+    assert [(c.name, c.detail) for c in roles.commands] == [
+        ("sync", "sync-all"),
+        ("show_items", "show-items"),
+    ]  # the nameless `@click.group()` is the program itself
+    assert [(t.name, t.detail) for t in roles.tasks] == [
+        ("rebuild", "app.task"),
+        ("notify", "dramatiq.actor"),
+    ]
+
+
+def test_each_ecosystem_names_its_test_frameworks_and_runners(tmp_path: Path) -> None:
+    trees: dict[str, dict[str, str | bytes]] = {
+        "java": {
+            "pom.xml": "<project><artifactId>j</artifactId></project>",
+            "src/main/java/j/A.java": "package j;\npublic class A {}\n",
+            "src/test/java/j/ATest.java": "package j;\nimport org.junit.jupiter.api.Test;\n"
+            "class ATest { @Test void a() {} }\n",
+        },
+        "cpp": {
+            "CMakeLists.txt": "project(c)\nenable_testing()\nadd_executable(c main.cc)\n",
+            "main.cc": "int main() { return 0; }\n",
+            "tests/a_test.cc": '#include "catch2/catch.hpp"\nTEST_CASE("a") {}\n',
+        },
+        "node": {
+            "package.json": '{"name": "n", "scripts": {"test": "node --test"}}',
+            "index.js": "module.exports = 1\n",
+            "test/a.test.js": "import test from 'node:test'\ntest('a', () => {})\n",
+        },
+        "rust": {
+            "Cargo.toml": '[package]\nname = "r"\nversion = "0.1.0"\n',
+            "src/lib.rs": "pub fn a() {}\n\n#[cfg(test)]\nmod tests {\n    #[test]\n"
+            "    fn a() {}\n}\n",
+        },
+        "python": {
+            "setup.py": "from setuptools import setup\nsetup(name='p')\n",
+            "tox.ini": "[tox]\n",
+            "Makefile": "check:\n\ttox\n",
+            "p/__init__.py": "",
+            "tests/test_p.py": "import unittest\n\nclass T(unittest.TestCase):\n"
+            "    def test_p(self):\n        pass\n",
+        },
+    }
+    told = {}
+    for name, files in trees.items():
+        tests = analyse(write(tmp_path / name, files), name=name).tests
+        told[name] = (tests.frameworks, tests.commands)
+    assert told["java"] == (["JUnit 5"], ["mvn test"])
+    assert told["cpp"] == (["Catch2"], ["ctest"])
+    assert told["node"] == (["Node's built-in test runner"], ["npm test"])
+    assert told["rust"] == (["Rust's built-in test harness"], ["cargo test"])
+    # unittest is the authors' runner already; their Makefile target and tox follow it.
+    assert told["python"] == (["unittest"], ["python -m unittest", "make check", "tox"])
+    rust = analyse(tmp_path / "rust", name="rust").tests
+    assert (rust.inline_test_files, rust.example_file, rust.example_inline) == (
+        1,
+        "src/lib.rs",
+        True,
+    )
+
+
+def test_test_files_are_named_by_each_ecosystems_convention() -> None:
+    tests = [
+        "pkg/test_core.py",
+        "pkg/core_test.py",
+        "pkg/conftest.py",
+        "web/button.spec.tsx",
+        "web/types.test-d.ts",
+        "cmd/run_test.go",
+        "src/parse_test.rs",
+        "core/src/main/java/org/x/ParserTests.java",
+        "lib/buf_test.cc",
+    ]
+    assert {p: classify_path(p) for p in tests} == dict.fromkeys(tests, FileKind.TEST)
+    sources = ["pkg/testing_tools.py", "web/spec.ts", "cmd/test.go", "src/main/java/x/Test.kt"]
+    assert {p: classify_path(p) for p in sources} == dict.fromkeys(sources, FileKind.SOURCE)

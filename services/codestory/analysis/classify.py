@@ -6,21 +6,22 @@ Only `SOURCE` files can be key parts, hubs or entry points; the rest are told ab
 from __future__ import annotations
 
 import re
-from enum import StrEnum
 from pathlib import PurePosixPath
 
+from codestory.analysis.ecosystems import ECOSYSTEMS
+from codestory.analysis.file_kind import FileKind
 
-class FileKind(StrEnum):
-    SOURCE = "source"
-    TEST = "test"
-    EXAMPLE = "example"
-    DOCS = "docs"  # code that lives in documentation: tutorials, snippets, doc build config
-    BENCHMARK = "benchmark"
-    TOOLING = "tooling"  # build, release and helper scripts
-    VENDORED = "vendored"
-    GENERATED = "generated"
-    MINIFIED = "minified"
-    DATA = "data"  # a folder with no code at all: signatures, images, data (see `holdings`)
+__all__ = [
+    "TEST_DIRS",
+    "TOOLING_DIRS",
+    "FileKind",
+    "classify",
+    "classify_path",
+    "holdings",
+    "looks_generated",
+    "looks_minified",
+    "vendored_copies",
+]
 
 
 TEST_DIRS = frozenset(
@@ -116,10 +117,14 @@ _TOOLING_FILES = frozenset(
         "install-sh",
     }
 )
+# Test files by the naming convention of each ecosystem, and of RSpec's `_spec.rb`.
 _TEST_FILE = re.compile(
-    r"^(?:test_.+\.py|.+_test\.(?:py|go|c|cc|cpp|rs)|.+\.(?:test|spec|test-d)\.[cm]?[jt]sx?"
-    r"|.+Tests?\.(?:java|kt)|.+_spec\.rb|conftest\.py)$"
+    "^(?:"
+    + "|".join([*(e.test_file_names for e in ECOSYSTEMS if e.test_file_names), r".+_spec\.rb"])
+    + ")$"
 )
+# Folders of tests by a build's layout: Maven's and Gradle's `src/test`.
+_TEST_ROOTS = frozenset(root for e in ECOSYSTEMS for root in e.test_roots)
 # A build's module of tests: Gson's `test-shrinker` and `test-jpms`, `integration-tests`.
 _TEST_MODULE = re.compile(r"^(?:tests?|it|e2e)[-_]|[-_](?:tests?|it|e2e|testing)$")
 # Benchmarks by name: `bench_x.py`, `benchmark_x.c`, JMH's and Caliper's `ParseBenchmark.java`.
@@ -142,12 +147,12 @@ def _before_package(segments: list[str]) -> list[str]:
     """Folders above a JVM package root: `com/example/demo` under src/main/java is a package
     name (Spring's default), not a folder of examples."""
     for index in range(len(segments) - 2):
-        if segments[index] == "src" and segments[index + 2] in _JVM_LANGUAGES:
+        if segments[index] == "src" and segments[index + 2] in _PACKAGE_ROOTS:
             return segments[: index + 3]
     return segments
 
 
-_JVM_LANGUAGES = frozenset({"java", "kotlin", "scala", "groovy"})
+_PACKAGE_ROOTS = frozenset(root for e in ECOSYSTEMS for root in e.package_roots)
 # Inside a JVM package name, below its reverse-domain prefix, a package of examples says so
 # in the plural (`org.jsoup.examples`); `com.example.demo` is a placeholder prefix.
 _EXAMPLE_PACKAGES = frozenset({"examples", "samples", "demos", "tutorials"})
@@ -177,8 +182,8 @@ def classify_path(path: str) -> FileKind:
         or "fixture" in name
     ):
         return FileKind.TEST
-    if len(segments) >= 2 and segments[0] == "src" and segments[1] == "test":
-        return FileKind.TEST  # Maven's src/test/java
+    if "/".join(segments[:2]) in _TEST_ROOTS:
+        return FileKind.TEST
     if any(s in _EXAMPLE_DIRS for s in segments) or _example_package(path, segments):
         return FileKind.EXAMPLE
     if any(s in _BENCH_DIRS for s in segments) or _BENCH_NAME.match(name):

@@ -9,34 +9,14 @@ from collections.abc import Iterable
 from pydantic import BaseModel, Field
 
 from codestory.analysis.classify import TEST_DIRS
+from codestory.analysis.ecosystems import ECOSYSTEMS, of_language
+from codestory.analysis.ecosystems.base import CommandStage, SuiteEvidence
 from codestory.analysis.manifests import Manifest
 from codestory.analysis.syntax import FileSyntax
 
-_PY_FRAMEWORKS = {"pytest": "pytest", "unittest": "unittest", "hypothesis": "Hypothesis"}
-_JS_FRAMEWORKS = {
-    "mocha": "Mocha",
-    "jest": "Jest",
-    "vitest": "Vitest",
-    "ava": "AVA",
-    "tap": "tap",
-    "uvu": "uvu",
-    "jasmine": "Jasmine",
-    "@playwright/test": "Playwright",
-    "tsd": "tsd",
-}
-_C_TEST_INCLUDES = {
-    "gtest/gtest.h": "GoogleTest",
-    "gmock/gmock.h": "GoogleTest",
-    "catch2/catch.hpp": "Catch2",
-    "catch.hpp": "Catch2",
-    "doctest/doctest.h": "doctest",
-    "doctest.h": "doctest",
-}
 # The folders classify calls tests, less Go's `testdata` (inputs the tests read, not
 # tests), and the `testing` helpers some projects keep beside them.
 _TEST_FOLDERS = (TEST_DIRS - {"testdata"}) | {"testing"}
-# `cfg(test)` alone marks a file whose tests a macro writes (no `#[test]` the parser sees).
-_RUST_TEST_ATTRIBUTE = re.compile(r"^(?:(?:test|tokio::test|rstest|quickcheck)\b|cfg\(test\))")
 
 
 class TestSuite(BaseModel):
@@ -75,94 +55,46 @@ def _named_like_test(path: str) -> bool:
 
 
 def _frameworks(
-    manifests: list[Manifest], test_syntax: dict[str, FileSyntax], rust_inline: int
+    manifests: list[Manifest], test_syntax: dict[str, FileSyntax], inline: list[FileSyntax]
 ) -> list[str]:
-    found: list[str] = []
-    declared = {d.lower() for m in manifests for d in [*m.dependencies, *m.dev_dependencies]}
-    scripts = " ".join(s for m in manifests for s in m.scripts.values())
-    imported = Counter(
-        ref.target.split(".")[0].split("/")[0]
-        for syntax in test_syntax.values()
-        for ref in syntax.imports
+    declared = (d.lower() for m in manifests for d in [*m.dependencies, *m.dev_dependencies])
+    evidence = SuiteEvidence(
+        declared=frozenset(declared),
+        scripts=" ".join(s for m in manifests for s in m.scripts.values()),
+        imported=Counter(
+            ref.target.split(".")[0].split("/")[0]
+            for syntax in test_syntax.values()
+            for ref in syntax.imports
+        ),
+        includes=frozenset(ref.target for syntax in test_syntax.values() for ref in syntax.imports),
+        syntaxes=test_syntax,
+        inline=Counter(s.language for s in inline),
     )
-    includes = {ref.target for syntax in test_syntax.values() for ref in syntax.imports}
-    languages = Counter(s.language for s in test_syntax.values())
-    # A few helper scripts in Python do not make a C project's tests "written with pytest".
-    python_led = languages.get("Python", 0) * 2 >= sum(languages.values())
-    for module, label in _PY_FRAMEWORKS.items():
-        if python_led and (module in declared or imported.get(module)):
-            found.append(label)
-    # Plain `def test_x()` functions only run under pytest; unittest needs TestCase classes.
-    plain_tests = any(
-        d.parent is None and d.name.startswith("test")
-        for s in test_syntax.values()
-        if s.language == "Python"
-        for d in s.definitions
-    )
-    if (
-        python_led
-        and "pytest" not in found
-        and (plain_tests or any(p.endswith("conftest.py") for p in test_syntax))
-    ):
-        found.insert(0, "pytest")
-    # Node's own runner is a part of Node, never a declared package: seen in the imports.
-    if imported.get("node:test") or re.search(r"\bnode\b[^&|;]*\s--test\b", scripts):
-        found.append("Node's built-in test runner")
-    for package, label in _JS_FRAMEWORKS.items():
-        if package in declared or re.search(rf"\b{re.escape(package)}\b", scripts):
-            found.append(label)
-    if languages.get("Go"):
-        found.append("Go's testing package")
-    if languages.get("Rust") or rust_inline:
-        found.append("Rust's built-in test harness")
-    if languages.get("Java"):
-        junit = [t for t in imported if t == "org"]
-        targets = " ".join(includes)
-        if "org.junit.jupiter" in targets:
-            found.append("JUnit 5")
-        elif "org.junit" in targets or junit:
-            found.append("JUnit")
-    for include, label in _C_TEST_INCLUDES.items():
-        if include in includes and label not in found:
-            found.append(label)
+    found = [label for model in ECOSYSTEMS for label in model.test_frameworks(evidence)]
     return list(dict.fromkeys(found))
 
 
 def _commands(
     manifests: list[Manifest], frameworks: list[str], make_targets: list[str], paths: set[str]
 ) -> list[str]:
-    commands: list[str] = []
     root = [m for m in manifests if "/" not in m.path]
     make = next((f"make {t}" for t in ("test", "check", "tests") if t in make_targets), None)
-    python = "pytest" in frameworks or "unittest" in frameworks
-    node = next((m for m in root if m.kind == "Node package"), None)
-    npm = node is not None and "test" in node.scripts
+    offered = [c for model in ECOSYSTEMS for c in model.test_commands(root, frameworks, paths)]
+
+    def staged(stage: CommandStage) -> list[str]:
+        return [c.command for c in offered if c.stage is stage]
+
     # The project's own Makefile target is how its authors run the tests (with the flags,
-    # tags and packages they need); a Python runner or an npm script is that wrapper already.
-    if make and not python and not npm:
-        commands.append(make)
-    if npm:
-        commands.append("npm test")
-    if "pytest" in frameworks:
-        commands.append("pytest")
-    elif "unittest" in frameworks:
-        commands.append("python -m unittest")
-    if any(m.kind == "Go module" for m in root) or "Go's testing package" in frameworks:
-        commands.append("go test ./...")
-    if any(m.kind == "Rust crate" for m in root):
-        commands.append("cargo test")
-    if any(m.kind == "Maven project" for m in root):
-        commands.append("mvn test")
-    if any(m.kind == "Gradle build" for m in root):
-        commands.append("./gradlew test" if "gradlew" in paths else "gradle test")
-    if any(m.kind == "CMake project" and m.scripts.get("test") for m in root):
-        commands.append("ctest")
-    if make:
-        commands.append(make)
-    if "tox.ini" in paths:
-        commands.append("tox")
-    if "noxfile.py" in paths:
-        commands.append("nox")
+    # tags and packages they need) unless a runner or script is that wrapper already.
+    first = [make] if make and not any(c.replaces_make for c in offered) else []
+    then = [make] if make else []
+    commands = [
+        *first,
+        *staged(CommandStage.SCRIPT),
+        *staged(CommandStage.RUNNER),
+        *then,
+        *staged(CommandStage.ENVIRONMENTS),
+    ]
     return list(dict.fromkeys(commands))
 
 
@@ -174,8 +106,9 @@ def describe_tests(
     make_targets: list[str],
     all_paths: set[str],
 ) -> TestSuite:
-    inline = sum(1 for s in source_syntax.values() if s.language == "Rust" and _has_tests(s))
-    frameworks = _frameworks(manifests, test_syntax, inline)
+    # Files carrying their own tests (Rust's `#[cfg(test)]`), by their ecosystem's convention.
+    inline = {p: s for p, s in source_syntax.items() if of_language(s.language).has_inline_tests(s)}
+    frameworks = _frameworks(manifests, test_syntax, list(inline.values()))
     directories = _directories(test_paths)
     # Outside a test folder only files named like tests count; fixtures and helpers do not.
     outside = [
@@ -192,10 +125,7 @@ def describe_tests(
     )
     example_inline = False
     if (example is None or not _named_like_test(example)) and inline:
-        example = max(
-            (p for p, s in source_syntax.items() if s.language == "Rust" and _has_tests(s)),
-            key=lambda p: (len(source_syntax[p].attributes), p),
-        )
+        example = max(inline, key=lambda p: (len(source_syntax[p].attributes), p))
         example_inline = True
     return TestSuite(
         beside_code=len(outside),
@@ -203,7 +133,7 @@ def describe_tests(
         directories=directories,
         frameworks=frameworks,
         commands=_commands(manifests, frameworks, make_targets, all_paths),
-        inline_test_files=inline,
+        inline_test_files=len(inline),
         example_file=example,
         example_inline=example_inline,
     )
@@ -211,7 +141,3 @@ def describe_tests(
 
 def _outside(path: str, directories: list[str]) -> bool:
     return not any(path.startswith(d + "/") for d in directories)
-
-
-def _has_tests(syntax: FileSyntax) -> bool:
-    return any(_RUST_TEST_ATTRIBUTE.match(a) for a in syntax.attributes)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
+from enum import Enum
 
-from codestory.analysis.classify import FileKind
+from codestory.analysis.file_kind import FileKind
 from codestory.analysis.manifests import Manifest
-from codestory.analysis.syntax import FileSyntax
+from codestory.analysis.role_types import Role, Route
+from codestory.analysis.syntax import Definition, FileSyntax, ImportRef
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,44 @@ class Application:
     evidence: str  # what says so, in words: "`next start` in package.json's scripts"
 
 
+@dataclass(frozen=True)
+class SuiteEvidence:
+    """What the manifests and the test files show, for each model to name the frameworks
+    its tests are written with."""
+
+    declared: frozenset[str]  # every manifest's dependencies, lower-cased
+    scripts: str  # every manifest's scripts, joined
+    imported: Counter[str]  # the first part of each name the test files import
+    includes: frozenset[str]  # each name the test files import, whole
+    syntaxes: dict[str, FileSyntax] = field(hash=False)  # the test files
+    inline: Counter[str] = field(hash=False)  # source files with their own tests, by language
+
+
+class CommandStage(Enum):
+    """Where a way of running the tests stands among the project's others."""
+
+    SCRIPT = "script"  # a script the project declares, run before the ecosystems' runners
+    RUNNER = "runner"  # the ecosystem's own test runner
+    ENVIRONMENTS = "environments"  # a runner of test environments, after the Makefile's target
+
+
+@dataclass(frozen=True)
+class SuiteCommand:
+    command: str
+    stage: CommandStage = CommandStage.RUNNER
+    # Already the authors' wrapper (a Python runner, an npm script): a Makefile target does
+    # not come before it.
+    replaces_make: bool = False
+
+
+class ImportResolver:
+    """Which files of the repository one import names, by one ecosystem's convention,
+    indexed once per checkout. The neutral one names none."""
+
+    def resolve(self, importer: str, ref: ImportRef) -> list[str]:
+        return []
+
+
 class Ecosystem:
     """The neutral model: every main function is a way in, nothing marks an application."""
 
@@ -36,6 +77,14 @@ class Ecosystem:
     languages: frozenset[str] = frozenset()
     manifest_ecosystems: frozenset[str] = frozenset()
     imports_folders = False  # an import names a folder (a package), not a file
+    # How a test file is named (a regular expression for the whole name), where the
+    # ecosystem's tools find tests by name: `test_*.py`, `*_test.go`.
+    test_file_names: str | None = None
+    # Folders below the top that hold tests by a build's layout (Maven's `src/test`).
+    test_roots: frozenset[str] = frozenset()
+    # Source folders, below `src/<set>/`, where a package name starts (`src/main/java`):
+    # the folders under them are the package's name, not what the files are for.
+    package_roots: frozenset[str] = frozenset()
 
     def manifests(self, project: Project, *, root: bool = False) -> list[Manifest]:
         """The project's manifests of this ecosystem (at the top of the tree, with `root`)."""
@@ -44,6 +93,18 @@ class Ecosystem:
             for m in project.manifests
             if m.ecosystem in self.manifest_ecosystems and not (root and "/" in m.path)
         ]
+
+    def import_resolver(self, syntaxes: dict[str, FileSyntax], paths: set[str]) -> ImportResolver:
+        """How this ecosystem's imports name the repository's files."""
+        return ImportResolver()
+
+    def routes(self, path: str, syntax: FileSyntax) -> list[Route]:
+        """The HTTP routes a file declares, by its web frameworks' conventions."""
+        return []
+
+    def decorator_role(self, path: str, definition: Definition) -> Role | None:
+        """The command or task a definition's decorators declare it to be."""
+        return None
 
     def main_is_way_in(self, path: str, project: Project) -> bool:
         """Whether a file whose code has a main function or guard starts the program."""
@@ -57,6 +118,25 @@ class Ecosystem:
         """Whether the build names the programs it makes (None: this ecosystem's builds do
         not say), so a main it does not name is a utility's rather than the project's."""
         return None
+
+    def has_inline_tests(self, syntax: FileSyntax) -> bool:
+        """Whether a source file carries its own tests."""
+        return False
+
+    def test_frameworks(self, evidence: SuiteEvidence) -> list[str]:
+        """The frameworks the tests are written with."""
+        return []
+
+    def test_commands(
+        self, manifests: list[Manifest], frameworks: list[str], paths: set[str]
+    ) -> list[SuiteCommand]:
+        """The commands that run the tests, from the top-level `manifests`, the frameworks
+        found and the checkout's paths."""
+        return []
+
+    def own(self, manifests: list[Manifest]) -> list[Manifest]:
+        """The manifests of this ecosystem among `manifests`."""
+        return [m for m in manifests if m.ecosystem in self.manifest_ecosystems]
 
     def test_only_dependencies(self, project: Project, dependencies: list[str]) -> set[str]:
         """Declared dependencies that only the tests use, where the manifest cannot say."""

@@ -12,8 +12,11 @@ from __future__ import annotations
 import re
 from pathlib import PurePosixPath
 
-from codestory.analysis.classify import FileKind
-from codestory.analysis.ecosystems.base import Ecosystem, Project
+from codestory.analysis.ecosystems.base import Ecosystem, Project, SuiteCommand, SuiteEvidence
+from codestory.analysis.ecosystems.c_includes import CIncludes
+from codestory.analysis.file_kind import FileKind
+from codestory.analysis.manifests import Manifest
+from codestory.analysis.syntax import FileSyntax
 
 _AM_PROGRAMS = re.compile(r"^(\w+)_PROGRAMS\s*\+?=([^\n]*)", re.MULTILINE)
 _INSTALLED_PREFIXES = frozenset({"bin", "sbin", "libexec"})
@@ -32,6 +35,14 @@ _VERSION_STRING = re.compile(
     r"^\s*#\s*define\s+\w*VERSION(?:_STRING|_STR)?\s+\"v?(\d+\.\d+(?:\.\d+)?)\"", re.MULTILINE
 )
 _SEMVER = re.compile(r"^\d+(?:\.\d+){1,3}(?:[-+~][\w.]+)?$")
+_TEST_INCLUDES = {
+    "gtest/gtest.h": "GoogleTest",
+    "gmock/gmock.h": "GoogleTest",
+    "catch2/catch.hpp": "Catch2",
+    "catch.hpp": "Catch2",
+    "doctest/doctest.h": "doctest",
+    "doctest.h": "doctest",
+}
 BUILD_FILES = frozenset({"Makefile.am", "CMakeLists.txt", "configure.ac", "version.m4"})
 
 
@@ -101,6 +112,24 @@ class CAndCpp(Ecosystem):
     name = "c_cpp"
     languages = frozenset({"C", "C++"})
     manifest_ecosystems = frozenset({"C/C++"})
+    test_file_names = r".+_test\.(?:c|cc|cpp)"
+
+    def import_resolver(self, syntaxes: dict[str, FileSyntax], paths: set[str]) -> CIncludes:
+        """C and C++: a quoted include is looked for beside the includer first; any include
+        names the one header whose path ends in it (the includer's own copy among several)."""
+        return CIncludes(syntaxes, paths)
+
+    def test_frameworks(self, evidence: SuiteEvidence) -> list[str]:
+        """C and C++: a test framework is a header the tests include (`gtest/gtest.h`)."""
+        found = (label for i, label in _TEST_INCLUDES.items() if i in evidence.includes)
+        return list(dict.fromkeys(found))
+
+    def test_commands(
+        self, manifests: list[Manifest], frameworks: list[str], paths: set[str]
+    ) -> list[SuiteCommand]:
+        """CMake: `ctest` when the build enables testing."""
+        cmake = [m for m in self.own(manifests) if m.kind == "CMake project"]
+        return [SuiteCommand("ctest")] if any(m.scripts.get("test") for m in cmake) else []
 
     def wanted_texts(self, paths: frozenset[str], kinds: dict[str, FileKind]) -> set[str]:
         builds = {p for p in paths if PurePosixPath(p).name in BUILD_FILES and p.count("/") <= 2}

@@ -3,8 +3,20 @@ every build (`//go:build ignore`) are generators run by hand, not programs."""
 
 from __future__ import annotations
 
-from codestory.analysis.classify import FileKind
-from codestory.analysis.ecosystems.base import Ecosystem, Project
+from codestory.analysis.ecosystems.base import Ecosystem, Project, SuiteCommand, SuiteEvidence
+from codestory.analysis.ecosystems.go_imports import GoImports
+from codestory.analysis.file_kind import FileKind
+from codestory.analysis.manifests import Manifest
+from codestory.analysis.role_types import HTTP_METHODS, Route, path_calls
+from codestory.analysis.syntax import FileSyntax
+
+# net/http's `HandleFunc("/x", h)` and the routers' `GET`/`Get` (gin, echo, chi).
+_ROUTE_CALLS = frozenset(
+    {"HandleFunc", "Handle", "GET", "POST", "PUT", "DELETE", "PATCH"}
+    | {"Get", "Post", "Put", "Delete", "Patch"}
+)
+_METHODS = frozenset(m.upper() for m in HTTP_METHODS)
+_TESTING = "Go's testing package"
 
 
 class Go(Ecosystem):
@@ -12,6 +24,39 @@ class Go(Ecosystem):
     languages = frozenset({"Go"})
     manifest_ecosystems = frozenset({"Go"})
     imports_folders = True
+    test_file_names = r".+_test\.go"  # what `go test` compiles
+
+    def import_resolver(self, syntaxes: dict[str, FileSyntax], paths: set[str]) -> GoImports:
+        """Go: a package is a folder; an import path under the module path names a folder."""
+        return GoImports(syntaxes, self.languages)
+
+    def routes(self, path: str, syntax: FileSyntax) -> list[Route]:
+        """Go: a route is a handler registered for a URL path, `mux.HandleFunc("/x", h)`
+        (any method) or `r.GET("/x", h)`."""
+        return [
+            Route(
+                call.name.upper() if call.name.upper() in _METHODS else "ANY",
+                call.literal,
+                None,
+                path,
+                call.line,
+            )
+            for call in path_calls(syntax)
+            if call.literal and call.name in _ROUTE_CALLS
+        ]
+
+    def test_frameworks(self, evidence: SuiteEvidence) -> list[str]:
+        """Go: tests are `*_test.go` files written with the standard testing package."""
+        tests = evidence.syntaxes.values()
+        return [_TESTING] if any(s.language in self.languages for s in tests) else []
+
+    def test_commands(
+        self, manifests: list[Manifest], frameworks: list[str], paths: set[str]
+    ) -> list[SuiteCommand]:
+        """Go: `go test ./...` runs every package's tests."""
+        if self.own(manifests) or _TESTING in frameworks:
+            return [SuiteCommand("go test ./...")]
+        return []
 
     def main_is_way_in(self, path: str, project: Project) -> bool:
         # The go tool ignores folders named testdata or starting with `_` or `.`.

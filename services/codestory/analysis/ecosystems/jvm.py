@@ -8,12 +8,22 @@ from __future__ import annotations
 import re
 from pathlib import PurePosixPath
 
-from codestory.analysis.classify import FileKind
-from codestory.analysis.ecosystems.base import Ecosystem, Project
+from codestory.analysis.ecosystems.base import Ecosystem, Project, SuiteCommand, SuiteEvidence
+from codestory.analysis.ecosystems.java_imports import JavaImports
+from codestory.analysis.file_kind import FileKind
+from codestory.analysis.manifests import Manifest
+from codestory.analysis.role_types import Route
+from codestory.analysis.syntax import FileSyntax
 
 _BUILDS = frozenset({"pom.xml", "build.gradle", "build.gradle.kts", "MANIFEST.MF"})
 _MAIN_CLASS = re.compile(
     r"<mainClass>\s*[\w.$]+\s*</mainClass>|Main-Class\s*[:=]|mainClass(?:Name)?\s*(?:\.set\()?\s*[=(]",
+)
+
+# Spring's `@GetMapping("/x")` and `@RequestMapping(path = "/x")`, JAX-RS's `@Path("/x")`.
+_ROUTE = re.compile(
+    r"^(Get|Post|Put|Delete|Patch|Request)Mapping\b(?:\(\s*(?:value\s*=\s*|path\s*=\s*)?"
+    r"\"([^\"]*)\")?|^Path\(\"([^\"]*)\"\)"
 )
 
 
@@ -21,6 +31,51 @@ class Jvm(Ecosystem):
     name = "jvm"
     languages = frozenset({"Java", "Kotlin", "Scala"})
     manifest_ecosystems = frozenset({"Java"})
+    # Surefire's `*Test` and `*Tests` classes; Maven's and Gradle's `src/test` tree.
+    test_file_names = r".+Tests?\.(?:java|kt)"
+    test_roots = frozenset({"src/test"})
+    package_roots = frozenset({"java", "kotlin", "scala", "groovy"})
+
+    def import_resolver(self, syntaxes: dict[str, FileSyntax], paths: set[str]) -> JavaImports:
+        """Java: an import names a class by its declared package and its file's stem."""
+        return JavaImports(syntaxes, self.languages)
+
+    def routes(self, path: str, syntax: FileSyntax) -> list[Route]:
+        """Java: a route is an annotation naming a URL path (Spring's mappings, JAX-RS's
+        `@Path`); `@RequestMapping` answers any method."""
+        routes: list[Route] = []
+        for definition in syntax.definitions:
+            for annotation in definition.decorators:
+                match = _ROUTE.match(annotation)
+                if match and (match.group(2) or match.group(3)):
+                    verb = match.group(1) or "Request"
+                    method = "ANY" if verb == "Request" else verb.upper()
+                    url = match.group(2) or match.group(3)
+                    routes.append(Route(method, url, definition.name, path, definition.line))
+        return routes
+
+    def test_frameworks(self, evidence: SuiteEvidence) -> list[str]:
+        """Java: JUnit 5 is `org.junit.jupiter`, JUnit 4 `org.junit`, in the tests' imports."""
+        if not any(s.language in self.languages for s in evidence.syntaxes.values()):
+            return []
+        targets = " ".join(evidence.includes)
+        if "org.junit.jupiter" in targets:
+            return ["JUnit 5"]
+        if "org.junit" in targets or evidence.imported.get("org"):
+            return ["JUnit"]
+        return []
+
+    def test_commands(
+        self, manifests: list[Manifest], frameworks: list[str], paths: set[str]
+    ) -> list[SuiteCommand]:
+        """Maven: `mvn test`; Gradle: `./gradlew test` through the project's wrapper."""
+        kinds = {m.kind for m in self.own(manifests)}
+        commands: list[SuiteCommand] = []
+        if "Maven project" in kinds:
+            commands.append(SuiteCommand("mvn test"))
+        if "Gradle build" in kinds:
+            commands.append(SuiteCommand("./gradlew test" if "gradlew" in paths else "gradle test"))
+        return commands
 
     def wanted_texts(self, paths: frozenset[str], kinds: dict[str, FileKind]) -> set[str]:
         return {p for p in paths if PurePosixPath(p).name in _BUILDS and p.count("/") <= 4}

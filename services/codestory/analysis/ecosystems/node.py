@@ -5,8 +5,31 @@ from __future__ import annotations
 
 import re
 
-from codestory.analysis.ecosystems.base import Application, Ecosystem, Project
+from codestory.analysis.ecosystems.base import (
+    Application,
+    CommandStage,
+    Ecosystem,
+    Project,
+    SuiteCommand,
+    SuiteEvidence,
+)
+from codestory.analysis.ecosystems.node_imports import NodeImports
+from codestory.analysis.manifests import Manifest
+from codestory.analysis.role_types import HTTP_METHODS, Route, path_calls
+from codestory.analysis.syntax import FileSyntax
 
+_TEST_FRAMEWORKS = {
+    "mocha": "Mocha",
+    "jest": "Jest",
+    "vitest": "Vitest",
+    "ava": "AVA",
+    "tap": "tap",
+    "uvu": "uvu",
+    "jasmine": "Jasmine",
+    "@playwright/test": "Playwright",
+    "tsd": "tsd",
+}
+_NODE_TEST_FLAG = re.compile(r"\bnode\b[^&|;]*\s--test\b")
 # Launchers whose application is a folder of framework files rather than one script, with
 # the files each starts from, most specific first.
 _FRAMEWORK_STARTS: dict[str, tuple[str, ...]] = {
@@ -36,6 +59,8 @@ _RUN_SCRIPT = re.compile(
     r"(?:^|&&\s*|;\s*)(?:node|nodemon|ts-node|tsx(?:\s+watch)?|bun(?:\s+run)?)\s+"
     r"(?:--?[\w-]+(?:=\S+)?\s+)*([\w./@-]+)"
 )
+# Express, Koa and Fastify: `app.get("/x", handler)` on the objects routers are usually named.
+_ROUTER_OBJECTS = frozenset({"app", "router", "api", "server", "r", "routes", "e", "mux", "g"})
 _SCRIPT_SUFFIXES = ("", ".js", ".mjs", ".cjs", ".ts", "/index.js", "/index.ts")
 
 
@@ -43,6 +68,46 @@ class Node(Ecosystem):
     name = "node"
     languages = frozenset({"JavaScript", "TypeScript"})
     manifest_ecosystems = frozenset({"JavaScript"})
+    # Jest's, Vitest's and Mocha's `x.test.js`, `x.spec.ts`; tsd's `x.test-d.ts`.
+    test_file_names = r".+\.(?:test|spec|test-d)\.[cm]?[jt]sx?"
+
+    def import_resolver(self, syntaxes: dict[str, FileSyntax], paths: set[str]) -> NodeImports:
+        """Node: a relative specifier names a file with or without its suffix, or a folder's
+        index file; TypeScript's `./x.js` names the `x.ts` it is compiled from."""
+        return NodeImports(paths)
+
+    def routes(self, path: str, syntax: FileSyntax) -> list[Route]:
+        """Node: a route is a method call on a router object with a URL path,
+        `app.get("/x", handler)`."""
+        return [
+            Route(call.name.upper(), call.literal, None, path, call.line)
+            for call in path_calls(syntax)
+            if call.literal
+            and call.name in HTTP_METHODS | {"all"}
+            and call.qualifier in _ROUTER_OBJECTS
+        ]
+
+    def test_frameworks(self, evidence: SuiteEvidence) -> list[str]:
+        """Node: a test framework is a declared package or a command in a script; Node's
+        own runner is part of Node, seen in `node:test` imports or `node --test`."""
+        found: list[str] = []
+        if evidence.imported.get("node:test") or _NODE_TEST_FLAG.search(evidence.scripts):
+            found.append("Node's built-in test runner")
+        for package, label in _TEST_FRAMEWORKS.items():
+            if package in evidence.declared or re.search(
+                rf"\b{re.escape(package)}\b", evidence.scripts
+            ):
+                found.append(label)
+        return found
+
+    def test_commands(
+        self, manifests: list[Manifest], frameworks: list[str], paths: set[str]
+    ) -> list[SuiteCommand]:
+        """Node: `npm test` when package.json declares a test script, the authors' own way."""
+        package = next(iter(self.own(manifests)), None)
+        if package is not None and "test" in package.scripts:
+            return [SuiteCommand("npm test", CommandStage.SCRIPT, replaces_make=True)]
+        return []
 
     def application(self, project: Project) -> Application | None:
         for manifest in self.manifests(project, root=True):

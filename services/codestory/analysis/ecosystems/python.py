@@ -6,8 +6,20 @@ from __future__ import annotations
 import re
 from pathlib import PurePosixPath
 
-from codestory.analysis.classify import FileKind
-from codestory.analysis.ecosystems.base import Application, Ecosystem, Project
+from codestory.analysis.ecosystems.base import (
+    Application,
+    Ecosystem,
+    Project,
+    SuiteCommand,
+    SuiteEvidence,
+)
+from codestory.analysis.ecosystems.python_imports import PythonImports
+from codestory.analysis.ecosystems.python_roles import decorated_role, decorated_routes
+from codestory.analysis.ecosystems.python_tests import python_commands, python_frameworks
+from codestory.analysis.file_kind import FileKind
+from codestory.analysis.manifests import Manifest
+from codestory.analysis.role_types import Role, Route
+from codestory.analysis.syntax import Definition, FileSyntax
 
 _PACKAGING = frozenset({"pyproject.toml", "setup.py", "setup.cfg"})
 # An sdist's own metadata: the version this release was built as.
@@ -27,6 +39,34 @@ class Python(Ecosystem):
     name = "python"
     languages = frozenset({"Python"})
     manifest_ecosystems = frozenset({"Python"})
+    # pytest's discovery: `test_*.py` and `*_test.py`, with fixtures in `conftest.py`.
+    test_file_names = r"test_.+\.py|.+_test\.py|conftest\.py"
+
+    def import_resolver(self, syntaxes: dict[str, FileSyntax], paths: set[str]) -> PythonImports:
+        """Python: a module is a file named by its dotted path below a root folder, a package
+        a folder with `__init__.py`; relative imports count up from the importer's package."""
+        return PythonImports(syntaxes)
+
+    def routes(self, path: str, syntax: FileSyntax) -> list[Route]:
+        """Python: a route is a decorator naming a URL path, `@app.get("/x")`."""
+        return [r for d in syntax.definitions for r in decorated_routes(path, d)]
+
+    def decorator_role(self, path: str, definition: Definition) -> Role | None:
+        """Python: `@cli.command()` declares a subcommand, `@app.task` a background task."""
+        return decorated_role(path, definition)
+
+    def test_frameworks(self, evidence: SuiteEvidence) -> list[str]:
+        """Python: pytest, unittest or Hypothesis when declared or imported, and pytest when
+        tests are plain `def test_x()` functions or a `conftest.py`; only when Python writes
+        at least half of the test files."""
+        return python_frameworks(evidence, self.languages)
+
+    def test_commands(
+        self, manifests: list[Manifest], frameworks: list[str], paths: set[str]
+    ) -> list[SuiteCommand]:
+        """Python: `pytest` or `python -m unittest` (the authors' wrapper already, before any
+        Makefile target); `tox` and `nox` when configured."""
+        return python_commands(frameworks, paths)
 
     def main_is_way_in(self, path: str, project: Project) -> bool:
         # In a packaged distribution, a `__main__` guard inside an importable package (other

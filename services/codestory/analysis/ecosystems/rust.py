@@ -2,13 +2,56 @@
 
 from __future__ import annotations
 
-from codestory.analysis.ecosystems.base import Ecosystem
+import re
+
+from codestory.analysis.ecosystems.base import Ecosystem, SuiteCommand, SuiteEvidence
+from codestory.analysis.ecosystems.rust_modules import RustModules
+from codestory.analysis.manifests import Manifest
+from codestory.analysis.role_types import Route
+from codestory.analysis.syntax import FileSyntax
+
+# actix-web's and Rocket's `#[get("/x")]`.
+# `cfg(test)` alone marks a file whose tests a macro writes (no `#[test]` the parser sees).
+_TEST_ATTRIBUTE = re.compile(r"^(?:(?:test|tokio::test|rstest|quickcheck)\b|cfg\(test\))")
+_ROUTE = re.compile(r'^(get|post|put|delete|patch)\(\s*"([^"]*)"')
 
 
 class Rust(Ecosystem):
     name = "rust"
     languages = frozenset({"Rust"})
     manifest_ecosystems = frozenset({"Rust"})
+    test_file_names = r".+_test\.rs"
+
+    def import_resolver(self, syntaxes: dict[str, FileSyntax], paths: set[str]) -> RustModules:
+        """Rust: a module is a file under the crate's `src/` named by its path; `mod x;`
+        declares a child, `use` starts from `crate::`, `self::`, `super::` or a child."""
+        return RustModules(syntaxes, self.languages)
+
+    def has_inline_tests(self, syntax: FileSyntax) -> bool:
+        """Rust: a source file carries its own tests in `#[cfg(test)]` or `#[test]` items."""
+        return any(_TEST_ATTRIBUTE.match(a) for a in syntax.attributes)
+
+    def test_frameworks(self, evidence: SuiteEvidence) -> list[str]:
+        """Rust: tests in `tests/` or inline are run by Cargo's built-in harness."""
+        tested = any(s.language in self.languages for s in evidence.syntaxes.values())
+        inline = any(evidence.inline[language] for language in self.languages)
+        return ["Rust's built-in test harness"] if tested or inline else []
+
+    def test_commands(
+        self, manifests: list[Manifest], frameworks: list[str], paths: set[str]
+    ) -> list[SuiteCommand]:
+        """Rust: `cargo test` runs a crate's tests."""
+        return [SuiteCommand("cargo test")] if self.own(manifests) else []
+
+    def routes(self, path: str, syntax: FileSyntax) -> list[Route]:
+        """Rust: a route is an attribute naming a method and a URL path, `#[get("/x")]`."""
+        routes: list[Route] = []
+        for definition in syntax.definitions:
+            for attribute in definition.decorators:
+                if match := _ROUTE.match(attribute):
+                    method, url = match.group(1).upper(), match.group(2)
+                    routes.append(Route(method, url, definition.name, path, definition.line))
+        return routes
 
 
 RUST = Rust()
