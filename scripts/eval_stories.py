@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import statistics
 import sys
 import time
@@ -93,6 +94,7 @@ def summarise(results: list[Told]) -> dict[str, Any]:
     minutes = [r.minutes for r in results]
     deep = [r.deep_minutes for r in results]
     missed = Counter(a.name.split(":")[0] for a in assertions if not a.held)
+    false_kinds = Counter(claim_class(f) for r in results for f in r.false_claims)
     return {
         "trees": len(results),
         "assertions": len(assertions),
@@ -104,7 +106,16 @@ def summarise(results: list[Told]) -> dict[str, Any]:
         "stock_sentence_percent": round(stock_share(stories), 1),
         "stock_skeletons": len(stock_skeletons(stories)),
         "missed_by_kind": dict(missed.most_common()),
+        "false_claims_by_class": dict(false_kinds.most_common()),
     }
+
+
+def claim_class(finding: str) -> str:
+    """What kind of claim the checker refuted, without the tree's names or numbers: the held-out
+    half may say which classes of claims fail, never which sentences."""
+    problem = finding.split("\n", 1)[0]
+    problem = re.sub(r"`[^`]*`|'[^']*'|\[[^\]]*\]", "X", problem)
+    return re.sub(r"\d[\d,.]*", "N", problem).strip()
 
 
 def report(halves: dict[str, dict[str, Any]], seconds: float) -> str:
@@ -125,6 +136,10 @@ def report(halves: dict[str, dict[str, Any]], seconds: float) -> str:
     misses = ["", "Assertions missed, by kind:", ""]
     for half, s in halves.items():
         kinds = ", ".join(f"{k} {n}" for k, n in s["missed_by_kind"].items()) or "none"
+        misses.append(f"- {half}: {kinds}")
+    misses += ["", "False claims, by class (names and numbers left out):", ""]
+    for half, s in halves.items():
+        kinds = "; ".join(f"{k} ({n})" for k, n in s["false_claims_by_class"].items()) or "none"
         misses.append(f"- {half}: {kinds}")
     gap = ""
     if DEVELOPMENT in halves and HELD_OUT in halves:

@@ -806,3 +806,16 @@ def test_a_key_type_names_the_types_that_build_on_it(tmp_path: Path) -> None:
 
 def test_an_inherited_javadoc_marker_is_no_description() -> None:
     assert describe("/* (non-Javadoc)\n * @see org.junit.runner.Describable#x()\n */") is None
+
+
+def test_a_suite_named_as_tests_counts_only_its_tests(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {f"t/case{i}.t": "use Test::More;\nok(1);\n" for i in range(5)}
+    files["t/lib/Helper.pm"] = "package Helper;\n1;\n"
+    files["t/stress.pl"] = "print 1;\n"
+    files["src/main.c"] = "int main(void) { return 0; }\n"
+    facts = analyse(write(tmp_path / "tap", files), name="tap")
+    assert facts.tests.files == 5  # prove runs t/*.t; the module and the script serve them
+    plain = {f"tests/check_{c}.c": "int x;\n" for c in "abc"} | {"src/main.c": "int y;\n"}
+    plain["tests/util.c"] = "int z;\n"
+    facts = analyse(write(tmp_path / "plain", plain), name="plain")
+    assert facts.tests.files == 4  # no naming habit: every file of the folder counts

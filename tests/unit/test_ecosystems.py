@@ -430,9 +430,11 @@ def test_test_files_are_named_by_each_ecosystems_convention() -> None:
         "web/types.test-d.ts",
         "cmd/run_test.go",
         "src/parse_test.rs",
-        "core/src/main/java/org/x/ParserTests.java",
+        "core/x/ParserTests.java",
         "lib/buf_test.cc",
     ]
     assert {p: classify_path(p) for p in tests} == dict.fromkeys(tests, FileKind.TEST)
+    # Maven keeps production code in src/main, whatever its names: JUnit's RepeatedTest.
     sources = ["pkg/testing_tools.py", "web/spec.ts", "cmd/test.go", "src/main/java/x/Test.kt"]
+    sources += ["src/main/java/junit/extensions/RepeatedTest.java"]
     assert {p: classify_path(p) for p in sources} == dict.fromkeys(sources, FileKind.SOURCE)

@@ -132,9 +132,10 @@ def test_roles_are_named_and_the_test_count_is_said_one_way(tmp_path: Path) -> N
     assert "It offers 2 command-line commands: `buy` and `sell`." in text
     assert "Its 2 data models include `Item`." in text  # the private one is counted, not named
     assert "`_Hidden`" not in text
-    # The folder and the test chapter give the same number: test code, not fixtures.
-    assert "`tests`, 4 test files" in text
-    assert "The test suite has 4 files in `tests`" in text
+    # The folder and the test chapter give the same number: test modules, not the
+    # package marker, conftest.py or fixtures.
+    assert "`tests`, 2 test files" in text
+    assert "The test suite has 2 files in `tests`" in text
 
 
 def test_a_clap_command_is_named_by_its_command_attribute_not_its_derive(

@@ -5,6 +5,7 @@ Only `SOURCE` files can be key parts, hubs or entry points; the rest are told ab
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import PurePosixPath
 
@@ -125,6 +126,7 @@ _TEST_FILE = re.compile(
 )
 # Folders of tests by a build's layout: Maven's and Gradle's `src/test`.
 _TEST_ROOTS = frozenset(root for e in ECOSYSTEMS for root in e.test_roots)
+_SOURCE_ROOTS = frozenset(root for e in ECOSYSTEMS for root in e.source_roots)
 # A build's module of tests: Gson's `test-shrinker` and `test-jpms`, `integration-tests`.
 _TEST_MODULE = re.compile(r"^(?:tests?|it|e2e)[-_]|[-_](?:tests?|it|e2e|testing)$")
 # Benchmarks by name: `bench_x.py`, `benchmark_x.c`, JMH's and Caliper's `ParseBenchmark.java`.
@@ -176,8 +178,9 @@ def classify_path(path: str) -> FileKind:
     # Order matters: `docs/examples/test_x.py` is documentation first.
     if any(s in _DOCS_DIRS for s in segments[:1]) or "docs_src" in segments:
         return FileKind.DOCS
+    pairs = {f"{a}/{b}" for a, b in itertools.pairwise(segments)}
     if (
-        _TEST_FILE.match(name)
+        (_TEST_FILE.match(name) and not pairs & _SOURCE_ROOTS)
         or any(s in TEST_DIRS or _TEST_MODULE.search(s) for s in segments)
         or "fixture" in name
     ):

@@ -98,6 +98,29 @@ def _commands(
     return list(dict.fromkeys(commands))
 
 
+# Above this share of a suite's files named as tests, the rest are its helpers.
+NAMED_SUITE_SHARE = 2 / 3
+
+
+def _named_as_test(path: str) -> bool:
+    """Named the way a runner collects tests: pytest's `test_*.py`, go test's `_test.go`,
+    Jest's `.test.js`, Surefire's `*Test.java`, or TAP's `t/*.t` that `prove` runs."""
+    return _named_like_test(path) or path.endswith(".t")
+
+
+def _runner_collected(paths: list[str]) -> list[str]:
+    """The test files of a suite whose files are mostly named as tests: the runner collects
+    only those, and the rest (conftest.py, a Perl module of helpers, a stress script) are
+    there to serve them. A suite without that habit counts every file."""
+    paths = [p for p in paths if p.rsplit("/", 1)[-1] not in _PLUMBING]
+    named = [p for p in paths if _named_as_test(p)]
+    return named if paths and len(named) >= NAMED_SUITE_SHARE * len(paths) else paths
+
+
+# pytest's package markers and shared fixtures: the suite's plumbing, never a test.
+_PLUMBING = frozenset({"__init__.py", "conftest.py"})
+
+
 def describe_tests(
     test_paths: list[str],
     test_syntax: dict[str, FileSyntax],
@@ -116,8 +139,8 @@ def describe_tests(
         for p in test_paths
         if not any(p.startswith(d + "/") for d in directories) and _named_like_test(p)
     ]
-    counted = [p for p in test_paths if p not in outside and not _outside(p, directories)]
-    counted += outside
+    inside = [p for p in test_paths if p not in outside and not _outside(p, directories)]
+    counted = _runner_collected(inside) + outside
     example = max(
         (p for p in counted if p in test_syntax and not p.endswith(("conftest.py", "__init__.py"))),
         key=lambda p: (_named_like_test(p), len(test_syntax[p].definitions), -p.count("/"), p),

@@ -82,6 +82,9 @@ class Ecosystem:
     test_file_names: str | None = None
     # Folders below the top that hold tests by a build's layout (Maven's `src/test`).
     test_roots: frozenset[str] = frozenset()
+    # Folders a build keeps production code in (Maven's `src/main`): a file there is never a
+    # test by its name alone (JUnit's own `RepeatedTest.java`).
+    source_roots: frozenset[str] = frozenset()
     # Source folders, below `src/<set>/`, where a package name starts (`src/main/java`):
     # the folders under them are the package's name, not what the files are for.
     package_roots: frozenset[str] = frozenset()

@@ -34,6 +34,7 @@ class Jvm(Ecosystem):
     # Surefire's `*Test` and `*Tests` classes; Maven's and Gradle's `src/test` tree.
     test_file_names = r".+Tests?\.(?:java|kt)"
     test_roots = frozenset({"src/test"})
+    source_roots = frozenset({"src/main"})
     package_roots = frozenset({"java", "kotlin", "scala", "groovy"})
 
     def import_resolver(self, syntaxes: dict[str, FileSyntax], paths: set[str]) -> JavaImports:
