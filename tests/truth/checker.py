@@ -158,40 +158,68 @@ class Tree:
         return self.word_files.get(word, set())
 
     # Manifests, read with the standard library alone.
-    def dependencies(self) -> tuple[set[str], set[str]] | None:
-        """Runtime and development dependency names of the root manifest."""
-        if "pyproject.toml" in self.files:
-            data = tomllib.loads(self.files["pyproject.toml"])
+    def _own_artifacts(self) -> set[str]:
+        """The artifacts the tree's own Maven modules build: parts of it, not its dependencies."""
+        own = set()
+        for path, text in self.files.items():
+            if path.endswith("pom.xml"):
+                found = re.search(
+                    r"</parent>\s*(?:<[^>]+>[^<]*</[^>]+>\s*)*?<artifactId>([^<]+)<", text
+                )
+                top = re.search(r"<project[^>]*>[\s\S]*?<artifactId>([^<]+)<", text)
+                own.update(m.group(1) for m in (found, top) if m)
+        return own
+
+    def dependencies(self, folder: str = "") -> tuple[set[str], set[str]] | None:
+        """Runtime and development dependency names of the root manifest (or of the
+        manifest in `folder`, a module of a larger build)."""
+        files = {p[len(folder) :]: t for p, t in self.files.items() if p.startswith(folder)}
+        if "pyproject.toml" in files:
+            data = tomllib.loads(files["pyproject.toml"])
             runtime = data.get("project", {}).get("dependencies", [])
-            dev = [d for ds in data.get("project", {}).get("optional-dependencies", {}).values()
+            # Extras named for development (test, docs, lint) and PEP 735's dependency groups
+            # are development packages; other extras are optional features (PEP 621).
+            extras = data.get("project", {}).get("optional-dependencies", {})
+            dev = [d for group, ds in extras.items() if _DEVELOPMENT_EXTRA.search(group)
                    for d in ds]  # fmt: skip
+            dev += [d for ds in data.get("dependency-groups", {}).values() for d in ds
+                    if isinstance(d, str)]  # fmt: skip
             return {_req_name(r) for r in runtime}, {_req_name(r) for r in dev}
-        if "package.json" in self.files:
-            data = json.loads(self.files["package.json"])
+        if "package.json" in files:
+            data = json.loads(files["package.json"])
             return set(data.get("dependencies", {})), set(data.get("devDependencies", {}))
-        if "Cargo.toml" in self.files:
-            data = tomllib.loads(self.files["Cargo.toml"])
-            return set(data.get("dependencies", {})), set(data.get("dev-dependencies", {}))
-        if "go.mod" in self.files:
+        if "Cargo.toml" in files:
+            data = tomllib.loads(files["Cargo.toml"])
+            # `optional = true` makes a dependency a feature a user switches on.
+            required = {n for n, spec in data.get("dependencies", {}).items()
+                        if not (isinstance(spec, dict) and spec.get("optional"))}  # fmt: skip
+            return required, set(data.get("dev-dependencies", {}))
+        if "go.mod" in files:
             # `// indirect` marks what the direct dependencies need, not what the code imports.
             required = re.findall(r"^\s*(?:require\s+)?([\w.\-]+\.\w+/[\w.\-/]+)\s+v\S+\s*$",
-                                  self.files["go.mod"], re.M)  # fmt: skip
+                                  files["go.mod"], re.M)  # fmt: skip
             # A module only _test.go files import is a test dependency.
-            code = " ".join(t for p, t in self.files.items()
+            code = " ".join(t for p, t in files.items()
                             if p.endswith(".go") and not p.endswith("_test.go"))  # fmt: skip
             runtime = {r for r in required if f'"{r}' in code}
             return runtime, set(required) - runtime
-        if "pom.xml" in self.files:
-            root = ElementTree.fromstring(self.files["pom.xml"])  # noqa: S314 - a pinned tree
+        if "pom.xml" in files:
+            root = ElementTree.fromstring(files["pom.xml"])  # noqa: S314 - a pinned tree
             ns = {"m": root.tag[1:].split("}")[0]} if root.tag.startswith("{") else {}
             prefix = "m:" if ns else ""
             runtime, dev = set(), set()
             for dep in root.findall(f"{prefix}dependencies/{prefix}dependency", ns):
                 artifact = dep.findtext(f"{prefix}artifactId", "", ns)
                 scope = dep.findtext(f"{prefix}scope", "compile", ns)
+                if dep.findtext(f"{prefix}optional", "false", ns).strip() == "true":
+                    continue  # an optional dependency is never required to run
                 (dev if scope == "test" else runtime).add(artifact)
-            return runtime, dev
+            return runtime - self._own_artifacts(), dev
         return None
+
+
+# Extras that are for working on the project, by the names projects give them.
+_DEVELOPMENT_EXTRA = re.compile(r"dev|test|lint|doc|typing|check|style|ci|bench", re.I)
 
 
 def _req_name(requirement: str) -> str:
@@ -514,7 +542,9 @@ class Checker:
             self.fail(sentence, f"the tree has about {total} lines of {language}, not {said}")
 
     def _runtime_count(self, sentence: str, said: str) -> None:
-        declared = self.tree.dependencies()
+        # "`core/pom.xml`, the module with most of the code, needs ...": that manifest.
+        module = re.search(r"`([^`]*/)[^`/]+`, the module with most of the code", sentence)
+        declared = self.tree.dependencies(module.group(1) if module else "")
         if declared is not None and len(declared[0]) != _number(said):
             self.fail(sentence, f"the manifest declares {len(declared[0])} dependencies")
 

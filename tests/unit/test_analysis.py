@@ -819,3 +819,50 @@ def test_a_suite_named_as_tests_counts_only_its_tests(tmp_path: Path) -> None:
     plain["tests/util.c"] = "int z;\n"
     facts = analyse(write(tmp_path / "plain", plain), name="plain")
     assert facts.tests.files == 4  # no naming habit: every file of the folder counts
+
+
+def test_dependencies_are_required_optional_peer_or_for_development() -> None:
+    pyproject = parse_manifest(
+        "pyproject.toml",
+        '[project]\nname = "web"\ndependencies = ["click"]\n'
+        '[project.optional-dependencies]\nsocks = ["socksio"]\ntest = ["pytest"]\n'
+        '[dependency-groups]\nlint = ["ruff"]\n',
+    )
+    assert pyproject is not None
+    assert pyproject.dependencies == ["click"]
+    assert pyproject.optional_dependencies == ["socksio"]  # an extra is a feature
+    assert pyproject.dev_dependencies == ["pytest", "ruff"]
+    npm = parse_manifest(
+        "package.json",
+        '{"name": "ui", "dependencies": {"a": "1"}, "peerDependencies": {"react": "18",'
+        ' "vue": "3"}, "peerDependenciesMeta": {"vue": {"optional": true}},'
+        ' "devDependencies": {"react": "18", "jest": "29"},'
+        ' "optionalDependencies": {"fsevents": "2"}}',
+    )
+    assert npm is not None
+    assert npm.dependencies == ["a"] and npm.peer_dependencies == ["react"]
+    assert npm.optional_dependencies == ["fsevents", "vue"]
+    assert npm.dev_dependencies == ["react", "jest"]  # installed for its own tests
+    cargo = parse_manifest(
+        "Cargo.toml",
+        '[package]\nname = "x"\n[dependencies]\nserde = "1"\n'
+        'git2 = { version = "0.18", optional = true }\n'
+        '[dev-dependencies]\ntempfile = "3"\n[build-dependencies]\ncc = "1"\n',
+    )
+    assert cargo is not None
+    assert (cargo.dependencies, cargo.optional_dependencies) == (["serde"], ["git2"])
+    assert cargo.dev_dependencies == ["tempfile"]  # a build script's cc serves every user
+    pom = parse_manifest(
+        "pom.xml",
+        "<project><artifactId>core</artifactId><dependencies>"
+        "<dependency><artifactId>servlet-api</artifactId><scope>provided</scope></dependency>"
+        "<dependency><artifactId>ssl</artifactId><optional>true</optional></dependency>"
+        "<dependency><artifactId>junit</artifactId><scope>test</scope></dependency>"
+        "</dependencies></project>",
+    )
+    assert pom is not None and pom.artifact == "core"
+    assert (pom.dependencies, pom.optional_dependencies, pom.dev_dependencies) == (
+        ["servlet-api"],
+        ["ssl"],
+        ["junit"],
+    )

@@ -193,6 +193,11 @@ class RepoFacts(BaseModel):
     manifests: list[Manifest]
     dependencies: list[str]
     dev_dependencies: list[str]
+    optional_dependencies: list[str] = Field(default_factory=list)
+    peer_dependencies: list[str] = Field(default_factory=list)
+    # The manifest the dependencies come from when the top one declares none (a build of
+    # several modules speaks through the module that holds most of the code).
+    dependencies_from: str | None = None
     entry_points: list[EntryPoint]
     control_paths: list[list[ControlStep]]
     # A library's way in: what its package hands out (`module.exports`, `export default`).
@@ -1100,6 +1105,13 @@ def analyse(
             d for m in root_manifests for d in m.dev_dependencies if d not in dependencies
         )
     )
+    optional_dependencies = list(
+        dict.fromkeys(
+            d for m in root_manifests for d in m.optional_dependencies if d not in dependencies
+        )
+    )
+    peer_dependencies = list(dict.fromkeys(d for m in root_manifests for d in m.peer_dependencies))
+    dependencies_from: str | None = None
     for model in ecosystems.ECOSYSTEMS:
         only_for_tests = model.test_only_dependencies(project, dependencies)
         dependencies = [d for d in dependencies if d not in only_for_tests]
@@ -1122,7 +1134,10 @@ def analyse(
                 )
             )
         )
-        dependencies = nested[0].dependencies if nested else []
+        # The build's own modules are parts of the project, not what it builds on.
+        own = {n for m in manifests for n in (m.name, m.artifact) if n}
+        dependencies = [d for d in nested[0].dependencies if d not in own] if nested else []
+        dependencies_from = nested[0].path if nested and dependencies else None
     kind = _kind(description, entry_points, roles, docker_command, project)
     declared_version = next(
         (m.version for m in root_manifests if m.version and _VERSION_LIKE.match(m.version)), None
@@ -1149,6 +1164,9 @@ def analyse(
         manifests=manifests,
         dependencies=dependencies,
         dev_dependencies=dev_dependencies,
+        optional_dependencies=optional_dependencies,
+        peer_dependencies=peer_dependencies,
+        dependencies_from=dependencies_from,
         entry_points=entry_points,
         control_paths=control_paths,
         library_entry=_steps(handed_out[:1])[0] if handed_out else None,

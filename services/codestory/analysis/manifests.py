@@ -23,9 +23,15 @@ class Manifest(BaseModel):
     description: str | None = None
     dependencies: list[str] = Field(default_factory=list)  # what it needs to run
     dev_dependencies: list[str] = Field(default_factory=list)  # to build, test and lint
+    # Features a user may switch on: Python's extras, Cargo's and Maven's optional ones,
+    # npm's optionalDependencies. Never required to run.
+    optional_dependencies: list[str] = Field(default_factory=list)
+    # npm's peerDependencies: what the project using it must install beside it.
+    peer_dependencies: list[str] = Field(default_factory=list)
     scripts: dict[str, str] = Field(default_factory=dict)  # npm scripts
     executables: dict[str, str] = Field(default_factory=dict)  # command name -> target
     main: str | None = None  # package.json's main module
+    artifact: str | None = None  # Maven's artifactId: what sibling modules depend on
 
 
 _REQUIREMENT_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
@@ -44,9 +50,13 @@ def parse_pyproject(path: str, text: str) -> Manifest:
     runtime = _names(list(project.get("dependencies", [])))
     runtime += [d for d in poetry.get("dependencies", {}) if d.lower() != "python"]
     dev: list[str] = []
+    optional: list[str] = []
     for group, specs in project.get("optional-dependencies", {}).items():
+        own = _names([s for s in specs if not str(s).startswith(project.get("name", "?"))])
         if _DEV_GROUP.search(group):
-            dev += _names([s for s in specs if not str(s).startswith(project.get("name", "?"))])
+            dev += own
+        else:
+            optional += own
     for specs in data.get("dependency-groups", {}).values():
         dev += _names([s for s in specs if isinstance(s, str)])
     for group in poetry.get("group", {}).values():
@@ -62,6 +72,7 @@ def parse_pyproject(path: str, text: str) -> Manifest:
         description=project.get("description") or poetry.get("description"),
         dependencies=list(dict.fromkeys(runtime)),
         dev_dependencies=[d for d in dict.fromkeys(dev) if d not in runtime],
+        optional_dependencies=[d for d in dict.fromkeys(optional) if d not in runtime],
         executables={k: str(v) for k, v in scripts.items()},
     )
 
@@ -79,10 +90,10 @@ def parse_setup_cfg(path: str, text: str) -> Manifest:
         name, _, target = line.partition("=")
         executables[name.strip()] = target.strip()
     dev: list[str] = []
+    optional: list[str] = []
     if parser.has_section("options.extras_require"):
         for group, raw in parser.items("options.extras_require"):
-            if _DEV_GROUP.search(group):
-                dev += _names(raw.splitlines())
+            (dev if _DEV_GROUP.search(group) else optional).extend(_names(raw.splitlines()))
     return Manifest(
         path=path,
         kind="Python package",
@@ -92,6 +103,7 @@ def parse_setup_cfg(path: str, text: str) -> Manifest:
         description=parser.get("metadata", "description", fallback=None),
         dependencies=_names(lines("options", "install_requires")),
         dev_dependencies=dev,
+        optional_dependencies=list(dict.fromkeys(optional)),
         executables=executables,
     )
 
@@ -154,7 +166,17 @@ def parse_package_json(path: str, text: str) -> Manifest:
         executables[name.rsplit("/", 1)[-1]] = binaries
     elif isinstance(binaries, dict):
         executables = {str(k): str(v) for k, v in binaries.items()}
-    runtime = list(data.get("dependencies", {})) + list(data.get("peerDependencies", {}))
+    runtime = list(data.get("dependencies", {}))
+    # A peer marked optional in peerDependenciesMeta is a feature, not a requirement.
+    meta = data.get("peerDependenciesMeta", {})
+    meta = meta if isinstance(meta, dict) else {}
+    peers = [
+        p
+        for p in data.get("peerDependencies", {})
+        if p not in runtime and not (isinstance(meta.get(p), dict) and meta[p].get("optional"))
+    ]
+    optional = [p for p in data.get("optionalDependencies", {}) if p not in runtime]
+    optional += [p for p in data.get("peerDependencies", {}) if p not in runtime + peers]
     return Manifest(
         path=path,
         kind="Node package",
@@ -163,7 +185,9 @@ def parse_package_json(path: str, text: str) -> Manifest:
         version=data.get("version") if isinstance(data.get("version"), str) else None,
         description=data.get("description") if isinstance(data.get("description"), str) else None,
         dependencies=list(dict.fromkeys(runtime)),
-        dev_dependencies=list(data.get("devDependencies", {})),
+        dev_dependencies=[d for d in data.get("devDependencies", {}) if d not in runtime],
+        optional_dependencies=list(dict.fromkeys(optional)),
+        peer_dependencies=peers,
         scripts={str(k): str(v) for k, v in data.get("scripts", {}).items()},
         executables=executables,
         main=data.get("main") if isinstance(data.get("main"), str) else None,
@@ -193,7 +217,10 @@ def parse_cargo(path: str, text: str) -> Manifest:
     package = data.get("package", {})
     name = package.get("name")
     executables = {str(b.get("name", name)): str(b.get("path", "")) for b in data.get("bin", [])}
-    dev = list(data.get("dev-dependencies", {})) + list(data.get("build-dependencies", {}))
+    # Build dependencies run the build script for every user: they are not development tools.
+    dev = list(data.get("dev-dependencies", {}))
+    declared = data.get("dependencies", {})
+    optional = [n for n, s in declared.items() if isinstance(s, dict) and s.get("optional")]
     version = package.get("version")
     return Manifest(
         path=path,
@@ -202,8 +229,9 @@ def parse_cargo(path: str, text: str) -> Manifest:
         name=name,
         version=version if isinstance(version, str) else None,
         description=package.get("description"),
-        dependencies=list(data.get("dependencies", {})),
+        dependencies=[n for n in declared if n not in optional],
         dev_dependencies=dev,
+        optional_dependencies=optional,
         executables=executables,
     )
 
@@ -218,22 +246,31 @@ def parse_pom(path: str, text: str) -> Manifest:
 
     runtime: list[str] = []
     dev: list[str] = []
+    optional: list[str] = []
     dependencies = root.find(namespace + "dependencies")
     for dependency in dependencies if dependencies is not None else []:
         artifact = child(dependency, "artifactId")
-        if artifact:
-            (dev if child(dependency, "scope") in {"test", "provided"} else runtime).append(
-                artifact
-            )
+        if not artifact:
+            continue
+        # Maven's scopes: `test` is for the tests alone; `provided` is still needed at run
+        # time (the container supplies it); `<optional>true</optional>` is a feature.
+        if child(dependency, "scope") == "test":
+            dev.append(artifact)
+        elif child(dependency, "optional") == "true":
+            optional.append(artifact)
+        else:
+            runtime.append(artifact)
     return Manifest(
         path=path,
         kind="Maven project",
         ecosystem="Java",
         name=child(root, "name") or child(root, "artifactId"),
+        artifact=child(root, "artifactId"),
         version=child(root, "version"),
         description=child(root, "description"),
         dependencies=runtime,
         dev_dependencies=dev,
+        optional_dependencies=optional,
     )
 
 

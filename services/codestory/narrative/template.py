@@ -568,21 +568,43 @@ def chapter_modules(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
 
 
 def chapter_dependencies(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
-    if not facts.dependencies and not facts.dev_dependencies:
+    extra = facts.optional_dependencies or facts.peer_dependencies
+    if not facts.dependencies and not facts.dev_dependencies and not extra:
         return None
     paragraphs: list[str] = []
     if facts.dependencies:
         count = len(facts.dependencies)
         named = [code(d) for d in facts.dependencies[: 6 if voice.deep else 4]]
-        lead = (
-            f"At run time it needs {plural(count, voice.term('dependency'), 'dependencies')}"
+        needs = (
+            plural(count, voice.term("dependency"), "dependencies")
             if not voice.beginner
-            else f"At run time it needs {count} {voice.term('dependency', 'dependencies')}"
+            else f"{count} {voice.term('dependency', 'dependencies')}"
         )
+        lead = f"At run time it needs {needs}"
+        if facts.dependencies_from:  # the top-level build declares none of its own
+            lead = (
+                f"The top-level build declares none itself; {code(facts.dependencies_from)}, "
+                f"the module with most of the code, needs {needs} at run time"
+            )
         rest = ":" if count <= len(named) else ", among them"
         paragraphs.append(sentence(f"{lead}{rest} {join_words(named)}"))
     else:
         paragraphs.append("It declares no run-time dependencies of its own.")
+    if facts.peer_dependencies:
+        peers = facts.peer_dependencies
+        some = "packages such as " if len(peers) > 4 else ""
+        paragraphs.append(
+            f"It expects the project that uses it to install {some}"
+            f"{join_words([code(d) for d in peers[:4]])} beside it."
+        )
+    if facts.optional_dependencies:
+        optional = facts.optional_dependencies
+        some = "packages such as " if len(optional) > 4 else ""
+        unneeded = "it is not required" if len(optional) == 1 else "none of them is required"
+        paragraphs.append(
+            f"Optional features can bring in {some}"
+            f"{join_words([code(d) for d in optional[:4]])}; {unneeded}."
+        )
     if facts.dev_dependencies:
         paragraphs.append(
             f"For development it adds {plural(len(facts.dev_dependencies), 'more package')}, "
