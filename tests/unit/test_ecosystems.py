@@ -438,3 +438,21 @@ def test_test_files_are_named_by_each_ecosystems_convention() -> None:
     sources = ["pkg/testing_tools.py", "web/spec.ts", "cmd/test.go", "src/main/java/x/Test.kt"]
     sources += ["src/main/java/junit/extensions/RepeatedTest.java"]
     assert {p: classify_path(p) for p in sources} == dict.fromkeys(sources, FileKind.SOURCE)
+
+
+def test_a_jar_manifest_names_the_programs_main_among_several(tmp_path: Path) -> None:
+    main = (
+        "package org.x.tool;\n\npublic class {name} {{\n"
+        "    public static void main(String[] a) {{\n"
+        "        System.out.println(a.length);\n    }}\n}}\n"
+    )
+    files: dict[str, str | bytes] = {
+        "pom.xml": "<project><artifactId>x</artifactId></project>",
+        "migrator/pom.xml": "<project><artifactId>tool</artifactId></project>",
+        "migrator/src/main/resources/META-INF/MANIFEST.MF": "Main-Class: org.x.tool.Main\n",
+        "migrator/src/main/java/org/x/tool/Converter.java": main.format(name="Converter"),
+        "migrator/src/main/java/org/x/tool/Main.java": main.format(name="Main"),
+    }
+    facts = analyse(write(tmp_path, files), name="x")
+    mains = [e.path for e in facts.entry_points if e.kind == "main module"]
+    assert mains[0] == "migrator/src/main/java/org/x/tool/Main.java"

@@ -47,6 +47,8 @@ ANALYSER_VERSION = analyser_version()
 # many, a spread-out sample tells the same, and huge suites no longer dominate the time.
 MAX_PARSED_SUPPORT_FILES = 300
 # Method names that do a type's work, in the order a reader would look for them.
+# Kinds whose way in is their API, whatever small programs they ship beside it.
+LIBRARY_KINDS = frozenset({"library", "framework"})
 ENTRY_VERBS = ("execute", "run", "serve", "start", "handle", "main", "process", "call", "parse")
 CI_MARKERS = {
     ".github/workflows/": "GitHub Actions",
@@ -497,8 +499,11 @@ def _entry_points(
     reaches = {p: reached(p) for p in mains}
     # Then a main in a file of substance over one in a small helper.
     sizes = {p: max((d.end_line for d in syntaxes[p].definitions), default=0) for p in mains}
+    # First of all, the mains the build names as its program's.
+    named = {p for model in ecosystems.ECOSYSTEMS for p in model.named_mains(project)}
     mains.sort(
         key=lambda p: (
+            p not in named,
             -min(reaches[p], 10) // 5,
             PurePosixPath(p).stem not in _ENTRY_NAMES,
             -min(sizes[p], 1000) // 100,
@@ -756,6 +761,72 @@ def _heirs(source_paths: list[str], syntaxes: dict[str, FileSyntax]) -> dict[str
     return {name: sorted(names) for name, names in found.items()}
 
 
+def _tour_paths(
+    *,
+    graph: CallGraph,
+    entry_points: list[EntryPoint],
+    kind: str,
+    symbols: list[SymbolFact],
+    syntaxes: dict[str, FileSyntax],
+    source_paths: list[str],
+    readme: tuple[str, str] | None,
+) -> list[list[ControlStep]]:
+    """The control paths the tour follows: from the README's example for a library, from
+    each way in for a program, else from the central type's doing method or the top names."""
+    source = set(source_paths)
+    control_paths: list[list[ControlStep]] = []
+    seen_starts: set[str] = set()
+
+    def walk(starts: list[Symbol]) -> None:
+        for start in starts:
+            if len(control_paths) >= 3 or start.key in seen_starts:
+                continue
+            seen_starts.add(start.key)
+            steps = follow(graph, start, hops=PATH_HOPS, allowed=source)
+            if len(steps) > 1:
+                control_paths.append(_steps(steps))
+
+    entered = [(p, s) for p in entry_points if (s := _symbol_for(p, syntaxes, graph)) is not None]
+    runnable = [p for p in entry_points if p.kind not in {"library main", "Docker command"}]
+    if readme is not None and (not runnable or kind in LIBRARY_KINDS):
+        # A library is entered the way its README first shows it being used.
+        readme_path, readme_text = readme
+        spoken = Counter(syntaxes[p].language for p in source_paths).most_common(1)
+        blocks = example_blocks(readme_path, readme_text, spoken[0][0] if spoken else None)
+        example = _example_start(example_calls(blocks), syntaxes, source_paths, graph, source)
+        if example is not None:
+            call, start = example
+            walk([start])
+            if control_paths:
+                # `res.send` as written; `$('h2').addClass` as the method it calls.
+                plain = call.qualifier and re.fullmatch(r"[\w$.]+", call.qualifier)
+                shown = f"{call.qualifier}.{call.name}" if plain else call.name
+                control_paths[0][0] = control_paths[0][0].model_copy(update={"via": shown})
+    walk([_doing_method(s, syntaxes) for _, s in entered])
+    if not control_paths:  # a library, or entry points that dispatch dynamically: public API
+        # A central type is entered through its doing method: cobra's Command via Execute.
+        central = {(s.path, s.name) for s in symbols[:3] if s.kind in {"struct", "class"}}
+        walk(
+            [
+                Symbol(p, d)
+                for p in source_paths
+                for d in syntaxes[p].definitions
+                if (p, d.parent) in central and d.exported and d.name.lower() in ENTRY_VERBS
+            ]
+        )
+    if not control_paths:
+        top = {(s.path, s.name) for s in symbols[:5] if s.kind in {"function", "method", "class"}}
+        walk(
+            [
+                Symbol(p, d)
+                for p in source_paths
+                for d in syntaxes[p].definitions
+                if (p, d.qualified_name) in top
+            ]
+        )
+    return control_paths
+
+
 def _example_start(
     calls: list[Call],
     syntaxes: dict[str, FileSyntax],
@@ -994,57 +1065,6 @@ def analyse(
         None,
     )
     readme_text = read_text(root, readme_file) if readme_file is not None else ""
-    control_paths: list[list[ControlStep]] = []
-    seen_starts: set[str] = set()
-
-    def walk(starts: list[Symbol]) -> None:
-        for start in starts:
-            if len(control_paths) >= 3 or start.key in seen_starts:
-                continue
-            seen_starts.add(start.key)
-            steps = follow(graph, start, hops=PATH_HOPS, allowed=source)
-            if len(steps) > 1:
-                control_paths.append(_steps(steps))
-
-    entered = [(p, s) for p in entry_points if (s := _symbol_for(p, syntaxes, graph)) is not None]
-    handed_out = [s for p, s in entered if p.kind == "library main"]
-    runnable = [p for p in entry_points if p.kind not in {"library main", "Docker command"}]
-    if readme_file is not None and not runnable:
-        # A library is entered the way its README first shows it being used.
-        spoken = Counter(syntaxes[p].language for p in source_paths).most_common(1)
-        blocks = example_blocks(readme_file.path, readme_text, spoken[0][0] if spoken else None)
-        example = _example_start(example_calls(blocks), syntaxes, source_paths, graph, source)
-        if example is not None:
-            call, start = example
-            walk([start])
-            if control_paths:
-                # `res.send` as written; `$('h2').addClass` as the method it calls.
-                plain = call.qualifier and re.fullmatch(r"[\w$.]+", call.qualifier)
-                shown = f"{call.qualifier}.{call.name}" if plain else call.name
-                control_paths[0][0] = control_paths[0][0].model_copy(update={"via": shown})
-    walk([_doing_method(s, syntaxes) for _, s in entered])
-    if not control_paths:  # a library, or entry points that dispatch dynamically: public API
-        # A central type is entered through its doing method: cobra's Command via Execute.
-        central = {(s.path, s.name) for s in symbols[:3] if s.kind in {"struct", "class"}}
-        walk(
-            [
-                Symbol(p, d)
-                for p in source_paths
-                for d in syntaxes[p].definitions
-                if (p, d.parent) in central and d.exported and d.name.lower() in ENTRY_VERBS
-            ]
-        )
-    if not control_paths:
-        top = {(s.path, s.name) for s in symbols[:5] if s.kind in {"function", "method", "class"}}
-        walk(
-            [
-                Symbol(p, d)
-                for p in source_paths
-                for d in syntaxes[p].definitions
-                if (p, d.qualified_name) in top
-            ]
-        )
-
     roles = RoleFacts()
     for path in source_paths:
         roles.routes += find_routes(path, syntaxes[path])
@@ -1139,6 +1159,20 @@ def analyse(
         dependencies = [d for d in nested[0].dependencies if d not in own] if nested else []
         dependencies_from = nested[0].path if nested and dependencies else None
     kind = _kind(description, entry_points, roles, docker_command, project)
+    handed_out = [
+        s
+        for p in entry_points
+        if p.kind == "library main" and (s := _symbol_for(p, syntaxes, graph)) is not None
+    ]
+    control_paths = _tour_paths(
+        graph=graph,
+        entry_points=entry_points,
+        kind=kind.kind,
+        symbols=symbols,
+        syntaxes=syntaxes,
+        source_paths=source_paths,
+        readme=(readme_file.path, readme_text) if readme_file is not None else None,
+    )
     declared_version = next(
         (m.version for m in root_manifests if m.version and _VERSION_LIKE.match(m.version)), None
     ) or next(

@@ -338,6 +338,10 @@ def _step_sentence(step: ControlStep, previous: ControlStep, voice: Voice, index
     return sentence(text)
 
 
+def _library_kind(facts: RepoFacts) -> bool:
+    return facts.kind in {"library", "framework"}
+
+
 def _example_opening(start: ControlStep) -> str:
     via = start.via or start.name
     shown = f"The README shows it in use with a call to {code(via)}."
@@ -349,7 +353,19 @@ def _example_opening(start: ControlStep) -> str:
 def chapter_control_flow(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
     paragraphs: list[str] = []
     runnable = [e for e in facts.entry_points if e.kind not in {"library main", "Docker command"}]
-    if runnable:
+    if runnable and _library_kind(facts):
+        # Its users call it from their own code; a program it ships is a side door.
+        first = runnable[0]
+        side = (
+            f"the command {code(first.name)}"
+            if first.kind in {"console script", "executable"}
+            else f"{code(first.path or first.name)}, which has a main function"
+        )
+        paragraphs.append(
+            f"{facts.name} is a {voice.term(facts.kind)}: the code that uses it calls it from "
+            f"its own program. It also ships a small program of its own: {side}."
+        )
+    elif runnable:
         first = runnable[0]
         if first.kind == "console script":
             intro = (
@@ -730,7 +746,7 @@ def chapter_where_to_start(facts: RepoFacts, voice: Voice) -> ScriptChapter:
         steps.append(f"Begin with {code(facts.readme.path)}, the project's own introduction.")
     start = facts.control_paths[0][0] if facts.control_paths else None
     runnable = [e for e in facts.entry_points if e.path and e.kind != "library main"]
-    if runnable:
+    if runnable and not (_library_kind(facts) and start):
         steps.append(f"Then open {code(runnable[0].path or '')}, where the program starts.")
     elif start:
         steps.append(f"Then open {code(start.path)} and read {code(start.name)}.")
@@ -776,9 +792,10 @@ def _roadmap(chapters: list[ScriptChapter], facts: RepoFacts, voice: Voice) -> s
         for c in chapters
         if c.title != "Where to start reading"
     ]
-    if facts.is_library and "what happens when it runs" in stops:
+    library = facts.is_library or _library_kind(facts)
+    if library and "what happens when it runs" in stops:
         stops[stops.index("what happens when it runs")] = "one call through it"
-    kind = voice.term("library") if facts.is_library else "program"
+    kind = voice.term("library") if library else "program"
     ending = f"where to start reading this {kind}"
     if not stops:
         return f"We will finish with {ending}."

@@ -122,6 +122,11 @@ class Ecosystem:
         not say), so a main it does not name is a utility's rather than the project's."""
         return None
 
+    def named_mains(self, project: Project) -> set[str]:
+        """Files the build names as its program's start (a jar's `Main-Class`): of several
+        mains, these are the program's, the others its utilities'."""
+        return set()
+
     def has_inline_tests(self, syntax: FileSyntax) -> bool:
         """Whether a source file carries its own tests."""
         return False

@@ -20,6 +20,11 @@ _MAIN_CLASS = re.compile(
     r"<mainClass>\s*[\w.$]+\s*</mainClass>|Main-Class\s*[:=]|mainClass(?:Name)?\s*(?:\.set\()?\s*[=(]",
 )
 
+_NAMED_CLASS = re.compile(
+    r"<mainClass>\s*([\w.$]+)\s*</mainClass>|Main-Class\s*:\s*([\w.$]+)"
+    r"|mainClass(?:Name)?\s*(?:\.set\()?\s*[=(]\s*['\"]([\w.$]+)['\"]"
+)
+
 # Spring's `@GetMapping("/x")` and `@RequestMapping(path = "/x")`, JAX-RS's `@Path("/x")`.
 _ROUTE = re.compile(
     r"^(Get|Post|Put|Delete|Patch|Request)Mapping\b(?:\(\s*(?:value\s*=\s*|path\s*=\s*)?"
@@ -79,10 +84,39 @@ class Jvm(Ecosystem):
         return commands
 
     def wanted_texts(self, paths: frozenset[str], kinds: dict[str, FileKind]) -> set[str]:
-        return {p for p in paths if PurePosixPath(p).name in _BUILDS and p.count("/") <= 4}
+        # A module's jar manifest sits deeper, in `<module>/src/main/resources/META-INF`.
+        return {
+            p
+            for p in paths
+            if PurePosixPath(p).name in _BUILDS
+            and (p.count("/") <= 4 or ("META-INF/" in p and p.count("/") <= 7))
+        }
+
+    def named_mains(self, project: Project) -> set[str]:
+        """Java: `Main-Class: org.x.Main` (a jar manifest), `<mainClass>org.x.Main</mainClass>`
+        (Maven's plugins) or `mainClass = 'org.x.Main'` (Gradle) names a class; the class
+        lives in `<package path>/<Class>.java` under some source root."""
+        named: set[str] = set()
+        for path, text in project.texts.items():
+            if PurePosixPath(path).name not in _BUILDS:
+                continue
+            for match in _NAMED_CLASS.finditer(text):
+                named_class = next(g for g in match.groups() if g)
+                tail = "/" + named_class.split("$")[0].replace(".", "/")
+                named |= {
+                    p
+                    for p in project.syntaxes
+                    if p.endswith((tail + ".java", tail + ".kt", tail + ".scala"))
+                }
+        return named
 
     def builds_declare_programs(self, project: Project) -> bool | None:
-        builds = [t for p, t in project.texts.items() if PurePosixPath(p).name in _BUILDS]
+        # A module's own jar manifest names its tool, not what the project as a whole is.
+        builds = [
+            t
+            for p, t in project.texts.items()
+            if PurePosixPath(p).name in _BUILDS and p.count("/") <= 4
+        ]
         if not builds:
             return None
         return any(_MAIN_CLASS.search(t) for t in builds)
