@@ -866,3 +866,10 @@ def test_dependencies_are_required_optional_peer_or_for_development() -> None:
         ["ssl"],
         ["junit"],
     )
+
+
+def test_a_c_function_behind_an_export_macro_keeps_its_name() -> None:
+    source = b"LUALIB_API lua_Integer luaL_len (lua_State *L, int idx) {\n  return 1;\n}\n"
+    syntax = parse_source("src/lauxlib.c", "C", source)
+    assert syntax is not None
+    assert [d.name for d in syntax.definitions] == ["luaL_len"]

@@ -45,6 +45,11 @@ BY_EXTENSION: dict[str, str] = {
     ".nim": "Nim",
     ".pl": "Perl",
     ".sh": "Shell",
+    # Test suites of C projects are often scripts in these: Tcl (Redis, SQLite), Bats,
+    # DejaGnu's Expect.
+    ".tcl": "Tcl",
+    ".bats": "Shell",
+    ".exp": "Expect",
     ".bash": "Shell",
     ".zsh": "Shell",
     ".ps1": "PowerShell",

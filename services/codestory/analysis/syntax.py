@@ -400,6 +400,13 @@ def _declarator_name(node: Node) -> tuple[str | None, bool]:
             return None, is_function
         if current.type == "function_declarator":
             is_function = True
+            # `API type name(...)`: a macro before the return type leaves the parser one word
+            # short, so the real name sits in an error node just before the parameters.
+            stray = next((c for c in current.children if c.type == "ERROR"), None)
+            if stray is not None and stray.named_child_count:
+                last = stray.named_child(stray.named_child_count - 1)
+                if last is not None and last.type == "identifier":
+                    return _text(last), True
         if current.type in {
             "identifier",
             "field_identifier",
