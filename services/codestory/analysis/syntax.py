@@ -305,14 +305,17 @@ def _go_type_query() -> Any:
 
 def _go_type_refs(root: Node) -> list[tuple[str | None, str]]:
     """Each type the file names once: Go types are used far more often than called."""
-    captures = tree_sitter.QueryCursor(_go_type_query()).captures(root)
-    qualified = {n.id for n in captures.get("name", [])}
+    # Matches, not captures: a match keeps a package with its own name, while the lists
+    # `captures` returns come in an order that changes from process to process.
+    matches = [match for _, match in tree_sitter.QueryCursor(_go_type_query()).matches(root)]
+    qualified = {n.id for match in matches for n in match.get("name", [])}
     found: set[tuple[str | None, str]] = set()
-    for package, name in zip(captures.get("pkg", []), captures.get("name", []), strict=False):
-        found.add((_text(package), _text(name)))
-    for node in captures.get("bare", []):
-        if node.id not in qualified:
-            found.add((None, _text(node)))
+    for match in matches:
+        for package, name in zip(match.get("pkg", []), match.get("name", []), strict=False):
+            found.add((_text(package), _text(name)))
+        for node in match.get("bare", []):
+            if node.id not in qualified:
+                found.add((None, _text(node)))
     return sorted(found, key=lambda ref: (ref[0] or "", ref[1]))
 
 
@@ -680,10 +683,18 @@ def _walk_definitions(
 
 # ---- imports ----------------------------------------------------------------------------
 
+# One query match: its nodes by capture name. Readers take matches, which come in source
+# order; the lists `captures` returns come in an order that changes between processes.
+Matches = list[dict[str, list[Node]]]
 
-def _imports_python(cursor: Any, root: Node) -> list[ImportRef]:
+
+def _captured(matches: Matches, name: str) -> list[Node]:
+    return [node for match in matches for node in match.get(name, ())]
+
+
+def _imports_python(matches: Matches) -> list[ImportRef]:
     refs: list[ImportRef] = []
-    for node in cursor.captures(root).get("import", []):
+    for node in _captured(matches, "import"):
         if node.type == "import_statement":
             for child in node.named_children:
                 target = (
@@ -707,9 +718,9 @@ def _imports_python(cursor: Any, root: Node) -> list[ImportRef]:
     return refs
 
 
-def _imports_js(cursor: Any, root: Node) -> list[ImportRef]:
+def _imports_js(matches: Matches) -> list[ImportRef]:
     refs: list[ImportRef] = []
-    for _, match in cursor.matches(root):
+    for match in matches:
         sources = match.get("source", [])
         functions = match.get("fn", [])
         if functions and _text(functions[0]) not in {"require", "import"}:
@@ -779,8 +790,8 @@ def _descendants(
     return found
 
 
-def _imports_go(cursor: Any, root: Node) -> list[ImportRef]:
-    return [ImportRef(target=_text(n).strip('"`')) for n in cursor.captures(root).get("source", [])]
+def _imports_go(matches: Matches) -> list[ImportRef]:
+    return [ImportRef(target=_text(n).strip('"`')) for n in _captured(matches, "source")]
 
 
 def _rust_use_paths(node: Node, prefix: str) -> list[str]:
@@ -803,9 +814,9 @@ def _rust_use_paths(node: Node, prefix: str) -> list[str]:
     return []
 
 
-def _imports_rust(cursor: Any, root: Node) -> list[ImportRef]:
+def _imports_rust(matches: Matches) -> list[ImportRef]:
     refs: list[ImportRef] = []
-    for _, match in cursor.matches(root):
+    for match in matches:
         for use in match.get("use", []):
             refs += [ImportRef(target=p) for p in _rust_use_paths(use, "")]
         for item in match.get("moditem", []):
@@ -814,18 +825,18 @@ def _imports_rust(cursor: Any, root: Node) -> list[ImportRef]:
     return refs
 
 
-def _imports_java(cursor: Any, root: Node) -> list[ImportRef]:
+def _imports_java(matches: Matches) -> list[ImportRef]:
     refs: list[ImportRef] = []
-    for node in cursor.captures(root).get("import", []):
+    for node in _captured(matches, "import"):
         text = _text(node).removeprefix("import").strip().rstrip(";").strip()
         text = text.removeprefix("static ").strip()
         refs.append(ImportRef(target=text))
     return refs
 
 
-def _imports_c(cursor: Any, root: Node) -> list[ImportRef]:
+def _imports_c(matches: Matches) -> list[ImportRef]:
     refs: list[ImportRef] = []
-    for node in cursor.captures(root).get("path", []):
+    for node in _captured(matches, "path"):
         raw = _text(node)
         refs.append(ImportRef(target=raw.strip('"<>'), local=raw.startswith('"')))
     return refs
@@ -1051,7 +1062,8 @@ def _read_tree(
     syntax.definitions = [d for d, _ in pairs]
     call_query, import_query = _queries(grammar)
     syntax.module_calls = _assign_calls(_calls(call_query, root), pairs)
-    syntax.imports = _IMPORT_READERS[grammar](tree_sitter.QueryCursor(import_query), root)
+    import_matches = [m for _, m in tree_sitter.QueryCursor(import_query).matches(root)]
+    syntax.imports = _IMPORT_READERS[grammar](import_matches)
     syntax.module_doc = _module_doc(root, grammar, spec)
     if grammar == "go":
         clause = next((c for c in root.named_children if c.type == "package_clause"), None)
