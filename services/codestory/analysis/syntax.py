@@ -285,10 +285,14 @@ def _parser(grammar: str) -> Any:
 
 
 @cache
-def _queries(grammar: str) -> tuple[Any, Any]:
+def _query(grammar: str) -> tuple[Any, int]:
+    """Calls and imports as one query, so the tree is walked once for both, and how many
+    of its patterns are the calls' (they come first; the imports' follow)."""
     spec = SPECS["typescript" if grammar == "tsx" else grammar]
     language = tree_sitter_language_pack.get_language(grammar)  # type: ignore[arg-type]
-    return tree_sitter.Query(language, spec.calls), tree_sitter.Query(language, spec.imports)
+    calls = tree_sitter.Query(language, spec.calls)
+    both = tree_sitter.Query(language, f"{spec.calls}\n{spec.imports}")
+    return both, calls.pattern_count
 
 
 _GO_TYPES = """
@@ -513,9 +517,10 @@ def _leading_doc(anchor: Node, comment_types: frozenset[str]) -> str | None:
 
 def _python_docstring_of(block: Node | None) -> str | None:
     """A block's docstring: grammars differ on whether it sits in an expression statement."""
-    first = block.named_children[0] if block is not None and block.named_children else None
-    if first is not None and first.type == "expression_statement" and first.named_children:
-        first = first.named_children[0]
+    # named_child(0), not named_children[0]: a long body's list of statements is never built.
+    first = block.named_child(0) if block is not None and block.named_child_count else None
+    if first is not None and first.type == "expression_statement" and first.named_child_count:
+        first = first.named_child(0)
     if first is not None and first.type == "string":
         return describe(python_docstring(_text(first)))
     return None
@@ -858,27 +863,40 @@ _IMPORT_READERS = {
 # ---- calls ------------------------------------------------------------------------------
 
 
-def _calls(query: Any, root: Node) -> list[tuple[int, Call]]:
+def _calls(query: Any, call_patterns: int, root: Node) -> tuple[list[tuple[int, Call]], Matches]:
+    """The calls in the file (with where each starts), and the matches of its imports."""
     found: list[tuple[int, Call]] = []
-    for _, match in tree_sitter.QueryCursor(query).matches(root):
+    imports: Matches = []
+    source = _SOURCE.get()
+    for pattern, match in tree_sitter.QueryCursor(query).matches(root):
+        if pattern >= call_patterns:
+            imports.append(match)
+            continue
         callee = match.get("callee")
         call = match.get("call")
         if not callee or not call:
             continue
-        qualifier_nodes = match.get("qual", [])
-        qualifier = _text(qualifier_nodes[0]) if qualifier_nodes else None
-        if qualifier is not None and (len(qualifier) > 60 or "\n" in qualifier):
-            qualifier = "…"
+        qualifier = None
+        qualifier_nodes = match.get("qual")
+        if qualifier_nodes:
+            node = qualifier_nodes[0]
+            # Past 240 bytes it is past 60 characters: not worth decoding to say so.
+            if node.end_byte - node.start_byte > 240:
+                qualifier = "…"
+            else:
+                qualifier = _text(node)
+                if len(qualifier) > 60 or "\n" in qualifier:
+                    qualifier = "…"
         literal = None
         arguments = match.get("args")
         # named_child(0), not named_children[0]: a long argument list is never built.
         if arguments and arguments[0].named_child_count:
             literal = _string_value(arguments[0].named_child(0))
+        node = callee[0]
+        name = source[node.start_byte : node.end_byte].decode("utf-8", errors="replace")
         node = call[0]
-        found.append(
-            (node.start_byte, Call(_text(callee[0]), qualifier, literal, node.start_point[0] + 1))
-        )
-    return found
+        found.append((node.start_byte, Call(name, qualifier, literal, node.start_point[0] + 1)))
+    return found, imports
 
 
 def _assign_calls(
@@ -1060,9 +1078,9 @@ def _read_tree(
     syntax = FileSyntax(language=language, parse_errors=bool(root.has_error))
     pairs = _walk_definitions(root, grammar, spec, path)
     syntax.definitions = [d for d, _ in pairs]
-    call_query, import_query = _queries(grammar)
-    syntax.module_calls = _assign_calls(_calls(call_query, root), pairs)
-    import_matches = [m for _, m in tree_sitter.QueryCursor(import_query).matches(root)]
+    query, call_patterns = _query(grammar)
+    calls, import_matches = _calls(query, call_patterns, root)
+    syntax.module_calls = _assign_calls(calls, pairs)
     syntax.imports = _IMPORT_READERS[grammar](import_matches)
     syntax.module_doc = _module_doc(root, grammar, spec)
     if grammar == "go":
