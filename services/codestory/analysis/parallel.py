@@ -1,7 +1,8 @@
 """Parse many files on several cores: tree-sitter parsing is most of an analysis's time.
 
-Each file is parsed on its own, so the work splits cleanly across processes. Small
-repositories stay in-process, where starting workers would cost more than it saves.
+Each file is parsed on its own, so the work splits cleanly across processes: this one and
+workers beside it. Small repositories stay in-process, where starting workers would cost
+more than it saves.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from codestory.analysis.syntax import FileSyntax, parse_source
 from codestory.analysis.syntax_cache import SyntaxCache, blob_id
+from codestory.analysis.syntax_rows import Row, from_row, to_row
 from codestory.analysis.walk import MAX_TEXT_BYTES, AnalysisStoppedError
 
 PARALLEL_MIN_FILES = 200  # below this, one process is faster than starting several
@@ -53,6 +55,14 @@ def parse_one(job: Job) -> Parsed:
         return path, parsed, False
     except (ValueError, RuntimeError, OSError):
         return path, None, True
+
+
+def _parse_chunk(jobs: list[Job]) -> list[tuple[str, Row | None, bool]]:
+    """In a worker: files parsed and handed back as rows, which cross processes cheaply."""
+    return [
+        (path, to_row(parsed) if parsed is not None else None, failed)
+        for path, parsed, failed in map(parse_one, jobs)
+    ]
 
 
 def _cached(cache: SyntaxCache, language: str, file: Path) -> FileSyntax | None:
@@ -133,17 +143,35 @@ def parse_many(
                 raise AnalysisStoppedError
             yield parse_one(job)
         return
+    chunks = [timed[start : start + CHUNK_FILES] for start in range(0, len(timed), CHUNK_FILES)]
     # forkserver: a clean child, never a fork of a worker with live threads and sockets.
     context = multiprocessing.get_context("forkserver")
     with _children_allowed():
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+        # This process parses too: one worker fewer to start, and what it parses itself
+        # never crosses between processes.
+        pool = ProcessPoolExecutor(max_workers=workers - 1, mp_context=context)
         stopped = False
         try:
-            for index, parsed in enumerate(pool.map(parse_one, timed, chunksize=CHUNK_FILES)):
-                if index % CHUNK_FILES == 0 and stop():
+            futures = [pool.submit(_parse_chunk, chunk) for chunk in chunks]
+            # The workers take chunks from the front, this process from the back for as
+            # long as it can cancel them: no chunk is parsed twice, and all finish together.
+            here: dict[int, list[Parsed]] = {}
+            for index in reversed(range(len(chunks))):
+                if stop():
                     stopped = True
                     raise AnalysisStoppedError
-                yield parsed
+                if not futures[index].cancel():
+                    break
+                here[index] = [parse_one(job) for job in chunks[index]]
+            for index, future in enumerate(futures):
+                if index in here:
+                    yield from here[index]
+                    continue
+                if stop():
+                    stopped = True
+                    raise AnalysisStoppedError
+                for path, row, failed in future.result():
+                    yield path, (from_row(row) if row is not None else None), failed
         finally:
             # Stopping does not wait for the chunks being parsed: their workers finish them
             # (each file within its time budget) and exit on their own.
