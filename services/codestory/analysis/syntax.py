@@ -504,14 +504,17 @@ def _leading_doc(anchor: Node, comment_types: frozenset[str]) -> str | None:
             expected_row = node.start_point[0]
             node = node.prev_named_sibling
             continue
+        if node.type not in comment_types:
+            break
+        text = _text(node)
         # A `/** doc */` block may stand one blank line above what it documents (older
         # JavaScript, e.g. Express, writes them so); any other comment must touch it.
-        gap = 2 if not lines and _text(node).startswith("/**") else 1
-        if node.type not in comment_types or node.end_point[0] < expected_row - gap:
+        gap = 2 if not lines and text.startswith("/**") else 1
+        if node.end_point[0] < expected_row - gap:
             break
-        if _text(node).startswith(("/**<", "///<", "//!<", "/*!<")):
+        if text.startswith(("/**<", "///<", "//!<", "/*!<")):
             break  # a trailing comment documents the item before
-        lines.insert(0, _text(node))
+        lines.insert(0, text)
         expected_row = node.start_point[0]
         node = node.prev_named_sibling
     return describe("\n".join(lines)) if lines else None
@@ -997,7 +1000,7 @@ def _has_main(grammar: str, syntax: FileSyntax, root: Node) -> bool:
     return False
 
 
-_WORD = re.compile(rb"[A-Za-z_][A-Za-z0-9_]{2,}")
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]{2,}", re.ASCII)
 _LOOSE_HOLDERS = _C_CONTAINERS | {"ERROR"}
 _PREPROC_CONDITIONALS = frozenset({"preproc_ifdef", "preproc_if", "preproc_elif"})
 # A C convention: a main compiled only when a macro naming a test, demo or example is
@@ -1116,5 +1119,7 @@ def _read_tree(
             for n in _descendants(root, "attribute_item", through=_RUST_ITEM_HOLDERS, limit=5000)
         ]
     syntax.has_main = _has_main(grammar, syntax, root)
-    syntax.words = frozenset(w.decode("ascii") for w in set(_WORD.findall(source)))
+    # Latin-1 maps each byte to one character, so the ASCII-only pattern finds the same
+    # words as in the bytes, as strings at once.
+    syntax.words = frozenset(_WORD.findall(source.decode("latin-1")))
     return syntax
