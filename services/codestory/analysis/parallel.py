@@ -21,7 +21,7 @@ from codestory.analysis.syntax_rows import Row, from_row, to_row
 from codestory.analysis.walk import MAX_TEXT_BYTES, AnalysisStoppedError
 
 PARALLEL_MIN_FILES = 200  # below this, one process is faster than starting several
-CHUNK_FILES = 16
+CHUNK_FILES = 8  # small, so the processes finish close together
 
 # path, language, the file on disk, seconds allowed, the syntax cache to keep the result
 # in. The file, not its text: a worker reads it itself, so no text is held by the parent or
@@ -62,6 +62,12 @@ def _parse_chunk(jobs: list[Job]) -> list[tuple[str, Row | None, bool]]:
     return [
         (path, to_row(parsed) if parsed is not None else None, failed)
         for path, parsed, failed in map(parse_one, jobs)
+    ]
+
+
+def _read_back(rows: list[tuple[str, Row | None, bool]]) -> list[Parsed]:
+    return [
+        (path, from_row(row) if row is not None else None, failed) for path, row, failed in rows
     ]
 
 
@@ -155,23 +161,27 @@ def parse_many(
             futures = [pool.submit(_parse_chunk, chunk) for chunk in chunks]
             # The workers take chunks from the front, this process from the back for as
             # long as it can cancel them: no chunk is parsed twice, and all finish together.
-            here: dict[int, list[Parsed]] = {}
+            # Between its own chunks it reads back those the workers have finished, so
+            # that work is spread over the parsing too rather than left to the end.
+            done: dict[int, list[Parsed]] = {}
+            front = 0
             for index in reversed(range(len(chunks))):
                 if stop():
                     stopped = True
                     raise AnalysisStoppedError
                 if not futures[index].cancel():
                     break
-                here[index] = [parse_one(job) for job in chunks[index]]
+                done[index] = [parse_one(job) for job in chunks[index]]
+                while front < index and futures[front].done():
+                    done[front] = _read_back(futures[front].result())
+                    front += 1
             for index, future in enumerate(futures):
-                if index in here:
-                    yield from here[index]
-                    continue
-                if stop():
-                    stopped = True
-                    raise AnalysisStoppedError
-                for path, row, failed in future.result():
-                    yield path, (from_row(row) if row is not None else None), failed
+                if index not in done:
+                    if stop():
+                        stopped = True
+                        raise AnalysisStoppedError
+                    done[index] = _read_back(future.result())
+                yield from done.pop(index)
         finally:
             # Stopping does not wait for the chunks being parsed: their workers finish them
             # (each file within its time budget) and exit on their own.
