@@ -49,7 +49,15 @@ _NOT_PROSE = re.compile(
 )
 
 
+# The same words in lower case, searched case-sensitively in lowered ASCII text: the same
+# answer several times faster than a case-insensitive search (its pattern is all lower
+# case, and ASCII lowers one letter to one letter).
+_LEGAL_LOWER = re.compile(_LEGAL.pattern)
+
+
 def is_legal_notice(text: str) -> bool:
+    if text.isascii():
+        return bool(_LEGAL_LOWER.search(text.lower()))
     return bool(_LEGAL.search(text))
 
 

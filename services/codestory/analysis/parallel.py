@@ -1,7 +1,8 @@
 """Parse many files on several cores: tree-sitter parsing is most of an analysis's time.
 
-Each file is parsed on its own, so the work splits cleanly across processes. Small
-repositories stay in-process, where starting workers would cost more than it saves.
+Each file is parsed on its own, so the work splits cleanly across processes: this one and
+workers beside it. Small repositories stay in-process, where starting workers would cost
+more than it saves.
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ from pathlib import Path
 
 from codestory.analysis.syntax import FileSyntax, parse_source
 from codestory.analysis.syntax_cache import SyntaxCache, blob_id
+from codestory.analysis.syntax_rows import Row, from_row, to_row
 from codestory.analysis.walk import MAX_TEXT_BYTES, AnalysisStoppedError
 
 PARALLEL_MIN_FILES = 200  # below this, one process is faster than starting several
-CHUNK_FILES = 16
+CHUNK_FILES = 8  # small, so the processes finish close together
 
 # path, language, the file on disk, seconds allowed, the syntax cache to keep the result
 # in. The file, not its text: a worker reads it itself, so no text is held by the parent or
@@ -53,6 +55,20 @@ def parse_one(job: Job) -> Parsed:
         return path, parsed, False
     except (ValueError, RuntimeError, OSError):
         return path, None, True
+
+
+def _parse_chunk(jobs: list[Job]) -> list[tuple[str, Row | None, bool]]:
+    """In a worker: files parsed and handed back as rows, which cross processes cheaply."""
+    return [
+        (path, to_row(parsed) if parsed is not None else None, failed)
+        for path, parsed, failed in map(parse_one, jobs)
+    ]
+
+
+def _read_back(rows: list[tuple[str, Row | None, bool]]) -> list[Parsed]:
+    return [
+        (path, from_row(row) if row is not None else None, failed) for path, row, failed in rows
+    ]
 
 
 def _cached(cache: SyntaxCache, language: str, file: Path) -> FileSyntax | None:
@@ -133,17 +149,39 @@ def parse_many(
                 raise AnalysisStoppedError
             yield parse_one(job)
         return
+    chunks = [timed[start : start + CHUNK_FILES] for start in range(0, len(timed), CHUNK_FILES)]
     # forkserver: a clean child, never a fork of a worker with live threads and sockets.
     context = multiprocessing.get_context("forkserver")
     with _children_allowed():
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+        # This process parses too: one worker fewer to start, and what it parses itself
+        # never crosses between processes.
+        pool = ProcessPoolExecutor(max_workers=workers - 1, mp_context=context)
         stopped = False
         try:
-            for index, parsed in enumerate(pool.map(parse_one, timed, chunksize=CHUNK_FILES)):
-                if index % CHUNK_FILES == 0 and stop():
+            futures = [pool.submit(_parse_chunk, chunk) for chunk in chunks]
+            # The workers take chunks from the front, this process from the back for as
+            # long as it can cancel them: no chunk is parsed twice, and all finish together.
+            # Between its own chunks it reads back those the workers have finished, so
+            # that work is spread over the parsing too rather than left to the end.
+            done: dict[int, list[Parsed]] = {}
+            front = 0
+            for index in reversed(range(len(chunks))):
+                if stop():
                     stopped = True
                     raise AnalysisStoppedError
-                yield parsed
+                if not futures[index].cancel():
+                    break
+                done[index] = [parse_one(job) for job in chunks[index]]
+                while front < index and futures[front].done():
+                    done[front] = _read_back(futures[front].result())
+                    front += 1
+            for index, future in enumerate(futures):
+                if index not in done:
+                    if stop():
+                        stopped = True
+                        raise AnalysisStoppedError
+                    done[index] = _read_back(future.result())
+                yield from done.pop(index)
         finally:
             # Stopping does not wait for the chunks being parsed: their workers finish them
             # (each file within its time budget) and exit on their own.

@@ -13,7 +13,7 @@ import time
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import tree_sitter
 import tree_sitter_language_pack
@@ -37,8 +37,10 @@ MAX_SIGNATURE = 160
 MAX_LITERAL = 120
 
 
-@dataclass(frozen=True)
-class Call:
+class Call(NamedTuple):
+    """A call as written. A tuple: a large tree has a hundred thousand of them, and
+    tuples are built, pickled between processes and read back several times faster."""
+
     name: str
     qualifier: str | None  # `os.path` in `os.path.join(...)`; None for a bare call
     literal: str | None  # the first argument when it is a short string literal
@@ -285,10 +287,14 @@ def _parser(grammar: str) -> Any:
 
 
 @cache
-def _queries(grammar: str) -> tuple[Any, Any]:
+def _query(grammar: str) -> tuple[Any, int]:
+    """Calls and imports as one query, so the tree is walked once for both, and how many
+    of its patterns are the calls' (they come first; the imports' follow)."""
     spec = SPECS["typescript" if grammar == "tsx" else grammar]
     language = tree_sitter_language_pack.get_language(grammar)  # type: ignore[arg-type]
-    return tree_sitter.Query(language, spec.calls), tree_sitter.Query(language, spec.imports)
+    calls = tree_sitter.Query(language, spec.calls)
+    both = tree_sitter.Query(language, f"{spec.calls}\n{spec.imports}")
+    return both, calls.pattern_count
 
 
 _GO_TYPES = """
@@ -305,14 +311,17 @@ def _go_type_query() -> Any:
 
 def _go_type_refs(root: Node) -> list[tuple[str | None, str]]:
     """Each type the file names once: Go types are used far more often than called."""
-    captures = tree_sitter.QueryCursor(_go_type_query()).captures(root)
-    qualified = {n.id for n in captures.get("name", [])}
+    # Matches, not captures: a match keeps a package with its own name, while the lists
+    # `captures` returns come in an order that changes from process to process.
+    matches = [match for _, match in tree_sitter.QueryCursor(_go_type_query()).matches(root)]
+    qualified = {n.id for match in matches for n in match.get("name", [])}
     found: set[tuple[str | None, str]] = set()
-    for package, name in zip(captures.get("pkg", []), captures.get("name", []), strict=False):
-        found.add((_text(package), _text(name)))
-    for node in captures.get("bare", []):
-        if node.id not in qualified:
-            found.add((None, _text(node)))
+    for match in matches:
+        for package, name in zip(match.get("pkg", []), match.get("name", []), strict=False):
+            found.add((_text(package), _text(name)))
+        for node in match.get("bare", []):
+            if node.id not in qualified:
+                found.add((None, _text(node)))
     return sorted(found, key=lambda ref: (ref[0] or "", ref[1]))
 
 
@@ -502,14 +511,17 @@ def _leading_doc(anchor: Node, comment_types: frozenset[str]) -> str | None:
             expected_row = node.start_point[0]
             node = node.prev_named_sibling
             continue
+        if node.type not in comment_types:
+            break
+        text = _text(node)
         # A `/** doc */` block may stand one blank line above what it documents (older
         # JavaScript, e.g. Express, writes them so); any other comment must touch it.
-        gap = 2 if not lines and _text(node).startswith("/**") else 1
-        if node.type not in comment_types or node.end_point[0] < expected_row - gap:
+        gap = 2 if not lines and text.startswith("/**") else 1
+        if node.end_point[0] < expected_row - gap:
             break
-        if _text(node).startswith(("/**<", "///<", "//!<", "/*!<")):
+        if text.startswith(("/**<", "///<", "//!<", "/*!<")):
             break  # a trailing comment documents the item before
-        lines.insert(0, _text(node))
+        lines.insert(0, text)
         expected_row = node.start_point[0]
         node = node.prev_named_sibling
     return describe("\n".join(lines)) if lines else None
@@ -517,9 +529,10 @@ def _leading_doc(anchor: Node, comment_types: frozenset[str]) -> str | None:
 
 def _python_docstring_of(block: Node | None) -> str | None:
     """A block's docstring: grammars differ on whether it sits in an expression statement."""
-    first = block.named_children[0] if block is not None and block.named_children else None
-    if first is not None and first.type == "expression_statement" and first.named_children:
-        first = first.named_children[0]
+    # named_child(0), not named_children[0]: a long body's list of statements is never built.
+    first = block.named_child(0) if block is not None and block.named_child_count else None
+    if first is not None and first.type == "expression_statement" and first.named_child_count:
+        first = first.named_child(0)
     if first is not None and first.type == "string":
         return describe(python_docstring(_text(first)))
     return None
@@ -687,10 +700,18 @@ def _walk_definitions(
 
 # ---- imports ----------------------------------------------------------------------------
 
+# One query match: its nodes by capture name. Readers take matches, which come in source
+# order; the lists `captures` returns come in an order that changes between processes.
+Matches = list[dict[str, list[Node]]]
 
-def _imports_python(cursor: Any, root: Node) -> list[ImportRef]:
+
+def _captured(matches: Matches, name: str) -> list[Node]:
+    return [node for match in matches for node in match.get(name, ())]
+
+
+def _imports_python(matches: Matches) -> list[ImportRef]:
     refs: list[ImportRef] = []
-    for node in cursor.captures(root).get("import", []):
+    for node in _captured(matches, "import"):
         if node.type == "import_statement":
             for child in node.named_children:
                 target = (
@@ -714,9 +735,9 @@ def _imports_python(cursor: Any, root: Node) -> list[ImportRef]:
     return refs
 
 
-def _imports_js(cursor: Any, root: Node) -> list[ImportRef]:
+def _imports_js(matches: Matches) -> list[ImportRef]:
     refs: list[ImportRef] = []
-    for _, match in cursor.matches(root):
+    for match in matches:
         sources = match.get("source", [])
         functions = match.get("fn", [])
         if functions and _text(functions[0]) not in {"require", "import"}:
@@ -786,8 +807,8 @@ def _descendants(
     return found
 
 
-def _imports_go(cursor: Any, root: Node) -> list[ImportRef]:
-    return [ImportRef(target=_text(n).strip('"`')) for n in cursor.captures(root).get("source", [])]
+def _imports_go(matches: Matches) -> list[ImportRef]:
+    return [ImportRef(target=_text(n).strip('"`')) for n in _captured(matches, "source")]
 
 
 def _rust_use_paths(node: Node, prefix: str) -> list[str]:
@@ -810,9 +831,9 @@ def _rust_use_paths(node: Node, prefix: str) -> list[str]:
     return []
 
 
-def _imports_rust(cursor: Any, root: Node) -> list[ImportRef]:
+def _imports_rust(matches: Matches) -> list[ImportRef]:
     refs: list[ImportRef] = []
-    for _, match in cursor.matches(root):
+    for match in matches:
         for use in match.get("use", []):
             refs += [ImportRef(target=p) for p in _rust_use_paths(use, "")]
         for item in match.get("moditem", []):
@@ -821,18 +842,18 @@ def _imports_rust(cursor: Any, root: Node) -> list[ImportRef]:
     return refs
 
 
-def _imports_java(cursor: Any, root: Node) -> list[ImportRef]:
+def _imports_java(matches: Matches) -> list[ImportRef]:
     refs: list[ImportRef] = []
-    for node in cursor.captures(root).get("import", []):
+    for node in _captured(matches, "import"):
         text = _text(node).removeprefix("import").strip().rstrip(";").strip()
         text = text.removeprefix("static ").strip()
         refs.append(ImportRef(target=text))
     return refs
 
 
-def _imports_c(cursor: Any, root: Node) -> list[ImportRef]:
+def _imports_c(matches: Matches) -> list[ImportRef]:
     refs: list[ImportRef] = []
-    for node in cursor.captures(root).get("path", []):
+    for node in _captured(matches, "path"):
         raw = _text(node)
         refs.append(ImportRef(target=raw.strip('"<>'), local=raw.startswith('"')))
     return refs
@@ -854,27 +875,40 @@ _IMPORT_READERS = {
 # ---- calls ------------------------------------------------------------------------------
 
 
-def _calls(query: Any, root: Node) -> list[tuple[int, Call]]:
+def _calls(query: Any, call_patterns: int, root: Node) -> tuple[list[tuple[int, Call]], Matches]:
+    """The calls in the file (with where each starts), and the matches of its imports."""
     found: list[tuple[int, Call]] = []
-    for _, match in tree_sitter.QueryCursor(query).matches(root):
+    imports: Matches = []
+    source = _SOURCE.get()
+    for pattern, match in tree_sitter.QueryCursor(query).matches(root):
+        if pattern >= call_patterns:
+            imports.append(match)
+            continue
         callee = match.get("callee")
         call = match.get("call")
         if not callee or not call:
             continue
-        qualifier_nodes = match.get("qual", [])
-        qualifier = _text(qualifier_nodes[0]) if qualifier_nodes else None
-        if qualifier is not None and (len(qualifier) > 60 or "\n" in qualifier):
-            qualifier = "…"
+        qualifier = None
+        qualifier_nodes = match.get("qual")
+        if qualifier_nodes:
+            node = qualifier_nodes[0]
+            # Past 240 bytes it is past 60 characters: not worth decoding to say so.
+            if node.end_byte - node.start_byte > 240:
+                qualifier = "…"
+            else:
+                qualifier = _text(node)
+                if len(qualifier) > 60 or "\n" in qualifier:
+                    qualifier = "…"
         literal = None
         arguments = match.get("args")
         # named_child(0), not named_children[0]: a long argument list is never built.
         if arguments and arguments[0].named_child_count:
             literal = _string_value(arguments[0].named_child(0))
+        node = callee[0]
+        name = source[node.start_byte : node.end_byte].decode("utf-8", errors="replace")
         node = call[0]
-        found.append(
-            (node.start_byte, Call(_text(callee[0]), qualifier, literal, node.start_point[0] + 1))
-        )
-    return found
+        found.append((node.start_byte, Call(name, qualifier, literal, node.start_point[0] + 1)))
+    return found, imports
 
 
 def _assign_calls(
@@ -973,7 +1007,7 @@ def _has_main(grammar: str, syntax: FileSyntax, root: Node) -> bool:
     return False
 
 
-_WORD = re.compile(rb"[A-Za-z_][A-Za-z0-9_]{2,}")
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]{2,}", re.ASCII)
 _LOOSE_HOLDERS = _C_CONTAINERS | {"ERROR"}
 _PREPROC_CONDITIONALS = frozenset({"preproc_ifdef", "preproc_if", "preproc_elif"})
 # A C convention: a main compiled only when a macro naming a test, demo or example is
@@ -1056,9 +1090,10 @@ def _read_tree(
     syntax = FileSyntax(language=language, parse_errors=bool(root.has_error))
     pairs = _walk_definitions(root, grammar, spec, path)
     syntax.definitions = [d for d, _ in pairs]
-    call_query, import_query = _queries(grammar)
-    syntax.module_calls = _assign_calls(_calls(call_query, root), pairs)
-    syntax.imports = _IMPORT_READERS[grammar](tree_sitter.QueryCursor(import_query), root)
+    query, call_patterns = _query(grammar)
+    calls, import_matches = _calls(query, call_patterns, root)
+    syntax.module_calls = _assign_calls(calls, pairs)
+    syntax.imports = _IMPORT_READERS[grammar](import_matches)
     syntax.module_doc = _module_doc(root, grammar, spec)
     if grammar == "go":
         clause = next((c for c in root.named_children if c.type == "package_clause"), None)
@@ -1091,5 +1126,7 @@ def _read_tree(
             for n in _descendants(root, "attribute_item", through=_RUST_ITEM_HOLDERS, limit=5000)
         ]
     syntax.has_main = _has_main(grammar, syntax, root)
-    syntax.words = frozenset(w.decode("ascii") for w in set(_WORD.findall(source)))
+    # Latin-1 maps each byte to one character, so the ASCII-only pattern finds the same
+    # words as in the bytes, as strings at once.
+    syntax.words = frozenset(_WORD.findall(source.decode("latin-1")))
     return syntax

@@ -3,23 +3,22 @@ files that changed.
 
 A file's key is its Git blob id (the SHA-1 of `blob <size>\\0<bytes>`), its language and
 the analyser's version: the same bytes read by the same code give the same syntax. Entries
-are JSON (never pickle: a cache is data, not code) written atomically, under one folder per
-analyser version; older versions' folders are removed, and a version folder that grows
-past its bound in bytes is emptied and refilled.
+are JSON rows (never pickle: a cache is data, not code) written atomically, under one
+folder per analyser version; older versions' folders are removed, and a version folder
+that grows past its bound in bytes is emptied and refilled.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any
 
-from codestory.analysis.syntax import Call, Definition, FileSyntax, ImportRef
+from codestory.analysis.syntax import FileSyntax
+from codestory.analysis.syntax_rows import from_row, to_row
 
 # Bytes kept per analyser version unless told otherwise: a few large repositories' worth.
 DEFAULT_MAX_BYTES = 200 << 20
@@ -34,29 +33,13 @@ def blob_id(source: bytes) -> str:
 
 
 def _encode(syntax: FileSyntax) -> str:
-    data = dataclasses.asdict(syntax)
-    data["words"] = sorted(syntax.words)
-    # Calls are most of a file's entries: kept as rows, in Call's field order.
-    data["module_calls"] = [dataclasses.astuple(c) for c in syntax.module_calls]
-    for written, definition in zip(data["definitions"], syntax.definitions, strict=True):
-        written["calls"] = [dataclasses.astuple(c) for c in definition.calls]
-    return json.dumps(data, separators=(",", ":"))
-
-
-def _calls(rows: list[list[Any]]) -> list[Call]:
-    return [Call(*row) for row in rows]
+    row = list(to_row(syntax))
+    row[-1] = sorted(syntax.words)  # a set has no JSON, nor a stable order
+    return json.dumps(row, separators=(",", ":"))
 
 
 def _decode(text: str) -> FileSyntax:
-    data = json.loads(text)
-    data["definitions"] = [
-        Definition(**{**d, "calls": _calls(d["calls"])}) for d in data["definitions"]
-    ]
-    data["imports"] = [ImportRef(**{**i, "names": tuple(i["names"])}) for i in data["imports"]]
-    data["module_calls"] = _calls(data["module_calls"])
-    data["type_refs"] = [tuple(t) for t in data["type_refs"]]
-    data["words"] = frozenset(data["words"])
-    return FileSyntax(**data)
+    return from_row(json.loads(text))
 
 
 class SyntaxCache:

@@ -1,0 +1,38 @@
+"""A parsed file survives the trip through rows, as workers and the syntax cache use them."""
+
+from __future__ import annotations
+
+import json
+import pickle
+
+import pytest
+
+from codestory.analysis.syntax import parse_source
+from codestory.analysis.syntax_rows import from_row, to_row
+
+SOURCES = {
+    "pkg/a.py": (
+        "Python",
+        b'"""Doc."""\nimport os\nfrom .x import y as z\n\n@decorated\nclass A(Base):\n'
+        b'    """A thing."""\n    def go(self, n):\n        return os.path.join(z("lit"), n)\n'
+        b"\nif __name__ == '__main__':\n    A().go(1)\n",
+    ),
+    "cmd/main.go": (
+        "Go",
+        b'package main\n\nimport (\n\t"fmt"\n\t"example.com/x/lib"\n)\n\n'
+        b"type Server struct{ c *lib.Client }\n\nfunc (s *Server) Run() { fmt.Println(s) }\n"
+        b"\nfunc main() { (&Server{}).Run() }\n",
+    ),
+}
+
+
+@pytest.mark.parametrize("path", sorted(SOURCES))
+def test_rows_give_back_the_parsed_file(path: str) -> None:
+    language, source = SOURCES[path]
+    parsed = parse_source(path, language, source)
+    assert parsed is not None and parsed.definitions and parsed.imports
+    sent = pickle.dumps(to_row(parsed))
+    assert from_row(pickle.loads(sent)) == parsed  # noqa: S301 - bytes made just above
+    row = list(to_row(parsed))
+    row[-1] = sorted(parsed.words)
+    assert from_row(json.loads(json.dumps(row))) == parsed  # lists where tuples were
