@@ -83,7 +83,7 @@ for grammar, source in sources:
     if grammar:
         root = _parser(grammar).parse(source).root_node
         if with_queries:  # run to the end, results not looked at
-            query, _ = _query(grammar)  # calls and imports, in one walk as codestory runs it
+            query, _, _ = _query(grammar)  # calls, imports, bindings: one walk, as codestory
             tree_sitter.QueryCursor(query).matches(root)
 cpu = time.process_time() - started
 print(json.dumps({"seconds": cpu / available_cpus(), "files": len(files), "parsed": len(jobs),

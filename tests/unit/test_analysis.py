@@ -11,6 +11,7 @@ from codestory.analysis.manifests import automake_tests, make_targets, parse_man
 from codestory.analysis.readme import summarise_readme
 from codestory.analysis.resolve import normalise
 from codestory.analysis.syntax import parse_source
+from codestory.narrative.template import write_script
 from tests.support import SAMPLE_PROJECT
 from tests.support import write_files as write
 
@@ -873,3 +874,66 @@ def test_a_c_function_behind_an_export_macro_keeps_its_name() -> None:
     syntax = parse_source("src/lauxlib.c", "C", source)
     assert syntax is not None
     assert [d.name for d in syntax.definitions] == ["luaL_len"]
+
+
+def test_a_method_is_followed_through_what_the_code_says_a_name_holds(tmp_path: Path) -> None:
+    go = write(
+        tmp_path / "go",
+        {
+            "go.mod": "module example.org/tool\n\ngo 1.21\n",
+            "main.go": (
+                'package main\n\nimport "example.org/tool/core"\n\n'
+                "func main() {\n\tt := core.NewTerminal(3)\n\tt.Loop()\n}\n"
+            ),
+            "core/terminal.go": (
+                "package core\n\n// Terminal draws.\ntype Terminal struct {\n\tn int\n}\n\n"
+                "// NewTerminal makes one.\nfunc NewTerminal(n int) *Terminal {\n"
+                "\treturn &Terminal{n: n}\n}\n"
+            ),
+            "core/loop.go": (
+                "package core\n\n// Loop runs until done.\nfunc (t *Terminal) Loop() {\n"
+                "\tt.n = t.n + 1\n\tt.n = t.n * 2\n}\n"
+            ),
+        },
+    )
+    names = [s.name for s in analyse(go, name="tool").control_paths[0]]
+    # The factory's result type, then the method in another file of its package.
+    assert names == ["main", "Terminal.Loop"], names
+    python = write(
+        tmp_path / "py",
+        {
+            "pyproject.toml": '[project]\nname = "p"\n[project.scripts]\np = "p.cli:main"\n',
+            "p/__init__.py": "",
+            "p/cli.py": (
+                "from p.engine import Engine\n\n"
+                "def main():\n    engine = Engine()\n    return run(engine)\n\n"
+                "def run(e: Engine):\n    e.start()\n    return e.start()\n"
+            ),
+            "p/engine.py": (
+                "class Engine:\n    def start(self):\n        a = 1\n        return a\n"
+            ),
+        },
+    )
+    names = [s.name for s in analyse(python, name="p").control_paths[0]]
+    assert names == ["main", "run", "Engine.start"], names
+
+
+def test_a_function_handed_on_as_a_value_is_followed_and_said_so(tmp_path: Path) -> None:
+    root = write(
+        tmp_path / "c",
+        {
+            "src/main.c": (
+                "static int pmain(void *state) {\n  int a = work(state);\n  return a;\n}\n\n"
+                "int main(int argc, char **argv) {\n  int s = protect(&pmain, argv);\n"
+                "  return s;\n}\n"
+            ),
+            "src/work.c": "int work(void *state) {\n  int b = 1;\n  return b;\n}\n",
+            "src/protect.c": "int protect(int (*f)(void *), void *u) {\n  return f(u);\n}\n",
+        },
+    )
+    facts = analyse(root, name="c")
+    steps = facts.control_paths[0]
+    assert [s.name for s in steps][:3] == ["main", "pmain", "work"]
+    assert steps[1].handed and not steps[2].handed
+    told = "\n".join(c.text for c in write_script(facts).chapters)
+    assert "`main` passes `pmain` on to be run" in told

@@ -14,10 +14,13 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from codestory.analysis.resolve import Resolver, parent_dir
-from codestory.analysis.syntax import Call, Definition, FileSyntax
+from codestory.analysis.return_type import return_type
+from codestory.analysis.syntax import ADDRESS, Call, Definition, FileSyntax
 
 _SELF = frozenset({"self", "this", "cls", "Self"})
 _CONTAINER_KINDS = frozenset({"class", "struct", "interface", "trait", "enum"})
+_TYPE_KINDS = _CONTAINER_KINDS | {"type"}
+_CALLABLE_KINDS = frozenset({"function", "method"})
 _GO_TYPE_KINDS = frozenset({"type", "struct", "interface"})
 
 
@@ -48,6 +51,11 @@ class CallGraph:
                 for name, definition in self.top.get(path, {}).items():
                     self.go_package_defs[directory].setdefault(name, (path, definition))
         self._callees: dict[str, list[Symbol]] = {}  # paths and reaches ask again and again
+        self._type_index: dict[str, list[Symbol]] | None = None
+        self._asking: set[tuple[str, int, str]] = set()  # variables whose type is being found
+        # (caller, callee) where the caller hands the callee on rather than calling it.
+        self.handed: set[tuple[str, str]] = set()
+        self._member_index: dict[tuple[str, str], list[Symbol]] | None = None
         self.imported_names: dict[str, dict[str, tuple[str, str | None]]] = {}
         for path in syntaxes:
             self.imported_names[path] = self._bindings(path)
@@ -117,6 +125,8 @@ class CallGraph:
     def resolve_call(self, path: str, caller: Definition | None, call: Call) -> Symbol | None:
         name, qualifier = call.name, call.qualifier
         syntax = self.syntaxes[path]
+        if call.passed:
+            return self._handed_on(path, caller, call)
         if qualifier is None:
             local = self.top[path].get(name)
             if local is not None and local is not caller:
@@ -160,7 +170,109 @@ class CallGraph:
                 found = self.go_package_defs.get(parent_dir(target_path), {}).get(name)
                 return Symbol(*found) if found else None
             return self.defined(target_path, name)
+        if caller is not None:  # `parser.parse()` where the code says what `parser` is
+            held = self._type_of(path, caller, qualifier)
+            return self._member(held, name) if held is not None else None
         return None
+
+    def _handed_on(self, path: str, caller: Definition | None, call: Call) -> Symbol | None:
+        """A function given as a value (a callback, a handler, a table entry): bound for
+        certain by the file or its imports; C's global names only when written `&name`."""
+        found: Symbol | None = None
+        local = self.top[path].get(call.name)
+        if local is not None and local is not caller:
+            found = Symbol(path, local)
+        elif self.syntaxes[path].language == "Go":
+            hit = self.go_package_defs.get(parent_dir(path), {}).get(call.name)
+            found = Symbol(*hit) if hit and hit[1] is not caller else None
+        else:
+            binding = self.imported_names[path].get(call.name)
+            if binding and binding[1]:
+                found = self.defined(binding[0], binding[1])
+            elif call.qualifier == ADDRESS:
+                candidates = self.c_definitions.get(call.name, [])
+                found = Symbol(*candidates[0]) if len(candidates) == 1 else None
+        if found is None or found.definition.kind not in _CALLABLE_KINDS:
+            return None
+        return found
+
+    def _type_of(self, path: str, caller: Definition, qualifier: str) -> Symbol | None:
+        """The project's type a variable holds, where a parameter, a local or a field of the
+        caller's class says so (`self.parser`, `this.parser` and `parser` alike)."""
+        variable = re.sub(r"^(?:self|this)\.", "", qualifier)
+        stated = dict(caller.types).get(variable)
+        if stated is None and caller.parent:
+            holder = self.top[path].get(caller.parent)
+            stated = dict(holder.types).get(variable) if holder is not None else None
+        if stated is None:
+            return None
+        if stated.startswith("()"):  # made by a call: a constructor or a factory
+            # `core.NewTerminal`: the call as written, its qualifier kept.
+            qualified, _, called = stated[2:].rpartition(".")
+            asked = (path, id(caller), variable)
+            if asked in self._asking:
+                return None  # `x = x.next()`: what x holds depends on what x holds
+            self._asking.add(asked)
+            try:
+                made = self.resolve_call(path, caller, Call(called, qualified or None, None, 0))
+            finally:
+                self._asking.discard(asked)
+            if made is None:
+                return None
+            if made.definition.kind in _CONTAINER_KINDS or made.definition.kind == "type":
+                return made
+            returned = return_type(
+                made.definition.signature, made.definition.name, made.definition.parent
+            )
+            return self._type_named(made.path, returned) if returned else None
+        return self._type_named(path, stated)
+
+    def _type_named(self, path: str, name: str) -> Symbol | None:
+        """The type `name` as seen from `path`: its own, imported, of its Go or Java package,
+        or the only type of that name in the project."""
+        name = re.sub(r"<.*$|^.*\.", "", name)
+        own = self.top.get(path, {}).get(name)
+        if own is not None and own.kind in _TYPE_KINDS:
+            return Symbol(path, own)
+        found = self.defined(path, name)
+        if found is None and self.syntaxes[path].language == "Go":
+            hit = self.go_package_defs.get(parent_dir(path), {}).get(name)
+            found = Symbol(*hit) if hit else None
+        package = self.syntaxes[path].package
+        if found is None and package and self.syntaxes[path].language == "Java":
+            sibling = self.java_package_types[package].get(name)
+            found = self.defined(sibling, name) if sibling else None
+        if found is None:
+            everywhere = self._types_by_name().get(name, [])
+            found = everywhere[0] if len(everywhere) == 1 else None
+        return found if found is not None and found.definition.kind in _TYPE_KINDS else None
+
+    def _types_by_name(self) -> dict[str, list[Symbol]]:
+        if self._type_index is None:
+            index: dict[str, list[Symbol]] = defaultdict(list)
+            for path, names in self.top.items():
+                for name, definition in names.items():
+                    if definition.kind in _TYPE_KINDS:
+                        index[name].append(Symbol(path, definition))
+            self._type_index = index
+        return self._type_index
+
+    def _member(self, held: Symbol, name: str) -> Symbol | None:
+        """`name` on the type `held`: in its own file, or, where a language lets methods
+        live apart from the type (Go's package, C++'s out-of-line definitions, Rust's impl
+        blocks), the one definition of that name for that type in the project."""
+        owner = held.definition.name
+        member = self.members.get(held.path, {}).get((owner, name))
+        if member is not None:
+            return Symbol(held.path, member)
+        if self._member_index is None:
+            index: dict[tuple[str, str], list[Symbol]] = defaultdict(list)
+            for path, members in self.members.items():
+                for key, definition in members.items():
+                    index[key].append(Symbol(path, definition))
+            self._member_index = index
+        elsewhere = self._member_index.get((owner, name), [])
+        return elsewhere[0] if len(elsewhere) == 1 else None
 
     def callees(self, symbol: Symbol) -> list[Symbol]:
         """Resolved callees in the order the calls appear, each once."""
@@ -192,6 +304,8 @@ class CallGraph:
             if target is not None and target.key not in seen and target.key != symbol.key:
                 seen.add(target.key)
                 found.append(target)
+                if call.passed:
+                    self.handed.add((symbol.key, target.key))
         return found
 
     def references(self, include: set[str]) -> dict[str, set[str]]:
@@ -280,6 +394,7 @@ _CHORE_WORDS = frozenset(
         "dotenv", "env", "deprecated", "deprecation",
     }
 )  # fmt: skip
+_RUN_TOGETHER_CHORES = ("error", "debug", "warn", "fatal", "panic", "abort", "usage", "check")
 _ACCESSOR = re.compile(r"^_*(get|is|has|set|can|should|with)(?=[A-Z_]|$)", re.IGNORECASE)
 # An implementation beside its wrapper: `Execute` -> `ExecuteC`, `run` -> `_run`, `item_get`
 # -> `do_item_get`, `parse` -> `parseImpl`. Compared without case or underscores.
@@ -352,7 +467,11 @@ def does_work(definition: Definition) -> bool:
 
 def is_side_step(definition: Definition) -> bool:
     """A chore (logging, error reports, teardown) or a short accessor."""
-    if any(w in _CHORE_WORDS for w in _words(definition.name)):
+    words = _words(definition.name)
+    if any(w in _CHORE_WORDS for w in words):
+        return True
+    # C runs words together (`luaG_runerror`, `checkstack`): a chore at either end counts.
+    if any(w.endswith(_RUN_TOGETHER_CHORES) or w.startswith(_RUN_TOGETHER_CHORES) for w in words):
         return True
     return bool(_ACCESSOR.match(definition.name)) and definition.lines <= 8
 

@@ -165,6 +165,8 @@ class ControlStep(BaseModel):
     signature: str | None = None
     # The first step of a path taken from the README's usage example: the call as shown.
     via: str | None = None
+    # Reached by being handed on (a callback, a handler), not by a call from the step before.
+    handed: bool = False
 
 
 class RoleFacts(BaseModel):
@@ -649,7 +651,7 @@ def _kind(
             (path, call.name)
             for path in started
             for _, call in syntaxes[path].owned_calls()
-            if call.name in SERVING_CALLS
+            if call.name in SERVING_CALLS and not call.passed
         ),
         None,
     )
@@ -716,7 +718,7 @@ def _symbol_for(
         return exported
     # A script with no main function: its top-level calls are the path. Treat the first
     # resolvable one as the start.
-    for call in syntaxes[point.path].module_calls:
+    for call in (c for c in syntaxes[point.path].module_calls if not c.passed):
         target = graph.resolve_call(point.path, None, call)
         if target is not None:
             return target
@@ -784,7 +786,7 @@ def _tour_paths(
             seen_starts.add(start.key)
             steps = follow(graph, start, hops=PATH_HOPS, allowed=source)
             if len(steps) > 1:
-                control_paths.append(_steps(steps))
+                control_paths.append(_steps(steps, graph))
 
     entered = [(p, s) for p in entry_points if (s := _symbol_for(p, syntaxes, graph)) is not None]
     runnable = [p for p in entry_points if p.kind not in {"library main", "Docker command"}]
@@ -835,7 +837,7 @@ def _example_start(
     source: set[str],
 ) -> tuple[Call, Symbol] | None:
     """The first call of the README's example that names one definition of the project for
-    certain and leads into its code; a constructor only when nothing else does."""
+    certain and leads into its code, other than making an object."""
     named: dict[str, list[Symbol]] = defaultdict(list)
     for path in source_paths:
         for definition in syntaxes[path].definitions:
@@ -855,11 +857,11 @@ def _example_start(
         # without types: the example is not followed through it.
         if len(candidates) == 1:
             resolved.append((call, candidates[0]))
-    for want_work in (True, False):
-        for call, symbol in resolved:
-            if want_work and symbol.definition.kind in {"class", "struct"}:
-                continue
-            if len(follow(graph, symbol, hops=2, allowed=source)) >= (3 if want_work else 2):
+    # Making an object is set-up: the tour follows a call that does something with it.
+    doing = [(c, s) for c, s in resolved if s.definition.kind not in {"class", "struct"}]
+    for steps in (3, 2):
+        for call, symbol in doing:
+            if len(follow(graph, symbol, hops=2, allowed=source)) >= steps:
                 return call, symbol
     return None
 
@@ -878,7 +880,8 @@ def _doing_method(start: Symbol, syntaxes: dict[str, FileSyntax]) -> Symbol:
     return Symbol(start.path, methods[verb]) if verb else start
 
 
-def _steps(symbols: list[Symbol]) -> list[ControlStep]:
+def _steps(symbols: list[Symbol], graph: CallGraph | None = None) -> list[ControlStep]:
+    handed = graph.handed if graph is not None else set()
     return [
         ControlStep(
             path=s.path,
@@ -886,8 +889,9 @@ def _steps(symbols: list[Symbol]) -> list[ControlStep]:
             line=s.definition.line,
             doc=s.definition.doc,
             signature=s.definition.signature,
+            handed=index > 0 and (symbols[index - 1].key, s.key) in handed,
         )
-        for s in symbols
+        for index, s in enumerate(symbols)
     ]
 
 

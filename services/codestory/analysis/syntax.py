@@ -42,9 +42,21 @@ class Call(NamedTuple):
     tuples are built, pickled between processes and read back several times faster."""
 
     name: str
-    qualifier: str | None  # `os.path` in `os.path.join(...)`; None for a bare call
+    # `os.path` in `os.path.join(...)`; None for a bare call; PASSED or ADDRESS for a
+    # function handed on as a value (`Thread(target=work)`, `lua_pcall(L, &pmain)`).
+    qualifier: str | None
     literal: str | None  # the first argument when it is a short string literal
     line: int
+
+    @property
+    def passed(self) -> bool:
+        """Not called here, but handed to code that calls it (a callback, a handler)."""
+        return self.qualifier in HANDED_ON
+
+
+PASSED = "="  # qualifiers no call can have: a name given as an argument
+ADDRESS = "&"  # C's `&name`: a function's address, surely a function
+HANDED_ON = frozenset({PASSED, ADDRESS})
 
 
 @dataclass
@@ -61,6 +73,9 @@ class Definition:
     exported: bool = True
     calls: list[Call] = field(default_factory=list)
     receiver: str | None = None  # Go: the receiver's variable, `c` in `func (c *Command)`
+    # Names whose type the code states: (variable, type) or (variable, "()constructor")
+    # for parameters, locals and (on a class) fields, so `parser.parse()` can be followed.
+    types: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def qualified_name(self) -> str:
@@ -113,6 +128,10 @@ class LanguageSpec:
     calls: str  # query capturing @call, @callee and optionally @qual, @args
     imports: str  # query; captures interpreted by `_imports_<language>`
     comment_types: frozenset[str] = frozenset({"comment"})
+    # What a name holds, where the code says: @var with its declared @type or the @ctor
+    # call that made it; and functions handed on as values: @passed (a bare name) and
+    # @address (C's `&name`).
+    bindings: str = ""
 
 
 _JS_DEFS = {
@@ -168,6 +187,89 @@ _C_CALLS = """
   arguments: (argument_list) @args) @call
 """
 
+_PYTHON_BINDINGS = """
+(assignment left: (identifier) @var right: (call function: [(identifier) (attribute)] @ctor))
+(with_item value: (as_pattern (call function: [(identifier) (attribute)] @ctor)
+  alias: (as_pattern_target (identifier) @var)))
+(typed_parameter (identifier) @var type: (type [(identifier) @type
+  (attribute attribute: (identifier) @type)]))
+(typed_default_parameter name: (identifier) @var type: (type [(identifier) @type
+  (attribute attribute: (identifier) @type)]))
+(argument_list (identifier) @passed)
+(argument_list (keyword_argument value: (identifier) @passed))
+"""
+_GO_BINDINGS = """
+(short_var_declaration left: (expression_list . (identifier) @var)
+  right: (expression_list . (call_expression function: [(identifier)
+  (selector_expression)] @ctor)))
+(short_var_declaration left: (expression_list . (identifier) @var)
+  right: (expression_list . [(composite_literal type: [(type_identifier) @type
+  (qualified_type name: (type_identifier) @type)]) (unary_expression operand:
+  (composite_literal type: [(type_identifier) @type
+  (qualified_type name: (type_identifier) @type)]))]))
+(var_spec name: (identifier) @var type: [(type_identifier) @type
+  (pointer_type (type_identifier) @type) (qualified_type name: (type_identifier) @type)])
+(parameter_declaration name: (identifier) @var type: [(type_identifier) @type
+  (pointer_type (type_identifier) @type) (qualified_type name: (type_identifier) @type)
+  (pointer_type (qualified_type name: (type_identifier) @type))])
+(argument_list (identifier) @passed)
+(keyed_element (literal_element (identifier)) (literal_element (identifier) @passed))
+"""
+_JAVA_BINDINGS = """
+(local_variable_declaration type: [(type_identifier) @type (generic_type (type_identifier) @type)]
+  declarator: (variable_declarator name: (identifier) @var))
+(local_variable_declaration declarator: (variable_declarator name: (identifier) @var
+  value: (object_creation_expression type: [(type_identifier) @type
+  (generic_type (type_identifier) @type)])))
+(field_declaration type: [(type_identifier) @type (generic_type (type_identifier) @type)]
+  declarator: (variable_declarator name: (identifier) @var))
+(formal_parameter type: [(type_identifier) @type (generic_type (type_identifier) @type)]
+  name: (identifier) @var)
+"""
+_JAVASCRIPT_BINDINGS = """
+(variable_declarator name: (identifier) @var
+  value: (new_expression constructor: (identifier) @type))
+(arguments (identifier) @passed)
+"""
+_TYPESCRIPT_BINDINGS = """
+(variable_declarator name: (identifier) @var
+  value: (new_expression constructor: (identifier) @type))
+(variable_declarator name: (identifier) @var type: (type_annotation (type_identifier) @type))
+(required_parameter pattern: (identifier) @var type: (type_annotation (type_identifier) @type))
+(public_field_definition name: (property_identifier) @var
+  type: (type_annotation (type_identifier) @type))
+(arguments (identifier) @passed)
+"""
+_RUST_BINDINGS = """
+(let_declaration pattern: (identifier) @var value: (call_expression function:
+  (scoped_identifier path: (identifier) @type)))
+(let_declaration pattern: (identifier) @var
+  value: (struct_expression name: (type_identifier) @type))
+(let_declaration pattern: (identifier) @var type: [(type_identifier) @type
+  (reference_type type: (type_identifier) @type)])
+(parameter pattern: (identifier) @var type: [(type_identifier) @type
+  (reference_type type: (type_identifier) @type)])
+(arguments (identifier) @passed)
+"""
+_C_BINDINGS = """
+(argument_list (identifier) @passed)
+(argument_list (pointer_expression argument: (identifier) @address))
+(initializer_list (identifier) @passed)
+"""
+_CPP_BINDINGS = """
+(declaration type: (type_identifier) @type declarator: [(identifier) @var
+  (init_declarator declarator: (identifier) @var)
+  (init_declarator declarator: (pointer_declarator declarator: (identifier) @var))
+  (pointer_declarator declarator: (identifier) @var)])
+(parameter_declaration type: (type_identifier) @type declarator: [(identifier) @var
+  (pointer_declarator declarator: (identifier) @var) (reference_declarator (identifier) @var)])
+(field_declaration type: (type_identifier) @type declarator: [(field_identifier) @var
+  (pointer_declarator declarator: (field_identifier) @var)])
+(argument_list (identifier) @passed)
+(argument_list (pointer_expression argument: (identifier) @address))
+(initializer_list (identifier) @passed)
+"""
+
 SPECS: dict[str, LanguageSpec] = {
     "python": LanguageSpec(
         definitions={"function_definition": "function", "class_definition": "class"},
@@ -178,9 +280,14 @@ SPECS: dict[str, LanguageSpec] = {
   arguments: (argument_list) @args) @call
 """,
         imports="(import_statement) @import (import_from_statement) @import",
+        bindings=_PYTHON_BINDINGS,
     ),
     "javascript": LanguageSpec(
-        definitions=_JS_DEFS, containers=_JS_CONTAINERS, calls=_JS_CALLS, imports=_JS_IMPORTS
+        definitions=_JS_DEFS,
+        containers=_JS_CONTAINERS,
+        calls=_JS_CALLS,
+        imports=_JS_IMPORTS,
+        bindings=_JAVASCRIPT_BINDINGS,
     ),
     "typescript": LanguageSpec(
         definitions={
@@ -193,6 +300,7 @@ SPECS: dict[str, LanguageSpec] = {
         containers=_JS_CONTAINERS | {"ambient_declaration", "internal_module", "statement_block"},
         calls=_JS_CALLS,
         imports=_JS_IMPORTS,
+        bindings=_TYPESCRIPT_BINDINGS,
     ),
     "go": LanguageSpec(
         definitions={
@@ -207,6 +315,7 @@ SPECS: dict[str, LanguageSpec] = {
   arguments: (argument_list) @args) @call
 """,
         imports="(import_spec path: (_) @source)",
+        bindings=_GO_BINDINGS,
     ),
     "rust": LanguageSpec(
         definitions={
@@ -226,6 +335,7 @@ SPECS: dict[str, LanguageSpec] = {
 """,
         imports="(use_declaration argument: (_) @use) (mod_item name: (identifier) @mod) @moditem",
         comment_types=frozenset({"line_comment", "block_comment"}),
+        bindings=_RUST_BINDINGS,
     ),
     "java": LanguageSpec(
         definitions={
@@ -247,12 +357,14 @@ SPECS: dict[str, LanguageSpec] = {
 """,
         imports="(import_declaration) @import",
         comment_types=frozenset({"line_comment", "block_comment"}),
+        bindings=_JAVA_BINDINGS,
     ),
     "c": LanguageSpec(
         definitions=_C_DEFS,
         containers=_C_CONTAINERS,
         calls=_C_CALLS,
         imports="(preproc_include path: (_) @path)",
+        bindings=_C_BINDINGS,
     ),
     "cpp": LanguageSpec(
         definitions={
@@ -269,6 +381,7 @@ SPECS: dict[str, LanguageSpec] = {
   arguments: (argument_list) @args) @call
 """,
         imports="(preproc_include path: (_) @path)",
+        bindings=_CPP_BINDINGS,
     ),
 }
 
@@ -287,14 +400,15 @@ def _parser(grammar: str) -> Any:
 
 
 @cache
-def _query(grammar: str) -> tuple[Any, int]:
-    """Calls and imports as one query, so the tree is walked once for both, and how many
-    of its patterns are the calls' (they come first; the imports' follow)."""
+def _query(grammar: str) -> tuple[Any, int, int]:
+    """Calls, imports and bindings as one query, so the tree is walked once for all, and
+    where each group's patterns end (calls first, then imports, then bindings)."""
     spec = SPECS["typescript" if grammar == "tsx" else grammar]
     language = tree_sitter_language_pack.get_language(grammar)  # type: ignore[arg-type]
     calls = tree_sitter.Query(language, spec.calls)
-    both = tree_sitter.Query(language, f"{spec.calls}\n{spec.imports}")
-    return both, calls.pattern_count
+    imports = tree_sitter.Query(language, spec.imports)
+    every = tree_sitter.Query(language, f"{spec.calls}\n{spec.imports}\n{spec.bindings}")
+    return every, calls.pattern_count, calls.pattern_count + imports.pattern_count
 
 
 _GO_TYPES = """
@@ -875,12 +989,22 @@ _IMPORT_READERS = {
 # ---- calls ------------------------------------------------------------------------------
 
 
-def _calls(query: Any, call_patterns: int, root: Node) -> tuple[list[tuple[int, Call]], Matches]:
-    """The calls in the file (with where each starts), and the matches of its imports."""
+Binding = tuple[int, str, str]  # where, the variable, its type or "()constructor"
+
+
+def _calls(
+    query: Any, call_patterns: int, import_patterns: int, root: Node
+) -> tuple[list[tuple[int, Call]], Matches, list[Binding]]:
+    """The calls in the file (with where each starts), the matches of its imports, and
+    what its names hold."""
     found: list[tuple[int, Call]] = []
     imports: Matches = []
+    bindings: list[Binding] = []
     source = _SOURCE.get()
     for pattern, match in tree_sitter.QueryCursor(query).matches(root):
+        if pattern >= import_patterns:
+            _binding(match, found, bindings)
+            continue
         if pattern >= call_patterns:
             imports.append(match)
             continue
@@ -908,7 +1032,47 @@ def _calls(query: Any, call_patterns: int, root: Node) -> tuple[list[tuple[int, 
         name = source[node.start_byte : node.end_byte].decode("utf-8", errors="replace")
         node = call[0]
         found.append((node.start_byte, Call(name, qualifier, literal, node.start_point[0] + 1)))
-    return found, imports
+    return found, imports, bindings
+
+
+def _binding(
+    match: dict[str, list[Node]], calls: list[tuple[int, Call]], out: list[Binding]
+) -> None:
+    for capture, marker in (("passed", PASSED), ("address", ADDRESS)):
+        for node in match.get(capture, []):
+            calls.append(
+                (node.start_byte, Call(_text(node), marker, None, node.start_point[0] + 1))
+            )
+    variable = match.get("var")
+    if not variable:
+        return
+    if match.get("type"):
+        value = _text(match["type"][0])
+    elif match.get("ctor"):
+        value = f"(){_text(match['ctor'][0])}"
+    else:
+        return
+    out.append((variable[0].start_byte, _text(variable[0]), value))
+
+
+def _assign_bindings(bindings: list[Binding], definitions: list[tuple[Definition, Node]]) -> None:
+    """Give each binding to the innermost definition that holds it: a function's parameters
+    and locals, a class's fields. The first binding of a name wins."""
+    spans = sorted(((node.start_byte, node.end_byte, d) for d, node in definitions), key=_first)
+    starts = [start for start, _, _ in spans]
+    for position, variable, value in bindings:
+        index = bisect.bisect_right(starts, position) - 1
+        while index >= 0 and not position < spans[index][1]:
+            index -= 1  # the latest start before it that still holds it is the innermost
+        if index < 0:
+            continue
+        owner = spans[index][2]
+        if all(v != variable for v, _ in owner.types):
+            owner.types.append((variable, value))
+
+
+def _first(item: tuple[int, int, Definition]) -> int:
+    return item[0]
 
 
 def _assign_calls(
@@ -1090,9 +1254,11 @@ def _read_tree(
     syntax = FileSyntax(language=language, parse_errors=bool(root.has_error))
     pairs = _walk_definitions(root, grammar, spec, path)
     syntax.definitions = [d for d, _ in pairs]
-    query, call_patterns = _query(grammar)
-    calls, import_matches = _calls(query, call_patterns, root)
+    query, call_patterns, import_patterns = _query(grammar)
+    calls, import_matches, bindings = _calls(query, call_patterns, import_patterns, root)
+    calls.sort(key=lambda item: item[0])  # handed-on names join the calls in source order
     syntax.module_calls = _assign_calls(calls, pairs)
+    _assign_bindings(bindings, pairs)
     syntax.imports = _IMPORT_READERS[grammar](import_matches)
     syntax.module_doc = _module_doc(root, grammar, spec)
     if grammar == "go":

@@ -33,6 +33,7 @@ def to_row(syntax: FileSyntax) -> Row:
                 d.exported,
                 [tuple(c) for c in d.calls],
                 d.receiver,
+                d.types,
             )
             for d in syntax.definitions
         ],
@@ -86,6 +87,7 @@ def from_row(row: Row | list[Any]) -> FileSyntax:
                 exported,
                 _calls(calls),
                 receiver,
+                [(variable, value) for variable, value in types],
             )
             for (
                 name,
@@ -100,6 +102,7 @@ def from_row(row: Row | list[Any]) -> FileSyntax:
                 exported,
                 calls,
                 receiver,
+                types,
             ) in definitions
         ],
         imports=[

@@ -126,5 +126,5 @@ def example_calls(blocks: list[tuple[str, str]]) -> list[Call]:
         block = list(syntax.module_calls)
         for definition in syntax.definitions:
             block += definition.calls
-        calls += sorted(block, key=lambda c: c.line)
+        calls += sorted((c for c in block if not c.passed), key=lambda c: c.line)
     return calls

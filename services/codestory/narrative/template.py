@@ -326,6 +326,8 @@ def _step_sentence(step: ControlStep, previous: ControlStep, voice: Voice, index
     clause = _doc_clause(step.doc)
     verbs = ["calls", "hands the work to", "goes on to"]
     text = f"{code(previous.name)} {verbs[index % len(verbs)]} {code(step.name)}{where}"
+    if step.handed:  # a callback: given to other code, which runs it
+        text = f"{code(previous.name)} passes {code(step.name)}{where} on to be run"
     said = predicate(step.name, step.doc)
     if said and not voice.beginner:
         text += f", which {said}"
@@ -361,6 +363,9 @@ def chapter_control_flow(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
             if first.kind in {"console script", "executable"}
             else f"{code(first.path or first.name)}, which has a main function"
         )
+        if first.kind in {"console script", "executable"} and first.path:
+            runs = f"{code(first.symbol)} in " if first.symbol else ""
+            side += f", which runs {runs}{code(first.path)}"
         paragraphs.append(
             f"{facts.name} is a {voice.term(facts.kind)}: the code that uses it calls it from "
             f"its own program. It also ships a small program of its own: {side}."
