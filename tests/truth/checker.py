@@ -346,6 +346,17 @@ class Checker:
             commands.add("cargo test")
         if "pom.xml" in files:
             commands.add("mvn test")
+            if "mvnw" in files:
+                commands.add("./mvnw test")
+        # Task runners beside or instead of make: a task they declare is theirs to run.
+        for taskfile in ("Taskfile.yml", "Taskfile.yaml"):
+            for task in re.findall(r"^\s{2}([\w:.-]+):\s*$", files.get(taskfile, ""), re.M):
+                commands.add(f"task {task}")
+        for justfile in ("justfile", "Justfile", ".justfile"):
+            for recipe in re.findall(r"^@?([\w-]+)[^:\n=]*:(?!=)", files.get(justfile, ""), re.M):
+                commands.add(f"just {recipe}")
+        for target in re.findall(r"^func ([A-Z]\w*)\(", files.get("magefile.go", ""), re.M):
+            commands.add(f"mage {target.lower()}")
         for makefile in ("Makefile", "GNUmakefile", "makefile", "Makefile.am"):
             for target in re.findall(r"^([\w\-]+)\s*:", files.get(makefile, ""), re.M):
                 commands.add(f"make {target}")

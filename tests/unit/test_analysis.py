@@ -937,3 +937,27 @@ def test_a_function_handed_on_as_a_value_is_followed_and_said_so(tmp_path: Path)
     assert steps[1].handed and not steps[2].handed
     told = "\n".join(c.text for c in write_script(facts).chapters)
     assert "`main` passes `pmain` on to be run" in told
+
+
+def test_a_task_runner_or_wrapper_is_how_the_authors_run_tests(tmp_path: Path) -> None:
+    go = {
+        "go.mod": "module example.org/x\n\ngo 1.21\n",
+        "x.go": "package x\n\nfunc X() int {\n\treturn 1\n}\n",
+        "x_test.go": 'package x\n\nimport "testing"\n\nfunc TestX(t *testing.T) {}\n',
+        "Taskfile.yml": "version: '3'\n\ntasks:\n  build:\n    cmds: [go build]\n"
+        "  test:\n    cmds: [go test -race ./...]\n",
+    }
+    facts = analyse(write(tmp_path / "task", go), name="x")
+    assert facts.tests.commands[:2] == ["task test", "go test ./..."]
+    just = {**go, "justfile": "build:\n    go build\n\ntest *args:\n    go test {{args}}\n"}
+    del just["Taskfile.yml"]
+    assert analyse(write(tmp_path / "just", just), name="x").tests.commands[0] == "just test"
+    maven = {
+        "pom.xml": "<project><artifactId>x</artifactId></project>",
+        "mvnw": "#!/bin/sh\n",
+        "src/main/java/x/X.java": "package x;\n\npublic class X {}\n",
+        "src/test/java/x/XTest.java": (
+            "package x;\n\nimport org.junit.Test;\n\npublic class XTest {}\n"
+        ),
+    }
+    assert analyse(write(tmp_path / "mvn", maven), name="x").tests.commands[0] == "./mvnw test"

@@ -37,6 +37,7 @@ from codestory.analysis.resolve import Resolver, normalise
 from codestory.analysis.roles import Role, Route, find_roles, find_routes
 from codestory.analysis.syntax import Call, Definition, FileSyntax
 from codestory.analysis.syntax_cache import DEFAULT_MAX_BYTES, SyntaxCache
+from codestory.analysis.task_runners import test_command as runner_test_command
 from codestory.analysis.testsuite import TestSuite, describe_tests
 from codestory.analysis.usage_example import example_blocks, example_calls
 from codestory.analysis.version import analyser_version
@@ -1099,6 +1100,7 @@ def analyse(
     # Automake writes a `check` target that runs TESTS; the Makefile itself is generated.
     automake_check = bool(re.search(r"^TESTS\s*\+?=", automake_text, re.M))
     test_paths = [p for p in kinds if kinds[p] is FileKind.TEST]
+    by_path = {f.path: f for f in texts}
     # TAP's convention (Perl's `prove`, many C projects): `t/*.t` scripts are the tests.
     test_paths += sorted(p for p in paths if p.endswith(".t") and classify_path(p) is FileKind.TEST)
     # Automake's TESTS names test scripts that often have no suffix a language is known by.
@@ -1111,6 +1113,7 @@ def analyse(
         manifests,
         [*targets, "check"] if automake_check else targets,
         paths,
+        runner_test_command(paths, lambda p: read_text(root, by_path[p]) if p in by_path else ""),
     )
     release = next(
         (

@@ -75,10 +75,15 @@ def _frameworks(
 
 
 def _commands(
-    manifests: list[Manifest], frameworks: list[str], make_targets: list[str], paths: set[str]
+    manifests: list[Manifest],
+    frameworks: list[str],
+    make_targets: list[str],
+    paths: set[str],
+    runner: str | None = None,
 ) -> list[str]:
     root = [m for m in manifests if "/" not in m.path]
     make = next((f"make {t}" for t in ("test", "check", "tests") if t in make_targets), None)
+    make = make or runner  # a Taskfile, justfile or script/test is the authors' wrapper too
     offered = [c for model in ECOSYSTEMS for c in model.test_commands(root, frameworks, paths)]
 
     def staged(stage: CommandStage) -> list[str]:
@@ -128,6 +133,7 @@ def describe_tests(
     manifests: list[Manifest],
     make_targets: list[str],
     all_paths: set[str],
+    runner: str | None = None,
 ) -> TestSuite:
     # Files carrying their own tests (Rust's `#[cfg(test)]`), by their ecosystem's convention.
     inline = {p: s for p, s in source_syntax.items() if of_language(s.language).has_inline_tests(s)}
@@ -155,7 +161,7 @@ def describe_tests(
         files=len(counted),
         directories=directories,
         frameworks=frameworks,
-        commands=_commands(manifests, frameworks, make_targets, all_paths),
+        commands=_commands(manifests, frameworks, make_targets, all_paths, runner),
         inline_test_files=len(inline),
         example_file=example,
         example_inline=example_inline,

@@ -653,9 +653,11 @@ def chapter_run_and_test(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
             placed = tests.files - tests.beside_code
             # The count covers every test folder, so it is said across them, not in the first.
             where = "across" if len(tests.directories) > 1 else "in"
-            folder = f"{plural(placed, 'file')} {where} {code(tests.directories[0])}"
-            if len(tests.directories) > 1:
-                folder += f" and {plural(len(tests.directories) - 1, 'other folder')}"
+            # Each folder by name: "`test` and `test-d`" says more than "1 other folder".
+            named = [code(d) for d in tests.directories[:3]]
+            if len(tests.directories) > 3:
+                named.append(plural(len(tests.directories) - 3, "other folder"))
+            folder = f"{plural(placed, 'file')} {where} {join_words(named)}"
             places.append(folder)
         if tests.beside_code:
             places.append(f"{plural(tests.beside_code, 'file')} beside the code they check")

@@ -74,11 +74,12 @@ class Jvm(Ecosystem):
     def test_commands(
         self, manifests: list[Manifest], frameworks: list[str], paths: set[str]
     ) -> list[SuiteCommand]:
-        """Maven: `mvn test`; Gradle: `./gradlew test` through the project's wrapper."""
+        """Maven: `mvn test`; Gradle: `gradle test`; each through the project's wrapper
+        (`./mvnw`, `./gradlew`) when it ships one."""
         kinds = {m.kind for m in self.own(manifests)}
         commands: list[SuiteCommand] = []
-        if "Maven project" in kinds:
-            commands.append(SuiteCommand("mvn test"))
+        if "Maven project" in kinds:  # through the Maven Wrapper when the project ships one
+            commands.append(SuiteCommand("./mvnw test" if "mvnw" in paths else "mvn test"))
         if "Gradle build" in kinds:
             commands.append(SuiteCommand("./gradlew test" if "gradlew" in paths else "gradle test"))
         return commands

@@ -1,0 +1,65 @@
+"""How a project's own task runner runs its tests, when it has one beside (or instead of)
+a Makefile: Task's `Taskfile.yml`, just's `justfile`, Mage's `magefile.go`, and the
+"scripts to rule them all" convention's `script/test`. Like a Makefile target, such a task is
+how the authors run their tests, with the flags and set-up they need."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+# Task names that run the tests, in the order a project would reach for them.
+_TEST_TASKS = ("test", "tests", "check")
+TASKFILES = ("Taskfile.yml", "Taskfile.yaml", "taskfile.yml", "taskfile.yaml")
+JUSTFILES = ("justfile", "Justfile", ".justfile")
+MAGEFILE = "magefile.go"
+SCRIPT = "script/test"
+
+
+def _taskfile_tasks(text: str) -> set[str]:
+    """Task names under the top-level `tasks:` key (two-space or tab indent)."""
+    found: set[str] = set()
+    inside = False
+    for line in text.splitlines():
+        if re.match(r"^tasks:\s*$", line):
+            inside = True
+            continue
+        if inside and re.match(r"^\S", line):
+            break
+        match = re.match(r"^(?: {2}|\t)([\w:.-]+):", line) if inside else None
+        if match:
+            found.add(match.group(1))
+    return found
+
+
+def _just_recipes(text: str) -> set[str]:
+    return set(re.findall(r"^@?([\w-]+)(?:\s+[\w=\"'*+$-]+)*\s*:(?!=)", text, re.M))
+
+
+def _mage_targets(text: str) -> set[str]:
+    # Mage makes each exported top-level function a target, named in lower case.
+    return {name.lower() for name in re.findall(r"^func ([A-Z]\w*)\(", text, re.M)}
+
+
+def test_command(paths: set[str], read: Callable[[str], str]) -> str | None:
+    """The task runner's test command, if the project declares one."""
+    for name in TASKFILES:
+        if name in paths:
+            tasks = _taskfile_tasks(read(name))
+            task = next((t for t in _TEST_TASKS if t in tasks), None)
+            if task:
+                return f"task {task}"
+    for name in JUSTFILES:
+        if name in paths:
+            recipes = _just_recipes(read(name))
+            recipe = next((r for r in _TEST_TASKS if r in recipes), None)
+            if recipe:
+                return f"just {recipe}"
+    if MAGEFILE in paths:
+        targets = _mage_targets(read(MAGEFILE))
+        target = next((t for t in _TEST_TASKS if t in targets), None)
+        if target:
+            return f"mage {target}"
+    if SCRIPT in paths:
+        return SCRIPT
+    return None
