@@ -404,7 +404,7 @@ class Checker:
             (r"`([^`]+)` is imported by (about )?([\d,]+)", self._importers_of),
             (r"package, `([^`]+)`, is imported by ([\d,]+) other files?", self._package_users),
             (r"used from (about )?([\d,]+) other files?", self._users),
-            (r"`([^`]+)`, ([\d,]+) test files", self._folder_test_files),
+            (r"`([^`]+)`, ([\d,]+) test files?", self._folder_test_files),
             (r"`([^`]+)`, ([\d,]+) files?", self._folder_files),
             (r"`([^`]+)` has [\w ]+: ([\d,]+) (?:test )?files?", self._folder_files),
             (r"([\d,]+) (?:test )?files? (?:in|across|next to|beside)", self._test_files),

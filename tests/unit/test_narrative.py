@@ -260,3 +260,36 @@ def test_two_names_with_one_description_are_told_once(tmp_path: Path) -> None:
     script = write_script(analyse(write(tmp_path, files), name="twin"))
     text = "\n".join(c.text for c in script.chapters)
     assert text.count("The central object of an application.") == 1
+
+
+def test_the_story_says_less_where_few_calls_could_be_followed(tmp_path: Path) -> None:
+    chain = "".join(
+        f"def step{i}(x):\n    y = x + 1\n    return step{i + 1}(y)\n\n" for i in range(8)
+    )
+    files = {
+        "pyproject.toml": '[project]\nname = "p"\n[project.scripts]\np = "p.cli:main"\n',
+        "p/__init__.py": "",
+        "p/cli.py": "from p.chain import step0\n\ndef main():\n    return step0(1)\n",
+        "p/chain.py": chain + "def step8(x):\n    y = x\n    return y\n",
+    }
+    facts = analyse(write(tmp_path, files), name="p")
+    assert facts.resolution == 1.0  # every call to a name it defines was followed
+    told = write_script(facts).chapters
+    sure = next(c.text for c in told if c.title.startswith("Where it starts"))
+    assert "`step5`" in sure
+    unsure = facts.model_copy(update={"resolution": 0.1})
+    text = next(c.text for c in write_script(unsure).chapters if c.title.startswith("Where"))
+    assert "`step1`" in text and "`step5`" not in text  # one short path, no guessing on
+
+
+def test_a_tool_with_no_declared_start_is_not_called_a_library(tmp_path: Path) -> None:
+    files = {
+        "README.md": "# tidy\n\ntidy is a command-line tool for tidying notes.\n",
+        "tidy/core.py": "def tidy(x):\n    y = helper(x)\n    return y\n\n"
+        "def helper(x):\n    z = x\n    return z\n",
+    }
+    facts = analyse(write(tmp_path, files), name="tidy")
+    assert facts.kind == "cli"
+    text = "\n".join(c.text for c in write_script(facts).chapters)
+    assert "is a library" not in text
+    assert "No file here declares where it starts" in text

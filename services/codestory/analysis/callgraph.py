@@ -53,6 +53,7 @@ class CallGraph:
         self._callees: dict[str, list[Symbol]] = {}  # paths and reaches ask again and again
         self._type_index: dict[str, list[Symbol]] | None = None
         self._asking: set[tuple[str, int, str]] = set()  # variables whose type is being found
+        self.resolution = 1.0  # measured by references()
         # (caller, callee) where the caller hands the callee on rather than calling it.
         self.handed: set[tuple[str, str]] = set()
         self._member_index: dict[tuple[str, str], list[Symbol]] | None = None
@@ -308,9 +309,16 @@ class CallGraph:
                     self.handed.add((symbol.key, target.key))
         return found
 
-    def references(self, include: set[str]) -> dict[str, set[str]]:
-        """Symbol key -> the other files (among `include`) that call or import it by name."""
+    def references(self, include: set[str], tally: set[str] | None = None) -> dict[str, set[str]]:
+        """Symbol key -> the other files (among `include`) that call or import it by name.
+
+        For the files in `tally`, it also measures `resolution`: of the calls to names the
+        project defines, the share followed for certain (a name shared with a method of
+        another object, or reached dynamically, stays unfollowed)."""
         users: dict[str, set[str]] = defaultdict(set)
+        tally = tally or set()
+        names = {d.name for p in tally for d in self.syntaxes[p].definitions}
+        asked = followed = 0
         for path in include:
             syntax = self.syntaxes[path]
             for local, (target_path, name) in self.imported_names[path].items():
@@ -318,8 +326,12 @@ class CallGraph:
                     target = self.defined(target_path, name)
                     if target is not None and target.path != path:
                         users[target.key].add(path)
+            counted = path in tally
             for owner, call in syntax.owned_calls():
                 symbol = self.resolve_call(path, owner, call)
+                if counted and not call.passed and call.name in names:
+                    asked += 1
+                    followed += symbol is not None
                 if symbol is not None and symbol.path != path:
                     users[symbol.key].add(path)
                     container = symbol.definition.parent
@@ -330,6 +342,7 @@ class CallGraph:
                 found = self._go_type(path, package, name)
                 if found is not None and found.path != path:
                     users[found.key].add(path)
+        self.resolution = round(followed / asked, 3) if asked else 1.0
         return users
 
     def _go_type(self, path: str, package: str | None, name: str) -> Symbol | None:

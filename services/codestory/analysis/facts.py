@@ -203,6 +203,9 @@ class RepoFacts(BaseModel):
     # The manifest the dependencies come from when the top one declares none (a build of
     # several modules speaks through the module that holds most of the code).
     dependencies_from: str | None = None
+    # The share of calls to names the project defines that the call graph followed for
+    # certain: how far a path told from it can be trusted.
+    resolution: float = 1.0
     entry_points: list[EntryPoint]
     control_paths: list[list[ControlStep]]
     # A library's way in: what its package hands out (`module.exports`, `export default`).
@@ -992,7 +995,7 @@ def analyse(
             importers=len(importers.get(path, ())),
         )
 
-    users = graph.references(set(syntaxes))
+    users = graph.references(set(syntaxes), tally=source)
     named_by = _named_by(source_paths, syntaxes)
     # Methods by the type they belong to, wherever defined (Go's in other files of the
     # package, C++'s out of line in the .cc).
@@ -1208,6 +1211,7 @@ def analyse(
         optional_dependencies=optional_dependencies,
         peer_dependencies=peer_dependencies,
         dependencies_from=dependencies_from,
+        resolution=graph.resolution,
         entry_points=entry_points,
         control_paths=control_paths,
         library_entry=_steps(handed_out[:1])[0] if handed_out else None,

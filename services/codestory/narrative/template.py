@@ -23,6 +23,9 @@ from codestory.narrative.script import Script, ScriptChapter
 MIN_CHAPTERS = 3  # a one-file repository gets a short, true tour
 MAX_CHAPTERS = 10
 LARGE_PROJECT = 100  # source files
+# Below this share of calls followed for certain, the story walks one short path only.
+LOW_RESOLUTION = 0.2
+UNSURE_STEPS = 4
 
 # Words a beginner hears defined the first time the story uses them.
 GLOSSARY = {
@@ -411,14 +414,21 @@ def chapter_control_flow(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
         if entry.doc:
             text += f". Its documentation says: {_quote(entry.doc)}"
         paragraphs.append(sentence(text))
-    else:
+    elif _library_kind(facts):
         paragraphs.append(
             f"{facts.name} is a {voice.term('library')}: nothing here runs by itself. The "
             "way in is its public API, so we start from the part the rest of the code uses most."
         )
+    else:  # a tool or a service by its description, with no start any file declares
+        paragraphs.append(
+            "No file here declares where it starts, so we begin from the part the rest of "
+            "the code uses most."
+        )
+    # Where few calls could be followed for certain, one short path is all the story tells.
+    unsure = facts.resolution < LOW_RESOLUTION
     if facts.control_paths:
         walked: set[tuple[str, str]] = set()
-        for number, steps in enumerate(facts.control_paths[: voice.paths]):
+        for number, steps in enumerate(facts.control_paths[: 1 if unsure else voice.paths]):
             start = steps[0]
             # A second path that only walks steps already told (the same helper reached
             # from a sibling caller) adds nothing.
@@ -456,7 +466,7 @@ def chapter_control_flow(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
             )
             if voice.expert and start.signature:
                 opening += f" Its signature is {code(start.signature)}."
-            hops = steps[1:] if not voice.beginner else steps[1:2]
+            hops = steps[1 : UNSURE_STEPS if unsure else None] if not voice.beginner else steps[1:2]
             told = [_step_sentence(step, steps[i], voice, i) for i, step in enumerate(hops)]
             paragraphs.append(" ".join([opening, *told]))
     if len(paragraphs) == 1 and not facts.control_paths:
