@@ -961,3 +961,16 @@ def test_a_task_runner_or_wrapper_is_how_the_authors_run_tests(tmp_path: Path) -
         ),
     }
     assert analyse(write(tmp_path / "mvn", maven), name="x").tests.commands[0] == "./mvnw test"
+
+
+def test_a_tooling_manifest_does_not_speak_for_the_code(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "go.mod": "module example.org/x\n\ngo 1.21\n\nrequire github.com/spf13/pflag v1.0.5\n",
+        "x.go": 'package x\n\nimport "github.com/spf13/pflag"\n\nvar F = pflag.Bool\n',
+        # The docs site's tooling: no JavaScript in the project's code.
+        "package.json": '{"name": "docs", "dependencies": {"vitepress": "1"},'
+        ' "devDependencies": {"eslint": "8"}}',
+    }
+    facts = analyse(write(tmp_path, files), name="x")
+    assert facts.dependencies == ["github.com/spf13/pflag"]
+    assert "eslint" not in facts.dev_dependencies

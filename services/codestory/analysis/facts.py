@@ -767,6 +767,25 @@ def _heirs(source_paths: list[str], syntaxes: dict[str, FileSyntax]) -> dict[str
     return {name: sorted(names) for name, names in found.items()}
 
 
+# Below this share of the code's lines, an ecosystem's manifest serves tooling (a
+# package.json for a Go project's docs site), not the project.
+MANIFEST_SHARE = 10.0
+
+
+def _speaking_manifests(
+    manifests: list[Manifest], languages: list[LanguageShare]
+) -> list[Manifest]:
+    """The top-level manifests that speak for the project's code: those of an ecosystem
+    whose languages hold a real share of it (a manifest of an unknown ecosystem is kept)."""
+    share = {lang.name: lang.percent for lang in languages}
+
+    def weight(manifest: Manifest) -> float:
+        own = ECOSYSTEM_LANGUAGES.get(manifest.ecosystem)
+        return 100.0 if own is None else sum(share.get(lang, 0.0) for lang in own)
+
+    return [m for m in manifests if weight(m) >= MANIFEST_SHARE]
+
+
 def _tour_paths(
     *,
     graph: CallGraph,
@@ -1129,18 +1148,15 @@ def analyse(
     description = _description(readme_summary, root_manifests)
     areas, root_files = _areas(files, kinds, syntaxes)
     languages = _languages(files, kinds)
-    dependencies = list(dict.fromkeys(d for m in root_manifests for d in m.dependencies))
+    speaking = _speaking_manifests(root_manifests, languages)
+    dependencies = list(dict.fromkeys(d for m in speaking for d in m.dependencies))
     dev_dependencies = list(
-        dict.fromkeys(
-            d for m in root_manifests for d in m.dev_dependencies if d not in dependencies
-        )
+        dict.fromkeys(d for m in speaking for d in m.dev_dependencies if d not in dependencies)
     )
     optional_dependencies = list(
-        dict.fromkeys(
-            d for m in root_manifests for d in m.optional_dependencies if d not in dependencies
-        )
+        dict.fromkeys(d for m in speaking for d in m.optional_dependencies if d not in dependencies)
     )
-    peer_dependencies = list(dict.fromkeys(d for m in root_manifests for d in m.peer_dependencies))
+    peer_dependencies = list(dict.fromkeys(d for m in speaking for d in m.peer_dependencies))
     dependencies_from: str | None = None
     for model in ecosystems.ECOSYSTEMS:
         only_for_tests = model.test_only_dependencies(project, dependencies)
