@@ -46,6 +46,7 @@ CACHE = ROOT / ".cache"
 BEGIN, END = "<!-- eval:begin -->", "<!-- eval:end -->"
 REQUIRED = ("ecosystem", "language", "kind", "what", "ways_in", "core", "sha256")
 WORDS_PER_MINUTE = Settings.model_fields["speech_words_per_minute"].default
+LARGE = 100  # source files: a project this size gets 5 to 8 minutes
 
 
 @dataclass
@@ -56,6 +57,7 @@ class Told:
     project: str
     minutes: float
     deep_minutes: float
+    sources: int  # source files: the length target depends on the project's size
     analysis_seconds: float
     assertions: list[Assertion]
     false_claims: list[str]
@@ -80,6 +82,7 @@ def tell(key: dict[str, Any]) -> Told:
         name=name,
         project=facts.name,
         minutes=round(overview.words / WORDS_PER_MINUTE, 1),
+        sources=sum(1 for m in facts.modules.values() if m.kind == "source"),
         deep_minutes=round(deep.words / WORDS_PER_MINUTE, 1),
         analysis_seconds=round(seconds, 2),
         assertions=score(key, facts, chapters),
@@ -103,6 +106,11 @@ def summarise(results: list[Told]) -> dict[str, Any]:
         "minutes_median": round(statistics.median(minutes), 1) if minutes else 0,
         "minutes_range": [min(minutes, default=0), max(minutes, default=0)],
         "deep_minutes_median": round(statistics.median(deep), 1) if deep else 0,
+        # The length target: 5 to 8 minutes for 100+ source files, at least 3 for the rest.
+        "large_minutes": sorted(r.minutes for r in results if r.sources >= LARGE),
+        "length_target_met": sum(
+            (5 <= r.minutes <= 8) if r.sources >= LARGE else r.minutes >= 3 for r in results
+        ),
         "stock_sentence_percent": round(stock_share(stories), 1),
         "stock_skeletons": len(stock_skeletons(stories)),
         "missed_by_kind": dict(missed.most_common()),

@@ -974,3 +974,30 @@ def test_a_tooling_manifest_does_not_speak_for_the_code(tmp_path: Path) -> None:
     facts = analyse(write(tmp_path, files), name="x")
     assert facts.dependencies == ["github.com/spf13/pflag"]
     assert "eslint" not in facts.dev_dependencies
+
+
+def test_the_parts_of_a_project_and_how_they_lean_on_each_other() -> None:
+    from codestory.analysis.layers import parts
+
+    sources = ["cmd/main.go", "core/a.go", "core/b.go", "util/u.go", "util/v.go"]
+    lines = dict.fromkeys(sources, 10)
+    importers = {
+        "core/a.go": {"cmd/main.go"},
+        "util/u.go": {"core/b.go", "cmd/main.go"},
+    }
+    found = {p.folder: (p.uses, p.used_by) for p in parts(sources, lines, importers)}
+    assert found["cmd"] == (["core", "util"], [])  # ties by name: the same story every time
+    assert found["core"] == (["util"], ["cmd"])
+    assert found["util"][1] and not found["util"][0]
+    assert parts(["a.py", "b.py"], {}, {}) == []  # one folder is no architecture
+
+
+def test_fields_and_module_names_say_what_they_hold() -> None:
+    source = (
+        b"import falcon\n\napp = falcon.App()\n\n"
+        b"class A:\n    def __init__(self):\n        self.router = Router()\n"
+    )
+    syntax = parse_source("x.py", "Python", source)
+    assert syntax is not None
+    assert syntax.module_types == [("app", "()falcon.App")]
+    assert next(d for d in syntax.definitions if d.name == "A").types == [("router", "()Router")]

@@ -293,3 +293,27 @@ def test_a_tool_with_no_declared_start_is_not_called_a_library(tmp_path: Path) -
     text = "\n".join(c.text for c in write_script(facts).chapters)
     assert "is a library" not in text
     assert "No file here declares where it starts" in text
+
+
+def test_the_parts_chapter_reads_like_a_layer_diagram(tmp_path: Path) -> None:
+    files = {
+        "go.mod": "module example.org/x\n\ngo 1.21\n",
+        "cmd/x/main.go": 'package main\n\nimport (\n\t"example.org/x/core"\n'
+        '\t"example.org/x/util"\n)\n\nfunc main() {\n\tcore.Run()\n\tutil.Log()\n}\n',
+        "cmd/x/flags.go": "package main\n\nfunc flags() int {\n\treturn 1\n}\n",
+        "core/run.go": 'package core\n\nimport "example.org/x/util"\n\n'
+        "// Run runs.\nfunc Run() {\n\tutil.Log()\n}\n",
+        "core/more.go": "package core\n\nfunc more() int {\n\treturn 2\n}\n",
+        "util/log.go": "package util\n\n// Log logs.\nfunc Log() {\n}\n",
+        "util/more.go": "package util\n\nfunc more() int {\n\treturn 3\n}\n",
+    }
+    facts = analyse(write(tmp_path, files), name="x")
+    chapter = next(
+        c for c in write_script(facts).chapters if c.title == "How the parts fit together"
+    )
+    # Top, between, underneath: the order a layer diagram is read in.
+    assert chapter.text == (
+        "`cmd` is on top: it draws on `core` and `util`, and no other part draws on it. "
+        "`core` sits between: `cmd` uses it, and it uses `util`. "
+        "`util` is underneath: `cmd` and `core` build on it, and it imports no other part."
+    )

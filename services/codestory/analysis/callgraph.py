@@ -171,10 +171,9 @@ class CallGraph:
                 found = self.go_package_defs.get(parent_dir(target_path), {}).get(name)
                 return Symbol(*found) if found else None
             return self.defined(target_path, name)
-        if caller is not None:  # `parser.parse()` where the code says what `parser` is
-            held = self._type_of(path, caller, qualifier)
-            return self._member(held, name) if held is not None else None
-        return None
+        # `parser.parse()` where the code says what `parser` is
+        held = self._type_of(path, caller, qualifier)
+        return self._member(held, name) if held is not None else None
 
     def _handed_on(self, path: str, caller: Definition | None, call: Call) -> Symbol | None:
         """A function given as a value (a callback, a handler, a table entry): bound for
@@ -197,20 +196,23 @@ class CallGraph:
             return None
         return found
 
-    def _type_of(self, path: str, caller: Definition, qualifier: str) -> Symbol | None:
-        """The project's type a variable holds, where a parameter, a local or a field of the
-        caller's class says so (`self.parser`, `this.parser` and `parser` alike)."""
+    def _type_of(self, path: str, caller: Definition | None, qualifier: str) -> Symbol | None:
+        """The project's type a variable holds, where a parameter, a local, a field of the
+        caller's class or a module-level name says so (`self.parser`, `this.parser` and
+        `parser` alike)."""
         variable = re.sub(r"^(?:self|this)\.", "", qualifier)
-        stated = dict(caller.types).get(variable)
-        if stated is None and caller.parent:
+        stated = dict(caller.types).get(variable) if caller is not None else None
+        if stated is None and caller is not None and caller.parent:
             holder = self.top[path].get(caller.parent)
             stated = dict(holder.types).get(variable) if holder is not None else None
+        if stated is None:
+            stated = dict(self.syntaxes[path].module_types).get(variable)
         if stated is None:
             return None
         if stated.startswith("()"):  # made by a call: a constructor or a factory
             # `core.NewTerminal`: the call as written, its qualifier kept.
             qualified, _, called = stated[2:].rpartition(".")
-            asked = (path, id(caller), variable)
+            asked = (path, id(caller) if caller is not None else 0, variable)
             if asked in self._asking:
                 return None  # `x = x.next()`: what x holds depends on what x holds
             self._asking.add(asked)

@@ -23,6 +23,7 @@ from codestory.analysis.classify import (
 )
 from codestory.analysis.history import HistoryFacts, parse_git_log
 from codestory.analysis.languages import is_code
+from codestory.analysis.layers import Part, parts
 from codestory.analysis.manifests import (
     Manifest,
     automake_tests,
@@ -39,7 +40,7 @@ from codestory.analysis.syntax import Call, Definition, FileSyntax
 from codestory.analysis.syntax_cache import DEFAULT_MAX_BYTES, SyntaxCache
 from codestory.analysis.task_runners import test_command as runner_test_command
 from codestory.analysis.testsuite import TestSuite, describe_tests
-from codestory.analysis.usage_example import example_blocks, example_calls
+from codestory.analysis.usage_example import example_blocks, read_examples
 from codestory.analysis.version import analyser_version
 from codestory.analysis.walk import AnalysisError, SourceFile, read_text, walk_repository
 
@@ -206,6 +207,8 @@ class RepoFacts(BaseModel):
     # The share of calls to names the project defines that the call graph followed for
     # certain: how far a path told from it can be trusted.
     resolution: float = 1.0
+    # The largest source folders and the imports between them.
+    parts: list[Part] = Field(default_factory=list)
     entry_points: list[EntryPoint]
     control_paths: list[list[ControlStep]]
     # A library's way in: what its package hands out (`module.exports`, `export default`).
@@ -818,7 +821,8 @@ def _tour_paths(
         readme_path, readme_text = readme
         spoken = Counter(syntaxes[p].language for p in source_paths).most_common(1)
         blocks = example_blocks(readme_path, readme_text, spoken[0][0] if spoken else None)
-        example = _example_start(example_calls(blocks), syntaxes, source_paths, graph, source)
+        calls, held = read_examples(blocks)
+        example = _example_start(calls, held, syntaxes, source_paths, graph, source)
         if example is not None:
             call, start = example
             walk([start])
@@ -854,6 +858,7 @@ def _tour_paths(
 
 def _example_start(
     calls: list[Call],
+    held: dict[str, str],
     syntaxes: dict[str, FileSyntax],
     source_paths: list[str],
     graph: CallGraph,
@@ -870,7 +875,13 @@ def _example_start(
     resolved: list[tuple[Call, Symbol]] = []
     for call in calls:
         candidates = named.get(call.name, [])
-        owned = [c for c in candidates if c.definition.parent == call.qualifier]
+        # `app.add_route` after `app = falcon.App()`: the method of App, and of the App in
+        # the `falcon` package rather than `falcon.asgi` when both have one.
+        module, _, owner = held.get(call.qualifier or "", call.qualifier or "").rpartition(".")
+        owned = [c for c in candidates if c.definition.parent == owner]
+        if len(owned) > 1 and module:
+            folder = module.replace(".", "/")
+            owned = [c for c in owned if PurePosixPath(c.path).parent.as_posix().endswith(folder)]
         if owned:
             candidates = owned  # `StringUtils.isBlank`: the method of that class
         elif call.qualifier is None or call.qualifier not in types:
@@ -1228,6 +1239,7 @@ def analyse(
         peer_dependencies=peer_dependencies,
         dependencies_from=dependencies_from,
         resolution=graph.resolution,
+        parts=parts(source_paths, line_counts, importers),
         entry_points=entry_points,
         control_paths=control_paths,
         library_entry=_steps(handed_out[:1])[0] if handed_out else None,

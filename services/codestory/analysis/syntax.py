@@ -103,6 +103,7 @@ class FileSyntax:
     definitions: list[Definition] = field(default_factory=list)
     imports: list[ImportRef] = field(default_factory=list)
     module_calls: list[Call] = field(default_factory=list)
+    module_types: list[tuple[str, str]] = field(default_factory=list)  # as Definition.types
     attributes: list[str] = field(default_factory=list)  # Rust attributes, for #[test]
     package: str | None = None  # Go package or Java package name
     # JavaScript: the name `module.exports = name` or `export default name` hands out.
@@ -189,6 +190,8 @@ _C_CALLS = """
 
 _PYTHON_BINDINGS = """
 (assignment left: (identifier) @var right: (call function: [(identifier) (attribute)] @ctor))
+(assignment left: (attribute object: (identifier) @self attribute: (identifier) @field)
+  right: (call function: [(identifier) (attribute)] @ctor) (#eq? @self "self"))
 (with_item value: (as_pattern (call function: [(identifier) (attribute)] @ctor)
   alias: (as_pattern_target (identifier) @var)))
 (typed_parameter (identifier) @var type: (type [(identifier) @type
@@ -1043,7 +1046,7 @@ def _binding(
             calls.append(
                 (node.start_byte, Call(_text(node), marker, None, node.start_point[0] + 1))
             )
-    variable = match.get("var")
+    variable = match.get("var") or match.get("field")
     if not variable:
         return
     if match.get("type"):
@@ -1052,23 +1055,36 @@ def _binding(
         value = f"(){_text(match['ctor'][0])}"
     else:
         return
-    out.append((variable[0].start_byte, _text(variable[0]), value))
+    # `self.parser = Parser()` in a method: a field of the class, not a local.
+    name = f"{FIELD}{_text(variable[0])}" if match.get("field") else _text(variable[0])
+    out.append((variable[0].start_byte, name, value))
 
 
-def _assign_bindings(bindings: list[Binding], definitions: list[tuple[Definition, Node]]) -> None:
+def _assign_bindings(
+    bindings: list[Binding], definitions: list[tuple[Definition, Node]]
+) -> list[tuple[str, str]]:
     """Give each binding to the innermost definition that holds it: a function's parameters
-    and locals, a class's fields. The first binding of a name wins."""
+    and locals, a class's fields; return the module's own. The first binding of a name wins."""
+    module: list[tuple[str, str]] = []
     spans = sorted(((node.start_byte, node.end_byte, d) for d, node in definitions), key=_first)
     starts = [start for start, _, _ in spans]
     for position, variable, value in bindings:
         index = bisect.bisect_right(starts, position) - 1
-        while index >= 0 and not position < spans[index][1]:
+        field_of_class = variable.startswith(FIELD)
+        variable = variable.removeprefix(FIELD)
+        while index >= 0 and not (
+            position < spans[index][1]
+            and (not field_of_class or spans[index][2].kind in _CLASS_KINDS)
+        ):
             index -= 1  # the latest start before it that still holds it is the innermost
-        if index < 0:
-            continue
-        owner = spans[index][2]
-        if all(v != variable for v, _ in owner.types):
-            owner.types.append((variable, value))
+        held = module if index < 0 else spans[index][2].types
+        if all(v != variable for v, _ in held):
+            held.append((variable, value))
+    return module
+
+
+FIELD = "self."  # a binding that belongs to the enclosing class
+_CLASS_KINDS = frozenset({"class", "struct"})
 
 
 def _first(item: tuple[int, int, Definition]) -> int:
@@ -1258,7 +1274,7 @@ def _read_tree(
     calls, import_matches, bindings = _calls(query, call_patterns, import_patterns, root)
     calls.sort(key=lambda item: item[0])  # handed-on names join the calls in source order
     syntax.module_calls = _assign_calls(calls, pairs)
-    _assign_bindings(bindings, pairs)
+    syntax.module_types = _assign_bindings(bindings, pairs)
     syntax.imports = _IMPORT_READERS[grammar](import_matches)
     syntax.module_doc = _module_doc(root, grammar, spec)
     if grammar == "go":

@@ -45,7 +45,8 @@ def to_row(syntax: FileSyntax) -> Row:
         syntax.type_refs,
         syntax.has_main,
         syntax.parse_errors,
-        syntax.words,
+        syntax.module_types,
+        syntax.words,  # last: the syntax cache writes it as a sorted list
     )
 
 
@@ -68,6 +69,7 @@ def from_row(row: Row | list[Any]) -> FileSyntax:
         type_refs,
         has_main,
         parse_errors,
+        module_types,
         words,
     ) = row
     return FileSyntax(
@@ -117,4 +119,5 @@ def from_row(row: Row | list[Any]) -> FileSyntax:
         has_main=has_main,
         parse_errors=parse_errors,
         words=frozenset(words),
+        module_types=[(variable, value) for variable, value in module_types],
     )

@@ -115,7 +115,14 @@ def example_blocks(readme_path: str, text: str, main_language: str | None) -> li
 
 def example_calls(blocks: list[tuple[str, str]]) -> list[Call]:
     """The calls of the examples in the order a reader meets them."""
+    return read_examples(blocks)[0]
+
+
+def read_examples(blocks: list[tuple[str, str]]) -> tuple[list[Call], dict[str, str]]:
+    """The calls of the examples in reading order, and what their names hold
+    (`app = falcon.App()`: `app` -> `falcon.App`), so `app.add_route` names App's method."""
     calls: list[Call] = []
+    held: dict[str, str] = {}
     for number, (language, code) in enumerate(blocks):
         suffix = _SUFFIX.get(language)
         if suffix is None:
@@ -124,7 +131,12 @@ def example_calls(blocks: list[tuple[str, str]]) -> list[Call]:
         if syntax is None:
             continue
         block = list(syntax.module_calls)
+        bindings = list(syntax.module_types)
         for definition in syntax.definitions:
             block += definition.calls
+            bindings += definition.types
         calls += sorted((c for c in block if not c.passed), key=lambda c: c.line)
-    return calls
+        for variable, value in bindings:
+            # `()falcon.App` made by a call, `App` declared: the type as written.
+            held.setdefault(variable, value.removeprefix("()"))
+    return calls, held

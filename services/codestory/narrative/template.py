@@ -8,12 +8,14 @@ backticks so the speech layer can say them the way people do.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from codestory.analysis.classify import FileKind
 from codestory.analysis.facts import Area, ControlStep, ModuleFact, RepoFacts, SymbolFact
 from codestory.analysis.history import HistoryFacts
+from codestory.analysis.layers import Part
 from codestory.analysis.testsuite import TestSuite
 from codestory.domain import ExpertiseLevel, Style
 from codestory.narrative.paraphrase import predicate
@@ -290,6 +292,78 @@ def chapter_layout(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
     if roles:
         paragraphs.append(roles)
     return ScriptChapter(title="How it is organised", paragraphs=paragraphs)
+
+
+def _short_names(parts: list[Part]) -> tuple[str | None, dict[str, str]]:
+    """The folder all parts sit under, said once, and each folder by its last segment where
+    that names one part only (`builder`, not `src/main/java/org/x/builder`)."""
+    folders = {f for p in parts for f in (p.folder, *p.uses, *p.used_by)}
+    split = [f.split("/") for f in folders]
+    common: list[str] = []
+    for segments in zip(*split, strict=False):
+        if len(set(segments)) != 1:
+            break
+        common.append(segments[0])
+    root = "/".join(common) if len(common) >= 2 else None
+    last = Counter(f.rsplit("/", 1)[-1] for f in folders)
+    names = {f: f.rsplit("/", 1)[-1] if last[f.rsplit("/", 1)[-1]] == 1 else f for f in folders}
+    if root is None:  # short paths read well as they are
+        names = {f: f for f in folders}
+    return root, names
+
+
+def _part_sentence(part: Part, name: dict[str, str], index: int) -> str | None:
+    """Where one folder sits among the others: on top, underneath, or between."""
+    here = code(name[part.folder])
+    uses = [code(name.get(u, u)) for u in part.uses[:3]]
+    used_by = [code(name.get(u, u)) for u in part.used_by[:3]]
+    if uses and not used_by:
+        shapes = [
+            f"{here} is on top: it draws on {join_words(uses)}, and no other part draws on it.",
+            f"Nothing else here imports {here}; it puts {join_words(uses)} to work.",
+        ]
+        return shapes[index % 2]
+    if used_by and not uses:
+        verb = "builds" if len(used_by) == 1 else "build"
+        shapes = [
+            f"{here} is underneath: {join_words(used_by)} {verb} on it, and it imports no "
+            "other part.",
+            f"At the bottom sits {here}, which imports no other part; {join_words(used_by)} "
+            f"{'relies' if len(used_by) == 1 else 'rely'} on it.",
+        ]
+        return shapes[index % 2]
+    if uses and used_by:
+        return (
+            f"{here} sits between: {join_words(used_by)} "
+            f"{'uses' if len(used_by) == 1 else 'use'} it, and it uses {join_words(uses)}."
+        )
+    return None
+
+
+def chapter_parts(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
+    if voice.beginner and not voice.deep:
+        return None
+    parts = [p for p in facts.parts if p.files > 1 and (p.uses or p.used_by)]
+    if len(parts) < 2:
+        return None  # one folder that leans on another is no architecture to describe
+    root, name = _short_names(parts)
+    told = [f"Below {code(root)}, the parts lean on each other like this."] if root else []
+    # Folders that import one another are one body of code, split for tidiness.
+    tangled = [p for p in parts if set(p.uses) & set(p.used_by)]
+    if len(tangled) >= 2:
+        names = join_words([code(name[p.folder]) for p in tangled[:4]])
+        told.append(
+            f"{names} are tied together by imports that run both ways: one body of code, "
+            "split across folders."
+        )
+    # The rest reads like a layer diagram: on top, between, underneath.
+    rest = [p for p in parts if p not in tangled or len(tangled) < 2]
+    rest.sort(key=lambda p: 0 if not p.used_by else (2 if not p.uses else 1))
+    told += [t for i, p in enumerate(rest[:PARTS_TOLD]) if (t := _part_sentence(p, name, i))]
+    return ScriptChapter(title="How the parts fit together", paragraphs=[" ".join(told)])
+
+
+PARTS_TOLD = 4
 
 
 def _named(names: list[str], *, such_as: bool = True) -> str:
@@ -676,7 +750,8 @@ def chapter_run_and_test(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
                 f"tests inside {plural(tests.inline_test_files, 'source file')}, "
                 "next to the code they check"
             )
-        text = f"The {voice.term('test suite')} has {join_words(places)}"
+        # "plus" between places: each may be a list of its own ("`a`, `b` and `c`").
+        text = f"The {voice.term('test suite')} has {', plus '.join(places)}"
         if tests.frameworks:
             text += f", written with {join_words(tests.frameworks)}"
         paragraphs.append(sentence(text))
@@ -793,6 +868,7 @@ def chapter_where_to_start(facts: RepoFacts, voice: Voice) -> ScriptChapter:
 
 ROADMAP = {
     "How it is organised": "how it is organised",
+    "How the parts fit together": "how its parts fit together",
     "Where it starts": "where it starts",
     "Where it starts and what it calls": "what happens when it runs",
     "The key ideas": "its key ideas",
@@ -831,6 +907,7 @@ def write_script(
     voice = Voice(level=level, style=style, large=sources >= LARGE_PROJECT)
     builders: list[Callable[[RepoFacts, Voice], ScriptChapter | None]] = [
         chapter_layout,
+        chapter_parts,
         chapter_control_flow,
         chapter_key_ideas,
         chapter_modules,
