@@ -464,8 +464,21 @@ class Checker:
 
     def _package_users(self, sentence: str, folder: str, said: str) -> None:
         """Go imports a folder and names it by its last part: `syntax.Parse`."""
-        name = folder.rstrip("/").rsplit("/", 1)[-1]
-        users = {p for p in self.tree.mentions(name) if not p.startswith(folder + "/")}
+        folder = folder.rstrip("/")
+        name = folder.rsplit("/", 1)[-1]
+
+        def outside(path: str) -> bool:  # a subpackage importing its parent is another file
+            return path.rpartition("/")[0] != folder
+
+        users = {p for p in self.tree.mentions(name) if outside(p)}
+        # An import path ending in the folder is evidence too, where the folder's name is
+        # not the word the code uses (`go-yaml`, a `v2` directory).
+        suffix = f'/{folder}"'
+        users |= {
+            p
+            for p, text in self.tree.files.items()
+            if p.endswith(".go") and outside(p) and suffix in text
+        }
         if len(users) < _number(said):
             self.fail(sentence, f"only {len(users)} files outside `{folder}` name it, not {said}")
 

@@ -98,11 +98,13 @@ class Voice:
     def ideas(self) -> int:
         if self.beginner:
             return 4
-        return 8 if self.deep or self.large else 6
+        if self.large:  # a large project's extra minutes go to its ideas
+            return 10
+        return 8 if self.deep else 6
 
     @property
     def modules(self) -> int:
-        return 6 if self.deep else 5 if self.large else 3
+        return 6 if self.deep or self.large else 3
 
     def term(self, word: str, plural_form: str | None = None) -> str:
         """`word`, followed the first time by its meaning when the listener is new to it."""
@@ -288,10 +290,47 @@ def chapter_layout(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
             f"{'that is' if sum(skipped.values()) == 1 else 'they are'} not where the "
             "project's own ideas live."
         )
+    guide = _area_guides(facts, voice)
+    if guide:
+        paragraphs.append(guide)
     roles = _roles_sentence(facts, voice)
     if roles:
         paragraphs.append(roles)
     return ScriptChapter(title="How it is organised", paragraphs=paragraphs)
+
+
+AREA_GUIDES = 3  # source folders whose leading file the layout introduces
+
+
+def _guide_modules(facts: RepoFacts, voice: Voice) -> list[ModuleFact]:
+    """For a large project, the file each main source folder leads with: the one with its
+    own description that the rest of the folder imports most. The modules chapter then
+    leaves them out."""
+    if not voice.large or voice.beginner:
+        return []
+    told = {s.path for path in facts.control_paths for s in path}
+    chosen: list[ModuleFact] = []
+    for area in [a for a in facts.areas if a.kind is FileKind.SOURCE][:AREA_GUIDES]:
+        inside = [
+            m
+            for p, m in facts.modules.items()
+            if p.startswith(area.path + "/")
+            and m.kind is FileKind.SOURCE
+            and m.doc
+            and p not in told
+        ]
+        if inside:
+            chosen.append(max(inside, key=lambda m: (m.importers, m.lines, m.path)))
+    return chosen
+
+
+def _area_guides(facts: RepoFacts, voice: Voice) -> str | None:
+    guides = _guide_modules(facts, voice)
+    if not guides:
+        return None
+    told = ["Each main folder has a file that says what it is for."]
+    told += [_module_sentence(m, voice, i) for i, m in enumerate(guides)]
+    return " ".join(told)
 
 
 def _short_names(parts: list[Part]) -> tuple[str | None, dict[str, str]]:
@@ -663,6 +702,7 @@ def chapter_modules(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
         return None  # a beginner's overview stays out of the internals
     count = voice.modules
     mentioned = {s.path for path in facts.control_paths for s in path}
+    mentioned |= {m.path for m in _guide_modules(facts, voice)}
     chosen = [m for m in facts.key_modules if m.path not in mentioned][:count]
     if not chosen:
         return None
