@@ -39,13 +39,16 @@ DEFINES = {
     (".py",): r"^\s*(?:async\s+def|def|class)\s+{n}\b|^{n}\s*[:=]",
     (".js", ".mjs", ".cjs", ".ts", ".tsx"): (
         r"(?:function\*?|class|const|let|var|interface|type|enum)\s+{n}\b|\.{n}\s*=[^=]"
-        r"|^\s*(?:async\s+)?{n}\s*[(:]|exports\.{n}\b"
+        # Class members with their modifiers: `public static async foo(`, `get foo()`.
+        r"|^\s*(?:(?:public|private|protected|static|readonly|abstract|override|async|get|set"
+        r"|declare|export|default|\*)\s*)*{n}\s*[(:<=?!]|exports\.{n}\b"
     ),
     (".go",): r"^func\s+(?:\([^)]*\)\s*)?{n}\b|^\s*(?:type\s+)?{n}\s+[\w*\[(=]|^\s*{n}\s*=",
     (".rs",): r"\b(?:fn|struct|enum|trait|type|mod|const|static|union|macro_rules!)\s+{n}\b",
     (".java",): (
         r"\b(?:class|interface|enum|record|@interface)\s+{n}\b"
-        r"|^\s*(?!return\b|new\b)[\w<>\[\],?.\s]+\s{n}\s*\("
+        # A method, its annotations on the same line or not: `@Override public int size(`.
+        r"|^\s*(?:@[\w.]+(?:\([^)]*\))?\s+)*(?!return\b|new\b)[\w<>\[\],?.\s]+\s{n}\s*\("
     ),
     (".c", ".h", ".cc", ".cpp", ".cxx", ".hpp", ".hh"): (
         r"^\s*(?!return\b|if\b|else\b|while\b|case\b)[\w:<>,*&\s~]*[\w*&>:]\s*\b{n}\s*\("
@@ -301,7 +304,7 @@ class Checker:
         if "/" in span and " " not in span and "(" not in span:
             self.fail(sentence, f"`{span}` is not a path in the tree")
             return
-        if span in self.allowed_commands():
+        if span in self.allowed_commands() or span in self.container_commands():
             return
         if re.fullmatch(r"[\w.:\-~]+", span):
             parts = [p for p in re.split(r"[.:~-]+", span) if p]
@@ -334,6 +337,19 @@ class Checker:
         places = named or list(self.tree.files)
         if not any(wanted in self.normal_texts[p] for p in places):
             self.fail(sentence, f"`{span}` is not the text of {named or 'any file'}")
+
+    def container_commands(self) -> set[str]:
+        """What a Dockerfile's CMD or ENTRYPOINT runs; the exec form `["node", "a.js"]` is
+        the command `node a.js`."""
+        found: set[str] = set()
+        for path, text in self.tree.files.items():
+            if path.rsplit("/", 1)[-1].startswith("Dockerfile"):
+                for raw in re.findall(r"^\s*(?:CMD|ENTRYPOINT)\s+(.+)$", text, re.M | re.I):
+                    raw = raw.strip()
+                    found.add(
+                        " ".join(re.findall(r'"([^"]*)"', raw)) if raw.startswith("[") else raw
+                    )
+        return found
 
     def allowed_commands(self) -> set[str]:
         files = self.tree.files
