@@ -317,3 +317,21 @@ def test_the_parts_chapter_reads_like_a_layer_diagram(tmp_path: Path) -> None:
         "`core` sits between: `cmd` uses it, and it uses `util`. "
         "`util` is underneath: `cmd` and `core` build on it, and it imports no other part."
     )
+
+
+def test_steps_with_nothing_to_add_are_one_sentence() -> None:
+    from codestory.analysis.facts import ControlStep
+    from codestory.domain import ExpertiseLevel, Style
+    from codestory.narrative.template import Voice, _told_steps
+
+    steps = [
+        ControlStep(path="a.py", name="main", line=1),
+        ControlStep(path="b.py", name="run", line=1),
+        ControlStep(path="b.py", name="loop", line=5),
+        ControlStep(path="c.py", name="tick", line=1, doc="Update the clock by one step."),
+    ]
+    told = _told_steps(steps[1:], steps, Voice(ExpertiseLevel.INTERMEDIATE, Style.OVERVIEW))
+    assert told == [
+        "`main` calls `run` in `b.py`, which calls `loop`.",
+        "`loop` goes on to `tick` in `c.py`, which updates the clock by one step.",
+    ]

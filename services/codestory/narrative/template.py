@@ -456,6 +456,41 @@ def _step_sentence(step: ControlStep, previous: ControlStep, voice: Voice, index
     return sentence(text)
 
 
+def _plain(step: ControlStep, voice: Voice) -> bool:
+    """A step with nothing to say about it but its name."""
+    return not step.handed and (voice.beginner or not step.doc)
+
+
+def _told_steps(hops: list[ControlStep], steps: list[ControlStep], voice: Voice) -> list[str]:
+    """The path's steps as sentences; a run of steps with nothing to add is one sentence
+    ("`a` calls `b`, which calls `c`") rather than a list read one line at a time."""
+    told: list[str] = []
+    index = 0
+    while index < len(hops):
+        run = 1
+        while (
+            index + run < len(hops)
+            and run < CHAINED_STEPS
+            and _plain(hops[index], voice)
+            and _plain(hops[index + run], voice)
+        ):
+            run += 1
+        if run == 1:
+            told.append(_step_sentence(hops[index], steps[index], voice, index))
+        else:
+            chain = hops[index : index + run]
+            links = [
+                f"{code(s.name)}{'' if s.path == steps[index + n].path else f' in {code(s.path)}'}"
+                for n, s in enumerate(chain)
+            ]
+            told.append(sentence(f"{code(steps[index].name)} calls {', which calls '.join(links)}"))
+        index += run
+    return told
+
+
+CHAINED_STEPS = 3
+
+
 def _library_kind(facts: RepoFacts) -> bool:
     return facts.kind in {"library", "framework"}
 
@@ -580,8 +615,7 @@ def chapter_control_flow(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
             if voice.expert and start.signature:
                 opening += f" Its signature is {code(start.signature)}."
             hops = steps[1 : UNSURE_STEPS if unsure else None] if not voice.beginner else steps[1:2]
-            told = [_step_sentence(step, steps[i], voice, i) for i, step in enumerate(hops)]
-            paragraphs.append(" ".join([opening, *told]))
+            paragraphs.append(" ".join([opening, *_told_steps(hops, steps, voice)]))
     if len(paragraphs) == 1 and not facts.control_paths:
         return (
             None if not runnable else ScriptChapter(title="Where it starts", paragraphs=paragraphs)
@@ -631,10 +665,13 @@ def _idea_sentence(symbol: SymbolFact, voice: Voice, index: int) -> str:
         if len(symbol.heirs) > 3:
             shown.append("others")
         text += f" {join_words(shown)} {'builds' if len(shown) == 1 else 'build'} on it."
-    first = symbol.methods[0] if symbol.methods else None
-    does = predicate(first.name, first.doc) if first and first.doc != symbol.doc else None
+    # The most used method whose summary can be said as what it does leads the others.
+    first = next(
+        (m for m in symbol.methods if m.doc != symbol.doc and predicate(m.name, m.doc)), None
+    )
+    does = predicate(first.name, first.doc) if first else None
     if first and does and len(symbol.methods) >= 2 and not voice.beginner:
-        others = join_words([code(m.name) for m in symbol.methods[1:]])
+        others = join_words([code(m.name) for m in symbol.methods if m is not first])
         text += f" Its method {code(first.name)} {does}; it also has {others}."
     elif len(symbol.methods) >= 2 and not voice.beginner:
         names = join_words([code(m.name) for m in symbol.methods])
@@ -795,17 +832,22 @@ def chapter_run_and_test(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
         if tests.frameworks:
             text += f", written with {join_words(tests.frameworks)}"
         paragraphs.append(sentence(text))
+        first = (
+            f"the test module inside {code(tests.example_file)}"
+            if tests.example_file and tests.example_inline
+            else code(tests.example_file)
+            if tests.example_file
+            else None
+        )
         if tests.commands:
             command = f"Run it with {code(tests.commands[0])}"
             if len(tests.commands) > 1:
-                command += f"; the project also offers {code(tests.commands[1])}"
+                command += f" (the project also offers {code(tests.commands[1])})"
+            # One sentence for how to run it and where to start reading it.
+            command += f", and begin reading with {first}" if first else ""
             paragraphs.append(sentence(command))
-        if tests.example_file and tests.example_inline:
-            paragraphs.append(
-                f"A good first test to read is the test module inside {code(tests.example_file)}."
-            )
-        elif tests.example_file:
-            paragraphs.append(f"A good first test to read is {code(tests.example_file)}.")
+        elif first:
+            paragraphs.append(f"A good first test to read is {first}.")
     else:
         paragraphs.append(
             "No automated tests were found in this repository, neither in a test folder nor "
