@@ -145,6 +145,13 @@ def report(halves: dict[str, dict[str, Any]], seconds: float) -> str:
     for half, s in halves.items():
         kinds = ", ".join(f"{k} {n}" for k, n in s["missed_by_kind"].items()) or "none"
         misses.append(f"- {half}: {kinds}")
+    misses += ["", "Length (5 to 8 minutes for 100+ source files, at least 3 for the rest):", ""]
+    for half, s in halves.items():
+        large = ", ".join(str(m) for m in s["large_minutes"]) or "none"
+        misses.append(
+            f"- {half}: {s['length_target_met']} of {s['trees']} stories on target; "
+            f"overview minutes of the large projects: {large}"
+        )
     misses += ["", "False claims, by class (names and numbers left out):", ""]
     for half, s in halves.items():
         kinds = "; ".join(f"{k} ({n})" for k, n in s["false_claims_by_class"].items()) or "none"
