@@ -255,6 +255,14 @@ _RUST_BINDINGS = """
 (arguments (identifier) @passed)
 """
 _C_BINDINGS = """
+(parameter_declaration
+  type: [(type_identifier) @type (struct_specifier name: (type_identifier) @type)]
+  declarator: [(identifier) @var (pointer_declarator declarator: (identifier) @var)])
+(declaration
+  type: [(type_identifier) @type (struct_specifier name: (type_identifier) @type)]
+  declarator: [(identifier) @var (pointer_declarator declarator: (identifier) @var)
+  (init_declarator
+    declarator: [(identifier) @var (pointer_declarator declarator: (identifier) @var)])])
 (argument_list (identifier) @passed)
 (argument_list (pointer_expression argument: (identifier) @address))
 (initializer_list (identifier) @passed)
