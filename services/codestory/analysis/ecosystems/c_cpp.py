@@ -119,6 +119,11 @@ class CAndCpp(Ecosystem):
         names the one header whose path ends in it (the includer's own copy among several)."""
         return CIncludes(syntaxes, paths)
 
+    def global_functions(self, syntax: FileSyntax) -> bool:
+        """C and C++: functions share one global namespace across files, so a function name
+        only one file defines with a body is the one a bare call elsewhere reaches."""
+        return True
+
     def test_frameworks(self, evidence: SuiteEvidence) -> list[str]:
         """C and C++: a test framework is a header the tests include (`gtest/gtest.h`)."""
         found = (label for i, label in _TEST_INCLUDES.items() if i in evidence.includes)

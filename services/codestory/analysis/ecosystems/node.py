@@ -7,8 +7,10 @@ import re
 
 from codestory.analysis.ecosystems.base import (
     Application,
+    Binding,
     CommandStage,
     Ecosystem,
+    ImportScope,
     Project,
     SuiteCommand,
     SuiteEvidence,
@@ -16,7 +18,7 @@ from codestory.analysis.ecosystems.base import (
 from codestory.analysis.ecosystems.node_imports import NodeImports
 from codestory.analysis.manifests import Manifest
 from codestory.analysis.role_types import HTTP_METHODS, Route, path_calls
-from codestory.analysis.syntax import FileSyntax
+from codestory.analysis.syntax import FileSyntax, ImportRef
 
 _TEST_FRAMEWORKS = {
     "mocha": "Mocha",
@@ -75,6 +77,20 @@ class Node(Ecosystem):
         """Node: a relative specifier names a file with or without its suffix, or a folder's
         index file; TypeScript's `./x.js` names the `x.ts` it is compiled from."""
         return NodeImports(paths)
+
+    def bind_import(
+        self, importer: str, ref: ImportRef, scope: ImportScope, bound: dict[str, Binding]
+    ) -> None:
+        """JavaScript: `import {a} from './m'` (or `const {a} = require('./m')`) binds a to
+        m's a; a default or namespace import (`import m from`, `const m = require`) binds
+        its alias to the module."""
+        if not (ref.names or ref.alias):
+            return
+        for target in scope.imported_files(importer, ref):
+            for name in ref.names:
+                bound[name] = (target, name)
+            if ref.alias:
+                bound[ref.alias] = (target, None)
 
     def routes(self, path: str, syntax: FileSyntax) -> list[Route]:
         """Node: a route is a method call on a router object with a URL path,

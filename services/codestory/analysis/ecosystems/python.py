@@ -8,7 +8,9 @@ from pathlib import PurePosixPath
 
 from codestory.analysis.ecosystems.base import (
     Application,
+    Binding,
     Ecosystem,
+    ImportScope,
     Project,
     SuiteCommand,
     SuiteEvidence,
@@ -19,7 +21,7 @@ from codestory.analysis.ecosystems.python_tests import python_commands, python_f
 from codestory.analysis.file_kind import FileKind
 from codestory.analysis.manifests import Manifest
 from codestory.analysis.role_types import Role, Route
-from codestory.analysis.syntax import Definition, FileSyntax
+from codestory.analysis.syntax import Definition, FileSyntax, ImportRef
 
 _PACKAGING = frozenset({"pyproject.toml", "setup.py", "setup.cfg"})
 # An sdist's own metadata: the version this release was built as.
@@ -46,6 +48,22 @@ class Python(Ecosystem):
         """Python: a module is a file named by its dotted path below a root folder, a package
         a folder with `__init__.py`; relative imports count up from the importer's package."""
         return PythonImports(syntaxes)
+
+    def bind_import(
+        self, importer: str, ref: ImportRef, scope: ImportScope, bound: dict[str, Binding]
+    ) -> None:
+        """Python: `from m import x` binds x to m's x; `from pkg import mod` binds the module
+        by its name (a package by its folder's); `import a.b` binds `a` and `a.b`."""
+        for target, name in scope.index(PythonImports).targets(importer, ref):
+            if name:
+                bound[name] = (target, name)
+            elif ref.names:
+                stem = PurePosixPath(target).stem
+                module = stem if stem != "__init__" else PurePosixPath(target).parent.name
+                bound[module] = (target, None)
+            else:
+                bound[ref.target.split(".")[0]] = (target, None)
+                bound[ref.target] = (target, None)
 
     def routes(self, path: str, syntax: FileSyntax) -> list[Route]:
         """Python: a route is a decorator naming a URL path, `@app.get("/x")`."""

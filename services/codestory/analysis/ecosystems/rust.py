@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import re
 
-from codestory.analysis.ecosystems.base import Ecosystem, SuiteCommand, SuiteEvidence
+from codestory.analysis.ecosystems.base import (
+    Binding,
+    Ecosystem,
+    ImportScope,
+    SuiteCommand,
+    SuiteEvidence,
+)
 from codestory.analysis.ecosystems.rust_modules import RustModules
 from codestory.analysis.manifests import Manifest
 from codestory.analysis.role_types import Route
-from codestory.analysis.syntax import FileSyntax
+from codestory.analysis.syntax import FileSyntax, ImportRef
 
 # actix-web's and Rocket's `#[get("/x")]`.
 # `cfg(test)` alone marks a file whose tests a macro writes (no `#[test]` the parser sees).
@@ -26,6 +32,17 @@ class Rust(Ecosystem):
         """Rust: a module is a file under the crate's `src/` named by its path; `mod x;`
         declares a child, `use` starts from `crate::`, `self::`, `super::` or a child."""
         return RustModules(syntaxes, self.languages)
+
+    def bind_import(
+        self, importer: str, ref: ImportRef, scope: ImportScope, bound: dict[str, Binding]
+    ) -> None:
+        """Rust: `use a::b::c` binds the last segment, c: the item if the module it names
+        defines one, else the module `c` itself."""
+        if ref.kind != "import":
+            return
+        for target in scope.imported_files(importer, ref)[:1]:
+            last = ref.target.rsplit("::", 1)[-1]
+            bound[last] = (target, last if scope.defines(target, last) else None)
 
     def has_inline_tests(self, syntax: FileSyntax) -> bool:
         """Rust: a source file carries its own tests in `#[cfg(test)]` or `#[test]` items."""
