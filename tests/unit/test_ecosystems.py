@@ -535,3 +535,11 @@ def test_each_ecosystem_binds_names_by_its_scoping(
     files: dict[str, tuple[str, str]], caller: str, expected: list[tuple[str, str]]
 ) -> None:
     assert _callees(files, caller) == expected
+
+
+def test_headers_are_read_as_the_projects_c_or_cpp(tmp_path: Path) -> None:
+    body = "int work(int n) {\n  return n + 1;\n}\n"
+    cpp = write(tmp_path / "cpp", {"a.cpp": body, "b.cpp": body, "work.h": "int work(int);\n"})
+    c = write(tmp_path / "c", {"a.c": body, "b.cpp": body, "work.h": "int work(int);\n"})
+    assert analyse(cpp, name="cpp").modules["work.h"].language == "C++"
+    assert analyse(c, name="c").modules["work.h"].language == "C"

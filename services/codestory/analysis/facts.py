@@ -22,6 +22,7 @@ from codestory.analysis.classify import (
     vendored_copies,
 )
 from codestory.analysis.dependencies import Dependencies, select_dependencies
+from codestory.analysis.entry_point import EntryPoint, main_symbol
 from codestory.analysis.history import HistoryFacts, parse_git_log
 from codestory.analysis.languages import is_code
 from codestory.analysis.layers import Part, parts
@@ -35,7 +36,7 @@ from codestory.analysis.manifests import (
 from codestory.analysis.parallel import parse_many
 from codestory.analysis.project_kind import ProjectKind, project_kind
 from codestory.analysis.readme import ReadmeSummary, summarise_readme
-from codestory.analysis.resolve import Resolver, normalise
+from codestory.analysis.resolve import Resolver
 from codestory.analysis.roles import Role, Route, find_roles, find_routes
 from codestory.analysis.syntax import Call, Definition, FileSyntax
 from codestory.analysis.syntax_cache import DEFAULT_MAX_BYTES, SyntaxCache
@@ -140,14 +141,6 @@ class SymbolFact(BaseModel):
     members: int = 0  # methods and fields defined for it: the substance of a type
     methods: list[MemberFact] = Field(default_factory=list)  # its most used, for a type
     heirs: list[str] = Field(default_factory=list)  # the project's types that extend it
-
-
-class EntryPoint(BaseModel):
-    kind: str  # console script, executable, main module, Docker command, library main
-    name: str
-    target: str  # as declared
-    path: str | None = None
-    symbol: str | None = None
 
 
 class ControlStep(BaseModel):
@@ -347,59 +340,13 @@ def _root_first(manifests: list[Manifest]) -> list[Manifest]:
     return sorted(manifests, key=lambda m: (m.path.count("/"), m.kind == "Helm chart", m.path))
 
 
-def _python_entry(
-    target: str, resolver: Resolver, syntaxes: dict[str, FileSyntax]
-) -> tuple[str | None, str | None]:
-    module, _, function = target.partition(":")
-    path = resolver.py_modules.get(module.strip())
-    if path is None:
-        return None, None
-    name = function.strip().split(".")[0] or None
-    if name and not any(d.name == name for d in syntaxes[path].definitions):
-        # `pkg:main` often names a function `pkg/__init__.py` re-exports from a submodule.
-        origin = next(
-            (
-                found
-                for ref in syntaxes[path].imports
-                if name in ref.names
-                for found, imported in resolver.python_targets(path, ref)
-                if imported == name and found in syntaxes
-            ),
-            None,
-        )
-        if origin and any(d.name == name for d in syntaxes[origin].definitions):
-            return origin, name
-        name = None
-    return path, name
-
-
-def _source_of_build(built: str, paths: frozenset[str] | set[str]) -> str | None:
-    head, _, rest = built.partition("/")
-    if head not in {"build", "dist", "lib", "out"} or not rest:
-        return None
-    stem = rest.rsplit(".", 1)[0]
-    return next(
-        (f"src/{stem}{s}" for s in (".ts", ".js", ".mjs") if f"src/{stem}{s}" in paths), None
-    )
-
-
-def _main_symbol(path: str, syntaxes: dict[str, FileSyntax]) -> str | None:
-    names = {d.name for d in syntaxes[path].definitions if d.parent is None}
-    return "main" if "main" in names else None
-
-
 def _entry_points(
     project: ecosystems.Project,
     resolver: Resolver,
     graph: CallGraph,
     docker_command: str | None,
 ) -> list[EntryPoint]:
-    manifests, syntaxes, kinds, paths = (
-        list(project.manifests),
-        project.syntaxes,
-        project.kinds,
-        project.paths,
-    )
+    manifests, syntaxes, kinds = list(project.manifests), project.syntaxes, project.kinds
     points: list[EntryPoint] = []
     for model in ecosystems.ECOSYSTEMS:
         application = model.application(project)
@@ -411,73 +358,8 @@ def _entry_points(
     for manifest in _root_first(manifests):
         if manifest.path.count("/") > 1:
             continue
-        base = str(PurePosixPath(manifest.path).parent)
-        base = "" if base == "." else base + "/"
-        for name, target in manifest.executables.items():
-            if manifest.ecosystem == "Python":
-                path, symbol = _python_entry(target, resolver, syntaxes)
-                points.append(
-                    EntryPoint(
-                        kind="console script", name=name, target=target, path=path, symbol=symbol
-                    )
-                )
-            elif manifest.ecosystem in {"JavaScript", "Rust"}:
-                file = normalise(base + target) if target else None
-                if file and file not in paths:  # a build output: look for its source
-                    file = _source_of_build(file, paths)
-                if manifest.ecosystem == "Rust" and not target:
-                    file = normalise(f"{base}src/bin/{name}.rs")
-                file = file if file in paths else None
-                points.append(
-                    EntryPoint(
-                        kind="executable",
-                        name=name,
-                        target=target or name,
-                        path=file,
-                        symbol=_main_symbol(file, syntaxes) if file in syntaxes else None,
-                    )
-                )
-        main_rs = f"{base}src/main.rs"
-        declared_main = any(p.path == main_rs for p in points)
-        if manifest.ecosystem == "Rust" and main_rs in syntaxes and not declared_main:
-            points.append(
-                EntryPoint(
-                    kind="executable",
-                    name=manifest.name or "main",
-                    target=f"{base}src/main.rs",
-                    path=f"{base}src/main.rs",
-                    symbol="main",
-                )
-            )
-        if manifest.ecosystem == "Rust":
-            # Cargo builds every src/bin/<name>.rs and src/bin/<name>/main.rs as a binary.
-            told = {p.path for p in points}
-            for path in sorted(syntaxes):
-                rest = path.removeprefix(f"{base}src/bin/")
-                if rest == path or path in told or not syntaxes[path].has_main:
-                    continue
-                if kinds.get(path) is not FileKind.SOURCE:  # a test fixture's binary
-                    continue
-                if "/" not in rest or rest.endswith("/main.rs"):
-                    binary = rest.removesuffix("/main.rs").removesuffix(".rs")
-                    points.append(
-                        EntryPoint(
-                            kind="executable", name=binary, target=path, path=path, symbol="main"
-                        )
-                    )
-        if manifest.main and manifest.ecosystem == "JavaScript":
-            file = normalise(base + manifest.main)
-            for candidate in (file, f"{file}.js", f"{file}/index.js"):
-                if candidate in paths:
-                    points.append(
-                        EntryPoint(
-                            kind="library main",
-                            name=manifest.name or file,
-                            target=manifest.main,
-                            path=candidate,
-                        )
-                    )
-                    break
+        model = ecosystems.of_manifest(manifest)
+        points += model.manifest_programs(manifest, project, resolver, points)
     mains = [
         p
         for p, s in syntaxes.items()
@@ -523,7 +405,7 @@ def _entry_points(
                     name=path,
                     target=path,
                     path=path,
-                    symbol=_main_symbol(path, syntaxes),
+                    symbol=main_symbol(path, syntaxes),
                 )
             )
     if docker_command:
@@ -674,15 +556,6 @@ def _project_name(declared: Manifest | None, readme: Readme | None, fallback: st
     if title and len(title) <= 30 and len(title.split()) <= 3:
         return title
     return fallback
-
-
-def _headers_as_cpp(files: list[SourceFile]) -> list[SourceFile]:
-    """`.h` is read as C unless the project is mostly C++, whose headers it then is."""
-    cpp = sum(1 for f in files if f.language == "C++")
-    c = sum(1 for f in files if f.language == "C" and not f.path.endswith(".h"))
-    if cpp <= c:
-        return files
-    return [dataclasses.replace(f, language="C++") if f.path.endswith(".h") else f for f in files]
 
 
 def _docker_command(root: Path, files: list[SourceFile]) -> str | None:
@@ -955,7 +828,9 @@ def _walk(root: Path, *, max_files: int, max_bytes: int) -> tuple[list[SourceFil
 def _classify(root: Path, walked: list[SourceFile]) -> Checkout:
     """What each file is for (source, test, vendored...) and the manifests found."""
     paths = {f.path for f in walked}
-    files = _headers_as_cpp(walked)
+    files = walked
+    for model in ecosystems.ECOSYSTEMS:
+        files = model.read_as(files)
     texts = [f for f in files if f.readable]
     code = [f for f in texts if is_code(f.language)]
     if not code:

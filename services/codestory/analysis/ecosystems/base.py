@@ -7,10 +7,12 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Protocol, TypeVar
 
+from codestory.analysis.entry_point import EntryPoint
 from codestory.analysis.file_kind import FileKind
 from codestory.analysis.manifests import Manifest
 from codestory.analysis.role_types import Role, Route
 from codestory.analysis.syntax import Definition, FileSyntax, ImportRef
+from codestory.analysis.walk import SourceFile
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,15 @@ Binding = tuple[str, str | None]
 _R = TypeVar("_R", bound=ImportResolver)
 
 
-class ImportScope(Protocol):
+class Indexes(Protocol):
+    """The checkout's indexes of each ecosystem's imports."""
+
+    def index(self, kind: type[_R]) -> _R:
+        """The index of one ecosystem's imports (Python's module names), by its type."""
+        ...
+
+
+class ImportScope(Indexes, Protocol):
     """What the call graph knows of a checkout, for a model to bind an import's names."""
 
     @property
@@ -86,10 +96,6 @@ class ImportScope(Protocol):
 
     def imported_files(self, importer: str, ref: ImportRef) -> list[str]:
         """The repository files `ref` names, the importer itself aside."""
-        ...
-
-    def index(self, kind: type[_R]) -> _R:
-        """The checkout's index of one ecosystem's imports (Python's module names)."""
         ...
 
     def defines(self, path: str, name: str) -> bool:
@@ -159,6 +165,22 @@ class Ecosystem:
     def decorator_role(self, path: str, definition: Definition) -> Role | None:
         """The command or task a definition's decorators declare it to be."""
         return None
+
+    def read_as(self, files: list[SourceFile]) -> list[SourceFile]:
+        """The checkout's files, with the language this ecosystem's conventions give a file
+        whose suffix several of its languages share."""
+        return files
+
+    def manifest_programs(
+        self,
+        manifest: Manifest,
+        project: Project,
+        imports: Indexes,
+        told: list[EntryPoint],
+    ) -> list[EntryPoint]:
+        """The ways in one of this ecosystem's manifests declares (its folder's programs and
+        package entry), after those already `told`."""
+        return []
 
     def main_is_way_in(self, path: str, project: Project) -> bool:
         """Whether a file whose code has a main function or guard starts the program."""

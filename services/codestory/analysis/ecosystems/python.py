@@ -11,6 +11,7 @@ from codestory.analysis.ecosystems.base import (
     Binding,
     Ecosystem,
     ImportScope,
+    Indexes,
     Project,
     SuiteCommand,
     SuiteEvidence,
@@ -18,6 +19,7 @@ from codestory.analysis.ecosystems.base import (
 from codestory.analysis.ecosystems.python_imports import PythonImports
 from codestory.analysis.ecosystems.python_roles import decorated_role, decorated_routes
 from codestory.analysis.ecosystems.python_tests import python_commands, python_frameworks
+from codestory.analysis.entry_point import EntryPoint
 from codestory.analysis.file_kind import FileKind
 from codestory.analysis.manifests import Manifest
 from codestory.analysis.role_types import Role, Route
@@ -64,6 +66,22 @@ class Python(Ecosystem):
             else:
                 bound[ref.target.split(".")[0]] = (target, None)
                 bound[ref.target] = (target, None)
+
+    def manifest_programs(
+        self, manifest: Manifest, project: Project, imports: Indexes, told: list[EntryPoint]
+    ) -> list[EntryPoint]:
+        """Python: a console script, `name = "package.module:function"`, runs that function
+        (often one the package's `__init__.py` re-exports from a submodule)."""
+        modules = imports.index(PythonImports)
+        points = []
+        for name, target in manifest.executables.items():
+            path, symbol = _console_script(target, modules, project.syntaxes)
+            points.append(
+                EntryPoint(
+                    kind="console script", name=name, target=target, path=path, symbol=symbol
+                )
+            )
+        return points
 
     def routes(self, path: str, syntax: FileSyntax) -> list[Route]:
         """Python: a route is a decorator naming a URL path, `@app.get("/x")`."""
@@ -128,6 +146,33 @@ class Python(Ecosystem):
         if uses_django and managers:
             return Application(tuple(managers), "a Django site run through `manage.py`")
         return None
+
+
+def _console_script(
+    target: str, modules: PythonImports, syntaxes: dict[str, FileSyntax]
+) -> tuple[str | None, str | None]:
+    """The file and function a console script's `module:function` names."""
+    module, _, function = target.partition(":")
+    path = modules.modules.get(module.strip())
+    if path is None:
+        return None, None
+    name = function.strip().split(".")[0] or None
+    if name and not any(d.name == name for d in syntaxes[path].definitions):
+        # `pkg:main` often names a function `pkg/__init__.py` re-exports from a submodule.
+        origin = next(
+            (
+                found
+                for ref in syntaxes[path].imports
+                if name in ref.names
+                for found, imported in modules.targets(path, ref)
+                if imported == name and found in syntaxes
+            ),
+            None,
+        )
+        if origin and any(d.name == name for d in syntaxes[origin].definitions):
+            return origin, name
+        name = None
+    return path, name
 
 
 PYTHON = Python()
