@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from codestory.analysis import analyse
+from codestory.analysis.callgraph import CallGraph, Symbol
 from codestory.analysis.classify import FileKind, classify_path
 from codestory.analysis.ecosystems.c_cpp import (
     autoconf_version,
@@ -16,6 +17,7 @@ from codestory.analysis.ecosystems.c_cpp import (
     header_version,
 )
 from codestory.analysis.project_kind import described_kind, project_kind
+from codestory.analysis.resolve import Resolver
 from codestory.analysis.syntax import parse_source
 from codestory.domain import ExpertiseLevel, Style
 from codestory.narrative.template import Voice, _idea_sentence, write_script
@@ -456,3 +458,88 @@ def test_a_jar_manifest_names_the_programs_main_among_several(tmp_path: Path) ->
     facts = analyse(write(tmp_path, files), name="x")
     mains = [e.path for e in facts.entry_points if e.kind == "main module"]
     assert mains[0] == "migrator/src/main/java/org/x/tool/Main.java"
+
+
+def _callees(files: dict[str, tuple[str, str]], caller: str) -> list[tuple[str, str]]:
+    """The callees the call graph links from `caller` (`path::name`) in these files."""
+    syntaxes = {}
+    for path, (language, text) in files.items():
+        parsed = parse_source(path, language, text.encode())
+        assert parsed is not None
+        syntaxes[path] = parsed
+    resolver = Resolver(syntaxes, syntaxes)
+    resolver.set_go_module("example.org/m")
+    graph = CallGraph(syntaxes, resolver)
+    path, _, name = caller.partition("::")
+    start = next(d for d in syntaxes[path].definitions if d.qualified_name == name)
+    return [(s.path, s.definition.qualified_name) for s in graph.callees(Symbol(path, start))]
+
+
+@pytest.mark.parametrize(
+    ("files", "caller", "expected"),
+    [
+        pytest.param(  # a bare name may be defined in another file of the package
+            {
+                "a/run.go": ("Go", "package a\n\nfunc Run() {\n\thelp()\n}\n"),
+                "a/help.go": ("Go", "package a\n\nfunc help() {\n\tx := 1\n\t_ = x\n}\n"),
+            },
+            "a/run.go::Run",
+            [("a/help.go", "help")],
+            id="go-package-scope",
+        ),
+        pytest.param(  # a bare call inside a class names a method of that class
+            {
+                "T.java": (
+                    "Java",
+                    "class T {\n  void run() {\n    step();\n  }\n"
+                    "  void step() {\n    int x = 1;\n  }\n}\n",
+                ),
+            },
+            "T.java::T.run",
+            [("T.java", "T.step")],
+            id="java-class-scope",
+        ),
+        pytest.param(  # a function only one file defines is global across files
+            {
+                "main.c": ("C", "int main(void) {\n  work();\n  return 0;\n}\n"),
+                "work.c": ("C", "void work(void) {\n  int x = 1;\n}\n"),
+            },
+            "main.c::main",
+            [("work.c", "work")],
+            id="c-global-functions",
+        ),
+        pytest.param(  # `use` binds its last segment to the item the module defines
+            {
+                "src/main.rs": (
+                    "Rust",
+                    "mod work;\nuse crate::work::go;\n\nfn main() {\n    go();\n}\n",
+                ),
+                "src/work.rs": ("Rust", "pub fn go() {\n    let x = 1;\n}\n"),
+            },
+            "src/main.rs::main",
+            [("src/work.rs", "go")],
+            id="rust-use-last-segment",
+        ),
+        pytest.param(  # a bare name of another file is not reached without an import
+            {
+                "main.py": ("Python", "def main():\n    work()\n"),
+                "work.py": ("Python", "def work():\n    x = 1\n"),
+            },
+            "main.py::main",
+            [],
+            id="python-needs-an-import",
+        ),
+    ],
+)
+def test_each_ecosystem_binds_names_by_its_scoping(
+    files: dict[str, tuple[str, str]], caller: str, expected: list[tuple[str, str]]
+) -> None:
+    assert _callees(files, caller) == expected
+
+
+def test_headers_are_read_as_the_projects_c_or_cpp(tmp_path: Path) -> None:
+    body = "int work(int n) {\n  return n + 1;\n}\n"
+    cpp = write(tmp_path / "cpp", {"a.cpp": body, "b.cpp": body, "work.h": "int work(int);\n"})
+    c = write(tmp_path / "c", {"a.c": body, "b.cpp": body, "work.h": "int work(int);\n"})
+    assert analyse(cpp, name="cpp").modules["work.h"].language == "C++"
+    assert analyse(c, name="c").modules["work.h"].language == "C"

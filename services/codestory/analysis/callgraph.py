@@ -11,17 +11,20 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from pathlib import PurePosixPath
+from typing import TypeVar
 
+from codestory.analysis.ecosystems import of_language
+from codestory.analysis.ecosystems.base import Binding, ImportResolver
 from codestory.analysis.resolve import Resolver, parent_dir
 from codestory.analysis.return_type import return_type
-from codestory.analysis.syntax import ADDRESS, Call, Definition, FileSyntax
+from codestory.analysis.syntax import ADDRESS, Call, Definition, FileSyntax, ImportRef
 
 _SELF = frozenset({"self", "this", "cls", "Self"})
 _CONTAINER_KINDS = frozenset({"class", "struct", "interface", "trait", "enum"})
 _TYPE_KINDS = _CONTAINER_KINDS | {"type"}
 _CALLABLE_KINDS = frozenset({"function", "method"})
 _GO_TYPE_KINDS = frozenset({"type", "struct", "interface"})
+_R = TypeVar("_R", bound=ImportResolver)
 
 
 @dataclass(frozen=True)
@@ -57,10 +60,11 @@ class CallGraph:
         # (caller, callee) where the caller hands the callee on rather than calling it.
         self.handed: set[tuple[str, str]] = set()
         self._member_index: dict[tuple[str, str], list[Symbol]] | None = None
-        self.imported_names: dict[str, dict[str, tuple[str, str | None]]] = {}
+        self.imported_names: dict[str, dict[str, Binding]] = {}
         for path in syntaxes:
             self.imported_names[path] = self._bindings(path)
-        # Java classes of one package see each other without an import.
+        # The types of each declared package, for languages whose package-mates see each
+        # other without an import.
         self.java_package_types: dict[str, dict[str, str]] = defaultdict(dict)
         for qualified, target in resolver.java_classes.items():
             package, _, name = qualified.rpartition(".")
@@ -68,49 +72,30 @@ class CallGraph:
                 self.java_package_types[package][name] = target
         self.c_definitions: dict[str, list[tuple[str, Definition]]] = defaultdict(list)
         for path, syntax in syntaxes.items():
-            if syntax.language in {"C", "C++"}:
+            if of_language(syntax.language).global_functions(syntax):
                 for definition in syntax.definitions:
                     if definition.kind == "function" and definition.lines > 1:
                         self.c_definitions[definition.name].append((path, definition))
 
-    def _bindings(self, path: str) -> dict[str, tuple[str, str | None]]:
-        """Local name -> (file, name in that file, or None when the name is the module)."""
+    def _bindings(self, path: str) -> dict[str, Binding]:
+        """Local name -> (file, name in that file, or None when the name is the module), by
+        the convention of the file's language."""
         syntax = self.syntaxes[path]
-        bound: dict[str, tuple[str, str | None]] = {}
+        model = of_language(syntax.language)
+        bound: dict[str, Binding] = {}
         for ref in syntax.imports:
-            if syntax.language == "Python":
-                for target, name in self.resolver.python_targets(path, ref):
-                    if name:
-                        bound[name] = (target, name)
-                    elif ref.names:
-                        stem = PurePosixPath(target).stem
-                        bound[stem if stem != "__init__" else PurePosixPath(target).parent.name] = (
-                            target,
-                            None,
-                        )
-                    else:
-                        bound[ref.target.split(".")[0]] = (target, None)
-                        bound[ref.target] = (target, None)
-            elif syntax.language in {"JavaScript", "TypeScript"} and (ref.names or ref.alias):
-                for target in self.resolver.resolve(path, ref):
-                    for name in ref.names:
-                        bound[name] = (target, name)
-                    if ref.alias:
-                        bound[ref.alias] = (target, None)
-            elif syntax.language == "Go":
-                for target in self.resolver.resolve(path, ref)[:1]:
-                    bound[ref.target.rsplit("/", 1)[-1]] = (target, None)
-                    # Go code names an imported package by its package clause, which need
-                    # not be its folder's name (`fzf.Run` from `github.com/junegunn/fzf/src`).
-                    declared = self.syntaxes[target].package if target in self.syntaxes else None
-                    if declared and declared != "main":
-                        bound.setdefault(declared, (target, None))
-            elif syntax.language == "Rust" and ref.kind == "import":
-                for target in self.resolver.resolve(path, ref)[:1]:
-                    last = ref.target.rsplit("::", 1)[-1]
-                    defined = last in self.top.get(target, {})
-                    bound[last] = (target, last if defined else None)
+            model.bind_import(path, ref, self, bound)
         return bound
+
+    # What an ecosystem's import convention binds names from (`ImportScope`).
+    def imported_files(self, importer: str, ref: ImportRef) -> list[str]:
+        return self.resolver.resolve(importer, ref)
+
+    def index(self, kind: type[_R]) -> _R:
+        return self.resolver.index(kind)
+
+    def defines(self, path: str, name: str) -> bool:
+        return name in self.top.get(path, {})
 
     def defined(self, path: str, name: str, hops: int = 2) -> Symbol | None:
         """`name` as `path` offers it: its own definition, or one it re-exports by import
@@ -126,17 +111,18 @@ class CallGraph:
     def resolve_call(self, path: str, caller: Definition | None, call: Call) -> Symbol | None:
         name, qualifier = call.name, call.qualifier
         syntax = self.syntaxes[path]
+        model = of_language(syntax.language)
         if call.passed:
             return self._handed_on(path, caller, call)
         if qualifier is None:
             local = self.top[path].get(name)
             if local is not None and local is not caller:
                 return Symbol(path, local)
-            if syntax.language == "Go":
+            if model.package_scope(syntax):
                 found = self.go_package_defs.get(parent_dir(path), {}).get(name)
                 if found and found[1] is not caller:
                     return Symbol(*found)
-            if caller is not None and caller.parent and syntax.language == "Java":
+            if caller is not None and caller.parent and model.class_scope(syntax):
                 member = self.members[path].get((caller.parent, name))
                 if member is not None and member is not caller:
                     return Symbol(path, member)
@@ -145,7 +131,7 @@ class CallGraph:
                 found_symbol = self.defined(binding[0], binding[1])
                 if found_symbol is not None:
                     return found_symbol
-            if syntax.language in {"C", "C++"}:
+            if model.global_functions(syntax):
                 candidates = self.c_definitions.get(name, [])
                 if len(candidates) == 1:
                     return Symbol(*candidates[0])
@@ -159,7 +145,7 @@ class CallGraph:
             member = self.members[path].get((qualifier, name))
             return Symbol(path, member) if member is not None else None
         binding = self.imported_names[path].get(qualifier)
-        if binding is None and syntax.language == "Java" and syntax.package:
+        if binding is None and model.package_mates(syntax) and syntax.package:
             sibling = self.java_package_types[syntax.package].get(qualifier)
             binding = (sibling, qualifier) if sibling and sibling != path else None
         if binding and binding[1] is not None:  # `Type.method` on an imported type
@@ -167,7 +153,7 @@ class CallGraph:
             return Symbol(binding[0], member) if member is not None else None
         if binding and binding[1] is None:
             target_path = binding[0]
-            if syntax.language == "Go":
+            if model.package_scope(syntax):
                 found = self.go_package_defs.get(parent_dir(target_path), {}).get(name)
                 return Symbol(*found) if found else None
             return self.defined(target_path, name)
@@ -182,7 +168,7 @@ class CallGraph:
         local = self.top[path].get(call.name)
         if local is not None and local is not caller:
             found = Symbol(path, local)
-        elif self.syntaxes[path].language == "Go":
+        elif of_language(self.syntaxes[path].language).package_scope(self.syntaxes[path]):
             hit = self.go_package_defs.get(parent_dir(path), {}).get(call.name)
             found = Symbol(*hit) if hit and hit[1] is not caller else None
         else:
@@ -238,11 +224,13 @@ class CallGraph:
         if own is not None and own.kind in _TYPE_KINDS:
             return Symbol(path, own)
         found = self.defined(path, name)
-        if found is None and self.syntaxes[path].language == "Go":
+        syntax = self.syntaxes[path]
+        model = of_language(syntax.language)
+        if found is None and model.package_scope(syntax):
             hit = self.go_package_defs.get(parent_dir(path), {}).get(name)
             found = Symbol(*hit) if hit else None
-        package = self.syntaxes[path].package
-        if found is None and package and self.syntaxes[path].language == "Java":
+        package = syntax.package
+        if found is None and package and model.package_mates(syntax):
             sibling = self.java_package_types[package].get(name)
             found = self.defined(sibling, name) if sibling else None
         if found is None:

@@ -21,6 +21,8 @@ from codestory.analysis.classify import (
     holdings,
     vendored_copies,
 )
+from codestory.analysis.dependencies import Dependencies, select_dependencies
+from codestory.analysis.entry_point import EntryPoint, main_symbol
 from codestory.analysis.history import HistoryFacts, parse_git_log
 from codestory.analysis.languages import is_code
 from codestory.analysis.layers import Part, parts
@@ -34,7 +36,7 @@ from codestory.analysis.manifests import (
 from codestory.analysis.parallel import parse_many
 from codestory.analysis.project_kind import ProjectKind, project_kind
 from codestory.analysis.readme import ReadmeSummary, summarise_readme
-from codestory.analysis.resolve import Resolver, normalise
+from codestory.analysis.resolve import Resolver
 from codestory.analysis.roles import Role, Route, find_roles, find_routes
 from codestory.analysis.syntax import Call, Definition, FileSyntax
 from codestory.analysis.syntax_cache import DEFAULT_MAX_BYTES, SyntaxCache
@@ -79,16 +81,6 @@ _VERSION_LIKE = re.compile(r"^v?\d+(?:\.\w+)*(?:[-+~][\w.+-]*)?$")
 SERVING_CALLS = frozenset(
     {"listen", "ListenAndServe", "ListenAndServeTLS", "serve_forever", "event_base_loop"}
 )
-ECOSYSTEM_LANGUAGES = {
-    "Python": {"Python"},
-    "JavaScript": {"JavaScript", "TypeScript"},
-    "Go": {"Go"},
-    "Rust": {"Rust"},
-    "Java": {"Java", "Kotlin", "Scala"},
-    "Ruby": {"Ruby"},
-    "PHP": {"PHP"},
-    "C/C++": {"C", "C++"},
-}
 
 
 class LanguageShare(BaseModel):
@@ -149,14 +141,6 @@ class SymbolFact(BaseModel):
     members: int = 0  # methods and fields defined for it: the substance of a type
     methods: list[MemberFact] = Field(default_factory=list)  # its most used, for a type
     heirs: list[str] = Field(default_factory=list)  # the project's types that extend it
-
-
-class EntryPoint(BaseModel):
-    kind: str  # console script, executable, main module, Docker command, library main
-    name: str
-    target: str  # as declared
-    path: str | None = None
-    symbol: str | None = None
 
 
 class ControlStep(BaseModel):
@@ -356,59 +340,13 @@ def _root_first(manifests: list[Manifest]) -> list[Manifest]:
     return sorted(manifests, key=lambda m: (m.path.count("/"), m.kind == "Helm chart", m.path))
 
 
-def _python_entry(
-    target: str, resolver: Resolver, syntaxes: dict[str, FileSyntax]
-) -> tuple[str | None, str | None]:
-    module, _, function = target.partition(":")
-    path = resolver.py_modules.get(module.strip())
-    if path is None:
-        return None, None
-    name = function.strip().split(".")[0] or None
-    if name and not any(d.name == name for d in syntaxes[path].definitions):
-        # `pkg:main` often names a function `pkg/__init__.py` re-exports from a submodule.
-        origin = next(
-            (
-                found
-                for ref in syntaxes[path].imports
-                if name in ref.names
-                for found, imported in resolver.python_targets(path, ref)
-                if imported == name and found in syntaxes
-            ),
-            None,
-        )
-        if origin and any(d.name == name for d in syntaxes[origin].definitions):
-            return origin, name
-        name = None
-    return path, name
-
-
-def _source_of_build(built: str, paths: frozenset[str] | set[str]) -> str | None:
-    head, _, rest = built.partition("/")
-    if head not in {"build", "dist", "lib", "out"} or not rest:
-        return None
-    stem = rest.rsplit(".", 1)[0]
-    return next(
-        (f"src/{stem}{s}" for s in (".ts", ".js", ".mjs") if f"src/{stem}{s}" in paths), None
-    )
-
-
-def _main_symbol(path: str, syntaxes: dict[str, FileSyntax]) -> str | None:
-    names = {d.name for d in syntaxes[path].definitions if d.parent is None}
-    return "main" if "main" in names else None
-
-
 def _entry_points(
     project: ecosystems.Project,
     resolver: Resolver,
     graph: CallGraph,
     docker_command: str | None,
 ) -> list[EntryPoint]:
-    manifests, syntaxes, kinds, paths = (
-        list(project.manifests),
-        project.syntaxes,
-        project.kinds,
-        project.paths,
-    )
+    manifests, syntaxes, kinds = list(project.manifests), project.syntaxes, project.kinds
     points: list[EntryPoint] = []
     for model in ecosystems.ECOSYSTEMS:
         application = model.application(project)
@@ -420,73 +358,8 @@ def _entry_points(
     for manifest in _root_first(manifests):
         if manifest.path.count("/") > 1:
             continue
-        base = str(PurePosixPath(manifest.path).parent)
-        base = "" if base == "." else base + "/"
-        for name, target in manifest.executables.items():
-            if manifest.ecosystem == "Python":
-                path, symbol = _python_entry(target, resolver, syntaxes)
-                points.append(
-                    EntryPoint(
-                        kind="console script", name=name, target=target, path=path, symbol=symbol
-                    )
-                )
-            elif manifest.ecosystem in {"JavaScript", "Rust"}:
-                file = normalise(base + target) if target else None
-                if file and file not in paths:  # a build output: look for its source
-                    file = _source_of_build(file, paths)
-                if manifest.ecosystem == "Rust" and not target:
-                    file = normalise(f"{base}src/bin/{name}.rs")
-                file = file if file in paths else None
-                points.append(
-                    EntryPoint(
-                        kind="executable",
-                        name=name,
-                        target=target or name,
-                        path=file,
-                        symbol=_main_symbol(file, syntaxes) if file in syntaxes else None,
-                    )
-                )
-        main_rs = f"{base}src/main.rs"
-        declared_main = any(p.path == main_rs for p in points)
-        if manifest.ecosystem == "Rust" and main_rs in syntaxes and not declared_main:
-            points.append(
-                EntryPoint(
-                    kind="executable",
-                    name=manifest.name or "main",
-                    target=f"{base}src/main.rs",
-                    path=f"{base}src/main.rs",
-                    symbol="main",
-                )
-            )
-        if manifest.ecosystem == "Rust":
-            # Cargo builds every src/bin/<name>.rs and src/bin/<name>/main.rs as a binary.
-            told = {p.path for p in points}
-            for path in sorted(syntaxes):
-                rest = path.removeprefix(f"{base}src/bin/")
-                if rest == path or path in told or not syntaxes[path].has_main:
-                    continue
-                if kinds.get(path) is not FileKind.SOURCE:  # a test fixture's binary
-                    continue
-                if "/" not in rest or rest.endswith("/main.rs"):
-                    binary = rest.removesuffix("/main.rs").removesuffix(".rs")
-                    points.append(
-                        EntryPoint(
-                            kind="executable", name=binary, target=path, path=path, symbol="main"
-                        )
-                    )
-        if manifest.main and manifest.ecosystem == "JavaScript":
-            file = normalise(base + manifest.main)
-            for candidate in (file, f"{file}.js", f"{file}/index.js"):
-                if candidate in paths:
-                    points.append(
-                        EntryPoint(
-                            kind="library main",
-                            name=manifest.name or file,
-                            target=manifest.main,
-                            path=candidate,
-                        )
-                    )
-                    break
+        model = ecosystems.of_manifest(manifest)
+        points += model.manifest_programs(manifest, project, resolver, points)
     mains = [
         p
         for p, s in syntaxes.items()
@@ -532,7 +405,7 @@ def _entry_points(
                     name=path,
                     target=path,
                     path=path,
-                    symbol=_main_symbol(path, syntaxes),
+                    symbol=main_symbol(path, syntaxes),
                 )
             )
     if docker_command:
@@ -685,15 +558,6 @@ def _project_name(declared: Manifest | None, readme: Readme | None, fallback: st
     return fallback
 
 
-def _headers_as_cpp(files: list[SourceFile]) -> list[SourceFile]:
-    """`.h` is read as C unless the project is mostly C++, whose headers it then is."""
-    cpp = sum(1 for f in files if f.language == "C++")
-    c = sum(1 for f in files if f.language == "C" and not f.path.endswith(".h"))
-    if cpp <= c:
-        return files
-    return [dataclasses.replace(f, language="C++") if f.path.endswith(".h") else f for f in files]
-
-
 def _docker_command(root: Path, files: list[SourceFile]) -> str | None:
     dockerfile = next((f for f in files if f.path == "Dockerfile" and f.readable), None)
     text = read_text(root, dockerfile) if dockerfile is not None else ""
@@ -768,25 +632,6 @@ def _heirs(source_paths: list[str], syntaxes: dict[str, FileSyntax]) -> dict[str
                 if owners.get(short) == 1 and short != definition.name:
                     found[short].add(definition.name)
     return {name: sorted(names) for name, names in found.items()}
-
-
-# Below this share of the code's lines, an ecosystem's manifest serves tooling (a
-# package.json for a Go project's docs site), not the project.
-MANIFEST_SHARE = 10.0
-
-
-def _speaking_manifests(
-    manifests: list[Manifest], languages: list[LanguageShare]
-) -> list[Manifest]:
-    """The top-level manifests that speak for the project's code: those of an ecosystem
-    whose languages hold a real share of it (a manifest of an unknown ecosystem is kept)."""
-    share = {lang.name: lang.percent for lang in languages}
-
-    def weight(manifest: Manifest) -> float:
-        own = ECOSYSTEM_LANGUAGES.get(manifest.ecosystem)
-        return 100.0 if own is None else sum(share.get(lang, 0.0) for lang in own)
-
-    return [m for m in manifests if weight(m) >= MANIFEST_SHARE]
 
 
 def _tour_paths(
@@ -929,41 +774,63 @@ def _steps(symbols: list[Symbol], graph: CallGraph | None = None) -> list[Contro
     ]
 
 
-def analyse(
-    root: Path,
-    *,
-    name: str,
-    max_files: int = 50_000,
-    max_bytes: int = 500 << 20,
-    history_log: str | None = None,
-    history_depth: int = 0,
-    processes: int = 0,
-    seconds_per_file: float = 5.0,
-    should_stop: Callable[[], bool] | None = None,
-    syntax_cache: Path | None = None,
-    syntax_cache_bytes: int = DEFAULT_MAX_BYTES,
-) -> RepoFacts:
-    """Read the checkout at `root`. Raises AnalysisError when there is nothing to tell.
+@dataclasses.dataclass
+class Checkout:
+    """The checkout as walked and classified, before any file is parsed."""
 
-    `history_log` is `git log --format=@%ct --name-only` of the last `history_depth` commits.
-    `processes` parse in parallel (0: as many as the CPUs allow). With `syntax_cache`, a
-    folder, parsed files are kept there by content (at most `syntax_cache_bytes`) and a
-    file seen before is not parsed again. A file that takes longer than `seconds_per_file`
-    to parse is left out and counted; `should_stop`, asked between files, ends the
-    analysis early with AnalysisStopped (a cancelled story).
-    """
+    root: Path
+    files: list[SourceFile]  # every file, `.h` read as the project's C or C++
+    paths: set[str]
+    texts: list[SourceFile]  # the readable files
+    code: list[SourceFile]  # the readable files in a programming language
+    kinds: dict[str, FileKind]  # what each code file is for
+    manifests: list[Manifest]  # root first
+
+    def read(self, file: SourceFile) -> str:
+        return read_text(self.root, file)
+
+    def first(self, *paths: str) -> SourceFile | None:
+        """The first readable file at one of `paths`, in the checkout's order."""
+        return next((f for f in self.texts if f.path in paths), None)
+
+
+@dataclasses.dataclass
+class Code:
+    """The parsed code and what binds it together."""
+
+    syntaxes: dict[str, FileSyntax]
+    resolver: Resolver
+    graph: CallGraph
+    # Sorted: a story must not depend on set order, which changes from process to process.
+    source_paths: list[str]
+    line_counts: dict[str, int]
+
+    @property
+    def source(self) -> set[str]:
+        return set(self.source_paths)
+
+
+def _walk(root: Path, *, max_files: int, max_bytes: int) -> tuple[list[SourceFile], int]:
+    """Every file of the checkout and how many could not be read; AnalysisError when there
+    is no code to tell of."""
     files, unreadable = walk_repository(root, max_files=max_files, max_bytes=max_bytes)
     if not files:
         raise AnalysisError("the repository is empty: it has no files to describe", "no_source")
-    texts = [f for f in files if f.readable]
-    if not texts:
+    if not any(f.readable for f in files):
         what = "binary files" if all(f.is_binary for f in files) else "binary or very large files"
         raise AnalysisError(
             f"the repository holds only {what}; there is no source code to describe",
             "no_source",
         )
-    paths = {f.path for f in files}
-    files = _headers_as_cpp(files)
+    return files, unreadable
+
+
+def _classify(root: Path, walked: list[SourceFile]) -> Checkout:
+    """What each file is for (source, test, vendored...) and the manifests found."""
+    paths = {f.path for f in walked}
+    files = walked
+    for model in ecosystems.ECOSYSTEMS:
+        files = model.read_as(files)
     texts = [f for f in files if f.readable]
     code = [f for f in texts if is_code(f.language)]
     if not code:
@@ -981,9 +848,22 @@ def analyse(
             if is_manifest(f.path) and (m := parse_manifest(f.path, read_text(root, f)))
         ]
     )
-    jobs = parse_jobs(root, code, kinds)
+    return Checkout(root, files, paths, texts, code, kinds, manifests)
+
+
+def _parse(
+    checkout: Checkout,
+    *,
+    processes: int,
+    seconds_per_file: float,
+    should_stop: Callable[[], bool] | None,
+    syntax_cache: Path | None,
+    syntax_cache_bytes: int,
+) -> tuple[dict[str, FileSyntax], int]:
+    """The syntax of each file worth parsing, and how many were left out as too slow."""
+    jobs = parse_jobs(checkout.root, checkout.code, checkout.kinds)
     syntaxes: dict[str, FileSyntax] = {}
-    skipped = unreadable
+    skipped = 0
     cache = (
         SyntaxCache(syntax_cache, ANALYSER_VERSION, syntax_cache_bytes) if syntax_cache else None
     )
@@ -995,37 +875,63 @@ def analyse(
         skipped += failed
         if parsed is not None:
             syntaxes[path] = parsed
-    resolver = Resolver(syntaxes, paths)
-    go_mod = next((m for m in manifests if m.kind == "Go module" and "/" not in m.path), None)
-    resolver.set_go_module(go_mod.name if go_mod else None)
-    graph = CallGraph(syntaxes, resolver)
-    # Sorted: a story must not depend on set order, which changes from process to process.
-    source_paths = sorted(p for p in syntaxes if kinds[p] is FileKind.SOURCE)
-    source = set(source_paths)
+    return syntaxes, skipped
 
+
+def _resolve(checkout: Checkout, syntaxes: dict[str, FileSyntax]) -> Code:
+    """Imports resolved to the checkout's files and calls to its definitions."""
+    resolver = Resolver(syntaxes, checkout.paths)
+    go_mod = next(
+        (m for m in checkout.manifests if m.kind == "Go module" and "/" not in m.path), None
+    )
+    resolver.set_go_module(go_mod.name if go_mod else None)
+    return Code(
+        syntaxes=syntaxes,
+        resolver=resolver,
+        graph=CallGraph(syntaxes, resolver),
+        source_paths=sorted(p for p in syntaxes if checkout.kinds[p] is FileKind.SOURCE),
+        line_counts={f.path: f.lines for f in checkout.code},
+    )
+
+
+def _importers(code: Code) -> dict[str, set[str]]:
+    """Source file -> the other source files that import it."""
+    source = code.source
     importers: dict[str, set[str]] = defaultdict(set)
-    for path in source_paths:
-        for ref in syntaxes[path].imports:
-            for target in resolver.resolve(path, ref):
+    for path in code.source_paths:
+        for ref in code.syntaxes[path].imports:
+            for target in code.resolver.resolve(path, ref):
                 if target in source:
                     importers[target].add(path)
+    return importers
+
+
+def _modules(
+    code: Code, kinds: dict[str, FileKind], importers: dict[str, set[str]]
+) -> dict[str, ModuleFact]:
+    """Every parsed file as a module: what it defines and how many files import it."""
     modules: dict[str, ModuleFact] = {}
-    line_counts = {f.path: f.lines for f in code}
-    for path, syntax in syntaxes.items():
+    for path, syntax in code.syntaxes.items():
         folder = str(PurePosixPath(path).parent)
         by_folder = ecosystems.of_language(syntax.language).imports_folders
         modules[path] = ModuleFact(
             package=folder if by_folder else None,
             path=path,
             language=syntax.language,
-            lines=line_counts[path],
+            lines=code.line_counts[path],
             kind=kinds[path],
             doc=syntax.module_doc,
             definitions=[d.name for d in syntax.definitions if d.parent is None and d.exported],
             importers=len(importers.get(path, ())),
         )
+    return modules
 
-    users = graph.references(set(syntaxes), tally=source)
+
+def _symbols(code: Code) -> list[SymbolFact]:
+    """The source's public definitions, most central to the design first. Measures the
+    call graph's resolution on the way."""
+    syntaxes, source_paths, source = code.syntaxes, code.source_paths, code.source
+    users = code.graph.references(set(syntaxes), tally=source)
     named_by = _named_by(source_paths, syntaxes)
     # Methods by the type they belong to, wherever defined (Go's in other files of the
     # package, C++'s out of line in the .cc).
@@ -1071,6 +977,11 @@ def analyse(
         )
     )
     _attach_methods(symbols)
+    return symbols
+
+
+def _key_modules(modules: dict[str, ModuleFact]) -> list[ModuleFact]:
+    """The source modules of substance, the most imported first, one per package."""
     key_modules = sorted(
         (
             m
@@ -1081,20 +992,26 @@ def analyse(
         ),
         key=lambda m: (-(m.importers * 3 + min(m.lines / 150, 4) + (1 if m.doc else 0)), m.path),
     )
-    key_modules = _one_per_package(key_modules)
+    return _one_per_package(key_modules)
 
-    docker_command = _docker_command(root, files)
-    frozen_paths = frozenset(paths)
+
+def _project(checkout: Checkout, syntaxes: dict[str, FileSyntax]) -> ecosystems.Project:
+    """The view the ecosystem models judge from, with the texts they ask to read."""
+    frozen_paths = frozenset(checkout.paths)
+    kinds = checkout.kinds
     wanted = {p for model in ecosystems.ECOSYSTEMS for p in model.wanted_texts(frozen_paths, kinds)}
-    project = ecosystems.Project(
+    return ecosystems.Project(
         paths=frozen_paths,
-        manifests=tuple(manifests),
+        manifests=tuple(checkout.manifests),
         syntaxes=syntaxes,
         kinds=kinds,
-        texts={f.path: read_text(root, f) for f in texts if f.path in wanted},
+        texts={f.path: checkout.read(f) for f in checkout.texts if f.path in wanted},
     )
-    entry_points = _entry_points(project, resolver, graph, docker_command)
-    readme_file = next(
+
+
+def _readme_file(texts: list[SourceFile]) -> SourceFile | None:
+    """The README nearest the top."""
+    return next(
         (
             f
             for f in sorted(texts, key=lambda f: (f.path.count("/"), f.path))
@@ -1102,38 +1019,46 @@ def analyse(
         ),
         None,
     )
-    readme_text = read_text(root, readme_file) if readme_file is not None else ""
+
+
+def _roles(code: Code) -> RoleFacts:
+    """The routes, commands, tasks, models and configs the source declares."""
     roles = RoleFacts()
-    for path in source_paths:
-        roles.routes += find_routes(path, syntaxes[path])
-        for role in find_roles(path, syntaxes[path]):
+    for path in code.source_paths:
+        roles.routes += find_routes(path, code.syntaxes[path])
+        for role in find_roles(path, code.syntaxes[path]):
             getattr(
                 roles,
                 {"command": "commands", "task": "tasks", "model": "models", "config": "configs"}[
                     role.kind
                 ],
             ).append(role)
+    return roles
 
-    root_manifests = [m for m in manifests if "/" not in m.path and m.kind != "Helm chart"]
-    declared = next((m for m in root_manifests if m.name), None)
-    readme = None
-    readme_summary: ReadmeSummary | None = None
-    if readme_file is not None:
-        # The manifest's name helps find the README paragraph that says what the project is.
-        called = _project_name(declared, None, name)
-        summary = summarise_readme(readme_file.path, readme_text, called)
-        readme = Readme(path=readme_file.path, title=summary.title, summary=summary.summary)
-        readme_summary = summary
-    makefile = next((f for f in texts if f.path in {"Makefile", "GNUmakefile"}), None)
-    targets = make_targets(read_text(root, makefile)) if makefile else []
-    automake = next((f for f in texts if f.path == "Makefile.am"), None)
-    automake_text = read_text(root, automake) if automake else ""
+
+def _readme(
+    readme_file: SourceFile | None, readme_text: str, called: str
+) -> tuple[Readme | None, ReadmeSummary | None]:
+    """The README's title and the paragraph that says what the project `called` is."""
+    if readme_file is None:
+        return None, None
+    summary = summarise_readme(readme_file.path, readme_text, called)
+    return Readme(path=readme_file.path, title=summary.title, summary=summary.summary), summary
+
+
+def _tests(checkout: Checkout, code: Code) -> tuple[list[str], TestSuite]:
+    """The Makefile's targets and the test suite: its files, frameworks and commands."""
+    kinds, paths, syntaxes = checkout.kinds, checkout.paths, code.syntaxes
+    makefile = checkout.first("Makefile", "GNUmakefile")
+    targets = make_targets(checkout.read(makefile)) if makefile else []
+    automake = checkout.first("Makefile.am")
+    automake_text = checkout.read(automake) if automake else ""
     if not makefile and automake_text:
         targets = make_targets(automake_text)  # Automake copies its own targets through
     # Automake writes a `check` target that runs TESTS; the Makefile itself is generated.
     automake_check = bool(re.search(r"^TESTS\s*\+?=", automake_text, re.M))
     test_paths = [p for p in kinds if kinds[p] is FileKind.TEST]
-    by_path = {f.path: f for f in texts}
+    by_path = {f.path: f for f in checkout.texts}
     # TAP's convention (Perl's `prove`, many C projects): `t/*.t` scripts are the tests.
     test_paths += sorted(p for p in paths if p.endswith(".t") and classify_path(p) is FileKind.TEST)
     # Automake's TESTS names test scripts that often have no suffix a language is known by.
@@ -1142,59 +1067,108 @@ def analyse(
     tests = describe_tests(
         test_paths,
         {p: s for p, s in syntaxes.items() if kinds[p] is FileKind.TEST},
-        {p: syntaxes[p] for p in source_paths},
-        manifests,
+        {p: syntaxes[p] for p in code.source_paths},
+        checkout.manifests,
         [*targets, "check"] if automake_check else targets,
         paths,
-        runner_test_command(paths, lambda p: read_text(root, by_path[p]) if p in by_path else ""),
+        runner_test_command(paths, lambda p: checkout.read(by_path[p]) if p in by_path else ""),
     )
-    release = next(
+    return targets, tests
+
+
+def _release(checkout: Checkout) -> Release | None:
+    """The latest release the changelog nearest the top tells of."""
+    return next(
         (
             r
-            for f in sorted(texts, key=lambda f: f.path.count("/"))
-            if is_changelog(f.path) and (r := latest_release(f.path, read_text(root, f)))
+            for f in sorted(checkout.texts, key=lambda f: f.path.count("/"))
+            if is_changelog(f.path) and (r := latest_release(f.path, checkout.read(f)))
         ),
         None,
     )
+
+
+def _dependencies(
+    checkout: Checkout,
+    code: Code,
+    root_manifests: list[Manifest],
+    languages: list[LanguageShare],
+    project: ecosystems.Project,
+) -> Dependencies:
+    return select_dependencies(
+        root_manifests=root_manifests,
+        manifests=checkout.manifests,
+        shares={lang.name: lang.percent for lang in languages},
+        main_language=languages[0].name if languages else None,
+        project=project,
+        source_lines={p: code.line_counts[p] for p in code.source},
+    )
+
+
+def _declared_version(root_manifests: list[Manifest], project: ecosystems.Project) -> str | None:
+    """The version a top-level manifest declares, else one a build or the code does."""
+    return next(
+        (m.version for m in root_manifests if m.version and _VERSION_LIKE.match(m.version)), None
+    ) or next(
+        (v for model in ecosystems.ECOSYSTEMS if (v := model.declared_version(project))), None
+    )
+
+
+def analyse(
+    root: Path,
+    *,
+    name: str,
+    max_files: int = 50_000,
+    max_bytes: int = 500 << 20,
+    history_log: str | None = None,
+    history_depth: int = 0,
+    processes: int = 0,
+    seconds_per_file: float = 5.0,
+    should_stop: Callable[[], bool] | None = None,
+    syntax_cache: Path | None = None,
+    syntax_cache_bytes: int = DEFAULT_MAX_BYTES,
+) -> RepoFacts:
+    """Read the checkout at `root`. Raises AnalysisError when there is nothing to tell.
+
+    `history_log` is `git log --format=@%ct --name-only` of the last `history_depth` commits.
+    `processes` parse in parallel (0: as many as the CPUs allow). With `syntax_cache`, a
+    folder, parsed files are kept there by content (at most `syntax_cache_bytes`) and a
+    file seen before is not parsed again. A file that takes longer than `seconds_per_file`
+    to parse is left out and counted; `should_stop`, asked between files, ends the
+    analysis early with AnalysisStopped (a cancelled story).
+    """
+    walked, unreadable = _walk(root, max_files=max_files, max_bytes=max_bytes)
+    checkout = _classify(root, walked)
+    syntaxes, too_slow = _parse(
+        checkout,
+        processes=processes,
+        seconds_per_file=seconds_per_file,
+        should_stop=should_stop,
+        syntax_cache=syntax_cache,
+        syntax_cache_bytes=syntax_cache_bytes,
+    )
+    code = _resolve(checkout, syntaxes)
+    graph, source_paths = code.graph, code.source_paths
+    importers = _importers(code)
+    modules = _modules(code, checkout.kinds, importers)
+    symbols = _symbols(code)
+    key_modules = _key_modules(modules)
+    docker_command = _docker_command(root, checkout.files)
+    project = _project(checkout, syntaxes)
+    entry_points = _entry_points(project, code.resolver, graph, docker_command)
+    readme_file = _readme_file(checkout.texts)
+    readme_text = checkout.read(readme_file) if readme_file is not None else ""
+    roles = _roles(code)
+    root_manifests = [m for m in checkout.manifests if "/" not in m.path and m.kind != "Helm chart"]
+    declared = next((m for m in root_manifests if m.name), None)
+    # The manifest's name helps find the README paragraph that says what the project is.
+    readme, readme_summary = _readme(readme_file, readme_text, _project_name(declared, None, name))
+    targets, tests = _tests(checkout, code)
+    release = _release(checkout)
     description = _description(readme_summary, root_manifests)
-    areas, root_files = _areas(files, kinds, syntaxes)
-    languages = _languages(files, kinds)
-    speaking = _speaking_manifests(root_manifests, languages)
-    dependencies = list(dict.fromkeys(d for m in speaking for d in m.dependencies))
-    dev_dependencies = list(
-        dict.fromkeys(d for m in speaking for d in m.dev_dependencies if d not in dependencies)
-    )
-    optional_dependencies = list(
-        dict.fromkeys(d for m in speaking for d in m.optional_dependencies if d not in dependencies)
-    )
-    peer_dependencies = list(dict.fromkeys(d for m in speaking for d in m.peer_dependencies))
-    dependencies_from: str | None = None
-    for model in ecosystems.ECOSYSTEMS:
-        only_for_tests = model.test_only_dependencies(project, dependencies)
-        dependencies = [d for d in dependencies if d not in only_for_tests]
-        dev_dependencies += [d for d in only_for_tests if d not in dev_dependencies]
-    if not dependencies:  # a monorepo: the first nested manifest of the code's own language
-        main_language = languages[0].name if languages else None
-        nested = [
-            m
-            for m in manifests
-            if m.dependencies
-            and m.kind != "Helm chart"
-            and classify_path(m.path) in {FileKind.SOURCE, FileKind.TOOLING}
-            and main_language in ECOSYSTEM_LANGUAGES.get(m.ecosystem, set())
-        ]
-        # The module that holds the most of the code speaks for it: Gson's core, not extras.
-        nested.sort(
-            key=lambda m: (
-                -sum(
-                    line_counts[p] for p in source if p.startswith(m.path.rpartition("/")[0] + "/")
-                )
-            )
-        )
-        # The build's own modules are parts of the project, not what it builds on.
-        own = {n for m in manifests for n in (m.name, m.artifact) if n}
-        dependencies = [d for d in nested[0].dependencies if d not in own] if nested else []
-        dependencies_from = nested[0].path if nested and dependencies else None
+    areas, root_files = _areas(checkout.files, checkout.kinds, syntaxes)
+    languages = _languages(checkout.files, checkout.kinds)
+    dependencies = _dependencies(checkout, code, root_manifests, languages, project)
     kind = _kind(description, entry_points, roles, docker_command, project)
     handed_out = [
         s
@@ -1210,11 +1184,7 @@ def analyse(
         source_paths=source_paths,
         readme=(readme_file.path, readme_text) if readme_file is not None else None,
     )
-    declared_version = next(
-        (m.version for m in root_manifests if m.version and _VERSION_LIKE.match(m.version)), None
-    ) or next(
-        (v for model in ecosystems.ECOSYSTEMS if (v := model.declared_version(project))), None
-    )
+    declared_version = _declared_version(root_manifests, project)
     if release and declared_version and not same_version(release.version, declared_version):
         release = None  # a changelog behind (or ahead of) the version the project declares
     return RepoFacts(
@@ -1225,21 +1195,21 @@ def analyse(
         readme=readme,
         version=declared_version or (release.version if release else None),
         release=release,
-        total_files=len(files),
-        code_files=len(code),
-        code_lines=sum(line_counts[p] for p in source),
+        total_files=len(checkout.files),
+        code_files=len(checkout.code),
+        code_lines=sum(code.line_counts[p] for p in code.source),
         languages=languages,
-        kinds=dict(Counter(str(k) for k in kinds.values())),
+        kinds=dict(Counter(str(k) for k in checkout.kinds.values())),
         areas=areas,
         root_files=root_files,
-        manifests=manifests,
-        dependencies=dependencies,
-        dev_dependencies=dev_dependencies,
-        optional_dependencies=optional_dependencies,
-        peer_dependencies=peer_dependencies,
-        dependencies_from=dependencies_from,
+        manifests=checkout.manifests,
+        dependencies=dependencies.runtime,
+        dev_dependencies=dependencies.dev,
+        optional_dependencies=dependencies.optional,
+        peer_dependencies=dependencies.peer,
+        dependencies_from=dependencies.source,
         resolution=graph.resolution,
-        parts=parts(source_paths, line_counts, importers),
+        parts=parts(source_paths, code.line_counts, importers),
         entry_points=entry_points,
         control_paths=control_paths,
         library_entry=_steps(handed_out[:1])[0] if handed_out else None,
@@ -1247,10 +1217,10 @@ def analyse(
         key_symbols=symbols[:24],
         roles=roles,
         tests=tests,
-        ci=_ci(sorted(paths)),
+        ci=_ci(sorted(checkout.paths)),
         make_targets=targets,
         docker_command=docker_command,
-        skipped_files=skipped,
+        skipped_files=unreadable + too_slow,
         history=parse_git_log(history_log, depth=history_depth, keep=set(source_paths))
         if history_log
         else None,

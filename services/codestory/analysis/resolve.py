@@ -36,9 +36,9 @@ class Resolver:
         # The call graph binds names by the finer rules of some ecosystems (a Python name
         # imported from a module, a Go package's shared scope, a Java package's classes): it
         # reads their indexes through the properties below.
-        self._python = self._one(PythonImports)
-        self._go = self._one(GoImports)
-        self._java = self._one(JavaImports)
+        self._python = self.index(PythonImports)
+        self._go = self.index(GoImports)
+        self._java = self.index(JavaImports)
 
     def resolve(self, importer: str, ref: ImportRef) -> list[str]:
         model = of_language(self.syntaxes[importer].language)
@@ -46,7 +46,8 @@ class Resolver:
         found = resolver.resolve(importer, ref) if resolver is not None else []
         return [f for f in found if f != importer]
 
-    def _one(self, kind: type[_R]) -> _R:
+    def index(self, kind: type[_R]) -> _R:
+        """The checkout's index of one ecosystem's imports, by its type."""
         return next(r for r in self._by_model.values() if isinstance(r, kind))
 
     @property

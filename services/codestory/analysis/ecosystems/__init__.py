@@ -11,9 +11,11 @@ from codestory.analysis.ecosystems.jvm import JVM
 from codestory.analysis.ecosystems.node import NODE
 from codestory.analysis.ecosystems.python import PYTHON
 from codestory.analysis.ecosystems.rust import RUST
+from codestory.analysis.manifests import Manifest
 
 ECOSYSTEMS: tuple[Ecosystem, ...] = (PYTHON, NODE, GO, RUST, JVM, C_CPP)
 _BY_LANGUAGE = {language: e for e in ECOSYSTEMS for language in e.languages}
+_BY_MANIFEST = {ecosystem: e for e in ECOSYSTEMS for ecosystem in e.manifest_ecosystems}
 GENERIC = Ecosystem()
 
 
@@ -22,4 +24,9 @@ def of_language(language: str | None) -> Ecosystem:
     return _BY_LANGUAGE.get(language or "", GENERIC)
 
 
-__all__ = ["ECOSYSTEMS", "Ecosystem", "Project", "of_language"]
+def of_manifest(manifest: Manifest) -> Ecosystem:
+    """The model of a manifest's ecosystem; a neutral one for ecosystems without a model."""
+    return _BY_MANIFEST.get(manifest.ecosystem, GENERIC)
+
+
+__all__ = ["ECOSYSTEMS", "Ecosystem", "Project", "of_language", "of_manifest"]

@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Protocol, TypeVar
 
+from codestory.analysis.entry_point import EntryPoint
 from codestory.analysis.file_kind import FileKind
 from codestory.analysis.manifests import Manifest
 from codestory.analysis.role_types import Role, Route
 from codestory.analysis.syntax import Definition, FileSyntax, ImportRef
+from codestory.analysis.walk import SourceFile
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,36 @@ class ImportResolver:
         return []
 
 
+# A local name's meaning: (the file it comes from, the name in that file, or None when the
+# local name stands for that module or package as a whole).
+Binding = tuple[str, str | None]
+
+_R = TypeVar("_R", bound=ImportResolver)
+
+
+class Indexes(Protocol):
+    """The checkout's indexes of each ecosystem's imports."""
+
+    def index(self, kind: type[_R]) -> _R:
+        """The index of one ecosystem's imports (Python's module names), by its type."""
+        ...
+
+
+class ImportScope(Indexes, Protocol):
+    """What the call graph knows of a checkout, for a model to bind an import's names."""
+
+    @property
+    def syntaxes(self) -> dict[str, FileSyntax]: ...
+
+    def imported_files(self, importer: str, ref: ImportRef) -> list[str]:
+        """The repository files `ref` names, the importer itself aside."""
+        ...
+
+    def defines(self, path: str, name: str) -> bool:
+        """Whether `path` defines `name` at its top level."""
+        ...
+
+
 class Ecosystem:
     """The neutral model: every main function is a way in, nothing marks an application."""
 
@@ -101,6 +134,30 @@ class Ecosystem:
         """How this ecosystem's imports name the repository's files."""
         return ImportResolver()
 
+    def bind_import(
+        self, importer: str, ref: ImportRef, scope: ImportScope, bound: dict[str, Binding]
+    ) -> None:
+        """The local names an import of `importer` binds, added to `bound` in the order the
+        language's scoping gives them (a later import of a name hides an earlier one)."""
+
+    def package_scope(self, syntax: FileSyntax) -> bool:
+        """Whether the files of a folder share one scope, so a bare name (or `pkg.name`
+        through an imported package) may be defined in any file of the folder."""
+        return False
+
+    def class_scope(self, syntax: FileSyntax) -> bool:
+        """Whether a bare call inside a class may name a method of that class."""
+        return False
+
+    def package_mates(self, syntax: FileSyntax) -> bool:
+        """Whether the types of one declared package see each other without an import."""
+        return False
+
+    def global_functions(self, syntax: FileSyntax) -> bool:
+        """Whether a file's functions are global across files, so a function name only one
+        file defines is the one a bare call elsewhere reaches."""
+        return False
+
     def routes(self, path: str, syntax: FileSyntax) -> list[Route]:
         """The HTTP routes a file declares, by its web frameworks' conventions."""
         return []
@@ -108,6 +165,22 @@ class Ecosystem:
     def decorator_role(self, path: str, definition: Definition) -> Role | None:
         """The command or task a definition's decorators declare it to be."""
         return None
+
+    def read_as(self, files: list[SourceFile]) -> list[SourceFile]:
+        """The checkout's files, with the language this ecosystem's conventions give a file
+        whose suffix several of its languages share."""
+        return files
+
+    def manifest_programs(
+        self,
+        manifest: Manifest,
+        project: Project,
+        imports: Indexes,
+        told: list[EntryPoint],
+    ) -> list[EntryPoint]:
+        """The ways in one of this ecosystem's manifests declares (its folder's programs and
+        package entry), after those already `told`."""
+        return []
 
     def main_is_way_in(self, path: str, project: Project) -> bool:
         """Whether a file whose code has a main function or guard starts the program."""

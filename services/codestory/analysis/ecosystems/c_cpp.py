@@ -10,6 +10,7 @@ behind a self-test macro is the file's own test (see syntax). The version lives 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import PurePosixPath
 
 from codestory.analysis.ecosystems.base import Ecosystem, Project, SuiteCommand, SuiteEvidence
@@ -17,6 +18,7 @@ from codestory.analysis.ecosystems.c_includes import CIncludes
 from codestory.analysis.file_kind import FileKind
 from codestory.analysis.manifests import Manifest
 from codestory.analysis.syntax import FileSyntax
+from codestory.analysis.walk import SourceFile
 
 _AM_PROGRAMS = re.compile(r"^(\w+)_PROGRAMS\s*\+?=([^\n]*)", re.MULTILINE)
 _INSTALLED_PREFIXES = frozenset({"bin", "sbin", "libexec"})
@@ -118,6 +120,20 @@ class CAndCpp(Ecosystem):
         """C and C++: a quoted include is looked for beside the includer first; any include
         names the one header whose path ends in it (the includer's own copy among several)."""
         return CIncludes(syntaxes, paths)
+
+    def read_as(self, files: list[SourceFile]) -> list[SourceFile]:
+        """C and C++: `.h` is read as C unless the project is mostly C++, whose headers it
+        then is."""
+        cpp = sum(1 for f in files if f.language == "C++")
+        c = sum(1 for f in files if f.language == "C" and not f.path.endswith(".h"))
+        if cpp <= c:
+            return files
+        return [replace(f, language="C++") if f.path.endswith(".h") else f for f in files]
+
+    def global_functions(self, syntax: FileSyntax) -> bool:
+        """C and C++: functions share one global namespace across files, so a function name
+        only one file defines with a body is the one a bare call elsewhere reaches."""
+        return True
 
     def test_frameworks(self, evidence: SuiteEvidence) -> list[str]:
         """C and C++: a test framework is a header the tests include (`gtest/gtest.h`)."""

@@ -3,12 +3,19 @@ every build (`//go:build ignore`) are generators run by hand, not programs."""
 
 from __future__ import annotations
 
-from codestory.analysis.ecosystems.base import Ecosystem, Project, SuiteCommand, SuiteEvidence
+from codestory.analysis.ecosystems.base import (
+    Binding,
+    Ecosystem,
+    ImportScope,
+    Project,
+    SuiteCommand,
+    SuiteEvidence,
+)
 from codestory.analysis.ecosystems.go_imports import GoImports
 from codestory.analysis.file_kind import FileKind
 from codestory.analysis.manifests import Manifest
 from codestory.analysis.role_types import HTTP_METHODS, Route, path_calls
-from codestory.analysis.syntax import FileSyntax
+from codestory.analysis.syntax import FileSyntax, ImportRef
 
 # net/http's `HandleFunc("/x", h)` and the routers' `GET`/`Get` (gin, echo, chi).
 _ROUTE_CALLS = frozenset(
@@ -29,6 +36,23 @@ class Go(Ecosystem):
     def import_resolver(self, syntaxes: dict[str, FileSyntax], paths: set[str]) -> GoImports:
         """Go: a package is a folder; an import path under the module path names a folder."""
         return GoImports(syntaxes, self.languages)
+
+    def bind_import(
+        self, importer: str, ref: ImportRef, scope: ImportScope, bound: dict[str, Binding]
+    ) -> None:
+        """Go: an import binds its path's last element to the package, and the package
+        clause too, which need not be the folder's name (`fzf.Run` from
+        `github.com/junegunn/fzf/src`)."""
+        for target in scope.imported_files(importer, ref)[:1]:
+            bound[ref.target.rsplit("/", 1)[-1]] = (target, None)
+            declared = scope.syntaxes[target].package if target in scope.syntaxes else None
+            if declared and declared != "main":
+                bound.setdefault(declared, (target, None))
+
+    def package_scope(self, syntax: FileSyntax) -> bool:
+        """Go: a package is a folder whose files share one scope, so a bare name, or
+        `pkg.Name` through an imported package, may be defined in any of its files."""
+        return True
 
     def routes(self, path: str, syntax: FileSyntax) -> list[Route]:
         """Go: a route is a handler registered for a URL path, `mux.HandleFunc("/x", h)`

@@ -46,6 +46,14 @@ class Jvm(Ecosystem):
         """Java: an import names a class by its declared package and its file's stem."""
         return JavaImports(syntaxes, self.languages)
 
+    def class_scope(self, syntax: FileSyntax) -> bool:
+        """Java: inside a class, a bare call may name a method of the same class."""
+        return syntax.language == "Java"  # Kotlin's and Scala's scoping is not modelled
+
+    def package_mates(self, syntax: FileSyntax) -> bool:
+        """Java: the classes of one package see each other without an import."""
+        return syntax.language == "Java"
+
     def routes(self, path: str, syntax: FileSyntax) -> list[Route]:
         """Java: a route is an annotation naming a URL path (Spring's mappings, JAX-RS's
         `@Path`); `@RequestMapping` answers any method."""

@@ -7,16 +7,21 @@ import re
 
 from codestory.analysis.ecosystems.base import (
     Application,
+    Binding,
     CommandStage,
     Ecosystem,
+    ImportScope,
+    Indexes,
     Project,
     SuiteCommand,
     SuiteEvidence,
 )
 from codestory.analysis.ecosystems.node_imports import NodeImports
+from codestory.analysis.entry_point import EntryPoint, declared_executable, folder_of
 from codestory.analysis.manifests import Manifest
+from codestory.analysis.paths import normalise
 from codestory.analysis.role_types import HTTP_METHODS, Route, path_calls
-from codestory.analysis.syntax import FileSyntax
+from codestory.analysis.syntax import FileSyntax, ImportRef
 
 _TEST_FRAMEWORKS = {
     "mocha": "Mocha",
@@ -75,6 +80,47 @@ class Node(Ecosystem):
         """Node: a relative specifier names a file with or without its suffix, or a folder's
         index file; TypeScript's `./x.js` names the `x.ts` it is compiled from."""
         return NodeImports(paths)
+
+    def bind_import(
+        self, importer: str, ref: ImportRef, scope: ImportScope, bound: dict[str, Binding]
+    ) -> None:
+        """JavaScript: `import {a} from './m'` (or `const {a} = require('./m')`) binds a to
+        m's a; a default or namespace import (`import m from`, `const m = require`) binds
+        its alias to the module."""
+        if not (ref.names or ref.alias):
+            return
+        for target in scope.imported_files(importer, ref):
+            for name in ref.names:
+                bound[name] = (target, name)
+            if ref.alias:
+                bound[ref.alias] = (target, None)
+
+    def manifest_programs(
+        self, manifest: Manifest, project: Project, imports: Indexes, told: list[EntryPoint]
+    ) -> list[EntryPoint]:
+        """JavaScript: package.json's `bin` names executables (built from `src/` when the
+        file named is a build output), its `main` the file the package hands out."""
+        base = folder_of(manifest.path)
+        points = [
+            declared_executable(
+                base=base, name=name, target=target, paths=project.paths, syntaxes=project.syntaxes
+            )
+            for name, target in manifest.executables.items()
+        ]
+        if manifest.main:
+            file = normalise(base + manifest.main)
+            for candidate in (file, f"{file}.js", f"{file}/index.js"):
+                if candidate in project.paths:
+                    points.append(
+                        EntryPoint(
+                            kind="library main",
+                            name=manifest.name or file,
+                            target=manifest.main,
+                            path=candidate,
+                        )
+                    )
+                    break
+        return points
 
     def routes(self, path: str, syntax: FileSyntax) -> list[Route]:
         """Node: a route is a method call on a router object with a URL path,

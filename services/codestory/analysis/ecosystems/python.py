@@ -8,7 +8,10 @@ from pathlib import PurePosixPath
 
 from codestory.analysis.ecosystems.base import (
     Application,
+    Binding,
     Ecosystem,
+    ImportScope,
+    Indexes,
     Project,
     SuiteCommand,
     SuiteEvidence,
@@ -16,10 +19,11 @@ from codestory.analysis.ecosystems.base import (
 from codestory.analysis.ecosystems.python_imports import PythonImports
 from codestory.analysis.ecosystems.python_roles import decorated_role, decorated_routes
 from codestory.analysis.ecosystems.python_tests import python_commands, python_frameworks
+from codestory.analysis.entry_point import EntryPoint
 from codestory.analysis.file_kind import FileKind
 from codestory.analysis.manifests import Manifest
 from codestory.analysis.role_types import Role, Route
-from codestory.analysis.syntax import Definition, FileSyntax
+from codestory.analysis.syntax import Definition, FileSyntax, ImportRef
 
 _PACKAGING = frozenset({"pyproject.toml", "setup.py", "setup.cfg"})
 # An sdist's own metadata: the version this release was built as.
@@ -46,6 +50,38 @@ class Python(Ecosystem):
         """Python: a module is a file named by its dotted path below a root folder, a package
         a folder with `__init__.py`; relative imports count up from the importer's package."""
         return PythonImports(syntaxes)
+
+    def bind_import(
+        self, importer: str, ref: ImportRef, scope: ImportScope, bound: dict[str, Binding]
+    ) -> None:
+        """Python: `from m import x` binds x to m's x; `from pkg import mod` binds the module
+        by its name (a package by its folder's); `import a.b` binds `a` and `a.b`."""
+        for target, name in scope.index(PythonImports).targets(importer, ref):
+            if name:
+                bound[name] = (target, name)
+            elif ref.names:
+                stem = PurePosixPath(target).stem
+                module = stem if stem != "__init__" else PurePosixPath(target).parent.name
+                bound[module] = (target, None)
+            else:
+                bound[ref.target.split(".")[0]] = (target, None)
+                bound[ref.target] = (target, None)
+
+    def manifest_programs(
+        self, manifest: Manifest, project: Project, imports: Indexes, told: list[EntryPoint]
+    ) -> list[EntryPoint]:
+        """Python: a console script, `name = "package.module:function"`, runs that function
+        (often one the package's `__init__.py` re-exports from a submodule)."""
+        modules = imports.index(PythonImports)
+        points = []
+        for name, target in manifest.executables.items():
+            path, symbol = _console_script(target, modules, project.syntaxes)
+            points.append(
+                EntryPoint(
+                    kind="console script", name=name, target=target, path=path, symbol=symbol
+                )
+            )
+        return points
 
     def routes(self, path: str, syntax: FileSyntax) -> list[Route]:
         """Python: a route is a decorator naming a URL path, `@app.get("/x")`."""
@@ -110,6 +146,33 @@ class Python(Ecosystem):
         if uses_django and managers:
             return Application(tuple(managers), "a Django site run through `manage.py`")
         return None
+
+
+def _console_script(
+    target: str, modules: PythonImports, syntaxes: dict[str, FileSyntax]
+) -> tuple[str | None, str | None]:
+    """The file and function a console script's `module:function` names."""
+    module, _, function = target.partition(":")
+    path = modules.modules.get(module.strip())
+    if path is None:
+        return None, None
+    name = function.strip().split(".")[0] or None
+    if name and not any(d.name == name for d in syntaxes[path].definitions):
+        # `pkg:main` often names a function `pkg/__init__.py` re-exports from a submodule.
+        origin = next(
+            (
+                found
+                for ref in syntaxes[path].imports
+                if name in ref.names
+                for found, imported in modules.targets(path, ref)
+                if imported == name and found in syntaxes
+            ),
+            None,
+        )
+        if origin and any(d.name == name for d in syntaxes[origin].definitions):
+            return origin, name
+        name = None
+    return path, name
 
 
 PYTHON = Python()

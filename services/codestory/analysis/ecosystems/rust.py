@@ -4,11 +4,21 @@ from __future__ import annotations
 
 import re
 
-from codestory.analysis.ecosystems.base import Ecosystem, SuiteCommand, SuiteEvidence
+from codestory.analysis.ecosystems.base import (
+    Binding,
+    Ecosystem,
+    ImportScope,
+    Indexes,
+    Project,
+    SuiteCommand,
+    SuiteEvidence,
+)
 from codestory.analysis.ecosystems.rust_modules import RustModules
+from codestory.analysis.entry_point import EntryPoint, declared_executable, folder_of
+from codestory.analysis.file_kind import FileKind
 from codestory.analysis.manifests import Manifest
 from codestory.analysis.role_types import Route
-from codestory.analysis.syntax import FileSyntax
+from codestory.analysis.syntax import FileSyntax, ImportRef
 
 # actix-web's and Rocket's `#[get("/x")]`.
 # `cfg(test)` alone marks a file whose tests a macro writes (no `#[test]` the parser sees).
@@ -26,6 +36,62 @@ class Rust(Ecosystem):
         """Rust: a module is a file under the crate's `src/` named by its path; `mod x;`
         declares a child, `use` starts from `crate::`, `self::`, `super::` or a child."""
         return RustModules(syntaxes, self.languages)
+
+    def bind_import(
+        self, importer: str, ref: ImportRef, scope: ImportScope, bound: dict[str, Binding]
+    ) -> None:
+        """Rust: `use a::b::c` binds the last segment, c: the item if the module it names
+        defines one, else the module `c` itself."""
+        if ref.kind != "import":
+            return
+        for target in scope.imported_files(importer, ref)[:1]:
+            last = ref.target.rsplit("::", 1)[-1]
+            bound[last] = (target, last if scope.defines(target, last) else None)
+
+    def manifest_programs(
+        self, manifest: Manifest, project: Project, imports: Indexes, told: list[EntryPoint]
+    ) -> list[EntryPoint]:
+        """Rust: Cargo builds each `[[bin]]` target (`src/bin/<name>.rs` when it names no
+        path), `src/main.rs` as the package's binary, and every `src/bin/<name>.rs` and
+        `src/bin/<name>/main.rs`."""
+        base, syntaxes = folder_of(manifest.path), project.syntaxes
+        points = [
+            declared_executable(
+                base=base,
+                name=name,
+                target=target,
+                paths=project.paths,
+                syntaxes=syntaxes,
+                default=f"{base}src/bin/{name}.rs",
+            )
+            for name, target in manifest.executables.items()
+        ]
+        main_rs = f"{base}src/main.rs"
+        if main_rs in syntaxes and not any(p.path == main_rs for p in [*told, *points]):
+            points.append(
+                EntryPoint(
+                    kind="executable",
+                    name=manifest.name or "main",
+                    target=main_rs,
+                    path=main_rs,
+                    symbol="main",
+                )
+            )
+        known = {p.path for p in [*told, *points]}
+        for path in sorted(syntaxes):
+            rest = path.removeprefix(f"{base}src/bin/")
+            if rest == path or path in known or not syntaxes[path].has_main:
+                continue
+            if project.kinds.get(path) is not FileKind.SOURCE:  # a test fixture's binary
+                continue
+            if "/" not in rest or rest.endswith("/main.rs"):
+                binary = rest.removesuffix("/main.rs").removesuffix(".rs")
+                points.append(
+                    EntryPoint(
+                        kind="executable", name=binary, target=path, path=path, symbol="main"
+                    )
+                )
+        return points
 
     def has_inline_tests(self, syntax: FileSyntax) -> bool:
         """Rust: a source file carries its own tests in `#[cfg(test)]` or `#[test]` items."""

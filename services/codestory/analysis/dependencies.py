@@ -1,0 +1,108 @@
+"""What the project builds on: the dependencies of the top-level manifests that speak for
+its code, less those only its tests use; in a monorepo, the nested manifest of the module
+that holds most of the code."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from codestory.analysis import ecosystems
+from codestory.analysis.classify import classify_path
+from codestory.analysis.file_kind import FileKind
+from codestory.analysis.manifests import Manifest
+
+ECOSYSTEM_LANGUAGES = {
+    "Python": {"Python"},
+    "JavaScript": {"JavaScript", "TypeScript"},
+    "Go": {"Go"},
+    "Rust": {"Rust"},
+    "Java": {"Java", "Kotlin", "Scala"},
+    "Ruby": {"Ruby"},
+    "PHP": {"PHP"},
+    "C/C++": {"C", "C++"},
+}
+# Below this share of the code's lines, an ecosystem's manifest serves tooling (a
+# package.json for a Go project's docs site), not the project.
+MANIFEST_SHARE = 10.0
+
+
+@dataclass
+class Dependencies:
+    runtime: list[str]
+    dev: list[str]
+    optional: list[str]
+    peer: list[str]
+    # The manifest they come from when the top one declares none.
+    source: str | None = None
+
+
+def speaking_manifests(manifests: list[Manifest], shares: dict[str, float]) -> list[Manifest]:
+    """The top-level manifests that speak for the project's code: those of an ecosystem
+    whose languages hold a real share of it (`shares`: percent of the code's lines by
+    language); a manifest of an unknown ecosystem is kept."""
+
+    def weight(manifest: Manifest) -> float:
+        own = ECOSYSTEM_LANGUAGES.get(manifest.ecosystem)
+        return 100.0 if own is None else sum(shares.get(lang, 0.0) for lang in own)
+
+    return [m for m in manifests if weight(m) >= MANIFEST_SHARE]
+
+
+def select_dependencies(
+    *,
+    root_manifests: list[Manifest],
+    manifests: list[Manifest],
+    shares: dict[str, float],
+    main_language: str | None,
+    project: ecosystems.Project,
+    source_lines: dict[str, int],
+) -> Dependencies:
+    """The project's dependencies, by kind. `shares` is the code's lines by language in
+    percent, `main_language` the language of most of them, `source_lines` the lines of
+    each source file."""
+    speaking = speaking_manifests(root_manifests, shares)
+    dependencies = list(dict.fromkeys(d for m in speaking for d in m.dependencies))
+    dev = list(
+        dict.fromkeys(d for m in speaking for d in m.dev_dependencies if d not in dependencies)
+    )
+    optional = list(
+        dict.fromkeys(d for m in speaking for d in m.optional_dependencies if d not in dependencies)
+    )
+    peer = list(dict.fromkeys(d for m in speaking for d in m.peer_dependencies))
+    for model in ecosystems.ECOSYSTEMS:
+        only_for_tests = model.test_only_dependencies(project, dependencies)
+        dependencies = [d for d in dependencies if d not in only_for_tests]
+        dev += [d for d in only_for_tests if d not in dev]
+    source: str | None = None
+    if not dependencies:
+        dependencies, source = _of_a_monorepo(manifests, main_language, source_lines)
+    return Dependencies(dependencies, dev, optional, peer, source)
+
+
+def _of_a_monorepo(
+    manifests: list[Manifest], main_language: str | None, source_lines: dict[str, int]
+) -> tuple[list[str], str | None]:
+    """The first nested manifest of the code's own language: the dependencies it declares
+    and its path (None when it declares none of its own)."""
+    nested = [
+        m
+        for m in manifests
+        if m.dependencies
+        and m.kind != "Helm chart"
+        and classify_path(m.path) in {FileKind.SOURCE, FileKind.TOOLING}
+        and main_language in ECOSYSTEM_LANGUAGES.get(m.ecosystem, set())
+    ]
+    # The module that holds the most of the code speaks for it: Gson's core, not extras.
+    nested.sort(
+        key=lambda m: (
+            -sum(
+                lines
+                for p, lines in source_lines.items()
+                if p.startswith(m.path.rpartition("/")[0] + "/")
+            )
+        )
+    )
+    # The build's own modules are parts of the project, not what it builds on.
+    own = {n for m in manifests for n in (m.name, m.artifact) if n}
+    dependencies = [d for d in nested[0].dependencies if d not in own] if nested else []
+    return dependencies, nested[0].path if nested and dependencies else None

@@ -1,0 +1,66 @@
+"""A way into the program, as its packaging or its code declares it."""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+from pydantic import BaseModel
+
+from codestory.analysis.paths import normalise
+from codestory.analysis.syntax import FileSyntax
+
+
+class EntryPoint(BaseModel):
+    kind: str  # console script, executable, main module, Docker command, library main
+    name: str
+    target: str  # as declared
+    path: str | None = None
+    symbol: str | None = None
+
+
+def main_symbol(path: str, syntaxes: dict[str, FileSyntax]) -> str | None:
+    names = {d.name for d in syntaxes[path].definitions if d.parent is None}
+    return "main" if "main" in names else None
+
+
+def source_of_build(built: str, paths: frozenset[str] | set[str]) -> str | None:
+    """The source file a build output (`dist/cli.js`) is made from (`src/cli.ts`)."""
+    head, _, rest = built.partition("/")
+    if head not in {"build", "dist", "lib", "out"} or not rest:
+        return None
+    stem = rest.rsplit(".", 1)[0]
+    return next(
+        (f"src/{stem}{s}" for s in (".ts", ".js", ".mjs") if f"src/{stem}{s}" in paths), None
+    )
+
+
+def declared_executable(
+    *,
+    base: str,
+    name: str,
+    target: str,
+    paths: frozenset[str],
+    syntaxes: dict[str, FileSyntax],
+    default: str | None = None,
+) -> EntryPoint:
+    """An executable a manifest in the folder `base` names, built from `target` (a file, or
+    a build output whose source is looked for), else from `default`."""
+    file = normalise(base + target) if target else None
+    if file and file not in paths:  # a build output: look for its source
+        file = source_of_build(file, paths)
+    if default is not None and not target:
+        file = normalise(default)
+    file = file if file in paths else None
+    return EntryPoint(
+        kind="executable",
+        name=name,
+        target=target or name,
+        path=file,
+        symbol=main_symbol(file, syntaxes) if file in syntaxes else None,
+    )
+
+
+def folder_of(manifest_path: str) -> str:
+    """The folder a manifest speaks for, as a prefix of its files' paths ("" at the top)."""
+    base = str(PurePosixPath(manifest_path).parent)
+    return "" if base == "." else base + "/"
