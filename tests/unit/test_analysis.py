@@ -1001,3 +1001,28 @@ def test_fields_and_module_names_say_what_they_hold() -> None:
     assert syntax is not None
     assert syntax.module_types == [("app", "()falcon.App")]
     assert next(d for d in syntax.definitions if d.name == "A").types == [("router", "()Router")]
+
+
+def test_a_parenthesised_c_api_name_is_the_name() -> None:
+    source = b"LUA_API size_t (lua_stringtonumber) (lua_State *L, const char *s);\n"
+    syntax = parse_source("src/lua.h", "C", source)
+    assert syntax is not None
+    assert [d.name for d in syntax.definitions] == ["lua_stringtonumber"]
+
+
+def test_a_type_the_code_works_on_everywhere_is_a_key_idea(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        # `conn` is a plain word, so naming it proves little; declaring it proves a lot.
+        "src/conn.h": "typedef struct conn {\n  int fd;\n  int state;\n} conn;\n",
+        "src/util.h": "int clamp(int x);\n",
+    }
+    for name in ("read", "write", "close", "event"):
+        files[f"src/{name}.c"] = (
+            f'#include "conn.h"\n#include "util.h"\n\nint {name}_conn(conn *c) {{\n'
+            f"  return clamp(c->fd);\n}}\n"
+        )
+    files["src/util.c"] = '#include "util.h"\n\nint clamp(int x) {\n  return x;\n}\n'
+    facts = analyse(write(tmp_path, files), name="c")
+    conn = next(s for s in facts.key_symbols if s.name == "conn")
+    assert conn.typed_by == 4
+    assert facts.key_symbols.index(conn) < 3

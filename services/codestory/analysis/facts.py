@@ -141,6 +141,9 @@ class SymbolFact(BaseModel):
     members: int = 0  # methods and fields defined for it: the substance of a type
     methods: list[MemberFact] = Field(default_factory=list)  # its most used, for a type
     heirs: list[str] = Field(default_factory=list)  # the project's types that extend it
+    # Other source files that declare a parameter, local or field of this type: a type the
+    # code works on everywhere (C's `lua_State *L`, `conn *c`) even where its name is a word.
+    typed_by: int = 0
 
 
 class ControlStep(BaseModel):
@@ -431,6 +434,23 @@ def _one_per_package(modules: list[ModuleFact]) -> list[ModuleFact]:
     return [m for m in modules if id(m) in kept]
 
 
+TYPE_KINDS = frozenset({"class", "struct", "interface", "trait", "enum", "type"})
+
+
+def _typed_by(source_paths: list[str], syntaxes: dict[str, FileSyntax]) -> dict[str, set[str]]:
+    """Type name -> the source files that declare a parameter, local or field of it."""
+    typed: dict[str, set[str]] = defaultdict(set)
+    for path in source_paths:
+        syntax = syntaxes[path]
+        stated = [t for d in syntax.definitions for _, t in d.types] + [
+            t for _, t in syntax.module_types
+        ]
+        for value in stated:
+            if not value.startswith("()"):  # a constructor call names a function, not a type
+                typed[value].add(path)
+    return typed
+
+
 def _named_by(source_paths: list[str], syntaxes: dict[str, FileSyntax]) -> dict[str, set[str]]:
     """The source files that name each top-level definition, by word: a reference the
     resolver cannot follow (a type in a signature, a re-export, a macro) still counts."""
@@ -467,7 +487,7 @@ def _idea_weight(symbol: SymbolFact) -> float:
     """How central a definition is to the design. Types are the ideas a design is built
     from; helpers in utility folders serve it; a name used by many files, whether the
     resolver followed the use or only saw the name, holds it together."""
-    users = max(symbol.used_by, symbol.named_by)
+    users = max(symbol.used_by, symbol.named_by, symbol.typed_by)
     weight = users * 2 + symbol.used_outside + min(symbol.members, 30) / 3
     if symbol.kind in IDEA_KINDS:
         weight *= 1.5
@@ -937,6 +957,7 @@ def _symbols(code: Code) -> list[SymbolFact]:
     # package, C++'s out of line in the .cc).
     members = Counter(d.parent for p in source_paths for d in syntaxes[p].definitions if d.parent)
     heirs = _heirs(source_paths, syntaxes)
+    typed = _typed_by(source_paths, syntaxes)
     symbols: list[SymbolFact] = []
     told: set[str] = set()
     for path in source_paths:
@@ -947,7 +968,9 @@ def _symbols(code: Code) -> list[SymbolFact]:
             if key in told:
                 continue  # an overload: one name, one idea
             told.add(key)
-            callers = users.get(key, set())
+            # A file counts as a user when it also says the name: a method reached through a
+            # value some other module made is use the listener cannot find by reading.
+            callers = {c for c in users.get(key, set()) if definition.name in syntaxes[c].words}
             inside = {c for c in callers if c in source}
             symbols.append(
                 SymbolFact(
@@ -964,6 +987,9 @@ def _symbols(code: Code) -> list[SymbolFact]:
                     else len(named_by.get(definition.name, set()) - {path}),
                     members=0 if definition.parent else members.get(definition.name, 0),
                     heirs=[] if definition.parent else heirs.get(definition.name, []),
+                    typed_by=0
+                    if definition.parent or definition.kind not in TYPE_KINDS
+                    else len(typed.get(definition.name, set()) - {path}),
                 )
             )
     sizes = {(p, d.qualified_name): d.lines for p in source for d in syntaxes[p].definitions}

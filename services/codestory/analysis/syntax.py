@@ -534,6 +534,9 @@ def _declarator_name(node: Node) -> tuple[str | None, bool]:
             return None, is_function
         if current.type == "function_declarator":
             is_function = True
+            named = _parenthesised_name(current)
+            if named is not None:
+                return named, True
             # `API type name(...)`: a macro before the return type leaves the parser one word
             # short, so the real name sits in an error node just before the parameters.
             stray = next((c for c in current.children if c.type == "ERROR"), None)
@@ -553,6 +556,22 @@ def _declarator_name(node: Node) -> tuple[str | None, bool]:
             return _text(current.child_by_field_name("name")) or None, is_function
         current = current.child_by_field_name("declarator")
     return None, is_function
+
+
+def _parenthesised_name(node: Node) -> str | None:
+    """`API size_t (lua_gettop) (lua_State *L)`: a name in parentheses, kept from macro
+    expansion, which the parser reads as a call of the return type with one parameter."""
+    inner = node.child_by_field_name("declarator")
+    if inner is None or inner.type != "function_declarator":
+        return None
+    parameters = inner.child_by_field_name("parameters")
+    if parameters is None or parameters.named_child_count != 1:
+        return None
+    only = parameters.named_child(0)
+    if only is None or only.type != "parameter_declaration" or only.named_child_count != 1:
+        return None
+    kind = only.child_by_field_name("type")
+    return _text(kind) if kind is not None and kind.type == "type_identifier" else None
 
 
 def _cpp_scope(node: Node | None) -> str | None:

@@ -690,6 +690,8 @@ def chapter_key_ideas(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
     for symbol in facts.key_symbols:
         if symbol.name in told or not (symbol.doc or max(symbol.used_by, symbol.named_by) >= 2):
             continue
+        if any(c.name == symbol.name for c in chosen):
+            continue  # a C prototype in its header and its definition are one idea
         if symbol.doc and symbol.doc in described:
             continue  # a twin (Flask's App and Flask share a docstring): one is enough
         described.add(symbol.doc or "")
