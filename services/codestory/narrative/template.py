@@ -25,6 +25,7 @@ from codestory.narrative.script import Script, ScriptChapter
 MIN_CHAPTERS = 3  # a one-file repository gets a short, true tour
 MAX_CHAPTERS = 10
 LARGE_PROJECT = 100  # source files
+MEDIUM_PROJECT = 30
 # Below this share of calls followed for certain, the story walks one short path only.
 LOW_RESOLUTION = 0.2
 UNSURE_STEPS = 4
@@ -74,8 +75,9 @@ class Voice:
     style: Style
     defined: set[str] = field(default_factory=set)
     # A project of LARGE_PROJECT source files or more has more to tell: the extra time goes
-    # to its paths and ideas, not to longer lists.
+    # to its paths and ideas, not to longer lists. MEDIUM_PROJECT gets part of it.
     large: bool = False
+    medium: bool = False
 
     @property
     def beginner(self) -> bool:
@@ -100,7 +102,7 @@ class Voice:
             return 4
         if self.large:  # a large project's extra minutes go to its ideas
             return 10
-        return 8 if self.deep else 6
+        return 8 if self.deep or self.medium else 6
 
     @property
     def modules(self) -> int:
@@ -306,7 +308,7 @@ def _guide_modules(facts: RepoFacts, voice: Voice) -> list[ModuleFact]:
     """For a large project, the file each main source folder leads with: the one with its
     own description that the rest of the folder imports most. The modules chapter then
     leaves them out."""
-    if not voice.large or voice.beginner:
+    if not (voice.large or voice.medium) or voice.beginner:
         return []
     told = {s.path for path in facts.control_paths for s in path}
     chosen: list[ModuleFact] = []
@@ -328,9 +330,7 @@ def _area_guides(facts: RepoFacts, voice: Voice) -> str | None:
     guides = _guide_modules(facts, voice)
     if not guides:
         return None
-    told = ["Each main folder has a file that says what it is for."]
-    told += [_module_sentence(m, voice, i) for i, m in enumerate(guides)]
-    return " ".join(told)
+    return " ".join(_module_sentence(m, voice, i) for i, m in enumerate(guides))
 
 
 def _short_names(parts: list[Part]) -> tuple[str | None, dict[str, str]]:
@@ -988,7 +988,12 @@ def write_script(
 ) -> Script:
     """Write the chapters about the repository, each grounded in `facts`."""
     sources = sum(1 for m in facts.modules.values() if m.kind is FileKind.SOURCE)
-    voice = Voice(level=level, style=style, large=sources >= LARGE_PROJECT)
+    voice = Voice(
+        level=level,
+        style=style,
+        large=sources >= LARGE_PROJECT,
+        medium=MEDIUM_PROJECT <= sources < LARGE_PROJECT,
+    )
     builders: list[Callable[[RepoFacts, Voice], ScriptChapter | None]] = [
         chapter_layout,
         chapter_parts,
