@@ -396,6 +396,8 @@ def _entry_points(
             p,
         )
     )
+    if named:  # the build names its programs' mains: the others are utilities' and demos'
+        mains = [p for p in mains if p in named]
     declared = {p.path for p in points}
     if any(p.kind in {"console script", "executable", "application"} for p in points):
         # The packaging names the programs; other mains are helpers, demos and scripts.
