@@ -544,3 +544,27 @@ def test_headers_are_read_as_the_projects_c_or_cpp(tmp_path: Path) -> None:
     c = write(tmp_path / "c", {"a.c": body, "b.cpp": body, "work.h": "int work(int);\n"})
     assert analyse(cpp, name="cpp").modules["work.h"].language == "C++"
     assert analyse(c, name="c").modules["work.h"].language == "C"
+
+
+def test_a_main_that_calls_nothing_of_the_project_is_not_a_way_in(tmp_path: Path) -> None:
+    runner = "".join(
+        f"    static int step{i}(int x) {{\n        return step{i + 1}(x);\n    }}\n"
+        for i in range(4)
+    )
+    files: dict[str, str | bytes] = {
+        "pom.xml": "<project><artifactId>x</artifactId></project>",
+        "src/main/java/org/x/Runner.java": (
+            "package org.x;\n\npublic class Runner {\n"
+            "    public static void main(String[] a) {\n        step0(1);\n    }\n"
+            + runner
+            + "    static int step4(int x) {\n        return x;\n    }\n}\n"
+        ),
+        "src/main/java/org/x/Version.java": (
+            "package org.x;\n\npublic class Version {\n"
+            "    public static void main(String[] a) {\n"
+            '        System.out.println("1.0");\n    }\n}\n'
+        ),
+    }
+    facts = analyse(write(tmp_path, files), name="x")
+    mains = [e.path for e in facts.entry_points if e.kind == "main module"]
+    assert mains == ["src/main/java/org/x/Runner.java"]

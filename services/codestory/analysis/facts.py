@@ -398,6 +398,10 @@ def _entry_points(
     )
     if named:  # the build names its programs' mains: the others are utilities' and demos'
         mains = [p for p in mains if p in named]
+    if any(reaches[p] >= 3 for p in mains):
+        # A main that calls nothing of the project's own (JUnit's Version prints a version)
+        # is a utility beside the program, not a way into it.
+        mains = [p for p in mains if reaches[p] > 0]
     declared = {p.path for p in points}
     if any(p.kind in {"console script", "executable", "application"} for p in points):
         # The packaging names the programs; other mains are helpers, demos and scripts.
