@@ -1026,3 +1026,14 @@ def test_a_type_the_code_works_on_everywhere_is_a_key_idea(tmp_path: Path) -> No
     conn = next(s for s in facts.key_symbols if s.name == "conn")
     assert conn.typed_by == 4
     assert facts.key_symbols.index(conn) < 3
+
+
+def test_a_manifest_describing_its_build_file_is_no_description(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "pom.xml": "<project><artifactId>x</artifactId>"
+        "<description>Top X project pom.xml file.</description></project>",
+        "README.md": "# X\n\nThe X facade serves as a simple abstraction for logging frameworks.\n",
+        "src/main/java/org/x/X.java": "package org.x;\n\npublic class X {}\n",
+    }
+    facts = analyse(write(tmp_path, files), name="x")
+    assert facts.description is not None and facts.description.startswith("The X facade")

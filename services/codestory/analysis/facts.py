@@ -502,12 +502,25 @@ def _idea_weight(symbol: SymbolFact) -> float:
     return weight
 
 
+# A manifest's description of itself ("Top SLF4J project pom.xml file", "Parent POM"): it
+# says what the build file is, not what the project is.
+_ABOUT_THE_BUILD = re.compile(
+    r"\b(?:pom(?:\.xml)?|build (?:file|script)|parent (?:pom|project)|aggregator)\b", re.I
+)
+
+
 def _description(readme: ReadmeSummary | None, manifests: list[Manifest]) -> str | None:
     """What the project is, in its authors' words: a README paragraph that defines it
     ("Viper is a ..."), else the manifest's one-line description, else the README's first
     paragraph (which may be a notice or a motivation, so it comes last)."""
     declared = next(
-        (m.description for m in manifests if m.description and len(m.description.split()) >= 3),
+        (
+            m.description
+            for m in manifests
+            if m.description
+            and len(m.description.split()) >= 3
+            and not _ABOUT_THE_BUILD.search(m.description)
+        ),
         None,
     )
     if readme and readme.summary and (readme.defines or declared is None):
