@@ -56,6 +56,8 @@ class CallGraph:
         self._callees: dict[str, list[Symbol]] = {}  # paths and reaches ask again and again
         self._type_index: dict[str, list[Symbol]] | None = None
         self._asking: set[tuple[str, int, str]] = set()  # variables whose type is being found
+        self._held_maps: dict[int, dict[str, str]] = {}
+        self._named_types: dict[tuple[str, str], Symbol | None] = {}
         self.resolution = 1.0  # measured by references()
         # (caller, callee) where the caller hands the callee on rather than calling it.
         self.handed: set[tuple[str, str]] = set()
@@ -186,13 +188,14 @@ class CallGraph:
         """The project's type a variable holds, where a parameter, a local, a field of the
         caller's class or a module-level name says so (`self.parser`, `this.parser` and
         `parser` alike)."""
-        variable = re.sub(r"^(?:self|this)\.", "", qualifier)
-        stated = dict(caller.types).get(variable) if caller is not None else None
+        variable = qualifier[5:] if qualifier.startswith(("self.", "this.")) else qualifier
+        stated = self._held(caller).get(variable) if caller is not None else None
         if stated is None and caller is not None and caller.parent:
             holder = self.top[path].get(caller.parent)
-            stated = dict(holder.types).get(variable) if holder is not None else None
+            stated = self._held(holder).get(variable) if holder is not None else None
         if stated is None:
-            stated = dict(self.syntaxes[path].module_types).get(variable)
+            module = self.syntaxes[path].module_types
+            stated = dict(module).get(variable) if module else None
         if stated is None:
             return None
         if stated.startswith("()"):  # made by a call: a constructor or a factory
@@ -216,9 +219,22 @@ class CallGraph:
             return self._type_named(made.path, returned) if returned else None
         return self._type_named(path, stated)
 
+    def _held(self, definition: Definition) -> dict[str, str]:
+        """A definition's stated types as a map, made once (calls ask again and again)."""
+        held = self._held_maps.get(id(definition))
+        if held is None:
+            held = self._held_maps[id(definition)] = dict(definition.types)
+        return held
+
     def _type_named(self, path: str, name: str) -> Symbol | None:
         """The type `name` as seen from `path`: its own, imported, of its Go or Java package,
         or the only type of that name in the project."""
+        key = (path, name)
+        if key not in self._named_types:
+            self._named_types[key] = self._find_type(path, name)
+        return self._named_types[key]
+
+    def _find_type(self, path: str, name: str) -> Symbol | None:
         name = re.sub(r"<.*$|^.*\.", "", name)
         own = self.top.get(path, {}).get(name)
         if own is not None and own.kind in _TYPE_KINDS:
@@ -308,16 +324,22 @@ class CallGraph:
         users: dict[str, set[str]] = defaultdict(set)
         tally = tally or set()
         names = {d.name for p in tally for d in self.syntaxes[p].definitions}
+        # A call can only reach a definition of that name, or one imported under it: the
+        # rest (`append`, `println`) are someone else's and need no resolving.
+        reachable = {d.name for s in self.syntaxes.values() for d in s.definitions}
         asked = followed = 0
         for path in include:
             syntax = self.syntaxes[path]
-            for local, (target_path, name) in self.imported_names[path].items():
+            bound = self.imported_names[path]
+            for local, (target_path, name) in bound.items():
                 if name and local == name:
                     target = self.defined(target_path, name)
                     if target is not None and target.path != path:
                         users[target.key].add(path)
             counted = path in tally
             for owner, call in syntax.owned_calls():
+                if call.name not in reachable and call.name not in bound:
+                    continue
                 symbol = self.resolve_call(path, owner, call)
                 if counted and not call.passed and call.name in names:
                     asked += 1

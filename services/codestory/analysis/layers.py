@@ -9,7 +9,6 @@ Folders are taken at the shallowest depth that splits the code into several part
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import PurePosixPath
 
 from pydantic import BaseModel
 
@@ -27,8 +26,8 @@ class Part(BaseModel):
 
 
 def _group(path: str, depth: int) -> str:
-    parts = PurePosixPath(path).parent.parts
-    return "/".join(parts[:depth]) if parts else "."
+    folder = path.rpartition("/")[0]  # string work: this runs for every file at each depth
+    return "/".join(folder.split("/")[:depth]) if folder else "."
 
 
 def _depth(paths: list[str]) -> int | None:
