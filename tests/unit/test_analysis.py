@@ -1037,3 +1037,20 @@ def test_a_manifest_describing_its_build_file_is_no_description(tmp_path: Path) 
     }
     facts = analyse(write(tmp_path, files), name="x")
     assert facts.description is not None and facts.description.startswith("The X facade")
+
+
+def test_a_readme_that_points_elsewhere_is_completed_by_that_document(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "README": (
+            "This is Tern 1.2, released on 3 May.\n\nFor more about Tern, see doc/readme.html.\n"
+        ),
+        "doc/readme.html": (
+            "<html><body><h2>About</h2><p>Tern is a small, embeddable scripting\n"
+            '<a href="x">language</a> for configuration files.</p></body></html>'
+        ),
+        "src/tern.c": "int main(void) { return 0; }\n",
+    }
+    facts = analyse(write(tmp_path, files), name="tern")
+    assert facts.description == (
+        "Tern is a small, embeddable scripting language for configuration files."
+    )

@@ -35,7 +35,12 @@ from codestory.analysis.manifests import (
 )
 from codestory.analysis.parallel import parse_many
 from codestory.analysis.project_kind import ProjectKind, project_kind
-from codestory.analysis.readme import ReadmeSummary, summarise_readme
+from codestory.analysis.readme import (
+    ReadmeSummary,
+    pointed_document,
+    summarise_readme,
+    with_pointed_document,
+)
 from codestory.analysis.resolve import Resolver
 from codestory.analysis.roles import Role, Route, find_roles, find_routes
 from codestory.analysis.syntax import Call, Definition, FileSyntax
@@ -1082,12 +1087,18 @@ def _roles(code: Code) -> RoleFacts:
 
 
 def _readme(
-    readme_file: SourceFile | None, readme_text: str, called: str
+    checkout: Checkout, readme_file: SourceFile | None, readme_text: str, called: str
 ) -> tuple[Readme | None, ReadmeSummary | None]:
-    """The README's title and the paragraph that says what the project `called` is."""
+    """The README's title and the paragraph that says what the project `called` is; a
+    README that only points to another document in the tree is completed by it."""
     if readme_file is None:
         return None, None
     summary = summarise_readme(readme_file.path, readme_text, called)
+    pointed = pointed_document(readme_text) if not summary.defines else None
+    folder = readme_file.path.rpartition("/")[0]
+    target = checkout.first(pointed, f"{folder}/{pointed}") if pointed else None
+    if target is not None:
+        summary = with_pointed_document(summary, target.path, checkout.read(target), called)
     return Readme(path=readme_file.path, title=summary.title, summary=summary.summary), summary
 
 
@@ -1207,7 +1218,9 @@ def analyse(
     root_manifests = [m for m in checkout.manifests if "/" not in m.path and m.kind != "Helm chart"]
     declared = next((m for m in root_manifests if m.name), None)
     # The manifest's name helps find the README paragraph that says what the project is.
-    readme, readme_summary = _readme(readme_file, readme_text, _project_name(declared, None, name))
+    readme, readme_summary = _readme(
+        checkout, readme_file, readme_text, _project_name(declared, None, name)
+    )
     targets, tests = _tests(checkout, code)
     release = _release(checkout)
     description = _description(readme_summary, root_manifests)

@@ -9,7 +9,8 @@ images and URLs are taken out.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from html.parser import HTMLParser
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -248,3 +249,58 @@ def summarise_readme(path: str, text: str, name: str | None = None) -> ReadmeSum
     names = [n for n in (name, found.title) if n]
     defines = bool(found.summary) and _defines(found.summary or "", names)
     return ReadmeSummary(found.title, found.summary, found.sections, defines)
+
+
+# "For installation instructions ... see doc/readme.html": a README that hands over to
+# another document in the tree.
+_POINTER = re.compile(r"\bsee\s+(?:the\s+file\s+)?[`'\"]?([\w./-]+\.(?:html?|md|rst|txt))\b", re.I)
+
+
+def pointed_document(text: str) -> str | None:
+    """The document a short README sends its reader to, if it names one by path."""
+    found = _POINTER.search(text)
+    return found.group(1).lstrip("./") if found else None
+
+
+class _HtmlText(HTMLParser):
+    """Paragraphs of an HTML page as plain text: a new one at each block element."""
+
+    BLOCKS = frozenset({"p", "div", "h1", "h2", "h3", "h4", "li", "br", "table", "pre"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.paragraphs: list[list[str]] = [[]]
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.BLOCKS:
+            self.paragraphs.append([])
+
+    def handle_data(self, data: str) -> None:
+        self.paragraphs[-1].append(data)
+
+
+def html_paragraphs(text: str) -> list[str]:
+    """The text paragraphs of an HTML document (Python's own html.parser reads it)."""
+    reader = _HtmlText()
+    reader.feed(text)
+    reader.close()
+    return [joined for words in reader.paragraphs if (joined := " ".join("".join(words).split()))]
+
+
+def with_pointed_document(
+    found: ReadmeSummary, path: str, text: str, name: str | None
+) -> ReadmeSummary:
+    """A README that does not say what the project is, completed by the document it points
+    to when that document has a paragraph defining the project."""
+    if found.defines:
+        return found
+    paragraphs = (
+        html_paragraphs(text)
+        if path.lower().endswith((".html", ".htm"))
+        else [" ".join(block.split()) for block in re.split(r"\n\s*\n", text)]
+    )
+    names = [n for n in (name, found.title) if n]
+    for paragraph in paragraphs[: DEFINITION_WITHIN * 3]:
+        if _prose(paragraph) and _defines(paragraph, names):
+            return replace(found, summary=_shorten(paragraph), defines=True)
+    return found
