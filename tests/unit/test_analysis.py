@@ -1054,3 +1054,23 @@ def test_a_readme_that_points_elsewhere_is_completed_by_that_document(tmp_path: 
     assert facts.description == (
         "Tern is a small, embeddable scripting language for configuration files."
     )
+
+
+def test_a_command_line_tool_is_toured_through_one_of_its_commands(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "pyproject.toml": '[project]\nname = "maker"\n[project.scripts]\nmaker = "maker.cli:cli"\n',
+        "maker/__init__.py": "",
+        "maker/cli.py": (
+            "import click\nfrom maker.work import build\n\n@click.group()\ndef cli():\n    pass\n\n"
+            '@cli.command("make")\ndef make_command():\n    return build(1)\n'
+        ),
+        "maker/work.py": (
+            "def build(x):\n    y = shape(x)\n    return y\n\n"
+            "def shape(x):\n    z = x + 1\n    return z\n"
+        ),
+    }
+    facts = analyse(write(tmp_path, files), name="maker")
+    path = next(p for p in facts.control_paths if p[0].command)
+    assert (path[0].command, [s.name for s in path]) == ("make", ["make_command", "build", "shape"])
+    told = "\n".join(c.text for c in write_script(facts).chapters)
+    assert "Take the `make` command: `make_command` in `maker/cli.py` handles it." in told

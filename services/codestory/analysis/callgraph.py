@@ -416,7 +416,7 @@ _CHORE_WORDS = frozenset(
         "log", "logf", "debug", "warn", "warning", "error", "errorf", "errf", "fail", "panic",
         "abort", "die", "fatal", "assert", "usage", "version", "help", "trace", "report", "bug",
         "close", "free", "cleanup", "destroy", "dispose", "teardown", "shutdown", "protect",
-        "dotenv", "env", "deprecated", "deprecation",
+        "dotenv", "env", "deprecated", "deprecation", "exception", "raise", "throw",
     }
 )  # fmt: skip
 _RUN_TOGETHER_CHORES = ("error", "debug", "warn", "fatal", "panic", "abort", "usage", "check")

@@ -58,6 +58,7 @@ MAX_PARSED_SUPPORT_FILES = 300
 # Method names that do a type's work, in the order a reader would look for them.
 # Kinds whose way in is their API, whatever small programs they ship beside it.
 LIBRARY_KINDS = frozenset({"library", "framework"})
+CALLABLE = frozenset({"function", "method"})
 ENTRY_VERBS = ("execute", "run", "serve", "start", "handle", "main", "process", "call", "parse")
 CI_MARKERS = {
     ".github/workflows/": "GitHub Actions",
@@ -161,6 +162,8 @@ class ControlStep(BaseModel):
     via: str | None = None
     # Reached by being handed on (a callback, a handler), not by a call from the step before.
     handed: bool = False
+    # The first step of a path that starts at a command's handler: the command's name.
+    command: str | None = None
 
 
 class RoleFacts(BaseModel):
@@ -687,10 +690,12 @@ def _tour_paths(
     syntaxes: dict[str, FileSyntax],
     source_paths: list[str],
     readme: tuple[str, str] | None,
+    commands: list[Role] | None = None,
 ) -> list[list[ControlStep]]:
     """The control paths the tour follows: from the README's example for a library, from
     each way in for a program, else from the central type's doing method or the top names."""
     source = set(source_paths)
+    commands = commands or []
     control_paths: list[list[ControlStep]] = []
     seen_starts: set[str] = set()
 
@@ -721,6 +726,18 @@ def _tour_paths(
                 shown = f"{call.qualifier}.{call.name}" if plain else call.name
                 control_paths[0][0] = control_paths[0][0].model_copy(update={"via": shown})
     walk([_doing_method(s, syntaxes) for _, s in entered])
+    # A command-line tool's commands each have a handler: follow the first that leads on.
+    for role in commands:
+        handler = syntaxes[role.file].definitions if role.file in syntaxes else []
+        found = next((d for d in handler if d.name == role.name and d.kind in CALLABLE), None)
+        if found is None or len(control_paths) >= 3:
+            continue
+        before = len(control_paths)
+        walk([Symbol(role.file, found)])
+        if len(control_paths) > before:
+            told = role.detail or role.name
+            control_paths[-1][0] = control_paths[-1][0].model_copy(update={"command": told})
+            break
     if not control_paths:  # a library, or entry points that dispatch dynamically: public API
         # A central type is entered through its doing method: cobra's Command via Execute.
         central = {(s.path, s.name) for s in symbols[:3] if s.kind in {"struct", "class"}}
@@ -1241,6 +1258,7 @@ def analyse(
         syntaxes=syntaxes,
         source_paths=source_paths,
         readme=(readme_file.path, readme_text) if readme_file is not None else None,
+        commands=roles.commands,
     )
     declared_version = _declared_version(root_manifests, project)
     if release and declared_version and not same_version(release.version, declared_version):

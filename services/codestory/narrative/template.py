@@ -600,7 +600,10 @@ def chapter_control_flow(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
                 and start.name.startswith(f"{handed_out.name}.")
             )
             opening = (
-                _example_opening(start)
+                f"Take the {code(start.command)} command: {code(start.name)} in "
+                f"{code(start.path)} handles it."
+                if start.command
+                else _example_opening(start)
                 if start.via
                 else f"Follow one call from the start: {code(start.name)} in {code(start.path)}."
                 if number == 0 and (from_entry or handed or (not runnable and handed_out is None))
