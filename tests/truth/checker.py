@@ -10,6 +10,7 @@ through unchecked.
 
 from __future__ import annotations
 
+import configparser
 import json
 import re
 import tomllib
@@ -177,6 +178,33 @@ class Tree:
         """Runtime and development dependency names of the root manifest (or of the
         manifest in `folder`, a module of a larger build)."""
         files = {p[len(folder) :]: t for p, t in self.files.items() if p.startswith(folder)}
+        poetry = (
+            tomllib.loads(files["pyproject.toml"]).get("tool", {}).get("poetry", {})
+            if "pyproject.toml" in files
+            else {}
+        )
+        if poetry.get("dependencies") and "project" not in tomllib.loads(files["pyproject.toml"]):
+            # Poetry's own tables: `python` is the interpreter, groups and dev-dependencies
+            # are for working on the project.
+            runtime = {n for n in poetry["dependencies"] if n.lower() != "python"}
+            dev = set(poetry.get("dev-dependencies", {}))
+            for group in poetry.get("group", {}).values():
+                dev |= set(group.get("dependencies", {}))
+            return runtime, dev
+        if "setup.cfg" in files and (
+            "pyproject.toml" not in files or "project" not in tomllib.loads(files["pyproject.toml"])
+        ):
+            parser = configparser.ConfigParser(interpolation=None)
+            parser.read_string(files["setup.cfg"])
+            required = parser.get("options", "install_requires", fallback="")
+            runtime = {_req_name(r) for r in required.splitlines() if r.strip()}
+            dev = set()
+            if parser.has_section("options.extras_require"):
+                for group, raw in parser.items("options.extras_require"):
+                    if _DEVELOPMENT_EXTRA.search(group):
+                        dev |= {_req_name(r) for r in raw.splitlines() if r.strip()}
+            if runtime or dev:
+                return runtime, dev
         if "pyproject.toml" in files:
             data = tomllib.loads(files["pyproject.toml"])
             runtime = data.get("project", {}).get("dependencies", [])
