@@ -41,25 +41,20 @@ def _mage_targets(text: str) -> set[str]:
     return {name.lower() for name in re.findall(r"^func ([A-Z]\w*)\(", text, re.M)}
 
 
+# Each runner: the files that declare its tasks, how to read their names, the command.
+_RUNNERS: tuple[tuple[tuple[str, ...], Callable[[str], set[str]], str], ...] = (
+    (TASKFILES, _taskfile_tasks, "task"),
+    (JUSTFILES, _just_recipes, "just"),
+    ((MAGEFILE,), _mage_targets, "mage"),
+)
+
+
 def test_command(paths: set[str], read: Callable[[str], str]) -> str | None:
     """The task runner's test command, if the project declares one."""
-    for name in TASKFILES:
-        if name in paths:
-            tasks = _taskfile_tasks(read(name))
+    for names, tasks_of, runner in _RUNNERS:
+        for name in (n for n in names if n in paths):
+            tasks = tasks_of(read(name))
             task = next((t for t in _TEST_TASKS if t in tasks), None)
             if task:
-                return f"task {task}"
-    for name in JUSTFILES:
-        if name in paths:
-            recipes = _just_recipes(read(name))
-            recipe = next((r for r in _TEST_TASKS if r in recipes), None)
-            if recipe:
-                return f"just {recipe}"
-    if MAGEFILE in paths:
-        targets = _mage_targets(read(MAGEFILE))
-        target = next((t for t in _TEST_TASKS if t in targets), None)
-        if target:
-            return f"mage {target}"
-    if SCRIPT in paths:
-        return SCRIPT
-    return None
+                return f"{runner} {task}"
+    return SCRIPT if SCRIPT in paths else None
