@@ -737,7 +737,7 @@ def test_a_go_import_is_named_by_its_package_clause(tmp_path: Path) -> None:
 
 
 def test_the_readme_examples_are_read_by_their_markup() -> None:
-    from codestory.analysis.usage_example import example_blocks, example_calls
+    from codestory.analysis.usage_example import example_blocks, read_examples
 
     markdown = (
         "# Tally\n\nInstall it:\n\n```sh\npip install tally\n```\n\n"
@@ -748,11 +748,11 @@ def test_the_readme_examples_are_read_by_their_markup() -> None:
     # The shell block is skipped; the session loses its prompts and output; an unmarked
     # block is read in the project's language.
     assert [language for language, _ in blocks] == ["Python", "Python"]
-    calls = [(c.qualifier, c.name) for c in example_calls(blocks)]
+    calls = [(c.qualifier, c.name) for c in read_examples(blocks)[0]]
     assert calls == [("tally", "count_words"), ("tally", "Counter")]
     rst = "Tally\n=====\n\nUse it::\n\n    import tally\n    tally.count_words(text)\n\nDone.\n"
     assert [
-        (c.qualifier, c.name) for c in example_calls(example_blocks("README.rst", rst, "Python"))
+        (c.qualifier, c.name) for c in read_examples(example_blocks("README.rst", rst, "Python"))[0]
     ] == [("tally", "count_words")]
 
 

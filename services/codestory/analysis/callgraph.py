@@ -408,8 +408,6 @@ def follow(graph: CallGraph, start: Symbol, *, hops: int, allowed: set[str]) -> 
     return path
 
 
-REACH_LIMIT = 256  # enough to tell a call that does the work from one that does a chore
-
 # Words that name a chore beside the work in any language: reporting, guarding, tearing down.
 _CHORE_WORDS = frozenset(
     {

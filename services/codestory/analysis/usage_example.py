@@ -113,11 +113,6 @@ def example_blocks(readme_path: str, text: str, main_language: str | None) -> li
     return found
 
 
-def example_calls(blocks: list[tuple[str, str]]) -> list[Call]:
-    """The calls of the examples in the order a reader meets them."""
-    return read_examples(blocks)[0]
-
-
 def read_examples(blocks: list[tuple[str, str]]) -> tuple[list[Call], dict[str, str]]:
     """The calls of the examples in reading order, and what their names hold
     (`app = falcon.App()`: `app` -> `falcon.App`), so `app.add_route` names App's method."""
