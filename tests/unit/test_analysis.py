@@ -1074,3 +1074,41 @@ def test_a_command_line_tool_is_toured_through_one_of_its_commands(tmp_path: Pat
     assert (path[0].command, [s.name for s in path]) == ("make", ["make_command", "build", "shape"])
     told = "\n".join(c.text for c in write_script(facts).chapters)
     assert "Take the `make` command: `make_command` in `maker/cli.py` handles it." in told
+
+
+def test_a_java_program_is_followed_from_its_class_main_through_overloads(
+    tmp_path: Path,
+) -> None:
+    body = "".join(f"    int k{i} = {i};\n" for i in range(8))
+    root = write(
+        tmp_path / "repo",
+        {
+            "pom.xml": "<project><artifactId>lexer</artifactId></project>\n",
+            "src/main/java/lex/Main.java": (
+                "package lex;\n\npublic class Main {\n"
+                "  public static void main(String[] args) {\n"
+                "    new Main().run(args);\n  }\n\n"
+                "  public Main() {\n    Setup.prepare();\n  }\n\n"
+                # The overload taking names hands each on to the one taking a file.
+                "  void run(String[] args) {\n    for (String a : args) run(new File(a));\n  }\n\n"
+                "  void run(File file) {\n    Emitter emitter = new Emitter();\n"
+                "    emitter.emit(file);\n  }\n}\n"
+            ),
+            "src/main/java/lex/Setup.java": (
+                "package lex;\n\nclass Setup {\n  static void prepare() {\n" + body + "  }\n}\n"
+            ),
+            "src/main/java/lex/Emitter.java": (
+                "package lex;\n\nclass Emitter {\n"
+                "  // Output methods\n  //--------------\n"
+                "  /** Writes the scanner for one file. */\n"
+                "  void emit(File file) {\n" + body + "  }\n}\n"
+            ),
+        },
+    )
+    facts = analyse(root, name="lexer")
+    names = [step.name for step in facts.control_paths[0]]
+    # main in the file's class -> the receiver made in place -> both overloads of run.
+    assert names == ["Main.main", "Main.run", "Emitter.emit"], names
+    emit = facts.control_paths[0][-1]
+    # The Javadoc documents it, not the section banner above.
+    assert emit.doc == "Writes the scanner for one file."

@@ -7,7 +7,7 @@ from pathlib import PurePosixPath
 from pydantic import BaseModel
 
 from codestory.analysis.paths import normalise
-from codestory.analysis.syntax import FileSyntax
+from codestory.analysis.syntax import Definition, FileSyntax
 
 
 class EntryPoint(BaseModel):
@@ -19,8 +19,18 @@ class EntryPoint(BaseModel):
 
 
 def main_symbol(path: str, syntaxes: dict[str, FileSyntax]) -> str | None:
-    names = {d.name for d in syntaxes[path].definitions if d.parent is None}
-    return "main" if "main" in names else None
+    return "main" if own_definition(path, "main", syntaxes) is not None else None
+
+
+def own_definition(path: str, name: str, syntaxes: dict[str, FileSyntax]) -> Definition | None:
+    """A file's top-level definition of `name`, else the one in the type the file is named
+    for: where a program starts in languages whose `main` lives in a class (Java's
+    `public static void main` in the file's public class)."""
+    definitions = syntaxes[path].definitions
+    stem = PurePosixPath(path).stem
+    return next((d for d in definitions if d.name == name and d.parent is None), None) or next(
+        (d for d in definitions if d.name == name and d.parent == stem), None
+    )
 
 
 def source_of_build(built: str, paths: frozenset[str] | set[str]) -> str | None:

@@ -22,7 +22,7 @@ from codestory.analysis.classify import (
     vendored_copies,
 )
 from codestory.analysis.dependencies import Dependencies, select_dependencies
-from codestory.analysis.entry_point import EntryPoint, main_symbol
+from codestory.analysis.entry_point import EntryPoint, main_symbol, own_definition
 from codestory.analysis.history import HistoryFacts, parse_git_log
 from codestory.analysis.languages import is_code
 from codestory.analysis.layers import Part, parts
@@ -626,9 +626,8 @@ def _symbol_for(
 ) -> Symbol | None:
     if point.path is None or point.path not in syntaxes:
         return None
-    definitions = syntaxes[point.path].definitions
     if point.symbol:
-        found = next((d for d in definitions if d.name == point.symbol and d.parent is None), None)
+        found = own_definition(point.path, point.symbol, syntaxes)
         if found is not None:
             return Symbol(point.path, found)
     exported = _default_export_of(point.path, syntaxes, graph)

@@ -668,7 +668,13 @@ def _leading_doc(anchor: Node, comment_types: frozenset[str]) -> str | None:
         lines.insert(0, text)
         expected_row = node.start_point[0]
         node = node.prev_named_sibling
-    return describe("\n".join(lines)) if lines else None
+    # Where the block holds a documentation comment (`/** */`, `///`, `/*!`), that is the
+    # doc: plain comments above it are section banners (`// Format methods`, `//-----`).
+    marked = next((i for i, line in enumerate(lines) if line.startswith(_DOC_MARKERS)), 0)
+    return describe("\n".join(lines[marked:])) if lines else None
+
+
+_DOC_MARKERS = ("/**", "///", "/*!", "//!")
 
 
 def _python_docstring_of(block: Node | None) -> str | None:
