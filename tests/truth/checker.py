@@ -427,7 +427,7 @@ class Checker:
             self._defined(sentence, name, path)
         for name, path in re.findall(r"the \w+ `([^`]+)` in `([^`]+)`", sentence):
             self._defined(sentence, name, path)
-        defined = re.match(r"`([^`]+)`,? (?:has|about)[^`]*? defines (.*)", sentence)
+        defined = re.match(r"`([^`]+)`,? (?:has|about|\d)[^`]*? defines (.*)", sentence)
         if defined and defined.group(1) in self.tree.files:
             for name in BACKTICKED.findall(defined.group(2)):
                 self._defined(sentence, name, defined.group(1))

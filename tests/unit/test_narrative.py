@@ -335,3 +335,15 @@ def test_steps_with_nothing_to_add_are_one_sentence() -> None:
         "`main` calls `run` in `b.py`, which calls `loop`.",
         "`loop` goes on to `tick` in `c.py`, which updates the clock by one step.",
     ]
+
+
+def test_stories_of_different_projects_do_not_share_one_wording() -> None:
+    from codestory.narrative.template import Voice
+
+    shapes = ["first wording", "second wording", "third wording"]
+    voices = [
+        Voice(level=ExpertiseLevel.INTERMEDIATE, style=Style.OVERVIEW, turn=t) for t in range(3)
+    ]
+    # Each story starts at its own turn and moves on within itself.
+    assert {v.shape(shapes) for v in voices} == set(shapes)
+    assert [voices[0].shape(shapes, i) for i in range(3)] == shapes

@@ -749,6 +749,18 @@ def _tour_paths(
             ]
         )
     if not control_paths:
+        # A library shown by no example: the most used methods of its key types, while one
+        # leads three calls into the code (a factory's `getLogger` into its binding).
+        for fact in (f for f in symbols[:5] if f.kind in _TYPE_KINDS):
+            at = {(d.line, d.name): d for d in syntaxes[fact.path].definitions}
+            for member in fact.methods[:3]:
+                method = at.get((member.line, member.name))
+                if method is None or member.path != fact.path or control_paths:
+                    continue
+                steps = follow(graph, Symbol(fact.path, method), hops=PATH_HOPS, allowed=source)
+                if len(steps) >= 3:
+                    control_paths.append(_steps(steps, graph))
+    if not control_paths:
         top = {(s.path, s.name) for s in symbols[:5] if s.kind in {"function", "method", "class"}}
         walk(
             [

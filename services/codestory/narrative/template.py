@@ -8,6 +8,7 @@ backticks so the speech layer can say them the way people do.
 from __future__ import annotations
 
 import re
+import zlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -78,6 +79,13 @@ class Voice:
     # to its paths and ideas, not to longer lists. MEDIUM_PROJECT gets part of it.
     large: bool = False
     medium: bool = False
+    # Where a sentence has several wordings, the story's own turn picks where it starts, so
+    # stories of different projects do not all open a chapter on the same words.
+    turn: int = 0
+
+    def shape(self, shapes: list[str], index: int = 0) -> str:
+        """One of `shapes`: the story's turn, moved on by `index` within the story."""
+        return shapes[(self.turn + index) % len(shapes)]
 
     @property
     def beginner(self) -> bool:
@@ -441,7 +449,7 @@ def _step_sentence(step: ControlStep, previous: ControlStep, voice: Voice, index
     where = "" if step.path == previous.path else f" in {code(step.path)}"
     clause = _doc_clause(step.doc)
     verbs = ["calls", "hands the work to", "goes on to"]
-    text = f"{code(previous.name)} {verbs[index % len(verbs)]} {code(step.name)}{where}"
+    text = f"{code(previous.name)} {voice.shape(verbs, index)} {code(step.name)}{where}"
     if step.handed:  # a callback: given to other code, which runs it
         text = f"{code(previous.name)} passes {code(step.name)}{where} on to be run"
     said = predicate(step.name, step.doc)
@@ -483,7 +491,10 @@ def _told_steps(hops: list[ControlStep], steps: list[ControlStep], voice: Voice)
                 f"{code(s.name)}{'' if s.path == steps[index + n].path else f' in {code(s.path)}'}"
                 for n, s in enumerate(chain)
             ]
-            told.append(sentence(f"{code(steps[index].name)} calls {', which calls '.join(links)}"))
+            joined = voice.shape(
+                [", which calls ", ", and that calls ", ", which in turn calls "], index
+            )
+            told.append(sentence(f"{code(steps[index].name)} calls {joined.join(links)}"))
         index += run
     return told
 
@@ -605,7 +616,14 @@ def chapter_control_flow(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
                 if start.command
                 else _example_opening(start)
                 if start.via
-                else f"Follow one call from the start: {code(start.name)} in {code(start.path)}."
+                else voice.shape(
+                    [
+                        f"Follow one call from the start: {code(start.name)} in "
+                        f"{code(start.path)}.",
+                        f"Start at {code(start.name)} in {code(start.path)} and follow the calls.",
+                        f"Everything begins at {code(start.name)} in {code(start.path)}.",
+                    ]
+                )
                 if number == 0 and (from_entry or handed or (not runnable and handed_out is None))
                 else f"Its users set it to work with {code(start.name)}: follow that call."
                 if number == 0 and through
@@ -657,9 +675,16 @@ def _idea_sentence(symbol: SymbolFact, voice: Voice, index: int) -> str:
             f"The {kind} {code(symbol.name)} lives {place}{users}. Its comment reads: "
             f"{_quote(symbol.doc)}",
         ]
-        text = shapes[index % len(shapes)]
+        text = voice.shape(shapes, index)
     else:
-        text = sentence(f"{code(symbol.name)} is {article} {kind} {place}{users}")
+        text = voice.shape(
+            [
+                f"{code(symbol.name)} is {article} {kind} {place}{users}",
+                f"There is also the {kind} {code(symbol.name)} {place}{users}",
+                f"Next comes {code(symbol.name)}, {article} {kind} {place}{users}",
+            ],
+            index,
+        )
     text = sentence(text)
     if voice.expert and symbol.signature and symbol.kind in {"function", "method"}:
         text += f" Its signature is {code(symbol.signature)}."
@@ -678,8 +703,12 @@ def _idea_sentence(symbol: SymbolFact, voice: Voice, index: int) -> str:
         text += f" Its method {code(first.name)} {does}; it also has {others}."
     elif len(symbol.methods) >= 2 and not voice.beginner:
         names = join_words([code(m.name) for m in symbol.methods])
-        shapes = [f"Among its methods are {names}.", f"Its most used methods are {names}."]
-        text += f" {shapes[index % len(shapes)]}"
+        shapes = [
+            f"Among its methods are {names}.",
+            f"Its most used methods are {names}.",
+            f"{names} are the methods other code calls most.",
+        ]
+        text += f" {voice.shape(shapes, index)}"
         first = symbol.methods[0]
         if first.doc and first.doc != symbol.doc:
             text += f" Of {code(first.name)}, its authors write: {_quote(first.doc)}"
@@ -730,12 +759,21 @@ def _module_sentence(module: ModuleFact, voice: Voice, index: int) -> str:
         text = f"{code(module.path)}, {size}: {_quote(module.doc)}"
         return f"{text} {sentence(users)}" if users else text
     defined = f"defines {join_words([code(n) for n in names])}" if names else ""
+    path = code(module.path)
+    held = voice.shape(
+        [
+            f"{path} has {size}{' and ' + defined if defined else ''}",
+            f"{path}, {size}{', ' + defined if defined else ''}",
+            f"{path} has {size}{'; it ' + defined if defined else ''}",
+        ],
+        index,
+    )
     if users and module.package:
-        text = f"{code(module.path)} has {size}{' and ' + defined if defined else ''}. {users}"
+        text = f"{held}. {users}"
     elif users:  # one sentence: what it holds and who leans on it
-        text = f"{code(module.path)} has {size}{' and ' + defined if defined else ''}; {users}"
+        text = f"{held}; {users}"
     else:
-        text = f"{code(module.path)} has {size}{' and ' + defined if defined else ''}"
+        text = held
     return sentence(text)
 
 
@@ -767,7 +805,9 @@ def chapter_dependencies(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
             if not voice.beginner
             else f"{count} {voice.term('dependency', 'dependencies')}"
         )
-        lead = f"At run time it needs {needs}"
+        lead = voice.shape(
+            [f"At run time it needs {needs}", f"To run, it needs {needs}", f"It needs {needs}"]
+        )
         if facts.dependencies_from:  # the top-level build declares none of its own
             lead = (
                 f"The top-level build declares none itself; {code(facts.dependencies_from)}, "
@@ -793,9 +833,16 @@ def chapter_dependencies(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
             f"{join_words([code(d) for d in optional[:4]])}; {unneeded}."
         )
     if facts.dev_dependencies:
+        more = plural(len(facts.dev_dependencies), "more package")
+        such = join_words([code(d) for d in facts.dev_dependencies[:3]])
         paragraphs.append(
-            f"For development it adds {plural(len(facts.dev_dependencies), 'more package')}, "
-            f"such as {join_words([code(d) for d in facts.dev_dependencies[:3]])}."
+            voice.shape(
+                [
+                    f"For development it adds {more}, such as {such}.",
+                    f"Working on it adds {more}, among them {such}.",
+                    f"Its development set-up adds {more}: {such} among them.",
+                ]
+            )
         )
     return ScriptChapter(title="What it builds on", paragraphs=paragraphs)
 
@@ -849,7 +896,17 @@ def chapter_run_and_test(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
             if len(tests.commands) > 1:
                 command += f" (the project also offers {code(tests.commands[1])})"
             # One sentence for how to run it and where to start reading it.
-            command += f", and begin reading with {first}" if first else ""
+            command += (
+                voice.shape(
+                    [
+                        f", and begin reading with {first}",
+                        f"; {first} is a good first test to read",
+                        f", and start with {first}",
+                    ]
+                )
+                if first
+                else ""
+            )
             paragraphs.append(sentence(command))
         elif first:
             paragraphs.append(f"A good first test to read is {first}.")
@@ -996,6 +1053,7 @@ def write_script(
         style=style,
         large=sources >= LARGE_PROJECT,
         medium=MEDIUM_PROJECT <= sources < LARGE_PROJECT,
+        turn=zlib.crc32(facts.name.encode()),
     )
     builders: list[Callable[[RepoFacts, Voice], ScriptChapter | None]] = [
         chapter_layout,
