@@ -563,6 +563,7 @@ class Checker:
             p
             for p in self.tree.files
             if re.search(r"(^|/)(tests?|testing|__tests__|spec|fuzz|ossfuzz)/", p)
+            or re.search(r"(^|/)[\w-]+[._-](tests?|testing)/", p)  # `manual.test/`, `unit-tests/`
             or re.search(r"(^|/)t/[^/]+\.t$", p)  # TAP scripts, run by `prove`
             or re.search(r"(^|/)(test_[^/]*|[^/]*_test\.\w+|[^/]*\.(test|spec)\.\w+)$", p)
             or re.search(r"#\[(cfg\()?test\b", self.tree.files[p])

@@ -240,6 +240,8 @@ def test_type_tests_are_tests_and_their_commands_are_not_the_projects(tmp_path: 
     """commander's shape: tsd type tests (`index.test-d.ts`) call `.command('exec')`."""
     assert classify("typings/index.test-d.ts", "") is FileKind.TEST
     assert classify("src/index.ts", "") is FileKind.SOURCE
+    # A folder named for its tests with a dot (`manual.test/`) holds tests too.
+    assert classify("manual.test/load/run.js", "") is FileKind.TEST
     facts = analyse(
         write(
             tmp_path,
@@ -529,6 +531,7 @@ def test_a_docstring_that_opens_with_code_or_a_drawing_is_described_by_its_prose
     assert describe("The components of a URL are broken down like this:\n\n[scheme] [host]") is None
     assert describe("It works as follows.\n\n1. read\n2. write") is None
     assert describe("Options are shown below:\n\n- a\n- b") is None
+    assert describe("A worker is responsible for:\n\n- launching\n- waiting") is None
     assert (
         describe("Parses headers like a browser would.") == "Parses headers like a browser would."
     )
@@ -1112,3 +1115,24 @@ def test_a_java_program_is_followed_from_its_class_main_through_overloads(
     emit = facts.control_paths[0][-1]
     # The Javadoc documents it, not the section banner above.
     assert emit.doc == "Writes the scanner for one file."
+
+
+def test_a_main_that_prints_the_version_is_not_a_way_in(tmp_path: Path) -> None:
+    work = "".join(f"    int k{i} = {i};\n" for i in range(6))
+    root = write(
+        tmp_path / "repo",
+        {
+            "src/main/java/tally/Runner.java": (
+                "package tally;\n\npublic class Runner {\n"
+                "  public static void main(String[] args) {\n    new Runner().count(args);\n  }\n"
+                "  void count(String[] args) {\n" + work + "  }\n}\n"
+            ),
+            "src/main/java/tally/Version.java": (
+                "package tally;\n\npublic class Version {\n"
+                "  public static void main(String[] args) {\n    System.out.println(id());\n  }\n"
+                '  static String id() {\n    return "1.0";\n  }\n}\n'
+            ),
+        },
+    )
+    facts = analyse(root, name="tally")
+    assert [e.path for e in facts.entry_points] == ["src/main/java/tally/Runner.java"]

@@ -195,6 +195,9 @@ def test_a_node_start_script_names_the_servers_file(tmp_path: Path) -> None:
         ("Apache Commons Lang, a package of Java utility classes", "library"),
         ("An extensible server platform that uses TLS by default", "service"),
         ("A next generation HTTP client for Python.", None),
+        # A generic head takes its qualifier's kind; a command-line program stays a tool.
+        ("Tally Server is a server program that makes reports available", "service"),
+        ("A small command-line program for counting words", "cli"),
         (None, None),
     ],
 )

@@ -128,7 +128,7 @@ _TEST_FILE = re.compile(
 _TEST_ROOTS = frozenset(root for e in ECOSYSTEMS for root in e.test_roots)
 _SOURCE_ROOTS = frozenset(root for e in ECOSYSTEMS for root in e.source_roots)
 # A build's module of tests: Gson's `test-shrinker` and `test-jpms`, `integration-tests`.
-_TEST_MODULE = re.compile(r"^(?:tests?|it|e2e)[-_]|[-_](?:tests?|it|e2e|testing)$")
+_TEST_MODULE = re.compile(r"^(?:tests?|it|e2e)[-_]|[-_.](?:tests?|it|e2e|testing)$")
 # Benchmarks by name: `bench_x.py`, `benchmark_x.c`, JMH's and Caliper's `ParseBenchmark.java`.
 _BENCH_NAME = re.compile(r"^(?:bench_|benchmark).+|.+(?:Benchmarks?|_bench|_benchmark)\.\w+$")
 _MINIFIED_NAME = re.compile(r"[.-]min\.(?:js|css|mjs)$|\.bundle\.js$")

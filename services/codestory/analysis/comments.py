@@ -36,7 +36,9 @@ _SENTENCE = re.compile(
 # once what it points at is gone: "broken down like this:", "works as follows.".
 _POINTS_AHEAD = re.compile(
     r"\b(?:like (?:this|so)|as follows|(?:the|as) (?:following|below)|shown below|"
-    r"(?:see|is|are) (?:below|here)|for example)\W*$",
+    r"(?:see|is|are) (?:below|here)|for example|"
+    # A clause cut before its list: "An AppWorker is responsible for:".
+    r"for|to|of|with|by|from|the|an?|is|are|includes?|including|such as|namely)\W*$",
     re.IGNORECASE,
 )
 _NOT_PROSE = re.compile(

@@ -59,6 +59,7 @@ MAX_PARSED_SUPPORT_FILES = 300
 # Kinds whose way in is their API, whatever small programs they ship beside it.
 LIBRARY_KINDS = frozenset({"library", "framework"})
 CALLABLE = frozenset({"function", "method"})
+_PRINTER_STEMS = frozenset({"version", "usage", "help", "about", "license", "banner"})
 ENTRY_VERBS = ("execute", "run", "serve", "start", "handle", "main", "process", "call", "parse")
 CI_MARKERS = {
     ".github/workflows/": "GitHub Actions",
@@ -410,6 +411,11 @@ def _entry_points(
         # A main that calls nothing of the project's own (JUnit's Version prints a version)
         # is a utility beside the program, not a way into it.
         mains = [p for p in mains if reaches[p] > 0]
+    # A main in a file named for what it prints (`Version`, `Usage`, `Help`) is a utility
+    # beside the program, whatever the language.
+    printers = [p for p in mains if PurePosixPath(p).stem.lower() in _PRINTER_STEMS]
+    if len(printers) < len(mains):
+        mains = [p for p in mains if p not in printers]
     declared = {p.path for p in points}
     if any(p.kind in {"console script", "executable", "application"} for p in points):
         # The packaging names the programs; other mains are helpers, demos and scripts.

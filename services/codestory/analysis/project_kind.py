@@ -44,8 +44,17 @@ def described_kind(description: str | None) -> str | None:
     # "X is a ..." : the clause after the verb.
     text = re.sub(r"^.{0,60}?\b(?:is|are)\s+(?:an?|the)\s+", "", text, count=1)
     clause = _CLAUSE_END.split(text, maxsplit=1)[0]
-    found = [m.lastgroup for m in _NOUN.finditer(clause) if m.lastgroup]
-    return found[-1] if found else None
+    found = [m for m in _NOUN.finditer(clause) if m.lastgroup]
+    if not found:
+        return None
+    head = found[-1]
+    # "a server program", "a proxy program": a generic head takes the kind of the noun
+    # that qualifies it.
+    if head.group().lower() == "program" and len(found) > 1:
+        before = found[-2]
+        if not clause[before.end() : head.start()].strip():
+            return before.lastgroup
+    return head.lastgroup
 
 
 def project_kind(
