@@ -513,7 +513,15 @@ def _idea_weight(symbol: SymbolFact) -> float:
         weight *= 1.5
     if any(part in HELPER_FOLDERS for part in symbol.path.lower().split("/")[:-1]):
         weight *= 0.5
+    if _PLAIN_ALIAS.match(symbol.signature or ""):
+        weight *= 0.3
     return weight
+
+
+# A typedef of a number, a byte or a pointer (`typedef unsigned char lu_byte;`, `typedef
+# StackValue *StkId;`) names a representation, not an idea of the design; a typedef of a
+# struct, union, enum or function type is the type itself.
+_PLAIN_ALIAS = re.compile(r"typedef\s+(?!.*\b(?:struct|union|enum|class)\b)[^({]*;?\s*$")
 
 
 # A manifest's description of itself ("Top SLF4J project pom.xml file", "Parent POM"): it

@@ -621,7 +621,7 @@ def chapter_control_flow(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
                         f"Follow one call from the start: {code(start.name)} in "
                         f"{code(start.path)}.",
                         f"Start at {code(start.name)} in {code(start.path)} and follow the calls.",
-                        f"Everything begins at {code(start.name)} in {code(start.path)}.",
+                        f"A run begins at {code(start.name)} in {code(start.path)}.",
                     ]
                 )
                 if number == 0 and (from_entry or handed or (not runnable and handed_out is None))
@@ -675,15 +675,21 @@ def _idea_sentence(symbol: SymbolFact, voice: Voice, index: int) -> str:
             f"The {kind} {code(symbol.name)} lives {place}{users}. Its comment reads: "
             f"{_quote(symbol.doc)}",
         ]
-        text = voice.shape(shapes, index)
+        # "Then there is" needs an idea before it.
+        text = voice.shape(shapes, index) if index else voice.shape([shapes[0], shapes[2]])
     else:
-        text = voice.shape(
-            [
-                f"{code(symbol.name)} is {article} {kind} {place}{users}",
-                f"There is also the {kind} {code(symbol.name)} {place}{users}",
-                f"Next comes {code(symbol.name)}, {article} {kind} {place}{users}",
-            ],
-            index,
+        plain = f"{code(symbol.name)} is {article} {kind} {place}{users}"
+        text = (
+            plain
+            if index == 0
+            else voice.shape(
+                [
+                    plain,
+                    f"There is also the {kind} {code(symbol.name)} {place}{users}",
+                    f"Next comes {code(symbol.name)}, {article} {kind} {place}{users}",
+                ],
+                index,
+            )
         )
     text = sentence(text)
     if voice.expert and symbol.signature and symbol.kind in {"function", "method"}:
