@@ -1136,3 +1136,25 @@ def test_a_main_that_prints_the_version_is_not_a_way_in(tmp_path: Path) -> None:
     )
     facts = analyse(root, name="tally")
     assert [e.path for e in facts.entry_points] == ["src/main/java/tally/Runner.java"]
+
+
+def test_a_library_index_hands_out_its_exports_not_its_set_up_calls(tmp_path: Path) -> None:
+    root = write(
+        tmp_path / "repo",
+        {
+            "package.json": '{"name": "tally", "main": "index.js"}\n',
+            "index.js": (
+                "const { makeCounter } = require('./lib/make');\n"
+                "const count = makeCounter({ words: true });\n"
+                "module.exports = { count };\n"
+            ),
+            "lib/make.js": (
+                "function makeCounter(options) {\n  const words = options.words;\n"
+                "  return (text) => (words ? text.split(' ').length : text.length);\n}\n"
+                "module.exports = { makeCounter };\n"
+            ),
+        },
+    )
+    facts = analyse(root, name="tally")
+    # `makeCounter` builds what index.js hands out; it is not what users call.
+    assert facts.library_entry is None or facts.library_entry.name != "makeCounter"

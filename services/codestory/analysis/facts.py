@@ -647,6 +647,8 @@ def _symbol_for(
     exported = _default_export_of(point.path, syntaxes, graph)
     if exported is not None:
         return exported
+    if point.kind == "library main":
+        return None  # a library's index hands out its exports; its top-level calls set them up
     # A script with no main function: its top-level calls are the path. Treat the first
     # resolvable one as the start.
     for call in (c for c in syntaxes[point.path].module_calls if not c.passed):

@@ -574,9 +574,18 @@ def chapter_control_flow(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
             text += f". Its documentation says: {_quote(entry.doc)}"
         paragraphs.append(sentence(text))
     elif _library_kind(facts):
+        library = voice.term("library")
         paragraphs.append(
-            f"{facts.name} is a {voice.term('library')}: nothing here runs by itself. The "
-            "way in is its public API, so we start from the part the rest of the code uses most."
+            voice.shape(
+                [
+                    f"{facts.name} is a {library}: nothing here runs by itself, so the tour "
+                    "enters through its public API.",
+                    f"{facts.name} is a {library}, called from its users' own programs; the "
+                    "tour enters through its public API.",
+                    f"Nothing in {facts.name} runs by itself: it is a {library}, entered "
+                    "through its public API.",
+                ]
+            )
         )
     else:  # a tool or a service by its description, with no start any file declares
         paragraphs.append(
