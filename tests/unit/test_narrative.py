@@ -347,3 +347,25 @@ def test_stories_of_different_projects_do_not_share_one_wording() -> None:
     # Each story starts at its own turn and moves on within itself.
     assert {v.shape(shapes) for v in voices} == set(shapes)
     assert [voices[0].shape(shapes, i) for i in range(3)] == shapes
+
+
+def test_key_ideas_are_more_than_one_types_methods(facts: RepoFacts) -> None:
+    from codestory.analysis.facts import MemberFact, SymbolFact
+
+    def symbol(name: str, kind: str, methods: list[str] = []) -> SymbolFact:  # noqa: B006
+        return SymbolFact(
+            name=name, kind=kind, path="core.go", line=1, doc=f"{name} does its part.",
+            used_by=3, methods=[MemberFact(name=m, path="core.go", line=2) for m in methods],
+        )  # fmt: skip
+
+    ranked = [
+        symbol("Command", "struct", ["Name", "Run"]),
+        *(symbol(f"Command.{m}", "method") for m in ("Name", "Run", "Flags", "Args", "Path")),
+        symbol("Parser", "struct"),
+    ]
+    shaped = facts.model_copy(update={"key_symbols": ranked, "control_paths": []})
+    ideas = next(c.text for c in write_script(shaped).chapters if c.title == "The key ideas")
+    # The methods told with their type are not ideas again; two more of its methods at most.
+    assert "`Command.Name`" not in ideas and "`Command.Run`" not in ideas
+    assert "`Command.Flags`" in ideas and "`Command.Args`" in ideas
+    assert "`Command.Path`" not in ideas and "`Parser`" in ideas

@@ -500,6 +500,7 @@ def _told_steps(hops: list[ControlStep], steps: list[ControlStep], voice: Voice)
 
 
 CHAINED_STEPS = 3
+MEMBER_IDEAS = 2  # key ideas that are methods of one type
 
 
 def _library_kind(facts: RepoFacts) -> bool:
@@ -739,6 +740,11 @@ def chapter_key_ideas(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
             continue
         if any(c.name == symbol.name for c in chosen):
             continue  # a C prototype in its header and its definition are one idea
+        owner, _, member = symbol.name.rpartition(".")
+        if any(c.name == owner and member in {m.name for m in c.methods} for c in chosen):
+            continue  # told with its type: `Command` and its method `AddCommand`
+        if owner and sum(c.name.startswith(f"{owner}.") for c in chosen) >= MEMBER_IDEAS:
+            continue  # the design is more than one type's methods
         if symbol.doc and symbol.doc in described:
             continue  # a twin (Flask's App and Flask share a docstring): one is enough
         described.add(symbol.doc or "")
