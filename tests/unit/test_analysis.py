@@ -1158,3 +1158,22 @@ def test_a_library_index_hands_out_its_exports_not_its_set_up_calls(tmp_path: Pa
     facts = analyse(root, name="tally")
     # `makeCounter` builds what index.js hands out; it is not what users call.
     assert facts.library_entry is None or facts.library_entry.name != "makeCounter"
+
+
+def test_a_type_is_told_by_the_project_types_its_fields_hold(tmp_path: Path) -> None:
+    root = write(
+        tmp_path / "repo",
+        {
+            "src/main/java/kv/Store.java": (
+                "package kv;\n\npublic class Store {\n  private final Cache cache;\n"
+                "  private Journal journal = new Journal();\n  private String name;\n"
+                "  public Store(Cache cache) {\n    this.cache = cache;\n  }\n}\n"
+            ),
+            "src/main/java/kv/Cache.java": "package kv;\n\npublic class Cache {\n}\n",
+            "src/main/java/kv/Journal.java": "package kv;\n\npublic class Journal {\n}\n",
+        },
+    )
+    facts = analyse(root, name="kv")
+    store = next(s for s in facts.key_symbols if s.name == "Store")
+    # The project's own types, in the order declared; `String` is not the project's.
+    assert store.holds == ["Cache", "Journal"]

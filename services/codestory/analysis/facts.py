@@ -151,6 +151,8 @@ class SymbolFact(BaseModel):
     # Other source files that declare a parameter, local or field of this type: a type the
     # code works on everywhere (C's `lua_State *L`, `conn *c`) even where its name is a word.
     typed_by: int = 0
+    # The project's own types its fields are declared with: what the type is made of.
+    holds: list[str] = Field(default_factory=list)
 
 
 class ControlStep(BaseModel):
@@ -501,6 +503,18 @@ def _distinctive(name: str) -> bool:
     """A name that is no ordinary word (`TableBuilder`, `url_for`, `jv`... not `write`), so
     finding it in a file means the file names the definition."""
     return not name.isalpha() or not name.islower()
+
+
+def _holds(definition: Definition, type_names: set[str]) -> list[str]:
+    """The project's types among a type's stated field types (`router *Router`, `self.config
+    = Config()`), in the order declared, three at most."""
+    found: list[str] = []
+    for _, stated in definition.types:
+        words = re.findall(r"[A-Za-z_]\w*", stated.removeprefix("()"))
+        name = next((w for w in reversed(words) if w in type_names), None)
+        if name and name != definition.name and name not in found:
+            found.append(name)
+    return found[:3]
 
 
 def _idea_weight(symbol: SymbolFact) -> float:
@@ -1026,6 +1040,9 @@ def _symbols(code: Code) -> list[SymbolFact]:
     members = Counter(d.parent for p in source_paths for d in syntaxes[p].definitions if d.parent)
     heirs = _heirs(source_paths, syntaxes)
     typed = _typed_by(source_paths, syntaxes)
+    type_names = {
+        d.name for p in source_paths for d in syntaxes[p].definitions if d.kind in TYPE_KINDS
+    }
     symbols: list[SymbolFact] = []
     told: set[str] = set()
     for path in source_paths:
@@ -1058,6 +1075,9 @@ def _symbols(code: Code) -> list[SymbolFact]:
                     typed_by=0
                     if definition.parent or definition.kind not in TYPE_KINDS
                     else len(typed.get(definition.name, set()) - {path}),
+                    holds=_holds(definition, type_names)
+                    if definition.kind in TYPE_KINDS and not definition.parent
+                    else [],
                 )
             )
     sizes = {(p, d.qualified_name): d.lines for p in source for d in syntaxes[p].definitions}

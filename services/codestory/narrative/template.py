@@ -709,6 +709,17 @@ def _idea_sentence(symbol: SymbolFact, voice: Voice, index: int) -> str:
         if len(symbol.heirs) > 3:
             shown.append("others")
         text += f" {join_words(shown)} {'builds' if len(shown) == 1 else 'build'} on it."
+    if symbol.holds and not voice.beginner:  # what it is made of, by its declared fields
+        held = join_words([code(h) for h in symbol.holds])
+        one = len(symbol.holds) == 1
+        text += " " + voice.shape(
+            [
+                f"{held} {'is the type of one' if one else 'are types'} of its fields.",
+                f"{held} {'is' if one else 'are'} what its fields hold.",
+                f"{held} {'appears' if one else 'appear'} among its fields.",
+            ],
+            index,
+        )
     # The most used method whose summary can be said as what it does leads the others.
     first = next(
         (m for m in symbol.methods if m.doc != symbol.doc and predicate(m.name, m.doc)), None
