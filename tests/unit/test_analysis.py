@@ -1177,3 +1177,27 @@ def test_a_type_is_told_by_the_project_types_its_fields_hold(tmp_path: Path) -> 
     store = next(s for s in facts.key_symbols if s.name == "Store")
     # The project's own types, in the order declared; `String` is not the project's.
     assert store.holds == ["Cache", "Journal"]
+
+
+def test_a_go_method_is_followed_through_a_field_of_its_receiver(tmp_path: Path) -> None:
+    work = "".join(f"\tn{i} := {i}\n\t_ = n{i}\n" for i in range(4))
+    root = write(
+        tmp_path / "repo",
+        {
+            "go.mod": "module example.org/term\n\ngo 1.21\n",
+            "terminal.go": (
+                "package term\n\n// Terminal draws the list.\ntype Terminal struct {\n"
+                "\tmerger *Merger\n\tname   string\n}\n\n"
+                "// Loop runs the terminal.\nfunc (t *Terminal) Loop() {\n\tt.merger.Merge()\n}\n"
+            ),
+            "merger.go": (
+                "package term\n\n// Merger joins results.\ntype Merger struct {\n\tcount int\n}\n\n"
+                "// Merge joins them.\nfunc (m *Merger) Merge() {\n" + work + "}\n"
+            ),
+        },
+    )
+    facts = analyse(root, name="term")
+    terminal = next(s for s in facts.key_symbols if s.name == "Terminal")
+    assert terminal.holds == ["Merger"]
+    paths = [[step.name for step in path] for path in facts.control_paths]
+    assert ["Terminal.Loop", "Merger.Merge"] in paths, paths

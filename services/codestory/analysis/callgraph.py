@@ -205,6 +205,8 @@ class CallGraph:
         caller's class or a module-level name says so (`self.parser`, `this.parser` and
         `parser` alike)."""
         variable = qualifier[5:] if qualifier.startswith(("self.", "this.")) else qualifier
+        if caller is not None and caller.receiver and variable.startswith(f"{caller.receiver}."):
+            variable = variable[len(caller.receiver) + 1 :]  # Go's `t.merger`: a field of t
         made_here = _MADE_IN_PLACE.fullmatch(variable)
         # `new JUnitCore().runMain(...)`, `Parser(text).parse()`: the object made in place.
         stated = f"(){made_here.group(1)}" if made_here else None

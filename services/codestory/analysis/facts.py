@@ -505,15 +505,16 @@ def _distinctive(name: str) -> bool:
     return not name.isalpha() or not name.islower()
 
 
-def _holds(definition: Definition, type_names: set[str]) -> list[str]:
+def _holds(definition: Definition, type_names: set[str], typed: dict[str, set[str]]) -> list[str]:
     """The project's types among a type's stated field types (`router *Router`, `self.config
-    = Config()`), in the order declared, three at most."""
+    = Config()`): three at most, those the code works with most widely first."""
     found: list[str] = []
     for _, stated in definition.types:
         words = re.findall(r"[A-Za-z_]\w*", stated.removeprefix("()"))
         name = next((w for w in reversed(words) if w in type_names), None)
         if name and name != definition.name and name not in found:
             found.append(name)
+    found.sort(key=lambda name: -len(typed.get(name, ())))
     return found[:3]
 
 
@@ -1075,7 +1076,7 @@ def _symbols(code: Code) -> list[SymbolFact]:
                     typed_by=0
                     if definition.parent or definition.kind not in TYPE_KINDS
                     else len(typed.get(definition.name, set()) - {path}),
-                    holds=_holds(definition, type_names)
+                    holds=_holds(definition, type_names, typed)
                     if definition.kind in TYPE_KINDS and not definition.parent
                     else [],
                 )

@@ -215,6 +215,9 @@ _GO_BINDINGS = """
 (parameter_declaration name: (identifier) @var type: [(type_identifier) @type
   (pointer_type (type_identifier) @type) (qualified_type name: (type_identifier) @type)
   (pointer_type (qualified_type name: (type_identifier) @type))])
+(field_declaration name: (field_identifier) @var type: [(type_identifier) @type
+  (pointer_type (type_identifier) @type) (qualified_type name: (type_identifier) @type)
+  (pointer_type (qualified_type name: (type_identifier) @type))])
 (argument_list (identifier) @passed)
 (keyed_element (literal_element (identifier)) (literal_element (identifier) @passed))
 """

@@ -501,6 +501,7 @@ def _told_steps(hops: list[ControlStep], steps: list[ControlStep], voice: Voice)
 
 CHAINED_STEPS = 3
 MEMBER_IDEAS = 2  # key ideas that are methods of one type
+HOLDS_TOLD = 2  # key types told by their fields' types
 
 
 def _library_kind(facts: RepoFacts) -> bool:
@@ -764,6 +765,9 @@ def chapter_key_ideas(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
             break
     if not chosen:
         return None
+    # What a type is made of, for the first few types: after that it is a list.
+    holding = [s for s in chosen if s.holds][HOLDS_TOLD:]
+    chosen = [s.model_copy(update={"holds": []}) if s in holding else s for s in chosen]
     told_ideas = [_idea_sentence(s, voice, i) for i, s in enumerate(chosen)]
     if voice.beginner:  # what "key ideas" means, for a listener new to reading code
         told_ideas.insert(
