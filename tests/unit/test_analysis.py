@@ -1201,3 +1201,27 @@ def test_a_go_method_is_followed_through_a_field_of_its_receiver(tmp_path: Path)
     assert terminal.holds == ["Merger"]
     paths = [[step.name for step in path] for path in facts.control_paths]
     assert ["Terminal.Loop", "Merger.Merge"] in paths, paths
+
+
+def test_a_script_that_calls_its_own_main_where_it_defines_it_starts_there(
+    tmp_path: Path,
+) -> None:
+    work = "".join(f"  const n{i} = {i}\n" for i in range(4))
+    root = write(
+        tmp_path / "repo",
+        {
+            "package.json": '{"name": "runx", "bin": {"runx": "cli.js"}}\n',
+            "cli.js": (
+                "(async function main() {\n  await runScript(process.argv[2])\n"
+                "})().catch((err) => {\n  console.error(err)\n})\n\n"
+                "async function runScript(name) {\n" + work + "  return name\n}\n"
+            ),
+        },
+    )
+    facts = analyse(root, name="runx")
+    assert [step.name for step in facts.control_paths[0]] == ["main", "runScript"]
+    from codestory.analysis.syntax import parse_source
+
+    module = b"await (async function main() {\n  run()\n})().catch(report)\n"
+    parsed = parse_source("cli.ts", "TypeScript", module)
+    assert parsed is not None and [d.name for d in parsed.definitions] == ["main"]

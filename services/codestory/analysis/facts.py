@@ -655,10 +655,10 @@ def _symbol_for(
 ) -> Symbol | None:
     if point.path is None or point.path not in syntaxes:
         return None
-    if point.symbol:
-        found = own_definition(point.path, point.symbol, syntaxes)
-        if found is not None:
-            return Symbol(point.path, found)
+    # The named start, else the file's own `main` (a script's `(async function main(){})()`).
+    found = own_definition(point.path, point.symbol or "main", syntaxes)
+    if found is not None:
+        return Symbol(point.path, found)
     exported = _default_export_of(point.path, syntaxes, graph)
     if exported is not None:
         return exported

@@ -142,6 +142,8 @@ _JS_DEFS = {
     "method_definition": "method",
     "variable_declarator": "function",
     "assignment_expression": "function",  # CommonJS: `app.listen = function listen() {}`
+    # Reached only as an immediately invoked function: `(async function main() {...})()`.
+    "function_expression": "function",
 }
 _JS_CONTAINERS = frozenset(
     {
@@ -844,11 +846,32 @@ def _walk_definitions(
             # `type X struct {...}` is one spec in a declaration: its comment sits above the
             # declaration. In a `type ( ... )` group each spec has its own.
             lone_spec = node.type == "type_declaration" and len(children) == 1
+            invoked = _invoked_function(node) if node.type == "expression_statement" else None
+            if invoked is not None:
+                stack.append((invoked, owner, node))
             for child in reversed(children):
                 wrapped = node.type in _WRAPPERS or lone_spec
                 stack.append((child, owner, anchor if wrapped else child))
     found.sort(key=lambda pair: pair[0].line)
     return found
+
+
+def _invoked_function(statement: Node) -> Node | None:
+    """A named function a script calls where it defines it, `await (async function main()
+    {...})()`: a JavaScript program's main under its own name."""
+    call = statement.named_children[0] if statement.named_children else None
+    if call is not None and call.type == "await_expression" and call.named_children:
+        call = call.named_children[0]
+    callee = call.child_by_field_name("function") if call is not None else None
+    # `(function main() {...})().catch(report)`: the call under the chained ones.
+    while callee is not None and callee.type == "member_expression":
+        inner = callee.child_by_field_name("object")
+        callee = inner.child_by_field_name("function") if inner is not None else None
+    if callee is None or callee.type != "parenthesized_expression" or not callee.named_children:
+        return None
+    function = callee.named_children[0]
+    named = function.type == "function_expression" and function.child_by_field_name("name")
+    return function if named else None
 
 
 # ---- imports ----------------------------------------------------------------------------
