@@ -369,3 +369,18 @@ def test_key_ideas_are_more_than_one_types_methods(facts: RepoFacts) -> None:
     assert "`Command.Name`" not in ideas and "`Command.Run`" not in ideas
     assert "`Command.Flags`" in ideas and "`Command.Args`" in ideas
     assert "`Command.Path`" not in ideas and "`Parser`" in ideas
+
+
+def test_a_path_that_ends_in_a_long_body_says_so(facts: RepoFacts) -> None:
+    from codestory.analysis.facts import ControlStep
+
+    steps = [
+        ControlStep(path="tally/cli.py", name="main", line=1, lines=12),
+        ControlStep(path="tally/core.py", name="run_loop", line=5, lines=420),
+    ]
+    told = write_script(facts.model_copy(update={"control_paths": [steps]})).chapters
+    text = next(c.text for c in told if c.title.startswith("Where it starts"))
+    assert "`run_loop`" in text and "about 420 lines" in text and "longest body" in text
+    short = [steps[0], steps[1].model_copy(update={"lines": 30})]
+    told = write_script(facts.model_copy(update={"control_paths": [short]})).chapters
+    assert "longest body" not in next(c.text for c in told if c.title.startswith("Where"))

@@ -159,6 +159,7 @@ class ControlStep(BaseModel):
     path: str
     name: str
     line: int
+    lines: int = 0  # the length of its body
     doc: str | None = None
     signature: str | None = None
     # The first step of a path taken from the README's usage example: the call as shown.
@@ -869,6 +870,7 @@ def _steps(symbols: list[Symbol], graph: CallGraph | None = None) -> list[Contro
             path=s.path,
             name=s.definition.qualified_name,
             line=s.definition.line,
+            lines=s.definition.lines,
             doc=s.definition.doc,
             signature=s.definition.signature,
             handed=index > 0 and (symbols[index - 1].key, s.key) in handed,

@@ -500,6 +500,7 @@ def _told_steps(hops: list[ControlStep], steps: list[ControlStep], voice: Voice)
 
 
 CHAINED_STEPS = 3
+LONG_BODY = 80  # lines: a body where the work is done, not handed on
 MEMBER_IDEAS = 2  # key ideas that are methods of one type
 HOLDS_TOLD = 2  # key types told by their fields' types
 
@@ -647,7 +648,22 @@ def chapter_control_flow(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
             if voice.expert and start.signature:
                 opening += f" Its signature is {code(start.signature)}."
             hops = steps[1 : UNSURE_STEPS if unsure else None] if not voice.beginner else steps[1:2]
-            paragraphs.append(" ".join([opening, *_told_steps(hops, steps, voice)]))
+            told = [opening, *_told_steps(hops, steps, voice)]
+            last = hops[-1] if hops else None
+            longest = last is not None and last.lines == max(step.lines for step in steps)
+            if last is not None and longest and last.lines >= LONG_BODY and not voice.beginner:
+                size = about(last.lines)
+                told.append(
+                    voice.shape(
+                        [
+                            f"{code(last.name)}, {size} lines, is the longest body on the "
+                            "way, and where this path ends.",
+                            f"{code(last.name)} has {size} lines: the longest body on this "
+                            "path, and its last stop.",
+                        ]
+                    )
+                )
+            paragraphs.append(" ".join(told))
     if len(paragraphs) == 1 and not facts.control_paths:
         return (
             None if not runnable else ScriptChapter(title="Where it starts", paragraphs=paragraphs)
