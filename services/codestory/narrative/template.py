@@ -109,8 +109,8 @@ class Voice:
         if self.beginner:
             return 4
         if self.large:  # a large project's extra minutes go to its ideas
-            return 10
-        return 8 if self.deep or self.medium else 6
+            return 12
+        return 8
 
     @property
     def modules(self) -> int:
