@@ -44,7 +44,9 @@ DEFINES = {
         r"|^\s*(?:(?:public|private|protected|static|readonly|abstract|override|async|get|set"
         r"|declare|export|default|\*)\s*)*{n}\s*[(:<=?!]|exports\.{n}\b"
     ),
-    (".go",): r"^func\s+(?:\([^)]*\)\s*)?{n}\b|^\s*(?:type\s+)?{n}\s+[\w*\[(=]|^\s*{n}\s*=",
+    # A generic type's parameters follow its name at once: `type Set[T any] struct`.
+    (".go",): r"^func\s+(?:\([^)]*\)\s*)?{n}\b|^\s*(?:type\s+)?{n}(?:\s+[\w*\[(=]|\[)"
+    r"|^\s*{n}\s*=",
     (".rs",): r"\b(?:fn|struct|enum|trait|type|mod|const|static|union|macro_rules!)\s+{n}\b",
     (".java",): (
         r"\b(?:class|interface|enum|record|@interface)\s+{n}\b"
@@ -67,6 +69,8 @@ EXTENSIONS = {
     "C": (".c", ".h"),
     "C++": (".cc", ".cpp", ".cxx", ".hpp", ".hh", ".h"),
 }
+# Rust's unit tests, inside the file they test.
+INLINE_TEST = re.compile(r"#\[(cfg\()?test\b")
 NOT_OWN_CODE = re.compile(
     r"(^|/)(tests?|testing|spec|examples?|docs?|doc|benchmarks?|bench|vendor|third_party|"
     r"contrib|ossfuzz|fuzz|scripts|tools?|support|build)/"
@@ -454,6 +458,7 @@ class Checker:
             (r"([\d,]+) (?:test )?files? (?:in|across|next to|beside)", self._test_files),
             (r"([\d,]+) beside the code", self._test_files),
             (r"plus ([\d,]+) test files?", self._test_files_total),
+            (r"tests inside ([\d,]+) source files?", self._inline_test_files),
             (r"The test suite(?: \([^)]*\))? has ([\d,]+) files?", self._test_files_total),
             (r"and ([\d,]+) other folders?", self._test_folders),
             (r"asked about ([\w ]+), and ([\d,]+) files? carr", self._named_files),
@@ -466,7 +471,7 @@ class Checker:
             (r"version ([\d][\w.\-]*)", self._version),
             (r"release in its changelog is ([\d][\w.\-]*), dated (\d{4}-\d\d-\d\d)", self._release),
             (r"release in its changelog is ([\d][\w.\-]*?)\.?$", self._undated_release),
-            (r"([\d,]+) (?:examples?|files of|source files|command-line|HTTP|data models?|"
+            (r"([\d,]+) (?:examples?|files of|source files?|command-line|HTTP|data models?|"
              r"background|configuration|generated|vendored|minified|commands?:|routes?\b)",
              self._roleish),
         ]  # fmt: skip
@@ -565,7 +570,7 @@ class Checker:
             if re.search(r"(^|/)(tests?|testing|__tests__|spec|fuzz|ossfuzz)/", p)
             or re.search(r"(^|/)t/[^/]+\.t$", p)  # TAP scripts, run by `prove`
             or re.search(r"(^|/)(test_[^/]*|[^/]*_test\.\w+|[^/]*\.(test|spec)\.\w+)$", p)
-            or re.search(r"#\[(cfg\()?test\b", self.tree.files[p])
+            or INLINE_TEST.search(self.tree.files[p])
         ]
 
     def test_like(self) -> list[str]:
@@ -587,6 +592,12 @@ class Checker:
         inside = [p for p in self.test_like() if p.startswith(folder.rstrip("/") + "/")]
         if len(inside) < _number(said):
             self.fail(sentence, f"`{folder}` holds {len(inside)} test files, not {said}")
+
+    def _inline_test_files(self, sentence: str, said: str) -> None:
+        """Rust's unit tests live in the file they test, in `#[cfg(test)]` or `#[test]`."""
+        inline = [p for p, t in self.tree.files.items() if INLINE_TEST.search(t)]
+        if len(inline) < _number(said):
+            self.fail(sentence, f"{len(inline)} source files carry their own tests, not {said}")
 
     def _test_files(self, sentence: str, said: str) -> None:
         self._test_files_total(sentence, said)
@@ -705,7 +716,8 @@ class Checker:
         suite = re.search(r"The test suite(?: \([^)]*\))? has ([^.]*)\.", whole)
         least = int(expect.get("min_test_files", 0))  # type: ignore[call-overload]
         if suite and least:
-            claimed = re.findall(r"([\d,]+) (?:test )?files?", suite.group(1))
+            # Files in test folders, and source files carrying their own tests (Rust's).
+            claimed = re.findall(r"([\d,]+) (?:test |source )?files?", suite.group(1))
             if sum(_number(n) for n in claimed) < least:
                 self.fail(suite.group(0), f"the tree runs at least {least} test files")
         for folder in re.findall(

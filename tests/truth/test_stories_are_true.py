@@ -127,3 +127,23 @@ def test_parallel_parsing_tells_the_same_story() -> None:
     alone = analyse(root, name="commons-lang", processes=1)
     shared = analyse(root, name="commons-lang", processes=2)
     assert alone == shared
+
+
+def test_checker_reads_go_generic_types_and_rust_inline_tests() -> None:
+    """A Go generic type is declared with its parameters right after its name; Rust's
+    unit tests sit in the file they test, and a story counts those files too."""
+    files = {
+        "flag.go": "package cli\n\ntype FlagBase[T any, C any] struct {\n\tValue T\n}\n",
+        "src/lib.rs": "pub fn f() {}\n\n#[cfg(test)]\nmod tests {}\n",
+        "tests/it.rs": "#[test]\nfn it() {}\n",
+    }
+    tree = Tree(Path("."), files=files, paths=set(files))
+    told = [
+        ("t", "`FlagBase`, a struct in `flag.go`.\n\n"
+         "The test suite has 1 file in `tests`, plus tests inside 1 source file.")
+    ]  # fmt: skip
+    checker = Checker(tree, {"language": "Rust", "min_test_files": 2})
+    assert [f.problem for f in checker.check_script(told) if "whole" not in f.sentence] == []
+    lie = Checker(tree, {"language": "Rust"})
+    lie.check_script([("t", "The test suite has 1 file, plus tests inside 5 source files.")])
+    assert any("carry their own tests" in f.problem for f in lie.findings)
