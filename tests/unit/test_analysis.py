@@ -1074,3 +1074,41 @@ def test_a_command_line_tool_is_toured_through_one_of_its_commands(tmp_path: Pat
     assert (path[0].command, [s.name for s in path]) == ("make", ["make_command", "build", "shape"])
     told = "\n".join(c.text for c in write_script(facts).chapters)
     assert "Take the `make` command: `make_command` in `maker/cli.py` handles it." in told
+
+
+def test_a_readme_names_the_project_with_its_owner_and_leads_into_its_features() -> None:
+    """urfave/cli's shape: the definition names the repository and ends in a list."""
+    text = (
+        "# Welcome to owner/tool\n\n"
+        "owner/tool is a **declarative**, simple package for building command line tools "
+        "in Go featuring:\n\n- commands\n- flags\n\n## Documentation\n\n"
+        "See the hosted documentation website at <https://tool.example.org>. Contents of "
+        "this website are built from the docs directory.\n"
+    )
+    summary = summarise_readme("README.md", text, "tool")
+    assert summary.defines
+    assert summary.summary == (
+        "owner/tool is a declarative, simple package for building command line tools in Go."
+    )
+
+
+def test_a_changelog_no_longer_kept_tells_of_no_current_release() -> None:
+    from codestory.analysis.changelog import latest_release
+
+    kept = "# Change Log\n\n## [2.2.0] - 2020-03-08\n\n### Fixed\n"
+    assert latest_release("CHANGELOG.md", kept) is not None
+    abandoned = "> This document is no longer being actively maintained.\n\n" + kept
+    assert latest_release("CHANGELOG.md", abandoned) is None
+
+
+def test_a_folder_of_test_inputs_is_said_to_hold_them(tmp_path: Path) -> None:
+    """Go's `testdata`: expected outputs and certificates the tests read, not notes."""
+    files = {
+        "go.mod": "module example.com/doc\n",
+        "doc.go": 'package doc\n\nfunc Render() string { return "" }\n',
+        "doc_test.go": 'package doc\n\nimport "testing"\n\nfunc TestRender(t *testing.T) {}\n',
+        "testdata/expected.md": "# Expected\n",
+        "testdata/full.man": ".TH doc\n",
+    }
+    areas = {a.path: a for a in analyse(write(tmp_path, files), name="doc").areas}
+    assert areas["testdata"].holds == "inputs for the tests"

@@ -568,3 +568,77 @@ def test_a_main_that_calls_nothing_of_the_project_is_not_a_way_in(tmp_path: Path
     facts = analyse(write(tmp_path, files), name="x")
     mains = [e.path for e in facts.entry_points if e.kind == "main module"]
     assert mains == ["src/main/java/org/x/Runner.java"]
+
+
+def test_a_go_module_is_named_without_its_major_version_suffix(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "go.mod": "module example.com/owner/router/v5\n",
+        "router.go": "package router\n\nfunc New() int { return 1 }\n",
+    }
+    assert analyse(write(tmp_path, files), name="checkout").name == "router"
+
+
+def test_go_requirements_no_non_test_file_imports_serve_the_tests(tmp_path: Path) -> None:
+    """`go mod tidy` lists what tests import too: the tests' modules are for development,
+    even where they are all the module requires; examples are the module's own packages,
+    a nested module and what the go tool skips (`testdata`, `_x`) are not."""
+    files: dict[str, str | bytes] = {
+        "go.mod": "module example.com/cli\n\nrequire (\n\texample.com/assert v1.0.0\n"
+        "\texample.com/color v1.0.0\n\texample.com/yaml v3.0.0 // indirect\n)\n",
+        "cli.go": "package cli\n\nfunc Run() int { return 1 }\n",
+        "cli_test.go": 'package cli\n\nimport (\n\t"testing"\n\n\t"example.com/assert"\n)\n\n'
+        "func TestRun(t *testing.T) { assert.True(t) }\n",
+        "examples/color/main.go": 'package main\n\nimport "example.com/color"\n\n'
+        "func main() { color.Red() }\n",
+        "docs/go.mod": "module example.com/cli/docs\n\nrequire example.com/site v1.0.0\n",
+        "docs/gen.go": 'package docs\n\nimport "example.com/assert"\n\nfunc G() { assert.X() }\n',
+        "testdata/fixture.go": 'package fixture\n\nimport "example.com/assert"\n',
+    }
+    facts = analyse(write(tmp_path, files), name="cli")
+    assert facts.dependencies == ["example.com/color"]
+    assert facts.dev_dependencies == ["example.com/assert"]
+    only_tests = {k: v for k, v in files.items() if not k.startswith("examples/")}
+    only_tests["go.mod"] = "module example.com/cli\n\nrequire example.com/assert v1.0.0\n"
+    facts = analyse(write(tmp_path / "bare", only_tests), name="cli")
+    assert facts.dependencies == [] and facts.dependencies_from is None
+    assert facts.dev_dependencies == ["example.com/assert"]
+
+
+def test_a_go_module_root_package_is_told_first_however_large_its_subpackages(
+    tmp_path: Path,
+) -> None:
+    """A router at the module root and a larger `middleware` subpackage: the root package is
+    what `import "example.com/router"` brings in."""
+    small = "package router\n\n" + "".join(f"func R{i}() int {{ return {i} }}\n" for i in range(5))
+    big = "package middleware\n\n" + "".join(
+        f"func M{i}() int {{ return {i} }}\n" for i in range(60)
+    )
+    files: dict[str, str | bytes] = {
+        "README.md": "# router\n\nrouter is a small HTTP router for Go services.\n",
+        "go.mod": "module example.com/router\n",
+        "router.go": small,
+        "middleware/a.go": big,
+        "middleware/b.go": big.replace("M", "N"),
+    }
+    script = write_script(analyse(write(tmp_path, files), name="router"))
+    layout = next(c for c in script.chapters if c.title == "How it is organised")
+    assert layout.paragraphs[:2] == [
+        "The code itself sits at the top level: 1 source file next to the README.",
+        "More of the code lives in `middleware`, 2 files of mostly Go.",
+    ]
+
+
+def test_a_cargo_crate_kept_among_the_tests_builds_no_program_of_the_project(
+    tmp_path: Path,
+) -> None:
+    """A library checked by a test crate of its own (`test_features/Cargo.toml` with a
+    `[[bin]]` that CI runs) is still a library."""
+    files: dict[str, str | bytes] = {
+        "Cargo.toml": '[package]\nname = "logger"\nversion = "0.4.0"\n',
+        "src/lib.rs": "pub fn log() {}\n",
+        "test_features/Cargo.toml": '[package]\nname = "t"\nversion = "0.1.0"\n\n'
+        '[[bin]]\nname = "test_features"\npath = "main.rs"\n',
+        "test_features/main.rs": "fn main() { logger::log(); }\n",
+    }
+    facts = analyse(write(tmp_path, files), name="logger")
+    assert facts.entry_points == [] and facts.kind == "library"

@@ -71,10 +71,13 @@ def select_dependencies(
     peer = list(dict.fromkeys(d for m in speaking for d in m.peer_dependencies))
     for model in ecosystems.ECOSYSTEMS:
         only_for_tests = model.test_only_dependencies(project, dependencies)
+        # In the manifest's order: a set's order changes from process to process.
+        dev += [d for d in dependencies if d in only_for_tests and d not in dev]
         dependencies = [d for d in dependencies if d not in only_for_tests]
-        dev += [d for d in only_for_tests if d not in dev]
     source: str | None = None
-    if not dependencies:
+    # A top-level manifest whose every requirement serves its tests speaks for the code all
+    # the same: only a top level that declares nothing hands over to a nested module.
+    if not any(m.dependencies for m in speaking):
         dependencies, source = _of_a_monorepo(manifests, main_language, source_lines)
     return Dependencies(dependencies, dev, optional, peer, source)
 

@@ -191,6 +191,8 @@ class RepoFacts(BaseModel):
     kinds: dict[str, int]  # files of each FileKind among code files
     areas: list[Area]
     root_files: list[str]
+    # The top-level code is the package the project is named for (a Go module's root).
+    root_package: bool = False
     manifests: list[Manifest]
     dependencies: list[str]
     dev_dependencies: list[str]
@@ -308,6 +310,9 @@ def _areas(
             kind = FileKind.DOCS
         elif name.lower() in TOOLING_DIRS:
             kind = FileKind.TOOLING
+        elif all(classify_path(f.path) is FileKind.TEST for f in inside):
+            # Go's `testdata`, a folder of fixtures: what the tests read, whatever its files.
+            kind, holds = FileKind.DATA, "inputs for the tests"
         else:  # no code at all: say what is there rather than guess at a role
             kind, holds = FileKind.DATA, holdings([f.path for f in inside])
         languages = Counter(f.language for f in code if f.language)
@@ -597,7 +602,7 @@ def _project_name(declared: Manifest | None, readme: Readme | None, fallback: st
     """The manifest's name, else a short README title, else the checkout's name."""
     if declared and declared.name:
         # A Maven aggregator is often named "Gson Parent": the project is Gson.
-        name = declared.name.rsplit("/", 1)[-1]
+        name = ecosystems.of_manifest(declared).project_name(declared.name)
         return re.sub(r"[\s_-]+parent$", "", name, flags=re.IGNORECASE) or name
     title = readme.title if readme else None
     if title and len(title) <= 30 and len(title.split()) <= 3:
@@ -1278,6 +1283,7 @@ def analyse(
         kinds=dict(Counter(str(k) for k in checkout.kinds.values())),
         areas=areas,
         root_files=root_files,
+        root_package=any(model.root_is_package(project) for model in ecosystems.ECOSYSTEMS),
         manifests=checkout.manifests,
         dependencies=dependencies.runtime,
         dev_dependencies=dependencies.dev,

@@ -101,7 +101,9 @@ def _defines(paragraph: str, names: list[str]) -> bool:
     how it behaves ("Commander is strict about options")."""
     return any(
         re.match(
-            rf"(?:the\s+)?{re.escape(n)}(?:\s*\([^)]*\))?\s+(?:is|are)\s+(?:an?|the)\b",
+            # The name may come with its owner, as its repository is named: `urfave/cli`.
+            rf"(?:the\s+)?(?:[\w.-]+/)?{re.escape(n)}(?:\s*\([^)]*\))?\s+(?:is|are)\s+"
+            r"(?:an?|the)\b",
             paragraph,
             re.I,
         )
@@ -167,7 +169,16 @@ def summarise_markdown(text: str, name: str | None = None) -> ReadmeSummary:
         if summary is None and not text.endswith(":"):
             summary = text
     defines = summary is not None and _defines(summary, names)
-    return ReadmeSummary(title, _shorten(summary), tuple(sections[:20]), defines)
+    return ReadmeSummary(title, _shorten(_lead_in_ended(summary)), tuple(sections[:20]), defines)
+
+
+# A definition that leads into a list of features ends with the word that opens the list.
+_LEAD_IN = re.compile(r"[\s,]*(?:\b(?:featuring|including|such as|like|with|offering))?\s*:$")
+
+
+def _lead_in_ended(summary: str | None) -> str | None:
+    """A paragraph leading into a list ("... tools in Go featuring:"), ended as a sentence."""
+    return _LEAD_IN.sub(".", summary) if summary and summary.endswith(":") else summary
 
 
 def summarise_rst(text: str) -> ReadmeSummary:

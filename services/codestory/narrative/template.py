@@ -262,11 +262,13 @@ def chapter_layout(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
     others = [a for a in areas if a.kind is not FileKind.SOURCE]
     paragraphs: list[str] = []
     # Code at the top level (a Go package at its module root, a script project) is said
-    # first when it outweighs every source folder, so a listener does not take a helper
-    # folder for the heart of the project.
+    # first when it is the package the project is named for or outweighs every source
+    # folder, so a listener does not take a helper folder for the heart of the project.
     root_code = [m for p, m in facts.modules.items() if "/" not in p and m.kind == "source"]
-    root_first = bool(root_code) and sum(m.lines for m in root_code) >= max(
-        (_source_lines(facts, a.path) for a in source), default=0
+    root_first = bool(root_code) and (
+        facts.root_package
+        or sum(m.lines for m in root_code)
+        >= max((_source_lines(facts, a.path) for a in source), default=0)
     )
     if root_first:
         beside = " next to the README" if facts.readme and "/" not in facts.readme.path else ""

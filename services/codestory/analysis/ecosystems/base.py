@@ -134,6 +134,10 @@ class Ecosystem:
         """How this ecosystem's imports name the repository's files."""
         return ImportResolver()
 
+    def project_name(self, declared: str) -> str:
+        """The project's name in a manifest's declared name: its last path segment."""
+        return declared.rsplit("/", 1)[-1]
+
     def bind_import(
         self, importer: str, ref: ImportRef, scope: ImportScope, bound: dict[str, Binding]
     ) -> None:
@@ -199,6 +203,11 @@ class Ecosystem:
         """Files the build names as its program's start (a jar's `Main-Class`): of several
         mains, these are the program's, the others its utilities'."""
         return set()
+
+    def root_is_package(self, project: Project) -> bool:
+        """Whether the code at the top of the tree is the package the project is named for,
+        the one its users import first, however much more code sits in folders."""
+        return False
 
     def has_inline_tests(self, syntax: FileSyntax) -> bool:
         """Whether a source file carries its own tests."""

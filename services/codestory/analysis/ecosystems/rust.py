@@ -53,7 +53,14 @@ class Rust(Ecosystem):
     ) -> list[EntryPoint]:
         """Rust: Cargo builds each `[[bin]]` target (`src/bin/<name>.rs` when it names no
         path), `src/main.rs` as the package's binary, and every `src/bin/<name>.rs` and
-        `src/bin/<name>/main.rs`."""
+        `src/bin/<name>/main.rs`. A crate kept among the tests (`tests/`, a `test_x` crate
+        that CI runs to check the library) builds the tests' programs, not the project's."""
+        points = self._crate_programs(manifest, project, told)
+        return [p for p in points if p.path is None or project.kinds.get(p.path) is FileKind.SOURCE]
+
+    def _crate_programs(
+        self, manifest: Manifest, project: Project, told: list[EntryPoint]
+    ) -> list[EntryPoint]:
         base, syntaxes = folder_of(manifest.path), project.syntaxes
         points = [
             declared_executable(
@@ -81,8 +88,6 @@ class Rust(Ecosystem):
         for path in sorted(syntaxes):
             rest = path.removeprefix(f"{base}src/bin/")
             if rest == path or path in known or not syntaxes[path].has_main:
-                continue
-            if project.kinds.get(path) is not FileKind.SOURCE:  # a test fixture's binary
                 continue
             if "/" not in rest or rest.endswith("/main.rs"):
                 binary = rest.removesuffix("/main.rs").removesuffix(".rs")
