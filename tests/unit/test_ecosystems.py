@@ -642,3 +642,26 @@ def test_a_cargo_crate_kept_among_the_tests_builds_no_program_of_the_project(
     }
     facts = analyse(write(tmp_path, files), name="logger")
     assert facts.entry_points == [] and facts.kind == "library"
+
+
+def test_rust_names_every_file_has_or_every_crate_defines_are_no_evidence_of_use(
+    tmp_path: Path,
+) -> None:
+    """A parser's `fn u64` is not used wherever the type `u64` is written, nor is each
+    workspace crate's `Error` named by every file that says `Error`."""
+    user = "use search::Searcher;\n\npub fn run(s: Searcher) -> Result<u64, Error> {{ {n} }}\n"
+    files: dict[str, str | bytes] = {
+        "Cargo.toml": '[package]\nname = "grep"\nversion = "1.0.0"\n\n[workspace]\n'
+        'members = ["crates/search", "crates/glob"]\n',
+        "src/main.rs": "mod flags;\n\nfn main() {}\n",
+        "src/flags.rs": "pub fn u64(v: &str) -> u64 { 0 }\n",
+        "crates/search/src/lib.rs": "/// Runs a search.\npub struct Searcher;\n\n"
+        "/// A search failed.\npub struct Error;\n",
+        "crates/glob/src/lib.rs": "/// A glob failed.\npub struct Error;\n",
+        **{f"src/use{n}.rs": user.format(n=n) for n in range(4)},
+    }
+    symbols = analyse(write(tmp_path, files), name="grep").key_symbols
+    users = {(s.name, s.path): (s.named_by, s.typed_by) for s in symbols}
+    assert users[("Searcher", "crates/search/src/lib.rs")] == (4, 4)
+    assert users[("Error", "crates/search/src/lib.rs")] == (0, 0)
+    assert users[("u64", "src/flags.rs")] == (0, 0)

@@ -481,6 +481,24 @@ def _named_by(source_paths: list[str], syntaxes: dict[str, FileSyntax]) -> dict[
     return named
 
 
+def _names_apart(source_paths: list[str], syntaxes: dict[str, FileSyntax]) -> set[str]:
+    """Top-level names defined in separate namespaces (each crate's `Error`): a file that
+    says one, or types a value with it, is no evidence for either definition."""
+    definers: dict[str, list[str]] = defaultdict(list)
+    for path in source_paths:
+        for d in syntaxes[path].definitions:
+            if d.parent is None:
+                definers[d.name].append(path)
+    return {name for name, paths in definers.items() if _apart(paths, syntaxes)}
+
+
+def _apart(paths: list[str], syntaxes: dict[str, FileSyntax]) -> bool:
+    """Whether some of `paths` keep their names in namespaces apart from the others'."""
+    first = paths[0]
+    model = ecosystems.of_language(syntaxes[first].language)
+    return any(model.separate_namespaces(first, p) for p in paths[1:])
+
+
 def _attach_methods(symbols: list[SymbolFact], limit: int = 3) -> None:
     """Each type among `symbols` (sorted, most central first) gets its most central public
     methods, so a story can say what the idea does, not only what it is."""
@@ -496,9 +514,12 @@ def _attach_methods(symbols: list[SymbolFact], limit: int = 3) -> None:
             symbol.methods = by_owner.get(symbol.name, [])
 
 
-def _distinctive(name: str) -> bool:
-    """A name that is no ordinary word (`TableBuilder`, `url_for`, `jv`... not `write`), so
-    finding it in a file means the file names the definition."""
+def _distinctive(name: str, language: str | None) -> bool:
+    """A name that is no ordinary word (`TableBuilder`, `url_for`, `jv`... not `write`) nor
+    one the language gives every file (Rust's `u64`, `Result`), so finding it in a file
+    means the file names the definition."""
+    if name in ecosystems.of_language(language).builtin_names:
+        return False
     return not name.isalpha() or not name.islower()
 
 
@@ -999,6 +1020,7 @@ def _symbols(code: Code) -> list[SymbolFact]:
     syntaxes, source_paths, source = code.syntaxes, code.source_paths, code.source
     users = code.graph.references(set(syntaxes), tally=source)
     named_by = _named_by(source_paths, syntaxes)
+    apart = _names_apart(source_paths, syntaxes)
     # Methods by the type they belong to, wherever defined (Go's in other files of the
     # package, C++'s out of line in the .cc).
     members = Counter(d.parent for p in source_paths for d in syntaxes[p].definitions if d.parent)
@@ -1029,12 +1051,16 @@ def _symbols(code: Code) -> list[SymbolFact]:
                     used_by=len(inside),
                     used_outside=len(callers - inside),
                     named_by=0
-                    if definition.parent or not _distinctive(definition.name)
+                    if definition.parent
+                    or definition.name in apart
+                    or not _distinctive(definition.name, syntaxes[path].language)
                     else len(named_by.get(definition.name, set()) - {path}),
                     members=0 if definition.parent else members.get(definition.name, 0),
                     heirs=[] if definition.parent else heirs.get(definition.name, []),
                     typed_by=0
-                    if definition.parent or definition.kind not in TYPE_KINDS
+                    if definition.parent
+                    or definition.name in apart
+                    or definition.kind not in TYPE_KINDS
                     else len(typed.get(definition.name, set()) - {path}),
                 )
             )

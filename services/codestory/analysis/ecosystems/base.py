@@ -113,6 +113,10 @@ class Ecosystem:
     # How a test file is named (a regular expression for the whole name), where the
     # ecosystem's tools find tests by name: `test_*.py`, `*_test.go`.
     test_file_names: str | None = None
+    # Names the language gives every file without an import (Rust's primitive types and
+    # prelude, Go's predeclared identifiers): a file that says one may not mean the
+    # project's own definition of that name.
+    builtin_names: frozenset[str] = frozenset()
     # Folders below the top that hold tests by a build's layout (Maven's `src/test`).
     test_roots: frozenset[str] = frozenset()
     # Folders a build keeps production code in (Maven's `src/main`): a file there is never a
@@ -147,6 +151,11 @@ class Ecosystem:
     def package_scope(self, syntax: FileSyntax) -> bool:
         """Whether the files of a folder share one scope, so a bare name (or `pkg.name`
         through an imported package) may be defined in any file of the folder."""
+        return False
+
+    def separate_namespaces(self, path: str, other: str) -> bool:
+        """Whether two files' top-level names live apart, so a bare name in a third file
+        cannot be told to mean either's."""
         return False
 
     def class_scope(self, syntax: FileSyntax) -> bool:

@@ -29,8 +29,18 @@ _METHODS = frozenset(m.upper() for m in HTTP_METHODS)
 _TESTING = "Go's testing package"
 
 
+# Go's predeclared identifiers: types, constants and functions every file sees.
+_PREDECLARED = (
+    "any bool byte comparable complex64 complex128 error float32 float64 int int8 int16 "
+    "int32 int64 rune string uint uint8 uint16 uint32 uint64 uintptr true false iota nil "
+    "append cap clear close complex copy delete imag len make max min new panic print "
+    "println real recover"
+)
+
+
 class Go(Ecosystem):
     name = "go"
+    builtin_names = frozenset(_PREDECLARED.split())
     languages = frozenset({"Go"})
     manifest_ecosystems = frozenset({"Go"})
     imports_folders = True

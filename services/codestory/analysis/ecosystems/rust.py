@@ -13,7 +13,7 @@ from codestory.analysis.ecosystems.base import (
     SuiteCommand,
     SuiteEvidence,
 )
-from codestory.analysis.ecosystems.rust_modules import RustModules
+from codestory.analysis.ecosystems.rust_modules import RustModules, rust_module_of
 from codestory.analysis.entry_point import EntryPoint, declared_executable, folder_of
 from codestory.analysis.file_kind import FileKind
 from codestory.analysis.manifests import Manifest
@@ -26,8 +26,19 @@ _TEST_ATTRIBUTE = re.compile(r"^(?:(?:test|tokio::test|rstest|quickcheck)\b|cfg\
 _ROUTE = re.compile(r'^(get|post|put|delete|patch)\(\s*"([^"]*)"')
 
 
+# The primitive types and the standard prelude's names, in scope in every Rust file.
+_PRIMITIVES = "bool char str u8 u16 u32 u64 u128 usize i8 i16 i32 i64 i128 isize f32 f64"
+_PRELUDE = (
+    "Option Some None Result Ok Err Vec String Box ToString ToOwned Clone Copy Send Sync "
+    "Sized Unpin Drop Fn FnMut FnOnce Iterator IntoIterator DoubleEndedIterator "
+    "ExactSizeIterator Extend Default Eq PartialEq Ord PartialOrd AsRef AsMut Into From "
+    "TryFrom TryInto FromIterator"
+)
+
+
 class Rust(Ecosystem):
     name = "rust"
+    builtin_names = frozenset(f"{_PRIMITIVES} {_PRELUDE}".split())
     languages = frozenset({"Rust"})
     manifest_ecosystems = frozenset({"Rust"})
     test_file_names = r".+_test\.rs"
@@ -36,6 +47,11 @@ class Rust(Ecosystem):
         """Rust: a module is a file under the crate's `src/` named by its path; `mod x;`
         declares a child, `use` starts from `crate::`, `self::`, `super::` or a child."""
         return RustModules(syntaxes, self.languages)
+
+    def separate_namespaces(self, path: str, other: str) -> bool:
+        """Rust: each crate of a Cargo workspace is a namespace of its own (every crate may
+        define its `Error`); a name is reached across crates only by its crate's path."""
+        return rust_module_of(path)[0] != rust_module_of(other)[0]
 
     def bind_import(
         self, importer: str, ref: ImportRef, scope: ImportScope, bound: dict[str, Binding]
