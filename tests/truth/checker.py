@@ -228,7 +228,11 @@ class Tree:
             # `optional = true` makes a dependency a feature a user switches on.
             required = {n for n, spec in data.get("dependencies", {}).items()
                         if not (isinstance(spec, dict) and spec.get("optional"))}  # fmt: skip
-            return required, set(data.get("dev-dependencies", {}))
+            # A platform's own development packages (`[target.'cfg(unix)'.dev-dependencies]`).
+            dev = set(data.get("dev-dependencies", {}))
+            for table in data.get("target", {}).values():
+                dev |= set(table.get("dev-dependencies", {}))
+            return required, dev
         if "go.mod" in files:
             # `// indirect` marks what the direct dependencies need, not what the code imports.
             required = re.findall(r"^\s*(?:require\s+)?([\w.\-]+\.\w+/[\w.\-/]+)\s+v\S+\s*$",
@@ -392,6 +396,8 @@ class Checker:
             commands.add("go test ./...")
         if "Cargo.toml" in files:
             commands.add("cargo test")
+            if "workspace" in tomllib.loads(files["Cargo.toml"]):
+                commands.add("cargo test --workspace")  # every member crate's tests
         if "pom.xml" in files:
             commands.add("mvn test")
             if "mvnw" in files:

@@ -147,3 +147,18 @@ def test_checker_reads_go_generic_types_and_rust_inline_tests() -> None:
     lie = Checker(tree, {"language": "Rust"})
     lie.check_script([("t", "The test suite has 1 file, plus tests inside 5 source files.")])
     assert any("carry their own tests" in f.problem for f in lie.findings)
+
+
+def test_checker_reads_a_cargo_workspace_and_platform_tables() -> None:
+    files = {
+        "Cargo.toml": '[package]\nname = "a"\n\n[workspace]\nmembers = ["b"]\n\n'
+        '[dev-dependencies]\nx = "1"\n\n'
+        "[target.'cfg(unix)'.dev-dependencies]\ny = \"1\"\n",
+    }
+    tree = Tree(Path("."), files=files, paths=set(files))
+    told = [("t", "For development it adds 2 more packages: `x` and `y`.")]
+    checker = Checker(tree, {"language": "Rust"})
+    assert checker.check_script(told) == [] or all(
+        "whole" in f.sentence for f in checker.findings
+    )
+    assert "cargo test --workspace" in checker.allowed_commands()

@@ -665,3 +665,38 @@ def test_rust_names_every_file_has_or_every_crate_defines_are_no_evidence_of_use
     assert users[("Searcher", "crates/search/src/lib.rs")] == (4, 4)
     assert users[("Error", "crates/search/src/lib.rs")] == (0, 0)
     assert users[("u64", "src/flags.rs")] == (0, 0)
+
+
+def test_cargo_tables_for_platforms_build_scripts_and_workspaces(tmp_path: Path) -> None:
+    """A platform's table adds what the crate needs there (its optional entries are
+    features, its dev-dependencies development's); a build script's needs are told apart;
+    a workspace member's version comes from `[workspace.package]`; a root package with
+    members runs its own tests with `cargo test` and every member's with `--workspace`."""
+    files: dict[str, str | bytes] = {
+        "Cargo.toml": '[package]\nname = "finder"\nversion.workspace = true\n\n'
+        '[workspace]\nmembers = ["crates/walk"]\n\n[workspace.package]\n'
+        'version = "1.0.0-alpha.3"\n\n[dependencies]\nregex = "1"\n\n'
+        "[target.'cfg(unix)'.dependencies]\nnix = \"0.29\"\n"
+        'jemalloc = { version = "0.5", optional = true }\n\n'
+        "[target.'cfg(windows)'.dev-dependencies]\nwinapi-test = \"1\"\n\n"
+        '[build-dependencies]\ncc = "1"\n\n[dev-dependencies]\ntempfile = "3"\n',
+        "src/main.rs": "fn main() {}\n",
+        "tests/cli.rs": "#[test]\nfn runs() {}\n",
+        "crates/walk/Cargo.toml": '[package]\nname = "walk"\nversion = "0.1.0"\n',
+        "crates/walk/src/lib.rs": "pub fn walk() {}\n\n#[cfg(test)]\nmod tests {}\n",
+    }
+    facts = analyse(write(tmp_path, files), name="finder")
+    assert facts.version == "1.0.0-alpha.3"
+    assert facts.dependencies == ["regex"] and facts.platform_dependencies == ["nix"]
+    assert facts.optional_dependencies == ["jemalloc"] and facts.build_dependencies == ["cc"]
+    assert facts.dev_dependencies == ["tempfile", "winapi-test"]
+    assert facts.tests.commands[:2] == ["cargo test", "cargo test --workspace"]
+    told = " ".join(c.text for c in write_script(facts).chapters)
+    assert "On some platforms it also needs `nix`." in told
+    assert "Its build script uses `cc`." in told
+    assert "version 1.0.0-alpha.3" in told
+    virtual = {
+        "Cargo.toml": '[workspace]\nmembers = ["crates/walk"]\n',
+        **{k: v for k, v in files.items() if k.startswith("crates/")},
+    }
+    assert analyse(write(tmp_path / "v", virtual), name="w").tests.commands == ["cargo test"]

@@ -4,7 +4,7 @@ that holds most of the code."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from codestory.analysis import ecosystems
 from codestory.analysis.classify import classify_path
@@ -34,6 +34,8 @@ class Dependencies:
     peer: list[str]
     # The manifest they come from when the top one declares none.
     source: str | None = None
+    platform: list[str] = field(default_factory=list)  # needed on some platforms only
+    build: list[str] = field(default_factory=list)  # what a build script needs
 
 
 def speaking_manifests(manifests: list[Manifest], shares: dict[str, float]) -> list[Manifest]:
@@ -79,7 +81,9 @@ def select_dependencies(
     # the same: only a top level that declares nothing hands over to a nested module.
     if not any(m.dependencies for m in speaking):
         dependencies, source = _of_a_monorepo(manifests, main_language, source_lines)
-    return Dependencies(dependencies, dev, optional, peer, source)
+    platform = list(dict.fromkeys(d for m in speaking for d in m.platform_dependencies))
+    build = list(dict.fromkeys(d for m in speaking for d in m.build_dependencies))
+    return Dependencies(dependencies, dev, optional, peer, source, platform, build)
 
 
 def _of_a_monorepo(

@@ -198,6 +198,8 @@ class RepoFacts(BaseModel):
     dev_dependencies: list[str]
     optional_dependencies: list[str] = Field(default_factory=list)
     peer_dependencies: list[str] = Field(default_factory=list)
+    platform_dependencies: list[str] = Field(default_factory=list)  # some platforms only
+    build_dependencies: list[str] = Field(default_factory=list)  # a build script's
     # The manifest the dependencies come from when the top one declares none (a build of
     # several modules speaks through the module that holds most of the code).
     dependencies_from: str | None = None
@@ -1315,6 +1317,8 @@ def analyse(
         dev_dependencies=dependencies.dev,
         optional_dependencies=dependencies.optional,
         peer_dependencies=dependencies.peer,
+        platform_dependencies=dependencies.platform,
+        build_dependencies=dependencies.build,
         dependencies_from=dependencies.source,
         resolution=graph.resolution,
         parts=parts(source_paths, code.line_counts, importers),

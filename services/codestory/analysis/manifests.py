@@ -28,6 +28,12 @@ class Manifest(BaseModel):
     optional_dependencies: list[str] = Field(default_factory=list)
     # npm's peerDependencies: what the project using it must install beside it.
     peer_dependencies: list[str] = Field(default_factory=list)
+    # Cargo's `[target.'cfg(unix)'.dependencies]`: needed to run on some platforms only.
+    platform_dependencies: list[str] = Field(default_factory=list)
+    # Cargo's `[build-dependencies]`: what its build script needs, on every user's machine.
+    build_dependencies: list[str] = Field(default_factory=list)
+    # Cargo's `[workspace]` members: the crates built and tested beside this one.
+    members: list[str] = Field(default_factory=list)
     scripts: dict[str, str] = Field(default_factory=dict)  # npm scripts
     executables: dict[str, str] = Field(default_factory=dict)  # command name -> target
     main: str | None = None  # package.json's main module
@@ -217,23 +223,44 @@ def parse_cargo(path: str, text: str) -> Manifest:
     package = data.get("package", {})
     name = package.get("name")
     executables = {str(b.get("name", name)): str(b.get("path", "")) for b in data.get("bin", [])}
-    # Build dependencies run the build script for every user: they are not development tools.
-    dev = list(data.get("dev-dependencies", {}))
     declared = data.get("dependencies", {})
-    optional = [n for n, s in declared.items() if isinstance(s, dict) and s.get("optional")]
+    optional = [n for n, s in declared.items() if _optional(s)]
+    platform: list[str] = []
+    dev = list(data.get("dev-dependencies", {}))
+    # `[target.'cfg(unix)'.dependencies]`: a platform's own requirements and features.
+    for table in data.get("target", {}).values():
+        for dependency, spec in table.get("dependencies", {}).items():
+            (optional if _optional(spec) else platform).append(dependency)
+        dev += list(table.get("dev-dependencies", {}))
+    workspace = data.get("workspace", {})
     version = package.get("version")
+    if isinstance(version, dict) and version.get("workspace"):  # `version.workspace = true`
+        version = workspace.get("package", {}).get("version")
     return Manifest(
         path=path,
         kind="Rust crate",
         ecosystem="Rust",
         name=name,
-        version=version if isinstance(version, str) else None,
-        description=package.get("description"),
+        version=_text(version),
+        description=_text(package.get("description")),
         dependencies=[n for n in declared if n not in optional],
-        dev_dependencies=dev,
-        optional_dependencies=optional,
+        dev_dependencies=list(dict.fromkeys(dev)),
+        optional_dependencies=list(dict.fromkeys(optional)),
+        platform_dependencies=[d for d in dict.fromkeys(platform) if d not in declared],
+        build_dependencies=list(data.get("build-dependencies", {})),
+        members=[str(m) for m in workspace.get("members", [])],
         executables=executables,
     )
+
+
+def _text(value: object) -> str | None:
+    """A field's text; None where it is inherited (`description.workspace = true`)."""
+    return value if isinstance(value, str) else None
+
+
+def _optional(spec: object) -> bool:
+    """Cargo: `optional = true` makes a dependency a feature a user switches on."""
+    return isinstance(spec, dict) and bool(spec.get("optional"))
 
 
 def parse_pom(path: str, text: str) -> Manifest:

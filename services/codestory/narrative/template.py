@@ -757,7 +757,12 @@ def chapter_modules(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
 
 
 def chapter_dependencies(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
-    extra = facts.optional_dependencies or facts.peer_dependencies
+    extra = (
+        facts.optional_dependencies
+        or facts.peer_dependencies
+        or facts.platform_dependencies
+        or facts.build_dependencies
+    )
     if not facts.dependencies and not facts.dev_dependencies and not extra:
         return None
     paragraphs: list[str] = []
@@ -779,6 +784,18 @@ def chapter_dependencies(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
         paragraphs.append(sentence(f"{lead}{rest} {join_words(named)}"))
     else:
         paragraphs.append("It declares no run-time dependencies of its own.")
+    if facts.platform_dependencies:
+        platform = facts.platform_dependencies
+        paragraphs.append(
+            f"On some platforms it also needs {join_words([code(d) for d in platform[:4]])}"
+            f"{' and others' if len(platform) > 4 else ''}."
+        )
+    if facts.build_dependencies:
+        build = facts.build_dependencies
+        paragraphs.append(
+            f"Its build script uses {join_words([code(d) for d in build[:4]])}"
+            f"{' and others' if len(build) > 4 else ''}."
+        )
     if facts.peer_dependencies:
         peers = facts.peer_dependencies
         some = "packages such as " if len(peers) > 4 else ""
@@ -795,9 +812,11 @@ def chapter_dependencies(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
             f"{join_words([code(d) for d in optional[:4]])}; {unneeded}."
         )
     if facts.dev_dependencies:
+        dev = facts.dev_dependencies
+        listed = ":" if len(dev) <= 3 else ", such as"
         paragraphs.append(
-            f"For development it adds {plural(len(facts.dev_dependencies), 'more package')}, "
-            f"such as {join_words([code(d) for d in facts.dev_dependencies[:3]])}."
+            f"For development it adds {plural(len(dev), 'more package')}{listed} "
+            f"{join_words([code(d) for d in dev[:3]])}."
         )
     return ScriptChapter(title="What it builds on", paragraphs=paragraphs)
 

@@ -127,8 +127,16 @@ class Rust(Ecosystem):
     def test_commands(
         self, manifests: list[Manifest], frameworks: list[str], paths: set[str]
     ) -> list[SuiteCommand]:
-        """Rust: `cargo test` runs a crate's tests."""
-        return [SuiteCommand("cargo test")] if self.own(manifests) else []
+        """Rust: `cargo test` runs a crate's tests. In a workspace whose root is a package
+        too, it runs the root package's alone; `cargo test --workspace` runs every member's
+        (a virtual workspace's `cargo test` runs them all already)."""
+        own = self.own(manifests)
+        if not own:
+            return []
+        with_members = any(m.members and m.name for m in own)
+        return [SuiteCommand("cargo test")] + (
+            [SuiteCommand("cargo test --workspace")] if with_members else []
+        )
 
     def routes(self, path: str, syntax: FileSyntax) -> list[Route]:
         """Rust: a route is an attribute naming a method and a URL path, `#[get("/x")]`."""
