@@ -158,7 +158,5 @@ def test_checker_reads_a_cargo_workspace_and_platform_tables() -> None:
     tree = Tree(Path("."), files=files, paths=set(files))
     told = [("t", "For development it adds 2 more packages: `x` and `y`.")]
     checker = Checker(tree, {"language": "Rust"})
-    assert checker.check_script(told) == [] or all(
-        "whole" in f.sentence for f in checker.findings
-    )
+    assert checker.check_script(told) == [] or all("whole" in f.sentence for f in checker.findings)
     assert "cargo test --workspace" in checker.allowed_commands()
