@@ -308,6 +308,25 @@ def defines(text: str, path: str, name: str) -> bool:
     return re.search(rf"\b{re.escape(name)}\b", text) is not None
 
 
+# C-family comments, and the literals a comment marker may sit in (a route `"/*"`, a glob
+# `"**/*"`): those are kept whole, and so is a quote in a character literal (`'"'`). Raw
+# strings are Rust's `r#"..."#`, and Go's and JavaScript's backquoted ones.
+_STRINGS = r'"(?:\\.|[^"\\])*"|\'(?:\\.|[^\'\\\n])\''
+_RAW_STRINGS = {
+    ".rs": r'\br(#*)"[\s\S]*?"\1',
+    ".go": r"`[^`]*`",
+    ".js": r"`[^`]*`",
+    ".ts": r"`[^`]*`",
+}
+_COMMENT = r"(?P<comment>//[^\n]*|/\*[\s\S]*?\*/)"
+
+
+def _without_comments(text: str, path: str) -> str:
+    raw = _RAW_STRINGS.get(path[path.rfind(".") :], "")
+    tokens = re.compile("|".join(p for p in (raw, _STRINGS, _COMMENT) if p))
+    return tokens.sub(lambda m: " " if m.group("comment") else m.group(0), text)
+
+
 def _rounds_to(actual: int, said: int, about: bool) -> bool:
     """`about 1,000` is true of 1,037: a spoken number is rounded to its own size."""
     if not about:
@@ -361,9 +380,8 @@ class Checker:
     @cached_property
     def normal_texts(self) -> dict[str, str]:
         """Each file on one line; comments out of C-family code, as a signature leaves them."""
-        c_comment = re.compile(r"//[^\n]*|/\*.*?\*/", re.S)
         return {
-            p: _normal(t if p.endswith(".py") else c_comment.sub(" ", t))
+            p: _normal(t if p.endswith(".py") else _without_comments(t, p))
             for p, t in self.tree.files.items()
         }
 
@@ -371,8 +389,13 @@ class Checker:
         wanted = _normal(span.rstrip("…").strip())
         named = [p for p in BACKTICKED.findall(sentence) if p in self.tree.files]
         places = named or list(self.tree.files)
-        if not any(wanted in self.normal_texts[p] for p in places):
+        # As written, or with comments out where they sat inside it.
+        if not any(wanted in self.normal_texts[p] or wanted in self.plain_texts[p] for p in places):
             self.fail(sentence, f"`{span}` is not the text of {named or 'any file'}")
+
+    @cached_property
+    def plain_texts(self) -> dict[str, str]:
+        return {p: _normal(t) for p, t in self.tree.files.items()}
 
     def container_commands(self) -> set[str]:
         """What a Dockerfile's CMD or ENTRYPOINT runs; the exec form `["node", "a.js"]` is

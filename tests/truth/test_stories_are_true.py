@@ -160,3 +160,20 @@ def test_checker_reads_a_cargo_workspace_and_platform_tables() -> None:
     checker = Checker(tree, {"language": "Rust"})
     assert checker.check_script(told) == [] or all("whole" in f.sentence for f in checker.findings)
     assert "cargo test --workspace" in checker.allowed_commands()
+
+
+def test_checker_keeps_comment_markers_inside_strings() -> None:
+    """A route `"/*"` or a glob `r"**/*"` opens no comment: the code after it is still there."""
+    files = {
+        "mux.go": 'package chi\n\nvar all = "/*"\n\n// Mount attaches.\n'
+        "func (mx *Mux) Mount(pattern string) {}\n\nvar end = \"*/\"\n",
+        "src/glob.rs": 'const ALL: &str = r#"**/*"#;\n\npub fn matches(path: &str) -> bool {\n'
+        '    true\n}\n\nconst END: &str = "*/";\n',
+    }
+    tree = Tree(Path("."), files=files, paths=set(files))
+    told = [
+        ("t", "Its signature is `func (mx *Mux) Mount(pattern string)`.\n\n"
+         "Its signature is `pub fn matches(path: &str) -> bool`.")
+    ]  # fmt: skip
+    checker = Checker(tree, {"language": "Go"})
+    assert [f for f in checker.check_script(told) if "whole" not in f.sentence] == []
