@@ -234,9 +234,9 @@ class Tree:
                 dev |= set(table.get("dev-dependencies", {}))
             return required, dev
         if "go.mod" in files:
-            # `// indirect` marks what the direct dependencies need, not what the code imports.
-            required = re.findall(r"^\s*(?:require\s+)?([\w.\-]+\.\w+/[\w.\-/]+)\s+v\S+\s*$",
-                                  files["go.mod"], re.M)  # fmt: skip
+            # `// indirect` marks what the direct dependencies need, not what the code imports;
+            # only `require` requires (`replace` and `exclude` name modules too).
+            required = _go_required(files["go.mod"])
             # A module only _test.go files import is a test dependency.
             code = " ".join(t for p, t in files.items()
                             if p.endswith(".go") and not p.endswith("_test.go"))  # fmt: skip
@@ -255,6 +255,18 @@ class Tree:
                 (dev if scope == "test" else runtime).add(artifact)
             return runtime - self._own_artifacts(), dev
         return None
+
+
+def _go_required(text: str) -> list[str]:
+    """The modules go.mod's `require` lines and blocks name, less the `// indirect` ones."""
+    found = []
+    blocks = re.findall(r"^require\s*\(([^)]*)\)", text, re.M)
+    lines = re.findall(r"^require\s+([^(\s].*)$", text, re.M)
+    for line in [*lines, *(x for b in blocks for x in b.splitlines())]:
+        words = line.split("//")[0].split()
+        if len(words) >= 2 and "indirect" not in line.partition("//")[2]:
+            found.append(words[0])
+    return found
 
 
 # Extras that are for working on the project, by the names projects give them.

@@ -700,3 +700,16 @@ def test_cargo_tables_for_platforms_build_scripts_and_workspaces(tmp_path: Path)
         **{k: v for k, v in files.items() if k.startswith("crates/")},
     }
     assert analyse(write(tmp_path / "v", virtual), name="w").tests.commands == ["cargo test"]
+
+
+def test_only_go_mods_require_directives_declare_dependencies() -> None:
+    from codestory.analysis.manifests import parse_manifest
+
+    text = (
+        "module example.com/x\n\nrequire example.com/a v1.0.0 // pinned for a fix\n\n"
+        "require (\n\texample.com/b v1.2.0\n\texample.com/c v0.1.0 // indirect\n)\n\n"
+        "replace (\n\texample.com/d v1.0.0 => ../d\n)\n\nexclude example.com/e v1.0.0\n"
+    )
+    manifest = parse_manifest("go.mod", text)
+    assert manifest is not None
+    assert manifest.dependencies == ["example.com/a", "example.com/b"]

@@ -203,19 +203,42 @@ def parse_package_json(path: str, text: str) -> Manifest:
 def parse_go_mod(path: str, text: str) -> Manifest:
     module = re.search(r"^module\s+(\S+)", text, re.MULTILINE)
     direct: list[str] = []
-    indirect: list[str] = []
-    for line in text.splitlines():
-        match = re.match(r"^\s*(?:require\s+)?([A-Za-z0-9.\-_~]+\.[a-z]+/\S+)\s+v\S+(.*)$", line)
-        if match:
-            (indirect if "indirect" in match.group(2) else direct).append(match.group(1))
+    for requirement, comment in go_requirements(text):
+        # `// indirect` marks what the direct dependencies need, not what the code imports.
+        if not re.search(r"\bindirect\b", comment):
+            direct.append(requirement)
     return Manifest(
         path=path,
         kind="Go module",
         ecosystem="Go",
         name=module.group(1) if module else None,
-        dependencies=direct,
+        dependencies=list(dict.fromkeys(direct)),
         dev_dependencies=[],
     )
+
+
+def go_requirements(text: str) -> list[tuple[str, str]]:
+    """Each module a go.mod's `require` directives name, with the line's comment; `replace`,
+    `exclude` and `retract` name modules too, but require none."""
+    found: list[tuple[str, str]] = []
+    block: str | None = None  # the directive of the `( ... )` block we are in
+    for raw in text.splitlines():
+        line, _, comment = raw.partition("//")
+        line = line.strip()
+        if block is not None:
+            if line.startswith(")"):
+                block = None
+                continue
+            directive, spec = block, line
+        elif opened := re.fullmatch(r"(\w+)\s*\(", line):
+            block = opened.group(1)
+            continue
+        else:
+            directive, _, spec = line.partition(" ")
+        words = spec.split()
+        if directive == "require" and len(words) >= 2:
+            found.append((words[0], comment))
+    return found
 
 
 def parse_cargo(path: str, text: str) -> Manifest:
