@@ -16,6 +16,7 @@ import re
 import tomllib
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass, field
+from fnmatch import fnmatch
 from functools import cached_property
 from pathlib import Path
 
@@ -502,6 +503,7 @@ class Checker:
             (r"tests inside ([\d,]+) source files?", self._inline_test_files),
             (r"The test suite(?: \([^)]*\))? has ([\d,]+) files?", self._test_files_total),
             (r"and ([\d,]+) other folders?", self._test_folders),
+            (r"workspace (?:adds|of) ([\d,]+) packages?", self._workspace_members),
             (r"asked about ([\w ]+), and ([\d,]+) files? carr", self._named_files),
             (r"(JUnit \d|C\+\+\d\d|Python \d)", lambda *_: None),
             (r"([\d,]+) in `([^`]+)`", self._in_folder),
@@ -633,6 +635,22 @@ class Checker:
         inside = [p for p in self.test_like() if p.startswith(folder.rstrip("/") + "/")]
         if len(inside) < _number(said):
             self.fail(sentence, f"`{folder}` holds {len(inside)} test files, not {said}")
+
+    def _workspace_members(self, sentence: str, said: str) -> None:
+        """Cargo's `[workspace] members` (globs of crate folders) or npm's `workspaces`."""
+        files = self.tree.files
+        patterns: list[str] = []
+        if "Cargo.toml" in files:
+            patterns = tomllib.loads(files["Cargo.toml"]).get("workspace", {}).get("members", [])
+        elif "package.json" in files:
+            declared = json.loads(files["package.json"]).get("workspaces", [])
+            patterns = declared.get("packages", []) if isinstance(declared, dict) else declared
+        folders = {
+            p.rpartition("/")[0] for p in files if p.endswith(("/Cargo.toml", "/package.json"))
+        }
+        members = {f for f in folders if any(fnmatch(f, p.rstrip("/")) for p in patterns)}
+        if len(members) != _number(said):
+            self.fail(sentence, f"the workspace joins {len(members)} packages, not {said}")
 
     def _inline_test_files(self, sentence: str, said: str) -> None:
         """Rust's unit tests live in the file they test, in `#[cfg(test)]` or `#[test]`."""

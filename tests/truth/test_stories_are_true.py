@@ -160,6 +160,17 @@ def test_checker_reads_a_cargo_workspace_and_platform_tables() -> None:
     checker = Checker(tree, {"language": "Rust"})
     assert checker.check_script(told) == [] or all("whole" in f.sentence for f in checker.findings)
     assert "cargo test --workspace" in checker.allowed_commands()
+    members = {
+        "Cargo.toml": '[workspace]\nmembers = ["crates/*"]\n',
+        "crates/a/Cargo.toml": '[package]\nname = "a"\n',
+        "crates/b/Cargo.toml": '[package]\nname = "b"\n',
+        "tests/c/Cargo.toml": '[package]\nname = "c"\n',
+    }
+    tree = Tree(Path("."), files=members, paths=set(members))
+    for count, false in ((2, False), (3, True)):
+        said = Checker(tree, {"language": "Rust"})
+        said.check_script([("t", f"The build is a workspace of {count} packages: `a` and `b`.")])
+        assert any("workspace joins" in f.problem for f in said.findings) is false
 
 
 def test_checker_keeps_comment_markers_inside_strings() -> None:

@@ -193,6 +193,8 @@ class RepoFacts(BaseModel):
     root_files: list[str]
     # The top-level code is the package the project is named for (a Go module's root).
     root_package: bool = False
+    # The folders of the packages the top-level build joins in a workspace, largest first.
+    workspace: list[str] = Field(default_factory=list)
     manifests: list[Manifest]
     dependencies: list[str]
     dev_dependencies: list[str]
@@ -619,6 +621,16 @@ def _kind(
     return project_kind(
         description=description, programs=programs, application=application, serves=serves
     )
+
+
+def _workspace(project: ecosystems.Project, code: Code) -> list[str]:
+    """The workspace's member folders, the one with most of the code first."""
+    members = [f for model in ecosystems.ECOSYSTEMS for f in model.workspace_members(project)]
+
+    def lines(folder: str) -> int:
+        return sum(n for p, n in code.line_counts.items() if p.startswith(folder + "/"))
+
+    return sorted(members, key=lambda f: (-lines(f), f))
 
 
 def _project_name(declared: Manifest | None, readme: Readme | None, fallback: str) -> str:
@@ -1312,6 +1324,7 @@ def analyse(
         areas=areas,
         root_files=root_files,
         root_package=any(model.root_is_package(project) for model in ecosystems.ECOSYSTEMS),
+        workspace=_workspace(project, code),
         manifests=checkout.manifests,
         dependencies=dependencies.runtime,
         dev_dependencies=dependencies.dev,

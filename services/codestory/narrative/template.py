@@ -278,6 +278,8 @@ def chapter_layout(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
         )
     offset = 1 if root_first else 0
     paragraphs += [_area_sentence(a, voice, i + offset) for i, a in enumerate(source[:3])]
+    if facts.workspace:
+        paragraphs.append(_workspace_sentence(facts))
     limit = 5 if voice.deep else 3
     example_areas = [a for a in areas if a.kind is FileKind.EXAMPLE]
     examples = facts.kinds.get("example") if len(example_areas) == 1 else None
@@ -301,6 +303,18 @@ def chapter_layout(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
     if roles:
         paragraphs.append(roles)
     return ScriptChapter(title="How it is organised", paragraphs=paragraphs)
+
+
+def _workspace_sentence(facts: RepoFacts) -> str:
+    """The packages a workspace joins, the largest named (`crates/core`, ...)."""
+    members = facts.workspace
+    named = join_words([code(m) for m in members[:4]])
+    listed = f", the largest {named}" if len(members) > 4 else f": {named}"
+    count = plural(len(members), "package")
+    top = any(m.name and m.members for m in facts.manifests if "/" not in m.path)
+    if top:  # the top folder is a package of its own too
+        return f"The build's workspace adds {count} to the top one{listed}."
+    return f"The build is a workspace of {count}{listed}."
 
 
 AREA_GUIDES = 3  # source folders whose leading file the layout introduces
@@ -768,7 +782,14 @@ def chapter_dependencies(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
     paragraphs: list[str] = []
     if facts.dependencies:
         count = len(facts.dependencies)
-        named = [code(d) for d in facts.dependencies[: 6 if voice.deep else 4]]
+        # The packages the tree builds itself (its workspace's crates) are named apart.
+        members = {f"{folder}/" for folder in facts.workspace}
+        built_here = {
+            m.name for m in facts.manifests if m.name and m.path.startswith(tuple(members))
+        }
+        own = [d for d in facts.dependencies if d in built_here]
+        others = [d for d in facts.dependencies if d not in built_here]
+        named = [code(d) for d in others[: 6 if voice.deep else 4]]
         needs = (
             plural(count, voice.term("dependency"), "dependencies")
             if not voice.beginner
@@ -780,8 +801,13 @@ def chapter_dependencies(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
                 f"The top-level build declares none itself; {code(facts.dependencies_from)}, "
                 f"the module with most of the code, needs {needs} at run time"
             )
-        rest = ":" if count <= len(named) else ", among them"
-        paragraphs.append(sentence(f"{lead}{rest} {join_words(named)}"))
+        rest = ":" if len(others) <= len(named) else ", among them"
+        listed = f"{rest} {join_words(named)}" if named else ""
+        if own:
+            verb = "is a package" if len(own) == 1 else "are packages"
+            mark = "; " if named else ": "
+            listed += f"{mark}{join_words([code(d) for d in own[:4]])} {verb} of its own"
+        paragraphs.append(sentence(f"{lead}{listed}"))
     else:
         paragraphs.append("It declares no run-time dependencies of its own.")
     if facts.platform_dependencies:

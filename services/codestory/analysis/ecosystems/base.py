@@ -213,6 +213,10 @@ class Ecosystem:
         mains, these are the program's, the others its utilities'."""
         return set()
 
+    def workspace_members(self, project: Project) -> list[str]:
+        """The folders of the packages the top-level build joins into one workspace."""
+        return []
+
     def root_is_package(self, project: Project) -> bool:
         """Whether the code at the top of the tree is the package the project is named for,
         the one its users import first, however much more code sits in folders."""

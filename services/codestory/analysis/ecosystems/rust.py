@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from fnmatch import fnmatch
 
 from codestory.analysis.ecosystems.base import (
     Binding,
@@ -113,6 +114,13 @@ class Rust(Ecosystem):
                     )
                 )
         return points
+
+    def workspace_members(self, project: Project) -> list[str]:
+        """Rust: `[workspace] members` names crate folders, or globs of them (`crates/*`);
+        each member has its own Cargo.toml."""
+        patterns = [p.rstrip("/") for m in self.manifests(project, root=True) for p in m.members]
+        crates = sorted(folder_of(m.path).rstrip("/") for m in self.manifests(project))
+        return [c for c in crates if c and any(fnmatch(c, p) for p in patterns)]
 
     def has_inline_tests(self, syntax: FileSyntax) -> bool:
         """Rust: a source file carries its own tests in `#[cfg(test)]` or `#[test]` items."""
