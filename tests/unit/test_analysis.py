@@ -1112,3 +1112,11 @@ def test_a_folder_of_test_inputs_is_said_to_hold_them(tmp_path: Path) -> None:
     }
     areas = {a.path: a for a in analyse(write(tmp_path, files), name="doc").areas}
     assert areas["testdata"].holds == "inputs for the tests"
+
+
+def test_a_comment_leading_into_a_list_ends_before_the_words_that_open_it() -> None:
+    text = "/// The standard printer, which implements grep-like formatting, including:\n///\n"
+    assert describe(text + "/// * headings\n") == (
+        "The standard printer, which implements grep-like formatting."
+    )
+    assert describe("// Our exception hierarchy:\n") == "Our exception hierarchy."

@@ -15,7 +15,7 @@ from html.parser import HTMLParser
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from codestory.analysis.comments import first_sentence, is_legal_notice
+from codestory.analysis.comments import end_lead_in, first_sentence, is_legal_notice
 
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _RST_DIRECTIVE = re.compile(r"^\s*\.\.\s|^\s*:\w+:")
@@ -169,16 +169,9 @@ def summarise_markdown(text: str, name: str | None = None) -> ReadmeSummary:
         if summary is None and not text.endswith(":"):
             summary = text
     defines = summary is not None and _defines(summary, names)
-    return ReadmeSummary(title, _shorten(_lead_in_ended(summary)), tuple(sections[:20]), defines)
-
-
-# A definition that leads into a list of features ends with the word that opens the list.
-_LEAD_IN = re.compile(r"[\s,]*(?:\b(?:featuring|including|such as|like|with|offering))?\s*:$")
-
-
-def _lead_in_ended(summary: str | None) -> str | None:
-    """A paragraph leading into a list ("... tools in Go featuring:"), ended as a sentence."""
-    return _LEAD_IN.sub(".", summary) if summary and summary.endswith(":") else summary
+    return ReadmeSummary(
+        title, _shorten(end_lead_in(summary) if summary else None), tuple(sections[:20]), defines
+    )
 
 
 def summarise_rst(text: str) -> ReadmeSummary:
