@@ -238,9 +238,14 @@ class Tree:
             # `// indirect` marks what the direct dependencies need, not what the code imports;
             # only `require` requires (`replace` and `exclude` name modules too).
             required = _go_required(files["go.mod"])
-            # A module only _test.go files import is a test dependency.
+            # A module only _test.go files import is a test dependency. The go tool skips
+            # `testdata`, `_x` and `.x` folders, and a folder with its own go.mod is another
+            # module: their files import for themselves.
+            nested = [p[: -len("go.mod")] for p in files if p.endswith("/go.mod")]
             code = " ".join(t for p, t in files.items()
-                            if p.endswith(".go") and not p.endswith("_test.go"))  # fmt: skip
+                            if p.endswith(".go") and not p.endswith("_test.go")
+                            and not re.search(r"(^|/)(testdata|[_.][^/]*)/", p)
+                            and not p.startswith(tuple(nested)))  # fmt: skip
             runtime = {r for r in required if f'"{r}' in code}
             return runtime, set(required) - runtime
         if "pom.xml" in files:

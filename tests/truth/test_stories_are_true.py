@@ -188,3 +188,22 @@ def test_checker_keeps_comment_markers_inside_strings() -> None:
     ]  # fmt: skip
     checker = Checker(tree, {"language": "Go"})
     assert [f for f in checker.check_script(told) if "whole" not in f.sentence] == []
+
+
+def test_checker_reads_go_requirements_by_the_go_tools_rules() -> None:
+    """Only `require` requires; a module only tests, skipped folders or a nested module's
+    files import is not needed at run time."""
+    files = {
+        "go.mod": "module example.com/x\n\nrequire (\n\texample.com/a v1.0.0 // pinned\n"
+        "\texample.com/t v1.0.0\n\texample.com/i v1.0.0 // indirect\n)\n\n"
+        "replace example.com/r v1.0.0 => ../r\n",
+        "x.go": 'package x\n\nimport "example.com/a"\n',
+        "x_test.go": 'package x\n\nimport "example.com/t"\n',
+        "testdata/gen.go": 'package main\n\nimport "example.com/t"\n',
+        "docs/go.mod": "module example.com/x/docs\n",
+        "docs/site.go": 'package docs\n\nimport "example.com/t"\n',
+    }
+    assert Tree(Path("."), files=files, paths=set(files)).dependencies() == (
+        {"example.com/a"},
+        {"example.com/t"},
+    )
