@@ -335,3 +335,21 @@ def test_steps_with_nothing_to_add_are_one_sentence() -> None:
         "`main` calls `run` in `b.py`, which calls `loop`.",
         "`loop` goes on to `tick` in `c.py`, which updates the clock by one step.",
     ]
+
+
+def test_a_library_registers_routes_rather_than_serving_them(tmp_path: Path) -> None:
+    """A router library's profiler middleware mounts its routes for the program using it."""
+    files = {
+        "go.mod": "module example.com/router\n",
+        "router.go": "package router\n\ntype Mux struct{}\n\n"
+        "func (m *Mux) Get(p string, h func()) {}\n",
+        "middleware/profiler.go": 'package middleware\n\nimport "example.com/router"\n\n'
+        "func Profiler() {\n\tr := &router.Mux{}\n"
+        '\tr.Get("/pprof", index)\n\tr.Get("/vars", vars)\n}\n\n'
+        "func index() {}\n\nfunc vars() {}\n",
+    }
+    text = " ".join(
+        c.text for c in write_script(analyse(write(tmp_path, files), name="router")).chapters
+    )
+    assert "Its code registers 2 HTTP routes, all in `middleware/profiler.go`." in text
+    assert "It serves" not in text

@@ -433,7 +433,13 @@ def _roles_sentence(facts: RepoFacts, voice: Voice) -> str | None:
     roles = facts.roles
     said: list[str] = []
     if roles.routes:
-        said.append(f"It serves {plural(len(roles.routes), voice.term('HTTP route'))}.")
+        routes = plural(len(roles.routes), voice.term("HTTP route"))
+        files = sorted({r.file for r in roles.routes})
+        if facts.is_library:  # it runs nothing itself: its code registers them for a user
+            where = f", all in {code(files[0])}" if len(files) == 1 else ""
+            said.append(f"Its code registers {routes}{where}.")
+        else:
+            said.append(f"It serves {routes}.")
     commands = list(dict.fromkeys(c.detail or c.name for c in roles.commands))
     if commands:
         count = plural(len(commands), "command-line command")
