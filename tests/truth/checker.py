@@ -70,6 +70,9 @@ EXTENSIONS = {
     "C": (".c", ".h"),
     "C++": (".cc", ".cpp", ".cxx", ".hpp", ".hh", ".h"),
 }
+# A Go file built only with the `tools` tag: it pins the developers' tools, built by no
+# package.
+GO_TOOLS_PIN = re.compile(r"^//(?:go:build| \+build) tools\s*$", re.M)
 # Rust's unit tests, inside the file they test.
 INLINE_TEST = re.compile(r"#\[(cfg\()?test\b")
 NOT_OWN_CODE = re.compile(
@@ -240,12 +243,13 @@ class Tree:
             required = _go_required(files["go.mod"])
             # A module only _test.go files import is a test dependency. The go tool skips
             # `testdata`, `_x` and `.x` folders, and a folder with its own go.mod is another
-            # module: their files import for themselves.
+            # module: their files import for themselves. A `tools` file pins development tools.
             nested = [p[: -len("go.mod")] for p in files if p.endswith("/go.mod")]
             code = " ".join(t for p, t in files.items()
                             if p.endswith(".go") and not p.endswith("_test.go")
                             and not re.search(r"(^|/)(testdata|[_.][^/]*)/", p)
-                            and not p.startswith(tuple(nested)))  # fmt: skip
+                            and not p.startswith(tuple(nested))
+                            and not GO_TOOLS_PIN.search(t))  # fmt: skip
             runtime = {r for r in required if f'"{r}' in code}
             return runtime, set(required) - runtime
         if "pom.xml" in files:

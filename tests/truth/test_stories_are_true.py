@@ -202,8 +202,10 @@ def test_checker_reads_go_requirements_by_the_go_tools_rules() -> None:
         "testdata/gen.go": 'package main\n\nimport "example.com/t"\n',
         "docs/go.mod": "module example.com/x/docs\n",
         "docs/site.go": 'package docs\n\nimport "example.com/t"\n',
+        "tools.go": '//go:build tools\n\npackage tools\n\nimport _ "example.com/gen"\n',
     }
+    files["go.mod"] += "\nrequire example.com/gen v0.1.0\n"
     assert Tree(Path("."), files=files, paths=set(files)).dependencies() == (
         {"example.com/a"},
-        {"example.com/t"},
+        {"example.com/t", "example.com/gen"},
     )

@@ -580,8 +580,9 @@ def test_a_go_module_is_named_without_its_major_version_suffix(tmp_path: Path) -
 
 def test_go_requirements_no_non_test_file_imports_serve_the_tests(tmp_path: Path) -> None:
     """`go mod tidy` lists what tests import too: the tests' modules are for development,
-    even where they are all the module requires; examples are the module's own packages,
-    a nested module and what the go tool skips (`testdata`, `_x`) are not."""
+    even where they are all the module requires, and so are the tools a `tools` file pins;
+    examples are the module's own packages, a nested module and what the go tool skips
+    (`testdata`, `_x`) are not."""
     files: dict[str, str | bytes] = {
         "go.mod": "module example.com/cli\n\nrequire (\n\texample.com/assert v1.0.0\n"
         "\texample.com/color v1.0.0\n\texample.com/yaml v3.0.0 // indirect\n)\n",
@@ -593,10 +594,12 @@ def test_go_requirements_no_non_test_file_imports_serve_the_tests(tmp_path: Path
         "docs/go.mod": "module example.com/cli/docs\n\nrequire example.com/site v1.0.0\n",
         "docs/gen.go": 'package docs\n\nimport "example.com/assert"\n\nfunc G() { assert.X() }\n',
         "testdata/fixture.go": 'package fixture\n\nimport "example.com/assert"\n',
+        "tools.go": '//go:build tools\n\npackage tools\n\nimport _ "example.com/stringer"\n',
     }
+    files["go.mod"] = str(files["go.mod"]).replace(")", "\texample.com/stringer v0.1.0\n)")
     facts = analyse(write(tmp_path, files), name="cli")
     assert facts.dependencies == ["example.com/color"]
-    assert facts.dev_dependencies == ["example.com/assert"]
+    assert facts.dev_dependencies == ["example.com/assert", "example.com/stringer"]
     only_tests = {k: v for k, v in files.items() if not k.startswith("examples/")}
     only_tests["go.mod"] = "module example.com/cli\n\nrequire example.com/assert v1.0.0\n"
     facts = analyse(write(tmp_path / "bare", only_tests), name="cli")

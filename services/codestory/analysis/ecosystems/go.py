@@ -138,7 +138,8 @@ class Go(Ecosystem):
     def test_only_dependencies(self, project: Project, dependencies: list[str]) -> set[str]:
         """Go: go.mod lists every module the module's packages import, their tests' too
         (`go mod tidy`); a requirement no non-test file imports is there for the tests. Files
-        the go tool skips (`testdata`, `_x`, `.x`) and a nested module's are not this one's."""
+        the go tool skips (`testdata`, `_x`, `.x`) and a nested module's are not this one's,
+        and a `//go:build tools` file pins the developers' tools (`stringer`), no code."""
         required = {d for m in self.manifests(project, root=True) for d in m.dependencies}
         if not required:
             return set()
@@ -148,13 +149,20 @@ class Go(Ecosystem):
             if not path.endswith(".go") or _is_test(path) or _outside_module(path, nested):
                 continue
             syntax = project.syntaxes.get(path)
-            if syntax is not None:
+            if syntax is not None and not _pins_tools(syntax.attributes):
                 imported.update(ref.target for ref in syntax.imports)
-            elif path in project.texts:
-                imported.update(_imports(project.texts[path]))
+            elif syntax is None and path in project.texts:
+                text = project.texts[path]
+                if not _pins_tools(re.findall(r"^//\s*([+]?\S.*)$", text[:500], re.M)):
+                    imported.update(_imports(text))
         return {
             d for d in dependencies if d in required and not any(_within(i, d) for i in imported)
         }
+
+
+def _pins_tools(constraints: list[str]) -> bool:
+    """A file built only with the `tools` tag: the tools' import paths, pinned in go.mod."""
+    return any(c.split()[:2] in (["go:build", "tools"], ["+build", "tools"]) for c in constraints)
 
 
 def _is_test(path: str) -> bool:
