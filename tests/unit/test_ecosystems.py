@@ -741,3 +741,21 @@ def test_a_cargo_workspace_names_its_crates_and_its_own_are_no_outside_dependenc
         "The build's workspace adds 2 packages to the top one: `crates/search` and `crates/glob`."
     ) in told
     assert "needs 2 dependencies: `anyhow`; `search` is a package of its own." in told
+
+
+def test_cargo_default_features_switch_on_their_optional_dependencies() -> None:
+    from codestory.analysis.manifests import parse_manifest
+
+    text = (
+        '[package]\nname = "fd"\n\n[dependencies]\nregex = "1"\n'
+        'clap_complete = { version = "4", optional = true }\n'
+        'jemalloc = { version = "0.5", optional = true }\n'
+        'serde = { version = "1", optional = true }\n'
+        'git2 = { version = "0.18", optional = true }\n\n'
+        '[features]\ndefault = ["completions", "serde?/std", "git"]\n'
+        'completions = ["dep:clap_complete"]\ngit = ["git2/https"]\n'
+        'use-jemalloc = ["jemalloc"]\n'
+    )
+    manifest = parse_manifest("Cargo.toml", text)
+    assert manifest is not None
+    assert manifest.default_optional == ["clap_complete", "git2"]

@@ -36,6 +36,7 @@ class Dependencies:
     source: str | None = None
     platform: list[str] = field(default_factory=list)  # needed on some platforms only
     build: list[str] = field(default_factory=list)  # what a build script needs
+    by_default: list[str] = field(default_factory=list)  # optional, yet on unless opted out
 
 
 def speaking_manifests(manifests: list[Manifest], shares: dict[str, float]) -> list[Manifest]:
@@ -83,7 +84,8 @@ def select_dependencies(
         dependencies, source = _of_a_monorepo(manifests, main_language, source_lines)
     platform = list(dict.fromkeys(d for m in speaking for d in m.platform_dependencies))
     build = list(dict.fromkeys(d for m in speaking for d in m.build_dependencies))
-    return Dependencies(dependencies, dev, optional, peer, source, platform, build)
+    by_default = [d for m in speaking for d in m.default_optional if d in optional]
+    return Dependencies(dependencies, dev, optional, peer, source, platform, build, by_default)
 
 
 def _of_a_monorepo(

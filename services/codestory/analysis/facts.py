@@ -202,6 +202,7 @@ class RepoFacts(BaseModel):
     peer_dependencies: list[str] = Field(default_factory=list)
     platform_dependencies: list[str] = Field(default_factory=list)  # some platforms only
     build_dependencies: list[str] = Field(default_factory=list)  # a build script's
+    optional_by_default: list[str] = Field(default_factory=list)  # on unless opted out
     # The manifest the dependencies come from when the top one declares none (a build of
     # several modules speaks through the module that holds most of the code).
     dependencies_from: str | None = None
@@ -1332,6 +1333,7 @@ def analyse(
         peer_dependencies=dependencies.peer,
         platform_dependencies=dependencies.platform,
         build_dependencies=dependencies.build,
+        optional_by_default=dependencies.by_default,
         dependencies_from=dependencies.source,
         resolution=graph.resolution,
         parts=parts(source_paths, code.line_counts, importers),

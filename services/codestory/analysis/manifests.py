@@ -32,6 +32,8 @@ class Manifest(BaseModel):
     platform_dependencies: list[str] = Field(default_factory=list)
     # Cargo's `[build-dependencies]`: what its build script needs, on every user's machine.
     build_dependencies: list[str] = Field(default_factory=list)
+    # The optional dependencies a build gets unless it opts out (Cargo's default features).
+    default_optional: list[str] = Field(default_factory=list)
     # Cargo's `[workspace]` members: the crates built and tested beside this one.
     members: list[str] = Field(default_factory=list)
     scripts: dict[str, str] = Field(default_factory=dict)  # npm scripts
@@ -272,8 +274,29 @@ def parse_cargo(path: str, text: str) -> Manifest:
         platform_dependencies=[d for d in dict.fromkeys(platform) if d not in declared],
         build_dependencies=list(data.get("build-dependencies", {})),
         members=[str(m) for m in workspace.get("members", [])],
+        default_optional=_default_optional(data.get("features", {}), optional),
         executables=executables,
     )
+
+
+def _default_optional(features: dict[str, list[str]], optional: list[str]) -> list[str]:
+    """Cargo: the optional dependencies the `default` feature switches on, through the
+    features it names (`completions = ["clap_complete"]`, `dep:x`, `x/feature`; `x?/feature`
+    switches nothing on)."""
+    on: set[str] = set()
+    seen: set[str] = set()
+    waiting = list(features.get("default", []))
+    while waiting:
+        entry = str(waiting.pop())
+        if entry in seen or "?/" in entry:
+            continue
+        seen.add(entry)
+        name = entry.removeprefix("dep:").split("/")[0]
+        if name in optional:
+            on.add(name)
+        if not entry.startswith("dep:") and "/" not in entry:
+            waiting += features.get(name, [])
+    return [d for d in optional if d in on]
 
 
 def _text(value: object) -> str | None:

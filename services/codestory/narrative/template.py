@@ -839,9 +839,13 @@ def chapter_dependencies(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
         optional = facts.optional_dependencies
         some = "packages such as " if len(optional) > 4 else ""
         unneeded = "it is not required" if len(optional) == 1 else "none of them is required"
+        # Those a default build switches on first, said as such.
+        optional = sorted(optional, key=lambda d: d not in facts.optional_by_default)
+        on = [code(d) for d in optional[:4] if d in facts.optional_by_default]
+        default = f", though a default build brings in {join_words(on)}" if on else ""
         paragraphs.append(
             f"Optional features can bring in {some}"
-            f"{join_words([code(d) for d in optional[:4]])}; {unneeded}."
+            f"{join_words([code(d) for d in optional[:4]])}; {unneeded}{default}."
         )
     if facts.dev_dependencies:
         dev = facts.dev_dependencies
