@@ -1120,3 +1120,4 @@ def test_a_comment_leading_into_a_list_ends_before_the_words_that_open_it() -> N
         "The standard printer, which implements grep-like formatting."
     )
     assert describe("// Our exception hierarchy:\n") == "Our exception hierarchy."
+    assert describe("/// See above.\n") is None  # a pointer to another comment says nothing

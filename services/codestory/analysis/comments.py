@@ -44,7 +44,9 @@ _NOT_PROSE = re.compile(
     # Editors' modelines (Emacs' `-*- Mode: C; tab-width: 4 -*-`, vim's `vim: set ts=4`).
     r"|^[-*\s]*mode:\s*[\w+-]+\s*;|^\W*(?:vim?|ex):\s*(?:set\s)?\w+="
     # Eclipse's marker over an override whose documentation is inherited: no words of its own.
-    r"|^\(non-javadoc\)",
+    r"|^\(non-javadoc\)"
+    # A pointer to another comment ("See above."): it says nothing where it is told.
+    r"|^see (?:above|below)\W*$",
     re.I,
 )
 
