@@ -759,3 +759,22 @@ def test_cargo_default_features_switch_on_their_optional_dependencies() -> None:
     manifest = parse_manifest("Cargo.toml", text)
     assert manifest is not None
     assert manifest.default_optional == ["clap_complete", "git2"]
+
+
+def test_a_virtual_cargo_workspace_builds_its_members_programs(tmp_path: Path) -> None:
+    """No package at the top: the program is a member's `[[bin]]`, and the version is the
+    one `[workspace.package]` gives its members."""
+    files: dict[str, str | bytes] = {
+        "Cargo.toml": '[workspace]\nmembers = ["crates/*"]\n\n[workspace.package]\n'
+        'version = "1.2.0-rc.1"\n',
+        "crates/cli/Cargo.toml": '[package]\nname = "thin"\nversion.workspace = true\n\n'
+        '[[bin]]\nname = "pdata_tools"\npath = "src/main.rs"\n',
+        "crates/cli/src/main.rs": "fn main() { thin_core::check(); }\n",
+        "crates/core/Cargo.toml": '[package]\nname = "thin-core"\nversion = "1.2.0"\n',
+        "crates/core/src/lib.rs": "pub fn check() {}\n",
+    }
+    facts = analyse(write(tmp_path, files), name="thin")
+    assert [(e.name, e.path) for e in facts.entry_points] == [
+        ("pdata_tools", "crates/cli/src/main.rs")
+    ]
+    assert facts.kind == "cli" and facts.version == "1.2.0-rc.1"

@@ -259,7 +259,8 @@ def parse_cargo(path: str, text: str) -> Manifest:
         dev += list(table.get("dev-dependencies", {}))
     workspace = data.get("workspace", {})
     version = package.get("version")
-    if isinstance(version, dict) and version.get("workspace"):  # `version.workspace = true`
+    if not package or (isinstance(version, dict) and version.get("workspace")):
+        # `version.workspace = true`, or a virtual workspace: the version its members share.
         version = workspace.get("package", {}).get("version")
     return Manifest(
         path=path,

@@ -70,10 +70,27 @@ class Rust(Ecosystem):
     ) -> list[EntryPoint]:
         """Rust: Cargo builds each `[[bin]]` target (`src/bin/<name>.rs` when it names no
         path), `src/main.rs` as the package's binary, and every `src/bin/<name>.rs` and
-        `src/bin/<name>/main.rs`. A crate kept among the tests (`tests/`, a `test_x` crate
-        that CI runs to check the library) builds the tests' programs, not the project's."""
+        `src/bin/<name>/main.rs`, in the top crate and in each workspace member (a virtual
+        workspace's `crates/cli` builds its program). A crate kept among the tests
+        (`tests/`, a `test_x` crate that CI runs to check the library) builds the tests'
+        programs, not the project's."""
         points = self._crate_programs(manifest, project, told)
+        if "/" not in manifest.path:  # the workspace's members build the project's programs too
+            for member in self._members(project):
+                points += self._crate_programs(member, project, [*told, *points])
+        known = {p.path for p in told}
+        points = [p for p in points if p.path is None or p.path not in known]
         return [p for p in points if p.path is None or project.kinds.get(p.path) is FileKind.SOURCE]
+
+    def _members(self, project: Project) -> list[Manifest]:
+        """The member crates' manifests below the top folder's first level (those at it are
+        read as the top folder's own)."""
+        members = set(self.workspace_members(project))
+        return [
+            m
+            for m in self.manifests(project)
+            if m.path.count("/") > 1 and folder_of(m.path).rstrip("/") in members
+        ]
 
     def _crate_programs(
         self, manifest: Manifest, project: Project, told: list[EntryPoint]
