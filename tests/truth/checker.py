@@ -77,8 +77,10 @@ GO_TOOLS_PIN = re.compile(r"^//(?:go:build| \+build) tools\s*$", re.M)
 INLINE_TEST = re.compile(r"#\[(cfg\()?test\b")
 NOT_OWN_CODE = re.compile(
     r"(^|/)(tests?|testing|spec|examples?|docs?|doc|benchmarks?|bench|vendor|third_party|"
-    r"contrib|ossfuzz|fuzz|scripts|tools?|support|build)/"
+    r"contrib|ossfuzz|fuzz|scripts|tools?|support|build|[^/]*fixtures?[^/]*)/"
 )
+# The go tool skips folders whose names start with `_`: their Go files are no package.
+GO_SKIPPED = re.compile(r"(^|/)_[^/]*/.*\.go$")
 
 
 def _normal(text: str) -> str:
@@ -681,6 +683,7 @@ class Checker:
             for path, text in self.tree.files.items()
             if path.endswith(EXTENSIONS[language])
             and not NOT_OWN_CODE.search("/" + path)
+            and not GO_SKIPPED.search(path)
             # Tests beside the code, by the names their runners collect (Jest's `.spec.ts`).
             and not re.search(r"(^|/)(test_[^/]*|[^/]*_test\.\w+|[^/]*\.(test|spec)\.\w+)$", path)
         )

@@ -209,3 +209,17 @@ def test_checker_reads_go_requirements_by_the_go_tools_rules() -> None:
         {"example.com/a"},
         {"example.com/t", "example.com/gen"},
     )
+
+
+def test_checker_counts_no_skipped_go_folder_or_fixtures_as_own_code() -> None:
+    own = "package x\n" + "var a = 1\n" * 99
+    files = {
+        "x.go": own,
+        "_scripts/gen.go": own * 5,
+        "pkg/_fixtures/prog.go": own * 5,
+        "test-fixtures/data.go": own * 5,
+    }
+    tree = Tree(Path("."), files=files, paths=set(files))
+    checker = Checker(tree, {"language": "Go"})
+    checker.check_script([("t", "It is written in Go: 100 lines of the project's own code.")])
+    assert [f for f in checker.findings if "whole" not in f.sentence] == []

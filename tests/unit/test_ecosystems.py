@@ -778,3 +778,25 @@ def test_a_virtual_cargo_workspace_builds_its_members_programs(tmp_path: Path) -
         ("pdata_tools", "crates/cli/src/main.rs")
     ]
     assert facts.kind == "cli" and facts.version == "1.2.0-rc.1"
+
+
+def test_go_files_in_folders_the_go_tool_skips_are_not_the_modules_code(tmp_path: Path) -> None:
+    """`_js` (a GopherJS build) and `_scripts` are tooling, `_examples` examples; fixture
+    programs are the tests' inputs and no test files, however they are named."""
+    assert classify_path("_js/main.go") is FileKind.TOOLING
+    assert classify_path("tools/_scripts/make.go") is FileKind.TOOLING
+    assert classify_path("_examples/hello/main.go") is FileKind.EXAMPLE
+    assert classify_path("_fixtures/testvariables.go") is FileKind.TEST
+    assert classify_path("lib/_private.py") is FileKind.SOURCE  # a Go convention only
+    files: dict[str, str | bytes] = {
+        "go.mod": "module example.com/debugger\n",
+        "debugger.go": "package debugger\n\nfunc Attach() int { return 1 }\n",
+        "debugger_test.go": 'package debugger\n\nimport "testing"\n\n'
+        "func TestAttach(t *testing.T) {}\n",
+        **{f"_fixtures/testprog{n}.go": "package main\n\nfunc main() {}\n" for n in range(3)},
+        "_scripts/make.go": "package main\n\nfunc main() {}\n",
+    }
+    facts = analyse(write(tmp_path, files), name="debugger")
+    assert facts.tests.files == 1 and facts.entry_points == []
+    areas = {a.path: a.holds for a in facts.areas}
+    assert areas["_fixtures"] == "inputs for the tests"

@@ -306,7 +306,10 @@ def _areas(
         # tests/unity) is a test folder: the copy is left out, not the folder's role.
         kind_counts = own or kind_counts
         holds = None
-        if code:
+        if name.lower() == "testdata" or "fixture" in name.lower():
+            # Go's `testdata`, a folder of fixtures: what the tests read, whatever its files.
+            kind, holds = FileKind.DATA, "inputs for the tests"
+        elif code:
             kind = kind_counts.most_common(1)[0][0]
             # A module whose tests outnumber its code is still where that code lives.
             if 0 < kind_counts[FileKind.SOURCE] * 4 >= len(code):
@@ -315,9 +318,6 @@ def _areas(
             kind = FileKind.DOCS
         elif name.lower() in TOOLING_DIRS:
             kind = FileKind.TOOLING
-        elif all(classify_path(f.path) is FileKind.TEST for f in inside):
-            # Go's `testdata`, a folder of fixtures: what the tests read, whatever its files.
-            kind, holds = FileKind.DATA, "inputs for the tests"
         else:  # no code at all: say what is there rather than guess at a role
             kind, holds = FileKind.DATA, holdings([f.path for f in inside])
         languages = Counter(f.language for f in code if f.language)

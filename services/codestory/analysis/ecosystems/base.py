@@ -117,6 +117,10 @@ class Ecosystem:
     # prelude, Go's predeclared identifiers): a file that says one may not mean the
     # project's own definition of that name.
     builtin_names: frozenset[str] = frozenset()
+    # Where its build never compiles this ecosystem's files: a regular expression for a
+    # folder's name (Go's `_js`, `_scripts`), and the suffix of the files it applies to.
+    unbuilt_folders: str | None = None
+    source_suffix: str | None = None
     # Folders below the top that hold tests by a build's layout (Maven's `src/test`).
     test_roots: frozenset[str] = frozenset()
     # Folders a build keeps production code in (Maven's `src/main`): a file there is never a

@@ -45,6 +45,10 @@ class Go(Ecosystem):
     manifest_ecosystems = frozenset({"Go"})
     imports_folders = True
     test_file_names = r".+_test\.go"  # what `go test` compiles
+    # The go tool skips folders whose names start with `_` (or `.`): their files are no
+    # package of the module (`_examples` aside, told as examples, they are its tooling).
+    unbuilt_folders = r"_.+"
+    source_suffix = ".go"
 
     def project_name(self, declared: str) -> str:
         """Go: a module path ends in its major version from v2 on (`example.com/cli/v3`,
