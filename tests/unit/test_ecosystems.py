@@ -800,3 +800,16 @@ def test_go_files_in_folders_the_go_tool_skips_are_not_the_modules_code(tmp_path
     assert facts.tests.files == 1 and facts.entry_points == []
     areas = {a.path: a.holds for a in facts.areas}
     assert areas["_fixtures"] == "inputs for the tests"
+
+
+def test_a_cargo_xtask_crate_automates_the_build_and_is_no_way_in(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "Cargo.toml": '[workspace]\nmembers = ["lib", "xtask"]\n',
+        "lib/Cargo.toml": '[package]\nname = "parser"\nversion = "0.3.0"\n',
+        "lib/src/lib.rs": "pub fn parse() {}\n",
+        "xtask/Cargo.toml": '[package]\nname = "xtask"\nversion = "0.1.0"\n',
+        "xtask/src/main.rs": "fn main() { release(); }\n\nfn release() {}\n",
+    }
+    facts = analyse(write(tmp_path, files), name="parser")
+    assert classify_path("xtask/src/main.rs") is FileKind.TOOLING
+    assert facts.entry_points == [] and facts.kind == "library"

@@ -59,7 +59,7 @@ _EXAMPLE_DIRS = frozenset(
 )
 _DOCS_DIRS = frozenset({"doc", "docs", "docs_src", "documentation", "site", "website", "man"})
 _BENCH_DIRS = frozenset({"bench", "benches", "benchmark", "benchmarks", "perf", "profiling"})
-TOOLING_DIRS = frozenset(
+_COMMON_TOOLING_DIRS = frozenset(
     {
         "scripts",
         "script",
@@ -81,6 +81,7 @@ TOOLING_DIRS = frozenset(
         ".circleci",
     }
 )
+TOOLING_DIRS = _COMMON_TOOLING_DIRS | {f for e in ECOSYSTEMS for f in e.tooling_folders}
 _VENDOR_DIRS = frozenset(
     {
         "vendor",

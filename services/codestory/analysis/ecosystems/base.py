@@ -117,6 +117,9 @@ class Ecosystem:
     # prelude, Go's predeclared identifiers): a file that says one may not mean the
     # project's own definition of that name.
     builtin_names: frozenset[str] = frozenset()
+    # Top-level folders that by the ecosystem's convention hold the project's build
+    # automation, not its code (Cargo's `xtask`, run as `cargo xtask`).
+    tooling_folders: frozenset[str] = frozenset()
     # Where its build never compiles this ecosystem's files: a regular expression for a
     # folder's name (Go's `_js`, `_scripts`), and the suffix of the files it applies to.
     unbuilt_folders: str | None = None

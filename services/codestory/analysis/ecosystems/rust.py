@@ -43,6 +43,9 @@ class Rust(Ecosystem):
     languages = frozenset({"Rust"})
     manifest_ecosystems = frozenset({"Rust"})
     test_file_names = r".+_test\.rs"
+    # The cargo-xtask convention: a workspace crate `xtask`, run through a `cargo xtask`
+    # alias, automates the project's builds and releases.
+    tooling_folders = frozenset({"xtask"})
 
     def import_resolver(self, syntaxes: dict[str, FileSyntax], paths: set[str]) -> RustModules:
         """Rust: a module is a file under the crate's `src/` named by its path; `mod x;`
