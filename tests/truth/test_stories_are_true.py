@@ -176,7 +176,7 @@ def test_checker_reads_a_cargo_workspace_and_platform_tables() -> None:
 def test_checker_keeps_comment_markers_inside_strings() -> None:
     """A route `"/*"` or a glob `r"**/*"` opens no comment: the code after it is still there."""
     files = {
-        "mux.go": 'package chi\n\nvar all = "/*"\n\n// Mount attaches.\n'
+        "mux.go": 'package router\n\nvar all = "/*"\n\n// Mount attaches.\n'
         'func (mx *Mux) Mount(pattern string) {}\n\nvar end = "*/"\n',
         "src/glob.rs": 'const ALL: &str = r#"**/*"#;\n\npub fn matches(path: &str) -> bool {\n'
         '    true\n}\n\nconst END: &str = "*/";\n',

@@ -1077,7 +1077,7 @@ def test_a_command_line_tool_is_toured_through_one_of_its_commands(tmp_path: Pat
 
 
 def test_a_readme_names_the_project_with_its_owner_and_leads_into_its_features() -> None:
-    """urfave/cli's shape: the definition names the repository and ends in a list."""
+    """A definition that names the repository's owner and ends in a list of features."""
     text = (
         "# Welcome to owner/tool\n\n"
         "owner/tool is a **declarative**, simple package for building command line tools "

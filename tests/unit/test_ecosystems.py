@@ -721,18 +721,18 @@ def test_only_go_mods_require_directives_declare_dependencies() -> None:
 def test_a_cargo_workspace_names_its_crates_and_its_own_are_no_outside_dependency(
     tmp_path: Path,
 ) -> None:
-    """ripgrep's shape: a binary at the top, library crates under `crates/*`, two of them
+    """A search tool's shape: a binary at the top, library crates under `crates/*`, two of them
     among the top package's dependencies by path."""
     files: dict[str, str | bytes] = {
         "Cargo.toml": '[package]\nname = "rg"\nversion = "1.0.0"\n\n[workspace]\n'
-        'members = ["crates/*"]\n\n[dependencies]\nanyhow = "1"\n'
+        'members = ["crates/*"]\n\n[dependencies]\nerrs = "1"\n'
         'search = { version = "0.1", path = "crates/search" }\n',
         "src/main.rs": "fn main() {}\n",
         "crates/search/Cargo.toml": '[package]\nname = "search"\nversion = "0.1.0"\n',
         "crates/search/src/lib.rs": "pub fn search() {}\n" * 5,
         "crates/glob/Cargo.toml": '[package]\nname = "glob"\nversion = "0.1.0"\n',
         "crates/glob/src/lib.rs": "pub fn glob() {}\n",
-        "tests/fixtures/Cargo.toml": '[package]\nname = "anyhow"\nversion = "0.0.1"\n',
+        "tests/fixtures/Cargo.toml": '[package]\nname = "errs"\nversion = "0.0.1"\n',
     }
     facts = analyse(write(tmp_path, files), name="rg")
     assert facts.workspace == ["crates/search", "crates/glob"]
@@ -740,14 +740,14 @@ def test_a_cargo_workspace_names_its_crates_and_its_own_are_no_outside_dependenc
     assert (
         "The build's workspace adds 2 packages to the top one: `crates/search` and `crates/glob`."
     ) in told
-    assert "needs 2 dependencies: `anyhow`; `search` is a package of its own." in told
+    assert "needs 2 dependencies: `errs`; `search` is a package of its own." in told
 
 
 def test_cargo_default_features_switch_on_their_optional_dependencies() -> None:
     from codestory.analysis.manifests import parse_manifest
 
     text = (
-        '[package]\nname = "fd"\n\n[dependencies]\nregex = "1"\n'
+        '[package]\nname = "finder"\n\n[dependencies]\nregex = "1"\n'
         'clap_complete = { version = "4", optional = true }\n'
         'jemalloc = { version = "0.5", optional = true }\n'
         'serde = { version = "1", optional = true }\n'

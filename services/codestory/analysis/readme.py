@@ -101,7 +101,7 @@ def _defines(paragraph: str, names: list[str]) -> bool:
     how it behaves ("Commander is strict about options")."""
     return any(
         re.match(
-            # The name may come with its owner, as its repository is named: `urfave/cli`.
+            # The name may come with its owner, as its repository is named: `owner/tool`.
             rf"(?:the\s+)?(?:[\w.-]+/)?{re.escape(n)}(?:\s*\([^)]*\))?\s+(?:is|are)\s+"
             r"(?:an?|the)\b",
             paragraph,

@@ -109,7 +109,7 @@ class Go(Ecosystem):
 
     def root_is_package(self, project: Project) -> bool:
         """Go: the package beside a top-level go.mod is the one the module path names, what
-        `import "example.com/chi"` brings in; folders below are its subpackages. A `package
+        `import "example.com/router"` brings in; folders below are its subpackages. A `package
         main` there is a program, often a thin one over the packages below."""
         return bool(self.manifests(project, root=True)) and any(
             "/" not in p
