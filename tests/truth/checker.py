@@ -16,6 +16,7 @@ import re
 import tomllib
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass, field
+from fnmatch import fnmatch
 from functools import cached_property
 from pathlib import Path
 
@@ -44,7 +45,9 @@ DEFINES = {
         r"|^\s*(?:(?:public|private|protected|static|readonly|abstract|override|async|get|set"
         r"|declare|export|default|\*)\s*)*{n}\s*[(:<=?!]|exports\.{n}\b"
     ),
-    (".go",): r"^func\s+(?:\([^)]*\)\s*)?{n}\b|^\s*(?:type\s+)?{n}\s+[\w*\[(=]|^\s*{n}\s*=",
+    # A generic type's parameters follow its name at once: `type Set[T any] struct`.
+    (".go",): r"^func\s+(?:\([^)]*\)\s*)?{n}\b|^\s*(?:type\s+)?{n}(?:\s+[\w*\[(=]|\[)"
+    r"|^\s*{n}\s*=",
     (".rs",): r"\b(?:fn|struct|enum|trait|type|mod|const|static|union|macro_rules!)\s+{n}\b",
     (".java",): (
         r"\b(?:class|interface|enum|record|@interface)\s+{n}\b"
@@ -67,10 +70,17 @@ EXTENSIONS = {
     "C": (".c", ".h"),
     "C++": (".cc", ".cpp", ".cxx", ".hpp", ".hh", ".h"),
 }
+# A Go file built only with the `tools` tag: it pins the developers' tools, built by no
+# package.
+GO_TOOLS_PIN = re.compile(r"^//(?:go:build| \+build) tools\s*$", re.M)
+# Rust's unit tests, inside the file they test.
+INLINE_TEST = re.compile(r"#\[(cfg\()?test\b")
 NOT_OWN_CODE = re.compile(
     r"(^|/)(tests?|testing|spec|examples?|docs?|doc|benchmarks?|bench|vendor|third_party|"
-    r"contrib|ossfuzz|fuzz|scripts|tools?|support|build)/"
+    r"contrib|ossfuzz|fuzz|scripts|tools?|support|build|[^/]*fixtures?[^/]*)/"
 )
+# The go tool skips folders whose names start with `_`: their Go files are no package.
+GO_SKIPPED = re.compile(r"(^|/)_[^/]*/.*\.go$")
 
 
 def _normal(text: str) -> str:
@@ -224,14 +234,24 @@ class Tree:
             # `optional = true` makes a dependency a feature a user switches on.
             required = {n for n, spec in data.get("dependencies", {}).items()
                         if not (isinstance(spec, dict) and spec.get("optional"))}  # fmt: skip
-            return required, set(data.get("dev-dependencies", {}))
+            # A platform's own development packages (`[target.'cfg(unix)'.dev-dependencies]`).
+            dev = set(data.get("dev-dependencies", {}))
+            for table in data.get("target", {}).values():
+                dev |= set(table.get("dev-dependencies", {}))
+            return required, dev
         if "go.mod" in files:
-            # `// indirect` marks what the direct dependencies need, not what the code imports.
-            required = re.findall(r"^\s*(?:require\s+)?([\w.\-]+\.\w+/[\w.\-/]+)\s+v\S+\s*$",
-                                  files["go.mod"], re.M)  # fmt: skip
-            # A module only _test.go files import is a test dependency.
+            # `// indirect` marks what the direct dependencies need, not what the code imports;
+            # only `require` requires (`replace` and `exclude` name modules too).
+            required = _go_required(files["go.mod"])
+            # A module only _test.go files import is a test dependency. The go tool skips
+            # `testdata`, `_x` and `.x` folders, and a folder with its own go.mod is another
+            # module: their files import for themselves. A `tools` file pins development tools.
+            nested = [p[: -len("go.mod")] for p in files if p.endswith("/go.mod")]
             code = " ".join(t for p, t in files.items()
-                            if p.endswith(".go") and not p.endswith("_test.go"))  # fmt: skip
+                            if p.endswith(".go") and not p.endswith("_test.go")
+                            and not re.search(r"(^|/)(testdata|[_.][^/]*)/", p)
+                            and not p.startswith(tuple(nested))
+                            and not GO_TOOLS_PIN.search(t))  # fmt: skip
             runtime = {r for r in required if f'"{r}' in code}
             return runtime, set(required) - runtime
         if "pom.xml" in files:
@@ -247,6 +267,18 @@ class Tree:
                 (dev if scope == "test" else runtime).add(artifact)
             return runtime - self._own_artifacts(), dev
         return None
+
+
+def _go_required(text: str) -> list[str]:
+    """The modules go.mod's `require` lines and blocks name, less the `// indirect` ones."""
+    found = []
+    blocks = re.findall(r"^require\s*\(([^)]*)\)", text, re.M)
+    lines = re.findall(r"^require\s+([^(\s].*)$", text, re.M)
+    for line in [*lines, *(x for b in blocks for x in b.splitlines())]:
+        words = line.split("//")[0].split()
+        if len(words) >= 2 and "indirect" not in line.partition("//")[2]:
+            found.append(words[0])
+    return found
 
 
 # Extras that are for working on the project, by the names projects give them.
@@ -298,6 +330,25 @@ def defines(text: str, path: str, name: str) -> bool:
         if path.endswith(suffixes):
             return re.search(pattern.format(n=re.escape(name)), text, re.M) is not None
     return re.search(rf"\b{re.escape(name)}\b", text) is not None
+
+
+# C-family comments, and the literals a comment marker may sit in (a route `"/*"`, a glob
+# `"**/*"`): those are kept whole, and so is a quote in a character literal (`'"'`). Raw
+# strings are Rust's `r#"..."#`, and Go's and JavaScript's backquoted ones.
+_STRINGS = r'"(?:\\.|[^"\\])*"|\'(?:\\.|[^\'\\\n])\''
+_RAW_STRINGS = {
+    ".rs": r'\br(#*)"[\s\S]*?"\1',
+    ".go": r"`[^`]*`",
+    ".js": r"`[^`]*`",
+    ".ts": r"`[^`]*`",
+}
+_COMMENT = r"(?P<comment>//[^\n]*|/\*[\s\S]*?\*/)"
+
+
+def _without_comments(text: str, path: str) -> str:
+    raw = _RAW_STRINGS.get(path[path.rfind(".") :], "")
+    tokens = re.compile("|".join(p for p in (raw, _STRINGS, _COMMENT) if p))
+    return tokens.sub(lambda m: " " if m.group("comment") else m.group(0), text)
 
 
 def _rounds_to(actual: int, said: int, about: bool) -> bool:
@@ -353,9 +404,8 @@ class Checker:
     @cached_property
     def normal_texts(self) -> dict[str, str]:
         """Each file on one line; comments out of C-family code, as a signature leaves them."""
-        c_comment = re.compile(r"//[^\n]*|/\*.*?\*/", re.S)
         return {
-            p: _normal(t if p.endswith(".py") else c_comment.sub(" ", t))
+            p: _normal(t if p.endswith(".py") else _without_comments(t, p))
             for p, t in self.tree.files.items()
         }
 
@@ -363,8 +413,13 @@ class Checker:
         wanted = _normal(span.rstrip("…").strip())
         named = [p for p in BACKTICKED.findall(sentence) if p in self.tree.files]
         places = named or list(self.tree.files)
-        if not any(wanted in self.normal_texts[p] for p in places):
+        # As written, or with comments out where they sat inside it.
+        if not any(wanted in self.normal_texts[p] or wanted in self.plain_texts[p] for p in places):
             self.fail(sentence, f"`{span}` is not the text of {named or 'any file'}")
+
+    @cached_property
+    def plain_texts(self) -> dict[str, str]:
+        return {p: _normal(t) for p, t in self.tree.files.items()}
 
     def container_commands(self) -> set[str]:
         """What a Dockerfile's CMD or ENTRYPOINT runs; the exec form `["node", "a.js"]` is
@@ -388,6 +443,8 @@ class Checker:
             commands.add("go test ./...")
         if "Cargo.toml" in files:
             commands.add("cargo test")
+            if "workspace" in tomllib.loads(files["Cargo.toml"]):
+                commands.add("cargo test --workspace")  # every member crate's tests
         if "pom.xml" in files:
             commands.add("mvn test")
             if "mvnw" in files:
@@ -454,8 +511,10 @@ class Checker:
             (r"([\d,]+) (?:test )?files? (?:in|across|next to|beside)", self._test_files),
             (r"([\d,]+) beside the code", self._test_files),
             (r"plus ([\d,]+) test files?", self._test_files_total),
+            (r"tests inside ([\d,]+) source files?", self._inline_test_files),
             (r"The test suite(?: \([^)]*\))? has ([\d,]+) files?", self._test_files_total),
             (r"and ([\d,]+) other folders?", self._test_folders),
+            (r"workspace (?:adds|of) ([\d,]+) packages?", self._workspace_members),
             (r"asked about ([\w ]+), and ([\d,]+) files? carr", self._named_files),
             (r"(JUnit \d|C\+\+\d\d|Python \d)", lambda *_: None),
             (r"([\d,]+) in `([^`]+)`", self._in_folder),
@@ -466,7 +525,7 @@ class Checker:
             (r"version ([\d][\w.\-]*)", self._version),
             (r"release in its changelog is ([\d][\w.\-]*), dated (\d{4}-\d\d-\d\d)", self._release),
             (r"release in its changelog is ([\d][\w.\-]*?)\.?$", self._undated_release),
-            (r"([\d,]+) (?:examples?|files of|source files|command-line|HTTP|data models?|"
+            (r"([\d,]+) (?:examples?|files of|source files?|command-line|HTTP|data models?|"
              r"background|configuration|generated|vendored|minified|commands?:|routes?\b)",
              self._roleish),
         ]  # fmt: skip
@@ -566,7 +625,7 @@ class Checker:
             or re.search(r"(^|/)[\w-]+[._-](tests?|testing)/", p)  # `manual.test/`, `unit-tests/`
             or re.search(r"(^|/)t/[^/]+\.t$", p)  # TAP scripts, run by `prove`
             or re.search(r"(^|/)(test_[^/]*|[^/]*_test\.\w+|[^/]*\.(test|spec)\.\w+)$", p)
-            or re.search(r"#\[(cfg\()?test\b", self.tree.files[p])
+            or INLINE_TEST.search(self.tree.files[p])
         ]
 
     def test_like(self) -> list[str]:
@@ -589,6 +648,28 @@ class Checker:
         if len(inside) < _number(said):
             self.fail(sentence, f"`{folder}` holds {len(inside)} test files, not {said}")
 
+    def _workspace_members(self, sentence: str, said: str) -> None:
+        """Cargo's `[workspace] members` (globs of crate folders) or npm's `workspaces`."""
+        files = self.tree.files
+        patterns: list[str] = []
+        if "Cargo.toml" in files:
+            patterns = tomllib.loads(files["Cargo.toml"]).get("workspace", {}).get("members", [])
+        elif "package.json" in files:
+            declared = json.loads(files["package.json"]).get("workspaces", [])
+            patterns = declared.get("packages", []) if isinstance(declared, dict) else declared
+        folders = {
+            p.rpartition("/")[0] for p in files if p.endswith(("/Cargo.toml", "/package.json"))
+        }
+        members = {f for f in folders if any(fnmatch(f, p.rstrip("/")) for p in patterns)}
+        if len(members) != _number(said):
+            self.fail(sentence, f"the workspace joins {len(members)} packages, not {said}")
+
+    def _inline_test_files(self, sentence: str, said: str) -> None:
+        """Rust's unit tests live in the file they test, in `#[cfg(test)]` or `#[test]`."""
+        inline = [p for p, t in self.tree.files.items() if INLINE_TEST.search(t)]
+        if len(inline) < _number(said):
+            self.fail(sentence, f"{len(inline)} source files carry their own tests, not {said}")
+
     def _test_files(self, sentence: str, said: str) -> None:
         self._test_files_total(sentence, said)
 
@@ -603,6 +684,7 @@ class Checker:
             for path, text in self.tree.files.items()
             if path.endswith(EXTENSIONS[language])
             and not NOT_OWN_CODE.search("/" + path)
+            and not GO_SKIPPED.search(path)
             # Tests beside the code, by the names their runners collect (Jest's `.spec.ts`).
             and not re.search(r"(^|/)(test_[^/]*|[^/]*_test\.\w+|[^/]*\.(test|spec)\.\w+)$", path)
         )
@@ -706,7 +788,8 @@ class Checker:
         suite = re.search(r"The test suite(?: \([^)]*\))? has ([^.]*)\.", whole)
         least = int(expect.get("min_test_files", 0))  # type: ignore[call-overload]
         if suite and least:
-            claimed = re.findall(r"([\d,]+) (?:test )?files?", suite.group(1))
+            # Files in test folders, and source files carrying their own tests (Rust's).
+            claimed = re.findall(r"([\d,]+) (?:test |source )?files?", suite.group(1))
             if sum(_number(n) for n in claimed) < least:
                 self.fail(suite.group(0), f"the tree runs at least {least} test files")
         for folder in re.findall(

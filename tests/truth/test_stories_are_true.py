@@ -127,3 +127,99 @@ def test_parallel_parsing_tells_the_same_story() -> None:
     alone = analyse(root, name="commons-lang", processes=1)
     shared = analyse(root, name="commons-lang", processes=2)
     assert alone == shared
+
+
+def test_checker_reads_go_generic_types_and_rust_inline_tests() -> None:
+    """A Go generic type is declared with its parameters right after its name; Rust's
+    unit tests sit in the file they test, and a story counts those files too."""
+    files = {
+        "flag.go": "package cli\n\ntype FlagBase[T any, C any] struct {\n\tValue T\n}\n",
+        "src/lib.rs": "pub fn f() {}\n\n#[cfg(test)]\nmod tests {}\n",
+        "tests/it.rs": "#[test]\nfn it() {}\n",
+    }
+    tree = Tree(Path("."), files=files, paths=set(files))
+    told = [
+        ("t", "`FlagBase`, a struct in `flag.go`.\n\n"
+         "The test suite has 1 file in `tests`, plus tests inside 1 source file.")
+    ]  # fmt: skip
+    checker = Checker(tree, {"language": "Rust", "min_test_files": 2})
+    assert [f.problem for f in checker.check_script(told) if "whole" not in f.sentence] == []
+    lie = Checker(tree, {"language": "Rust"})
+    lie.check_script([("t", "The test suite has 1 file, plus tests inside 5 source files.")])
+    assert any("carry their own tests" in f.problem for f in lie.findings)
+
+
+def test_checker_reads_a_cargo_workspace_and_platform_tables() -> None:
+    files = {
+        "Cargo.toml": '[package]\nname = "a"\n\n[workspace]\nmembers = ["b"]\n\n'
+        '[dev-dependencies]\nx = "1"\n\n'
+        "[target.'cfg(unix)'.dev-dependencies]\ny = \"1\"\n",
+    }
+    tree = Tree(Path("."), files=files, paths=set(files))
+    told = [("t", "For development it adds 2 more packages: `x` and `y`.")]
+    checker = Checker(tree, {"language": "Rust"})
+    assert checker.check_script(told) == [] or all("whole" in f.sentence for f in checker.findings)
+    assert "cargo test --workspace" in checker.allowed_commands()
+    members = {
+        "Cargo.toml": '[workspace]\nmembers = ["crates/*"]\n',
+        "crates/a/Cargo.toml": '[package]\nname = "a"\n',
+        "crates/b/Cargo.toml": '[package]\nname = "b"\n',
+        "tests/c/Cargo.toml": '[package]\nname = "c"\n',
+    }
+    tree = Tree(Path("."), files=members, paths=set(members))
+    for count, false in ((2, False), (3, True)):
+        said = Checker(tree, {"language": "Rust"})
+        said.check_script([("t", f"The build is a workspace of {count} packages: `a` and `b`.")])
+        assert any("workspace joins" in f.problem for f in said.findings) is false
+
+
+def test_checker_keeps_comment_markers_inside_strings() -> None:
+    """A route `"/*"` or a glob `r"**/*"` opens no comment: the code after it is still there."""
+    files = {
+        "mux.go": 'package router\n\nvar all = "/*"\n\n// Mount attaches.\n'
+        'func (mx *Mux) Mount(pattern string) {}\n\nvar end = "*/"\n',
+        "src/glob.rs": 'const ALL: &str = r#"**/*"#;\n\npub fn matches(path: &str) -> bool {\n'
+        '    true\n}\n\nconst END: &str = "*/";\n',
+    }
+    tree = Tree(Path("."), files=files, paths=set(files))
+    told = [
+        ("t", "Its signature is `func (mx *Mux) Mount(pattern string)`.\n\n"
+         "Its signature is `pub fn matches(path: &str) -> bool`.")
+    ]  # fmt: skip
+    checker = Checker(tree, {"language": "Go"})
+    assert [f for f in checker.check_script(told) if "whole" not in f.sentence] == []
+
+
+def test_checker_reads_go_requirements_by_the_go_tools_rules() -> None:
+    """Only `require` requires; a module only tests, skipped folders or a nested module's
+    files import is not needed at run time."""
+    files = {
+        "go.mod": "module example.com/x\n\nrequire (\n\texample.com/a v1.0.0 // pinned\n"
+        "\texample.com/t v1.0.0\n\texample.com/i v1.0.0 // indirect\n)\n\n"
+        "replace example.com/r v1.0.0 => ../r\n",
+        "x.go": 'package x\n\nimport "example.com/a"\n',
+        "x_test.go": 'package x\n\nimport "example.com/t"\n',
+        "testdata/gen.go": 'package main\n\nimport "example.com/t"\n',
+        "docs/go.mod": "module example.com/x/docs\n",
+        "docs/site.go": 'package docs\n\nimport "example.com/t"\n',
+        "tools.go": '//go:build tools\n\npackage tools\n\nimport _ "example.com/gen"\n',
+    }
+    files["go.mod"] += "\nrequire example.com/gen v0.1.0\n"
+    assert Tree(Path("."), files=files, paths=set(files)).dependencies() == (
+        {"example.com/a"},
+        {"example.com/t", "example.com/gen"},
+    )
+
+
+def test_checker_counts_no_skipped_go_folder_or_fixtures_as_own_code() -> None:
+    own = "package x\n" + "var a = 1\n" * 99
+    files = {
+        "x.go": own,
+        "_scripts/gen.go": own * 5,
+        "pkg/_fixtures/prog.go": own * 5,
+        "test-fixtures/data.go": own * 5,
+    }
+    tree = Tree(Path("."), files=files, paths=set(files))
+    checker = Checker(tree, {"language": "Go"})
+    checker.check_script([("t", "It is written in Go: 100 lines of the project's own code.")])
+    assert [f for f in checker.findings if "whole" not in f.sentence] == []

@@ -1225,3 +1225,50 @@ def test_a_script_that_calls_its_own_main_where_it_defines_it_starts_there(
     module = b"await (async function main() {\n  run()\n})().catch(report)\n"
     parsed = parse_source("cli.ts", "TypeScript", module)
     assert parsed is not None and [d.name for d in parsed.definitions] == ["main"]
+
+
+def test_a_readme_names_the_project_with_its_owner_and_leads_into_its_features() -> None:
+    """A definition that names the repository's owner and ends in a list of features."""
+    text = (
+        "# Welcome to owner/tool\n\n"
+        "owner/tool is a **declarative**, simple package for building command line tools "
+        "in Go featuring:\n\n- commands\n- flags\n\n## Documentation\n\n"
+        "See the hosted documentation website at <https://tool.example.org>. Contents of "
+        "this website are built from the docs directory.\n"
+    )
+    summary = summarise_readme("README.md", text, "tool")
+    assert summary.defines
+    assert summary.summary == (
+        "owner/tool is a declarative, simple package for building command line tools in Go."
+    )
+
+
+def test_a_changelog_no_longer_kept_tells_of_no_current_release() -> None:
+    from codestory.analysis.changelog import latest_release
+
+    kept = "# Change Log\n\n## [2.2.0] - 2020-03-08\n\n### Fixed\n"
+    assert latest_release("CHANGELOG.md", kept) is not None
+    abandoned = "> This document is no longer being actively maintained.\n\n" + kept
+    assert latest_release("CHANGELOG.md", abandoned) is None
+
+
+def test_a_folder_of_test_inputs_is_said_to_hold_them(tmp_path: Path) -> None:
+    """Go's `testdata`: expected outputs and certificates the tests read, not notes."""
+    files = {
+        "go.mod": "module example.com/doc\n",
+        "doc.go": 'package doc\n\nfunc Render() string { return "" }\n',
+        "doc_test.go": 'package doc\n\nimport "testing"\n\nfunc TestRender(t *testing.T) {}\n',
+        "testdata/expected.md": "# Expected\n",
+        "testdata/full.man": ".TH doc\n",
+    }
+    areas = {a.path: a for a in analyse(write(tmp_path, files), name="doc").areas}
+    assert areas["testdata"].holds == "inputs for the tests"
+
+
+def test_a_comment_leading_into_a_list_ends_before_the_words_that_open_it() -> None:
+    text = "/// The standard printer, which implements grep-like formatting, including:\n///\n"
+    assert describe(text + "/// * headings\n") == (
+        "The standard printer, which implements grep-like formatting."
+    )
+    assert describe("// Our exception hierarchy:\n") == "Our exception hierarchy."
+    assert describe("/// See above.\n") is None  # a pointer to another comment says nothing

@@ -571,3 +571,248 @@ def test_a_main_that_calls_nothing_of_the_project_is_not_a_way_in(tmp_path: Path
     facts = analyse(write(tmp_path, files), name="x")
     mains = [e.path for e in facts.entry_points if e.kind == "main module"]
     assert mains == ["src/main/java/org/x/Runner.java"]
+
+
+def test_a_go_module_is_named_without_its_major_version_suffix(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "go.mod": "module example.com/owner/router/v5\n",
+        "router.go": "package router\n\nfunc New() int { return 1 }\n",
+    }
+    assert analyse(write(tmp_path, files), name="checkout").name == "router"
+
+
+def test_go_requirements_no_non_test_file_imports_serve_the_tests(tmp_path: Path) -> None:
+    """`go mod tidy` lists what tests import too: the tests' modules are for development,
+    even where they are all the module requires, and so are the tools a `tools` file pins;
+    examples are the module's own packages, a nested module and what the go tool skips
+    (`testdata`, `_x`) are not."""
+    files: dict[str, str | bytes] = {
+        "go.mod": "module example.com/cli\n\nrequire (\n\texample.com/assert v1.0.0\n"
+        "\texample.com/color v1.0.0\n\texample.com/yaml v3.0.0 // indirect\n)\n",
+        "cli.go": "package cli\n\nfunc Run() int { return 1 }\n",
+        "cli_test.go": 'package cli\n\nimport (\n\t"testing"\n\n\t"example.com/assert"\n)\n\n'
+        "func TestRun(t *testing.T) { assert.True(t) }\n",
+        "examples/color/main.go": 'package main\n\nimport "example.com/color"\n\n'
+        "func main() { color.Red() }\n",
+        "docs/go.mod": "module example.com/cli/docs\n\nrequire example.com/site v1.0.0\n",
+        "docs/gen.go": 'package docs\n\nimport "example.com/assert"\n\nfunc G() { assert.X() }\n',
+        "testdata/fixture.go": 'package fixture\n\nimport "example.com/assert"\n',
+        "tools.go": '//go:build tools\n\npackage tools\n\nimport _ "example.com/stringer"\n',
+    }
+    files["go.mod"] = str(files["go.mod"]).replace(")", "\texample.com/stringer v0.1.0\n)")
+    facts = analyse(write(tmp_path, files), name="cli")
+    assert facts.dependencies == ["example.com/color"]
+    assert facts.dev_dependencies == ["example.com/assert", "example.com/stringer"]
+    only_tests = {k: v for k, v in files.items() if not k.startswith("examples/")}
+    only_tests["go.mod"] = "module example.com/cli\n\nrequire example.com/assert v1.0.0\n"
+    facts = analyse(write(tmp_path / "bare", only_tests), name="cli")
+    assert facts.dependencies == [] and facts.dependencies_from is None
+    assert facts.dev_dependencies == ["example.com/assert"]
+
+
+def test_a_go_module_root_package_is_told_first_however_large_its_subpackages(
+    tmp_path: Path,
+) -> None:
+    """A router at the module root and a larger `middleware` subpackage: the root package is
+    what `import "example.com/router"` brings in."""
+    small = "package router\n\n" + "".join(f"func R{i}() int {{ return {i} }}\n" for i in range(5))
+    big = "package middleware\n\n" + "".join(
+        f"func M{i}() int {{ return {i} }}\n" for i in range(60)
+    )
+    files: dict[str, str | bytes] = {
+        "README.md": "# router\n\nrouter is a small HTTP router for Go services.\n",
+        "go.mod": "module example.com/router\n",
+        "router.go": small,
+        "middleware/a.go": big,
+        "middleware/b.go": big.replace("M", "N"),
+    }
+    script = write_script(analyse(write(tmp_path, files), name="router"))
+    layout = next(c for c in script.chapters if c.title == "How it is organised")
+    assert layout.paragraphs[:2] == [
+        "The code itself sits at the top level: 1 source file next to the README.",
+        "More of the code lives in `middleware`, 2 files of mostly Go.",
+    ]
+
+
+def test_a_cargo_crate_kept_among_the_tests_builds_no_program_of_the_project(
+    tmp_path: Path,
+) -> None:
+    """A library checked by a test crate of its own (`test_features/Cargo.toml` with a
+    `[[bin]]` that CI runs) is still a library."""
+    files: dict[str, str | bytes] = {
+        "Cargo.toml": '[package]\nname = "logger"\nversion = "0.4.0"\n',
+        "src/lib.rs": "pub fn log() {}\n",
+        "test_features/Cargo.toml": '[package]\nname = "t"\nversion = "0.1.0"\n\n'
+        '[[bin]]\nname = "test_features"\npath = "main.rs"\n',
+        "test_features/main.rs": "fn main() { logger::log(); }\n",
+    }
+    facts = analyse(write(tmp_path, files), name="logger")
+    assert facts.entry_points == [] and facts.kind == "library"
+
+
+def test_rust_names_every_file_has_or_every_crate_defines_are_no_evidence_of_use(
+    tmp_path: Path,
+) -> None:
+    """A parser's `fn u64` is not used wherever the type `u64` is written, nor is each
+    workspace crate's `Error` named by every file that says `Error`."""
+    user = "use search::Searcher;\n\npub fn run(s: Searcher) -> Result<u64, Error> {{ {n} }}\n"
+    files: dict[str, str | bytes] = {
+        "Cargo.toml": '[package]\nname = "grep"\nversion = "1.0.0"\n\n[workspace]\n'
+        'members = ["crates/search", "crates/glob"]\n',
+        "src/main.rs": "mod flags;\n\nfn main() {}\n",
+        "src/flags.rs": "pub fn u64(v: &str) -> u64 { 0 }\n",
+        "crates/search/src/lib.rs": "/// Runs a search.\npub struct Searcher;\n\n"
+        "/// A search failed.\npub struct Error;\n",
+        "crates/glob/src/lib.rs": "/// A glob failed.\npub struct Error;\n",
+        **{f"src/use{n}.rs": user.format(n=n) for n in range(4)},
+    }
+    symbols = analyse(write(tmp_path, files), name="grep").key_symbols
+    users = {(s.name, s.path): (s.named_by, s.typed_by) for s in symbols}
+    assert users[("Searcher", "crates/search/src/lib.rs")] == (4, 4)
+    assert users[("Error", "crates/search/src/lib.rs")] == (0, 0)
+    assert users[("u64", "src/flags.rs")] == (0, 0)
+
+
+def test_cargo_tables_for_platforms_build_scripts_and_workspaces(tmp_path: Path) -> None:
+    """A platform's table adds what the crate needs there (its optional entries are
+    features, its dev-dependencies development's); a build script's needs are told apart;
+    a workspace member's version comes from `[workspace.package]`; a root package with
+    members runs its own tests with `cargo test` and every member's with `--workspace`."""
+    files: dict[str, str | bytes] = {
+        "Cargo.toml": '[package]\nname = "finder"\nversion.workspace = true\n\n'
+        '[workspace]\nmembers = ["crates/walk"]\n\n[workspace.package]\n'
+        'version = "1.0.0-alpha.3"\n\n[dependencies]\nregex = "1"\n\n'
+        "[target.'cfg(unix)'.dependencies]\nnix = \"0.29\"\n"
+        'jemalloc = { version = "0.5", optional = true }\n\n'
+        "[target.'cfg(windows)'.dev-dependencies]\nwinapi-test = \"1\"\n\n"
+        '[build-dependencies]\ncc = "1"\n\n[dev-dependencies]\ntempfile = "3"\n',
+        "src/main.rs": "fn main() {}\n",
+        "tests/cli.rs": "#[test]\nfn runs() {}\n",
+        "crates/walk/Cargo.toml": '[package]\nname = "walk"\nversion = "0.1.0"\n',
+        "crates/walk/src/lib.rs": "pub fn walk() {}\n\n#[cfg(test)]\nmod tests {}\n",
+    }
+    facts = analyse(write(tmp_path, files), name="finder")
+    assert facts.version == "1.0.0-alpha.3"
+    assert facts.dependencies == ["regex"] and facts.platform_dependencies == ["nix"]
+    assert facts.optional_dependencies == ["jemalloc"] and facts.build_dependencies == ["cc"]
+    assert facts.dev_dependencies == ["tempfile", "winapi-test"]
+    assert facts.tests.commands[:2] == ["cargo test", "cargo test --workspace"]
+    told = " ".join(c.text for c in write_script(facts).chapters)
+    assert "On some platforms it also needs `nix`." in told
+    assert "Its build script uses `cc`." in told
+    assert "version 1.0.0-alpha.3" in told
+    virtual = {
+        "Cargo.toml": '[workspace]\nmembers = ["crates/walk"]\n',
+        **{k: v for k, v in files.items() if k.startswith("crates/")},
+    }
+    assert analyse(write(tmp_path / "v", virtual), name="w").tests.commands == ["cargo test"]
+
+
+def test_only_go_mods_require_directives_declare_dependencies() -> None:
+    from codestory.analysis.manifests import parse_manifest
+
+    text = (
+        "module example.com/x\n\nrequire example.com/a v1.0.0 // pinned for a fix\n\n"
+        "require (\n\texample.com/b v1.2.0\n\texample.com/c v0.1.0 // indirect\n)\n\n"
+        "replace (\n\texample.com/d v1.0.0 => ../d\n)\n\nexclude example.com/e v1.0.0\n"
+    )
+    manifest = parse_manifest("go.mod", text)
+    assert manifest is not None
+    assert manifest.dependencies == ["example.com/a", "example.com/b"]
+
+
+def test_a_cargo_workspace_names_its_crates_and_its_own_are_no_outside_dependency(
+    tmp_path: Path,
+) -> None:
+    """A search tool's shape: a binary at the top, library crates under `crates/*`, two of them
+    among the top package's dependencies by path."""
+    files: dict[str, str | bytes] = {
+        "Cargo.toml": '[package]\nname = "rg"\nversion = "1.0.0"\n\n[workspace]\n'
+        'members = ["crates/*"]\n\n[dependencies]\nerrs = "1"\n'
+        'search = { version = "0.1", path = "crates/search" }\n',
+        "src/main.rs": "fn main() {}\n",
+        "crates/search/Cargo.toml": '[package]\nname = "search"\nversion = "0.1.0"\n',
+        "crates/search/src/lib.rs": "pub fn search() {}\n" * 5,
+        "crates/glob/Cargo.toml": '[package]\nname = "glob"\nversion = "0.1.0"\n',
+        "crates/glob/src/lib.rs": "pub fn glob() {}\n",
+        "tests/fixtures/Cargo.toml": '[package]\nname = "errs"\nversion = "0.0.1"\n',
+    }
+    facts = analyse(write(tmp_path, files), name="rg")
+    assert facts.workspace == ["crates/search", "crates/glob"]
+    told = " ".join(c.text for c in write_script(facts).chapters)
+    assert (
+        "The build's workspace adds 2 packages to the top one: `crates/search` and `crates/glob`."
+    ) in told
+    assert "needs 2 dependencies: `errs`; `search` is a package of its own." in told
+
+
+def test_cargo_default_features_switch_on_their_optional_dependencies() -> None:
+    from codestory.analysis.manifests import parse_manifest
+
+    text = (
+        '[package]\nname = "finder"\n\n[dependencies]\nregex = "1"\n'
+        'clap_complete = { version = "4", optional = true }\n'
+        'jemalloc = { version = "0.5", optional = true }\n'
+        'serde = { version = "1", optional = true }\n'
+        'git2 = { version = "0.18", optional = true }\n\n'
+        '[features]\ndefault = ["completions", "serde?/std", "git"]\n'
+        'completions = ["dep:clap_complete"]\ngit = ["git2/https"]\n'
+        'use-jemalloc = ["jemalloc"]\n'
+    )
+    manifest = parse_manifest("Cargo.toml", text)
+    assert manifest is not None
+    assert manifest.default_optional == ["clap_complete", "git2"]
+
+
+def test_a_virtual_cargo_workspace_builds_its_members_programs(tmp_path: Path) -> None:
+    """No package at the top: the program is a member's `[[bin]]`, and the version is the
+    one `[workspace.package]` gives its members."""
+    files: dict[str, str | bytes] = {
+        "Cargo.toml": '[workspace]\nmembers = ["crates/*"]\n\n[workspace.package]\n'
+        'version = "1.2.0-rc.1"\n',
+        "crates/cli/Cargo.toml": '[package]\nname = "thin"\nversion.workspace = true\n\n'
+        '[[bin]]\nname = "pdata_tools"\npath = "src/main.rs"\n',
+        "crates/cli/src/main.rs": "fn main() { thin_core::check(); }\n",
+        "crates/core/Cargo.toml": '[package]\nname = "thin-core"\nversion = "1.2.0"\n',
+        "crates/core/src/lib.rs": "pub fn check() {}\n",
+    }
+    facts = analyse(write(tmp_path, files), name="thin")
+    assert [(e.name, e.path) for e in facts.entry_points] == [
+        ("pdata_tools", "crates/cli/src/main.rs")
+    ]
+    assert facts.kind == "cli" and facts.version == "1.2.0-rc.1"
+
+
+def test_go_files_in_folders_the_go_tool_skips_are_not_the_modules_code(tmp_path: Path) -> None:
+    """`_js` (a GopherJS build) and `_scripts` are tooling, `_examples` examples; fixture
+    programs are the tests' inputs and no test files, however they are named."""
+    assert classify_path("_js/main.go") is FileKind.TOOLING
+    assert classify_path("tools/_scripts/make.go") is FileKind.TOOLING
+    assert classify_path("_examples/hello/main.go") is FileKind.EXAMPLE
+    assert classify_path("_fixtures/testvariables.go") is FileKind.TEST
+    assert classify_path("lib/_private.py") is FileKind.SOURCE  # a Go convention only
+    files: dict[str, str | bytes] = {
+        "go.mod": "module example.com/debugger\n",
+        "debugger.go": "package debugger\n\nfunc Attach() int { return 1 }\n",
+        "debugger_test.go": 'package debugger\n\nimport "testing"\n\n'
+        "func TestAttach(t *testing.T) {}\n",
+        **{f"_fixtures/testprog{n}.go": "package main\n\nfunc main() {}\n" for n in range(3)},
+        "_scripts/make.go": "package main\n\nfunc main() {}\n",
+    }
+    facts = analyse(write(tmp_path, files), name="debugger")
+    assert facts.tests.files == 1 and facts.entry_points == []
+    areas = {a.path: a.holds for a in facts.areas}
+    assert areas["_fixtures"] == "inputs for the tests"
+
+
+def test_a_cargo_xtask_crate_automates_the_build_and_is_no_way_in(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "Cargo.toml": '[workspace]\nmembers = ["lib", "xtask"]\n',
+        "lib/Cargo.toml": '[package]\nname = "parser"\nversion = "0.3.0"\n',
+        "lib/src/lib.rs": "pub fn parse() {}\n",
+        "xtask/Cargo.toml": '[package]\nname = "xtask"\nversion = "0.1.0"\n',
+        "xtask/src/main.rs": "fn main() { release(); }\n\nfn release() {}\n",
+    }
+    facts = analyse(write(tmp_path, files), name="parser")
+    assert classify_path("xtask/src/main.rs") is FileKind.TOOLING
+    assert facts.entry_points == [] and facts.kind == "library"

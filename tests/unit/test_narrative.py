@@ -384,3 +384,21 @@ def test_a_path_that_ends_in_a_long_body_says_so(facts: RepoFacts) -> None:
     short = [steps[0], steps[1].model_copy(update={"lines": 30})]
     told = write_script(facts.model_copy(update={"control_paths": [short]})).chapters
     assert "longest body" not in next(c.text for c in told if c.title.startswith("Where"))
+
+
+def test_a_library_registers_routes_rather_than_serving_them(tmp_path: Path) -> None:
+    """A router library's profiler middleware mounts its routes for the program using it."""
+    files = {
+        "go.mod": "module example.com/router\n",
+        "router.go": "package router\n\ntype Mux struct{}\n\n"
+        "func (m *Mux) Get(p string, h func()) {}\n",
+        "middleware/profiler.go": 'package middleware\n\nimport "example.com/router"\n\n'
+        "func Profiler() {\n\tr := &router.Mux{}\n"
+        '\tr.Get("/pprof", index)\n\tr.Get("/vars", vars)\n}\n\n'
+        "func index() {}\n\nfunc vars() {}\n",
+    }
+    text = " ".join(
+        c.text for c in write_script(analyse(write(tmp_path, files), name="router")).chapters
+    )
+    assert "Its code registers 2 HTTP routes, all in `middleware/profiler.go`." in text
+    assert "It serves" not in text

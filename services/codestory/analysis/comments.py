@@ -46,7 +46,9 @@ _NOT_PROSE = re.compile(
     # Editors' modelines (Emacs' `-*- Mode: C; tab-width: 4 -*-`, vim's `vim: set ts=4`).
     r"|^[-*\s]*mode:\s*[\w+-]+\s*;|^\W*(?:vim?|ex):\s*(?:set\s)?\w+="
     # Eclipse's marker over an override whose documentation is inherited: no words of its own.
-    r"|^\(non-javadoc\)",
+    r"|^\(non-javadoc\)"
+    # A pointer to another comment ("See above."): it says nothing where it is told.
+    r"|^see (?:above|below)\W*$",
     re.I,
 )
 
@@ -85,6 +87,16 @@ def first_sentence(text: str | None, limit: int = 220) -> str | None:
     return sentence
 
 
+# The words that open a list a sentence leads into ("... formatting, including:").
+_LEAD_IN = re.compile(r"[\s,]*(?:\b(?:featuring|including|such as|like|with|offering))?\s*:$")
+
+
+def end_lead_in(text: str) -> str:
+    """A sentence leading into a list or a drawing ("... tools in Go featuring:"), ended
+    before the words that open the list."""
+    return _LEAD_IN.sub(".", text) if text.endswith(":") else text
+
+
 def describe(raw: str | None, *, limit: int = 220) -> str | None:
     """The description a comment or docstring gives, or None for legal text, tags or code."""
     if not raw:
@@ -94,8 +106,7 @@ def describe(raw: str | None, *, limit: int = 220) -> str | None:
         return None
     paragraph = _first_prose_paragraph(text)
     joined = _HTML_BREAK.sub("", " ".join(paragraph))
-    if joined.endswith(":"):  # "Our exception hierarchy:" over a drawing or a list
-        joined = joined[:-1].rstrip() + "."
+    joined = end_lead_in(joined)  # "Our exception hierarchy:" over a drawing or a list
     joined = _MARKDOWN_LINK.sub(r"\1", _HTML_TAG.sub("", joined))
     prose = _ROLE_MARKUP.sub(r"\1", joined)
     prose = _INLINE_MARKUP.sub(lambda m: m.group(1) or "", prose).strip()

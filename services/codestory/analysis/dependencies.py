@@ -4,7 +4,7 @@ that holds most of the code."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from codestory.analysis import ecosystems
 from codestory.analysis.classify import classify_path
@@ -34,6 +34,9 @@ class Dependencies:
     peer: list[str]
     # The manifest they come from when the top one declares none.
     source: str | None = None
+    platform: list[str] = field(default_factory=list)  # needed on some platforms only
+    build: list[str] = field(default_factory=list)  # what a build script needs
+    by_default: list[str] = field(default_factory=list)  # optional, yet on unless opted out
 
 
 def speaking_manifests(manifests: list[Manifest], shares: dict[str, float]) -> list[Manifest]:
@@ -71,12 +74,18 @@ def select_dependencies(
     peer = list(dict.fromkeys(d for m in speaking for d in m.peer_dependencies))
     for model in ecosystems.ECOSYSTEMS:
         only_for_tests = model.test_only_dependencies(project, dependencies)
+        # In the manifest's order: a set's order changes from process to process.
+        dev += [d for d in dependencies if d in only_for_tests and d not in dev]
         dependencies = [d for d in dependencies if d not in only_for_tests]
-        dev += [d for d in only_for_tests if d not in dev]
     source: str | None = None
-    if not dependencies:
+    # A top-level manifest whose every requirement serves its tests speaks for the code all
+    # the same: only a top level that declares nothing hands over to a nested module.
+    if not any(m.dependencies for m in speaking):
         dependencies, source = _of_a_monorepo(manifests, main_language, source_lines)
-    return Dependencies(dependencies, dev, optional, peer, source)
+    platform = list(dict.fromkeys(d for m in speaking for d in m.platform_dependencies))
+    build = list(dict.fromkeys(d for m in speaking for d in m.build_dependencies))
+    by_default = [d for m in speaking for d in m.default_optional if d in optional]
+    return Dependencies(dependencies, dev, optional, peer, source, platform, build, by_default)
 
 
 def _of_a_monorepo(

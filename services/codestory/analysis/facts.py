@@ -195,11 +195,18 @@ class RepoFacts(BaseModel):
     kinds: dict[str, int]  # files of each FileKind among code files
     areas: list[Area]
     root_files: list[str]
+    # The top-level code is the package the project is named for (a Go module's root).
+    root_package: bool = False
+    # The folders of the packages the top-level build joins in a workspace, largest first.
+    workspace: list[str] = Field(default_factory=list)
     manifests: list[Manifest]
     dependencies: list[str]
     dev_dependencies: list[str]
     optional_dependencies: list[str] = Field(default_factory=list)
     peer_dependencies: list[str] = Field(default_factory=list)
+    platform_dependencies: list[str] = Field(default_factory=list)  # some platforms only
+    build_dependencies: list[str] = Field(default_factory=list)  # a build script's
+    optional_by_default: list[str] = Field(default_factory=list)  # on unless opted out
     # The manifest the dependencies come from when the top one declares none (a build of
     # several modules speaks through the module that holds most of the code).
     dependencies_from: str | None = None
@@ -303,7 +310,10 @@ def _areas(
         # tests/unity) is a test folder: the copy is left out, not the folder's role.
         kind_counts = own or kind_counts
         holds = None
-        if code:
+        if name.lower() == "testdata" or "fixture" in name.lower():
+            # Go's `testdata`, a folder of fixtures: what the tests read, whatever its files.
+            kind, holds = FileKind.DATA, "inputs for the tests"
+        elif code:
             kind = kind_counts.most_common(1)[0][0]
             # A module whose tests outnumber its code is still where that code lives.
             if 0 < kind_counts[FileKind.SOURCE] * 4 >= len(code):
@@ -485,6 +495,24 @@ def _named_by(source_paths: list[str], syntaxes: dict[str, FileSyntax]) -> dict[
     return named
 
 
+def _names_apart(source_paths: list[str], syntaxes: dict[str, FileSyntax]) -> set[str]:
+    """Top-level names defined in separate namespaces (each crate's `Error`): a file that
+    says one, or types a value with it, is no evidence for either definition."""
+    definers: dict[str, list[str]] = defaultdict(list)
+    for path in source_paths:
+        for d in syntaxes[path].definitions:
+            if d.parent is None:
+                definers[d.name].append(path)
+    return {name for name, paths in definers.items() if _apart(paths, syntaxes)}
+
+
+def _apart(paths: list[str], syntaxes: dict[str, FileSyntax]) -> bool:
+    """Whether some of `paths` keep their names in namespaces apart from the others'."""
+    first = paths[0]
+    model = ecosystems.of_language(syntaxes[first].language)
+    return any(model.separate_namespaces(first, p) for p in paths[1:])
+
+
 def _attach_methods(symbols: list[SymbolFact], limit: int = 3) -> None:
     """Each type among `symbols` (sorted, most central first) gets its most central public
     methods, so a story can say what the idea does, not only what it is."""
@@ -500,9 +528,12 @@ def _attach_methods(symbols: list[SymbolFact], limit: int = 3) -> None:
             symbol.methods = by_owner.get(symbol.name, [])
 
 
-def _distinctive(name: str) -> bool:
-    """A name that is no ordinary word (`TableBuilder`, `url_for`, `jv`... not `write`), so
-    finding it in a file means the file names the definition."""
+def _distinctive(name: str, language: str | None) -> bool:
+    """A name that is no ordinary word (`TableBuilder`, `url_for`, `jv`... not `write`) nor
+    one the language gives every file (Rust's `u64`, `Result`), so finding it in a file
+    means the file names the definition."""
+    if name in ecosystems.of_language(language).builtin_names:
+        return False
     return not name.isalpha() or not name.islower()
 
 
@@ -623,11 +654,21 @@ def _kind(
     )
 
 
+def _workspace(project: ecosystems.Project, code: Code) -> list[str]:
+    """The workspace's member folders, the one with most of the code first."""
+    members = [f for model in ecosystems.ECOSYSTEMS for f in model.workspace_members(project)]
+
+    def lines(folder: str) -> int:
+        return sum(n for p, n in code.line_counts.items() if p.startswith(folder + "/"))
+
+    return sorted(members, key=lambda f: (-lines(f), f))
+
+
 def _project_name(declared: Manifest | None, readme: Readme | None, fallback: str) -> str:
     """The manifest's name, else a short README title, else the checkout's name."""
     if declared and declared.name:
         # A Maven aggregator is often named "Gson Parent": the project is Gson.
-        name = declared.name.rsplit("/", 1)[-1]
+        name = ecosystems.of_manifest(declared).project_name(declared.name)
         return re.sub(r"[\s_-]+parent$", "", name, flags=re.IGNORECASE) or name
     title = readme.title if readme else None
     if title and len(title) <= 30 and len(title.split()) <= 3:
@@ -1038,6 +1079,7 @@ def _symbols(code: Code) -> list[SymbolFact]:
     syntaxes, source_paths, source = code.syntaxes, code.source_paths, code.source
     users = code.graph.references(set(syntaxes), tally=source)
     named_by = _named_by(source_paths, syntaxes)
+    apart = _names_apart(source_paths, syntaxes)
     # Methods by the type they belong to, wherever defined (Go's in other files of the
     # package, C++'s out of line in the .cc).
     members = Counter(d.parent for p in source_paths for d in syntaxes[p].definitions if d.parent)
@@ -1071,12 +1113,16 @@ def _symbols(code: Code) -> list[SymbolFact]:
                     used_by=len(inside),
                     used_outside=len(callers - inside),
                     named_by=0
-                    if definition.parent or not _distinctive(definition.name)
+                    if definition.parent
+                    or definition.name in apart
+                    or not _distinctive(definition.name, syntaxes[path].language)
                     else len(named_by.get(definition.name, set()) - {path}),
                     members=0 if definition.parent else members.get(definition.name, 0),
                     heirs=[] if definition.parent else heirs.get(definition.name, []),
                     typed_by=0
-                    if definition.parent or definition.kind not in TYPE_KINDS
+                    if definition.parent
+                    or definition.name in apart
+                    or definition.kind not in TYPE_KINDS
                     else len(typed.get(definition.name, set()) - {path}),
                     holds=_holds(definition, type_names, typed)
                     if definition.kind in TYPE_KINDS and not definition.parent
@@ -1328,11 +1374,16 @@ def analyse(
         kinds=dict(Counter(str(k) for k in checkout.kinds.values())),
         areas=areas,
         root_files=root_files,
+        root_package=any(model.root_is_package(project) for model in ecosystems.ECOSYSTEMS),
+        workspace=_workspace(project, code),
         manifests=checkout.manifests,
         dependencies=dependencies.runtime,
         dev_dependencies=dependencies.dev,
         optional_dependencies=dependencies.optional,
         peer_dependencies=dependencies.peer,
+        platform_dependencies=dependencies.platform,
+        build_dependencies=dependencies.build,
+        optional_by_default=dependencies.by_default,
         dependencies_from=dependencies.source,
         resolution=graph.resolution,
         parts=parts(source_paths, code.line_counts, importers),

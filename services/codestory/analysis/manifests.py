@@ -28,6 +28,14 @@ class Manifest(BaseModel):
     optional_dependencies: list[str] = Field(default_factory=list)
     # npm's peerDependencies: what the project using it must install beside it.
     peer_dependencies: list[str] = Field(default_factory=list)
+    # Cargo's `[target.'cfg(unix)'.dependencies]`: needed to run on some platforms only.
+    platform_dependencies: list[str] = Field(default_factory=list)
+    # Cargo's `[build-dependencies]`: what its build script needs, on every user's machine.
+    build_dependencies: list[str] = Field(default_factory=list)
+    # The optional dependencies a build gets unless it opts out (Cargo's default features).
+    default_optional: list[str] = Field(default_factory=list)
+    # Cargo's `[workspace]` members: the crates built and tested beside this one.
+    members: list[str] = Field(default_factory=list)
     scripts: dict[str, str] = Field(default_factory=dict)  # npm scripts
     executables: dict[str, str] = Field(default_factory=dict)  # command name -> target
     main: str | None = None  # package.json's main module
@@ -197,19 +205,42 @@ def parse_package_json(path: str, text: str) -> Manifest:
 def parse_go_mod(path: str, text: str) -> Manifest:
     module = re.search(r"^module\s+(\S+)", text, re.MULTILINE)
     direct: list[str] = []
-    indirect: list[str] = []
-    for line in text.splitlines():
-        match = re.match(r"^\s*(?:require\s+)?([A-Za-z0-9.\-_~]+\.[a-z]+/\S+)\s+v\S+(.*)$", line)
-        if match:
-            (indirect if "indirect" in match.group(2) else direct).append(match.group(1))
+    for requirement, comment in go_requirements(text):
+        # `// indirect` marks what the direct dependencies need, not what the code imports.
+        if not re.search(r"\bindirect\b", comment):
+            direct.append(requirement)
     return Manifest(
         path=path,
         kind="Go module",
         ecosystem="Go",
         name=module.group(1) if module else None,
-        dependencies=direct,
+        dependencies=list(dict.fromkeys(direct)),
         dev_dependencies=[],
     )
+
+
+def go_requirements(text: str) -> list[tuple[str, str]]:
+    """Each module a go.mod's `require` directives name, with the line's comment; `replace`,
+    `exclude` and `retract` name modules too, but require none."""
+    found: list[tuple[str, str]] = []
+    block: str | None = None  # the directive of the `( ... )` block we are in
+    for raw in text.splitlines():
+        line, _, comment = raw.partition("//")
+        line = line.strip()
+        if block is not None:
+            if line.startswith(")"):
+                block = None
+                continue
+            directive, spec = block, line
+        elif opened := re.fullmatch(r"(\w+)\s*\(", line):
+            block = opened.group(1)
+            continue
+        else:
+            directive, _, spec = line.partition(" ")
+        words = spec.split()
+        if directive == "require" and len(words) >= 2:
+            found.append((words[0], comment))
+    return found
 
 
 def parse_cargo(path: str, text: str) -> Manifest:
@@ -217,23 +248,66 @@ def parse_cargo(path: str, text: str) -> Manifest:
     package = data.get("package", {})
     name = package.get("name")
     executables = {str(b.get("name", name)): str(b.get("path", "")) for b in data.get("bin", [])}
-    # Build dependencies run the build script for every user: they are not development tools.
-    dev = list(data.get("dev-dependencies", {}))
     declared = data.get("dependencies", {})
-    optional = [n for n, s in declared.items() if isinstance(s, dict) and s.get("optional")]
+    optional = [n for n, s in declared.items() if _optional(s)]
+    platform: list[str] = []
+    dev = list(data.get("dev-dependencies", {}))
+    # `[target.'cfg(unix)'.dependencies]`: a platform's own requirements and features.
+    for table in data.get("target", {}).values():
+        for dependency, spec in table.get("dependencies", {}).items():
+            (optional if _optional(spec) else platform).append(dependency)
+        dev += list(table.get("dev-dependencies", {}))
+    workspace = data.get("workspace", {})
     version = package.get("version")
+    if not package or (isinstance(version, dict) and version.get("workspace")):
+        # `version.workspace = true`, or a virtual workspace: the version its members share.
+        version = workspace.get("package", {}).get("version")
     return Manifest(
         path=path,
         kind="Rust crate",
         ecosystem="Rust",
         name=name,
-        version=version if isinstance(version, str) else None,
-        description=package.get("description"),
+        version=_text(version),
+        description=_text(package.get("description")),
         dependencies=[n for n in declared if n not in optional],
-        dev_dependencies=dev,
-        optional_dependencies=optional,
+        dev_dependencies=list(dict.fromkeys(dev)),
+        optional_dependencies=list(dict.fromkeys(optional)),
+        platform_dependencies=[d for d in dict.fromkeys(platform) if d not in declared],
+        build_dependencies=list(data.get("build-dependencies", {})),
+        members=[str(m) for m in workspace.get("members", [])],
+        default_optional=_default_optional(data.get("features", {}), optional),
         executables=executables,
     )
+
+
+def _default_optional(features: dict[str, list[str]], optional: list[str]) -> list[str]:
+    """Cargo: the optional dependencies the `default` feature switches on, through the
+    features it names (`completions = ["clap_complete"]`, `dep:x`, `x/feature`; `x?/feature`
+    switches nothing on)."""
+    on: set[str] = set()
+    seen: set[str] = set()
+    waiting = list(features.get("default", []))
+    while waiting:
+        entry = str(waiting.pop())
+        if entry in seen or "?/" in entry:
+            continue
+        seen.add(entry)
+        name = entry.removeprefix("dep:").split("/")[0]
+        if name in optional:
+            on.add(name)
+        if not entry.startswith("dep:") and "/" not in entry:
+            waiting += features.get(name, [])
+    return [d for d in optional if d in on]
+
+
+def _text(value: object) -> str | None:
+    """A field's text; None where it is inherited (`description.workspace = true`)."""
+    return value if isinstance(value, str) else None
+
+
+def _optional(spec: object) -> bool:
+    """Cargo: `optional = true` makes a dependency a feature a user switches on."""
+    return isinstance(spec, dict) and bool(spec.get("optional"))
 
 
 def parse_pom(path: str, text: str) -> Manifest:

@@ -15,7 +15,7 @@ from html.parser import HTMLParser
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from codestory.analysis.comments import first_sentence, is_legal_notice
+from codestory.analysis.comments import end_lead_in, first_sentence, is_legal_notice
 
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _RST_DIRECTIVE = re.compile(r"^\s*\.\.\s|^\s*:\w+:")
@@ -101,7 +101,9 @@ def _defines(paragraph: str, names: list[str]) -> bool:
     how it behaves ("Commander is strict about options")."""
     return any(
         re.match(
-            rf"(?:the\s+)?{re.escape(n)}(?:\s*\([^)]*\))?\s+(?:is|are)\s+(?:an?|the)\b",
+            # The name may come with its owner, as its repository is named: `owner/tool`.
+            rf"(?:the\s+)?(?:[\w.-]+/)?{re.escape(n)}(?:\s*\([^)]*\))?\s+(?:is|are)\s+"
+            r"(?:an?|the)\b",
             paragraph,
             re.I,
         )
@@ -167,7 +169,9 @@ def summarise_markdown(text: str, name: str | None = None) -> ReadmeSummary:
         if summary is None and not text.endswith(":"):
             summary = text
     defines = summary is not None and _defines(summary, names)
-    return ReadmeSummary(title, _shorten(summary), tuple(sections[:20]), defines)
+    return ReadmeSummary(
+        title, _shorten(end_lead_in(summary) if summary else None), tuple(sections[:20]), defines
+    )
 
 
 def summarise_rst(text: str) -> ReadmeSummary:

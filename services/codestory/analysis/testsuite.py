@@ -139,11 +139,14 @@ def describe_tests(
     inline = {p: s for p, s in source_syntax.items() if of_language(s.language).has_inline_tests(s)}
     frameworks = _frameworks(manifests, test_syntax, list(inline.values()))
     directories = _directories(test_paths)
-    # Outside a test folder only files named like tests count; fixtures and helpers do not.
+    # Outside a test folder only files named like tests count; fixtures and helpers do not,
+    # nor the inputs the tests read (`testdata/`, `_fixtures/testvars.go`), whatever their name.
     outside = [
         p
         for p in test_paths
-        if not any(p.startswith(d + "/") for d in directories) and _named_like_test(p)
+        if not any(p.startswith(d + "/") for d in directories)
+        and _named_like_test(p)
+        and not _inputs(p)
     ]
     inside = [p for p in test_paths if p not in outside and not _outside(p, directories)]
     counted = _runner_collected(inside) + outside
@@ -166,6 +169,12 @@ def describe_tests(
         example_file=example,
         example_inline=example_inline,
     )
+
+
+def _inputs(path: str) -> bool:
+    """Whether a file sits among the tests' inputs: a `testdata` or fixtures folder."""
+    folders = path.lower().split("/")[:-1]
+    return any(f == "testdata" or "fixture" in f for f in folders)
 
 
 def _outside(path: str, directories: list[str]) -> bool:

@@ -270,11 +270,13 @@ def chapter_layout(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
     others = [a for a in areas if a.kind is not FileKind.SOURCE]
     paragraphs: list[str] = []
     # Code at the top level (a Go package at its module root, a script project) is said
-    # first when it outweighs every source folder, so a listener does not take a helper
-    # folder for the heart of the project.
+    # first when it is the package the project is named for or outweighs every source
+    # folder, so a listener does not take a helper folder for the heart of the project.
     root_code = [m for p, m in facts.modules.items() if "/" not in p and m.kind == "source"]
-    root_first = bool(root_code) and sum(m.lines for m in root_code) >= max(
-        (_source_lines(facts, a.path) for a in source), default=0
+    root_first = bool(root_code) and (
+        facts.root_package
+        or sum(m.lines for m in root_code)
+        >= max((_source_lines(facts, a.path) for a in source), default=0)
     )
     if root_first:
         beside = " next to the README" if facts.readme and "/" not in facts.readme.path else ""
@@ -284,6 +286,8 @@ def chapter_layout(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
         )
     offset = 1 if root_first else 0
     paragraphs += [_area_sentence(a, voice, i + offset) for i, a in enumerate(source[:3])]
+    if facts.workspace:
+        paragraphs.append(_workspace_sentence(facts))
     limit = 5 if voice.deep else 3
     example_areas = [a for a in areas if a.kind is FileKind.EXAMPLE]
     examples = facts.kinds.get("example") if len(example_areas) == 1 else None
@@ -307,6 +311,18 @@ def chapter_layout(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
     if roles:
         paragraphs.append(roles)
     return ScriptChapter(title="How it is organised", paragraphs=paragraphs)
+
+
+def _workspace_sentence(facts: RepoFacts) -> str:
+    """The packages a workspace joins, the largest named (`crates/core`, ...)."""
+    members = facts.workspace
+    named = join_words([code(m) for m in members[:4]])
+    listed = f", the largest {named}" if len(members) > 4 else f": {named}"
+    count = plural(len(members), "package")
+    top = any(m.name and m.members for m in facts.manifests if "/" not in m.path)
+    if top:  # the top folder is a package of its own too
+        return f"The build's workspace adds {count} to the top one{listed}."
+    return f"The build is a workspace of {count}{listed}."
 
 
 AREA_GUIDES = 3  # source folders whose leading file the layout introduces
@@ -425,7 +441,13 @@ def _roles_sentence(facts: RepoFacts, voice: Voice) -> str | None:
     roles = facts.roles
     said: list[str] = []
     if roles.routes:
-        said.append(f"It serves {plural(len(roles.routes), voice.term('HTTP route'))}.")
+        routes = plural(len(roles.routes), voice.term("HTTP route"))
+        files = sorted({r.file for r in roles.routes})
+        if facts.is_library:  # it runs nothing itself: its code registers them for a user
+            where = f", all in {code(files[0])}" if len(files) == 1 else ""
+            said.append(f"Its code registers {routes}{where}.")
+        else:
+            said.append(f"It serves {routes}.")
     commands = list(dict.fromkeys(c.detail or c.name for c in roles.commands))
     if commands:
         count = plural(len(commands), "command-line command")
@@ -845,13 +867,25 @@ def chapter_modules(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
 
 
 def chapter_dependencies(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
-    extra = facts.optional_dependencies or facts.peer_dependencies
+    extra = (
+        facts.optional_dependencies
+        or facts.peer_dependencies
+        or facts.platform_dependencies
+        or facts.build_dependencies
+    )
     if not facts.dependencies and not facts.dev_dependencies and not extra:
         return None
     paragraphs: list[str] = []
     if facts.dependencies:
         count = len(facts.dependencies)
-        named = [code(d) for d in facts.dependencies[: 6 if voice.deep else 4]]
+        # The packages the tree builds itself (its workspace's crates) are named apart.
+        members = {f"{folder}/" for folder in facts.workspace}
+        built_here = {
+            m.name for m in facts.manifests if m.name and m.path.startswith(tuple(members))
+        }
+        own = [d for d in facts.dependencies if d in built_here]
+        others = [d for d in facts.dependencies if d not in built_here]
+        named = [code(d) for d in others[: 6 if voice.deep else 4]]
         needs = (
             plural(count, voice.term("dependency"), "dependencies")
             if not voice.beginner
@@ -865,10 +899,27 @@ def chapter_dependencies(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
                 f"The top-level build declares none itself; {code(facts.dependencies_from)}, "
                 f"the module with most of the code, needs {needs} at run time"
             )
-        rest = ":" if count <= len(named) else ", among them"
-        paragraphs.append(sentence(f"{lead}{rest} {join_words(named)}"))
+        rest = ":" if len(others) <= len(named) else ", among them"
+        listed = f"{rest} {join_words(named)}" if named else ""
+        if own:
+            verb = "is a package" if len(own) == 1 else "are packages"
+            mark = "; " if named else ": "
+            listed += f"{mark}{join_words([code(d) for d in own[:4]])} {verb} of its own"
+        paragraphs.append(sentence(f"{lead}{listed}"))
     else:
         paragraphs.append("It declares no run-time dependencies of its own.")
+    if facts.platform_dependencies:
+        platform = facts.platform_dependencies
+        paragraphs.append(
+            f"On some platforms it also needs {join_words([code(d) for d in platform[:4]])}"
+            f"{' and others' if len(platform) > 4 else ''}."
+        )
+    if facts.build_dependencies:
+        build = facts.build_dependencies
+        paragraphs.append(
+            f"Its build script uses {join_words([code(d) for d in build[:4]])}"
+            f"{' and others' if len(build) > 4 else ''}."
+        )
     if facts.peer_dependencies:
         peers = facts.peer_dependencies
         some = "packages such as " if len(peers) > 4 else ""
@@ -880,19 +931,24 @@ def chapter_dependencies(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
         optional = facts.optional_dependencies
         some = "packages such as " if len(optional) > 4 else ""
         unneeded = "it is not required" if len(optional) == 1 else "none of them is required"
+        # Those a default build switches on first, said as such.
+        optional = sorted(optional, key=lambda d: d not in facts.optional_by_default)
+        on = [code(d) for d in optional[:4] if d in facts.optional_by_default]
+        default = f", though a default build brings in {join_words(on)}" if on else ""
         paragraphs.append(
             f"Optional features can bring in {some}"
-            f"{join_words([code(d) for d in optional[:4]])}; {unneeded}."
+            f"{join_words([code(d) for d in optional[:4]])}; {unneeded}{default}."
         )
     if facts.dev_dependencies:
         more = plural(len(facts.dev_dependencies), "more package")
         such = join_words([code(d) for d in facts.dev_dependencies[:3]])
+        whole = len(facts.dev_dependencies) <= 3  # a short list is named in full
         paragraphs.append(
             voice.shape(
                 [
-                    f"For development it adds {more}, such as {such}.",
-                    f"Working on it adds {more}, among them {such}.",
-                    f"Its development set-up adds {more}: {such} among them.",
+                    f"For development it adds {more}{':' if whole else ', such as'} {such}.",
+                    f"Working on it adds {more}{':' if whole else ', among them'} {such}.",
+                    f"Its development set-up adds {more}: {such}{'' if whole else ' among them'}.",
                 ]
             )
         )

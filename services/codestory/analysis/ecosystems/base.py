@@ -113,6 +113,17 @@ class Ecosystem:
     # How a test file is named (a regular expression for the whole name), where the
     # ecosystem's tools find tests by name: `test_*.py`, `*_test.go`.
     test_file_names: str | None = None
+    # Names the language gives every file without an import (Rust's primitive types and
+    # prelude, Go's predeclared identifiers): a file that says one may not mean the
+    # project's own definition of that name.
+    builtin_names: frozenset[str] = frozenset()
+    # Top-level folders that by the ecosystem's convention hold the project's build
+    # automation, not its code (Cargo's `xtask`, run as `cargo xtask`).
+    tooling_folders: frozenset[str] = frozenset()
+    # Where its build never compiles this ecosystem's files: a regular expression for a
+    # folder's name (Go's `_js`, `_scripts`), and the suffix of the files it applies to.
+    unbuilt_folders: str | None = None
+    source_suffix: str | None = None
     # Folders below the top that hold tests by a build's layout (Maven's `src/test`).
     test_roots: frozenset[str] = frozenset()
     # Folders a build keeps production code in (Maven's `src/main`): a file there is never a
@@ -134,6 +145,10 @@ class Ecosystem:
         """How this ecosystem's imports name the repository's files."""
         return ImportResolver()
 
+    def project_name(self, declared: str) -> str:
+        """The project's name in a manifest's declared name: its last path segment."""
+        return declared.rsplit("/", 1)[-1]
+
     def bind_import(
         self, importer: str, ref: ImportRef, scope: ImportScope, bound: dict[str, Binding]
     ) -> None:
@@ -143,6 +158,11 @@ class Ecosystem:
     def package_scope(self, syntax: FileSyntax) -> bool:
         """Whether the files of a folder share one scope, so a bare name (or `pkg.name`
         through an imported package) may be defined in any file of the folder."""
+        return False
+
+    def separate_namespaces(self, path: str, other: str) -> bool:
+        """Whether two files' top-level names live apart, so a bare name in a third file
+        cannot be told to mean either's."""
         return False
 
     def class_scope(self, syntax: FileSyntax) -> bool:
@@ -199,6 +219,15 @@ class Ecosystem:
         """Files the build names as its program's start (a jar's `Main-Class`): of several
         mains, these are the program's, the others its utilities'."""
         return set()
+
+    def workspace_members(self, project: Project) -> list[str]:
+        """The folders of the packages the top-level build joins into one workspace."""
+        return []
+
+    def root_is_package(self, project: Project) -> bool:
+        """Whether the code at the top of the tree is the package the project is named for,
+        the one its users import first, however much more code sits in folders."""
+        return False
 
     def has_inline_tests(self, syntax: FileSyntax) -> bool:
         """Whether a source file carries its own tests."""
