@@ -1272,3 +1272,18 @@ def test_a_comment_leading_into_a_list_ends_before_the_words_that_open_it() -> N
     )
     assert describe("// Our exception hierarchy:\n") == "Our exception hierarchy."
     assert describe("/// See above.\n") is None  # a pointer to another comment says nothing
+
+
+def test_a_rust_doc_comment_is_read_across_its_lines() -> None:
+    from codestory.analysis.syntax import parse_source
+
+    source = (
+        b"/// A cell that holds text in a table, used in the details and\n"
+        b"/// lines views before it is printed.\n///\n/// More detail.\npub struct Cell {}\n"
+    )
+    parsed = parse_source("src/cell.rs", "Rust", source)
+    assert parsed is not None
+    assert parsed.definitions[0].doc == (
+        "A cell that holds text in a table, used in the details and lines views before it is "
+        "printed."
+    )

@@ -662,7 +662,7 @@ def _leading_doc(anchor: Node, comment_types: frozenset[str]) -> str | None:
             continue
         if node.type not in comment_types:
             break
-        text = _text(node)
+        text = _text(node).rstrip("\r\n")  # a `///` line comment keeps its newline
         # A `/** doc */` block may stand one blank line above what it documents (older
         # JavaScript, e.g. Express, writes them so); any other comment must touch it.
         gap = 2 if not lines and text.startswith("/**") else 1
