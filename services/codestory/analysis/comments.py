@@ -82,6 +82,8 @@ def first_sentence(text: str | None, limit: int = 220) -> str | None:
         return None
     match = _SENTENCE.match(flat)
     sentence = match.group(1) if match else flat
+    if sentence.endswith((",", ";")):  # a clause whose rest went to the tags below it
+        sentence = sentence[:-1].rstrip() + "."
     if len(sentence) > limit:
         sentence = sentence[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
     return sentence
