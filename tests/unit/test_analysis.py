@@ -1291,3 +1291,17 @@ def test_a_rust_doc_comment_is_read_across_its_lines() -> None:
         "A cell that holds text in a table, used in the details and lines views before it is "
         "printed."
     )
+
+
+def test_headers_of_a_cpp_project_are_cpp(tmp_path: Path) -> None:
+    header = "".join(f"int f{i}();\n" for i in range(40))
+    root = write(
+        tmp_path / "repo",
+        {
+            "src/db.h": header,
+            "src/table.h": header,
+            "src/db.cc": '#include "db.h"\nint f0() { return 0; }\n',
+        },
+    )
+    facts = analyse(root, name="db")
+    assert [language.name for language in facts.languages] == ["C++"]

@@ -267,12 +267,21 @@ def parse_jobs(
 def _languages(files: list[SourceFile], kinds: dict[str, FileKind]) -> list[LanguageShare]:
     counts: Counter[str] = Counter()
     lines: Counter[str] = Counter()
-    for f in files:
-        if is_code(f.language) and f.readable and f.language:
-            if kinds.get(f.path) in {FileKind.VENDORED, FileKind.GENERATED, FileKind.MINIFIED}:
-                continue
-            counts[f.language] += 1
-            lines[f.language] += f.lines
+    kept = [
+        f
+        for f in files
+        if is_code(f.language)
+        and f.readable
+        and f.language
+        and kinds.get(f.path) not in {FileKind.VENDORED, FileKind.GENERATED, FileKind.MINIFIED}
+    ]
+    # A `.h` header is C++'s where the project's sources are C++ (`.cc`, `.cpp`), not C.
+    sources = Counter(f.language for f in kept if not f.path.endswith(".h"))
+    headers_are = "C++" if sources["C++"] > sources["C"] else "C"
+    for f in kept:
+        language = headers_are if f.path.endswith(".h") else str(f.language)
+        counts[language] += 1
+        lines[language] += f.lines
     total = sum(lines.values()) or 1
     return [
         LanguageShare(name=n, files=counts[n], lines=c, percent=round(100 * c / total, 1))
