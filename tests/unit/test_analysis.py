@@ -1305,3 +1305,17 @@ def test_headers_of_a_cpp_project_are_cpp(tmp_path: Path) -> None:
     )
     facts = analyse(root, name="db")
     assert [language.name for language in facts.languages] == ["C++"]
+
+
+def test_a_project_is_written_in_the_language_of_its_own_code(tmp_path: Path) -> None:
+    checks = "".join(f"def test_{i}():\n    assert run({i}) == {i}\n" for i in range(60))
+    root = write(
+        tmp_path / "repo",
+        {
+            "src/lib.c": "int run(int x) {\n  return x;\n}\n",
+            "tests/test_run.py": checks,
+        },
+    )
+    facts = analyse(root, name="lib")
+    # The Python tests are longer than the C library; it is still a C project.
+    assert facts.languages[0].name == "C"

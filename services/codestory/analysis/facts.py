@@ -275,6 +275,10 @@ def _languages(files: list[SourceFile], kinds: dict[str, FileKind]) -> list[Lang
         and f.language
         and kinds.get(f.path) not in {FileKind.VENDORED, FileKind.GENERATED, FileKind.MINIFIED}
     ]
+    # What the project is written in is what its own code is written in: a C library's
+    # Python test scripts or a tool's shell examples do not make it a Python project.
+    own = [f for f in kept if kinds.get(f.path) is FileKind.SOURCE]
+    kept = own or kept
     # A `.h` header is C++'s where the project's sources are C++ (`.cc`, `.cpp`), not C.
     sources = Counter(f.language for f in kept if not f.path.endswith(".h"))
     headers_are = "C++" if sources["C++"] > sources["C"] else "C"
