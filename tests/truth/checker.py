@@ -53,6 +53,8 @@ DEFINES = {
     ),
     (".c", ".h", ".cc", ".cpp", ".cxx", ".hpp", ".hh"): (
         r"^\s*(?!return\b|if\b|else\b|while\b|case\b)[\w:<>,*&\s~]*[\w*&>:]\s*\b{n}\s*\("
+        # An export macro wrapping the return type: `CJSON_PUBLIC(cJSON *) cJSON_Parse(`.
+        r"|^\s*(?:[\w\s]*\s)?[A-Z][A-Z0-9_]*\s*\([^()\n]*\)[\w\s*&]*?\b{n}\s*\("
         r"|(?:struct|enum|union|class|typedef|#\s*define|using)\s+[\w\s*]*?\b{n}\b"
         r"|}}\s*{n}\s*;|^{n}\s*\("
     ),

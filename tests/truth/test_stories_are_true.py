@@ -127,3 +127,15 @@ def test_parallel_parsing_tells_the_same_story() -> None:
     alone = analyse(root, name="commons-lang", processes=1)
     shared = analyse(root, name="commons-lang", processes=2)
     assert alone == shared
+
+
+def test_checker_reads_c_export_macros() -> None:
+    """C libraries wrap a public function's return type in an export macro; the function is
+    still defined there, and a call after another macro is not a definition."""
+    text = "CJSON_PUBLIC(cJSON *) cJSON_Parse(const char *value)\n{\n    CHECK(helper(value));\n}\n"
+    tree = Tree(Path("."), files={"cJSON.c": text}, paths={"cJSON.c"})
+    checker = Checker(tree, {"language": "C", "library": True})
+    checker.check_placements("`cJSON_Parse` is a function in `cJSON.c`.")
+    assert not checker.findings
+    checker.check_placements("`helper` is a function in `cJSON.c`.")
+    assert checker.findings
