@@ -403,7 +403,9 @@ class Checker:
                 commands.add(f"just {recipe}")
         for target in re.findall(r"^func ([A-Z]\w*)\(", files.get("magefile.go", ""), re.M):
             commands.add(f"mage {target.lower()}")
-        for makefile in ("Makefile", "GNUmakefile", "makefile", "Makefile.am"):
+        # A `configure` script writes the Makefile from `Makefile.in`: its targets are make's.
+        configured = ("Makefile.in",) if "configure" in self.tree.paths else ()
+        for makefile in ("Makefile", "GNUmakefile", "makefile", "Makefile.am", *configured):
             for target in re.findall(r"^([\w\-]+)\s*:", files.get(makefile, ""), re.M):
                 commands.add(f"make {target}")
         if "Makefile.am" in files and re.search(r"^TESTS\s*=", files["Makefile.am"], re.M):

@@ -143,6 +143,11 @@ def test_c_versions_are_read_where_the_build_and_headers_declare_them() -> None:
     assert header_version(lua_style) == "5.4.4"
     assert header_version('#define ZSTR_VERSION "1.3"\n') == "1.3"
     assert header_version("#define NOT_A_VERSION 3\n") is None
+    zlib_style = (
+        '#define ZLIB_VERSION "1.3.1.1-dev"\n#define ZLIB_VER_MAJOR 1\n'
+        "#define ZLIB_VER_MINOR 3\n#define ZLIB_VER_REVISION 1\n"
+    )
+    assert header_version(zlib_style) == "1.3.1.1-dev"
 
 
 def test_a_go_generator_kept_out_of_every_build_is_not_a_program(tmp_path: Path) -> None:
@@ -568,3 +573,16 @@ def test_a_main_that_calls_nothing_of_the_project_is_not_a_way_in(tmp_path: Path
     facts = analyse(write(tmp_path, files), name="x")
     mains = [e.path for e in facts.entry_points if e.kind == "main module"]
     assert mains == ["src/main/java/org/x/Runner.java"]
+
+
+def test_a_configure_scripts_makefile_template_gives_the_make_targets(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "configure": "#!/bin/sh\nsed < Makefile.in > Makefile\n",
+        "Makefile": "all:\n\t@echo 'Please use ./configure first.'\n",
+        "Makefile.in": "all: static\n\ntest: all\n\t./example\n\ninstall:\n\tcp libz.a /usr\n",
+        "zip.c": "int zip(int x) { return x; }\n",
+        "zip.h": "int zip(int x);\n",
+        "test/example.c": '#include "zip.h"\nint main(void) { return zip(0); }\n',
+    }
+    facts = analyse(write(tmp_path, files), name="zip")
+    assert facts.tests.commands[:1] == ["make test"]

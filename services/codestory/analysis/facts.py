@@ -22,6 +22,7 @@ from codestory.analysis.classify import (
     vendored_copies,
 )
 from codestory.analysis.dependencies import Dependencies, select_dependencies
+from codestory.analysis.ecosystems.c_cpp import configured_makefile
 from codestory.analysis.entry_point import EntryPoint, main_symbol
 from codestory.analysis.history import HistoryFacts, parse_git_log
 from codestory.analysis.languages import is_code
@@ -1124,6 +1125,9 @@ def _tests(checkout: Checkout, code: Code) -> tuple[list[str], TestSuite]:
     kinds, paths, syntaxes = checkout.kinds, checkout.paths, code.syntaxes
     makefile = checkout.first("Makefile", "GNUmakefile")
     targets = make_targets(checkout.read(makefile)) if makefile else []
+    configured = checkout.first(configured_makefile(checkout.paths) or "")
+    if configured:
+        targets = list(dict.fromkeys([*targets, *make_targets(checkout.read(configured))]))
     automake = checkout.first("Makefile.am")
     automake_text = checkout.read(automake) if automake else ""
     if not makefile and automake_text:
