@@ -16,6 +16,7 @@ from codestory.analysis.ecosystems.c_cpp import (
     cmake_programs,
     header_version,
 )
+from codestory.analysis.manifests import parse_cmake
 from codestory.analysis.project_kind import described_kind, project_kind
 from codestory.analysis.resolve import Resolver
 from codestory.analysis.syntax import parse_source
@@ -586,3 +587,14 @@ def test_a_configure_scripts_makefile_template_gives_the_make_targets(tmp_path: 
     }
     facts = analyse(write(tmp_path, files), name="zip")
     assert facts.tests.commands[:1] == ["make test"]
+
+
+def test_cmake_finds_tools_for_docs_and_tests_not_run_time_dependencies() -> None:
+    cmake = (
+        "project(js C)\nfind_package(Threads REQUIRED)\n"
+        "if (BUILD_DOCS)\n  find_package(Sphinx)\n  find_package(LATEX)\nendif()\n"
+        "find_package(GTest)\n"
+    )
+    manifest = parse_cmake("CMakeLists.txt", cmake)
+    assert manifest.dependencies == ["Threads"]
+    assert manifest.dev_dependencies == ["Sphinx", "LATEX", "GTest"]

@@ -340,6 +340,17 @@ def parse_chart(path: str, text: str) -> Manifest:
     )
 
 
+# Packages a CMake build finds to make its documentation, run its tests or drive the build
+# itself: tools for working on the project, not libraries the code needs to run.
+_CMAKE_TOOLS = frozenset(
+    {
+        "doxygen", "sphinx", "latex", "git", "pkgconfig", "perl", "python", "python2",
+        "python3", "pythoninterp", "bison", "flex", "gtest", "gmock", "googletest",
+        "catch2", "doctest", "benchmark", "cmocka", "check", "valgrind",
+    }
+)  # fmt: skip
+
+
 def parse_cmake(path: str, text: str) -> Manifest:
     project = re.search(
         r"^\s*project\s*\(\s*([\w.-]+)(?:[^)]*VERSION\s+([\d.]+))?", text, re.I | re.M
@@ -354,7 +365,8 @@ def parse_cmake(path: str, text: str) -> Manifest:
         ecosystem="C/C++",
         name=project.group(1) if project else None,
         version=project.group(2) if project and project.group(2) else None,
-        dependencies=list(dict.fromkeys(packages)),
+        dependencies=[p for p in dict.fromkeys(packages) if p.lower() not in _CMAKE_TOOLS],
+        dev_dependencies=[p for p in dict.fromkeys(packages) if p.lower() in _CMAKE_TOOLS],
         executables={e: "" for e in executables if "$" not in e},
     )
 
