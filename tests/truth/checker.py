@@ -408,6 +408,9 @@ class Checker:
         for makefile in ("Makefile", "GNUmakefile", "makefile", "Makefile.am", *configured):
             for target in re.findall(r"^([\w\-]+)\s*:", files.get(makefile, ""), re.M):
                 commands.add(f"make {target}")
+        # A folder's own Makefile is run there: `make -C regress`.
+        for makefile in (p for p in files if re.fullmatch(r"[^/]+/(GNU)?[Mm]akefile", p)):
+            commands.add(f"make -C {makefile.split('/')[0]}")
         if "Makefile.am" in files and re.search(r"^TESTS\s*=", files["Makefile.am"], re.M):
             commands.add("make check")
         return commands
@@ -566,7 +569,7 @@ class Checker:
         return [
             p
             for p in self.tree.files
-            if re.search(r"(^|/)(tests?|testing|__tests__|spec|fuzz|ossfuzz)/", p)
+            if re.search(r"(^|/)(tests?|testing|__tests__|spec|fuzz|ossfuzz|regress)/", p)
             or re.search(r"(^|/)t/[^/]+\.t$", p)  # TAP scripts, run by `prove`
             or re.search(r"(^|/)(test_[^/]*|[^/]*_test\.\w+|[^/]*\.(test|spec)\.\w+)$", p)
             or re.search(r"#\[(cfg\()?test\b", self.tree.files[p])

@@ -598,3 +598,17 @@ def test_cmake_finds_tools_for_docs_and_tests_not_run_time_dependencies() -> Non
     manifest = parse_cmake("CMakeLists.txt", cmake)
     assert manifest.dependencies == ["Threads"]
     assert manifest.dev_dependencies == ["Sphinx", "LATEX", "GTest"]
+
+
+def test_a_regress_folder_with_its_own_makefile_is_the_test_suite(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "configure.ac": "AC_INIT([mux], next-3.8)\n",
+        "mux.c": "int main(void) { return 0; }\n",
+        "regress/Makefile": "TESTS!= echo *.sh\nall:\n\tfor t in $(TESTS); do sh $$t; done\n",
+        "regress/panes.sh": "#!/bin/sh\n$TMUX new -d || exit 1\n",
+        "regress/keys.sh": "#!/bin/sh\n$TMUX send-keys x || exit 1\n",
+        "README": "Welcome to mux!\n\nmux is a terminal multiplexer.\n",
+    }
+    facts = analyse(write(tmp_path, files), name="mux-3.8")
+    assert facts.name == "mux"
+    assert facts.tests.files == 2 and facts.tests.commands == ["make -C regress"]

@@ -44,7 +44,9 @@ _NOT_PROSE = re.compile(
     # Editors' modelines (Emacs' `-*- Mode: C; tab-width: 4 -*-`, vim's `vim: set ts=4`).
     r"|^[-*\s]*mode:\s*[\w+-]+\s*;|^\W*(?:vim?|ex):\s*(?:set\s)?\w+="
     # Eclipse's marker over an override whose documentation is inherited: no words of its own.
-    r"|^\(non-javadoc\)",
+    r"|^\(non-javadoc\)"
+    # A version-control keyword line: `$OpenBSD: tree.h,v 1.13 2011/07/09 pirofti Exp $`.
+    r"|^\$[A-Za-z]+(?::[^$]*)?\$",
     re.I,
 )
 

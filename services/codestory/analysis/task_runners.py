@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from codestory.analysis.classify import TEST_DIRS
+
 # Task names that run the tests, in the order a project would reach for them.
 _TEST_TASKS = ("test", "tests", "check")
 TASKFILES = ("Taskfile.yml", "Taskfile.yaml", "taskfile.yml", "taskfile.yaml")
@@ -57,4 +59,12 @@ def test_command(paths: set[str], read: Callable[[str], str]) -> str | None:
             task = next((t for t in _TEST_TASKS if t in tasks), None)
             if task:
                 return f"{runner} {task}"
-    return SCRIPT if SCRIPT in paths else None
+    return SCRIPT if SCRIPT in paths else _test_folder_make(paths)
+
+
+def _test_folder_make(paths: set[str]) -> str | None:
+    """A top-level test folder with a Makefile of its own (BSD's `regress/`) is run by
+    make in that folder: its default target runs the tests."""
+    folders = sorted(p.split("/")[0] for p in paths if re.fullmatch(r"[^/]+/(GNU)?[Mm]akefile", p))
+    folder = next((f for f in folders if f in TEST_DIRS), None)
+    return f"make -C {folder}" if folder else None

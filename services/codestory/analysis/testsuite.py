@@ -122,8 +122,9 @@ def _runner_collected(paths: list[str]) -> list[str]:
     return named if paths and len(named) >= NAMED_SUITE_SHARE * len(paths) else paths
 
 
-# pytest's package markers and shared fixtures: the suite's plumbing, never a test.
-_PLUMBING = frozenset({"__init__.py", "conftest.py"})
+# pytest's package markers and shared fixtures, and a suite's own Makefile that runs it:
+# the suite's plumbing, never a test.
+_PLUMBING = frozenset({"__init__.py", "conftest.py", "Makefile", "GNUmakefile"})
 
 
 def describe_tests(
