@@ -612,3 +612,17 @@ def test_a_regress_folder_with_its_own_makefile_is_the_test_suite(tmp_path: Path
     facts = analyse(write(tmp_path, files), name="mux-3.8")
     assert facts.name == "mux"
     assert facts.tests.files == 2 and facts.tests.commands == ["make -C regress"]
+
+
+def test_a_java_suite_mixing_junit_4_and_5_is_written_with_the_one_most_files_import(
+    tmp_path: Path,
+) -> None:
+    junit4 = "package p;\n\nimport org.junit.Test;\n\npublic class {0}Test {{\n  @Test public void a() {{}}\n}}\n"
+    jupiter = "package p;\n\nimport org.junit.jupiter.api.Test;\n\nclass {0}Test {{\n  @Test void a() {{}}\n}}\n"
+    files: dict[str, str | bytes] = {
+        "pom.xml": "<project><artifactId>p</artifactId></project>\n",
+        "src/main/java/p/A.java": "package p;\n\npublic class A {}\n",
+        **{f"src/test/java/p/{n}Test.java": junit4.format(n) for n in ("A", "B", "C")},
+        "native/src/test/java/p/NativeTest.java": jupiter.format("Native"),
+    }
+    assert analyse(write(tmp_path, files), name="p").tests.frameworks == ["JUnit"]

@@ -32,6 +32,10 @@ _ROUTE = re.compile(
 )
 
 
+def _imports(syntax: FileSyntax, prefix: str) -> bool:
+    return any(ref.target.startswith(prefix) for ref in syntax.imports)
+
+
 class Jvm(Ecosystem):
     name = "jvm"
     languages = frozenset({"Java", "Kotlin", "Scala"})
@@ -69,13 +73,17 @@ class Jvm(Ecosystem):
         return routes
 
     def test_frameworks(self, evidence: SuiteEvidence) -> list[str]:
-        """Java: JUnit 5 is `org.junit.jupiter`, JUnit 4 `org.junit`, in the tests' imports."""
-        if not any(s.language in self.languages for s in evidence.syntaxes.values()):
+        """Java: JUnit 5 is `org.junit.jupiter`, JUnit 4 `org.junit`, in the tests' imports;
+        a suite that mixes them is written with the one most of its files import (a module
+        or two moved to JUnit 5 does not make the suite JUnit 5's)."""
+        syntaxes = [s for s in evidence.syntaxes.values() if s.language in self.languages]
+        if not syntaxes:
             return []
-        targets = " ".join(evidence.includes)
-        if "org.junit.jupiter" in targets:
+        jupiter = sum(1 for s in syntaxes if _imports(s, "org.junit.jupiter"))
+        junit = sum(1 for s in syntaxes if _imports(s, "org.junit") or _imports(s, "junit."))
+        if jupiter and jupiter * 2 >= junit:
             return ["JUnit 5"]
-        if "org.junit" in targets or evidence.imported.get("org"):
+        if junit or evidence.imported.get("org"):
             return ["JUnit"]
         return []
 
