@@ -117,6 +117,7 @@ class Tree:
     root: Path
     files: dict[str, str] = field(default_factory=dict)  # text files
     paths: set[str] = field(default_factory=set)  # every file, binary ones too
+    version: str | None = None  # the release the answer key names, where it names one
 
     @classmethod
     def read(cls, root: Path) -> Tree:
@@ -236,6 +237,13 @@ class Tree:
                             if p.endswith(".go") and not p.endswith("_test.go"))  # fmt: skip
             runtime = {r for r in required if f'"{r}' in code}
             return runtime, set(required) - runtime
+        gradle = files.get("build.gradle") or files.get("build.gradle.kts")
+        if gradle is not None and ("pom.xml" not in files or self._pom_left_behind(files)):
+            runtime, dev = set(), set()
+            for configuration, artifact in _GRADLE_DEPENDENCY.findall(gradle):
+                if configuration != "classpath":  # a buildscript's plugin
+                    (dev if _GRADLE_DEV.match(configuration) else runtime).add(artifact)
+            return runtime, dev
         if "pom.xml" in files:
             root = ElementTree.fromstring(files["pom.xml"])  # noqa: S314 - a pinned tree
             ns = {"m": root.tag[1:].split("}")[0]} if root.tag.startswith("{") else {}
@@ -250,6 +258,18 @@ class Tree:
             return runtime - self._own_artifacts(), dev
         return None
 
+    def _pom_left_behind(self, files: dict[str, str]) -> bool:
+        """Beside a Gradle build, a pom.xml whose version is not the release's (the key's)
+        is a leftover of a migration."""
+        own = re.sub(r"<parent>.*?</parent>", "", files["pom.xml"], flags=re.S)
+        found = re.search(r"<version>([^<]+)</version>", own)
+        declared = found.group(1).strip() if found else None
+        return self.version is not None and declared is not None and declared != self.version
+
+
+# Gradle's `testImplementation 'group:artifact:1.0'` and `api("group:artifact")`.
+_GRADLE_DEPENDENCY = re.compile(r"^\s*(\w+)\s*\(?\s*['\"][\w.\-]+:([\w.\-]+)", re.M)
+_GRADLE_DEV = re.compile(r"test|annotationProcessor|kapt", re.I)
 
 # Extras that are for working on the project, by the names projects give them.
 _DEVELOPMENT_EXTRA = re.compile(r"dev|test|lint|doc|typing|check|style|ci|bench", re.I)
@@ -320,6 +340,8 @@ class Checker:
     def __init__(self, tree: Tree, expect: dict[str, object]) -> None:
         self.tree = tree
         self.expect = expect
+        if expect.get("version"):
+            tree.version = str(expect["version"])
         self.findings: list[Finding] = []
         self.last_path: list[str] = []  # the file the paragraph is about, for "it"
 
@@ -390,6 +412,8 @@ class Checker:
             commands.add("go test ./...")
         if "Cargo.toml" in files:
             commands.add("cargo test")
+        if "build.gradle" in files or "build.gradle.kts" in files:
+            commands.add("./gradlew test" if "gradlew" in files else "gradle test")
         if "pom.xml" in files:
             commands.add("mvn test")
             if "mvnw" in files:

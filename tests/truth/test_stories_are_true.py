@@ -139,3 +139,22 @@ def test_checker_reads_c_export_macros() -> None:
     assert not checker.findings
     checker.check_placements("`helper` is a function in `cJSON.c`.")
     assert checker.findings
+
+
+def test_checker_reads_the_gradle_build_beside_a_leftover_pom() -> None:
+    """A pom.xml that declares another version than the release is a leftover: the Gradle
+    build's dependencies are the project's, and `gradle test` runs its tests."""
+    files = {
+        "pom.xml": "<project><version>4.0.0-alpha-3</version><dependencies><dependency>"
+        "<artifactId>junit</artifactId><scope>test</scope></dependency><dependency>"
+        "<artifactId>hamcrest</artifactId><scope>test</scope></dependency></dependencies>"
+        "</project>",
+        "build.gradle": "buildscript {\n  dependencies {\n    classpath 'org.x:plugin:1.0'\n"
+        "  }\n}\ndependencies {\n    testImplementation 'junit:junit:4.12'\n}\n",
+    }
+    tree = Tree(Path("."), files=files, paths=set(files))
+    checker = Checker(tree, {"language": "Java", "version": "4.6.2", "library": True})
+    checker.check_script([("t", "For development it adds 1 more package, such as `junit`.")])
+    checker.check_script([("t", "Run it with `gradle test`.")])
+    assert [f.problem for f in checker.findings if f.sentence != "(whole story)"] == []
+    assert tree.dependencies() == (set(), {"junit"})

@@ -626,3 +626,24 @@ def test_a_java_suite_mixing_junit_4_and_5_is_written_with_the_one_most_files_im
         "native/src/test/java/p/NativeTest.java": jupiter.format("Native"),
     }
     assert analyse(write(tmp_path, files), name="p").tests.frameworks == ["JUnit"]
+
+
+def test_a_leftover_maven_pom_beside_the_maintained_gradle_build_speaks_for_nothing(
+    tmp_path: Path,
+) -> None:
+    files: dict[str, str | bytes] = {
+        "pom.xml": "<project><artifactId>cli</artifactId><version>4.0.0-alpha-3</version>"
+        "<dependencies><dependency><artifactId>junit</artifactId><scope>test</scope>"
+        "</dependency><dependency><artifactId>hamcrest</artifactId><scope>test</scope>"
+        "</dependency></dependencies></project>\n",
+        "build.gradle": 'version = "$projectVersion"\ndependencies {\n'
+        "    testImplementation 'junit:junit:4.12'\n}\n",
+        "gradle.properties": "projectVersion = 4.6.2\n",
+        "src/main/java/p/Cli.java": "package p;\n\npublic class Cli {}\n",
+        "src/test/java/p/CliTest.java": "package p;\n\nimport org.junit.Test;\n\n"
+        "public class CliTest {\n  @Test public void a() {}\n}\n",
+    }
+    facts = analyse(write(tmp_path, files), name="cli")
+    assert facts.version == "4.6.2"
+    assert facts.tests.commands == ["gradle test"]
+    assert facts.dev_dependencies == ["junit"]

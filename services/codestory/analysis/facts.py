@@ -1234,6 +1234,10 @@ def analyse(
     key_modules = _key_modules(modules)
     docker_command = _docker_command(root, checkout.files)
     project = _project(checkout, syntaxes)
+    stale = {p for model in ecosystems.ECOSYSTEMS for p in model.superseded(project)}
+    if stale:  # a leftover build beside the maintained one speaks for nothing
+        checkout.manifests = [m for m in checkout.manifests if m.path not in stale]
+        project = dataclasses.replace(project, manifests=tuple(checkout.manifests))
     entry_points = _entry_points(project, code.resolver, graph, docker_command)
     readme_file = _readme_file(checkout.texts)
     readme_text = checkout.read(readme_file) if readme_file is not None else ""

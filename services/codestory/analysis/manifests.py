@@ -283,6 +283,8 @@ def parse_gradle(path: str, text: str) -> Manifest:
     runtime: list[str] = []
     dev: list[str] = []
     for configuration, _group, artifact in _GRADLE_DEP.findall(text):
+        if configuration == "classpath":  # a buildscript's plugin: the build's, not the code's
+            continue
         target = (
             dev if configuration.lower().startswith(("test", "annotation", "kapt")) else runtime
         )

@@ -200,6 +200,11 @@ class Ecosystem:
         mains, these are the program's, the others its utilities'."""
         return set()
 
+    def superseded(self, project: Project) -> set[str]:
+        """Top-level manifests another build of the same project has replaced: what they
+        declare is no longer the project's."""
+        return set()
+
     def has_inline_tests(self, syntax: FileSyntax) -> bool:
         """Whether a source file carries its own tests."""
         return False
