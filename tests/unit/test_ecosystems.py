@@ -633,6 +633,7 @@ def test_a_leftover_maven_pom_beside_the_maintained_gradle_build_speaks_for_noth
 ) -> None:
     files: dict[str, str | bytes] = {
         "pom.xml": "<project><artifactId>cli</artifactId><version>4.0.0-alpha-3</version>"
+        "<description>Command line parsing for Java.</description>"
         "<dependencies><dependency><artifactId>junit</artifactId><scope>test</scope>"
         "</dependency><dependency><artifactId>hamcrest</artifactId><scope>test</scope>"
         "</dependency></dependencies></project>\n",
@@ -644,6 +645,6 @@ def test_a_leftover_maven_pom_beside_the_maintained_gradle_build_speaks_for_noth
         "public class CliTest {\n  @Test public void a() {}\n}\n",
     }
     facts = analyse(write(tmp_path, files), name="cli")
-    assert facts.version == "4.6.2"
+    assert facts.version == "4.6.2" and facts.description == "Command line parsing for Java."
     assert facts.tests.commands == ["gradle test"]
     assert facts.dev_dependencies == ["junit"]

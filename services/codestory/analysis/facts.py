@@ -1234,8 +1234,10 @@ def analyse(
     key_modules = _key_modules(modules)
     docker_command = _docker_command(root, checkout.files)
     project = _project(checkout, syntaxes)
+    # A leftover build still names and describes the project; it declares nothing more.
+    naming = [m for m in checkout.manifests if "/" not in m.path and m.kind != "Helm chart"]
     stale = {p for model in ecosystems.ECOSYSTEMS for p in model.superseded(project)}
-    if stale:  # a leftover build beside the maintained one speaks for nothing
+    if stale:
         checkout.manifests = [m for m in checkout.manifests if m.path not in stale]
         project = dataclasses.replace(project, manifests=tuple(checkout.manifests))
     entry_points = _entry_points(project, code.resolver, graph, docker_command)
@@ -1243,14 +1245,14 @@ def analyse(
     readme_text = checkout.read(readme_file) if readme_file is not None else ""
     roles = _roles(code)
     root_manifests = [m for m in checkout.manifests if "/" not in m.path and m.kind != "Helm chart"]
-    declared = next((m for m in root_manifests if m.name), None)
+    declared = next((m for m in naming if m.name), None)
     # The manifest's name helps find the README paragraph that says what the project is.
     readme, readme_summary = _readme(
         checkout, readme_file, readme_text, _project_name(declared, None, name)
     )
     targets, tests = _tests(checkout, code)
     release = _release(checkout)
-    description = _description(readme_summary, root_manifests)
+    description = _description(readme_summary, naming)
     areas, root_files = _areas(checkout.files, checkout.kinds, syntaxes)
     languages = _languages(checkout.files, checkout.kinds)
     dependencies = _dependencies(checkout, code, root_manifests, languages, project)
