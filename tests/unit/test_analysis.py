@@ -1076,3 +1076,16 @@ def test_a_command_line_tool_is_toured_through_one_of_its_commands(tmp_path: Pat
     assert (path[0].command, [s.name for s in path]) == ("make", ["make_command", "build", "shape"])
     told = "\n".join(c.text for c in write_script(facts).chapters)
     assert "Take the `make` command: `make_command` in `maker/cli.py` handles it." in told
+
+
+def test_a_maven_site_beside_src_main_is_its_own_area(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "pom.xml": "<project><artifactId>cli</artifactId></project>\n",
+        "src/main/java/org/x/Cli.java": "package org.x;\n\npublic class Cli {}\n",
+        "src/test/java/org/x/CliTest.java": "package org.x;\n\npublic class CliTest {}\n",
+        "src/site/resources/js/menu.js": "function menu() { return 1; }\n",
+        "src/site/site.xml": "<project/>\n",
+        "src/changes/changes.xml": "<document/>\n",
+    }
+    facts = analyse(write(tmp_path, files), name="cli")
+    assert {a.path for a in facts.areas} == {"src/main", "src/test", "src/site"}
