@@ -435,7 +435,9 @@ class Checker:
         # A folder's own Makefile is run there: `make -C regress`.
         for makefile in (p for p in files if re.fullmatch(r"[^/]+/(GNU)?[Mm]akefile", p)):
             commands.add(f"make -C {makefile.split('/')[0]}")
-        if "Makefile.am" in files and re.search(r"^TESTS\s*=", files["Makefile.am"], re.M):
+        # Automake's top-level `make check` runs the TESTS of every subdirectory too.
+        automake = [t for p, t in files.items() if p.rsplit("/", 1)[-1] == "Makefile.am"]
+        if "Makefile.am" in files and any(re.search(r"^TESTS\s*\+?=", t, re.M) for t in automake):
             commands.add("make check")
         return commands
 

@@ -648,3 +648,18 @@ def test_a_leftover_maven_pom_beside_the_maintained_gradle_build_speaks_for_noth
     assert facts.version == "4.6.2" and facts.description == "Command line parsing for Java."
     assert facts.tests.commands == ["gradle test"]
     assert facts.dev_dependencies == ["junit"]
+
+
+def test_automake_tests_in_a_subdirectory_are_run_by_make_check(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "configure.ac": "AC_INIT([sh], [1.4.0])\n",
+        "Makefile.am": "SUBDIRS = src\n",
+        "src/Makefile.am": "SUBDIRS = tests\nbin_PROGRAMS = sh\nsh_SOURCES = sh.c\n",
+        "src/sh.c": "int main(void) { return 0; }\n",
+        "src/tests/Makefile.am": "e2e = hello.test \\\n\tresize.test\nTESTS = $(e2e) unit\n",
+        "src/tests/hello.test": "#!/bin/sh\n./sh hello\n",
+        "src/tests/resize.test": "#!/bin/sh\n./sh resize\n",
+        "src/tests/unit.c": "int main(void) { return 0; }\n",
+    }
+    tests = analyse(write(tmp_path, files), name="sh").tests
+    assert tests.commands[:1] == ["make check"] and tests.files == 3

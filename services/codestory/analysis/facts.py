@@ -35,6 +35,7 @@ from codestory.analysis.manifests import (
     parse_manifest,
 )
 from codestory.analysis.parallel import parse_many
+from codestory.analysis.paths import normalise
 from codestory.analysis.project_kind import ProjectKind, project_kind
 from codestory.analysis.readme import (
     ReadmeSummary,
@@ -1131,6 +1132,21 @@ def _readme(
     return Readme(path=readme_file.path, title=summary.title, summary=summary.summary), summary
 
 
+def _automake_listed(checkout: Checkout) -> list[str]:
+    """Every test Automake's TESTS names, in any Makefile.am of the project's own, as a
+    path from the top (each Makefile.am names its tests from its own folder)."""
+    listed: list[str] = []
+    for file in checkout.texts:
+        if PurePosixPath(file.path).name != "Makefile.am" or file.path.count("/") > 3:
+            continue
+        if classify_path(file.path) is FileKind.VENDORED:
+            continue
+        folder = file.path.rpartition("/")[0]
+        prefix = f"{folder}/" if folder else ""
+        listed += [normalise(prefix + word) for word in automake_tests(checkout.read(file))]
+    return listed
+
+
 def _tests(checkout: Checkout, code: Code) -> tuple[list[str], TestSuite]:
     """The Makefile's targets and the test suite: its files, frameworks and commands."""
     kinds, paths, syntaxes = checkout.kinds, checkout.paths, code.syntaxes
@@ -1144,20 +1160,20 @@ def _tests(checkout: Checkout, code: Code) -> tuple[list[str], TestSuite]:
     if not makefile and automake_text:
         targets = make_targets(automake_text)  # Automake copies its own targets through
     # Automake writes a `check` target that runs TESTS; the Makefile itself is generated.
-    automake_check = bool(re.search(r"^TESTS\s*\+?=", automake_text, re.M))
+    # The top-level `make check` runs the TESTS of every folder SUBDIRS reaches too.
+    listed = _automake_listed(checkout) if automake_text else []
     test_paths = [p for p in kinds if kinds[p] is FileKind.TEST]
     by_path = {f.path: f for f in checkout.texts}
     # TAP's convention (Perl's `prove`, many C projects): `t/*.t` scripts are the tests.
     test_paths += sorted(p for p in paths if p.endswith(".t") and classify_path(p) is FileKind.TEST)
     # Automake's TESTS names test scripts that often have no suffix a language is known by.
-    listed = automake_tests(automake_text)
     test_paths += sorted({p for p in listed if p in paths} - set(test_paths))
     tests = describe_tests(
         test_paths,
         {p: s for p, s in syntaxes.items() if kinds[p] is FileKind.TEST},
         {p: syntaxes[p] for p in code.source_paths},
         checkout.manifests,
-        [*targets, "check"] if automake_check else targets,
+        [*targets, "check"] if listed else targets,
         paths,
         runner_test_command(paths, lambda p: checkout.read(by_path[p]) if p in by_path else ""),
     )

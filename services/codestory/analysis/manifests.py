@@ -433,11 +433,21 @@ def make_targets(text: str) -> list[str]:
 
 def automake_tests(text: str) -> list[str]:
     """The scripts Automake's `make check` runs: every word of `TESTS =` and `TESTS +=`,
-    continuation lines joined, variable references left out."""
+    continuation lines joined, a variable the same file sets (`TESTS = $(e2e_tests)`)
+    expanded, other references left out."""
     joined = text.replace("\\\n", " ")
-    return [
-        word
-        for match in re.finditer(r"^TESTS[ \t]*\+?=([^\n]*)", joined, re.M)
-        for word in match.group(1).split()
-        if "$" not in word
-    ]
+    variables: dict[str, list[str]] = {}
+    for name, value in re.findall(r"^(\w+)[ \t]*\+?=([^\n]*)", joined, re.M):
+        variables.setdefault(name, []).extend(value.split())
+
+    def expand(words: list[str], depth: int = 0) -> list[str]:
+        out: list[str] = []
+        for word in words:
+            named = re.fullmatch(r"\$[({](\w+)[)}]", word)
+            if named and depth < 3 and named.group(1) != "TESTS":
+                out += expand(variables.get(named.group(1), []), depth + 1)
+            elif "$" not in word:
+                out.append(word)
+        return out
+
+    return expand(variables.get("TESTS", []))
