@@ -49,14 +49,20 @@ DEFINES = {
     (".java",): (
         r"\b(?:class|interface|enum|record|@interface)\s+{n}\b"
         # A method, its annotations on the same line or not: `@Override public int size(`.
-        r"|^\s*(?:@[\w.]+(?:\([^)]*\))?\s+)*(?!return\b|new\b)[\w<>\[\],?.\s]+\s{n}\s*\("
+        # Type annotations and bounds in the return type: `<T extends A & B> @Nullable T f(`.
+        r"|^\s*(?:@[\w.]+(?:\([^)]*\))?\s+)*(?!return\b|new\b)[\w<>\[\],?.\s@&]+\s{n}\s*\("
     ),
     (".c", ".h", ".cc", ".cpp", ".cxx", ".hpp", ".hh"): (
         r"^\s*(?!return\b|if\b|else\b|while\b|case\b)[\w:<>,*&\s~]*[\w*&>:]\s*\b{n}\s*\("
-        # An export macro wrapping the return type: `CJSON_PUBLIC(cJSON *) cJSON_Parse(`.
-        r"|^\s*(?:[\w\s]*\s)?[A-Z][A-Z0-9_]*\s*\([^()\n]*\)[\w\s*&]*?\b{n}\s*\("
+        # A macro or attribute among the return type's words: an export macro wrapping it
+        # (`CJSON_PUBLIC(cJSON *) cJSON_Parse(`), `void printflike(1, 2) log_add(`,
+        # `__attribute__((noreturn))`; the name on that line or starting the next.
+        r"|^[ \t]*(?:extern\s+\"C\"\s+)?(?:[\w*]+[ \t]+)*?"
+        r"(?!(?:return|if|else|while|for|switch|case|sizeof|do)\b)\w+\s*"
+        r"\((?:[^()\n]|\([^()\n]*\))*\)(?:[\w \t*&]*?\b|[ \t]*\n){n}\s*\("
+        r"|^[ \t]*extern\s+\"C\"\s+[\w \t*&]*?\b{n}\s*\("  # C++'s C linkage
         r"|(?:struct|enum|union|class|typedef|#\s*define|using)\s+[\w\s*]*?\b{n}\b"
-        r"|}}\s*{n}\s*;|^{n}\s*\("
+        r"|}}\s*(?:[A-Z][A-Z0-9_]*\s+)?\**\s*{n}\s*;|^{n}\s*\("  # `}} FAR ct_data;`
     ),
 }
 EXTENSIONS = {
