@@ -663,3 +663,23 @@ def test_automake_tests_in_a_subdirectory_are_run_by_make_check(tmp_path: Path) 
     }
     tests = analyse(write(tmp_path, files), name="sh").tests
     assert tests.commands[:1] == ["make check"] and tests.files == 3
+
+
+def test_a_c_typedef_that_renames_a_type_is_not_a_key_idea(tmp_path: Path) -> None:
+    header = (
+        "typedef unsigned int uInt;\ntypedef unsigned char Byte;\n"
+        "typedef struct z_stream_s {\n    Byte *next_in;\n    uInt avail_in;\n} z_stream;\n"
+        "int deflate(z_stream *strm, int flush);\n"
+    )
+    files: dict[str, str | bytes] = {"zlib.h": header}
+    for name in ("deflate", "inflate", "trees", "adler"):
+        files[f"{name}.c"] = (
+            '#include "zlib.h"\n'
+            f"uInt {name}_size(Byte *b, uInt n) {{ Byte c = b[0]; return n + c; }}\n"
+        )
+    files["deflate.c"] += "int deflate(z_stream *strm, int flush) { return flush; }\n"
+    files["inflate.c"] += "int inflate(z_stream *strm) { return deflate(strm, 0); }\n"
+    facts = analyse(write(tmp_path, files), name="z")
+    ideas = [s.name for s in facts.key_symbols]
+    assert ideas.index("z_stream") < ideas.index("uInt")
+    assert ideas.index("z_stream") < ideas.index("Byte")

@@ -1047,9 +1047,17 @@ def _symbols(code: Code) -> list[SymbolFact]:
                 )
             )
     sizes = {(p, d.qualified_name): d.lines for p in source for d in syntaxes[p].definitions}
+    # A type's second name (C's `typedef unsigned long uLong;`) is used everywhere the type
+    # is, yet the idea is the type it names.
+    aliases = {
+        (p, d.qualified_name)
+        for p in source_paths
+        for d in syntaxes[p].definitions
+        if ecosystems.of_language(syntaxes[p].language).renames_a_type(d)
+    }
     symbols.sort(
         key=lambda s: (
-            -_idea_weight(s),
+            -_idea_weight(s) * (0.2 if (s.path, s.name) in aliases else 1),
             s.doc is None,
             -min(sizes.get((s.path, s.name), 0), 60),
             s.path,

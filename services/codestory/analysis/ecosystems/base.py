@@ -200,6 +200,11 @@ class Ecosystem:
         mains, these are the program's, the others its utilities'."""
         return set()
 
+    def renames_a_type(self, definition: Definition) -> bool:
+        """Whether a definition only gives another type a new name: the idea is the type
+        it names, not the alias."""
+        return False
+
     def superseded(self, project: Project) -> set[str]:
         """Top-level manifests another build of the same project has replaced: what they
         declare is no longer the project's."""

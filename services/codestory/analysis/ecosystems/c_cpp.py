@@ -17,7 +17,7 @@ from codestory.analysis.ecosystems.base import Ecosystem, Project, SuiteCommand,
 from codestory.analysis.ecosystems.c_includes import CIncludes
 from codestory.analysis.file_kind import FileKind
 from codestory.analysis.manifests import Manifest
-from codestory.analysis.syntax import FileSyntax
+from codestory.analysis.syntax import Definition, FileSyntax
 from codestory.analysis.walk import SourceFile
 
 _AM_PROGRAMS = re.compile(r"^(\w+)_PROGRAMS\s*\+?=([^\n]*)", re.MULTILINE)
@@ -40,6 +40,9 @@ _VERSION_STRING = re.compile(
     r"^\s*#\s*define\s+\w*VERSION(?:_STRING|_STR)?\s+\"v?(\d+(?:\.\d+){1,3}(?:-[\w.]+)?)\"",
     re.MULTILINE,
 )
+# `typedef unsigned long uLong;`, `typedef Byte FAR *voidpf;`, C++'s `using size_type = T;`;
+# not `typedef struct s *handle;` (an opaque handle is an idea) nor a function pointer type.
+_ALIAS = re.compile(r"^(?:typedef\s+(?!struct\b|union\b|enum\b)[^(){};]*;|using\s+\w+\s*=)")
 _SEMVER = re.compile(r"^\d+(?:\.\d+){1,3}(?:[-+~][\w.]+)?$")
 _TEST_INCLUDES = {
     "gtest/gtest.h": "GoogleTest",
@@ -150,6 +153,11 @@ class CAndCpp(Ecosystem):
         if cpp <= c:
             return files
         return [replace(f, language="C++") if f.path.endswith(".h") else f for f in files]
+
+    def renames_a_type(self, definition: Definition) -> bool:
+        """C and C++: a typedef of a built-in or another alias (`typedef unsigned int uInt;`)
+        and C++'s `using x = y;` rename a type; the renamed type is the idea."""
+        return definition.kind == "type" and bool(_ALIAS.match(definition.signature or ""))
 
     def global_functions(self, syntax: FileSyntax) -> bool:
         """C and C++: functions share one global namespace across files, so a function name
