@@ -54,6 +54,7 @@ DEFINES = {
     ),
     (".c", ".h", ".cc", ".cpp", ".cxx", ".hpp", ".hh"): (
         r"^\s*(?!return\b|if\b|else\b|while\b|case\b)[\w:<>,*&\s~]*[\w*&>:]\s*\b{n}\s*\("
+        r"|^[ \t]*template\s*<[^>\n]*\.\.\.[^>\n]*>[\w:<>,*& \t~]*\b{n}\s*\("  # variadic
         # A macro or attribute among the return type's words: an export macro wrapping it
         # (`CJSON_PUBLIC(cJSON *) cJSON_Parse(`), `void printflike(1, 2) log_add(`,
         # `__attribute__((noreturn))`; the name on that line or starting the next.
@@ -62,7 +63,11 @@ DEFINES = {
         r"\((?:[^()\n]|\([^()\n]*\))*\)(?:[\w \t*&]*?\b|[ \t]*\n){n}\s*\("
         r"|^[ \t]*extern\s+\"C\"\s+[\w \t*&]*?\b{n}\s*\("  # C++'s C linkage
         r"|(?:struct|enum|union|class|typedef|#\s*define|using)\s+[\w\s*]*?\b{n}\b"
-        r"|}}\s*(?:[A-Z][A-Z0-9_]*\s+)?\**\s*{n}\s*;|^{n}\s*\("  # `}} FAR ct_data;`
+        # A qualifier macro or attribute before a typedef's name: `}} FAR ct_data;`.
+        r"|}}\s*(?:[A-Z][A-Z0-9_]*\s+|__attribute__\s*\(\([^;]*?\)\)\s*)?\**\s*{n}\s*;"
+        r"|^{n}\s*\("
+        r"|typedef\s+[^;{{}}()]*?\b{n}\s*;"  # a template's alias: `typedef Map<K, V> Table;`
+        r"|^[\w \t*]*\(\s*{n}\s*\)\s*\("  # a name kept from macros: `int (lua_call) (`
     ),
 }
 EXTENSIONS = {

@@ -18,7 +18,7 @@ from codestory.analysis import RepoFacts, analyse
 from codestory.domain import ExpertiseLevel, Style
 from codestory.narrative.template import write_script
 from codestory.speech.text import Speaker
-from tests.truth.checker import Checker, Tree, sentences
+from tests.truth.checker import Checker, Tree, defines, sentences
 
 HERE = Path(__file__).parent
 CACHE = HERE.parent.parent / ".cache" / "truth"
@@ -139,6 +139,17 @@ def test_checker_reads_c_export_macros() -> None:
     assert not checker.findings
     checker.check_placements("`helper` is a function in `cJSON.c`.")
     assert checker.findings
+    # Other C and C++ habits: an attribute macro, a name in parentheses, C linkage, a
+    # template's alias, a variadic template.
+    forms = {
+        "log_add": "void printflike(1, 2) log_add(const char *, ...);",
+        "luaL_callmeta": "LUALIB_API int (luaL_callmeta) (lua_State *L, int obj);",
+        "fuzz": 'extern "C" int fuzz(const uint8_t *data, size_t size) {',
+        "Table": "  typedef SkipList<const char*, Comparator> Table;",
+        "count_args": "template <typename... Args> constexpr auto count_args() -> size_t {",
+    }
+    for name, line in forms.items():
+        assert defines(line, "x.h", name), line
 
 
 def test_checker_reads_the_gradle_build_beside_a_leftover_pom() -> None:
