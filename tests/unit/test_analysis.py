@@ -192,6 +192,19 @@ def test_readme_summary_skips_badges_and_code() -> None:
     assert summary.summary == "Proj does one thing. It does it well."
 
 
+def test_a_readme_opening_with_its_banner_is_described_by_the_banner_words() -> None:
+    text = (
+        "[![JSON for Modern C++](docs/json.gif)](https://example.org)\n\n"
+        "[![CI](ci.svg)](https://ci.example.org)\n\n## Design goals\n\n"
+        "There are myriads of libraries out there. Ours had these goals:\n\n"
+        "- **Speed**. It is fast enough for most uses.\n\n## Support\n\n"
+        "See the contribution guidelines for more information.\n"
+    )
+    assert summarise_readme("README.md", text).summary == "JSON for Modern C++"
+    logo = "![The project logo](logo.png)\n\n## About\n\nSee the guide for more on this.\n"
+    assert summarise_readme("README.md", logo).summary == "See the guide for more on this."
+
+
 def test_readme_summary_passes_over_notices_and_prefers_what_the_project_is() -> None:
     """viper's shape: an announcement in a quote with its own heading, a bold tagline, a
     paragraph leading into a list of users, and the definition two sections down."""

@@ -110,6 +110,23 @@ def _defines(paragraph: str, names: list[str]) -> bool:
     )
 
 
+_NOT_A_TAGLINE = re.compile(r"\b(?:logo|badge|banner|screenshot|icon|image|gif)\b", re.I)
+
+
+def _banner_alt(tokens: list[Token]) -> list[str]:
+    """The alt text of an image that is the README's first paragraph, when it is words
+    about the project rather than the picture's name."""
+    inline = next((t for t in tokens if t.type == "inline"), None)
+    if inline is None or any(t.type == "heading_open" for t in tokens[: tokens.index(inline)]):
+        return []
+    images = [c for c in inline.children or [] if c.type == "image"]
+    if len(images) != 1 or _inline_text(inline).strip():
+        return []
+    alt = " ".join(images[0].content.split())
+    prose = _prose(alt, TAGLINE_WORDS)
+    return [prose] if prose and not _NOT_A_TAGLINE.search(prose) else []
+
+
 def summarise_markdown(text: str, name: str | None = None) -> ReadmeSummary:
     """The title (a first-level heading, or a heading before any prose) and what the
     project is, in order of preference: a paragraph that defines it ("Viper is a ..."),
@@ -159,11 +176,14 @@ def summarise_markdown(text: str, name: str | None = None) -> ReadmeSummary:
         seen_prose = seen_prose or long_enough
         if parent.level == 0 or quoted > 0:
             candidates.append((prose, long_enough, not sections))
+    # A README that opens with its banner image says what the project is in its alt text
+    # ("JSON for Modern C++"): a tagline, after any written under the title.
+    banner = _banner_alt(tokens)
     names = [n for n in (name, title) if n]
     paragraphs = [text for text, long_enough, _ in candidates if long_enough]
     summary = next((p for p in paragraphs[:DEFINITION_WITHIN] if _defines(p, names)), None)
     early = [text for text, _, before_sections in candidates if before_sections]
-    for text in [*early, *paragraphs]:
+    for text in [*early, *banner, *paragraphs]:
         if summary is None and not text.endswith(":"):
             summary = text
     defines = summary is not None and _defines(summary, names)
