@@ -588,11 +588,21 @@ def test_a_maven_build_of_modules_is_told_by_its_core(tmp_path: Path) -> None:
         files[f"core/src/test/java/org/demo/Case{index}Test.java"] = java.format(
             doc="A test.", name=f"Case{index}Test", body=""
         )
+    # A module built on its own with one class and many tests is still a part of the code.
+    files["proto/pom.xml"] = pom("demo-proto", dep.format("demo"))
+    files["proto/src/main/java/org/demo/ProtoAdapter.java"] = java.format(
+        doc="Protocol buffers support.", name="ProtoAdapter", body=""
+    )
+    for index in range(6):
+        files[f"proto/src/test/java/org/demo/Proto{index}Test.java"] = java.format(
+            doc="A test.", name=f"Proto{index}Test", body=""
+        )
     facts = analyse(write(tmp_path, files), name="demo")
     kinds = {a.path: a.kind for a in facts.areas}
     assert facts.name == "Demo"
     assert kinds["core"] is FileKind.SOURCE  # 2 of 7 files are code, the rest its tests
     assert kinds["test-shrinker"] is FileKind.TEST
+    assert kinds["proto"] is FileKind.SOURCE
     assert kinds["metrics"] is FileKind.BENCHMARK
     assert facts.entry_points == []  # a benchmark's or a test module's main is not a way in
     assert facts.dependencies == ["annotations"]  # the core module's, not extras'

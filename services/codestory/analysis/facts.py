@@ -312,8 +312,12 @@ def _areas(
         holds = None
         if code:
             kind = kind_counts.most_common(1)[0][0]
-            # A module whose tests outnumber its code is still where that code lives.
-            if 0 < kind_counts[FileKind.SOURCE] * 4 >= len(code):
+            # A module whose tests outnumber its code is still where that code lives, and
+            # so is a folder built as a module of its own (its own pom.xml, package.json).
+            own_build = any(f.path.count("/") == 1 and is_manifest(f.path) for f in inside)
+            if kind_counts[FileKind.SOURCE] and (
+                kind_counts[FileKind.SOURCE] * 4 >= len(code) or own_build
+            ):
                 kind = FileKind.SOURCE
         elif name.lower() in {"doc", "docs"}:
             kind = FileKind.DOCS
