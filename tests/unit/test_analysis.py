@@ -548,6 +548,8 @@ def test_a_docstring_that_opens_with_code_or_a_drawing_is_described_by_its_prose
     assert describe("/**\n * Builds things.\n *\n * More about it.\n */") == "Builds things."
     # A version-control keyword line says which revision, not what the file is.
     assert describe("/* $OpenBSD: tree.h,v 1.13 2011/07/09 00:19:45 pirofti Exp $ */") is None
+    box = "/*****\\\n * Note on the docs: they are online.   *\n\\*****/"
+    assert describe(box) == "Note on the docs: they are online."
     assert describe("Returns the value.\n\nx = 1") == "Returns the value."
 
 

@@ -609,9 +609,16 @@ def test_a_regress_folder_with_its_own_makefile_is_the_test_suite(tmp_path: Path
         "regress/keys.sh": "#!/bin/sh\n$TMUX send-keys x || exit 1\n",
         "README": "Welcome to mux!\n\nmux is a terminal multiplexer.\n",
     }
-    facts = analyse(write(tmp_path, files), name="mux-3.8")
+    facts = analyse(write(tmp_path / "mux", files), name="mux-3.8")
     assert facts.name == "mux"
     assert facts.tests.files == 2 and facts.tests.commands == ["make -C regress"]
+    # A test folder's Makefile that builds fuzzers first does not run the tests.
+    fuzzing: dict[str, str | bytes] = {
+        "lib.c": "int parse(int x) { return x; }\n",
+        "tests/Makefile": "fuzzers: parse_fuzzer\n\nparse_fuzzer:\n\tcc fuzz.c\n",
+        "tests/unit.c": "int parse(int x);\nint main(void) { return parse(0); }\n",
+    }
+    assert analyse(write(tmp_path / "lib", fuzzing), name="lib").tests.commands == []
 
 
 def test_a_java_suite_mixing_junit_4_and_5_is_written_with_the_one_most_files_import(
@@ -683,3 +690,17 @@ def test_a_c_typedef_that_renames_a_type_is_not_a_key_idea(tmp_path: Path) -> No
     ideas = [s.name for s in facts.key_symbols]
     assert ideas.index("z_stream") < ideas.index("uInt")
     assert ideas.index("z_stream") < ideas.index("Byte")
+
+
+def test_the_first_test_to_read_is_neither_a_helper_header_nor_a_fuzzer(tmp_path: Path) -> None:
+    helpers = "".join(f"static int check_{n}(int x) {{ return x; }}\n" for n in range(9))
+    files: dict[str, str | bytes] = {
+        "json.c": "int parse(const char *s) { return s[0]; }\n",
+        "tests/helpers.h": helpers,
+        "tests/parse_fuzz_test.c": "int parse(const char *s);\n" + helpers.replace("check", "f"),
+        "tests/parse_test.c": "int parse(const char *s);\n"
+        "int main(void) { return parse(\"1\"); }\n",
+        "contrib/wrap/wrap_test.cpp": "int parse(const char *s);\n" + helpers,
+    }
+    tests = analyse(write(tmp_path, files), name="json").tests
+    assert tests.example_file == "tests/parse_test.c"

@@ -162,8 +162,8 @@ def _first_prose_paragraph(text: str) -> list[str]:
                 break
             paragraph, is_code = [], False
             continue
-        if set(stripped) <= set("-=~^*#/"):
-            continue  # underline or rule
+        if set(stripped) <= set("-=~^*#/\\"):
+            continue  # underline or rule, or a box's corner (`/****\`)
         if not paragraph and _CODE_LINE.match(stripped):
             is_code = True
         paragraph.append(stripped.lstrip("> ").lstrip("#").strip())

@@ -919,6 +919,9 @@ def _classify(root: Path, walked: list[SourceFile]) -> Checkout:
     kinds = {f.path: classify(f.path, f.head) for f in code}
     for copy in vendored_copies(paths):
         kinds.update({p: FileKind.VENDORED for p in kinds if p.startswith(f"{copy}/")})
+    for model in ecosystems.ECOSYSTEMS:
+        for folder in model.generated_folders(paths):
+            kinds.update({p: FileKind.GENERATED for p in kinds if p.startswith(f"{folder}/")})
     manifests = _root_first(
         [
             m

@@ -59,12 +59,20 @@ def test_command(paths: set[str], read: Callable[[str], str]) -> str | None:
             task = next((t for t in _TEST_TASKS if t in tasks), None)
             if task:
                 return f"{runner} {task}"
-    return SCRIPT if SCRIPT in paths else _test_folder_make(paths)
+    return SCRIPT if SCRIPT in paths else _test_folder_make(paths, read)
 
 
-def _test_folder_make(paths: set[str]) -> str | None:
+# A Makefile's first target is what a bare `make` builds.
+_FIRST_TARGET = re.compile(r"^([A-Za-z][\w.-]*)\s*:(?!=)", re.M)
+
+
+def _test_folder_make(paths: set[str], read: Callable[[str], str]) -> str | None:
     """A top-level test folder with a Makefile of its own (BSD's `regress/`) is run by
-    make in that folder: its default target runs the tests."""
-    folders = sorted(p.split("/")[0] for p in paths if re.fullmatch(r"[^/]+/(GNU)?[Mm]akefile", p))
-    folder = next((f for f in folders if f in TEST_DIRS), None)
-    return f"make -C {folder}" if folder else None
+    a bare make in that folder, when its first target runs the tests (`all`, `test`);
+    a Makefile there that builds fuzzers first is not how the tests run."""
+    for makefile in sorted(p for p in paths if re.fullmatch(r"[^/]+/(GNU)?[Mm]akefile", p)):
+        folder = makefile.split("/")[0]
+        first = _FIRST_TARGET.search(read(makefile)) if folder in TEST_DIRS else None
+        if first and first.group(1) in {"all", "test", "tests", "check", "regress"}:
+            return f"make -C {folder}"
+    return None

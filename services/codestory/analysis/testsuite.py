@@ -150,7 +150,14 @@ def describe_tests(
     counted = _runner_collected(inside) + outside
     example = max(
         (p for p in counted if p in test_syntax and not p.endswith(("conftest.py", "__init__.py"))),
-        key=lambda p: (_named_like_test(p), len(test_syntax[p].definitions), -p.count("/"), p),
+        key=lambda p: (
+            _worth_reading(p),
+            p not in outside,
+            _named_like_test(p),
+            len(test_syntax[p].definitions),
+            -p.count("/"),
+            p,
+        ),
         default=None,
     )
     example_inline = False
@@ -167,6 +174,14 @@ def describe_tests(
         example_file=example,
         example_inline=example_inline,
     )
+
+
+def _worth_reading(path: str) -> bool:
+    """A test that shows the code in use: not a header of the suite's helpers, nor a
+    fuzzer's harness, which feeds the code noise."""
+    parts = path.lower().split("/")
+    fuzzer = any(p in {"fuzz", "fuzzing", "ossfuzz"} for p in parts[:-1]) or "fuzz" in parts[-1]
+    return not fuzzer and not parts[-1].endswith((".h", ".hh", ".hpp"))
 
 
 def _outside(path: str, directories: list[str]) -> bool:

@@ -200,6 +200,10 @@ class Ecosystem:
         mains, these are the program's, the others its utilities'."""
         return set()
 
+    def generated_folders(self, paths: set[str]) -> set[str]:
+        """Folders whose files a build tool writes from the project's own sources."""
+        return set()
+
     def renames_a_type(self, definition: Definition) -> bool:
         """Whether a definition only gives another type a new name: the idea is the type
         it names, not the alias."""

@@ -154,6 +154,12 @@ class CAndCpp(Ecosystem):
             return files
         return [replace(f, language="C++") if f.path.endswith(".h") else f for f in files]
 
+    def generated_folders(self, paths: set[str]) -> set[str]:
+        """C and C++: a header-only library beside its `include/` headers ships them
+        amalgamated into one header in `single_include/`, written by a script."""
+        tops = {p.split("/", 1)[0] for p in paths if "/" in p}
+        return {"single_include"} if {"include", "single_include"} <= tops else set()
+
     def renames_a_type(self, definition: Definition) -> bool:
         """C and C++: a typedef of a built-in or another alias (`typedef unsigned int uInt;`)
         and C++'s `using x = y;` rename a type; the renamed type is the idea."""
