@@ -439,6 +439,8 @@ def test_test_files_are_named_by_each_ecosystems_convention() -> None:
         "cmd/run_test.go",
         "src/parse_test.rs",
         "core/x/ParserTests.java",
+        "core/x/TestDateTime.java",  # Surefire's Test* and *TestCase classes
+        "core/x/MoneyTestCase.java",
         "lib/buf_test.cc",
     ]
     assert {p: classify_path(p) for p in tests} == dict.fromkeys(tests, FileKind.TEST)

@@ -51,7 +51,8 @@ def _directories(test_paths: Iterable[str]) -> list[str]:
 
 def _named_like_test(path: str) -> bool:
     name = path.rsplit("/", 1)[-1].lower()
-    return bool(re.search(r"^test|test\.|_test|tests?\.\w+$|spec\.", name))
+    # JUnit 3's `*TestCase.java` too, which Surefire runs by name.
+    return bool(re.search(r"^test|test\.|_test|tests?\.\w+$|testcase\.\w+$|spec\.", name))
 
 
 def _frameworks(

@@ -62,8 +62,9 @@ class Jvm(Ecosystem):
     name = "jvm"
     languages = frozenset({"Java", "Kotlin", "Scala"})
     manifest_ecosystems = frozenset({"Java"})
-    # Surefire's `*Test` and `*Tests` classes; Maven's and Gradle's `src/test` tree.
-    test_file_names = r".+Tests?\.(?:java|kt)"
+    # Surefire's default includes (`Test*`, `*Test`, `*Tests`, `*TestCase`); Maven's and
+    # Gradle's `src/test` tree.
+    test_file_names = r"(?:Test\w+|\w+Tests?|\w+TestCase)\.(?:java|kt)"
     test_roots = frozenset({"src/test"})
     source_roots = frozenset({"src/main"})
     package_roots = frozenset({"java", "kotlin", "scala", "groovy"})
