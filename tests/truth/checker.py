@@ -33,6 +33,7 @@ QUOTE_OPENER = re.compile(
 # A quote runs on to the paragraph's end, unless the narrator speaks again.
 NARRATOR_AGAIN = re.compile(
     r"^(Its signature is|`|[\d,]+ other modules import it|Its package, `|Among its methods are|"
+    r"Its method `|"
     r"Its most used methods are|Of `)"
 )
 # How each language declares a name, for "`X`, a class in `P`" claims.

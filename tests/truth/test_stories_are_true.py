@@ -169,3 +169,19 @@ def test_checker_reads_the_gradle_build_beside_a_leftover_pom() -> None:
     checker.check_script([("t", "Run it with `gradle test`.")])
     assert [f.problem for f in checker.findings if f.sentence != "(whole story)"] == []
     assert tree.dependencies() == (set(), {"junit"})
+
+
+def test_checker_hears_the_narrator_again_after_a_quote() -> None:
+    """ "Its method `stop` stops workers" after a quoted comment is the narrator's summary,
+    not more of the authors' words."""
+    files = {"a.py": 'class Arbiter:\n    """Arbiter keeps the workers alive."""\n\n'
+             '    def stop(self):\n        """Stop workers."""\n\n    def run(self):\n'
+             "        pass\n"}  # fmt: skip
+    tree = Tree(Path("."), files=files, paths=set(files))
+    checker = Checker(tree, {"language": "Python", "library": True})
+    story = (
+        "The class `Arbiter` lives in `a.py`. Its comment reads: Arbiter keeps the workers "
+        "alive. Its method `stop` stops workers; it also has `run`."
+    )
+    checker.check_script([("t", story)])
+    assert [f.problem for f in checker.findings if f.sentence != "(whole story)"] == []
