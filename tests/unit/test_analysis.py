@@ -192,6 +192,16 @@ def test_readme_summary_skips_badges_and_code() -> None:
     assert summary.summary == "Proj does one thing. It does it well."
 
 
+def test_an_rst_readme_reads_named_references_as_words_and_leaves_a_list_lead_in() -> None:
+    text = (
+        "Jansson README\n==============\n\nJansson_ is a C library for encoding and "
+        "decoding JSON data. Its main features are:\n\n- Simple API\n\n"
+        ".. _Jansson: http://www.digip.org/jansson/\n"
+    )
+    summary = summarise_readme("README.rst", text).summary
+    assert summary == "Jansson is a C library for encoding and decoding JSON data."
+
+
 def test_a_readme_opening_with_its_banner_is_described_by_the_banner_words() -> None:
     text = (
         "[![JSON for Modern C++](docs/json.gif)](https://example.org)\n\n"

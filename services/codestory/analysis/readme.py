@@ -23,6 +23,7 @@ _RST_UNDERLINE = re.compile(r"^([=\-~^\"'`#*+])\1{2,}\s*$")
 _RST_ROLE = re.compile(r":\w+:`([^`<]+?)(?:\s*<[^>]+>)?`")
 _RST_LINK = re.compile(r"`([^`<]+?)\s*<[^>]+>`_+")
 _RST_SUBSTITUTION = re.compile(r"\|[^|\s][^|]*\|_?")
+_RST_REFERENCE = re.compile(r"([A-Za-z0-9])_(?=[\s.,;:!?)]|$)")  # `Jansson_ is` -> `Jansson is`
 MIN_WORDS = 6
 TAGLINE_WORDS = 3  # "Ultralightweight JSON parser in ANSI C." under the title says enough
 # The paragraph that says what the project is comes early, or it is about something else.
@@ -204,6 +205,7 @@ def summarise_rst(text: str) -> ReadmeSummary:
             joined = " ".join(paragraph)
             joined = _RST_LINK.sub(r"\1", _RST_ROLE.sub(r"\1", joined))
             joined = _RST_SUBSTITUTION.sub("", joined).replace("``", "").replace("**", "")
+            joined = _RST_REFERENCE.sub(r"\1", joined)
             summary = _prose(joined)
         paragraph.clear()
 
@@ -252,7 +254,8 @@ def _shorten(summary: str | None) -> str | None:
     first = first_sentence(summary, limit=300) or summary
     rest = summary[len(first) :].strip()
     second = first_sentence(rest, limit=200) if rest else None
-    if second and len(first) < 140 and not second.endswith("…"):
+    # A second sentence that leads into a list ("Its features are:") says nothing alone.
+    if second and len(first) < 140 and not second.endswith(("…", ":")):
         return f"{first} {second}"
     return first
 
