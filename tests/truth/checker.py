@@ -642,11 +642,14 @@ class Checker:
 
     def _own_lines(self, sentence: str, about: str | None, said: str, million: str | None) -> None:
         language = str(self.expect["language"])
+        # A header-only library's `single_include/` is its `include/` amalgamated by a script.
+        amalgamated = "include" in self.tree.directories
         total = sum(
             len(text.splitlines())
             for path, text in self.tree.files.items()
             if path.endswith(EXTENSIONS[language])
             and not NOT_OWN_CODE.search("/" + path)
+            and not (amalgamated and path.startswith("single_include/"))
             # Tests beside the code, by the names their runners collect (Jest's `.spec.ts`).
             and not re.search(r"(^|/)(test_[^/]*|[^/]*_test\.\w+|[^/]*\.(test|spec)\.\w+)$", path)
         )

@@ -185,3 +185,12 @@ def test_checker_hears_the_narrator_again_after_a_quote() -> None:
     )
     checker.check_script([("t", story)])
     assert [f.problem for f in checker.findings if f.sentence != "(whole story)"] == []
+
+
+def test_checker_leaves_the_amalgamated_single_header_out_of_the_own_code() -> None:
+    header = "int f(int x);\n" * 100
+    files = {"include/lib/lib.hpp": header, "single_include/lib/lib.hpp": header * 3}
+    tree = Tree(Path("."), files=files, paths=set(files))
+    checker = Checker(tree, {"language": "C++", "library": True})
+    checker.check_numbers("It is written in C++: about 100 lines of the project's own code.")
+    assert checker.findings == []
