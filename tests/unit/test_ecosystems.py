@@ -614,6 +614,7 @@ def test_a_regress_folder_with_its_own_makefile_is_the_test_suite(tmp_path: Path
     facts = analyse(write(tmp_path / "mux", files), name="mux-3.8")
     assert facts.name == "mux"
     assert facts.tests.files == 2 and facts.tests.commands == ["make -C regress"]
+    assert facts.tests.example_file == "regress/panes.sh"
     # A test folder's Makefile that builds fuzzers first does not run the tests.
     fuzzing: dict[str, str | bytes] = {
         "lib.c": "int parse(int x) { return x; }\n",

@@ -149,13 +149,16 @@ def describe_tests(
     ]
     inside = [p for p in test_paths if p not in outside and not _outside(p, directories)]
     counted = _runner_collected(inside) + outside
+    # A script the parser does not read (a regression suite's shell scripts) is still a
+    # test worth opening before a fuzzer's harness.
     example = max(
-        (p for p in counted if p in test_syntax and not p.endswith(("conftest.py", "__init__.py"))),
+        (p for p in counted if not p.endswith(("conftest.py", "__init__.py"))),
         key=lambda p: (
             _worth_reading(p),
             p not in outside,
+            p in test_syntax,
             _named_like_test(p),
-            len(test_syntax[p].definitions),
+            len(test_syntax[p].definitions) if p in test_syntax else 0,
             -p.count("/"),
             p,
         ),
