@@ -627,8 +627,9 @@ def test_a_regress_folder_with_its_own_makefile_is_the_test_suite(tmp_path: Path
 def test_a_java_suite_mixing_junit_4_and_5_is_written_with_the_one_most_files_import(
     tmp_path: Path,
 ) -> None:
-    junit4 = "package p;\n\nimport org.junit.Test;\n\npublic class {0}Test {{\n  @Test public void a() {{}}\n}}\n"
-    jupiter = "package p;\n\nimport org.junit.jupiter.api.Test;\n\nclass {0}Test {{\n  @Test void a() {{}}\n}}\n"
+    body = "public class {0}Test {{\n  @Test public void a() {{}}\n}}\n"
+    junit4 = "package p;\n\nimport org.junit.Test;\n\n" + body
+    jupiter = "package p;\n\nimport org.junit.jupiter.api.Test;\n\n" + body
     files: dict[str, str | bytes] = {
         "pom.xml": "<project><artifactId>p</artifactId></project>\n",
         "src/main/java/p/A.java": "package p;\n\npublic class A {}\n",
@@ -701,8 +702,7 @@ def test_the_first_test_to_read_is_neither_a_helper_header_nor_a_fuzzer(tmp_path
         "json.c": "int parse(const char *s) { return s[0]; }\n",
         "tests/helpers.h": helpers,
         "tests/parse_fuzz_test.c": "int parse(const char *s);\n" + helpers.replace("check", "f"),
-        "tests/parse_test.c": "int parse(const char *s);\n"
-        "int main(void) { return parse(\"1\"); }\n",
+        "tests/parse_test.c": 'int parse(const char *s);\nint main(void) { return parse("1"); }\n',
         "contrib/wrap/wrap_test.cpp": "int parse(const char *s);\n" + helpers,
     }
     tests = analyse(write(tmp_path, files), name="json").tests

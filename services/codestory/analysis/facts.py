@@ -290,17 +290,16 @@ def _areas(
             for f in members.pop(head):
                 second = f.path.split("/")[1] if f.path.count("/") >= 2 else ""
                 members[f"{head}/{second}" if second in SPLIT_SOURCE_SETS else head].append(f)
-            rest = members.pop(head, [])
+            remainder = members.pop(head, [])
             # Site, changes, assembly: not parts to tour, unless code sits there, and then
             # the one folder that holds it is the part (Maven's `src/site`), not all of `src`.
-            holders = {f.path.split("/")[1] for f in rest if is_code(f.language)}
-            if len(holders) == 1 and all(
-                f.path.count("/") >= 2 for f in rest if is_code(f.language)
-            ):
+            code_files = [f for f in remainder if is_code(f.language)]
+            holders = {f.path.split("/")[1] for f in code_files}
+            if len(holders) == 1 and all(f.path.count("/") >= 2 for f in code_files):
                 folder = f"{head}/{holders.pop()}"
-                members[folder] = [f for f in rest if f.path.startswith(folder + "/")]
+                members[folder] = [f for f in remainder if f.path.startswith(folder + "/")]
             elif holders:
-                members[head] = rest
+                members[head] = remainder
     areas = []
     for name, inside in members.items():
         code = [f for f in inside if is_code(f.language) and f.path in kinds]

@@ -44,7 +44,7 @@ def _imports(syntax: FileSyntax, prefix: str) -> bool:
 
 def gradle_version(texts: dict[str, str]) -> str | None:
     """The version a top-level Gradle build declares, its properties looked up."""
-    properties = dict(_PROPERTY.findall(texts.get("gradle.properties", "")))
+    properties: dict[str, str] = dict(_PROPERTY.findall(texts.get("gradle.properties", "")))
     build = next((texts[b] for b in _GRADLE_BUILDS if b in texts), "")
     found = _GRADLE_VERSION.search(build)
     value = found.group(1) if found else "version"
