@@ -57,7 +57,7 @@ DEFINES = {
         r"^\s*(?!return\b|if\b|else\b|while\b|case\b)[\w:<>,*&\s~]*[\w*&>:]\s*\b{n}\s*\("
         r"|^[ \t]*template\s*<[^>\n]*\.\.\.[^>\n]*>[\w:<>,*& \t~]*\b{n}\s*\("  # variadic
         # A macro or attribute among the return type's words: an export macro wrapping it
-        # (`CJSON_PUBLIC(cJSON *) cJSON_Parse(`), `void printflike(1, 2) log_add(`,
+        # (`LIB_PUBLIC(lib_t *) lib_parse(`), `void printflike(1, 2) log_add(`,
         # `__attribute__((noreturn))`; the name on that line or starting the next.
         r"|^[ \t]*(?:extern\s+\"C\"\s+)?(?:[\w*]+[ \t]+)*?"
         r"(?!(?:return|if|else|while|for|switch|case|sizeof|do)\b)\w+\s*"
@@ -68,7 +68,7 @@ DEFINES = {
         r"|}}\s*(?:[A-Z][A-Z0-9_]*\s+|__attribute__\s*\(\([^;]*?\)\)\s*)?\**\s*{n}\s*;"
         r"|^{n}\s*\("
         r"|typedef\s+[^;{{}}()]*?\b{n}\s*;"  # a template's alias: `typedef Map<K, V> Table;`
-        r"|^[\w \t*]*\(\s*{n}\s*\)\s*\("  # a name kept from macros: `int (lua_call) (`
+        r"|^[\w \t*]*\(\s*{n}\s*\)\s*\("  # a name kept from macros: `int (lib_call) (`
     ),
 }
 EXTENSIONS = {

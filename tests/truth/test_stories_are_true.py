@@ -132,20 +132,20 @@ def test_parallel_parsing_tells_the_same_story() -> None:
 def test_checker_reads_c_export_macros() -> None:
     """C libraries wrap a public function's return type in an export macro; the function is
     still defined there, and a call after another macro is not a definition."""
-    text = "CJSON_PUBLIC(cJSON *) cJSON_Parse(const char *value)\n{\n    CHECK(helper(value));\n}\n"
-    tree = Tree(Path("."), files={"cJSON.c": text}, paths={"cJSON.c"})
+    text = "LIB_PUBLIC(lib_t *) lib_parse(const char *value)\n{\n    CHECK(helper(value));\n}\n"
+    tree = Tree(Path("."), files={"lib.c": text}, paths={"lib.c"})
     checker = Checker(tree, {"language": "C", "library": True})
-    checker.check_placements("`cJSON_Parse` is a function in `cJSON.c`.")
+    checker.check_placements("`lib_parse` is a function in `lib.c`.")
     assert not checker.findings
-    checker.check_placements("`helper` is a function in `cJSON.c`.")
+    checker.check_placements("`helper` is a function in `lib.c`.")
     assert checker.findings
     # Other C and C++ habits: an attribute macro, a name in parentheses, C linkage, a
     # template's alias, a variadic template.
     forms = {
         "log_add": "void printflike(1, 2) log_add(const char *, ...);",
-        "luaL_callmeta": "LUALIB_API int (luaL_callmeta) (lua_State *L, int obj);",
+        "lib_callmeta": "LIB_API int (lib_callmeta) (lib_State *L, int obj);",
         "fuzz": 'extern "C" int fuzz(const uint8_t *data, size_t size) {',
-        "Table": "  typedef SkipList<const char*, Comparator> Table;",
+        "Table": "  typedef OrderedList<const char*, Comparator> Table;",
         "count_args": "template <typename... Args> constexpr auto count_args() -> size_t {",
     }
     for name, line in forms.items():
@@ -174,13 +174,13 @@ def test_checker_reads_the_gradle_build_beside_a_leftover_pom() -> None:
 def test_checker_hears_the_narrator_again_after_a_quote() -> None:
     """ "Its method `stop` stops workers" after a quoted comment is the narrator's summary,
     not more of the authors' words."""
-    files = {"a.py": 'class Arbiter:\n    """Arbiter keeps the workers alive."""\n\n'
+    files = {"a.py": 'class Pool:\n    """Pool keeps the workers alive."""\n\n'
              '    def stop(self):\n        """Stop workers."""\n\n    def run(self):\n'
              "        pass\n"}  # fmt: skip
     tree = Tree(Path("."), files=files, paths=set(files))
     checker = Checker(tree, {"language": "Python", "library": True})
     story = (
-        "The class `Arbiter` lives in `a.py`. Its comment reads: Arbiter keeps the workers "
+        "The class `Pool` lives in `a.py`. Its comment reads: Pool keeps the workers "
         "alive. Its method `stop` stops workers; it also has `run`."
     )
     checker.check_script([("t", story)])

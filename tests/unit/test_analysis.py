@@ -194,23 +194,23 @@ def test_readme_summary_skips_badges_and_code() -> None:
 
 def test_an_rst_readme_reads_named_references_as_words_and_leaves_a_list_lead_in() -> None:
     text = (
-        "Jansson README\n==============\n\nJansson_ is a C library for encoding and "
+        "Parser README\n=============\n\nParser_ is a C library for encoding and "
         "decoding JSON data. Its main features are:\n\n- Simple API\n\n"
-        ".. _Jansson: http://www.digip.org/jansson/\n"
+        ".. _Parser: https://example.org/parser/\n"
     )
     summary = summarise_readme("README.rst", text).summary
-    assert summary == "Jansson is a C library for encoding and decoding JSON data."
+    assert summary == "Parser is a C library for encoding and decoding JSON data."
 
 
 def test_a_readme_opening_with_its_banner_is_described_by_the_banner_words() -> None:
     text = (
-        "[![JSON for Modern C++](docs/json.gif)](https://example.org)\n\n"
+        "[![Fast JSON for C++](docs/json.gif)](https://example.org)\n\n"
         "[![CI](ci.svg)](https://ci.example.org)\n\n## Design goals\n\n"
         "There are myriads of libraries out there. Ours had these goals:\n\n"
         "- **Speed**. It is fast enough for most uses.\n\n## Support\n\n"
         "See the contribution guidelines for more information.\n"
     )
-    assert summarise_readme("README.md", text).summary == "JSON for Modern C++"
+    assert summarise_readme("README.md", text).summary == "Fast JSON for C++"
     logo = "![The project logo](logo.png)\n\n## About\n\nSee the guide for more on this.\n"
     assert summarise_readme("README.md", logo).summary == "See the guide for more on this."
 
@@ -557,7 +557,7 @@ def test_a_docstring_that_opens_with_code_or_a_drawing_is_described_by_its_prose
     )
     assert describe("/**\n * Builds things.\n *\n * More about it.\n */") == "Builds things."
     # A version-control keyword line says which revision, not what the file is.
-    assert describe("/* $OpenBSD: tree.h,v 1.13 2011/07/09 00:19:45 pirofti Exp $ */") is None
+    assert describe("/* $Id: tree.h,v 1.13 2011/07/09 00:19:45 alice Exp $ */") is None
     box = "/*****\\\n * Note on the docs: they are online.   *\n\\*****/"
     assert describe(box) == "Note on the docs: they are online."
     assert describe("Returns the value.\n\nx = 1") == "Returns the value."

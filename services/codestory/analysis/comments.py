@@ -45,7 +45,7 @@ _NOT_PROSE = re.compile(
     r"|^[-*\s]*mode:\s*[\w+-]+\s*;|^\W*(?:vim?|ex):\s*(?:set\s)?\w+="
     # Eclipse's marker over an override whose documentation is inherited: no words of its own.
     r"|^\(non-javadoc\)"
-    # A version-control keyword line: `$OpenBSD: tree.h,v 1.13 2011/07/09 pirofti Exp $`.
+    # A version-control keyword line: `$Id: tree.h,v 1.13 2011/07/09 alice Exp $`.
     r"|^\$[A-Za-z]+(?::[^$]*)?\$",
     re.I,
 )

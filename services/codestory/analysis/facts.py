@@ -614,7 +614,7 @@ def _project_name(declared: Manifest | None, readme: Readme | None, fallback: st
         name = declared.name.rsplit("/", 1)[-1]
         return re.sub(r"[\s_-]+parent$", "", name, flags=re.IGNORECASE) or name
     title = readme.title if readme else None
-    if title:  # a greeting names the project: "Welcome to tmux!"
+    if title:  # a greeting names the project: "Welcome to mux!"
         title = re.sub(r"^welcome to\s+|\s*!+$", "", title, flags=re.IGNORECASE)
     if title and len(title) <= 30 and len(title.split()) <= 3:
         return title

@@ -23,7 +23,7 @@ _RST_UNDERLINE = re.compile(r"^([=\-~^\"'`#*+])\1{2,}\s*$")
 _RST_ROLE = re.compile(r":\w+:`([^`<]+?)(?:\s*<[^>]+>)?`")
 _RST_LINK = re.compile(r"`([^`<]+?)\s*<[^>]+>`_+")
 _RST_SUBSTITUTION = re.compile(r"\|[^|\s][^|]*\|_?")
-_RST_REFERENCE = re.compile(r"([A-Za-z0-9])_(?=[\s.,;:!?)]|$)")  # `Jansson_ is` -> `Jansson is`
+_RST_REFERENCE = re.compile(r"([A-Za-z0-9])_(?=[\s.,;:!?)]|$)")  # `Parser_ is` -> `Parser is`
 MIN_WORDS = 6
 TAGLINE_WORDS = 3  # "Ultralightweight JSON parser in ANSI C." under the title says enough
 # The paragraph that says what the project is comes early, or it is about something else.
@@ -178,7 +178,7 @@ def summarise_markdown(text: str, name: str | None = None) -> ReadmeSummary:
         if parent.level == 0 or quoted > 0:
             candidates.append((prose, long_enough, not sections))
     # A README that opens with its banner image says what the project is in its alt text
-    # ("JSON for Modern C++"): a tagline, after any written under the title.
+    # ("Fast JSON for C++"): a tagline, after any written under the title.
     banner = _banner_alt(tokens)
     names = [n for n in (name, title) if n]
     paragraphs = [text for text, long_enough, _ in candidates if long_enough]

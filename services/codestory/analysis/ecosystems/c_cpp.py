@@ -29,7 +29,7 @@ _CMAKE_KEYWORDS = frozenset(
 )
 _AC_INIT = re.compile(r"AC_INIT\(\s*\[?[^,\]]+\]?\s*,\s*\[?([^,\])]+)\]?", re.MULTILINE)
 _M4_DEFINE = re.compile(r"m4_define\(\s*\[?(\w+)\]?\s*,\s*\[?([\w.+-]+)\]?\s*\)")
-# `LUA_VERSION_MAJOR`, and zlib's abbreviated `ZLIB_VER_MAJOR`.
+# `X_VERSION_MAJOR`, and the abbreviated `X_VER_MAJOR`.
 _VERSION_PART = re.compile(
     r"^\s*#\s*define\s+(\w*?)_?VER(?:SION)?_(MAJOR|MINOR|PATCH|RELEASE|MICRO|REVISION)"
     r"\s+\"?(\d+)\"?",
