@@ -34,6 +34,7 @@ QUOTE_OPENER = re.compile(
 # A quote runs on to the paragraph's end, unless the narrator speaks again.
 NARRATOR_AGAIN = re.compile(
     r"^(Its signature is|`|[\d,]+ other modules import it|Its package, `|Among its methods are|"
+    r"Its method `|"
     r"Its most used methods are|Of `)"
 )
 # How each language declares a name, for "`X`, a class in `P`" claims.
@@ -52,12 +53,25 @@ DEFINES = {
     (".java",): (
         r"\b(?:class|interface|enum|record|@interface)\s+{n}\b"
         # A method, its annotations on the same line or not: `@Override public int size(`.
-        r"|^\s*(?:@[\w.]+(?:\([^)]*\))?\s+)*(?!return\b|new\b)[\w<>\[\],?.\s]+\s{n}\s*\("
+        # Type annotations and bounds in the return type: `<T extends A & B> @Nullable T f(`.
+        r"|^\s*(?:@[\w.]+(?:\([^)]*\))?\s+)*(?!return\b|new\b)[\w<>\[\],?.\s@&]+\s{n}\s*\("
     ),
     (".c", ".h", ".cc", ".cpp", ".cxx", ".hpp", ".hh"): (
         r"^\s*(?!return\b|if\b|else\b|while\b|case\b)[\w:<>,*&\s~]*[\w*&>:]\s*\b{n}\s*\("
+        r"|^[ \t]*template\s*<[^>\n]*\.\.\.[^>\n]*>[\w:<>,*& \t~]*\b{n}\s*\("  # variadic
+        # A macro or attribute among the return type's words: an export macro wrapping it
+        # (`LIB_PUBLIC(lib_t *) lib_parse(`), `void printflike(1, 2) log_add(`,
+        # `__attribute__((noreturn))`; the name on that line or starting the next.
+        r"|^[ \t]*(?:extern\s+\"C\"\s+)?(?:[\w*]+[ \t]+)*?"
+        r"(?!(?:return|if|else|while|for|switch|case|sizeof|do)\b)\w+\s*"
+        r"\((?:[^()\n]|\([^()\n]*\))*\)(?:[\w \t*&]*?\b|[ \t]*\n){n}\s*\("
+        r"|^[ \t]*extern\s+\"C\"\s+[\w \t*&]*?\b{n}\s*\("  # C++'s C linkage
         r"|(?:struct|enum|union|class|typedef|#\s*define|using)\s+[\w\s*]*?\b{n}\b"
-        r"|}}\s*{n}\s*;|^{n}\s*\("
+        # A qualifier macro or attribute before a typedef's name: `}} FAR ct_data;`.
+        r"|}}\s*(?:[A-Z][A-Z0-9_]*\s+|__attribute__\s*\(\([^;]*?\)\)\s*)?\**\s*{n}\s*;"
+        r"|^{n}\s*\("
+        r"|typedef\s+[^;{{}}()]*?\b{n}\s*;"  # a template's alias: `typedef Map<K, V> Table;`
+        r"|^[\w \t*]*\(\s*{n}\s*\)\s*\("  # a name kept from macros: `int (lib_call) (`
     ),
 }
 EXTENSIONS = {
@@ -125,6 +139,7 @@ class Tree:
     root: Path
     files: dict[str, str] = field(default_factory=dict)  # text files
     paths: set[str] = field(default_factory=set)  # every file, binary ones too
+    version: str | None = None  # the release the answer key names, where it names one
 
     @classmethod
     def read(cls, root: Path) -> Tree:
@@ -254,6 +269,13 @@ class Tree:
                             and not GO_TOOLS_PIN.search(t))  # fmt: skip
             runtime = {r for r in required if f'"{r}' in code}
             return runtime, set(required) - runtime
+        gradle = files.get("build.gradle") or files.get("build.gradle.kts")
+        if gradle is not None and ("pom.xml" not in files or self._pom_left_behind(files)):
+            runtime, dev = set(), set()
+            for configuration, artifact in _GRADLE_DEPENDENCY.findall(gradle):
+                if configuration != "classpath":  # a buildscript's plugin
+                    (dev if _GRADLE_DEV.match(configuration) else runtime).add(artifact)
+            return runtime, dev
         if "pom.xml" in files:
             root = ElementTree.fromstring(files["pom.xml"])  # noqa: S314 - a pinned tree
             ns = {"m": root.tag[1:].split("}")[0]} if root.tag.startswith("{") else {}
@@ -267,6 +289,19 @@ class Tree:
                 (dev if scope == "test" else runtime).add(artifact)
             return runtime - self._own_artifacts(), dev
         return None
+
+    def _pom_left_behind(self, files: dict[str, str]) -> bool:
+        """Beside a Gradle build, a pom.xml whose version is not the release's (the key's)
+        is a leftover of a migration."""
+        own = re.sub(r"<parent>.*?</parent>", "", files["pom.xml"], flags=re.S)
+        found = re.search(r"<version>([^<]+)</version>", own)
+        declared = found.group(1).strip() if found else None
+        return self.version is not None and declared is not None and declared != self.version
+
+
+# Gradle's `testImplementation 'group:artifact:1.0'` and `api("group:artifact")`.
+_GRADLE_DEPENDENCY = re.compile(r"^\s*(\w+)\s*\(?\s*['\"][\w.\-]+:([\w.\-]+)", re.M)
+_GRADLE_DEV = re.compile(r"test|annotationProcessor|kapt", re.I)
 
 
 def _go_required(text: str) -> list[str]:
@@ -369,6 +404,8 @@ class Checker:
     def __init__(self, tree: Tree, expect: dict[str, object]) -> None:
         self.tree = tree
         self.expect = expect
+        if expect.get("version"):
+            tree.version = str(expect["version"])
         self.findings: list[Finding] = []
         self.last_path: list[str] = []  # the file the paragraph is about, for "it"
 
@@ -445,6 +482,8 @@ class Checker:
             commands.add("cargo test")
             if "workspace" in tomllib.loads(files["Cargo.toml"]):
                 commands.add("cargo test --workspace")  # every member crate's tests
+        if "build.gradle" in files or "build.gradle.kts" in files:
+            commands.add("./gradlew test" if "gradlew" in files else "gradle test")
         if "pom.xml" in files:
             commands.add("mvn test")
             if "mvnw" in files:
@@ -458,10 +497,17 @@ class Checker:
                 commands.add(f"just {recipe}")
         for target in re.findall(r"^func ([A-Z]\w*)\(", files.get("magefile.go", ""), re.M):
             commands.add(f"mage {target.lower()}")
-        for makefile in ("Makefile", "GNUmakefile", "makefile", "Makefile.am"):
+        # A `configure` script writes the Makefile from `Makefile.in`: its targets are make's.
+        configured = ("Makefile.in",) if "configure" in self.tree.paths else ()
+        for makefile in ("Makefile", "GNUmakefile", "makefile", "Makefile.am", *configured):
             for target in re.findall(r"^([\w\-]+)\s*:", files.get(makefile, ""), re.M):
                 commands.add(f"make {target}")
-        if "Makefile.am" in files and re.search(r"^TESTS\s*=", files["Makefile.am"], re.M):
+        # A folder's own Makefile is run there: `make -C regress`.
+        for makefile in (p for p in files if re.fullmatch(r"[^/]+/(GNU)?[Mm]akefile", p)):
+            commands.add(f"make -C {makefile.split('/')[0]}")
+        # Automake's top-level `make check` runs the TESTS of every subdirectory too.
+        automake = [t for p, t in files.items() if p.rsplit("/", 1)[-1] == "Makefile.am"]
+        if "Makefile.am" in files and any(re.search(r"^TESTS\s*\+?=", t, re.M) for t in automake):
             commands.add("make check")
         return commands
 
@@ -621,7 +667,7 @@ class Checker:
         return [
             p
             for p in self.tree.files
-            if re.search(r"(^|/)(tests?|testing|__tests__|spec|fuzz|ossfuzz)/", p)
+            if re.search(r"(^|/)(tests?|testing|__tests__|spec|fuzz|ossfuzz|regress)/", p)
             or re.search(r"(^|/)[\w-]+[._-](tests?|testing)/", p)  # `manual.test/`, `unit-tests/`
             or re.search(r"(^|/)t/[^/]+\.t$", p)  # TAP scripts, run by `prove`
             or re.search(r"(^|/)(test_[^/]*|[^/]*_test\.\w+|[^/]*\.(test|spec)\.\w+)$", p)
@@ -679,12 +725,15 @@ class Checker:
 
     def _own_lines(self, sentence: str, about: str | None, said: str, million: str | None) -> None:
         language = str(self.expect["language"])
+        # A header-only library's `single_include/` is its `include/` amalgamated by a script.
+        amalgamated = "include" in self.tree.directories
         total = sum(
             len(text.splitlines())
             for path, text in self.tree.files.items()
             if path.endswith(EXTENSIONS[language])
             and not NOT_OWN_CODE.search("/" + path)
             and not GO_SKIPPED.search(path)
+            and not (amalgamated and path.startswith("single_include/"))
             # Tests beside the code, by the names their runners collect (Jest's `.spec.ts`).
             and not re.search(r"(^|/)(test_[^/]*|[^/]*_test\.\w+|[^/]*\.(test|spec)\.\w+)$", path)
         )

@@ -18,7 +18,7 @@ from codestory.analysis import RepoFacts, analyse
 from codestory.domain import ExpertiseLevel, Style
 from codestory.narrative.template import write_script
 from codestory.speech.text import Speaker
-from tests.truth.checker import Checker, Tree, sentences
+from tests.truth.checker import Checker, Tree, defines, sentences
 
 HERE = Path(__file__).parent
 CACHE = HERE.parent.parent / ".cache" / "truth"
@@ -223,3 +223,70 @@ def test_checker_counts_no_skipped_go_folder_or_fixtures_as_own_code() -> None:
     checker = Checker(tree, {"language": "Go"})
     checker.check_script([("t", "It is written in Go: 100 lines of the project's own code.")])
     assert [f for f in checker.findings if "whole" not in f.sentence] == []
+
+
+def test_checker_reads_c_export_macros() -> None:
+    """C libraries wrap a public function's return type in an export macro; the function is
+    still defined there, and a call after another macro is not a definition."""
+    text = "LIB_PUBLIC(lib_t *) lib_parse(const char *value)\n{\n    CHECK(helper(value));\n}\n"
+    tree = Tree(Path("."), files={"lib.c": text}, paths={"lib.c"})
+    checker = Checker(tree, {"language": "C", "library": True})
+    checker.check_placements("`lib_parse` is a function in `lib.c`.")
+    assert not checker.findings
+    checker.check_placements("`helper` is a function in `lib.c`.")
+    assert checker.findings
+    # Other C and C++ habits: an attribute macro, a name in parentheses, C linkage, a
+    # template's alias, a variadic template.
+    forms = {
+        "log_add": "void printflike(1, 2) log_add(const char *, ...);",
+        "lib_callmeta": "LIB_API int (lib_callmeta) (lib_State *L, int obj);",
+        "fuzz": 'extern "C" int fuzz(const uint8_t *data, size_t size) {',
+        "Table": "  typedef OrderedList<const char*, Comparator> Table;",
+        "count_args": "template <typename... Args> constexpr auto count_args() -> size_t {",
+    }
+    for name, line in forms.items():
+        assert defines(line, "x.h", name), line
+
+
+def test_checker_reads_the_gradle_build_beside_a_leftover_pom() -> None:
+    """A pom.xml that declares another version than the release is a leftover: the Gradle
+    build's dependencies are the project's, and `gradle test` runs its tests."""
+    files = {
+        "pom.xml": "<project><version>4.0.0-alpha-3</version><dependencies><dependency>"
+        "<artifactId>junit</artifactId><scope>test</scope></dependency><dependency>"
+        "<artifactId>hamcrest</artifactId><scope>test</scope></dependency></dependencies>"
+        "</project>",
+        "build.gradle": "buildscript {\n  dependencies {\n    classpath 'org.x:plugin:1.0'\n"
+        "  }\n}\ndependencies {\n    testImplementation 'junit:junit:4.12'\n}\n",
+    }
+    tree = Tree(Path("."), files=files, paths=set(files))
+    checker = Checker(tree, {"language": "Java", "version": "4.6.2", "library": True})
+    checker.check_script([("t", "For development it adds 1 more package, such as `junit`.")])
+    checker.check_script([("t", "Run it with `gradle test`.")])
+    assert [f.problem for f in checker.findings if f.sentence != "(whole story)"] == []
+    assert tree.dependencies() == (set(), {"junit"})
+
+
+def test_checker_hears_the_narrator_again_after_a_quote() -> None:
+    """ "Its method `stop` stops workers" after a quoted comment is the narrator's summary,
+    not more of the authors' words."""
+    files = {"a.py": 'class Pool:\n    """Pool keeps the workers alive."""\n\n'
+             '    def stop(self):\n        """Stop workers."""\n\n    def run(self):\n'
+             "        pass\n"}  # fmt: skip
+    tree = Tree(Path("."), files=files, paths=set(files))
+    checker = Checker(tree, {"language": "Python", "library": True})
+    story = (
+        "The class `Pool` lives in `a.py`. Its comment reads: Pool keeps the workers "
+        "alive. Its method `stop` stops workers; it also has `run`."
+    )
+    checker.check_script([("t", story)])
+    assert [f.problem for f in checker.findings if f.sentence != "(whole story)"] == []
+
+
+def test_checker_leaves_the_amalgamated_single_header_out_of_the_own_code() -> None:
+    header = "int f(int x);\n" * 100
+    files = {"include/lib/lib.hpp": header, "single_include/lib/lib.hpp": header * 3}
+    tree = Tree(Path("."), files=files, paths=set(files))
+    checker = Checker(tree, {"language": "C++", "library": True})
+    checker.check_numbers("It is written in C++: about 100 lines of the project's own code.")
+    assert checker.findings == []

@@ -192,6 +192,29 @@ def test_readme_summary_skips_badges_and_code() -> None:
     assert summary.summary == "Proj does one thing. It does it well."
 
 
+def test_an_rst_readme_reads_named_references_as_words_and_leaves_a_list_lead_in() -> None:
+    text = (
+        "Parser README\n=============\n\nParser_ is a C library for encoding and "
+        "decoding JSON data. Its main features are:\n\n- Simple API\n\n"
+        ".. _Parser: https://example.org/parser/\n"
+    )
+    summary = summarise_readme("README.rst", text).summary
+    assert summary == "Parser is a C library for encoding and decoding JSON data."
+
+
+def test_a_readme_opening_with_its_banner_is_described_by_the_banner_words() -> None:
+    text = (
+        "[![Fast JSON for C++](docs/json.gif)](https://example.org)\n\n"
+        "[![CI](ci.svg)](https://ci.example.org)\n\n## Design goals\n\n"
+        "There are myriads of libraries out there. Ours had these goals:\n\n"
+        "- **Speed**. It is fast enough for most uses.\n\n## Support\n\n"
+        "See the contribution guidelines for more information.\n"
+    )
+    assert summarise_readme("README.md", text).summary == "Fast JSON for C++"
+    logo = "![The project logo](logo.png)\n\n## About\n\nSee the guide for more on this.\n"
+    assert summarise_readme("README.md", logo).summary == "See the guide for more on this."
+
+
 def test_readme_summary_passes_over_notices_and_prefers_what_the_project_is() -> None:
     """viper's shape: an announcement in a quote with its own heading, a bold tagline, a
     paragraph leading into a list of users, and the definition two sections down."""
@@ -540,6 +563,10 @@ def test_a_docstring_that_opens_with_code_or_a_drawing_is_described_by_its_prose
         describe("Parses headers like a browser would.") == "Parses headers like a browser would."
     )
     assert describe("/**\n * Builds things.\n *\n * More about it.\n */") == "Builds things."
+    # A version-control keyword line says which revision, not what the file is.
+    assert describe("/* $Id: tree.h,v 1.13 2011/07/09 00:19:45 alice Exp $ */") is None
+    box = "/*****\\\n * Note on the docs: they are online.   *\n\\*****/"
+    assert describe(box) == "Note on the docs: they are online."
     assert describe("Returns the value.\n\nx = 1") == "Returns the value."
 
 
@@ -580,11 +607,21 @@ def test_a_maven_build_of_modules_is_told_by_its_core(tmp_path: Path) -> None:
         files[f"core/src/test/java/org/demo/Case{index}Test.java"] = java.format(
             doc="A test.", name=f"Case{index}Test", body=""
         )
+    # A module built on its own with one class and many tests is still a part of the code.
+    files["proto/pom.xml"] = pom("demo-proto", dep.format("demo"))
+    files["proto/src/main/java/org/demo/ProtoAdapter.java"] = java.format(
+        doc="Protocol buffers support.", name="ProtoAdapter", body=""
+    )
+    for index in range(6):
+        files[f"proto/src/test/java/org/demo/Proto{index}Test.java"] = java.format(
+            doc="A test.", name=f"Proto{index}Test", body=""
+        )
     facts = analyse(write(tmp_path, files), name="demo")
     kinds = {a.path: a.kind for a in facts.areas}
     assert facts.name == "Demo"
     assert kinds["core"] is FileKind.SOURCE  # 2 of 7 files are code, the rest its tests
     assert kinds["test-shrinker"] is FileKind.TEST
+    assert kinds["proto"] is FileKind.SOURCE
     assert kinds["metrics"] is FileKind.BENCHMARK
     assert facts.entry_points == []  # a benchmark's or a test module's main is not a way in
     assert facts.dependencies == ["annotations"]  # the core module's, not extras'
@@ -1319,3 +1356,16 @@ def test_a_project_is_written_in_the_language_of_its_own_code(tmp_path: Path) ->
     facts = analyse(root, name="lib")
     # The Python tests are longer than the C library; it is still a C project.
     assert facts.languages[0].name == "C"
+
+
+def test_a_maven_site_beside_src_main_is_its_own_area(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "pom.xml": "<project><artifactId>cli</artifactId></project>\n",
+        "src/main/java/org/x/Cli.java": "package org.x;\n\npublic class Cli {}\n",
+        "src/test/java/org/x/CliTest.java": "package org.x;\n\npublic class CliTest {}\n",
+        "src/site/resources/js/menu.js": "function menu() { return 1; }\n",
+        "src/site/site.xml": "<project/>\n",
+        "src/changes/changes.xml": "<document/>\n",
+    }
+    facts = analyse(write(tmp_path, files), name="cli")
+    assert {a.path for a in facts.areas} == {"src/main", "src/test", "src/site"}

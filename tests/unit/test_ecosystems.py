@@ -16,6 +16,7 @@ from codestory.analysis.ecosystems.c_cpp import (
     cmake_programs,
     header_version,
 )
+from codestory.analysis.manifests import parse_cmake
 from codestory.analysis.project_kind import described_kind, project_kind
 from codestory.analysis.resolve import Resolver
 from codestory.analysis.syntax import parse_source
@@ -143,6 +144,11 @@ def test_c_versions_are_read_where_the_build_and_headers_declare_them() -> None:
     assert header_version(lua_style) == "5.4.4"
     assert header_version('#define ZSTR_VERSION "1.3"\n') == "1.3"
     assert header_version("#define NOT_A_VERSION 3\n") is None
+    abbreviated = (
+        '#define ZIP_VERSION "1.3.1.1-dev"\n#define ZIP_VER_MAJOR 1\n'
+        "#define ZIP_VER_MINOR 3\n#define ZIP_VER_REVISION 1\n"
+    )
+    assert header_version(abbreviated) == "1.3.1.1-dev"
 
 
 def test_a_go_generator_kept_out_of_every_build_is_not_a_program(tmp_path: Path) -> None:
@@ -436,6 +442,8 @@ def test_test_files_are_named_by_each_ecosystems_convention() -> None:
         "cmd/run_test.go",
         "src/parse_test.rs",
         "core/x/ParserTests.java",
+        "core/x/TestClock.java",  # Surefire's Test* and *TestCase classes
+        "core/x/MoneyTestCase.java",
         "lib/buf_test.cc",
     ]
     assert {p: classify_path(p) for p in tests} == dict.fromkeys(tests, FileKind.TEST)
@@ -816,3 +824,134 @@ def test_a_cargo_xtask_crate_automates_the_build_and_is_no_way_in(tmp_path: Path
     facts = analyse(write(tmp_path, files), name="parser")
     assert classify_path("xtask/src/main.rs") is FileKind.TOOLING
     assert facts.entry_points == [] and facts.kind == "library"
+
+
+def test_a_configure_scripts_makefile_template_gives_the_make_targets(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "configure": "#!/bin/sh\nsed < Makefile.in > Makefile\n",
+        "Makefile": "all:\n\t@echo 'Please use ./configure first.'\n",
+        "Makefile.in": "all: static\n\ntest: all\n\t./example\n\ninstall:\n\tcp libz.a /usr\n",
+        "zip.c": "int zip(int x) { return x; }\n",
+        "zip.h": "int zip(int x);\n",
+        "test/example.c": '#include "zip.h"\nint main(void) { return zip(0); }\n',
+    }
+    facts = analyse(write(tmp_path, files), name="zip")
+    assert facts.tests.commands[:1] == ["make test"]
+
+
+def test_cmake_finds_tools_for_docs_and_tests_not_run_time_dependencies() -> None:
+    cmake = (
+        "project(js C)\nfind_package(Threads REQUIRED)\n"
+        "if (BUILD_DOCS)\n  find_package(Sphinx)\n  find_package(LATEX)\nendif()\n"
+        "find_package(GTest)\n"
+    )
+    manifest = parse_cmake("CMakeLists.txt", cmake)
+    assert manifest.dependencies == ["Threads"]
+    assert manifest.dev_dependencies == ["Sphinx", "LATEX", "GTest"]
+
+
+def test_a_regress_folder_with_its_own_makefile_is_the_test_suite(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "configure.ac": "AC_INIT([mux], next-3.8)\n",
+        "mux.c": "int main(void) { return 0; }\n",
+        "regress/Makefile": "TESTS!= echo *.sh\nall:\n\tfor t in $(TESTS); do sh $$t; done\n",
+        "regress/panes.sh": "#!/bin/sh\n$MUX new -d || exit 1\n",
+        "regress/keys.sh": "#!/bin/sh\n$MUX send-keys x || exit 1\n",
+        "README": "Welcome to mux!\n\nmux is a terminal multiplexer.\n",
+    }
+    facts = analyse(write(tmp_path / "mux", files), name="mux-3.8")
+    assert facts.name == "mux"
+    assert facts.tests.files == 2 and facts.tests.commands == ["make -C regress"]
+    assert facts.tests.example_file == "regress/panes.sh"
+    # A test folder's Makefile that builds fuzzers first does not run the tests.
+    fuzzing: dict[str, str | bytes] = {
+        "lib.c": "int parse(int x) { return x; }\n",
+        "tests/Makefile": "fuzzers: parse_fuzzer\n\nparse_fuzzer:\n\tcc fuzz.c\n",
+        "tests/unit.c": "int parse(int x);\nint main(void) { return parse(0); }\n",
+    }
+    assert analyse(write(tmp_path / "lib", fuzzing), name="lib").tests.commands == []
+
+
+def test_a_java_suite_mixing_junit_4_and_5_is_written_with_the_one_most_files_import(
+    tmp_path: Path,
+) -> None:
+    body = "public class {0}Test {{\n  @Test public void a() {{}}\n}}\n"
+    junit4 = "package p;\n\nimport org.junit.Test;\n\n" + body
+    jupiter = "package p;\n\nimport org.junit.jupiter.api.Test;\n\n" + body
+    files: dict[str, str | bytes] = {
+        "pom.xml": "<project><artifactId>p</artifactId></project>\n",
+        "src/main/java/p/A.java": "package p;\n\npublic class A {}\n",
+        **{f"src/test/java/p/{n}Test.java": junit4.format(n) for n in ("A", "B", "C")},
+        "native/src/test/java/p/NativeTest.java": jupiter.format("Native"),
+    }
+    assert analyse(write(tmp_path, files), name="p").tests.frameworks == ["JUnit"]
+
+
+def test_a_leftover_maven_pom_beside_the_maintained_gradle_build_speaks_for_nothing(
+    tmp_path: Path,
+) -> None:
+    files: dict[str, str | bytes] = {
+        "pom.xml": "<project><artifactId>cli</artifactId><version>4.0.0-alpha-3</version>"
+        "<description>Command line parsing for Java.</description>"
+        "<dependencies><dependency><artifactId>junit</artifactId><scope>test</scope>"
+        "</dependency><dependency><artifactId>hamcrest</artifactId><scope>test</scope>"
+        "</dependency></dependencies></project>\n",
+        "build.gradle": 'version = "$projectVersion"\ndependencies {\n'
+        "    testImplementation 'junit:junit:4.12'\n}\n",
+        "gradle.properties": "projectVersion = 4.6.2\n",
+        "src/main/java/p/Cli.java": "package p;\n\npublic class Cli {}\n",
+        "src/test/java/p/CliTest.java": "package p;\n\nimport org.junit.Test;\n\n"
+        "public class CliTest {\n  @Test public void a() {}\n}\n",
+    }
+    facts = analyse(write(tmp_path, files), name="cli")
+    assert facts.version == "4.6.2" and facts.description == "Command line parsing for Java."
+    assert facts.tests.commands == ["gradle test"]
+    assert facts.dev_dependencies == ["junit"]
+
+
+def test_automake_tests_in_a_subdirectory_are_run_by_make_check(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "configure.ac": "AC_INIT([sh], [1.4.0])\n",
+        "Makefile.am": "SUBDIRS = src\n",
+        "src/Makefile.am": "SUBDIRS = tests\nbin_PROGRAMS = sh\nsh_SOURCES = sh.c\n",
+        "src/sh.c": "int main(void) { return 0; }\n",
+        "src/tests/Makefile.am": "e2e = hello.test \\\n\tresize.test\nTESTS = $(e2e) unit\n",
+        "src/tests/hello.test": "#!/bin/sh\n./sh hello\n",
+        "src/tests/resize.test": "#!/bin/sh\n./sh resize\n",
+        "src/tests/unit.c": "int main(void) { return 0; }\n",
+    }
+    tests = analyse(write(tmp_path, files), name="sh").tests
+    assert tests.commands[:1] == ["make check"] and tests.files == 3
+
+
+def test_a_c_typedef_that_renames_a_type_is_not_a_key_idea(tmp_path: Path) -> None:
+    header = (
+        "typedef unsigned int uInt;\ntypedef unsigned char Byte;\n"
+        "typedef struct stream_s {\n    Byte *next_in;\n    uInt avail_in;\n} stream_t;\n"
+        "int deflate(stream_t *strm, int flush);\n"
+    )
+    files: dict[str, str | bytes] = {"zip.h": header}
+    for name in ("deflate", "inflate", "trees", "adler"):
+        files[f"{name}.c"] = (
+            '#include "zip.h"\n'
+            f"uInt {name}_size(Byte *b, uInt n) {{ Byte c = b[0]; return n + c; }}\n"
+        )
+    files["deflate.c"] += "int deflate(stream_t *strm, int flush) { return flush; }\n"
+    files["inflate.c"] += "int inflate(stream_t *strm) { return deflate(strm, 0); }\n"
+    facts = analyse(write(tmp_path, files), name="z")
+    ideas = [s.name for s in facts.key_symbols]
+    assert ideas.index("stream_t") < ideas.index("uInt")
+    assert ideas.index("stream_t") < ideas.index("Byte")
+
+
+def test_the_first_test_to_read_is_neither_a_helper_header_nor_a_fuzzer(tmp_path: Path) -> None:
+    helpers = "".join(f"static int check_{n}(int x) {{ return x; }}\n" for n in range(9))
+    files: dict[str, str | bytes] = {
+        "json.c": "int parse(const char *s) { return s[0]; }\n",
+        "tests/helpers.h": helpers,
+        "tests/parse_fuzz_test.c": "int parse(const char *s);\n" + helpers.replace("check", "f"),
+        "tests/parse_test.c": 'int parse(const char *s);\nint main(void) { return parse("1"); }\n',
+        "contrib/wrap/wrap_test.cpp": "int parse(const char *s);\n" + helpers,
+    }
+    tests = analyse(write(tmp_path, files), name="json").tests
+    assert tests.example_file == "tests/parse_test.c"

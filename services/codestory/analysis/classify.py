@@ -38,6 +38,7 @@ TEST_DIRS = frozenset(
         "fuzz",
         "ossfuzz",
         "fuzzing",
+        "regress",  # BSD's regression tests
     }
 )
 _EXAMPLE_DIRS = frozenset(

@@ -48,7 +48,9 @@ _NOT_PROSE = re.compile(
     # Eclipse's marker over an override whose documentation is inherited: no words of its own.
     r"|^\(non-javadoc\)"
     # A pointer to another comment ("See above."): it says nothing where it is told.
-    r"|^see (?:above|below)\W*$",
+    r"|^see (?:above|below)\W*$"
+    # A version-control keyword line: `$Id: tree.h,v 1.13 2011/07/09 alice Exp $`.
+    r"|^\$[A-Za-z]+(?::[^$]*)?\$",
     re.I,
 )
 
@@ -175,8 +177,8 @@ def _first_prose_paragraph(text: str) -> list[str]:
                 break
             paragraph, is_code = [], False
             continue
-        if set(stripped) <= set("-=~^*#/"):
-            continue  # underline or rule
+        if set(stripped) <= set("-=~^*#/\\"):
+            continue  # underline or rule, or a box's corner (`/****\`)
         if not paragraph and _CODE_LINE.match(stripped):
             is_code = True
         paragraph.append(stripped.lstrip("> ").lstrip("#").strip())

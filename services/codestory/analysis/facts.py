@@ -22,6 +22,7 @@ from codestory.analysis.classify import (
     vendored_copies,
 )
 from codestory.analysis.dependencies import Dependencies, select_dependencies
+from codestory.analysis.ecosystems.c_cpp import configured_makefile
 from codestory.analysis.entry_point import EntryPoint, main_symbol, own_definition
 from codestory.analysis.history import HistoryFacts, parse_git_log
 from codestory.analysis.languages import is_code
@@ -34,6 +35,7 @@ from codestory.analysis.manifests import (
     parse_manifest,
 )
 from codestory.analysis.parallel import parse_many
+from codestory.analysis.paths import normalise
 from codestory.analysis.project_kind import ProjectKind, project_kind
 from codestory.analysis.readme import (
     ReadmeSummary,
@@ -312,8 +314,16 @@ def _areas(
             for f in members.pop(head):
                 second = f.path.split("/")[1] if f.path.count("/") >= 2 else ""
                 members[f"{head}/{second}" if second in SPLIT_SOURCE_SETS else head].append(f)
-            if not any(is_code(f.language) for f in members.get(head, [])):
-                members.pop(head, None)  # site, changes, assembly: not a part to tour
+            remainder = members.pop(head, [])
+            # Site, changes, assembly: not parts to tour, unless code sits there, and then
+            # the one folder that holds it is the part (Maven's `src/site`), not all of `src`.
+            code_files = [f for f in remainder if is_code(f.language)]
+            holders = {f.path.split("/")[1] for f in code_files}
+            if len(holders) == 1 and all(f.path.count("/") >= 2 for f in code_files):
+                folder = f"{head}/{holders.pop()}"
+                members[folder] = [f for f in remainder if f.path.startswith(folder + "/")]
+            elif holders:
+                members[head] = remainder
     areas = []
     for name, inside in members.items():
         code = [f for f in inside if is_code(f.language) and f.path in kinds]
@@ -328,8 +338,12 @@ def _areas(
             kind, holds = FileKind.DATA, "inputs for the tests"
         elif code:
             kind = kind_counts.most_common(1)[0][0]
-            # A module whose tests outnumber its code is still where that code lives.
-            if 0 < kind_counts[FileKind.SOURCE] * 4 >= len(code):
+            # A module whose tests outnumber its code is still where that code lives, and
+            # so is a folder built as a module of its own (its own pom.xml, package.json).
+            own_build = any(f.path.count("/") == 1 and is_manifest(f.path) for f in inside)
+            if kind_counts[FileKind.SOURCE] and (
+                kind_counts[FileKind.SOURCE] * 4 >= len(code) or own_build
+            ):
                 kind = FileKind.SOURCE
         elif name.lower() in {"doc", "docs"}:
             kind = FileKind.DOCS
@@ -684,6 +698,8 @@ def _project_name(declared: Manifest | None, readme: Readme | None, fallback: st
         name = ecosystems.of_manifest(declared).project_name(declared.name)
         return re.sub(r"[\s_-]+parent$", "", name, flags=re.IGNORECASE) or name
     title = readme.title if readme else None
+    if title:  # a greeting names the project: "Welcome to mux!"
+        title = re.sub(r"^welcome to\s+|\s*!+$", "", title, flags=re.IGNORECASE)
     if title and len(title) <= 30 and len(title.split()) <= 3:
         return title
     return fallback
@@ -1000,6 +1016,9 @@ def _classify(root: Path, walked: list[SourceFile]) -> Checkout:
     kinds = {f.path: classify(f.path, f.head) for f in code}
     for copy in vendored_copies(paths):
         kinds.update({p: FileKind.VENDORED for p in kinds if p.startswith(f"{copy}/")})
+    for model in ecosystems.ECOSYSTEMS:
+        for folder in model.generated_folders(paths):
+            kinds.update({p: FileKind.GENERATED for p in kinds if p.startswith(f"{folder}/")})
     manifests = _root_first(
         [
             m
@@ -1143,9 +1162,17 @@ def _symbols(code: Code) -> list[SymbolFact]:
                 )
             )
     sizes = {(p, d.qualified_name): d.lines for p in source for d in syntaxes[p].definitions}
+    # A type's second name (C's `typedef unsigned long uLong;`) is used everywhere the type
+    # is, yet the idea is the type it names.
+    aliases = {
+        (p, d.qualified_name)
+        for p in source_paths
+        for d in syntaxes[p].definitions
+        if ecosystems.of_language(syntaxes[p].language).renames_a_type(d)
+    }
     symbols.sort(
         key=lambda s: (
-            -_idea_weight(s),
+            -_idea_weight(s) * (0.2 if (s.path, s.name) in aliases else 1),
             s.doc is None,
             -min(sizes.get((s.path, s.name), 0), 60),
             s.path,
@@ -1228,30 +1255,48 @@ def _readme(
     return Readme(path=readme_file.path, title=summary.title, summary=summary.summary), summary
 
 
+def _automake_listed(checkout: Checkout) -> list[str]:
+    """Every test Automake's TESTS names, in any Makefile.am of the project's own, as a
+    path from the top (each Makefile.am names its tests from its own folder)."""
+    listed: list[str] = []
+    for file in checkout.texts:
+        if PurePosixPath(file.path).name != "Makefile.am" or file.path.count("/") > 3:
+            continue
+        if classify_path(file.path) is FileKind.VENDORED:
+            continue
+        folder = file.path.rpartition("/")[0]
+        prefix = f"{folder}/" if folder else ""
+        listed += [normalise(prefix + word) for word in automake_tests(checkout.read(file))]
+    return listed
+
+
 def _tests(checkout: Checkout, code: Code) -> tuple[list[str], TestSuite]:
     """The Makefile's targets and the test suite: its files, frameworks and commands."""
     kinds, paths, syntaxes = checkout.kinds, checkout.paths, code.syntaxes
     makefile = checkout.first("Makefile", "GNUmakefile")
     targets = make_targets(checkout.read(makefile)) if makefile else []
+    configured = checkout.first(configured_makefile(checkout.paths) or "")
+    if configured:
+        targets = list(dict.fromkeys([*targets, *make_targets(checkout.read(configured))]))
     automake = checkout.first("Makefile.am")
     automake_text = checkout.read(automake) if automake else ""
     if not makefile and automake_text:
         targets = make_targets(automake_text)  # Automake copies its own targets through
     # Automake writes a `check` target that runs TESTS; the Makefile itself is generated.
-    automake_check = bool(re.search(r"^TESTS\s*\+?=", automake_text, re.M))
+    # The top-level `make check` runs the TESTS of every folder SUBDIRS reaches too.
+    listed = _automake_listed(checkout) if automake_text else []
     test_paths = [p for p in kinds if kinds[p] is FileKind.TEST]
     by_path = {f.path: f for f in checkout.texts}
     # TAP's convention (Perl's `prove`, many C projects): `t/*.t` scripts are the tests.
     test_paths += sorted(p for p in paths if p.endswith(".t") and classify_path(p) is FileKind.TEST)
     # Automake's TESTS names test scripts that often have no suffix a language is known by.
-    listed = automake_tests(automake_text)
     test_paths += sorted({p for p in listed if p in paths} - set(test_paths))
     tests = describe_tests(
         test_paths,
         {p: s for p, s in syntaxes.items() if kinds[p] is FileKind.TEST},
         {p: syntaxes[p] for p in code.source_paths},
         checkout.manifests,
-        [*targets, "check"] if automake_check else targets,
+        [*targets, "check"] if listed else targets,
         paths,
         runner_test_command(paths, lambda p: checkout.read(by_path[p]) if p in by_path else ""),
     )
@@ -1337,19 +1382,25 @@ def analyse(
     key_modules = _key_modules(modules)
     docker_command = _docker_command(root, checkout.files)
     project = _project(checkout, syntaxes)
+    # A leftover build still names and describes the project; it declares nothing more.
+    naming = [m for m in checkout.manifests if "/" not in m.path and m.kind != "Helm chart"]
+    stale = {p for model in ecosystems.ECOSYSTEMS for p in model.superseded(project)}
+    if stale:
+        checkout.manifests = [m for m in checkout.manifests if m.path not in stale]
+        project = dataclasses.replace(project, manifests=tuple(checkout.manifests))
     entry_points = _entry_points(project, code.resolver, graph, docker_command)
     readme_file = _readme_file(checkout.texts)
     readme_text = checkout.read(readme_file) if readme_file is not None else ""
     roles = _roles(code)
     root_manifests = [m for m in checkout.manifests if "/" not in m.path and m.kind != "Helm chart"]
-    declared = next((m for m in root_manifests if m.name), None)
+    declared = next((m for m in naming if m.name), None)
     # The manifest's name helps find the README paragraph that says what the project is.
     readme, readme_summary = _readme(
         checkout, readme_file, readme_text, _project_name(declared, None, name)
     )
     targets, tests = _tests(checkout, code)
     release = _release(checkout)
-    description = _description(readme_summary, root_manifests)
+    description = _description(readme_summary, naming)
     areas, root_files = _areas(checkout.files, checkout.kinds, syntaxes)
     languages = _languages(checkout.files, checkout.kinds)
     dependencies = _dependencies(checkout, code, root_manifests, languages, project)

@@ -357,6 +357,8 @@ def parse_gradle(path: str, text: str) -> Manifest:
     runtime: list[str] = []
     dev: list[str] = []
     for configuration, _group, artifact in _GRADLE_DEP.findall(text):
+        if configuration == "classpath":  # a buildscript's plugin: the build's, not the code's
+            continue
         target = (
             dev if configuration.lower().startswith(("test", "annotation", "kapt")) else runtime
         )
@@ -414,6 +416,17 @@ def parse_chart(path: str, text: str) -> Manifest:
     )
 
 
+# Packages a CMake build finds to make its documentation, run its tests or drive the build
+# itself: tools for working on the project, not libraries the code needs to run.
+_CMAKE_TOOLS = frozenset(
+    {
+        "doxygen", "sphinx", "latex", "git", "pkgconfig", "perl", "python", "python2",
+        "python3", "pythoninterp", "bison", "flex", "gtest", "gmock", "googletest",
+        "catch2", "doctest", "benchmark", "cmocka", "check", "valgrind",
+    }
+)  # fmt: skip
+
+
 def parse_cmake(path: str, text: str) -> Manifest:
     project = re.search(
         r"^\s*project\s*\(\s*([\w.-]+)(?:[^)]*VERSION\s+([\d.]+))?", text, re.I | re.M
@@ -428,7 +441,8 @@ def parse_cmake(path: str, text: str) -> Manifest:
         ecosystem="C/C++",
         name=project.group(1) if project else None,
         version=project.group(2) if project and project.group(2) else None,
-        dependencies=list(dict.fromkeys(packages)),
+        dependencies=[p for p in dict.fromkeys(packages) if p.lower() not in _CMAKE_TOOLS],
+        dev_dependencies=[p for p in dict.fromkeys(packages) if p.lower() in _CMAKE_TOOLS],
         executables={e: "" for e in executables if "$" not in e},
     )
 
@@ -493,11 +507,21 @@ def make_targets(text: str) -> list[str]:
 
 def automake_tests(text: str) -> list[str]:
     """The scripts Automake's `make check` runs: every word of `TESTS =` and `TESTS +=`,
-    continuation lines joined, variable references left out."""
+    continuation lines joined, a variable the same file sets (`TESTS = $(e2e_tests)`)
+    expanded, other references left out."""
     joined = text.replace("\\\n", " ")
-    return [
-        word
-        for match in re.finditer(r"^TESTS[ \t]*\+?=([^\n]*)", joined, re.M)
-        for word in match.group(1).split()
-        if "$" not in word
-    ]
+    variables: dict[str, list[str]] = {}
+    for name, value in re.findall(r"^(\w+)[ \t]*\+?=([^\n]*)", joined, re.M):
+        variables.setdefault(name, []).extend(value.split())
+
+    def expand(words: list[str], depth: int = 0) -> list[str]:
+        out: list[str] = []
+        for word in words:
+            named = re.fullmatch(r"\$[({](\w+)[)}]", word)
+            if named and depth < 3 and named.group(1) != "TESTS":
+                out += expand(variables.get(named.group(1), []), depth + 1)
+            elif "$" not in word:
+                out.append(word)
+        return out
+
+    return expand(variables.get("TESTS", []))

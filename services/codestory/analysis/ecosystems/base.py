@@ -229,6 +229,20 @@ class Ecosystem:
         the one its users import first, however much more code sits in folders."""
         return False
 
+    def generated_folders(self, paths: set[str]) -> set[str]:
+        """Folders whose files a build tool writes from the project's own sources."""
+        return set()
+
+    def renames_a_type(self, definition: Definition) -> bool:
+        """Whether a definition only gives another type a new name: the idea is the type
+        it names, not the alias."""
+        return False
+
+    def superseded(self, project: Project) -> set[str]:
+        """Top-level manifests another build of the same project has replaced: what they
+        declare is no longer the project's."""
+        return set()
+
     def has_inline_tests(self, syntax: FileSyntax) -> bool:
         """Whether a source file carries its own tests."""
         return False
