@@ -426,6 +426,26 @@ def test_each_ecosystem_names_its_test_frameworks_and_runners(tmp_path: Path) ->
     )
 
 
+def test_a_bare_group_decorator_on_a_method_is_no_command(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "render/trace.py": "from render.console import group\n\nclass Trace:\n"
+        "    @group()\n    def _render_stack(self):\n        yield 1\n",
+        "render/cli.py": "from click import command\n\n@command('go')\ndef go():\n    pass\n",
+    }
+    roles = analyse(write(tmp_path, files), name="render").roles
+    assert [(c.name, c.detail) for c in roles.commands] == [("go", "go")]
+
+
+def test_unittest_mock_alone_does_not_make_a_unittest_suite(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "pyproject.toml": '[project]\nname = "p"\n',
+        "p/__init__.py": "",
+        "tests/test_p.py": "from unittest import mock\n\ndef test_p():\n    assert mock\n",
+        "tests/test_q.py": "from unittest.mock import patch\n\ndef test_q():\n    assert patch\n",
+    }
+    assert analyse(write(tmp_path, files), name="p").tests.frameworks == ["pytest"]
+
+
 def test_test_files_are_named_by_each_ecosystems_convention() -> None:
     tests = [
         "pkg/test_core.py",
