@@ -196,7 +196,9 @@ class Tree:
         if poetry.get("dependencies") and "project" not in tomllib.loads(files["pyproject.toml"]):
             # Poetry's own tables: `python` is the interpreter, groups and dev-dependencies
             # are for working on the project.
-            runtime = {n for n in poetry["dependencies"] if n.lower() != "python"}
+            # `optional = true` makes a package an extra's, never required to run.
+            runtime = {n for n, spec in poetry["dependencies"].items() if n.lower() != "python"
+                       and not (isinstance(spec, dict) and spec.get("optional"))}  # fmt: skip
             dev = set(poetry.get("dev-dependencies", {}))
             for group in poetry.get("group", {}).values():
                 dev |= set(group.get("dependencies", {}))
@@ -225,7 +227,10 @@ class Tree:
                    for d in ds]  # fmt: skip
             dev += [d for ds in data.get("dependency-groups", {}).values() for d in ds
                     if isinstance(d, str)]  # fmt: skip
-            return {_req_name(r) for r in runtime}, {_req_name(r) for r in dev}
+            # `pkg[tests]` in its own extras installs the project's other extras, no package.
+            own = data.get("project", {}).get("name")
+            dev_names = {_req_name(r) for r in dev} - {own}
+            return {_req_name(r) for r in runtime}, dev_names | _environment(files, runtime)
         if "package.json" in files:
             data = json.loads(files["package.json"])
             return set(data.get("dependencies", {})), set(data.get("devDependencies", {}))
@@ -278,6 +283,21 @@ def _go_required(text: str) -> list[str]:
         words = line.split("//")[0].split()
         if len(words) >= 2 and "indirect" not in line.partition("//")[2]:
             found.append(words[0])
+    return found
+
+
+def _environment(files: dict[str, str], runtime: list[str]) -> set[str]:
+    """The packages of top-level requirements files that pin the authors' environment:
+    named for development, beside a package that declares what it needs, or installing the
+    project itself (`-e .`)."""
+    found: set[str] = set()
+    for path, text in files.items():
+        if "/" in path or not re.fullmatch(r"requirements[\w.-]*\.txt", path):
+            continue
+        lines = [ln.split("#")[0].strip() for ln in text.splitlines()]
+        installs_itself = any(re.fullmatch(r"(-e\s+)?\.(\[.*\])?", ln) for ln in lines)
+        if runtime or installs_itself or _DEVELOPMENT_EXTRA.search(path[len("requirements") :]):
+            found |= {_req_name(ln) for ln in lines if ln and not ln.startswith(("-", "."))}
     return found
 
 

@@ -122,6 +122,25 @@ def test_checker_catches_what_folders_and_test_counts_are() -> None:
     assert not [f for f in truth.findings if "tooling" in f.problem]
 
 
+def test_checker_counts_python_dependencies_by_packagings_conventions(tmp_path: Path) -> None:
+    """Poetry's `optional = true` is an extra; `pkg[tests]` in pkg's own extras is no
+    package; a requirements file beside a package pins the authors' environment."""
+    pyproject = (
+        '[project]\nname = "m"\ndependencies = ["packaging"]\n'
+        '[project.optional-dependencies]\ntests = ["pytest"]\ndev = ["m[tests]", "tox"]\n'
+    )
+    (tmp_path / "pyproject.toml").write_text(pyproject)
+    (tmp_path / "requirements.txt").write_text("-e .\nmypy==1\n")
+    assert Tree.read(tmp_path).dependencies() == ({"packaging"}, {"pytest", "tox", "mypy"})
+    poetry = (
+        '[tool.poetry]\nname = "r"\n[tool.poetry.dependencies]\npython = ">=3.8"\n'
+        'pygments = "^2"\nwidgets = { version = ">=7", optional = true }\n'
+    )
+    (tmp_path / "requirements.txt").unlink()
+    (tmp_path / "pyproject.toml").write_text(poetry)
+    assert Tree.read(tmp_path).dependencies() == ({"pygments"}, set())
+
+
 def test_parallel_parsing_tells_the_same_story() -> None:
     root = tree_root("commons-lang")
     alone = analyse(root, name="commons-lang", processes=1)

@@ -16,6 +16,7 @@ from codestory.analysis.ecosystems.c_cpp import (
     cmake_programs,
     header_version,
 )
+from codestory.analysis.manifests import parse_manifest
 from codestory.analysis.project_kind import described_kind, project_kind
 from codestory.analysis.resolve import Resolver
 from codestory.analysis.syntax import parse_source
@@ -444,6 +445,34 @@ def test_unittest_mock_alone_does_not_make_a_unittest_suite(tmp_path: Path) -> N
         "tests/test_q.py": "from unittest.mock import patch\n\ndef test_q():\n    assert patch\n",
     }
     assert analyse(write(tmp_path, files), name="p").tests.frameworks == ["pytest"]
+
+
+def test_python_requirements_beside_a_package_are_its_working_environment(
+    tmp_path: Path,
+) -> None:
+    files: dict[str, str | bytes] = {
+        "pyproject.toml": '[project]\nname = "web"\ndependencies = ["anyio"]\n',
+        "requirements.txt": "-e .[full]\npytest==8.0\nmypy==1.0\n",
+        "web/__init__.py": "def serve():\n    pass\n",
+    }
+    facts = analyse(write(tmp_path / "beside", files), name="web")
+    assert (facts.dependencies, facts.dev_dependencies) == (["anyio"], ["pytest", "mypy"])
+    # With no packaging, a requirements file that installs the project is still for work.
+    alone = {"requirements.txt": "-e .\nruff\n", "app.py": "print(1)\n"}
+    facts = analyse(write(tmp_path / "alone", alone), name="app")
+    assert (facts.dependencies, facts.dev_dependencies) == ([], ["ruff"])
+    app = {"requirements.txt": "flask\n", "app.py": "print(1)\n"}
+    assert analyse(write(tmp_path / "app", app), name="app").dependencies == ["flask"]
+
+
+def test_a_poetry_dependency_marked_optional_is_an_extra() -> None:
+    poetry = parse_manifest(
+        "pyproject.toml",
+        '[tool.poetry]\nname = "r"\n[tool.poetry.dependencies]\npython = ">=3.8"\n'
+        'pygments = "^2"\nwidgets = { version = ">=7", optional = true }\n',
+    )
+    assert poetry is not None
+    assert (poetry.dependencies, poetry.optional_dependencies) == (["pygments"], ["widgets"])
 
 
 def test_test_files_are_named_by_each_ecosystems_convention() -> None:

@@ -56,9 +56,12 @@ def parse_pyproject(path: str, text: str) -> Manifest:
     project = data.get("project", {})
     poetry = data.get("tool", {}).get("poetry", {})
     runtime = _names(list(project.get("dependencies", [])))
-    runtime += [d for d in poetry.get("dependencies", {}) if d.lower() != "python"]
+    # Poetry: `python` is the interpreter; `optional = true` makes a package an extra's.
+    declared = poetry.get("dependencies", {})
+    extras = [n for n, spec in declared.items() if isinstance(spec, dict) and spec.get("optional")]
+    runtime += [d for d in declared if d.lower() != "python" and d not in extras]
     dev: list[str] = []
-    optional: list[str] = []
+    optional: list[str] = list(extras)
     for group, specs in project.get("optional-dependencies", {}).items():
         own = _names([s for s in specs if not str(s).startswith(project.get("name", "?"))])
         if _DEV_GROUP.search(group):
@@ -138,10 +141,17 @@ def parse_setup_py(path: str, text: str) -> Manifest:
     )
 
 
+# pip's way to install the project itself into the environment: `-e .`, `.[full]`.
+_SELF_INSTALL = re.compile(r"^(?:(?:-e|--editable)\s+)?\.(?:\[[^\]]*\])?$")
+
+
 def parse_requirements(path: str, text: str) -> Manifest:
+    """pip's requirements: one a line. A file named for development, or one that installs
+    the project itself (`-e .`) to work on it, lists development packages."""
     lines = [ln.split("#")[0].strip() for ln in text.splitlines()]
     specs = [ln for ln in lines if ln and not ln.startswith("-")]
     dev = bool(_DEV_GROUP.search(PurePosixPath(path).name)) or "/dev" in path or "test" in path
+    dev = dev or any(_SELF_INSTALL.match(ln) for ln in lines)
     names = _names(specs)
     return Manifest(
         path=path,

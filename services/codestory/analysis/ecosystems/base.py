@@ -248,6 +248,11 @@ class Ecosystem:
         """The manifests of this ecosystem among `manifests`."""
         return [m for m in manifests if m.ecosystem in self.manifest_ecosystems]
 
+    def working_environments(self, manifests: list[Manifest]) -> list[Manifest]:
+        """The top-level `manifests`, with those that only pin the environment the authors
+        work in read as development."""
+        return manifests
+
     def test_only_dependencies(self, project: Project, dependencies: list[str]) -> set[str]:
         """Declared dependencies that only the tests use, where the manifest cannot say."""
         return set()

@@ -83,6 +83,24 @@ class Python(Ecosystem):
             )
         return points
 
+    def working_environments(self, manifests: list[Manifest]) -> list[Manifest]:
+        """Python: a distribution's needs are what its packaging declares (PEP 621's
+        `dependencies`, Poetry's, `install_requires`); a requirements file beside it pins
+        the environment its authors work in."""
+        if not any(m.kind == "Python package" and m.dependencies for m in manifests):
+            return manifests
+        return [
+            m.model_copy(
+                update={
+                    "dependencies": [],
+                    "dev_dependencies": list(dict.fromkeys(m.dev_dependencies + m.dependencies)),
+                }
+            )
+            if m.kind == "Python requirements"
+            else m
+            for m in manifests
+        ]
+
     def routes(self, path: str, syntax: FileSyntax) -> list[Route]:
         """Python: a route is a decorator naming a URL path, `@app.get("/x")`."""
         return [r for d in syntax.definitions for r in decorated_routes(path, d)]
