@@ -434,6 +434,29 @@ def test_a_javascript_package_main_leads_to_what_it_exports(tmp_path: Path) -> N
     assert [step.name for step in facts.control_paths[0]] == ["createApp", "prepare", "tidy"]
 
 
+def test_a_commonjs_module_may_export_a_class_whole(tmp_path: Path) -> None:
+    """`module.exports = class App {}`: the class is the package's, entered through the
+    method a server is set to work with."""
+    root = write(
+        tmp_path / "repo",
+        {
+            "package.json": '{"name": "web", "main": "lib/app.js"}',
+            "lib/app.js": (
+                "const Emitter = require('events')\n\n"
+                "module.exports = class App extends Emitter {\n"
+                "  listen (port) {\n    const handler = this.callback()\n"
+                "    return serve(handler, port)\n  }\n\n"
+                "  callback () {\n    const done = finish(this)\n    return done\n  }\n}\n\n"
+                "function finish (app) {\n  app.emit('done')\n  return app\n}\n\n"
+                "function serve (handler, port) {\n  return port\n}\n"
+            ),
+        },
+    )
+    facts = analyse(root, name="web")
+    assert facts.library_entry is not None and facts.library_entry.name == "App"
+    assert facts.control_paths[0][0].name == "App.listen"
+
+
 def test_a_go_library_is_entered_through_its_central_type(tmp_path: Path) -> None:
     root = write(
         tmp_path / "repo",

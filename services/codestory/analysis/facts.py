@@ -60,7 +60,18 @@ MAX_PARSED_SUPPORT_FILES = 300
 LIBRARY_KINDS = frozenset({"library", "framework"})
 CALLABLE = frozenset({"function", "method"})
 _PRINTER_STEMS = frozenset({"version", "usage", "help", "about", "license", "banner"})
-ENTRY_VERBS = ("execute", "run", "serve", "start", "handle", "main", "process", "call", "parse")
+ENTRY_VERBS = (
+    "execute",
+    "run",
+    "serve",
+    "listen",
+    "start",
+    "handle",
+    "main",
+    "process",
+    "call",
+    "parse",
+)
 CI_MARKERS = {
     ".github/workflows/": "GitHub Actions",
     ".gitlab-ci.yml": "GitLab CI",
