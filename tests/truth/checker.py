@@ -699,10 +699,16 @@ class Checker:
 
     def _own_lines(self, sentence: str, about: str | None, said: str, million: str | None) -> None:
         language = str(self.expect["language"])
+        # "mostly JavaScript, with TypeScript beside it: about 590 lines" counts them all.
+        beside = re.search(r"with ([\w+ ,]+?) beside it", sentence)
+        languages = [language] + [
+            n for n in re.split(r", | and ", beside.group(1) if beside else "") if n in EXTENSIONS
+        ]
+        suffixes = tuple(s for n in languages for s in EXTENSIONS[n])
         total = sum(
             len(text.splitlines())
             for path, text in self.tree.files.items()
-            if path.endswith(EXTENSIONS[language])
+            if path.endswith(suffixes)
             and not NOT_OWN_CODE.search("/" + path)
             and not GO_SKIPPED.search(path)
             # Tests beside the code, by the names their runners collect (Jest's `.spec.ts`).
@@ -710,7 +716,8 @@ class Checker:
         )
         claimed = float(said.replace(",", "")) * (1_000_000 if million else 1)
         if not 0.6 * total <= claimed <= 1.6 * total:
-            self.fail(sentence, f"the tree has about {total} lines of {language}, not {said}")
+            told = " and ".join(languages)
+            self.fail(sentence, f"the tree has about {total} lines of {told}, not {said}")
 
     def _runtime_count(self, sentence: str, said: str) -> None:
         # "`core/pom.xml`, the module with most of the code, needs ...": that manifest.

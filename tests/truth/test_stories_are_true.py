@@ -141,6 +141,20 @@ def test_checker_counts_python_dependencies_by_packagings_conventions(tmp_path: 
     assert Tree.read(tmp_path).dependencies() == ({"pygments"}, set())
 
 
+def test_checker_counts_every_language_a_story_says_sits_beside(tmp_path: Path) -> None:
+    (tmp_path / "index.js").write_text("let a = 1\n" * 100)
+    (tmp_path / "index.d.ts").write_text("type A = 1\n" * 100)
+    key = {"language": "JavaScript"}
+    told = "It is mostly JavaScript, with TypeScript beside it: about {} lines of the project's own code."
+    for lines, false in ((200, False), (20, True)):
+        checker = Checker(Tree.read(tmp_path), key)
+        checker.check_script([("t", told.format(lines))])
+        assert (
+            any("lines of JavaScript and TypeScript" in f.problem for f in checker.findings)
+            == false
+        )
+
+
 def test_parallel_parsing_tells_the_same_story() -> None:
     root = tree_root("commons-lang")
     alone = analyse(root, name="commons-lang", processes=1)
