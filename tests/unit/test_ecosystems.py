@@ -475,6 +475,24 @@ def test_a_poetry_dependency_marked_optional_is_an_extra() -> None:
     assert (poetry.dependencies, poetry.optional_dependencies) == (["pygments"], ["widgets"])
 
 
+def test_a_javascript_packages_typings_come_after_its_code(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "package.json": '{"name": "srv", "main": "lib/reply.js", "types": "types/index.d.ts"}',
+        "lib/reply.js": "/** A reply to a request. */\nclass Reply {\n  send () {\n"
+        "    return 1\n  }\n}\n\nmodule.exports = Reply\n",
+        "lib/route.js": "const Reply = require('./reply')\n\n"
+        "function route () {\n  return new Reply()\n}\n\nmodule.exports = { route }\n",
+        "types/utils.d.ts": "/** The server. */\nexport interface RawServer {\n  port: number\n}\n",
+    }
+    for name in ("a", "b", "c"):
+        files[f"types/{name}.d.ts"] = (
+            "import { RawServer } from './utils'\n"
+            f"export interface {name.upper()}Options {{\n  server: RawServer\n}}\n"
+        )
+    facts = analyse(write(tmp_path, files), name="srv")
+    assert facts.key_symbols[0].name == "Reply"
+
+
 def test_test_files_are_named_by_each_ecosystems_convention() -> None:
     tests = [
         "pkg/test_core.py",

@@ -1141,8 +1141,12 @@ def _symbols(code: Code) -> list[SymbolFact]:
                 )
             )
     sizes = {(p, d.qualified_name): d.lines for p in source for d in syntaxes[p].definitions}
+    declared = {
+        p for p in source_paths if ecosystems.of_language(syntaxes[p].language).declares_only(p)
+    }
     symbols.sort(
         key=lambda s: (
+            s.path in declared,  # the code a declaration file types comes first
             -_idea_weight(s),
             s.doc is None,
             -min(sizes.get((s.path, s.name), 0), 60),

@@ -229,6 +229,11 @@ class Ecosystem:
         the one its users import first, however much more code sits in folders."""
         return False
 
+    def declares_only(self, path: str) -> bool:
+        """Whether a file only declares the types of code written elsewhere, so the ideas
+        it names live in that code."""
+        return False
+
     def has_inline_tests(self, syntax: FileSyntax) -> bool:
         """Whether a source file carries its own tests."""
         return False

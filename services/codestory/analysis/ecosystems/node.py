@@ -34,6 +34,7 @@ _TEST_FRAMEWORKS = {
     "@playwright/test": "Playwright",
     "tsd": "tsd",
 }
+_DECLARATION_FILE = re.compile(r"\.d\.[cm]?ts$")
 _NODE_TEST_FLAG = re.compile(r"\bnode\b[^&|;]*\s--test\b")
 # Launchers whose application is a folder of framework files rather than one script, with
 # the files each starts from, most specific first.
@@ -132,6 +133,11 @@ class Node(Ecosystem):
             and call.name in HTTP_METHODS | {"all"}
             and call.qualifier in _ROUTER_OBJECTS
         ]
+
+    def declares_only(self, path: str) -> bool:
+        """TypeScript: a `.d.ts` declaration file types JavaScript written elsewhere (a
+        package's hand-written typings); it holds no code that runs."""
+        return _DECLARATION_FILE.search(path) is not None
 
     def test_frameworks(self, evidence: SuiteEvidence) -> list[str]:
         """Node: a test framework is a declared package or a command in a script; Node's
