@@ -145,7 +145,10 @@ def test_checker_counts_every_language_a_story_says_sits_beside(tmp_path: Path) 
     (tmp_path / "index.js").write_text("let a = 1\n" * 100)
     (tmp_path / "index.d.ts").write_text("type A = 1\n" * 100)
     key = {"language": "JavaScript"}
-    told = "It is mostly JavaScript, with TypeScript beside it: about {} lines of the project's own code."
+    told = (
+        "It is mostly JavaScript, with TypeScript beside it: "
+        "about {} lines of the project's own code."
+    )
     for lines, false in ((200, False), (20, True)):
         checker = Checker(Tree.read(tmp_path), key)
         checker.check_script([("t", told.format(lines))])
