@@ -899,6 +899,26 @@ def test_dependencies_are_required_optional_peer_or_for_development() -> None:
     )
 
 
+def test_a_signature_is_quoted_as_written_up_to_a_comment_inside_it() -> None:
+    python = parse_source(
+        "a.py",
+        "Python",
+        b"def f(\n    a: int = 1,  # the count\n    b=2,\n):\n    pass\n\n"
+        b"def g(a, b='#'):\n    # a note in the body\n    pass\n",
+    )
+    script = parse_source(
+        "a.ts",
+        "TypeScript",
+        b"function f (a /* first */, b) {\n  return a\n}\nconst h = (u = 'http://x') => u\n",
+    )
+    assert python is not None and script is not None
+    assert [d.signature for d in python.definitions] == ["f( a: int = 1,…", "g(a, b='#')"]
+    assert [d.signature for d in script.definitions] == [
+        "function f (a…",
+        "h = (u = 'http://x') => u",
+    ]
+
+
 def test_a_c_function_behind_an_export_macro_keeps_its_name() -> None:
     source = b"LUALIB_API lua_Integer luaL_len (lua_State *L, int idx) {\n  return 1;\n}\n"
     syntax = parse_source("src/lauxlib.c", "C", source)

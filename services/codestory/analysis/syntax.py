@@ -508,7 +508,8 @@ def _text(node: Node | None) -> str:
 
 
 _NAME = re.compile(r"~?[\w$]+(?:::~?[\w$]+)*|operator\S{1,3}")
-_C_COMMENT = re.compile(r"//[^\n]*|/\*.*?\*/", re.S)
+# Comments in the tail of a signature, to see whether code follows them.
+_ANY_COMMENT = re.compile(r"//[^\n]*|/\*.*?\*/|#[^\n]*", re.S)
 
 
 def _one_line(text: str, limit: int = MAX_SIGNATURE) -> str:
@@ -701,16 +702,43 @@ def _python_doc(node: Node) -> str | None:
     return _python_docstring_of(node.child_by_field_name("body"))
 
 
+_COMMENT_NODES = frozenset({"comment", "line_comment", "block_comment"})
+
+
+def _first_comment(node: Node, end: int) -> int | None:
+    """Where the first comment inside `node` before byte `end` starts, if any."""
+    found: int | None = None
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.start_byte >= end or (found is not None and current.start_byte >= found):
+            continue
+        if current.type in _COMMENT_NODES:
+            found = current.start_byte
+            continue
+        stack.extend(current.children)
+    return found
+
+
 def _signature(node: Node, grammar: str, name: str) -> str:
     body = node.child_by_field_name("body")
     end = body.start_byte if body is not None else node.end_byte
+    # A signature is quoted as written: one with a comment inside stops where it starts.
+    comment = _first_comment(node, end)
+    if comment is not None and comment > node.start_byte:
+        tail = _SOURCE.get()[comment:end].decode("utf-8", "replace")
+        cut = bool(_ANY_COMMENT.sub("", tail).strip(" \t\r\n{:="))
+        end = comment
+    else:
+        cut = False
     raw = _SOURCE.get()[node.start_byte : max(end, node.start_byte)].decode("utf-8", "replace")
     if grammar != "python":
-        raw = _C_COMMENT.sub(" ", raw).split("{", 1)[0]  # declarations end where a body opens
+        raw = raw.split("{", 1)[0]  # declarations end where a body opens
     text = raw.rstrip().rstrip("{:=").rstrip()
     if grammar == "python":
         text = text.removeprefix("async ").removeprefix("def ").removeprefix("class ")
-    return _one_line(text or name)
+    text = _one_line(text or name)
+    return text + "…" if cut and not text.endswith("…") else text
 
 
 def _decorations(node: Node, anchor: Node) -> list[str]:
