@@ -458,7 +458,7 @@ class Checker:
         files = self.tree.files
         commands = {"pytest", "tox", "nox", "python -m unittest", "ctest"}
         if "package.json" in files:
-            commands.add("npm test")
+            commands |= {"npm test", "node --test"}  # npm's script, Node's own runner
         if "go.mod" in files:
             commands.add("go test ./...")
         if "Cargo.toml" in files:

@@ -158,6 +158,16 @@ def test_checker_counts_every_language_a_story_says_sits_beside(tmp_path: Path) 
         )
 
 
+def test_checker_reads_a_signature_as_written(tmp_path: Path) -> None:
+    """A `//` inside a string is no comment; Node's own runner is `node --test`."""
+    (tmp_path / "package.json").write_text('{"name": "h"}')
+    (tmp_path / "a.ts").write_text("const h = (u = 'http://x') => u\n")
+    checker = Checker(Tree.read(tmp_path), {"language": "TypeScript"})
+    told = "Its signature is `h = (u = 'http://x') => u`. Run it with `node --test`."
+    checker.check_script([("t", told)])
+    assert not [f for f in checker.findings if f.sentence != "(whole story)"]
+
+
 def test_parallel_parsing_tells_the_same_story() -> None:
     root = tree_root("commons-lang")
     alone = analyse(root, name="commons-lang", processes=1)

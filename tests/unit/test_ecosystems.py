@@ -493,6 +493,18 @@ def test_a_javascript_packages_typings_come_after_its_code(tmp_path: Path) -> No
     assert facts.key_symbols[0].name == "Reply"
 
 
+def test_npm_inits_placeholder_is_no_test_script(tmp_path: Path) -> None:
+    placeholder = '"echo \\"Error: no test specified\\" && exit 1"'
+    files: dict[str, str | bytes] = {
+        "package.json": '{"name": "p", "scripts": {"test": ' + placeholder + "},"
+        ' "devDependencies": {"mocha": "10"}}',
+        "index.js": "module.exports = 1\n",
+        "test/a.js": "const assert = require('assert')\ndescribe('a', () => {})\n",
+    }
+    tests = analyse(write(tmp_path, files), name="p").tests
+    assert (tests.frameworks, tests.commands) == (["Mocha"], ["mocha"])
+
+
 def test_test_files_are_named_by_each_ecosystems_convention() -> None:
     tests = [
         "pkg/test_core.py",

@@ -33,6 +33,18 @@ _TEST_FRAMEWORKS = {
     "jasmine": "Jasmine",
     "@playwright/test": "Playwright",
     "tsd": "tsd",
+    "tape": "tape",
+    "ospec": "ospec",
+}
+# What `npm init` writes as the test script until the authors have one.
+_NPM_INIT_PLACEHOLDER = re.compile(r"no test specified")
+# Runners that find the tests by their own conventions, run from the package's folder.
+_RUNNERS = {
+    "Node's built-in test runner": "node --test",
+    "Mocha": "mocha",
+    "Jest": "jest",
+    "Vitest": "vitest",
+    "AVA": "ava",
 }
 _DECLARATION_FILE = re.compile(r"\.d\.[cm]?ts$")
 _NODE_TEST_FLAG = re.compile(r"\bnode\b[^&|;]*\s--test\b")
@@ -155,11 +167,14 @@ class Node(Ecosystem):
     def test_commands(
         self, manifests: list[Manifest], frameworks: list[str], paths: set[str]
     ) -> list[SuiteCommand]:
-        """Node: `npm test` when package.json declares a test script, the authors' own way."""
+        """Node: `npm test` when package.json declares a test script, the authors' own way
+        (not `npm init`'s placeholder, which only fails); else the runner of a framework
+        that finds its tests by itself."""
         package = next(iter(self.own(manifests)), None)
-        if package is not None and "test" in package.scripts:
+        script = package.scripts.get("test", "") if package is not None else ""
+        if script and not _NPM_INIT_PLACEHOLDER.search(script):
             return [SuiteCommand("npm test", CommandStage.SCRIPT, replaces_make=True)]
-        return []
+        return [SuiteCommand(_RUNNERS[f]) for f in frameworks if f in _RUNNERS][:1]
 
     def application(self, project: Project) -> Application | None:
         for manifest in self.manifests(project, root=True):
