@@ -217,6 +217,12 @@ class Tree:
                         dev |= {_req_name(r) for r in raw.splitlines() if r.strip()}
             if runtime or dev:
                 return runtime, dev
+        if "setup.py" in files and (
+            "pyproject.toml" not in files or "project" not in tomllib.loads(files["pyproject.toml"])
+        ):
+            declared = _setup_py(files["setup.py"])
+            if declared is not None:
+                return declared
         if "pyproject.toml" in files:
             data = tomllib.loads(files["pyproject.toml"])
             runtime = data.get("project", {}).get("dependencies", [])
@@ -284,6 +290,31 @@ def _go_required(text: str) -> list[str]:
         if len(words) >= 2 and "indirect" not in line.partition("//")[2]:
             found.append(words[0])
     return found
+
+
+def _setup_py(text: str) -> tuple[set[str], set[str]] | None:
+    """setuptools' literal keywords: `install_requires`, and for development `tests_require`
+    and the extras named for it. None when nothing is written out literally."""
+
+    def quoted(found: re.Match[str] | None) -> set[str]:
+        return (
+            {_req_name(q) for q in re.findall(r"['\"]([^'\"]+)['\"]", found.group(1))}
+            if found
+            else set()
+        )
+
+    items = r"\[((?:[^\]'\"]|'[^']*'|\"[^\"]*\")*)\]"  # brackets inside strings allowed
+    runtime = quoted(re.search(r"install_requires\s*=\s*" + items, text))
+    dev = quoted(re.search(r"tests_require\s*=\s*" + items, text))
+    extras = re.search(r"extras_require\s*=\s*\{((?:[^{}'\"]|'[^']*'|\"[^\"]*\")*)\}", text)
+    for group, specs in re.findall(
+        r"['\"]([\w.-]+)['\"]\s*:\s*" + items, extras.group(1) if extras else ""
+    ):
+        if _DEVELOPMENT_EXTRA.search(group):
+            dev |= {_req_name(q) for q in re.findall(r"['\"]([^'\"]+)['\"]", specs)}
+    name = re.search(r"\bname\s*=\s*['\"]([^'\"]+)['\"]", text)
+    dev -= {name.group(1)} if name else set()
+    return (runtime, dev) if runtime or dev else None
 
 
 def _environment(files: dict[str, str], runtime: list[str]) -> set[str]:

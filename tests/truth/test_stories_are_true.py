@@ -139,6 +139,12 @@ def test_checker_counts_python_dependencies_by_packagings_conventions(tmp_path: 
     (tmp_path / "requirements.txt").unlink()
     (tmp_path / "pyproject.toml").write_text(poetry)
     assert Tree.read(tmp_path).dependencies() == ({"pygments"}, set())
+    # setuptools' literal keywords where pyproject.toml only configures tools.
+    (tmp_path / "pyproject.toml").write_text("[tool.black]\nline-length = 99\n")
+    (tmp_path / "setup.py").write_text(
+        "setup(name='c', install_requires=['lxml'], extras_require={'test': ['c[x]', 'tox']})\n"
+    )
+    assert Tree.read(tmp_path).dependencies() == ({"lxml"}, {"tox"})
 
 
 def test_checker_counts_every_language_a_story_says_sits_beside(tmp_path: Path) -> None:

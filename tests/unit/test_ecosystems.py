@@ -505,6 +505,23 @@ def test_npm_inits_placeholder_is_no_test_script(tmp_path: Path) -> None:
     assert (tests.frameworks, tests.commands) == (["Mocha"], ["mocha"])
 
 
+def test_setup_py_extras_for_development_and_tests_require_are_for_development() -> None:
+    setup = parse_manifest(
+        "setup.py",
+        "from setuptools import setup\n\ninstall_requires = ['twisted>=18', 'lxml']\n\n"
+        "setup(\n    name='crawl',\n    install_requires=install_requires,\n"
+        "    tests_require=['pytest'],\n    extras_require={\n"
+        "        'test': ['crawl[speedups]', 'testfixtures'],\n        'speedups': ['uvloop'],\n"
+        "    },\n)\n",
+    )
+    assert setup is not None
+    assert setup.dependencies == ["twisted", "lxml"]
+    assert (setup.dev_dependencies, setup.optional_dependencies) == (
+        ["pytest", "testfixtures"],
+        ["uvloop"],
+    )
+
+
 def test_test_files_are_named_by_each_ecosystems_convention() -> None:
     tests = [
         "pkg/test_core.py",

@@ -120,15 +120,34 @@ def parse_setup_cfg(path: str, text: str) -> Manifest:
 
 
 _SETUP_KEYWORD = re.compile(r"\b(name|version|description)\s*=\s*['\"]([^'\"]{1,200})['\"]")
-_SETUP_LIST = re.compile(r"install_requires\s*=\s*\[([^\]]{0,4000})\]", re.S)
+# A list literal's items, brackets inside its strings allowed (`"pkg[extra]"`).
+_LIST = r"\[((?:[^\]'\"]|'[^']*'|\"[^\"]*\")*)\]"
+_SETUP_LIST = re.compile(r"install_requires\s*=\s*" + _LIST, re.S)
+_SETUP_TESTS = re.compile(r"tests_require\s*=\s*" + _LIST, re.S)
+_SETUP_EXTRAS = re.compile(r"extras_require\s*=\s*\{((?:[^{}'\"]|'[^']*'|\"[^\"]*\")*)\}", re.S)
+_SETUP_EXTRA = re.compile(r"['\"]([\w.-]+)['\"]\s*:\s*" + _LIST)
 _SETUP_SCRIPTS = re.compile(r"['\"]([\w.-]+)\s*=\s*([\w.]+:[\w.]+)['\"]")
 
 
+def _quoted_names(text: str) -> list[str]:
+    return _names(re.findall(r"['\"]([^'\"]+)['\"]", text))
+
+
 def parse_setup_py(path: str, text: str) -> Manifest:
-    """setup.py is code; only literal keyword arguments are read, nothing is run."""
+    """setup.py is code; only literal keyword arguments are read, nothing is run.
+    setuptools' `extras_require` named for development (test, docs, lint) and its
+    `tests_require` are for working on the project; other extras are features."""
     fields = {k: v for k, v in _SETUP_KEYWORD.findall(text)}
     requires = _SETUP_LIST.search(text)
-    deps = _names(re.findall(r"['\"]([^'\"]+)['\"]", requires.group(1))) if requires else []
+    deps = _quoted_names(requires.group(1)) if requires else []
+    tests = _SETUP_TESTS.search(text)
+    dev = _quoted_names(tests.group(1)) if tests else []
+    optional: list[str] = []
+    extras = _SETUP_EXTRAS.search(text)
+    for group, specs in _SETUP_EXTRA.findall(extras.group(1) if extras else ""):
+        (dev if _DEV_GROUP.search(group) else optional).extend(_quoted_names(specs))
+    # `pkg[tests]` among pkg's own extras is the project itself, no package.
+    taken = {*deps, fields.get("name")}
     return Manifest(
         path=path,
         kind="Python package",
@@ -137,6 +156,8 @@ def parse_setup_py(path: str, text: str) -> Manifest:
         version=fields.get("version"),
         description=fields.get("description"),
         dependencies=deps,
+        dev_dependencies=[d for d in dict.fromkeys(dev) if d not in taken],
+        optional_dependencies=[d for d in dict.fromkeys(optional) if d not in taken],
         executables=dict(_SETUP_SCRIPTS.findall(text)) if "console_scripts" in text else {},
     )
 
