@@ -402,3 +402,27 @@ def test_a_library_registers_routes_rather_than_serving_them(tmp_path: Path) -> 
     )
     assert "Its code registers 2 HTTP routes, all in `middleware/profiler.go`." in text
     assert "It serves" not in text
+
+
+def test_a_bare_class_name_is_no_signature_and_overloads_are_one_name(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "pyproject.toml": '[project]\nname = "web"\n',
+        "README.md": "# web\n\n```python\nfrom web.app import App\n\napp = App()\n```\n",
+        "web/__init__.py": "",
+        "web/app.py": (
+            "from web.routing import Router\n\n\nclass App:\n    def __init__(self):\n"
+            "        self.router = Router()\n        self.ready = True\n"
+        ),
+        "web/routing.py": (
+            "from typing import overload\n\n\nclass Router:\n    def __init__(self):\n"
+            "        self.routes = []\n        self.names = {}\n\n\n"
+            "@overload\ndef route(x: int) -> int: ...\n@overload\ndef route(x: str) -> str: ...\n"
+            "def route(x):\n    return x\n"
+        ),
+    }
+    facts = analyse(write(tmp_path, files), name="web")
+    routing = facts.modules["web/routing.py"]
+    assert routing.definitions == ["Router", "route"]
+    script = write_script(facts, style=Style.DEEP_DIVE, level=ExpertiseLevel.EXPERT)
+    assert facts.control_paths and facts.control_paths[0][0].name == "App"
+    assert "Its signature is `App`" not in "\n".join(c.text for c in script.chapters)

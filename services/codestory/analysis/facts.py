@@ -1078,7 +1078,10 @@ def _modules(
             lines=code.line_counts[path],
             kind=kinds[path],
             doc=syntax.module_doc,
-            definitions=[d.name for d in syntax.definitions if d.parent is None and d.exported],
+            # An overloaded name (`@overload`, TypeScript's overload signatures) is one.
+            definitions=list(
+                dict.fromkeys(d.name for d in syntax.definitions if d.parent is None and d.exported)
+            ),
             importers=len(importers.get(path, ())),
         )
     return modules

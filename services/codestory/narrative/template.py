@@ -667,7 +667,8 @@ def chapter_control_flow(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
                 else f"{('A second', 'Another')[number > 1]} path begins at {code(start.name)} "
                 f"in {code(start.path)}."
             )
-            if voice.expert and start.signature:
+            # A bare class name (`Starlette`) is no signature worth saying.
+            if voice.expert and start.signature and start.signature != start.name:
                 opening += f" Its signature is {code(start.signature)}."
             hops = steps[1 : UNSURE_STEPS if unsure else None] if not voice.beginner else steps[1:2]
             told = [opening, *_told_steps(hops, steps, voice)]
