@@ -522,6 +522,27 @@ def test_setup_py_extras_for_development_and_tests_require_are_for_development()
     )
 
 
+def test_typescripts_output_folder_names_the_sources_it_is_built_from() -> None:
+    from codestory.analysis.ecosystems.node_imports import NodeImports
+    from codestory.analysis.entry_point import source_of_build
+    from codestory.analysis.syntax import ImportRef
+
+    paths = {"index.mjs", "lib/factory.ts", "packages/a/src/cli.ts"}
+    imports = NodeImports(paths)
+    assert imports.resolve("index.mjs", ImportRef("./build/lib/factory.js")) == ["lib/factory.ts"]
+    assert source_of_build("packages/a/dist/cli.js", paths) == "packages/a/src/cli.ts"
+    assert source_of_build("dist/other.js", paths) is None
+
+
+def test_a_package_main_in_the_output_folder_is_its_source(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "package.json": '{"name": "t", "main": "dist/index.js"}',
+        "src/index.ts": "export function start(): number {\n  return 1\n}\n",
+    }
+    facts = analyse(write(tmp_path, files), name="t")
+    assert [(e.kind, e.path) for e in facts.entry_points] == [("library main", "src/index.ts")]
+
+
 def test_test_files_are_named_by_each_ecosystems_convention() -> None:
     tests = [
         "pkg/test_core.py",

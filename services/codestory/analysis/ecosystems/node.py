@@ -17,7 +17,12 @@ from codestory.analysis.ecosystems.base import (
     SuiteEvidence,
 )
 from codestory.analysis.ecosystems.node_imports import NodeImports
-from codestory.analysis.entry_point import EntryPoint, declared_executable, folder_of
+from codestory.analysis.entry_point import (
+    EntryPoint,
+    declared_executable,
+    folder_of,
+    source_of_build,
+)
 from codestory.analysis.manifests import Manifest
 from codestory.analysis.paths import normalise
 from codestory.analysis.role_types import HTTP_METHODS, Route, path_calls
@@ -122,17 +127,23 @@ class Node(Ecosystem):
         ]
         if manifest.main:
             file = normalise(base + manifest.main)
-            for candidate in (file, f"{file}.js", f"{file}/index.js"):
-                if candidate in project.paths:
-                    points.append(
-                        EntryPoint(
-                            kind="library main",
-                            name=manifest.name or file,
-                            target=manifest.main,
-                            path=candidate,
-                        )
+            # A `main` in the build's output folder is built from a source in the checkout.
+            candidates = (
+                file,
+                f"{file}.js",
+                f"{file}/index.js",
+                source_of_build(file, project.paths),
+            )
+            found = next((c for c in candidates if c in project.paths), None)
+            if found:
+                points.append(
+                    EntryPoint(
+                        kind="library main",
+                        name=manifest.name or file,
+                        target=manifest.main,
+                        path=found,
                     )
-                    break
+                )
         return points
 
     def routes(self, path: str, syntax: FileSyntax) -> list[Route]:
