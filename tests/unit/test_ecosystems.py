@@ -550,6 +550,7 @@ def test_test_files_are_named_by_each_ecosystems_convention() -> None:
         "pkg/conftest.py",
         "web/button.spec.tsx",
         "web/types.test-d.ts",
+        "web/reply.tst.ts",
         "cmd/run_test.go",
         "src/parse_test.rs",
         "core/x/ParserTests.java",
@@ -560,6 +561,20 @@ def test_test_files_are_named_by_each_ecosystems_convention() -> None:
     sources = ["pkg/testing_tools.py", "web/spec.ts", "cmd/test.go", "src/main/java/x/Test.kt"]
     sources += ["src/main/java/junit/extensions/RepeatedTest.java"]
     assert {p: classify_path(p) for p in sources} == dict.fromkeys(sources, FileKind.SOURCE)
+
+
+def test_type_tests_beside_runtime_tests_are_counted(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "package.json": '{"name": "f", "scripts": {"test": "node --test && tstyche"},'
+        ' "devDependencies": {"tstyche": "3"}}',
+        "index.js": "module.exports = 1\n",
+        "test/a.test.js": "const test = require('node:test')\ntest('a', () => {})\n",
+        "test/b.test.js": "const test = require('node:test')\ntest('b', () => {})\n",
+        "test/types/a.tst.ts": "import { expect } from 'tstyche'\nexpect(1).type.toBe<number>()\n",
+        "test/helper.js": "module.exports = {}\n",
+    }
+    tests = analyse(write(tmp_path, files), name="f").tests
+    assert tests.files == 3 and tests.frameworks[-1] == "TSTyche"
 
 
 def test_a_jar_manifest_names_the_programs_main_among_several(tmp_path: Path) -> None:

@@ -51,7 +51,8 @@ def _directories(test_paths: Iterable[str]) -> list[str]:
 
 def _named_like_test(path: str) -> bool:
     name = path.rsplit("/", 1)[-1].lower()
-    return bool(re.search(r"^test|test\.|_test|tests?\.\w+$|spec\.", name))
+    # ... and TSTyche's type tests, `x.tst.ts`.
+    return bool(re.search(r"^test|test\.|_test|tests?\.\w+$|spec\.|\.tst\.", name))
 
 
 def _frameworks(

@@ -38,6 +38,7 @@ _TEST_FRAMEWORKS = {
     "jasmine": "Jasmine",
     "@playwright/test": "Playwright",
     "tsd": "tsd",
+    "tstyche": "TSTyche",
     "tape": "tape",
     "ospec": "ospec",
 }
@@ -91,8 +92,9 @@ class Node(Ecosystem):
     name = "node"
     languages = frozenset({"JavaScript", "TypeScript"})
     manifest_ecosystems = frozenset({"JavaScript"})
-    # Jest's, Vitest's and Mocha's `x.test.js`, `x.spec.ts`; tsd's `x.test-d.ts`.
-    test_file_names = r".+\.(?:test|spec|test-d)\.[cm]?[jt]sx?"
+    # Jest's, Vitest's and Mocha's `x.test.js`, `x.spec.ts`; tsd's `x.test-d.ts` and
+    # TSTyche's `x.tst.ts` type tests.
+    test_file_names = r".+\.(?:test|spec|test-d|tst)\.[cm]?[jt]sx?"
 
     def import_resolver(self, syntaxes: dict[str, FileSyntax], paths: set[str]) -> NodeImports:
         """Node: a relative specifier names a file with or without its suffix, or a folder's
