@@ -543,6 +543,16 @@ def test_a_package_main_in_the_output_folder_is_its_source(tmp_path: Path) -> No
     assert [(e.kind, e.path) for e in facts.entry_points] == [("library main", "src/index.ts")]
 
 
+def test_a_python_package_may_read_its_version_from_a_version_file(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "setup.cfg": "[metadata]\nname = crawl\nversion = file: crawl/VERSION\n",
+        "crawl/__init__.py": "import pkgutil\n\n__version__ = pkgutil.get_data(__package__, 'VERSION')\n",
+        "crawl/VERSION": "2.11.0rc1\n",
+        "docs/VERSION": "1.0\n",  # not a package's
+    }
+    assert analyse(write(tmp_path, files), name="crawl").version == "2.11.0rc1"
+
+
 def test_test_files_are_named_by_each_ecosystems_convention() -> None:
     tests = [
         "pkg/test_core.py",
