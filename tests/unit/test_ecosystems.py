@@ -546,7 +546,8 @@ def test_a_package_main_in_the_output_folder_is_its_source(tmp_path: Path) -> No
 def test_a_python_package_may_read_its_version_from_a_version_file(tmp_path: Path) -> None:
     files: dict[str, str | bytes] = {
         "setup.cfg": "[metadata]\nname = crawl\nversion = file: crawl/VERSION\n",
-        "crawl/__init__.py": "import pkgutil\n\n__version__ = pkgutil.get_data(__package__, 'VERSION')\n",
+        "crawl/__init__.py": "import pkgutil\n\n"
+        "__version__ = pkgutil.get_data(__package__, 'VERSION')\n",
         "crawl/VERSION": "2.11.0rc1\n",
         "docs/VERSION": "1.0\n",  # not a package's
     }
