@@ -490,6 +490,13 @@ class Checker:
         commands = {"pytest", "tox", "nox", "python -m unittest", "ctest"}
         if "package.json" in files:
             commands |= {"npm test", "node --test"}  # npm's script, Node's own runner
+        # Python runs a package's `__main__.py` as `python -m package` (from `src/` when
+        # the package sits there).
+        for path in files:
+            parts = path.split("/")
+            if parts[-1] == "__main__.py" and len(parts) > 1:
+                package = parts[1:-1] if parts[0] == "src" and len(parts) > 2 else parts[:-1]
+                commands.add("python -m " + ".".join(package))
         if "go.mod" in files:
             commands.add("go test ./...")
         if "Cargo.toml" in files:

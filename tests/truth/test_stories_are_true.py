@@ -165,11 +165,17 @@ def test_checker_counts_every_language_a_story_says_sits_beside(tmp_path: Path) 
 
 
 def test_checker_reads_a_signature_as_written(tmp_path: Path) -> None:
-    """A `//` inside a string is no comment; Node's own runner is `node --test`."""
+    """A `//` inside a string is no comment; Node's own runner is `node --test`; Python
+    runs a package's `__main__.py` with `python -m`."""
     (tmp_path / "package.json").write_text('{"name": "h"}')
+    (tmp_path / "src" / "paint").mkdir(parents=True)
+    (tmp_path / "src" / "paint" / "__main__.py").write_text("print(1)\n")
     (tmp_path / "a.ts").write_text("const h = (u = 'http://x') => u\n")
     checker = Checker(Tree.read(tmp_path), {"language": "TypeScript"})
-    told = "Its signature is `h = (u = 'http://x') => u`. Run it with `node --test`."
+    told = (
+        "Its signature is `h = (u = 'http://x') => u`. Run it with `node --test`. "
+        "`src/paint/__main__.py`, which `python -m paint` runs."
+    )
     checker.check_script([("t", told)])
     assert not [f for f in checker.findings if f.sentence != "(whole story)"]
 

@@ -426,3 +426,16 @@ def test_a_bare_class_name_is_no_signature_and_overloads_are_one_name(tmp_path: 
     script = write_script(facts, style=Style.DEEP_DIVE, level=ExpertiseLevel.EXPERT)
     assert facts.control_paths and facts.control_paths[0][0].name == "App"
     assert "Its signature is `App`" not in "\n".join(c.text for c in script.chapters)
+
+
+def test_a_python_packages_main_module_is_run_with_python_m(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "pyproject.toml": '[project]\nname = "paint"\ndescription = "A painting library."\n',
+        "src/paint/__init__.py": "def paint(x):\n    return x\n",
+        "src/paint/__main__.py": "from paint import paint\n\n"
+        'if __name__ == "__main__":\n    paint(1)\n',
+    }
+    facts = analyse(write(tmp_path, files), name="paint")
+    text = "\n".join(c.text for c in write_script(facts).chapters)
+    assert "`src/paint/__main__.py`, which `python -m paint` runs" in text
+    assert "main function" not in text

@@ -12,8 +12,10 @@ import zlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 
 from codestory.analysis.classify import FileKind
+from codestory.analysis.entry_point import EntryPoint
 from codestory.analysis.facts import Area, ControlStep, ModuleFact, RepoFacts, SymbolFact
 from codestory.analysis.history import HistoryFacts
 from codestory.analysis.layers import Part
@@ -539,6 +541,19 @@ def _example_opening(start: ControlStep) -> str:
     return f"{shown} Follow it into the code: it is {code(start.name)} in {code(start.path)}."
 
 
+def _main_module(entry: EntryPoint) -> str:
+    """What starts a file that runs as a program: its main function, or Python's
+    `python -m pkg` for a package's `__main__.py`."""
+    path = entry.path or entry.name
+    if entry.symbol or not path.endswith(".py"):
+        return f"{code(path)}, which has a main function"
+    folder = PurePosixPath(path).parent.parts
+    if PurePosixPath(path).name == "__main__.py" and folder:
+        package = ".".join(folder[1:] if folder[0] == "src" and len(folder) > 1 else folder)
+        return f"{code(path)}, which {code(f'python -m {package}')} runs"
+    return f"{code(path)}, which runs as a script"
+
+
 def chapter_control_flow(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
     paragraphs: list[str] = []
     runnable = [e for e in facts.entry_points if e.kind not in {"library main", "Docker command"}]
@@ -548,7 +563,7 @@ def chapter_control_flow(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
         side = (
             f"the command {code(first.name)}"
             if first.kind in {"console script", "executable"}
-            else f"{code(first.path or first.name)}, which has a main function"
+            else _main_module(first)
         )
         if first.kind in {"console script", "executable"} and first.path:
             runs = f"{code(first.symbol)} in " if first.symbol else ""
@@ -576,10 +591,7 @@ def chapter_control_flow(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
             if first.path:
                 intro += f", built from {code(first.path)}"
         else:
-            intro = (
-                f"The {voice.term('entry point')} is {code(first.path or first.name)}, which has "
-                "a main function"
-            )
+            intro = f"The {voice.term('entry point')} is {_main_module(first)}"
         paragraphs.append(sentence(intro))
         more = [e for e in runnable[1:3] if e.name != first.name]
         if more and voice.deep:
