@@ -439,3 +439,14 @@ def test_a_python_packages_main_module_is_run_with_python_m(tmp_path: Path) -> N
     text = "\n".join(c.text for c in write_script(facts).chapters)
     assert "`src/paint/__main__.py`, which `python -m paint` runs" in text
     assert "main function" not in text
+
+
+def test_a_deprecated_name_is_no_key_idea(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "package.json": '{"name": "paint", "main": "index.js"}',
+        "index.ts": "/** The colours a terminal can show. */\nexport type ColorName = 'red'\n\n"
+        "/** @deprecated Use ColorName instead. */\nexport type Color = ColorName\n",
+    }
+    facts = analyse(write(tmp_path, files), name="paint")
+    ideas = next(c for c in write_script(facts).chapters if c.title == "The key ideas")
+    assert "`ColorName`" in ideas.text and "`Color`" not in ideas.text

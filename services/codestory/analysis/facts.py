@@ -576,6 +576,16 @@ def _idea_weight(symbol: SymbolFact) -> float:
     return weight
 
 
+# JSDoc's and Javadoc's `@deprecated`, Python's `.. deprecated::` and "Deprecated: use ...".
+_DEPRECATED = re.compile(r"\W*(?:\.\.\s*)?@?deprecated\b", re.I)
+
+
+def is_deprecated(doc: str | None) -> bool:
+    """Whether a definition's doc opens by deprecating it: kept for old callers, the design
+    has moved on from it."""
+    return bool(doc and _DEPRECATED.match(doc))
+
+
 # A typedef of a number, a byte or a pointer (`typedef unsigned char lu_byte;`, `typedef
 # StackValue *StkId;`) names a representation, not an idea of the design; a typedef of a
 # struct, union, enum or function type is the type itself.
@@ -1150,6 +1160,7 @@ def _symbols(code: Code) -> list[SymbolFact]:
     symbols.sort(
         key=lambda s: (
             s.path in declared,  # the code a declaration file types comes first
+            is_deprecated(s.doc),
             -_idea_weight(s),
             s.doc is None,
             -min(sizes.get((s.path, s.name), 0), 60),

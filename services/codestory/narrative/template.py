@@ -16,7 +16,14 @@ from pathlib import PurePosixPath
 
 from codestory.analysis.classify import FileKind
 from codestory.analysis.entry_point import EntryPoint
-from codestory.analysis.facts import Area, ControlStep, ModuleFact, RepoFacts, SymbolFact
+from codestory.analysis.facts import (
+    Area,
+    ControlStep,
+    ModuleFact,
+    RepoFacts,
+    SymbolFact,
+    is_deprecated,
+)
 from codestory.analysis.history import HistoryFacts
 from codestory.analysis.layers import Part
 from codestory.analysis.testsuite import TestSuite
@@ -801,6 +808,8 @@ def chapter_key_ideas(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
     for symbol in facts.key_symbols:
         if symbol.name in told or not (symbol.doc or max(symbol.used_by, symbol.named_by) >= 2):
             continue
+        if is_deprecated(symbol.doc):
+            continue  # its doc sends the reader to what replaced it
         if any(c.name == symbol.name for c in chosen):
             continue  # a C prototype in its header and its definition are one idea
         owner, _, member = symbol.name.rpartition(".")
