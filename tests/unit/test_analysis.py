@@ -916,6 +916,7 @@ def test_a_signature_is_quoted_as_written_up_to_a_comment_inside_it() -> None:
     assert [d.signature for d in script.definitions] == [
         "function f (a…",
         "h = (u = 'http://x') => u",
+        "X.prototype.send = function (payload)",
     ]
 
 

@@ -723,6 +723,9 @@ def _first_comment(node: Node, end: int) -> int | None:
 def _signature(node: Node, grammar: str, name: str) -> str:
     body = node.child_by_field_name("body")
     end = body.start_byte if body is not None else node.end_byte
+    if grammar != "python":  # declarations end where a body opens
+        brace = _SOURCE.get().find(b"{", node.start_byte, end)
+        end = brace if brace >= 0 else end
     # A signature is quoted as written: one with a comment inside stops where it starts.
     comment = _first_comment(node, end)
     if comment is not None and comment > node.start_byte:
@@ -732,8 +735,6 @@ def _signature(node: Node, grammar: str, name: str) -> str:
     else:
         cut = False
     raw = _SOURCE.get()[node.start_byte : max(end, node.start_byte)].decode("utf-8", "replace")
-    if grammar != "python":
-        raw = raw.split("{", 1)[0]  # declarations end where a body opens
     text = raw.rstrip().rstrip("{:=").rstrip()
     if grammar == "python":
         text = text.removeprefix("async ").removeprefix("def ").removeprefix("class ")
