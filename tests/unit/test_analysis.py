@@ -909,7 +909,8 @@ def test_a_signature_is_quoted_as_written_up_to_a_comment_inside_it() -> None:
     script = parse_source(
         "a.ts",
         "TypeScript",
-        b"function f (a /* first */, b) {\n  return a\n}\nconst h = (u = 'http://x') => u\n",
+        b"function f (a /* first */, b) {\n  return a\n}\nconst h = (u = 'http://x') => u\n"
+        b"X.prototype.send = function (payload) {\n  // a note in the body\n  return 1\n}\n",
     )
     assert python is not None and script is not None
     assert [d.signature for d in python.definitions] == ["f( a: int = 1,…", "g(a, b='#')"]
