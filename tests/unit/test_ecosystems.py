@@ -554,6 +554,24 @@ def test_a_python_package_may_read_its_version_from_a_version_file(tmp_path: Pat
     assert analyse(write(tmp_path, files), name="crawl").version == "2.11.0rc1"
 
 
+def test_npm_exports_name_the_package_entry_where_there_is_no_main() -> None:
+    conditional = parse_manifest(
+        "package.json",
+        '{"name": "p", "exports": {".": {"types": "./index.d.ts", "import": "./src/index.mjs"},'
+        ' "./package.json": "./package.json"}}',
+    )
+    plain = parse_manifest("package.json", '{"name": "q", "exports": "./source/index.js"}')
+    assert conditional is not None and conditional.main == "./src/index.mjs"
+    assert plain is not None and plain.main == "./source/index.js"
+
+
+def test_pep_621_gui_scripts_are_programs_too() -> None:
+    manifest = parse_manifest(
+        "pyproject.toml", '[project]\nname = "g"\n[project.gui-scripts]\ng-ui = "g.app:main"\n'
+    )
+    assert manifest is not None and manifest.executables == {"g-ui": "g.app:main"}
+
+
 def test_test_files_are_named_by_each_ecosystems_convention() -> None:
     tests = [
         "pkg/test_core.py",

@@ -73,7 +73,12 @@ def parse_pyproject(path: str, text: str) -> Manifest:
     for group in poetry.get("group", {}).values():
         dev += list(group.get("dependencies", {}))
     dev += list(poetry.get("dev-dependencies", {}))
-    scripts = {**project.get("scripts", {}), **poetry.get("scripts", {})}
+    # PEP 621's console and GUI scripts are both programs the distribution installs.
+    scripts = {
+        **project.get("scripts", {}),
+        **project.get("gui-scripts", {}),
+        **poetry.get("scripts", {}),
+    }
     return Manifest(
         path=path,
         kind="Python package",
@@ -229,8 +234,26 @@ def parse_package_json(path: str, text: str) -> Manifest:
         peer_dependencies=peers,
         scripts={str(k): str(v) for k, v in data.get("scripts", {}).items()},
         executables=executables,
-        main=data.get("main") if isinstance(data.get("main"), str) else None,
+        main=data.get("main") if isinstance(data.get("main"), str) else _exported(data),
     )
+
+
+# Conditions under which a package's `exports` name its entry, in the order Node prefers
+# them for a program that requires or imports it.
+_EXPORT_CONDITIONS = ("node", "require", "import", "default")
+
+
+def _exported(data: dict[str, object]) -> str | None:
+    """npm's `exports` where there is no `main`: the file its "." entry names (a string,
+    or a map of conditions such as `{"import": "./dist/index.mjs"}`)."""
+    entry: object = data.get("exports")
+    if isinstance(entry, dict) and "." in entry:
+        entry = entry["."]
+    for _ in range(3):  # conditions may nest: {"node": {"import": "./x.mjs"}}
+        if not isinstance(entry, dict):
+            break
+        entry = next((entry[c] for c in _EXPORT_CONDITIONS if c in entry), None)
+    return entry if isinstance(entry, str) and entry.startswith("./") else None
 
 
 def parse_go_mod(path: str, text: str) -> Manifest:
