@@ -226,6 +226,13 @@ class Tree:
         if "pyproject.toml" in files:
             data = tomllib.loads(files["pyproject.toml"])
             runtime = data.get("project", {}).get("dependencies", [])
+            # A `dynamic` list is filled in by the build backend: setuptools' from files.
+            dynamic = "dependencies" in data.get("project", {}).get("dynamic", [])
+            read = data.get("tool", {}).get("setuptools", {}).get("dynamic", {})
+            sources = read.get("dependencies", {}).get("file", []) if dynamic else []
+            for source in [sources] if isinstance(sources, str) else sources:
+                runtime += [ln.split("#")[0].strip() for ln in files.get(source, "").splitlines()
+                            if ln.split("#")[0].strip() and not ln.startswith("-")]  # fmt: skip
             # Extras named for development (test, docs, lint) and PEP 735's dependency groups
             # are development packages; other extras are optional features (PEP 621).
             extras = data.get("project", {}).get("optional-dependencies", {})
@@ -236,7 +243,14 @@ class Tree:
             # `pkg[tests]` in its own extras installs the project's other extras, no package.
             own = data.get("project", {}).get("name")
             dev_names = {_req_name(r) for r in dev} - {own}
-            return {_req_name(r) for r in runtime}, dev_names | _environment(files, runtime)
+            plain, working = _requirements(
+                files, [sources] if isinstance(sources, str) else sources
+            )
+            if "project" in data and not dynamic:
+                working |= plain  # beside a package that says all it needs: an environment
+            else:
+                runtime += list(plain)  # what an application, or the build, reads it needs
+            return {_req_name(r) for r in runtime}, dev_names | working
         if "package.json" in files:
             data = json.loads(files["package.json"])
             return set(data.get("dependencies", {})), set(data.get("devDependencies", {}))
@@ -317,19 +331,21 @@ def _setup_py(text: str) -> tuple[set[str], set[str]] | None:
     return (runtime, dev) if runtime or dev else None
 
 
-def _environment(files: dict[str, str], runtime: list[str]) -> set[str]:
-    """The packages of top-level requirements files that pin the authors' environment:
-    named for development, beside a package that declares what it needs, or installing the
-    project itself (`-e .`)."""
-    found: set[str] = set()
+def _requirements(files: dict[str, str], read: list[str]) -> tuple[set[str], set[str]]:
+    """The packages of top-level requirements files, as (plain, for development): named for
+    development or installing the project itself (`-e .`) is for working on it. Files the
+    build `read` for the package's own needs are left out."""
+    plain: set[str] = set()
+    dev: set[str] = set()
     for path, text in files.items():
-        if "/" in path or not re.fullmatch(r"requirements[\w.-]*\.txt", path):
+        if "/" in path or not re.fullmatch(r"requirements[\w.-]*\.txt", path) or path in read:
             continue
         lines = [ln.split("#")[0].strip() for ln in text.splitlines()]
         installs_itself = any(re.fullmatch(r"(-e\s+)?\.(\[.*\])?", ln) for ln in lines)
-        if runtime or installs_itself or _DEVELOPMENT_EXTRA.search(path[len("requirements") :]):
-            found |= {_req_name(ln) for ln in lines if ln and not ln.startswith(("-", "."))}
-    return found
+        names = {_req_name(ln) for ln in lines if ln and not ln.startswith(("-", "."))}
+        named = _DEVELOPMENT_EXTRA.search(path[len("requirements") :])
+        (dev if installs_itself or named else plain).update(names)
+    return plain, dev
 
 
 # Extras that are for working on the project, by the names projects give them.

@@ -145,6 +145,15 @@ def test_checker_counts_python_dependencies_by_packagings_conventions(tmp_path: 
         "setup(name='c', install_requires=['lxml'], extras_require={'test': ['c[x]', 'tox']})\n"
     )
     assert Tree.read(tmp_path).dependencies() == ({"lxml"}, {"tox"})
+    # setuptools fills a dynamic list in from the files it names.
+    (tmp_path / "setup.py").unlink()
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "d"\ndynamic = ["dependencies"]\n'
+        '[tool.setuptools.dynamic]\ndependencies = {file = ["requirements.txt"]}\n'
+    )
+    (tmp_path / "requirements.txt").write_text("anyio\n")
+    (tmp_path / "requirements-dev.txt").write_text("pytest\n")
+    assert Tree.read(tmp_path).dependencies() == ({"anyio"}, {"pytest"})
 
 
 def test_checker_counts_every_language_a_story_says_sits_beside(tmp_path: Path) -> None:

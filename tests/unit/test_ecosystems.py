@@ -463,6 +463,15 @@ def test_python_requirements_beside_a_package_are_its_working_environment(
     assert (facts.dependencies, facts.dev_dependencies) == ([], ["ruff"])
     app = {"requirements.txt": "flask\n", "app.py": "print(1)\n"}
     assert analyse(write(tmp_path / "app", app), name="app").dependencies == ["flask"]
+    # PEP 621's static metadata says all a package needs, even nothing; a dynamic list is
+    # the one the build backend reads from the requirements file.
+    files["pyproject.toml"] = '[project]\nname = "web"\n'
+    files["requirements.txt"] = "pytest==8.0\n"
+    facts = analyse(write(tmp_path / "static", files), name="web")
+    assert (facts.dependencies, facts.dev_dependencies) == ([], ["pytest"])
+    files["pyproject.toml"] = '[project]\nname = "web"\ndynamic = ["dependencies"]\n'
+    files["requirements.txt"] = "anyio\n"
+    assert analyse(write(tmp_path / "dynamic", files), name="web").dependencies == ["anyio"]
 
 
 def test_a_poetry_dependency_marked_optional_is_an_extra() -> None:

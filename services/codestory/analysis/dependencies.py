@@ -99,6 +99,7 @@ def _of_a_monorepo(
         m
         for m in manifests
         if m.dependencies
+        and "/" in m.path  # the top-level ones have spoken
         and m.kind != "Helm chart"
         and classify_path(m.path) in {FileKind.SOURCE, FileKind.TOOLING}
         and main_language in ECOSYSTEM_LANGUAGES.get(m.ecosystem, set())

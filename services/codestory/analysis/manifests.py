@@ -40,6 +40,9 @@ class Manifest(BaseModel):
     executables: dict[str, str] = Field(default_factory=dict)  # command name -> target
     main: str | None = None  # package.json's main module
     artifact: str | None = None  # Maven's artifactId: what sibling modules depend on
+    # PEP 621's static metadata (or Poetry's table): `dependencies` is all it needs, even
+    # when empty, rather than something a build backend fills in from another file.
+    static_dependencies: bool = False
 
 
 _REQUIREMENT_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
@@ -90,6 +93,8 @@ def parse_pyproject(path: str, text: str) -> Manifest:
         dev_dependencies=[d for d in dict.fromkeys(dev) if d not in runtime],
         optional_dependencies=[d for d in dict.fromkeys(optional) if d not in runtime],
         executables={k: str(v) for k, v in scripts.items()},
+        static_dependencies=bool(project and "dependencies" not in project.get("dynamic", []))
+        or "dependencies" in poetry,
     )
 
 

@@ -97,8 +97,12 @@ class Python(Ecosystem):
     def working_environments(self, manifests: list[Manifest]) -> list[Manifest]:
         """Python: a distribution's needs are what its packaging declares (PEP 621's
         `dependencies`, Poetry's, `install_requires`); a requirements file beside it pins
-        the environment its authors work in."""
-        if not any(m.kind == "Python package" and m.dependencies for m in manifests):
+        the environment its authors work in. A `dynamic` list is the one a build backend
+        fills in, often from `requirements.txt`."""
+        packaged = (
+            m.dependencies or m.static_dependencies for m in manifests if m.kind == "Python package"
+        )
+        if not any(packaged):
             return manifests
         return [
             m.model_copy(
