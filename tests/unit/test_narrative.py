@@ -450,3 +450,21 @@ def test_a_deprecated_name_is_no_key_idea(tmp_path: Path) -> None:
     facts = analyse(write(tmp_path, files), name="paint")
     ideas = next(c for c in write_script(facts).chapters if c.title == "The key ideas")
     assert "`ColorName`" in ideas.text and "`Color`" not in ideas.text
+
+
+def test_a_prerelease_or_development_version_says_so(tmp_path: Path) -> None:
+    told = {}
+    for version in ("6.0.0-alpha.2", "2.0.0rc1", "8.5.0.dev", "3.2.0"):
+        files: dict[str, str | bytes] = {
+            "pyproject.toml": f'[project]\nname = "v"\nversion = "{version}"\n',
+            "v/__init__.py": "def run():\n    return 1\n",
+        }
+        facts = analyse(write(tmp_path / version, files), name="v")
+        opening = write_script(facts).chapters[0].text
+        told[version] = re.search(r"It calls itself version [^\n]*?\.(?=\s|$)", opening)
+    assert {v: m.group(0) if m else None for v, m in told.items()} == {
+        "6.0.0-alpha.2": "It calls itself version 6.0.0-alpha.2, a prerelease.",
+        "2.0.0rc1": "It calls itself version 2.0.0rc1, a prerelease.",
+        "8.5.0.dev": "It calls itself version 8.5.0.dev, a development version.",
+        "3.2.0": "It calls itself version 3.2.0.",
+    }

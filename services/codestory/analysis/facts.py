@@ -618,6 +618,20 @@ def _description(readme: ReadmeSummary | None, manifests: list[Manifest]) -> str
     return declared or (readme.summary if readme else None)
 
 
+# PEP 440's developmental releases (`8.5.0.dev1`) and Maven's snapshots; PEP 440's pre-
+# releases (`2.0.0rc1`, `1.0b2`) and semver's (`1.0.0-alpha.3`, `6.0.0-rc.1`).
+_DEVELOPMENT_VERSION = re.compile(r"\d[.-]?dev\d*$|-SNAPSHOT$", re.I)
+_PRERELEASE = re.compile(r"\d(?:a|b|rc)\d+$|\d-(?:alpha|beta|rc|pre|next|canary|dev)\b", re.I)
+
+
+def release_stage(version: str) -> str | None:
+    """What a version says of itself when it is no release: "a development version" or
+    "a prerelease"."""
+    if _DEVELOPMENT_VERSION.search(version):
+        return "a development version"
+    return "a prerelease" if _PRERELEASE.search(version) else None
+
+
 def same_version(one: str, other: str) -> bool:
     """1.23 and v1.23.0 are one version."""
 

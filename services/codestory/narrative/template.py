@@ -23,6 +23,7 @@ from codestory.analysis.facts import (
     RepoFacts,
     SymbolFact,
     is_deprecated,
+    release_stage,
 )
 from codestory.analysis.history import HistoryFacts
 from codestory.analysis.layers import Part
@@ -194,7 +195,8 @@ def chapter_what_it_is(facts: RepoFacts, voice: Voice) -> ScriptChapter:
     elif facts.release:  # no version declared anywhere else: the changelog's word for it
         when.append(f"The latest release in its changelog is {facts.release.version}.")
     elif facts.version:
-        when.append(f"It calls itself version {facts.version}.")
+        stage = release_stage(facts.version)
+        when.append(f"It calls itself version {facts.version}{', ' + stage if stage else ''}.")
     if facts.history is not None:
         when.append(_history_sentence(facts.history))
         if facts.history.most_changed:
