@@ -581,6 +581,19 @@ def test_pep_621_gui_scripts_are_programs_too() -> None:
     assert manifest is not None and manifest.executables == {"g-ui": "g.app:main"}
 
 
+def test_every_test_folder_holds_tests_not_only_the_largest_four(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "package.json": '{"name": "m", "scripts": {"test": "ospec"}}',
+        "index.js": "module.exports = 1\n",
+    }
+    for part in ("api", "render", "util", "router", "stream", "promise"):
+        files[f"{part}/{part}.js"] = f"module.exports = function {part} () {{}}\n"
+        for i in range(2):
+            files[f"{part}/tests/test-{part}{i}.js"] = "var o = require('ospec')\n"
+    tests = analyse(write(tmp_path, files), name="m").tests
+    assert (tests.files, len(tests.directories), tests.beside_code) == (12, 6, 0)
+
+
 def test_test_files_are_named_by_each_ecosystems_convention() -> None:
     tests = [
         "pkg/test_core.py",

@@ -46,7 +46,9 @@ def _directories(test_paths: Iterable[str]) -> list[str]:
                 break
         if chosen:
             counts[chosen] += 1
-    return [d for d, _ in counts.most_common(4)]
+    # Every one of them, the largest first: a test beyond the fourth is no test "beside
+    # the code".
+    return [d for d, _ in counts.most_common()]
 
 
 def _named_like_test(path: str) -> bool:
