@@ -594,6 +594,18 @@ def test_every_test_folder_holds_tests_not_only_the_largest_four(tmp_path: Path)
     assert (tests.files, len(tests.directories), tests.beside_code) == (12, 6, 0)
 
 
+def test_a_pytest_ini_runs_a_unittest_suite_under_pytest(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "setup.py": "from setuptools import setup\nsetup(name='p')\n",
+        "pytest.ini": "[pytest]\ntestpaths = tests\n",
+        "p/__init__.py": "def p():\n    return 1\n",
+        "tests/test_p.py": "import unittest\n\nclass T(unittest.TestCase):\n"
+        "    def test_p(self):\n        pass\n",
+    }
+    tests = analyse(write(tmp_path, files), name="p").tests
+    assert (tests.frameworks, tests.commands[0]) == (["unittest"], "pytest")
+
+
 def test_test_files_are_named_by_each_ecosystems_convention() -> None:
     tests = [
         "pkg/test_core.py",

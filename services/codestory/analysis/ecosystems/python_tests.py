@@ -47,7 +47,8 @@ def _test_cases(syntaxes: list[FileSyntax]) -> bool:
 
 def python_commands(frameworks: list[str], paths: set[str]) -> list[SuiteCommand]:
     commands: list[SuiteCommand] = []
-    if "pytest" in frameworks:
+    # A `pytest.ini` says the suite runs under pytest, whatever its tests are written with.
+    if "pytest" in frameworks or (frameworks and "pytest.ini" in paths):
         commands.append(SuiteCommand("pytest", replaces_make=True))
     elif "unittest" in frameworks:
         commands.append(SuiteCommand("python -m unittest", replaces_make=True))
