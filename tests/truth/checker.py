@@ -240,6 +240,11 @@ class Tree:
                    for d in ds]  # fmt: skip
             dev += [d for ds in data.get("dependency-groups", {}).values() for d in ds
                     if isinstance(d, str)]  # fmt: skip
+            # PDM's and uv's own tables of development packages.
+            tool = data.get("tool", {})
+            dev += [d for ds in tool.get("pdm", {}).get("dev-dependencies", {}).values()
+                    for d in ds if isinstance(d, str) and d[:1].isalnum()]  # fmt: skip
+            dev += [d for d in tool.get("uv", {}).get("dev-dependencies", []) if isinstance(d, str)]
             # `pkg[tests]` in its own extras installs the project's other extras, no package.
             own = data.get("project", {}).get("name")
             dev_names = {_req_name(r) for r in dev} - {own}

@@ -154,6 +154,13 @@ def test_checker_counts_python_dependencies_by_packagings_conventions(tmp_path: 
     (tmp_path / "requirements.txt").write_text("anyio\n")
     (tmp_path / "requirements-dev.txt").write_text("pytest\n")
     assert Tree.read(tmp_path).dependencies() == ({"anyio"}, {"pytest"})
+    # PDM's and uv's tables of development packages.
+    (tmp_path / "requirements-dev.txt").unlink()
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "d"\ndependencies = ["anyio"]\n[tool.pdm.dev-dependencies]\n'
+        'test = ["pytest", "-e file:///${PROJECT_ROOT}"]\n[tool.uv]\ndev-dependencies = ["ruff"]\n'
+    )
+    assert Tree.read(tmp_path).dependencies() == ({"anyio"}, {"pytest", "ruff", "anyio"})
 
 
 def test_checker_counts_every_language_a_story_says_sits_beside(tmp_path: Path) -> None:

@@ -606,6 +606,16 @@ def test_a_pytest_ini_runs_a_unittest_suite_under_pytest(tmp_path: Path) -> None
     assert (tests.frameworks, tests.commands[0]) == (["unittest"], "pytest")
 
 
+def test_pdm_and_uv_tables_of_development_packages() -> None:
+    manifest = parse_manifest(
+        "pyproject.toml",
+        '[project]\nname = "t"\ndependencies = ["anyio"]\n'
+        '[tool.pdm.dev-dependencies]\ntest = ["pytest>=8", "-e file:///${PROJECT_ROOT}"]\n'
+        '[tool.uv]\ndev-dependencies = ["ruff"]\n',
+    )
+    assert manifest is not None and manifest.dev_dependencies == ["pytest", "ruff"]
+
+
 def test_test_files_are_named_by_each_ecosystems_convention() -> None:
     tests = [
         "pkg/test_core.py",

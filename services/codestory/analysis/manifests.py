@@ -73,6 +73,14 @@ def parse_pyproject(path: str, text: str) -> Manifest:
             optional += own
     for specs in data.get("dependency-groups", {}).values():
         dev += _names([s for s in specs if isinstance(s, str)])
+    # The tools' own tables of development packages, older than PEP 735's groups: PDM's
+    # groups and uv's list.
+    tools = data.get("tool", {})
+    for specs in tools.get("pdm", {}).get("dev-dependencies", {}).values():
+        dev += _names([s for s in specs if isinstance(s, str)])
+    dev += _names(
+        [s for s in tools.get("uv", {}).get("dev-dependencies", []) if isinstance(s, str)]
+    )
     for group in poetry.get("group", {}).values():
         dev += list(group.get("dependencies", {}))
     dev += list(poetry.get("dev-dependencies", {}))
