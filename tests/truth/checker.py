@@ -211,7 +211,9 @@ class Tree:
         if poetry.get("dependencies") and "project" not in tomllib.loads(files["pyproject.toml"]):
             # Poetry's own tables: `python` is the interpreter, groups and dev-dependencies
             # are for working on the project.
-            runtime = {n for n in poetry["dependencies"] if n.lower() != "python"}
+            # `optional = true` makes a package an extra's, never required to run.
+            runtime = {n for n, spec in poetry["dependencies"].items() if n.lower() != "python"
+                       and not (isinstance(spec, dict) and spec.get("optional"))}  # fmt: skip
             dev = set(poetry.get("dev-dependencies", {}))
             for group in poetry.get("group", {}).values():
                 dev |= set(group.get("dependencies", {}))
@@ -230,9 +232,22 @@ class Tree:
                         dev |= {_req_name(r) for r in raw.splitlines() if r.strip()}
             if runtime or dev:
                 return runtime, dev
+        if "setup.py" in files and (
+            "pyproject.toml" not in files or "project" not in tomllib.loads(files["pyproject.toml"])
+        ):
+            declared = _setup_py(files["setup.py"])
+            if declared is not None:
+                return declared
         if "pyproject.toml" in files:
             data = tomllib.loads(files["pyproject.toml"])
             runtime = data.get("project", {}).get("dependencies", [])
+            # A `dynamic` list is filled in by the build backend: setuptools' from files.
+            dynamic = "dependencies" in data.get("project", {}).get("dynamic", [])
+            read = data.get("tool", {}).get("setuptools", {}).get("dynamic", {})
+            sources = read.get("dependencies", {}).get("file", []) if dynamic else []
+            for source in [sources] if isinstance(sources, str) else sources:
+                runtime += [ln.split("#")[0].strip() for ln in files.get(source, "").splitlines()
+                            if ln.split("#")[0].strip() and not ln.startswith("-")]  # fmt: skip
             # Extras named for development (test, docs, lint) and PEP 735's dependency groups
             # are development packages; other extras are optional features (PEP 621).
             extras = data.get("project", {}).get("optional-dependencies", {})
@@ -240,7 +255,22 @@ class Tree:
                    for d in ds]  # fmt: skip
             dev += [d for ds in data.get("dependency-groups", {}).values() for d in ds
                     if isinstance(d, str)]  # fmt: skip
-            return {_req_name(r) for r in runtime}, {_req_name(r) for r in dev}
+            # PDM's and uv's own tables of development packages.
+            tool = data.get("tool", {})
+            dev += [d for ds in tool.get("pdm", {}).get("dev-dependencies", {}).values()
+                    for d in ds if isinstance(d, str) and d[:1].isalnum()]  # fmt: skip
+            dev += [d for d in tool.get("uv", {}).get("dev-dependencies", []) if isinstance(d, str)]
+            # `pkg[tests]` in its own extras installs the project's other extras, no package.
+            own = data.get("project", {}).get("name")
+            dev_names = {_req_name(r) for r in dev} - {own}
+            plain, working = _requirements(
+                files, [sources] if isinstance(sources, str) else sources
+            )
+            if "project" in data and not dynamic:
+                working |= plain  # beside a package that says all it needs: an environment
+            else:
+                runtime += list(plain)  # what an application, or the build, reads it needs
+            return {_req_name(r) for r in runtime}, dev_names | working
         if "package.json" in files:
             data = json.loads(files["package.json"])
             return set(data.get("dependencies", {})), set(data.get("devDependencies", {}))
@@ -314,6 +344,48 @@ def _go_required(text: str) -> list[str]:
         if len(words) >= 2 and "indirect" not in line.partition("//")[2]:
             found.append(words[0])
     return found
+
+
+def _setup_py(text: str) -> tuple[set[str], set[str]] | None:
+    """setuptools' literal keywords: `install_requires`, and for development `tests_require`
+    and the extras named for it. None when nothing is written out literally."""
+
+    def quoted(found: re.Match[str] | None) -> set[str]:
+        return (
+            {_req_name(q) for q in re.findall(r"['\"]([^'\"]+)['\"]", found.group(1))}
+            if found
+            else set()
+        )
+
+    items = r"\[((?:[^\]'\"]|'[^']*'|\"[^\"]*\")*)\]"  # brackets inside strings allowed
+    runtime = quoted(re.search(r"install_requires\s*=\s*" + items, text))
+    dev = quoted(re.search(r"tests_require\s*=\s*" + items, text))
+    extras = re.search(r"extras_require\s*=\s*\{((?:[^{}'\"]|'[^']*'|\"[^\"]*\")*)\}", text)
+    for group, specs in re.findall(
+        r"['\"]([\w.-]+)['\"]\s*:\s*" + items, extras.group(1) if extras else ""
+    ):
+        if _DEVELOPMENT_EXTRA.search(group):
+            dev |= {_req_name(q) for q in re.findall(r"['\"]([^'\"]+)['\"]", specs)}
+    name = re.search(r"\bname\s*=\s*['\"]([^'\"]+)['\"]", text)
+    dev -= {name.group(1)} if name else set()
+    return (runtime, dev) if runtime or dev else None
+
+
+def _requirements(files: dict[str, str], read: list[str]) -> tuple[set[str], set[str]]:
+    """The packages of top-level requirements files, as (plain, for development): named for
+    development or installing the project itself (`-e .`) is for working on it. Files the
+    build `read` for the package's own needs are left out."""
+    plain: set[str] = set()
+    dev: set[str] = set()
+    for path, text in files.items():
+        if "/" in path or not re.fullmatch(r"requirements[\w.-]*\.txt", path) or path in read:
+            continue
+        lines = [ln.split("#")[0].strip() for ln in text.splitlines()]
+        installs_itself = any(re.fullmatch(r"(-e\s+)?\.(\[.*\])?", ln) for ln in lines)
+        names = {_req_name(ln) for ln in lines if ln and not ln.startswith(("-", "."))}
+        named = _DEVELOPMENT_EXTRA.search(path[len("requirements") :])
+        (dev if installs_itself or named else plain).update(names)
+    return plain, dev
 
 
 # Extras that are for working on the project, by the names projects give them.
@@ -475,7 +547,14 @@ class Checker:
         files = self.tree.files
         commands = {"pytest", "tox", "nox", "python -m unittest", "ctest"}
         if "package.json" in files:
-            commands.add("npm test")
+            commands |= {"npm test", "node --test"}  # npm's script, Node's own runner
+        # Python runs a package's `__main__.py` as `python -m package` (from `src/` when
+        # the package sits there).
+        for path in files:
+            parts = path.split("/")
+            if parts[-1] == "__main__.py" and len(parts) > 1:
+                package = parts[1:-1] if parts[0] == "src" and len(parts) > 2 else parts[:-1]
+                commands.add("python -m " + ".".join(package))
         if "go.mod" in files:
             commands.add("go test ./...")
         if "Cargo.toml" in files:
@@ -727,10 +806,16 @@ class Checker:
         language = str(self.expect["language"])
         # A header-only library's `single_include/` is its `include/` amalgamated by a script.
         amalgamated = "include" in self.tree.directories
+        # "mostly JavaScript, with TypeScript beside it: about 590 lines" counts them all.
+        beside = re.search(r"with ([\w+ ,]+?) beside it", sentence)
+        languages = [language] + [
+            n for n in re.split(r", | and ", beside.group(1) if beside else "") if n in EXTENSIONS
+        ]
+        suffixes = tuple(s for n in languages for s in EXTENSIONS[n])
         total = sum(
             len(text.splitlines())
             for path, text in self.tree.files.items()
-            if path.endswith(EXTENSIONS[language])
+            if path.endswith(suffixes)
             and not NOT_OWN_CODE.search("/" + path)
             and not GO_SKIPPED.search(path)
             and not (amalgamated and path.startswith("single_include/"))
@@ -739,7 +824,8 @@ class Checker:
         )
         claimed = float(said.replace(",", "")) * (1_000_000 if million else 1)
         if not 0.6 * total <= claimed <= 1.6 * total:
-            self.fail(sentence, f"the tree has about {total} lines of {language}, not {said}")
+            told = " and ".join(languages)
+            self.fail(sentence, f"the tree has about {total} lines of {told}, not {said}")
 
     def _runtime_count(self, sentence: str, said: str) -> None:
         # "`core/pom.xml`, the module with most of the code, needs ...": that manifest.

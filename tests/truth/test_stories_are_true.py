@@ -122,6 +122,80 @@ def test_checker_catches_what_folders_and_test_counts_are() -> None:
     assert not [f for f in truth.findings if "tooling" in f.problem]
 
 
+def test_checker_counts_python_dependencies_by_packagings_conventions(tmp_path: Path) -> None:
+    """Poetry's `optional = true` is an extra; `pkg[tests]` in pkg's own extras is no
+    package; a requirements file beside a package pins the authors' environment."""
+    pyproject = (
+        '[project]\nname = "m"\ndependencies = ["packaging"]\n'
+        '[project.optional-dependencies]\ntests = ["pytest"]\ndev = ["m[tests]", "tox"]\n'
+    )
+    (tmp_path / "pyproject.toml").write_text(pyproject)
+    (tmp_path / "requirements.txt").write_text("-e .\nmypy==1\n")
+    assert Tree.read(tmp_path).dependencies() == ({"packaging"}, {"pytest", "tox", "mypy"})
+    poetry = (
+        '[tool.poetry]\nname = "r"\n[tool.poetry.dependencies]\npython = ">=3.8"\n'
+        'pygments = "^2"\nwidgets = { version = ">=7", optional = true }\n'
+    )
+    (tmp_path / "requirements.txt").unlink()
+    (tmp_path / "pyproject.toml").write_text(poetry)
+    assert Tree.read(tmp_path).dependencies() == ({"pygments"}, set())
+    # setuptools' literal keywords where pyproject.toml only configures tools.
+    (tmp_path / "pyproject.toml").write_text("[tool.black]\nline-length = 99\n")
+    (tmp_path / "setup.py").write_text(
+        "setup(name='c', install_requires=['lxml'], extras_require={'test': ['c[x]', 'tox']})\n"
+    )
+    assert Tree.read(tmp_path).dependencies() == ({"lxml"}, {"tox"})
+    # setuptools fills a dynamic list in from the files it names.
+    (tmp_path / "setup.py").unlink()
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "d"\ndynamic = ["dependencies"]\n'
+        '[tool.setuptools.dynamic]\ndependencies = {file = ["requirements.txt"]}\n'
+    )
+    (tmp_path / "requirements.txt").write_text("anyio\n")
+    (tmp_path / "requirements-dev.txt").write_text("pytest\n")
+    assert Tree.read(tmp_path).dependencies() == ({"anyio"}, {"pytest"})
+    # PDM's and uv's tables of development packages.
+    (tmp_path / "requirements-dev.txt").unlink()
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "d"\ndependencies = ["anyio"]\n[tool.pdm.dev-dependencies]\n'
+        'test = ["pytest", "-e file:///${PROJECT_ROOT}"]\n[tool.uv]\ndev-dependencies = ["ruff"]\n'
+    )
+    assert Tree.read(tmp_path).dependencies() == ({"anyio"}, {"pytest", "ruff", "anyio"})
+
+
+def test_checker_counts_every_language_a_story_says_sits_beside(tmp_path: Path) -> None:
+    (tmp_path / "index.js").write_text("let a = 1\n" * 100)
+    (tmp_path / "index.d.ts").write_text("type A = 1\n" * 100)
+    key = {"language": "JavaScript"}
+    told = (
+        "It is mostly JavaScript, with TypeScript beside it: "
+        "about {} lines of the project's own code."
+    )
+    for lines, false in ((200, False), (20, True)):
+        checker = Checker(Tree.read(tmp_path), key)
+        checker.check_script([("t", told.format(lines))])
+        assert (
+            any("lines of JavaScript and TypeScript" in f.problem for f in checker.findings)
+            == false
+        )
+
+
+def test_checker_reads_a_signature_as_written(tmp_path: Path) -> None:
+    """A `//` inside a string is no comment; Node's own runner is `node --test`; Python
+    runs a package's `__main__.py` with `python -m`."""
+    (tmp_path / "package.json").write_text('{"name": "h"}')
+    (tmp_path / "src" / "paint").mkdir(parents=True)
+    (tmp_path / "src" / "paint" / "__main__.py").write_text("print(1)\n")
+    (tmp_path / "a.ts").write_text("const h = (u = 'http://x') => u\n")
+    checker = Checker(Tree.read(tmp_path), {"language": "TypeScript"})
+    told = (
+        "Its signature is `h = (u = 'http://x') => u`. Run it with `node --test`. "
+        "`src/paint/__main__.py`, which `python -m paint` runs."
+    )
+    checker.check_script([("t", told)])
+    assert not [f for f in checker.findings if f.sentence != "(whole story)"]
+
+
 def test_parallel_parsing_tells_the_same_story() -> None:
     root = tree_root("commons-lang")
     alone = analyse(root, name="commons-lang", processes=1)

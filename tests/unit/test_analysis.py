@@ -457,6 +457,29 @@ def test_a_javascript_package_main_leads_to_what_it_exports(tmp_path: Path) -> N
     assert [step.name for step in facts.control_paths[0]] == ["createApp", "prepare", "tidy"]
 
 
+def test_a_commonjs_module_may_export_a_class_whole(tmp_path: Path) -> None:
+    """`module.exports = class App {}`: the class is the package's, entered through the
+    method a server is set to work with."""
+    root = write(
+        tmp_path / "repo",
+        {
+            "package.json": '{"name": "web", "main": "lib/app.js"}',
+            "lib/app.js": (
+                "const Emitter = require('events')\n\n"
+                "module.exports = class App extends Emitter {\n"
+                "  listen (port) {\n    const handler = this.callback()\n"
+                "    return serve(handler, port)\n  }\n\n"
+                "  callback () {\n    const done = finish(this)\n    return done\n  }\n}\n\n"
+                "function finish (app) {\n  app.emit('done')\n  return app\n}\n\n"
+                "function serve (handler, port) {\n  return port\n}\n"
+            ),
+        },
+    )
+    facts = analyse(root, name="web")
+    assert facts.library_entry is not None and facts.library_entry.name == "App"
+    assert facts.control_paths[0][0].name == "App.listen"
+
+
 def test_a_go_library_is_entered_through_its_central_type(tmp_path: Path) -> None:
     root = write(
         tmp_path / "repo",
@@ -911,6 +934,28 @@ def test_dependencies_are_required_optional_peer_or_for_development() -> None:
         ["ssl"],
         ["junit"],
     )
+
+
+def test_a_signature_is_quoted_as_written_up_to_a_comment_inside_it() -> None:
+    python = parse_source(
+        "a.py",
+        "Python",
+        b"def f(\n    a: int = 1,  # the count\n    b=2,\n):\n    pass\n\n"
+        b"def g(a, b='#'):\n    # a note in the body\n    pass\n",
+    )
+    script = parse_source(
+        "a.ts",
+        "TypeScript",
+        b"function f (a /* first */, b) {\n  return a\n}\nconst h = (u = 'http://x') => u\n"
+        b"X.prototype.send = function (payload) {\n  // a note in the body\n  return 1\n}\n",
+    )
+    assert python is not None and script is not None
+    assert [d.signature for d in python.definitions] == ["f( a: int = 1,…", "g(a, b='#')"]
+    assert [d.signature for d in script.definitions] == [
+        "function f (a…",
+        "h = (u = 'http://x') => u",
+        "X.prototype.send = function (payload)",
+    ]
 
 
 def test_a_c_function_behind_an_export_macro_keeps_its_name() -> None:

@@ -16,7 +16,7 @@ from codestory.analysis.ecosystems.c_cpp import (
     cmake_programs,
     header_version,
 )
-from codestory.analysis.manifests import parse_cmake
+from codestory.analysis.manifests import parse_cmake, parse_manifest
 from codestory.analysis.project_kind import described_kind, project_kind
 from codestory.analysis.resolve import Resolver
 from codestory.analysis.syntax import parse_source
@@ -432,6 +432,195 @@ def test_each_ecosystem_names_its_test_frameworks_and_runners(tmp_path: Path) ->
     )
 
 
+def test_a_bare_group_decorator_on_a_method_is_no_command(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "render/trace.py": "from render.console import group\n\nclass Trace:\n"
+        "    @group()\n    def _render_stack(self):\n        yield 1\n",
+        "render/cli.py": "from click import command\n\n@command('go')\ndef go():\n    pass\n",
+    }
+    roles = analyse(write(tmp_path, files), name="render").roles
+    assert [(c.name, c.detail) for c in roles.commands] == [("go", "go")]
+
+
+def test_unittest_mock_alone_does_not_make_a_unittest_suite(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "pyproject.toml": '[project]\nname = "p"\n',
+        "p/__init__.py": "",
+        "tests/test_p.py": "from unittest import mock\n\ndef test_p():\n    assert mock\n",
+        "tests/test_q.py": "from unittest.mock import patch\n\ndef test_q():\n    assert patch\n",
+    }
+    assert analyse(write(tmp_path, files), name="p").tests.frameworks == ["pytest"]
+
+
+def test_python_requirements_beside_a_package_are_its_working_environment(
+    tmp_path: Path,
+) -> None:
+    files: dict[str, str | bytes] = {
+        "pyproject.toml": '[project]\nname = "web"\ndependencies = ["anyio"]\n',
+        "requirements.txt": "-e .[full]\npytest==8.0\nmypy==1.0\n",
+        "web/__init__.py": "def serve():\n    pass\n",
+    }
+    facts = analyse(write(tmp_path / "beside", files), name="web")
+    assert (facts.dependencies, facts.dev_dependencies) == (["anyio"], ["pytest", "mypy"])
+    # With no packaging, a requirements file that installs the project is still for work.
+    alone = {"requirements.txt": "-e .\nruff\n", "app.py": "print(1)\n"}
+    facts = analyse(write(tmp_path / "alone", alone), name="app")
+    assert (facts.dependencies, facts.dev_dependencies) == ([], ["ruff"])
+    app = {"requirements.txt": "flask\n", "app.py": "print(1)\n"}
+    assert analyse(write(tmp_path / "app", app), name="app").dependencies == ["flask"]
+    # PEP 621's static metadata says all a package needs, even nothing; a dynamic list is
+    # the one the build backend reads from the requirements file.
+    files["pyproject.toml"] = '[project]\nname = "web"\n'
+    files["requirements.txt"] = "pytest==8.0\n"
+    facts = analyse(write(tmp_path / "static", files), name="web")
+    assert (facts.dependencies, facts.dev_dependencies) == ([], ["pytest"])
+    files["pyproject.toml"] = '[project]\nname = "web"\ndynamic = ["dependencies"]\n'
+    files["requirements.txt"] = "anyio\n"
+    assert analyse(write(tmp_path / "dynamic", files), name="web").dependencies == ["anyio"]
+
+
+def test_a_poetry_dependency_marked_optional_is_an_extra() -> None:
+    poetry = parse_manifest(
+        "pyproject.toml",
+        '[tool.poetry]\nname = "r"\n[tool.poetry.dependencies]\npython = ">=3.8"\n'
+        'pygments = "^2"\nwidgets = { version = ">=7", optional = true }\n',
+    )
+    assert poetry is not None
+    assert (poetry.dependencies, poetry.optional_dependencies) == (["pygments"], ["widgets"])
+
+
+def test_a_javascript_packages_typings_come_after_its_code(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "package.json": '{"name": "srv", "main": "lib/reply.js", "types": "types/index.d.ts"}',
+        "lib/reply.js": "/** A reply to a request. */\nclass Reply {\n  send () {\n"
+        "    return 1\n  }\n}\n\nmodule.exports = Reply\n",
+        "lib/route.js": "const Reply = require('./reply')\n\n"
+        "function route () {\n  return new Reply()\n}\n\nmodule.exports = { route }\n",
+        "types/utils.d.ts": "/** The server. */\nexport interface RawServer {\n  port: number\n}\n",
+    }
+    for name in ("a", "b", "c"):
+        files[f"types/{name}.d.ts"] = (
+            "import { RawServer } from './utils'\n"
+            f"export interface {name.upper()}Options {{\n  server: RawServer\n}}\n"
+        )
+    facts = analyse(write(tmp_path, files), name="srv")
+    assert facts.key_symbols[0].name == "Reply"
+
+
+def test_npm_inits_placeholder_is_no_test_script(tmp_path: Path) -> None:
+    placeholder = '"echo \\"Error: no test specified\\" && exit 1"'
+    files: dict[str, str | bytes] = {
+        "package.json": '{"name": "p", "scripts": {"test": ' + placeholder + "},"
+        ' "devDependencies": {"mocha": "10"}}',
+        "index.js": "module.exports = 1\n",
+        "test/a.js": "const assert = require('assert')\ndescribe('a', () => {})\n",
+    }
+    tests = analyse(write(tmp_path, files), name="p").tests
+    assert (tests.frameworks, tests.commands) == (["Mocha"], ["mocha"])
+
+
+def test_setup_py_extras_for_development_and_tests_require_are_for_development() -> None:
+    setup = parse_manifest(
+        "setup.py",
+        "from setuptools import setup\n\ninstall_requires = ['twisted>=18', 'lxml']\n\n"
+        "setup(\n    name='crawl',\n    install_requires=install_requires,\n"
+        "    tests_require=['pytest'],\n    extras_require={\n"
+        "        'test': ['crawl[speedups]', 'testfixtures'],\n        'speedups': ['uvloop'],\n"
+        "    },\n)\n",
+    )
+    assert setup is not None
+    assert setup.dependencies == ["twisted", "lxml"]
+    assert (setup.dev_dependencies, setup.optional_dependencies) == (
+        ["pytest", "testfixtures"],
+        ["uvloop"],
+    )
+
+
+def test_typescripts_output_folder_names_the_sources_it_is_built_from() -> None:
+    from codestory.analysis.ecosystems.node_imports import NodeImports
+    from codestory.analysis.entry_point import source_of_build
+    from codestory.analysis.syntax import ImportRef
+
+    paths = {"index.mjs", "lib/factory.ts", "packages/a/src/cli.ts"}
+    imports = NodeImports(paths)
+    assert imports.resolve("index.mjs", ImportRef("./build/lib/factory.js")) == ["lib/factory.ts"]
+    assert source_of_build("packages/a/dist/cli.js", paths) == "packages/a/src/cli.ts"
+    assert source_of_build("dist/other.js", paths) is None
+
+
+def test_a_package_main_in_the_output_folder_is_its_source(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "package.json": '{"name": "t", "main": "dist/index.js"}',
+        "src/index.ts": "export function start(): number {\n  return 1\n}\n",
+    }
+    facts = analyse(write(tmp_path, files), name="t")
+    assert [(e.kind, e.path) for e in facts.entry_points] == [("library main", "src/index.ts")]
+
+
+def test_a_python_package_may_read_its_version_from_a_version_file(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "setup.cfg": "[metadata]\nname = crawl\nversion = file: crawl/VERSION\n",
+        "crawl/__init__.py": "import pkgutil\n\n"
+        "__version__ = pkgutil.get_data(__package__, 'VERSION')\n",
+        "crawl/VERSION": "2.11.0rc1\n",
+        "docs/VERSION": "1.0\n",  # not a package's
+    }
+    assert analyse(write(tmp_path, files), name="crawl").version == "2.11.0rc1"
+
+
+def test_npm_exports_name_the_package_entry_where_there_is_no_main() -> None:
+    conditional = parse_manifest(
+        "package.json",
+        '{"name": "p", "exports": {".": {"types": "./index.d.ts", "import": "./src/index.mjs"},'
+        ' "./package.json": "./package.json"}}',
+    )
+    plain = parse_manifest("package.json", '{"name": "q", "exports": "./source/index.js"}')
+    assert conditional is not None and conditional.main == "./src/index.mjs"
+    assert plain is not None and plain.main == "./source/index.js"
+
+
+def test_pep_621_gui_scripts_are_programs_too() -> None:
+    manifest = parse_manifest(
+        "pyproject.toml", '[project]\nname = "g"\n[project.gui-scripts]\ng-ui = "g.app:main"\n'
+    )
+    assert manifest is not None and manifest.executables == {"g-ui": "g.app:main"}
+
+
+def test_every_test_folder_holds_tests_not_only_the_largest_four(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "package.json": '{"name": "m", "scripts": {"test": "ospec"}}',
+        "index.js": "module.exports = 1\n",
+    }
+    for part in ("api", "render", "util", "router", "stream", "promise"):
+        files[f"{part}/{part}.js"] = f"module.exports = function {part} () {{}}\n"
+        for i in range(2):
+            files[f"{part}/tests/test-{part}{i}.js"] = "var o = require('ospec')\n"
+    tests = analyse(write(tmp_path, files), name="m").tests
+    assert (tests.files, len(tests.directories), tests.beside_code) == (12, 6, 0)
+
+
+def test_a_pytest_ini_runs_a_unittest_suite_under_pytest(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "setup.py": "from setuptools import setup\nsetup(name='p')\n",
+        "pytest.ini": "[pytest]\ntestpaths = tests\n",
+        "p/__init__.py": "def p():\n    return 1\n",
+        "tests/test_p.py": "import unittest\n\nclass T(unittest.TestCase):\n"
+        "    def test_p(self):\n        pass\n",
+    }
+    tests = analyse(write(tmp_path, files), name="p").tests
+    assert (tests.frameworks, tests.commands[0]) == (["unittest"], "pytest")
+
+
+def test_pdm_and_uv_tables_of_development_packages() -> None:
+    manifest = parse_manifest(
+        "pyproject.toml",
+        '[project]\nname = "t"\ndependencies = ["anyio"]\n'
+        '[tool.pdm.dev-dependencies]\ntest = ["pytest>=8", "-e file:///${PROJECT_ROOT}"]\n'
+        '[tool.uv]\ndev-dependencies = ["ruff"]\n',
+    )
+    assert manifest is not None and manifest.dev_dependencies == ["pytest", "ruff"]
+
+
 def test_test_files_are_named_by_each_ecosystems_convention() -> None:
     tests = [
         "pkg/test_core.py",
@@ -439,6 +628,7 @@ def test_test_files_are_named_by_each_ecosystems_convention() -> None:
         "pkg/conftest.py",
         "web/button.spec.tsx",
         "web/types.test-d.ts",
+        "web/reply.tst.ts",
         "cmd/run_test.go",
         "src/parse_test.rs",
         "core/x/ParserTests.java",
@@ -451,6 +641,20 @@ def test_test_files_are_named_by_each_ecosystems_convention() -> None:
     sources = ["pkg/testing_tools.py", "web/spec.ts", "cmd/test.go", "src/main/java/x/Test.kt"]
     sources += ["src/main/java/junit/extensions/RepeatedTest.java"]
     assert {p: classify_path(p) for p in sources} == dict.fromkeys(sources, FileKind.SOURCE)
+
+
+def test_type_tests_beside_runtime_tests_are_counted(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "package.json": '{"name": "f", "scripts": {"test": "node --test && tstyche"},'
+        ' "devDependencies": {"tstyche": "3"}}',
+        "index.js": "module.exports = 1\n",
+        "test/a.test.js": "const test = require('node:test')\ntest('a', () => {})\n",
+        "test/b.test.js": "const test = require('node:test')\ntest('b', () => {})\n",
+        "test/types/a.tst.ts": "import { expect } from 'tstyche'\nexpect(1).type.toBe<number>()\n",
+        "test/helper.js": "module.exports = {}\n",
+    }
+    tests = analyse(write(tmp_path, files), name="f").tests
+    assert tests.files == 3 and tests.frameworks[-1] == "TSTyche"
 
 
 def test_a_jar_manifest_names_the_programs_main_among_several(tmp_path: Path) -> None:

@@ -402,3 +402,69 @@ def test_a_library_registers_routes_rather_than_serving_them(tmp_path: Path) -> 
     )
     assert "Its code registers 2 HTTP routes, all in `middleware/profiler.go`." in text
     assert "It serves" not in text
+
+
+def test_a_bare_class_name_is_no_signature_and_overloads_are_one_name(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "pyproject.toml": '[project]\nname = "web"\n',
+        "README.md": "# web\n\n```python\nfrom web.app import App\n\napp = App()\n```\n",
+        "web/__init__.py": "",
+        "web/app.py": (
+            "from web.routing import Router\n\n\nclass App:\n    def __init__(self):\n"
+            "        self.router = Router()\n        self.ready = True\n"
+        ),
+        "web/routing.py": (
+            "from typing import overload\n\n\nclass Router:\n    def __init__(self):\n"
+            "        self.routes = []\n        self.names = {}\n\n\n"
+            "@overload\ndef route(x: int) -> int: ...\n@overload\ndef route(x: str) -> str: ...\n"
+            "def route(x):\n    return x\n"
+        ),
+    }
+    facts = analyse(write(tmp_path, files), name="web")
+    routing = facts.modules["web/routing.py"]
+    assert routing.definitions == ["Router", "route"]
+    script = write_script(facts, style=Style.DEEP_DIVE, level=ExpertiseLevel.EXPERT)
+    assert facts.control_paths and facts.control_paths[0][0].name == "App"
+    assert "Its signature is `App`" not in "\n".join(c.text for c in script.chapters)
+
+
+def test_a_python_packages_main_module_is_run_with_python_m(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "pyproject.toml": '[project]\nname = "paint"\ndescription = "A painting library."\n',
+        "src/paint/__init__.py": "def paint(x):\n    return x\n",
+        "src/paint/__main__.py": "from paint import paint\n\n"
+        'if __name__ == "__main__":\n    paint(1)\n',
+    }
+    facts = analyse(write(tmp_path, files), name="paint")
+    text = "\n".join(c.text for c in write_script(facts).chapters)
+    assert "`src/paint/__main__.py`, which `python -m paint` runs" in text
+    assert "main function" not in text
+
+
+def test_a_deprecated_name_is_no_key_idea(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "package.json": '{"name": "paint", "main": "index.js"}',
+        "index.ts": "/** The colours a terminal can show. */\nexport type ColorName = 'red'\n\n"
+        "/** @deprecated Use ColorName instead. */\nexport type Color = ColorName\n",
+    }
+    facts = analyse(write(tmp_path, files), name="paint")
+    ideas = next(c for c in write_script(facts).chapters if c.title == "The key ideas")
+    assert "`ColorName`" in ideas.text and "`Color`" not in ideas.text
+
+
+def test_a_prerelease_or_development_version_says_so(tmp_path: Path) -> None:
+    told = {}
+    for version in ("6.0.0-alpha.2", "2.0.0rc1", "8.5.0.dev", "3.2.0"):
+        files: dict[str, str | bytes] = {
+            "pyproject.toml": f'[project]\nname = "v"\nversion = "{version}"\n',
+            "v/__init__.py": "def run():\n    return 1\n",
+        }
+        facts = analyse(write(tmp_path / version, files), name="v")
+        opening = write_script(facts).chapters[0].text
+        told[version] = re.search(r"It calls itself version [^\n]*?\.(?=\s|$)", opening)
+    assert {v: m.group(0) if m else None for v, m in told.items()} == {
+        "6.0.0-alpha.2": "It calls itself version 6.0.0-alpha.2, a prerelease.",
+        "2.0.0rc1": "It calls itself version 2.0.0rc1, a prerelease.",
+        "8.5.0.dev": "It calls itself version 8.5.0.dev, a development version.",
+        "3.2.0": "It calls itself version 3.2.0.",
+    }

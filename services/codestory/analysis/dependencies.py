@@ -64,6 +64,8 @@ def select_dependencies(
     percent, `main_language` the language of most of them, `source_lines` the lines of
     each source file."""
     speaking = speaking_manifests(root_manifests, shares)
+    for model in ecosystems.ECOSYSTEMS:
+        speaking = model.working_environments(speaking)
     dependencies = list(dict.fromkeys(d for m in speaking for d in m.dependencies))
     dev = list(
         dict.fromkeys(d for m in speaking for d in m.dev_dependencies if d not in dependencies)
@@ -97,6 +99,7 @@ def _of_a_monorepo(
         m
         for m in manifests
         if m.dependencies
+        and "/" in m.path  # the top-level ones have spoken
         and m.kind != "Helm chart"
         and classify_path(m.path) in {FileKind.SOURCE, FileKind.TOOLING}
         and main_language in ECOSYSTEM_LANGUAGES.get(m.ecosystem, set())

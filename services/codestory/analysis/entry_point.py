@@ -33,15 +33,24 @@ def own_definition(path: str, name: str, syntaxes: dict[str, FileSyntax]) -> Def
     )
 
 
+_OUTPUT_FOLDERS = frozenset({"build", "dist", "lib", "out"})
+
+
 def source_of_build(built: str, paths: frozenset[str] | set[str]) -> str | None:
-    """The source file a build output (`dist/cli.js`) is made from (`src/cli.ts`)."""
-    head, _, rest = built.partition("/")
-    if head not in {"build", "dist", "lib", "out"} or not rest:
-        return None
-    stem = rest.rsplit(".", 1)[0]
-    return next(
-        (f"src/{stem}{s}" for s in (".ts", ".js", ".mjs") if f"src/{stem}{s}" in paths), None
-    )
+    """The source file a build output (`dist/cli.js`) is made from: `src/cli.ts`, or with
+    the sources at the top (TypeScript's `rootDir: "."`), `build/lib/x.js` from `lib/x.ts`.
+    The output folder may sit in a package's folder (`packages/a/dist/cli.js`)."""
+    parts = built.split("/")
+    for index, head in enumerate(parts[:-1]):
+        if head not in _OUTPUT_FOLDERS:
+            continue
+        prefix = "".join(f"{p}/" for p in parts[:index])
+        stem = "/".join(parts[index + 1 :]).rsplit(".", 1)[0]
+        for folder in ("src/", ""):
+            for suffix in (".ts", ".tsx", ".js", ".mjs"):
+                if f"{prefix}{folder}{stem}{suffix}" in paths:
+                    return f"{prefix}{folder}{stem}{suffix}"
+    return None
 
 
 def declared_executable(

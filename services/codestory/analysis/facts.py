@@ -62,7 +62,18 @@ MAX_PARSED_SUPPORT_FILES = 300
 LIBRARY_KINDS = frozenset({"library", "framework"})
 CALLABLE = frozenset({"function", "method"})
 _PRINTER_STEMS = frozenset({"version", "usage", "help", "about", "license", "banner"})
-ENTRY_VERBS = ("execute", "run", "serve", "start", "handle", "main", "process", "call", "parse")
+ENTRY_VERBS = (
+    "execute",
+    "run",
+    "serve",
+    "listen",
+    "start",
+    "handle",
+    "main",
+    "process",
+    "call",
+    "parse",
+)
 CI_MARKERS = {
     ".github/workflows/": "GitHub Actions",
     ".gitlab-ci.yml": "GitLab CI",
@@ -592,6 +603,16 @@ def _idea_weight(symbol: SymbolFact) -> float:
     return weight
 
 
+# JSDoc's and Javadoc's `@deprecated`, Python's `.. deprecated::` and "Deprecated: use ...".
+_DEPRECATED = re.compile(r"\W*(?:\.\.\s*)?@?deprecated\b", re.I)
+
+
+def is_deprecated(doc: str | None) -> bool:
+    """Whether a definition's doc opens by deprecating it: kept for old callers, the design
+    has moved on from it."""
+    return bool(doc and _DEPRECATED.match(doc))
+
+
 # A typedef of a number, a byte or a pointer (`typedef unsigned char lu_byte;`, `typedef
 # StackValue *StkId;`) names a representation, not an idea of the design; a typedef of a
 # struct, union, enum or function type is the type itself.
@@ -622,6 +643,20 @@ def _description(readme: ReadmeSummary | None, manifests: list[Manifest]) -> str
     if readme and readme.summary and (readme.defines or declared is None):
         return readme.summary
     return declared or (readme.summary if readme else None)
+
+
+# PEP 440's developmental releases (`8.5.0.dev1`) and Maven's snapshots; PEP 440's pre-
+# releases (`2.0.0rc1`, `1.0b2`) and semver's (`1.0.0-alpha.3`, `6.0.0-rc.1`).
+_DEVELOPMENT_VERSION = re.compile(r"\d[.-]?dev\d*$|-SNAPSHOT$", re.I)
+_PRERELEASE = re.compile(r"\d(?:a|b|rc)\d+$|\d-(?:alpha|beta|rc|pre|next|canary|dev)\b", re.I)
+
+
+def release_stage(version: str) -> str | None:
+    """What a version says of itself when it is no release: "a development version" or
+    "a prerelease"."""
+    if _DEVELOPMENT_VERSION.search(version):
+        return "a development version"
+    return "a prerelease" if _PRERELEASE.search(version) else None
 
 
 def same_version(one: str, other: str) -> bool:
@@ -1099,7 +1134,10 @@ def _modules(
             lines=code.line_counts[path],
             kind=kinds[path],
             doc=syntax.module_doc,
-            definitions=[d.name for d in syntax.definitions if d.parent is None and d.exported],
+            # An overloaded name (`@overload`, TypeScript's overload signatures) is one.
+            definitions=list(
+                dict.fromkeys(d.name for d in syntax.definitions if d.parent is None and d.exported)
+            ),
             importers=len(importers.get(path, ())),
         )
     return modules
@@ -1170,8 +1208,13 @@ def _symbols(code: Code) -> list[SymbolFact]:
         for d in syntaxes[p].definitions
         if ecosystems.of_language(syntaxes[p].language).renames_a_type(d)
     }
+    declared = {
+        p for p in source_paths if ecosystems.of_language(syntaxes[p].language).declares_only(p)
+    }
     symbols.sort(
         key=lambda s: (
+            s.path in declared,  # the code a declaration file types comes first
+            is_deprecated(s.doc),
             -_idea_weight(s) * (0.2 if (s.path, s.name) in aliases else 1),
             s.doc is None,
             -min(sizes.get((s.path, s.name), 0), 60),

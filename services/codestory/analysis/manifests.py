@@ -40,6 +40,9 @@ class Manifest(BaseModel):
     executables: dict[str, str] = Field(default_factory=dict)  # command name -> target
     main: str | None = None  # package.json's main module
     artifact: str | None = None  # Maven's artifactId: what sibling modules depend on
+    # PEP 621's static metadata (or Poetry's table): `dependencies` is all it needs, even
+    # when empty, rather than something a build backend fills in from another file.
+    static_dependencies: bool = False
 
 
 _REQUIREMENT_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
@@ -56,9 +59,12 @@ def parse_pyproject(path: str, text: str) -> Manifest:
     project = data.get("project", {})
     poetry = data.get("tool", {}).get("poetry", {})
     runtime = _names(list(project.get("dependencies", [])))
-    runtime += [d for d in poetry.get("dependencies", {}) if d.lower() != "python"]
+    # Poetry: `python` is the interpreter; `optional = true` makes a package an extra's.
+    declared = poetry.get("dependencies", {})
+    extras = [n for n, spec in declared.items() if isinstance(spec, dict) and spec.get("optional")]
+    runtime += [d for d in declared if d.lower() != "python" and d not in extras]
     dev: list[str] = []
-    optional: list[str] = []
+    optional: list[str] = list(extras)
     for group, specs in project.get("optional-dependencies", {}).items():
         own = _names([s for s in specs if not str(s).startswith(project.get("name", "?"))])
         if _DEV_GROUP.search(group):
@@ -67,10 +73,23 @@ def parse_pyproject(path: str, text: str) -> Manifest:
             optional += own
     for specs in data.get("dependency-groups", {}).values():
         dev += _names([s for s in specs if isinstance(s, str)])
+    # The tools' own tables of development packages, older than PEP 735's groups: PDM's
+    # groups and uv's list.
+    tools = data.get("tool", {})
+    for specs in tools.get("pdm", {}).get("dev-dependencies", {}).values():
+        dev += _names([s for s in specs if isinstance(s, str)])
+    dev += _names(
+        [s for s in tools.get("uv", {}).get("dev-dependencies", []) if isinstance(s, str)]
+    )
     for group in poetry.get("group", {}).values():
         dev += list(group.get("dependencies", {}))
     dev += list(poetry.get("dev-dependencies", {}))
-    scripts = {**project.get("scripts", {}), **poetry.get("scripts", {})}
+    # PEP 621's console and GUI scripts are both programs the distribution installs.
+    scripts = {
+        **project.get("scripts", {}),
+        **project.get("gui-scripts", {}),
+        **poetry.get("scripts", {}),
+    }
     return Manifest(
         path=path,
         kind="Python package",
@@ -82,6 +101,8 @@ def parse_pyproject(path: str, text: str) -> Manifest:
         dev_dependencies=[d for d in dict.fromkeys(dev) if d not in runtime],
         optional_dependencies=[d for d in dict.fromkeys(optional) if d not in runtime],
         executables={k: str(v) for k, v in scripts.items()},
+        static_dependencies=bool(project and "dependencies" not in project.get("dynamic", []))
+        or "dependencies" in poetry,
     )
 
 
@@ -117,15 +138,34 @@ def parse_setup_cfg(path: str, text: str) -> Manifest:
 
 
 _SETUP_KEYWORD = re.compile(r"\b(name|version|description)\s*=\s*['\"]([^'\"]{1,200})['\"]")
-_SETUP_LIST = re.compile(r"install_requires\s*=\s*\[([^\]]{0,4000})\]", re.S)
+# A list literal's items, brackets inside its strings allowed (`"pkg[extra]"`).
+_LIST = r"\[((?:[^\]'\"]|'[^']*'|\"[^\"]*\")*)\]"
+_SETUP_LIST = re.compile(r"install_requires\s*=\s*" + _LIST, re.S)
+_SETUP_TESTS = re.compile(r"tests_require\s*=\s*" + _LIST, re.S)
+_SETUP_EXTRAS = re.compile(r"extras_require\s*=\s*\{((?:[^{}'\"]|'[^']*'|\"[^\"]*\")*)\}", re.S)
+_SETUP_EXTRA = re.compile(r"['\"]([\w.-]+)['\"]\s*:\s*" + _LIST)
 _SETUP_SCRIPTS = re.compile(r"['\"]([\w.-]+)\s*=\s*([\w.]+:[\w.]+)['\"]")
 
 
+def _quoted_names(text: str) -> list[str]:
+    return _names(re.findall(r"['\"]([^'\"]+)['\"]", text))
+
+
 def parse_setup_py(path: str, text: str) -> Manifest:
-    """setup.py is code; only literal keyword arguments are read, nothing is run."""
+    """setup.py is code; only literal keyword arguments are read, nothing is run.
+    setuptools' `extras_require` named for development (test, docs, lint) and its
+    `tests_require` are for working on the project; other extras are features."""
     fields = {k: v for k, v in _SETUP_KEYWORD.findall(text)}
     requires = _SETUP_LIST.search(text)
-    deps = _names(re.findall(r"['\"]([^'\"]+)['\"]", requires.group(1))) if requires else []
+    deps = _quoted_names(requires.group(1)) if requires else []
+    tests = _SETUP_TESTS.search(text)
+    dev = _quoted_names(tests.group(1)) if tests else []
+    optional: list[str] = []
+    extras = _SETUP_EXTRAS.search(text)
+    for group, specs in _SETUP_EXTRA.findall(extras.group(1) if extras else ""):
+        (dev if _DEV_GROUP.search(group) else optional).extend(_quoted_names(specs))
+    # `pkg[tests]` among pkg's own extras is the project itself, no package.
+    taken = {*deps, fields.get("name")}
     return Manifest(
         path=path,
         kind="Python package",
@@ -134,14 +174,23 @@ def parse_setup_py(path: str, text: str) -> Manifest:
         version=fields.get("version"),
         description=fields.get("description"),
         dependencies=deps,
+        dev_dependencies=[d for d in dict.fromkeys(dev) if d not in taken],
+        optional_dependencies=[d for d in dict.fromkeys(optional) if d not in taken],
         executables=dict(_SETUP_SCRIPTS.findall(text)) if "console_scripts" in text else {},
     )
 
 
+# pip's way to install the project itself into the environment: `-e .`, `.[full]`.
+_SELF_INSTALL = re.compile(r"^(?:(?:-e|--editable)\s+)?\.(?:\[[^\]]*\])?$")
+
+
 def parse_requirements(path: str, text: str) -> Manifest:
+    """pip's requirements: one a line. A file named for development, or one that installs
+    the project itself (`-e .`) to work on it, lists development packages."""
     lines = [ln.split("#")[0].strip() for ln in text.splitlines()]
     specs = [ln for ln in lines if ln and not ln.startswith("-")]
     dev = bool(_DEV_GROUP.search(PurePosixPath(path).name)) or "/dev" in path or "test" in path
+    dev = dev or any(_SELF_INSTALL.match(ln) for ln in lines)
     names = _names(specs)
     return Manifest(
         path=path,
@@ -198,8 +247,26 @@ def parse_package_json(path: str, text: str) -> Manifest:
         peer_dependencies=peers,
         scripts={str(k): str(v) for k, v in data.get("scripts", {}).items()},
         executables=executables,
-        main=data.get("main") if isinstance(data.get("main"), str) else None,
+        main=data.get("main") if isinstance(data.get("main"), str) else _exported(data),
     )
+
+
+# Conditions under which a package's `exports` name its entry, in the order Node prefers
+# them for a program that requires or imports it.
+_EXPORT_CONDITIONS = ("node", "require", "import", "default")
+
+
+def _exported(data: dict[str, object]) -> str | None:
+    """npm's `exports` where there is no `main`: the file its "." entry names (a string,
+    or a map of conditions such as `{"import": "./dist/index.mjs"}`)."""
+    entry: object = data.get("exports")
+    if isinstance(entry, dict) and "." in entry:
+        entry = entry["."]
+    for _ in range(3):  # conditions may nest: {"node": {"import": "./x.mjs"}}
+        if not isinstance(entry, dict):
+            break
+        entry = next((entry[c] for c in _EXPORT_CONDITIONS if c in entry), None)
+    return entry if isinstance(entry, str) and entry.startswith("./") else None
 
 
 def parse_go_mod(path: str, text: str) -> Manifest:

@@ -144,6 +144,7 @@ _JS_DEFS = {
     "assignment_expression": "function",  # CommonJS: `app.listen = function listen() {}`
     # Reached only as an immediately invoked function: `(async function main() {...})()`.
     "function_expression": "function",
+    "class": "class",  # CommonJS: `module.exports = class Application {}`
 }
 _JS_CONTAINERS = frozenset(
     {
@@ -471,7 +472,8 @@ def _go_receiver(node: Node) -> tuple[str | None, str | None]:
 
 
 def _default_export(root: Node) -> str | None:
-    """`exports = module.exports = createApplication` or `export default app`: the name."""
+    """`exports = module.exports = createApplication`, `module.exports = class App {}` or
+    `export default app`: the name."""
     for child in root.named_children:
         if child.type == "export_statement" and _text(child).startswith("export default"):
             value = child.child_by_field_name("value") or child.child_by_field_name("declaration")
@@ -488,6 +490,8 @@ def _default_export(root: Node) -> str | None:
             expression = expression.child_by_field_name("right")
         if assigns_exports and expression is not None and expression.type == "identifier":
             return _text(expression)
+        if assigns_exports and expression is not None and expression.type == "class":
+            return _text(expression.child_by_field_name("name")) or None
     return None
 
 
@@ -504,7 +508,8 @@ def _text(node: Node | None) -> str:
 
 
 _NAME = re.compile(r"~?[\w$]+(?:::~?[\w$]+)*|operator\S{1,3}")
-_C_COMMENT = re.compile(r"//[^\n]*|/\*.*?\*/", re.S)
+# Comments in the tail of a signature, to see whether code follows them.
+_ANY_COMMENT = re.compile(r"//[^\n]*|/\*.*?\*/|#[^\n]*", re.S)
 
 
 def _one_line(text: str, limit: int = MAX_SIGNATURE) -> str:
@@ -697,16 +702,44 @@ def _python_doc(node: Node) -> str | None:
     return _python_docstring_of(node.child_by_field_name("body"))
 
 
+_COMMENT_NODES = frozenset({"comment", "line_comment", "block_comment"})
+
+
+def _first_comment(node: Node, end: int) -> int | None:
+    """Where the first comment inside `node` before byte `end` starts, if any."""
+    found: int | None = None
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.start_byte >= end or (found is not None and current.start_byte >= found):
+            continue
+        if current.type in _COMMENT_NODES:
+            found = current.start_byte
+            continue
+        stack.extend(current.children)
+    return found
+
+
 def _signature(node: Node, grammar: str, name: str) -> str:
     body = node.child_by_field_name("body")
     end = body.start_byte if body is not None else node.end_byte
+    if grammar != "python":  # declarations end where a body opens
+        brace = _SOURCE.get().find(b"{", node.start_byte, end)
+        end = brace if brace >= 0 else end
+    # A signature is quoted as written: one with a comment inside stops where it starts.
+    comment = _first_comment(node, end)
+    if comment is not None and comment > node.start_byte:
+        tail = _SOURCE.get()[comment:end].decode("utf-8", "replace")
+        cut = bool(_ANY_COMMENT.sub("", tail).strip(" \t\r\n{:="))
+        end = comment
+    else:
+        cut = False
     raw = _SOURCE.get()[node.start_byte : max(end, node.start_byte)].decode("utf-8", "replace")
-    if grammar != "python":
-        raw = _C_COMMENT.sub(" ", raw).split("{", 1)[0]  # declarations end where a body opens
     text = raw.rstrip().rstrip("{:=").rstrip()
     if grammar == "python":
         text = text.removeprefix("async ").removeprefix("def ").removeprefix("class ")
-    return _one_line(text or name)
+    text = _one_line(text or name)
+    return text + "…" if cut and not text.endswith("…") else text
 
 
 def _decorations(node: Node, anchor: Node) -> list[str]:
@@ -760,8 +793,8 @@ def _is_exported(node: Node, anchor: Node, grammar: str, name: str, path: str) -
         modifiers = next((c for c in node.named_children if c.type == "modifiers"), None)
         return modifiers is not None and "public" in _text(modifiers).split()
     if grammar in {"javascript", "typescript", "tsx"}:
-        if node.type == "assignment_expression":
-            return True  # assigned onto an exported object, CommonJS style
+        if node.type in {"assignment_expression", "class"}:
+            return True  # assigned onto an exported object, or exported whole, CommonJS style
         return anchor.type == "export_statement" or (
             anchor.parent is not None and (anchor.parent.type == "export_statement")
         )
@@ -787,6 +820,21 @@ _WRAPPERS = frozenset(
         "expression_statement",
     }
 )
+
+
+def _commonjs_class(node: Node) -> Node | None:
+    """The named class a CommonJS module exports as a whole: `module.exports = class X {}`."""
+    if node.type != "assignment_expression":
+        return None
+    left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+    if left is None or right is None or right.type != "class":
+        return None
+    if (
+        _text(left) not in {"module.exports", "exports"}
+        or right.child_by_field_name("name") is None
+    ):
+        return None
+    return right
 
 
 def _walk_definitions(
@@ -838,6 +886,10 @@ def _walk_definitions(
                     if body is not None:
                         stack += [(c, name, c) for c in reversed(body.named_children)]
                 continue
+        exported_class = _commonjs_class(node)
+        if exported_class is not None:
+            stack.append((exported_class, parent, anchor))
+            continue
         if node is root or node.type in spec.containers:
             owner = parent
             if node.type == "impl_item":

@@ -46,13 +46,16 @@ def _directories(test_paths: Iterable[str]) -> list[str]:
                 break
         if chosen:
             counts[chosen] += 1
-    return [d for d, _ in counts.most_common(4)]
+    # Every one of them, the largest first: a test beyond the fourth is no test "beside
+    # the code".
+    return [d for d, _ in counts.most_common()]
 
 
 def _named_like_test(path: str) -> bool:
     name = path.rsplit("/", 1)[-1].lower()
-    # JUnit 3's `*TestCase.java` too, which Surefire runs by name.
-    return bool(re.search(r"^test|test\.|_test|tests?\.\w+$|testcase\.\w+$|spec\.", name))
+    # JUnit 3's `*TestCase.java` too, which Surefire runs by name, and TSTyche's type
+    # tests, `x.tst.ts`.
+    return bool(re.search(r"^test|test\.|_test|tests?\.\w+$|testcase\.\w+$|spec\.|\.tst\.", name))
 
 
 def _frameworks(

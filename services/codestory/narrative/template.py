@@ -12,9 +12,19 @@ import zlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 
 from codestory.analysis.classify import FileKind
-from codestory.analysis.facts import Area, ControlStep, ModuleFact, RepoFacts, SymbolFact
+from codestory.analysis.entry_point import EntryPoint
+from codestory.analysis.facts import (
+    Area,
+    ControlStep,
+    ModuleFact,
+    RepoFacts,
+    SymbolFact,
+    is_deprecated,
+    release_stage,
+)
 from codestory.analysis.history import HistoryFacts
 from codestory.analysis.layers import Part
 from codestory.analysis.testsuite import TestSuite
@@ -185,7 +195,8 @@ def chapter_what_it_is(facts: RepoFacts, voice: Voice) -> ScriptChapter:
     elif facts.release:  # no version declared anywhere else: the changelog's word for it
         when.append(f"The latest release in its changelog is {facts.release.version}.")
     elif facts.version:
-        when.append(f"It calls itself version {facts.version}.")
+        stage = release_stage(facts.version)
+        when.append(f"It calls itself version {facts.version}{', ' + stage if stage else ''}.")
     if facts.history is not None:
         when.append(_history_sentence(facts.history))
         if facts.history.most_changed:
@@ -539,6 +550,19 @@ def _example_opening(start: ControlStep) -> str:
     return f"{shown} Follow it into the code: it is {code(start.name)} in {code(start.path)}."
 
 
+def _main_module(entry: EntryPoint) -> str:
+    """What starts a file that runs as a program: its main function, or Python's
+    `python -m pkg` for a package's `__main__.py`."""
+    path = entry.path or entry.name
+    if entry.symbol or not path.endswith(".py"):
+        return f"{code(path)}, which has a main function"
+    folder = PurePosixPath(path).parent.parts
+    if PurePosixPath(path).name == "__main__.py" and folder:
+        package = ".".join(folder[1:] if folder[0] == "src" and len(folder) > 1 else folder)
+        return f"{code(path)}, which {code(f'python -m {package}')} runs"
+    return f"{code(path)}, which runs as a script"
+
+
 def chapter_control_flow(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
     paragraphs: list[str] = []
     runnable = [e for e in facts.entry_points if e.kind not in {"library main", "Docker command"}]
@@ -548,7 +572,7 @@ def chapter_control_flow(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
         side = (
             f"the command {code(first.name)}"
             if first.kind in {"console script", "executable"}
-            else f"{code(first.path or first.name)}, which has a main function"
+            else _main_module(first)
         )
         if first.kind in {"console script", "executable"} and first.path:
             runs = f"{code(first.symbol)} in " if first.symbol else ""
@@ -576,10 +600,7 @@ def chapter_control_flow(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
             if first.path:
                 intro += f", built from {code(first.path)}"
         else:
-            intro = (
-                f"The {voice.term('entry point')} is {code(first.path or first.name)}, which has "
-                "a main function"
-            )
+            intro = f"The {voice.term('entry point')} is {_main_module(first)}"
         paragraphs.append(sentence(intro))
         more = [e for e in runnable[1:3] if e.name != first.name]
         if more and voice.deep:
@@ -667,7 +688,8 @@ def chapter_control_flow(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
                 else f"{('A second', 'Another')[number > 1]} path begins at {code(start.name)} "
                 f"in {code(start.path)}."
             )
-            if voice.expert and start.signature:
+            # A bare class name (`Starlette`) is no signature worth saying.
+            if voice.expert and start.signature and start.signature != start.name:
                 opening += f" Its signature is {code(start.signature)}."
             hops = steps[1 : UNSURE_STEPS if unsure else None] if not voice.beginner else steps[1:2]
             told = [opening, *_told_steps(hops, steps, voice)]
@@ -788,6 +810,8 @@ def chapter_key_ideas(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
     for symbol in facts.key_symbols:
         if symbol.name in told or not (symbol.doc or max(symbol.used_by, symbol.named_by) >= 2):
             continue
+        if is_deprecated(symbol.doc):
+            continue  # its doc sends the reader to what replaced it
         if any(c.name == symbol.name for c in chosen):
             continue  # a C prototype in its header and its definition are one idea
         owner, _, member = symbol.name.rpartition(".")

@@ -243,6 +243,11 @@ class Ecosystem:
         declare is no longer the project's."""
         return set()
 
+    def declares_only(self, path: str) -> bool:
+        """Whether a file only declares the types of code written elsewhere, so the ideas
+        it names live in that code."""
+        return False
+
     def has_inline_tests(self, syntax: FileSyntax) -> bool:
         """Whether a source file carries its own tests."""
         return False
@@ -261,6 +266,11 @@ class Ecosystem:
     def own(self, manifests: list[Manifest]) -> list[Manifest]:
         """The manifests of this ecosystem among `manifests`."""
         return [m for m in manifests if m.ecosystem in self.manifest_ecosystems]
+
+    def working_environments(self, manifests: list[Manifest]) -> list[Manifest]:
+        """The top-level `manifests`, with those that only pin the environment the authors
+        work in read as development."""
+        return manifests
 
     def test_only_dependencies(self, project: Project, dependencies: list[str]) -> set[str]:
         """Declared dependencies that only the tests use, where the manifest cannot say."""
