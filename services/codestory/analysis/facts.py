@@ -598,8 +598,6 @@ def _idea_weight(symbol: SymbolFact) -> float:
         weight *= 1.5
     if any(part in HELPER_FOLDERS for part in symbol.path.lower().split("/")[:-1]):
         weight *= 0.5
-    if _PLAIN_ALIAS.match(symbol.signature or ""):
-        weight *= 0.3
     return weight
 
 
@@ -611,12 +609,6 @@ def is_deprecated(doc: str | None) -> bool:
     """Whether a definition's doc opens by deprecating it: kept for old callers, the design
     has moved on from it."""
     return bool(doc and _DEPRECATED.match(doc))
-
-
-# A typedef of a number, a byte or a pointer (`typedef unsigned char lu_byte;`, `typedef
-# StackValue *StkId;`) names a representation, not an idea of the design; a typedef of a
-# struct, union, enum or function type is the type itself.
-_PLAIN_ALIAS = re.compile(r"typedef\s+(?!.*\b(?:struct|union|enum|class)\b)[^({]*;?\s*$")
 
 
 # A manifest's description of itself ("Top SLF4J project pom.xml file", "Parent POM"): it
