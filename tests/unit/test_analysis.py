@@ -1414,3 +1414,16 @@ def test_a_maven_site_beside_src_main_is_its_own_area(tmp_path: Path) -> None:
     }
     facts = analyse(write(tmp_path, files), name="cli")
     assert {a.path for a in facts.areas} == {"src/main", "src/test", "src/site"}
+
+
+def test_a_lowercase_makefile_is_the_projects_makefile(tmp_path: Path) -> None:
+    root = write(
+        tmp_path / "repo",
+        {
+            "go.mod": "module example.org/x\n\ngo 1.21\n",
+            "x.go": "package x\n\nfunc F() int { return 1 }\n",
+            "x_test.go": 'package x\n\nimport "testing"\n\nfunc TestF(t *testing.T) {}\n',
+            "makefile": "test:\n\tgo test -race ./...\n",  # GNU make reads it as Makefile
+        },
+    )
+    assert analyse(root, name="x").tests.commands[0] == "make test"

@@ -1308,7 +1308,8 @@ def _automake_listed(checkout: Checkout) -> list[str]:
 def _tests(checkout: Checkout, code: Code) -> tuple[list[str], TestSuite]:
     """The Makefile's targets and the test suite: its files, frameworks and commands."""
     kinds, paths, syntaxes = checkout.kinds, checkout.paths, code.syntaxes
-    makefile = checkout.first("Makefile", "GNUmakefile")
+    # GNU make reads GNUmakefile, then makefile, then Makefile.
+    makefile = checkout.first("GNUmakefile", "makefile", "Makefile")
     targets = make_targets(checkout.read(makefile)) if makefile else []
     configured = checkout.first(configured_makefile(checkout.paths) or "")
     if configured:
