@@ -213,6 +213,13 @@ def test_a_description_names_its_kind_by_its_head_noun(
     assert described_kind(description) == kind
 
 
+def test_the_projects_own_name_is_no_head_noun() -> None:
+    said = "Tally CLI provides a simple API for parsing a command line."
+    assert described_kind(said) == "cli"
+    assert described_kind(said, "Tally CLI") is None  # the API of a library, not a tool
+    assert described_kind("cli is a package for building clients", "cli") == "library"
+
+
 def test_a_library_that_ships_a_command_is_still_what_it_says_it_is() -> None:
     framework = project_kind(
         description="A micro web framework.",
@@ -1159,3 +1166,18 @@ def test_the_first_test_to_read_is_neither_a_helper_header_nor_a_fuzzer(tmp_path
     }
     tests = analyse(write(tmp_path, files), name="json").tests
     assert tests.example_file == "tests/parse_test.c"
+
+
+@pytest.mark.parametrize(("expose", "kind"), [("", "cli"), ("EXPOSE 8080\n", "service")])
+def test_an_image_serves_when_it_opens_a_port(tmp_path: Path, expose: str, kind: str) -> None:
+    files = {
+        "go.mod": "module example.org/tail\n\ngo 1.21\n",
+        "main.go": 'package main\n\nimport "fmt"\n\nfunc main() {\n\tfmt.Println("x")\n}\n',
+        "Dockerfile": f'FROM scratch\nCOPY tail /tail\n{expose}ENTRYPOINT ["/tail"]\n',
+    }
+    root = tmp_path / "repo"
+    for path, text in files.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text(text)
+    # A container that runs a command-line tool serves nothing.
+    assert analyse(root, name="tail").kind == kind

@@ -669,6 +669,7 @@ def _kind(
     roles: RoleFacts,
     docker_command: str | None,
     project: ecosystems.Project,
+    name: str | None = None,
 ) -> ProjectKind:
     syntaxes = project.syntaxes
 
@@ -704,7 +705,11 @@ def _kind(
     elif docker_command and programs:
         serves = f"its container runs `{docker_command}`"
     return project_kind(
-        description=description, programs=programs, application=application, serves=serves
+        description=description,
+        programs=programs,
+        application=application,
+        serves=serves,
+        name=name,
     )
 
 
@@ -730,6 +735,14 @@ def _project_name(declared: Manifest | None, readme: Readme | None, fallback: st
     if title and len(title) <= 30 and len(title.split()) <= 3:
         return title
     return fallback
+
+
+def _docker_exposes(root: Path, files: list[SourceFile]) -> bool:
+    """Whether the image opens a port (`EXPOSE 8080`): a container that runs a command-line
+    tool serves nothing."""
+    dockerfile = next((f for f in files if f.path == "Dockerfile" and f.readable), None)
+    text = read_text(root, dockerfile) if dockerfile is not None else ""
+    return bool(re.search(r"^\s*EXPOSE\s+\S", text, re.MULTILINE | re.IGNORECASE))
 
 
 def _docker_command(root: Path, files: list[SourceFile]) -> str | None:
@@ -1440,7 +1453,15 @@ def analyse(
     areas, root_files = _areas(checkout.files, checkout.kinds, syntaxes)
     languages = _languages(checkout.files, checkout.kinds)
     dependencies = _dependencies(checkout, code, root_manifests, languages, project)
-    kind = _kind(description, entry_points, roles, docker_command, project)
+    serving_image = docker_command if _docker_exposes(root, checkout.files) else None
+    kind = _kind(
+        description,
+        entry_points,
+        roles,
+        serving_image,
+        project,
+        _project_name(declared, readme, name),
+    )
     handed_out = [
         s
         for p in entry_points
