@@ -1427,3 +1427,15 @@ def test_a_lowercase_makefile_is_the_projects_makefile(tmp_path: Path) -> None:
         },
     )
     assert analyse(root, name="x").tests.commands[0] == "make test"
+
+
+def test_a_rust_generic_impl_gives_its_methods_to_the_type() -> None:
+    from codestory.analysis.syntax import parse_source
+
+    source = (
+        b"pub struct Printer<'a, W> { out: &'a mut W }\n\n"
+        b"impl<'a, W: Write> Printer<'a, W> {\n    pub fn print_all(&mut self) {}\n}\n"
+    )
+    parsed = parse_source("src/lib.rs", "Rust", source)
+    assert parsed is not None
+    assert [d.qualified_name for d in parsed.definitions] == ["Printer", "Printer.print_all"]

@@ -114,7 +114,6 @@ def _of_a_monorepo(
             )
         )
     )
-    # The build's own modules are parts of the project, not what it builds on.
-    own = {n for m in manifests for n in (m.name, m.artifact) if n}
-    dependencies = [d for d in nested[0].dependencies if d not in own] if nested else []
+    # The build's own modules are among them, told as packages of its own.
+    dependencies = list(nested[0].dependencies) if nested else []
     return dependencies, nested[0].path if nested and dependencies else None

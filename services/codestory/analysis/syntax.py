@@ -893,7 +893,9 @@ def _walk_definitions(
         if node is root or node.type in spec.containers:
             owner = parent
             if node.type == "impl_item":
-                owner = _text(node.child_by_field_name("type")) or parent
+                # `impl<'a, W: Write> Printer<'a, W>`: the methods are `Printer`'s.
+                named = _text(node.child_by_field_name("type")).split("<", 1)[0].strip()
+                owner = named or parent
             children = node.named_children
             # `type X struct {...}` is one spec in a declaration: its comment sits above the
             # declaration. In a `type ( ... )` group each spec has its own.

@@ -902,11 +902,16 @@ def chapter_dependencies(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
     paragraphs: list[str] = []
     if facts.dependencies:
         count = len(facts.dependencies)
-        # The packages the tree builds itself (its workspace's crates) are named apart.
+        # The packages the tree builds itself (its workspace's crates, its other modules)
+        # are named apart.
         members = {f"{folder}/" for folder in facts.workspace}
         built_here = {
             m.name for m in facts.manifests if m.name and m.path.startswith(tuple(members))
         }
+        if facts.dependencies_from:
+            built_here |= {
+                n for m in facts.manifests if "/" in m.path for n in (m.name, m.artifact) if n
+            }
         own = [d for d in facts.dependencies if d in built_here]
         others = [d for d in facts.dependencies if d not in built_here]
         named = [code(d) for d in others[: 6 if voice.deep else 4]]
