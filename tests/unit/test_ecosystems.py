@@ -3,6 +3,7 @@ project it is, where the version is declared, what counts as a test."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -816,3 +817,126 @@ def test_a_cargo_xtask_crate_automates_the_build_and_is_no_way_in(tmp_path: Path
     facts = analyse(write(tmp_path, files), name="parser")
     assert classify_path("xtask/src/main.rs") is FileKind.TOOLING
     assert facts.entry_points == [] and facts.kind == "library"
+
+
+_COBRA_MAIN = """package main
+
+import "github.com/spf13/cobra"
+
+var rootCmd = &cobra.Command{
+	Use:  "shelf [DIR]",
+	Short: "List a shelf",
+	RunE: listShelf,
+}
+
+var dustCmd = &cobra.Command{
+	Use: "dust",
+	RunE: func(cmd *cobra.Command, args []string) error {
+		return sweepShelf(args)
+	},
+}
+
+func listShelf(cmd *cobra.Command, args []string) error {
+	books := readBooks(args)
+	return printBooks(books)
+}
+
+func readBooks(args []string) []string {
+	found := []string{}
+	return append(found, args...)
+}
+
+func printBooks(books []string) error {
+	_ = books
+	return nil
+}
+
+func sweepShelf(args []string) error {
+	_ = args
+	return nil
+}
+
+func main() {
+	rootCmd.AddCommand(dustCmd)
+	_ = rootCmd.Execute()
+}
+"""
+
+
+def test_go_command_tables_declare_commands_and_their_handlers(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "go.mod": "module example.com/shelf\n",
+        "cmd/shelf/main.go": _COBRA_MAIN,
+    }
+    facts = analyse(write(tmp_path, files), name="shelf")
+    assert [(r.detail, r.name) for r in facts.roles.commands] == [
+        ("shelf", "listShelf"),
+        ("dust", "func"),
+    ]
+    told = " ".join(p for c in write_script(facts).chapters for p in c.paragraphs)
+    # The program's own command is toured first, through its named handler.
+    assert "Take the `shelf` command: `listShelf` in `cmd/shelf/main.go` handles it." in told
+
+
+def test_a_go_command_written_in_place_is_told_as_a_function_literal(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "go.mod": "module example.com/shelf\n",
+        "main.go": _COBRA_MAIN.replace("RunE: listShelf,", "Run: nil,"),
+    }
+    facts = analyse(write(tmp_path, files), name="shelf")
+    told = " ".join(p for c in write_script(facts).chapters for p in c.paragraphs)
+    assert "Take the `dust` command: a function literal in `main.go` handles it." in told
+    assert re.search(
+        r"The function literal (calls|hands the work to|goes on to) `sweepShelf`", told
+    )
+
+
+def test_a_go_framework_s_own_command_type_declares_no_commands(tmp_path: Path) -> None:
+    source = (
+        "package cli\n\ntype Command struct{ Name string; Action func() }\n\n"
+        'func Help() *Command {\n\treturn &Command{Name: "help", Action: show}\n}\n\n'
+        "func show() {}\n"
+    )
+    files: dict[str, str | bytes] = {"go.mod": "module example.com/cli\n", "cli.go": source}
+    assert analyse(write(tmp_path, files), name="cli").roles.commands == []
+
+
+def test_a_urfave_cli_command_is_named_by_its_name_and_a_made_handler_is_not_followed() -> None:
+    source = (
+        'package main\n\nvar serve = &cli.Command{Name: "serve", Usage: "x", Action: run}\n'
+        'var vet = &cli.Command{Name: "vet", Action: tool("go", "vet")}\n'
+        "var bad = &cli.Command{Name: shell, Action: run}\n"
+    )
+    syntax = parse_source("main.go", "Go", source.encode())
+    assert syntax is not None and syntax.commands == [("serve", "run", 3, 3)]
+
+
+def test_a_go_program_is_named_for_its_cmd_folder_or_its_module(tmp_path: Path) -> None:
+    main = "package main\n\nfunc main() { run() }\n\nfunc run() {\n\tprintln(1)\n}\n"
+    files: dict[str, str | bytes] = {
+        "go.mod": "module example.com/tracer\n",
+        "cmd/trc/main.go": main,
+    }
+    facts = analyse(write(tmp_path / "a", files), name="tracer")
+    assert [(e.kind, e.name, e.path) for e in facts.entry_points] == [
+        ("executable", "trc", "cmd/trc/main.go")
+    ]
+    at_top: dict[str, str | bytes] = {"go.mod": "module example.com/tracer/v2\n", "main.go": main}
+    facts = analyse(write(tmp_path / "b", at_top), name="tracer")
+    assert [(e.kind, e.name) for e in facts.entry_points] == [("executable", "tracer")]
+    told = " ".join(p for c in write_script(facts).chapters for p in c.paragraphs)
+    assert "The entry point is the executable `tracer`, built from `main.go`." in told
+
+
+def test_a_changelog_behind_the_go_module_s_major_version_gives_no_release(
+    tmp_path: Path,
+) -> None:
+    files: dict[str, str | bytes] = {
+        "go.mod": "module example.com/router/v3\n",
+        "router.go": "package router\n\nfunc Route() int { return 1 }\n",
+        "CHANGELOG.md": "# Changelog\n\n## 2.4.0 (2021-03-01)\n\n- Faster.\n",
+    }
+    assert analyse(write(tmp_path / "a", files), name="router").release is None
+    files["CHANGELOG.md"] = "# Changelog\n\n## v3.1.0 (2024-03-01)\n\n- Faster.\n"
+    release = analyse(write(tmp_path / "b", files), name="router").release
+    assert release is not None and release.version == "3.1.0"

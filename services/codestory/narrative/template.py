@@ -451,7 +451,10 @@ def _roles_sentence(facts: RepoFacts, voice: Voice) -> str | None:
     commands = list(dict.fromkeys(c.detail or c.name for c in roles.commands))
     if commands:
         count = plural(len(commands), "command-line command")
-        said.append(f"It offers {count}: {_named(commands)}.")
+        # Of more than three, the first three "among them": a list after a colon takes no
+        # "such as".
+        among = " among them" if len(commands) > 3 else ""
+        said.append(f"It offers {count}: {_named(commands, such_as=False)}{among}.")
     if roles.tasks:
         said.append(f"It defines {plural(len(roles.tasks), voice.term('background task'))}.")
     models = list(dict.fromkeys(m.name for m in roles.models))
@@ -471,9 +474,9 @@ def _step_sentence(step: ControlStep, previous: ControlStep, voice: Voice, index
     where = "" if step.path == previous.path else f" in {code(step.path)}"
     clause = _doc_clause(step.doc)
     verbs = ["calls", "hands the work to", "goes on to"]
-    text = f"{code(previous.name)} {voice.shape(verbs, index)} {code(step.name)}{where}"
+    text = f"{_step_name(previous)} {voice.shape(verbs, index)} {code(step.name)}{where}"
     if step.handed:  # a callback: given to other code, which runs it
-        text = f"{code(previous.name)} passes {code(step.name)}{where} on to be run"
+        text = f"{_step_name(previous)} passes {code(step.name)}{where} on to be run"
     said = predicate(step.name, step.doc)
     if said and not voice.beginner:
         text += f", which {said}"
@@ -484,6 +487,16 @@ def _step_sentence(step: ControlStep, previous: ControlStep, voice: Voice, index
             else (f". Its documentation says: {_quote(step.doc or '')}")
         )
     return sentence(text)
+
+
+def _step_name(step: ControlStep) -> str:
+    """A step by its name; a command's handler written in place (Go's `func` literal) has
+    none, and is told as what it is."""
+    return "the function literal" if _literal(step) else code(step.name)
+
+
+def _literal(step: ControlStep) -> bool:
+    return bool(step.command) and step.name == "func"
 
 
 def _plain(step: ControlStep, voice: Voice) -> bool:
@@ -516,7 +529,7 @@ def _told_steps(hops: list[ControlStep], steps: list[ControlStep], voice: Voice)
             joined = voice.shape(
                 [", which calls ", ", and that calls ", ", which in turn calls "], index
             )
-            told.append(sentence(f"{code(steps[index].name)} calls {joined.join(links)}"))
+            told.append(sentence(f"{_step_name(steps[index])} calls {joined.join(links)}"))
         index += run
     return told
 
@@ -645,7 +658,10 @@ def chapter_control_flow(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
                 and start.name.startswith(f"{handed_out.name}.")
             )
             opening = (
-                f"Take the {code(start.command)} command: {code(start.name)} in "
+                f"Take the {code(start.command or '')} command: a function literal in "
+                f"{code(start.path)} handles it."
+                if _literal(start)
+                else f"Take the {code(start.command)} command: {code(start.name)} in "
                 f"{code(start.path)} handles it."
                 if start.command
                 else _example_opening(start)
