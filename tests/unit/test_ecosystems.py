@@ -901,11 +901,12 @@ def test_a_go_framework_s_own_command_type_declares_no_commands(tmp_path: Path) 
     assert analyse(write(tmp_path, files), name="cli").roles.commands == []
 
 
-def test_a_urfave_cli_command_is_named_by_its_name_and_a_made_handler_is_not_followed() -> None:
+def test_a_urfave_cli_command_is_named_by_its_name_and_made_or_hidden_ones_are_not() -> None:
     source = (
         'package main\n\nvar serve = &cli.Command{Name: "serve", Usage: "x", Action: run}\n'
         'var vet = &cli.Command{Name: "vet", Action: tool("go", "vet")}\n'
         "var bad = &cli.Command{Name: shell, Action: run}\n"
+        'var man = &cobra.Command{Use: "man", Hidden: true, RunE: run}\n'
     )
     syntax = parse_source("main.go", "Go", source.encode())
     assert syntax is not None and syntax.commands == [("serve", "run", 3, 3)]

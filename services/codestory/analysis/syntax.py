@@ -476,7 +476,8 @@ def _go_command_query() -> Any:
 def _go_commands(root: Node) -> list[tuple[str, str | None, int, int]]:
     """The commands Go's command-line frameworks declare as `Command` struct literals: the
     name is the first word of `Use` (cobra's usage line) or the `Name` (urfave/cli); the
-    handler is the function in `Run`, `RunE` or `Action`, or a function literal there."""
+    handler is the function in `Run`, `RunE` or `Action`, or a function literal there. A
+    `Hidden: true` command is kept out of the tool's help, and out of its commands here."""
     found: list[tuple[str, str | None, int, int]] = []
     for _, match in tree_sitter.QueryCursor(_go_command_query()).matches(root):
         for body in match.get("body", []):
@@ -494,6 +495,8 @@ def _go_command(body: Node) -> tuple[str, str | None, int, int] | None:
             continue
         value = value.named_children[0] if value.type == "literal_element" else value
         fields[_text(key)] = value
+    if "Hidden" in fields and _text(fields["Hidden"]) == "true":
+        return None  # kept out of the help and the completions: not one of the tool's commands
     name = next((fields[k] for k in ("Use", "Name") if k in fields), None)
     handler = next((fields[k] for k in ("RunE", "Run", "Action") if k in fields), None)
     if name is None or handler is None or not name.type.endswith("string_literal"):
