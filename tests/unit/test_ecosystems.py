@@ -941,3 +941,28 @@ def test_a_changelog_behind_the_go_module_s_major_version_gives_no_release(
     files["CHANGELOG.md"] = "# Changelog\n\n## v3.1.0 (2024-03-01)\n\n- Faster.\n"
     release = analyse(write(tmp_path / "b", files), name="router").release
     assert release is not None and release.version == "3.1.0"
+
+
+def test_a_go_command_s_handler_may_live_in_another_file_of_its_package(tmp_path: Path) -> None:
+    root = (
+        'package cmd\n\nimport "github.com/spf13/cobra"\n\n'
+        'var serveCmd = &cobra.Command{Use: "serve", RunE: serve}\n'
+    )
+    serve = (
+        "package cmd\n\nfunc serve(cmd *cobra.Command, args []string) error {\n"
+        "\treturn listen(args)\n}\n\nfunc listen(args []string) error {\n"
+        "\t_ = args\n\treturn nil\n}\n"
+    )
+    files: dict[str, str | bytes] = {
+        "go.mod": "module example.com/srv\n",
+        "main.go": 'package main\n\nimport "example.com/srv/cmd"\n\nfunc main() { cmd.Run() }\n',
+        "cmd/root.go": root,
+        "cmd/serve.go": serve,
+        "cmd/run.go": "package cmd\n\nfunc Run() {\n\t_ = serveCmd.Execute()\n}\n",
+    }
+    told = " ".join(
+        p
+        for c in write_script(analyse(write(tmp_path, files), name="srv")).chapters
+        for p in c.paragraphs
+    )
+    assert "Take the `serve` command: `serve` in `cmd/serve.go` handles it." in told
