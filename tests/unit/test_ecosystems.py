@@ -966,3 +966,15 @@ def test_a_go_command_s_handler_may_live_in_another_file_of_its_package(tmp_path
         for p in c.paragraphs
     )
     assert "Take the `serve` command: `serve` in `cmd/serve.go` handles it." in told
+
+
+def test_each_element_of_a_go_command_table_is_a_command() -> None:
+    source = (
+        "package main\n\nvar app = &cli.App{\n\tCommands: []*cli.Command{\n"
+        '\t\t{Name: "add", Action: func(c *cli.Context) error { return add(c) }},\n'
+        '\t\t{Name: "rm", Action: remove},\n\t},\n}\n\n'
+        'var legacy = []cli.Command{{Name: "ls", Action: list}}\n'
+    )
+    syntax = parse_source("main.go", "Go", source.encode())
+    assert syntax is not None
+    assert syntax.commands == [("add", None, 5, 5), ("rm", "remove", 6, 6), ("ls", "list", 10, 10)]

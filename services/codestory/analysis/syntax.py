@@ -461,9 +461,13 @@ def _go_type_refs(root: Node) -> list[tuple[str | None, str]]:
 # cobra's `&cobra.Command{Use: "serve [flags]", RunE: serve}` and urfave/cli's
 # `&cli.Command{Name: "serve", Action: serve}`: a command and the function that runs it. The
 # type is a framework's, imported: a package's own bare `Command{}` is the framework itself.
+# In a table of them (`Commands: []*cli.Command{{Name: "add", ...}}`) each element is one.
 _GO_COMMANDS = """
 (composite_literal type: (qualified_type name: (type_identifier) @type)
   body: (literal_value) @body (#eq? @type "Command"))
+(composite_literal type: (slice_type element: [(qualified_type name: (type_identifier) @type)
+  (pointer_type (qualified_type name: (type_identifier) @type))])
+  body: (literal_value (literal_element (literal_value) @body)) (#eq? @type "Command"))
 """
 
 
