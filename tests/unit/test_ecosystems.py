@@ -874,7 +874,9 @@ def test_go_command_tables_declare_commands_and_their_handlers(tmp_path: Path) -
         ("dust", "func"),
     ]
     told = " ".join(p for c in write_script(facts).chapters for p in c.paragraphs)
-    # The program's own command is toured first, through its named handler.
+    # The program's own (root) command is the program, which the entry point names; it is
+    # toured first, through its named handler.
+    assert "It offers 1 command-line command: `dust`." in told
     assert "Take the `shelf` command: `listShelf` in `cmd/shelf/main.go` handles it." in told
 
 

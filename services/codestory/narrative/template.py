@@ -448,7 +448,11 @@ def _roles_sentence(facts: RepoFacts, voice: Voice) -> str | None:
             said.append(f"Its code registers {routes}{where}.")
         else:
             said.append(f"It serves {routes}.")
-    commands = list(dict.fromkeys(c.detail or c.name for c in roles.commands))
+    # A command named like the program, beside others, is the root they hang under (the
+    # program itself, which the entry point names): its commands are the others.
+    programs = {e.name for e in facts.entry_points if e.kind in {"console script", "executable"}}
+    named = list(dict.fromkeys(c.detail or c.name for c in roles.commands))
+    commands = [c for c in named if c not in programs] or named
     if commands:
         count = plural(len(commands), "command-line command")
         # Of more than three, the first three "among them": a list after a colon takes no
