@@ -3,6 +3,7 @@ project it is, where the version is declared, what counts as a test."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -1181,3 +1182,166 @@ def test_an_image_serves_when_it_opens_a_port(tmp_path: Path, expose: str, kind:
         (root / path).write_text(text)
     # A container that runs a command-line tool serves nothing.
     assert analyse(root, name="tail").kind == kind
+
+
+_COBRA_MAIN = """package main
+
+import "github.com/spf13/cobra"
+
+var rootCmd = &cobra.Command{
+	Use:  "shelf [DIR]",
+	Short: "List a shelf",
+	RunE: listShelf,
+}
+
+var dustCmd = &cobra.Command{
+	Use: "dust",
+	RunE: func(cmd *cobra.Command, args []string) error {
+		return sweepShelf(args)
+	},
+}
+
+func listShelf(cmd *cobra.Command, args []string) error {
+	books := readBooks(args)
+	return printBooks(books)
+}
+
+func readBooks(args []string) []string {
+	found := []string{}
+	return append(found, args...)
+}
+
+func printBooks(books []string) error {
+	_ = books
+	return nil
+}
+
+func sweepShelf(args []string) error {
+	_ = args
+	return nil
+}
+
+func main() {
+	rootCmd.AddCommand(dustCmd)
+	_ = rootCmd.Execute()
+}
+"""
+
+
+def test_go_command_tables_declare_commands_and_their_handlers(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "go.mod": "module example.com/shelf\n",
+        "cmd/shelf/main.go": _COBRA_MAIN,
+    }
+    facts = analyse(write(tmp_path, files), name="shelf")
+    assert [(r.detail, r.name) for r in facts.roles.commands] == [
+        ("shelf", "listShelf"),
+        ("dust", "func"),
+    ]
+    told = " ".join(p for c in write_script(facts).chapters for p in c.paragraphs)
+    # The program's own (root) command is the program, which the entry point names; it is
+    # toured first, through its named handler.
+    assert "It offers 1 command-line command: `dust`." in told
+    assert "Take the `shelf` command: `listShelf` in `cmd/shelf/main.go` handles it." in told
+
+
+def test_a_go_command_written_in_place_is_told_as_a_function_literal(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "go.mod": "module example.com/shelf\n",
+        "main.go": _COBRA_MAIN.replace("RunE: listShelf,", "Run: nil,"),
+    }
+    facts = analyse(write(tmp_path, files), name="shelf")
+    told = " ".join(p for c in write_script(facts).chapters for p in c.paragraphs)
+    assert "Take the `dust` command: a function literal in `main.go` handles it." in told
+    assert re.search(
+        r"The function literal (calls|hands the work to|goes on to) `sweepShelf`", told
+    )
+
+
+def test_a_go_framework_s_own_command_type_declares_no_commands(tmp_path: Path) -> None:
+    source = (
+        "package cli\n\ntype Command struct{ Name string; Action func() }\n\n"
+        'func Help() *Command {\n\treturn &Command{Name: "help", Action: show}\n}\n\n'
+        "func show() {}\n"
+    )
+    files: dict[str, str | bytes] = {"go.mod": "module example.com/cli\n", "cli.go": source}
+    assert analyse(write(tmp_path, files), name="cli").roles.commands == []
+
+
+def test_a_urfave_cli_command_is_named_by_its_name_and_made_or_hidden_ones_are_not() -> None:
+    source = (
+        'package main\n\nvar serve = &cli.Command{Name: "serve", Usage: "x", Action: run}\n'
+        'var vet = &cli.Command{Name: "vet", Action: tool("go", "vet")}\n'
+        "var bad = &cli.Command{Name: shell, Action: run}\n"
+        'var man = &cobra.Command{Use: "man", Hidden: true, RunE: run}\n'
+    )
+    syntax = parse_source("main.go", "Go", source.encode())
+    assert syntax is not None and syntax.commands == [("serve", "run", 3, 3)]
+
+
+def test_a_go_program_is_named_for_its_cmd_folder_or_its_module(tmp_path: Path) -> None:
+    main = "package main\n\nfunc main() { run() }\n\nfunc run() {\n\tprintln(1)\n}\n"
+    files: dict[str, str | bytes] = {
+        "go.mod": "module example.com/tracer\n",
+        "cmd/trc/main.go": main,
+    }
+    facts = analyse(write(tmp_path / "a", files), name="tracer")
+    assert [(e.kind, e.name, e.path) for e in facts.entry_points] == [
+        ("executable", "trc", "cmd/trc/main.go")
+    ]
+    at_top: dict[str, str | bytes] = {"go.mod": "module example.com/tracer/v2\n", "main.go": main}
+    facts = analyse(write(tmp_path / "b", at_top), name="tracer")
+    assert [(e.kind, e.name) for e in facts.entry_points] == [("executable", "tracer")]
+    told = " ".join(p for c in write_script(facts).chapters for p in c.paragraphs)
+    assert "The entry point is the executable `tracer`, built from `main.go`." in told
+
+
+def test_a_changelog_behind_the_go_module_s_major_version_gives_no_release(
+    tmp_path: Path,
+) -> None:
+    files: dict[str, str | bytes] = {
+        "go.mod": "module example.com/router/v3\n",
+        "router.go": "package router\n\nfunc Route() int { return 1 }\n",
+        "CHANGELOG.md": "# Changelog\n\n## 2.4.0 (2021-03-01)\n\n- Faster.\n",
+    }
+    assert analyse(write(tmp_path / "a", files), name="router").release is None
+    files["CHANGELOG.md"] = "# Changelog\n\n## v3.1.0 (2024-03-01)\n\n- Faster.\n"
+    release = analyse(write(tmp_path / "b", files), name="router").release
+    assert release is not None and release.version == "3.1.0"
+
+
+def test_a_go_command_s_handler_may_live_in_another_file_of_its_package(tmp_path: Path) -> None:
+    root = (
+        'package cmd\n\nimport "github.com/spf13/cobra"\n\n'
+        'var serveCmd = &cobra.Command{Use: "serve", RunE: serve}\n'
+    )
+    serve = (
+        "package cmd\n\nfunc serve(cmd *cobra.Command, args []string) error {\n"
+        "\treturn listen(args)\n}\n\nfunc listen(args []string) error {\n"
+        "\t_ = args\n\treturn nil\n}\n"
+    )
+    files: dict[str, str | bytes] = {
+        "go.mod": "module example.com/srv\n",
+        "main.go": 'package main\n\nimport "example.com/srv/cmd"\n\nfunc main() { cmd.Run() }\n',
+        "cmd/root.go": root,
+        "cmd/serve.go": serve,
+        "cmd/run.go": "package cmd\n\nfunc Run() {\n\t_ = serveCmd.Execute()\n}\n",
+    }
+    told = " ".join(
+        p
+        for c in write_script(analyse(write(tmp_path, files), name="srv")).chapters
+        for p in c.paragraphs
+    )
+    assert "Take the `serve` command: `serve` in `cmd/serve.go` handles it." in told
+
+
+def test_each_element_of_a_go_command_table_is_a_command() -> None:
+    source = (
+        "package main\n\nvar app = &cli.App{\n\tCommands: []*cli.Command{\n"
+        '\t\t{Name: "add", Action: func(c *cli.Context) error { return add(c) }},\n'
+        '\t\t{Name: "rm", Action: remove},\n\t},\n}\n\n'
+        'var legacy = []cli.Command{{Name: "ls", Action: list}}\n'
+    )
+    syntax = parse_source("main.go", "Go", source.encode())
+    assert syntax is not None
+    assert syntax.commands == [("add", None, 5, 5), ("rm", "remove", 6, 6), ("ls", "list", 10, 10)]

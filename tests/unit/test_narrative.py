@@ -112,6 +112,20 @@ def test_authors_words_keep_their_case_and_sphinx_roles_are_read_as_words(
     assert ":envvar:" not in text
 
 
+def test_of_many_commands_three_are_named_among_them(tmp_path: Path) -> None:
+    parsers = "".join(f"    s.add_parser('{n}')\n" for n in ("buy", "sell", "list", "ship"))
+    files = {
+        "pyproject.toml": '[project]\nname = "shop"\n[project.scripts]\nshop = "shop.cli:main"\n',
+        "shop/__init__.py": "",
+        "shop/cli.py": "import argparse\n\ndef main():\n    p = argparse.ArgumentParser()\n"
+        f"    s = p.add_subparsers()\n{parsers}",
+    }
+    text = "\n".join(
+        c.text for c in write_script(analyse(write(tmp_path, files), name="shop")).chapters
+    )
+    assert "It offers 4 command-line commands: `buy`, `sell` and `list` among them." in text
+
+
 def test_roles_are_named_and_the_test_count_is_said_one_way(tmp_path: Path) -> None:
     files = {
         "README.md": "# shop\n\nShop sells things.\n",

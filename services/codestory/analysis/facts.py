@@ -472,11 +472,12 @@ def _entry_points(
         # The packaging names the programs; other mains are helpers, demos and scripts.
         mains = []
     for path in mains[:5]:
+        program = ecosystems.of_language(syntaxes[path].language).program_name(path, project)
         if path not in declared:
             points.append(
                 EntryPoint(
-                    kind="main module",
-                    name=path,
+                    kind="executable" if program else "main module",
+                    name=program or path,
                     target=path,
                     path=path,
                     symbol=main_symbol(path, syntaxes),
@@ -867,14 +868,15 @@ def _tour_paths(
                 shown = f"{call.qualifier}.{call.name}" if plain else call.name
                 control_paths[0][0] = control_paths[0][0].model_copy(update={"via": shown})
     walk([_doing_method(s, syntaxes) for _, s in entered])
-    # A command-line tool's commands each have a handler: follow the first that leads on.
-    for role in commands:
-        handler = syntaxes[role.file].definitions if role.file in syntaxes else []
-        found = next((d for d in handler if d.name == role.name and d.kind in CALLABLE), None)
+    # A command-line tool's commands each have a handler: follow the first that leads on,
+    # the program's own (root) command first, named like the program: what a run does.
+    programs = {p.name for p in runnable}
+    for role in sorted(commands, key=lambda r: (r.detail or r.name) not in programs):
+        found = _command_start(role, syntaxes, graph)
         if found is None or len(control_paths) >= 3:
             continue
         before = len(control_paths)
-        walk([Symbol(role.file, found)])
+        walk([found])
         if len(control_paths) > before:
             told = role.detail or role.name
             control_paths[-1][0] = control_paths[-1][0].model_copy(update={"command": told})
@@ -971,6 +973,26 @@ def _doing_method(start: Symbol, syntaxes: dict[str, FileSyntax]) -> Symbol:
     }
     verb = next((v for v in ENTRY_VERBS if v in methods), None)
     return Symbol(start.path, methods[verb]) if verb else start
+
+
+def _command_start(role: Role, syntaxes: dict[str, FileSyntax], graph: CallGraph) -> Symbol | None:
+    """A command's handler: the function its role names in its file, a function written in
+    place, or the one the name as written (`o.Run`) resolves to from there."""
+    syntax = syntaxes.get(role.file)
+    if syntax is None:
+        return None
+    own = (d for d in syntax.definitions if d.name == role.name and d.kind in CALLABLE)
+    found = next(own, None) or ecosystems.of_language(syntax.language).command_literal(role, syntax)
+    if found is not None:
+        return Symbol(role.file, found)
+    if not syntax.commands:  # a decorated definition or a named parser: no name to resolve
+        return None
+    qualifier, _, name = role.name.rpartition(".")
+    caller = next(
+        (d for d in syntax.definitions if d.kind in CALLABLE and d.line <= role.line <= d.end_line),
+        None,
+    )
+    return graph.resolve_call(role.file, caller, Call(name, qualifier or None, None, role.line))
 
 
 def _steps(symbols: list[Symbol], graph: CallGraph | None = None) -> list[ControlStep]:
@@ -1480,6 +1502,8 @@ def analyse(
     declared_version = _declared_version(root_manifests, project)
     if release and declared_version and not same_version(release.version, declared_version):
         release = None  # a changelog behind (or ahead of) the version the project declares
+    if release and any(m.release_behind(release.version, project) for m in ecosystems.ECOSYSTEMS):
+        release = None  # a changelog left behind by the code's major version
     return RepoFacts(
         name=_project_name(declared, readme, name),
         kind=kind.kind,

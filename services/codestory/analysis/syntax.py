@@ -110,6 +110,9 @@ class FileSyntax:
     default_export: str | None = None
     # Go: the types a file names ((package or None, type)), e.g. `*Command`, `cobra.Command`.
     type_refs: list[tuple[str | None, str]] = field(default_factory=list)
+    # Go: the commands a command table declares, (name, handler, line, end line): the
+    # handler as written (`run`, `o.Run`), or None for a function literal spanning the lines.
+    commands: list[tuple[str, str | None, int, int]] = field(default_factory=list)
     has_main: bool = False
     parse_errors: bool = False
     # Every identifier-like word of three or more characters in the file, comments
@@ -454,6 +457,64 @@ def _go_type_refs(root: Node) -> list[tuple[str | None, str]]:
             if node.id not in qualified:
                 found.add((None, _text(node)))
     return sorted(found, key=lambda ref: (ref[0] or "", ref[1]))
+
+
+# cobra's `&cobra.Command{Use: "serve [flags]", RunE: serve}` and urfave/cli's
+# `&cli.Command{Name: "serve", Action: serve}`: a command and the function that runs it. The
+# type is a framework's, imported: a package's own bare `Command{}` is the framework itself.
+# In a table of them (`Commands: []*cli.Command{{Name: "add", ...}}`) each element is one.
+_GO_COMMANDS = """
+(composite_literal type: (qualified_type name: (type_identifier) @type)
+  body: (literal_value) @body (#eq? @type "Command"))
+(composite_literal type: (slice_type element: [(qualified_type name: (type_identifier) @type)
+  (pointer_type (qualified_type name: (type_identifier) @type))])
+  body: (literal_value (literal_element (literal_value) @body)) (#eq? @type "Command"))
+"""
+
+
+@cache
+def _go_command_query() -> Any:
+    language = tree_sitter_language_pack.get_language("go")
+    return tree_sitter.Query(language, _GO_COMMANDS)
+
+
+def _go_commands(root: Node) -> list[tuple[str, str | None, int, int]]:
+    """The commands Go's command-line frameworks declare as `Command` struct literals: the
+    name is the first word of `Use` (cobra's usage line) or the `Name` (urfave/cli); the
+    handler is the function in `Run`, `RunE` or `Action`, or a function literal there. A
+    `Hidden: true` command is kept out of the tool's help, and out of its commands here."""
+    found: list[tuple[str, str | None, int, int]] = []
+    for _, match in tree_sitter.QueryCursor(_go_command_query()).matches(root):
+        for body in match.get("body", []):
+            command = _go_command(body)
+            if command is not None:
+                found.append(command)
+    return sorted(set(found), key=lambda c: (c[2], c[0]))
+
+
+def _go_command(body: Node) -> tuple[str, str | None, int, int] | None:
+    fields: dict[str, Node] = {}
+    for element in body.named_children:
+        key, value = element.child_by_field_name("key"), element.child_by_field_name("value")
+        if element.type != "keyed_element" or key is None or value is None:
+            continue
+        value = value.named_children[0] if value.type == "literal_element" else value
+        fields[_text(key)] = value
+    if "Hidden" in fields and _text(fields["Hidden"]) == "true":
+        return None  # kept out of the help and the completions: not one of the tool's commands
+    name = next((fields[k] for k in ("Use", "Name") if k in fields), None)
+    handler = next((fields[k] for k in ("RunE", "Run", "Action") if k in fields), None)
+    if name is None or handler is None or not name.type.endswith("string_literal"):
+        return None
+    words = _text(name).strip('`"').split()
+    if not words or not re.fullmatch(r"[\w:.-]{1,40}", words[0]):
+        return None
+    start, end = handler.start_point[0] + 1, handler.end_point[0] + 1
+    if handler.type == "func_literal":
+        return words[0], None, start, end
+    if handler.type in {"identifier", "selector_expression"}:
+        return words[0], _text(handler), start, end
+    return None  # a call that makes the handler: not a function to follow by name
 
 
 def _go_receiver(node: Node) -> tuple[str | None, str | None]:
@@ -1396,6 +1457,7 @@ def _read_tree(
             _text(clause.named_children[0]) if clause and clause.named_children else None
         )
         syntax.type_refs = _go_type_refs(root)
+        syntax.commands = _go_commands(root)
         # Build constraints sit in comments above the package clause.
         syntax.attributes = [
             text.removeprefix("//").strip()

@@ -459,10 +459,17 @@ def _roles_sentence(facts: RepoFacts, voice: Voice) -> str | None:
             said.append(f"Its code registers {routes}{where}.")
         else:
             said.append(f"It serves {routes}.")
-    commands = list(dict.fromkeys(c.detail or c.name for c in roles.commands))
+    # A command named like the program, beside others, is the root they hang under (the
+    # program itself, which the entry point names): its commands are the others.
+    programs = {e.name for e in facts.entry_points if e.kind in {"console script", "executable"}}
+    named = list(dict.fromkeys(c.detail or c.name for c in roles.commands))
+    commands = [c for c in named if c not in programs] or named
     if commands:
         count = plural(len(commands), "command-line command")
-        said.append(f"It offers {count}: {_named(commands)}.")
+        # Of more than three, the first three "among them": a list after a colon takes no
+        # "such as".
+        among = " among them" if len(commands) > 3 else ""
+        said.append(f"It offers {count}: {_named(commands, such_as=False)}{among}.")
     if roles.tasks:
         said.append(f"It defines {plural(len(roles.tasks), voice.term('background task'))}.")
     models = list(dict.fromkeys(m.name for m in roles.models))
@@ -482,9 +489,9 @@ def _step_sentence(step: ControlStep, previous: ControlStep, voice: Voice, index
     where = "" if step.path == previous.path else f" in {code(step.path)}"
     clause = _doc_clause(step.doc)
     verbs = ["calls", "hands the work to", "goes on to"]
-    text = f"{code(previous.name)} {voice.shape(verbs, index)} {code(step.name)}{where}"
+    text = f"{_step_name(previous)} {voice.shape(verbs, index)} {code(step.name)}{where}"
     if step.handed:  # a callback: given to other code, which runs it
-        text = f"{code(previous.name)} passes {code(step.name)}{where} on to be run"
+        text = f"{_step_name(previous)} passes {code(step.name)}{where} on to be run"
     said = predicate(step.name, step.doc)
     if said and not voice.beginner:
         text += f", which {said}"
@@ -495,6 +502,16 @@ def _step_sentence(step: ControlStep, previous: ControlStep, voice: Voice, index
             else (f". Its documentation says: {_quote(step.doc or '')}")
         )
     return sentence(text)
+
+
+def _step_name(step: ControlStep) -> str:
+    """A step by its name; a command's handler written in place (Go's `func` literal) has
+    none, and is told as what it is."""
+    return "the function literal" if _literal(step) else code(step.name)
+
+
+def _literal(step: ControlStep) -> bool:
+    return bool(step.command) and step.name == "func"
 
 
 def _plain(step: ControlStep, voice: Voice) -> bool:
@@ -527,7 +544,7 @@ def _told_steps(hops: list[ControlStep], steps: list[ControlStep], voice: Voice)
             joined = voice.shape(
                 [", which calls ", ", and that calls ", ", which in turn calls "], index
             )
-            told.append(sentence(f"{code(steps[index].name)} calls {joined.join(links)}"))
+            told.append(sentence(f"{_step_name(steps[index])} calls {joined.join(links)}"))
         index += run
     return told
 
@@ -666,7 +683,10 @@ def chapter_control_flow(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
                 and start.name.startswith(f"{handed_out.name}.")
             )
             opening = (
-                f"Take the {code(start.command)} command: {code(start.name)} in "
+                f"Take the {code(start.command or '')} command: a function literal in "
+                f"{code(start.path)} handles it."
+                if _literal(start)
+                else f"Take the {code(start.command)} command: {code(start.name)} in "
                 f"{code(start.path)} handles it."
                 if start.command
                 else _example_opening(start)

@@ -186,6 +186,16 @@ class Ecosystem:
         """The command or task a definition's decorators declare it to be."""
         return None
 
+    def commands(self, path: str, syntax: FileSyntax) -> list[Role]:
+        """The commands a file declares in tables rather than by decorators; a role's name
+        is its handler as written."""
+        return []
+
+    def command_literal(self, role: Role, syntax: FileSyntax) -> Definition | None:
+        """A command's handler written in place as an anonymous function, as a definition
+        of its own whose calls are the function's."""
+        return None
+
     def read_as(self, files: list[SourceFile]) -> list[SourceFile]:
         """The checkout's files, with the language this ecosystem's conventions give a file
         whose suffix several of its languages share."""
@@ -205,6 +215,11 @@ class Ecosystem:
     def main_is_way_in(self, path: str, project: Project) -> bool:
         """Whether a file whose code has a main function or guard starts the program."""
         return True
+
+    def program_name(self, path: str, project: Project) -> str | None:
+        """The name of the program a file with a main function builds, where the build's
+        conventions give one without declaring it."""
+        return None
 
     def application(self, project: Project) -> Application | None:
         """An application's ways in, by the conventions of its frameworks."""
@@ -279,6 +294,11 @@ class Ecosystem:
     def declared_version(self, project: Project) -> str | None:
         """A version the build or the code declares where no package manifest does."""
         return None
+
+    def release_behind(self, version: str, project: Project) -> bool:
+        """Whether a changelog's latest release is older than the code its build declares,
+        by this ecosystem's versioning conventions: a changelog no longer kept."""
+        return False
 
     def wanted_texts(self, paths: frozenset[str], kinds: dict[str, FileKind]) -> set[str]:
         """The files, besides manifests, whose text this model reads."""

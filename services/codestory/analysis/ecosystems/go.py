@@ -17,8 +17,8 @@ from codestory.analysis.ecosystems.go_imports import GoImports
 from codestory.analysis.file_kind import FileKind
 from codestory.analysis.manifests import Manifest
 from codestory.analysis.paths import parent_dir
-from codestory.analysis.role_types import HTTP_METHODS, Route, path_calls
-from codestory.analysis.syntax import FileSyntax, ImportRef
+from codestory.analysis.role_types import HTTP_METHODS, Role, Route, path_calls
+from codestory.analysis.syntax import Definition, FileSyntax, ImportRef
 
 # net/http's `HandleFunc("/x", h)` and the routers' `GET`/`Get` (gin, echo, chi).
 _ROUTE_CALLS = frozenset(
@@ -27,6 +27,8 @@ _ROUTE_CALLS = frozenset(
 )
 _METHODS = frozenset(m.upper() for m in HTTP_METHODS)
 _TESTING = "Go's testing package"
+# How Go writes a function literal: the name a handler written in place is told by.
+FUNCTION_LITERAL = "func"
 
 
 # Go's predeclared identifiers: types, constants and functions every file sees.
@@ -94,6 +96,43 @@ class Go(Ecosystem):
             if call.literal and call.name in _ROUTE_CALLS
         ]
 
+    def commands(self, path: str, syntax: FileSyntax) -> list[Role]:
+        """Go: cobra and urfave/cli declare each command as a `Command` struct literal, its
+        name the first word of `Use` or its `Name`, its handler the function in `Run`,
+        `RunE` or `Action` (`func` when written in place)."""
+        return [
+            Role("command", handler or FUNCTION_LITERAL, path, line, name)
+            for name, handler, line, _ in syntax.commands
+        ]
+
+    def command_literal(self, role: Role, syntax: FileSyntax) -> Definition | None:
+        """Go: a `Run: func(cmd, args) {...}` handler is the literal itself; its calls are
+        those its enclosing function (or the package's var block) makes within its lines."""
+        span = next(
+            (
+                (line, end)
+                for name, handler, line, end in syntax.commands
+                if handler is None and name == role.detail and line == role.line
+            ),
+            None,
+        )
+        if span is None:
+            return None
+        line, end = span
+        owner = next(
+            (d for d in syntax.definitions if d.calls and d.line <= line and end <= d.end_line),
+            None,
+        )
+        calls = owner.calls if owner is not None else syntax.module_calls
+        return Definition(
+            FUNCTION_LITERAL,
+            "function",
+            line,
+            end,
+            calls=[c for c in calls if line <= c.line <= end],
+            types=owner.types if owner is not None else syntax.module_types,
+        )
+
     def test_frameworks(self, evidence: SuiteEvidence) -> list[str]:
         """Go: tests are `*_test.go` files written with the standard testing package."""
         tests = evidence.syntaxes.values()
@@ -129,6 +168,34 @@ class Go(Ecosystem):
         return not any(
             c.split()[:2] == ["go:build", "ignore"] or c == "+build ignore" for c in constraints
         )
+
+    def program_name(self, path: str, project: Project) -> str | None:
+        """Go: `go build` names a program for its package's folder, so a module's
+        `cmd/<name>/main.go` builds `<name>`; a main package beside go.mod builds the
+        module's name (`example.com/tool/v2` builds `tool`)."""
+        folder = parent_dir(path)
+        # The nearest go.mod above the file is its module's.
+        for manifest in sorted(self.manifests(project), key=lambda m: -m.path.count("/")):
+            base = parent_dir(manifest.path)
+            if folder == base:
+                return self.project_name(manifest.name) if manifest.name else None
+            if base and not folder.startswith(f"{base}/"):
+                continue
+            parts = folder.removeprefix(f"{base}/" if base else "").split("/")
+            return parts[1] if len(parts) == 2 and parts[0] == "cmd" else None
+        return None
+
+    def release_behind(self, version: str, project: Project) -> bool:
+        """Go: from v2 on a module's path ends in its major version (`example.com/cli/v3`,
+        semantic import versioning), so a changelog whose latest release has a lower major
+        version (2.2.0) stopped being kept before the code it sits beside."""
+        major = re.match(r"v?(\d+)\.", version)
+        declared = [
+            int(m.group(1))
+            for manifest in self.manifests(project, root=True)
+            if manifest.name and (m := re.search(r"/v(\d+)$", manifest.name))
+        ]
+        return bool(major and declared and int(major.group(1)) < declared[0])
 
     def wanted_texts(self, paths: frozenset[str], kinds: dict[str, FileKind]) -> set[str]:
         """Go: the module's non-test files beside its own code (examples, tools), whose
