@@ -707,6 +707,11 @@ def test_the_analyser_version_follows_its_source(tmp_path: Path) -> None:
     readme = copy / "readme.py"
     readme.write_text(readme.read_text() + "\n# one more line\n")
     assert source_digest(copy) != ANALYSER_VERSION
+    # An ecosystem model is part of the analyser too.
+    fresh = Path(shutil.copytree(package, tmp_path / "again"))
+    model = fresh / "ecosystems" / "go.py"
+    model.write_text(model.read_text() + "\n# one more line\n")
+    assert source_digest(fresh) != ANALYSER_VERSION
 
 
 def test_a_description_is_not_cut_inside_an_abbreviation() -> None:
