@@ -482,3 +482,31 @@ def test_a_prerelease_or_development_version_says_so(tmp_path: Path) -> None:
         "8.5.0.dev": "It calls itself version 8.5.0.dev, a development version.",
         "3.2.0": "It calls itself version 3.2.0.",
     }
+
+
+def test_modules_to_know_do_not_repeat_the_key_ideas(facts: RepoFacts) -> None:
+    from codestory.analysis.facts import ModuleFact, SymbolFact
+
+    ideas = [
+        SymbolFact(name=n, kind="class", path=f"src/{n}.java", line=1, doc=f"{n} does it.")
+        for n in ("Store", "Cache")
+    ]
+    modules = [
+        ModuleFact(
+            path=f"src/{n}.java",
+            language="Java",
+            lines=120,
+            importers=4,
+            definitions=[n],
+            kind="source",
+        )
+        for n in ("Store", "Cache", "Journal")
+    ]
+    shaped = facts.model_copy(
+        update={"key_symbols": ideas, "key_modules": modules, "control_paths": []}
+    )
+    told = {c.title: c.text for c in write_script(shaped).chapters}
+    assert "`Store`" in told["The key ideas"]
+    # One class a file: the module that only holds a told idea is not told again.
+    assert "src/Journal.java" in told["Modules to know"]
+    assert "src/Store.java" not in told["Modules to know"]

@@ -155,7 +155,8 @@ def _quote(doc: str) -> str:
 def chapter_what_it_is(facts: RepoFacts, voice: Voice) -> ScriptChapter:
     paragraphs: list[str] = []
     if facts.description:
-        opening = f"This is a tour of {facts.name}. In its own words: {_quote(facts.description)}"
+        said = " ".join(facts.description.split())  # a manifest's wrapped lines, as one
+        opening = f"This is a tour of {facts.name}. In its own words: {_quote(said)}"
     else:
         missing = (
             "Its README does not say in a sentence what it is"
@@ -696,7 +697,10 @@ def chapter_control_flow(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
                         f"Follow one call from the start: {code(start.name)} in "
                         f"{code(start.path)}.",
                         f"Start at {code(start.name)} in {code(start.path)} and follow the calls.",
-                        f"A run begins at {code(start.name)} in {code(start.path)}.",
+                        f"A run begins at {code(start.name)} in {code(start.path)}."
+                        if from_entry
+                        else f"Take one call, {code(start.name)} in {code(start.path)}, and "
+                        "follow it.",
                     ]
                 )
                 if number == 0 and (from_entry or handed or (not runnable and handed_out is None))
@@ -823,7 +827,8 @@ def _idea_sentence(symbol: SymbolFact, voice: Voice, index: int) -> str:
     return text
 
 
-def chapter_key_ideas(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
+def _key_ideas(facts: RepoFacts, voice: Voice) -> list[SymbolFact]:
+    """The names the key-ideas chapter tells, most central first."""
     told = {s.name for path in facts.control_paths for s in path}
     chosen: list[SymbolFact] = []
     described = {s.doc for path in facts.control_paths for s in path if s.doc}
@@ -845,6 +850,11 @@ def chapter_key_ideas(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
         chosen.append(symbol)
         if len(chosen) == voice.ideas:
             break
+    return chosen
+
+
+def chapter_key_ideas(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
+    chosen = _key_ideas(facts, voice)
     if not chosen:
         return None
     # What a type is made of, for the first few types: after that it is a list.
@@ -901,6 +911,15 @@ def chapter_modules(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
     count = voice.modules
     mentioned = {s.path for path in facts.control_paths for s in path}
     mentioned |= {m.path for m in _guide_modules(facts, voice)}
+    # A module that only holds a key idea told already (Java's one class a file) would say
+    # the same thing twice.
+    ideas = {i.name for i in _key_ideas(facts, voice)}
+    mentioned |= {
+        m.path
+        for m in facts.key_modules
+        if (named := [n for n in m.definitions if not n.startswith("_")][:3])
+        and set(named) <= ideas
+    }
     chosen = [m for m in facts.key_modules if m.path not in mentioned][:count]
     if not chosen:
         return None
