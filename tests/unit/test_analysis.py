@@ -265,6 +265,8 @@ def test_type_tests_are_tests_and_their_commands_are_not_the_projects(tmp_path: 
     assert classify("src/index.ts", "") is FileKind.SOURCE
     # A folder named for its tests with a dot (`manual.test/`) holds tests too.
     assert classify("manual.test/load/run.js", "") is FileKind.TEST
+    assert classify("testsuite/parse.c", "") is FileKind.TEST
+    assert classify("src/unittests/ParseTest.cpp", "") is FileKind.TEST
     facts = analyse(
         write(
             tmp_path,

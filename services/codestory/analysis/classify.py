@@ -39,6 +39,11 @@ TEST_DIRS = frozenset(
         "ossfuzz",
         "fuzzing",
         "regress",  # BSD's regression tests
+        # Names that run the words together: `testsuite/`, `unittests/`, `tst/`.
+        "testsuite",
+        "unittest",
+        "unittests",
+        "tst",
     }
 )
 _EXAMPLE_DIRS = frozenset(
