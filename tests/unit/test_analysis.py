@@ -1458,7 +1458,7 @@ def test_helper_scripts_are_not_ways_in(tmp_path: Path) -> None:
         {
             "src/main.c": "int run(void);\nint main(void) {\n  return run();\n}\n",
             "src/run.c": "int run(void) {\n" + work + "  return 0;\n}\n",
-            "src/util.c": "int util(void) {\n  return 1;\n}\n",
+            **{f"src/util{i}.c": f"int util{i}(void) {{\n  return {i};\n}}\n" for i in range(9)},
             # A plotting script in a language the project barely uses.
             "charts/plot.py": (
                 "def main():\n    print(1)\n\nif __name__ == '__main__':\n    main()\n"
