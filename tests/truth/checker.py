@@ -67,6 +67,8 @@ DEFINES = {
         r"\((?:[^()\n]|\([^()\n]*\))*\)(?:[\w \t*&]*?\b|[ \t]*\n){n}\s*\("
         r"|^[ \t]*extern\s+\"C\"\s+[\w \t*&]*?\b{n}\s*\("  # C++'s C linkage
         r"|(?:struct|enum|union|class|typedef|#\s*define|using)\s+[\w\s*]*?\b{n}\b"
+        # An attribute between the keyword and the name: `struct __attribute__ ((packed)) h`.
+        r"|(?:struct|union|enum|class)\s+(?:__attribute__\s*\(\([^()]*(?:\([^()]*\))?[^()]*\)\)\s*)+{n}\b"
         # A qualifier macro or attribute before a typedef's name: `}} FAR ct_data;`.
         r"|}}\s*(?:[A-Z][A-Z0-9_]*\s+|__attribute__\s*\(\([^;]*?\)\)\s*)?\**\s*{n}\s*;"
         r"|^{n}\s*\("

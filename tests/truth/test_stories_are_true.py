@@ -364,3 +364,11 @@ def test_checker_leaves_the_amalgamated_single_header_out_of_the_own_code() -> N
     checker = Checker(tree, {"language": "C++", "library": True})
     checker.check_numbers("It is written in C++: about 100 lines of the project's own code.")
     assert checker.findings == []
+
+
+def test_checker_reads_an_attribute_between_struct_and_its_name() -> None:
+    files = {"sds.h": "struct __attribute__ ((__packed__)) sdshdr8 {\n    int len;\n};\n"}
+    tree = Tree(Path("."), files=files, paths=set(files))
+    told = [("t", "`sds.h` has 3 lines; it defines `sdshdr8`.")]
+    checker = Checker(tree, {"language": "C"})
+    assert [f for f in checker.check_script(told) if "whole" not in f.sentence] == []

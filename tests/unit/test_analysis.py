@@ -1477,3 +1477,17 @@ def test_helper_scripts_are_not_ways_in(tmp_path: Path) -> None:
         },
     )
     assert analyse(packaged, name="tally").entry_points == []
+
+
+def test_a_packaging_folder_says_what_it_holds(tmp_path: Path) -> None:
+    root = write(
+        tmp_path / "repo",
+        {
+            "src/main.rs": 'fn main() {\n    println!("x");\n}\n',
+            "Cargo.toml": '[package]\nname = "serve"\nversion = "1.0.0"\n',
+            "packaging/serve@.service": "[Unit]\nDescription=serve\n",
+        },
+    )
+    area = next(a for a in analyse(root, name="serve").areas if a.path == "packaging")
+    # A systemd unit is no build tool: the folder is told by what it holds.
+    assert (area.kind, area.holds) == (FileKind.DATA, "service and package definitions")

@@ -275,7 +275,12 @@ _HOLDINGS: tuple[tuple[str, frozenset[str]], ...] = (
     ("audio and video", frozenset({".mp3", ".wav", ".ogg", ".flac", ".mp4", ".webm"})),
     ("data files", frozenset({".json", ".csv", ".tsv", ".xml", ".yaml", ".yml", ".toml", ".dat"})),
     ("written notes", frozenset({".md", ".rst", ".txt", ".adoc", ".org"})),
+    (
+        "service and package definitions",  # systemd units, RPM specs, desktop entries
+        frozenset({".service", ".socket", ".timer", ".spec", ".desktop", ".plist"}),
+    ),
 )
+PACKAGING_HOLDINGS = "service and package definitions"
 _CHECKSUM_NAME = re.compile(r"^(sha\d*sums?|md5sums?)(\.txt)?$", re.IGNORECASE)
 
 

@@ -14,6 +14,7 @@ from codestory.analysis import ecosystems
 from codestory.analysis.callgraph import CallGraph, Symbol, follow, reach
 from codestory.analysis.changelog import Release, is_changelog, latest_release
 from codestory.analysis.classify import (
+    PACKAGING_HOLDINGS,
     TOOLING_DIRS,
     FileKind,
     classify,
@@ -360,7 +361,10 @@ def _areas(
         elif name.lower() in {"doc", "docs"}:
             kind = FileKind.DOCS
         elif name.lower() in TOOLING_DIRS:
-            kind = FileKind.TOOLING
+            # `packaging/` with a systemd unit holds no tool: it says what it holds.
+            described = holdings([f.path for f in inside])
+            kind = FileKind.DATA if described == PACKAGING_HOLDINGS else FileKind.TOOLING
+            holds = described if kind is FileKind.DATA else None
         else:  # no code at all: say what is there rather than guess at a role
             kind, holds = FileKind.DATA, holdings([f.path for f in inside])
         languages = Counter(f.language for f in code if f.language)
