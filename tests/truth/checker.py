@@ -765,6 +765,7 @@ class Checker:
             or re.search(r"(^|/)[\w-]+[._-](tests?|testing)/", p)  # `manual.test/`, `unit-tests/`
             or re.search(r"(^|/)t/[^/]+\.t$", p)  # TAP scripts, run by `prove`
             or re.search(r"(^|/)(test_[^/]*|[^/]*_test\.\w+|[^/]*\.(test|spec)\.\w+)$", p)
+            or re.search(r"(^|/)tests?\.(c|cc|cpp)$", p)  # a C project's one test program
             or INLINE_TEST.search(self.tree.files[p])
         ]
 

@@ -1362,3 +1362,26 @@ def test_sample_inputs_of_the_tests_do_not_say_how_tests_run(tmp_path: Path) -> 
     tests = analyse(root, name="count").tests
     assert tests.commands == ["cargo test"]  # no `go test ./...` without a go.mod
     assert "Go's testing package" not in tests.frameworks
+
+
+def test_a_c_library_with_a_switch_a_version_header_and_one_test_program(tmp_path: Path) -> None:
+    files = {
+        "CMakeLists.txt": (
+            'project(redis_client)\noption(ENABLE_SSL "Build SSL support" OFF)\n'
+            "find_package(Threads)\nif(ENABLE_SSL)\n  find_package(OpenSSL REQUIRED)\nendif()\n"
+        ),
+        "client.h": "#define CLIENT_MAJOR 1\n#define CLIENT_MINOR 5\n#define CLIENT_PATCH 0\n"
+        "int client_connect(void);\n",
+        "client.c": '#include "client.h"\nint client_connect(void) {\n  return 0;\n}\n',
+        "test.c": '#include "client.h"\nint main(void) {\n  return client_connect();\n}\n',
+        "Makefile": "test: test.c\n\tcc test.c client.c -o t && ./t\n",
+    }
+    root = tmp_path / "repo"
+    for path, text in files.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text(text)
+    facts = analyse(root, name="client")
+    # OpenSSL is found only when the ENABLE_SSL switch is on: a feature, not a need.
+    assert facts.dependencies == ["Threads"] and facts.optional_dependencies == ["OpenSSL"]
+    assert facts.version == "1.5.0"  # CLIENT_MAJOR, CLIENT_MINOR, CLIENT_PATCH
+    assert facts.tests.files == 1 and facts.tests.commands[0] == "make test"

@@ -494,11 +494,33 @@ _CMAKE_TOOLS = frozenset(
 )  # fmt: skip
 
 
+def _cmake_optional_packages(text: str) -> list[str]:
+    """Packages found only inside an `if()` on one of the build's own `option()` switches
+    (`option(ENABLE_SSL ... OFF)` ... `if(ENABLE_SSL) find_package(OpenSSL)`): a feature a
+    user builds in, not something the code always needs."""
+    switches = {s.upper() for s in re.findall(r"^\s*option\s*\(\s*(\w+)", text, re.I | re.M)}
+    optional: list[str] = []
+    always: set[str] = set()
+    depth: list[bool] = []  # for each open if(): whether it tests a switch
+    for line in text.splitlines():
+        code = line.split("#", 1)[0]
+        opened = re.match(r"\s*if\s*\((.*)", code, re.I)
+        if opened:
+            words = {w.upper() for w in re.findall(r"\w+", opened.group(1))}
+            depth.append(bool(words & switches))
+        elif re.match(r"\s*endif\s*\(", code, re.I) and depth:
+            depth.pop()
+        for package in re.findall(r"find_package\s*\(\s*([\w.-]+)", code, re.I):
+            (optional.append(package) if any(depth) else always.add(package))
+    return [p for p in dict.fromkeys(optional) if p not in always]
+
+
 def parse_cmake(path: str, text: str) -> Manifest:
     project = re.search(
         r"^\s*project\s*\(\s*([\w.-]+)(?:[^)]*VERSION\s+([\d.]+))?", text, re.I | re.M
     )
     packages = re.findall(r"find_package\s*\(\s*([\w.-]+)", text, re.IGNORECASE)
+    optional = _cmake_optional_packages(text)
     executables = re.findall(r"add_executable\s*\(\s*([\w.-]+)", text, re.IGNORECASE)
     scripts = {"test": "ctest"} if re.search(r"enable_testing|add_test\s*\(", text, re.I) else {}
     return Manifest(
@@ -508,8 +530,13 @@ def parse_cmake(path: str, text: str) -> Manifest:
         ecosystem="C/C++",
         name=project.group(1) if project else None,
         version=project.group(2) if project and project.group(2) else None,
-        dependencies=[p for p in dict.fromkeys(packages) if p.lower() not in _CMAKE_TOOLS],
+        dependencies=[
+            p
+            for p in dict.fromkeys(packages)
+            if p.lower() not in _CMAKE_TOOLS and p not in optional
+        ],
         dev_dependencies=[p for p in dict.fromkeys(packages) if p.lower() in _CMAKE_TOOLS],
+        optional_dependencies=[p for p in optional if p.lower() not in _CMAKE_TOOLS],
         executables={e: "" for e in executables if "$" not in e},
     )
 

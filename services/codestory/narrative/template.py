@@ -1049,7 +1049,8 @@ def chapter_run_and_test(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
             folder = f"{plural(placed, 'file')} {where} {join_words(named)}"
             places.append(folder)
         if tests.beside_code:
-            places.append(f"{plural(tests.beside_code, 'file')} beside the code they check")
+            they = "it checks" if tests.beside_code == 1 else "they check"
+            places.append(f"{plural(tests.beside_code, 'file')} beside the code {they}")
         if tests.inline_test_files:
             places.append(
                 f"tests inside {plural(tests.inline_test_files, 'source file')}, "

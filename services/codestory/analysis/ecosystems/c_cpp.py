@@ -29,9 +29,9 @@ _CMAKE_KEYWORDS = frozenset(
 )
 _AC_INIT = re.compile(r"AC_INIT\(\s*\[?[^,\]]+\]?\s*,\s*\[?([^,\])]+)\]?", re.MULTILINE)
 _M4_DEFINE = re.compile(r"m4_define\(\s*\[?(\w+)\]?\s*,\s*\[?([\w.+-]+)\]?\s*\)")
-# `X_VERSION_MAJOR`, and the abbreviated `X_VER_MAJOR`.
+# `X_VERSION_MAJOR`, the abbreviated `X_VER_MAJOR`, and the bare `X_MAJOR`.
 _VERSION_PART = re.compile(
-    r"^\s*#\s*define\s+(\w*?)_?VER(?:SION)?_(MAJOR|MINOR|PATCH|RELEASE|MICRO|REVISION)"
+    r"^\s*#\s*define\s+(\w*?)_?(?:VER(?:SION)?_)?(MAJOR|MINOR|PATCH|RELEASE|MICRO|REVISION)"
     r"\s+\"?(\d+)\"?",
     re.MULTILINE,
 )
@@ -138,7 +138,8 @@ class CAndCpp(Ecosystem):
     name = "c_cpp"
     languages = frozenset({"C", "C++"})
     manifest_ecosystems = frozenset({"C/C++"})
-    test_file_names = r".+_test\.(?:c|cc|cpp)"
+    # `x_test.c`, `test_x.c`, and a project's one `test.c` test program.
+    test_file_names = r".+_test\.(?:c|cc|cpp)|test_.+\.(?:c|cc|cpp)|tests?\.(?:c|cc|cpp)"
 
     def import_resolver(self, syntaxes: dict[str, FileSyntax], paths: set[str]) -> CIncludes:
         """C and C++: a quoted include is looked for beside the includer first; any include
