@@ -21,6 +21,7 @@ from codestory.analysis.classify import (
     holdings,
     vendored_copies,
 )
+from codestory.analysis.collector import collector_paused
 from codestory.analysis.dependencies import Dependencies, select_dependencies
 from codestory.analysis.entry_point import EntryPoint, main_symbol
 from codestory.analysis.history import HistoryFacts, parse_git_log
@@ -1187,6 +1188,7 @@ def _declared_version(root_manifests: list[Manifest], project: ecosystems.Projec
     )
 
 
+@collector_paused
 def analyse(
     root: Path,
     *,

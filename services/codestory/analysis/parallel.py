@@ -15,6 +15,7 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
+from codestory.analysis.collector import collector_paused
 from codestory.analysis.syntax import FileSyntax, parse_source
 from codestory.analysis.syntax_cache import SyntaxCache, blob_id
 from codestory.analysis.syntax_rows import Row, from_row, to_row
@@ -57,6 +58,7 @@ def parse_one(job: Job) -> Parsed:
         return path, None, True
 
 
+@collector_paused
 def _parse_chunk(jobs: list[Job]) -> list[tuple[str, Row | None, bool]]:
     """In a worker: files parsed and handed back as rows, which cross processes cheaply."""
     return [
