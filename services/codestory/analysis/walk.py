@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -112,16 +113,21 @@ def walk_repository(root: Path, *, max_files: int, max_bytes: int) -> tuple[list
         subdirs[:] = sorted(
             d for d in subdirs if d not in SKIP_DIRS and not d.endswith(".egg-info")
         )
+        folder = Path(directory).relative_to(root).as_posix()
+        prefix = "" if folder == "." else f"{folder}/"
         for name in sorted(names):
-            full = Path(directory) / name
+            full = os.path.join(directory, name)  # noqa: PTH118 - a str: see lstat below
+            relative = prefix + name
             try:
-                full.relative_to(root).as_posix().encode("utf-8")
-                if full.is_symlink() or not full.is_file():
-                    continue  # links may point outside the checkout
-                size = full.stat().st_size
+                relative.encode("utf-8")
+                # One lstat, not a Path's three stat calls: a large tree has many files.
+                status = os.lstat(full)
             except (UnicodeEncodeError, OSError):
                 unreadable += 1
                 continue
+            if not stat.S_ISREG(status.st_mode):
+                continue  # links may point outside the checkout
+            size = status.st_size
             total += size
             if len(files) >= max_files:
                 raise AnalysisError(
@@ -134,9 +140,8 @@ def walk_repository(root: Path, *, max_files: int, max_bytes: int) -> tuple[list
                     "over this server's limit",
                     "repository_too_large",
                 )
-            relative = full.relative_to(root).as_posix()
             try:
-                with full.open("rb") as handle:
+                with open(full, "rb") as handle:  # noqa: PTH123
                     first = handle.read(SNIFF_BYTES)
                     binary = _looks_binary(first)
                     readable = not binary and size <= MAX_TEXT_BYTES
