@@ -416,10 +416,13 @@ def _query(grammar: str) -> tuple[Any, int, int]:
     where each group's patterns end (calls first, then imports, then bindings)."""
     spec = SPECS["typescript" if grammar == "tsx" else grammar]
     language = tree_sitter_language_pack.get_language(grammar)  # type: ignore[arg-type]
-    calls = tree_sitter.Query(language, spec.calls)
-    imports = tree_sitter.Query(language, spec.imports)
     every = tree_sitter.Query(language, f"{spec.calls}\n{spec.imports}\n{spec.bindings}")
-    return every, calls.pattern_count, calls.pattern_count + imports.pattern_count
+    # Each group's end by where its patterns start in the text: compiling the groups on
+    # their own only to count their patterns took half as long again as the whole query.
+    calls_end = len(spec.calls.encode())
+    imports_end = calls_end + 1 + len(spec.imports.encode())
+    starts = [every.start_byte_for_pattern(index) for index in range(every.pattern_count)]
+    return every, sum(s < calls_end for s in starts), sum(s < imports_end for s in starts)
 
 
 _GO_TYPES = """
