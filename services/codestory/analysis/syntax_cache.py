@@ -38,7 +38,7 @@ def _encode(syntax: FileSyntax) -> str:
     return json.dumps(row, separators=(",", ":"))
 
 
-def _decode(text: str) -> FileSyntax:
+def _decode(text: bytes) -> FileSyntax:
     return from_row(json.loads(text))
 
 
@@ -74,18 +74,20 @@ class SyntaxCache:
             shutil.rmtree(self.folder, ignore_errors=True)
             self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
 
-    def _path(self, language: str, blob: str) -> Path:
+    def _path(self, language: str, blob: str) -> str:
+        # A string, not a Path: a retell asks for every file of the tree.
         safe = "".join(c for c in language.lower() if c.isalnum()) or "text"
-        return self.folder / blob[:2] / f"{blob[2:]}.{safe}.json"
+        return os.path.join(self.folder, blob[:2], f"{blob[2:]}.{safe}.json")  # noqa: PTH118
 
     def load(self, language: str, blob: str) -> FileSyntax | None:
         try:
-            return _decode(self._path(language, blob).read_text())
+            with open(self._path(language, blob), "rb") as entry:  # noqa: PTH123
+                return _decode(entry.read())
         except (OSError, ValueError, TypeError, KeyError):
             return None  # absent, or unreadable: parse again
 
     def save(self, language: str, blob: str, syntax: FileSyntax) -> None:
-        path = self._path(language, blob)
+        path = Path(self._path(language, blob))
         try:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             handle, scratch = tempfile.mkstemp(dir=path.parent, prefix=".partial-")
