@@ -11,6 +11,7 @@ from pathlib import PurePosixPath
 
 from codestory.analysis.ecosystems import ECOSYSTEMS
 from codestory.analysis.file_kind import FileKind
+from codestory.analysis.paths import file_name, path_parts
 
 __all__ = [
     "TEST_DIRS",
@@ -142,7 +143,7 @@ _GENERATED_MARK = re.compile(
 
 
 def _segments(path: str) -> list[str]:
-    return [s.lower() for s in PurePosixPath(path).parts[:-1]]
+    return [s.lower() for s in path_parts(path)[:-1]]
 
 
 def _before_package(segments: list[str]) -> list[str]:
@@ -167,7 +168,7 @@ def _example_package(path: str, above: list[str]) -> bool:
 
 def classify_path(path: str) -> FileKind:
     """Classify by path alone (cheap; content checks come after)."""
-    name = PurePosixPath(path).name
+    name = file_name(path)
     segments = _before_package(_segments(path))
     if _MINIFIED_NAME.search(name):
         return FileKind.MINIFIED

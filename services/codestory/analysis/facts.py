@@ -35,6 +35,7 @@ from codestory.analysis.manifests import (
     parse_manifest,
 )
 from codestory.analysis.parallel import parse_many
+from codestory.analysis.paths import file_name, parent_dir
 from codestory.analysis.project_kind import ProjectKind, project_kind
 from codestory.analysis.readme import (
     ReadmeSummary,
@@ -974,7 +975,7 @@ def _modules(
     """Every parsed file as a module: what it defines and how many files import it."""
     modules: dict[str, ModuleFact] = {}
     for path, syntax in code.syntaxes.items():
-        folder = str(PurePosixPath(path).parent)
+        folder = parent_dir(path) or "."  # as str(PurePosixPath(path).parent)
         by_folder = ecosystems.of_language(syntax.language).imports_folders
         modules[path] = ModuleFact(
             package=folder if by_folder else None,
@@ -1083,7 +1084,7 @@ def _readme_file(texts: list[SourceFile]) -> SourceFile | None:
         (
             f
             for f in sorted(texts, key=lambda f: (f.path.count("/"), f.path))
-            if _README.match(PurePosixPath(f.path).name)
+            if _README.match(file_name(f.path))
         ),
         None,
     )

@@ -22,6 +22,7 @@ from codestory.analysis.ecosystems.python_tests import python_commands, python_f
 from codestory.analysis.entry_point import EntryPoint
 from codestory.analysis.file_kind import FileKind
 from codestory.analysis.manifests import Manifest
+from codestory.analysis.paths import file_name
 from codestory.analysis.role_types import Role, Route
 from codestory.analysis.syntax import Definition, FileSyntax, ImportRef
 
@@ -108,7 +109,7 @@ class Python(Ecosystem):
         # In a packaged distribution, a `__main__` guard inside an importable package (other
         # than `__main__.py`) is a module's demo or debug hook: `requests/certs.py` prints
         # where its certificates are. Scripts outside packages and unpackaged trees keep it.
-        packaged = any(PurePosixPath(p).name in _PACKAGING for p in project.paths if "/" not in p)
+        packaged = any(file_name(p) in _PACKAGING for p in project.paths if "/" not in p)
         if not packaged or PurePosixPath(path).name == "__main__.py":
             return True
         return not _in_package(path, project.paths)
@@ -117,7 +118,7 @@ class Python(Ecosystem):
         versions = {
             p
             for p in paths
-            if PurePosixPath(p).name in _VERSION_FILES
+            if file_name(p) in _VERSION_FILES
             and p.count("/") <= 2
             and kinds.get(p) is FileKind.SOURCE
         }
@@ -141,7 +142,7 @@ class Python(Ecosystem):
             d.lower() == "django" for m in self.manifests(project) for d in m.dependencies
         )
         managers = sorted(
-            p for p in project.paths if PurePosixPath(p).name == "manage.py" and p.count("/") <= 1
+            p for p in project.paths if file_name(p) == "manage.py" and p.count("/") <= 1
         )
         if uses_django and managers:
             return Application(tuple(managers), "a Django site run through `manage.py`")
