@@ -57,7 +57,6 @@ class CallGraph:
         self._type_index: dict[str, list[Symbol]] | None = None
         self._asking: set[tuple[str, int, str]] = set()  # variables whose type is being found
         self._held_maps: dict[int, dict[str, str]] = {}
-        self._held_types: dict[tuple[str, int, str], Symbol | None] = {}
         self._named_types: dict[tuple[str, str], Symbol | None] = {}
         self.resolution = 1.0  # measured by references()
         # (caller, callee) where the caller hands the callee on rather than calling it.
@@ -189,15 +188,6 @@ class CallGraph:
         """The project's type a variable holds, where a parameter, a local, a field of the
         caller's class or a module-level name says so (`self.parser`, `this.parser` and
         `parser` alike)."""
-        if self._asking:  # inside another variable's question: its answer may differ
-            return self._find_held(path, caller, qualifier)
-        # A function's calls on one variable (`sb.append`, `sb.toString`) ask alike.
-        key = (path, id(caller), qualifier)
-        if key not in self._held_types:
-            self._held_types[key] = self._find_held(path, caller, qualifier)
-        return self._held_types[key]
-
-    def _find_held(self, path: str, caller: Definition | None, qualifier: str) -> Symbol | None:
         variable = qualifier[5:] if qualifier.startswith(("self.", "this.")) else qualifier
         stated = self._held(caller).get(variable) if caller is not None else None
         if stated is None and caller is not None and caller.parent:
