@@ -10,6 +10,7 @@ import pytest
 from codestory.analysis import analyse, parallel
 from codestory.analysis.syntax import parse_source
 from codestory.analysis.syntax_cache import SyntaxCache, blob_id
+from codestory.analysis.walk import walk_repository
 from tests.support import SAMPLE_PROJECT
 from tests.support import write_files as write
 
@@ -84,3 +85,13 @@ def test_a_cache_that_cannot_be_made_leaves_the_analysis_uncached(tmp_path: Path
     root = write(tmp_path / "repo", SAMPLE_PROJECT)
     facts = analyse(root, name="tally", processes=1, syntax_cache=blocker / "cache")
     assert facts == analyse(root, name="tally", processes=1)
+
+
+def test_the_walk_finds_the_blob_ids_the_cache_is_keyed_by(tmp_path: Path) -> None:
+    root = write(tmp_path / "repo", SAMPLE_PROJECT)
+    (root / "big.py").write_bytes(b"x = 1\n" * 20_000)  # read in several chunks
+    files, _ = walk_repository(root, max_files=1000, max_bytes=1 << 30, blob_ids=True)
+    readable = [f for f in files if f.readable]
+    assert readable and all(f.blob == blob_id((root / f.path).read_bytes()) for f in readable)
+    plain, _ = walk_repository(root, max_files=1000, max_bytes=1 << 30)
+    assert all(f.blob is None for f in plain)

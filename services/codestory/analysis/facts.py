@@ -873,10 +873,14 @@ class Code:
         return set(self.source_paths)
 
 
-def _walk(root: Path, *, max_files: int, max_bytes: int) -> tuple[list[SourceFile], int]:
+def _walk(
+    root: Path, *, max_files: int, max_bytes: int, blob_ids: bool = False
+) -> tuple[list[SourceFile], int]:
     """Every file of the checkout and how many could not be read; AnalysisError when there
-    is no code to tell of."""
-    files, unreadable = walk_repository(root, max_files=max_files, max_bytes=max_bytes)
+    is no code to tell of. With `blob_ids`, each readable file's key in the syntax cache."""
+    files, unreadable = walk_repository(
+        root, max_files=max_files, max_bytes=max_bytes, blob_ids=blob_ids
+    )
     if not files:
         raise AnalysisError("the repository is empty: it has no files to describe", "no_source")
     if not any(f.readable for f in files):
@@ -932,8 +936,14 @@ def _parse(
     )
     if cache is not None and not cache.prepare():
         cache = None  # a full or unwritable disk costs the cache, never the story
+    blobs = {f.path: f.blob for f in checkout.code if f.blob}
     for path, parsed, failed in parse_many(
-        jobs, processes, seconds_per_file=seconds_per_file, should_stop=should_stop, cache=cache
+        jobs,
+        processes,
+        seconds_per_file=seconds_per_file,
+        should_stop=should_stop,
+        cache=cache,
+        blobs=blobs,
     ):
         skipped += failed
         if parsed is not None:
@@ -1213,7 +1223,9 @@ def analyse(
     to parse is left out and counted; `should_stop`, asked between files, ends the
     analysis early with AnalysisStopped (a cancelled story).
     """
-    walked, unreadable = _walk(root, max_files=max_files, max_bytes=max_bytes)
+    walked, unreadable = _walk(
+        root, max_files=max_files, max_bytes=max_bytes, blob_ids=syntax_cache is not None
+    )
     checkout = _classify(root, walked)
     syntaxes, too_slow = _parse(
         checkout,

@@ -112,12 +112,14 @@ def parse_many(
     should_stop: Callable[[], bool] | None = None,
     cache: SyntaxCache | None = None,
     keep: SyntaxCache | None = None,
+    blobs: dict[str, str] | None = None,
 ) -> Iterator[Parsed]:
     """Parse every job, in order; `processes` 0 means as many as the CPUs allow.
 
     `should_stop` is asked between files (and between chunks of files when parsing in
     parallel); when it answers True, AnalysisStoppedError ends the work at once. Files
-    `cache` holds are not parsed; the parsers store what they parse in `keep`.
+    `cache` holds are not parsed; the parsers store what they parse in `keep`. `blobs`
+    holds Git blob ids known already, by path: those files are looked up unread.
     """
     stop = should_stop or (lambda: False)
     if cache is not None:
@@ -125,8 +127,10 @@ def parse_many(
         # so a retell of a known repository starts no worker at all when little changed.
         kept: dict[str, Parsed] = {}
         missing: list[tuple[str, str, Path]] = []
+        known = blobs or {}
         for path, language, file in jobs:
-            found = _cached(cache, language, file)
+            blob = known.get(path)
+            found = cache.load(language, blob) if blob else _cached(cache, language, file)
             if found is None:
                 missing.append((path, language, file))
             else:
