@@ -73,9 +73,11 @@ def test_an_older_analysers_entries_are_dropped_and_a_broken_entry_is_reparsed(
     cache = SyntaxCache(tmp_path, "new-version")
     cache.prepare()
     assert not (tmp_path / "old-version").exists()
-    path = cache.folder / "ab" / "cdef.python.json"
+    path = cache.folder / "ab" / "cdef.python.row"
     path.parent.mkdir(parents=True)
-    path.write_text("{not json")
+    path.write_text("{not a row")
+    assert cache.load("Python", "abcdef") is None
+    path.write_bytes(b"\xa9\x05")  # cut short: a tuple of five with nothing in it
     assert cache.load("Python", "abcdef") is None
 
 
