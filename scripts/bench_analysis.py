@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -179,6 +180,7 @@ def main() -> int:
     large = ROOT / ".cache" / "truth" / "commons-lang"
     assert large.is_dir(), "run `make truth-trees` first"
     rows: list[dict[str, Any]] = []
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as scratch:
         trees = {"Python standard library": stdlib_copy(Path(scratch) / "stdlib")}
         trees["Apache Commons Lang 3.12"] = large
@@ -209,8 +211,11 @@ def main() -> int:
             )
         cached = cached_repeat_ms(trees["Python standard library"], max(args.runs, 5))
         retell = retell_share(large, args.runs)
+    # Other work on the machine slows the wall-clock rates (see below): say how much.
+    load = {"cpus": os.cpu_count(), "before": load_before, "after": os.getloadavg()[0]}
     result = {
         "benchmark": "analysis",
+        "load": load,
         "rows": rows,
         "cached_repeat_ms": round(cached, 1),
         "retell": retell,
@@ -271,6 +276,10 @@ def main() -> int:
             f"{retell['retell_seconds']} s against a cold {retell['cold_seconds']} s, "
             f"{retell['share']:.0%} (target under {TARGET_RETELL_SHARE:.0%}): "
             f"{'met' if retell['share'] < TARGET_RETELL_SHARE else 'missed'}."
+        )
+        lines.append(
+            f"Load average at the start and the end of the run: {load['before']:.1f} and "
+            f"{load['after']:.1f}, on {load['cpus']} CPUs."
         )
         lines += [
             "",
