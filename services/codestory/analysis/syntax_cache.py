@@ -9,7 +9,8 @@ bytes is emptied and refilled.
 
 Rows are written with marshal, each string once per file (a name called fifty times is
 stored once and read back as one object): a retell reads every file of the tree back,
-and this reads three times faster than JSON and makes a third fewer objects. marshal
+and marshal reads these rows three times as fast as JSON read its own (a quarter less
+time for the whole read, objects built), from entries a quarter smaller. marshal
 reads plain values only (never pickle: nothing in a cache runs), but its format belongs
 to one Python: the folder is named for the interpreter as well as the analyser, and only
 this process's own kind reads it. Like the rest of the work folder, it is the worker's
