@@ -227,6 +227,12 @@ def looks_minified(head: str) -> bool:
 
 def looks_generated(head: str) -> bool:
     first_lines = "\n".join(head.splitlines()[:8])
+    # Every mark says "generated" or "do not edit": ASCII text without either is passed
+    # at once, the search being slow (non-ASCII may match by case folding: `edİt`).
+    if first_lines.isascii():
+        lowered = first_lines.lower()
+        if "generated" not in lowered and "do not edit" not in lowered:
+            return False
     return bool(_GENERATED_MARK.search(first_lines))
 
 
