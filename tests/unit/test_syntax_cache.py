@@ -97,3 +97,18 @@ def test_the_walk_finds_the_blob_ids_the_cache_is_keyed_by(tmp_path: Path) -> No
     assert readable and all(f.blob == blob_id((root / f.path).read_bytes()) for f in readable)
     plain, _ = walk_repository(root, max_files=1000, max_bytes=1 << 30)
     assert all(f.blob is None for f in plain)
+
+
+def test_a_cache_past_its_bound_is_emptied(tmp_path: Path) -> None:
+    source = b"def go():\n    return 1\n"
+    parsed = parse_source("a.py", "Python", source)
+    assert parsed is not None
+    cache = SyntaxCache(tmp_path, "v1", max_bytes=1)
+    assert cache.prepare()
+    cache.save("Python", blob_id(source), parsed)
+    assert cache.load("Python", blob_id(source)) == parsed
+    assert cache.prepare()  # the entry written is past the bound of one byte
+    assert cache.load("Python", blob_id(source)) is None
+    roomy = SyntaxCache(tmp_path, "v1")
+    roomy.save("Python", blob_id(source), parsed)
+    assert roomy.prepare() and roomy.load("Python", blob_id(source)) == parsed

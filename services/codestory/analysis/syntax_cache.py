@@ -33,6 +33,7 @@ from codestory.analysis.syntax_rows import from_row, to_row
 
 # Bytes kept per analyser version unless told otherwise: a few large repositories' worth.
 DEFAULT_MAX_BYTES = 200 << 20
+_LEDGER = ".written"  # the bytes of each entry written, one number a line
 
 
 def blob_id(source: bytes) -> str:
@@ -105,15 +106,20 @@ class SyntaxCache:
         for other in self.root.iterdir():
             if other.is_dir() and other != self.folder:
                 shutil.rmtree(other, ignore_errors=True)
-        size = sum(
-            entry.stat().st_size
-            for shard in self.folder.iterdir()
-            if shard.is_dir()
-            for entry in os.scandir(shard)
-        )
-        if size > self.max_bytes:
+        if self._written() > self.max_bytes:
             shutil.rmtree(self.folder, ignore_errors=True)
             self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+
+    def _written(self) -> int:
+        """Bytes written to the folder since it was made, by the ledger each writer appends
+        to (entries are never removed one by one, so it bounds their size): one read, where
+        a stat of every entry took a tenth of a second in a full cache."""
+        try:
+            return sum(map(int, (self.folder / _LEDGER).read_bytes().split()))
+        except FileNotFoundError:
+            return 0
+        except ValueError:
+            return self.max_bytes + 1  # a ledger that cannot be read: start afresh
 
     def _path(self, language: str, blob: str) -> str:
         # A string, not a Path: a retell asks for every file of the tree.
@@ -132,8 +138,15 @@ class SyntaxCache:
         try:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             handle, scratch = tempfile.mkstemp(dir=path.parent, prefix=".partial-")
+            data = _encode(syntax)
             with os.fdopen(handle, "wb") as out:
-                out.write(_encode(syntax))
+                out.write(data)
             Path(scratch).replace(path)  # whole or not at all, whoever reads it
+            # One short write in append mode: whole, whichever processes write at once.
+            ledger = os.open(self.folder / _LEDGER, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            try:
+                os.write(ledger, b"%d\n" % len(data))
+            finally:
+                os.close(ledger)
         except OSError:
             pass  # a full or read-only disk costs a re-parse next time, never the story
