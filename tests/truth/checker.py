@@ -16,6 +16,7 @@ import re
 import tomllib
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass, field
+from fnmatch import fnmatch
 from functools import cached_property
 from pathlib import Path
 
@@ -33,6 +34,7 @@ QUOTE_OPENER = re.compile(
 # A quote runs on to the paragraph's end, unless the narrator speaks again.
 NARRATOR_AGAIN = re.compile(
     r"^(Its signature is|`|[\d,]+ other modules import it|Its package, `|Among its methods are|"
+    r"Its method `|"
     r"Its most used methods are|Of `)"
 )
 # How each language declares a name, for "`X`, a class in `P`" claims.
@@ -44,17 +46,32 @@ DEFINES = {
         r"|^\s*(?:(?:public|private|protected|static|readonly|abstract|override|async|get|set"
         r"|declare|export|default|\*)\s*)*{n}\s*[(:<=?!]|exports\.{n}\b"
     ),
-    (".go",): r"^func\s+(?:\([^)]*\)\s*)?{n}\b|^\s*(?:type\s+)?{n}\s+[\w*\[(=]|^\s*{n}\s*=",
+    # A generic type's parameters follow its name at once: `type Set[T any] struct`.
+    (".go",): r"^func\s+(?:\([^)]*\)\s*)?{n}\b|^\s*(?:type\s+)?{n}(?:\s+[\w*\[(=]|\[)"
+    r"|^\s*{n}\s*=",
     (".rs",): r"\b(?:fn|struct|enum|trait|type|mod|const|static|union|macro_rules!)\s+{n}\b",
     (".java",): (
         r"\b(?:class|interface|enum|record|@interface)\s+{n}\b"
         # A method, its annotations on the same line or not: `@Override public int size(`.
-        r"|^\s*(?:@[\w.]+(?:\([^)]*\))?\s+)*(?!return\b|new\b)[\w<>\[\],?.\s]+\s{n}\s*\("
+        # Type annotations and bounds in the return type: `<T extends A & B> @Nullable T f(`.
+        r"|^\s*(?:@[\w.]+(?:\([^)]*\))?\s+)*(?!return\b|new\b)[\w<>\[\],?.\s@&]+\s{n}\s*\("
     ),
     (".c", ".h", ".cc", ".cpp", ".cxx", ".hpp", ".hh"): (
         r"^\s*(?!return\b|if\b|else\b|while\b|case\b)[\w:<>,*&\s~]*[\w*&>:]\s*\b{n}\s*\("
+        r"|^[ \t]*template\s*<[^>\n]*\.\.\.[^>\n]*>[\w:<>,*& \t~]*\b{n}\s*\("  # variadic
+        # A macro or attribute among the return type's words: an export macro wrapping it
+        # (`LIB_PUBLIC(lib_t *) lib_parse(`), `void printflike(1, 2) log_add(`,
+        # `__attribute__((noreturn))`; the name on that line or starting the next.
+        r"|^[ \t]*(?:extern\s+\"C\"\s+)?(?:[\w*]+[ \t]+)*?"
+        r"(?!(?:return|if|else|while|for|switch|case|sizeof|do)\b)\w+\s*"
+        r"\((?:[^()\n]|\([^()\n]*\))*\)(?:[\w \t*&]*?\b|[ \t]*\n){n}\s*\("
+        r"|^[ \t]*extern\s+\"C\"\s+[\w \t*&]*?\b{n}\s*\("  # C++'s C linkage
         r"|(?:struct|enum|union|class|typedef|#\s*define|using)\s+[\w\s*]*?\b{n}\b"
-        r"|}}\s*{n}\s*;|^{n}\s*\("
+        # A qualifier macro or attribute before a typedef's name: `}} FAR ct_data;`.
+        r"|}}\s*(?:[A-Z][A-Z0-9_]*\s+|__attribute__\s*\(\([^;]*?\)\)\s*)?\**\s*{n}\s*;"
+        r"|^{n}\s*\("
+        r"|typedef\s+[^;{{}}()]*?\b{n}\s*;"  # a template's alias: `typedef Map<K, V> Table;`
+        r"|^[\w \t*]*\(\s*{n}\s*\)\s*\("  # a name kept from macros: `int (lib_call) (`
     ),
 }
 EXTENSIONS = {
@@ -67,10 +84,17 @@ EXTENSIONS = {
     "C": (".c", ".h"),
     "C++": (".cc", ".cpp", ".cxx", ".hpp", ".hh", ".h"),
 }
+# A Go file built only with the `tools` tag: it pins the developers' tools, built by no
+# package.
+GO_TOOLS_PIN = re.compile(r"^//(?:go:build| \+build) tools\s*$", re.M)
+# Rust's unit tests, inside the file they test.
+INLINE_TEST = re.compile(r"#\[(cfg\()?test\b")
 NOT_OWN_CODE = re.compile(
     r"(^|/)(tests?|testing|spec|examples?|docs?|doc|benchmarks?|bench|vendor|third_party|"
-    r"contrib|ossfuzz|fuzz|scripts|tools?|support|build)/"
+    r"contrib|ossfuzz|fuzz|scripts|tools?|support|build|[^/]*fixtures?[^/]*)/"
 )
+# The go tool skips folders whose names start with `_`: their Go files are no package.
+GO_SKIPPED = re.compile(r"(^|/)_[^/]*/.*\.go$")
 
 
 def _normal(text: str) -> str:
@@ -115,6 +139,7 @@ class Tree:
     root: Path
     files: dict[str, str] = field(default_factory=dict)  # text files
     paths: set[str] = field(default_factory=set)  # every file, binary ones too
+    version: str | None = None  # the release the answer key names, where it names one
 
     @classmethod
     def read(cls, root: Path) -> Tree:
@@ -143,9 +168,11 @@ class Tree:
     @cached_property
     def flat_words(self) -> str:
         """Every file as one lower-case word stream, to find quoted phrases."""
-        # Javadoc's inline tags are markup: `{@code Object}` reads "Object".
+        # Javadoc's inline tags are markup: `{@code Object}` reads "Object"; so are HTML tags
+        # in doc comments (`Interface for <a href="...">Edit Distances</a>`).
         return " ".join(
-            " ".join(_words(re.sub(r"\{@\w+\s+([^}]*)\}", r"\1", t))) for t in self.files.values()
+            " ".join(_words(_HTML_TAG.sub(" ", re.sub(r"\{@\w+\s+([^}]*)\}", r"\1", t))))
+            for t in self.files.values()
         )
 
     def exists(self, path: str) -> bool:
@@ -174,7 +201,9 @@ class Tree:
                 own.update(m.group(1) for m in (found, top) if m)
         return own
 
-    def dependencies(self, folder: str = "") -> tuple[set[str], set[str]] | None:
+    def dependencies(
+        self, folder: str = "", keep_own: bool = False
+    ) -> tuple[set[str], set[str]] | None:
         """Runtime and development dependency names of the root manifest (or of the
         manifest in `folder`, a module of a larger build)."""
         files = {p[len(folder) :]: t for p, t in self.files.items() if p.startswith(folder)}
@@ -186,7 +215,9 @@ class Tree:
         if poetry.get("dependencies") and "project" not in tomllib.loads(files["pyproject.toml"]):
             # Poetry's own tables: `python` is the interpreter, groups and dev-dependencies
             # are for working on the project.
-            runtime = {n for n in poetry["dependencies"] if n.lower() != "python"}
+            # `optional = true` makes a package an extra's, never required to run.
+            runtime = {n for n, spec in poetry["dependencies"].items() if n.lower() != "python"
+                       and not (isinstance(spec, dict) and spec.get("optional"))}  # fmt: skip
             dev = set(poetry.get("dev-dependencies", {}))
             for group in poetry.get("group", {}).values():
                 dev |= set(group.get("dependencies", {}))
@@ -205,9 +236,22 @@ class Tree:
                         dev |= {_req_name(r) for r in raw.splitlines() if r.strip()}
             if runtime or dev:
                 return runtime, dev
+        if "setup.py" in files and (
+            "pyproject.toml" not in files or "project" not in tomllib.loads(files["pyproject.toml"])
+        ):
+            declared = _setup_py(files["setup.py"])
+            if declared is not None:
+                return declared
         if "pyproject.toml" in files:
             data = tomllib.loads(files["pyproject.toml"])
             runtime = data.get("project", {}).get("dependencies", [])
+            # A `dynamic` list is filled in by the build backend: setuptools' from files.
+            dynamic = "dependencies" in data.get("project", {}).get("dynamic", [])
+            read = data.get("tool", {}).get("setuptools", {}).get("dynamic", {})
+            sources = read.get("dependencies", {}).get("file", []) if dynamic else []
+            for source in [sources] if isinstance(sources, str) else sources:
+                runtime += [ln.split("#")[0].strip() for ln in files.get(source, "").splitlines()
+                            if ln.split("#")[0].strip() and not ln.startswith("-")]  # fmt: skip
             # Extras named for development (test, docs, lint) and PEP 735's dependency groups
             # are development packages; other extras are optional features (PEP 621).
             extras = data.get("project", {}).get("optional-dependencies", {})
@@ -215,7 +259,22 @@ class Tree:
                    for d in ds]  # fmt: skip
             dev += [d for ds in data.get("dependency-groups", {}).values() for d in ds
                     if isinstance(d, str)]  # fmt: skip
-            return {_req_name(r) for r in runtime}, {_req_name(r) for r in dev}
+            # PDM's and uv's own tables of development packages.
+            tool = data.get("tool", {})
+            dev += [d for ds in tool.get("pdm", {}).get("dev-dependencies", {}).values()
+                    for d in ds if isinstance(d, str) and d[:1].isalnum()]  # fmt: skip
+            dev += [d for d in tool.get("uv", {}).get("dev-dependencies", []) if isinstance(d, str)]
+            # `pkg[tests]` in its own extras installs the project's other extras, no package.
+            own = data.get("project", {}).get("name")
+            dev_names = {_req_name(r) for r in dev} - {own}
+            plain, working = _requirements(
+                files, [sources] if isinstance(sources, str) else sources
+            )
+            if "project" in data and not dynamic:
+                working |= plain  # beside a package that says all it needs: an environment
+            else:
+                runtime += list(plain)  # what an application, or the build, reads it needs
+            return {_req_name(r) for r in runtime}, dev_names | working
         if "package.json" in files:
             data = json.loads(files["package.json"])
             return set(data.get("dependencies", {})), set(data.get("devDependencies", {}))
@@ -224,16 +283,33 @@ class Tree:
             # `optional = true` makes a dependency a feature a user switches on.
             required = {n for n, spec in data.get("dependencies", {}).items()
                         if not (isinstance(spec, dict) and spec.get("optional"))}  # fmt: skip
-            return required, set(data.get("dev-dependencies", {}))
+            # A platform's own development packages (`[target.'cfg(unix)'.dev-dependencies]`).
+            dev = set(data.get("dev-dependencies", {}))
+            for table in data.get("target", {}).values():
+                dev |= set(table.get("dev-dependencies", {}))
+            return required, dev
         if "go.mod" in files:
-            # `// indirect` marks what the direct dependencies need, not what the code imports.
-            required = re.findall(r"^\s*(?:require\s+)?([\w.\-]+\.\w+/[\w.\-/]+)\s+v\S+\s*$",
-                                  files["go.mod"], re.M)  # fmt: skip
-            # A module only _test.go files import is a test dependency.
+            # `// indirect` marks what the direct dependencies need, not what the code imports;
+            # only `require` requires (`replace` and `exclude` name modules too).
+            required = _go_required(files["go.mod"])
+            # A module only _test.go files import is a test dependency. The go tool skips
+            # `testdata`, `_x` and `.x` folders, and a folder with its own go.mod is another
+            # module: their files import for themselves. A `tools` file pins development tools.
+            nested = [p[: -len("go.mod")] for p in files if p.endswith("/go.mod")]
             code = " ".join(t for p, t in files.items()
-                            if p.endswith(".go") and not p.endswith("_test.go"))  # fmt: skip
+                            if p.endswith(".go") and not p.endswith("_test.go")
+                            and not re.search(r"(^|/)(testdata|[_.][^/]*)/", p)
+                            and not p.startswith(tuple(nested))
+                            and not GO_TOOLS_PIN.search(t))  # fmt: skip
             runtime = {r for r in required if f'"{r}' in code}
             return runtime, set(required) - runtime
+        gradle = files.get("build.gradle") or files.get("build.gradle.kts")
+        if gradle is not None and ("pom.xml" not in files or self._pom_left_behind(files)):
+            runtime, dev = set(), set()
+            for configuration, artifact in _GRADLE_DEPENDENCY.findall(gradle):
+                if configuration != "classpath":  # a buildscript's plugin
+                    (dev if _GRADLE_DEV.match(configuration) else runtime).add(artifact)
+            return runtime, dev
         if "pom.xml" in files:
             root = ElementTree.fromstring(files["pom.xml"])  # noqa: S314 - a pinned tree
             ns = {"m": root.tag[1:].split("}")[0]} if root.tag.startswith("{") else {}
@@ -245,12 +321,82 @@ class Tree:
                 if dep.findtext(f"{prefix}optional", "false", ns).strip() == "true":
                     continue  # an optional dependency is never required to run
                 (dev if scope == "test" else runtime).add(artifact)
-            return runtime - self._own_artifacts(), dev
+            return (runtime if keep_own else runtime - self._own_artifacts()), dev
         return None
+
+    def _pom_left_behind(self, files: dict[str, str]) -> bool:
+        """Beside a Gradle build, a pom.xml whose version is not the release's (the key's)
+        is a leftover of a migration."""
+        own = re.sub(r"<parent>.*?</parent>", "", files["pom.xml"], flags=re.S)
+        found = re.search(r"<version>([^<]+)</version>", own)
+        declared = found.group(1).strip() if found else None
+        return self.version is not None and declared is not None and declared != self.version
+
+
+# Gradle's `testImplementation 'group:artifact:1.0'` and `api("group:artifact")`.
+_GRADLE_DEPENDENCY = re.compile(r"^\s*(\w+)\s*\(?\s*['\"][\w.\-]+:([\w.\-]+)", re.M)
+_GRADLE_DEV = re.compile(r"test|annotationProcessor|kapt", re.I)
+
+
+def _go_required(text: str) -> list[str]:
+    """The modules go.mod's `require` lines and blocks name, less the `// indirect` ones."""
+    found = []
+    blocks = re.findall(r"^require\s*\(([^)]*)\)", text, re.M)
+    lines = re.findall(r"^require\s+([^(\s].*)$", text, re.M)
+    for line in [*lines, *(x for b in blocks for x in b.splitlines())]:
+        words = line.split("//")[0].split()
+        if len(words) >= 2 and "indirect" not in line.partition("//")[2]:
+            found.append(words[0])
+    return found
+
+
+def _setup_py(text: str) -> tuple[set[str], set[str]] | None:
+    """setuptools' literal keywords: `install_requires`, and for development `tests_require`
+    and the extras named for it. None when nothing is written out literally."""
+
+    def quoted(found: re.Match[str] | None) -> set[str]:
+        return (
+            {_req_name(q) for q in re.findall(r"['\"]([^'\"]+)['\"]", found.group(1))}
+            if found
+            else set()
+        )
+
+    items = r"\[((?:[^\]'\"]|'[^']*'|\"[^\"]*\")*)\]"  # brackets inside strings allowed
+    runtime = quoted(re.search(r"install_requires\s*=\s*" + items, text))
+    dev = quoted(re.search(r"tests_require\s*=\s*" + items, text))
+    extras = re.search(r"extras_require\s*=\s*\{((?:[^{}'\"]|'[^']*'|\"[^\"]*\")*)\}", text)
+    for group, specs in re.findall(
+        r"['\"]([\w.-]+)['\"]\s*:\s*" + items, extras.group(1) if extras else ""
+    ):
+        if _DEVELOPMENT_EXTRA.search(group):
+            dev |= {_req_name(q) for q in re.findall(r"['\"]([^'\"]+)['\"]", specs)}
+    name = re.search(r"\bname\s*=\s*['\"]([^'\"]+)['\"]", text)
+    dev -= {name.group(1)} if name else set()
+    return (runtime, dev) if runtime or dev else None
+
+
+def _requirements(files: dict[str, str], read: list[str]) -> tuple[set[str], set[str]]:
+    """The packages of top-level requirements files, as (plain, for development): named for
+    development or installing the project itself (`-e .`) is for working on it. Files the
+    build `read` for the package's own needs are left out."""
+    plain: set[str] = set()
+    dev: set[str] = set()
+    for path, text in files.items():
+        if "/" in path or not re.fullmatch(r"requirements[\w.-]*\.txt", path) or path in read:
+            continue
+        lines = [ln.split("#")[0].strip() for ln in text.splitlines()]
+        installs_itself = any(re.fullmatch(r"(-e\s+)?\.(\[.*\])?", ln) for ln in lines)
+        names = {_req_name(ln) for ln in lines if ln and not ln.startswith(("-", "."))}
+        named = _DEVELOPMENT_EXTRA.search(path[len("requirements") :])
+        (dev if installs_itself or named else plain).update(names)
+    return plain, dev
 
 
 # Extras that are for working on the project, by the names projects give them.
 _DEVELOPMENT_EXTRA = re.compile(r"dev|test|lint|doc|typing|check|style|ci|bench", re.I)
+
+
+_HTML_TAG = re.compile(r"</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>")
 
 
 def _req_name(requirement: str) -> str:
@@ -300,6 +446,25 @@ def defines(text: str, path: str, name: str) -> bool:
     return re.search(rf"\b{re.escape(name)}\b", text) is not None
 
 
+# C-family comments, and the literals a comment marker may sit in (a route `"/*"`, a glob
+# `"**/*"`): those are kept whole, and so is a quote in a character literal (`'"'`). Raw
+# strings are Rust's `r#"..."#`, and Go's and JavaScript's backquoted ones.
+_STRINGS = r'"(?:\\.|[^"\\])*"|\'(?:\\.|[^\'\\\n])\''
+_RAW_STRINGS = {
+    ".rs": r'\br(#*)"[\s\S]*?"\1',
+    ".go": r"`[^`]*`",
+    ".js": r"`[^`]*`",
+    ".ts": r"`[^`]*`",
+}
+_COMMENT = r"(?P<comment>//[^\n]*|/\*[\s\S]*?\*/)"
+
+
+def _without_comments(text: str, path: str) -> str:
+    raw = _RAW_STRINGS.get(path[path.rfind(".") :], "")
+    tokens = re.compile("|".join(p for p in (raw, _STRINGS, _COMMENT) if p))
+    return tokens.sub(lambda m: " " if m.group("comment") else m.group(0), text)
+
+
 def _rounds_to(actual: int, said: int, about: bool) -> bool:
     """`about 1,000` is true of 1,037: a spoken number is rounded to its own size."""
     if not about:
@@ -318,6 +483,8 @@ class Checker:
     def __init__(self, tree: Tree, expect: dict[str, object]) -> None:
         self.tree = tree
         self.expect = expect
+        if expect.get("version"):
+            tree.version = str(expect["version"])
         self.findings: list[Finding] = []
         self.last_path: list[str] = []  # the file the paragraph is about, for "it"
 
@@ -348,14 +515,19 @@ class Checker:
 
     def _is_dependency(self, name: str) -> bool:
         declared = self.tree.dependencies()
-        return declared is not None and name in declared[0] | declared[1]
+        if declared is not None and name in declared[0] | declared[1]:
+            return True
+        # A package the tree builds itself, named by its own manifest (an npm workspace's).
+        named = re.compile(rf'"name"\s*:\s*"{re.escape(name)}"')
+        return any(
+            p.endswith("package.json") and named.search(t) for p, t in self.tree.files.items()
+        )
 
     @cached_property
     def normal_texts(self) -> dict[str, str]:
         """Each file on one line; comments out of C-family code, as a signature leaves them."""
-        c_comment = re.compile(r"//[^\n]*|/\*.*?\*/", re.S)
         return {
-            p: _normal(t if p.endswith(".py") else c_comment.sub(" ", t))
+            p: _normal(t if p.endswith(".py") else _without_comments(t, p))
             for p, t in self.tree.files.items()
         }
 
@@ -363,8 +535,13 @@ class Checker:
         wanted = _normal(span.rstrip("…").strip())
         named = [p for p in BACKTICKED.findall(sentence) if p in self.tree.files]
         places = named or list(self.tree.files)
-        if not any(wanted in self.normal_texts[p] for p in places):
+        # As written, or with comments out where they sat inside it.
+        if not any(wanted in self.normal_texts[p] or wanted in self.plain_texts[p] for p in places):
             self.fail(sentence, f"`{span}` is not the text of {named or 'any file'}")
+
+    @cached_property
+    def plain_texts(self) -> dict[str, str]:
+        return {p: _normal(t) for p, t in self.tree.files.items()}
 
     def container_commands(self) -> set[str]:
         """What a Dockerfile's CMD or ENTRYPOINT runs; the exec form `["node", "a.js"]` is
@@ -383,11 +560,22 @@ class Checker:
         files = self.tree.files
         commands = {"pytest", "tox", "nox", "python -m unittest", "ctest"}
         if "package.json" in files:
-            commands.add("npm test")
+            commands |= {"npm test", "node --test"}  # npm's script, Node's own runner
+        # Python runs a package's `__main__.py` as `python -m package` (from `src/` when
+        # the package sits there).
+        for path in files:
+            parts = path.split("/")
+            if parts[-1] == "__main__.py" and len(parts) > 1:
+                package = parts[1:-1] if parts[0] == "src" and len(parts) > 2 else parts[:-1]
+                commands.add("python -m " + ".".join(package))
         if "go.mod" in files:
             commands.add("go test ./...")
         if "Cargo.toml" in files:
             commands.add("cargo test")
+            if "workspace" in tomllib.loads(files["Cargo.toml"]):
+                commands.add("cargo test --workspace")  # every member crate's tests
+        if "build.gradle" in files or "build.gradle.kts" in files:
+            commands.add("./gradlew test" if "gradlew" in files else "gradle test")
         if "pom.xml" in files:
             commands.add("mvn test")
             if "mvnw" in files:
@@ -401,10 +589,17 @@ class Checker:
                 commands.add(f"just {recipe}")
         for target in re.findall(r"^func ([A-Z]\w*)\(", files.get("magefile.go", ""), re.M):
             commands.add(f"mage {target.lower()}")
-        for makefile in ("Makefile", "GNUmakefile", "makefile", "Makefile.am"):
+        # A `configure` script writes the Makefile from `Makefile.in`: its targets are make's.
+        configured = ("Makefile.in",) if "configure" in self.tree.paths else ()
+        for makefile in ("Makefile", "GNUmakefile", "makefile", "Makefile.am", *configured):
             for target in re.findall(r"^([\w\-]+)\s*:", files.get(makefile, ""), re.M):
                 commands.add(f"make {target}")
-        if "Makefile.am" in files and re.search(r"^TESTS\s*=", files["Makefile.am"], re.M):
+        # A folder's own Makefile is run there: `make -C regress`.
+        for makefile in (p for p in files if re.fullmatch(r"[^/]+/(GNU)?[Mm]akefile", p)):
+            commands.add(f"make -C {makefile.split('/')[0]}")
+        # Automake's top-level `make check` runs the TESTS of every subdirectory too.
+        automake = [t for p, t in files.items() if p.rsplit("/", 1)[-1] == "Makefile.am"]
+        if "Makefile.am" in files and any(re.search(r"^TESTS\s*\+?=", t, re.M) for t in automake):
             commands.add("make check")
         return commands
 
@@ -427,7 +622,7 @@ class Checker:
             self._defined(sentence, name, path)
         for name, path in re.findall(r"the \w+ `([^`]+)` in `([^`]+)`", sentence):
             self._defined(sentence, name, path)
-        defined = re.match(r"`([^`]+)`,? (?:has|about)[^`]*? defines (.*)", sentence)
+        defined = re.match(r"`([^`]+)`,? (?:has|about|\d)[^`]*? defines (.*)", sentence)
         if defined and defined.group(1) in self.tree.files:
             for name in BACKTICKED.findall(defined.group(2)):
                 self._defined(sentence, name, defined.group(1))
@@ -454,8 +649,10 @@ class Checker:
             (r"([\d,]+) (?:test )?files? (?:in|across|next to|beside)", self._test_files),
             (r"([\d,]+) beside the code", self._test_files),
             (r"plus ([\d,]+) test files?", self._test_files_total),
+            (r"tests inside ([\d,]+) source files?", self._inline_test_files),
             (r"The test suite(?: \([^)]*\))? has ([\d,]+) files?", self._test_files_total),
             (r"and ([\d,]+) other folders?", self._test_folders),
+            (r"workspace (?:adds|of) ([\d,]+) packages?", self._workspace_members),
             (r"asked about ([\w ]+), and ([\d,]+) files? carr", self._named_files),
             (r"(JUnit \d|C\+\+\d\d|Python \d)", lambda *_: None),
             (r"([\d,]+) in `([^`]+)`", self._in_folder),
@@ -466,7 +663,7 @@ class Checker:
             (r"version ([\d][\w.\-]*)", self._version),
             (r"release in its changelog is ([\d][\w.\-]*), dated (\d{4}-\d\d-\d\d)", self._release),
             (r"release in its changelog is ([\d][\w.\-]*?)\.?$", self._undated_release),
-            (r"([\d,]+) (?:examples?|files of|source files|command-line|HTTP|data models?|"
+            (r"([\d,]+) (?:examples?|files of|source files?|command-line|HTTP|data models?|"
              r"background|configuration|generated|vendored|minified|commands?:|routes?\b)",
              self._roleish),
         ]  # fmt: skip
@@ -562,10 +759,11 @@ class Checker:
         return [
             p
             for p in self.tree.files
-            if re.search(r"(^|/)(tests?|testing|__tests__|spec|fuzz|ossfuzz)/", p)
+            if re.search(r"(^|/)(tests?|testing|__tests__|spec|fuzz|ossfuzz|regress)/", p)
+            or re.search(r"(^|/)[\w-]+[._-](tests?|testing)/", p)  # `manual.test/`, `unit-tests/`
             or re.search(r"(^|/)t/[^/]+\.t$", p)  # TAP scripts, run by `prove`
             or re.search(r"(^|/)(test_[^/]*|[^/]*_test\.\w+|[^/]*\.(test|spec)\.\w+)$", p)
-            or re.search(r"#\[(cfg\()?test\b", self.tree.files[p])
+            or INLINE_TEST.search(self.tree.files[p])
         ]
 
     def test_like(self) -> list[str]:
@@ -588,6 +786,28 @@ class Checker:
         if len(inside) < _number(said):
             self.fail(sentence, f"`{folder}` holds {len(inside)} test files, not {said}")
 
+    def _workspace_members(self, sentence: str, said: str) -> None:
+        """Cargo's `[workspace] members` (globs of crate folders) or npm's `workspaces`."""
+        files = self.tree.files
+        patterns: list[str] = []
+        if "Cargo.toml" in files:
+            patterns = tomllib.loads(files["Cargo.toml"]).get("workspace", {}).get("members", [])
+        elif "package.json" in files:
+            declared = json.loads(files["package.json"]).get("workspaces", [])
+            patterns = declared.get("packages", []) if isinstance(declared, dict) else declared
+        folders = {
+            p.rpartition("/")[0] for p in files if p.endswith(("/Cargo.toml", "/package.json"))
+        }
+        members = {f for f in folders if any(fnmatch(f, p.rstrip("/")) for p in patterns)}
+        if len(members) != _number(said):
+            self.fail(sentence, f"the workspace joins {len(members)} packages, not {said}")
+
+    def _inline_test_files(self, sentence: str, said: str) -> None:
+        """Rust's unit tests live in the file they test, in `#[cfg(test)]` or `#[test]`."""
+        inline = [p for p, t in self.tree.files.items() if INLINE_TEST.search(t)]
+        if len(inline) < _number(said):
+            self.fail(sentence, f"{len(inline)} source files carry their own tests, not {said}")
+
     def _test_files(self, sentence: str, said: str) -> None:
         self._test_files_total(sentence, said)
 
@@ -597,24 +817,41 @@ class Checker:
 
     def _own_lines(self, sentence: str, about: str | None, said: str, million: str | None) -> None:
         language = str(self.expect["language"])
+        # A header-only library's `single_include/` is its `include/` amalgamated by a script.
+        amalgamated = "include" in self.tree.directories
+        # "mostly JavaScript, with TypeScript beside it: about 590 lines" counts them all.
+        beside = re.search(r"with ([\w+ ,]+?) beside it", sentence)
+        languages = [language] + [
+            n for n in re.split(r", | and ", beside.group(1) if beside else "") if n in EXTENSIONS
+        ]
+        suffixes = tuple(s for n in languages for s in EXTENSIONS[n])
         total = sum(
             len(text.splitlines())
             for path, text in self.tree.files.items()
-            if path.endswith(EXTENSIONS[language])
+            if path.endswith(suffixes)
             and not NOT_OWN_CODE.search("/" + path)
+            and not GO_SKIPPED.search(path)
+            and not (amalgamated and path.startswith("single_include/"))
             # Tests beside the code, by the names their runners collect (Jest's `.spec.ts`).
             and not re.search(r"(^|/)(test_[^/]*|[^/]*_test\.\w+|[^/]*\.(test|spec)\.\w+)$", path)
         )
         claimed = float(said.replace(",", "")) * (1_000_000 if million else 1)
         if not 0.6 * total <= claimed <= 1.6 * total:
-            self.fail(sentence, f"the tree has about {total} lines of {language}, not {said}")
+            told = " and ".join(languages)
+            self.fail(sentence, f"the tree has about {total} lines of {told}, not {said}")
 
     def _runtime_count(self, sentence: str, said: str) -> None:
         # "`core/pom.xml`, the module with most of the code, needs ...": that manifest.
         module = re.search(r"`([^`]*/)[^`/]+`, the module with most of the code", sentence)
-        declared = self.tree.dependencies(module.group(1) if module else "")
-        if declared is not None and len(declared[0]) != _number(said):
-            self.fail(sentence, f"the manifest declares {len(declared[0])} dependencies")
+        folder = module.group(1) if module else ""
+        declared = self.tree.dependencies(folder)
+        # Counted with the build's own modules, when the sentence names them as its own.
+        with_own = (
+            self.tree.dependencies(folder, keep_own=True) if "of its own" in sentence else None
+        )
+        counts = {len(d[0]) for d in (declared, with_own) if d is not None}
+        if counts and _number(said) not in counts:
+            self.fail(sentence, f"the manifest declares {min(counts)} dependencies")
 
     def _dev_count(self, sentence: str, said: str) -> None:
         declared = self.tree.dependencies()
@@ -705,7 +942,8 @@ class Checker:
         suite = re.search(r"The test suite(?: \([^)]*\))? has ([^.]*)\.", whole)
         least = int(expect.get("min_test_files", 0))  # type: ignore[call-overload]
         if suite and least:
-            claimed = re.findall(r"([\d,]+) (?:test )?files?", suite.group(1))
+            # Files in test folders, and source files carrying their own tests (Rust's).
+            claimed = re.findall(r"([\d,]+) (?:test |source )?files?", suite.group(1))
             if sum(_number(n) for n in claimed) < least:
                 self.fail(suite.group(0), f"the tree runs at least {least} test files")
         for folder in re.findall(

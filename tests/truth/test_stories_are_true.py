@@ -18,7 +18,7 @@ from codestory.analysis import RepoFacts, analyse
 from codestory.domain import ExpertiseLevel, Style
 from codestory.narrative.template import write_script
 from codestory.speech.text import Speaker
-from tests.truth.checker import Checker, Tree, sentences
+from tests.truth.checker import Checker, Tree, defines, sentences
 
 HERE = Path(__file__).parent
 CACHE = HERE.parent.parent / ".cache" / "truth"
@@ -122,8 +122,245 @@ def test_checker_catches_what_folders_and_test_counts_are() -> None:
     assert not [f for f in truth.findings if "tooling" in f.problem]
 
 
+def test_checker_counts_python_dependencies_by_packagings_conventions(tmp_path: Path) -> None:
+    """Poetry's `optional = true` is an extra; `pkg[tests]` in pkg's own extras is no
+    package; a requirements file beside a package pins the authors' environment."""
+    pyproject = (
+        '[project]\nname = "m"\ndependencies = ["packaging"]\n'
+        '[project.optional-dependencies]\ntests = ["pytest"]\ndev = ["m[tests]", "tox"]\n'
+    )
+    (tmp_path / "pyproject.toml").write_text(pyproject)
+    (tmp_path / "requirements.txt").write_text("-e .\nmypy==1\n")
+    assert Tree.read(tmp_path).dependencies() == ({"packaging"}, {"pytest", "tox", "mypy"})
+    poetry = (
+        '[tool.poetry]\nname = "r"\n[tool.poetry.dependencies]\npython = ">=3.8"\n'
+        'pygments = "^2"\nwidgets = { version = ">=7", optional = true }\n'
+    )
+    (tmp_path / "requirements.txt").unlink()
+    (tmp_path / "pyproject.toml").write_text(poetry)
+    assert Tree.read(tmp_path).dependencies() == ({"pygments"}, set())
+    # setuptools' literal keywords where pyproject.toml only configures tools.
+    (tmp_path / "pyproject.toml").write_text("[tool.black]\nline-length = 99\n")
+    (tmp_path / "setup.py").write_text(
+        "setup(name='c', install_requires=['lxml'], extras_require={'test': ['c[x]', 'tox']})\n"
+    )
+    assert Tree.read(tmp_path).dependencies() == ({"lxml"}, {"tox"})
+    # setuptools fills a dynamic list in from the files it names.
+    (tmp_path / "setup.py").unlink()
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "d"\ndynamic = ["dependencies"]\n'
+        '[tool.setuptools.dynamic]\ndependencies = {file = ["requirements.txt"]}\n'
+    )
+    (tmp_path / "requirements.txt").write_text("anyio\n")
+    (tmp_path / "requirements-dev.txt").write_text("pytest\n")
+    assert Tree.read(tmp_path).dependencies() == ({"anyio"}, {"pytest"})
+    # PDM's and uv's tables of development packages.
+    (tmp_path / "requirements-dev.txt").unlink()
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "d"\ndependencies = ["anyio"]\n[tool.pdm.dev-dependencies]\n'
+        'test = ["pytest", "-e file:///${PROJECT_ROOT}"]\n[tool.uv]\ndev-dependencies = ["ruff"]\n'
+    )
+    assert Tree.read(tmp_path).dependencies() == ({"anyio"}, {"pytest", "ruff", "anyio"})
+
+
+def test_checker_counts_every_language_a_story_says_sits_beside(tmp_path: Path) -> None:
+    (tmp_path / "index.js").write_text("let a = 1\n" * 100)
+    (tmp_path / "index.d.ts").write_text("type A = 1\n" * 100)
+    key = {"language": "JavaScript"}
+    told = (
+        "It is mostly JavaScript, with TypeScript beside it: "
+        "about {} lines of the project's own code."
+    )
+    for lines, false in ((200, False), (20, True)):
+        checker = Checker(Tree.read(tmp_path), key)
+        checker.check_script([("t", told.format(lines))])
+        assert (
+            any("lines of JavaScript and TypeScript" in f.problem for f in checker.findings)
+            == false
+        )
+
+
+def test_checker_reads_a_signature_as_written(tmp_path: Path) -> None:
+    """A `//` inside a string is no comment; Node's own runner is `node --test`; Python
+    runs a package's `__main__.py` with `python -m`."""
+    (tmp_path / "package.json").write_text('{"name": "h"}')
+    (tmp_path / "src" / "paint").mkdir(parents=True)
+    (tmp_path / "src" / "paint" / "__main__.py").write_text("print(1)\n")
+    (tmp_path / "a.ts").write_text("const h = (u = 'http://x') => u\n")
+    checker = Checker(Tree.read(tmp_path), {"language": "TypeScript"})
+    told = (
+        "Its signature is `h = (u = 'http://x') => u`. Run it with `node --test`. "
+        "`src/paint/__main__.py`, which `python -m paint` runs."
+    )
+    checker.check_script([("t", told)])
+    assert not [f for f in checker.findings if f.sentence != "(whole story)"]
+
+
 def test_parallel_parsing_tells_the_same_story() -> None:
     root = tree_root("commons-lang")
     alone = analyse(root, name="commons-lang", processes=1)
     shared = analyse(root, name="commons-lang", processes=2)
     assert alone == shared
+
+
+def test_checker_reads_go_generic_types_and_rust_inline_tests() -> None:
+    """A Go generic type is declared with its parameters right after its name; Rust's
+    unit tests sit in the file they test, and a story counts those files too."""
+    files = {
+        "flag.go": "package cli\n\ntype FlagBase[T any, C any] struct {\n\tValue T\n}\n",
+        "src/lib.rs": "pub fn f() {}\n\n#[cfg(test)]\nmod tests {}\n",
+        "tests/it.rs": "#[test]\nfn it() {}\n",
+    }
+    tree = Tree(Path("."), files=files, paths=set(files))
+    told = [
+        ("t", "`FlagBase`, a struct in `flag.go`.\n\n"
+         "The test suite has 1 file in `tests`, plus tests inside 1 source file.")
+    ]  # fmt: skip
+    checker = Checker(tree, {"language": "Rust", "min_test_files": 2})
+    assert [f.problem for f in checker.check_script(told) if "whole" not in f.sentence] == []
+    lie = Checker(tree, {"language": "Rust"})
+    lie.check_script([("t", "The test suite has 1 file, plus tests inside 5 source files.")])
+    assert any("carry their own tests" in f.problem for f in lie.findings)
+
+
+def test_checker_reads_a_cargo_workspace_and_platform_tables() -> None:
+    files = {
+        "Cargo.toml": '[package]\nname = "a"\n\n[workspace]\nmembers = ["b"]\n\n'
+        '[dev-dependencies]\nx = "1"\n\n'
+        "[target.'cfg(unix)'.dev-dependencies]\ny = \"1\"\n",
+    }
+    tree = Tree(Path("."), files=files, paths=set(files))
+    told = [("t", "For development it adds 2 more packages: `x` and `y`.")]
+    checker = Checker(tree, {"language": "Rust"})
+    assert checker.check_script(told) == [] or all("whole" in f.sentence for f in checker.findings)
+    assert "cargo test --workspace" in checker.allowed_commands()
+    members = {
+        "Cargo.toml": '[workspace]\nmembers = ["crates/*"]\n',
+        "crates/a/Cargo.toml": '[package]\nname = "a"\n',
+        "crates/b/Cargo.toml": '[package]\nname = "b"\n',
+        "tests/c/Cargo.toml": '[package]\nname = "c"\n',
+    }
+    tree = Tree(Path("."), files=members, paths=set(members))
+    for count, false in ((2, False), (3, True)):
+        said = Checker(tree, {"language": "Rust"})
+        said.check_script([("t", f"The build is a workspace of {count} packages: `a` and `b`.")])
+        assert any("workspace joins" in f.problem for f in said.findings) is false
+
+
+def test_checker_keeps_comment_markers_inside_strings() -> None:
+    """A route `"/*"` or a glob `r"**/*"` opens no comment: the code after it is still there."""
+    files = {
+        "mux.go": 'package router\n\nvar all = "/*"\n\n// Mount attaches.\n'
+        'func (mx *Mux) Mount(pattern string) {}\n\nvar end = "*/"\n',
+        "src/glob.rs": 'const ALL: &str = r#"**/*"#;\n\npub fn matches(path: &str) -> bool {\n'
+        '    true\n}\n\nconst END: &str = "*/";\n',
+    }
+    tree = Tree(Path("."), files=files, paths=set(files))
+    told = [
+        ("t", "Its signature is `func (mx *Mux) Mount(pattern string)`.\n\n"
+         "Its signature is `pub fn matches(path: &str) -> bool`.")
+    ]  # fmt: skip
+    checker = Checker(tree, {"language": "Go"})
+    assert [f for f in checker.check_script(told) if "whole" not in f.sentence] == []
+
+
+def test_checker_reads_go_requirements_by_the_go_tools_rules() -> None:
+    """Only `require` requires; a module only tests, skipped folders or a nested module's
+    files import is not needed at run time."""
+    files = {
+        "go.mod": "module example.com/x\n\nrequire (\n\texample.com/a v1.0.0 // pinned\n"
+        "\texample.com/t v1.0.0\n\texample.com/i v1.0.0 // indirect\n)\n\n"
+        "replace example.com/r v1.0.0 => ../r\n",
+        "x.go": 'package x\n\nimport "example.com/a"\n',
+        "x_test.go": 'package x\n\nimport "example.com/t"\n',
+        "testdata/gen.go": 'package main\n\nimport "example.com/t"\n',
+        "docs/go.mod": "module example.com/x/docs\n",
+        "docs/site.go": 'package docs\n\nimport "example.com/t"\n',
+        "tools.go": '//go:build tools\n\npackage tools\n\nimport _ "example.com/gen"\n',
+    }
+    files["go.mod"] += "\nrequire example.com/gen v0.1.0\n"
+    assert Tree(Path("."), files=files, paths=set(files)).dependencies() == (
+        {"example.com/a"},
+        {"example.com/t", "example.com/gen"},
+    )
+
+
+def test_checker_counts_no_skipped_go_folder_or_fixtures_as_own_code() -> None:
+    own = "package x\n" + "var a = 1\n" * 99
+    files = {
+        "x.go": own,
+        "_scripts/gen.go": own * 5,
+        "pkg/_fixtures/prog.go": own * 5,
+        "test-fixtures/data.go": own * 5,
+    }
+    tree = Tree(Path("."), files=files, paths=set(files))
+    checker = Checker(tree, {"language": "Go"})
+    checker.check_script([("t", "It is written in Go: 100 lines of the project's own code.")])
+    assert [f for f in checker.findings if "whole" not in f.sentence] == []
+
+
+def test_checker_reads_c_export_macros() -> None:
+    """C libraries wrap a public function's return type in an export macro; the function is
+    still defined there, and a call after another macro is not a definition."""
+    text = "LIB_PUBLIC(lib_t *) lib_parse(const char *value)\n{\n    CHECK(helper(value));\n}\n"
+    tree = Tree(Path("."), files={"lib.c": text}, paths={"lib.c"})
+    checker = Checker(tree, {"language": "C", "library": True})
+    checker.check_placements("`lib_parse` is a function in `lib.c`.")
+    assert not checker.findings
+    checker.check_placements("`helper` is a function in `lib.c`.")
+    assert checker.findings
+    # Other C and C++ habits: an attribute macro, a name in parentheses, C linkage, a
+    # template's alias, a variadic template.
+    forms = {
+        "log_add": "void printflike(1, 2) log_add(const char *, ...);",
+        "lib_callmeta": "LIB_API int (lib_callmeta) (lib_State *L, int obj);",
+        "fuzz": 'extern "C" int fuzz(const uint8_t *data, size_t size) {',
+        "Table": "  typedef OrderedList<const char*, Comparator> Table;",
+        "count_args": "template <typename... Args> constexpr auto count_args() -> size_t {",
+    }
+    for name, line in forms.items():
+        assert defines(line, "x.h", name), line
+
+
+def test_checker_reads_the_gradle_build_beside_a_leftover_pom() -> None:
+    """A pom.xml that declares another version than the release is a leftover: the Gradle
+    build's dependencies are the project's, and `gradle test` runs its tests."""
+    files = {
+        "pom.xml": "<project><version>4.0.0-alpha-3</version><dependencies><dependency>"
+        "<artifactId>junit</artifactId><scope>test</scope></dependency><dependency>"
+        "<artifactId>hamcrest</artifactId><scope>test</scope></dependency></dependencies>"
+        "</project>",
+        "build.gradle": "buildscript {\n  dependencies {\n    classpath 'org.x:plugin:1.0'\n"
+        "  }\n}\ndependencies {\n    testImplementation 'junit:junit:4.12'\n}\n",
+    }
+    tree = Tree(Path("."), files=files, paths=set(files))
+    checker = Checker(tree, {"language": "Java", "version": "4.6.2", "library": True})
+    checker.check_script([("t", "For development it adds 1 more package, such as `junit`.")])
+    checker.check_script([("t", "Run it with `gradle test`.")])
+    assert [f.problem for f in checker.findings if f.sentence != "(whole story)"] == []
+    assert tree.dependencies() == (set(), {"junit"})
+
+
+def test_checker_hears_the_narrator_again_after_a_quote() -> None:
+    """ "Its method `stop` stops workers" after a quoted comment is the narrator's summary,
+    not more of the authors' words."""
+    files = {"a.py": 'class Pool:\n    """Pool keeps the workers alive."""\n\n'
+             '    def stop(self):\n        """Stop workers."""\n\n    def run(self):\n'
+             "        pass\n"}  # fmt: skip
+    tree = Tree(Path("."), files=files, paths=set(files))
+    checker = Checker(tree, {"language": "Python", "library": True})
+    story = (
+        "The class `Pool` lives in `a.py`. Its comment reads: Pool keeps the workers "
+        "alive. Its method `stop` stops workers; it also has `run`."
+    )
+    checker.check_script([("t", story)])
+    assert [f.problem for f in checker.findings if f.sentence != "(whole story)"] == []
+
+
+def test_checker_leaves_the_amalgamated_single_header_out_of_the_own_code() -> None:
+    header = "int f(int x);\n" * 100
+    files = {"include/lib/lib.hpp": header, "single_include/lib/lib.hpp": header * 3}
+    tree = Tree(Path("."), files=files, paths=set(files))
+    checker = Checker(tree, {"language": "C++", "library": True})
+    checker.check_numbers("It is written in C++: about 100 lines of the project's own code.")
+    assert checker.findings == []

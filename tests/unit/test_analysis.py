@@ -192,6 +192,29 @@ def test_readme_summary_skips_badges_and_code() -> None:
     assert summary.summary == "Proj does one thing. It does it well."
 
 
+def test_an_rst_readme_reads_named_references_as_words_and_leaves_a_list_lead_in() -> None:
+    text = (
+        "Parser README\n=============\n\nParser_ is a C library for encoding and "
+        "decoding JSON data. Its main features are:\n\n- Simple API\n\n"
+        ".. _Parser: https://example.org/parser/\n"
+    )
+    summary = summarise_readme("README.rst", text).summary
+    assert summary == "Parser is a C library for encoding and decoding JSON data."
+
+
+def test_a_readme_opening_with_its_banner_is_described_by_the_banner_words() -> None:
+    text = (
+        "[![Fast JSON for C++](docs/json.gif)](https://example.org)\n\n"
+        "[![CI](ci.svg)](https://ci.example.org)\n\n## Design goals\n\n"
+        "There are myriads of libraries out there. Ours had these goals:\n\n"
+        "- **Speed**. It is fast enough for most uses.\n\n## Support\n\n"
+        "See the contribution guidelines for more information.\n"
+    )
+    assert summarise_readme("README.md", text).summary == "Fast JSON for C++"
+    logo = "![The project logo](logo.png)\n\n## About\n\nSee the guide for more on this.\n"
+    assert summarise_readme("README.md", logo).summary == "See the guide for more on this."
+
+
 def test_readme_summary_passes_over_notices_and_prefers_what_the_project_is() -> None:
     """viper's shape: an announcement in a quote with its own heading, a bold tagline, a
     paragraph leading into a list of users, and the definition two sections down."""
@@ -240,6 +263,8 @@ def test_type_tests_are_tests_and_their_commands_are_not_the_projects(tmp_path: 
     """commander's shape: tsd type tests (`index.test-d.ts`) call `.command('exec')`."""
     assert classify("typings/index.test-d.ts", "") is FileKind.TEST
     assert classify("src/index.ts", "") is FileKind.SOURCE
+    # A folder named for its tests with a dot (`manual.test/`) holds tests too.
+    assert classify("manual.test/load/run.js", "") is FileKind.TEST
     facts = analyse(
         write(
             tmp_path,
@@ -432,6 +457,29 @@ def test_a_javascript_package_main_leads_to_what_it_exports(tmp_path: Path) -> N
     assert [step.name for step in facts.control_paths[0]] == ["createApp", "prepare", "tidy"]
 
 
+def test_a_commonjs_module_may_export_a_class_whole(tmp_path: Path) -> None:
+    """`module.exports = class App {}`: the class is the package's, entered through the
+    method a server is set to work with."""
+    root = write(
+        tmp_path / "repo",
+        {
+            "package.json": '{"name": "web", "main": "lib/app.js"}',
+            "lib/app.js": (
+                "const Emitter = require('events')\n\n"
+                "module.exports = class App extends Emitter {\n"
+                "  listen (port) {\n    const handler = this.callback()\n"
+                "    return serve(handler, port)\n  }\n\n"
+                "  callback () {\n    const done = finish(this)\n    return done\n  }\n}\n\n"
+                "function finish (app) {\n  app.emit('done')\n  return app\n}\n\n"
+                "function serve (handler, port) {\n  return port\n}\n"
+            ),
+        },
+    )
+    facts = analyse(root, name="web")
+    assert facts.library_entry is not None and facts.library_entry.name == "App"
+    assert facts.control_paths[0][0].name == "App.listen"
+
+
 def test_a_go_library_is_entered_through_its_central_type(tmp_path: Path) -> None:
     root = write(
         tmp_path / "repo",
@@ -529,10 +577,19 @@ def test_a_docstring_that_opens_with_code_or_a_drawing_is_described_by_its_prose
     assert describe("The components of a URL are broken down like this:\n\n[scheme] [host]") is None
     assert describe("It works as follows.\n\n1. read\n2. write") is None
     assert describe("Options are shown below:\n\n- a\n- b") is None
+    assert describe("A worker is responsible for:\n\n- launching\n- waiting") is None
+    # A clause whose rest went to the tags below it ends where it stops.
+    assert describe("Initialize `Route` with the given `path`,\n\n@param {String} path") == (
+        "Initialize Route with the given path."
+    )
     assert (
         describe("Parses headers like a browser would.") == "Parses headers like a browser would."
     )
     assert describe("/**\n * Builds things.\n *\n * More about it.\n */") == "Builds things."
+    # A version-control keyword line says which revision, not what the file is.
+    assert describe("/* $Id: tree.h,v 1.13 2011/07/09 00:19:45 alice Exp $ */") is None
+    box = "/*****\\\n * Note on the docs: they are online.   *\n\\*****/"
+    assert describe(box) == "Note on the docs: they are online."
     assert describe("Returns the value.\n\nx = 1") == "Returns the value."
 
 
@@ -573,11 +630,21 @@ def test_a_maven_build_of_modules_is_told_by_its_core(tmp_path: Path) -> None:
         files[f"core/src/test/java/org/demo/Case{index}Test.java"] = java.format(
             doc="A test.", name=f"Case{index}Test", body=""
         )
+    # A module built on its own with one class and many tests is still a part of the code.
+    files["proto/pom.xml"] = pom("demo-proto", dep.format("demo"))
+    files["proto/src/main/java/org/demo/ProtoAdapter.java"] = java.format(
+        doc="Protocol buffers support.", name="ProtoAdapter", body=""
+    )
+    for index in range(6):
+        files[f"proto/src/test/java/org/demo/Proto{index}Test.java"] = java.format(
+            doc="A test.", name=f"Proto{index}Test", body=""
+        )
     facts = analyse(write(tmp_path, files), name="demo")
     kinds = {a.path: a.kind for a in facts.areas}
     assert facts.name == "Demo"
     assert kinds["core"] is FileKind.SOURCE  # 2 of 7 files are code, the rest its tests
     assert kinds["test-shrinker"] is FileKind.TEST
+    assert kinds["proto"] is FileKind.SOURCE
     assert kinds["metrics"] is FileKind.BENCHMARK
     assert facts.entry_points == []  # a benchmark's or a test module's main is not a way in
     assert facts.dependencies == ["annotations"]  # the core module's, not extras'
@@ -640,6 +707,11 @@ def test_the_analyser_version_follows_its_source(tmp_path: Path) -> None:
     readme = copy / "readme.py"
     readme.write_text(readme.read_text() + "\n# one more line\n")
     assert source_digest(copy) != ANALYSER_VERSION
+    # An ecosystem model is part of the analyser too.
+    fresh = Path(shutil.copytree(package, tmp_path / "again"))
+    model = fresh / "ecosystems" / "go.py"
+    model.write_text(model.read_text() + "\n# one more line\n")
+    assert source_digest(fresh) != ANALYSER_VERSION
 
 
 def test_a_description_is_not_cut_inside_an_abbreviation() -> None:
@@ -869,6 +941,28 @@ def test_dependencies_are_required_optional_peer_or_for_development() -> None:
     )
 
 
+def test_a_signature_is_quoted_as_written_up_to_a_comment_inside_it() -> None:
+    python = parse_source(
+        "a.py",
+        "Python",
+        b"def f(\n    a: int = 1,  # the count\n    b=2,\n):\n    pass\n\n"
+        b"def g(a, b='#'):\n    # a note in the body\n    pass\n",
+    )
+    script = parse_source(
+        "a.ts",
+        "TypeScript",
+        b"function f (a /* first */, b) {\n  return a\n}\nconst h = (u = 'http://x') => u\n"
+        b"X.prototype.send = function (payload) {\n  // a note in the body\n  return 1\n}\n",
+    )
+    assert python is not None and script is not None
+    assert [d.signature for d in python.definitions] == ["f( a: int = 1,…", "g(a, b='#')"]
+    assert [d.signature for d in script.definitions] == [
+        "function f (a…",
+        "h = (u = 'http://x') => u",
+        "X.prototype.send = function (payload)",
+    ]
+
+
 def test_a_c_function_behind_an_export_macro_keeps_its_name() -> None:
     source = b"LUALIB_API lua_Integer luaL_len (lua_State *L, int idx) {\n  return 1;\n}\n"
     syntax = parse_source("src/lauxlib.c", "C", source)
@@ -1074,3 +1168,279 @@ def test_a_command_line_tool_is_toured_through_one_of_its_commands(tmp_path: Pat
     assert (path[0].command, [s.name for s in path]) == ("make", ["make_command", "build", "shape"])
     told = "\n".join(c.text for c in write_script(facts).chapters)
     assert "Take the `make` command: `make_command` in `maker/cli.py` handles it." in told
+
+
+def test_a_java_program_is_followed_from_its_class_main_through_overloads(
+    tmp_path: Path,
+) -> None:
+    body = "".join(f"    int k{i} = {i};\n" for i in range(8))
+    root = write(
+        tmp_path / "repo",
+        {
+            "pom.xml": "<project><artifactId>lexer</artifactId></project>\n",
+            "src/main/java/lex/Main.java": (
+                "package lex;\n\npublic class Main {\n"
+                "  public static void main(String[] args) {\n"
+                "    new Main().run(args);\n  }\n\n"
+                "  public Main() {\n    Setup.prepare();\n  }\n\n"
+                # The overload taking names hands each on to the one taking a file.
+                "  void run(String[] args) {\n    for (String a : args) run(new File(a));\n  }\n\n"
+                "  void run(File file) {\n    Emitter emitter = new Emitter();\n"
+                "    emitter.emit(file);\n  }\n}\n"
+            ),
+            "src/main/java/lex/Setup.java": (
+                "package lex;\n\nclass Setup {\n  static void prepare() {\n" + body + "  }\n}\n"
+            ),
+            "src/main/java/lex/Emitter.java": (
+                "package lex;\n\nclass Emitter {\n"
+                "  // Output methods\n  //--------------\n"
+                "  /** Writes the scanner for one file. */\n"
+                "  void emit(File file) {\n" + body + "  }\n}\n"
+            ),
+        },
+    )
+    facts = analyse(root, name="lexer")
+    names = [step.name for step in facts.control_paths[0]]
+    # main in the file's class -> the receiver made in place -> both overloads of run.
+    assert names == ["Main.main", "Main.run", "Emitter.emit"], names
+    emit = facts.control_paths[0][-1]
+    # The Javadoc documents it, not the section banner above.
+    assert emit.doc == "Writes the scanner for one file."
+
+
+def test_a_main_that_prints_the_version_is_not_a_way_in(tmp_path: Path) -> None:
+    work = "".join(f"    int k{i} = {i};\n" for i in range(6))
+    root = write(
+        tmp_path / "repo",
+        {
+            "src/main/java/tally/Runner.java": (
+                "package tally;\n\npublic class Runner {\n"
+                "  public static void main(String[] args) {\n    new Runner().count(args);\n  }\n"
+                "  void count(String[] args) {\n" + work + "  }\n}\n"
+            ),
+            "src/main/java/tally/Version.java": (
+                "package tally;\n\npublic class Version {\n"
+                "  public static void main(String[] args) {\n    System.out.println(id());\n  }\n"
+                '  static String id() {\n    return "1.0";\n  }\n}\n'
+            ),
+        },
+    )
+    facts = analyse(root, name="tally")
+    assert [e.path for e in facts.entry_points] == ["src/main/java/tally/Runner.java"]
+
+
+def test_a_library_index_hands_out_its_exports_not_its_set_up_calls(tmp_path: Path) -> None:
+    root = write(
+        tmp_path / "repo",
+        {
+            "package.json": '{"name": "tally", "main": "index.js"}\n',
+            "index.js": (
+                "const { makeCounter } = require('./lib/make');\n"
+                "const count = makeCounter({ words: true });\n"
+                "module.exports = { count };\n"
+            ),
+            "lib/make.js": (
+                "function makeCounter(options) {\n  const words = options.words;\n"
+                "  return (text) => (words ? text.split(' ').length : text.length);\n}\n"
+                "module.exports = { makeCounter };\n"
+            ),
+        },
+    )
+    facts = analyse(root, name="tally")
+    # `makeCounter` builds what index.js hands out; it is not what users call.
+    assert facts.library_entry is None or facts.library_entry.name != "makeCounter"
+
+
+def test_a_type_is_told_by_the_project_types_its_fields_hold(tmp_path: Path) -> None:
+    root = write(
+        tmp_path / "repo",
+        {
+            "src/main/java/kv/Store.java": (
+                "package kv;\n\npublic class Store {\n  private final Cache cache;\n"
+                "  private Journal journal = new Journal();\n  private String name;\n"
+                "  public Store(Cache cache) {\n    this.cache = cache;\n  }\n}\n"
+            ),
+            "src/main/java/kv/Cache.java": "package kv;\n\npublic class Cache {\n}\n",
+            "src/main/java/kv/Journal.java": "package kv;\n\npublic class Journal {\n}\n",
+        },
+    )
+    facts = analyse(root, name="kv")
+    store = next(s for s in facts.key_symbols if s.name == "Store")
+    # The project's own types, in the order declared; `String` is not the project's.
+    assert store.holds == ["Cache", "Journal"]
+
+
+def test_a_go_method_is_followed_through_a_field_of_its_receiver(tmp_path: Path) -> None:
+    work = "".join(f"\tn{i} := {i}\n\t_ = n{i}\n" for i in range(4))
+    root = write(
+        tmp_path / "repo",
+        {
+            "go.mod": "module example.org/term\n\ngo 1.21\n",
+            "terminal.go": (
+                "package term\n\n// Terminal draws the list.\ntype Terminal struct {\n"
+                "\tmerger *Merger\n\tname   string\n}\n\n"
+                "// Loop runs the terminal.\nfunc (t *Terminal) Loop() {\n\tt.merger.Merge()\n}\n"
+            ),
+            "merger.go": (
+                "package term\n\n// Merger joins results.\ntype Merger struct {\n\tcount int\n}\n\n"
+                "// Merge joins them.\nfunc (m *Merger) Merge() {\n" + work + "}\n"
+            ),
+        },
+    )
+    facts = analyse(root, name="term")
+    terminal = next(s for s in facts.key_symbols if s.name == "Terminal")
+    assert terminal.holds == ["Merger"]
+    paths = [[step.name for step in path] for path in facts.control_paths]
+    assert ["Terminal.Loop", "Merger.Merge"] in paths, paths
+
+
+def test_a_script_that_calls_its_own_main_where_it_defines_it_starts_there(
+    tmp_path: Path,
+) -> None:
+    work = "".join(f"  const n{i} = {i}\n" for i in range(4))
+    root = write(
+        tmp_path / "repo",
+        {
+            "package.json": '{"name": "runx", "bin": {"runx": "cli.js"}}\n',
+            "cli.js": (
+                "(async function main() {\n  await runScript(process.argv[2])\n"
+                "})().catch((err) => {\n  console.error(err)\n})\n\n"
+                "async function runScript(name) {\n" + work + "  return name\n}\n"
+            ),
+        },
+    )
+    facts = analyse(root, name="runx")
+    assert [step.name for step in facts.control_paths[0]] == ["main", "runScript"]
+    from codestory.analysis.syntax import parse_source
+
+    module = b"await (async function main() {\n  run()\n})().catch(report)\n"
+    parsed = parse_source("cli.ts", "TypeScript", module)
+    assert parsed is not None and [d.name for d in parsed.definitions] == ["main"]
+
+
+def test_a_readme_names_the_project_with_its_owner_and_leads_into_its_features() -> None:
+    """A definition that names the repository's owner and ends in a list of features."""
+    text = (
+        "# Welcome to owner/tool\n\n"
+        "owner/tool is a **declarative**, simple package for building command line tools "
+        "in Go featuring:\n\n- commands\n- flags\n\n## Documentation\n\n"
+        "See the hosted documentation website at <https://tool.example.org>. Contents of "
+        "this website are built from the docs directory.\n"
+    )
+    summary = summarise_readme("README.md", text, "tool")
+    assert summary.defines
+    assert summary.summary == (
+        "owner/tool is a declarative, simple package for building command line tools in Go."
+    )
+
+
+def test_a_changelog_no_longer_kept_tells_of_no_current_release() -> None:
+    from codestory.analysis.changelog import latest_release
+
+    kept = "# Change Log\n\n## [2.2.0] - 2020-03-08\n\n### Fixed\n"
+    assert latest_release("CHANGELOG.md", kept) is not None
+    abandoned = "> This document is no longer being actively maintained.\n\n" + kept
+    assert latest_release("CHANGELOG.md", abandoned) is None
+
+
+def test_a_folder_of_test_inputs_is_said_to_hold_them(tmp_path: Path) -> None:
+    """Go's `testdata`: expected outputs and certificates the tests read, not notes."""
+    files = {
+        "go.mod": "module example.com/doc\n",
+        "doc.go": 'package doc\n\nfunc Render() string { return "" }\n',
+        "doc_test.go": 'package doc\n\nimport "testing"\n\nfunc TestRender(t *testing.T) {}\n',
+        "testdata/expected.md": "# Expected\n",
+        "testdata/full.man": ".TH doc\n",
+    }
+    areas = {a.path: a for a in analyse(write(tmp_path, files), name="doc").areas}
+    assert areas["testdata"].holds == "inputs for the tests"
+
+
+def test_a_comment_leading_into_a_list_ends_before_the_words_that_open_it() -> None:
+    text = "/// The standard printer, which implements grep-like formatting, including:\n///\n"
+    assert describe(text + "/// * headings\n") == (
+        "The standard printer, which implements grep-like formatting."
+    )
+    assert describe("// Our exception hierarchy:\n") == "Our exception hierarchy."
+    assert describe("/// See above.\n") is None  # a pointer to another comment says nothing
+
+
+def test_a_rust_doc_comment_is_read_across_its_lines() -> None:
+    from codestory.analysis.syntax import parse_source
+
+    source = (
+        b"/// A cell that holds text in a table, used in the details and\n"
+        b"/// lines views before it is printed.\n///\n/// More detail.\npub struct Cell {}\n"
+    )
+    parsed = parse_source("src/cell.rs", "Rust", source)
+    assert parsed is not None
+    assert parsed.definitions[0].doc == (
+        "A cell that holds text in a table, used in the details and lines views before it is "
+        "printed."
+    )
+
+
+def test_headers_of_a_cpp_project_are_cpp(tmp_path: Path) -> None:
+    header = "".join(f"int f{i}();\n" for i in range(40))
+    root = write(
+        tmp_path / "repo",
+        {
+            "src/db.h": header,
+            "src/table.h": header,
+            "src/db.cc": '#include "db.h"\nint f0() { return 0; }\n',
+        },
+    )
+    facts = analyse(root, name="db")
+    assert [language.name for language in facts.languages] == ["C++"]
+
+
+def test_a_project_is_written_in_the_language_of_its_own_code(tmp_path: Path) -> None:
+    checks = "".join(f"def test_{i}():\n    assert run({i}) == {i}\n" for i in range(60))
+    root = write(
+        tmp_path / "repo",
+        {
+            "src/lib.c": "int run(int x) {\n  return x;\n}\n",
+            "tests/test_run.py": checks,
+        },
+    )
+    facts = analyse(root, name="lib")
+    # The Python tests are longer than the C library; it is still a C project.
+    assert facts.languages[0].name == "C"
+
+
+def test_a_maven_site_beside_src_main_is_its_own_area(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "pom.xml": "<project><artifactId>cli</artifactId></project>\n",
+        "src/main/java/org/x/Cli.java": "package org.x;\n\npublic class Cli {}\n",
+        "src/test/java/org/x/CliTest.java": "package org.x;\n\npublic class CliTest {}\n",
+        "src/site/resources/js/menu.js": "function menu() { return 1; }\n",
+        "src/site/site.xml": "<project/>\n",
+        "src/changes/changes.xml": "<document/>\n",
+    }
+    facts = analyse(write(tmp_path, files), name="cli")
+    assert {a.path for a in facts.areas} == {"src/main", "src/test", "src/site"}
+
+
+def test_a_lowercase_makefile_is_the_projects_makefile(tmp_path: Path) -> None:
+    root = write(
+        tmp_path / "repo",
+        {
+            "go.mod": "module example.org/x\n\ngo 1.21\n",
+            "x.go": "package x\n\nfunc F() int { return 1 }\n",
+            "x_test.go": 'package x\n\nimport "testing"\n\nfunc TestF(t *testing.T) {}\n',
+            "makefile": "test:\n\tgo test -race ./...\n",  # GNU make reads it as Makefile
+        },
+    )
+    assert analyse(root, name="x").tests.commands[0] == "make test"
+
+
+def test_a_rust_generic_impl_gives_its_methods_to_the_type() -> None:
+    from codestory.analysis.syntax import parse_source
+
+    source = (
+        b"pub struct Printer<'a, W> { out: &'a mut W }\n\n"
+        b"impl<'a, W: Write> Printer<'a, W> {\n    pub fn print_all(&mut self) {}\n}\n"
+    )
+    parsed = parse_source("src/lib.rs", "Rust", source)
+    assert parsed is not None
+    assert [d.qualified_name for d in parsed.definitions] == ["Printer", "Printer.print_all"]

@@ -3,6 +3,7 @@ project it is, where the version is declared, what counts as a test."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from codestory.analysis.ecosystems.c_cpp import (
     cmake_programs,
     header_version,
 )
+from codestory.analysis.manifests import parse_cmake, parse_manifest
 from codestory.analysis.project_kind import described_kind, project_kind
 from codestory.analysis.resolve import Resolver
 from codestory.analysis.syntax import parse_source
@@ -143,6 +145,11 @@ def test_c_versions_are_read_where_the_build_and_headers_declare_them() -> None:
     assert header_version(lua_style) == "5.4.4"
     assert header_version('#define ZSTR_VERSION "1.3"\n') == "1.3"
     assert header_version("#define NOT_A_VERSION 3\n") is None
+    abbreviated = (
+        '#define ZIP_VERSION "1.3.1.1-dev"\n#define ZIP_VER_MAJOR 1\n'
+        "#define ZIP_VER_MINOR 3\n#define ZIP_VER_REVISION 1\n"
+    )
+    assert header_version(abbreviated) == "1.3.1.1-dev"
 
 
 def test_a_go_generator_kept_out_of_every_build_is_not_a_program(tmp_path: Path) -> None:
@@ -195,6 +202,9 @@ def test_a_node_start_script_names_the_servers_file(tmp_path: Path) -> None:
         ("Apache Commons Lang, a package of Java utility classes", "library"),
         ("An extensible server platform that uses TLS by default", "service"),
         ("A next generation HTTP client for Python.", None),
+        # A generic head takes its qualifier's kind; a command-line program stays a tool.
+        ("Tally Server is a server program that makes reports available", "service"),
+        ("A small command-line program for counting words", "cli"),
         (None, None),
     ],
 )
@@ -202,6 +212,13 @@ def test_a_description_names_its_kind_by_its_head_noun(
     description: str | None, kind: str | None
 ) -> None:
     assert described_kind(description) == kind
+
+
+def test_the_projects_own_name_is_no_head_noun() -> None:
+    said = "Tally CLI provides a simple API for parsing a command line."
+    assert described_kind(said) == "cli"
+    assert described_kind(said, "Tally CLI") is None  # the API of a library, not a tool
+    assert described_kind("cli is a package for building clients", "cli") == "library"
 
 
 def test_a_library_that_ships_a_command_is_still_what_it_says_it_is() -> None:
@@ -423,6 +440,195 @@ def test_each_ecosystem_names_its_test_frameworks_and_runners(tmp_path: Path) ->
     )
 
 
+def test_a_bare_group_decorator_on_a_method_is_no_command(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "render/trace.py": "from render.console import group\n\nclass Trace:\n"
+        "    @group()\n    def _render_stack(self):\n        yield 1\n",
+        "render/cli.py": "from click import command\n\n@command('go')\ndef go():\n    pass\n",
+    }
+    roles = analyse(write(tmp_path, files), name="render").roles
+    assert [(c.name, c.detail) for c in roles.commands] == [("go", "go")]
+
+
+def test_unittest_mock_alone_does_not_make_a_unittest_suite(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "pyproject.toml": '[project]\nname = "p"\n',
+        "p/__init__.py": "",
+        "tests/test_p.py": "from unittest import mock\n\ndef test_p():\n    assert mock\n",
+        "tests/test_q.py": "from unittest.mock import patch\n\ndef test_q():\n    assert patch\n",
+    }
+    assert analyse(write(tmp_path, files), name="p").tests.frameworks == ["pytest"]
+
+
+def test_python_requirements_beside_a_package_are_its_working_environment(
+    tmp_path: Path,
+) -> None:
+    files: dict[str, str | bytes] = {
+        "pyproject.toml": '[project]\nname = "web"\ndependencies = ["anyio"]\n',
+        "requirements.txt": "-e .[full]\npytest==8.0\nmypy==1.0\n",
+        "web/__init__.py": "def serve():\n    pass\n",
+    }
+    facts = analyse(write(tmp_path / "beside", files), name="web")
+    assert (facts.dependencies, facts.dev_dependencies) == (["anyio"], ["pytest", "mypy"])
+    # With no packaging, a requirements file that installs the project is still for work.
+    alone = {"requirements.txt": "-e .\nruff\n", "app.py": "print(1)\n"}
+    facts = analyse(write(tmp_path / "alone", alone), name="app")
+    assert (facts.dependencies, facts.dev_dependencies) == ([], ["ruff"])
+    app = {"requirements.txt": "flask\n", "app.py": "print(1)\n"}
+    assert analyse(write(tmp_path / "app", app), name="app").dependencies == ["flask"]
+    # PEP 621's static metadata says all a package needs, even nothing; a dynamic list is
+    # the one the build backend reads from the requirements file.
+    files["pyproject.toml"] = '[project]\nname = "web"\n'
+    files["requirements.txt"] = "pytest==8.0\n"
+    facts = analyse(write(tmp_path / "static", files), name="web")
+    assert (facts.dependencies, facts.dev_dependencies) == ([], ["pytest"])
+    files["pyproject.toml"] = '[project]\nname = "web"\ndynamic = ["dependencies"]\n'
+    files["requirements.txt"] = "anyio\n"
+    assert analyse(write(tmp_path / "dynamic", files), name="web").dependencies == ["anyio"]
+
+
+def test_a_poetry_dependency_marked_optional_is_an_extra() -> None:
+    poetry = parse_manifest(
+        "pyproject.toml",
+        '[tool.poetry]\nname = "r"\n[tool.poetry.dependencies]\npython = ">=3.8"\n'
+        'pygments = "^2"\nwidgets = { version = ">=7", optional = true }\n',
+    )
+    assert poetry is not None
+    assert (poetry.dependencies, poetry.optional_dependencies) == (["pygments"], ["widgets"])
+
+
+def test_a_javascript_packages_typings_come_after_its_code(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "package.json": '{"name": "srv", "main": "lib/reply.js", "types": "types/index.d.ts"}',
+        "lib/reply.js": "/** A reply to a request. */\nclass Reply {\n  send () {\n"
+        "    return 1\n  }\n}\n\nmodule.exports = Reply\n",
+        "lib/route.js": "const Reply = require('./reply')\n\n"
+        "function route () {\n  return new Reply()\n}\n\nmodule.exports = { route }\n",
+        "types/utils.d.ts": "/** The server. */\nexport interface RawServer {\n  port: number\n}\n",
+    }
+    for name in ("a", "b", "c"):
+        files[f"types/{name}.d.ts"] = (
+            "import { RawServer } from './utils'\n"
+            f"export interface {name.upper()}Options {{\n  server: RawServer\n}}\n"
+        )
+    facts = analyse(write(tmp_path, files), name="srv")
+    assert facts.key_symbols[0].name == "Reply"
+
+
+def test_npm_inits_placeholder_is_no_test_script(tmp_path: Path) -> None:
+    placeholder = '"echo \\"Error: no test specified\\" && exit 1"'
+    files: dict[str, str | bytes] = {
+        "package.json": '{"name": "p", "scripts": {"test": ' + placeholder + "},"
+        ' "devDependencies": {"mocha": "10"}}',
+        "index.js": "module.exports = 1\n",
+        "test/a.js": "const assert = require('assert')\ndescribe('a', () => {})\n",
+    }
+    tests = analyse(write(tmp_path, files), name="p").tests
+    assert (tests.frameworks, tests.commands) == (["Mocha"], ["mocha"])
+
+
+def test_setup_py_extras_for_development_and_tests_require_are_for_development() -> None:
+    setup = parse_manifest(
+        "setup.py",
+        "from setuptools import setup\n\ninstall_requires = ['twisted>=18', 'lxml']\n\n"
+        "setup(\n    name='crawl',\n    install_requires=install_requires,\n"
+        "    tests_require=['pytest'],\n    extras_require={\n"
+        "        'test': ['crawl[speedups]', 'testfixtures'],\n        'speedups': ['uvloop'],\n"
+        "    },\n)\n",
+    )
+    assert setup is not None
+    assert setup.dependencies == ["twisted", "lxml"]
+    assert (setup.dev_dependencies, setup.optional_dependencies) == (
+        ["pytest", "testfixtures"],
+        ["uvloop"],
+    )
+
+
+def test_typescripts_output_folder_names_the_sources_it_is_built_from() -> None:
+    from codestory.analysis.ecosystems.node_imports import NodeImports
+    from codestory.analysis.entry_point import source_of_build
+    from codestory.analysis.syntax import ImportRef
+
+    paths = {"index.mjs", "lib/factory.ts", "packages/a/src/cli.ts"}
+    imports = NodeImports(paths)
+    assert imports.resolve("index.mjs", ImportRef("./build/lib/factory.js")) == ["lib/factory.ts"]
+    assert source_of_build("packages/a/dist/cli.js", paths) == "packages/a/src/cli.ts"
+    assert source_of_build("dist/other.js", paths) is None
+
+
+def test_a_package_main_in_the_output_folder_is_its_source(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "package.json": '{"name": "t", "main": "dist/index.js"}',
+        "src/index.ts": "export function start(): number {\n  return 1\n}\n",
+    }
+    facts = analyse(write(tmp_path, files), name="t")
+    assert [(e.kind, e.path) for e in facts.entry_points] == [("library main", "src/index.ts")]
+
+
+def test_a_python_package_may_read_its_version_from_a_version_file(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "setup.cfg": "[metadata]\nname = crawl\nversion = file: crawl/VERSION\n",
+        "crawl/__init__.py": "import pkgutil\n\n"
+        "__version__ = pkgutil.get_data(__package__, 'VERSION')\n",
+        "crawl/VERSION": "2.11.0rc1\n",
+        "docs/VERSION": "1.0\n",  # not a package's
+    }
+    assert analyse(write(tmp_path, files), name="crawl").version == "2.11.0rc1"
+
+
+def test_npm_exports_name_the_package_entry_where_there_is_no_main() -> None:
+    conditional = parse_manifest(
+        "package.json",
+        '{"name": "p", "exports": {".": {"types": "./index.d.ts", "import": "./src/index.mjs"},'
+        ' "./package.json": "./package.json"}}',
+    )
+    plain = parse_manifest("package.json", '{"name": "q", "exports": "./source/index.js"}')
+    assert conditional is not None and conditional.main == "./src/index.mjs"
+    assert plain is not None and plain.main == "./source/index.js"
+
+
+def test_pep_621_gui_scripts_are_programs_too() -> None:
+    manifest = parse_manifest(
+        "pyproject.toml", '[project]\nname = "g"\n[project.gui-scripts]\ng-ui = "g.app:main"\n'
+    )
+    assert manifest is not None and manifest.executables == {"g-ui": "g.app:main"}
+
+
+def test_every_test_folder_holds_tests_not_only_the_largest_four(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "package.json": '{"name": "m", "scripts": {"test": "ospec"}}',
+        "index.js": "module.exports = 1\n",
+    }
+    for part in ("api", "render", "util", "router", "stream", "promise"):
+        files[f"{part}/{part}.js"] = f"module.exports = function {part} () {{}}\n"
+        for i in range(2):
+            files[f"{part}/tests/test-{part}{i}.js"] = "var o = require('ospec')\n"
+    tests = analyse(write(tmp_path, files), name="m").tests
+    assert (tests.files, len(tests.directories), tests.beside_code) == (12, 6, 0)
+
+
+def test_a_pytest_ini_runs_a_unittest_suite_under_pytest(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "setup.py": "from setuptools import setup\nsetup(name='p')\n",
+        "pytest.ini": "[pytest]\ntestpaths = tests\n",
+        "p/__init__.py": "def p():\n    return 1\n",
+        "tests/test_p.py": "import unittest\n\nclass T(unittest.TestCase):\n"
+        "    def test_p(self):\n        pass\n",
+    }
+    tests = analyse(write(tmp_path, files), name="p").tests
+    assert (tests.frameworks, tests.commands[0]) == (["unittest"], "pytest")
+
+
+def test_pdm_and_uv_tables_of_development_packages() -> None:
+    manifest = parse_manifest(
+        "pyproject.toml",
+        '[project]\nname = "t"\ndependencies = ["anyio"]\n'
+        '[tool.pdm.dev-dependencies]\ntest = ["pytest>=8", "-e file:///${PROJECT_ROOT}"]\n'
+        '[tool.uv]\ndev-dependencies = ["ruff"]\n',
+    )
+    assert manifest is not None and manifest.dev_dependencies == ["pytest", "ruff"]
+
+
 def test_test_files_are_named_by_each_ecosystems_convention() -> None:
     tests = [
         "pkg/test_core.py",
@@ -430,9 +636,12 @@ def test_test_files_are_named_by_each_ecosystems_convention() -> None:
         "pkg/conftest.py",
         "web/button.spec.tsx",
         "web/types.test-d.ts",
+        "web/reply.tst.ts",
         "cmd/run_test.go",
         "src/parse_test.rs",
         "core/x/ParserTests.java",
+        "core/x/TestClock.java",  # Surefire's Test* and *TestCase classes
+        "core/x/MoneyTestCase.java",
         "lib/buf_test.cc",
     ]
     assert {p: classify_path(p) for p in tests} == dict.fromkeys(tests, FileKind.TEST)
@@ -440,6 +649,20 @@ def test_test_files_are_named_by_each_ecosystems_convention() -> None:
     sources = ["pkg/testing_tools.py", "web/spec.ts", "cmd/test.go", "src/main/java/x/Test.kt"]
     sources += ["src/main/java/junit/extensions/RepeatedTest.java"]
     assert {p: classify_path(p) for p in sources} == dict.fromkeys(sources, FileKind.SOURCE)
+
+
+def test_type_tests_beside_runtime_tests_are_counted(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "package.json": '{"name": "f", "scripts": {"test": "node --test && tstyche"},'
+        ' "devDependencies": {"tstyche": "3"}}',
+        "index.js": "module.exports = 1\n",
+        "test/a.test.js": "const test = require('node:test')\ntest('a', () => {})\n",
+        "test/b.test.js": "const test = require('node:test')\ntest('b', () => {})\n",
+        "test/types/a.tst.ts": "import { expect } from 'tstyche'\nexpect(1).type.toBe<number>()\n",
+        "test/helper.js": "module.exports = {}\n",
+    }
+    tests = analyse(write(tmp_path, files), name="f").tests
+    assert tests.files == 3 and tests.frameworks[-1] == "TSTyche"
 
 
 def test_a_jar_manifest_names_the_programs_main_among_several(tmp_path: Path) -> None:
@@ -568,3 +791,557 @@ def test_a_main_that_calls_nothing_of_the_project_is_not_a_way_in(tmp_path: Path
     facts = analyse(write(tmp_path, files), name="x")
     mains = [e.path for e in facts.entry_points if e.kind == "main module"]
     assert mains == ["src/main/java/org/x/Runner.java"]
+
+
+def test_a_go_module_is_named_without_its_major_version_suffix(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "go.mod": "module example.com/owner/router/v5\n",
+        "router.go": "package router\n\nfunc New() int { return 1 }\n",
+    }
+    assert analyse(write(tmp_path, files), name="checkout").name == "router"
+
+
+def test_go_requirements_no_non_test_file_imports_serve_the_tests(tmp_path: Path) -> None:
+    """`go mod tidy` lists what tests import too: the tests' modules are for development,
+    even where they are all the module requires, and so are the tools a `tools` file pins;
+    examples are the module's own packages, a nested module and what the go tool skips
+    (`testdata`, `_x`) are not."""
+    files: dict[str, str | bytes] = {
+        "go.mod": "module example.com/cli\n\nrequire (\n\texample.com/assert v1.0.0\n"
+        "\texample.com/color v1.0.0\n\texample.com/yaml v3.0.0 // indirect\n)\n",
+        "cli.go": "package cli\n\nfunc Run() int { return 1 }\n",
+        "cli_test.go": 'package cli\n\nimport (\n\t"testing"\n\n\t"example.com/assert"\n)\n\n'
+        "func TestRun(t *testing.T) { assert.True(t) }\n",
+        "examples/color/main.go": 'package main\n\nimport "example.com/color"\n\n'
+        "func main() { color.Red() }\n",
+        "docs/go.mod": "module example.com/cli/docs\n\nrequire example.com/site v1.0.0\n",
+        "docs/gen.go": 'package docs\n\nimport "example.com/assert"\n\nfunc G() { assert.X() }\n',
+        "testdata/fixture.go": 'package fixture\n\nimport "example.com/assert"\n',
+        "tools.go": '//go:build tools\n\npackage tools\n\nimport _ "example.com/stringer"\n',
+    }
+    files["go.mod"] = str(files["go.mod"]).replace(")", "\texample.com/stringer v0.1.0\n)")
+    facts = analyse(write(tmp_path, files), name="cli")
+    assert facts.dependencies == ["example.com/color"]
+    assert facts.dev_dependencies == ["example.com/assert", "example.com/stringer"]
+    only_tests = {k: v for k, v in files.items() if not k.startswith("examples/")}
+    only_tests["go.mod"] = "module example.com/cli\n\nrequire example.com/assert v1.0.0\n"
+    facts = analyse(write(tmp_path / "bare", only_tests), name="cli")
+    assert facts.dependencies == [] and facts.dependencies_from is None
+    assert facts.dev_dependencies == ["example.com/assert"]
+
+
+def test_a_go_module_root_package_is_told_first_however_large_its_subpackages(
+    tmp_path: Path,
+) -> None:
+    """A router at the module root and a larger `middleware` subpackage: the root package is
+    what `import "example.com/router"` brings in."""
+    small = "package router\n\n" + "".join(f"func R{i}() int {{ return {i} }}\n" for i in range(5))
+    big = "package middleware\n\n" + "".join(
+        f"func M{i}() int {{ return {i} }}\n" for i in range(60)
+    )
+    files: dict[str, str | bytes] = {
+        "README.md": "# router\n\nrouter is a small HTTP router for Go services.\n",
+        "go.mod": "module example.com/router\n",
+        "router.go": small,
+        "middleware/a.go": big,
+        "middleware/b.go": big.replace("M", "N"),
+    }
+    script = write_script(analyse(write(tmp_path, files), name="router"))
+    layout = next(c for c in script.chapters if c.title == "How it is organised")
+    assert layout.paragraphs[:2] == [
+        "The code itself sits at the top level: 1 source file next to the README.",
+        "More of the code lives in `middleware`, 2 files of mostly Go.",
+    ]
+
+
+def test_a_cargo_crate_kept_among_the_tests_builds_no_program_of_the_project(
+    tmp_path: Path,
+) -> None:
+    """A library checked by a test crate of its own (`test_features/Cargo.toml` with a
+    `[[bin]]` that CI runs) is still a library."""
+    files: dict[str, str | bytes] = {
+        "Cargo.toml": '[package]\nname = "logger"\nversion = "0.4.0"\n',
+        "src/lib.rs": "pub fn log() {}\n",
+        "test_features/Cargo.toml": '[package]\nname = "t"\nversion = "0.1.0"\n\n'
+        '[[bin]]\nname = "test_features"\npath = "main.rs"\n',
+        "test_features/main.rs": "fn main() { logger::log(); }\n",
+    }
+    facts = analyse(write(tmp_path, files), name="logger")
+    assert facts.entry_points == [] and facts.kind == "library"
+
+
+def test_rust_names_every_file_has_or_every_crate_defines_are_no_evidence_of_use(
+    tmp_path: Path,
+) -> None:
+    """A parser's `fn u64` is not used wherever the type `u64` is written, nor is each
+    workspace crate's `Error` named by every file that says `Error`."""
+    user = "use search::Searcher;\n\npub fn run(s: Searcher) -> Result<u64, Error> {{ {n} }}\n"
+    files: dict[str, str | bytes] = {
+        "Cargo.toml": '[package]\nname = "grep"\nversion = "1.0.0"\n\n[workspace]\n'
+        'members = ["crates/search", "crates/glob"]\n',
+        "src/main.rs": "mod flags;\n\nfn main() {}\n",
+        "src/flags.rs": "pub fn u64(v: &str) -> u64 { 0 }\n",
+        "crates/search/src/lib.rs": "/// Runs a search.\npub struct Searcher;\n\n"
+        "/// A search failed.\npub struct Error;\n",
+        "crates/glob/src/lib.rs": "/// A glob failed.\npub struct Error;\n",
+        **{f"src/use{n}.rs": user.format(n=n) for n in range(4)},
+    }
+    symbols = analyse(write(tmp_path, files), name="grep").key_symbols
+    users = {(s.name, s.path): (s.named_by, s.typed_by) for s in symbols}
+    assert users[("Searcher", "crates/search/src/lib.rs")] == (4, 4)
+    assert users[("Error", "crates/search/src/lib.rs")] == (0, 0)
+    assert users[("u64", "src/flags.rs")] == (0, 0)
+
+
+def test_cargo_tables_for_platforms_build_scripts_and_workspaces(tmp_path: Path) -> None:
+    """A platform's table adds what the crate needs there (its optional entries are
+    features, its dev-dependencies development's); a build script's needs are told apart;
+    a workspace member's version comes from `[workspace.package]`; a root package with
+    members runs its own tests with `cargo test` and every member's with `--workspace`."""
+    files: dict[str, str | bytes] = {
+        "Cargo.toml": '[package]\nname = "finder"\nversion.workspace = true\n\n'
+        '[workspace]\nmembers = ["crates/walk"]\n\n[workspace.package]\n'
+        'version = "1.0.0-alpha.3"\n\n[dependencies]\nregex = "1"\n\n'
+        "[target.'cfg(unix)'.dependencies]\nnix = \"0.29\"\n"
+        'jemalloc = { version = "0.5", optional = true }\n\n'
+        "[target.'cfg(windows)'.dev-dependencies]\nwinapi-test = \"1\"\n\n"
+        '[build-dependencies]\ncc = "1"\n\n[dev-dependencies]\ntempfile = "3"\n',
+        "src/main.rs": "fn main() {}\n",
+        "tests/cli.rs": "#[test]\nfn runs() {}\n",
+        "crates/walk/Cargo.toml": '[package]\nname = "walk"\nversion = "0.1.0"\n',
+        "crates/walk/src/lib.rs": "pub fn walk() {}\n\n#[cfg(test)]\nmod tests {}\n",
+    }
+    facts = analyse(write(tmp_path, files), name="finder")
+    assert facts.version == "1.0.0-alpha.3"
+    assert facts.dependencies == ["regex"] and facts.platform_dependencies == ["nix"]
+    assert facts.optional_dependencies == ["jemalloc"] and facts.build_dependencies == ["cc"]
+    assert facts.dev_dependencies == ["tempfile", "winapi-test"]
+    assert facts.tests.commands[:2] == ["cargo test", "cargo test --workspace"]
+    told = " ".join(c.text for c in write_script(facts).chapters)
+    assert "On some platforms it also needs `nix`." in told
+    assert "Its build script uses `cc`." in told
+    assert "version 1.0.0-alpha.3" in told
+    virtual = {
+        "Cargo.toml": '[workspace]\nmembers = ["crates/walk"]\n',
+        **{k: v for k, v in files.items() if k.startswith("crates/")},
+    }
+    assert analyse(write(tmp_path / "v", virtual), name="w").tests.commands == ["cargo test"]
+
+
+def test_only_go_mods_require_directives_declare_dependencies() -> None:
+    from codestory.analysis.manifests import parse_manifest
+
+    text = (
+        "module example.com/x\n\nrequire example.com/a v1.0.0 // pinned for a fix\n\n"
+        "require (\n\texample.com/b v1.2.0\n\texample.com/c v0.1.0 // indirect\n)\n\n"
+        "replace (\n\texample.com/d v1.0.0 => ../d\n)\n\nexclude example.com/e v1.0.0\n"
+    )
+    manifest = parse_manifest("go.mod", text)
+    assert manifest is not None
+    assert manifest.dependencies == ["example.com/a", "example.com/b"]
+
+
+def test_a_cargo_workspace_names_its_crates_and_its_own_are_no_outside_dependency(
+    tmp_path: Path,
+) -> None:
+    """A search tool's shape: a binary at the top, library crates under `crates/*`, two of them
+    among the top package's dependencies by path."""
+    files: dict[str, str | bytes] = {
+        "Cargo.toml": '[package]\nname = "rg"\nversion = "1.0.0"\n\n[workspace]\n'
+        'members = ["crates/*"]\n\n[dependencies]\nerrs = "1"\n'
+        'search = { version = "0.1", path = "crates/search" }\n',
+        "src/main.rs": "fn main() {}\n",
+        "crates/search/Cargo.toml": '[package]\nname = "search"\nversion = "0.1.0"\n',
+        "crates/search/src/lib.rs": "pub fn search() {}\n" * 5,
+        "crates/glob/Cargo.toml": '[package]\nname = "glob"\nversion = "0.1.0"\n',
+        "crates/glob/src/lib.rs": "pub fn glob() {}\n",
+        "tests/fixtures/Cargo.toml": '[package]\nname = "errs"\nversion = "0.0.1"\n',
+    }
+    facts = analyse(write(tmp_path, files), name="rg")
+    assert facts.workspace == ["crates/search", "crates/glob"]
+    told = " ".join(c.text for c in write_script(facts).chapters)
+    assert (
+        "The build's workspace adds 2 packages to the top one: `crates/search` and `crates/glob`."
+    ) in told
+    assert "needs 2 dependencies: `errs`; `search` is a package of its own." in told
+
+
+def test_cargo_default_features_switch_on_their_optional_dependencies() -> None:
+    from codestory.analysis.manifests import parse_manifest
+
+    text = (
+        '[package]\nname = "finder"\n\n[dependencies]\nregex = "1"\n'
+        'clap_complete = { version = "4", optional = true }\n'
+        'jemalloc = { version = "0.5", optional = true }\n'
+        'serde = { version = "1", optional = true }\n'
+        'git2 = { version = "0.18", optional = true }\n\n'
+        '[features]\ndefault = ["completions", "serde?/std", "git"]\n'
+        'completions = ["dep:clap_complete"]\ngit = ["git2/https"]\n'
+        'use-jemalloc = ["jemalloc"]\n'
+    )
+    manifest = parse_manifest("Cargo.toml", text)
+    assert manifest is not None
+    assert manifest.default_optional == ["clap_complete", "git2"]
+
+
+def test_a_virtual_cargo_workspace_builds_its_members_programs(tmp_path: Path) -> None:
+    """No package at the top: the program is a member's `[[bin]]`, and the version is the
+    one `[workspace.package]` gives its members."""
+    files: dict[str, str | bytes] = {
+        "Cargo.toml": '[workspace]\nmembers = ["crates/*"]\n\n[workspace.package]\n'
+        'version = "1.2.0-rc.1"\n',
+        "crates/cli/Cargo.toml": '[package]\nname = "thin"\nversion.workspace = true\n\n'
+        '[[bin]]\nname = "pdata_tools"\npath = "src/main.rs"\n',
+        "crates/cli/src/main.rs": "fn main() { thin_core::check(); }\n",
+        "crates/core/Cargo.toml": '[package]\nname = "thin-core"\nversion = "1.2.0"\n',
+        "crates/core/src/lib.rs": "pub fn check() {}\n",
+    }
+    facts = analyse(write(tmp_path, files), name="thin")
+    assert [(e.name, e.path) for e in facts.entry_points] == [
+        ("pdata_tools", "crates/cli/src/main.rs")
+    ]
+    assert facts.kind == "cli" and facts.version == "1.2.0-rc.1"
+
+
+def test_go_files_in_folders_the_go_tool_skips_are_not_the_modules_code(tmp_path: Path) -> None:
+    """`_js` (a GopherJS build) and `_scripts` are tooling, `_examples` examples; fixture
+    programs are the tests' inputs and no test files, however they are named."""
+    assert classify_path("_js/main.go") is FileKind.TOOLING
+    assert classify_path("tools/_scripts/make.go") is FileKind.TOOLING
+    assert classify_path("_examples/hello/main.go") is FileKind.EXAMPLE
+    assert classify_path("_fixtures/testvariables.go") is FileKind.TEST
+    assert classify_path("lib/_private.py") is FileKind.SOURCE  # a Go convention only
+    files: dict[str, str | bytes] = {
+        "go.mod": "module example.com/debugger\n",
+        "debugger.go": "package debugger\n\nfunc Attach() int { return 1 }\n",
+        "debugger_test.go": 'package debugger\n\nimport "testing"\n\n'
+        "func TestAttach(t *testing.T) {}\n",
+        **{f"_fixtures/testprog{n}.go": "package main\n\nfunc main() {}\n" for n in range(3)},
+        "_scripts/make.go": "package main\n\nfunc main() {}\n",
+    }
+    facts = analyse(write(tmp_path, files), name="debugger")
+    assert facts.tests.files == 1 and facts.entry_points == []
+    areas = {a.path: a.holds for a in facts.areas}
+    assert areas["_fixtures"] == "inputs for the tests"
+
+
+def test_a_cargo_xtask_crate_automates_the_build_and_is_no_way_in(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "Cargo.toml": '[workspace]\nmembers = ["lib", "xtask"]\n',
+        "lib/Cargo.toml": '[package]\nname = "parser"\nversion = "0.3.0"\n',
+        "lib/src/lib.rs": "pub fn parse() {}\n",
+        "xtask/Cargo.toml": '[package]\nname = "xtask"\nversion = "0.1.0"\n',
+        "xtask/src/main.rs": "fn main() { release(); }\n\nfn release() {}\n",
+    }
+    facts = analyse(write(tmp_path, files), name="parser")
+    assert classify_path("xtask/src/main.rs") is FileKind.TOOLING
+    assert facts.entry_points == [] and facts.kind == "library"
+
+
+def test_a_configure_scripts_makefile_template_gives_the_make_targets(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "configure": "#!/bin/sh\nsed < Makefile.in > Makefile\n",
+        "Makefile": "all:\n\t@echo 'Please use ./configure first.'\n",
+        "Makefile.in": "all: static\n\ntest: all\n\t./example\n\ninstall:\n\tcp libz.a /usr\n",
+        "zip.c": "int zip(int x) { return x; }\n",
+        "zip.h": "int zip(int x);\n",
+        "test/example.c": '#include "zip.h"\nint main(void) { return zip(0); }\n',
+    }
+    facts = analyse(write(tmp_path, files), name="zip")
+    assert facts.tests.commands[:1] == ["make test"]
+
+
+def test_cmake_finds_tools_for_docs_and_tests_not_run_time_dependencies() -> None:
+    cmake = (
+        "project(js C)\nfind_package(Threads REQUIRED)\n"
+        "if (BUILD_DOCS)\n  find_package(Sphinx)\n  find_package(LATEX)\nendif()\n"
+        "find_package(GTest)\n"
+    )
+    manifest = parse_cmake("CMakeLists.txt", cmake)
+    assert manifest.dependencies == ["Threads"]
+    assert manifest.dev_dependencies == ["Sphinx", "LATEX", "GTest"]
+
+
+def test_a_regress_folder_with_its_own_makefile_is_the_test_suite(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "configure.ac": "AC_INIT([mux], next-3.8)\n",
+        "mux.c": "int main(void) { return 0; }\n",
+        "regress/Makefile": "TESTS!= echo *.sh\nall:\n\tfor t in $(TESTS); do sh $$t; done\n",
+        "regress/panes.sh": "#!/bin/sh\n$MUX new -d || exit 1\n",
+        "regress/keys.sh": "#!/bin/sh\n$MUX send-keys x || exit 1\n",
+        "README": "Welcome to mux!\n\nmux is a terminal multiplexer.\n",
+    }
+    facts = analyse(write(tmp_path / "mux", files), name="mux-3.8")
+    assert facts.name == "mux"
+    assert facts.tests.files == 2 and facts.tests.commands == ["make -C regress"]
+    assert facts.tests.example_file == "regress/panes.sh"
+    # A test folder's Makefile that builds fuzzers first does not run the tests.
+    fuzzing: dict[str, str | bytes] = {
+        "lib.c": "int parse(int x) { return x; }\n",
+        "tests/Makefile": "fuzzers: parse_fuzzer\n\nparse_fuzzer:\n\tcc fuzz.c\n",
+        "tests/unit.c": "int parse(int x);\nint main(void) { return parse(0); }\n",
+    }
+    assert analyse(write(tmp_path / "lib", fuzzing), name="lib").tests.commands == []
+
+
+def test_a_java_suite_mixing_junit_4_and_5_is_written_with_the_one_most_files_import(
+    tmp_path: Path,
+) -> None:
+    body = "public class {0}Test {{\n  @Test public void a() {{}}\n}}\n"
+    junit4 = "package p;\n\nimport org.junit.Test;\n\n" + body
+    jupiter = "package p;\n\nimport org.junit.jupiter.api.Test;\n\n" + body
+    files: dict[str, str | bytes] = {
+        "pom.xml": "<project><artifactId>p</artifactId></project>\n",
+        "src/main/java/p/A.java": "package p;\n\npublic class A {}\n",
+        **{f"src/test/java/p/{n}Test.java": junit4.format(n) for n in ("A", "B", "C")},
+        "native/src/test/java/p/NativeTest.java": jupiter.format("Native"),
+    }
+    assert analyse(write(tmp_path, files), name="p").tests.frameworks == ["JUnit"]
+
+
+def test_a_leftover_maven_pom_beside_the_maintained_gradle_build_speaks_for_nothing(
+    tmp_path: Path,
+) -> None:
+    files: dict[str, str | bytes] = {
+        "pom.xml": "<project><artifactId>cli</artifactId><version>4.0.0-alpha-3</version>"
+        "<description>Command line parsing for Java.</description>"
+        "<dependencies><dependency><artifactId>junit</artifactId><scope>test</scope>"
+        "</dependency><dependency><artifactId>hamcrest</artifactId><scope>test</scope>"
+        "</dependency></dependencies></project>\n",
+        "build.gradle": 'version = "$projectVersion"\ndependencies {\n'
+        "    testImplementation 'junit:junit:4.12'\n}\n",
+        "gradle.properties": "projectVersion = 4.6.2\n",
+        "src/main/java/p/Cli.java": "package p;\n\npublic class Cli {}\n",
+        "src/test/java/p/CliTest.java": "package p;\n\nimport org.junit.Test;\n\n"
+        "public class CliTest {\n  @Test public void a() {}\n}\n",
+    }
+    facts = analyse(write(tmp_path, files), name="cli")
+    assert facts.version == "4.6.2" and facts.description == "Command line parsing for Java."
+    assert facts.tests.commands == ["gradle test"]
+    assert facts.dev_dependencies == ["junit"]
+
+
+def test_automake_tests_in_a_subdirectory_are_run_by_make_check(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "configure.ac": "AC_INIT([sh], [1.4.0])\n",
+        "Makefile.am": "SUBDIRS = src\n",
+        "src/Makefile.am": "SUBDIRS = tests\nbin_PROGRAMS = sh\nsh_SOURCES = sh.c\n",
+        "src/sh.c": "int main(void) { return 0; }\n",
+        "src/tests/Makefile.am": "e2e = hello.test \\\n\tresize.test\nTESTS = $(e2e) unit\n",
+        "src/tests/hello.test": "#!/bin/sh\n./sh hello\n",
+        "src/tests/resize.test": "#!/bin/sh\n./sh resize\n",
+        "src/tests/unit.c": "int main(void) { return 0; }\n",
+    }
+    tests = analyse(write(tmp_path, files), name="sh").tests
+    assert tests.commands[:1] == ["make check"] and tests.files == 3
+
+
+def test_a_c_typedef_that_renames_a_type_is_not_a_key_idea(tmp_path: Path) -> None:
+    header = (
+        "typedef unsigned int uInt;\ntypedef unsigned char Byte;\n"
+        "typedef struct stream_s {\n    Byte *next_in;\n    uInt avail_in;\n} stream_t;\n"
+        "int deflate(stream_t *strm, int flush);\n"
+    )
+    files: dict[str, str | bytes] = {"zip.h": header}
+    for name in ("deflate", "inflate", "trees", "adler"):
+        files[f"{name}.c"] = (
+            '#include "zip.h"\n'
+            f"uInt {name}_size(Byte *b, uInt n) {{ Byte c = b[0]; return n + c; }}\n"
+        )
+    files["deflate.c"] += "int deflate(stream_t *strm, int flush) { return flush; }\n"
+    files["inflate.c"] += "int inflate(stream_t *strm) { return deflate(strm, 0); }\n"
+    facts = analyse(write(tmp_path, files), name="z")
+    ideas = [s.name for s in facts.key_symbols]
+    assert ideas.index("stream_t") < ideas.index("uInt")
+    assert ideas.index("stream_t") < ideas.index("Byte")
+
+
+def test_the_first_test_to_read_is_neither_a_helper_header_nor_a_fuzzer(tmp_path: Path) -> None:
+    helpers = "".join(f"static int check_{n}(int x) {{ return x; }}\n" for n in range(9))
+    files: dict[str, str | bytes] = {
+        "json.c": "int parse(const char *s) { return s[0]; }\n",
+        "tests/helpers.h": helpers,
+        "tests/parse_fuzz_test.c": "int parse(const char *s);\n" + helpers.replace("check", "f"),
+        "tests/parse_test.c": 'int parse(const char *s);\nint main(void) { return parse("1"); }\n',
+        "contrib/wrap/wrap_test.cpp": "int parse(const char *s);\n" + helpers,
+    }
+    tests = analyse(write(tmp_path, files), name="json").tests
+    assert tests.example_file == "tests/parse_test.c"
+
+
+@pytest.mark.parametrize(("expose", "kind"), [("", "cli"), ("EXPOSE 8080\n", "service")])
+def test_an_image_serves_when_it_opens_a_port(tmp_path: Path, expose: str, kind: str) -> None:
+    files = {
+        "go.mod": "module example.org/tail\n\ngo 1.21\n",
+        "main.go": 'package main\n\nimport "fmt"\n\nfunc main() {\n\tfmt.Println("x")\n}\n',
+        "Dockerfile": f'FROM scratch\nCOPY tail /tail\n{expose}ENTRYPOINT ["/tail"]\n',
+    }
+    root = tmp_path / "repo"
+    for path, text in files.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text(text)
+    # A container that runs a command-line tool serves nothing.
+    assert analyse(root, name="tail").kind == kind
+
+
+_COBRA_MAIN = """package main
+
+import "github.com/spf13/cobra"
+
+var rootCmd = &cobra.Command{
+	Use:  "shelf [DIR]",
+	Short: "List a shelf",
+	RunE: listShelf,
+}
+
+var dustCmd = &cobra.Command{
+	Use: "dust",
+	RunE: func(cmd *cobra.Command, args []string) error {
+		return sweepShelf(args)
+	},
+}
+
+func listShelf(cmd *cobra.Command, args []string) error {
+	books := readBooks(args)
+	return printBooks(books)
+}
+
+func readBooks(args []string) []string {
+	found := []string{}
+	return append(found, args...)
+}
+
+func printBooks(books []string) error {
+	_ = books
+	return nil
+}
+
+func sweepShelf(args []string) error {
+	_ = args
+	return nil
+}
+
+func main() {
+	rootCmd.AddCommand(dustCmd)
+	_ = rootCmd.Execute()
+}
+"""
+
+
+def test_go_command_tables_declare_commands_and_their_handlers(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "go.mod": "module example.com/shelf\n",
+        "cmd/shelf/main.go": _COBRA_MAIN,
+    }
+    facts = analyse(write(tmp_path, files), name="shelf")
+    assert [(r.detail, r.name) for r in facts.roles.commands] == [
+        ("shelf", "listShelf"),
+        ("dust", "func"),
+    ]
+    told = " ".join(p for c in write_script(facts).chapters for p in c.paragraphs)
+    # The program's own (root) command is the program, which the entry point names; it is
+    # toured first, through its named handler.
+    assert "It offers 1 command-line command: `dust`." in told
+    assert "Take the `shelf` command: `listShelf` in `cmd/shelf/main.go` handles it." in told
+
+
+def test_a_go_command_written_in_place_is_told_as_a_function_literal(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "go.mod": "module example.com/shelf\n",
+        "main.go": _COBRA_MAIN.replace("RunE: listShelf,", "Run: nil,"),
+    }
+    facts = analyse(write(tmp_path, files), name="shelf")
+    told = " ".join(p for c in write_script(facts).chapters for p in c.paragraphs)
+    assert "Take the `dust` command: a function literal in `main.go` handles it." in told
+    assert re.search(
+        r"The function literal (calls|hands the work to|goes on to) `sweepShelf`", told
+    )
+
+
+def test_a_go_framework_s_own_command_type_declares_no_commands(tmp_path: Path) -> None:
+    source = (
+        "package cli\n\ntype Command struct{ Name string; Action func() }\n\n"
+        'func Help() *Command {\n\treturn &Command{Name: "help", Action: show}\n}\n\n'
+        "func show() {}\n"
+    )
+    files: dict[str, str | bytes] = {"go.mod": "module example.com/cli\n", "cli.go": source}
+    assert analyse(write(tmp_path, files), name="cli").roles.commands == []
+
+
+def test_a_urfave_cli_command_is_named_by_its_name_and_made_or_hidden_ones_are_not() -> None:
+    source = (
+        'package main\n\nvar serve = &cli.Command{Name: "serve", Usage: "x", Action: run}\n'
+        'var vet = &cli.Command{Name: "vet", Action: tool("go", "vet")}\n'
+        "var bad = &cli.Command{Name: shell, Action: run}\n"
+        'var man = &cobra.Command{Use: "man", Hidden: true, RunE: run}\n'
+    )
+    syntax = parse_source("main.go", "Go", source.encode())
+    assert syntax is not None and syntax.commands == [("serve", "run", 3, 3)]
+
+
+def test_a_go_program_is_named_for_its_cmd_folder_or_its_module(tmp_path: Path) -> None:
+    main = "package main\n\nfunc main() { run() }\n\nfunc run() {\n\tprintln(1)\n}\n"
+    files: dict[str, str | bytes] = {
+        "go.mod": "module example.com/tracer\n",
+        "cmd/trc/main.go": main,
+    }
+    facts = analyse(write(tmp_path / "a", files), name="tracer")
+    assert [(e.kind, e.name, e.path) for e in facts.entry_points] == [
+        ("executable", "trc", "cmd/trc/main.go")
+    ]
+    at_top: dict[str, str | bytes] = {"go.mod": "module example.com/tracer/v2\n", "main.go": main}
+    facts = analyse(write(tmp_path / "b", at_top), name="tracer")
+    assert [(e.kind, e.name) for e in facts.entry_points] == [("executable", "tracer")]
+    told = " ".join(p for c in write_script(facts).chapters for p in c.paragraphs)
+    assert "The entry point is the executable `tracer`, built from `main.go`." in told
+
+
+def test_a_changelog_behind_the_go_module_s_major_version_gives_no_release(
+    tmp_path: Path,
+) -> None:
+    files: dict[str, str | bytes] = {
+        "go.mod": "module example.com/router/v3\n",
+        "router.go": "package router\n\nfunc Route() int { return 1 }\n",
+        "CHANGELOG.md": "# Changelog\n\n## 2.4.0 (2021-03-01)\n\n- Faster.\n",
+    }
+    assert analyse(write(tmp_path / "a", files), name="router").release is None
+    files["CHANGELOG.md"] = "# Changelog\n\n## v3.1.0 (2024-03-01)\n\n- Faster.\n"
+    release = analyse(write(tmp_path / "b", files), name="router").release
+    assert release is not None and release.version == "3.1.0"
+
+
+def test_a_go_command_s_handler_may_live_in_another_file_of_its_package(tmp_path: Path) -> None:
+    root = (
+        'package cmd\n\nimport "github.com/spf13/cobra"\n\n'
+        'var serveCmd = &cobra.Command{Use: "serve", RunE: serve}\n'
+    )
+    serve = (
+        "package cmd\n\nfunc serve(cmd *cobra.Command, args []string) error {\n"
+        "\treturn listen(args)\n}\n\nfunc listen(args []string) error {\n"
+        "\t_ = args\n\treturn nil\n}\n"
+    )
+    files: dict[str, str | bytes] = {
+        "go.mod": "module example.com/srv\n",
+        "main.go": 'package main\n\nimport "example.com/srv/cmd"\n\nfunc main() { cmd.Run() }\n',
+        "cmd/root.go": root,
+        "cmd/serve.go": serve,
+        "cmd/run.go": "package cmd\n\nfunc Run() {\n\t_ = serveCmd.Execute()\n}\n",
+    }
+    told = " ".join(
+        p
+        for c in write_script(analyse(write(tmp_path, files), name="srv")).chapters
+        for p in c.paragraphs
+    )
+    assert "Take the `serve` command: `serve` in `cmd/serve.go` handles it." in told
+
+
+def test_each_element_of_a_go_command_table_is_a_command() -> None:
+    source = (
+        "package main\n\nvar app = &cli.App{\n\tCommands: []*cli.Command{\n"
+        '\t\t{Name: "add", Action: func(c *cli.Context) error { return add(c) }},\n'
+        '\t\t{Name: "rm", Action: remove},\n\t},\n}\n\n'
+        'var legacy = []cli.Command{{Name: "ls", Action: list}}\n'
+    )
+    syntax = parse_source("main.go", "Go", source.encode())
+    assert syntax is not None
+    assert syntax.commands == [("add", None, 5, 5), ("rm", "remove", 6, 6), ("ls", "list", 10, 10)]

@@ -70,7 +70,8 @@ def test_a_count_of_roles_stands_on_the_files_that_declare_them(tmp_path: Path) 
         if "HTTP route" in sentence
     ]
     assert told, "the story counts the routes"
-    assert {(s.path, s.line) for s in told[0][1]} == {
+    # The handlers, beside the file the sentence names.
+    assert {(s.path, s.line) for s in told[0][1]} - {("api/app.py", None)} == {
         ("api/app.py", 7),
         ("api/app.py", 12),
-    }  # the handlers
+    }

@@ -112,6 +112,20 @@ def test_authors_words_keep_their_case_and_sphinx_roles_are_read_as_words(
     assert ":envvar:" not in text
 
 
+def test_of_many_commands_three_are_named_among_them(tmp_path: Path) -> None:
+    parsers = "".join(f"    s.add_parser('{n}')\n" for n in ("buy", "sell", "list", "ship"))
+    files = {
+        "pyproject.toml": '[project]\nname = "shop"\n[project.scripts]\nshop = "shop.cli:main"\n',
+        "shop/__init__.py": "",
+        "shop/cli.py": "import argparse\n\ndef main():\n    p = argparse.ArgumentParser()\n"
+        f"    s = p.add_subparsers()\n{parsers}",
+    }
+    text = "\n".join(
+        c.text for c in write_script(analyse(write(tmp_path, files), name="shop")).chapters
+    )
+    assert "It offers 4 command-line commands: `buy`, `sell` and `list` among them." in text
+
+
 def test_roles_are_named_and_the_test_count_is_said_one_way(tmp_path: Path) -> None:
     files = {
         "README.md": "# shop\n\nShop sells things.\n",
@@ -335,3 +349,164 @@ def test_steps_with_nothing_to_add_are_one_sentence() -> None:
         "`main` calls `run` in `b.py`, which calls `loop`.",
         "`loop` goes on to `tick` in `c.py`, which updates the clock by one step.",
     ]
+
+
+def test_stories_of_different_projects_do_not_share_one_wording() -> None:
+    from codestory.narrative.template import Voice
+
+    shapes = ["first wording", "second wording", "third wording"]
+    voices = [
+        Voice(level=ExpertiseLevel.INTERMEDIATE, style=Style.OVERVIEW, turn=t) for t in range(3)
+    ]
+    # Each story starts at its own turn and moves on within itself.
+    assert {v.shape(shapes) for v in voices} == set(shapes)
+    assert [voices[0].shape(shapes, i) for i in range(3)] == shapes
+
+
+def test_key_ideas_are_more_than_one_types_methods(facts: RepoFacts) -> None:
+    from codestory.analysis.facts import MemberFact, SymbolFact
+
+    def symbol(name: str, kind: str, methods: list[str] = []) -> SymbolFact:  # noqa: B006
+        return SymbolFact(
+            name=name, kind=kind, path="core.go", line=1, doc=f"{name} does its part.",
+            used_by=3, methods=[MemberFact(name=m, path="core.go", line=2) for m in methods],
+        )  # fmt: skip
+
+    ranked = [
+        symbol("Command", "struct", ["Name", "Run"]),
+        *(symbol(f"Command.{m}", "method") for m in ("Name", "Run", "Flags", "Args", "Path")),
+        symbol("Parser", "struct"),
+    ]
+    shaped = facts.model_copy(update={"key_symbols": ranked, "control_paths": []})
+    ideas = next(c.text for c in write_script(shaped).chapters if c.title == "The key ideas")
+    # The methods told with their type are not ideas again; two more of its methods at most.
+    assert "`Command.Name`" not in ideas and "`Command.Run`" not in ideas
+    assert "`Command.Flags`" in ideas and "`Command.Args`" in ideas
+    assert "`Command.Path`" not in ideas and "`Parser`" in ideas
+
+
+def test_a_path_that_ends_in_a_long_body_says_so(facts: RepoFacts) -> None:
+    from codestory.analysis.facts import ControlStep
+
+    steps = [
+        ControlStep(path="tally/cli.py", name="main", line=1, lines=12),
+        ControlStep(path="tally/core.py", name="run_loop", line=5, lines=420),
+    ]
+    told = write_script(facts.model_copy(update={"control_paths": [steps]})).chapters
+    text = next(c.text for c in told if c.title.startswith("Where it starts"))
+    assert "`run_loop`" in text and "about 420 lines" in text and "longest body" in text
+    short = [steps[0], steps[1].model_copy(update={"lines": 30})]
+    told = write_script(facts.model_copy(update={"control_paths": [short]})).chapters
+    assert "longest body" not in next(c.text for c in told if c.title.startswith("Where"))
+
+
+def test_a_library_registers_routes_rather_than_serving_them(tmp_path: Path) -> None:
+    """A router library's profiler middleware mounts its routes for the program using it."""
+    files = {
+        "go.mod": "module example.com/router\n",
+        "router.go": "package router\n\ntype Mux struct{}\n\n"
+        "func (m *Mux) Get(p string, h func()) {}\n",
+        "middleware/profiler.go": 'package middleware\n\nimport "example.com/router"\n\n'
+        "func Profiler() {\n\tr := &router.Mux{}\n"
+        '\tr.Get("/pprof", index)\n\tr.Get("/vars", vars)\n}\n\n'
+        "func index() {}\n\nfunc vars() {}\n",
+    }
+    text = " ".join(
+        c.text for c in write_script(analyse(write(tmp_path, files), name="router")).chapters
+    )
+    assert "Its code registers 2 HTTP routes, all in `middleware/profiler.go`." in text
+    assert "It serves" not in text
+
+
+def test_a_bare_class_name_is_no_signature_and_overloads_are_one_name(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "pyproject.toml": '[project]\nname = "web"\n',
+        "README.md": "# web\n\n```python\nfrom web.app import App\n\napp = App()\n```\n",
+        "web/__init__.py": "",
+        "web/app.py": (
+            "from web.routing import Router\n\n\nclass App:\n    def __init__(self):\n"
+            "        self.router = Router()\n        self.ready = True\n"
+        ),
+        "web/routing.py": (
+            "from typing import overload\n\n\nclass Router:\n    def __init__(self):\n"
+            "        self.routes = []\n        self.names = {}\n\n\n"
+            "@overload\ndef route(x: int) -> int: ...\n@overload\ndef route(x: str) -> str: ...\n"
+            "def route(x):\n    return x\n"
+        ),
+    }
+    facts = analyse(write(tmp_path, files), name="web")
+    routing = facts.modules["web/routing.py"]
+    assert routing.definitions == ["Router", "route"]
+    script = write_script(facts, style=Style.DEEP_DIVE, level=ExpertiseLevel.EXPERT)
+    assert facts.control_paths and facts.control_paths[0][0].name == "App"
+    assert "Its signature is `App`" not in "\n".join(c.text for c in script.chapters)
+
+
+def test_a_python_packages_main_module_is_run_with_python_m(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "pyproject.toml": '[project]\nname = "paint"\ndescription = "A painting library."\n',
+        "src/paint/__init__.py": "def paint(x):\n    return x\n",
+        "src/paint/__main__.py": "from paint import paint\n\n"
+        'if __name__ == "__main__":\n    paint(1)\n',
+    }
+    facts = analyse(write(tmp_path, files), name="paint")
+    text = "\n".join(c.text for c in write_script(facts).chapters)
+    assert "`src/paint/__main__.py`, which `python -m paint` runs" in text
+    assert "main function" not in text
+
+
+def test_a_deprecated_name_is_no_key_idea(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "package.json": '{"name": "paint", "main": "index.js"}',
+        "index.ts": "/** The colours a terminal can show. */\nexport type ColorName = 'red'\n\n"
+        "/** @deprecated Use ColorName instead. */\nexport type Color = ColorName\n",
+    }
+    facts = analyse(write(tmp_path, files), name="paint")
+    ideas = next(c for c in write_script(facts).chapters if c.title == "The key ideas")
+    assert "`ColorName`" in ideas.text and "`Color`" not in ideas.text
+
+
+def test_a_prerelease_or_development_version_says_so(tmp_path: Path) -> None:
+    told = {}
+    for version in ("6.0.0-alpha.2", "2.0.0rc1", "8.5.0.dev", "3.2.0"):
+        files: dict[str, str | bytes] = {
+            "pyproject.toml": f'[project]\nname = "v"\nversion = "{version}"\n',
+            "v/__init__.py": "def run():\n    return 1\n",
+        }
+        facts = analyse(write(tmp_path / version, files), name="v")
+        opening = write_script(facts).chapters[0].text
+        told[version] = re.search(r"It calls itself version [^\n]*?\.(?=\s|$)", opening)
+    assert {v: m.group(0) if m else None for v, m in told.items()} == {
+        "6.0.0-alpha.2": "It calls itself version 6.0.0-alpha.2, a prerelease.",
+        "2.0.0rc1": "It calls itself version 2.0.0rc1, a prerelease.",
+        "8.5.0.dev": "It calls itself version 8.5.0.dev, a development version.",
+        "3.2.0": "It calls itself version 3.2.0.",
+    }
+
+
+def test_modules_to_know_do_not_repeat_the_key_ideas(facts: RepoFacts) -> None:
+    from codestory.analysis.facts import ModuleFact, SymbolFact
+
+    ideas = [
+        SymbolFact(name=n, kind="class", path=f"src/{n}.java", line=1, doc=f"{n} does it.")
+        for n in ("Store", "Cache")
+    ]
+    modules = [
+        ModuleFact(
+            path=f"src/{n}.java",
+            language="Java",
+            lines=120,
+            importers=4,
+            definitions=[n],
+            kind="source",
+        )
+        for n in ("Store", "Cache", "Journal")
+    ]
+    shaped = facts.model_copy(
+        update={"key_symbols": ideas, "key_modules": modules, "control_paths": []}
+    )
+    told = {c.title: c.text for c in write_script(shaped).chapters}
+    assert "`Store`" in told["The key ideas"]
+    # One class a file: the module that only holds a told idea is not told again.
+    assert "src/Journal.java" in told["Modules to know"]
+    assert "src/Store.java" not in told["Modules to know"]

@@ -23,6 +23,9 @@ def test_summaries_that_are_not_verb_phrases_or_carry_claims_are_quoted() -> Non
     assert predicate("run", "Run it. Then stop.") is None  # two sentences: quoted as written
     assert predicate("Parser", "Parser of the grammar.") is None
     assert predicate("x", None) is None
+    # A warning to callers is not what the name does ("does not use").
+    assert predicate("run", "Do not use. Testing purposes only") is None
+    assert predicate("fire", "Do not invoke") is None
 
 
 def test_third_person() -> None:

@@ -21,7 +21,8 @@ SOURCES = {
         "Go",
         b'package main\n\nimport (\n\t"fmt"\n\t"example.com/x/lib"\n)\n\n'
         b"type Server struct{ c *lib.Client }\n\nfunc (s *Server) Run() { fmt.Println(s) }\n"
-        b"\nfunc main() { (&Server{}).Run() }\n",
+        b"\nfunc main() { (&Server{}).Run() }\n"
+        b'\nvar serve = &cobra.Command{Use: "serve", RunE: func() error { return nil }}\n',
     ),
 }
 
@@ -31,6 +32,7 @@ def test_rows_give_back_the_parsed_file(path: str) -> None:
     language, source = SOURCES[path]
     parsed = parse_source(path, language, source)
     assert parsed is not None and parsed.definitions and parsed.imports
+    assert parsed.commands or language != "Go"  # a command table's rows too
     sent = pickle.dumps(to_row(parsed))
     assert from_row(pickle.loads(sent)) == parsed  # noqa: S301 - bytes made just above
     row = list(to_row(parsed))

@@ -37,13 +37,29 @@ class Symbol:
         return f"{self.path}::{self.definition.qualified_name}"
 
 
+# A call's receiver made in the same expression: `new T(...)` or `T(...)`, one line.
+_MADE_IN_PLACE = re.compile(
+    r"(?:new\s+)?([A-Za-z_][\w.]*)\s*(?:<[^()]*>)?\s*\((?:[^()\n]|\([^()\n]*\))*\)"
+)
+
+
 class CallGraph:
     def __init__(self, syntaxes: dict[str, FileSyntax], resolver: Resolver) -> None:
         self.syntaxes = syntaxes
         self.resolver = resolver
         self.top: dict[str, dict[str, Definition]] = {}
         self.members: dict[str, dict[tuple[str, str], Definition]] = {}
+        # Overloads (Java's and C++'s same-named methods with other parameters) share one
+        # name, so one symbol: its calls are those of every overload, the way a reader
+        # follows `generate(args)` into `generate(file)`.
+        self.overloads: dict[str, list[Definition]] = {}
         for path, syntax in syntaxes.items():
+            named: dict[str, list[Definition]] = defaultdict(list)
+            for d in syntax.definitions:
+                named[d.qualified_name].append(d)
+            self.overloads.update(
+                (f"{path}::{name}", same) for name, same in named.items() if len(same) > 1
+            )
             self.top[path] = {d.name: d for d in syntax.definitions if d.parent is None}
             self.members[path] = {
                 (d.parent, d.name): d for d in syntax.definitions if d.parent is not None
@@ -189,14 +205,16 @@ class CallGraph:
         caller's class or a module-level name says so (`self.parser`, `this.parser` and
         `parser` alike)."""
         variable = qualifier[5:] if qualifier.startswith(("self.", "this.")) else qualifier
-        stated = None
-        if caller is not None:
-            # The common case, a type the function itself states, without a call to _held.
-            held = self._held_maps.get(id(caller)) or self._held(caller)
-            stated = held.get(variable)
-            if stated is None and caller.parent:
-                holder = self.top[path].get(caller.parent)
-                stated = self._held(holder).get(variable) if holder is not None else None
+        if caller is not None and caller.receiver and variable.startswith(f"{caller.receiver}."):
+            variable = variable[len(caller.receiver) + 1 :]  # Go's `t.merger`: a field of t
+        made_here = _MADE_IN_PLACE.fullmatch(variable)
+        # `new JUnitCore().runMain(...)`, `Parser(text).parse()`: the object made in place.
+        stated = f"(){made_here.group(1)}" if made_here else None
+        if stated is None and caller is not None:
+            stated = self._held(caller).get(variable)
+        if stated is None and caller is not None and caller.parent:
+            holder = self.top[path].get(caller.parent)
+            stated = self._held(holder).get(variable) if holder is not None else None
         if stated is None:
             module = self.syntaxes[path].module_types
             stated = dict(module).get(variable) if module else None
@@ -296,27 +314,32 @@ class CallGraph:
         seen: set[str] = set()
         found: list[Symbol] = []
         definition = symbol.definition
-        calls = definition.calls
+        bodies = [definition]
         if definition.kind in _CONTAINER_KINDS:
-            # Calling a class runs its constructor: follow that instead.
+            # Calling a class runs its constructor: follow that instead (`__init__`,
+            # `constructor`, `new`, or Java's and C++'s method named for the class).
             init = next(
                 (
                     d
                     for (parent, name), d in self.members[symbol.path].items()
-                    if parent == definition.name and name in {"__init__", "constructor", "new"}
+                    if parent == definition.name
+                    and name in {"__init__", "constructor", "new", definition.name}
                 ),
                 None,
             )
             if init is None:
                 return []
-            definition, calls = init, init.calls
-        for call in calls:
-            target = self.resolve_call(symbol.path, definition, call)
-            if target is not None and target.key not in seen and target.key != symbol.key:
-                seen.add(target.key)
-                found.append(target)
-                if call.passed:
-                    self.handed.add((symbol.key, target.key))
+            bodies = [init]
+        elif symbol.key in self.overloads:
+            bodies += [d for d in self.overloads[symbol.key] if d is not definition]
+        for body in bodies:
+            for call in body.calls:
+                target = self.resolve_call(symbol.path, body, call)
+                if target is not None and target.key not in seen and target.key != symbol.key:
+                    seen.add(target.key)
+                    found.append(target)
+                    if call.passed:
+                        self.handed.add((symbol.key, target.key))
         return found
 
     def references(self, include: set[str], tally: set[str] | None = None) -> dict[str, set[str]]:
@@ -401,9 +424,12 @@ def follow(graph: CallGraph, start: Symbol, *, hops: int, allowed: set[str]) -> 
         caller = current.definition.name
         options.sort(
             key=lambda s: (
-                not implements(caller, s.definition.name),
+                # (a class named like its method is made there, not implemented)
+                not implements(caller, s.definition.name) or s.definition.kind in _CONTAINER_KINDS,
                 is_side_step(s.definition),
-                is_setup(s.definition) and not is_setup(current.definition),
+                # Making an object is set-up: the work is what is then done with it.
+                (is_setup(s.definition) or s.definition.kind in _CONTAINER_KINDS)
+                and not is_setup(current.definition),
                 not does_work(s.definition),
                 -masses[s.key],
                 s.path == current.path,

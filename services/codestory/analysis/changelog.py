@@ -24,8 +24,14 @@ class Release:
     source: str  # the file it came from
 
 
+_ABANDONED = re.compile(r"\bno longer (?:being )?(?:actively )?(?:maintained|updated|kept)", re.I)
+
+
 def latest_release(path: str, text: str) -> Release | None:
-    """The first released version a changelog names (an 'Unreleased' heading is skipped)."""
+    """The first released version a changelog names (an 'Unreleased' heading is skipped).
+    A changelog that says at its top it is no longer kept tells of no current release."""
+    if _ABANDONED.search(text[:600]):
+        return None
     lines = text.splitlines()[:400]
     for number, line in enumerate(lines):
         match = _VERSION_LINE.match(line.strip())

@@ -39,6 +39,7 @@ TEST_DIRS = frozenset(
         "fuzz",
         "ossfuzz",
         "fuzzing",
+        "regress",  # BSD's regression tests
     }
 )
 _EXAMPLE_DIRS = frozenset(
@@ -60,7 +61,7 @@ _EXAMPLE_DIRS = frozenset(
 )
 _DOCS_DIRS = frozenset({"doc", "docs", "docs_src", "documentation", "site", "website", "man"})
 _BENCH_DIRS = frozenset({"bench", "benches", "benchmark", "benchmarks", "perf", "profiling"})
-TOOLING_DIRS = frozenset(
+_COMMON_TOOLING_DIRS = frozenset(
     {
         "scripts",
         "script",
@@ -82,6 +83,7 @@ TOOLING_DIRS = frozenset(
         ".circleci",
     }
 )
+TOOLING_DIRS = _COMMON_TOOLING_DIRS | {f for e in ECOSYSTEMS for f in e.tooling_folders}
 _VENDOR_DIRS = frozenset(
     {
         "vendor",
@@ -125,11 +127,17 @@ _TEST_FILE = re.compile(
     + "|".join([*(e.test_file_names for e in ECOSYSTEMS if e.test_file_names), r".+_spec\.rb"])
     + ")$"
 )
+# Folders whose files of one ecosystem its build never compiles: Go's `_scripts`.
+_UNBUILT = tuple(
+    (e.source_suffix, re.compile(e.unbuilt_folders))
+    for e in ECOSYSTEMS
+    if e.unbuilt_folders and e.source_suffix
+)
 # Folders of tests by a build's layout: Maven's and Gradle's `src/test`.
 _TEST_ROOTS = frozenset(root for e in ECOSYSTEMS for root in e.test_roots)
 _SOURCE_ROOTS = frozenset(root for e in ECOSYSTEMS for root in e.source_roots)
 # A build's module of tests: Gson's `test-shrinker` and `test-jpms`, `integration-tests`.
-_TEST_MODULE = re.compile(r"^(?:tests?|it|e2e)[-_]|[-_](?:tests?|it|e2e|testing)$")
+_TEST_MODULE = re.compile(r"^(?:tests?|it|e2e)[-_]|[-_.](?:tests?|it|e2e|testing)$")
 # Benchmarks by name: `bench_x.py`, `benchmark_x.c`, JMH's and Caliper's `ParseBenchmark.java`.
 _BENCH_NAME = re.compile(r"^(?:bench_|benchmark).+|.+(?:Benchmarks?|_bench|_benchmark)\.\w+$")
 _MINIFIED_NAME = re.compile(r"[.-]min\.(?:js|css|mjs)$|\.bundle\.js$")
@@ -184,6 +192,7 @@ def classify_path(path: str) -> FileKind:
         (_TEST_FILE.match(name) and not pairs & _SOURCE_ROOTS)
         or any(s in TEST_DIRS or _TEST_MODULE.search(s) for s in segments)
         or "fixture" in name
+        or any("fixture" in s for s in segments)  # `_fixtures`, `test-fixtures`
     ):
         return FileKind.TEST
     if "/".join(segments[:2]) in _TEST_ROOTS:
@@ -195,6 +204,10 @@ def classify_path(path: str) -> FileKind:
     if any(s in _DOCS_DIRS for s in segments):
         return FileKind.DOCS
     if name in _TOOLING_FILES or (segments and segments[0] in TOOLING_DIRS):
+        return FileKind.TOOLING
+    if any(
+        name.endswith(suffix) and any(f.fullmatch(s) for s in segments) for suffix, f in _UNBUILT
+    ):
         return FileKind.TOOLING
     return FileKind.SOURCE
 

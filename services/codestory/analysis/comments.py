@@ -36,7 +36,9 @@ _SENTENCE = re.compile(
 # once what it points at is gone: "broken down like this:", "works as follows.".
 _POINTS_AHEAD = re.compile(
     r"\b(?:like (?:this|so)|as follows|(?:the|as) (?:following|below)|shown below|"
-    r"(?:see|is|are) (?:below|here)|for example)\W*$",
+    r"(?:see|is|are) (?:below|here)|for example|"
+    # A clause cut before its list: "An AppWorker is responsible for:".
+    r"for|to|of|with|by|from|the|an?|is|are|includes?|including|such as|namely)\W*$",
     re.IGNORECASE,
 )
 _NOT_PROSE = re.compile(
@@ -44,7 +46,11 @@ _NOT_PROSE = re.compile(
     # Editors' modelines (Emacs' `-*- Mode: C; tab-width: 4 -*-`, vim's `vim: set ts=4`).
     r"|^[-*\s]*mode:\s*[\w+-]+\s*;|^\W*(?:vim?|ex):\s*(?:set\s)?\w+="
     # Eclipse's marker over an override whose documentation is inherited: no words of its own.
-    r"|^\(non-javadoc\)",
+    r"|^\(non-javadoc\)"
+    # A pointer to another comment ("See above."): it says nothing where it is told.
+    r"|^see (?:above|below)\W*$"
+    # A version-control keyword line: `$Id: tree.h,v 1.13 2011/07/09 alice Exp $`.
+    r"|^\$[A-Za-z]+(?::[^$]*)?\$",
     re.I,
 )
 
@@ -78,9 +84,21 @@ def first_sentence(text: str | None, limit: int = 220) -> str | None:
         return None
     match = _SENTENCE.match(flat)
     sentence = match.group(1) if match else flat
+    if sentence.endswith((",", ";")):  # a clause whose rest went to the tags below it
+        sentence = sentence[:-1].rstrip() + "."
     if len(sentence) > limit:
         sentence = sentence[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
     return sentence
+
+
+# The words that open a list a sentence leads into ("... formatting, including:").
+_LEAD_IN = re.compile(r"[\s,]*(?:\b(?:featuring|including|such as|like|with|offering))?\s*:$")
+
+
+def end_lead_in(text: str) -> str:
+    """A sentence leading into a list or a drawing ("... tools in Go featuring:"), ended
+    before the words that open the list."""
+    return _LEAD_IN.sub(".", text) if text.endswith(":") else text
 
 
 def describe(raw: str | None, *, limit: int = 220) -> str | None:
@@ -92,8 +110,7 @@ def describe(raw: str | None, *, limit: int = 220) -> str | None:
         return None
     paragraph = _first_prose_paragraph(text)
     joined = _HTML_BREAK.sub("", " ".join(paragraph))
-    if joined.endswith(":"):  # "Our exception hierarchy:" over a drawing or a list
-        joined = joined[:-1].rstrip() + "."
+    joined = end_lead_in(joined)  # "Our exception hierarchy:" over a drawing or a list
     joined = _MARKDOWN_LINK.sub(r"\1", _HTML_TAG.sub("", joined))
     prose = _ROLE_MARKUP.sub(r"\1", joined)
     prose = _INLINE_MARKUP.sub(lambda m: m.group(1) or "", prose).strip()
@@ -160,8 +177,8 @@ def _first_prose_paragraph(text: str) -> list[str]:
                 break
             paragraph, is_code = [], False
             continue
-        if set(stripped) <= set("-=~^*#/"):
-            continue  # underline or rule
+        if set(stripped) <= set("-=~^*#/\\"):
+            continue  # underline or rule, or a box's corner (`/****\`)
         if not paragraph and _CODE_LINE.match(stripped):
             is_code = True
         paragraph.append(stripped.lstrip("> ").lstrip("#").strip())

@@ -4,7 +4,7 @@ that holds most of the code."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from codestory.analysis import ecosystems
 from codestory.analysis.classify import classify_path
@@ -34,6 +34,9 @@ class Dependencies:
     peer: list[str]
     # The manifest they come from when the top one declares none.
     source: str | None = None
+    platform: list[str] = field(default_factory=list)  # needed on some platforms only
+    build: list[str] = field(default_factory=list)  # what a build script needs
+    by_default: list[str] = field(default_factory=list)  # optional, yet on unless opted out
 
 
 def speaking_manifests(manifests: list[Manifest], shares: dict[str, float]) -> list[Manifest]:
@@ -61,6 +64,8 @@ def select_dependencies(
     percent, `main_language` the language of most of them, `source_lines` the lines of
     each source file."""
     speaking = speaking_manifests(root_manifests, shares)
+    for model in ecosystems.ECOSYSTEMS:
+        speaking = model.working_environments(speaking)
     dependencies = list(dict.fromkeys(d for m in speaking for d in m.dependencies))
     dev = list(
         dict.fromkeys(d for m in speaking for d in m.dev_dependencies if d not in dependencies)
@@ -71,12 +76,18 @@ def select_dependencies(
     peer = list(dict.fromkeys(d for m in speaking for d in m.peer_dependencies))
     for model in ecosystems.ECOSYSTEMS:
         only_for_tests = model.test_only_dependencies(project, dependencies)
+        # In the manifest's order: a set's order changes from process to process.
+        dev += [d for d in dependencies if d in only_for_tests and d not in dev]
         dependencies = [d for d in dependencies if d not in only_for_tests]
-        dev += [d for d in only_for_tests if d not in dev]
     source: str | None = None
-    if not dependencies:
+    # A top-level manifest whose every requirement serves its tests speaks for the code all
+    # the same: only a top level that declares nothing hands over to a nested module.
+    if not any(m.dependencies for m in speaking):
         dependencies, source = _of_a_monorepo(manifests, main_language, source_lines)
-    return Dependencies(dependencies, dev, optional, peer, source)
+    platform = list(dict.fromkeys(d for m in speaking for d in m.platform_dependencies))
+    build = list(dict.fromkeys(d for m in speaking for d in m.build_dependencies))
+    by_default = [d for m in speaking for d in m.default_optional if d in optional]
+    return Dependencies(dependencies, dev, optional, peer, source, platform, build, by_default)
 
 
 def _of_a_monorepo(
@@ -88,6 +99,7 @@ def _of_a_monorepo(
         m
         for m in manifests
         if m.dependencies
+        and "/" in m.path  # the top-level ones have spoken
         and m.kind != "Helm chart"
         and classify_path(m.path) in {FileKind.SOURCE, FileKind.TOOLING}
         and main_language in ECOSYSTEM_LANGUAGES.get(m.ecosystem, set())
@@ -102,7 +114,6 @@ def _of_a_monorepo(
             )
         )
     )
-    # The build's own modules are parts of the project, not what it builds on.
-    own = {n for m in manifests for n in (m.name, m.artifact) if n}
-    dependencies = [d for d in nested[0].dependencies if d not in own] if nested else []
+    # The build's own modules are among them, told as packages of its own.
+    dependencies = list(nested[0].dependencies) if nested else []
     return dependencies, nested[0].path if nested and dependencies else None

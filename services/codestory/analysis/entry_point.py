@@ -7,7 +7,7 @@ from pathlib import PurePosixPath
 from pydantic import BaseModel
 
 from codestory.analysis.paths import normalise
-from codestory.analysis.syntax import FileSyntax
+from codestory.analysis.syntax import Definition, FileSyntax
 
 
 class EntryPoint(BaseModel):
@@ -19,19 +19,38 @@ class EntryPoint(BaseModel):
 
 
 def main_symbol(path: str, syntaxes: dict[str, FileSyntax]) -> str | None:
-    names = {d.name for d in syntaxes[path].definitions if d.parent is None}
-    return "main" if "main" in names else None
+    return "main" if own_definition(path, "main", syntaxes) is not None else None
+
+
+def own_definition(path: str, name: str, syntaxes: dict[str, FileSyntax]) -> Definition | None:
+    """A file's top-level definition of `name`, else the one in the type the file is named
+    for: where a program starts in languages whose `main` lives in a class (Java's
+    `public static void main` in the file's public class)."""
+    definitions = syntaxes[path].definitions
+    stem = PurePosixPath(path).stem
+    return next((d for d in definitions if d.name == name and d.parent is None), None) or next(
+        (d for d in definitions if d.name == name and d.parent == stem), None
+    )
+
+
+_OUTPUT_FOLDERS = frozenset({"build", "dist", "lib", "out"})
 
 
 def source_of_build(built: str, paths: frozenset[str] | set[str]) -> str | None:
-    """The source file a build output (`dist/cli.js`) is made from (`src/cli.ts`)."""
-    head, _, rest = built.partition("/")
-    if head not in {"build", "dist", "lib", "out"} or not rest:
-        return None
-    stem = rest.rsplit(".", 1)[0]
-    return next(
-        (f"src/{stem}{s}" for s in (".ts", ".js", ".mjs") if f"src/{stem}{s}" in paths), None
-    )
+    """The source file a build output (`dist/cli.js`) is made from: `src/cli.ts`, or with
+    the sources at the top (TypeScript's `rootDir: "."`), `build/lib/x.js` from `lib/x.ts`.
+    The output folder may sit in a package's folder (`packages/a/dist/cli.js`)."""
+    parts = built.split("/")
+    for index, head in enumerate(parts[:-1]):
+        if head not in _OUTPUT_FOLDERS:
+            continue
+        prefix = "".join(f"{p}/" for p in parts[:index])
+        stem = "/".join(parts[index + 1 :]).rsplit(".", 1)[0]
+        for folder in ("src/", ""):
+            for suffix in (".ts", ".tsx", ".js", ".mjs"):
+                if f"{prefix}{folder}{stem}{suffix}" in paths:
+                    return f"{prefix}{folder}{stem}{suffix}"
+    return None
 
 
 def declared_executable(

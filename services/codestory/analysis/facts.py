@@ -23,7 +23,8 @@ from codestory.analysis.classify import (
 )
 from codestory.analysis.collector import collector_paused
 from codestory.analysis.dependencies import Dependencies, select_dependencies
-from codestory.analysis.entry_point import EntryPoint, main_symbol
+from codestory.analysis.ecosystems.c_cpp import configured_makefile
+from codestory.analysis.entry_point import EntryPoint, main_symbol, own_definition
 from codestory.analysis.history import HistoryFacts, parse_git_log
 from codestory.analysis.languages import is_code
 from codestory.analysis.layers import Part, parts
@@ -35,7 +36,7 @@ from codestory.analysis.manifests import (
     parse_manifest,
 )
 from codestory.analysis.parallel import parse_many
-from codestory.analysis.paths import file_name, parent_dir
+from codestory.analysis.paths import file_name, normalise, parent_dir
 from codestory.analysis.project_kind import ProjectKind, project_kind
 from codestory.analysis.readme import (
     ReadmeSummary,
@@ -61,7 +62,19 @@ MAX_PARSED_SUPPORT_FILES = 300
 # Kinds whose way in is their API, whatever small programs they ship beside it.
 LIBRARY_KINDS = frozenset({"library", "framework"})
 CALLABLE = frozenset({"function", "method"})
-ENTRY_VERBS = ("execute", "run", "serve", "start", "handle", "main", "process", "call", "parse")
+_PRINTER_STEMS = frozenset({"version", "usage", "help", "about", "license", "banner"})
+ENTRY_VERBS = (
+    "execute",
+    "run",
+    "serve",
+    "listen",
+    "start",
+    "handle",
+    "main",
+    "process",
+    "call",
+    "parse",
+)
 CI_MARKERS = {
     ".github/workflows/": "GitHub Actions",
     ".gitlab-ci.yml": "GitLab CI",
@@ -152,12 +165,15 @@ class SymbolFact(BaseModel):
     # Other source files that declare a parameter, local or field of this type: a type the
     # code works on everywhere (C's `lua_State *L`, `conn *c`) even where its name is a word.
     typed_by: int = 0
+    # The project's own types its fields are declared with: what the type is made of.
+    holds: list[str] = Field(default_factory=list)
 
 
 class ControlStep(BaseModel):
     path: str
     name: str
     line: int
+    lines: int = 0  # the length of its body
     doc: str | None = None
     signature: str | None = None
     # The first step of a path taken from the README's usage example: the call as shown.
@@ -193,11 +209,18 @@ class RepoFacts(BaseModel):
     kinds: dict[str, int]  # files of each FileKind among code files
     areas: list[Area]
     root_files: list[str]
+    # The top-level code is the package the project is named for (a Go module's root).
+    root_package: bool = False
+    # The folders of the packages the top-level build joins in a workspace, largest first.
+    workspace: list[str] = Field(default_factory=list)
     manifests: list[Manifest]
     dependencies: list[str]
     dev_dependencies: list[str]
     optional_dependencies: list[str] = Field(default_factory=list)
     peer_dependencies: list[str] = Field(default_factory=list)
+    platform_dependencies: list[str] = Field(default_factory=list)  # some platforms only
+    build_dependencies: list[str] = Field(default_factory=list)  # a build script's
+    optional_by_default: list[str] = Field(default_factory=list)  # on unless opted out
     # The manifest the dependencies come from when the top one declares none (a build of
     # several modules speaks through the module that holds most of the code).
     dependencies_from: str | None = None
@@ -258,12 +281,25 @@ def parse_jobs(
 def _languages(files: list[SourceFile], kinds: dict[str, FileKind]) -> list[LanguageShare]:
     counts: Counter[str] = Counter()
     lines: Counter[str] = Counter()
-    for f in files:
-        if is_code(f.language) and f.readable and f.language:
-            if kinds.get(f.path) in {FileKind.VENDORED, FileKind.GENERATED, FileKind.MINIFIED}:
-                continue
-            counts[f.language] += 1
-            lines[f.language] += f.lines
+    kept = [
+        f
+        for f in files
+        if is_code(f.language)
+        and f.readable
+        and f.language
+        and kinds.get(f.path) not in {FileKind.VENDORED, FileKind.GENERATED, FileKind.MINIFIED}
+    ]
+    # What the project is written in is what its own code is written in: a C library's
+    # Python test scripts or a tool's shell examples do not make it a Python project.
+    own = [f for f in kept if kinds.get(f.path) is FileKind.SOURCE]
+    kept = own or kept
+    # A `.h` header is C++'s where the project's sources are C++ (`.cc`, `.cpp`), not C.
+    sources = Counter(f.language for f in kept if not f.path.endswith(".h"))
+    headers_are = "C++" if sources["C++"] > sources["C"] else "C"
+    for f in kept:
+        language = headers_are if f.path.endswith(".h") else str(f.language)
+        counts[language] += 1
+        lines[language] += f.lines
     total = sum(lines.values()) or 1
     return [
         LanguageShare(name=n, files=counts[n], lines=c, percent=round(100 * c / total, 1))
@@ -290,8 +326,16 @@ def _areas(
             for f in members.pop(head):
                 second = f.path.split("/")[1] if f.path.count("/") >= 2 else ""
                 members[f"{head}/{second}" if second in SPLIT_SOURCE_SETS else head].append(f)
-            if not any(is_code(f.language) for f in members.get(head, [])):
-                members.pop(head, None)  # site, changes, assembly: not a part to tour
+            remainder = members.pop(head, [])
+            # Site, changes, assembly: not parts to tour, unless code sits there, and then
+            # the one folder that holds it is the part (Maven's `src/site`), not all of `src`.
+            code_files = [f for f in remainder if is_code(f.language)]
+            holders = {f.path.split("/")[1] for f in code_files}
+            if len(holders) == 1 and all(f.path.count("/") >= 2 for f in code_files):
+                folder = f"{head}/{holders.pop()}"
+                members[folder] = [f for f in remainder if f.path.startswith(folder + "/")]
+            elif holders:
+                members[head] = remainder
     areas = []
     for name, inside in members.items():
         code = [f for f in inside if is_code(f.language) and f.path in kinds]
@@ -301,10 +345,17 @@ def _areas(
         # tests/unity) is a test folder: the copy is left out, not the folder's role.
         kind_counts = own or kind_counts
         holds = None
-        if code:
+        if name.lower() == "testdata" or "fixture" in name.lower():
+            # Go's `testdata`, a folder of fixtures: what the tests read, whatever its files.
+            kind, holds = FileKind.DATA, "inputs for the tests"
+        elif code:
             kind = kind_counts.most_common(1)[0][0]
-            # A module whose tests outnumber its code is still where that code lives.
-            if 0 < kind_counts[FileKind.SOURCE] * 4 >= len(code):
+            # A module whose tests outnumber its code is still where that code lives, and
+            # so is a folder built as a module of its own (its own pom.xml, package.json).
+            own_build = any(f.path.count("/") == 1 and is_manifest(f.path) for f in inside)
+            if kind_counts[FileKind.SOURCE] and (
+                kind_counts[FileKind.SOURCE] * 4 >= len(code) or own_build
+            ):
                 kind = FileKind.SOURCE
         elif name.lower() in {"doc", "docs"}:
             kind = FileKind.DOCS
@@ -412,16 +463,22 @@ def _entry_points(
         # A main that calls nothing of the project's own (JUnit's Version prints a version)
         # is a utility beside the program, not a way into it.
         mains = [p for p in mains if reaches[p] > 0]
+    # A main in a file named for what it prints (`Version`, `Usage`, `Help`) is a utility
+    # beside the program, whatever the language.
+    printers = [p for p in mains if PurePosixPath(p).stem.lower() in _PRINTER_STEMS]
+    if len(printers) < len(mains):
+        mains = [p for p in mains if p not in printers]
     declared = {p.path for p in points}
     if any(p.kind in {"console script", "executable", "application"} for p in points):
         # The packaging names the programs; other mains are helpers, demos and scripts.
         mains = []
     for path in mains[:5]:
+        program = ecosystems.of_language(syntaxes[path].language).program_name(path, project)
         if path not in declared:
             points.append(
                 EntryPoint(
-                    kind="main module",
-                    name=path,
+                    kind="executable" if program else "main module",
+                    name=program or path,
                     target=path,
                     path=path,
                     symbol=main_symbol(path, syntaxes),
@@ -478,6 +535,24 @@ def _named_by(source_paths: list[str], syntaxes: dict[str, FileSyntax]) -> dict[
     return named
 
 
+def _names_apart(source_paths: list[str], syntaxes: dict[str, FileSyntax]) -> set[str]:
+    """Top-level names defined in separate namespaces (each crate's `Error`): a file that
+    says one, or types a value with it, is no evidence for either definition."""
+    definers: dict[str, list[str]] = defaultdict(list)
+    for path in source_paths:
+        for d in syntaxes[path].definitions:
+            if d.parent is None:
+                definers[d.name].append(path)
+    return {name for name, paths in definers.items() if _apart(paths, syntaxes)}
+
+
+def _apart(paths: list[str], syntaxes: dict[str, FileSyntax]) -> bool:
+    """Whether some of `paths` keep their names in namespaces apart from the others'."""
+    first = paths[0]
+    model = ecosystems.of_language(syntaxes[first].language)
+    return any(model.separate_namespaces(first, p) for p in paths[1:])
+
+
 def _attach_methods(symbols: list[SymbolFact], limit: int = 3) -> None:
     """Each type among `symbols` (sorted, most central first) gets its most central public
     methods, so a story can say what the idea does, not only what it is."""
@@ -493,10 +568,26 @@ def _attach_methods(symbols: list[SymbolFact], limit: int = 3) -> None:
             symbol.methods = by_owner.get(symbol.name, [])
 
 
-def _distinctive(name: str) -> bool:
-    """A name that is no ordinary word (`TableBuilder`, `url_for`, `jv`... not `write`), so
-    finding it in a file means the file names the definition."""
+def _distinctive(name: str, language: str | None) -> bool:
+    """A name that is no ordinary word (`TableBuilder`, `url_for`, `jv`... not `write`) nor
+    one the language gives every file (Rust's `u64`, `Result`), so finding it in a file
+    means the file names the definition."""
+    if name in ecosystems.of_language(language).builtin_names:
+        return False
     return not name.isalpha() or not name.islower()
+
+
+def _holds(definition: Definition, type_names: set[str], typed: dict[str, set[str]]) -> list[str]:
+    """The project's types among a type's stated field types (`router *Router`, `self.config
+    = Config()`): three at most, those the code works with most widely first."""
+    found: list[str] = []
+    for _, stated in definition.types:
+        words = re.findall(r"[A-Za-z_]\w*", stated.removeprefix("()"))
+        name = next((w for w in reversed(words) if w in type_names), None)
+        if name and name != definition.name and name not in found:
+            found.append(name)
+    found.sort(key=lambda name: -len(typed.get(name, ())))
+    return found[:3]
 
 
 def _idea_weight(symbol: SymbolFact) -> float:
@@ -510,6 +601,16 @@ def _idea_weight(symbol: SymbolFact) -> float:
     if any(part in HELPER_FOLDERS for part in symbol.path.lower().split("/")[:-1]):
         weight *= 0.5
     return weight
+
+
+# JSDoc's and Javadoc's `@deprecated`, Python's `.. deprecated::` and "Deprecated: use ...".
+_DEPRECATED = re.compile(r"\W*(?:\.\.\s*)?@?deprecated\b", re.I)
+
+
+def is_deprecated(doc: str | None) -> bool:
+    """Whether a definition's doc opens by deprecating it: kept for old callers, the design
+    has moved on from it."""
+    return bool(doc and _DEPRECATED.match(doc))
 
 
 # A manifest's description of itself ("Top SLF4J project pom.xml file", "Parent POM"): it
@@ -538,6 +639,20 @@ def _description(readme: ReadmeSummary | None, manifests: list[Manifest]) -> str
     return declared or (readme.summary if readme else None)
 
 
+# PEP 440's developmental releases (`8.5.0.dev1`) and Maven's snapshots; PEP 440's pre-
+# releases (`2.0.0rc1`, `1.0b2`) and semver's (`1.0.0-alpha.3`, `6.0.0-rc.1`).
+_DEVELOPMENT_VERSION = re.compile(r"\d[.-]?dev\d*$|-SNAPSHOT$", re.I)
+_PRERELEASE = re.compile(r"\d(?:a|b|rc)\d+$|\d-(?:alpha|beta|rc|pre|next|canary|dev)\b", re.I)
+
+
+def release_stage(version: str) -> str | None:
+    """What a version says of itself when it is no release: "a development version" or
+    "a prerelease"."""
+    if _DEVELOPMENT_VERSION.search(version):
+        return "a development version"
+    return "a prerelease" if _PRERELEASE.search(version) else None
+
+
 def same_version(one: str, other: str) -> bool:
     """1.23 and v1.23.0 are one version."""
 
@@ -556,6 +671,7 @@ def _kind(
     roles: RoleFacts,
     docker_command: str | None,
     project: ecosystems.Project,
+    name: str | None = None,
 ) -> ProjectKind:
     syntaxes = project.syntaxes
 
@@ -591,20 +707,44 @@ def _kind(
     elif docker_command and programs:
         serves = f"its container runs `{docker_command}`"
     return project_kind(
-        description=description, programs=programs, application=application, serves=serves
+        description=description,
+        programs=programs,
+        application=application,
+        serves=serves,
+        name=name,
     )
+
+
+def _workspace(project: ecosystems.Project, code: Code) -> list[str]:
+    """The workspace's member folders, the one with most of the code first."""
+    members = [f for model in ecosystems.ECOSYSTEMS for f in model.workspace_members(project)]
+
+    def lines(folder: str) -> int:
+        return sum(n for p, n in code.line_counts.items() if p.startswith(folder + "/"))
+
+    return sorted(members, key=lambda f: (-lines(f), f))
 
 
 def _project_name(declared: Manifest | None, readme: Readme | None, fallback: str) -> str:
     """The manifest's name, else a short README title, else the checkout's name."""
     if declared and declared.name:
         # A Maven aggregator is often named "Gson Parent": the project is Gson.
-        name = declared.name.rsplit("/", 1)[-1]
+        name = ecosystems.of_manifest(declared).project_name(declared.name)
         return re.sub(r"[\s_-]+parent$", "", name, flags=re.IGNORECASE) or name
     title = readme.title if readme else None
+    if title:  # a greeting names the project: "Welcome to mux!"
+        title = re.sub(r"^welcome to\s+|\s*!+$", "", title, flags=re.IGNORECASE)
     if title and len(title) <= 30 and len(title.split()) <= 3:
         return title
     return fallback
+
+
+def _docker_exposes(root: Path, files: list[SourceFile]) -> bool:
+    """Whether the image opens a port (`EXPOSE 8080`): a container that runs a command-line
+    tool serves nothing."""
+    dockerfile = next((f for f in files if f.path == "Dockerfile" and f.readable), None)
+    text = read_text(root, dockerfile) if dockerfile is not None else ""
+    return bool(re.search(r"^\s*EXPOSE\s+\S", text, re.MULTILINE | re.IGNORECASE))
 
 
 def _docker_command(root: Path, files: list[SourceFile]) -> str | None:
@@ -628,14 +768,15 @@ def _symbol_for(
 ) -> Symbol | None:
     if point.path is None or point.path not in syntaxes:
         return None
-    definitions = syntaxes[point.path].definitions
-    if point.symbol:
-        found = next((d for d in definitions if d.name == point.symbol and d.parent is None), None)
-        if found is not None:
-            return Symbol(point.path, found)
+    # The named start, else the file's own `main` (a script's `(async function main(){})()`).
+    found = own_definition(point.path, point.symbol or "main", syntaxes)
+    if found is not None:
+        return Symbol(point.path, found)
     exported = _default_export_of(point.path, syntaxes, graph)
     if exported is not None:
         return exported
+    if point.kind == "library main":
+        return None  # a library's index hands out its exports; its top-level calls set them up
     # A script with no main function: its top-level calls are the path. Treat the first
     # resolvable one as the start.
     for call in (c for c in syntaxes[point.path].module_calls if not c.passed):
@@ -728,14 +869,15 @@ def _tour_paths(
                 shown = f"{call.qualifier}.{call.name}" if plain else call.name
                 control_paths[0][0] = control_paths[0][0].model_copy(update={"via": shown})
     walk([_doing_method(s, syntaxes) for _, s in entered])
-    # A command-line tool's commands each have a handler: follow the first that leads on.
-    for role in commands:
-        handler = syntaxes[role.file].definitions if role.file in syntaxes else []
-        found = next((d for d in handler if d.name == role.name and d.kind in CALLABLE), None)
+    # A command-line tool's commands each have a handler: follow the first that leads on,
+    # the program's own (root) command first, named like the program: what a run does.
+    programs = {p.name for p in runnable}
+    for role in sorted(commands, key=lambda r: (r.detail or r.name) not in programs):
+        found = _command_start(role, syntaxes, graph)
         if found is None or len(control_paths) >= 3:
             continue
         before = len(control_paths)
-        walk([Symbol(role.file, found)])
+        walk([found])
         if len(control_paths) > before:
             told = role.detail or role.name
             control_paths[-1][0] = control_paths[-1][0].model_copy(update={"command": told})
@@ -751,6 +893,18 @@ def _tour_paths(
                 if (p, d.parent) in central and d.exported and d.name.lower() in ENTRY_VERBS
             ]
         )
+    if not control_paths:
+        # A library shown by no example: the most used methods of its key types, while one
+        # leads three calls into the code (a factory's `getLogger` into its binding).
+        for fact in (f for f in symbols[:5] if f.kind in _TYPE_KINDS):
+            at = {(d.line, d.name): d for d in syntaxes[fact.path].definitions}
+            for member in fact.methods[:3]:
+                method = at.get((member.line, member.name))
+                if method is None or member.path != fact.path or control_paths:
+                    continue
+                steps = follow(graph, Symbol(fact.path, method), hops=PATH_HOPS, allowed=source)
+                if len(steps) >= 3:
+                    control_paths.append(_steps(steps, graph))
     if not control_paths:
         top = {(s.path, s.name) for s in symbols[:5] if s.kind in {"function", "method", "class"}}
         walk(
@@ -822,6 +976,26 @@ def _doing_method(start: Symbol, syntaxes: dict[str, FileSyntax]) -> Symbol:
     return Symbol(start.path, methods[verb]) if verb else start
 
 
+def _command_start(role: Role, syntaxes: dict[str, FileSyntax], graph: CallGraph) -> Symbol | None:
+    """A command's handler: the function its role names in its file, a function written in
+    place, or the one the name as written (`o.Run`) resolves to from there."""
+    syntax = syntaxes.get(role.file)
+    if syntax is None:
+        return None
+    own = (d for d in syntax.definitions if d.name == role.name and d.kind in CALLABLE)
+    found = next(own, None) or ecosystems.of_language(syntax.language).command_literal(role, syntax)
+    if found is not None:
+        return Symbol(role.file, found)
+    if not syntax.commands:  # a decorated definition or a named parser: no name to resolve
+        return None
+    qualifier, _, name = role.name.rpartition(".")
+    caller = next(
+        (d for d in syntax.definitions if d.kind in CALLABLE and d.line <= role.line <= d.end_line),
+        None,
+    )
+    return graph.resolve_call(role.file, caller, Call(name, qualifier or None, None, role.line))
+
+
 def _steps(symbols: list[Symbol], graph: CallGraph | None = None) -> list[ControlStep]:
     handed = graph.handed if graph is not None else set()
     return [
@@ -829,6 +1003,7 @@ def _steps(symbols: list[Symbol], graph: CallGraph | None = None) -> list[Contro
             path=s.path,
             name=s.definition.qualified_name,
             line=s.definition.line,
+            lines=s.definition.lines,
             doc=s.definition.doc,
             signature=s.definition.signature,
             handed=index > 0 and (symbols[index - 1].key, s.key) in handed,
@@ -908,6 +1083,9 @@ def _classify(root: Path, walked: list[SourceFile]) -> Checkout:
     kinds = {f.path: classify(f.path, f.head) for f in code}
     for copy in vendored_copies(paths):
         kinds.update({p: FileKind.VENDORED for p in kinds if p.startswith(f"{copy}/")})
+    for model in ecosystems.ECOSYSTEMS:
+        for folder in model.generated_folders(paths):
+            kinds.update({p: FileKind.GENERATED for p in kinds if p.startswith(f"{folder}/")})
     manifests = _root_first(
         [
             m
@@ -994,7 +1172,10 @@ def _modules(
             lines=code.line_counts[path],
             kind=kinds[path],
             doc=syntax.module_doc,
-            definitions=[d.name for d in syntax.definitions if d.parent is None and d.exported],
+            # An overloaded name (`@overload`, TypeScript's overload signatures) is one.
+            definitions=list(
+                dict.fromkeys(d.name for d in syntax.definitions if d.parent is None and d.exported)
+            ),
             importers=len(importers.get(path, ())),
         )
     return modules
@@ -1006,11 +1187,15 @@ def _symbols(code: Code) -> list[SymbolFact]:
     syntaxes, source_paths, source = code.syntaxes, code.source_paths, code.source
     users = code.graph.references(set(syntaxes), tally=source)
     named_by = _named_by(source_paths, syntaxes)
+    apart = _names_apart(source_paths, syntaxes)
     # Methods by the type they belong to, wherever defined (Go's in other files of the
     # package, C++'s out of line in the .cc).
     members = Counter(d.parent for p in source_paths for d in syntaxes[p].definitions if d.parent)
     heirs = _heirs(source_paths, syntaxes)
     typed = _typed_by(source_paths, syntaxes)
+    type_names = {
+        d.name for p in source_paths for d in syntaxes[p].definitions if d.kind in TYPE_KINDS
+    }
     symbols: list[SymbolFact] = []
     told: set[str] = set()
     for path in source_paths:
@@ -1036,19 +1221,39 @@ def _symbols(code: Code) -> list[SymbolFact]:
                     used_by=len(inside),
                     used_outside=len(callers - inside),
                     named_by=0
-                    if definition.parent or not _distinctive(definition.name)
+                    if definition.parent
+                    or definition.name in apart
+                    or not _distinctive(definition.name, syntaxes[path].language)
                     else len(named_by.get(definition.name, set()) - {path}),
                     members=0 if definition.parent else members.get(definition.name, 0),
                     heirs=[] if definition.parent else heirs.get(definition.name, []),
                     typed_by=0
-                    if definition.parent or definition.kind not in TYPE_KINDS
+                    if definition.parent
+                    or definition.name in apart
+                    or definition.kind not in TYPE_KINDS
                     else len(typed.get(definition.name, set()) - {path}),
+                    holds=_holds(definition, type_names, typed)
+                    if definition.kind in TYPE_KINDS and not definition.parent
+                    else [],
                 )
             )
     sizes = {(p, d.qualified_name): d.lines for p in source for d in syntaxes[p].definitions}
+    # A type's second name (C's `typedef unsigned long uLong;`) is used everywhere the type
+    # is, yet the idea is the type it names.
+    aliases = {
+        (p, d.qualified_name)
+        for p in source_paths
+        for d in syntaxes[p].definitions
+        if ecosystems.of_language(syntaxes[p].language).renames_a_type(d)
+    }
+    declared = {
+        p for p in source_paths if ecosystems.of_language(syntaxes[p].language).declares_only(p)
+    }
     symbols.sort(
         key=lambda s: (
-            -_idea_weight(s),
+            s.path in declared,  # the code a declaration file types comes first
+            is_deprecated(s.doc),
+            -_idea_weight(s) * (0.2 if (s.path, s.name) in aliases else 1),
             s.doc is None,
             -min(sizes.get((s.path, s.name), 0), 60),
             s.path,
@@ -1131,30 +1336,49 @@ def _readme(
     return Readme(path=readme_file.path, title=summary.title, summary=summary.summary), summary
 
 
+def _automake_listed(checkout: Checkout) -> list[str]:
+    """Every test Automake's TESTS names, in any Makefile.am of the project's own, as a
+    path from the top (each Makefile.am names its tests from its own folder)."""
+    listed: list[str] = []
+    for file in checkout.texts:
+        if PurePosixPath(file.path).name != "Makefile.am" or file.path.count("/") > 3:
+            continue
+        if classify_path(file.path) is FileKind.VENDORED:
+            continue
+        folder = file.path.rpartition("/")[0]
+        prefix = f"{folder}/" if folder else ""
+        listed += [normalise(prefix + word) for word in automake_tests(checkout.read(file))]
+    return listed
+
+
 def _tests(checkout: Checkout, code: Code) -> tuple[list[str], TestSuite]:
     """The Makefile's targets and the test suite: its files, frameworks and commands."""
     kinds, paths, syntaxes = checkout.kinds, checkout.paths, code.syntaxes
-    makefile = checkout.first("Makefile", "GNUmakefile")
+    # GNU make reads GNUmakefile, then makefile, then Makefile.
+    makefile = checkout.first("GNUmakefile", "makefile", "Makefile")
     targets = make_targets(checkout.read(makefile)) if makefile else []
+    configured = checkout.first(configured_makefile(checkout.paths) or "")
+    if configured:
+        targets = list(dict.fromkeys([*targets, *make_targets(checkout.read(configured))]))
     automake = checkout.first("Makefile.am")
     automake_text = checkout.read(automake) if automake else ""
     if not makefile and automake_text:
         targets = make_targets(automake_text)  # Automake copies its own targets through
     # Automake writes a `check` target that runs TESTS; the Makefile itself is generated.
-    automake_check = bool(re.search(r"^TESTS\s*\+?=", automake_text, re.M))
+    # The top-level `make check` runs the TESTS of every folder SUBDIRS reaches too.
+    listed = _automake_listed(checkout) if automake_text else []
     test_paths = [p for p in kinds if kinds[p] is FileKind.TEST]
     by_path = {f.path: f for f in checkout.texts}
     # TAP's convention (Perl's `prove`, many C projects): `t/*.t` scripts are the tests.
     test_paths += sorted(p for p in paths if p.endswith(".t") and classify_path(p) is FileKind.TEST)
     # Automake's TESTS names test scripts that often have no suffix a language is known by.
-    listed = automake_tests(automake_text)
     test_paths += sorted({p for p in listed if p in paths} - set(test_paths))
     tests = describe_tests(
         test_paths,
         {p: s for p, s in syntaxes.items() if kinds[p] is FileKind.TEST},
         {p: syntaxes[p] for p in code.source_paths},
         checkout.manifests,
-        [*targets, "check"] if automake_check else targets,
+        [*targets, "check"] if listed else targets,
         paths,
         runner_test_command(paths, lambda p: checkout.read(by_path[p]) if p in by_path else ""),
     )
@@ -1243,23 +1467,37 @@ def analyse(
     key_modules = _key_modules(modules)
     docker_command = _docker_command(root, checkout.files)
     project = _project(checkout, syntaxes)
+    # A leftover build still names and describes the project; it declares nothing more.
+    naming = [m for m in checkout.manifests if "/" not in m.path and m.kind != "Helm chart"]
+    stale = {p for model in ecosystems.ECOSYSTEMS for p in model.superseded(project)}
+    if stale:
+        checkout.manifests = [m for m in checkout.manifests if m.path not in stale]
+        project = dataclasses.replace(project, manifests=tuple(checkout.manifests))
     entry_points = _entry_points(project, code.resolver, graph, docker_command)
     readme_file = _readme_file(checkout.texts)
     readme_text = checkout.read(readme_file) if readme_file is not None else ""
     roles = _roles(code)
     root_manifests = [m for m in checkout.manifests if "/" not in m.path and m.kind != "Helm chart"]
-    declared = next((m for m in root_manifests if m.name), None)
+    declared = next((m for m in naming if m.name), None)
     # The manifest's name helps find the README paragraph that says what the project is.
     readme, readme_summary = _readme(
         checkout, readme_file, readme_text, _project_name(declared, None, name)
     )
     targets, tests = _tests(checkout, code)
     release = _release(checkout)
-    description = _description(readme_summary, root_manifests)
+    description = _description(readme_summary, naming)
     areas, root_files = _areas(checkout.files, checkout.kinds, syntaxes)
     languages = _languages(checkout.files, checkout.kinds)
     dependencies = _dependencies(checkout, code, root_manifests, languages, project)
-    kind = _kind(description, entry_points, roles, docker_command, project)
+    serving_image = docker_command if _docker_exposes(root, checkout.files) else None
+    kind = _kind(
+        description,
+        entry_points,
+        roles,
+        serving_image,
+        project,
+        _project_name(declared, readme, name),
+    )
     handed_out = [
         s
         for p in entry_points
@@ -1278,6 +1516,8 @@ def analyse(
     declared_version = _declared_version(root_manifests, project)
     if release and declared_version and not same_version(release.version, declared_version):
         release = None  # a changelog behind (or ahead of) the version the project declares
+    if release and any(m.release_behind(release.version, project) for m in ecosystems.ECOSYSTEMS):
+        release = None  # a changelog left behind by the code's major version
     return RepoFacts(
         name=_project_name(declared, readme, name),
         kind=kind.kind,
@@ -1293,11 +1533,16 @@ def analyse(
         kinds=dict(Counter(str(k) for k in checkout.kinds.values())),
         areas=areas,
         root_files=root_files,
+        root_package=any(model.root_is_package(project) for model in ecosystems.ECOSYSTEMS),
+        workspace=_workspace(project, code),
         manifests=checkout.manifests,
         dependencies=dependencies.runtime,
         dev_dependencies=dependencies.dev,
         optional_dependencies=dependencies.optional,
         peer_dependencies=dependencies.peer,
+        platform_dependencies=dependencies.platform,
+        build_dependencies=dependencies.build,
+        optional_by_default=dependencies.by_default,
         dependencies_from=dependencies.source,
         resolution=graph.resolution,
         parts=parts(source_paths, code.line_counts, importers),

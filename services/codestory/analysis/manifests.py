@@ -30,10 +30,21 @@ class Manifest(BaseModel):
     optional_dependencies: list[str] = Field(default_factory=list)
     # npm's peerDependencies: what the project using it must install beside it.
     peer_dependencies: list[str] = Field(default_factory=list)
+    # Cargo's `[target.'cfg(unix)'.dependencies]`: needed to run on some platforms only.
+    platform_dependencies: list[str] = Field(default_factory=list)
+    # Cargo's `[build-dependencies]`: what its build script needs, on every user's machine.
+    build_dependencies: list[str] = Field(default_factory=list)
+    # The optional dependencies a build gets unless it opts out (Cargo's default features).
+    default_optional: list[str] = Field(default_factory=list)
+    # Cargo's `[workspace]` members: the crates built and tested beside this one.
+    members: list[str] = Field(default_factory=list)
     scripts: dict[str, str] = Field(default_factory=dict)  # npm scripts
     executables: dict[str, str] = Field(default_factory=dict)  # command name -> target
     main: str | None = None  # package.json's main module
     artifact: str | None = None  # Maven's artifactId: what sibling modules depend on
+    # PEP 621's static metadata (or Poetry's table): `dependencies` is all it needs, even
+    # when empty, rather than something a build backend fills in from another file.
+    static_dependencies: bool = False
 
 
 _REQUIREMENT_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
@@ -50,9 +61,12 @@ def parse_pyproject(path: str, text: str) -> Manifest:
     project = data.get("project", {})
     poetry = data.get("tool", {}).get("poetry", {})
     runtime = _names(list(project.get("dependencies", [])))
-    runtime += [d for d in poetry.get("dependencies", {}) if d.lower() != "python"]
+    # Poetry: `python` is the interpreter; `optional = true` makes a package an extra's.
+    declared = poetry.get("dependencies", {})
+    extras = [n for n, spec in declared.items() if isinstance(spec, dict) and spec.get("optional")]
+    runtime += [d for d in declared if d.lower() != "python" and d not in extras]
     dev: list[str] = []
-    optional: list[str] = []
+    optional: list[str] = list(extras)
     for group, specs in project.get("optional-dependencies", {}).items():
         own = _names([s for s in specs if not str(s).startswith(project.get("name", "?"))])
         if _DEV_GROUP.search(group):
@@ -61,10 +75,23 @@ def parse_pyproject(path: str, text: str) -> Manifest:
             optional += own
     for specs in data.get("dependency-groups", {}).values():
         dev += _names([s for s in specs if isinstance(s, str)])
+    # The tools' own tables of development packages, older than PEP 735's groups: PDM's
+    # groups and uv's list.
+    tools = data.get("tool", {})
+    for specs in tools.get("pdm", {}).get("dev-dependencies", {}).values():
+        dev += _names([s for s in specs if isinstance(s, str)])
+    dev += _names(
+        [s for s in tools.get("uv", {}).get("dev-dependencies", []) if isinstance(s, str)]
+    )
     for group in poetry.get("group", {}).values():
         dev += list(group.get("dependencies", {}))
     dev += list(poetry.get("dev-dependencies", {}))
-    scripts = {**project.get("scripts", {}), **poetry.get("scripts", {})}
+    # PEP 621's console and GUI scripts are both programs the distribution installs.
+    scripts = {
+        **project.get("scripts", {}),
+        **project.get("gui-scripts", {}),
+        **poetry.get("scripts", {}),
+    }
     return Manifest(
         path=path,
         kind="Python package",
@@ -76,6 +103,8 @@ def parse_pyproject(path: str, text: str) -> Manifest:
         dev_dependencies=[d for d in dict.fromkeys(dev) if d not in runtime],
         optional_dependencies=[d for d in dict.fromkeys(optional) if d not in runtime],
         executables={k: str(v) for k, v in scripts.items()},
+        static_dependencies=bool(project and "dependencies" not in project.get("dynamic", []))
+        or "dependencies" in poetry,
     )
 
 
@@ -111,15 +140,34 @@ def parse_setup_cfg(path: str, text: str) -> Manifest:
 
 
 _SETUP_KEYWORD = re.compile(r"\b(name|version|description)\s*=\s*['\"]([^'\"]{1,200})['\"]")
-_SETUP_LIST = re.compile(r"install_requires\s*=\s*\[([^\]]{0,4000})\]", re.S)
+# A list literal's items, brackets inside its strings allowed (`"pkg[extra]"`).
+_LIST = r"\[((?:[^\]'\"]|'[^']*'|\"[^\"]*\")*)\]"
+_SETUP_LIST = re.compile(r"install_requires\s*=\s*" + _LIST, re.S)
+_SETUP_TESTS = re.compile(r"tests_require\s*=\s*" + _LIST, re.S)
+_SETUP_EXTRAS = re.compile(r"extras_require\s*=\s*\{((?:[^{}'\"]|'[^']*'|\"[^\"]*\")*)\}", re.S)
+_SETUP_EXTRA = re.compile(r"['\"]([\w.-]+)['\"]\s*:\s*" + _LIST)
 _SETUP_SCRIPTS = re.compile(r"['\"]([\w.-]+)\s*=\s*([\w.]+:[\w.]+)['\"]")
 
 
+def _quoted_names(text: str) -> list[str]:
+    return _names(re.findall(r"['\"]([^'\"]+)['\"]", text))
+
+
 def parse_setup_py(path: str, text: str) -> Manifest:
-    """setup.py is code; only literal keyword arguments are read, nothing is run."""
+    """setup.py is code; only literal keyword arguments are read, nothing is run.
+    setuptools' `extras_require` named for development (test, docs, lint) and its
+    `tests_require` are for working on the project; other extras are features."""
     fields = {k: v for k, v in _SETUP_KEYWORD.findall(text)}
     requires = _SETUP_LIST.search(text)
-    deps = _names(re.findall(r"['\"]([^'\"]+)['\"]", requires.group(1))) if requires else []
+    deps = _quoted_names(requires.group(1)) if requires else []
+    tests = _SETUP_TESTS.search(text)
+    dev = _quoted_names(tests.group(1)) if tests else []
+    optional: list[str] = []
+    extras = _SETUP_EXTRAS.search(text)
+    for group, specs in _SETUP_EXTRA.findall(extras.group(1) if extras else ""):
+        (dev if _DEV_GROUP.search(group) else optional).extend(_quoted_names(specs))
+    # `pkg[tests]` among pkg's own extras is the project itself, no package.
+    taken = {*deps, fields.get("name")}
     return Manifest(
         path=path,
         kind="Python package",
@@ -128,14 +176,23 @@ def parse_setup_py(path: str, text: str) -> Manifest:
         version=fields.get("version"),
         description=fields.get("description"),
         dependencies=deps,
+        dev_dependencies=[d for d in dict.fromkeys(dev) if d not in taken],
+        optional_dependencies=[d for d in dict.fromkeys(optional) if d not in taken],
         executables=dict(_SETUP_SCRIPTS.findall(text)) if "console_scripts" in text else {},
     )
 
 
+# pip's way to install the project itself into the environment: `-e .`, `.[full]`.
+_SELF_INSTALL = re.compile(r"^(?:(?:-e|--editable)\s+)?\.(?:\[[^\]]*\])?$")
+
+
 def parse_requirements(path: str, text: str) -> Manifest:
+    """pip's requirements: one a line. A file named for development, or one that installs
+    the project itself (`-e .`) to work on it, lists development packages."""
     lines = [ln.split("#")[0].strip() for ln in text.splitlines()]
     specs = [ln for ln in lines if ln and not ln.startswith("-")]
     dev = bool(_DEV_GROUP.search(PurePosixPath(path).name)) or "/dev" in path or "test" in path
+    dev = dev or any(_SELF_INSTALL.match(ln) for ln in lines)
     names = _names(specs)
     return Manifest(
         path=path,
@@ -192,26 +249,67 @@ def parse_package_json(path: str, text: str) -> Manifest:
         peer_dependencies=peers,
         scripts={str(k): str(v) for k, v in data.get("scripts", {}).items()},
         executables=executables,
-        main=data.get("main") if isinstance(data.get("main"), str) else None,
+        main=data.get("main") if isinstance(data.get("main"), str) else _exported(data),
     )
+
+
+# Conditions under which a package's `exports` name its entry, in the order Node prefers
+# them for a program that requires or imports it.
+_EXPORT_CONDITIONS = ("node", "require", "import", "default")
+
+
+def _exported(data: dict[str, object]) -> str | None:
+    """npm's `exports` where there is no `main`: the file its "." entry names (a string,
+    or a map of conditions such as `{"import": "./dist/index.mjs"}`)."""
+    entry: object = data.get("exports")
+    if isinstance(entry, dict) and "." in entry:
+        entry = entry["."]
+    for _ in range(3):  # conditions may nest: {"node": {"import": "./x.mjs"}}
+        if not isinstance(entry, dict):
+            break
+        entry = next((entry[c] for c in _EXPORT_CONDITIONS if c in entry), None)
+    return entry if isinstance(entry, str) and entry.startswith("./") else None
 
 
 def parse_go_mod(path: str, text: str) -> Manifest:
     module = re.search(r"^module\s+(\S+)", text, re.MULTILINE)
     direct: list[str] = []
-    indirect: list[str] = []
-    for line in text.splitlines():
-        match = re.match(r"^\s*(?:require\s+)?([A-Za-z0-9.\-_~]+\.[a-z]+/\S+)\s+v\S+(.*)$", line)
-        if match:
-            (indirect if "indirect" in match.group(2) else direct).append(match.group(1))
+    for requirement, comment in go_requirements(text):
+        # `// indirect` marks what the direct dependencies need, not what the code imports.
+        if not re.search(r"\bindirect\b", comment):
+            direct.append(requirement)
     return Manifest(
         path=path,
         kind="Go module",
         ecosystem="Go",
         name=module.group(1) if module else None,
-        dependencies=direct,
+        dependencies=list(dict.fromkeys(direct)),
         dev_dependencies=[],
     )
+
+
+def go_requirements(text: str) -> list[tuple[str, str]]:
+    """Each module a go.mod's `require` directives name, with the line's comment; `replace`,
+    `exclude` and `retract` name modules too, but require none."""
+    found: list[tuple[str, str]] = []
+    block: str | None = None  # the directive of the `( ... )` block we are in
+    for raw in text.splitlines():
+        line, _, comment = raw.partition("//")
+        line = line.strip()
+        if block is not None:
+            if line.startswith(")"):
+                block = None
+                continue
+            directive, spec = block, line
+        elif opened := re.fullmatch(r"(\w+)\s*\(", line):
+            block = opened.group(1)
+            continue
+        else:
+            directive, _, spec = line.partition(" ")
+        words = spec.split()
+        if directive == "require" and len(words) >= 2:
+            found.append((words[0], comment))
+    return found
 
 
 def parse_cargo(path: str, text: str) -> Manifest:
@@ -219,23 +317,66 @@ def parse_cargo(path: str, text: str) -> Manifest:
     package = data.get("package", {})
     name = package.get("name")
     executables = {str(b.get("name", name)): str(b.get("path", "")) for b in data.get("bin", [])}
-    # Build dependencies run the build script for every user: they are not development tools.
-    dev = list(data.get("dev-dependencies", {}))
     declared = data.get("dependencies", {})
-    optional = [n for n, s in declared.items() if isinstance(s, dict) and s.get("optional")]
+    optional = [n for n, s in declared.items() if _optional(s)]
+    platform: list[str] = []
+    dev = list(data.get("dev-dependencies", {}))
+    # `[target.'cfg(unix)'.dependencies]`: a platform's own requirements and features.
+    for table in data.get("target", {}).values():
+        for dependency, spec in table.get("dependencies", {}).items():
+            (optional if _optional(spec) else platform).append(dependency)
+        dev += list(table.get("dev-dependencies", {}))
+    workspace = data.get("workspace", {})
     version = package.get("version")
+    if not package or (isinstance(version, dict) and version.get("workspace")):
+        # `version.workspace = true`, or a virtual workspace: the version its members share.
+        version = workspace.get("package", {}).get("version")
     return Manifest(
         path=path,
         kind="Rust crate",
         ecosystem="Rust",
         name=name,
-        version=version if isinstance(version, str) else None,
-        description=package.get("description"),
+        version=_text(version),
+        description=_text(package.get("description")),
         dependencies=[n for n in declared if n not in optional],
-        dev_dependencies=dev,
-        optional_dependencies=optional,
+        dev_dependencies=list(dict.fromkeys(dev)),
+        optional_dependencies=list(dict.fromkeys(optional)),
+        platform_dependencies=[d for d in dict.fromkeys(platform) if d not in declared],
+        build_dependencies=list(data.get("build-dependencies", {})),
+        members=[str(m) for m in workspace.get("members", [])],
+        default_optional=_default_optional(data.get("features", {}), optional),
         executables=executables,
     )
+
+
+def _default_optional(features: dict[str, list[str]], optional: list[str]) -> list[str]:
+    """Cargo: the optional dependencies the `default` feature switches on, through the
+    features it names (`completions = ["clap_complete"]`, `dep:x`, `x/feature`; `x?/feature`
+    switches nothing on)."""
+    on: set[str] = set()
+    seen: set[str] = set()
+    waiting = list(features.get("default", []))
+    while waiting:
+        entry = str(waiting.pop())
+        if entry in seen or "?/" in entry:
+            continue
+        seen.add(entry)
+        name = entry.removeprefix("dep:").split("/")[0]
+        if name in optional:
+            on.add(name)
+        if not entry.startswith("dep:") and "/" not in entry:
+            waiting += features.get(name, [])
+    return [d for d in optional if d in on]
+
+
+def _text(value: object) -> str | None:
+    """A field's text; None where it is inherited (`description.workspace = true`)."""
+    return value if isinstance(value, str) else None
+
+
+def _optional(spec: object) -> bool:
+    """Cargo: `optional = true` makes a dependency a feature a user switches on."""
+    return isinstance(spec, dict) and bool(spec.get("optional"))
 
 
 def parse_pom(path: str, text: str) -> Manifest:
@@ -285,6 +426,8 @@ def parse_gradle(path: str, text: str) -> Manifest:
     runtime: list[str] = []
     dev: list[str] = []
     for configuration, _group, artifact in _GRADLE_DEP.findall(text):
+        if configuration == "classpath":  # a buildscript's plugin: the build's, not the code's
+            continue
         target = (
             dev if configuration.lower().startswith(("test", "annotation", "kapt")) else runtime
         )
@@ -342,6 +485,17 @@ def parse_chart(path: str, text: str) -> Manifest:
     )
 
 
+# Packages a CMake build finds to make its documentation, run its tests or drive the build
+# itself: tools for working on the project, not libraries the code needs to run.
+_CMAKE_TOOLS = frozenset(
+    {
+        "doxygen", "sphinx", "latex", "git", "pkgconfig", "perl", "python", "python2",
+        "python3", "pythoninterp", "bison", "flex", "gtest", "gmock", "googletest",
+        "catch2", "doctest", "benchmark", "cmocka", "check", "valgrind",
+    }
+)  # fmt: skip
+
+
 def parse_cmake(path: str, text: str) -> Manifest:
     project = re.search(
         r"^\s*project\s*\(\s*([\w.-]+)(?:[^)]*VERSION\s+([\d.]+))?", text, re.I | re.M
@@ -356,7 +510,8 @@ def parse_cmake(path: str, text: str) -> Manifest:
         ecosystem="C/C++",
         name=project.group(1) if project else None,
         version=project.group(2) if project and project.group(2) else None,
-        dependencies=list(dict.fromkeys(packages)),
+        dependencies=[p for p in dict.fromkeys(packages) if p.lower() not in _CMAKE_TOOLS],
+        dev_dependencies=[p for p in dict.fromkeys(packages) if p.lower() in _CMAKE_TOOLS],
         executables={e: "" for e in executables if "$" not in e},
     )
 
@@ -421,11 +576,21 @@ def make_targets(text: str) -> list[str]:
 
 def automake_tests(text: str) -> list[str]:
     """The scripts Automake's `make check` runs: every word of `TESTS =` and `TESTS +=`,
-    continuation lines joined, variable references left out."""
+    continuation lines joined, a variable the same file sets (`TESTS = $(e2e_tests)`)
+    expanded, other references left out."""
     joined = text.replace("\\\n", " ")
-    return [
-        word
-        for match in re.finditer(r"^TESTS[ \t]*\+?=([^\n]*)", joined, re.M)
-        for word in match.group(1).split()
-        if "$" not in word
-    ]
+    variables: dict[str, list[str]] = {}
+    for name, value in re.findall(r"^(\w+)[ \t]*\+?=([^\n]*)", joined, re.M):
+        variables.setdefault(name, []).extend(value.split())
+
+    def expand(words: list[str], depth: int = 0) -> list[str]:
+        out: list[str] = []
+        for word in words:
+            named = re.fullmatch(r"\$[({](\w+)[)}]", word)
+            if named and depth < 3 and named.group(1) != "TESTS":
+                out += expand(variables.get(named.group(1), []), depth + 1)
+            elif "$" not in word:
+                out.append(word)
+        return out
+
+    return expand(variables.get("TESTS", []))

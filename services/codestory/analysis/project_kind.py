@@ -36,16 +36,28 @@ class ProjectKind(BaseModel):
     evidence: str
 
 
-def described_kind(description: str | None) -> str | None:
-    """The kind a description's first clause names by its last head noun, if any."""
+def described_kind(description: str | None, name: str | None = None) -> str | None:
+    """The kind a description's first clause names by its last head noun, if any. The
+    project's own name is no head noun ("Apache Commons CLI provides an API ...")."""
     if not description:
         return None
     text = description.strip()
+    if name and len(name) > 2:
+        text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", " ", text, flags=re.IGNORECASE).strip()
     # "X is a ..." : the clause after the verb.
     text = re.sub(r"^.{0,60}?\b(?:is|are)\s+(?:an?|the)\s+", "", text, count=1)
     clause = _CLAUSE_END.split(text, maxsplit=1)[0]
-    found = [m.lastgroup for m in _NOUN.finditer(clause) if m.lastgroup]
-    return found[-1] if found else None
+    found = [m for m in _NOUN.finditer(clause) if m.lastgroup]
+    if not found:
+        return None
+    head = found[-1]
+    # "a server program", "a proxy program": a generic head takes the kind of the noun
+    # that qualifies it.
+    if head.group().lower() == "program" and len(found) > 1:
+        before = found[-2]
+        if not clause[before.end() : head.start()].strip():
+            return before.lastgroup
+    return head.lastgroup
 
 
 def project_kind(
@@ -54,10 +66,11 @@ def project_kind(
     programs: list[str],
     application: str | None,
     serves: str | None,
+    name: str | None = None,
 ) -> ProjectKind:
     """`programs` names the ways in that run by themselves, `application` the evidence of a
     framework-launched application, `serves` the evidence that a program answers requests."""
-    said = described_kind(description)
+    said = described_kind(description, name)
     if said in {"library", "framework"}:
         return ProjectKind(kind=said, evidence="its description calls it a " + said)
     if application:

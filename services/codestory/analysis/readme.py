@@ -15,7 +15,7 @@ from html.parser import HTMLParser
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from codestory.analysis.comments import first_sentence, is_legal_notice
+from codestory.analysis.comments import end_lead_in, first_sentence, is_legal_notice
 
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _RST_DIRECTIVE = re.compile(r"^\s*\.\.\s|^\s*:\w+:")
@@ -23,6 +23,7 @@ _RST_UNDERLINE = re.compile(r"^([=\-~^\"'`#*+])\1{2,}\s*$")
 _RST_ROLE = re.compile(r":\w+:`([^`<]+?)(?:\s*<[^>]+>)?`")
 _RST_LINK = re.compile(r"`([^`<]+?)\s*<[^>]+>`_+")
 _RST_SUBSTITUTION = re.compile(r"\|[^|\s][^|]*\|_?")
+_RST_REFERENCE = re.compile(r"([A-Za-z0-9])_(?=[\s.,;:!?)]|$)")  # `Parser_ is` -> `Parser is`
 MIN_WORDS = 6
 TAGLINE_WORDS = 3  # "Ultralightweight JSON parser in ANSI C." under the title says enough
 # The paragraph that says what the project is comes early, or it is about something else.
@@ -101,13 +102,32 @@ def _defines(paragraph: str, names: list[str]) -> bool:
     how it behaves ("Commander is strict about options")."""
     return any(
         re.match(
-            rf"(?:the\s+)?{re.escape(n)}(?:\s*\([^)]*\))?\s+(?:is|are)\s+(?:an?|the)\b",
+            # The name may come with its owner, as its repository is named: `owner/tool`.
+            rf"(?:the\s+)?(?:[\w.-]+/)?{re.escape(n)}(?:\s*\([^)]*\))?\s+(?:is|are)\s+"
+            r"(?:an?|the)\b",
             paragraph,
             re.I,
         )
         for n in names
         if n
     )
+
+
+_NOT_A_TAGLINE = re.compile(r"\b(?:logo|badge|banner|screenshot|icon|image|gif)\b", re.I)
+
+
+def _banner_alt(tokens: list[Token]) -> list[str]:
+    """The alt text of an image that is the README's first paragraph, when it is words
+    about the project rather than the picture's name."""
+    inline = next((t for t in tokens if t.type == "inline"), None)
+    if inline is None or any(t.type == "heading_open" for t in tokens[: tokens.index(inline)]):
+        return []
+    images = [c for c in inline.children or [] if c.type == "image"]
+    if len(images) != 1 or _inline_text(inline).strip():
+        return []
+    alt = " ".join(images[0].content.split())
+    prose = _prose(alt, TAGLINE_WORDS)
+    return [prose] if prose and not _NOT_A_TAGLINE.search(prose) else []
 
 
 def summarise_markdown(text: str, name: str | None = None) -> ReadmeSummary:
@@ -159,15 +179,20 @@ def summarise_markdown(text: str, name: str | None = None) -> ReadmeSummary:
         seen_prose = seen_prose or long_enough
         if parent.level == 0 or quoted > 0:
             candidates.append((prose, long_enough, not sections))
+    # A README that opens with its banner image says what the project is in its alt text
+    # ("Fast JSON for C++"): a tagline, after any written under the title.
+    banner = _banner_alt(tokens)
     names = [n for n in (name, title) if n]
     paragraphs = [text for text, long_enough, _ in candidates if long_enough]
     summary = next((p for p in paragraphs[:DEFINITION_WITHIN] if _defines(p, names)), None)
     early = [text for text, _, before_sections in candidates if before_sections]
-    for text in [*early, *paragraphs]:
+    for text in [*early, *banner, *paragraphs]:
         if summary is None and not text.endswith(":"):
             summary = text
     defines = summary is not None and _defines(summary, names)
-    return ReadmeSummary(title, _shorten(summary), tuple(sections[:20]), defines)
+    return ReadmeSummary(
+        title, _shorten(end_lead_in(summary) if summary else None), tuple(sections[:20]), defines
+    )
 
 
 def summarise_rst(text: str) -> ReadmeSummary:
@@ -184,6 +209,7 @@ def summarise_rst(text: str) -> ReadmeSummary:
             joined = " ".join(paragraph)
             joined = _RST_LINK.sub(r"\1", _RST_ROLE.sub(r"\1", joined))
             joined = _RST_SUBSTITUTION.sub("", joined).replace("``", "").replace("**", "")
+            joined = _RST_REFERENCE.sub(r"\1", joined)
             summary = _prose(joined)
         paragraph.clear()
 
@@ -232,7 +258,8 @@ def _shorten(summary: str | None) -> str | None:
     first = first_sentence(summary, limit=300) or summary
     rest = summary[len(first) :].strip()
     second = first_sentence(rest, limit=200) if rest else None
-    if second and len(first) < 140 and not second.endswith("…"):
+    # A second sentence that leads into a list ("Its features are:") says nothing alone.
+    if second and len(first) < 140 and not second.endswith(("…", ":")):
         return f"{first} {second}"
     return first
 

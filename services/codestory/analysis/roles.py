@@ -70,6 +70,7 @@ def find_roles(path: str, syntax: FileSyntax) -> list[Role]:
                         "model", definition.name, path, definition.line, base or decorated or serde
                     )
                 )
+    roles += model.commands(path, syntax)
     # A decorator such as `@cli.command("x")` is also a call; count its command once.
     declared = {r.detail for r in roles if r.kind == "command"}
     for _, call in syntax.owned_calls():

@@ -110,6 +110,9 @@ class FileSyntax:
     default_export: str | None = None
     # Go: the types a file names ((package or None, type)), e.g. `*Command`, `cobra.Command`.
     type_refs: list[tuple[str | None, str]] = field(default_factory=list)
+    # Go: the commands a command table declares, (name, handler, line, end line): the
+    # handler as written (`run`, `o.Run`), or None for a function literal spanning the lines.
+    commands: list[tuple[str, str | None, int, int]] = field(default_factory=list)
     has_main: bool = False
     parse_errors: bool = False
     # Every identifier-like word of three or more characters in the file, comments
@@ -142,6 +145,9 @@ _JS_DEFS = {
     "method_definition": "method",
     "variable_declarator": "function",
     "assignment_expression": "function",  # CommonJS: `app.listen = function listen() {}`
+    # Reached only as an immediately invoked function: `(async function main() {...})()`.
+    "function_expression": "function",
+    "class": "class",  # CommonJS: `module.exports = class Application {}`
 }
 _JS_CONTAINERS = frozenset(
     {
@@ -213,6 +219,9 @@ _GO_BINDINGS = """
 (var_spec name: (identifier) @var type: [(type_identifier) @type
   (pointer_type (type_identifier) @type) (qualified_type name: (type_identifier) @type)])
 (parameter_declaration name: (identifier) @var type: [(type_identifier) @type
+  (pointer_type (type_identifier) @type) (qualified_type name: (type_identifier) @type)
+  (pointer_type (qualified_type name: (type_identifier) @type))])
+(field_declaration name: (field_identifier) @var type: [(type_identifier) @type
   (pointer_type (type_identifier) @type) (qualified_type name: (type_identifier) @type)
   (pointer_type (qualified_type name: (type_identifier) @type))])
 (argument_list (identifier) @passed)
@@ -453,6 +462,64 @@ def _go_type_refs(root: Node) -> list[tuple[str | None, str]]:
     return sorted(found, key=lambda ref: (ref[0] or "", ref[1]))
 
 
+# cobra's `&cobra.Command{Use: "serve [flags]", RunE: serve}` and urfave/cli's
+# `&cli.Command{Name: "serve", Action: serve}`: a command and the function that runs it. The
+# type is a framework's, imported: a package's own bare `Command{}` is the framework itself.
+# In a table of them (`Commands: []*cli.Command{{Name: "add", ...}}`) each element is one.
+_GO_COMMANDS = """
+(composite_literal type: (qualified_type name: (type_identifier) @type)
+  body: (literal_value) @body (#eq? @type "Command"))
+(composite_literal type: (slice_type element: [(qualified_type name: (type_identifier) @type)
+  (pointer_type (qualified_type name: (type_identifier) @type))])
+  body: (literal_value (literal_element (literal_value) @body)) (#eq? @type "Command"))
+"""
+
+
+@cache
+def _go_command_query() -> Any:
+    language = tree_sitter_language_pack.get_language("go")
+    return tree_sitter.Query(language, _GO_COMMANDS)
+
+
+def _go_commands(root: Node) -> list[tuple[str, str | None, int, int]]:
+    """The commands Go's command-line frameworks declare as `Command` struct literals: the
+    name is the first word of `Use` (cobra's usage line) or the `Name` (urfave/cli); the
+    handler is the function in `Run`, `RunE` or `Action`, or a function literal there. A
+    `Hidden: true` command is kept out of the tool's help, and out of its commands here."""
+    found: list[tuple[str, str | None, int, int]] = []
+    for _, match in tree_sitter.QueryCursor(_go_command_query()).matches(root):
+        for body in match.get("body", []):
+            command = _go_command(body)
+            if command is not None:
+                found.append(command)
+    return sorted(set(found), key=lambda c: (c[2], c[0]))
+
+
+def _go_command(body: Node) -> tuple[str, str | None, int, int] | None:
+    fields: dict[str, Node] = {}
+    for element in body.named_children:
+        key, value = element.child_by_field_name("key"), element.child_by_field_name("value")
+        if element.type != "keyed_element" or key is None or value is None:
+            continue
+        value = value.named_children[0] if value.type == "literal_element" else value
+        fields[_text(key)] = value
+    if "Hidden" in fields and _text(fields["Hidden"]) == "true":
+        return None  # kept out of the help and the completions: not one of the tool's commands
+    name = next((fields[k] for k in ("Use", "Name") if k in fields), None)
+    handler = next((fields[k] for k in ("RunE", "Run", "Action") if k in fields), None)
+    if name is None or handler is None or not name.type.endswith("string_literal"):
+        return None
+    words = _text(name).strip('`"').split()
+    if not words or not re.fullmatch(r"[\w:.-]{1,40}", words[0]):
+        return None
+    start, end = handler.start_point[0] + 1, handler.end_point[0] + 1
+    if handler.type == "func_literal":
+        return words[0], None, start, end
+    if handler.type in {"identifier", "selector_expression"}:
+        return words[0], _text(handler), start, end
+    return None  # a call that makes the handler: not a function to follow by name
+
+
 def _go_receiver(node: Node) -> tuple[str | None, str | None]:
     """(type, variable) of a Go method's receiver: `func (c *Command)` -> (Command, c)."""
     if node.type != "method_declaration":
@@ -469,7 +536,8 @@ def _go_receiver(node: Node) -> tuple[str | None, str | None]:
 
 
 def _default_export(root: Node) -> str | None:
-    """`exports = module.exports = createApplication` or `export default app`: the name."""
+    """`exports = module.exports = createApplication`, `module.exports = class App {}` or
+    `export default app`: the name."""
     for child in root.named_children:
         if child.type == "export_statement" and _text(child).startswith("export default"):
             value = child.child_by_field_name("value") or child.child_by_field_name("declaration")
@@ -486,6 +554,8 @@ def _default_export(root: Node) -> str | None:
             expression = expression.child_by_field_name("right")
         if assigns_exports and expression is not None and expression.type == "identifier":
             return _text(expression)
+        if assigns_exports and expression is not None and expression.type == "class":
+            return _text(expression.child_by_field_name("name")) or None
     return None
 
 
@@ -502,7 +572,8 @@ def _text(node: Node | None) -> str:
 
 
 _NAME = re.compile(r"~?[\w$]+(?:::~?[\w$]+)*|operator\S{1,3}")
-_C_COMMENT = re.compile(r"//[^\n]*|/\*.*?\*/", re.S)
+# Comments in the tail of a signature, to see whether code follows them.
+_ANY_COMMENT = re.compile(r"//[^\n]*|/\*.*?\*/|#[^\n]*", re.S)
 
 
 def _one_line(text: str, limit: int = MAX_SIGNATURE) -> str:
@@ -660,7 +731,7 @@ def _leading_doc(anchor: Node, comment_types: frozenset[str]) -> str | None:
             continue
         if node.type not in comment_types:
             break
-        text = _text(node)
+        text = _text(node).rstrip("\r\n")  # a `///` line comment keeps its newline
         # A `/** doc */` block may stand one blank line above what it documents (older
         # JavaScript, e.g. Express, writes them so); any other comment must touch it.
         gap = 2 if not lines and text.startswith("/**") else 1
@@ -671,7 +742,13 @@ def _leading_doc(anchor: Node, comment_types: frozenset[str]) -> str | None:
         lines.insert(0, text)
         expected_row = node.start_point[0]
         node = node.prev_named_sibling
-    return describe("\n".join(lines)) if lines else None
+    # Where the block holds a documentation comment (`/** */`, `///`, `/*!`), that is the
+    # doc: plain comments above it are section banners (`// Format methods`, `//-----`).
+    marked = next((i for i, line in enumerate(lines) if line.startswith(_DOC_MARKERS)), 0)
+    return describe("\n".join(lines[marked:])) if lines else None
+
+
+_DOC_MARKERS = ("/**", "///", "/*!", "//!")
 
 
 def _python_docstring_of(block: Node | None) -> str | None:
@@ -689,16 +766,44 @@ def _python_doc(node: Node) -> str | None:
     return _python_docstring_of(node.child_by_field_name("body"))
 
 
+_COMMENT_NODES = frozenset({"comment", "line_comment", "block_comment"})
+
+
+def _first_comment(node: Node, end: int) -> int | None:
+    """Where the first comment inside `node` before byte `end` starts, if any."""
+    found: int | None = None
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.start_byte >= end or (found is not None and current.start_byte >= found):
+            continue
+        if current.type in _COMMENT_NODES:
+            found = current.start_byte
+            continue
+        stack.extend(current.children)
+    return found
+
+
 def _signature(node: Node, grammar: str, name: str) -> str:
     body = node.child_by_field_name("body")
     end = body.start_byte if body is not None else node.end_byte
+    if grammar != "python":  # declarations end where a body opens
+        brace = _SOURCE.get().find(b"{", node.start_byte, end)
+        end = brace if brace >= 0 else end
+    # A signature is quoted as written: one with a comment inside stops where it starts.
+    comment = _first_comment(node, end)
+    if comment is not None and comment > node.start_byte:
+        tail = _SOURCE.get()[comment:end].decode("utf-8", "replace")
+        cut = bool(_ANY_COMMENT.sub("", tail).strip(" \t\r\n{:="))
+        end = comment
+    else:
+        cut = False
     raw = _SOURCE.get()[node.start_byte : max(end, node.start_byte)].decode("utf-8", "replace")
-    if grammar != "python":
-        raw = _C_COMMENT.sub(" ", raw).split("{", 1)[0]  # declarations end where a body opens
     text = raw.rstrip().rstrip("{:=").rstrip()
     if grammar == "python":
         text = text.removeprefix("async ").removeprefix("def ").removeprefix("class ")
-    return _one_line(text or name)
+    text = _one_line(text or name)
+    return text + "…" if cut and not text.endswith("…") else text
 
 
 def _decorations(node: Node, anchor: Node) -> list[str]:
@@ -752,8 +857,8 @@ def _is_exported(node: Node, anchor: Node, grammar: str, name: str, path: str) -
         modifiers = next((c for c in node.named_children if c.type == "modifiers"), None)
         return modifiers is not None and "public" in _text(modifiers).split()
     if grammar in {"javascript", "typescript", "tsx"}:
-        if node.type == "assignment_expression":
-            return True  # assigned onto an exported object, CommonJS style
+        if node.type in {"assignment_expression", "class"}:
+            return True  # assigned onto an exported object, or exported whole, CommonJS style
         return anchor.type == "export_statement" or (
             anchor.parent is not None and (anchor.parent.type == "export_statement")
         )
@@ -779,6 +884,21 @@ _WRAPPERS = frozenset(
         "expression_statement",
     }
 )
+
+
+def _commonjs_class(node: Node) -> Node | None:
+    """The named class a CommonJS module exports as a whole: `module.exports = class X {}`."""
+    if node.type != "assignment_expression":
+        return None
+    left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+    if left is None or right is None or right.type != "class":
+        return None
+    if (
+        _text(left) not in {"module.exports", "exports"}
+        or right.child_by_field_name("name") is None
+    ):
+        return None
+    return right
 
 
 def _walk_definitions(
@@ -830,19 +950,46 @@ def _walk_definitions(
                     if body is not None:
                         stack += [(c, name, c) for c in reversed(body.named_children)]
                 continue
+        exported_class = _commonjs_class(node)
+        if exported_class is not None:
+            stack.append((exported_class, parent, anchor))
+            continue
         if node is root or node.type in spec.containers:
             owner = parent
             if node.type == "impl_item":
-                owner = _text(node.child_by_field_name("type")) or parent
+                # `impl<'a, W: Write> Printer<'a, W>`: the methods are `Printer`'s.
+                named = _text(node.child_by_field_name("type")).split("<", 1)[0].strip()
+                owner = named or parent
             children = node.named_children
             # `type X struct {...}` is one spec in a declaration: its comment sits above the
             # declaration. In a `type ( ... )` group each spec has its own.
             lone_spec = node.type == "type_declaration" and len(children) == 1
+            invoked = _invoked_function(node) if node.type == "expression_statement" else None
+            if invoked is not None:
+                stack.append((invoked, owner, node))
             for child in reversed(children):
                 wrapped = node.type in _WRAPPERS or lone_spec
                 stack.append((child, owner, anchor if wrapped else child))
     found.sort(key=lambda pair: pair[0].line)
     return found
+
+
+def _invoked_function(statement: Node) -> Node | None:
+    """A named function a script calls where it defines it, `await (async function main()
+    {...})()`: a JavaScript program's main under its own name."""
+    call = statement.named_children[0] if statement.named_children else None
+    if call is not None and call.type == "await_expression" and call.named_children:
+        call = call.named_children[0]
+    callee = call.child_by_field_name("function") if call is not None else None
+    # `(function main() {...})().catch(report)`: the call under the chained ones.
+    while callee is not None and callee.type == "member_expression":
+        inner = callee.child_by_field_name("object")
+        callee = inner.child_by_field_name("function") if inner is not None else None
+    if callee is None or callee.type != "parenthesized_expression" or not callee.named_children:
+        return None
+    function = callee.named_children[0]
+    named = function.type == "function_expression" and function.child_by_field_name("name")
+    return function if named else None
 
 
 # ---- imports ----------------------------------------------------------------------------
@@ -1317,6 +1464,7 @@ def _read_tree(
             _text(clause.named_children[0]) if clause and clause.named_children else None
         )
         syntax.type_refs = _go_type_refs(root)
+        syntax.commands = _go_commands(root)
         # Build constraints sit in comments above the package clause.
         syntax.attributes = [
             text.removeprefix("//").strip()

@@ -47,6 +47,7 @@ def to_row(syntax: FileSyntax) -> Row:
         syntax.has_main,
         syntax.parse_errors,
         syntax.module_types,
+        syntax.commands,
         syntax.words,  # last: the syntax cache writes it as a sorted list
     )
 
@@ -75,6 +76,7 @@ def from_row(row: Row | list[Any]) -> FileSyntax:
         has_main,
         parse_errors,
         module_types,
+        commands,
         words,
     ) = row
     return FileSyntax(
@@ -125,4 +127,5 @@ def from_row(row: Row | list[Any]) -> FileSyntax:
         parse_errors=parse_errors,
         words=frozenset(words),
         module_types=[(variable, value) for variable, value in module_types],
+        commands=[(name, handler, line, end) for name, handler, line, end in commands],
     )

@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from codestory.analysis.classify import TEST_DIRS
+
 # Task names that run the tests, in the order a project would reach for them.
 _TEST_TASKS = ("test", "tests", "check")
 TASKFILES = ("Taskfile.yml", "Taskfile.yaml", "taskfile.yml", "taskfile.yaml")
@@ -57,4 +59,20 @@ def test_command(paths: set[str], read: Callable[[str], str]) -> str | None:
             task = next((t for t in _TEST_TASKS if t in tasks), None)
             if task:
                 return f"{runner} {task}"
-    return SCRIPT if SCRIPT in paths else None
+    return SCRIPT if SCRIPT in paths else _test_folder_make(paths, read)
+
+
+# A Makefile's first target is what a bare `make` builds.
+_FIRST_TARGET = re.compile(r"^([A-Za-z][\w.-]*)\s*:(?!=)", re.M)
+
+
+def _test_folder_make(paths: set[str], read: Callable[[str], str]) -> str | None:
+    """A top-level test folder with a Makefile of its own (BSD's `regress/`) is run by
+    a bare make in that folder, when its first target runs the tests (`all`, `test`);
+    a Makefile there that builds fuzzers first is not how the tests run."""
+    for makefile in sorted(p for p in paths if re.fullmatch(r"[^/]+/(GNU)?[Mm]akefile", p)):
+        folder = makefile.split("/")[0]
+        first = _FIRST_TARGET.search(read(makefile)) if folder in TEST_DIRS else None
+        if first and first.group(1) in {"all", "test", "tests", "check", "regress"}:
+            return f"make -C {folder}"
+    return None

@@ -46,12 +46,16 @@ def _directories(test_paths: Iterable[str]) -> list[str]:
                 break
         if chosen:
             counts[chosen] += 1
-    return [d for d, _ in counts.most_common(4)]
+    # Every one of them, the largest first: a test beyond the fourth is no test "beside
+    # the code".
+    return [d for d, _ in counts.most_common()]
 
 
 def _named_like_test(path: str) -> bool:
     name = path.rsplit("/", 1)[-1].lower()
-    return bool(re.search(r"^test|test\.|_test|tests?\.\w+$|spec\.", name))
+    # JUnit 3's `*TestCase.java` too, which Surefire runs by name, and TSTyche's type
+    # tests, `x.tst.ts`.
+    return bool(re.search(r"^test|test\.|_test|tests?\.\w+$|testcase\.\w+$|spec\.|\.tst\.", name))
 
 
 def _frameworks(
@@ -122,8 +126,9 @@ def _runner_collected(paths: list[str]) -> list[str]:
     return named if paths and len(named) >= NAMED_SUITE_SHARE * len(paths) else paths
 
 
-# pytest's package markers and shared fixtures: the suite's plumbing, never a test.
-_PLUMBING = frozenset({"__init__.py", "conftest.py"})
+# pytest's package markers and shared fixtures, and a suite's own Makefile that runs it:
+# the suite's plumbing, never a test.
+_PLUMBING = frozenset({"__init__.py", "conftest.py", "Makefile", "GNUmakefile"})
 
 
 def describe_tests(
@@ -139,17 +144,30 @@ def describe_tests(
     inline = {p: s for p, s in source_syntax.items() if of_language(s.language).has_inline_tests(s)}
     frameworks = _frameworks(manifests, test_syntax, list(inline.values()))
     directories = _directories(test_paths)
-    # Outside a test folder only files named like tests count; fixtures and helpers do not.
+    # Outside a test folder only files named like tests count; fixtures and helpers do not,
+    # nor the inputs the tests read (`testdata/`, `_fixtures/testvars.go`), whatever their name.
     outside = [
         p
         for p in test_paths
-        if not any(p.startswith(d + "/") for d in directories) and _named_like_test(p)
+        if not any(p.startswith(d + "/") for d in directories)
+        and _named_like_test(p)
+        and not _inputs(p)
     ]
     inside = [p for p in test_paths if p not in outside and not _outside(p, directories)]
     counted = _runner_collected(inside) + outside
+    # A script the parser does not read (a regression suite's shell scripts) is still a
+    # test worth opening before a fuzzer's harness.
     example = max(
-        (p for p in counted if p in test_syntax and not p.endswith(("conftest.py", "__init__.py"))),
-        key=lambda p: (_named_like_test(p), len(test_syntax[p].definitions), -p.count("/"), p),
+        (p for p in counted if not p.endswith(("conftest.py", "__init__.py"))),
+        key=lambda p: (
+            _worth_reading(p),
+            p not in outside,
+            p in test_syntax,
+            _named_like_test(p),
+            len(test_syntax[p].definitions) if p in test_syntax else 0,
+            -p.count("/"),
+            p,
+        ),
         default=None,
     )
     example_inline = False
@@ -166,6 +184,20 @@ def describe_tests(
         example_file=example,
         example_inline=example_inline,
     )
+
+
+def _inputs(path: str) -> bool:
+    """Whether a file sits among the tests' inputs: a `testdata` or fixtures folder."""
+    folders = path.lower().split("/")[:-1]
+    return any(f == "testdata" or "fixture" in f for f in folders)
+
+
+def _worth_reading(path: str) -> bool:
+    """A test that shows the code in use: not a header of the suite's helpers, nor a
+    fuzzer's harness, which feeds the code noise."""
+    parts = path.lower().split("/")
+    fuzzer = any(p in {"fuzz", "fuzzing", "ossfuzz"} for p in parts[:-1]) or "fuzz" in parts[-1]
+    return not fuzzer and not parts[-1].endswith((".h", ".hh", ".hpp"))
 
 
 def _outside(path: str, directories: list[str]) -> bool:

@@ -12,10 +12,12 @@ from pathlib import Path
 
 
 def source_digest(folder: Path) -> str:
-    """Twelve hex digits over the names and contents of the folder's Python files."""
+    """Twelve hex digits over the names and contents of the Python files in the folder and
+    the folders below it (the ecosystem models change what the analysis finds too)."""
     digest = hashlib.sha256()
-    for path in sorted(folder.glob("*.py")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for path in sorted(folder.rglob("*.py")):
+        name = path.relative_to(folder).as_posix()
+        digest.update(name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:12]
 
 

@@ -65,6 +65,8 @@ def predicate(name: str, doc: str | None) -> str | None:
         return None
     if "." in text.rstrip("."):
         return None  # more than one sentence, or an abbreviation: quote it as written
+    if re.match(r"(?i)(do\s+not|don't|never|must\s+not)\b", text):
+        return None  # a warning to callers ("Do not use"), not what the name does
     # "ExecuteC executes the command", "The Command type is ..." -> what comes after the name
     short = name.rsplit(".", 1)[-1]
     lead = re.match(rf"^(?:the\s+|a\s+|an\s+)?`?{re.escape(short)}`?\s+(\w+)(.*)$", text, re.I)

@@ -8,12 +8,23 @@ backticks so the speech layer can say them the way people do.
 from __future__ import annotations
 
 import re
+import zlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 
 from codestory.analysis.classify import FileKind
-from codestory.analysis.facts import Area, ControlStep, ModuleFact, RepoFacts, SymbolFact
+from codestory.analysis.entry_point import EntryPoint
+from codestory.analysis.facts import (
+    Area,
+    ControlStep,
+    ModuleFact,
+    RepoFacts,
+    SymbolFact,
+    is_deprecated,
+    release_stage,
+)
 from codestory.analysis.history import HistoryFacts
 from codestory.analysis.layers import Part
 from codestory.analysis.testsuite import TestSuite
@@ -78,6 +89,13 @@ class Voice:
     # to its paths and ideas, not to longer lists. MEDIUM_PROJECT gets part of it.
     large: bool = False
     medium: bool = False
+    # Where a sentence has several wordings, the story's own turn picks where it starts, so
+    # stories of different projects do not all open a chapter on the same words.
+    turn: int = 0
+
+    def shape(self, shapes: list[str], index: int = 0) -> str:
+        """One of `shapes`: the story's turn, moved on by `index` within the story."""
+        return shapes[(self.turn + index) % len(shapes)]
 
     @property
     def beginner(self) -> bool:
@@ -101,8 +119,8 @@ class Voice:
         if self.beginner:
             return 4
         if self.large:  # a large project's extra minutes go to its ideas
-            return 10
-        return 8 if self.deep or self.medium else 6
+            return 12
+        return 8
 
     @property
     def modules(self) -> int:
@@ -137,7 +155,8 @@ def _quote(doc: str) -> str:
 def chapter_what_it_is(facts: RepoFacts, voice: Voice) -> ScriptChapter:
     paragraphs: list[str] = []
     if facts.description:
-        opening = f"This is a tour of {facts.name}. In its own words: {_quote(facts.description)}"
+        said = " ".join(facts.description.split())  # a manifest's wrapped lines, as one
+        opening = f"This is a tour of {facts.name}. In its own words: {_quote(said)}"
     else:
         missing = (
             "Its README does not say in a sentence what it is"
@@ -177,7 +196,8 @@ def chapter_what_it_is(facts: RepoFacts, voice: Voice) -> ScriptChapter:
     elif facts.release:  # no version declared anywhere else: the changelog's word for it
         when.append(f"The latest release in its changelog is {facts.release.version}.")
     elif facts.version:
-        when.append(f"It calls itself version {facts.version}.")
+        stage = release_stage(facts.version)
+        when.append(f"It calls itself version {facts.version}{', ' + stage if stage else ''}.")
     if facts.history is not None:
         when.append(_history_sentence(facts.history))
         if facts.history.most_changed:
@@ -262,11 +282,13 @@ def chapter_layout(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
     others = [a for a in areas if a.kind is not FileKind.SOURCE]
     paragraphs: list[str] = []
     # Code at the top level (a Go package at its module root, a script project) is said
-    # first when it outweighs every source folder, so a listener does not take a helper
-    # folder for the heart of the project.
+    # first when it is the package the project is named for or outweighs every source
+    # folder, so a listener does not take a helper folder for the heart of the project.
     root_code = [m for p, m in facts.modules.items() if "/" not in p and m.kind == "source"]
-    root_first = bool(root_code) and sum(m.lines for m in root_code) >= max(
-        (_source_lines(facts, a.path) for a in source), default=0
+    root_first = bool(root_code) and (
+        facts.root_package
+        or sum(m.lines for m in root_code)
+        >= max((_source_lines(facts, a.path) for a in source), default=0)
     )
     if root_first:
         beside = " next to the README" if facts.readme and "/" not in facts.readme.path else ""
@@ -276,6 +298,8 @@ def chapter_layout(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
         )
     offset = 1 if root_first else 0
     paragraphs += [_area_sentence(a, voice, i + offset) for i, a in enumerate(source[:3])]
+    if facts.workspace:
+        paragraphs.append(_workspace_sentence(facts))
     limit = 5 if voice.deep else 3
     example_areas = [a for a in areas if a.kind is FileKind.EXAMPLE]
     examples = facts.kinds.get("example") if len(example_areas) == 1 else None
@@ -299,6 +323,18 @@ def chapter_layout(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
     if roles:
         paragraphs.append(roles)
     return ScriptChapter(title="How it is organised", paragraphs=paragraphs)
+
+
+def _workspace_sentence(facts: RepoFacts) -> str:
+    """The packages a workspace joins, the largest named (`crates/core`, ...)."""
+    members = facts.workspace
+    named = join_words([code(m) for m in members[:4]])
+    listed = f", the largest {named}" if len(members) > 4 else f": {named}"
+    count = plural(len(members), "package")
+    top = any(m.name and m.members for m in facts.manifests if "/" not in m.path)
+    if top:  # the top folder is a package of its own too
+        return f"The build's workspace adds {count} to the top one{listed}."
+    return f"The build is a workspace of {count}{listed}."
 
 
 AREA_GUIDES = 3  # source folders whose leading file the layout introduces
@@ -417,11 +453,24 @@ def _roles_sentence(facts: RepoFacts, voice: Voice) -> str | None:
     roles = facts.roles
     said: list[str] = []
     if roles.routes:
-        said.append(f"It serves {plural(len(roles.routes), voice.term('HTTP route'))}.")
-    commands = list(dict.fromkeys(c.detail or c.name for c in roles.commands))
+        routes = plural(len(roles.routes), voice.term("HTTP route"))
+        files = sorted({r.file for r in roles.routes})
+        if facts.is_library:  # it runs nothing itself: its code registers them for a user
+            where = f", all in {code(files[0])}" if len(files) == 1 else ""
+            said.append(f"Its code registers {routes}{where}.")
+        else:
+            said.append(f"It serves {routes}.")
+    # A command named like the program, beside others, is the root they hang under (the
+    # program itself, which the entry point names): its commands are the others.
+    programs = {e.name for e in facts.entry_points if e.kind in {"console script", "executable"}}
+    named = list(dict.fromkeys(c.detail or c.name for c in roles.commands))
+    commands = [c for c in named if c not in programs] or named
     if commands:
         count = plural(len(commands), "command-line command")
-        said.append(f"It offers {count}: {_named(commands)}.")
+        # Of more than three, the first three "among them": a list after a colon takes no
+        # "such as".
+        among = " among them" if len(commands) > 3 else ""
+        said.append(f"It offers {count}: {_named(commands, such_as=False)}{among}.")
     if roles.tasks:
         said.append(f"It defines {plural(len(roles.tasks), voice.term('background task'))}.")
     models = list(dict.fromkeys(m.name for m in roles.models))
@@ -441,9 +490,9 @@ def _step_sentence(step: ControlStep, previous: ControlStep, voice: Voice, index
     where = "" if step.path == previous.path else f" in {code(step.path)}"
     clause = _doc_clause(step.doc)
     verbs = ["calls", "hands the work to", "goes on to"]
-    text = f"{code(previous.name)} {verbs[index % len(verbs)]} {code(step.name)}{where}"
+    text = f"{_step_name(previous)} {voice.shape(verbs, index)} {code(step.name)}{where}"
     if step.handed:  # a callback: given to other code, which runs it
-        text = f"{code(previous.name)} passes {code(step.name)}{where} on to be run"
+        text = f"{_step_name(previous)} passes {code(step.name)}{where} on to be run"
     said = predicate(step.name, step.doc)
     if said and not voice.beginner:
         text += f", which {said}"
@@ -454,6 +503,16 @@ def _step_sentence(step: ControlStep, previous: ControlStep, voice: Voice, index
             else (f". Its documentation says: {_quote(step.doc or '')}")
         )
     return sentence(text)
+
+
+def _step_name(step: ControlStep) -> str:
+    """A step by its name; a command's handler written in place (Go's `func` literal) has
+    none, and is told as what it is."""
+    return "the function literal" if _literal(step) else code(step.name)
+
+
+def _literal(step: ControlStep) -> bool:
+    return bool(step.command) and step.name == "func"
 
 
 def _plain(step: ControlStep, voice: Voice) -> bool:
@@ -483,12 +542,18 @@ def _told_steps(hops: list[ControlStep], steps: list[ControlStep], voice: Voice)
                 f"{code(s.name)}{'' if s.path == steps[index + n].path else f' in {code(s.path)}'}"
                 for n, s in enumerate(chain)
             ]
-            told.append(sentence(f"{code(steps[index].name)} calls {', which calls '.join(links)}"))
+            joined = voice.shape(
+                [", which calls ", ", and that calls ", ", which in turn calls "], index
+            )
+            told.append(sentence(f"{_step_name(steps[index])} calls {joined.join(links)}"))
         index += run
     return told
 
 
 CHAINED_STEPS = 3
+LONG_BODY = 80  # lines: a body where the work is done, not handed on
+MEMBER_IDEAS = 2  # key ideas that are methods of one type
+HOLDS_TOLD = 2  # key types told by their fields' types
 
 
 def _library_kind(facts: RepoFacts) -> bool:
@@ -503,6 +568,19 @@ def _example_opening(start: ControlStep) -> str:
     return f"{shown} Follow it into the code: it is {code(start.name)} in {code(start.path)}."
 
 
+def _main_module(entry: EntryPoint) -> str:
+    """What starts a file that runs as a program: its main function, or Python's
+    `python -m pkg` for a package's `__main__.py`."""
+    path = entry.path or entry.name
+    if entry.symbol or not path.endswith(".py"):
+        return f"{code(path)}, which has a main function"
+    folder = PurePosixPath(path).parent.parts
+    if PurePosixPath(path).name == "__main__.py" and folder:
+        package = ".".join(folder[1:] if folder[0] == "src" and len(folder) > 1 else folder)
+        return f"{code(path)}, which {code(f'python -m {package}')} runs"
+    return f"{code(path)}, which runs as a script"
+
+
 def chapter_control_flow(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
     paragraphs: list[str] = []
     runnable = [e for e in facts.entry_points if e.kind not in {"library main", "Docker command"}]
@@ -512,7 +590,7 @@ def chapter_control_flow(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
         side = (
             f"the command {code(first.name)}"
             if first.kind in {"console script", "executable"}
-            else f"{code(first.path or first.name)}, which has a main function"
+            else _main_module(first)
         )
         if first.kind in {"console script", "executable"} and first.path:
             runs = f"{code(first.symbol)} in " if first.symbol else ""
@@ -540,10 +618,7 @@ def chapter_control_flow(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
             if first.path:
                 intro += f", built from {code(first.path)}"
         else:
-            intro = (
-                f"The {voice.term('entry point')} is {code(first.path or first.name)}, which has "
-                "a main function"
-            )
+            intro = f"The {voice.term('entry point')} is {_main_module(first)}"
         paragraphs.append(sentence(intro))
         more = [e for e in runnable[1:3] if e.name != first.name]
         if more and voice.deep:
@@ -563,9 +638,18 @@ def chapter_control_flow(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
             text += f". Its documentation says: {_quote(entry.doc)}"
         paragraphs.append(sentence(text))
     elif _library_kind(facts):
+        library = voice.term("library")
         paragraphs.append(
-            f"{facts.name} is a {voice.term('library')}: nothing here runs by itself. The "
-            "way in is its public API, so we start from the part the rest of the code uses most."
+            voice.shape(
+                [
+                    f"{facts.name} is a {library}: nothing here runs by itself, so the tour "
+                    "enters through its public API.",
+                    f"{facts.name} is a {library}, called from its users' own programs; the "
+                    "tour enters through its public API.",
+                    f"Nothing in {facts.name} runs by itself: it is a {library}, entered "
+                    "through its public API.",
+                ]
+            )
         )
     else:  # a tool or a service by its description, with no start any file declares
         paragraphs.append(
@@ -600,12 +684,25 @@ def chapter_control_flow(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
                 and start.name.startswith(f"{handed_out.name}.")
             )
             opening = (
-                f"Take the {code(start.command)} command: {code(start.name)} in "
+                f"Take the {code(start.command or '')} command: a function literal in "
+                f"{code(start.path)} handles it."
+                if _literal(start)
+                else f"Take the {code(start.command)} command: {code(start.name)} in "
                 f"{code(start.path)} handles it."
                 if start.command
                 else _example_opening(start)
                 if start.via
-                else f"Follow one call from the start: {code(start.name)} in {code(start.path)}."
+                else voice.shape(
+                    [
+                        f"Follow one call from the start: {code(start.name)} in "
+                        f"{code(start.path)}.",
+                        f"Start at {code(start.name)} in {code(start.path)} and follow the calls.",
+                        f"A run begins at {code(start.name)} in {code(start.path)}."
+                        if from_entry
+                        else f"Take one call, {code(start.name)} in {code(start.path)}, and "
+                        "follow it.",
+                    ]
+                )
                 if number == 0 and (from_entry or handed or (not runnable and handed_out is None))
                 else f"Its users set it to work with {code(start.name)}: follow that call."
                 if number == 0 and through
@@ -615,10 +712,26 @@ def chapter_control_flow(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
                 else f"{('A second', 'Another')[number > 1]} path begins at {code(start.name)} "
                 f"in {code(start.path)}."
             )
-            if voice.expert and start.signature:
+            # A bare class name (`Starlette`) is no signature worth saying.
+            if voice.expert and start.signature and start.signature != start.name:
                 opening += f" Its signature is {code(start.signature)}."
             hops = steps[1 : UNSURE_STEPS if unsure else None] if not voice.beginner else steps[1:2]
-            paragraphs.append(" ".join([opening, *_told_steps(hops, steps, voice)]))
+            told = [opening, *_told_steps(hops, steps, voice)]
+            last = hops[-1] if hops else None
+            longest = last is not None and last.lines == max(step.lines for step in steps)
+            if last is not None and longest and last.lines >= LONG_BODY and not voice.beginner:
+                size = about(last.lines)
+                told.append(
+                    voice.shape(
+                        [
+                            f"{code(last.name)}, {size} lines, is the longest body on the "
+                            "way, and where this path ends.",
+                            f"{code(last.name)} has {size} lines: the longest body on this "
+                            "path, and its last stop.",
+                        ]
+                    )
+                )
+            paragraphs.append(" ".join(told))
     if len(paragraphs) == 1 and not facts.control_paths:
         return (
             None if not runnable else ScriptChapter(title="Where it starts", paragraphs=paragraphs)
@@ -657,9 +770,22 @@ def _idea_sentence(symbol: SymbolFact, voice: Voice, index: int) -> str:
             f"The {kind} {code(symbol.name)} lives {place}{users}. Its comment reads: "
             f"{_quote(symbol.doc)}",
         ]
-        text = shapes[index % len(shapes)]
+        # "Then there is" needs an idea before it.
+        text = voice.shape(shapes, index) if index else voice.shape([shapes[0], shapes[2]])
     else:
-        text = sentence(f"{code(symbol.name)} is {article} {kind} {place}{users}")
+        plain = f"{code(symbol.name)} is {article} {kind} {place}{users}"
+        text = (
+            plain
+            if index == 0
+            else voice.shape(
+                [
+                    plain,
+                    f"There is also the {kind} {code(symbol.name)} {place}{users}",
+                    f"Next comes {code(symbol.name)}, {article} {kind} {place}{users}",
+                ],
+                index,
+            )
+        )
     text = sentence(text)
     if voice.expert and symbol.signature and symbol.kind in {"function", "method"}:
         text += f" Its signature is {code(symbol.signature)}."
@@ -668,6 +794,17 @@ def _idea_sentence(symbol: SymbolFact, voice: Voice, index: int) -> str:
         if len(symbol.heirs) > 3:
             shown.append("others")
         text += f" {join_words(shown)} {'builds' if len(shown) == 1 else 'build'} on it."
+    if symbol.holds and not voice.beginner:  # what it is made of, by its declared fields
+        held = join_words([code(h) for h in symbol.holds])
+        one = len(symbol.holds) == 1
+        text += " " + voice.shape(
+            [
+                f"{held} {'is the type of one' if one else 'are types'} of its fields.",
+                f"{held} {'is' if one else 'are'} what its fields hold.",
+                f"{held} {'appears' if one else 'appear'} among its fields.",
+            ],
+            index,
+        )
     # The most used method whose summary can be said as what it does leads the others.
     first = next(
         (m for m in symbol.methods if m.doc != symbol.doc and predicate(m.name, m.doc)), None
@@ -678,31 +815,51 @@ def _idea_sentence(symbol: SymbolFact, voice: Voice, index: int) -> str:
         text += f" Its method {code(first.name)} {does}; it also has {others}."
     elif len(symbol.methods) >= 2 and not voice.beginner:
         names = join_words([code(m.name) for m in symbol.methods])
-        shapes = [f"Among its methods are {names}.", f"Its most used methods are {names}."]
-        text += f" {shapes[index % len(shapes)]}"
+        shapes = [
+            f"Among its methods are {names}.",
+            f"Its most used methods are {names}.",
+            f"{names} are the methods other code calls most.",
+        ]
+        text += f" {voice.shape(shapes, index)}"
         first = symbol.methods[0]
         if first.doc and first.doc != symbol.doc:
             text += f" Of {code(first.name)}, its authors write: {_quote(first.doc)}"
     return text
 
 
-def chapter_key_ideas(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
+def _key_ideas(facts: RepoFacts, voice: Voice) -> list[SymbolFact]:
+    """The names the key-ideas chapter tells, most central first."""
     told = {s.name for path in facts.control_paths for s in path}
     chosen: list[SymbolFact] = []
     described = {s.doc for path in facts.control_paths for s in path if s.doc}
     for symbol in facts.key_symbols:
         if symbol.name in told or not (symbol.doc or max(symbol.used_by, symbol.named_by) >= 2):
             continue
+        if is_deprecated(symbol.doc):
+            continue  # its doc sends the reader to what replaced it
         if any(c.name == symbol.name for c in chosen):
             continue  # a C prototype in its header and its definition are one idea
+        owner, _, member = symbol.name.rpartition(".")
+        if any(c.name == owner and member in {m.name for m in c.methods} for c in chosen):
+            continue  # told with its type: `Command` and its method `AddCommand`
+        if owner and sum(c.name.startswith(f"{owner}.") for c in chosen) >= MEMBER_IDEAS:
+            continue  # the design is more than one type's methods
         if symbol.doc and symbol.doc in described:
             continue  # a twin (Flask's App and Flask share a docstring): one is enough
         described.add(symbol.doc or "")
         chosen.append(symbol)
         if len(chosen) == voice.ideas:
             break
+    return chosen
+
+
+def chapter_key_ideas(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
+    chosen = _key_ideas(facts, voice)
     if not chosen:
         return None
+    # What a type is made of, for the first few types: after that it is a list.
+    holding = [s for s in chosen if s.holds][HOLDS_TOLD:]
+    chosen = [s.model_copy(update={"holds": []}) if s in holding else s for s in chosen]
     told_ideas = [_idea_sentence(s, voice, i) for i, s in enumerate(chosen)]
     if voice.beginner:  # what "key ideas" means, for a listener new to reading code
         told_ideas.insert(
@@ -730,12 +887,21 @@ def _module_sentence(module: ModuleFact, voice: Voice, index: int) -> str:
         text = f"{code(module.path)}, {size}: {_quote(module.doc)}"
         return f"{text} {sentence(users)}" if users else text
     defined = f"defines {join_words([code(n) for n in names])}" if names else ""
+    path = code(module.path)
+    held = voice.shape(
+        [
+            f"{path} has {size}{' and ' + defined if defined else ''}",
+            f"{path}, {size}{', ' + defined if defined else ''}",
+            f"{path} has {size}{'; it ' + defined if defined else ''}",
+        ],
+        index,
+    )
     if users and module.package:
-        text = f"{code(module.path)} has {size}{' and ' + defined if defined else ''}. {users}"
+        text = f"{held}. {users}"
     elif users:  # one sentence: what it holds and who leans on it
-        text = f"{code(module.path)} has {size}{' and ' + defined if defined else ''}; {users}"
+        text = f"{held}; {users}"
     else:
-        text = f"{code(module.path)} has {size}{' and ' + defined if defined else ''}"
+        text = held
     return sentence(text)
 
 
@@ -745,6 +911,15 @@ def chapter_modules(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
     count = voice.modules
     mentioned = {s.path for path in facts.control_paths for s in path}
     mentioned |= {m.path for m in _guide_modules(facts, voice)}
+    # A module that only holds a key idea told already (Java's one class a file) would say
+    # the same thing twice.
+    ideas = {i.name for i in _key_ideas(facts, voice)}
+    mentioned |= {
+        m.path
+        for m in facts.key_modules
+        if (named := [n for n in m.definitions if not n.startswith("_")][:3])
+        and set(named) <= ideas
+    }
     chosen = [m for m in facts.key_modules if m.path not in mentioned][:count]
     if not chosen:
         return None
@@ -755,28 +930,64 @@ def chapter_modules(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
 
 
 def chapter_dependencies(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
-    extra = facts.optional_dependencies or facts.peer_dependencies
+    extra = (
+        facts.optional_dependencies
+        or facts.peer_dependencies
+        or facts.platform_dependencies
+        or facts.build_dependencies
+    )
     if not facts.dependencies and not facts.dev_dependencies and not extra:
         return None
     paragraphs: list[str] = []
     if facts.dependencies:
         count = len(facts.dependencies)
-        named = [code(d) for d in facts.dependencies[: 6 if voice.deep else 4]]
+        # The packages the tree builds itself (its workspace's crates, its other modules)
+        # are named apart.
+        members = {f"{folder}/" for folder in facts.workspace}
+        built_here = {
+            m.name for m in facts.manifests if m.name and m.path.startswith(tuple(members))
+        }
+        if facts.dependencies_from:
+            built_here |= {
+                n for m in facts.manifests if "/" in m.path for n in (m.name, m.artifact) if n
+            }
+        own = [d for d in facts.dependencies if d in built_here]
+        others = [d for d in facts.dependencies if d not in built_here]
+        named = [code(d) for d in others[: 6 if voice.deep else 4]]
         needs = (
             plural(count, voice.term("dependency"), "dependencies")
             if not voice.beginner
             else f"{count} {voice.term('dependency', 'dependencies')}"
         )
-        lead = f"At run time it needs {needs}"
+        lead = voice.shape(
+            [f"At run time it needs {needs}", f"To run, it needs {needs}", f"It needs {needs}"]
+        )
         if facts.dependencies_from:  # the top-level build declares none of its own
             lead = (
                 f"The top-level build declares none itself; {code(facts.dependencies_from)}, "
                 f"the module with most of the code, needs {needs} at run time"
             )
-        rest = ":" if count <= len(named) else ", among them"
-        paragraphs.append(sentence(f"{lead}{rest} {join_words(named)}"))
+        rest = ":" if len(others) <= len(named) else ", among them"
+        listed = f"{rest} {join_words(named)}" if named else ""
+        if own:
+            verb = "is a package" if len(own) == 1 else "are packages"
+            mark = "; " if named else ": "
+            listed += f"{mark}{join_words([code(d) for d in own[:4]])} {verb} of its own"
+        paragraphs.append(sentence(f"{lead}{listed}"))
     else:
         paragraphs.append("It declares no run-time dependencies of its own.")
+    if facts.platform_dependencies:
+        platform = facts.platform_dependencies
+        paragraphs.append(
+            f"On some platforms it also needs {join_words([code(d) for d in platform[:4]])}"
+            f"{' and others' if len(platform) > 4 else ''}."
+        )
+    if facts.build_dependencies:
+        build = facts.build_dependencies
+        paragraphs.append(
+            f"Its build script uses {join_words([code(d) for d in build[:4]])}"
+            f"{' and others' if len(build) > 4 else ''}."
+        )
     if facts.peer_dependencies:
         peers = facts.peer_dependencies
         some = "packages such as " if len(peers) > 4 else ""
@@ -788,14 +999,26 @@ def chapter_dependencies(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
         optional = facts.optional_dependencies
         some = "packages such as " if len(optional) > 4 else ""
         unneeded = "it is not required" if len(optional) == 1 else "none of them is required"
+        # Those a default build switches on first, said as such.
+        optional = sorted(optional, key=lambda d: d not in facts.optional_by_default)
+        on = [code(d) for d in optional[:4] if d in facts.optional_by_default]
+        default = f", though a default build brings in {join_words(on)}" if on else ""
         paragraphs.append(
             f"Optional features can bring in {some}"
-            f"{join_words([code(d) for d in optional[:4]])}; {unneeded}."
+            f"{join_words([code(d) for d in optional[:4]])}; {unneeded}{default}."
         )
     if facts.dev_dependencies:
+        more = plural(len(facts.dev_dependencies), "more package")
+        such = join_words([code(d) for d in facts.dev_dependencies[:3]])
+        whole = len(facts.dev_dependencies) <= 3  # a short list is named in full
         paragraphs.append(
-            f"For development it adds {plural(len(facts.dev_dependencies), 'more package')}, "
-            f"such as {join_words([code(d) for d in facts.dev_dependencies[:3]])}."
+            voice.shape(
+                [
+                    f"For development it adds {more}{':' if whole else ', such as'} {such}.",
+                    f"Working on it adds {more}{':' if whole else ', among them'} {such}.",
+                    f"Its development set-up adds {more}: {such}{'' if whole else ' among them'}.",
+                ]
+            )
         )
     return ScriptChapter(title="What it builds on", paragraphs=paragraphs)
 
@@ -849,7 +1072,17 @@ def chapter_run_and_test(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
             if len(tests.commands) > 1:
                 command += f" (the project also offers {code(tests.commands[1])})"
             # One sentence for how to run it and where to start reading it.
-            command += f", and begin reading with {first}" if first else ""
+            command += (
+                voice.shape(
+                    [
+                        f", and begin reading with {first}",
+                        f"; {first} is a good first test to read",
+                        f", and start with {first}",
+                    ]
+                )
+                if first
+                else ""
+            )
             paragraphs.append(sentence(command))
         elif first:
             paragraphs.append(f"A good first test to read is {first}.")
@@ -996,6 +1229,7 @@ def write_script(
         style=style,
         large=sources >= LARGE_PROJECT,
         medium=MEDIUM_PROJECT <= sources < LARGE_PROJECT,
+        turn=zlib.crc32(facts.name.encode()),
     )
     builders: list[Callable[[RepoFacts, Voice], ScriptChapter | None]] = [
         chapter_layout,

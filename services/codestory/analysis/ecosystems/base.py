@@ -113,6 +113,17 @@ class Ecosystem:
     # How a test file is named (a regular expression for the whole name), where the
     # ecosystem's tools find tests by name: `test_*.py`, `*_test.go`.
     test_file_names: str | None = None
+    # Names the language gives every file without an import (Rust's primitive types and
+    # prelude, Go's predeclared identifiers): a file that says one may not mean the
+    # project's own definition of that name.
+    builtin_names: frozenset[str] = frozenset()
+    # Top-level folders that by the ecosystem's convention hold the project's build
+    # automation, not its code (Cargo's `xtask`, run as `cargo xtask`).
+    tooling_folders: frozenset[str] = frozenset()
+    # Where its build never compiles this ecosystem's files: a regular expression for a
+    # folder's name (Go's `_js`, `_scripts`), and the suffix of the files it applies to.
+    unbuilt_folders: str | None = None
+    source_suffix: str | None = None
     # Folders below the top that hold tests by a build's layout (Maven's `src/test`).
     test_roots: frozenset[str] = frozenset()
     # Folders a build keeps production code in (Maven's `src/main`): a file there is never a
@@ -134,6 +145,10 @@ class Ecosystem:
         """How this ecosystem's imports name the repository's files."""
         return ImportResolver()
 
+    def project_name(self, declared: str) -> str:
+        """The project's name in a manifest's declared name: its last path segment."""
+        return declared.rsplit("/", 1)[-1]
+
     def bind_import(
         self, importer: str, ref: ImportRef, scope: ImportScope, bound: dict[str, Binding]
     ) -> None:
@@ -143,6 +158,11 @@ class Ecosystem:
     def package_scope(self, syntax: FileSyntax) -> bool:
         """Whether the files of a folder share one scope, so a bare name (or `pkg.name`
         through an imported package) may be defined in any file of the folder."""
+        return False
+
+    def separate_namespaces(self, path: str, other: str) -> bool:
+        """Whether two files' top-level names live apart, so a bare name in a third file
+        cannot be told to mean either's."""
         return False
 
     def class_scope(self, syntax: FileSyntax) -> bool:
@@ -166,6 +186,16 @@ class Ecosystem:
         """The command or task a definition's decorators declare it to be."""
         return None
 
+    def commands(self, path: str, syntax: FileSyntax) -> list[Role]:
+        """The commands a file declares in tables rather than by decorators; a role's name
+        is its handler as written."""
+        return []
+
+    def command_literal(self, role: Role, syntax: FileSyntax) -> Definition | None:
+        """A command's handler written in place as an anonymous function, as a definition
+        of its own whose calls are the function's."""
+        return None
+
     def read_as(self, files: list[SourceFile]) -> list[SourceFile]:
         """The checkout's files, with the language this ecosystem's conventions give a file
         whose suffix several of its languages share."""
@@ -186,6 +216,11 @@ class Ecosystem:
         """Whether a file whose code has a main function or guard starts the program."""
         return True
 
+    def program_name(self, path: str, project: Project) -> str | None:
+        """The name of the program a file with a main function builds, where the build's
+        conventions give one without declaring it."""
+        return None
+
     def application(self, project: Project) -> Application | None:
         """An application's ways in, by the conventions of its frameworks."""
         return None
@@ -199,6 +234,34 @@ class Ecosystem:
         """Files the build names as its program's start (a jar's `Main-Class`): of several
         mains, these are the program's, the others its utilities'."""
         return set()
+
+    def workspace_members(self, project: Project) -> list[str]:
+        """The folders of the packages the top-level build joins into one workspace."""
+        return []
+
+    def root_is_package(self, project: Project) -> bool:
+        """Whether the code at the top of the tree is the package the project is named for,
+        the one its users import first, however much more code sits in folders."""
+        return False
+
+    def generated_folders(self, paths: set[str]) -> set[str]:
+        """Folders whose files a build tool writes from the project's own sources."""
+        return set()
+
+    def renames_a_type(self, definition: Definition) -> bool:
+        """Whether a definition only gives another type a new name: the idea is the type
+        it names, not the alias."""
+        return False
+
+    def superseded(self, project: Project) -> set[str]:
+        """Top-level manifests another build of the same project has replaced: what they
+        declare is no longer the project's."""
+        return set()
+
+    def declares_only(self, path: str) -> bool:
+        """Whether a file only declares the types of code written elsewhere, so the ideas
+        it names live in that code."""
+        return False
 
     def has_inline_tests(self, syntax: FileSyntax) -> bool:
         """Whether a source file carries its own tests."""
@@ -219,6 +282,11 @@ class Ecosystem:
         """The manifests of this ecosystem among `manifests`."""
         return [m for m in manifests if m.ecosystem in self.manifest_ecosystems]
 
+    def working_environments(self, manifests: list[Manifest]) -> list[Manifest]:
+        """The top-level `manifests`, with those that only pin the environment the authors
+        work in read as development."""
+        return manifests
+
     def test_only_dependencies(self, project: Project, dependencies: list[str]) -> set[str]:
         """Declared dependencies that only the tests use, where the manifest cannot say."""
         return set()
@@ -226,6 +294,11 @@ class Ecosystem:
     def declared_version(self, project: Project) -> str | None:
         """A version the build or the code declares where no package manifest does."""
         return None
+
+    def release_behind(self, version: str, project: Project) -> bool:
+        """Whether a changelog's latest release is older than the code its build declares,
+        by this ecosystem's versioning conventions: a changelog no longer kept."""
+        return False
 
     def wanted_texts(self, paths: frozenset[str], kinds: dict[str, FileKind]) -> set[str]:
         """The files, besides manifests, whose text this model reads."""

@@ -18,7 +18,7 @@ from codestory.analysis.ecosystems.c_includes import CIncludes
 from codestory.analysis.file_kind import FileKind
 from codestory.analysis.manifests import Manifest
 from codestory.analysis.paths import file_name
-from codestory.analysis.syntax import FileSyntax
+from codestory.analysis.syntax import Definition, FileSyntax
 from codestory.analysis.walk import SourceFile
 
 _AM_PROGRAMS = re.compile(r"^(\w+)_PROGRAMS\s*\+?=([^\n]*)", re.MULTILINE)
@@ -30,13 +30,20 @@ _CMAKE_KEYWORDS = frozenset(
 )
 _AC_INIT = re.compile(r"AC_INIT\(\s*\[?[^,\]]+\]?\s*,\s*\[?([^,\])]+)\]?", re.MULTILINE)
 _M4_DEFINE = re.compile(r"m4_define\(\s*\[?(\w+)\]?\s*,\s*\[?([\w.+-]+)\]?\s*\)")
+# `X_VERSION_MAJOR`, and the abbreviated `X_VER_MAJOR`.
 _VERSION_PART = re.compile(
-    r"^\s*#\s*define\s+(\w*?)_?VERSION_(MAJOR|MINOR|PATCH|RELEASE|MICRO|REVISION)\s+\"?(\d+)\"?",
+    r"^\s*#\s*define\s+(\w*?)_?VER(?:SION)?_(MAJOR|MINOR|PATCH|RELEASE|MICRO|REVISION)"
+    r"\s+\"?(\d+)\"?",
     re.MULTILINE,
 )
+# A whole version string, with up to four parts and a prerelease tag (`"1.3.1.1-dev"`).
 _VERSION_STRING = re.compile(
-    r"^\s*#\s*define\s+\w*VERSION(?:_STRING|_STR)?\s+\"v?(\d+\.\d+(?:\.\d+)?)\"", re.MULTILINE
+    r"^\s*#\s*define\s+\w*VERSION(?:_STRING|_STR)?\s+\"v?(\d+(?:\.\d+){1,3}(?:-[\w.]+)?)\"",
+    re.MULTILINE,
 )
+# `typedef unsigned long uLong;`, `typedef Byte FAR *voidpf;`, C++'s `using size_type = T;`;
+# not `typedef struct s *handle;` (an opaque handle is an idea) nor a function pointer type.
+_ALIAS = re.compile(r"^(?:typedef\s+(?!struct\b|union\b|enum\b)[^(){};]*;|using\s+\w+\s*=)")
 _SEMVER = re.compile(r"^\d+(?:\.\d+){1,3}(?:[-+~][\w.]+)?$")
 _TEST_INCLUDES = {
     "gtest/gtest.h": "GoogleTest",
@@ -47,6 +54,16 @@ _TEST_INCLUDES = {
     "doctest.h": "doctest",
 }
 BUILD_FILES = frozenset({"Makefile.am", "CMakeLists.txt", "configure.ac", "version.m4"})
+
+
+def configured_makefile(paths: set[str] | frozenset[str]) -> str | None:
+    """A hand-written `configure` script writes the Makefile from `Makefile.in`, so the
+    targets there are the project's (a checked-in Makefile is often a stub that asks for
+    `./configure` first). Automake's `Makefile.in` is generated from `Makefile.am`, which
+    speaks for itself."""
+    if {"configure", "Makefile.in"} <= paths and "Makefile.am" not in paths:
+        return "Makefile.in"
+    return None
 
 
 def _words(text: str) -> list[str]:
@@ -99,15 +116,22 @@ def autoconf_version(configure: str, m4_texts: list[str]) -> str | None:
 
 
 def header_version(text: str) -> str | None:
-    """`X_VERSION_MAJOR 1`, `..._MINOR 9`, `..._RELEASE 4` (one prefix), or a version string."""
+    """`X_VERSION_MAJOR 1`, `..._MINOR 9`, `..._RELEASE 4` (one prefix), or a version string.
+    A string that agrees with the parts is the whole version: it carries the fourth part
+    and the prerelease tag the parts leave out."""
     parts: dict[str, dict[str, str]] = {}
     for prefix, part, number in _VERSION_PART.findall(text):
         parts.setdefault(prefix, {}).setdefault(part, number)
+    string = _VERSION_STRING.search(text)
     for found in parts.values():
         if "MAJOR" in found and "MINOR" in found:
-            third = next((found[p] for p in ("PATCH", "RELEASE", "MICRO") if p in found), None)
-            return ".".join([found["MAJOR"], found["MINOR"], *([third] if third else [])])
-    string = _VERSION_STRING.search(text)
+            third = next(
+                (found[p] for p in ("PATCH", "RELEASE", "MICRO", "REVISION") if p in found), None
+            )
+            dotted = ".".join([found["MAJOR"], found["MINOR"], *([third] if third else [])])
+            if string and string.group(1).startswith(dotted):
+                return string.group(1)
+            return dotted
     return string.group(1) if string else None
 
 
@@ -130,6 +154,17 @@ class CAndCpp(Ecosystem):
         if cpp <= c:
             return files
         return [replace(f, language="C++") if f.path.endswith(".h") else f for f in files]
+
+    def generated_folders(self, paths: set[str]) -> set[str]:
+        """C and C++: a header-only library beside its `include/` headers ships them
+        amalgamated into one header in `single_include/`, written by a script."""
+        tops = {p.split("/", 1)[0] for p in paths if "/" in p}
+        return {"single_include"} if {"include", "single_include"} <= tops else set()
+
+    def renames_a_type(self, definition: Definition) -> bool:
+        """C and C++: a typedef of a built-in or another alias (`typedef unsigned int uInt;`)
+        and C++'s `using x = y;` rename a type; the renamed type is the idea."""
+        return definition.kind == "type" and bool(_ALIAS.match(definition.signature or ""))
 
     def global_functions(self, syntax: FileSyntax) -> bool:
         """C and C++: functions share one global namespace across files, so a function name

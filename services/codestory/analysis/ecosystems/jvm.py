@@ -17,6 +17,12 @@ from codestory.analysis.role_types import Route
 from codestory.analysis.syntax import FileSyntax
 
 _BUILDS = frozenset({"pom.xml", "build.gradle", "build.gradle.kts", "MANIFEST.MF"})
+_GRADLE_BUILDS = ("build.gradle", "build.gradle.kts")
+# Gradle's project version: `version = '1.2'` in the build, or a property it names
+# (`version = "$projectVersion"`) that `gradle.properties` sets; `version=1.2` there too.
+_GRADLE_VERSION = re.compile(r"^\s*version\s*=?\s*['\"]?\$?\{?([\w.+-]+)\}?['\"]?\s*$", re.M)
+_PROPERTY = re.compile(r"^\s*([\w.]+)\s*[=:]\s*(\S+)\s*$", re.M)
+_VERSION = re.compile(r"^\d+(?:\.\d+)+(?:[-.][\w.-]+)?$")
 _MAIN_CLASS = re.compile(
     r"<mainClass>\s*[\w.$]+\s*</mainClass>|Main-Class\s*[:=]|mainClass(?:Name)?\s*(?:\.set\()?\s*[=(]",
 )
@@ -33,12 +39,33 @@ _ROUTE = re.compile(
 )
 
 
+def _imports(syntax: FileSyntax, prefix: str) -> bool:
+    return any(ref.target.startswith(prefix) for ref in syntax.imports)
+
+
+def gradle_version(texts: dict[str, str]) -> str | None:
+    """The version a top-level Gradle build declares, its properties looked up."""
+    properties: dict[str, str] = dict(_PROPERTY.findall(texts.get("gradle.properties", "")))
+    build = next((texts[b] for b in _GRADLE_BUILDS if b in texts), "")
+    found = _GRADLE_VERSION.search(build)
+    value = found.group(1) if found else "version"
+    value = properties.get(value, value)
+    return value if _VERSION.match(value) else None
+
+
+def _release_order(version: str) -> tuple[tuple[int, ...], bool]:
+    """1.10 after 1.9; a release after its own prereleases (4.0.0-alpha-3, 2.1-SNAPSHOT)."""
+    core, _, tag = version.partition("-")
+    return tuple(int(n) for n in re.findall(r"\d+", core)), not tag
+
+
 class Jvm(Ecosystem):
     name = "jvm"
     languages = frozenset({"Java", "Kotlin", "Scala"})
     manifest_ecosystems = frozenset({"Java"})
-    # Surefire's `*Test` and `*Tests` classes; Maven's and Gradle's `src/test` tree.
-    test_file_names = r".+Tests?\.(?:java|kt)"
+    # Surefire's default includes (`Test*`, `*Test`, `*Tests`, `*TestCase`); Maven's and
+    # Gradle's `src/test` tree.
+    test_file_names = r"(?:Test\w+|\w+Tests?|\w+TestCase)\.(?:java|kt)"
     test_roots = frozenset({"src/test"})
     source_roots = frozenset({"src/main"})
     package_roots = frozenset({"java", "kotlin", "scala", "groovy"})
@@ -70,13 +97,17 @@ class Jvm(Ecosystem):
         return routes
 
     def test_frameworks(self, evidence: SuiteEvidence) -> list[str]:
-        """Java: JUnit 5 is `org.junit.jupiter`, JUnit 4 `org.junit`, in the tests' imports."""
-        if not any(s.language in self.languages for s in evidence.syntaxes.values()):
+        """Java: JUnit 5 is `org.junit.jupiter`, JUnit 4 `org.junit`, in the tests' imports;
+        a suite that mixes them is written with the one most of its files import (a module
+        or two moved to JUnit 5 does not make the suite JUnit 5's)."""
+        syntaxes = [s for s in evidence.syntaxes.values() if s.language in self.languages]
+        if not syntaxes:
             return []
-        targets = " ".join(evidence.includes)
-        if "org.junit.jupiter" in targets:
+        jupiter = sum(1 for s in syntaxes if _imports(s, "org.junit.jupiter"))
+        junit = sum(1 for s in syntaxes if _imports(s, "org.junit") or _imports(s, "junit."))
+        if jupiter and jupiter * 2 >= junit:
             return ["JUnit 5"]
-        if "org.junit" in targets or evidence.imported.get("org"):
+        if junit or evidence.imported.get("org"):
             return ["JUnit"]
         return []
 
@@ -100,7 +131,25 @@ class Jvm(Ecosystem):
             for p in paths
             if file_name(p) in _BUILDS
             and (p.count("/") <= 4 or ("META-INF/" in p and p.count("/") <= 7))
-        }
+        } | ({"gradle.properties"} & paths)
+
+    def superseded(self, project: Project) -> set[str]:
+        """A tree built by both Maven and Gradle keeps one of them up to date; the other is
+        a leftover of a migration, and the older version it declares gives it away. Its
+        dependencies, version and commands are no longer the project's."""
+        pom = next((m for m in self.manifests(project, root=True) if m.path == "pom.xml"), None)
+        gradle = gradle_version(project.texts)
+        if pom is None or not pom.version or not _VERSION.match(pom.version) or not gradle:
+            return set()
+        if _release_order(pom.version) < _release_order(gradle):
+            return {"pom.xml"}
+        if _release_order(gradle) < _release_order(pom.version):
+            return {b for b in _GRADLE_BUILDS if b in project.paths}
+        return set()
+
+    def declared_version(self, project: Project) -> str | None:
+        """Gradle: `version` in the build or in `gradle.properties`."""
+        return gradle_version(project.texts)
 
     def named_mains(self, project: Project) -> set[str]:
         """Java: `Main-Class: org.x.Main` (a jar manifest), `<mainClass>org.x.Main</mainClass>`

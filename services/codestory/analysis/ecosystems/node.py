@@ -17,7 +17,12 @@ from codestory.analysis.ecosystems.base import (
     SuiteEvidence,
 )
 from codestory.analysis.ecosystems.node_imports import NodeImports
-from codestory.analysis.entry_point import EntryPoint, declared_executable, folder_of
+from codestory.analysis.entry_point import (
+    EntryPoint,
+    declared_executable,
+    folder_of,
+    source_of_build,
+)
 from codestory.analysis.manifests import Manifest
 from codestory.analysis.paths import normalise
 from codestory.analysis.role_types import HTTP_METHODS, Route, path_calls
@@ -33,7 +38,21 @@ _TEST_FRAMEWORKS = {
     "jasmine": "Jasmine",
     "@playwright/test": "Playwright",
     "tsd": "tsd",
+    "tstyche": "TSTyche",
+    "tape": "tape",
+    "ospec": "ospec",
 }
+# What `npm init` writes as the test script until the authors have one.
+_NPM_INIT_PLACEHOLDER = re.compile(r"no test specified")
+# Runners that find the tests by their own conventions, run from the package's folder.
+_RUNNERS = {
+    "Node's built-in test runner": "node --test",
+    "Mocha": "mocha",
+    "Jest": "jest",
+    "Vitest": "vitest",
+    "AVA": "ava",
+}
+_DECLARATION_FILE = re.compile(r"\.d\.[cm]?ts$")
 _NODE_TEST_FLAG = re.compile(r"\bnode\b[^&|;]*\s--test\b")
 # Launchers whose application is a folder of framework files rather than one script, with
 # the files each starts from, most specific first.
@@ -73,8 +92,9 @@ class Node(Ecosystem):
     name = "node"
     languages = frozenset({"JavaScript", "TypeScript"})
     manifest_ecosystems = frozenset({"JavaScript"})
-    # Jest's, Vitest's and Mocha's `x.test.js`, `x.spec.ts`; tsd's `x.test-d.ts`.
-    test_file_names = r".+\.(?:test|spec|test-d)\.[cm]?[jt]sx?"
+    # Jest's, Vitest's and Mocha's `x.test.js`, `x.spec.ts`; tsd's `x.test-d.ts` and
+    # TSTyche's `x.tst.ts` type tests.
+    test_file_names = r".+\.(?:test|spec|test-d|tst)\.[cm]?[jt]sx?"
 
     def import_resolver(self, syntaxes: dict[str, FileSyntax], paths: set[str]) -> NodeImports:
         """Node: a relative specifier names a file with or without its suffix, or a folder's
@@ -109,17 +129,23 @@ class Node(Ecosystem):
         ]
         if manifest.main:
             file = normalise(base + manifest.main)
-            for candidate in (file, f"{file}.js", f"{file}/index.js"):
-                if candidate in project.paths:
-                    points.append(
-                        EntryPoint(
-                            kind="library main",
-                            name=manifest.name or file,
-                            target=manifest.main,
-                            path=candidate,
-                        )
+            # A `main` in the build's output folder is built from a source in the checkout.
+            candidates = (
+                file,
+                f"{file}.js",
+                f"{file}/index.js",
+                source_of_build(file, project.paths),
+            )
+            found = next((c for c in candidates if c in project.paths), None)
+            if found:
+                points.append(
+                    EntryPoint(
+                        kind="library main",
+                        name=manifest.name or file,
+                        target=manifest.main,
+                        path=found,
                     )
-                    break
+                )
         return points
 
     def routes(self, path: str, syntax: FileSyntax) -> list[Route]:
@@ -132,6 +158,11 @@ class Node(Ecosystem):
             and call.name in HTTP_METHODS | {"all"}
             and call.qualifier in _ROUTER_OBJECTS
         ]
+
+    def declares_only(self, path: str) -> bool:
+        """TypeScript: a `.d.ts` declaration file types JavaScript written elsewhere (a
+        package's hand-written typings); it holds no code that runs."""
+        return _DECLARATION_FILE.search(path) is not None
 
     def test_frameworks(self, evidence: SuiteEvidence) -> list[str]:
         """Node: a test framework is a declared package or a command in a script; Node's
@@ -149,11 +180,14 @@ class Node(Ecosystem):
     def test_commands(
         self, manifests: list[Manifest], frameworks: list[str], paths: set[str]
     ) -> list[SuiteCommand]:
-        """Node: `npm test` when package.json declares a test script, the authors' own way."""
+        """Node: `npm test` when package.json declares a test script, the authors' own way
+        (not `npm init`'s placeholder, which only fails); else the runner of a framework
+        that finds its tests by itself."""
         package = next(iter(self.own(manifests)), None)
-        if package is not None and "test" in package.scripts:
+        script = package.scripts.get("test", "") if package is not None else ""
+        if script and not _NPM_INIT_PLACEHOLDER.search(script):
             return [SuiteCommand("npm test", CommandStage.SCRIPT, replaces_make=True)]
-        return []
+        return [SuiteCommand(_RUNNERS[f]) for f in frameworks if f in _RUNNERS][:1]
 
     def application(self, project: Project) -> Application | None:
         for manifest in self.manifests(project, root=True):

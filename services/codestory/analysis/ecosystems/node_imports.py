@@ -1,10 +1,12 @@
 """Node's module resolution for relative specifiers: `./x` names `x.ts`, `x.js`, ... or a
-folder's `index` file, and TypeScript's `./x.js` names the `x.ts` it is compiled from.
+folder's `index` file, and TypeScript's `./x.js` names the `x.ts` it is compiled from (in
+its output folder, `./dist/x.js`, the `src/x.ts`).
 Bare specifiers name packages from node_modules, never the repository's own files."""
 
 from __future__ import annotations
 
 from codestory.analysis.ecosystems.base import ImportResolver
+from codestory.analysis.entry_point import source_of_build
 from codestory.analysis.paths import normalise, parent_dir
 from codestory.analysis.syntax import ImportRef
 
@@ -30,4 +32,6 @@ class NodeImports(ImportResolver):
             for suffix in (*_SUFFIXES, *_INDEXES):
                 if stem + suffix in self.paths:
                     return [stem + suffix]
-        return []
+        # TypeScript's output folder is not in a checkout: `./build/lib/x.js` is `lib/x.ts`.
+        source = source_of_build(base, self.paths)
+        return [source] if source else []

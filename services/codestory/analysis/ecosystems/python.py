@@ -30,9 +30,20 @@ _PACKAGING = frozenset({"pyproject.toml", "setup.py", "setup.cfg"})
 # An sdist's own metadata: the version this release was built as.
 _PKG_INFO_VERSION = re.compile(r"^Version:\s*(\S+)\s*$", re.MULTILINE)
 _DUNDER_VERSION = re.compile(r"^__version__\s*(?::\s*str\s*)?=\s*['\"]([^'\"]+)['\"]", re.MULTILINE)
+# PEP 440: a release number with an optional pre-, post- or development release.
+_PLAIN_VERSION = re.compile(r"\d+(?:\.\d+)+(?:[-.]?(?:a|b|rc|alpha|beta|post|dev)\.?\d*)*")
 _VERSION_FILES = frozenset(
     {"__init__.py", "__about__.py", "_version.py", "version.py", "__version__.py"}
 )
+
+
+def _plain_version_file(path: str, paths: frozenset[str]) -> bool:
+    """A `VERSION` file at the top or in a top-level package, as setuptools' `file:`
+    directive and `pkgutil.get_data` read it."""
+    name = PurePosixPath(path).name
+    if name not in {"VERSION", "VERSION.txt"} or path.count("/") > 1:
+        return False
+    return "/" not in path or _in_package(path, paths)
 
 
 def _in_package(path: str, paths: frozenset[str]) -> bool:
@@ -84,6 +95,28 @@ class Python(Ecosystem):
             )
         return points
 
+    def working_environments(self, manifests: list[Manifest]) -> list[Manifest]:
+        """Python: a distribution's needs are what its packaging declares (PEP 621's
+        `dependencies`, Poetry's, `install_requires`); a requirements file beside it pins
+        the environment its authors work in. A `dynamic` list is the one a build backend
+        fills in, often from `requirements.txt`."""
+        packaged = (
+            m.dependencies or m.static_dependencies for m in manifests if m.kind == "Python package"
+        )
+        if not any(packaged):
+            return manifests
+        return [
+            m.model_copy(
+                update={
+                    "dependencies": [],
+                    "dev_dependencies": list(dict.fromkeys(m.dev_dependencies + m.dependencies)),
+                }
+            )
+            if m.kind == "Python requirements"
+            else m
+            for m in manifests
+        ]
+
     def routes(self, path: str, syntax: FileSyntax) -> list[Route]:
         """Python: a route is a decorator naming a URL path, `@app.get("/x")`."""
         return [r for d in syntax.definitions for r in decorated_routes(path, d)]
@@ -122,7 +155,9 @@ class Python(Ecosystem):
             and p.count("/") <= 2
             and kinds.get(p) is FileKind.SOURCE
         }
-        return versions | ({"PKG-INFO"} & paths)
+        return (
+            versions | ({"PKG-INFO"} & paths) | {p for p in paths if _plain_version_file(p, paths)}
+        )
 
     def declared_version(self, project: Project) -> str | None:
         metadata = _PKG_INFO_VERSION.search(project.texts.get("PKG-INFO", ""))
@@ -134,6 +169,12 @@ class Python(Ecosystem):
                 found = _DUNDER_VERSION.search(project.texts[path])
                 if found:
                     return found.group(1)
+        # A plain `VERSION` file the packaging reads (`version = file: pkg/VERSION`).
+        for path in sorted(project.texts, key=lambda p: (p.count("/"), p)):
+            if _plain_version_file(path, project.paths):
+                found = _PLAIN_VERSION.fullmatch(project.texts[path].strip())
+                if found:
+                    return found.group(0)
         return None
 
     def application(self, project: Project) -> Application | None:

@@ -33,10 +33,20 @@ def _is_the_program(decorator: str, match: re.Match[str]) -> bool:
     return decorator.startswith(("click.command", "click.group")) and not match.group(2)
 
 
+def _declares_command(decorator: str, definition: Definition) -> re.Match[str] | None:
+    """click's and typer's decorators make a command of a module-level function; a bare
+    `@group()` on a method is another library's (a renderer's `@group()` gathers what the
+    method yields)."""
+    match = _COMMAND.match(decorator)
+    if match and match.group(3) and definition.parent is not None:
+        return None
+    return match
+
+
 def decorated_role(path: str, definition: Definition) -> Role | None:
     """The command or task the first decorator that declares one makes of `definition`."""
     for decorator in definition.decorators:
-        if match := _COMMAND.match(decorator):
+        if match := _declares_command(decorator, definition):
             if _is_the_program(decorator, match):
                 return None  # the program itself, which the entry point names
             name = match.group(2) or definition.name.replace("_", "-")

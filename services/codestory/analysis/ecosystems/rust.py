@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from fnmatch import fnmatch
 
 from codestory.analysis.ecosystems.base import (
     Binding,
@@ -13,7 +14,7 @@ from codestory.analysis.ecosystems.base import (
     SuiteCommand,
     SuiteEvidence,
 )
-from codestory.analysis.ecosystems.rust_modules import RustModules
+from codestory.analysis.ecosystems.rust_modules import RustModules, rust_module_of
 from codestory.analysis.entry_point import EntryPoint, declared_executable, folder_of
 from codestory.analysis.file_kind import FileKind
 from codestory.analysis.manifests import Manifest
@@ -26,16 +27,35 @@ _TEST_ATTRIBUTE = re.compile(r"^(?:(?:test|tokio::test|rstest|quickcheck)\b|cfg\
 _ROUTE = re.compile(r'^(get|post|put|delete|patch)\(\s*"([^"]*)"')
 
 
+# The primitive types and the standard prelude's names, in scope in every Rust file.
+_PRIMITIVES = "bool char str u8 u16 u32 u64 u128 usize i8 i16 i32 i64 i128 isize f32 f64"
+_PRELUDE = (
+    "Option Some None Result Ok Err Vec String Box ToString ToOwned Clone Copy Send Sync "
+    "Sized Unpin Drop Fn FnMut FnOnce Iterator IntoIterator DoubleEndedIterator "
+    "ExactSizeIterator Extend Default Eq PartialEq Ord PartialOrd AsRef AsMut Into From "
+    "TryFrom TryInto FromIterator"
+)
+
+
 class Rust(Ecosystem):
     name = "rust"
+    builtin_names = frozenset(f"{_PRIMITIVES} {_PRELUDE}".split())
     languages = frozenset({"Rust"})
     manifest_ecosystems = frozenset({"Rust"})
     test_file_names = r".+_test\.rs"
+    # The cargo-xtask convention: a workspace crate `xtask`, run through a `cargo xtask`
+    # alias, automates the project's builds and releases.
+    tooling_folders = frozenset({"xtask"})
 
     def import_resolver(self, syntaxes: dict[str, FileSyntax], paths: set[str]) -> RustModules:
         """Rust: a module is a file under the crate's `src/` named by its path; `mod x;`
         declares a child, `use` starts from `crate::`, `self::`, `super::` or a child."""
         return RustModules(syntaxes, self.languages)
+
+    def separate_namespaces(self, path: str, other: str) -> bool:
+        """Rust: each crate of a Cargo workspace is a namespace of its own (every crate may
+        define its `Error`); a name is reached across crates only by its crate's path."""
+        return rust_module_of(path)[0] != rust_module_of(other)[0]
 
     def bind_import(
         self, importer: str, ref: ImportRef, scope: ImportScope, bound: dict[str, Binding]
@@ -53,7 +73,31 @@ class Rust(Ecosystem):
     ) -> list[EntryPoint]:
         """Rust: Cargo builds each `[[bin]]` target (`src/bin/<name>.rs` when it names no
         path), `src/main.rs` as the package's binary, and every `src/bin/<name>.rs` and
-        `src/bin/<name>/main.rs`."""
+        `src/bin/<name>/main.rs`, in the top crate and in each workspace member (a virtual
+        workspace's `crates/cli` builds its program). A crate kept among the tests
+        (`tests/`, a `test_x` crate that CI runs to check the library) builds the tests'
+        programs, not the project's."""
+        points = self._crate_programs(manifest, project, told)
+        if "/" not in manifest.path:  # the workspace's members build the project's programs too
+            for member in self._members(project):
+                points += self._crate_programs(member, project, [*told, *points])
+        known = {p.path for p in told}
+        points = [p for p in points if p.path is None or p.path not in known]
+        return [p for p in points if p.path is None or project.kinds.get(p.path) is FileKind.SOURCE]
+
+    def _members(self, project: Project) -> list[Manifest]:
+        """The member crates' manifests below the top folder's first level (those at it are
+        read as the top folder's own)."""
+        members = set(self.workspace_members(project))
+        return [
+            m
+            for m in self.manifests(project)
+            if m.path.count("/") > 1 and folder_of(m.path).rstrip("/") in members
+        ]
+
+    def _crate_programs(
+        self, manifest: Manifest, project: Project, told: list[EntryPoint]
+    ) -> list[EntryPoint]:
         base, syntaxes = folder_of(manifest.path), project.syntaxes
         points = [
             declared_executable(
@@ -82,8 +126,6 @@ class Rust(Ecosystem):
             rest = path.removeprefix(f"{base}src/bin/")
             if rest == path or path in known or not syntaxes[path].has_main:
                 continue
-            if project.kinds.get(path) is not FileKind.SOURCE:  # a test fixture's binary
-                continue
             if "/" not in rest or rest.endswith("/main.rs"):
                 binary = rest.removesuffix("/main.rs").removesuffix(".rs")
                 points.append(
@@ -92,6 +134,13 @@ class Rust(Ecosystem):
                     )
                 )
         return points
+
+    def workspace_members(self, project: Project) -> list[str]:
+        """Rust: `[workspace] members` names crate folders, or globs of them (`crates/*`);
+        each member has its own Cargo.toml."""
+        patterns = [p.rstrip("/") for m in self.manifests(project, root=True) for p in m.members]
+        crates = sorted(folder_of(m.path).rstrip("/") for m in self.manifests(project))
+        return [c for c in crates if c and any(fnmatch(c, p) for p in patterns)]
 
     def has_inline_tests(self, syntax: FileSyntax) -> bool:
         """Rust: a source file carries its own tests in `#[cfg(test)]` or `#[test]` items."""
@@ -106,8 +155,16 @@ class Rust(Ecosystem):
     def test_commands(
         self, manifests: list[Manifest], frameworks: list[str], paths: set[str]
     ) -> list[SuiteCommand]:
-        """Rust: `cargo test` runs a crate's tests."""
-        return [SuiteCommand("cargo test")] if self.own(manifests) else []
+        """Rust: `cargo test` runs a crate's tests. In a workspace whose root is a package
+        too, it runs the root package's alone; `cargo test --workspace` runs every member's
+        (a virtual workspace's `cargo test` runs them all already)."""
+        own = self.own(manifests)
+        if not own:
+            return []
+        with_members = any(m.members and m.name for m in own)
+        return [SuiteCommand("cargo test")] + (
+            [SuiteCommand("cargo test --workspace")] if with_members else []
+        )
 
     def routes(self, path: str, syntax: FileSyntax) -> list[Route]:
         """Rust: a route is an attribute naming a method and a URL path, `#[get("/x")]`."""
