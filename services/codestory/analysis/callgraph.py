@@ -207,7 +207,8 @@ class CallGraph:
         variable = qualifier[5:] if qualifier.startswith(("self.", "this.")) else qualifier
         if caller is not None and caller.receiver and variable.startswith(f"{caller.receiver}."):
             variable = variable[len(caller.receiver) + 1 :]  # Go's `t.merger`: a field of t
-        made_here = _MADE_IN_PLACE.fullmatch(variable)
+        # Only a call makes one: most variables are passed over without the search.
+        made_here = _MADE_IN_PLACE.fullmatch(variable) if "(" in variable else None
         # `new JUnitCore().runMain(...)`, `Parser(text).parse()`: the object made in place.
         stated = f"(){made_here.group(1)}" if made_here else None
         if stated is None and caller is not None:
