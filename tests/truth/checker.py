@@ -91,7 +91,7 @@ GO_TOOLS_PIN = re.compile(r"^//(?:go:build| \+build) tools\s*$", re.M)
 INLINE_TEST = re.compile(r"#\[(cfg\()?test\b")
 NOT_OWN_CODE = re.compile(
     r"(^|/)(tests?|testing|spec|examples?|docs?|doc|benchmarks?|bench|vendor|third_party|"
-    r"contrib|ossfuzz|fuzz|scripts|tools?|support|build|[^/]*fixtures?[^/]*)/"
+    r"contrib|ossfuzz|fuzz|scripts|tools?|support|build|profiling|[^/]*fixtures?[^/]*)/"
 )
 # The go tool skips folders whose names start with `_`: their Go files are no package.
 GO_SKIPPED = re.compile(r"(^|/)_[^/]*/.*\.go$")

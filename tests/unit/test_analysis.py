@@ -265,6 +265,11 @@ def test_type_tests_are_tests_and_their_commands_are_not_the_projects(tmp_path: 
     assert classify("src/index.ts", "") is FileKind.SOURCE
     # A folder named for its tests with a dot (`manual.test/`) holds tests too.
     assert classify("manual.test/load/run.js", "") is FileKind.TEST
+    assert classify("testsuite/parse.c", "") is FileKind.TEST
+    # A script that generates the build's tables is tooling; `test.py` is a test script.
+    assert classify("re/make_unicode_groups.py", "") is FileKind.TOOLING
+    assert classify("test.py", "") is FileKind.TEST
+    assert classify("src/unittests/ParseTest.cpp", "") is FileKind.TEST
     facts = analyse(
         write(
             tmp_path,
@@ -1444,3 +1449,31 @@ def test_a_rust_generic_impl_gives_its_methods_to_the_type() -> None:
     parsed = parse_source("src/lib.rs", "Rust", source)
     assert parsed is not None
     assert [d.qualified_name for d in parsed.definitions] == ["Printer", "Printer.print_all"]
+
+
+def test_helper_scripts_are_not_ways_in(tmp_path: Path) -> None:
+    work = "".join(f"  int k{i} = {i};\n" for i in range(5))
+    root = write(
+        tmp_path / "repo",
+        {
+            "src/main.c": "int run(void);\nint main(void) {\n  return run();\n}\n",
+            "src/run.c": "int run(void) {\n" + work + "  return 0;\n}\n",
+            **{f"src/util{i}.c": f"int util{i}(void) {{\n  return {i};\n}}\n" for i in range(9)},
+            # A plotting script in a language the project barely uses.
+            "charts/plot.py": (
+                "def main():\n    print(1)\n\nif __name__ == '__main__':\n    main()\n"
+            ),
+        },
+    )
+    assert [e.path for e in analyse(root, name="run").entry_points] == ["src/main.c"]
+    packaged = write(
+        tmp_path / "lib",
+        {
+            "pyproject.toml": '[project]\nname = "tally"\nversion = "1.0"\n',
+            "tally/__init__.py": "def count(text):\n    return len(text.split())\n",
+            # The authors' script in a folder of a packaged distribution is not installed.
+            "downstream/run.py": "import tally\n\nif __name__ == '__main__':\n"
+            "    print(tally.count('a b'))\n",
+        },
+    )
+    assert analyse(packaged, name="tally").entry_points == []

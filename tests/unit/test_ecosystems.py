@@ -1345,3 +1345,20 @@ def test_each_element_of_a_go_command_table_is_a_command() -> None:
     syntax = parse_source("main.go", "Go", source.encode())
     assert syntax is not None
     assert syntax.commands == [("add", None, 5, 5), ("rm", "remove", 6, 6), ("ls", "list", 10, 10)]
+
+
+def test_sample_inputs_of_the_tests_do_not_say_how_tests_run(tmp_path: Path) -> None:
+    files = {
+        "Cargo.toml": '[package]\nname = "count"\nversion = "1.0.0"\n',
+        "src/lib.rs": "pub fn count() -> usize {\n    1\n}\n",
+        "tests/count.rs": "#[test]\nfn counts() {\n    assert_eq!(count::count(), 1);\n}\n",
+        # A sample the line counter is tested on, in a folder of inputs.
+        "tests/data/sample.go": 'package main\n\nimport "testing"\n\nfunc TestX(t *testing.T) {}\n',
+    }
+    root = tmp_path / "repo"
+    for path, text in files.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text(text)
+    tests = analyse(root, name="count").tests
+    assert tests.commands == ["cargo test"]  # no `go test ./...` without a go.mod
+    assert "Go's testing package" not in tests.frameworks

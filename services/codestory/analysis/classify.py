@@ -40,6 +40,11 @@ TEST_DIRS = frozenset(
         "ossfuzz",
         "fuzzing",
         "regress",  # BSD's regression tests
+        # Names that run the words together: `testsuite/`, `unittests/`, `tst/`.
+        "testsuite",
+        "unittest",
+        "unittests",
+        "tst",
     }
 )
 _EXAMPLE_DIRS = frozenset(
@@ -140,6 +145,9 @@ _SOURCE_ROOTS = frozenset(root for e in ECOSYSTEMS for root in e.source_roots)
 _TEST_MODULE = re.compile(r"^(?:tests?|it|e2e)[-_]|[-_.](?:tests?|it|e2e|testing)$")
 # Benchmarks by name: `bench_x.py`, `benchmark_x.c`, JMH's and Caliper's `ParseBenchmark.java`.
 _BENCH_NAME = re.compile(r"^(?:bench_|benchmark).+|.+(?:Benchmarks?|_bench|_benchmark)\.\w+$")
+# A script that writes code or tables the build uses (`make_unicode_groups.py`,
+# `gen_tables.pl`): the build's tool, not the project's code.
+_GENERATOR_SCRIPT = re.compile(r"^(?:make|gen|generate|mk)_\w+\.(?:py|pl|rb|sh)$")
 _MINIFIED_NAME = re.compile(r"[.-]min\.(?:js|css|mjs)$|\.bundle\.js$")
 _GENERATED_NAME = re.compile(
     r"_pb2(?:_grpc)?\.pyi?$|\.pb\.(?:go|cc|h)$|\.g\.dart$|_generated\.\w+$"
@@ -204,6 +212,8 @@ def classify_path(path: str) -> FileKind:
     if any(s in _DOCS_DIRS for s in segments):
         return FileKind.DOCS
     if name in _TOOLING_FILES or (segments and segments[0] in TOOLING_DIRS):
+        return FileKind.TOOLING
+    if _GENERATOR_SCRIPT.match(name):
         return FileKind.TOOLING
     if any(
         name.endswith(suffix) and any(f.fullmatch(s) for s in segments) for suffix, f in _UNBUILT

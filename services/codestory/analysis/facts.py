@@ -62,6 +62,7 @@ MAX_PARSED_SUPPORT_FILES = 300
 # Kinds whose way in is their API, whatever small programs they ship beside it.
 LIBRARY_KINDS = frozenset({"library", "framework"})
 CALLABLE = frozenset({"function", "method"})
+MINOR_LANGUAGE = 0.1  # of the source files: a language the project barely uses
 _PRINTER_STEMS = frozenset({"version", "usage", "help", "about", "license", "banner"})
 ENTRY_VERBS = (
     "execute",
@@ -432,6 +433,12 @@ def _entry_points(
         and ecosystems.of_language(s.language).main_is_way_in(p, project)
     ]
     source = {p for p, k in kinds.items() if k is FileKind.SOURCE}
+    # A script in a language the project barely uses (a C++ library's Python plotting or
+    # generating scripts) is the authors' helper, not a way into the project.
+    spoken = Counter(syntaxes[p].language for p in source if p in syntaxes)
+    minor = {lang for lang, n in spoken.items() if n < MINOR_LANGUAGE * sum(spoken.values())}
+    if any(syntaxes[p].language not in minor for p in mains):
+        mains = [p for p in mains if syntaxes[p].language not in minor]
 
     def reached(path: str) -> int:
         main = next(

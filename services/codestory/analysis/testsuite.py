@@ -142,7 +142,9 @@ def describe_tests(
 ) -> TestSuite:
     # Files carrying their own tests (Rust's `#[cfg(test)]`), by their ecosystem's convention.
     inline = {p: s for p, s in source_syntax.items() if of_language(s.language).has_inline_tests(s)}
-    frameworks = _frameworks(manifests, test_syntax, list(inline.values()))
+    # What the tests are written with is read from the tests, not from the inputs they read.
+    tests_proper = {p: syntax for p, syntax in test_syntax.items() if not _inputs(p)}
+    frameworks = _frameworks(manifests, tests_proper, list(inline.values()))
     directories = _directories(test_paths)
     # Outside a test folder only files named like tests count; fixtures and helpers do not,
     # nor the inputs the tests read (`testdata/`, `_fixtures/testvars.go`), whatever their name.
@@ -187,9 +189,10 @@ def describe_tests(
 
 
 def _inputs(path: str) -> bool:
-    """Whether a file sits among the tests' inputs: a `testdata` or fixtures folder."""
+    """Whether a file sits among the tests' inputs: a `testdata`, `data` or fixtures folder
+    (a line counter's `tests/data/main.go` is a sample to count, no Go test)."""
     folders = path.lower().split("/")[:-1]
-    return any(f == "testdata" or "fixture" in f for f in folders)
+    return any(f in {"testdata", "data"} or "fixture" in f for f in folders)
 
 
 def _worth_reading(path: str) -> bool:

@@ -141,8 +141,9 @@ class Go(Ecosystem):
     def test_commands(
         self, manifests: list[Manifest], frameworks: list[str], paths: set[str]
     ) -> list[SuiteCommand]:
-        """Go: `go test ./...` runs every package's tests."""
-        if self.own(manifests) or _TESTING in frameworks:
+        """Go: `go test ./...` runs every package's tests, in the module a go.mod declares
+        (the go tool has worked in modules only since Go 1.16)."""
+        if self.own(manifests):
             return [SuiteCommand("go test ./...")]
         return []
 

@@ -56,7 +56,8 @@ class Python(Ecosystem):
     languages = frozenset({"Python"})
     manifest_ecosystems = frozenset({"Python"})
     # pytest's discovery: `test_*.py` and `*_test.py`, with fixtures in `conftest.py`.
-    test_file_names = r"test_.+\.py|.+_test\.py|conftest\.py"
+    # `tests.py` (Django's app tests) and a `test.py` or `runtests.py` script are tests too.
+    test_file_names = r"test_.+\.py|.+_test\.py|conftest\.py|tests?\.py|run_?tests\.py"
 
     def import_resolver(self, syntaxes: dict[str, FileSyntax], paths: set[str]) -> PythonImports:
         """Python: a module is a file named by its dotted path below a root folder, a package
@@ -142,10 +143,13 @@ class Python(Ecosystem):
         # In a packaged distribution, a `__main__` guard inside an importable package (other
         # than `__main__.py`) is a module's demo or debug hook: `requests/certs.py` prints
         # where its certificates are. Scripts outside packages and unpackaged trees keep it.
+        # A script in a folder of a packaged distribution (`downstream/run.py`, `ci/check.py`)
+        # is not installed: it is the authors' tool. A top-level `manage.py` or `app.py` runs
+        # the project.
         packaged = any(file_name(p) in _PACKAGING for p in project.paths if "/" not in p)
         if not packaged or PurePosixPath(path).name == "__main__.py":
             return True
-        return not _in_package(path, project.paths)
+        return "/" not in path and not _in_package(path, project.paths)
 
     def wanted_texts(self, paths: frozenset[str], kinds: dict[str, FileKind]) -> set[str]:
         versions = {
