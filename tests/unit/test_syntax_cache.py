@@ -10,6 +10,7 @@ import pytest
 from codestory.analysis import analyse, parallel
 from codestory.analysis.syntax import parse_source
 from codestory.analysis.syntax_cache import SyntaxCache, blob_id
+from codestory.analysis.walk import walk_repository
 from tests.support import SAMPLE_PROJECT
 from tests.support import write_files as write
 
@@ -72,9 +73,11 @@ def test_an_older_analysers_entries_are_dropped_and_a_broken_entry_is_reparsed(
     cache = SyntaxCache(tmp_path, "new-version")
     cache.prepare()
     assert not (tmp_path / "old-version").exists()
-    path = cache.folder / "ab" / "cdef.python.json"
+    path = cache.folder / "ab" / "cdef.python.row"
     path.parent.mkdir(parents=True)
-    path.write_text("{not json")
+    path.write_text("{not a row")
+    assert cache.load("Python", "abcdef") is None
+    path.write_bytes(b"\xa9\x05")  # cut short: a tuple of five with nothing in it
     assert cache.load("Python", "abcdef") is None
 
 
@@ -84,3 +87,28 @@ def test_a_cache_that_cannot_be_made_leaves_the_analysis_uncached(tmp_path: Path
     root = write(tmp_path / "repo", SAMPLE_PROJECT)
     facts = analyse(root, name="tally", processes=1, syntax_cache=blocker / "cache")
     assert facts == analyse(root, name="tally", processes=1)
+
+
+def test_the_walk_finds_the_blob_ids_the_cache_is_keyed_by(tmp_path: Path) -> None:
+    root = write(tmp_path / "repo", SAMPLE_PROJECT)
+    (root / "big.py").write_bytes(b"x = 1\n" * 20_000)  # read in several chunks
+    files, _ = walk_repository(root, max_files=1000, max_bytes=1 << 30, blob_ids=True)
+    readable = [f for f in files if f.readable]
+    assert readable and all(f.blob == blob_id((root / f.path).read_bytes()) for f in readable)
+    plain, _ = walk_repository(root, max_files=1000, max_bytes=1 << 30)
+    assert all(f.blob is None for f in plain)
+
+
+def test_a_cache_past_its_bound_is_emptied(tmp_path: Path) -> None:
+    source = b"def go():\n    return 1\n"
+    parsed = parse_source("a.py", "Python", source)
+    assert parsed is not None
+    cache = SyntaxCache(tmp_path, "v1", max_bytes=1)
+    assert cache.prepare()
+    cache.save("Python", blob_id(source), parsed)
+    assert cache.load("Python", blob_id(source)) == parsed
+    assert cache.prepare()  # the entry written is past the bound of one byte
+    assert cache.load("Python", blob_id(source)) is None
+    roomy = SyntaxCache(tmp_path, "v1")
+    roomy.save("Python", blob_id(source), parsed)
+    assert roomy.prepare() and roomy.load("Python", blob_id(source)) == parsed

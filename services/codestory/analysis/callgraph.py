@@ -17,7 +17,7 @@ from codestory.analysis.ecosystems import of_language
 from codestory.analysis.ecosystems.base import Binding, ImportResolver
 from codestory.analysis.resolve import Resolver, parent_dir
 from codestory.analysis.return_type import return_type
-from codestory.analysis.syntax import ADDRESS, Call, Definition, FileSyntax, ImportRef
+from codestory.analysis.syntax import ADDRESS, HANDED_ON, Call, Definition, FileSyntax, ImportRef
 
 _SELF = frozenset({"self", "this", "cls", "Self"})
 _CONTAINER_KINDS = frozenset({"class", "struct", "interface", "trait", "enum"})
@@ -130,7 +130,7 @@ class CallGraph:
         name, qualifier = call.name, call.qualifier
         syntax = self.syntaxes[path]
         model = of_language(syntax.language)
-        if call.passed:
+        if qualifier in HANDED_ON:  # call.passed, without a property's call
             return self._handed_on(path, caller, call)
         if qualifier is None:
             local = self.top[path].get(name)
@@ -207,7 +207,8 @@ class CallGraph:
         variable = qualifier[5:] if qualifier.startswith(("self.", "this.")) else qualifier
         if caller is not None and caller.receiver and variable.startswith(f"{caller.receiver}."):
             variable = variable[len(caller.receiver) + 1 :]  # Go's `t.merger`: a field of t
-        made_here = _MADE_IN_PLACE.fullmatch(variable)
+        # Only a call makes one: most variables are passed over without the search.
+        made_here = _MADE_IN_PLACE.fullmatch(variable) if "(" in variable else None
         # `new JUnitCore().runMain(...)`, `Parser(text).parse()`: the object made in place.
         stated = f"(){made_here.group(1)}" if made_here else None
         if stated is None and caller is not None:
@@ -364,19 +365,22 @@ class CallGraph:
                     if target is not None and target.path != path:
                         users[target.key].add(path)
             counted = path in tally
-            for owner, call in syntax.owned_calls():
-                if call.name not in reachable and call.name not in bound:
-                    continue
-                symbol = self.resolve_call(path, owner, call)
-                if counted and not call.passed and call.name in names:
-                    asked += 1
-                    followed += symbol is not None
-                if symbol is not None and symbol.path != path:
-                    users[symbol.key].add(path)
-                    container = symbol.definition.parent
-                    if container and container in self.top.get(symbol.path, {}):
-                        # `StringUtils.isEmpty(...)` uses StringUtils as much as isEmpty.
-                        users[f"{symbol.path}::{container}"].add(path)
+            # The calls `owned_calls` lists, without a pair made for each call of the tree.
+            owners = [(None, syntax.module_calls)] + [(d, d.calls) for d in syntax.definitions]
+            for owner, calls in owners:
+                for call in calls:
+                    if call.name not in reachable and call.name not in bound:
+                        continue
+                    symbol = self.resolve_call(path, owner, call)
+                    if counted and call.qualifier not in HANDED_ON and call.name in names:
+                        asked += 1
+                        followed += symbol is not None
+                    if symbol is not None and symbol.path != path:
+                        users[symbol.key].add(path)
+                        container = symbol.definition.parent
+                        if container and container in self.top.get(symbol.path, {}):
+                            # `StringUtils.isEmpty(...)` uses StringUtils as much as isEmpty.
+                            users[f"{symbol.path}::{container}"].add(path)
             for package, name in syntax.type_refs:
                 found = self._go_type(path, package, name)
                 if found is not None and found.path != path:

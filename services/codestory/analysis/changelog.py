@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import PurePosixPath
+
+from codestory.analysis.paths import file_name, path_parts
 
 CHANGELOG_NAMES = re.compile(r"^(?:changelog|changes|history|news|releases?)(?:\.\w+)?$", re.I)
 _VERSION_LINE = re.compile(
@@ -48,5 +49,4 @@ def latest_release(path: str, text: str) -> Release | None:
 
 
 def is_changelog(path: str) -> bool:
-    pure = PurePosixPath(path)
-    return len(pure.parts) <= 2 and bool(CHANGELOG_NAMES.match(pure.name))
+    return len(path_parts(path)) <= 2 and bool(CHANGELOG_NAMES.match(file_name(path)))

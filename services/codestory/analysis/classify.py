@@ -11,6 +11,7 @@ from pathlib import PurePosixPath
 
 from codestory.analysis.ecosystems import ECOSYSTEMS
 from codestory.analysis.file_kind import FileKind
+from codestory.analysis.paths import file_name, path_parts
 
 __all__ = [
     "TEST_DIRS",
@@ -158,7 +159,7 @@ _GENERATED_MARK = re.compile(
 
 
 def _segments(path: str) -> list[str]:
-    return [s.lower() for s in PurePosixPath(path).parts[:-1]]
+    return [s.lower() for s in path_parts(path)[:-1]]
 
 
 def _before_package(segments: list[str]) -> list[str]:
@@ -183,7 +184,7 @@ def _example_package(path: str, above: list[str]) -> bool:
 
 def classify_path(path: str) -> FileKind:
     """Classify by path alone (cheap; content checks come after)."""
-    name = PurePosixPath(path).name
+    name = file_name(path)
     segments = _before_package(_segments(path))
     if _MINIFIED_NAME.search(name):
         return FileKind.MINIFIED
@@ -249,6 +250,12 @@ def looks_minified(head: str) -> bool:
 
 def looks_generated(head: str) -> bool:
     first_lines = "\n".join(head.splitlines()[:8])
+    # Every mark says "generated" or "do not edit": ASCII text without either is passed
+    # at once, the search being slow (non-ASCII may match by case folding: `edİt`).
+    if first_lines.isascii():
+        lowered = first_lines.lower()
+        if "generated" not in lowered and "do not edit" not in lowered:
+            return False
     return bool(_GENERATED_MARK.search(first_lines))
 
 

@@ -22,6 +22,7 @@ from codestory.analysis.classify import (
     holdings,
     vendored_copies,
 )
+from codestory.analysis.collector import collector_paused
 from codestory.analysis.dependencies import Dependencies, select_dependencies
 from codestory.analysis.ecosystems.c_cpp import configured_makefile
 from codestory.analysis.entry_point import EntryPoint, main_symbol, own_definition
@@ -36,7 +37,7 @@ from codestory.analysis.manifests import (
     parse_manifest,
 )
 from codestory.analysis.parallel import parse_many
-from codestory.analysis.paths import normalise
+from codestory.analysis.paths import file_name, normalise, parent_dir
 from codestory.analysis.project_kind import ProjectKind, project_kind
 from codestory.analysis.readme import (
     ReadmeSummary,
@@ -1058,10 +1059,14 @@ class Code:
         return set(self.source_paths)
 
 
-def _walk(root: Path, *, max_files: int, max_bytes: int) -> tuple[list[SourceFile], int]:
+def _walk(
+    root: Path, *, max_files: int, max_bytes: int, blob_ids: bool = False
+) -> tuple[list[SourceFile], int]:
     """Every file of the checkout and how many could not be read; AnalysisError when there
-    is no code to tell of."""
-    files, unreadable = walk_repository(root, max_files=max_files, max_bytes=max_bytes)
+    is no code to tell of. With `blob_ids`, each readable file's key in the syntax cache."""
+    files, unreadable = walk_repository(
+        root, max_files=max_files, max_bytes=max_bytes, blob_ids=blob_ids
+    )
     if not files:
         raise AnalysisError("the repository is empty: it has no files to describe", "no_source")
     if not any(f.readable for f in files):
@@ -1120,8 +1125,14 @@ def _parse(
     )
     if cache is not None and not cache.prepare():
         cache = None  # a full or unwritable disk costs the cache, never the story
+    blobs = {f.path: f.blob for f in checkout.code if f.blob}
     for path, parsed, failed in parse_many(
-        jobs, processes, seconds_per_file=seconds_per_file, should_stop=should_stop, cache=cache
+        jobs,
+        processes,
+        seconds_per_file=seconds_per_file,
+        should_stop=should_stop,
+        cache=cache,
+        blobs=blobs,
     ):
         skipped += failed
         if parsed is not None:
@@ -1163,7 +1174,7 @@ def _modules(
     """Every parsed file as a module: what it defines and how many files import it."""
     modules: dict[str, ModuleFact] = {}
     for path, syntax in code.syntaxes.items():
-        folder = str(PurePosixPath(path).parent)
+        folder = parent_dir(path) or "."  # as str(PurePosixPath(path).parent)
         by_folder = ecosystems.of_language(syntax.language).imports_folders
         modules[path] = ModuleFact(
             package=folder if by_folder else None,
@@ -1299,7 +1310,7 @@ def _readme_file(texts: list[SourceFile]) -> SourceFile | None:
         (
             f
             for f in sorted(texts, key=lambda f: (f.path.count("/"), f.path))
-            if _README.match(PurePosixPath(f.path).name)
+            if _README.match(file_name(f.path))
         ),
         None,
     )
@@ -1423,6 +1434,7 @@ def _declared_version(root_manifests: list[Manifest], project: ecosystems.Projec
     )
 
 
+@collector_paused
 def analyse(
     root: Path,
     *,
@@ -1446,7 +1458,9 @@ def analyse(
     to parse is left out and counted; `should_stop`, asked between files, ends the
     analysis early with AnalysisStopped (a cancelled story).
     """
-    walked, unreadable = _walk(root, max_files=max_files, max_bytes=max_bytes)
+    walked, unreadable = _walk(
+        root, max_files=max_files, max_bytes=max_bytes, blob_ids=syntax_cache is not None
+    )
     checkout = _classify(root, walked)
     syntaxes, too_slow = _parse(
         checkout,

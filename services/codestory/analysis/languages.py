@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
+from codestory.analysis.paths import file_name
+
 BY_EXTENSION: dict[str, str] = {
     ".py": "Python",
     ".pyi": "Python",
@@ -83,12 +85,12 @@ SUPPORTING = frozenset(
 
 
 def language_of(path: str) -> str | None:
-    pure = PurePosixPath(path)
-    if pure.name in BY_NAME:
-        return BY_NAME[pure.name]
-    if pure.name.startswith("Dockerfile"):
+    name = file_name(path)
+    if name in BY_NAME:
+        return BY_NAME[name]
+    if name.startswith("Dockerfile"):
         return "Dockerfile"
-    return BY_EXTENSION.get(pure.suffix.lower())
+    return BY_EXTENSION.get(PurePosixPath(name).suffix.lower())
 
 
 def is_code(language: str | None) -> bool:

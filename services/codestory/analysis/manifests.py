@@ -13,6 +13,8 @@ from xml.etree import ElementTree
 
 from pydantic import BaseModel, Field
 
+from codestory.analysis.paths import file_name
+
 
 class Manifest(BaseModel):
     path: str
@@ -563,7 +565,7 @@ _REQUIREMENTS_FILE = re.compile(r"^requirements[\w.-]*\.(?:txt|in)$")
 
 def is_manifest(path: str) -> bool:
     """Whether parse_manifest reads this file (known by its name alone)."""
-    name = PurePosixPath(path).name
+    name = file_name(path)
     if name in PARSERS:
         return True
     requirements = _REQUIREMENTS_FILE.match(name) or path.startswith("requirements/")

@@ -15,6 +15,7 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
+from codestory.analysis.collector import collector_paused
 from codestory.analysis.syntax import FileSyntax, parse_source
 from codestory.analysis.syntax_cache import SyntaxCache, blob_id
 from codestory.analysis.syntax_rows import Row, from_row, to_row
@@ -57,6 +58,7 @@ def parse_one(job: Job) -> Parsed:
         return path, None, True
 
 
+@collector_paused
 def _parse_chunk(jobs: list[Job]) -> list[tuple[str, Row | None, bool]]:
     """In a worker: files parsed and handed back as rows, which cross processes cheaply."""
     return [
@@ -110,12 +112,14 @@ def parse_many(
     should_stop: Callable[[], bool] | None = None,
     cache: SyntaxCache | None = None,
     keep: SyntaxCache | None = None,
+    blobs: dict[str, str] | None = None,
 ) -> Iterator[Parsed]:
     """Parse every job, in order; `processes` 0 means as many as the CPUs allow.
 
     `should_stop` is asked between files (and between chunks of files when parsing in
     parallel); when it answers True, AnalysisStoppedError ends the work at once. Files
-    `cache` holds are not parsed; the parsers store what they parse in `keep`.
+    `cache` holds are not parsed; the parsers store what they parse in `keep`. `blobs`
+    holds Git blob ids known already, by path: those files are looked up unread.
     """
     stop = should_stop or (lambda: False)
     if cache is not None:
@@ -123,8 +127,10 @@ def parse_many(
         # so a retell of a known repository starts no worker at all when little changed.
         kept: dict[str, Parsed] = {}
         missing: list[tuple[str, str, Path]] = []
+        known = blobs or {}
         for path, language, file in jobs:
-            found = _cached(cache, language, file)
+            blob = known.get(path)
+            found = cache.load(language, blob) if blob else _cached(cache, language, file)
             if found is None:
                 missing.append((path, language, file))
             else:

@@ -3,25 +3,37 @@ files that changed.
 
 A file's key is its Git blob id (the SHA-1 of `blob <size>\\0<bytes>`), its language and
 the analyser's version: the same bytes read by the same code give the same syntax. Entries
-are JSON rows (never pickle: a cache is data, not code) written atomically, under one
-folder per analyser version; older versions' folders are removed, and a version folder
-that grows past its bound in bytes is emptied and refilled.
+are rows of plain values written atomically, under one folder per analyser version;
+older versions' folders are removed, and a version folder that grows past its bound in
+bytes is emptied and refilled.
+
+Rows are written with marshal, each string once per file (a name called fifty times is
+stored once and read back as one object): a retell reads every file of the tree back,
+and marshal reads these rows three times as fast as JSON read its own (a quarter less
+time for the whole read, objects built), from entries a quarter smaller. marshal
+reads plain values only (never pickle: nothing in a cache runs), but its format belongs
+to one Python: the folder is named for the interpreter as well as the analyser, and only
+this process's own kind reads it. Like the rest of the work folder, it is the worker's
+alone (mode 0700).
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
+import marshal
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
-from codestory.analysis.syntax import FileSyntax
+from codestory.analysis.syntax import Call, FileSyntax
 from codestory.analysis.syntax_rows import from_row, to_row
 
 # Bytes kept per analyser version unless told otherwise: a few large repositories' worth.
 DEFAULT_MAX_BYTES = 200 << 20
+_LEDGER = ".written"  # the bytes of each entry written, one number a line
 
 
 def blob_id(source: bytes) -> str:
@@ -32,14 +44,44 @@ def blob_id(source: bytes) -> str:
     return digest.hexdigest()
 
 
-def _encode(syntax: FileSyntax) -> str:
+def _encode(syntax: FileSyntax) -> bytes:
+    """The row of `syntax` with each string the first equal one: marshal then writes a
+    repeated string as a reference to it."""
+    seen: dict[str, str] = {}
+    one = seen.setdefault
+
+    def calls(rows: list[Call]) -> tuple[Any, ...]:
+        return tuple(
+            (one(name, name), qualifier and one(qualifier, qualifier), literal, line)
+            for name, qualifier, literal, line in rows
+        )
+
+    def pairs(rows: list[tuple[Any, Any]]) -> tuple[Any, ...]:
+        return tuple((a and one(a, a), b and one(b, b)) for a, b in rows)
+
+    definitions = tuple(
+        (one(d.name, d.name), one(d.kind, d.kind), d.line, d.end_line, d.doc, d.signature,
+         d.parent and one(d.parent, d.parent), tuple(d.decorators), tuple(d.bases), d.exported,
+         calls(d.calls), d.receiver, pairs(d.types))
+        for d in syntax.definitions
+    )  # fmt: skip
     row = list(to_row(syntax))
-    row[-1] = sorted(syntax.words)  # a set has no JSON, nor a stable order
-    return json.dumps(row, separators=(",", ":"))
+    row[2] = definitions
+    row[3] = tuple(tuple(i) for i in row[3])
+    row[4] = calls(syntax.module_calls)
+    row[5] = tuple(row[5])
+    row[8] = pairs(syntax.type_refs)
+    row[11] = pairs(syntax.module_types)
+    # One string of words (identifiers: no spaces) in a stable order: one string reads
+    # back faster than tens of thousands.
+    row[-1] = " ".join(sorted(syntax.words))
+    return marshal.dumps(tuple(row))
 
 
-def _decode(text: str) -> FileSyntax:
-    return from_row(json.loads(text))
+def _decode(data: bytes) -> FileSyntax:
+    row = list(marshal.loads(data))  # noqa: S302 - our own rows, in our own folder
+    row[-1] = row[-1].split()
+    return from_row(row)
 
 
 class SyntaxCache:
@@ -47,7 +89,7 @@ class SyntaxCache:
 
     def __init__(self, root: Path, version: str, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
         self.root = root
-        self.folder = root / version
+        self.folder = root / f"{version}-{sys.implementation.cache_tag}-{marshal.version}"
         self.max_bytes = max_bytes
 
     def prepare(self) -> bool:
@@ -64,33 +106,47 @@ class SyntaxCache:
         for other in self.root.iterdir():
             if other.is_dir() and other != self.folder:
                 shutil.rmtree(other, ignore_errors=True)
-        size = sum(
-            entry.stat().st_size
-            for shard in self.folder.iterdir()
-            if shard.is_dir()
-            for entry in os.scandir(shard)
-        )
-        if size > self.max_bytes:
+        if self._written() > self.max_bytes:
             shutil.rmtree(self.folder, ignore_errors=True)
             self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
 
-    def _path(self, language: str, blob: str) -> Path:
+    def _written(self) -> int:
+        """Bytes written to the folder since it was made, by the ledger each writer appends
+        to (entries are never removed one by one, so it bounds their size): one read, where
+        a stat of every entry took a tenth of a second in a full cache."""
+        try:
+            return sum(map(int, (self.folder / _LEDGER).read_bytes().split()))
+        except FileNotFoundError:
+            return 0
+        except ValueError:
+            return self.max_bytes + 1  # a ledger that cannot be read: start afresh
+
+    def _path(self, language: str, blob: str) -> str:
+        # A string, not a Path: a retell asks for every file of the tree.
         safe = "".join(c for c in language.lower() if c.isalnum()) or "text"
-        return self.folder / blob[:2] / f"{blob[2:]}.{safe}.json"
+        return os.path.join(self.folder, blob[:2], f"{blob[2:]}.{safe}.row")  # noqa: PTH118
 
     def load(self, language: str, blob: str) -> FileSyntax | None:
         try:
-            return _decode(self._path(language, blob).read_text())
-        except (OSError, ValueError, TypeError, KeyError):
+            with open(self._path(language, blob), "rb") as entry:  # noqa: PTH123
+                return _decode(entry.read())
+        except (OSError, EOFError, ValueError, TypeError, KeyError, IndexError, AttributeError):
             return None  # absent, or unreadable: parse again
 
     def save(self, language: str, blob: str, syntax: FileSyntax) -> None:
-        path = self._path(language, blob)
+        path = Path(self._path(language, blob))
         try:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             handle, scratch = tempfile.mkstemp(dir=path.parent, prefix=".partial-")
-            with os.fdopen(handle, "w") as out:
-                out.write(_encode(syntax))
+            data = _encode(syntax)
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
             Path(scratch).replace(path)  # whole or not at all, whoever reads it
+            # One short write in append mode: whole, whichever processes write at once.
+            ledger = os.open(self.folder / _LEDGER, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            try:
+                os.write(ledger, b"%d\n" % len(data))
+            finally:
+                os.close(ledger)
         except OSError:
             pass  # a full or read-only disk costs a re-parse next time, never the story

@@ -7,6 +7,7 @@ field by field), and a large tree ships over a hundred thousand calls between pr
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from codestory.analysis.syntax import Call, Definition, FileSyntax, ImportRef
@@ -51,9 +52,13 @@ def to_row(syntax: FileSyntax) -> Row:
     )
 
 
+# tuple.__new__ rather than Call(*row): the same tuple, made in C with no Python frame
+# per call (a large tree has a hundred thousand).
+_call = functools.partial(tuple.__new__, Call)
+
+
 def _calls(rows: list[Any]) -> list[Call]:
-    # tuple.__new__ rather than Call(*row): the same tuple, without a Python-level call.
-    return [tuple.__new__(Call, row) for row in rows]
+    return list(map(_call, rows))
 
 
 def from_row(row: Row | list[Any]) -> FileSyntax:
@@ -91,7 +96,7 @@ def from_row(row: Row | list[Any]) -> FileSyntax:
                 exported,
                 _calls(calls),
                 receiver,
-                [(variable, value) for variable, value in types],
+                list(map(tuple, types)),
             )
             for (
                 name,

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import stat
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from codestory.analysis.languages import language_of
 from codestory.domain import format_bytes
@@ -70,6 +73,9 @@ class SourceFile:
     readable: bool  # text, and small enough to be read (binary or very large: not)
     lines: int = 0  # as editors count them; 0 when not readable
     head: str = ""  # the first HEAD_CHARS characters of a readable file
+    # Git's blob id of a readable file, when the walk is asked for them: the syntax cache's
+    # key, found while the file is read for its lines rather than by reading it again.
+    blob: str | None = None
 
 
 def read_text(root: Path, file: SourceFile) -> str:
@@ -83,11 +89,13 @@ def read_text(root: Path, file: SourceFile) -> str:
         return ""
 
 
-def _count_lines(handle: BinaryIO, first: bytes) -> int:
-    """Lines in what `handle` has left after `first`: a final newline starts no line."""
+def _count_lines(handle: BinaryIO, first: bytes, seen: Callable[[bytes], object]) -> int:
+    """Lines in what `handle` has left after `first`: a final newline starts no line.
+    Each chunk read is handed to `seen` too."""
     newlines = first.count(b"\n")
     last = first[-1:]
     while chunk := handle.read(READ_CHUNK):
+        seen(chunk)
         newlines += chunk.count(b"\n")
         last = chunk[-1:]
     if not last:
@@ -99,8 +107,23 @@ def _looks_binary(head: bytes) -> bool:
     return b"\0" in head
 
 
-def walk_repository(root: Path, *, max_files: int, max_bytes: int) -> tuple[list[SourceFile], int]:
-    """Every regular file under `root`, and how many could not be read (left out).
+def _blob_digest(size: int, first: bytes) -> Any:
+    """Git's blob hash (as `syntax_cache.blob_id`), begun with a file's first bytes."""
+    digest = hashlib.sha1(usedforsecurity=False)
+    digest.update(b"blob %d\0" % size)
+    digest.update(first)
+    return digest
+
+
+def _ignore(chunk: bytes) -> None:
+    pass
+
+
+def walk_repository(
+    root: Path, *, max_files: int, max_bytes: int, blob_ids: bool = False
+) -> tuple[list[SourceFile], int]:
+    """Every regular file under `root`, and how many could not be read (left out); with
+    `blob_ids`, each readable file's Git blob id.
 
     A file whose name is not UTF-8 or that cannot be opened is counted and left out: one
     odd file never fails a story.
@@ -112,16 +135,21 @@ def walk_repository(root: Path, *, max_files: int, max_bytes: int) -> tuple[list
         subdirs[:] = sorted(
             d for d in subdirs if d not in SKIP_DIRS and not d.endswith(".egg-info")
         )
+        folder = Path(directory).relative_to(root).as_posix()
+        prefix = "" if folder == "." else f"{folder}/"
         for name in sorted(names):
-            full = Path(directory) / name
+            full = os.path.join(directory, name)  # noqa: PTH118 - a str: see lstat below
+            relative = prefix + name
             try:
-                full.relative_to(root).as_posix().encode("utf-8")
-                if full.is_symlink() or not full.is_file():
-                    continue  # links may point outside the checkout
-                size = full.stat().st_size
+                relative.encode("utf-8")
+                # One lstat, not a Path's three stat calls: a large tree has many files.
+                status = os.lstat(full)
             except (UnicodeEncodeError, OSError):
                 unreadable += 1
                 continue
+            if not stat.S_ISREG(status.st_mode):
+                continue  # links may point outside the checkout
+            size = status.st_size
             total += size
             if len(files) >= max_files:
                 raise AnalysisError(
@@ -134,18 +162,24 @@ def walk_repository(root: Path, *, max_files: int, max_bytes: int) -> tuple[list
                     "over this server's limit",
                     "repository_too_large",
                 )
-            relative = full.relative_to(root).as_posix()
             try:
-                with full.open("rb") as handle:
+                with open(full, "rb") as handle:  # noqa: PTH123
                     first = handle.read(SNIFF_BYTES)
                     binary = _looks_binary(first)
                     readable = not binary and size <= MAX_TEXT_BYTES
-                    lines = _count_lines(handle, first) if readable else 0
+                    digest = _blob_digest(size, first) if readable and blob_ids else None
+                    seen = digest.update if digest is not None else _ignore
+                    lines = _count_lines(handle, first, seen) if readable else 0
+                    read = handle.tell()
             except OSError:
                 unreadable += 1
                 continue
             head = first.decode("utf-8", errors="replace")[:HEAD_CHARS] if readable else ""
+            # A file that changed size while read has no id: the cache reads it again.
+            blob = digest.hexdigest() if digest is not None and read == size else None
             files.append(
-                SourceFile(relative, size, language_of(relative), binary, readable, lines, head)
+                SourceFile(
+                    relative, size, language_of(relative), binary, readable, lines, head, blob
+                )
             )
     return files, unreadable

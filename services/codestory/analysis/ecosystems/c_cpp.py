@@ -17,6 +17,7 @@ from codestory.analysis.ecosystems.base import Ecosystem, Project, SuiteCommand,
 from codestory.analysis.ecosystems.c_includes import CIncludes
 from codestory.analysis.file_kind import FileKind
 from codestory.analysis.manifests import Manifest
+from codestory.analysis.paths import file_name
 from codestory.analysis.syntax import Definition, FileSyntax
 from codestory.analysis.walk import SourceFile
 
@@ -184,7 +185,7 @@ class CAndCpp(Ecosystem):
         return [SuiteCommand("ctest")] if any(m.scripts.get("test") for m in cmake) else []
 
     def wanted_texts(self, paths: frozenset[str], kinds: dict[str, FileKind]) -> set[str]:
-        builds = {p for p in paths if PurePosixPath(p).name in BUILD_FILES and p.count("/") <= 2}
+        builds = {p for p in paths if file_name(p) in BUILD_FILES and p.count("/") <= 2}
         # Version headers: the project's own headers near the top of the tree.
         headers = sorted(
             (

@@ -8,7 +8,7 @@ from collections import defaultdict
 from pathlib import PurePosixPath
 
 from codestory.analysis.ecosystems.base import ImportResolver
-from codestory.analysis.paths import normalise, parent_dir
+from codestory.analysis.paths import file_name, normalise, parent_dir
 from codestory.analysis.syntax import FileSyntax, ImportRef
 
 
@@ -18,7 +18,7 @@ class CIncludes(ImportResolver):
         # Every parsed file by its name: headers are found by the end of their path.
         self.by_basename: dict[str, list[str]] = defaultdict(list)
         for path in syntaxes:
-            self.by_basename[PurePosixPath(path).name].append(path)
+            self.by_basename[file_name(path)].append(path)
 
     def resolve(self, importer: str, ref: ImportRef) -> list[str]:
         target = ref.target

@@ -12,6 +12,7 @@ from codestory.analysis.ecosystems.base import Ecosystem, Project, SuiteCommand,
 from codestory.analysis.ecosystems.java_imports import JavaImports
 from codestory.analysis.file_kind import FileKind
 from codestory.analysis.manifests import Manifest
+from codestory.analysis.paths import file_name
 from codestory.analysis.role_types import Route
 from codestory.analysis.syntax import FileSyntax
 
@@ -128,7 +129,7 @@ class Jvm(Ecosystem):
         return {
             p
             for p in paths
-            if PurePosixPath(p).name in _BUILDS
+            if file_name(p) in _BUILDS
             and (p.count("/") <= 4 or ("META-INF/" in p and p.count("/") <= 7))
         } | ({"gradle.properties"} & paths)
 
@@ -171,9 +172,7 @@ class Jvm(Ecosystem):
     def builds_declare_programs(self, project: Project) -> bool | None:
         # A module's own jar manifest names its tool, not what the project as a whole is.
         builds = [
-            t
-            for p, t in project.texts.items()
-            if PurePosixPath(p).name in _BUILDS and p.count("/") <= 4
+            t for p, t in project.texts.items() if file_name(p) in _BUILDS and p.count("/") <= 4
         ]
         if not builds:
             return None

@@ -22,6 +22,7 @@ from codestory.analysis.ecosystems.python_tests import python_commands, python_f
 from codestory.analysis.entry_point import EntryPoint
 from codestory.analysis.file_kind import FileKind
 from codestory.analysis.manifests import Manifest
+from codestory.analysis.paths import file_name
 from codestory.analysis.role_types import Role, Route
 from codestory.analysis.syntax import Definition, FileSyntax, ImportRef
 
@@ -145,7 +146,7 @@ class Python(Ecosystem):
         # A script in a folder of a packaged distribution (`downstream/run.py`, `ci/check.py`)
         # is not installed: it is the authors' tool. A top-level `manage.py` or `app.py` runs
         # the project.
-        packaged = any(PurePosixPath(p).name in _PACKAGING for p in project.paths if "/" not in p)
+        packaged = any(file_name(p) in _PACKAGING for p in project.paths if "/" not in p)
         if not packaged or PurePosixPath(path).name == "__main__.py":
             return True
         return "/" not in path and not _in_package(path, project.paths)
@@ -154,7 +155,7 @@ class Python(Ecosystem):
         versions = {
             p
             for p in paths
-            if PurePosixPath(p).name in _VERSION_FILES
+            if file_name(p) in _VERSION_FILES
             and p.count("/") <= 2
             and kinds.get(p) is FileKind.SOURCE
         }
@@ -186,7 +187,7 @@ class Python(Ecosystem):
             d.lower() == "django" for m in self.manifests(project) for d in m.dependencies
         )
         managers = sorted(
-            p for p in project.paths if PurePosixPath(p).name == "manage.py" and p.count("/") <= 1
+            p for p in project.paths if file_name(p) == "manage.py" and p.count("/") <= 1
         )
         if uses_django and managers:
             return Application(tuple(managers), "a Django site run through `manage.py`")
