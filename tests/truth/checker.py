@@ -173,7 +173,7 @@ class Tree:
         # Javadoc's inline tags are markup: `{@code Object}` reads "Object"; so are HTML tags
         # in doc comments (`Interface for <a href="...">Edit Distances</a>`).
         return " ".join(
-            " ".join(_words(_HTML_TAG.sub(" ", re.sub(r"\{@\w+\s+([^}]*)\}", r"\1", t))))
+            " ".join(_words(_HTML_TAG.sub(" ", _JAVADOC_INLINE.sub(_inline_words, t))))
             for t in self.files.values()
         )
 
@@ -396,6 +396,14 @@ def _requirements(files: dict[str, str], read: list[str]) -> tuple[set[str], set
 
 # Extras that are for working on the project, by the names projects give them.
 _DEVELOPMENT_EXTRA = re.compile(r"dev|test|lint|doc|typing|check|style|ci|bench", re.I)
+
+
+_JAVADOC_INLINE = re.compile(r"\{@\w+\s+([^}]*)\}")
+
+
+def _inline_words(found: re.Match[str]) -> str:
+    """`{@code <body>}` reads "body": the element's name, not a tag to strip."""
+    return found.group(1).replace("<", " ").replace(">", " ")
 
 
 _HTML_TAG = re.compile(r"</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>")

@@ -583,6 +583,10 @@ def test_a_docstring_that_opens_with_code_or_a_drawing_is_described_by_its_prose
     assert describe("It works as follows.\n\n1. read\n2. write") is None
     assert describe("Options are shown below:\n\n- a\n- b") is None
     assert describe("A worker is responsible for:\n\n- launching\n- waiting") is None
+    # `{@code <body>}` names an element; the HTML tags around it go, its word stays.
+    assert describe("Get this document's {@code <body>} or {@code <frameset>} element.") == (
+        "Get this document's body or frameset element."
+    )
     # A clause whose rest went to the tags below it ends where it stops.
     assert describe("Initialize `Route` with the given `path`,\n\n@param {String} path") == (
         "Initialize Route with the given path."

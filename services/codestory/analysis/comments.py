@@ -25,6 +25,7 @@ _ROLE_MARKUP = re.compile(
 )
 _INLINE_MARKUP = re.compile(r"[`*]+|\{@\w+\s+([^}]*)\}")
 _HTML_BREAK = re.compile(r"<(?:ul|ol|pre|table|dl|h\d)\b.*", re.IGNORECASE | re.DOTALL)
+_CODE_TAG = re.compile(r"\{@(?:code|literal)\s+([^}]*)\}")
 _HTML_TAG = re.compile(r"</?[A-Za-z][^<>]{0,80}>")
 _MARKDOWN_LINK = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\[[^\]]*\])")
 # A sentence ends at . ! or ? before a space, never inside an abbreviation ("e.g. 10 kB").
@@ -111,6 +112,8 @@ def describe(raw: str | None, *, limit: int = 220) -> str | None:
     paragraph = _first_prose_paragraph(text)
     joined = _HTML_BREAK.sub("", " ".join(paragraph))
     joined = end_lead_in(joined)  # "Our exception hierarchy:" over a drawing or a list
+    # `{@code <body>}` names an element: its words stay when the HTML tags go.
+    joined = _CODE_TAG.sub(lambda m: m.group(1).replace("<", "").replace(">", ""), joined)
     joined = _MARKDOWN_LINK.sub(r"\1", _HTML_TAG.sub("", joined))
     prose = _ROLE_MARKUP.sub(r"\1", joined)
     prose = _INLINE_MARKUP.sub(lambda m: m.group(1) or "", prose).strip()
