@@ -1495,3 +1495,29 @@ def test_a_packaging_folder_says_what_it_holds(tmp_path: Path) -> None:
     area = next(a for a in analyse(root, name="serve").areas if a.path == "packaging")
     # A systemd unit is no build tool: the folder is told by what it holds.
     assert (area.kind, area.holds) == (FileKind.DATA, "service and package definitions")
+
+
+def test_a_readme_call_to_an_overloaded_method_is_followed(tmp_path: Path) -> None:
+    work = "".join(f"    int k{i} = {i};\n" for i in range(5))
+    root = write(
+        tmp_path / "repo",
+        {
+            "README.md": "# doc\n\n```java\nDocument doc = Parser.parse(text);\n"
+            "String t = doc.title();\n```\n",
+            "src/main/java/doc/Document.java": (
+                "package doc;\n\npublic class Document {\n"
+                '  public String title() {\n    return find("title");\n  }\n'
+                "  public void title(String text) {\n    find(text);\n  }\n"
+                "  String find(String name) {\n" + work + "    return name;\n  }\n}\n"
+            ),
+            "src/main/java/doc/Parser.java": (
+                "package doc;\n\npublic class Parser {\n"
+                "  public static Document parse(String text) {\n"
+                "    return new Document();\n  }\n}\n"
+            ),
+        },
+    )
+    facts = analyse(root, name="doc")
+    first = facts.control_paths[0]
+    # `title()` and `title(String)` are one name of one type: the example is followed.
+    assert first[0].name == "Document.title" and first[0].via == "doc.title"

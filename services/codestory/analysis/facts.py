@@ -960,6 +960,8 @@ def _example_start(
         elif call.qualifier is None or call.qualifier not in types:
             # `httpx.get`, `fmt.print`: a module's function, if the module has one.
             candidates = [c for c in candidates if c.definition.parent is None] or candidates
+        # Overloads (`title()` and `title(String)`) are one name of one type.
+        candidates = list({c.key: c for c in reversed(candidates)}.values())
         # A name several definitions share (`get` on five classes) cannot be told apart
         # without types: the example is not followed through it.
         if len(candidates) == 1:
