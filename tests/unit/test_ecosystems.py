@@ -1176,10 +1176,7 @@ def test_an_image_serves_when_it_opens_a_port(tmp_path: Path, expose: str, kind:
         "main.go": 'package main\n\nimport "fmt"\n\nfunc main() {\n\tfmt.Println("x")\n}\n',
         "Dockerfile": f'FROM scratch\nCOPY tail /tail\n{expose}ENTRYPOINT ["/tail"]\n',
     }
-    root = tmp_path / "repo"
-    for path, text in files.items():
-        (root / path).parent.mkdir(parents=True, exist_ok=True)
-        (root / path).write_text(text)
+    root = write(tmp_path / "repo", files)
     # A container that runs a command-line tool serves nothing.
     assert analyse(root, name="tail").kind == kind
 
@@ -1355,10 +1352,7 @@ def test_sample_inputs_of_the_tests_do_not_say_how_tests_run(tmp_path: Path) -> 
         # A sample the line counter is tested on, in a folder of inputs.
         "tests/data/sample.go": 'package main\n\nimport "testing"\n\nfunc TestX(t *testing.T) {}\n',
     }
-    root = tmp_path / "repo"
-    for path, text in files.items():
-        (root / path).parent.mkdir(parents=True, exist_ok=True)
-        (root / path).write_text(text)
+    root = write(tmp_path / "repo", files)
     tests = analyse(root, name="count").tests
     assert tests.commands == ["cargo test"]  # no `go test ./...` without a go.mod
     assert "Go's testing package" not in tests.frameworks
@@ -1376,10 +1370,7 @@ def test_a_c_library_with_a_switch_a_version_header_and_one_test_program(tmp_pat
         "test.c": '#include "client.h"\nint main(void) {\n  return client_connect();\n}\n',
         "Makefile": "test: test.c\n\tcc test.c client.c -o t && ./t\n",
     }
-    root = tmp_path / "repo"
-    for path, text in files.items():
-        (root / path).parent.mkdir(parents=True, exist_ok=True)
-        (root / path).write_text(text)
+    root = write(tmp_path / "repo", files)
     facts = analyse(root, name="client")
     # OpenSSL is found only when the ENABLE_SSL switch is on: a feature, not a need.
     assert facts.dependencies == ["Threads"] and facts.optional_dependencies == ["OpenSSL"]
