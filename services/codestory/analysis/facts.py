@@ -750,17 +750,18 @@ def _project_name(declared: Manifest | None, readme: Readme | None, fallback: st
     return fallback
 
 
-def _docker_exposes(root: Path, files: list[SourceFile]) -> bool:
+def _dockerfile(root: Path, files: list[SourceFile]) -> str:
+    dockerfile = next((f for f in files if f.path == "Dockerfile" and f.readable), None)
+    return read_text(root, dockerfile) if dockerfile is not None else ""
+
+
+def _docker_exposes(text: str) -> bool:
     """Whether the image opens a port (`EXPOSE 8080`): a container that runs a command-line
     tool serves nothing."""
-    dockerfile = next((f for f in files if f.path == "Dockerfile" and f.readable), None)
-    text = read_text(root, dockerfile) if dockerfile is not None else ""
     return bool(re.search(r"^\s*EXPOSE\s+\S", text, re.MULTILINE | re.IGNORECASE))
 
 
-def _docker_command(root: Path, files: list[SourceFile]) -> str | None:
-    dockerfile = next((f for f in files if f.path == "Dockerfile" and f.readable), None)
-    text = read_text(root, dockerfile) if dockerfile is not None else ""
+def _docker_command(text: str) -> str | None:
     if not text:
         return None
     commands = _DOCKER_COMMAND.findall(text)
@@ -1478,7 +1479,8 @@ def analyse(
     modules = _modules(code, checkout.kinds, importers)
     symbols = _symbols(code)
     key_modules = _key_modules(modules)
-    docker_command = _docker_command(root, checkout.files)
+    dockerfile = _dockerfile(root, checkout.files)
+    docker_command = _docker_command(dockerfile)
     project = _project(checkout, syntaxes)
     # A leftover build still names and describes the project; it declares nothing more.
     naming = [m for m in checkout.manifests if "/" not in m.path and m.kind != "Helm chart"]
@@ -1502,15 +1504,9 @@ def analyse(
     areas, root_files = _areas(checkout.files, checkout.kinds, syntaxes)
     languages = _languages(checkout.files, checkout.kinds)
     dependencies = _dependencies(checkout, code, root_manifests, languages, project)
-    serving_image = docker_command if _docker_exposes(root, checkout.files) else None
-    kind = _kind(
-        description,
-        entry_points,
-        roles,
-        serving_image,
-        project,
-        _project_name(declared, readme, name),
-    )
+    serving_image = docker_command if _docker_exposes(dockerfile) else None
+    project_name = _project_name(declared, readme, name)
+    kind = _kind(description, entry_points, roles, serving_image, project, project_name)
     handed_out = [
         s
         for p in entry_points
@@ -1532,7 +1528,7 @@ def analyse(
     if release and any(m.release_behind(release.version, project) for m in ecosystems.ECOSYSTEMS):
         release = None  # a changelog left behind by the code's major version
     return RepoFacts(
-        name=_project_name(declared, readme, name),
+        name=project_name,
         kind=kind.kind,
         kind_evidence=kind.evidence,
         description=description,
