@@ -1521,3 +1521,20 @@ def test_a_readme_call_to_an_overloaded_method_is_followed(tmp_path: Path) -> No
     first = facts.control_paths[0]
     # `title()` and `title(String)` are one name of one type: the example is followed.
     assert first[0].name == "Document.title" and first[0].via == "doc.title"
+
+
+def test_a_function_type_has_no_fields_to_tell(tmp_path: Path) -> None:
+    root = write(
+        tmp_path / "repo",
+        {
+            "go.mod": "module example.org/mw\n\ngo 1.21\n",
+            "mw.go": (
+                'package mw\n\nimport "net/http"\n\n// Writer wraps a response.\n'
+                "type Writer interface {\n\tStatus() int\n}\n\n"
+                "// HandlerFunc adapts a function.\n"
+                "type HandlerFunc func(rw Writer, r *http.Request)\n"
+            ),
+        },
+    )
+    handler = next(s for s in analyse(root, name="mw").key_symbols if s.name == "HandlerFunc")
+    assert handler.holds == []  # `rw Writer` is a parameter, not a field

@@ -1246,8 +1246,10 @@ def _symbols(code: Code) -> list[SymbolFact]:
                     or definition.name in apart
                     or definition.kind not in TYPE_KINDS
                     else len(typed.get(definition.name, set()) - {path}),
+                    # Fields are a class's or a struct's: a function type's or an
+                    # interface's stated types are its methods' parameters.
                     holds=_holds(definition, type_names, typed)
-                    if definition.kind in TYPE_KINDS and not definition.parent
+                    if definition.kind in {"class", "struct"} and not definition.parent
                     else [],
                 )
             )
