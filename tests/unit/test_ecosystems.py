@@ -1376,3 +1376,11 @@ def test_a_c_library_with_a_switch_a_version_header_and_one_test_program(tmp_pat
     assert facts.dependencies == ["Threads"] and facts.optional_dependencies == ["OpenSSL"]
     assert facts.version == "1.5.0"  # CLIENT_MAJOR, CLIENT_MINOR, CLIENT_PATCH
     assert facts.tests.files == 1 and facts.tests.commands[0] == "make test"
+
+
+def test_a_go_mod_without_a_module_path_names_nothing() -> None:
+    from codestory.analysis.manifests import parse_go_mod
+
+    # The module line is cut short: the next line's word is no module path.
+    assert parse_go_mod("go.mod", "module\nrequire (\n").name is None
+    assert parse_go_mod("go.mod", "module example.org/x/v2\n").name is not None

@@ -272,7 +272,7 @@ def _exported(data: dict[str, object]) -> str | None:
 
 
 def parse_go_mod(path: str, text: str) -> Manifest:
-    module = re.search(r"^module\s+(\S+)", text, re.MULTILINE)
+    module = re.search(r"^module[ \t]+(\S+)", text, re.MULTILINE)
     direct: list[str] = []
     for requirement, comment in go_requirements(text):
         # `// indirect` marks what the direct dependencies need, not what the code imports.
