@@ -856,7 +856,7 @@ def _is_exported(node: Node, anchor: Node, grammar: str, name: str, path: str) -
     if grammar == "java":
         modifiers = next((c for c in node.named_children if c.type == "modifiers"), None)
         return modifiers is not None and "public" in _text(modifiers).split()
-    if grammar in {"javascript", "typescript", "tsx"}:
+    if grammar in _JS_GRAMMARS:
         if node.type in {"assignment_expression", "class"}:
             return True  # assigned onto an exported object, or exported whole, CommonJS style
         return anchor.type == "export_statement" or (
@@ -964,7 +964,8 @@ def _walk_definitions(
             # `type X struct {...}` is one spec in a declaration: its comment sits above the
             # declaration. In a `type ( ... )` group each spec has its own.
             lone_spec = node.type == "type_declaration" and len(children) == 1
-            invoked = _invoked_function(node) if node.type == "expression_statement" else None
+            scripted = grammar in _JS_GRAMMARS and node.type == "expression_statement"
+            invoked = _invoked_function(node) if scripted else None
             if invoked is not None:
                 stack.append((invoked, owner, node))
             for child in reversed(children):
@@ -972,6 +973,9 @@ def _walk_definitions(
                 stack.append((child, owner, anchor if wrapped else child))
     found.sort(key=lambda pair: pair[0].line)
     return found
+
+
+_JS_GRAMMARS = frozenset({"javascript", "typescript", "tsx"})
 
 
 def _invoked_function(statement: Node) -> Node | None:
@@ -1473,7 +1477,7 @@ def _read_tree(
             and (clause is None or c.start_point[0] < clause.start_point[0])
             and (text := _text(c)).startswith(("//go:build", "// +build"))
         ]
-    elif grammar in {"javascript", "typescript", "tsx"}:
+    elif grammar in _JS_GRAMMARS:
         syntax.default_export = _default_export(root)
         for definition in syntax.definitions:
             if definition.parent is None and definition.name == syntax.default_export:
