@@ -400,46 +400,80 @@ class CallGraph:
         return Symbol(*found) if found and found[1].kind in _GO_TYPE_KINDS else None
 
 
-def follow(graph: CallGraph, start: Symbol, *, hops: int, allowed: set[str]) -> list[Symbol]:
-    """One control path from `start`: at each step the callee where the work goes."""
+def follow(
+    graph: CallGraph,
+    start: Symbol,
+    *,
+    hops: int,
+    allowed: set[str],
+    avoid: frozenset[str] = frozenset(),
+) -> list[Symbol]:
+    """One control path from `start`: at each step the callee where the work goes, never
+    one of `avoid` (the steps a path already told has walked)."""
     path = [start]
-    seen = {start.key}
+    seen = {start.key, *avoid}
     current = start
     for _ in range(hops):
-        options = [
-            s
-            for s in graph.callees(current)
-            if s.key not in seen and s.path in allowed and s.definition.lines >= 2
-        ]
-        masses = {o.key: mass(graph, o, allowed=allowed) for o in options}
-        # A getter or a chore at the end of a path is a side step, not where work is done.
-        options = [
-            o
-            for o in options
-            if masses[o.key] > o.definition.lines or not is_side_step(o.definition)
-        ]
+        options = _onward(graph, current, seen=seen, allowed=allowed)
         if not options:
             break
         if len(path) >= 3 and _is_hub(graph, current, allowed):
             break  # an engine or dispatcher: its callees are its parts, not the next step
-        caller = current.definition.name
-        options.sort(
-            key=lambda s: (
-                # (a class named like its method is made there, not implemented)
-                not implements(caller, s.definition.name) or s.definition.kind in _CONTAINER_KINDS,
-                is_side_step(s.definition),
-                # Making an object is set-up: the work is what is then done with it.
-                (is_setup(s.definition) or s.definition.kind in _CONTAINER_KINDS)
-                and not is_setup(current.definition),
-                not does_work(s.definition),
-                -masses[s.key],
-                s.path == current.path,
-            )
-        )
         current = options[0]
         seen.add(current.key)
         path.append(current)
     return path
+
+
+def _onward(
+    graph: CallGraph, current: Symbol, *, seen: set[str], allowed: set[str]
+) -> list[Symbol]:
+    """The callees of `current` a path may go on to, where the work goes first."""
+    options = [
+        s
+        for s in graph.callees(current)
+        if s.key not in seen and s.path in allowed and s.definition.lines >= 2
+    ]
+    masses = {o.key: mass(graph, o, allowed=allowed) for o in options}
+    # A getter or a chore at the end of a path is a side step, not where work is done.
+    options = [
+        o for o in options if masses[o.key] > o.definition.lines or not is_side_step(o.definition)
+    ]
+    caller = current.definition.name
+    options.sort(
+        key=lambda s: (
+            # (a class named like its method is made there, not implemented)
+            not implements(caller, s.definition.name) or s.definition.kind in _CONTAINER_KINDS,
+            is_side_step(s.definition),
+            # Making an object is set-up: the work is what is then done with it.
+            (is_setup(s.definition) or s.definition.kind in _CONTAINER_KINDS)
+            and not is_setup(current.definition),
+            not does_work(s.definition),
+            -masses[s.key],
+            s.path == current.path,
+        )
+    )
+    return options
+
+
+# A branch is worth telling when it walks at least this many steps of its own.
+BRANCH_STEPS = 3
+
+
+def branch(
+    graph: CallGraph, walked: list[Symbol], *, told: set[str], hops: int, allowed: set[str]
+) -> list[Symbol] | None:
+    """A second path out of a path already told: from the earliest of its steps that also
+    calls somewhere the told paths never went, that call followed on its own. Returned with
+    the step it leaves from first (`main` again, then where its other call leads)."""
+    for fork in walked[:-1]:
+        for option in _onward(graph, fork, seen=told, allowed=allowed)[:1]:
+            if is_setup(option.definition) or option.definition.kind in _CONTAINER_KINDS:
+                continue  # making an object on the way is no path of its own
+            onward = follow(graph, option, hops=hops, allowed=allowed, avoid=frozenset(told))
+            if len(onward) >= BRANCH_STEPS:
+                return [fork, *onward]
+    return None
 
 
 # Words that name a chore beside the work in any language: reporting, guarding, tearing down.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -11,7 +12,7 @@ from pathlib import Path, PurePosixPath
 from pydantic import BaseModel, Field
 
 from codestory.analysis import ecosystems
-from codestory.analysis.callgraph import CallGraph, Symbol, follow, reach
+from codestory.analysis.callgraph import CallGraph, Symbol, branch, follow, reach
 from codestory.analysis.changelog import Release, is_changelog, latest_release
 from codestory.analysis.classify import (
     PACKAGING_HOLDINGS,
@@ -94,6 +95,7 @@ _DOCKER_COMMAND = re.compile(r"^\s*(?:ENTRYPOINT|CMD)\s+(.+)$", re.MULTILINE | r
 MIN_KEY_MODULE_LINES = 15
 # A path from a way in to where the work is done: up to this many calls after the start.
 PATH_HOPS = 7
+MAX_PATHS = 3  # the most paths a tour tells (a deep dive, or a large project)
 # Kinds of definition that name a concept of the design rather than a step of it.
 IDEA_KINDS = frozenset({"class", "struct", "interface", "trait", "enum", "type", "union"})
 # Folders whose names say they hold helpers for the rest of the code.
@@ -184,6 +186,8 @@ class ControlStep(BaseModel):
     handed: bool = False
     # The first step of a path that starts at a command's handler: the command's name.
     command: str | None = None
+    # The first step of a path that leaves a path told before from this step, by another call.
+    branch: bool = False
 
 
 class RoleFacts(BaseModel):
@@ -852,16 +856,21 @@ def _tour_paths(
     source = set(source_paths)
     commands = commands or []
     control_paths: list[list[ControlStep]] = []
+    walked: list[list[Symbol]] = []  # the same paths, as symbols, to branch from
     seen_starts: set[str] = set()
+
+    def add(steps: list[Symbol]) -> None:
+        walked.append(steps)
+        control_paths.append(_steps(steps, graph))
 
     def walk(starts: list[Symbol]) -> None:
         for start in starts:
-            if len(control_paths) >= 3 or start.key in seen_starts:
+            if len(control_paths) >= MAX_PATHS or start.key in seen_starts:
                 continue
             seen_starts.add(start.key)
             steps = follow(graph, start, hops=PATH_HOPS, allowed=source)
             if len(steps) > 1:
-                control_paths.append(_steps(steps, graph))
+                add(steps)
 
     entered = [(p, s) for p in entry_points if (s := _symbol_for(p, syntaxes, graph)) is not None]
     runnable = [p for p in entry_points if p.kind not in {"library main", "Docker command"}]
@@ -886,7 +895,7 @@ def _tour_paths(
     programs = {p.name for p in runnable}
     for role in sorted(commands, key=lambda r: (r.detail or r.name) not in programs):
         found = _command_start(role, syntaxes, graph)
-        if found is None or len(control_paths) >= 3:
+        if found is None or len(control_paths) >= MAX_PATHS:
             continue
         before = len(control_paths)
         walk([found])
@@ -916,7 +925,7 @@ def _tour_paths(
                     continue
                 steps = follow(graph, Symbol(fact.path, method), hops=PATH_HOPS, allowed=source)
                 if len(steps) >= 3:
-                    control_paths.append(_steps(steps, graph))
+                    add(steps)
     if not control_paths:
         top = {(s.path, s.name) for s in symbols[:5] if s.kind in {"function", "method", "class"}}
         walk(
@@ -927,6 +936,16 @@ def _tour_paths(
                 if (p, d.qualified_name) in top
             ]
         )
+    # Where the ways in gave fewer paths than a tour tells, the paths told so far branch:
+    # the first step that also calls somewhere else is followed down that other call.
+    for steps in walked:
+        while len(control_paths) < MAX_PATHS:
+            walked_keys = {s.key for path in walked for s in path}
+            forked = branch(graph, steps, told=walked_keys, hops=PATH_HOPS - 1, allowed=source)
+            if forked is None:
+                break
+            add(forked)
+            control_paths[-1][0] = control_paths[-1][0].model_copy(update={"branch": True})
     return control_paths
 
 
@@ -1309,8 +1328,12 @@ def _project(checkout: Checkout, syntaxes: dict[str, FileSyntax]) -> ecosystems.
     )
 
 
-def _readme_file(texts: list[SourceFile]) -> SourceFile | None:
-    """The README nearest the top."""
+def _readme_file(root: Path, texts: list[SourceFile]) -> SourceFile | None:
+    """The README nearest the top: a top-level README that links to the main package's
+    (a monorepo's habit) is that package's, when the link stays inside the checkout."""
+    linked = _linked_readme(root, {f.path: f for f in texts})
+    if linked is not None:
+        return linked
     return next(
         (
             f
@@ -1319,6 +1342,26 @@ def _readme_file(texts: list[SourceFile]) -> SourceFile | None:
         ),
         None,
     )
+
+
+def _linked_readme(root: Path, texts: dict[str, SourceFile]) -> SourceFile | None:
+    """The file a top-level README symbolic link names, if it is one of the checkout's own
+    readable files (the walk reads regular files only, so nothing outside is ever read)."""
+    try:
+        names = sorted(n for n in os.listdir(root) if _README.match(n))  # noqa: PTH208
+        top = root.resolve()
+        for name in names:
+            link = root / name
+            if not link.is_symlink():
+                continue
+            target = link.resolve()
+            if target.is_relative_to(top):
+                found = texts.get(target.relative_to(top).as_posix())
+                if found is not None:
+                    return found
+    except OSError:
+        return None
+    return None
 
 
 def _roles(code: Code) -> RoleFacts:
@@ -1491,7 +1534,7 @@ def analyse(
         checkout.manifests = [m for m in checkout.manifests if m.path not in stale]
         project = dataclasses.replace(project, manifests=tuple(checkout.manifests))
     entry_points = _entry_points(project, code.resolver, graph, docker_command)
-    readme_file = _readme_file(checkout.texts)
+    readme_file = _readme_file(root, checkout.texts)
     readme_text = checkout.read(readme_file) if readme_file is not None else ""
     roles = _roles(code)
     root_manifests = [m for m in checkout.manifests if "/" not in m.path and m.kind != "Helm chart"]

@@ -130,6 +130,9 @@ def _banner_alt(tokens: list[Token]) -> list[str]:
     return [prose] if prose and not _NOT_A_TAGLINE.search(prose) else []
 
 
+_HTML_TITLE = re.compile(r"<h1\b[^>]*>(.{1,200}?)</h1>", re.IGNORECASE | re.DOTALL)
+
+
 def summarise_markdown(text: str, name: str | None = None) -> ReadmeSummary:
     """The title (a first-level heading, or a heading before any prose) and what the
     project is, in order of preference: a paragraph that defines it ("Viper is a ..."),
@@ -157,6 +160,12 @@ def summarise_markdown(text: str, name: str | None = None) -> ReadmeSummary:
             continue
         if token.type == "heading_close":
             heading = None
+            continue
+        if token.type == "html_block" and title is None and not seen_prose:
+            # A centred banner written in HTML (`<h1 align="center">Zod</h1>`) titles it too.
+            found = _HTML_TITLE.search(token.content)
+            words = " ".join(re.sub(r"<[^>]*>", " ", found.group(1)).split()) if found else ""
+            title = words or None
             continue
         if token.type != "inline":
             continue

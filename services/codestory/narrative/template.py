@@ -684,7 +684,17 @@ def chapter_control_flow(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
                 and start.name.startswith(f"{handed_out.name}.")
             )
             opening = (
-                f"Take the {code(start.command or '')} command: a function literal in "
+                voice.shape(
+                    [
+                        f"Back at {code(start.name)}, another call leads somewhere else.",
+                        f"{code(start.name)} also sends the work another way.",
+                        f"From {code(start.name)} a second branch is worth following.",
+                        f"{code(start.name)} has more than one road out of it.",
+                    ],
+                    number,
+                )
+                if start.branch
+                else f"Take the {code(start.command or '')} command: a function literal in "
                 f"{code(start.path)} handles it."
                 if _literal(start)
                 else f"Take the {code(start.command)} command: {code(start.name)} in "
