@@ -1538,3 +1538,18 @@ def test_a_function_type_has_no_fields_to_tell(tmp_path: Path) -> None:
     )
     handler = next(s for s in analyse(root, name="mw").key_symbols if s.name == "HandlerFunc")
     assert handler.holds == []  # `rw Writer` is a parameter, not a field
+
+
+def test_shell_test_scripts_without_a_grammar_count_in_a_test_folder(tmp_path: Path) -> None:
+    """fish's `tests/checks/*.fish` and zsh's `Test/*.ztst` are the suite their driver runs."""
+    files: dict[str, str | bytes] = {
+        "src/main.rs": "fn main() {\n    println!(\"hi\");\n}\n",
+        "Cargo.toml": '[package]\nname = "shell"\nversion = "1.0.0"\n',
+        "share/functions/greet.fish": "function greet\n    echo hi\nend\n",
+        "tests/test_driver.py": "import sys\n\ndef main():\n    return 0\n",
+    }
+    files |= {f"tests/checks/case{i}.fish": f"echo {i}\n# CHECK: {i}\n" for i in range(5)}
+    files |= {f"Test/A0{i}case.ztst": f"%test\n  print {i}\n0:case\n>{i}\n" for i in range(3)}
+    facts = analyse(write(tmp_path, files), name="shell")
+    # The five checks, the three zsh cases and the driver; never the shipped function.
+    assert facts.tests.files == 9

@@ -95,6 +95,7 @@ _DOCKER_COMMAND = re.compile(r"^\s*(?:ENTRYPOINT|CMD)\s+(.+)$", re.MULTILINE | r
 MIN_KEY_MODULE_LINES = 15
 # A path from a way in to where the work is done: up to this many calls after the start.
 PATH_HOPS = 7
+_SHELL_TESTS = (".fish", ".ksh", ".csh", ".tcsh", ".ztst")
 MAX_PATHS = 3  # the most paths a tour tells (a deep dive, or a large project)
 # Kinds of definition that name a concept of the design rather than a step of it.
 IDEA_KINDS = frozenset({"class", "struct", "interface", "trait", "enum", "type", "union"})
@@ -1430,6 +1431,11 @@ def _tests(checkout: Checkout, code: Code) -> tuple[list[str], TestSuite]:
     by_path = {f.path: f for f in checkout.texts}
     # TAP's convention (Perl's `prove`, many C projects): `t/*.t` scripts are the tests.
     test_paths += sorted(p for p in paths if p.endswith(".t") and classify_path(p) is FileKind.TEST)
+    # Shells' own test scripts the parser has no grammar for (fish's, ksh's, zsh's `.ztst`):
+    # in a test folder they are the suite, run by its driver.
+    test_paths += sorted(
+        p for p in paths if p.endswith(_SHELL_TESTS) and classify_path(p) is FileKind.TEST
+    )
     # Automake's TESTS names test scripts that often have no suffix a language is known by.
     test_paths += sorted({p for p in listed if p in paths} - set(test_paths))
     tests = describe_tests(
