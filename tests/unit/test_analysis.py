@@ -1543,7 +1543,7 @@ def test_a_function_type_has_no_fields_to_tell(tmp_path: Path) -> None:
 def test_shell_test_scripts_without_a_grammar_count_in_a_test_folder(tmp_path: Path) -> None:
     """fish's `tests/checks/*.fish` and zsh's `Test/*.ztst` are the suite their driver runs."""
     files: dict[str, str | bytes] = {
-        "src/main.rs": "fn main() {\n    println!(\"hi\");\n}\n",
+        "src/main.rs": 'fn main() {\n    println!("hi");\n}\n',
         "Cargo.toml": '[package]\nname = "shell"\nversion = "1.0.0"\n',
         "share/functions/greet.fish": "function greet\n    echo hi\nend\n",
         "tests/test_driver.py": "import sys\n\ndef main():\n    return 0\n",
