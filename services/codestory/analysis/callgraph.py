@@ -466,13 +466,22 @@ def branch(
     """A second path out of a path already told: from the earliest of its steps that also
     calls somewhere the told paths never went, that call followed on its own. Returned with
     the step it leaves from first (`main` again, then where its other call leads)."""
-    for fork in walked[:-1]:
-        for option in _onward(graph, fork, seen=told, allowed=allowed)[:1]:
-            if is_setup(option.definition) or option.definition.kind in _CONTAINER_KINDS:
-                continue  # making an object on the way is no path of its own
-            onward = follow(graph, option, hops=hops, allowed=allowed, avoid=frozenset(told))
-            if len(onward) >= BRANCH_STEPS:
-                return [fork, *onward]
+    # Setting up (parsing options, making a handler) is a branch only where nothing else is.
+    for setup in (False, True):
+        for fork in walked[:-1]:
+            # The call where the work goes, of this pass's sort; never a type being made.
+            option = next(
+                (
+                    o
+                    for o in _onward(graph, fork, seen=told, allowed=allowed)
+                    if o.definition.kind not in _CONTAINER_KINDS and is_setup(o.definition) is setup
+                ),
+                None,
+            )
+            if option is not None:
+                onward = follow(graph, option, hops=hops, allowed=allowed, avoid=frozenset(told))
+                if len(onward) >= BRANCH_STEPS:
+                    return [fork, *onward]
     return None
 
 
