@@ -506,6 +506,13 @@ class Checker:
         tree = self.tree
         if tree.exists(span) or self._is_dependency(span):
             return
+        if "/" not in span and span in self._file_names:
+            return  # a file's own name, said once its folder is named
+        if "*" in span and "/" not in span and " " not in span:
+            # A family of file names (`cmd-*.c`): some file must be named so.
+            if not any(fnmatch(p.rsplit("/", 1)[-1], span) for p in tree.files):
+                self.fail(sentence, f"no file is named like `{span}`")
+            return
         if "/" in span and " " not in span and "(" not in span:
             self.fail(sentence, f"`{span}` is not a path in the tree")
             return
@@ -532,6 +539,10 @@ class Checker:
         return any(
             p.endswith("package.json") and named.search(t) for p, t in self.tree.files.items()
         )
+
+    @cached_property
+    def _file_names(self) -> set[str]:
+        return {p.rsplit("/", 1)[-1] for p in self.tree.files}
 
     @cached_property
     def normal_texts(self) -> dict[str, str]:
@@ -653,6 +664,7 @@ class Checker:
             (r"`([^`]+)` is imported by (about )?([\d,]+)", self._importers_of),
             (r"package, `([^`]+)`, is imported by ([\d,]+) other files?", self._package_users),
             (r"used from (about )?([\d,]+) other files?", self._users),
+            (r"([\d,]+) (?:named )?`([^`/ ]*\*[^`/ ]*)`", self._family),
             (r"`([^`]+)`, ([\d,]+) test files?", self._folder_test_files),
             (r"`([^`]+)`, ([\d,]+) files?", self._folder_files),
             (r"`([^`]+)` has [\w ]+: ([\d,]+) (?:test )?files?", self._folder_files),
@@ -760,6 +772,21 @@ class Checker:
         ]
         if not len(code) / 2 <= _number(said) <= len(code):
             self.fail(sentence, f"the top level holds {len(code)} code files, not {said}")
+
+    def _family(self, sentence: str, said: str, pattern: str) -> None:
+        """`63 named `cmd-*.c`` in the folder the sentence names (the top level if none)."""
+        folders = [s for s in BACKTICKED.findall(sentence) if s in self.tree.directories]
+        folder = folders[0] if folders else ""
+        prefix = f"{folder}/" if folder else ""
+        named = [
+            p
+            for p in self.tree.files
+            if p.startswith(prefix) and "/" not in p[len(prefix) :]
+            and fnmatch(p[len(prefix) :], pattern)
+        ]  # fmt: skip
+        if len(named) < _number(said):
+            where = f"`{folder}`" if folder else "the top level"
+            self.fail(sentence, f"{where} has {len(named)} files named `{pattern}`, not {said}")
 
     def _in_folder(self, sentence: str, said: str, folder: str) -> None:
         self._folder_files(sentence, folder, said)

@@ -27,6 +27,7 @@ from codestory.analysis.collector import collector_paused
 from codestory.analysis.dependencies import Dependencies, select_dependencies
 from codestory.analysis.ecosystems.c_cpp import configured_makefile
 from codestory.analysis.entry_point import EntryPoint, main_symbol, own_definition
+from codestory.analysis.families import FileFamily, file_families
 from codestory.analysis.history import HistoryFacts, parse_git_log
 from codestory.analysis.languages import is_code
 from codestory.analysis.layers import Part, parts
@@ -236,6 +237,8 @@ class RepoFacts(BaseModel):
     resolution: float = 1.0
     # The largest source folders and the imports between them.
     parts: list[Part] = Field(default_factory=list)
+    # Files of a large folder that share a name's first or last word (`cmd-*.c`).
+    families: list[FileFamily] = Field(default_factory=list)
     entry_points: list[EntryPoint]
     control_paths: list[list[ControlStep]]
     # A library's way in: what its package hands out (`module.exports`, `export default`).
@@ -1606,6 +1609,7 @@ def analyse(
         dependencies_from=dependencies.source,
         resolution=graph.resolution,
         parts=parts(source_paths, code.line_counts, importers),
+        families=file_families({p: syntaxes[p].language for p in source_paths}),
         entry_points=entry_points,
         control_paths=control_paths,
         library_entry=_steps(handed_out[:1])[0] if handed_out else None,

@@ -25,6 +25,7 @@ from codestory.analysis.facts import (
     is_deprecated,
     release_stage,
 )
+from codestory.analysis.families import FileFamily
 from codestory.analysis.history import HistoryFacts
 from codestory.analysis.layers import Part
 from codestory.analysis.testsuite import TestSuite
@@ -298,6 +299,7 @@ def chapter_layout(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
         )
     offset = 1 if root_first else 0
     paragraphs += [_area_sentence(a, voice, i + offset) for i, a in enumerate(source[:3])]
+    paragraphs += _family_sentences(facts, voice)
     if facts.workspace:
         paragraphs.append(_workspace_sentence(facts))
     limit = 5 if voice.deep else 3
@@ -323,6 +325,42 @@ def chapter_layout(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
     if roles:
         paragraphs.append(roles)
     return ScriptChapter(title="How it is organised", paragraphs=paragraphs)
+
+
+def _family_sentences(facts: RepoFacts, voice: Voice) -> list[str]:
+    """A large folder's families of files by name (`cmd-*.c`, `*_linux.go`), one sentence
+    a folder: what its names tell a reader before any file is opened."""
+    folders: dict[str, list[FileFamily]] = {}
+    for family in facts.families:
+        folders.setdefault(family.folder, []).append(family)
+    told: list[str] = []
+    for index, (folder, families) in enumerate(folders.items()):
+        items = []
+        for number, family in enumerate(families):
+            if number == 0:
+                named = f"{family.files} named {code(family.pattern)}"
+                if family.system:
+                    named += f", which Go builds only for {family.system}"
+                else:
+                    named += f", such as {join_words([code(e) for e in family.examples])}"
+            else:
+                named = f"{family.files} {code(family.pattern)}"
+                named += f" for {family.system}" if family.system else ""
+            items.append(named)
+        where = code(folder) if folder else "the top level"
+        listed = join_words(items)
+        told.append(
+            voice.shape(
+                [
+                    f"{'In' if folder else 'At'} {where}, the file names say what is inside: "
+                    f"{listed}.",
+                    f"The files in {where} fall into families by name: {listed}.",
+                    f"{where[0].upper()}{where[1:]} groups its files by name: {listed}.",
+                ],
+                index,
+            )
+        )
+    return told
 
 
 def _workspace_sentence(facts: RepoFacts) -> str:
