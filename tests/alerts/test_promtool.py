@@ -3,6 +3,7 @@ alert's unit tests; and the thresholds follow the release's values."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -12,7 +13,7 @@ import pytest
 import yaml
 
 from codestory.domain import CLIENT_ERRORS
-from tests.promql import rendered_rules
+from tests.promql import metric_names, rendered_rules
 
 HERE = Path(__file__).resolve().parent
 RUNBOOKS = HERE.parents[1] / "docs" / "runbooks.md"
@@ -128,3 +129,18 @@ def test_pools_that_must_always_run_are_watched_for_absence() -> None:
     spec = rendered_rules({"story": {"autoscaling": {"minReplicas": 0}}})
     watched = {r["labels"]["pool"] for r in alerts(spec) if r["alert"] == "CodestoryPoolAbsent"}
     assert watched == {"janitor"}
+
+
+def test_every_selector_names_the_release_namespace_and_pods() -> None:
+    """One Prometheus often watches several releases, and a monitor may live in another
+    namespace (which changes `job`): every series a rule reads is picked by the release's
+    namespace and pod names, never by `job`, and every alert keeps `namespace`."""
+    spec = rendered_rules(release="blue", namespace="tours")
+    scope = re.compile(r'^\{namespace="tours", pod=~"blue-codestory-[^"]+"')
+    for rule in alerts(spec):
+        expr = str(rule["expr"])
+        assert "job" not in expr, rule["alert"]
+        for name in metric_names(expr):
+            for match in re.finditer(rf"(?<![\w\"]){name}\b", expr):
+                selector = expr[match.end() :]
+                assert scope.match(selector), (rule["alert"], name, selector[:80])
