@@ -23,6 +23,8 @@ Panel = tuple[str, str, list[tuple[str, str]], str]  # title, unit, [(expr, lege
 
 # Every query is scoped to the chosen namespace and jobs: one Prometheus often watches
 # several releases, and a panel must never add another release's workers to this one's.
+# The broker's view (queues, DLQ, stories, Redis) is exported alike by every janitor, and
+# the chart runs two: those panels take the `max` of the janitors, never their sum.
 SCOPE = 'namespace="$namespace", job=~"$job"'
 _SELECTOR = re.compile(r"\b((?:celery|codestory)_[a-z_]+)(\{([^}]*)\})?")
 
@@ -158,7 +160,7 @@ OVERVIEW: list[Panel] = [
         "Queue depth",
         "short",
         [
-            ("sum by (queue_name) (celery_queue_length)", "{{queue_name}}"),
+            ("max by (queue_name) (celery_queue_length)", "{{queue_name}}"),
         ],
         "Messages waiting per queue: what KEDA scales on.",
     ),
@@ -226,7 +228,7 @@ OVERVIEW: list[Panel] = [
         "DLQ and stuck stories",
         "short",
         [
-            ("codestory_dlq_size", "DLQ size"),
+            ("max(codestory_dlq_size)", "DLQ size"),
             ("sum(increase(codestory_stuck_stories_found_total[1h]))", "stuck found (1h)"),
         ],
         "Failed tasks kept for inspection, and stories the janitor had to rescue.",
@@ -274,14 +276,17 @@ QUEUES: list[Panel] = [
     (
         "Waiting",
         "short",
-        [('celery_queue_length{queue_name="$queue"}', "waiting")],
+        [('max(celery_queue_length{queue_name="$queue"})', "waiting")],
         "Messages waiting in the queue.",
     ),
     (
         "Oldest message age",
         "s",
         [
-            ('codestory_queue_oldest_message_age_seconds{queue_name="$queue"}', "oldest"),
+            (
+                'max(codestory_queue_oldest_message_age_seconds{queue_name="$queue"})',
+                "oldest",
+            ),
         ],
         "How long the next message to be taken has waited.",
     ),
@@ -290,7 +295,7 @@ QUEUES: list[Panel] = [
         "short",
         [
             ('sum(codestory_tasks_in_flight{queue="$queue"})', "running (workers)"),
-            ('codestory_tasks_unacked{queue_name="$queue"}', "unacked (broker)"),
+            ('max(codestory_tasks_unacked{queue_name="$queue"})', "unacked (broker)"),
         ],
         "Running tasks as workers count them, and as the broker sees them.",
     ),
@@ -350,8 +355,8 @@ REDIS: list[Panel] = [
         "Memory",
         "bytes",
         [
-            ("codestory_redis_memory_used_bytes", "used"),
-            ("codestory_redis_maxmemory_bytes", "maxmemory"),
+            ("max(codestory_redis_memory_used_bytes)", "used"),
+            ("max(codestory_redis_maxmemory_bytes)", "maxmemory"),
         ],
         "Used memory against maxmemory; the alert fires at 80%.",
     ),
@@ -359,29 +364,38 @@ REDIS: list[Panel] = [
         "Memory used / maxmemory",
         "percentunit",
         [
-            ("codestory_redis_memory_used_bytes / (codestory_redis_maxmemory_bytes > 0)", "ratio"),
+            (
+                "max(codestory_redis_memory_used_bytes)"
+                " / (max(codestory_redis_maxmemory_bytes) > 0)",
+                "ratio",
+            ),
         ],
         "Empty when no maxmemory is set.",
     ),
     (
         "Clients",
         "short",
-        [("codestory_redis_connected_clients", "connected")],
+        [("max(codestory_redis_connected_clients)", "connected")],
         "Connections from gateways, workers, janitors and KEDA.",
     ),
     (
         "Reachable",
         "short",
-        [("codestory_broker_up", "broker up")],
-        "1 when the janitor can read Redis.",
+        [("max(codestory_broker_up)", "broker up")],
+        "1 when a janitor can read Redis.",
     ),
     (
         "Unfinished stories",
         "short",
-        [("sum by (status) (codestory_stories)", "{{status}}")],
+        [("max by (status) (codestory_stories)", "{{status}}")],
         "Stories in each running status.",
     ),
-    ("Dead letters", "short", [("codestory_dlq_size", "DLQ")], "Failed tasks kept for inspection."),
+    (
+        "Dead letters",
+        "short",
+        [("max(codestory_dlq_size)", "DLQ")],
+        "Failed tasks kept for inspection.",
+    ),
 ]
 
 DASHBOARDS = {

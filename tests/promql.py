@@ -102,12 +102,15 @@ def dashboard_exprs() -> dict[str, str]:
     return found
 
 
-def rendered_rules(values: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The alert rules as the chart renders them (thresholds follow the values)."""
+def rendered_rules(
+    values: dict[str, Any] | None = None, *, release: str = "cs", namespace: str = "codestory"
+) -> dict[str, Any]:
+    """The alert rules as the chart renders them for one release (thresholds follow the
+    values; selectors follow its namespace and name)."""
     from tests.chart.rendering import named, render
 
     enabled = {"metrics": {"prometheusRule": {"enabled": True}}}
-    objects = render(merge_values(enabled, values or {}))
+    objects = render(merge_values(enabled, values or {}), release=release, namespace=namespace)
     spec: dict[str, Any] = named(objects, "PrometheusRule", "-codestory")["spec"]
     return spec
 

@@ -95,6 +95,28 @@ CLIENT_ERRORS = frozenset(
     {ErrorType.INVALID_REPOSITORY, ErrorType.NO_SOURCE, ErrorType.REPOSITORY_TOO_LARGE}
 )
 
+
+class FailureCause(StrEnum):
+    """Whose doing a failure was, as the failure metric's `cause` label says: the alerts
+    count only the service's own."""
+
+    CLIENT = "client"  # the caller's input: a host, repository, branch or tag that is not there
+    SERVER = "server"  # ours: a bug, an outage, a limit of the service
+
+
+# Error types that are the caller's doing in some cases only, told apart where they arise: a
+# branch or tag that does not exist (fetch_failed), a host name that does not exist
+# (unavailable, once the retries are spent).
+SOMETIMES_CLIENT_ERRORS = frozenset({ErrorType.FETCH_FAILED, ErrorType.UNAVAILABLE})
+
+
+def failure_cause(error_type: str, cause: FailureCause | None = None) -> FailureCause:
+    """The cause a failure was raised with, else the one its error type implies."""
+    if cause is not None:
+        return cause
+    return FailureCause.CLIENT if error_type in CLIENT_ERRORS else FailureCause.SERVER
+
+
 _REF_PATTERN = re.compile(r"^(?!-)(?!.*\.\.)[A-Za-z0-9._/\-]{1,200}$")
 
 

@@ -25,7 +25,15 @@ from botocore.exceptions import (
 from celery.exceptions import SoftTimeLimitExceeded
 
 from codestory.artifacts import ArtifactStore, open_store
-from codestory.domain import PIPELINE_ORDER, ErrorType, Status, Story, TransitionError
+from codestory.domain import (
+    PIPELINE_ORDER,
+    ErrorType,
+    FailureCause,
+    Status,
+    Story,
+    TransitionError,
+    failure_cause,
+)
 from codestory.observability import story_log
 from codestory.observability.logging import log_context
 from codestory.observability.metrics import STORIES_FINISHED
@@ -39,16 +47,29 @@ LEASE_WAIT_RETRIES = 20
 
 
 class PermanentError(Exception):
-    """Retrying will not help: the input is bad. The message is shown to the user."""
+    """Retrying will not help: the input is bad. The message is shown to the user.
 
-    def __init__(self, reason: str, error_type: str | ErrorType) -> None:
+    `cause` says whose doing it was where the error type alone does not (a missing branch
+    is a fetch_failed of the caller's); None: the error type's own (domain.failure_cause).
+    """
+
+    def __init__(
+        self, reason: str, error_type: str | ErrorType, *, cause: FailureCause | None = None
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.error_type = str(error_type)
+        self.cause = cause
 
 
 class TransientError(Exception):
-    """Worth retrying: the network, the broker or a store had a bad moment."""
+    """Worth retrying: the network, the broker or a store had a bad moment. `cause` is
+    FailureCause.CLIENT when what failed is the caller's (a host name that does not exist):
+    once the retries are spent, the failure is theirs."""
+
+    def __init__(self, *args: object, cause: FailureCause | None = None) -> None:
+        super().__init__(*args)
+        self.cause = cause
 
 
 class CancelledError(Exception):
@@ -152,7 +173,14 @@ class StoryRun:
 
 
 def fail_story(
-    store: StoryStore, story_id: str, reason: str, error_type: str, *, task: str, task_id: str
+    store: StoryStore,
+    story_id: str,
+    reason: str,
+    error_type: str,
+    *,
+    task: str,
+    task_id: str,
+    cause: FailureCause | None = None,
 ) -> None:
     reason = redact(reason)  # users and the DLQ read it: no credential, however it got in
     entry = {
@@ -170,7 +198,9 @@ def fail_story(
     except TransitionError:
         return  # already complete, failed or cancelled: nothing more to say
     store.publish(story_id, story.status, "failed", reason)
-    STORIES_FINISHED.labels(status="failed", error_type=error_type).inc()
+    STORIES_FINISHED.labels(
+        status="failed", error_type=error_type, cause=str(failure_cause(error_type, cause))
+    ).inc()
     log.warning(
         "story failed",
         extra={
@@ -253,6 +283,7 @@ def _run_story_task(
         # Another worker holds it, or a killed one did and its lease has not expired yet.
         raise task.retry(countdown=settings.lease_ttl_seconds, max_retries=LEASE_WAIT_RETRIES)
     failure: tuple[str, str] | None = None
+    cause: FailureCause | None = None
     retry_after: float | None = None
     error: BaseException | None = None
     run: StoryRun | None = None
@@ -282,6 +313,7 @@ def _run_story_task(
         return "lease-lost"
     except PermanentError as exc:
         failure = (exc.reason, exc.error_type)
+        cause = exc.cause
     except SoftTimeLimitExceeded:
         failure = (f"{task.name} ran past its time limit", ErrorType.TIMEOUT)
     except TRANSIENT_ERRORS as exc:
@@ -302,6 +334,7 @@ def _run_story_task(
                 f"gave up after {task.request.retries} retries: {exc}",
                 ErrorType.UNAVAILABLE,
             )
+            cause = getattr(exc, "cause", None)
     except Exception as exc:
         # The exception's text can hold server paths or addresses: it goes to the log only.
         failure = (
@@ -313,7 +346,15 @@ def _run_story_task(
     if retry_after is not None:
         raise task.retry(exc=error, countdown=retry_after)
     if failure is not None:
-        fail_story(store, story_id, failure[0], str(failure[1]), task=task.name, task_id=task_id)
+        fail_story(
+            store,
+            story_id,
+            failure[0],
+            str(failure[1]),
+            task=task.name,
+            task_id=task_id,
+            cause=cause,
+        )
         if error is not None:
             raise error  # counted as a task failure by Celery and its monitoring
         return "failed"

@@ -49,11 +49,15 @@ def chart() -> helm.Chart:
 
 
 def render(
-    values: dict[str, Any] | None = None, *, base: bool = True, release: str = "cs"
+    values: dict[str, Any] | None = None,
+    *,
+    base: bool = True,
+    release: str = "cs",
+    namespace: str = "codestory",
 ) -> list[dict[str, Any]]:
     """Every object the chart renders for these values (merged over BASE_VALUES)."""
     merged = merge(BASE_VALUES, values or {}) if base else (values or {})
-    manifests = chart().render(merged, name=release, namespace="codestory", is_install=True)
+    manifests = chart().render(merged, name=release, namespace=namespace, is_install=True)
     objects: list[dict[str, Any]] = []
     for path, text in sorted(manifests.items()):
         if path.endswith(".txt"):

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from codestory.domain import FailureCause
 from codestory.settings import Settings
 from codestory.story_worker import fetch
 from codestory.story_worker.egress import (
@@ -17,6 +18,7 @@ from codestory.story_worker.egress import (
     ResolutionError,
     is_public,
     pin,
+    system_resolver,
 )
 from codestory.task_runtime import PermanentError, TransientError
 
@@ -115,6 +117,36 @@ def test_a_name_that_does_not_resolve_is_worth_a_retry(
     monkeypatch.setattr(fetch, "pin", lambda url: pin(url, resolver({})))
     with pytest.raises(TransientError, match="could not resolve"):
         fetch.fetch_repository("https://gone.example.org/a/b", None, tmp_path, Settings())
+
+
+def refusing_resolver(code: int):  # type: ignore[no-untyped-def]
+    """getaddrinfo as the system's resolver answers with `code` (no DNS traffic leaves)."""
+
+    def getaddrinfo(*_: object, **__: object) -> list[object]:
+        raise socket.gaierror(code, "resolver says no")
+
+    return getaddrinfo
+
+
+@pytest.mark.parametrize(
+    ("code", "cause"),
+    [
+        (socket.EAI_NONAME, FailureCause.CLIENT),  # NXDOMAIN: the name does not exist
+        (socket.EAI_AGAIN, None),  # the resolver did not answer: ours
+        (socket.EAI_FAIL, None),
+    ],
+)
+def test_a_host_that_does_not_exist_is_the_callers_failure_and_a_dns_outage_ours(
+    code: int, cause: FailureCause | None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(socket, "getaddrinfo", refusing_resolver(code))
+    with pytest.raises(ResolutionError) as resolved:
+        system_resolver("gone.example.org", 443)
+    assert resolved.value.unknown_host is (cause is FailureCause.CLIENT)
+    # retried either way (a resolver may say no for a moment); whose it is, is kept
+    with pytest.raises(TransientError, match="could not resolve") as fetched:
+        fetch.fetch_repository("https://gone.example.org/a/b", None, tmp_path, Settings())
+    assert fetched.value.cause is cause
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from codestory.domain import FailureCause
 from codestory.settings import Settings
 from codestory.story_worker.fetch import (
     checkout_commit,
@@ -60,10 +61,21 @@ def test_local_repository_is_cloned_at_a_ref(tmp_path: Path) -> None:
 def test_unknown_ref_and_missing_path_are_permanent(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "repo", SAMPLE_PROJECT)
     (tmp_path / "w1").mkdir()
-    with pytest.raises(PermanentError, match="'nope' does not exist"):
+    with pytest.raises(PermanentError, match="'nope' does not exist") as unknown_ref:
         fetch_repository(str(repo), "nope", tmp_path / "w1", settings())
+    # a fetch_failed, and the caller's: the failure alerts leave it out
+    assert unknown_ref.value.error_type == "fetch_failed"
+    assert unknown_ref.value.cause is FailureCause.CLIENT
     with pytest.raises(PermanentError, match="is not a directory"):
         fetch_repository(str(tmp_path / "absent"), None, tmp_path, settings())
+
+
+def test_only_a_missing_ref_among_git_failures_is_the_callers() -> None:
+    missing = explain_git_failure("fatal: Remote branch nope not found in upstream origin", "nope")
+    assert isinstance(missing, PermanentError) and missing.cause is FailureCause.CLIENT
+    for stderr in ("fatal: something odd", "error: bad object HEAD"):
+        error = explain_git_failure(stderr, "main")
+        assert isinstance(error, PermanentError) and error.cause is None, stderr
 
 
 def test_local_folders_are_read_only_under_the_roots(tmp_path: Path) -> None:

@@ -221,7 +221,7 @@ def synthesize_story(run: StoryRun) -> None:
         cache=cache,
         speech_engine=engine_name,
     )
-    STORIES_FINISHED.labels(status="complete", error_type="").inc()
+    STORIES_FINISHED.labels(status="complete", error_type="", cause="").inc()
     minutes = timing["duration_seconds"] / 60
     run.progress("complete", f"Your tour is ready: {len(chapters)} chapters, {minutes:.1f} minutes")
 

@@ -84,8 +84,12 @@ STAGE_DURATION = Histogram(
     ("stage",),
     buckets=RUNTIME_BUCKETS,
 )
+# cause: "client" when the caller's input failed the story, "server" when we did, "" for
+# complete; the failure alerts count only "server".
 STORIES_FINISHED = Counter(
-    "codestory_stories_finished", "Stories that reached an end state.", ("status", "error_type")
+    "codestory_stories_finished",
+    "Stories that reached an end state.",
+    ("status", "error_type", "cause"),
 )
 
 NARRATIONS = Counter(

@@ -5,7 +5,7 @@ known in advance. A series that first appears at 1 has no earlier sample: `rate(
 from __future__ import annotations
 
 from codestory.celery_config import SERVICE_QUEUES, TASK_QUEUES
-from codestory.domain import ErrorType, Status
+from codestory.domain import SOMETIMES_CLIENT_ERRORS, ErrorType, FailureCause, Status, failure_cause
 from codestory.janitor.decisions import Action
 from codestory.observability import metrics
 
@@ -21,9 +21,15 @@ LOST_REASONS = ("worker_lost", "time_limit")
 
 
 def stories_finished() -> None:
-    metrics.STORIES_FINISHED.labels(status=str(Status.COMPLETE), error_type="")
+    metrics.STORIES_FINISHED.labels(status=str(Status.COMPLETE), error_type="", cause="")
     for error in ErrorType:
-        metrics.STORIES_FINISHED.labels(status=str(Status.FAILED), error_type=str(error))
+        causes = {failure_cause(error)}
+        if error in SOMETIMES_CLIENT_ERRORS:
+            causes.add(FailureCause.CLIENT)
+        for cause in causes:
+            metrics.STORIES_FINISHED.labels(
+                status=str(Status.FAILED), error_type=str(error), cause=str(cause)
+            )
 
 
 def worker_series(service: str, hostname: str) -> None:

@@ -23,7 +23,24 @@ class EgressRefusedError(Exception):
 
 
 class ResolutionError(Exception):
-    """The name did not resolve: often a passing DNS failure, so worth retrying."""
+    """The name did not resolve: often a passing DNS failure, so worth retrying.
+
+    `unknown_host`: the resolver answered that the name does not exist (NXDOMAIN, or no
+    address), the caller's mistake rather than a resolver that failed to answer.
+    """
+
+    def __init__(self, message: str, *, unknown_host: bool = False) -> None:
+        super().__init__(message)
+        self.unknown_host = unknown_host
+
+
+# getaddrinfo's answers for a name that does not exist (EAI_NODATA is not on every system);
+# EAI_AGAIN and EAI_FAIL are a resolver that could not answer: ours to fix.
+_UNKNOWN_HOST_ERRORS = frozenset(
+    code
+    for code in (getattr(socket, "EAI_NONAME", None), getattr(socket, "EAI_NODATA", None))
+    if code is not None
+)
 
 
 @dataclass(frozen=True)
@@ -42,7 +59,9 @@ def system_resolver(host: str, port: int) -> list[str]:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
-        raise ResolutionError(f"could not resolve {host}") from exc
+        raise ResolutionError(
+            f"could not resolve {host}", unknown_host=exc.errno in _UNKNOWN_HOST_ERRORS
+        ) from exc
     return [str(info[4][0]) for info in infos]
 
 
@@ -62,7 +81,7 @@ def pin(url: str, resolve: Resolver = system_resolver) -> PinnedTarget:
     port = parts.port or 443
     addresses = resolve(host, port)
     if not addresses:
-        raise ResolutionError(f"could not resolve {host}")
+        raise ResolutionError(f"could not resolve {host}", unknown_host=True)
     for address in addresses:
         if not is_public(address):
             raise EgressRefusedError(f"host {host!r} is not a public address")

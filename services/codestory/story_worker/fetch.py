@@ -16,6 +16,7 @@ from pathlib import Path
 from codestory.analysis.history import LOG_FORMAT
 from codestory.domain import (
     ErrorType,
+    FailureCause,
     SourceKind,
     SourcePolicyError,
     classify_source,
@@ -240,7 +241,11 @@ def explain_git_failure(stderr: str, ref: str | None) -> Exception:
     text = stderr.lower()
     log.info("git failed", extra={"stderr": stderr.strip()[-500:]})
     if ref and any(h in text for h in _REF_HINTS):
-        return PermanentError(f"the branch or tag {ref!r} does not exist", ErrorType.FETCH_FAILED)
+        return PermanentError(
+            f"the branch or tag {ref!r} does not exist",
+            ErrorType.FETCH_FAILED,
+            cause=FailureCause.CLIENT,  # the caller named it: not ours to be paged for
+        )
     if any(h in text for h in _NOT_FOUND_HINTS):
         return PermanentError(
             "the repository does not exist or is not public", ErrorType.INVALID_REPOSITORY
@@ -272,7 +277,10 @@ def pin_host(url: str) -> PinnedTarget:
     except EgressRefusedError as exc:
         raise PermanentError(f"repository_url {exc}", ErrorType.INVALID_REPOSITORY) from None
     except ResolutionError as exc:
-        raise TransientError(str(exc)) from None
+        # Retried all the same (a resolver can say no for a moment), but a name that does
+        # not exist is the caller's failure once the retries are spent.
+        cause = FailureCause.CLIENT if exc.unknown_host else None
+        raise TransientError(str(exc), cause=cause) from None
 
 
 def check_size(dest: Path, settings: Settings) -> None:
