@@ -442,7 +442,7 @@ def run_up(args: argparse.Namespace) -> int:
             time.monotonic() + READY_TIMEOUT_SECONDS,
             failed=lambda: supervisor.failure,
         )
-        print(f"codestory: up. Open {gateway}/ in a browser  (API docs: {gateway}/docs)")
+        print(f"codestory: up. Open {gateway}/ in a browser  (API schema: {gateway}/openapi.json)")
         print(f"codestory: admin token in {token_file}; local folders under {roots[0]}")
         if payload is not None:
             code = submit_and_follow(
