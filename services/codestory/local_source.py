@@ -156,9 +156,10 @@ def copy_folder(source: Path, dest: Path, *, max_files: int, max_bytes: int) -> 
     """Copy the regular files under `source` into `dest`; return (files, bytes).
 
     Symbolic links, devices, sockets and pipes are left out, so the copy cannot reach
-    outside the folder or block on a read; so is a file with a hard link outside the folder
-    (one whose every name is not found in it), which is another file's contents under a
-    name in the folder. The limits act while listing, before anything is copied.
+    outside the folder or block on a read; so is a file that also has a name outside the
+    folder (a hard link: it has more names than the folder holds), which would bring
+    another file's contents in under a name in the folder. The limits act while listing,
+    before anything is copied.
     """
     files = total = 0
     dest.mkdir(parents=True)
