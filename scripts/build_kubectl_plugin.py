@@ -2,8 +2,10 @@
 
 The plugin is a Python zip application (PEP 441) holding the plugin's own modules and a
 Kubernetes client with its dependencies, so `kubectl krew install` needs nothing but a
-`python3` (3.11 or newer) on the PATH. It must not depend on the interpreter's version or
-the machine's architecture, so every dependency is pure Python:
+`python3` (3.9 or newer: macOS's own is 3.9, Ubuntu 22.04's 3.10) on the PATH; an older
+one is told so in one line. The dependencies are chosen for 3.9 (`pip --python-version`),
+and none may depend on the interpreter's version or the machine's architecture, so every
+dependency is pure Python:
 
 - the client is pinned below 32, the last line without pydantic (whose core is compiled);
 - google-auth (which the client imports for GKE credentials) is pinned below 2.40, the
@@ -12,17 +14,20 @@ the machine's architecture, so every dependency is pure Python:
   modules; the compiled parts are left out and both fall back by themselves.
 
 The same archive therefore serves every Linux and macOS platform krew knows, which the
-manifest lists. Usage:
+manifest lists. The manifest is the committed template `.krew.yaml` (the one
+krew-release-bot reads at a release) rendered for this version and archive. Usage:
 
     python scripts/build_kubectl_plugin.py [--out dist] [--base-url URL]
 
-`--base-url` is where the release's archive will be downloadable (the manifest's `uri`).
+`--base-url` is where the release's archive will be downloadable, when not the chart's
+home's releases (the manifest's `uri`).
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import re
 import shutil
 import subprocess
 import sys
@@ -43,14 +48,55 @@ COMPILED = ("*.so", "*.pyd", "*.dylib")
 # and were one to be, an import error would tell at once rather than half work.
 UNUSABLE = ("cryptography", "cffi", "pydantic_core")
 PLATFORMS = [("linux", "amd64"), ("linux", "arm64"), ("darwin", "amd64"), ("darwin", "arm64")]
-DEFAULT_BASE_URL = "https://github.com/codestory-dev/codestory/releases/download"
+KREW_TEMPLATE = ROOT / ".krew.yaml"
+CHART = ROOT / "charts" / "codestory" / "Chart.yaml"
+OLDEST_PYTHON = (3, 9)
 BIN = "kubectl-codestory"
+# Kept to what any python3 can parse, so an old one gets this line, not a SyntaxError.
 MAIN = """import sys
+
+if sys.version_info[:2] < {oldest}:
+    sys.exit(
+        "kubectl codestory: needs Python {wanted} or newer; python3 here is %d.%d (%s)"
+        % (sys.version_info[0], sys.version_info[1], sys.executable)
+    )
 
 from codestory.kubectl_plugin.cli import main
 
 sys.exit(main())
-"""
+""".format(oldest=OLDEST_PYTHON, wanted=".".join(map(str, OLDEST_PYTHON)))
+# krew-release-bot's template language, the two forms .krew.yaml uses.
+TAG_NAME = re.compile(r"\{\{\s*\.TagName\s*\}\}")
+URI_AND_SHA = re.compile(
+    r'^(?P<indent>[ \t]*)\{\{\s*addURIAndSha\s+"(?P<uri>[^"]+)"\s+\.TagName\s*\}\}[ \t]*$',
+    re.MULTILINE,
+)
+RELEASES = "/releases/download/"
+
+
+def chart_home() -> str:
+    home: str = yaml.safe_load(CHART.read_text())["home"]
+    return home.rstrip("/")
+
+
+DEFAULT_BASE_URL = f"{chart_home()}{RELEASES.rstrip('/')}"
+
+
+def archive_name(tag: str) -> str:
+    return f"{BIN}-{tag}.tar.gz"
+
+
+def render_manifest(template: str, tag: str, digest: str, base_url: str | None = None) -> str:
+    """The krew manifest, as krew-release-bot renders `.krew.yaml`: the tag in place, and
+    each `addURIAndSha` the archive's URI with its SHA-256 (under `base_url` if given)."""
+
+    def uri_and_sha(match: re.Match[str]) -> str:
+        uri = TAG_NAME.sub(tag, match["uri"])
+        if base_url:
+            uri = f"{base_url.rstrip('/')}/{uri.split(RELEASES, 1)[1]}"
+        return f"{match['indent']}uri: {uri}\n{match['indent']}sha256: {digest}"
+
+    return TAG_NAME.sub(tag, URI_AND_SHA.sub(uri_and_sha, template))
 
 
 def version() -> str:
@@ -74,6 +120,10 @@ def gather(app: Path) -> None:
             "--no-warn-conflicts",
             "--target",
             str(app),
+            # Versions that still run on the oldest python3 the archive supports.
+            "--python-version",
+            ".".join(map(str, OLDEST_PYTHON)),
+            "--only-binary=:all:",
             *CLIENT,
         ],
         check=True,
@@ -97,55 +147,29 @@ def gather(app: Path) -> None:
     (app / "__main__.py").write_text(MAIN)
 
 
-def build(out: Path, base_url: str) -> tuple[Path, Path]:
+def build(out: Path, base_url: str | None = None) -> tuple[Path, Path]:
     """The archive (the zip application and the licence) and the krew manifest."""
     out.mkdir(parents=True, exist_ok=True)
-    release = version()
+    tag = f"v{version()}"
     with tempfile.TemporaryDirectory() as scratch:
         app = Path(scratch) / "app"
         gather(app)
         binary = Path(scratch) / BIN
         zipapp.create_archive(app, binary, interpreter="/usr/bin/env python3", compressed=True)
-        archive = out / f"kubectl-codestory-v{release}.tar.gz"
+        archive = out / archive_name(tag)
         with tarfile.open(archive, "w:gz") as tar:
             tar.add(binary, arcname=BIN)
             tar.add(ROOT / "LICENSE", arcname="LICENSE")
     digest = hashlib.sha256(archive.read_bytes()).hexdigest()
-    manifest = {
-        "apiVersion": "krew.googlecontainertools.github.com/v1alpha2",
-        "kind": "Plugin",
-        "metadata": {"name": "codestory"},
-        "spec": {
-            "version": f"v{release}",
-            "homepage": base_url.split("/releases/")[0],
-            "shortDescription": "Scale and inspect codestory's worker pools",
-            "description": (
-                "Shows each codestory worker pool's queue, running work, live consumers,\n"
-                "replicas and autoscaler, and scales a pool by hand in a way KEDA keeps\n"
-                "(its paused-replicas annotation) until handed back with `resume`.\n"
-                "Needs python3 (3.11 or newer) on the PATH.\n"
-            ),
-            "platforms": [
-                {
-                    "selector": {"matchLabels": {"os": system, "arch": arch}},
-                    "uri": f"{base_url.rstrip('/')}/v{release}/{archive.name}",
-                    "sha256": digest,
-                    "bin": BIN,
-                    "files": [{"from": BIN, "to": "."}, {"from": "LICENSE", "to": "."}],
-                }
-                for system, arch in PLATFORMS
-            ],
-        },
-    }
     manifest_path = out / "codestory.yaml"
-    manifest_path.write_text(yaml.safe_dump(manifest, sort_keys=False))
+    manifest_path.write_text(render_manifest(KREW_TEMPLATE.read_text(), tag, digest, base_url))
     return archive, manifest_path
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "dist")
-    parser.add_argument("--base-url", default=DEFAULT_BASE_URL)
+    parser.add_argument("--base-url", default=None, help=f"default: {DEFAULT_BASE_URL}")
     args = parser.parse_args()
     archive, manifest = build(args.out, args.base_url)
     print(f"{archive}\n{manifest}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import stat
 import subprocess
 import sys
 import time
@@ -104,9 +105,24 @@ def up_env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
+def readable_by_others(data: Path) -> list[str]:
+    """What under `data` a user other than its owner could list, read or write."""
+    found = []
+    for path in [data, *data.rglob("*")]:
+        info = path.lstat()
+        if not stat.S_ISLNK(info.st_mode) and stat.S_IMODE(info.st_mode) & 0o077:
+            found.append(f"{path.relative_to(data)} {stat.filemode(info.st_mode)}")
+    return found
+
+
 def test_up_runs_a_story_through_all_four_services(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "tally", SAMPLE_PROJECT)
     data = tmp_path / "data"
+    # Left readable by an earlier run under a loose umask: closed before anything starts.
+    (data / "valkey").mkdir(parents=True, mode=0o755)
+    (data / "valkey" / "valkey.conf").write_text("requirepass an-old-password\n")
+    (data / "valkey" / "valkey.conf").chmod(0o644)
+    data.chmod(0o755)
     result = codestory(
         "up",
         "--data-dir",
@@ -127,6 +143,29 @@ def test_up_runs_a_story_through_all_four_services(tmp_path: Path) -> None:
     assert (data / "valkey" / "appendonlydir").is_dir(), "AOF is on"
     for service in ("gateway", "story", "audio", "janitor"):
         assert (data / "logs" / f"{service}.log").exists()
+    # The password in valkey.conf, the AOF, logs and artifacts: the user's alone.
+    assert any((data / "artifacts").rglob("story.mp3"))
+    assert readable_by_others(data) == []
+
+
+def test_the_embedded_valkey_writes_its_password_where_only_its_user_reads(
+    tmp_path: Path,
+) -> None:
+    from codestory.commands.up import EmbeddedValkey
+
+    loose = os.umask(0o022)  # a common default: new files 0644
+    try:
+        valkey = EmbeddedValkey(tmp_path / "valkey")
+        valkey.start()
+        try:
+            config = tmp_path / "valkey" / "valkey.conf"
+            assert valkey.password in config.read_text()
+            assert stat.S_IMODE(config.stat().st_mode) == 0o600
+            assert stat.S_IMODE((tmp_path / "valkey").stat().st_mode) == 0o700
+        finally:
+            valkey.stop()
+    finally:
+        os.umask(loose)
 
 
 def test_up_stops_everything_on_ctrl_c_even_pressed_twice(tmp_path: Path) -> None:

@@ -71,6 +71,8 @@ def test_the_manifest_names_the_archive_built(built: tuple[Path, dict, Path]) ->
             assert (unpacked / copied["from"]).exists()
         assert (unpacked / platform["bin"]).exists()
     assert "Apache License" in (unpacked / "LICENSE").read_text()
+    # The committed template, rendered: the chart's home, this archive and its digest.
+    assert spec["homepage"] == build_kubectl_plugin.chart_home()
 
 
 def test_the_binary_runs_on_a_bare_python(built: tuple[Path, dict, Path], tmp_path: Path) -> None:
@@ -79,6 +81,23 @@ def test_the_binary_runs_on_a_bare_python(built: tuple[Path, dict, Path], tmp_pa
     helped = run(binary, "--help", home=tmp_path)
     assert helped.returncode == 0, helped.stderr
     assert "status" in helped.stdout and "scale" in helped.stdout
+
+    # An interpreter older than the archive supports is told so in one line.
+    old = subprocess.run(
+        [
+            *(sys.executable, "-I", "-S", "-c"),
+            "import runpy, sys; sys.version_info = (3, 8, 18, 'final', 0); "
+            f"sys.argv = ['kubectl-codestory', 'status']; runpy.run_path({str(binary)!r}, "
+            "run_name='__main__')",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert old.returncode == 1 and "Traceback" not in old.stderr, old.stderr
+    assert old.stderr.strip().startswith("kubectl codestory: needs Python 3.9 or newer; ")
+    assert len(old.stderr.strip().splitlines()) == 1
 
     wrong = run(binary, "scale", "video", "3", home=tmp_path)
     assert wrong.returncode == 2 and len(wrong.stderr.strip().splitlines()) == 1

@@ -18,6 +18,9 @@ def gateway(redis_server_url: str, tmp_path_factory: pytest.TempPathFactory) -> 
     make_repo(tmp / "open" / "tally", SAMPLE_PROJECT)
     make_repo(tmp / "closed" / "secret", SAMPLE_PROJECT)
     (tmp / "open" / "way-out").symlink_to(tmp / "closed", target_is_directory=True)
+    # A folder under the root whose .git is a gitfile naming a repository outside it.
+    (tmp / "open" / "gitfile").mkdir()
+    (tmp / "open" / "gitfile" / ".git").write_text(f"gitdir: {tmp / 'closed' / 'secret' / '.git'}")
     stack.start("gateway")
     wait_for(lambda: stack.http.get("/readyz").status_code == 200, 30, "gateway ready")
     yield stack

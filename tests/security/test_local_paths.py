@@ -36,6 +36,7 @@ ROWS = [
     (True, "/proc/self/cwd", 422, OUTSIDE),
     (True, "open/way-out/secret", 422, OUTSIDE),
     (True, "open/../closed/secret", 422, OUTSIDE),
+    (True, "open/gitfile", 422, OUTSIDE),
     (True, "open/missing", 422, "is not a directory"),
     (True, "open/tally", 202, ""),
 ]

@@ -235,3 +235,89 @@ def test_limits_act_on_the_tree_before_any_file_is_written(
     assert info.value.error_type == "repository_too_large"
     written = [p for p in (work / "checkout").iterdir() if p.name != ".git"]
     assert written == [], "files were checked out before the limit was applied"
+
+
+def fenced(tmp_path: Path) -> tuple[Path, Path, Settings]:
+    """A repository outside the one allowed root, and that root."""
+    outside = make_repo(tmp_path / "elsewhere" / "secret", {"secret.py": "KEY = 1\n"})
+    allowed = tmp_path / "allowed"
+    allowed.mkdir()
+    (tmp_path / "work").mkdir()
+    return outside, allowed, settings(local_roots=[allowed])
+
+
+def refused_as_outside(folder: Path, work: Path, only: Settings) -> None:
+    with pytest.raises(PermanentError, match="outside the folders this server may read") as info:
+        fetch_repository(str(folder), None, work, only)
+    assert info.value.error_type == "invalid_repository"
+    assert not (work / "checkout").exists(), "nothing of it was read"
+
+
+def test_a_gitfile_leading_out_of_the_roots_is_refused(tmp_path: Path) -> None:
+    outside, allowed, only = fenced(tmp_path)
+    folder = allowed / "innocent"
+    folder.mkdir()
+    (folder / ".git").write_text(f"gitdir: {outside / '.git'}\n")
+    refused_as_outside(folder, tmp_path / "work", only)
+    relative = allowed / "relative"
+    relative.mkdir()
+    (relative / ".git").write_text("gitdir: ../../elsewhere/secret/.git\n")
+    refused_as_outside(relative, tmp_path / "work", only)
+
+
+def test_a_dot_git_link_leading_out_of_the_roots_is_refused(tmp_path: Path) -> None:
+    outside, allowed, only = fenced(tmp_path)
+    folder = allowed / "innocent"
+    folder.mkdir()
+    (folder / ".git").symlink_to(outside / ".git", target_is_directory=True)
+    refused_as_outside(folder, tmp_path / "work", only)
+
+
+def test_links_inside_the_git_folder_leading_out_are_refused(tmp_path: Path) -> None:
+    outside, allowed, only = fenced(tmp_path)
+    folder = make_repo(allowed / "borrowed", SAMPLE_PROJECT)
+    git_dir = folder / ".git"
+    for name in ("objects", "refs"):
+        (git_dir / name).rename(git_dir / f"{name}.own")
+        (git_dir / name).symlink_to(outside / ".git" / name, target_is_directory=True)
+    refused_as_outside(folder, tmp_path / "work", only)
+
+
+def test_object_alternates_outside_the_roots_are_refused(tmp_path: Path) -> None:
+    outside, allowed, only = fenced(tmp_path)
+    # `clone --shared` borrows the source's objects through objects/info/alternates: the
+    # new repository's history is the outside one's, its own store empty.
+    git(allowed, "clone", "-q", "--shared", str(outside), "shared")
+    alternates = allowed / "shared" / ".git" / "objects" / "info" / "alternates"
+    assert str(outside) in alternates.read_text()
+    refused_as_outside(allowed / "shared", tmp_path / "work", only)
+    # One level removed: an alternate inside the roots that itself borrows from outside.
+    git(allowed, "clone", "-q", "--shared", str(allowed / "shared"), "twice")
+    refused_as_outside(allowed / "twice", tmp_path / "work", only)
+
+
+def test_worktrees_and_shared_clones_inside_the_roots_are_read(tmp_path: Path) -> None:
+    _, allowed, only = fenced(tmp_path)
+    main = make_repo(allowed / "main", SAMPLE_PROJECT)
+    git(main, "worktree", "add", "-q", "-b", "side", str(allowed / "side"))
+    assert (allowed / "side" / ".git").is_file(), "a worktree's .git is a gitfile"
+    checkout = fetch_repository(str(allowed / "side"), None, tmp_path / "work", only)
+    assert (checkout / "src/tally/cli.py").exists()
+    git(allowed, "clone", "-q", "--shared", str(main), "borrower")
+    (tmp_path / "work2").mkdir()
+    checkout = fetch_repository(str(allowed / "borrower"), None, tmp_path / "work2", only)
+    assert (checkout / "src/tally/cli.py").exists()
+
+
+def test_a_hard_link_to_a_file_outside_the_folder_is_left_out(tmp_path: Path) -> None:
+    import os
+
+    folder = tmp_path / "plain"
+    folder.mkdir()
+    (tmp_path / "secret.txt").write_text("token=hunter2\n")
+    os.link(tmp_path / "secret.txt", folder / "notes.txt")  # another name of an outside file
+    (folder / "a.py").write_text("x = 1\n")
+    os.link(folder / "a.py", folder / "b.py")  # both names in the folder: the folder's own
+    checkout = fetch_repository(str(folder), None, tmp_path / "w", settings())
+    assert sorted(p.name for p in checkout.iterdir()) == ["a.py", "b.py"]
+    assert (checkout / "b.py").read_text() == "x = 1\n"

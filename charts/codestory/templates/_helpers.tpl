@@ -368,6 +368,13 @@ priorityClassName: {{ . }}
 {{/* Combinations that render but cannot work: refused here, with the reason. */}}
 {{- define "codestory.checkValues" -}}
 {{- $c := .Values.config -}}
+{{- /* Degraded mode tells stories while the broker is down and the record store answers:
+with both on the one Redis this chart configures (queues, KEDA, Flower and the network
+policy all read redis.*), that never happens, and the gateway would carry the stages for
+nothing. */}}
+{{- if $c.syncFallback }}
+{{- fail "config.syncFallback: degraded mode needs a broker apart from the record store, and this chart keeps both on one Redis (redis.*), so it could never engage; leave it off (see docs/reliability.md)" }}
+{{- end }}
 {{- if ge (int $c.storySoftTimeLimit) (int $c.storyTimeLimit) }}
 {{- fail (printf "config.storySoftTimeLimit (%v) must be below config.storyTimeLimit (%v)" $c.storySoftTimeLimit $c.storyTimeLimit) }}
 {{- end }}

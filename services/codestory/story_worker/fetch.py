@@ -22,7 +22,12 @@ from codestory.domain import (
     classify_source,
     format_bytes,
 )
-from codestory.local_source import FolderTooLargeError, allowed_folder, copy_folder
+from codestory.local_source import (
+    FolderTooLargeError,
+    allowed_folder,
+    copy_folder,
+    git_directory,
+)
 from codestory.settings import Settings
 from codestory.story_worker.egress import (
     EgressRefusedError,
@@ -175,7 +180,11 @@ def _source(location: str, settings: Settings) -> tuple[str, bool] | Path:
         raise PermanentError(f"repository_url {exc}", ErrorType.INVALID_REPOSITORY) from None
     if kind is SourceKind.LOCAL_PATH:
         path = _local_folder(location, settings)
-        if not (path / ".git").exists():
+        try:
+            repository = git_directory(path, settings.local_roots)
+        except SourcePolicyError as exc:
+            raise PermanentError(f"repository_url {exc}", ErrorType.INVALID_REPOSITORY) from None
+        if repository is None:
             return path
         return path.as_uri(), True
     return location, False

@@ -33,7 +33,7 @@ from codestory.gateway.breaker import TRIPPING_ERRORS
 from codestory.gateway.deps import State
 from codestory.gateway.schemas import Accepted, StoryOut, StoryPage, links_for, problems, story_out
 from codestory.gateway.state import GatewayState
-from codestory.local_source import allowed_folder
+from codestory.local_source import allowed_folder, git_directory
 from codestory.observability import story_log
 from codestory.observability.metrics import STORIES_SUBMITTED
 from codestory.observability.tracing import current_trace_id
@@ -97,8 +97,10 @@ def check_source(
                 "server's own machine"
             )
         try:
-            # The written path is checked against the roots before the disk is touched.
-            allowed_folder(request.repository_url, settings.local_roots)
+            # The written path is checked against the roots before the disk is touched;
+            # then a repository's .git, whatever git would follow from it, too.
+            folder = allowed_folder(request.repository_url, settings.local_roots)
+            git_directory(folder, settings.local_roots)
         except SourcePolicyError as exc:
             return "repository_url", f"the path {exc}"
     return None
