@@ -15,7 +15,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 CHART = ROOT / "charts" / "codestory"
-CRDS = ROOT.parent / "shared" / "crds"
+CRDS = ROOT / "tests" / "chart" / "schemas"  # KEDA, prometheus-operator, skaffold: README.md there
 KUBE_VERSIONS = ("1.27.0", "1.37.0")  # the chart's oldest supported and the newest
 
 BASE_VALUES: dict[str, Any] = {
