@@ -71,7 +71,8 @@ def port_matches(entry: dict[str, Any], peer: Peer) -> bool:
     if start is None:
         return True
     assert isinstance(start, int), f"named ports are not modelled: {start}"
-    return start <= peer.port <= entry.get("endPort", start)
+    end: int = entry.get("endPort", start)
+    return start <= peer.port <= end
 
 
 def egress_allowed(
