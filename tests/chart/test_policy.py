@@ -115,7 +115,7 @@ def test_api_key_digests_reach_every_service_from_the_secret() -> None:
 
 
 def test_pods_take_no_traffic_they_do_not_need() -> None:
-    objects = render({"redis": {"bundled": True, "password": ""}})
+    objects = render({"redis": {"bundled": True, "external": {"host": ""}, "password": ""}})
     policies = {p["metadata"]["name"]: p for p in by_kind(objects, "NetworkPolicy")}
     workers = policies["cs-codestory-workers"]["spec"]
     assert workers["policyTypes"] == ["Ingress"]
@@ -125,7 +125,7 @@ def test_pods_take_no_traffic_they_do_not_need() -> None:
 
 
 def test_the_story_worker_reaches_only_dns_public_https_and_redis() -> None:
-    objects = render({"redis": {"bundled": True, "password": ""}})
+    objects = render({"redis": {"bundled": True, "external": {"host": ""}, "password": ""}})
     policies = {p["metadata"]["name"]: p for p in by_kind(objects, "NetworkPolicy")}
     egress = policies["cs-codestory-story-egress"]["spec"]
     assert egress["podSelector"]["matchLabels"]["app.kubernetes.io/component"] == "story-worker"
