@@ -24,7 +24,14 @@ from tests.chart.rendering import (
     validate,
 )
 
-BUILT_IN_GROUPS = {"v1", "apps/v1", "policy/v1", "networking.k8s.io/v1", "autoscaling/v2"}
+BUILT_IN_GROUPS = {
+    "v1",
+    "apps/v1",
+    "policy/v1",
+    "networking.k8s.io/v1",
+    "autoscaling/v2",
+    "rbac.authorization.k8s.io/v1",
+}
 WORKERS = ("story-worker", "audio-worker")
 
 

@@ -493,3 +493,12 @@ than the cluster autoscaler waits, then the pool's own (which win). (dict "root"
 {{- toYaml . }}
 {{- end -}}
 {{- end -}}
+
+{{/* The janitor's own service account when it patches pods: the only one with API rights. */}}
+{{- define "codestory.janitorServiceAccountName" -}}
+{{- if .Values.serviceAccount.create -}}
+{{- printf "%s-janitor" (include "codestory.fullname" .) -}}
+{{- else -}}
+{{- include "codestory.serviceAccountName" . -}}
+{{- end -}}
+{{- end -}}
