@@ -12,7 +12,7 @@ import jsonschema
 import starlark as sl
 import yaml
 
-from tests.chart.rendering import CHART, CRD_SCHEMAS, CRDS, ROOT, by_kind, render
+from tests.chart.rendering import CHART, CRD_SCHEMAS, CRDS, ROOT, STOCK_CLUSTER, by_kind, render
 
 SERVICE_TARGETS = {"gateway", "story-worker", "audio-worker", "janitor"}
 
@@ -189,3 +189,12 @@ def test_the_schemas_the_chart_tests_read_are_in_the_repository() -> None:
     readme = (CRDS / "README.md").read_text()
     for name in needed - {"README.md"}:
         assert f"`{name}`" in readme, f"{name}: its source and version are not said"
+
+
+def test_the_dev_loop_scales_with_keda_though_tilt_renders_offline() -> None:
+    # Tilt's helm() is `helm template`: the cluster is not asked what it serves, and the kind
+    # cluster (k8s/) has KEDA, so the dev values must not leave KEDA to detection.
+    dev = helm.values_from_yaml((CHART / "values-dev.yaml").read_text())
+    objects = render(dev, base=False, release="codestory", api_versions=STOCK_CLUSTER)
+    scaled = {o["spec"]["scaleTargetRef"]["name"] for o in by_kind(objects, "ScaledObject")}
+    assert scaled == {"codestory-story-worker", "codestory-audio-worker"}
