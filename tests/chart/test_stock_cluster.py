@@ -14,6 +14,7 @@ import pytest
 
 from codestory.gateway.app import create_app
 from codestory.settings import Settings
+from tests.chart.apiserver import render_upgrade
 from tests.chart.rendering import (
     KEDA_CLUSTER,
     STOCK_CLUSTER,
@@ -248,3 +249,30 @@ def test_the_ingress_routes_the_api_and_page_but_not_health_or_scaling() -> None
     ingress = named(defaults_on(STOCK_CLUSTER, {"ingress": {"enabled": True}}), "Ingress", "")
     for path in sorted(paths):
         assert ingress_routes(ingress, path) == (path not in PRIVATE_ROUTES), path
+
+
+def test_made_up_secrets_are_kept_by_an_upgrade() -> None:
+    made = named(defaults_on(STOCK_CLUSTER), "Secret", "-secrets")
+    live = {"kind": "Secret", "metadata": made["metadata"] | {"namespace": "codestory"}}
+    upgraded = render_upgrade({}, [live | {"data": made["data"]}])
+    kept = named(upgraded, "Secret", "-secrets")["data"]
+    assert kept["admin-token"] == made["data"]["admin-token"]
+    assert kept["redis-password"] == made["data"]["redis-password"]
+    # A token given in the values replaces the one made up.
+    given = render_upgrade({"adminToken": "z" * 24}, [live | {"data": made["data"]}])
+    assert base64.b64decode(named(given, "Secret", "-secrets")["data"]["admin-token"]) == b"z" * 24
+
+
+def test_an_existing_artifact_claim_keeps_its_access_mode() -> None:
+    # A claim's access modes cannot change: a release installed when the default was
+    # ReadWriteMany keeps it, and its pods keep spreading over nodes.
+    live = {
+        "kind": "PersistentVolumeClaim",
+        "metadata": {"name": "cs-codestory-artifacts", "namespace": "codestory"},
+        "spec": {"accessModes": ["ReadWriteMany"]},
+    }
+    upgraded = render_upgrade({}, [live])
+    (claim,) = by_kind(upgraded, "PersistentVolumeClaim")
+    assert claim["spec"]["accessModes"] == ["ReadWriteMany"]
+    for _, spec in pod_specs(upgraded):
+        assert "podAffinity" not in spec.get("affinity", {})

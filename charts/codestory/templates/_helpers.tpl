@@ -226,10 +226,22 @@ app.kubernetes.io/component: {{ .component }}
 {{- include "codestory.redisCaVolume" . }}
 {{- end -}}
 
+{{/* The artifact claim's access mode: an existing claim's own (access modes cannot change,
+so a release made when the default was ReadWriteMany keeps it), else the values'. */}}
+{{- define "codestory.artifactsAccessMode" -}}
+{{- $claim := lookup "v1" "PersistentVolumeClaim" .Release.Namespace (printf "%s-artifacts" (include "codestory.fullname" .)) -}}
+{{- $modes := dig "spec" "accessModes" list ($claim | default dict) -}}
+{{- if $modes -}}
+{{- first $modes -}}
+{{- else -}}
+{{- .Values.artifacts.persistence.accessMode -}}
+{{- end -}}
+{{- end -}}
+
 {{/* Whether pods share the artifacts on a ReadWriteOnce claim, which one node mounts. */}}
 {{- define "codestory.artifactsOnOneNode" -}}
 {{- $p := .Values.artifacts.persistence -}}
-{{- if and (not .Values.artifacts.s3Url) $p.enabled (eq $p.accessMode "ReadWriteOnce") -}}true{{- end -}}
+{{- if and (not .Values.artifacts.s3Url) $p.enabled (eq (include "codestory.artifactsAccessMode" .) "ReadWriteOnce") -}}true{{- end -}}
 {{- end -}}
 
 {{/* The label every pod mounting a ReadWriteOnce artifact claim carries, and its affinity to
