@@ -16,6 +16,7 @@ from codestory.gateway.app import create_app
 from codestory.settings import Settings
 from tests.chart.apiserver import render_upgrade
 from tests.chart.rendering import (
+    CHART,
     KEDA_CLUSTER,
     STOCK_CLUSTER,
     by_kind,
@@ -57,6 +58,12 @@ def test_the_charts_own_defaults_install_on_a_stock_cluster() -> None:
     assert len(base64.b64decode(secret["redis-password"])) >= 24
     config = named(objects, "ConfigMap", "-config")["data"]
     assert config["REDIS_URL"].startswith("redis://cs-codestory-valkey:6379/")
+
+
+def test_helm_lint_passes_on_the_charts_own_defaults() -> None:
+    report = helm.lint(CHART, {}, strict=True, kube_version="v1.30.0")
+    assert not [m for m in report["messages"] if m["severity"] >= 2], report["messages"]
+    assert not report["errors"], report["errors"]
 
 
 def test_an_external_redis_left_beside_the_bundled_one_is_refused() -> None:
