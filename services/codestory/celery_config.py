@@ -18,12 +18,14 @@ TASK_GENERATE_STORY = "codestory.story.generate"
 TASK_SYNTHESIZE_AUDIO = "codestory.audio.synthesize"
 TASK_SWEEP_STUCK = "codestory.janitor.sweep_stuck"
 TASK_EXPIRE_OLD = "codestory.janitor.expire_old"
+TASK_POD_DELETION_COSTS = "codestory.janitor.pod_deletion_costs"
 
 TASK_QUEUES = {
     TASK_GENERATE_STORY: QUEUE_STORIES,
     TASK_SYNTHESIZE_AUDIO: QUEUE_AUDIO,
     TASK_SWEEP_STUCK: QUEUE_MAINTENANCE,
     TASK_EXPIRE_OLD: QUEUE_MAINTENANCE,
+    TASK_POD_DELETION_COSTS: QUEUE_MAINTENANCE,
 }
 
 # Which queue each worker service consumes; the chart and `codestory up` read this.
@@ -94,14 +96,27 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         # and another janitor takes over scheduling.
         "beat_max_loop_interval": min(settings.janitor_sweep_seconds, 30),
         "redbeat_lock_timeout": int(min(settings.janitor_sweep_seconds, 30) * 5) + 1,
-        "beat_schedule": {
-            "sweep-stuck-stories": {
-                "task": TASK_SWEEP_STUCK,
-                "schedule": settings.janitor_sweep_seconds,
-            },
-            "expire-old-stories": {
-                "task": TASK_EXPIRE_OLD,
-                "schedule": settings.janitor_expire_seconds,
-            },
+        "beat_schedule": beat_schedule(settings),
+    }
+
+
+def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
+    """The janitor's periodic tasks (one scheduler for all janitors: RedBeat's lock)."""
+    schedule: dict[str, dict[str, Any]] = {
+        "sweep-stuck-stories": {
+            "task": TASK_SWEEP_STUCK,
+            "schedule": settings.janitor_sweep_seconds,
+        },
+        "expire-old-stories": {
+            "task": TASK_EXPIRE_OLD,
+            "schedule": settings.janitor_expire_seconds,
         },
     }
+    if settings.pod_deletion_cost:
+        # A stale cost only misorders scale-in, so a late run is simply dropped.
+        schedule["pod-deletion-costs"] = {
+            "task": TASK_POD_DELETION_COSTS,
+            "schedule": settings.pod_deletion_cost_seconds,
+            "options": {"expires": settings.pod_deletion_cost_seconds},
+        }
+    return schedule

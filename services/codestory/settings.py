@@ -164,6 +164,10 @@ class Settings(BaseSettings):
     sync_fallback_queue: int = Field(default=4, ge=0, le=100)  # waiting beyond those running
     janitor_sweep_seconds: PositiveSeconds = 30.0
     janitor_expire_seconds: PositiveSeconds = 3600.0
+    # In Kubernetes: the janitor keeps each worker pod's pod-deletion-cost at the tasks it
+    # runs, so scale-in removes idle workers first (needs RBAC to patch pods; the chart's).
+    pod_deletion_cost: bool = False
+    pod_deletion_cost_seconds: PositiveSeconds = 15.0
     retention_days: PositiveSeconds = 7.0
     idempotency_ttl_seconds: int = Field(default=86400, ge=60)
 

@@ -12,15 +12,20 @@ import helm_python as helm
 import jsonschema
 import kubernetes_validate
 import yaml
+from helm_python import _native
 
 ROOT = Path(__file__).resolve().parents[2]
 CHART = ROOT / "charts" / "codestory"
-CRDS = ROOT.parent / "shared" / "crds"
+CRDS = ROOT / "tests" / "chart" / "schemas"  # KEDA, prometheus-operator, skaffold: README.md there
 KUBE_VERSIONS = ("1.27.0", "1.37.0")  # the chart's oldest supported and the newest
 
 BASE_VALUES: dict[str, Any] = {
     "adminToken": "test-admin-token-0123456789",
-    "redis": {"external": {"host": "redis.example.internal"}, "password": "redis-pass"},
+    "redis": {
+        "bundled": False,
+        "external": {"host": "redis.example.internal"},
+        "password": "redis-pass",
+    },
     "artifacts": {"s3Url": "s3://tours/codestory", "s3AccessKeyId": "a", "s3SecretAccessKey": "b"},
 }
 
@@ -48,16 +53,49 @@ def chart() -> helm.Chart:
     return helm.Chart.load(CHART)
 
 
+# What the API server of a cluster with KEDA installed serves beyond the built-in kinds, as
+# `helm install` sees it (`.Capabilities.APIVersions`); STOCK_CLUSTER serves none of it.
+KEDA_CLUSTER = ("keda.sh/v1alpha1", "keda.sh/v1alpha1/ScaledObject")
+STOCK_CLUSTER: tuple[str, ...] = ()
+
+
+def render_manifests(
+    values: dict[str, Any],
+    *,
+    release: str,
+    api_versions: tuple[str, ...],
+    namespace: str = "codestory",
+) -> dict[str, str]:
+    """Template path -> manifest, as `helm install --dry-run` on a cluster that serves
+    `api_versions`. The SDK's render takes the same options as `helm template`
+    (--api-versions included), but its Python method does not pass that one on."""
+    options = {
+        "name": release,
+        "namespace": namespace,
+        "is_install": True,
+        "api_versions": list(api_versions),
+    }
+    rendered = _native.call_string(
+        "helm_render", chart()._raw(), json.dumps(values), json.dumps(options)
+    )
+    manifests: dict[str, str] = json.loads(rendered)
+    return manifests
+
+
 def render(
     values: dict[str, Any] | None = None,
     *,
     base: bool = True,
     release: str = "cs",
     namespace: str = "codestory",
+    api_versions: tuple[str, ...] = KEDA_CLUSTER,
 ) -> list[dict[str, Any]]:
-    """Every object the chart renders for these values (merged over BASE_VALUES)."""
+    """Every object the chart renders for these values (merged over BASE_VALUES), on a
+    cluster that serves KEDA unless told otherwise."""
     merged = merge(BASE_VALUES, values or {}) if base else (values or {})
-    manifests = chart().render(merged, name=release, namespace=namespace, is_install=True)
+    manifests = render_manifests(
+        merged, release=release, api_versions=api_versions, namespace=namespace
+    )
     objects: list[dict[str, Any]] = []
     for path, text in sorted(manifests.items()):
         if path.endswith(".txt"):

@@ -91,7 +91,7 @@ def test_every_image_takes_the_mirror_and_pull_secrets() -> None:
         {
             "image": {"registry": "registry.internal/codestory", "mirror": "registry.internal/hub"},
             "imagePullSecrets": [{"name": "registry-login"}],
-            "redis": {"bundled": True, "password": ""},
+            "redis": {"bundled": True, "external": {"host": ""}, "password": ""},
             "flower": {"enabled": True, "basicAuth": "admin:pw"},
         }
     )
@@ -108,7 +108,10 @@ def test_every_image_takes_the_mirror_and_pull_secrets() -> None:
 def test_every_pdb_key_is_used() -> None:
     objects = render(
         {
-            "story": {"pdb": {"minAvailable": 2, "maxUnavailable": None}},
+            "story": {
+                "pdb": {"minAvailable": 2, "maxUnavailable": None},
+                "autoscaling": {"minReplicas": 3},
+            },
             "gateway": {"pdb": {"minAvailable": None, "maxUnavailable": "50%"}},
         }
     )
@@ -165,7 +168,7 @@ def test_helm_test_checks_the_release_health() -> None:
         ({"apiKeys": {"ci": "0" * 64}}, ["authorization: Bearer <your API key>"], []),
         ({"flower": {"enabled": True, "basicAuth": "a:b"}}, ["svc/cs-codestory-flower"], []),
         (
-            {"redis": {"bundled": True, "password": ""}},
+            {"redis": {"bundled": True, "external": {"host": ""}, "password": ""}},
             ["bundled Valkey is meant for development"],
             [],
         ),

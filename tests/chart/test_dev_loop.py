@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 from typing import Any
 
 import helm_python as helm
@@ -11,7 +12,7 @@ import jsonschema
 import starlark as sl
 import yaml
 
-from tests.chart.rendering import CHART, CRDS, ROOT, by_kind, render
+from tests.chart.rendering import CHART, CRD_SCHEMAS, CRDS, ROOT, STOCK_CLUSTER, by_kind, render
 
 SERVICE_TARGETS = {"gateway", "story-worker", "audio-worker", "janitor"}
 
@@ -169,3 +170,31 @@ def test_skaffold_forwards_services_the_chart_creates() -> None:
             continue  # Grafana lives in the monitoring stack
         service = services[forward["resourceName"]]
         assert forward["port"] in {p["port"] for p in service["spec"]["ports"]}
+
+
+def test_the_schemas_the_chart_tests_read_are_in_the_repository() -> None:
+    # A clone of the repository alone must run the chart tests: nothing read from beside it.
+    assert CRDS.resolve().is_relative_to(ROOT), CRDS
+    tracked = set(
+        subprocess.run(
+            ["git", "ls-files", str(CRDS.relative_to(ROOT))],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()
+    )
+    needed = {*CRD_SCHEMAS.values(), "skaffold-schema.json", "README.md"}
+    assert {str((CRDS / name).relative_to(ROOT)) for name in needed} <= tracked
+    readme = (CRDS / "README.md").read_text()
+    for name in needed - {"README.md"}:
+        assert f"`{name}`" in readme, f"{name}: its source and version are not said"
+
+
+def test_the_dev_loop_scales_with_keda_though_tilt_renders_offline() -> None:
+    # Tilt's helm() is `helm template`: the cluster is not asked what it serves, and the kind
+    # cluster (k8s/) has KEDA, so the dev values must not leave KEDA to detection.
+    dev = helm.values_from_yaml((CHART / "values-dev.yaml").read_text())
+    objects = render(dev, base=False, release="codestory", api_versions=STOCK_CLUSTER)
+    scaled = {o["spec"]["scaleTargetRef"]["name"] for o in by_kind(objects, "ScaledObject")}
+    assert scaled == {"codestory-story-worker", "codestory-audio-worker"}

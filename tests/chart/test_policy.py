@@ -27,7 +27,9 @@ def test_every_container_is_hardened(case: str) -> None:
         pod = spec.get("securityContext", {})
         assert pod.get("runAsNonRoot") is True, name
         assert pod.get("seccompProfile", {}).get("type") == "RuntimeDefault", name
-        assert spec.get("automountServiceAccountToken") is False, name
+        # Only the janitor holds an API token, to set pod-deletion-costs (see below).
+        token = spec.get("automountServiceAccountToken")
+        assert token is False or name.endswith("-janitor-worker"), name
         assert not spec.get("hostNetwork") and not spec.get("hostPID"), name
         for container in spec["containers"]:
             context = container["securityContext"]
@@ -115,7 +117,7 @@ def test_api_key_digests_reach_every_service_from_the_secret() -> None:
 
 
 def test_pods_take_no_traffic_they_do_not_need() -> None:
-    objects = render({"redis": {"bundled": True, "password": ""}})
+    objects = render({"redis": {"bundled": True, "external": {"host": ""}, "password": ""}})
     policies = {p["metadata"]["name"]: p for p in by_kind(objects, "NetworkPolicy")}
     workers = policies["cs-codestory-workers"]["spec"]
     assert workers["policyTypes"] == ["Ingress"]
@@ -125,7 +127,7 @@ def test_pods_take_no_traffic_they_do_not_need() -> None:
 
 
 def test_the_story_worker_reaches_only_dns_public_https_and_redis() -> None:
-    objects = render({"redis": {"bundled": True, "password": ""}})
+    objects = render({"redis": {"bundled": True, "external": {"host": ""}, "password": ""}})
     policies = {p["metadata"]["name"]: p for p in by_kind(objects, "NetworkPolicy")}
     egress = policies["cs-codestory-story-egress"]["spec"]
     assert egress["podSelector"]["matchLabels"]["app.kubernetes.io/component"] == "story-worker"
@@ -148,3 +150,36 @@ def test_the_story_worker_reaches_only_dns_public_https_and_redis() -> None:
     values = {"networkPolicy": {"storyWorkerEgress": {"extra": [extra]}}}
     added = {p["metadata"]["name"]: p for p in by_kind(render(values), "NetworkPolicy")}
     assert added["cs-codestory-story-egress"]["spec"]["egress"][-1] == extra
+
+
+@pytest.mark.parametrize("own_account", [True, False])
+def test_only_the_janitor_reaches_the_api_and_may_only_patch_pods(own_account: bool) -> None:
+    objects = render(
+        {"serviceAccount": {"create": own_account, "name": "" if own_account else "cs"}}
+    )
+    with_token = {
+        name: spec for name, spec in pod_specs(objects) if spec["automountServiceAccountToken"]
+    }
+    assert list(with_token) == ["cs-codestory-janitor-worker"]
+    account = with_token["cs-codestory-janitor-worker"]["serviceAccountName"]
+    container = with_token["cs-codestory-janitor-worker"]["containers"][0]
+    assert {"name": "CODESTORY_POD_DELETION_COST", "value": "true"} in container["env"]
+    (binding,) = by_kind(objects, "RoleBinding")
+    assert binding["subjects"] == [
+        {"kind": "ServiceAccount", "name": account, "namespace": "codestory"}
+    ]
+    (role,) = by_kind(objects, "Role")
+    assert binding["roleRef"] == {
+        "apiGroup": "rbac.authorization.k8s.io",
+        "kind": "Role",
+        "name": role["metadata"]["name"],
+    }
+    assert role["rules"] == [{"apiGroups": [""], "resources": ["pods"], "verbs": ["patch"]}]
+    assert not by_kind(objects, "ClusterRole") and not by_kind(objects, "ClusterRoleBinding")
+    if own_account:  # not the account every other pod runs as
+        others = {spec["serviceAccountName"] for name, spec in pod_specs(objects)} - {account}
+        assert others == {"cs-codestory"}
+
+    off = render({"podDeletionCost": {"enabled": False}})
+    assert not by_kind(off, "Role") and not by_kind(off, "RoleBinding")
+    assert not any(spec["automountServiceAccountToken"] for _, spec in pod_specs(off))

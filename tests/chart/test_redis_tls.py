@@ -94,7 +94,7 @@ def test_keda_verifies_tls_with_the_ca_and_never_sets_tls_twice() -> None:
 def test_keda_reaches_the_bundled_valkey_by_its_full_name_from_its_own_namespace() -> None:
     objects = render(
         {
-            "redis": {"bundled": True, "password": ""},
+            "redis": {"bundled": True, "external": {"host": ""}, "password": ""},
             "clusterDomain": "corp.internal",
             "networkPolicy": {"kedaNamespace": "autoscaling"},
         }

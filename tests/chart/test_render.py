@@ -21,7 +21,7 @@ MATRIX: dict[str, dict[str, Any]] = {
         "audio": {"autoscaling": {"mode": "none"}},
         "gateway": {"autoscaling": {"mode": "none"}},
     },
-    "bundled-valkey": {"redis": {"bundled": True, "password": ""}},
+    "bundled-valkey": {"redis": {"bundled": True, "external": {"host": ""}, "password": ""}},
     "external-tls-redis": {"redis": {"external": {"host": "r.example.com", "tls": True}}},
     "file-artifacts": {"artifacts": {"s3Url": ""}},
     "ingress": {
@@ -132,7 +132,7 @@ def test_keda_triggers() -> None:
 
 
 def test_bundled_valkey_is_durable_and_never_evicts() -> None:
-    objects = render({"redis": {"bundled": True, "password": ""}})
+    objects = render({"redis": {"bundled": True, "external": {"host": ""}, "password": ""}})
     valkey = named(objects, "StatefulSet", "-valkey")
     args = valkey["spec"]["template"]["spec"]["containers"][0]["args"]
     assert args[args.index("--appendonly") + 1] == "yes"

@@ -226,7 +226,34 @@ app.kubernetes.io/component: {{ .component }}
 {{- include "codestory.redisCaVolume" . }}
 {{- end -}}
 
-{{/* Scheduling knobs shared by every Deployment: (dict "svc" .Values.x) */}}
+{{/* The artifact claim's access mode: an existing claim's own (access modes cannot change,
+so a release made when the default was ReadWriteMany keeps it), else the values'. */}}
+{{- define "codestory.artifactsAccessMode" -}}
+{{- $claim := lookup "v1" "PersistentVolumeClaim" .Release.Namespace (printf "%s-artifacts" (include "codestory.fullname" .)) -}}
+{{- $modes := dig "spec" "accessModes" list ($claim | default dict) -}}
+{{- if $modes -}}
+{{- first $modes -}}
+{{- else -}}
+{{- .Values.artifacts.persistence.accessMode -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Whether pods share the artifacts on a ReadWriteOnce claim, which one node mounts. */}}
+{{- define "codestory.artifactsOnOneNode" -}}
+{{- $p := .Values.artifacts.persistence -}}
+{{- if and (not .Values.artifacts.s3Url) $p.enabled (eq (include "codestory.artifactsAccessMode" .) "ReadWriteOnce") -}}true{{- end -}}
+{{- end -}}
+
+{{/* The label every pod mounting a ReadWriteOnce artifact claim carries, and its affinity to
+the others: the first such pod schedules anywhere (it matches its own term) and the rest
+follow it to that node. */}}
+{{- define "codestory.artifactsLabel" -}}
+{{- if include "codestory.artifactsOnOneNode" . -}}
+codestory.io/artifacts: {{ include "codestory.fullname" . | quote }}
+{{- end -}}
+{{- end -}}
+
+{{/* Scheduling knobs shared by every Deployment: (dict "svc" .Values.x "root" $) */}}
 {{- define "codestory.scheduling" -}}
 {{- with .svc.nodeSelector }}
 nodeSelector:
@@ -236,7 +263,15 @@ nodeSelector:
 tolerations:
   {{- toYaml . | nindent 2 }}
 {{- end }}
-{{- with .svc.affinity }}
+{{- $affinity := deepCopy (.svc.affinity | default dict) }}
+{{- if and .root (include "codestory.artifactsOnOneNode" .root) }}
+{{- $term := dict "topologyKey" "kubernetes.io/hostname" "labelSelector" (dict "matchLabels" (include "codestory.artifactsLabel" .root | fromYaml)) }}
+{{- $podAffinity := get $affinity "podAffinity" | default dict }}
+{{- $required := get $podAffinity "requiredDuringSchedulingIgnoredDuringExecution" | default list }}
+{{- $_ := set $podAffinity "requiredDuringSchedulingIgnoredDuringExecution" (append $required $term) }}
+{{- $_ := set $affinity "podAffinity" $podAffinity }}
+{{- end }}
+{{- with $affinity }}
 affinity:
   {{- toYaml . | nindent 2 }}
 {{- end }}
@@ -368,6 +403,14 @@ priorityClassName: {{ . }}
 {{/* Combinations that render but cannot work: refused here, with the reason. */}}
 {{- define "codestory.checkValues" -}}
 {{- $c := .Values.config -}}
+{{- if and .Values.redis.bundled .Values.redis.external.host }}
+{{- fail (printf "redis.external.host is set (%s) while redis.bundled is true: set redis.bundled=false to use that Redis, or empty redis.external.host to run the bundled Valkey" .Values.redis.external.host) }}
+{{- end }}
+{{- if eq .Values.artifacts.persistence.accessMode "ReadWriteOncePod" }}
+{{- if and (not .Values.artifacts.s3Url) .Values.artifacts.persistence.enabled }}
+{{- fail "artifacts.persistence.accessMode ReadWriteOncePod lets one pod mount the claim, but the gateway and every worker need it: use ReadWriteOnce (one node) or ReadWriteMany" }}
+{{- end }}
+{{- end }}
 {{- /* Degraded mode tells stories while the broker is down and the record store answers:
 with both on the one Redis this chart configures (queues, KEDA, Flower and the network
 policy all read redis.*), that never happens, and the gateway would carry the stages for
@@ -397,16 +440,84 @@ nothing. */}}
 {{- end }}
 {{- end -}}
 
-{{/* A PDB's budget: exactly one of minAvailable and maxUnavailable (.component names it). */}}
+{{/* A PDB's budget: exactly one of minAvailable and maxUnavailable (.component names it;
+.pods is the fewest pods the workload runs, for the check that a drain can go through). */}}
 {{- define "codestory.pdbBudget" -}}
 {{- $min := not (kindIs "invalid" .pdb.minAvailable) -}}
 {{- $max := not (kindIs "invalid" .pdb.maxUnavailable) -}}
 {{- if and $min $max -}}
 {{- fail (printf "%s.pdb: set minAvailable or maxUnavailable, not both (null the default one)" .component) -}}
 {{- end -}}
+{{- if and $min (not (kindIs "string" .pdb.minAvailable)) (ge (int .pdb.minAvailable) (max (int .pods) 1)) -}}
+{{- fail (printf "%s.pdb.minAvailable (%v) leaves no pod to evict with %d pod(s): every node drain would block; use maxUnavailable: 1 or run more replicas" .component .pdb.minAvailable (max (int .pods) 1)) -}}
+{{- end -}}
 {{- if $min }}
 minAvailable: {{ .pdb.minAvailable }}
 {{- else }}
 maxUnavailable: {{ .pdb.maxUnavailable | default 1 }}
 {{- end }}
+{{- end -}}
+
+
+{{/* Whether KEDA's ScaledObject can be created: keda.enabled, or (auto) the cluster serves it. */}}
+{{- define "codestory.kedaServed" -}}
+{{- $enabled := .Values.keda.enabled -}}
+{{- if eq (toString $enabled) "auto" -}}
+{{- if .Capabilities.APIVersions.Has "keda.sh/v1alpha1/ScaledObject" }}true{{ end -}}
+{{- else if $enabled -}}true{{- end -}}
+{{- end -}}
+
+{{/* How a pool's replicas are decided: its autoscaling.mode, except that `keda` without
+KEDA means the fixed `replicas`. (dict "root" $ "pool" "story") */}}
+{{- define "codestory.autoscalingMode" -}}
+{{- $auto := (index .root.Values .pool).autoscaling | default (dict "mode" "none") -}}
+{{- if and (eq $auto.mode "keda") (not (include "codestory.kedaServed" .root)) -}}
+none
+{{- else -}}
+{{- $auto.mode -}}
+{{- end -}}
+{{- end -}}
+
+{{/* A pool's replicas when nothing scales it; at least one when it was meant for KEDA
+(nothing would ever scale it up from zero). (dict "root" $ "pool" "story") */}}
+{{- define "codestory.fixedReplicas" -}}
+{{- $svc := index .root.Values .pool -}}
+{{- $auto := $svc.autoscaling | default (dict "mode" "none") -}}
+{{- if eq $auto.mode "keda" -}}
+{{- max (int $svc.replicas) 1 -}}
+{{- else -}}
+{{- int $svc.replicas -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The fewest pods a pool runs while it is up: (dict "root" $ "pool" "story"). */}}
+{{- define "codestory.leastPods" -}}
+{{- if eq (include "codestory.autoscalingMode" .) "none" -}}
+{{- include "codestory.fixedReplicas" . -}}
+{{- else -}}
+{{- (index .root.Values .pool).autoscaling.minReplicas | int -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Pod annotations: node autoscalers keep away from a pool whose grace period is longer
+than the cluster autoscaler waits, then the pool's own (which win). (dict "root" $ "svc"
+.Values.x "grace" seconds) */}}
+{{- define "codestory.podAnnotations" -}}
+{{- $annotations := dict -}}
+{{- if gt (int .grace) (int .root.Values.clusterAutoscaler.maxGracefulTerminationSeconds) -}}
+{{- $_ := set $annotations "cluster-autoscaler.kubernetes.io/safe-to-evict" "false" -}}
+{{- $_ := set $annotations "karpenter.sh/do-not-disrupt" "true" -}}
+{{- end -}}
+{{- with mergeOverwrite $annotations (.svc.podAnnotations | default dict) }}
+{{- toYaml . }}
+{{- end -}}
+{{- end -}}
+
+{{/* The janitor's own service account when it patches pods: the only one with API rights. */}}
+{{- define "codestory.janitorServiceAccountName" -}}
+{{- if .Values.serviceAccount.create -}}
+{{- printf "%s-janitor" (include "codestory.fullname" .) -}}
+{{- else -}}
+{{- include "codestory.serviceAccountName" . -}}
+{{- end -}}
 {{- end -}}

@@ -28,8 +28,9 @@ from codestory.janitor.decisions import (
     judge_story,
     message_state,
 )
+from codestory.janitor.deletion_cost import DeletionCosts, kubernetes_patch
 from codestory.observability.metrics import STORIES_EXPIRED, STUCK_FIXED, STUCK_FOUND
-from codestory.queue import QUEUES, TASK_EXPIRE_OLD, TASK_SWEEP_STUCK, app
+from codestory.queue import QUEUES, TASK_EXPIRE_OLD, TASK_POD_DELETION_COSTS, TASK_SWEEP_STUCK, app
 from codestory.settings import get_settings
 from codestory.store import StoryNotFoundError, StoryStore, make_client
 from codestory.task_runtime import backoff_seconds, fail_story, worker_artifacts, worker_store
@@ -157,3 +158,18 @@ def expire_old(self: Any) -> int:
     if expired or purged:
         log.info("expired old stories", extra={"count": expired, "cache_files": purged})
     return expired
+
+
+@lru_cache(maxsize=1)
+def deletion_costs() -> DeletionCosts:
+    """One per pool process: it remembers what it set, and its API client's connections."""
+    return DeletionCosts(kubernetes_patch())
+
+
+@app.task(name=TASK_POD_DELETION_COSTS, ignore_result=True)
+def pod_deletion_costs() -> int:
+    """Each worker pod's pod-deletion-cost := the tasks it runs (scale-in takes idle ones)."""
+    changed = deletion_costs().update(worker_store().live_workers())
+    if changed:
+        log.info("pod deletion costs set", extra={"pods": changed})
+    return len(changed)
