@@ -144,6 +144,10 @@ class ModuleFact(BaseModel):
     importers: int = 0  # other source files that import it (its package, where imports name
     # a folder)
     package: str | None = None  # the folder imported as one package (Go); "." the root
+    # Its first public definitions with a summary of their own: what the module is for, in
+    # the authors' words, when the module has no comment of its own.
+    lead: str | None = None
+    lead_doc: str | None = None
 
 
 class MemberFact(BaseModel):
@@ -1214,8 +1218,20 @@ def _modules(
                 dict.fromkeys(d.name for d in syntax.definitions if d.parent is None and d.exported)
             ),
             importers=len(importers.get(path, ())),
+            **_lead(syntax),
         )
     return modules
+
+
+# A module's lead is one of its first few public names: a summary further down says less
+# about what the module is for.
+LEAD_WITHIN = 5
+
+
+def _lead(syntax: FileSyntax) -> dict[str, str]:
+    public = [d for d in syntax.definitions if d.parent is None and d.exported]
+    found = next((d for d in public[:LEAD_WITHIN] if d.doc), None)
+    return {"lead": found.name, "lead_doc": found.doc} if found and found.doc else {}
 
 
 def _symbols(code: Code) -> list[SymbolFact]:

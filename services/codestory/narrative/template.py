@@ -936,6 +936,15 @@ def _module_sentence(module: ModuleFact, voice: Voice, index: int) -> str:
         return f"{text} {sentence(users)}" if users else text
     defined = f"defines {join_words([code(n) for n in names])}" if names else ""
     path = code(module.path)
+    said = predicate(module.lead, module.lead_doc) if module.lead else None
+    if module.lead and said:
+        # One sentence in the authors' words: what its first summarised name does.
+        others = [code(n) for n in names if n != module.lead][:2]
+        besides = f", next to {join_words(others)}" if others else ""
+        text = f"{path}, {size}, defines {code(module.lead)}, which {said}{besides}"
+        return sentence(f"{text}; {users}" if users and not module.package else text) + (
+            f" {sentence(users)}" if users and module.package else ""
+        )
     held = voice.shape(
         [
             f"{path} has {size}{' and ' + defined if defined else ''}",
