@@ -4,9 +4,7 @@ the rules still see it, through Prometheus's own `up` and the last heartbeat it 
 
 from __future__ import annotations
 
-import shutil
 import signal
-import subprocess
 from collections.abc import Iterator
 from typing import Any
 
@@ -14,8 +12,9 @@ import httpx
 import pytest
 import yaml
 
+from tests.prometheus_server import running_prometheus
 from tests.promql import rendered_rules
-from tests.support import Stack, free_port, running_stack, wait_for
+from tests.support import Stack, running_stack, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -35,9 +34,6 @@ STALE_SECONDS = 15
 def prometheus(
     redis_server_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[Stack, str]]:
-    binary = shutil.which("prometheus")
-    if binary is None:
-        pytest.fail("prometheus is not installed: `make test` installs Debian's package")
     tmp = tmp_path_factory.mktemp("prometheus-alerts")
     # A heartbeat stale after 15 s (three of the workers' 5 s beats) rather than 120 s: the
     # rule is the same, only sooner.
@@ -67,21 +63,7 @@ def prometheus(
                 for name, port in stack.metrics_ports.items()
             ],
         }
-        (tmp / "prometheus.yml").write_text(yaml.safe_dump(config))
-        port = free_port()
-        server = subprocess.Popen(
-            [
-                binary,
-                f"--config.file={tmp / 'prometheus.yml'}",
-                f"--storage.tsdb.path={tmp / 'tsdb'}",
-                f"--web.listen-address=127.0.0.1:{port}",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=(tmp / "prometheus.log").open("wb"),
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            wait_for(lambda: httpx.get(f"{url}/-/ready").status_code == 200, 30, "prometheus")
+        with running_prometheus(tmp, config) as url:
             wait_for(
                 lambda: (
                     query(url, "count(up == 1)") == len(SERVICES)
@@ -92,9 +74,6 @@ def prometheus(
                 "every service scraped, every worker heartbeating",
             )
             yield stack, url
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
 
 
 def query(url: str, expr: str) -> float:

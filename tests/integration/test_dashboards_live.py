@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,9 +18,9 @@ from typing import Any
 import httpx
 import pytest
 import redis
-import yaml
 
-from tests.support import SAMPLE_PROJECT, Stack, free_port, make_repo, running_stack, wait_for
+from tests.prometheus_server import running_prometheus
+from tests.support import SAMPLE_PROJECT, Stack, make_repo, running_stack, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -37,67 +35,49 @@ QUEUE = "stories"
 def prometheus(
     redis_server_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[Stack, str]]:
-    binary = shutil.which("prometheus")
-    if binary is None:
-        pytest.fail("prometheus is not installed: `make test` installs Debian's package")
     tmp = tmp_path_factory.mktemp("prometheus")
     # A Redis with a memory limit, as the chart's Valkey has: the memory ratio panel needs one.
     broker = redis.Redis.from_url(redis_server_url)
     limit = broker.config_get("maxmemory")["maxmemory"]
     broker.config_set("maxmemory", str(2 << 30))
     request_restore = lambda: broker.config_set("maxmemory", limit)  # noqa: E731
-    with running_stack(
-        redis_server_url, tmp, SERVICES, CODESTORY_JANITOR_SWEEP_SECONDS="1"
-    ) as stack:
-        config = {
-            "global": {"scrape_interval": "1s", "evaluation_interval": "1s"},
-            "scrape_configs": [
-                {
-                    "job_name": f"cs-codestory-{name}",
-                    "static_configs": [
-                        {
-                            "targets": [f"127.0.0.1:{port}"],
-                            "labels": {"namespace": NAMESPACE},
-                        }
-                    ],
-                }
-                for name, port in stack.metrics_ports.items()
-            ],
-        }
-        (tmp / "prometheus.yml").write_text(yaml.safe_dump(config))
-        port = free_port()
-        server = subprocess.Popen(
-            [
-                binary,
-                f"--config.file={tmp / 'prometheus.yml'}",
-                f"--storage.tsdb.path={tmp / 'tsdb'}",
-                f"--web.listen-address=127.0.0.1:{port}",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=(tmp / "prometheus.log").open("wb"),
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            wait_for(lambda: httpx.get(f"{url}/-/ready").status_code == 200, 30, "prometheus")
-            story = stack.submit(make_repo(tmp / "tally", SAMPLE_PROJECT))
-            stack.wait_status(story, {"complete"})
-            # rate() needs two samples after the work: a few scrapes.
-            wait_for(
-                lambda: query(url, "sum(celery_task_runtime_count)") >= 2,
-                30,
-                "the story's tasks scraped",
-            )
-            # rate() needs two samples in its window: a few more scrapes of every target.
-            wait_for(
-                lambda: query(url, "min(count_over_time(up[5m]))") >= 5,
-                30,
-                "a few scrapes of every target",
-            )
-            yield stack, url
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
-            request_restore()
+    try:
+        with running_stack(
+            redis_server_url, tmp, SERVICES, CODESTORY_JANITOR_SWEEP_SECONDS="1"
+        ) as stack:
+            config = {
+                "global": {"scrape_interval": "1s", "evaluation_interval": "1s"},
+                "scrape_configs": [
+                    {
+                        "job_name": f"cs-codestory-{name}",
+                        "static_configs": [
+                            {
+                                "targets": [f"127.0.0.1:{port}"],
+                                "labels": {"namespace": NAMESPACE},
+                            }
+                        ],
+                    }
+                    for name, port in stack.metrics_ports.items()
+                ],
+            }
+            with running_prometheus(tmp, config) as url:
+                story = stack.submit(make_repo(tmp / "tally", SAMPLE_PROJECT))
+                stack.wait_status(story, {"complete"})
+                # rate() needs two samples after the work: a few scrapes.
+                wait_for(
+                    lambda: query(url, "sum(celery_task_runtime_count)") >= 2,
+                    30,
+                    "the story's tasks scraped",
+                )
+                # rate() needs two samples in its window: a few more scrapes of every target.
+                wait_for(
+                    lambda: query(url, "min(count_over_time(up[5m]))") >= 5,
+                    30,
+                    "a few scrapes of every target",
+                )
+                yield stack, url
+    finally:
+        request_restore()
 
 
 def query(url: str, expr: str) -> float:
