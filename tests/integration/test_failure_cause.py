@@ -3,8 +3,7 @@ does not exist, a refused URL) or ours. The failure alerts count only ours."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 from types import SimpleNamespace
 
 import pytest
@@ -17,18 +16,6 @@ from codestory.settings import get_settings
 from codestory.task_runtime import PermanentError, StoryRun, TransientError, run_story_task
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-def worker_env(redis_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("REDIS_URL", redis_url)
-    monkeypatch.setenv("CODESTORY_ARTIFACT_URL", (tmp_path / "artifacts").as_uri())
-    caches = (get_settings, task_runtime.worker_store, task_runtime.worker_artifacts)
-    for cached in caches:
-        cached.cache_clear()
-    yield
-    for cached in caches:
-        cached.cache_clear()
 
 
 def finished(error_type: str, cause: str) -> float:

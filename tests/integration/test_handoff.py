@@ -2,30 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
 from codestory import task_runtime
 from codestory.domain import Status, Story, StoryRequest
-from codestory.settings import get_settings
 from codestory.task_runtime import StoryRun, run_story_task
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-def worker_env(redis_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("REDIS_URL", redis_url)
-    monkeypatch.setenv("CODESTORY_ARTIFACT_URL", (tmp_path / "artifacts").as_uri())
-    caches = (get_settings, task_runtime.worker_store, task_runtime.worker_artifacts)
-    for cached in caches:
-        cached.cache_clear()
-    yield
-    for cached in caches:
-        cached.cache_clear()
 
 
 def celery_task() -> SimpleNamespace:
