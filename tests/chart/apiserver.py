@@ -4,17 +4,16 @@ objects (the real Helm library asks it over HTTP, discovery first)."""
 
 from __future__ import annotations
 
-import json
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import Any
 
 import helm_python as helm
 import yaml
 
 from tests.chart.rendering import chart
+from tests.json_http import JsonHandler, serving
 
 # Core (v1) kinds the chart looks up, as discovery lists them.
 RESOURCES = {"Secret": "secrets", "PersistentVolumeClaim": "persistentvolumeclaims"}
@@ -25,25 +24,15 @@ class ApiServer(ThreadingHTTPServer):
     asked: list[str]
 
 
-class Handler(BaseHTTPRequestHandler):
+class Handler(JsonHandler):
     server: ApiServer
 
-    def do_GET(self) -> None:
+    def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
         path = self.path.split("?", 1)[0]
         self.server.asked.append(path)
         document = self.server.documents.get(path)
-        status = 200 if document else 404
-        data = json.dumps(
-            document or {"kind": "Status", "apiVersion": "v1", "status": "Failure", "code": 404}
-        ).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args: Any) -> None:
-        pass
+        missing = {"kind": "Status", "apiVersion": "v1", "status": "Failure", "code": 404}
+        self.answer(200 if document else 404, document or missing)
 
 
 @contextmanager
@@ -65,13 +54,8 @@ def api_server(objects: list[dict[str, Any]]) -> Iterator[ApiServer]:
         meta = obj["metadata"]
         path = f"/api/v1/namespaces/{meta['namespace']}/{RESOURCES[obj['kind']]}/{meta['name']}"
         server.documents[path] = {"apiVersion": "v1", **obj}
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(server):
         yield server
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def render_upgrade(values: dict[str, Any], live: list[dict[str, Any]]) -> list[dict[str, Any]]:

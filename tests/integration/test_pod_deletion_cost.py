@@ -7,9 +7,8 @@ from __future__ import annotations
 import json
 import os
 import socket
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ from codestory.celery_config import TASK_POD_DELETION_COSTS, TASK_QUEUES, beat_s
 from codestory.janitor.deletion_cost import ANNOTATION, DeletionCosts, kubernetes_patch
 from codestory.settings import Settings
 from codestory.store import StoryStore, make_client
+from tests.json_http import JsonHandler, serving
 from tests.support import service, wait_for
 
 NAMESPACE = "codestory"
@@ -30,10 +30,10 @@ class ApiServer(ThreadingHTTPServer):
     patches: list[tuple[str, str, dict[str, Any]]]  # path, content type, body
 
 
-class Handler(BaseHTTPRequestHandler):
+class Handler(JsonHandler):
     server: ApiServer
 
-    def do_PATCH(self) -> None:
+    def do_PATCH(self) -> None:  # noqa: N802 - the name http.server calls
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         self.server.patches.append((self.path, self.headers["Content-Type"], body))
         prefix = f"/api/v1/namespaces/{NAMESPACE}/pods/"
@@ -43,27 +43,13 @@ class Handler(BaseHTTPRequestHandler):
         else:
             self.answer(404, {"kind": "Status", "status": "Failure", "code": 404})
 
-    def answer(self, status: int, document: dict[str, Any]) -> None:
-        data = json.dumps(document).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
 
 @pytest.fixture
 def api_server() -> Iterator[ApiServer]:
     server = ApiServer(("127.0.0.1", 0), Handler)
     server.pods, server.patches = set(), []
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
+    with serving(server):
+        yield server
 
 
 def api_client(server: ApiServer) -> client.ApiClient:
