@@ -1384,3 +1384,39 @@ def test_a_go_mod_without_a_module_path_names_nothing() -> None:
     # The module line is cut short: the next line's word is no module path.
     assert parse_go_mod("go.mod", "module\nrequire (\n").name is None
     assert parse_go_mod("go.mod", "module example.org/x/v2\n").name is not None
+
+
+def test_the_module_with_most_code_speaks_for_dependencies_even_when_it_needs_none(
+    tmp_path: Path,
+) -> None:
+    """A build whose core module needs nothing is not told by a side module's list."""
+    pom = (
+        "<project><modelVersion>4.0.0</modelVersion><groupId>org.x</groupId>"
+        "<artifactId>{name}</artifactId><version>1.0</version>{deps}</project>"
+    )
+    needs = (
+        "<dependencies><dependency><groupId>org.y</groupId><artifactId>helper</artifactId>"
+        "<version>2.0</version></dependency></dependencies>"
+    )
+    body = "".join(
+        f"    public int f{i}(int x) {{\n        return x + {i};\n    }}\n" for i in range(60)
+    )
+    root = write(
+        tmp_path / "repo",
+        {
+            "pom.xml": pom.format(
+                name="parent", deps="<modules><module>core</module><module>ext</module></modules>"
+            ),
+            "core/pom.xml": pom.format(name="core", deps=""),
+            "core/src/main/java/org/x/Core.java": (
+                f"package org.x;\n\npublic class Core {{\n{body}}}\n"
+            ),
+            "ext/pom.xml": pom.format(name="ext", deps=needs),
+            "ext/src/main/java/org/x/Ext.java": (
+                "package org.x;\n\npublic class Ext {\n    public int g() {\n        return 1;\n"
+                "    }\n}\n"
+            ),
+        },
+    )
+    facts = analyse(root, name="repo")
+    assert facts.dependencies == [] and facts.dependencies_from is None

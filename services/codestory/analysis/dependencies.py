@@ -98,13 +98,13 @@ def _of_a_monorepo(
     nested = [
         m
         for m in manifests
-        if m.dependencies
-        and "/" in m.path  # the top-level ones have spoken
+        if "/" in m.path  # the top-level ones have spoken
         and m.kind != "Helm chart"
         and classify_path(m.path) in {FileKind.SOURCE, FileKind.TOOLING}
         and main_language in ECOSYSTEM_LANGUAGES.get(m.ecosystem, set())
     ]
-    # The module that holds the most of the code speaks for it: Gson's core, not extras.
+    # The module that holds the most of the code speaks for it: Gson's core, not extras;
+    # when it needs nothing, nothing is what the project needs (not a side module's list).
     nested.sort(
         key=lambda m: (
             -sum(
