@@ -18,6 +18,7 @@ from codestory.settings import get_settings
 def run_gateway() -> int:
     import uvicorn
 
+    from codestory.gateway.server import uvicorn_config
     from codestory.observability.logging import configure_logging, keep_story_logs
 
     settings = get_settings()
@@ -39,13 +40,9 @@ def run_gateway() -> int:
                 for sig, handler in original.items():
                     signal.signal(sig, handler)
 
-    config = uvicorn.Config(
-        "codestory.gateway.app:create_app",
-        factory=True,
-        host=settings.gateway_host,
-        port=settings.gateway_port,
+    config = uvicorn_config(
+        settings,
         log_level=settings.log_level.lower(),
-        proxy_headers=True,
         log_config=None,  # keep the handlers configure_logging installed
         timeout_graceful_shutdown=10,
     )
