@@ -95,6 +95,32 @@ CLIENT_ERRORS = frozenset(
     {ErrorType.INVALID_REPOSITORY, ErrorType.NO_SOURCE, ErrorType.REPOSITORY_TOO_LARGE}
 )
 
+# Characters a terminal or a log reader acts on rather than shows: C0 and C1 controls
+# (ESC starts title changes and OSC 52 clipboard writes, CR/LF forge lines), DEL, lone
+# surrogates (not text at all: they fail to encode), line and paragraph separators, and
+# the bidirectional overrides that make text read differently from what it holds.
+_UNSAFE_TEXT = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def unsafe_character(text: str) -> str | None:
+    """The first character of `text` that is not safe to store and show, escaped."""
+    found = _UNSAFE_TEXT.search(text)
+    return escape_controls(found.group()) if found else None
+
+
+def escape_controls(text: str) -> str:
+    """`text` with every unsafe character written as an escape (`\\x1b`, `\\u202e`), so
+    whatever a record holds prints as one inert line."""
+    return _UNSAFE_TEXT.sub(_escaped, text)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
 _REF_PATTERN = re.compile(r"^(?!-)(?!.*\.\.)[A-Za-z0-9._/\-]{1,200}$")
 
 
@@ -120,6 +146,13 @@ class StoryRequest(BaseModel):
     expertise_level: ExpertiseLevel = ExpertiseLevel.INTERMEDIATE
     focus_areas: list[str] = Field(default_factory=list, max_length=20)
 
+    @field_validator("repository_url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        if (found := unsafe_character(value)) is not None:
+            raise ValueError(f"must not contain control characters (found {found})")
+        return value
+
     @field_validator("ref")
     @classmethod
     def _ref(cls, value: str | None) -> str | None:
@@ -130,6 +163,9 @@ class StoryRequest(BaseModel):
     @field_validator("focus_areas")
     @classmethod
     def _focus(cls, values: list[str]) -> list[str]:
+        for value in values:
+            if (found := unsafe_character(value)) is not None:
+                raise ValueError(f"must not contain control characters (found {found})")
         cleaned = [v.strip() for v in values if v.strip()]
         if any(len(v) > 100 for v in cleaned):
             raise ValueError("each focus area must be at most 100 characters")
