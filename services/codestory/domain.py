@@ -185,6 +185,38 @@ _NUMERIC_HOST = re.compile(r"^(?:0x[0-9a-f]*|[0-9]+)(?:\.(?:0x[0-9a-f]*|[0-9]+))
 _INTERNAL_SUFFIXES = (".localhost", ".internal", ".local", ".svc", ".cluster.local", ".home.arpa")
 
 
+# IPv6 forms that carry an IPv4 address and lead to it: IPv4-compatible (::a.b.c.d,
+# deprecated), IPv4-translated (::ffff:0:a.b.c.d) and NAT64's well-known prefix
+# (64:ff9b::a.b.c.d, which a NAT64 gateway turns into a.b.c.d: metadata included). Python
+# calls them global whatever they carry; they are judged by what they carry. NAT64's
+# local-use prefix is the local network's own, never public.
+_CARRIES_IPV4 = tuple(
+    ipaddress.IPv6Network(net) for net in ("::/96", "::ffff:0:0:0/96", "64:ff9b::/96")
+)
+_NAT64_LOCAL_USE = ipaddress.IPv6Network("64:ff9b:1::/48")
+
+
+def embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address leads to, for the forms that carry one."""
+    carried = ip.ipv4_mapped or ip.sixtofour
+    if carried is not None:
+        return carried
+    if any(ip in net for net in _CARRIES_IPV4):
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
+
+
+def is_public_address(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """Global and unicast, judged by the IPv4 address an IPv6 form carries, if any."""
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip in _NAT64_LOCAL_USE:
+            return False
+        carried = embedded_ipv4(ip)
+        if carried is not None:
+            return carried.is_global and not carried.is_multicast
+    return ip.is_global and not ip.is_multicast
+
+
 def check_host(host: str) -> None:
     """Refuse a host that is, or is written to hide, a non-public address or name.
 
@@ -198,7 +230,7 @@ def check_host(host: str) -> None:
     except ValueError:
         address = None
     if address is not None:
-        if not address.is_global or address.is_multicast:
+        if not is_public_address(address):
             raise SourcePolicyError(f"address {host} is not a public address")
         return
     if _NUMERIC_HOST.match(host):
