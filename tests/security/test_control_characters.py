@@ -14,7 +14,7 @@ import pytest
 import redis
 
 from codestory.commands.client import log_line
-from codestory.domain import Story, StoryRequest
+from codestory.domain import Status, Story, StoryRequest
 from codestory.observability.logging import configure_logging
 from codestory.settings import LogFormat
 from codestory.store import StoryStore
@@ -64,7 +64,9 @@ def planted(gateway: Stack) -> Iterator[str]:
     story = story.model_copy(
         update={"repository_url": f"https://github.com/a/b{TITLE}{CLIPBOARD}{FORGED}\u202e"}
     )
-    StoryStore(records).create(story)
+    store = StoryStore(records)
+    store.create(story)
+    store.publish(story.id, Status.QUEUED, "fetch", f"Fetching {story.repository_url}")
     yield story.id
     records.close()
 
@@ -88,6 +90,19 @@ def test_status_prints_a_stored_url_inert(gateway: Stack, planted: str, one: boo
     assert not any(c in out for c in RAW), repr(out)
     assert "admin logged in" in shown  # the forged line is on the story's own line
     assert "\\x1b]0;pwned\\x07" in shown and "\\x0a" in shown and "\\u202e" in shown
+
+
+def test_dlq_show_prints_progress_inert(gateway: Stack, planted: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "codestory", "dlq", "show", planted],
+        env=gateway.env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert "Fetching https://github.com/a/b" in done.stdout
+    assert not any(c in done.stdout for c in RAW), repr(done.stdout)
 
 
 def test_a_log_line_prints_inert() -> None:

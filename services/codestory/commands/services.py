@@ -144,6 +144,7 @@ def run_janitor() -> int:
 def run_dlq(args: argparse.Namespace) -> int:
     from codestory.commands.client import REDIS_URL_FILE
     from codestory.dlq import NotRetryableError, retry_dead_letters, retry_story
+    from codestory.domain import escape_controls
     from codestory.store import StoryNotFoundError, StoryStore, make_client
 
     if "REDIS_URL" not in os.environ:  # a `codestory up` stack: its password-protected Valkey
@@ -156,11 +157,14 @@ def run_dlq(args: argparse.Namespace) -> int:
     try:
         if action == "show":
             story = store.get(args.story_id)
-            print(story.model_dump_json(indent=2))
+            # ASCII JSON, like the entries: nothing in the record acts on the terminal.
+            print(json.dumps(story.model_dump(mode="json"), indent=2))
             for entry in store.dead_letters_of(args.story_id):
                 print(json.dumps(entry, sort_keys=True))
             for event in store.progress_since(args.story_id, 0):
-                print(f"{event.seq:>4} {event.status:<13} {event.step:<10} {event.message}")
+                # A message may quote the repository URL: printed inert.
+                message = escape_controls(event.message)
+                print(f"{event.seq:>4} {event.status:<13} {event.step:<10} {message}")
         elif action == "retry":
             from codestory.queue import app
 
