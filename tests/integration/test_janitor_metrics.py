@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import httpx
 import pytest
 
 from codestory.celery_config import TASK_SWEEP_STUCK
@@ -24,7 +25,7 @@ def test_the_scheduler_publishes_sweeps_quietly_and_counts_them(
         def sent() -> float:
             try:
                 samples = scrape(stack.metrics_ports["janitor"])
-            except OSError:
+            except httpx.HTTPError:  # not listening yet
                 return 0.0
             return value(samples, "celery_task_sent_total", name=TASK_SWEEP_STUCK)
 
