@@ -7,9 +7,10 @@ events already sent are skipped by their sequence number.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from typing import Annotated, Any
 
 import redis
@@ -69,7 +70,7 @@ async def next_delivery(follower: Follower, timeout: float) -> Delivery | None:
 
 async def progress_stream(
     state: GatewayState, story_id: str, last_seen: int | None
-) -> AsyncIterator[Delivery]:
+) -> AsyncGenerator[Delivery, None]:
     """Snapshot (or the events after `last_seen`), then live events until the story ends."""
     async with state.hub.follow(progress_channel(story_id)) as follower:
         SSE_CLIENTS.inc()
@@ -134,8 +135,10 @@ async def story_events(
 
     async def frames() -> AsyncIterator[bytes | dict[str, Any]]:
         try:
-            async for delivery in progress_stream(state, story_id, resume):
-                yield delivery.sse_frame
+            # aclosing: the follower goes when the response does, not when collected.
+            async with contextlib.aclosing(progress_stream(state, story_id, resume)) as stream:
+                async for delivery in stream:
+                    yield delivery.sse_frame
         except redis.RedisError:
             # The client reconnects with Last-Event-ID once Redis is back.
             yield {"event": "error", "data": '{"detail": "progress store unreachable"}'}
@@ -179,8 +182,9 @@ async def relay_until_closed(
 
     async def relay() -> None:
         await run_in_threadpool(load_story, state, story_id, caller)
-        async for delivery in progress_stream(state, story_id, None):
-            await websocket.send_text(delivery.json)
+        async with contextlib.aclosing(progress_stream(state, story_id, None)) as stream:
+            async for delivery in stream:
+                await websocket.send_text(delivery.json)
 
     async def closed_by_client() -> None:
         # Nothing is expected from the client; whatever it sends is read and dropped.
