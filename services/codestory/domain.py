@@ -117,6 +117,32 @@ def failure_cause(error_type: str, cause: FailureCause | None = None) -> Failure
     return FailureCause.CLIENT if error_type in CLIENT_ERRORS else FailureCause.SERVER
 
 
+# Characters a terminal or a log reader acts on rather than shows: C0 and C1 controls
+# (ESC starts title changes and OSC 52 clipboard writes, CR/LF forge lines), DEL, lone
+# surrogates (not text at all: they fail to encode), line and paragraph separators, and
+# the bidirectional overrides that make text read differently from what it holds.
+_UNSAFE_TEXT = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def unsafe_character(text: str) -> str | None:
+    """The first character of `text` that is not safe to store and show, escaped."""
+    found = _UNSAFE_TEXT.search(text)
+    return escape_controls(found.group()) if found else None
+
+
+def escape_controls(text: str) -> str:
+    """`text` with every unsafe character written as an escape (`\\x1b`, `\\u202e`), so
+    whatever a record holds prints as one inert line."""
+    return _UNSAFE_TEXT.sub(_escaped, text)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
 _REF_PATTERN = re.compile(r"^(?!-)(?!.*\.\.)[A-Za-z0-9._/\-]{1,200}$")
 
 
@@ -142,6 +168,13 @@ class StoryRequest(BaseModel):
     expertise_level: ExpertiseLevel = ExpertiseLevel.INTERMEDIATE
     focus_areas: list[str] = Field(default_factory=list, max_length=20)
 
+    @field_validator("repository_url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        if (found := unsafe_character(value)) is not None:
+            raise ValueError(f"must not contain control characters (found {found})")
+        return value
+
     @field_validator("ref")
     @classmethod
     def _ref(cls, value: str | None) -> str | None:
@@ -152,6 +185,9 @@ class StoryRequest(BaseModel):
     @field_validator("focus_areas")
     @classmethod
     def _focus(cls, values: list[str]) -> list[str]:
+        for value in values:
+            if (found := unsafe_character(value)) is not None:
+                raise ValueError(f"must not contain control characters (found {found})")
         cleaned = [v.strip() for v in values if v.strip()]
         if any(len(v) > 100 for v in cleaned):
             raise ValueError("each focus area must be at most 100 characters")
@@ -171,6 +207,38 @@ _NUMERIC_HOST = re.compile(r"^(?:0x[0-9a-f]*|[0-9]+)(?:\.(?:0x[0-9a-f]*|[0-9]+))
 _INTERNAL_SUFFIXES = (".localhost", ".internal", ".local", ".svc", ".cluster.local", ".home.arpa")
 
 
+# IPv6 forms that carry an IPv4 address and lead to it: IPv4-compatible (::a.b.c.d,
+# deprecated), IPv4-translated (::ffff:0:a.b.c.d) and NAT64's well-known prefix
+# (64:ff9b::a.b.c.d, which a NAT64 gateway turns into a.b.c.d: metadata included). Python
+# calls them global whatever they carry; they are judged by what they carry. NAT64's
+# local-use prefix is the local network's own, never public.
+_CARRIES_IPV4 = tuple(
+    ipaddress.IPv6Network(net) for net in ("::/96", "::ffff:0:0:0/96", "64:ff9b::/96")
+)
+_NAT64_LOCAL_USE = ipaddress.IPv6Network("64:ff9b:1::/48")
+
+
+def embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address leads to, for the forms that carry one."""
+    carried = ip.ipv4_mapped or ip.sixtofour
+    if carried is not None:
+        return carried
+    if any(ip in net for net in _CARRIES_IPV4):
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
+
+
+def is_public_address(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """Global and unicast, judged by the IPv4 address an IPv6 form carries, if any."""
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip in _NAT64_LOCAL_USE:
+            return False
+        carried = embedded_ipv4(ip)
+        if carried is not None:
+            return carried.is_global and not carried.is_multicast
+    return ip.is_global and not ip.is_multicast
+
+
 def check_host(host: str) -> None:
     """Refuse a host that is, or is written to hide, a non-public address or name.
 
@@ -184,7 +252,7 @@ def check_host(host: str) -> None:
     except ValueError:
         address = None
     if address is not None:
-        if not address.is_global or address.is_multicast:
+        if not is_public_address(address):
             raise SourcePolicyError(f"address {host} is not a public address")
         return
     if _NUMERIC_HOST.match(host):

@@ -6,6 +6,7 @@ everything else is `CODESTORY_*`. The Helm chart sets only names that are fields
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import secrets
 import sys
@@ -118,6 +119,15 @@ class Settings(BaseSettings):
     allowed_ports: list[int] = Field(default_factory=lambda: [443])  # for https Git URLs
     max_url_length: int = Field(default=2048, ge=64)
     max_body_bytes: int = Field(default=16 * 1024, ge=1024)  # a story request is a few hundred
+    # Request headers: a larger block or more fields get 431; headers not all in within
+    # the timeout (from a connection's first byte, or a request's) get 408 and a close.
+    max_header_bytes: int = Field(default=16 * 1024, ge=1024)
+    max_headers: int = Field(default=100, ge=10)
+    header_timeout_seconds: PositiveSeconds = 10.0
+    # Peers (addresses or networks, e.g. an ingress controller's pod range) whose
+    # X-Forwarded-For / X-Forwarded-Proto are believed; empty: no one's, the peer address
+    # is the client. "*" trusts every peer: only when nothing but a proxy can connect.
+    trusted_proxies: list[str] = Field(default_factory=list)
     # Per client (its address; the admin is exempt), and for the whole service.
     submit_rate_per_minute: int = Field(default=20, ge=1)
     # Every client together (0: no such limit); shared by all gateways through Redis.
@@ -270,6 +280,20 @@ class Settings(BaseSettings):
                     "never the key itself (`codestory api-key NAME` prints one)"
                 )
         return {name: digest.lower() for name, digest in value.items()}
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _trusted_proxies(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            if entry == "*":
+                continue
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise ValueError(
+                    f"{entry[:64]!r} is not an address or a network like 10.0.0.0/8"
+                ) from None
+        return value
 
     @field_validator("llm_base_url", "tts_base_url")
     @classmethod

@@ -225,3 +225,18 @@ def test_the_gateway_runs_the_plain_image() -> None:
     deployment = named(render({}), "Deployment", "cs-codestory-gateway")
     image: str = deployment["spec"]["template"]["spec"]["containers"][0]["image"]
     assert image.rsplit(":", 1)[0].endswith("/codestory-gateway")
+
+
+def test_the_gateway_trusts_no_proxy_unless_told_which() -> None:
+    from codestory.settings import Settings
+
+    default = named(render(), "ConfigMap", "-config")["data"]
+    assert json.loads(default["CODESTORY_TRUSTED_PROXIES"]) == []
+    assert Settings(trusted_proxies=json.loads(default["CODESTORY_TRUSTED_PROXIES"]))
+    told = named(render({"config": {"trustedProxies": ["10.244.0.0/16"]}}), "ConfigMap", "-config")
+    assert json.loads(told["data"]["CODESTORY_TRUSTED_PROXIES"]) == ["10.244.0.0/16"]
+    # The header limits reach the gateway as settings it reads.
+    assert int(default["CODESTORY_MAX_HEADER_BYTES"]) == Settings().max_header_bytes
+    assert float(default["CODESTORY_HEADER_TIMEOUT_SECONDS"]) > 0
+    with pytest.raises(Exception, match=r"trustedProxies|pattern"):
+        render({"config": {"trustedProxies": ["ingress-nginx"]}})

@@ -77,6 +77,8 @@ def test_the_whole_service_has_a_rate_one_flood_cannot_use_up(
         tmp_path,
         CODESTORY_SUBMIT_RATE_PER_MINUTE="3",
         CODESTORY_SUBMIT_RATE_PER_MINUTE_TOTAL="4",
+        # Clients told apart by a proxy in front (the test's loopback peer).
+        CODESTORY_TRUSTED_PROXIES='["127.0.0.1"]',
     ) as stack:
         one = {"X-Forwarded-For": "198.51.100.1"}
         other = {"X-Forwarded-For": "198.51.100.2"}

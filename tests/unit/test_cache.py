@@ -72,3 +72,10 @@ def test_expiry_removes_only_old_cache_files(tmp_path: Path) -> None:
     assert not (tmp_path / "store/cache/audio/old/story.mp3").exists()
     assert store.get("cache/audio/new/story.mp3") == b"y"
     assert store.get("stories/s1/story.mp3") == b"z"
+
+
+def test_one_commit_under_two_names_is_two_analyses() -> None:
+    # A project without a declared name is named after its repository.
+    assert analysis_key("a" * 40, 10, 20, 1, name="click") != analysis_key(
+        "a" * 40, 10, 20, 1, name="click-fork"
+    )

@@ -86,3 +86,18 @@ def test_local_mode_makes_up_a_token_rather_than_use_a_known_one(
     monkeypatch.delenv("CODESTORY_ADMIN_TOKEN", raising=False)
     first, second = Settings(), Settings()
     assert len(first.admin_token) >= 24 and first.admin_token != second.admin_token
+
+
+def test_trusted_proxies_are_addresses_or_networks() -> None:
+    assert Settings(trusted_proxies=["10.0.0.0/8", "::1", "*"]).trusted_proxies
+    with pytest.raises(ValidationError, match="not an address or a network"):
+        Settings(trusted_proxies=["ingress-nginx"])
+
+
+def test_the_gateway_believes_forwarded_headers_only_from_trusted_proxies() -> None:
+    from codestory.gateway.server import uvicorn_config
+
+    assert uvicorn_config(Settings()).proxy_headers is False
+    trusted = uvicorn_config(Settings(trusted_proxies=["10.244.0.0/16"]))
+    assert trusted.proxy_headers is True
+    assert trusted.forwarded_allow_ips == ["10.244.0.0/16"]

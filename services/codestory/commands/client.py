@@ -16,6 +16,7 @@ from httpx_sse import ServerSentEvent, connect_sse
 from tqdm import tqdm
 
 from codestory.artifacts import STORY_FILES
+from codestory.domain import escape_controls
 
 RECONNECTS = 20
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -38,15 +39,18 @@ def resolve_location(location: str) -> str:
 
 
 def explain(response: httpx.Response) -> str:
+    """The gateway's reason for a refusal, printable."""
     try:
         detail = response.json().get("detail")
     except ValueError:
         return f"HTTP {response.status_code}"
     if isinstance(detail, list):
-        return "; ".join(
-            f"{'.'.join(str(p) for p in d.get('loc', [])[1:])}: {d.get('msg')}" for d in detail
+        return escape_controls(
+            "; ".join(
+                f"{'.'.join(str(p) for p in d.get('loc', [])[1:])}: {d.get('msg')}" for d in detail
+            )
         )
-    return str(detail)
+    return escape_controls(str(detail))
 
 
 TOKEN_FILE = "admin-token"  # noqa: S105 - a file name: `codestory up` writes the token there, mode 0600
@@ -137,7 +141,7 @@ def follow(gateway: str, story_id: str, token: str | None = None) -> None:
             return False
         event = json.loads(sse.data)
         bar.n = event["percent"]
-        bar.set_description_str(event["message"][:60].ljust(60))
+        bar.set_description_str(shown(event["message"])[:60].ljust(60))
         bar.refresh()
         return event["status"] in {"complete", "failed", "cancelled"}
 
@@ -166,29 +170,39 @@ def clock(seconds: float) -> str:
     return f"{minutes:d}:{secs:02d}"
 
 
+def shown(value: Any) -> str:
+    """A value from the server as a terminal should print it: control characters escaped,
+    so a record cannot retitle the window, write the clipboard or forge lines."""
+    return escape_controls(str(value))
+
+
 def describe(story: dict[str, Any], artifact_root: Path | None = None) -> str:
-    lines = [f"story {story['id']}: {story['status']}  ({story['repository_url']})"]
+    lines = [
+        f"story {shown(story['id'])}: {shown(story['status'])}  ({shown(story['repository_url'])})"
+    ]
     if story["status"] == "failed":
-        lines.append(f"  reason: {story.get('failure_reason')} [{story.get('error_type')}]")
+        lines.append(
+            f"  reason: {shown(story.get('failure_reason'))} [{shown(story.get('error_type'))}]"
+        )
     if story.get("chapters"):
         lines.append(f"  {len(story['chapters'])} chapters, {clock(story['duration_seconds'])}:")
         for chapter in story["chapters"]:
-            lines.append(f"    {clock(chapter['start_seconds']):>6}  {chapter['title']}")
+            lines.append(f"    {clock(chapter['start_seconds']):>6}  {shown(chapter['title'])}")
     if story["status"] == "complete":
         links = story["links"]
         lines += [
-            f"  audio:      {links['audio']}",
-            f"  chapters:   {links['chapters']}",
-            f"  captions:   {links['captions']}",
-            f"  evidence:   {links['evidence']}",
-            f"  transcript: {links['transcript']}",
+            f"  audio:      {shown(links['audio'])}",
+            f"  chapters:   {shown(links['chapters'])}",
+            f"  captions:   {shown(links['captions'])}",
+            f"  evidence:   {shown(links['evidence'])}",
+            f"  transcript: {shown(links['transcript'])}",
         ]
         if artifact_root is not None:
             lines.append("  files:")
             for name in STORY_FILES:
                 key = story["artifacts"].get(name)
                 if key:
-                    lines.append(f"    {artifact_root / key}")
+                    lines.append(f"    {shown(artifact_root / key)}")
     return "\n".join(lines)
 
 
@@ -281,20 +295,24 @@ def run_status(args: argparse.Namespace) -> int:
         print(f"codestory: {exc}", file=sys.stderr)
         return EXIT_FAILED
     for story in response.json()["items"]:
-        print(f"{story['id']}  {story['status']:<12}  {story['repository_url']}")
+        print(
+            f"{shown(story['id'])}  {shown(story['status']):<12}  {shown(story['repository_url'])}"
+        )
     return EXIT_OK
 
 
 def log_line(line: dict[str, Any]) -> str:
     """One story log line for a terminal; an error's type and traceback follow, indented."""
     text = (
-        f"{line['time']}  {line['level']:<7}  {line['service']:<12}  "
-        f"{line.get('step') or '-':<8}  {line['message']}"
+        f"{shown(line['time'])}  {shown(line['level']):<7}  {shown(line['service']):<12}  "
+        f"{shown(line.get('step') or '-'):<8}  {shown(line['message'])}"
     )
     if line.get("error_type"):
-        text += f"  [{line['error_type']}]"
+        text += f"  [{shown(line['error_type'])}]"
     if line.get("traceback"):
-        text += "\n" + "\n".join("    " + row for row in line["traceback"].splitlines())
+        # One escaped row per line of the traceback: its own line breaks are kept.
+        rows = str(line["traceback"]).split("\n")
+        text += "\n" + "\n".join("    " + shown(row) for row in rows)
     return text
 
 

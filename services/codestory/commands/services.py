@@ -18,6 +18,7 @@ from codestory.settings import get_settings
 def run_gateway() -> int:
     import uvicorn
 
+    from codestory.gateway.server import uvicorn_config
     from codestory.observability.logging import configure_logging, keep_story_logs
 
     settings = get_settings()
@@ -39,13 +40,9 @@ def run_gateway() -> int:
                 for sig, handler in original.items():
                     signal.signal(sig, handler)
 
-    config = uvicorn.Config(
-        "codestory.gateway.app:create_app",
-        factory=True,
-        host=settings.gateway_host,
-        port=settings.gateway_port,
+    config = uvicorn_config(
+        settings,
         log_level=settings.log_level.lower(),
-        proxy_headers=True,
         log_config=None,  # keep the handlers configure_logging installed
         timeout_graceful_shutdown=10,
     )
@@ -147,6 +144,7 @@ def run_janitor() -> int:
 def run_dlq(args: argparse.Namespace) -> int:
     from codestory.commands.client import REDIS_URL_FILE
     from codestory.dlq import NotRetryableError, retry_dead_letters, retry_story
+    from codestory.domain import escape_controls
     from codestory.store import StoryNotFoundError, StoryStore, make_client
 
     if "REDIS_URL" not in os.environ:  # a `codestory up` stack: its password-protected Valkey
@@ -159,11 +157,14 @@ def run_dlq(args: argparse.Namespace) -> int:
     try:
         if action == "show":
             story = store.get(args.story_id)
-            print(story.model_dump_json(indent=2))
+            # ASCII JSON, like the entries: nothing in the record acts on the terminal.
+            print(json.dumps(story.model_dump(mode="json"), indent=2))
             for entry in store.dead_letters_of(args.story_id):
                 print(json.dumps(entry, sort_keys=True))
             for event in store.progress_since(args.story_id, 0):
-                print(f"{event.seq:>4} {event.status:<13} {event.step:<10} {event.message}")
+                # A message may quote the repository URL: printed inert.
+                message = escape_controls(event.message)
+                print(f"{event.seq:>4} {event.status:<13} {event.step:<10} {message}")
         elif action == "retry":
             from codestory.queue import app
 

@@ -25,6 +25,7 @@ from codestory.gateway.middleware import RedisGate, RequestMetrics, redis_down
 from codestory.gateway.quotas import SubmitQuotas
 from codestory.gateway.routes import admin, events, health, logs, stories, web
 from codestory.gateway.state import GatewayState
+from codestory.gateway.streams import StreamSlots
 from codestory.observability import metrics, series, tracing
 from codestory.settings import Settings, get_settings
 from codestory.store import StoryStore, make_client
@@ -77,6 +78,7 @@ def build_state(settings: Settings) -> GatewayState:
         artifacts=open_store(settings),
         celery=create_app(settings),
         breaker=breaker,
+        streams=StreamSlots(settings.max_streams_per_client),
         broker_breaker=broker_breaker,
         fallback=fallback,
     )

@@ -48,14 +48,21 @@ class HostCheck:
         self.names = names
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] in {"http", "websocket"} and scope.get("path") not in PROBES:
-            headers = dict(scope.get("headers") or [])
-            host = host_of(headers.get(b"host", b"").decode("latin-1"))
-            if not allowed(host, self.names):
-                if scope["type"] == "websocket":
-                    await send({"type": "websocket.close", "code": 4400})
-                    return
-                response = PlainTextResponse("this server does not answer to that host", 400)
-                await response(scope, receive, send)
+        if scope["type"] in {"http", "websocket"}:
+            hosts = [v for k, v in scope.get("headers") or [] if k == b"host"]
+            # Exactly one Host (RFC 9112 3.2): with two, this check and the app could each
+            # read a different one. Probes too: kubelet sends one.
+            if len(hosts) > 1:
+                await self._refuse(scope, receive, send, "a request must have one Host header")
+                return
+            host = host_of(hosts[0].decode("latin-1") if hosts else "")
+            if scope.get("path") not in PROBES and not allowed(host, self.names):
+                await self._refuse(scope, receive, send, "this server does not answer to that host")
                 return
         await self.app(scope, receive, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send, why: str) -> None:
+        if scope["type"] == "websocket":
+            await send({"type": "websocket.close", "code": 4400})
+            return
+        await PlainTextResponse(why, 400)(scope, receive, send)

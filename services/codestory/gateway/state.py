@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import redis
 import redis.asyncio as aioredis
@@ -14,6 +13,7 @@ from codestory.gateway.breaker import RedisBreaker
 from codestory.gateway.fallback import FallbackPool
 from codestory.gateway.fanout import ProgressHub
 from codestory.gateway.quotas import SubmitQuotas
+from codestory.gateway.streams import StreamSlots
 from codestory.settings import Settings
 from codestory.store import StoryStore
 
@@ -29,7 +29,7 @@ class GatewayState:
     quotas: SubmitQuotas
     hub: ProgressHub  # one pub/sub connection, fanned out to every progress follower
     breaker: RedisBreaker  # the record store (and, without a fallback, the broker too)
+    streams: StreamSlots  # open progress and log streams per client
     # Degraded mode only: the broker's own breaker, and the pool that runs stories meanwhile.
     broker_breaker: RedisBreaker | None = None
     fallback: FallbackPool | None = None
-    streams: Counter[str] = field(default_factory=Counter)  # open progress streams per client

@@ -44,6 +44,20 @@ def on_publish(
     metrics.TASK_SENT.labels(name=str(sender), queue_name=routing_key or "").inc()
 
 
+@signals.beat_embedded_init.connect
+def on_embedded_beat(**_: Any) -> None:
+    """The janitor's scheduler runs in a process forked from the worker, and Celery closes
+    every inherited descriptor there, the metric files' included. prometheus_client, on
+    seeing the new pid, would close those files again (EBADF, a traceback on every
+    publish) and keep writing through the parent's mappings. The scheduler starts afresh:
+    files of its own pid for what it publishes, nothing carried over."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import values
+
+        values.ValueClass = values.get_value_class()
+        metrics.TASK_SENT.clear()
+
+
 @signals.task_received.connect
 def on_received(request: Any = None, **_: Any) -> None:
     metrics.TASK_RECEIVED.labels(

@@ -16,6 +16,7 @@ from typing import Any
 
 import structlog
 
+from codestory.domain import escape_controls
 from codestory.observability.redaction import Redactor
 from codestory.settings import LogFormat
 
@@ -30,6 +31,23 @@ def add_trace_ids(_logger: Any, _method: str, event: dict[str, Any]) -> dict[str
     if trace_id:
         event.setdefault("trace_id", trace_id)
         event.setdefault("span_id", current_span_id())
+    return event
+
+
+# Multi-line by nature: their own line breaks are kept, each line escaped.
+_MULTILINE_KEYS = frozenset({"exception", "stack"})
+
+
+def escape_for_terminal(_logger: Any, _method: str, event: dict[str, Any]) -> dict[str, Any]:
+    """Console lines go to a terminal: control characters in any text (a repository URL, a
+    message) are written as escapes, so a logged value cannot retitle the window, write the
+    clipboard (OSC 52) or forge log lines. JSON lines escape them already."""
+    for key, value in event.items():
+        if isinstance(value, str):
+            if key in _MULTILINE_KEYS:
+                event[key] = "\n".join(escape_controls(row) for row in value.split("\n"))
+            else:
+                event[key] = escape_controls(value)
     return event
 
 
@@ -56,6 +74,7 @@ def configure_logging(level: str, log_format: LogFormat) -> None:
         final = [
             structlog.processors.format_exc_info,
             Redactor(),
+            escape_for_terminal,
             structlog.dev.ConsoleRenderer(colors=False),
         ]
     formatter = structlog.stdlib.ProcessorFormatter(

@@ -15,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from codestory.domain import is_public_address
+
 Resolver = Callable[[str, int], list[str]]
 
 
@@ -66,12 +68,9 @@ def system_resolver(host: str, port: int) -> list[str]:
 
 
 def is_public(address: str) -> bool:
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address):
-        mapped = ip.ipv4_mapped or ip.sixtofour
-        if mapped is not None:
-            return mapped.is_global and not mapped.is_multicast
-    return ip.is_global and not ip.is_multicast
+    # A NAT64 address of a public IPv4 host (DNS64 answers those on IPv6-only clusters)
+    # passes; one of a private or metadata address does not.
+    return is_public_address(ipaddress.ip_address(address.split("%", 1)[0]))
 
 
 def pin(url: str, resolve: Resolver = system_resolver) -> PinnedTarget:

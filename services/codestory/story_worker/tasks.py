@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 import logging
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from codestory.analysis import AnalysisError, AnalysisStoppedError, RepoFacts, analyse
 from codestory.artifacts import SCRIPT_ARTIFACT, ArtifactNotFoundError, story_artifact
 from codestory.dispatch import enqueue_audio
-from codestory.domain import Status, repository_name
+from codestory.domain import ErrorType, Status, repository_name
 from codestory.narrative.evidence import with_evidence
 from codestory.narrative.llm import NarratorUnavailableError, narrate
 from codestory.narrative.script import Script
@@ -31,6 +30,7 @@ from codestory.story_worker.fetch import (
     read_history,
     resolve_commit,
 )
+from codestory.story_worker.scratch import scratch_folder
 from codestory.task_runtime import PermanentError, StoryRun, TransientError, run_story_task
 
 ACCEPTS = frozenset({Status.QUEUED, Status.ANALYZING, Status.GENERATING})
@@ -50,9 +50,10 @@ def read_facts(run: StoryRun, work: Path) -> tuple[RepoFacts, str | None, bool]:
         return kept, story.commit, False
     run.progress("fetch", f"Fetching {story.repository_url}")
     limits = (settings.max_repo_files, settings.max_repo_bytes, settings.history_depth)
+    name = repository_name(story.repository_url)
     commit = resolve_commit(story.repository_url, story.ref, work, settings)
     if commit is not None:
-        cached = load_analysis(run.artifacts, analysis_key(commit, *limits))
+        cached = load_analysis(run.artifacts, analysis_key(commit, *limits, name=name))
         if cached is not None:
             run.progress("fetch", f"Commit {commit[:12]} was read before; reusing it", 1.0)
             run.progress("analyse", "Reusing the analysis of this commit", 1.0)
@@ -67,7 +68,7 @@ def read_facts(run: StoryRun, work: Path) -> tuple[RepoFacts, str | None, bool]:
         with stage_timer("analyse"):
             facts = analyse(
                 checkout,
-                name=repository_name(story.repository_url),
+                name=name,
                 max_files=settings.max_repo_files,
                 max_bytes=settings.max_repo_bytes,
                 history_log=read_history(checkout, settings.history_depth),
@@ -86,7 +87,7 @@ def read_facts(run: StoryRun, work: Path) -> tuple[RepoFacts, str | None, bool]:
         run.checkpoint()  # raises what stopped it: cancelled, paused or taken over
         raise TransientError("the analysis was stopped and the story goes on") from None
     if commit is not None:
-        save_analysis(run.artifacts, analysis_key(commit, *limits), facts)
+        save_analysis(run.artifacts, analysis_key(commit, *limits, name=name), facts)
     else:
         run.artifacts.put(
             story_artifact(story.id, FACTS_ARTIFACT), facts.model_dump_json().encode()
@@ -170,9 +171,17 @@ def generate_story(run: StoryRun) -> None:
         ", ".join(story.focus_areas) or "none",
     )
     run.advance(Status.ANALYZING)
-    settings.work_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=settings.work_dir, prefix="story-") as work:
-        facts, commit, hit = read_facts(run, Path(work))
+    try:
+        with scratch_folder(settings.work_dir, "story-") as work:
+            facts, commit, hit = read_facts(run, work)
+    except RecursionError:
+        # Only a repository's shape recurses this far: folders (or code) nested about a
+        # thousand deep. Said as the limit it is, not as a bug of ours.
+        raise PermanentError(
+            "the repository nests too deeply to read (folders or code about a thousand "
+            "levels deep)",
+            ErrorType.REPOSITORY_TOO_LARGE,
+        ) from None
     run.progress(
         "analyse",
         f"Found {facts.total_files} files, {facts.code_lines} lines of code",

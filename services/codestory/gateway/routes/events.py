@@ -7,8 +7,10 @@ events already sent are skipped by their sequence number.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import re
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from typing import Annotated, Any
 
 import redis
@@ -16,18 +18,40 @@ from fastapi import APIRouter, Header, HTTPException, Request, WebSocket, WebSoc
 from sse_starlette.sse import EventSourceResponse
 from starlette.concurrency import run_in_threadpool
 
-from codestory.gateway.access import CallerDep, identify
+from codestory.gateway.access import Caller, CallerDep, identify
 from codestory.gateway.deps import State
 from codestory.gateway.fanout import Delivery, Follower
 from codestory.gateway.hosts import origin_allowed
 from codestory.gateway.routes.stories import load_story, snapshot_from_record
 from codestory.gateway.schemas import problems
 from codestory.gateway.state import GatewayState
+from codestory.gateway.streams import SlotStreamResponse
 from codestory.observability.metrics import SSE_CLIENTS
 from codestory.store import progress_channel
 
 router = APIRouter(prefix="/stories", tags=["progress"], responses=problems(400, 401, 404, 503))
 RECORD_RECHECK_SECONDS = 5.0
+STREAMS_FULL = "at most {} open progress streams per client; close one or try again shortly"
+# Event numbers are 64-bit at most; a longer header is not one of ours (and int() of
+# thousands of digits is refused by Python itself).
+LAST_EVENT_ID = re.compile(r"[0-9]{1,19}")
+
+
+def parse_last_event_id(header: str | None) -> int | None:
+    if header is None:
+        return None
+    if not LAST_EVENT_ID.fullmatch(header):
+        raise HTTPException(status_code=400, detail="Last-Event-ID must be an event number")
+    return int(header)
+
+
+def streams_refused(state: GatewayState) -> HTTPException:
+    # Said as what it is: this client's limit, not an outage.
+    return HTTPException(
+        status_code=503,
+        detail=STREAMS_FULL.format(state.streams.limit),
+        headers={"Retry-After": "10"},
+    )
 
 
 async def next_delivery(follower: Follower, timeout: float) -> Delivery | None:
@@ -46,7 +70,7 @@ async def next_delivery(follower: Follower, timeout: float) -> Delivery | None:
 
 async def progress_stream(
     state: GatewayState, story_id: str, last_seen: int | None
-) -> AsyncIterator[Delivery]:
+) -> AsyncGenerator[Delivery, None]:
     """Snapshot (or the events after `last_seen`), then live events until the story ends."""
     async with state.hub.follow(progress_channel(story_id)) as follower:
         SSE_CLIENTS.inc()
@@ -104,35 +128,24 @@ async def story_events(
 ) -> EventSourceResponse:
     """SSE: the current snapshot first, then live events. `Last-Event-ID` resumes."""
     await run_in_threadpool(load_story, state, story_id, caller)
-    client = caller.client
-    if state.streams[client] >= state.settings.max_streams_per_client:
-        # Said as what it is: this client's limit, not an outage.
-        raise HTTPException(
-            status_code=503,
-            detail=f"at most {state.settings.max_streams_per_client} open progress streams "
-            "per client; close one or try again shortly",
-            headers={"Retry-After": "10"},
-        )
-    resume: int | None = None
-    if last_event_id is not None:
-        if not last_event_id.isdigit():
-            raise HTTPException(status_code=400, detail="Last-Event-ID must be a number")
-        resume = int(last_event_id)
+    resume = parse_last_event_id(last_event_id)
+    slot = state.streams.take(caller.client)
+    if slot is None:
+        raise streams_refused(state)
 
     async def frames() -> AsyncIterator[bytes | dict[str, Any]]:
-        state.streams[client] += 1
         try:
-            async for delivery in progress_stream(state, story_id, resume):
-                yield delivery.sse_frame
+            # aclosing: the follower goes when the response does, not when collected.
+            async with contextlib.aclosing(progress_stream(state, story_id, resume)) as stream:
+                async for delivery in stream:
+                    yield delivery.sse_frame
         except redis.RedisError:
             # The client reconnects with Last-Event-ID once Redis is back.
             yield {"event": "error", "data": '{"detail": "progress store unreachable"}'}
         finally:
-            state.streams[client] -= 1
-            if state.streams[client] <= 0:
-                del state.streams[client]
+            slot.release()
 
-    return EventSourceResponse(frames(), ping=int(state.settings.sse_ping_seconds))
+    return SlotStreamResponse(frames(), slot, ping=int(state.settings.sse_ping_seconds))
 
 
 @router.websocket("/{story_id}/ws")
@@ -149,16 +162,54 @@ async def story_websocket(websocket: WebSocket, story_id: str) -> None:
     except HTTPException as exc:
         await websocket.close(code=4401, reason=str(exc.detail)[:120])
         return
-    try:
-        await run_in_threadpool(load_story, state, story_id, caller)
-        async for delivery in progress_stream(state, story_id, None):
-            await websocket.send_text(delivery.json)
-        await websocket.close()
-    except HTTPException as exc:
-        await websocket.close(code=4404, reason=str(exc.detail)[:120])
-    except WebSocketDisconnect:
+    slot = state.streams.take(caller.client)
+    if slot is None:
+        # 1013: "try again later", the WebSocket spelling of a 503 with Retry-After.
+        await websocket.close(code=1013, reason=STREAMS_FULL.format(state.streams.limit))
         return
-    except redis.RedisError:
-        await websocket.close(code=1011, reason="progress store unreachable")
-    except asyncio.CancelledError:
-        raise
+    try:
+        await relay_until_closed(websocket, state, story_id, caller)
+    finally:
+        slot.release()
+
+
+async def relay_until_closed(
+    websocket: WebSocket, state: GatewayState, story_id: str, caller: Caller
+) -> None:
+    """Relay progress while watching the socket: the client leaving ends the relay at once,
+    even when the story publishes nothing more (paused, stuck), so its follower, its
+    queue and its periodic record reads go with the connection."""
+
+    async def relay() -> None:
+        await run_in_threadpool(load_story, state, story_id, caller)
+        async with contextlib.aclosing(progress_stream(state, story_id, None)) as stream:
+            async for delivery in stream:
+                await websocket.send_text(delivery.json)
+
+    async def closed_by_client() -> None:
+        # Nothing is expected from the client; whatever it sends is read and dropped.
+        while (await websocket.receive())["type"] != "websocket.disconnect":
+            pass
+
+    relaying = asyncio.create_task(relay())
+    watching = asyncio.create_task(closed_by_client())
+    try:
+        await asyncio.wait({relaying, watching}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in (relaying, watching):
+            task.cancel()
+        await asyncio.gather(relaying, watching, return_exceptions=True)
+    if not relaying.done() or relaying.cancelled():
+        return  # the client left first
+    error = relaying.exception()
+    try:
+        if error is None:
+            await websocket.close()
+        elif isinstance(error, HTTPException):
+            await websocket.close(code=4404, reason=str(error.detail)[:120])
+        elif isinstance(error, redis.RedisError):
+            await websocket.close(code=1011, reason="progress store unreachable")
+        elif not isinstance(error, WebSocketDisconnect):
+            raise error
+    except (WebSocketDisconnect, RuntimeError):
+        pass  # the socket closed meanwhile: nothing left to tell

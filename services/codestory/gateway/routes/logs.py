@@ -16,7 +16,6 @@ from typing import Annotated, Any
 import redis
 from fastapi import APIRouter, Header, HTTPException, Query, Request
 from pydantic import BaseModel, Field
-from sse_starlette.sse import EventSourceResponse
 from starlette.concurrency import run_in_threadpool
 
 from codestory.artifacts import ArtifactNotFoundError
@@ -25,6 +24,7 @@ from codestory.gateway.deps import State
 from codestory.gateway.routes.stories import load_story
 from codestory.gateway.schemas import problems
 from codestory.gateway.state import GatewayState
+from codestory.gateway.streams import SlotStreamResponse
 from codestory.observability import story_log
 
 router = APIRouter(prefix="/stories", tags=["logs"], responses=problems(400, 401, 404, 503))
@@ -114,19 +114,18 @@ async def story_logs(
             next_after=lines[-1]["id"] if len(lines) == limit else None,
         )
 
-    client = caller.client
-    if state.streams[client] >= state.settings.max_streams_per_client:
-        # The same allowance as progress streams: a follower holds a poll loop open.
+    # The same allowance as progress streams: a follower holds a poll loop open.
+    slot = state.streams.take(caller.client)
+    if slot is None:
         raise HTTPException(
             status_code=503,
-            detail=f"at most {state.settings.max_streams_per_client} open streams per client; "
+            detail=f"at most {state.streams.limit} open streams per client; "
             "close one or try again shortly",
             headers={"Retry-After": "10"},
         )
 
     async def frames() -> AsyncIterator[dict[str, Any]]:
         seen, quiet = start, 0
-        state.streams[client] += 1
         try:
             while quiet < QUIET_POLLS_AFTER_END:
                 lines = await run_in_threadpool(read_page, state, story_id, seen, 500)
@@ -142,8 +141,6 @@ async def story_logs(
         except redis.RedisError:
             yield {"event": "error", "data": '{"detail": "log store unreachable"}'}
         finally:
-            state.streams[client] -= 1
-            if state.streams[client] <= 0:
-                del state.streams[client]
+            slot.release()
 
-    return EventSourceResponse(frames(), ping=int(state.settings.sse_ping_seconds))
+    return SlotStreamResponse(frames(), slot, ping=int(state.settings.sse_ping_seconds))
