@@ -1,6 +1,6 @@
 """A repository nested 1,200 folders deep, before a live story worker: it failed as
-`internal` (a RecursionError, as if a bug of ours). Now it ends as the limit it is, with
-its clone removed, or is told with its depths left out."""
+`internal` (a RecursionError, as if a bug of ours). Now it is told, its depths left out,
+and its clone is removed."""
 
 from __future__ import annotations
 
@@ -27,9 +27,8 @@ def test_a_very_deep_repository_is_told(redis_server_url: str, tmp_path: Path) -
         story = stack.wait_status(
             stack.submit(repo), {"synthesizing", "failed", "complete"}, timeout=120
         )
-        if story["status"] == "failed":
-            assert story["error_type"] == "repository_too_large", story
-            assert "nests too deeply" in story["failure_reason"]
+        # Measured and analysed without recursion: told, its depths left out.
+        assert story["status"] != "failed", story
         # The clone was removed with the scratch folder, however deep it was.
         assert not any((tmp_path / "work").glob("story-*"))
     finally:
