@@ -1553,3 +1553,39 @@ def test_shell_test_scripts_without_a_grammar_count_in_a_test_folder(tmp_path: P
     facts = analyse(write(tmp_path, files), name="shell")
     # The five checks, the three zsh cases and the driver; never the shipped function.
     assert facts.tests.files == 9
+
+
+def test_a_java_annotation_type_is_told_as_one_and_nested_types_are_no_methods(
+    tmp_path: Path,
+) -> None:
+    body = "".join(f"    public int f{i}() {{\n        return {i};\n    }}\n" for i in range(3))
+    root = write(
+        tmp_path / "repo",
+        {
+            "pom.xml": "<project><modelVersion>4.0.0</modelVersion><groupId>x</groupId>"
+            "<artifactId>auto</artifactId><version>1.0</version></project>",
+            "src/main/java/x/AutoThing.java": (
+                "package x;\n\n/** Generates value types. */\npublic @interface AutoThing {\n"
+                "  /** Builds one. */\n  @interface Builder {}\n\n"
+                "  /** Copies annotations. */\n  @interface CopyAnnotations {}\n}\n"
+            ),
+            **{
+                f"src/main/java/x/User{i}.java": (
+                    f"package x;\n\n@AutoThing\n@AutoThing.Builder\npublic class User{i} {{\n"
+                    f"{body}}}\n"
+                )
+                for i in range(4)
+            },
+        },
+    )
+    facts = analyse(root, name="auto")
+    thing = next(s for s in facts.key_symbols if s.name == "AutoThing")
+    assert thing.kind == "annotation"
+    assert [m.name for m in thing.methods] == []
+    told = "\n".join(c.text for c in write_script(facts).chapters)
+    assert (
+        "`AutoThing`, an annotation" in told
+        or "the annotation `AutoThing`" in told
+        or ("`AutoThing` is an annotation" in told)
+    )
+    assert "an interface" not in told

@@ -20,7 +20,7 @@ from codestory.analysis.return_type import return_type
 from codestory.analysis.syntax import ADDRESS, HANDED_ON, Call, Definition, FileSyntax, ImportRef
 
 _SELF = frozenset({"self", "this", "cls", "Self"})
-_CONTAINER_KINDS = frozenset({"class", "struct", "interface", "trait", "enum"})
+_CONTAINER_KINDS = frozenset({"class", "struct", "interface", "trait", "enum", "annotation"})
 _TYPE_KINDS = _CONTAINER_KINDS | {"type"}
 _CALLABLE_KINDS = frozenset({"function", "method"})
 _GO_TYPE_KINDS = frozenset({"type", "struct", "interface"})

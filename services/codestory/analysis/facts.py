@@ -99,7 +99,9 @@ PATH_HOPS = 7
 _SHELL_TESTS = (".fish", ".ksh", ".csh", ".tcsh", ".ztst")
 MAX_PATHS = 3  # the most paths a tour tells (a deep dive, or a large project)
 # Kinds of definition that name a concept of the design rather than a step of it.
-IDEA_KINDS = frozenset({"class", "struct", "interface", "trait", "enum", "type", "union"})
+IDEA_KINDS = frozenset(
+    {"class", "struct", "interface", "trait", "enum", "type", "union", "annotation"}
+)
 # Folders whose names say they hold helpers for the rest of the code.
 HELPER_FOLDERS = frozenset({"util", "utils", "helpers", "helper", "misc", "compat", "common"})
 # A version as projects write them; `attr: pkg.__version__` or `${revision}` is a pointer.
@@ -576,19 +578,31 @@ def _apart(paths: list[str], syntaxes: dict[str, FileSyntax]) -> bool:
     return any(model.separate_namespaces(first, p) for p in paths[1:])
 
 
+# Languages whose methods are written inside their type's body, so in its file.
+_MEMBERS_INSIDE = (".java", ".kt", ".cs", ".scala", ".py", ".js", ".mjs", ".cjs", ".ts", ".tsx")
+
+
 def _attach_methods(symbols: list[SymbolFact], limit: int = 3) -> None:
     """Each type among `symbols` (sorted, most central first) gets its most central public
     methods, so a story can say what the idea does, not only what it is."""
-    by_owner: dict[str, list[MemberFact]] = defaultdict(list)
+    by_owner: dict[tuple[str, str], list[MemberFact]] = defaultdict(list)
     for symbol in symbols:
         owner, dot, member = symbol.name.rpartition(".")
-        told = by_owner[owner]
+        told = by_owner[owner, _owner_file(symbol.path)]
         fresh = member not in {m.name for m in told}
-        if dot and member != owner.rpartition(".")[2] and len(told) < limit and fresh:
+        # A nested type (Java's `AutoValue.Builder`) is a member, but no method.
+        method = symbol.kind not in IDEA_KINDS
+        if dot and method and member != owner.rpartition(".")[2] and len(told) < limit and fresh:
             told.append(MemberFact(name=member, path=symbol.path, line=symbol.line, doc=symbol.doc))
     for symbol in symbols:
         if symbol.kind in IDEA_KINDS:
-            symbol.methods = by_owner.get(symbol.name, [])
+            symbol.methods = by_owner.get((symbol.name, _owner_file(symbol.path)), [])
+
+
+def _owner_file(path: str) -> str:
+    """Where a type's methods are written: its own file where the language puts them in its
+    body (two `App` classes each keep their own), anywhere where it does not (Go, Rust)."""
+    return path if path.endswith(_MEMBERS_INSIDE) else ""
 
 
 def _distinctive(name: str, language: str | None) -> bool:
@@ -832,8 +846,10 @@ def _heirs(source_paths: list[str], syntaxes: dict[str, FileSyntax]) -> dict[str
     """Type name -> the project's types that name it as a base (`class App(Scaffold)`,
     `extends`, `implements`, C++'s `: public`), for names only one type of the project has:
     a base two types share cannot be told apart by name."""
+    # Every kind of type counts as an owner of its name: an annotation `Test` beside an
+    # interface `Test` leaves `extends Test` ambiguous.
     owners = Counter(
-        d.name for p in source_paths for d in syntaxes[p].definitions if d.kind in _TYPE_KINDS
+        d.name for p in source_paths for d in syntaxes[p].definitions if d.kind in IDEA_KINDS
     )
     found: dict[str, set[str]] = defaultdict(set)
     for path in source_paths:

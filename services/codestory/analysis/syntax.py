@@ -363,7 +363,7 @@ SPECS: dict[str, LanguageSpec] = {
             "interface_declaration": "interface",
             "enum_declaration": "enum",
             "record_declaration": "class",
-            "annotation_type_declaration": "interface",
+            "annotation_type_declaration": "annotation",
             "method_declaration": "method",
             "constructor_declaration": "method",
         },
@@ -945,7 +945,7 @@ def _walk_definitions(
                     receiver=receiver,
                 )
                 found.append((definition, node))
-                if kind in {"class", "struct", "interface", "trait", "enum"}:
+                if kind in {"class", "struct", "interface", "trait", "enum", "annotation"}:
                     body = node.child_by_field_name("body")
                     if body is not None:
                         stack += [(c, name, c) for c in reversed(body.named_children)]

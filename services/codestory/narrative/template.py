@@ -794,6 +794,7 @@ def _idea_sentence(symbol: SymbolFact, voice: Voice, index: int) -> str:
         "class": "class",
         "struct": "struct",
         "interface": "interface",
+        "annotation": "annotation",
         "trait": "trait",
         "enum": "enum",
         "type": "type",
