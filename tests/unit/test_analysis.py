@@ -1589,3 +1589,26 @@ def test_a_java_annotation_type_is_told_as_one_and_nested_types_are_no_methods(
         or ("`AutoThing` is an annotation" in told)
     )
     assert "an interface" not in told
+
+
+def test_a_changelog_that_calls_itself_obsolete_or_names_steps_between_releases() -> None:
+    from codestory.analysis.changelog import latest_release
+
+    obsolete = "# Changes\n\nThis document is obsolete: see the releases page.\n\n## 1.4 → 1.5\n"
+    assert latest_release("CHANGES.md", obsolete) is None
+    step = latest_release("CHANGES.md", "# Changes\n\n## 1.4 -> 1.5 (2020-01-02)\n\n* x\n")
+    assert step is not None and (step.version, step.date) == ("1.5", "2020-01-02")
+    plain = latest_release("CHANGES.md", "# Changes\n\n## 2.0.1 - 2020-01-02\n\n* x\n")
+    assert plain is not None and plain.version == "2.0.1"
+
+
+def test_a_comment_keeps_angle_bracketed_words_that_are_no_html() -> None:
+    said = describe("Add a completion when the user typed <tab>.")
+    assert said is not None and said.endswith("typed <tab>.")
+    marked = describe("Returns the <b>first</b> element of a <a href='x'>list</a>.")
+    assert marked == "Returns the first element of a list."
+
+
+def test_a_make_target_that_only_echoes_is_no_chore() -> None:
+    text = "all:\n\t@echo Nothing to do...\n\ndocs:\n\tcargo doc\n\ntest: build\nclean:\n"
+    assert make_targets(text) == ["docs", "test", "clean"]

@@ -24,7 +24,14 @@ class Release:
     source: str  # the file it came from
 
 
-_ABANDONED = re.compile(r"\bno longer (?:being )?(?:actively )?(?:maintained|updated|kept)", re.I)
+_ABANDONED = re.compile(
+    r"\bno longer (?:being )?(?:actively )?(?:maintained|updated|kept)"
+    r"|\b(?:this|the) (?:document|file|changelog) is (?:now )?(?:obsolete|deprecated)",
+    re.I,
+)
+# A heading that names a step between two releases (`1.4 → 1.5`, `1.4 -> 1.5`): the
+# release it tells of is the second.
+_STEP = re.compile(r"(?:→|->|⟶|to)\s*v?(\d+\.\d+(?:\.\d+)?)", re.IGNORECASE)
 
 
 def latest_release(path: str, text: str) -> Release | None:
@@ -44,7 +51,13 @@ def latest_release(path: str, text: str) -> Release | None:
         if date is None:
             released = _RELEASED.search(window)
             date = released.group(1) if released else None
-        return Release(version=match.group(1), date=date, source=path)
+        rest = line.strip()[match.end() :].strip()
+        step = _STEP.match(rest)
+        version = step.group(1) if step else match.group(1)
+        if step and date is None:
+            dated = re.search(r"\d{4}-\d{2}-\d{2}", rest)
+            date = dated.group(0) if dated else None
+        return Release(version=version, date=date, source=path)
     return None
 
 

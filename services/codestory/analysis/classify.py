@@ -205,7 +205,11 @@ def classify_path(path: str) -> FileKind:
         return FileKind.TEST
     if "/".join(segments[:2]) in _TEST_ROOTS:
         return FileKind.TEST
-    if any(s in _EXAMPLE_DIRS for s in segments) or _example_package(path, segments):
+    if (
+        any(s in _EXAMPLE_DIRS for s in segments)
+        or _example_package(path, segments)
+        or _EXAMPLE_NAME.match(name)
+    ):
         return FileKind.EXAMPLE
     if any(s in _BENCH_DIRS for s in segments) or _BENCH_NAME.match(name):
         return FileKind.BENCHMARK
@@ -220,6 +224,10 @@ def classify_path(path: str) -> FileKind:
     ):
         return FileKind.TOOLING
     return FileKind.SOURCE
+
+
+# A file named as an example of use (`example.c` beside a C library, `demo_client.py`).
+_EXAMPLE_NAME = re.compile(r"^(?:examples?|demo|sample)(?:[-_][\w-]+)?\.\w+$", re.IGNORECASE)
 
 
 def vendored_copies(paths: set[str]) -> list[str]:

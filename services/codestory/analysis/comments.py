@@ -26,7 +26,14 @@ _ROLE_MARKUP = re.compile(
 _INLINE_MARKUP = re.compile(r"[`*]+|\{@\w+\s+([^}]*)\}")
 _HTML_BREAK = re.compile(r"<(?:ul|ol|pre|table|dl|h\d)\b.*", re.IGNORECASE | re.DOTALL)
 _CODE_TAG = re.compile(r"\{@(?:code|literal)\s+([^}]*)\}")
-_HTML_TAG = re.compile(r"</?[A-Za-z][^<>]{0,80}>")
+# Markup of the tags HTML (and so Javadoc) knows; `<tab>`, `<T>` or `<file>` in a comment
+# are the authors' words and stay.
+_HTML_TAG = re.compile(
+    r"</?(?:a|abbr|b|big|blockquote|br|caption|center|cite|code|dd|del|details|div|dl|dt|em|"
+    r"font|h[1-6]|hr|i|img|ins|kbd|li|mark|ol|p|pre|q|s|samp|small|span|strike|strong|sub|"
+    r"summary|sup|table|tbody|td|th|thead|tr|tt|u|ul|var)\b[^<>]{0,80}>",
+    re.IGNORECASE,
+)
 _MARKDOWN_LINK = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\[[^\]]*\])")
 # A sentence ends at . ! or ? before a space, never inside an abbreviation ("e.g. 10 kB").
 _SENTENCE = re.compile(

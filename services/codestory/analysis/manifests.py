@@ -598,7 +598,35 @@ _MAKE_TARGET = re.compile(r"^([A-Za-z][A-Za-z0-9_.-]*)\s*:(?!=)", re.MULTILINE)
 
 
 def make_targets(text: str) -> list[str]:
-    return [t for t in dict.fromkeys(_MAKE_TARGET.findall(text)) if t not in {"PHONY"}]
+    """The targets a Makefile defines, less those that do nothing (`all:` that only echoes
+    "Nothing to do"): no prerequisite, and a recipe of `echo` lines only. One pass."""
+    targets: dict[str, bool] = {}  # target -> does something (or may: no recipe read here)
+    reading: list[str] = []  # targets with no prerequisite whose recipe lines come next
+    echoes: dict[str, int] = {}  # of those, how many recipe lines only echo
+    for line in text.splitlines():
+        if line.startswith("\t"):
+            command = line.strip().lstrip("@-")
+            for target in reading:
+                if command and not _ECHO.match(command):
+                    targets[target] = True
+                elif command:
+                    echoes[target] = echoes.get(target, 0) + 1
+            continue
+        reading = []
+        match = _MAKE_TARGET.match(line)
+        if match is None or match.group(1) == "PHONY":
+            continue
+        target = match.group(1)
+        if line[match.end() :].split("#", 1)[0].strip():
+            targets[target] = True  # prerequisites: it makes them
+        elif not targets.get(target):
+            targets[target] = False
+            reading = [target]
+    # No recipe line at all keeps a target: its rule may sit in an included file.
+    return [t for t, does in targets.items() if does or not echoes.get(t)]
+
+
+_ECHO = re.compile(r"(?:echo|true|:)(?:\s|$)")
 
 
 def automake_tests(text: str) -> list[str]:
