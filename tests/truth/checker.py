@@ -28,7 +28,7 @@ BACKTICKED = re.compile(r"`([^`]+)`")
 QUOTE_OPENER = re.compile(
     r"In its own words:|Its authors describe it like this:|In the authors' words:|"
     r"Its comment reads:|Its documentation says:|its comment sums up as:|"
-    r"Of `[^`]+`, its authors write:|"
+    r"Of `[^`]+`, its authors write:|Its README opens with a notice:|"
     r"`[^`]+`, (?:about )?[\d,]+ lines:"
 )
 # A quote runs on to the paragraph's end, unless the narrator speaks again.

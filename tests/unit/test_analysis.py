@@ -1612,3 +1612,27 @@ def test_a_comment_keeps_angle_bracketed_words_that_are_no_html() -> None:
 def test_a_make_target_that_only_echoes_is_no_chore() -> None:
     text = "all:\n\t@echo Nothing to do...\n\ndocs:\n\tcargo doc\n\ntest: build\nclean:\n"
     assert make_targets(text) == ["docs", "test", "clean"]
+
+
+def test_a_readme_that_opens_with_a_maintenance_notice_is_told_so(tmp_path: Path) -> None:
+    from codestory.analysis.readme import maintenance_notice
+
+    assert maintenance_notice("# `tally` is now unmaintained\n\nUse other.\n", "tally") == (
+        "`tally` is now unmaintained"
+    )
+    assert maintenance_notice("> **Note**: This project is no longer maintained.\n") == (
+        "This project is no longer maintained."
+    )
+    # A deprecated part of the API, or a notice far below, is no notice about the project.
+    assert maintenance_notice("# Tally\n\nIts old API is deprecated.\n", "tally") is None
+    late = "# Tally\n\n" + "Tally counts words in files.\n\n" * 60 + "Tally is deprecated.\n"
+    assert maintenance_notice(late, "tally") is None
+    root = write(
+        tmp_path / "repo",
+        {
+            "README.md": "# tally is no longer maintained\n\nTally counts words in files.\n",
+            "tally.py": "def count(text):\n    return len(text.split())\n",
+        },
+    )
+    told = write_script(analyse(root, name="tally")).chapters[0].text
+    assert "Its README opens with a notice: tally is no longer maintained." in told

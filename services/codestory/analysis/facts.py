@@ -43,6 +43,7 @@ from codestory.analysis.paths import file_name, normalise, parent_dir
 from codestory.analysis.project_kind import ProjectKind, project_kind
 from codestory.analysis.readme import (
     ReadmeSummary,
+    maintenance_notice,
     pointed_document,
     summarise_readme,
     with_pointed_document,
@@ -123,6 +124,7 @@ class Readme(BaseModel):
     path: str
     title: str | None = None
     summary: str | None = None
+    notice: str | None = None  # its top says the project is no longer maintained
 
 
 class Area(BaseModel):
@@ -1428,7 +1430,11 @@ def _readme(
     target = checkout.first(pointed, f"{folder}/{pointed}") if pointed else None
     if target is not None:
         summary = with_pointed_document(summary, target.path, checkout.read(target), called)
-    return Readme(path=readme_file.path, title=summary.title, summary=summary.summary), summary
+    notice = maintenance_notice(readme_text, called)
+    readme = Readme(
+        path=readme_file.path, title=summary.title, summary=summary.summary, notice=notice
+    )
+    return readme, summary
 
 
 def _automake_listed(checkout: Checkout) -> list[str]:

@@ -273,6 +273,37 @@ def _shorten(summary: str | None) -> str | None:
     return first
 
 
+# A README's own word, near its top, that the project is no longer looked after.
+_NOTICE = re.compile(
+    r"\b(?:is|are|has been) (?:now )?(?:unmaintained|deprecated|archived|abandoned|"
+    r"no longer (?:actively )?(?:maintained|developed|supported))\b",
+    re.IGNORECASE,
+)
+_PROJECT_WORDS = r"(?:project|repository|repo|library|package|crate|module|tool|gem)"
+NOTICE_WITHIN = 800  # characters from the top: a notice further down is history
+_MARKUP_LINK = re.compile(r"!?\[([^\]]{0,200})\]\([^)]{0,400}\)")
+_LABEL = re.compile(r"^(?:note|warning|important|caution|notice|status)\s*:\s*", re.IGNORECASE)
+
+
+def maintenance_notice(text: str, name: str | None = None) -> str | None:
+    """The sentence near a README's top that says the project (by name, or as "this
+    project") is no longer maintained: `xsv is now unmaintained`. None when there is none."""
+    subjects = [rf"(?:this|the) {_PROJECT_WORDS}"]
+    if name:
+        subjects.append(rf"`?{re.escape(name)}`?")
+    subject = re.compile(rf"^(?:{'|'.join(subjects)})\s", re.IGNORECASE)
+    for line in text[:NOTICE_WITHIN].splitlines():
+        plain = _MARKUP_LINK.sub(r"\1", line)
+        plain = " ".join(re.sub(r"^[#>*\s-]+|\*\*|__|<[^>]{0,200}>", " ", plain).split())
+        plain = _LABEL.sub("", plain.replace(" :", ":"))
+        if len(plain) > 240:
+            continue
+        for said in re.split(r"(?<=[.!?])\s+", plain):
+            if _NOTICE.search(said) and subject.match(said):
+                return said
+    return None
+
+
 def summarise_readme(path: str, text: str, name: str | None = None) -> ReadmeSummary:
     """`name`, the project's, helps find the paragraph that says what it is."""
     lowered = path.lower()

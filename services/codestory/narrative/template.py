@@ -166,6 +166,9 @@ def chapter_what_it_is(facts: RepoFacts, voice: Voice) -> ScriptChapter:
         )
         opening = f"This is a tour of {facts.name}. {missing}, so the code will have to tell us."
     paragraphs.append(opening)
+    if facts.readme and facts.readme.notice:
+        # Said at once: a listener deciding whether to build on it needs this first.
+        paragraphs.append(f"Its README opens with a notice: {_quote(facts.readme.notice)}")
     main = [lang for lang in facts.languages if lang.percent >= 5][:3] or facts.languages[:1]
     size = f"{about(facts.code_lines)} lines" if facts.code_lines else "a handful of lines"
     if main:
