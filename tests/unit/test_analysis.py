@@ -1636,3 +1636,25 @@ def test_a_readme_that_opens_with_a_maintenance_notice_is_told_so(tmp_path: Path
     )
     told = write_script(analyse(root, name="tally")).chapters[0].text
     assert "Its README opens with a notice: tally is no longer maintained." in told
+
+
+def test_command_line_arguments_read_by_serde_are_no_data_model(tmp_path: Path) -> None:
+    args = "#[derive(Deserialize)]\nstruct Args {\n    flag_x: bool,\n}\n\nfn run() {}\n"
+    root = write(
+        tmp_path / "repo",
+        {
+            "Cargo.toml": '[package]\nname = "cut"\nversion = "1.0.0"\n',
+            "src/main.rs": "mod cmd;\nfn main() {}\n",
+            "src/cmd/a.rs": args,
+            "src/cmd/b.rs": args,
+            "src/model.rs": "#[derive(Deserialize)]\npub struct Record {\n    pub id: u64,\n}\n",
+            "src/other.rs": "#[derive(Deserialize)]\npub struct Record {\n    pub n: u8,\n}\n",
+        },
+    )
+    facts = analyse(root, name="cut")
+    assert sorted((m.name, m.file) for m in facts.roles.models) == [
+        ("Record", "src/model.rs"),
+        ("Record", "src/other.rs"),
+    ]
+    told = "\n".join(c.text for c in write_script(facts).chapters)
+    assert "2 data models" in told and "`Args`" not in told

@@ -43,6 +43,11 @@ def _clap_command(attributes: list[str]) -> str | None:
     return next((m.group(1) for a in attributes if (m := _CLAP_NAME.match(a))), None)
 
 
+# What a program's parsed command line is called when read into a struct (`Args` with
+# docopt's `deserialize()`, `Opts`, `Cli`).
+_ARGUMENTS_NAME = re.compile(r"(?:Cli)?(?:Args|Arguments|Opts|Options|Cli|Flags)")
+
+
 def find_roles(path: str, syntax: FileSyntax) -> list[Role]:
     roles: list[Role] = []
     model = of_language(syntax.language)
@@ -64,6 +69,8 @@ def find_roles(path: str, syntax: FileSyntax) -> list[Role]:
                 definition.exported and _CONFIG_NAME.search(definition.name)
             ):
                 roles.append(Role("config", definition.name, path, definition.line))
+            elif serde and _ARGUMENTS_NAME.fullmatch(definition.name) and not base:
+                pass  # docopt's and serde's command-line arguments: no data the program keeps
             elif base or decorated or serde:
                 roles.append(
                     Role(

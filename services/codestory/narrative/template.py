@@ -514,16 +514,19 @@ def _roles_sentence(facts: RepoFacts, voice: Voice) -> str | None:
         said.append(f"It offers {count}: {_named(commands, such_as=False)}{among}.")
     if roles.tasks:
         said.append(f"It defines {plural(len(roles.tasks), voice.term('background task'))}.")
+    # Each declared model counted by where it lives (two `Config` structs are two models),
+    # each name said once.
+    declared = {(m.name, m.file) for m in roles.models}
     models = list(dict.fromkeys(m.name for m in roles.models))
     public = [m for m in models if not m.startswith("_")]
     if models:
-        count = plural(len(models), "data model")
+        count = plural(len(declared), "data model")
         if not public:
             said.append(f"It declares {count}.")
-        elif len(public) < len(models) or len(models) > 3:
+        elif len(public) < len(declared) or len(declared) > 3:
             said.append(f"Its {count} include {_named(public, such_as=False)}.")
         else:
-            said.append(f"Its {count} {'is' if len(models) == 1 else 'are'} {_named(public)}.")
+            said.append(f"Its {count} {'is' if len(declared) == 1 else 'are'} {_named(public)}.")
     return " ".join(said) or None
 
 
