@@ -1420,3 +1420,26 @@ def test_the_module_with_most_code_speaks_for_dependencies_even_when_it_needs_no
     )
     facts = analyse(root, name="repo")
     assert facts.dependencies == [] and facts.dependencies_from is None
+
+
+def test_a_rust_2015_use_path_starts_at_the_crate_root(tmp_path: Path) -> None:
+    """`use config::Config` in src/cmd/cat.rs names src/config.rs (Rust 2015's paths)."""
+    user = (
+        "use config::{Config, Delimiter};\n\npub fn run(c: Config) -> Delimiter {{\n    c.d\n}}\n"
+    )
+    root = write(
+        tmp_path / "repo",
+        {
+            "Cargo.toml": '[package]\nname = "cut"\nversion = "1.0.0"\n',
+            "src/main.rs": "mod cmd;\nmod config;\n\nfn main() {}\n",
+            "src/config.rs": "pub struct Config {\n    pub d: Delimiter,\n}\n"
+            "pub struct Delimiter(u8);\n",
+            "src/cmd/mod.rs": "pub mod cat;\npub mod cut;\npub mod sort;\n",
+            **{
+                f"src/cmd/{n}.rs": user.replace("{{", "{").replace("}}", "}")
+                for n in ("cat", "cut", "sort")
+            },
+        },
+    )
+    facts = analyse(root, name="cut")
+    assert facts.modules["src/config.rs"].importers >= 3

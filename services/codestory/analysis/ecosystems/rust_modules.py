@@ -1,7 +1,7 @@
 """Cargo's module tree: a crate's modules are files under its `src/` (`a/b.rs` or
 `a/b/mod.rs` is `a::b`; `lib.rs` and `main.rs` are the crate root, each `src/bin/*` a crate
 of its own); `mod x;` declares a child module, and `use` paths start from `crate::`,
-`self::`, `super::` or a child module of the importing one."""
+`self::`, `super::`, a child module of the importing one, or (Rust 2015) the crate root."""
 
 from __future__ import annotations
 
@@ -36,11 +36,16 @@ def rust_module_of(path: str) -> tuple[str | None, str]:
 class RustModules(ImportResolver):
     def __init__(self, syntaxes: dict[str, FileSyntax], languages: frozenset[str]) -> None:
         self.modules: dict[tuple[str, str], str] = {}  # (crate dir, a::b) -> file
+        # Crates whose files write `crate::` in their paths use Rust 2018's rules; the others
+        # read as Rust 2015, where a `use` path starts at the crate's root.
+        self.rooted: set[str] = set()
         for path, syntax in syntaxes.items():
             if syntax.language in languages:
                 crate, module = rust_module_of(path)
                 if crate is not None:
                     self.modules[(crate, module)] = path
+                    if any(ref.target.startswith("crate::") for ref in syntax.imports):
+                        self.rooted.add(crate)
 
     def resolve(self, importer: str, ref: ImportRef) -> list[str]:
         crate, module = rust_module_of(importer)
@@ -60,12 +65,13 @@ class RustModules(ImportResolver):
             while depth < len(parts) and parts[depth] == "super":
                 depth += 1
             path = [*own[: max(len(own) - depth, 0)], *parts[depth:]]
+        elif own and (crate, "::".join([*own, parts[0]])) in self.modules:
+            path = [*own, *parts]  # a child module of this one
+        elif crate not in self.rooted and (crate, parts[0]) in self.modules:
+            # Rust 2015: `use config::Config` in src/cmd/cat.rs starts at the crate's root.
+            path = parts
         else:
-            path = (
-                [*own, *parts]
-                if own and (crate, "::".join([*own, parts[0]])) in self.modules
-                else []
-            )
+            path = []
         return self._lookup(crate, path)
 
     def _lookup(self, crate: str, path: list[str]) -> list[str]:
