@@ -1658,3 +1658,9 @@ def test_command_line_arguments_read_by_serde_are_no_data_model(tmp_path: Path) 
     ]
     told = "\n".join(c.text for c in write_script(facts).chapters)
     assert "2 data models" in told and "`Args`" not in told
+
+
+def test_a_folder_of_pip_requirement_lists_is_told_as_such() -> None:
+    lists = ["requirements/requirements.txt", "requirements/requirements-tests.txt"]
+    assert holdings(lists) == "lists of the packages it installs"
+    assert holdings(["notes/a.md", "notes/b.txt"]) == "written notes"

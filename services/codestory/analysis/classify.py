@@ -296,17 +296,22 @@ _HOLDINGS: tuple[tuple[str, frozenset[str]], ...] = (
     ),
 )
 PACKAGING_HOLDINGS = "service and package definitions"
+REQUIREMENTS_HOLDINGS = "lists of the packages it installs"
+_REQUIREMENTS = re.compile(r"^(?:\w+[-_])?requirements(?:[-_.]\w+)*\.(?:txt|in)$", re.I)
 _CHECKSUM_NAME = re.compile(r"^(sha\d*sums?|md5sums?)(\.txt)?$", re.IGNORECASE)
 
 
 def holdings(paths: list[str]) -> str:
     """What a folder without code holds, in words: the kind most of its files share."""
-    counts = dict.fromkeys((label for label, _ in _HOLDINGS), 0)
+    counts = dict.fromkeys([*(label for label, _ in _HOLDINGS), REQUIREMENTS_HOLDINGS], 0)
     for path in paths:
         name = PurePosixPath(path).name
         suffix = PurePosixPath(name).suffix.lower()
         if _CHECKSUM_NAME.match(name):
             counts["release signatures and checksums"] += 1
+            continue
+        if _REQUIREMENTS.match(name) or "requirements" in PurePosixPath(path).parent.name:
+            counts[REQUIREMENTS_HOLDINGS] += 1  # pip's lists: `requirements/test.txt`
             continue
         for label, suffixes in _HOLDINGS:
             if suffix in suffixes:
