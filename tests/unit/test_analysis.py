@@ -1664,3 +1664,16 @@ def test_a_folder_of_pip_requirement_lists_is_told_as_such() -> None:
     lists = ["requirements/requirements.txt", "requirements/requirements-tests.txt"]
     assert holdings(lists) == "lists of the packages it installs"
     assert holdings(["notes/a.md", "notes/b.txt"]) == "written notes"
+
+
+def test_the_first_test_to_read_is_the_one_named_for_the_project(tmp_path: Path) -> None:
+    many = "".join(f"def test_{i}():\n    assert {i} == {i}\n\n" for i in range(30))
+    root = write(
+        tmp_path / "repo",
+        {
+            "tally/__init__.py": "def count(text):\n    return len(text.split())\n",
+            "tests/test_locales.py": many,  # the largest, about a corner of the project
+            "tests/test_tally.py": "def test_count():\n    assert True\n",
+        },
+    )
+    assert analyse(root, name="tally").tests.example_file == "tests/test_tally.py"

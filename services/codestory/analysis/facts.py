@@ -1452,7 +1452,9 @@ def _automake_listed(checkout: Checkout) -> list[str]:
     return listed
 
 
-def _tests(checkout: Checkout, code: Code) -> tuple[list[str], TestSuite]:
+def _tests(
+    checkout: Checkout, code: Code, core: frozenset[str] = frozenset()
+) -> tuple[list[str], TestSuite]:
     """The Makefile's targets and the test suite: its files, frameworks and commands."""
     kinds, paths, syntaxes = checkout.kinds, checkout.paths, code.syntaxes
     # GNU make reads GNUmakefile, then makefile, then Makefile.
@@ -1487,6 +1489,7 @@ def _tests(checkout: Checkout, code: Code) -> tuple[list[str], TestSuite]:
         [*targets, "check"] if listed else targets,
         paths,
         runner_test_command(paths, lambda p: checkout.read(by_path[p]) if p in by_path else ""),
+        core,
     )
     return targets, tests
 
@@ -1590,7 +1593,8 @@ def analyse(
     readme, readme_summary = _readme(
         checkout, readme_file, readme_text, _project_name(declared, None, name)
     )
-    targets, tests = _tests(checkout, code)
+    # A first test worth reading is named for the project (`tests/test_arrow.py`).
+    targets, tests = _tests(checkout, code, frozenset({name.lower()}))
     release = _release(checkout)
     description = _description(readme_summary, naming)
     areas, root_files = _areas(checkout.files, checkout.kinds, syntaxes)

@@ -139,6 +139,7 @@ def describe_tests(
     make_targets: list[str],
     all_paths: set[str],
     runner: str | None = None,
+    core: frozenset[str] = frozenset(),
 ) -> TestSuite:
     # Files carrying their own tests (Rust's `#[cfg(test)]`), by their ecosystem's convention.
     inline = {p: s for p, s in source_syntax.items() if of_language(s.language).has_inline_tests(s)}
@@ -166,6 +167,8 @@ def describe_tests(
             p not in outside,
             p in test_syntax,
             _named_like_test(p),
+            # Named for the project (`test_arrow.py`): its tests of the project as a whole.
+            _about(p, core),
             len(test_syntax[p].definitions) if p in test_syntax else 0,
             -p.count("/"),
             p,
@@ -186,6 +189,14 @@ def describe_tests(
         example_file=example,
         example_inline=example_inline,
     )
+
+
+def _about(path: str, core: frozenset[str]) -> bool:
+    """Whether a test file's name names one of `core` (`test_arrow.py`, `ArrowTest.java`,
+    `arrow_test.go`, `arrow.test.ts`), its test words aside."""
+    stem = path.rsplit("/", 1)[-1].split(".")[0].lower()
+    stem = re.sub(r"^tests?[_-]?|[_-]?tests?$|[_-]?spec$", "", stem)
+    return bool(stem) and stem in core
 
 
 def _inputs(path: str) -> bool:
