@@ -510,3 +510,16 @@ def test_modules_to_know_do_not_repeat_the_key_ideas(facts: RepoFacts) -> None:
     # One class a file: the module that only holds a told idea is not told again.
     assert "src/Journal.java" in told["Modules to know"]
     assert "src/Store.java" not in told["Modules to know"]
+
+
+def test_key_ideas_tell_at_most_one_error_type(facts: RepoFacts) -> None:
+    from codestory.analysis.facts import SymbolFact
+    from codestory.narrative.template import Voice, _key_ideas
+
+    def symbol(name: str) -> SymbolFact:
+        return SymbolFact(name=name, kind="class", path=f"src/{name}.ts", line=1, doc=f"{name}.")
+
+    facts.control_paths = []
+    facts.key_symbols = [symbol(n) for n in ("HTTPError", "TimeoutError", "Client", "Options")]
+    chosen = _key_ideas(facts, Voice(ExpertiseLevel.INTERMEDIATE, Style.OVERVIEW))
+    assert [s.name for s in chosen] == ["HTTPError", "Client", "Options"]

@@ -882,6 +882,17 @@ def _idea_sentence(symbol: SymbolFact, voice: Voice, index: int) -> str:
     return text
 
 
+# Error types among the key ideas, at most: a library's errors are many and alike.
+ERROR_IDEAS = 1
+_ERROR_NAME = re.compile(r"(?:Error|Exception|Exc|Err)$")
+
+
+def _error_type(symbol: SymbolFact) -> bool:
+    return symbol.kind in {"class", "struct", "type", "enum"} and bool(
+        _ERROR_NAME.search(symbol.name.rpartition(".")[2])
+    )
+
+
 def _key_ideas(facts: RepoFacts, voice: Voice) -> list[SymbolFact]:
     """The names the key-ideas chapter tells, most central first."""
     told = {s.name for path in facts.control_paths for s in path}
@@ -901,6 +912,8 @@ def _key_ideas(facts: RepoFacts, voice: Voice) -> list[SymbolFact]:
             continue  # the design is more than one type's methods
         if symbol.doc and symbol.doc in described:
             continue  # a twin (Flask's App and Flask share a docstring): one is enough
+        if _error_type(symbol) and sum(_error_type(c) for c in chosen) >= ERROR_IDEAS:
+            continue  # what can go wrong is one idea; the rest is the design
         described.add(symbol.doc or "")
         chosen.append(symbol)
         if len(chosen) == voice.ideas:
