@@ -20,14 +20,20 @@ _CODE_LINE = re.compile(
 )
 _DOC_TAG = re.compile(r"^\s*[@:\\](?:param|return|returns|raises|throws|see|since|type|rtype)\b")
 _DOC_FENCE = re.compile(r"^\\(?:rst|endrst|brief|details)\b\s*")  # Doxygen-style markers
-_ROLE_MARKUP = re.compile(
-    r":(?:[\w-]+:)+`~?([^`<]+?)(?:\s*<[^>]*>)?`"  # any Sphinx role: :envvar:`X`, :py:class:`Y`
+# The markup patterns below scan at most a few hundred characters from where each match
+# could start: an open `[`, `{@` or `:role:` never closed would otherwise be scanned to the
+# end of the text from every one of them, quadratic in a long comment.
+_ROLE_MARKUP = re.compile(  # any Sphinx role: :envvar:`X`, :py:class:`Y`
+    r":(?:[\w-]{1,40}:){1,4}`~?([^`<]{1,200}?)(?:\s{0,20}<[^>]{0,200}>)?`"
 )
-_INLINE_MARKUP = re.compile(r"[`*]+|\{@\w+\s+([^}]*)\}")
+_INLINE_MARKUP = re.compile(r"[`*]+|\{@\w{1,40}\s{1,20}([^}]{0,200})\}")
 _HTML_BREAK = re.compile(r"<(?:ul|ol|pre|table|dl|h\d)\b.*", re.IGNORECASE | re.DOTALL)
-_CODE_TAG = re.compile(r"\{@(?:code|literal)\s+([^}]*)\}")
+_CODE_TAG = re.compile(r"\{@(?:code|literal)\s{1,20}([^}]{0,200})\}")
 _HTML_TAG = re.compile(r"</?[A-Za-z][^<>]{0,80}>")
-_MARKDOWN_LINK = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\[[^\]]*\])")
+_MARKDOWN_LINK = re.compile(r"\[([^\]]{1,200})\](?:\([^)]{0,500}\)|\[[^\]]{0,200}\])")
+# A description is the first sentence of a paragraph, at most 220 characters: the markup
+# passes read at most this much of the paragraph, however long the comment.
+MAX_PARAGRAPH = 2000
 # A sentence ends at . ! or ? before a space, never inside an abbreviation ("e.g. 10 kB").
 _SENTENCE = re.compile(
     r"(.+?(?<!\be\.g)(?<!\bi\.e)(?<!\betc)(?<!\bvs)(?<!\bcf)(?<!\bapprox)[.!?])(?=\s|$)",
@@ -110,7 +116,7 @@ def describe(raw: str | None, *, limit: int = 220) -> str | None:
     if is_legal_notice(text):
         return None
     paragraph = _first_prose_paragraph(text)
-    joined = _HTML_BREAK.sub("", " ".join(paragraph))
+    joined = _HTML_BREAK.sub("", " ".join(paragraph)[:MAX_PARAGRAPH])
     joined = end_lead_in(joined)  # "Our exception hierarchy:" over a drawing or a list
     # `{@code <body>}` names an element: its words stay when the HTML tags go.
     joined = _CODE_TAG.sub(lambda m: m.group(1).replace("<", "").replace(">", ""), joined)
@@ -195,3 +201,26 @@ def python_docstring(literal: str) -> str:
         if body.startswith(quote) and body.endswith(quote) and len(body) >= 2 * len(quote):
             return body[len(quote) : -len(quote)]
     return body
+
+
+def code_outside_comments(text: str, *, ignoring: str = "") -> bool:
+    r"""Whether `text` holds anything but comments (`// x`, `/* x */`, `# x`) and the
+    characters `ignoring`. One pass, each comment skipped with one search: a regular
+    expression's lazy `/\*.*?\*/` scans to the end of the text from every `/*` that is never
+    closed, quadratic in a long signature."""
+    position, end = 0, len(text)
+    while position < end:
+        char = text[position]
+        if char == "#" or text.startswith("//", position):
+            newline = text.find("\n", position)
+            position = end if newline < 0 else newline
+            continue
+        if text.startswith("/*", position):
+            close = text.find("*/", position + 2)
+            if close >= 0:
+                position = close + 2
+                continue
+        if char not in ignoring:
+            return True
+        position += 1
+    return False

@@ -7,7 +7,6 @@ imports come from tree-sitter queries, which run in C. Both keep the work linear
 
 from __future__ import annotations
 
-import bisect
 import re
 import time
 from contextvars import ContextVar
@@ -18,7 +17,13 @@ from typing import Any, NamedTuple
 import tree_sitter
 import tree_sitter_language_pack
 
-from codestory.analysis.comments import describe, python_docstring, restates_name
+from codestory.analysis.comments import (
+    code_outside_comments,
+    describe,
+    python_docstring,
+    restates_name,
+)
+from codestory.analysis.queries import run_query
 
 Node = Any  # tree_sitter.Node: the bindings' stubs are partial, and nodes are read-only here
 
@@ -446,11 +451,11 @@ def _go_type_query() -> Any:
     return tree_sitter.Query(language, _GO_TYPES)
 
 
-def _go_type_refs(root: Node) -> list[tuple[str | None, str]]:
+def _go_type_refs(root: Node, deadline: float | None) -> list[tuple[str | None, str]]:
     """Each type the file names once: Go types are used far more often than called."""
     # Matches, not captures: a match keeps a package with its own name, while the lists
     # `captures` returns come in an order that changes from process to process.
-    matches = [match for _, match in tree_sitter.QueryCursor(_go_type_query()).matches(root)]
+    matches = [match for _, match in run_query(_go_type_query(), root, deadline)]
     qualified = {n.id for match in matches for n in match.get("name", [])}
     found: set[tuple[str | None, str]] = set()
     for match in matches:
@@ -481,13 +486,13 @@ def _go_command_query() -> Any:
     return tree_sitter.Query(language, _GO_COMMANDS)
 
 
-def _go_commands(root: Node) -> list[tuple[str, str | None, int, int]]:
+def _go_commands(root: Node, deadline: float | None) -> list[tuple[str, str | None, int, int]]:
     """The commands Go's command-line frameworks declare as `Command` struct literals: the
     name is the first word of `Use` (cobra's usage line) or the `Name` (urfave/cli); the
     handler is the function in `Run`, `RunE` or `Action`, or a function literal there. A
     `Hidden: true` command is kept out of the tool's help, and out of its commands here."""
     found: list[tuple[str, str | None, int, int]] = []
-    for _, match in tree_sitter.QueryCursor(_go_command_query()).matches(root):
+    for _, match in run_query(_go_command_query(), root, deadline):
         for body in match.get("body", []):
             command = _go_command(body)
             if command is not None:
@@ -572,8 +577,6 @@ def _text(node: Node | None) -> str:
 
 
 _NAME = re.compile(r"~?[\w$]+(?:::~?[\w$]+)*|operator\S{1,3}")
-# Comments in the tail of a signature, to see whether code follows them.
-_ANY_COMMENT = re.compile(r"//[^\n]*|/\*.*?\*/|#[^\n]*", re.S)
 
 
 def _one_line(text: str, limit: int = MAX_SIGNATURE) -> str:
@@ -739,9 +742,10 @@ def _leading_doc(anchor: Node, comment_types: frozenset[str]) -> str | None:
             break
         if text.startswith(("/**<", "///<", "//!<", "/*!<")):
             break  # a trailing comment documents the item before
-        lines.insert(0, text)
+        lines.append(text)  # bottom up; turned round below (inserting at 0 is quadratic)
         expected_row = node.start_point[0]
         node = node.prev_named_sibling
+    lines.reverse()
     # Where the block holds a documentation comment (`/** */`, `///`, `/*!`), that is the
     # doc: plain comments above it are section banners (`// Format methods`, `//-----`).
     marked = next((i for i, line in enumerate(lines) if line.startswith(_DOC_MARKERS)), 0)
@@ -794,7 +798,7 @@ def _signature(node: Node, grammar: str, name: str) -> str:
     comment = _first_comment(node, end)
     if comment is not None and comment > node.start_byte:
         tail = _SOURCE.get()[comment:end].decode("utf-8", "replace")
-        cut = bool(_ANY_COMMENT.sub("", tail).strip(" \t\r\n{:="))
+        cut = code_outside_comments(tail, ignoring=" \t\r\n{:=")
         end = comment
     else:
         cut = False
@@ -1177,7 +1181,7 @@ Binding = tuple[int, str, str]  # where, the variable, its type or "()constructo
 
 
 def _calls(
-    query: Any, call_patterns: int, import_patterns: int, root: Node
+    query: Any, call_patterns: int, import_patterns: int, root: Node, deadline: float | None
 ) -> tuple[list[tuple[int, Call]], Matches, list[Binding]]:
     """The calls in the file (with where each starts), the matches of its imports, and
     what its names hold."""
@@ -1185,7 +1189,7 @@ def _calls(
     imports: Matches = []
     bindings: list[Binding] = []
     source = _SOURCE.get()
-    for pattern, match in tree_sitter.QueryCursor(query).matches(root):
+    for pattern, match in run_query(query, root, deadline):
         if pattern >= import_patterns:
             _binding(match, found, bindings)
             continue
@@ -1248,18 +1252,32 @@ def _assign_bindings(
     and locals, a class's fields; return the module's own. The first binding of a name wins."""
     module: list[tuple[str, str]] = []
     spans = sorted(((node.start_byte, node.end_byte, d) for d, node in definitions), key=_first)
-    starts = [start for start, _, _ in spans]
-    for position, variable, value in bindings:
-        index = bisect.bisect_right(starts, position) - 1
-        field_of_class = variable.startswith(FIELD)
+    # Each binding's holder, found in one sweep in source order: the definitions begun by
+    # its position, less those it is past, are a stack whose top is the innermost that
+    # holds it (one stack of all, one of classes for fields). Searching back from each
+    # binding instead took every definition before a module-level one: quadratic.
+    holders: list[Definition | None] = [None] * len(bindings)
+    opened: list[tuple[int, int, Definition]] = []
+    classes: list[tuple[int, int, Definition]] = []
+    following = 0
+    for index in sorted(range(len(bindings)), key=lambda i: bindings[i][0]):
+        position, variable, _ = bindings[index]
+        while following < len(spans) and spans[following][0] <= position:
+            opened.append(spans[following])
+            if spans[following][2].kind in _CLASS_KINDS:
+                classes.append(spans[following])
+            following += 1
+        stack = classes if variable.startswith(FIELD) else opened
+        while stack and stack[-1][1] <= position:
+            stack.pop()
+        holders[index] = stack[-1][2] if stack else None
+    named: dict[int, set[str]] = {}  # by holder: the names bound so far; the first one wins
+    for (_, variable, value), holder in zip(bindings, holders, strict=True):
         variable = variable.removeprefix(FIELD)
-        while index >= 0 and not (
-            position < spans[index][1]
-            and (not field_of_class or spans[index][2].kind in _CLASS_KINDS)
-        ):
-            index -= 1  # the latest start before it that still holds it is the innermost
-        held = module if index < 0 else spans[index][2].types
-        if all(v != variable for v, _ in held):
+        held = module if holder is None else holder.types
+        names = named.setdefault(id(held), {v for v, _ in held})
+        if variable not in names:
+            names.add(variable)
             held.append((variable, value))
     return module
 
@@ -1413,10 +1431,7 @@ class ParseTimeoutError(RuntimeError):
 READ_CHUNK = 64 * 1024
 
 
-def _parse_within(parser: Any, source: bytes, seconds: float | None) -> Any:
-    if seconds is None:
-        return parser.parse(source)
-    deadline = time.monotonic() + seconds
+def _parse_within(parser: Any, source: bytes, seconds: float, deadline: float) -> Any:
     # tree-sitter asks the progress callback as it goes, but only when it reads the source
     # through a callback; returning True cancels the parse.
     try:
@@ -1450,13 +1465,19 @@ def _read_tree(
     path: str, language: str, grammar: str, source: bytes, seconds: float | None
 ) -> FileSyntax:
     spec = SPECS["typescript" if grammar == "tsx" else grammar]
-    tree = _parse_within(_parser(grammar), source, seconds)
+    # One budget for the file: its parse, then its queries.
+    deadline = None
+    if seconds is None:
+        tree = _parser(grammar).parse(source)
+    else:
+        deadline = time.monotonic() + seconds
+        tree = _parse_within(_parser(grammar), source, seconds, deadline)
     root = tree.root_node
     syntax = FileSyntax(language=language, parse_errors=bool(root.has_error))
     pairs = _walk_definitions(root, grammar, spec, path)
     syntax.definitions = [d for d, _ in pairs]
     query, call_patterns, import_patterns = _query(grammar)
-    calls, import_matches, bindings = _calls(query, call_patterns, import_patterns, root)
+    calls, import_matches, bindings = _calls(query, call_patterns, import_patterns, root, deadline)
     calls.sort(key=lambda item: item[0])  # handed-on names join the calls in source order
     syntax.module_calls = _assign_calls(calls, pairs)
     syntax.module_types = _assign_bindings(bindings, pairs)
@@ -1467,8 +1488,8 @@ def _read_tree(
         syntax.package = (
             _text(clause.named_children[0]) if clause and clause.named_children else None
         )
-        syntax.type_refs = _go_type_refs(root)
-        syntax.commands = _go_commands(root)
+        syntax.type_refs = _go_type_refs(root, deadline)
+        syntax.commands = _go_commands(root, deadline)
         # Build constraints sit in comments above the package clause.
         syntax.attributes = [
             text.removeprefix("//").strip()
