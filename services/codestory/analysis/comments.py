@@ -98,6 +98,7 @@ def first_sentence(text: str | None, limit: int = 220) -> str | None:
     return sentence
 
 
+_THREE_LETTERS = re.compile(r"[A-Za-z]{3}")
 # The words that open a list a sentence leads into ("... formatting, including:").
 _LEAD_IN = re.compile(r"[\s,]*(?:\b(?:featuring|including|such as|like|with|offering))?\s*:$")
 
@@ -116,14 +117,24 @@ def describe(raw: str | None, *, limit: int = 220) -> str | None:
     if is_legal_notice(text):
         return None
     paragraph = _first_prose_paragraph(text)
-    joined = _HTML_BREAK.sub("", " ".join(paragraph)[:MAX_PARAGRAPH])
+    joined = " ".join(paragraph)[:MAX_PARAGRAPH]
+    # Each markup pass runs only where the character its every match holds is present: most
+    # comments have none of them, and a search for one character is far cheaper.
+    if "<" in joined:
+        joined = _HTML_BREAK.sub("", joined)
     joined = end_lead_in(joined)  # "Our exception hierarchy:" over a drawing or a list
-    # `{@code <body>}` names an element: its words stay when the HTML tags go.
-    joined = _CODE_TAG.sub(lambda m: m.group(1).replace("<", "").replace(">", ""), joined)
-    joined = _MARKDOWN_LINK.sub(r"\1", _HTML_TAG.sub("", joined))
-    prose = _ROLE_MARKUP.sub(r"\1", joined)
-    prose = _INLINE_MARKUP.sub(lambda m: m.group(1) or "", prose).strip()
-    if len(prose) < 8 or _NOT_PROSE.match(prose) or not re.search(r"[A-Za-z]{3}", prose):
+    if "{@" in joined:
+        # `{@code <body>}` names an element: its words stay when the HTML tags go.
+        joined = _CODE_TAG.sub(lambda m: m.group(1).replace("<", "").replace(">", ""), joined)
+    if "<" in joined:
+        joined = _HTML_TAG.sub("", joined)
+    if "[" in joined:
+        joined = _MARKDOWN_LINK.sub(r"\1", joined)
+    prose = _ROLE_MARKUP.sub(r"\1", joined) if "`" in joined else joined
+    if "`" in prose or "*" in prose or "{@" in prose:
+        prose = _INLINE_MARKUP.sub(lambda m: m.group(1) or "", prose)
+    prose = prose.strip()
+    if len(prose) < 8 or _NOT_PROSE.match(prose) or not _THREE_LETTERS.search(prose):
         return None
     sentence = first_sentence(prose, limit)
     if sentence is None or _POINTS_AHEAD.search(sentence.rstrip(".!?…")):
@@ -177,21 +188,28 @@ def _first_prose_paragraph(text: str) -> list[str]:
     is_code = False
     for line in text.splitlines():
         stripped = line.strip()
-        if stripped and not (stripped := _DOC_FENCE.sub("", stripped).strip()):
+        # Fences and tags open with a backslash, `@` or `:`: only such lines are matched.
+        if stripped[:1] == "\\" and not (stripped := _DOC_FENCE.sub("", stripped).strip()):
             continue  # a bare \\rst or \\endrst line
-        if _DOC_TAG.match(stripped) or stripped.startswith((">>>", "```", "..")):
+        if (stripped[:1] in _TAG_OPENERS and _DOC_TAG.match(stripped)) or stripped.startswith(
+            (">>>", "```", "..")
+        ):
             break
         if not stripped:
             if paragraph and not is_code:
                 break
             paragraph, is_code = [], False
             continue
-        if set(stripped) <= set("-=~^*#/\\"):
+        if set(stripped) <= _RULE_CHARACTERS:
             continue  # underline or rule, or a box's corner (`/****\`)
         if not paragraph and _CODE_LINE.match(stripped):
             is_code = True
         paragraph.append(stripped.lstrip("> ").lstrip("#").strip())
     return [] if is_code else paragraph
+
+
+_TAG_OPENERS = frozenset("@:\\")
+_RULE_CHARACTERS = frozenset("-=~^*#/\\")
 
 
 def python_docstring(literal: str) -> str:

@@ -7,6 +7,7 @@ imports come from tree-sitter queries, which run in C. Both keep the work linear
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 from contextvars import ContextVar
@@ -775,6 +776,11 @@ _COMMENT_NODES = frozenset({"comment", "line_comment", "block_comment"})
 
 def _first_comment(node: Node, end: int) -> int | None:
     """Where the first comment inside `node` before byte `end` starts, if any."""
+    # Every grammar's comments open with `/` or `#`: where neither is written, there is no
+    # comment to look for among the nodes (most signatures).
+    source = _SOURCE.get()
+    if source.find(b"/", node.start_byte, end) < 0 and source.find(b"#", node.start_byte, end) < 0:
+        return None
     found: int | None = None
     stack = [node]
     while stack:
@@ -1219,17 +1225,27 @@ def _calls(
         node = callee[0]
         name = source[node.start_byte : node.end_byte].decode("utf-8", errors="replace")
         node = call[0]
-        found.append((node.start_byte, Call(name, qualifier, literal, node.start_point[0] + 1)))
+        found.append((node.start_byte, _call((name, qualifier, literal, node.start_point[0] + 1))))
     return found, imports, bindings
+
+
+# tuple.__new__ rather than Call(...): the same tuple, made in C with no Python frame per
+# call (a large tree has a hundred thousand).
+_call = functools.partial(tuple.__new__, Call)
 
 
 def _binding(
     match: dict[str, list[Node]], calls: list[tuple[int, Call]], out: list[Binding]
 ) -> None:
+    passed = match.get("passed")
+    if passed is not None and len(match) == 1:  # most bindings: one name handed on
+        node = passed[0]
+        calls.append((node.start_byte, _call((_text(node), PASSED, None, node.start_point[0] + 1))))
+        return
     for capture, marker in (("passed", PASSED), ("address", ADDRESS)):
-        for node in match.get(capture, []):
+        for node in match.get(capture, ()):
             calls.append(
-                (node.start_byte, Call(_text(node), marker, None, node.start_point[0] + 1))
+                (node.start_byte, _call((_text(node), marker, None, node.start_point[0] + 1)))
             )
     variable = match.get("var") or match.get("field")
     if not variable:
