@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import tree_sitter
 
-from codestory.analysis import comments, queries
+from codestory.analysis import comments, queries, syntax
 from codestory.analysis.comments import code_outside_comments, describe
 from codestory.analysis.syntax import (
     FIELD,
@@ -157,3 +157,59 @@ def test_bindings_go_to_their_innermost_holder_in_one_sweep() -> None:
     assert module == [(f"v{i}", "str") for i in range(50)]  # the first of each name wins
     assert klass[0].types == [("parser", "()Parser")]
     assert method[0].types == [("local", "Parser")]
+
+
+def test_declarators_sharing_a_statement_read_its_comments_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # `export const a = () => 1, b = ...`: each declarator is documented by the statement's
+    # comments; reading them again for each was quadratic.
+    read: list[int] = []
+    leading_doc = syntax._leading_doc
+
+    def counted(*args: Any) -> str | None:
+        read.append(1)
+        return leading_doc(*args)
+
+    monkeypatch.setattr(syntax, "_leading_doc", counted)
+    count = 2_000
+    declarators = ", ".join(f"f{i} = () => {i}" for i in range(count))
+    source = ("// Small helpers.\n" * count + f"export const {declarators};\n").encode()
+    parsed = parse_source("crafted.js", "JavaScript", source, 30.0)
+    assert parsed is not None and len(parsed.definitions) == count
+    assert len(read) == 1
+
+
+def test_earlier_siblings_come_from_the_walk_in_tree_sitter_order() -> None:
+    source = b"// a\n/** b */\nfunction f() {}\n// c\nclass A {\n  // d\n  m() {}\n}\n"
+    root = _parser("javascript").parse(source).root_node
+    children = root.named_children
+    siblings = {c.id: (children, i, root.type) for i, c in enumerate(children)}
+    for child in children:
+        chain, node = [], child.prev_named_sibling
+        while node is not None:
+            chain.append(node.id)
+            node = node.prev_named_sibling
+        assert [n.id for n in syntax._preceding(child, siblings)] == chain
+        assert [n.id for n in syntax._preceding(child)] == chain
+        assert syntax._parent_type(child, siblings) == root.type
+
+
+def test_a_file_of_guarded_mains_checks_only_the_first_few(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Each check walks down from the root: thousands of them were quadratic.
+    checked: list[int] = []
+    under = syntax._under_self_test_macro
+
+    def counted(root: Any, line: int) -> bool:
+        checked.append(line)
+        return under(root, line)
+
+    monkeypatch.setattr(syntax, "_under_self_test_macro", counted)
+    source = b"".join(
+        b"#ifdef SDS_TEST_MAIN\nint main(void) { return %d; }\n#endif\n" % i for i in range(500)
+    )
+    parsed = parse_source("crafted.c", "C", source, 30.0)
+    assert parsed is not None and not parsed.has_main
+    assert 0 < len(checked) <= syntax.MAX_MAINS

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import re
 import time
+from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cache
@@ -723,15 +724,35 @@ def _name_of(node: Node, grammar: str) -> tuple[str | None, str | None]:
     return _text(name_node), kind_override
 
 
-def _leading_doc(anchor: Node, comment_types: frozenset[str]) -> str | None:
+# node id -> its parent's named children, where it is among them, and its parent's type
+Siblings = dict[int, tuple[list[Node], int, str]]
+
+
+def _preceding(anchor: Node, siblings: Siblings | None = None) -> Iterator[Node]:
+    """The named siblings before `anchor`, nearest first. From the list its parent's children
+    were read into where one is known: tree-sitter finds a previous sibling by walking from
+    the parent's first child, so asking for each in turn is quadratic in a long run."""
+    place = siblings.get(anchor.id) if siblings is not None else None
+    if place is not None:
+        children, index, _ = place
+        for before in range(index - 1, -1, -1):
+            yield children[before]
+        return
+    node = anchor.prev_named_sibling
+    while node is not None:
+        yield node
+        node = node.prev_named_sibling
+
+
+def _leading_doc(
+    anchor: Node, comment_types: frozenset[str], siblings: Siblings | None = None
+) -> str | None:
     """The comment block that ends on the line above `anchor` (attributes may sit between)."""
     lines: list[str] = []
-    node = anchor.prev_named_sibling
     expected_row = anchor.start_point[0]
-    while node is not None:
+    for node in _preceding(anchor, siblings):
         if node.type == "attribute_item" or node.type == "decorator":
             expected_row = node.start_point[0]
-            node = node.prev_named_sibling
             continue
         if node.type not in comment_types:
             break
@@ -745,7 +766,6 @@ def _leading_doc(anchor: Node, comment_types: frozenset[str]) -> str | None:
             break  # a trailing comment documents the item before
         lines.append(text)  # bottom up; turned round below (inserting at 0 is quadratic)
         expected_row = node.start_point[0]
-        node = node.prev_named_sibling
     lines.reverse()
     # Where the block holds a documentation comment (`/** */`, `///`, `/*!`), that is the
     # doc: plain comments above it are section banners (`// Format methods`, `//-----`).
@@ -816,7 +836,7 @@ def _signature(node: Node, grammar: str, name: str) -> str:
     return text + "…" if cut and not text.endswith("…") else text
 
 
-def _decorations(node: Node, anchor: Node) -> list[str]:
+def _decorations(node: Node, anchor: Node, siblings: Siblings) -> list[str]:
     found: list[str] = []
     if anchor.type == "decorated_definition":
         found += [
@@ -833,11 +853,11 @@ def _decorations(node: Node, anchor: Node) -> list[str]:
             ]
         elif child.type == "decorator":  # TypeScript
             found.append(_one_line(_text(child).lstrip("@"), 100))
-    sibling = anchor.prev_named_sibling
-    while sibling is not None and sibling.type in {"attribute_item", "line_comment"}:
+    for sibling in _preceding(anchor, siblings):
+        if sibling.type not in {"attribute_item", "line_comment"}:
+            break
         if sibling.type == "attribute_item":  # Rust
             found.append(_one_line(_text(sibling).lstrip("#[").rstrip("]"), 100))
-        sibling = sibling.prev_named_sibling
     return found
 
 
@@ -856,7 +876,19 @@ def _bases(node: Node) -> list[str]:
     return []
 
 
-def _is_exported(node: Node, anchor: Node, grammar: str, name: str, path: str) -> bool:
+def _parent_type(node: Node, siblings: Siblings) -> str | None:
+    """The type of `node`'s parent: known from the walk, else asked of tree-sitter, which
+    finds a parent by walking down from the root (slow under a node of many children)."""
+    place = siblings.get(node.id)
+    if place is not None:
+        return place[2]
+    parent = node.parent
+    return parent.type if parent is not None else None
+
+
+def _is_exported(
+    node: Node, anchor: Node, grammar: str, name: str, path: str, siblings: Siblings
+) -> bool:
     if grammar == "python":
         return not name.startswith("_")
     if grammar == "go":
@@ -870,7 +902,7 @@ def _is_exported(node: Node, anchor: Node, grammar: str, name: str, path: str) -
         if node.type in {"assignment_expression", "class"}:
             return True  # assigned onto an exported object, or exported whole, CommonJS style
         return anchor.type == "export_statement" or (
-            anchor.parent is not None and (anchor.parent.type == "export_statement")
+            _parent_type(anchor, siblings) == "export_statement"
         )
     # C and C++: a declaration in a header, or a definition that is not static.
     if path.endswith((".h", ".hpp", ".hh", ".hxx")):
@@ -915,6 +947,10 @@ def _walk_definitions(
     root: Node, grammar: str, spec: LanguageSpec, path: str
 ) -> list[tuple[Definition, Node]]:
     found: list[tuple[Definition, Node]] = []
+    # The doc above each anchor, read once: the declarators of one statement share their
+    # anchor, and reading its comments for each of them was quadratic.
+    docs: dict[int, str | None] = {}
+    siblings: Siblings = {}  # each child of a container walked: where it is among them
     # (node, enclosing class name, the node whose leading comments document it)
     stack: list[tuple[Node, str | None, Node]] = [(root, None, root)]
     while stack:
@@ -936,11 +972,12 @@ def _walk_definitions(
                 if owner and kind == "function":
                     kind = "method"
                 parent_name = owner
-                doc = (
-                    _python_doc(node)
-                    if grammar == "python"
-                    else _leading_doc(anchor, spec.comment_types)
-                )
+                if grammar == "python":
+                    doc = _python_doc(node)
+                elif anchor.id in docs:
+                    doc = docs[anchor.id]
+                else:
+                    doc = docs[anchor.id] = _leading_doc(anchor, spec.comment_types, siblings)
                 definition = Definition(
                     name=name,
                     kind=kind,
@@ -949,16 +986,20 @@ def _walk_definitions(
                     doc=None if doc is None or restates_name(doc, name) else doc,
                     signature=_signature(node, grammar, name),
                     parent=parent_name,
-                    decorators=_decorations(node, anchor),
+                    decorators=_decorations(node, anchor, siblings),
                     bases=_bases(node),
-                    exported=_is_exported(node, anchor, grammar, name, path),
+                    exported=_is_exported(node, anchor, grammar, name, path, siblings),
                     receiver=receiver,
                 )
                 found.append((definition, node))
                 if kind in {"class", "struct", "interface", "trait", "enum"}:
                     body = node.child_by_field_name("body")
                     if body is not None:
-                        stack += [(c, name, c) for c in reversed(body.named_children)]
+                        members = body.named_children
+                        siblings.update(
+                            (c.id, (members, i, body.type)) for i, c in enumerate(members)
+                        )
+                        stack += [(c, name, c) for c in reversed(members)]
                 continue
         exported_class = _commonjs_class(node)
         if exported_class is not None:
@@ -971,6 +1012,7 @@ def _walk_definitions(
                 named = _text(node.child_by_field_name("type")).split("<", 1)[0].strip()
                 owner = named or parent
             children = node.named_children
+            siblings.update((c.id, (children, i, node.type)) for i, c in enumerate(children))
             # `type X struct {...}` is one spec in a declaration: its comment sits above the
             # declaration. In a `type ( ... )` group each spec has its own.
             lone_spec = node.type == "type_declaration" and len(children) == 1
@@ -1402,10 +1444,13 @@ def _has_main(grammar: str, syntax: FileSyntax, root: Node) -> bool:
             for n in _descendants(root, "function_declarator", through=_LOOSE_HOLDERS, limit=20000)
             if _text(n.child_by_field_name("declarator")) == "main"
         ]
-        return any(not _under_self_test_macro(root, line) for line in lines)
+        # Each check walks down from the root: a file of thousands of guarded mains would
+        # cost their number times the file. A real program has one or a few.
+        return any(not _under_self_test_macro(root, line) for line in lines[:MAX_MAINS])
     return False
 
 
+MAX_MAINS = 16  # the `main`s of one C or C++ file checked for a self-test guard
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]{2,}", re.ASCII)
 _LOOSE_HOLDERS = _C_CONTAINERS | {"ERROR"}
 _PREPROC_CONDITIONALS = frozenset({"preproc_ifdef", "preproc_if", "preproc_elif"})
