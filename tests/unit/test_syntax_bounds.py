@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import tree_sitter
 
-from codestory.analysis import comments, queries, syntax
+from codestory.analysis import comments, queries, readme, syntax
 from codestory.analysis.comments import code_outside_comments, describe
 from codestory.analysis.syntax import (
     FIELD,
@@ -39,8 +39,9 @@ class Recording:
 def test_markup_patterns_scan_a_bounded_stretch_from_each_start() -> None:
     # An unbounded scan after a negated class (`[^\]]+`) runs to the end of the text from
     # every unclosed opener: quadratic. Each must say how far it may go.
-    for name in MARKUP:
-        pattern = getattr(comments, name).pattern
+    patterns = {name: getattr(comments, name).pattern for name in MARKUP}
+    patterns |= {name: getattr(readme, name).pattern for name in ("_RST_ROLE", "_RST_LINK")}
+    for name, pattern in patterns.items():
         assert not re.search(r"\[\^[^\]]*\][+*]", pattern), name
         assert not re.search(r"\\[ws][+*]", pattern), name
 
@@ -213,3 +214,8 @@ def test_a_file_of_guarded_mains_checks_only_the_first_few(
     parsed = parse_source("crafted.c", "C", source, 30.0)
     assert parsed is not None and not parsed.has_main
     assert 0 < len(checked) <= syntax.MAX_MAINS
+
+
+def test_a_readme_paragraph_of_unclosed_links_is_still_summarised() -> None:
+    summary = readme.summarise_rst("Title\n=====\n\n" + "`a <" * 30_000 + "\n")
+    assert summary.title == "Title"
