@@ -219,3 +219,27 @@ def test_a_file_of_guarded_mains_checks_only_the_first_few(
 def test_a_readme_paragraph_of_unclosed_links_is_still_summarised() -> None:
     summary = readme.summarise_rst("Title\n=====\n\n" + "`a <" * 30_000 + "\n")
     assert summary.title == "Title"
+
+
+def test_patterns_run_from_each_line_start_stay_within_the_line() -> None:
+    # `^\s*` under MULTILINE runs over every blank line below each line start: quadratic.
+    from codestory.analysis import facts, manifests
+    from codestory.analysis.ecosystems import c_cpp, jvm
+
+    for module in (facts, manifests, c_cpp, jvm, readme, comments, syntax):
+        for name, value in vars(module).items():
+            if isinstance(value, re.Pattern) and value.flags & re.MULTILINE:
+                assert not value.pattern.startswith(r"^\s*"), f"{module.__name__}.{name}"
+
+
+def test_gradle_dependencies_are_found_as_before_under_blank_lines() -> None:
+    from codestory.analysis.manifests import _GRADLE_DEP
+
+    before = re.compile(_GRADLE_DEP.pattern.replace(r"^[^\S\n]*", r"^\s*", 1), re.MULTILINE)
+    pieces = ["\n", " ", "\t", "\r", "\f", "implementation", "(", "'a:b'", '"c:d:1"', "x"]
+    chooser = random.Random(5)
+    for _ in range(5_000):
+        text = "".join(chooser.choice(pieces) for _ in range(chooser.randint(0, 12)))
+        assert _GRADLE_DEP.findall(text) == before.findall(text), repr(text)
+    found = _GRADLE_DEP.findall("\n" * 100_000 + "dependencies {\n  implementation 'a:b:1'\n}\n")
+    assert found == [("implementation", "a", "b")]
