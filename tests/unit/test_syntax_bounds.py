@@ -243,3 +243,12 @@ def test_gradle_dependencies_are_found_as_before_under_blank_lines() -> None:
         assert _GRADLE_DEP.findall(text) == before.findall(text), repr(text)
     found = _GRADLE_DEP.findall("\n" * 100_000 + "dependencies {\n  implementation 'a:b:1'\n}\n")
     assert found == [("implementation", "a", "b")]
+
+
+def test_a_justfile_recipe_header_is_read_within_its_line() -> None:
+    from codestory.analysis.task_runners import _just_recipes
+
+    justfile = 'build target="x":\n\techo\n@test *args: build\n\tcargo test\nx := 1\n'
+    assert _just_recipes(justfile) == {"build", "test"}
+    # Lines of words and no colon: each line start used to run over all the lines below.
+    assert _just_recipes("word\n" * 100_000) == set()
