@@ -86,6 +86,7 @@ fmt: $(STAMP)
 bench: $(STAMP) truth-trees
 	$(BIN)/python -m pip install --quiet -e ".[bench]"
 	$(BIN)/python scripts/bench_analysis.py --write docs/benchmarks.md
+	$(BIN)/python scripts/bench_crafted.py --write docs/benchmarks.md
 	$(BIN)/python scripts/bench_pipeline.py --write docs/benchmarks.md
 	$(BIN)/python scripts/bench_probe.py --write docs/benchmarks.md
 	$(BIN)/python scripts/bench_overhead.py --write docs/benchmarks.md

@@ -73,6 +73,7 @@ class CallGraph:
         self._type_index: dict[str, list[Symbol]] | None = None
         self._asking: set[tuple[str, int, str]] = set()  # variables whose type is being found
         self._held_maps: dict[int, dict[str, str]] = {}
+        self._module_maps: dict[str, dict[str, str]] = {}
         self._named_types: dict[tuple[str, str], Symbol | None] = {}
         self.resolution = 1.0  # measured by references()
         # (caller, callee) where the caller hands the callee on rather than calling it.
@@ -217,8 +218,7 @@ class CallGraph:
             holder = self.top[path].get(caller.parent)
             stated = self._held(holder).get(variable) if holder is not None else None
         if stated is None:
-            module = self.syntaxes[path].module_types
-            stated = dict(module).get(variable) if module else None
+            stated = self._module_held(path).get(variable)
         if stated is None:
             return None
         if stated.startswith("()"):  # made by a call: a constructor or a factory
@@ -247,6 +247,14 @@ class CallGraph:
         held = self._held_maps.get(id(definition))
         if held is None:
             held = self._held_maps[id(definition)] = dict(definition.types)
+        return held
+
+    def _module_held(self, path: str) -> dict[str, str]:
+        """A file's module-level stated types as a map, made once: made for every call that
+        asked, it cost the file's bindings times its calls."""
+        held = self._module_maps.get(path)
+        if held is None:
+            held = self._module_maps[path] = dict(self.syntaxes[path].module_types)
         return held
 
     def _type_named(self, path: str, name: str) -> Symbol | None:

@@ -20,12 +20,15 @@ _CODE_LINE = re.compile(
 )
 _DOC_TAG = re.compile(r"^\s*[@:\\](?:param|return|returns|raises|throws|see|since|type|rtype)\b")
 _DOC_FENCE = re.compile(r"^\\(?:rst|endrst|brief|details)\b\s*")  # Doxygen-style markers
-_ROLE_MARKUP = re.compile(
-    r":(?:[\w-]+:)+`~?([^`<]+?)(?:\s*<[^>]*>)?`"  # any Sphinx role: :envvar:`X`, :py:class:`Y`
+# The markup patterns below scan at most a few hundred characters from where each match
+# could start: an open `[`, `{@` or `:role:` never closed would otherwise be scanned to the
+# end of the text from every one of them, quadratic in a long comment.
+_ROLE_MARKUP = re.compile(  # any Sphinx role: :envvar:`X`, :py:class:`Y`
+    r":(?:[\w-]{1,40}:){1,4}`~?([^`<]{1,200}?)(?:\s{0,20}<[^>]{0,200}>)?`"
 )
-_INLINE_MARKUP = re.compile(r"[`*]+|\{@\w+\s+([^}]*)\}")
+_INLINE_MARKUP = re.compile(r"[`*]+|\{@\w{1,40}\s{1,20}([^}]{0,200})\}")
 _HTML_BREAK = re.compile(r"<(?:ul|ol|pre|table|dl|h\d)\b.*", re.IGNORECASE | re.DOTALL)
-_CODE_TAG = re.compile(r"\{@(?:code|literal)\s+([^}]*)\}")
+_CODE_TAG = re.compile(r"\{@(?:code|literal)\s{1,20}([^}]{0,200})\}")
 # Markup of the tags HTML (and so Javadoc) knows; `<tab>`, `<T>` or `<file>` in a comment
 # are the authors' words and stay.
 _HTML_TAG = re.compile(
@@ -34,7 +37,10 @@ _HTML_TAG = re.compile(
     r"summary|sup|table|tbody|td|th|thead|tr|tt|u|ul|var)\b[^<>]{0,80}>",
     re.IGNORECASE,
 )
-_MARKDOWN_LINK = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\[[^\]]*\])")
+_MARKDOWN_LINK = re.compile(r"\[([^\]]{1,200})\](?:\([^)]{0,500}\)|\[[^\]]{0,200}\])")
+# A description is the first sentence of a paragraph, at most 220 characters: the markup
+# passes read at most this much of the paragraph, however long the comment.
+MAX_PARAGRAPH = 2000
 # A sentence ends at . ! or ? before a space, never inside an abbreviation ("e.g. 10 kB").
 _SENTENCE = re.compile(
     r"(.+?(?<!\be\.g)(?<!\bi\.e)(?<!\betc)(?<!\bvs)(?<!\bcf)(?<!\bapprox)[.!?])(?=\s|$)",
@@ -99,6 +105,7 @@ def first_sentence(text: str | None, limit: int = 220) -> str | None:
     return sentence
 
 
+_THREE_LETTERS = re.compile(r"[A-Za-z]{3}")
 # The words that open a list a sentence leads into ("... formatting, including:").
 _LEAD_IN = re.compile(r"[\s,]*(?:\b(?:featuring|including|such as|like|with|offering))?\s*:$")
 
@@ -117,14 +124,24 @@ def describe(raw: str | None, *, limit: int = 220) -> str | None:
     if is_legal_notice(text):
         return None
     paragraph = _first_prose_paragraph(text)
-    joined = _HTML_BREAK.sub("", " ".join(paragraph))
+    joined = " ".join(paragraph)[:MAX_PARAGRAPH]
+    # Each markup pass runs only where the character its every match holds is present: most
+    # comments have none of them, and a search for one character is far cheaper.
+    if "<" in joined:
+        joined = _HTML_BREAK.sub("", joined)
     joined = end_lead_in(joined)  # "Our exception hierarchy:" over a drawing or a list
-    # `{@code <body>}` names an element: its words stay when the HTML tags go.
-    joined = _CODE_TAG.sub(lambda m: m.group(1).replace("<", "").replace(">", ""), joined)
-    joined = _MARKDOWN_LINK.sub(r"\1", _HTML_TAG.sub("", joined))
-    prose = _ROLE_MARKUP.sub(r"\1", joined)
-    prose = _INLINE_MARKUP.sub(lambda m: m.group(1) or "", prose).strip()
-    if len(prose) < 8 or _NOT_PROSE.match(prose) or not re.search(r"[A-Za-z]{3}", prose):
+    if "{@" in joined:
+        # `{@code <body>}` names an element: its words stay when the HTML tags go.
+        joined = _CODE_TAG.sub(lambda m: m.group(1).replace("<", "").replace(">", ""), joined)
+    if "<" in joined:
+        joined = _HTML_TAG.sub("", joined)
+    if "[" in joined:
+        joined = _MARKDOWN_LINK.sub(r"\1", joined)
+    prose = _ROLE_MARKUP.sub(r"\1", joined) if "`" in joined else joined
+    if "`" in prose or "*" in prose or "{@" in prose:
+        prose = _INLINE_MARKUP.sub(lambda m: m.group(1) or "", prose)
+    prose = prose.strip()
+    if len(prose) < 8 or _NOT_PROSE.match(prose) or not _THREE_LETTERS.search(prose):
         return None
     sentence = first_sentence(prose, limit)
     if sentence is None or _POINTS_AHEAD.search(sentence.rstrip(".!?…")):
@@ -178,21 +195,28 @@ def _first_prose_paragraph(text: str) -> list[str]:
     is_code = False
     for line in text.splitlines():
         stripped = line.strip()
-        if stripped and not (stripped := _DOC_FENCE.sub("", stripped).strip()):
+        # Fences and tags open with a backslash, `@` or `:`: only such lines are matched.
+        if stripped[:1] == "\\" and not (stripped := _DOC_FENCE.sub("", stripped).strip()):
             continue  # a bare \\rst or \\endrst line
-        if _DOC_TAG.match(stripped) or stripped.startswith((">>>", "```", "..")):
+        if (stripped[:1] in _TAG_OPENERS and _DOC_TAG.match(stripped)) or stripped.startswith(
+            (">>>", "```", "..")
+        ):
             break
         if not stripped:
             if paragraph and not is_code:
                 break
             paragraph, is_code = [], False
             continue
-        if set(stripped) <= set("-=~^*#/\\"):
+        if set(stripped) <= _RULE_CHARACTERS:
             continue  # underline or rule, or a box's corner (`/****\`)
         if not paragraph and _CODE_LINE.match(stripped):
             is_code = True
         paragraph.append(stripped.lstrip("> ").lstrip("#").strip())
     return [] if is_code else paragraph
+
+
+_TAG_OPENERS = frozenset("@:\\")
+_RULE_CHARACTERS = frozenset("-=~^*#/\\")
 
 
 def python_docstring(literal: str) -> str:
@@ -202,3 +226,26 @@ def python_docstring(literal: str) -> str:
         if body.startswith(quote) and body.endswith(quote) and len(body) >= 2 * len(quote):
             return body[len(quote) : -len(quote)]
     return body
+
+
+def code_outside_comments(text: str, *, ignoring: str = "") -> bool:
+    r"""Whether `text` holds anything but comments (`// x`, `/* x */`, `# x`) and the
+    characters `ignoring`. One pass, each comment skipped with one search: a regular
+    expression's lazy `/\*.*?\*/` scans to the end of the text from every `/*` that is never
+    closed, quadratic in a long signature."""
+    position, end = 0, len(text)
+    while position < end:
+        char = text[position]
+        if char == "#" or text.startswith("//", position):
+            newline = text.find("\n", position)
+            position = end if newline < 0 else newline
+            continue
+        if text.startswith("/*", position):
+            close = text.find("*/", position + 2)
+            if close >= 0:
+                position = close + 2
+                continue
+        if char not in ignoring:
+            return True
+        position += 1
+    return False

@@ -93,7 +93,7 @@ CI_MARKERS = {
 }
 _README = re.compile(r"^readme(\.(md|markdown|rst|txt))?$", re.IGNORECASE)
 _ENTRY_NAMES = ("__main__", "main", "cli", "app", "server", "index", "run", "manage")
-_DOCKER_COMMAND = re.compile(r"^\s*(?:ENTRYPOINT|CMD)\s+(.+)$", re.MULTILINE | re.IGNORECASE)
+_DOCKER_COMMAND = re.compile(r"^[^\S\n]*(?:ENTRYPOINT|CMD)\s+(.+)$", re.MULTILINE | re.IGNORECASE)
 MIN_KEY_MODULE_LINES = 15
 # A path from a way in to where the work is done: up to this many calls after the start.
 PATH_HOPS = 7
@@ -786,14 +786,14 @@ def _dockerfile(root: Path, files: list[SourceFile]) -> str:
 def _docker_exposes(text: str) -> bool:
     """Whether the image opens a port (`EXPOSE 8080`): a container that runs a command-line
     tool serves nothing."""
-    return bool(re.search(r"^\s*EXPOSE\s+\S", text, re.MULTILINE | re.IGNORECASE))
+    return bool(re.search(r"^[^\S\n]*EXPOSE\s+\S", text, re.MULTILINE | re.IGNORECASE))
 
 
 def _docker_command(text: str) -> str | None:
     if not text:
         return None
     commands = _DOCKER_COMMAND.findall(text)
-    stages = re.findall(r"^\s*FROM\s", text, re.MULTILINE | re.IGNORECASE)
+    stages = re.findall(r"^[^\S\n]*FROM\s", text, re.MULTILINE | re.IGNORECASE)
     if not commands or (len(stages) > 1 and " AS " in text.upper()):
         # Several build targets each run their own command; naming one would mislead.
         return None

@@ -417,8 +417,11 @@ def parse_pom(path: str, text: str) -> Manifest:
     )
 
 
+# Leading blanks are matched within their line (`[^\S\n]*`), here and in every pattern that
+# starts at each line: `^\s*` would run on over all the blank lines below every line start,
+# quadratic in a run of them (40 KB of newlines took 16 s).
 _GRADLE_DEP = re.compile(
-    r"^\s*(\w+)\s*\(?\s*['\"]([\w.\-]+):([\w.\-]+)(?::[^'\"]*)?['\"]", re.MULTILINE
+    r"^[^\S\n]*(\w+)\s*\(?\s*['\"]([\w.\-]+):([\w.\-]+)(?::[^'\"]*)?['\"]", re.MULTILINE
 )
 
 
@@ -500,7 +503,7 @@ def _cmake_optional_packages(text: str) -> list[str]:
     """Packages found only inside an `if()` on one of the build's own `option()` switches
     (`option(ENABLE_SSL ... OFF)` ... `if(ENABLE_SSL) find_package(OpenSSL)`): a feature a
     user builds in, not something the code always needs."""
-    switches = {s.upper() for s in re.findall(r"^\s*option\s*\(\s*(\w+)", text, re.I | re.M)}
+    switches = {s.upper() for s in re.findall(r"^[^\S\n]*option\s*\(\s*(\w+)", text, re.I | re.M)}
     optional: list[str] = []
     always: set[str] = set()
     depth: list[bool] = []  # for each open if(): whether it tests a switch
@@ -519,7 +522,7 @@ def _cmake_optional_packages(text: str) -> list[str]:
 
 def parse_cmake(path: str, text: str) -> Manifest:
     project = re.search(
-        r"^\s*project\s*\(\s*([\w.-]+)(?:[^)]*VERSION\s+([\d.]+))?", text, re.I | re.M
+        r"^[^\S\n]*project\s*\(\s*([\w.-]+)(?:[^)]*VERSION\s+([\d.]+))?", text, re.I | re.M
     )
     packages = re.findall(r"find_package\s*\(\s*([\w.-]+)", text, re.IGNORECASE)
     optional = _cmake_optional_packages(text)

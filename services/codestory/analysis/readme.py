@@ -20,8 +20,10 @@ from codestory.analysis.comments import end_lead_in, first_sentence, is_legal_no
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _RST_DIRECTIVE = re.compile(r"^\s*\.\.\s|^\s*:\w+:")
 _RST_UNDERLINE = re.compile(r"^([=\-~^\"'`#*+])\1{2,}\s*$")
-_RST_ROLE = re.compile(r":\w+:`([^`<]+?)(?:\s*<[^>]+>)?`")
-_RST_LINK = re.compile(r"`([^`<]+?)\s*<[^>]+>`_+")
+# Link texts and targets are scanned at most a few hundred characters: an unclosed `<`
+# would otherwise be scanned to the end of the paragraph from every backtick before it.
+_RST_ROLE = re.compile(r":\w{1,40}:`([^`<]{1,500}?)(?:\s{0,20}<[^>]{1,500}>)?`")
+_RST_LINK = re.compile(r"`([^`<]{1,500}?)\s{0,20}<[^>]{1,500}>`_+")
 _RST_SUBSTITUTION = re.compile(r"\|[^|\s][^|]*\|_?")
 _RST_REFERENCE = re.compile(r"([A-Za-z0-9])_(?=[\s.,;:!?)]|$)")  # `Parser_ is` -> `Parser is`
 MIN_WORDS = 6

@@ -7,9 +7,10 @@ imports come from tree-sitter queries, which run in C. Both keep the work linear
 
 from __future__ import annotations
 
-import bisect
+import functools
 import re
 import time
+from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cache
@@ -18,7 +19,13 @@ from typing import Any, NamedTuple
 import tree_sitter
 import tree_sitter_language_pack
 
-from codestory.analysis.comments import describe, python_docstring, restates_name
+from codestory.analysis.comments import (
+    code_outside_comments,
+    describe,
+    python_docstring,
+    restates_name,
+)
+from codestory.analysis.queries import run_query
 
 Node = Any  # tree_sitter.Node: the bindings' stubs are partial, and nodes are read-only here
 
@@ -446,11 +453,11 @@ def _go_type_query() -> Any:
     return tree_sitter.Query(language, _GO_TYPES)
 
 
-def _go_type_refs(root: Node) -> list[tuple[str | None, str]]:
+def _go_type_refs(root: Node, deadline: float | None) -> list[tuple[str | None, str]]:
     """Each type the file names once: Go types are used far more often than called."""
     # Matches, not captures: a match keeps a package with its own name, while the lists
     # `captures` returns come in an order that changes from process to process.
-    matches = [match for _, match in tree_sitter.QueryCursor(_go_type_query()).matches(root)]
+    matches = [match for _, match in run_query(_go_type_query(), root, deadline)]
     qualified = {n.id for match in matches for n in match.get("name", [])}
     found: set[tuple[str | None, str]] = set()
     for match in matches:
@@ -481,13 +488,13 @@ def _go_command_query() -> Any:
     return tree_sitter.Query(language, _GO_COMMANDS)
 
 
-def _go_commands(root: Node) -> list[tuple[str, str | None, int, int]]:
+def _go_commands(root: Node, deadline: float | None) -> list[tuple[str, str | None, int, int]]:
     """The commands Go's command-line frameworks declare as `Command` struct literals: the
     name is the first word of `Use` (cobra's usage line) or the `Name` (urfave/cli); the
     handler is the function in `Run`, `RunE` or `Action`, or a function literal there. A
     `Hidden: true` command is kept out of the tool's help, and out of its commands here."""
     found: list[tuple[str, str | None, int, int]] = []
-    for _, match in tree_sitter.QueryCursor(_go_command_query()).matches(root):
+    for _, match in run_query(_go_command_query(), root, deadline):
         for body in match.get("body", []):
             command = _go_command(body)
             if command is not None:
@@ -572,8 +579,6 @@ def _text(node: Node | None) -> str:
 
 
 _NAME = re.compile(r"~?[\w$]+(?:::~?[\w$]+)*|operator\S{1,3}")
-# Comments in the tail of a signature, to see whether code follows them.
-_ANY_COMMENT = re.compile(r"//[^\n]*|/\*.*?\*/|#[^\n]*", re.S)
 
 
 def _one_line(text: str, limit: int = MAX_SIGNATURE) -> str:
@@ -719,15 +724,35 @@ def _name_of(node: Node, grammar: str) -> tuple[str | None, str | None]:
     return _text(name_node), kind_override
 
 
-def _leading_doc(anchor: Node, comment_types: frozenset[str]) -> str | None:
+# node id -> its parent's named children, where it is among them, and its parent's type
+Siblings = dict[int, tuple[list[Node], int, str]]
+
+
+def _preceding(anchor: Node, siblings: Siblings | None = None) -> Iterator[Node]:
+    """The named siblings before `anchor`, nearest first. From the list its parent's children
+    were read into where one is known: tree-sitter finds a previous sibling by walking from
+    the parent's first child, so asking for each in turn is quadratic in a long run."""
+    place = siblings.get(anchor.id) if siblings is not None else None
+    if place is not None:
+        children, index, _ = place
+        for before in range(index - 1, -1, -1):
+            yield children[before]
+        return
+    node = anchor.prev_named_sibling
+    while node is not None:
+        yield node
+        node = node.prev_named_sibling
+
+
+def _leading_doc(
+    anchor: Node, comment_types: frozenset[str], siblings: Siblings | None = None
+) -> str | None:
     """The comment block that ends on the line above `anchor` (attributes may sit between)."""
     lines: list[str] = []
-    node = anchor.prev_named_sibling
     expected_row = anchor.start_point[0]
-    while node is not None:
+    for node in _preceding(anchor, siblings):
         if node.type == "attribute_item" or node.type == "decorator":
             expected_row = node.start_point[0]
-            node = node.prev_named_sibling
             continue
         if node.type not in comment_types:
             break
@@ -739,9 +764,9 @@ def _leading_doc(anchor: Node, comment_types: frozenset[str]) -> str | None:
             break
         if text.startswith(("/**<", "///<", "//!<", "/*!<")):
             break  # a trailing comment documents the item before
-        lines.insert(0, text)
+        lines.append(text)  # bottom up; turned round below (inserting at 0 is quadratic)
         expected_row = node.start_point[0]
-        node = node.prev_named_sibling
+    lines.reverse()
     # Where the block holds a documentation comment (`/** */`, `///`, `/*!`), that is the
     # doc: plain comments above it are section banners (`// Format methods`, `//-----`).
     marked = next((i for i, line in enumerate(lines) if line.startswith(_DOC_MARKERS)), 0)
@@ -771,6 +796,11 @@ _COMMENT_NODES = frozenset({"comment", "line_comment", "block_comment"})
 
 def _first_comment(node: Node, end: int) -> int | None:
     """Where the first comment inside `node` before byte `end` starts, if any."""
+    # Every grammar's comments open with `/` or `#`: where neither is written, there is no
+    # comment to look for among the nodes (most signatures).
+    source = _SOURCE.get()
+    if source.find(b"/", node.start_byte, end) < 0 and source.find(b"#", node.start_byte, end) < 0:
+        return None
     found: int | None = None
     stack = [node]
     while stack:
@@ -794,7 +824,7 @@ def _signature(node: Node, grammar: str, name: str) -> str:
     comment = _first_comment(node, end)
     if comment is not None and comment > node.start_byte:
         tail = _SOURCE.get()[comment:end].decode("utf-8", "replace")
-        cut = bool(_ANY_COMMENT.sub("", tail).strip(" \t\r\n{:="))
+        cut = code_outside_comments(tail, ignoring=" \t\r\n{:=")
         end = comment
     else:
         cut = False
@@ -806,7 +836,7 @@ def _signature(node: Node, grammar: str, name: str) -> str:
     return text + "…" if cut and not text.endswith("…") else text
 
 
-def _decorations(node: Node, anchor: Node) -> list[str]:
+def _decorations(node: Node, anchor: Node, siblings: Siblings) -> list[str]:
     found: list[str] = []
     if anchor.type == "decorated_definition":
         found += [
@@ -823,11 +853,11 @@ def _decorations(node: Node, anchor: Node) -> list[str]:
             ]
         elif child.type == "decorator":  # TypeScript
             found.append(_one_line(_text(child).lstrip("@"), 100))
-    sibling = anchor.prev_named_sibling
-    while sibling is not None and sibling.type in {"attribute_item", "line_comment"}:
+    for sibling in _preceding(anchor, siblings):
+        if sibling.type not in {"attribute_item", "line_comment"}:
+            break
         if sibling.type == "attribute_item":  # Rust
             found.append(_one_line(_text(sibling).lstrip("#[").rstrip("]"), 100))
-        sibling = sibling.prev_named_sibling
     return found
 
 
@@ -846,7 +876,19 @@ def _bases(node: Node) -> list[str]:
     return []
 
 
-def _is_exported(node: Node, anchor: Node, grammar: str, name: str, path: str) -> bool:
+def _parent_type(node: Node, siblings: Siblings) -> str | None:
+    """The type of `node`'s parent: known from the walk, else asked of tree-sitter, which
+    finds a parent by walking down from the root (slow under a node of many children)."""
+    place = siblings.get(node.id)
+    if place is not None:
+        return place[2]
+    parent = node.parent
+    return parent.type if parent is not None else None
+
+
+def _is_exported(
+    node: Node, anchor: Node, grammar: str, name: str, path: str, siblings: Siblings
+) -> bool:
     if grammar == "python":
         return not name.startswith("_")
     if grammar == "go":
@@ -860,7 +902,7 @@ def _is_exported(node: Node, anchor: Node, grammar: str, name: str, path: str) -
         if node.type in {"assignment_expression", "class"}:
             return True  # assigned onto an exported object, or exported whole, CommonJS style
         return anchor.type == "export_statement" or (
-            anchor.parent is not None and (anchor.parent.type == "export_statement")
+            _parent_type(anchor, siblings) == "export_statement"
         )
     # C and C++: a declaration in a header, or a definition that is not static.
     if path.endswith((".h", ".hpp", ".hh", ".hxx")):
@@ -905,6 +947,10 @@ def _walk_definitions(
     root: Node, grammar: str, spec: LanguageSpec, path: str
 ) -> list[tuple[Definition, Node]]:
     found: list[tuple[Definition, Node]] = []
+    # The doc above each anchor, read once: the declarators of one statement share their
+    # anchor, and reading its comments for each of them was quadratic.
+    docs: dict[int, str | None] = {}
+    siblings: Siblings = {}  # each child of a container walked: where it is among them
     # (node, enclosing class name, the node whose leading comments document it)
     stack: list[tuple[Node, str | None, Node]] = [(root, None, root)]
     while stack:
@@ -926,11 +972,12 @@ def _walk_definitions(
                 if owner and kind == "function":
                     kind = "method"
                 parent_name = owner
-                doc = (
-                    _python_doc(node)
-                    if grammar == "python"
-                    else _leading_doc(anchor, spec.comment_types)
-                )
+                if grammar == "python":
+                    doc = _python_doc(node)
+                elif anchor.id in docs:
+                    doc = docs[anchor.id]
+                else:
+                    doc = docs[anchor.id] = _leading_doc(anchor, spec.comment_types, siblings)
                 definition = Definition(
                     name=name,
                     kind=kind,
@@ -939,16 +986,20 @@ def _walk_definitions(
                     doc=None if doc is None or restates_name(doc, name) else doc,
                     signature=_signature(node, grammar, name),
                     parent=parent_name,
-                    decorators=_decorations(node, anchor),
+                    decorators=_decorations(node, anchor, siblings),
                     bases=_bases(node),
-                    exported=_is_exported(node, anchor, grammar, name, path),
+                    exported=_is_exported(node, anchor, grammar, name, path, siblings),
                     receiver=receiver,
                 )
                 found.append((definition, node))
                 if kind in {"class", "struct", "interface", "trait", "enum", "annotation"}:
                     body = node.child_by_field_name("body")
                     if body is not None:
-                        stack += [(c, name, c) for c in reversed(body.named_children)]
+                        members = body.named_children
+                        siblings.update(
+                            (c.id, (members, i, body.type)) for i, c in enumerate(members)
+                        )
+                        stack += [(c, name, c) for c in reversed(members)]
                 continue
         exported_class = _commonjs_class(node)
         if exported_class is not None:
@@ -961,6 +1012,7 @@ def _walk_definitions(
                 named = _text(node.child_by_field_name("type")).split("<", 1)[0].strip()
                 owner = named or parent
             children = node.named_children
+            siblings.update((c.id, (children, i, node.type)) for i, c in enumerate(children))
             # `type X struct {...}` is one spec in a declaration: its comment sits above the
             # declaration. In a `type ( ... )` group each spec has its own.
             lone_spec = node.type == "type_declaration" and len(children) == 1
@@ -1177,7 +1229,7 @@ Binding = tuple[int, str, str]  # where, the variable, its type or "()constructo
 
 
 def _calls(
-    query: Any, call_patterns: int, import_patterns: int, root: Node
+    query: Any, call_patterns: int, import_patterns: int, root: Node, deadline: float | None
 ) -> tuple[list[tuple[int, Call]], Matches, list[Binding]]:
     """The calls in the file (with where each starts), the matches of its imports, and
     what its names hold."""
@@ -1185,7 +1237,7 @@ def _calls(
     imports: Matches = []
     bindings: list[Binding] = []
     source = _SOURCE.get()
-    for pattern, match in tree_sitter.QueryCursor(query).matches(root):
+    for pattern, match in run_query(query, root, deadline):
         if pattern >= import_patterns:
             _binding(match, found, bindings)
             continue
@@ -1215,17 +1267,27 @@ def _calls(
         node = callee[0]
         name = source[node.start_byte : node.end_byte].decode("utf-8", errors="replace")
         node = call[0]
-        found.append((node.start_byte, Call(name, qualifier, literal, node.start_point[0] + 1)))
+        found.append((node.start_byte, _call((name, qualifier, literal, node.start_point[0] + 1))))
     return found, imports, bindings
+
+
+# tuple.__new__ rather than Call(...): the same tuple, made in C with no Python frame per
+# call (a large tree has a hundred thousand).
+_call = functools.partial(tuple.__new__, Call)
 
 
 def _binding(
     match: dict[str, list[Node]], calls: list[tuple[int, Call]], out: list[Binding]
 ) -> None:
+    passed = match.get("passed")
+    if passed is not None and len(match) == 1:  # most bindings: one name handed on
+        node = passed[0]
+        calls.append((node.start_byte, _call((_text(node), PASSED, None, node.start_point[0] + 1))))
+        return
     for capture, marker in (("passed", PASSED), ("address", ADDRESS)):
-        for node in match.get(capture, []):
+        for node in match.get(capture, ()):
             calls.append(
-                (node.start_byte, Call(_text(node), marker, None, node.start_point[0] + 1))
+                (node.start_byte, _call((_text(node), marker, None, node.start_point[0] + 1)))
             )
     variable = match.get("var") or match.get("field")
     if not variable:
@@ -1248,18 +1310,32 @@ def _assign_bindings(
     and locals, a class's fields; return the module's own. The first binding of a name wins."""
     module: list[tuple[str, str]] = []
     spans = sorted(((node.start_byte, node.end_byte, d) for d, node in definitions), key=_first)
-    starts = [start for start, _, _ in spans]
-    for position, variable, value in bindings:
-        index = bisect.bisect_right(starts, position) - 1
-        field_of_class = variable.startswith(FIELD)
+    # Each binding's holder, found in one sweep in source order: the definitions begun by
+    # its position, less those it is past, are a stack whose top is the innermost that
+    # holds it (one stack of all, one of classes for fields). Searching back from each
+    # binding instead took every definition before a module-level one: quadratic.
+    holders: list[Definition | None] = [None] * len(bindings)
+    opened: list[tuple[int, int, Definition]] = []
+    classes: list[tuple[int, int, Definition]] = []
+    following = 0
+    for index in sorted(range(len(bindings)), key=lambda i: bindings[i][0]):
+        position, variable, _ = bindings[index]
+        while following < len(spans) and spans[following][0] <= position:
+            opened.append(spans[following])
+            if spans[following][2].kind in _CLASS_KINDS:
+                classes.append(spans[following])
+            following += 1
+        stack = classes if variable.startswith(FIELD) else opened
+        while stack and stack[-1][1] <= position:
+            stack.pop()
+        holders[index] = stack[-1][2] if stack else None
+    named: dict[int, set[str]] = {}  # by holder: the names bound so far; the first one wins
+    for (_, variable, value), holder in zip(bindings, holders, strict=True):
         variable = variable.removeprefix(FIELD)
-        while index >= 0 and not (
-            position < spans[index][1]
-            and (not field_of_class or spans[index][2].kind in _CLASS_KINDS)
-        ):
-            index -= 1  # the latest start before it that still holds it is the innermost
-        held = module if index < 0 else spans[index][2].types
-        if all(v != variable for v, _ in held):
+        held = module if holder is None else holder.types
+        names = named.setdefault(id(held), {v for v, _ in held})
+        if variable not in names:
+            names.add(variable)
             held.append((variable, value))
     return module
 
@@ -1368,10 +1444,13 @@ def _has_main(grammar: str, syntax: FileSyntax, root: Node) -> bool:
             for n in _descendants(root, "function_declarator", through=_LOOSE_HOLDERS, limit=20000)
             if _text(n.child_by_field_name("declarator")) == "main"
         ]
-        return any(not _under_self_test_macro(root, line) for line in lines)
+        # Each check walks down from the root: a file of thousands of guarded mains would
+        # cost their number times the file. A real program has one or a few.
+        return any(not _under_self_test_macro(root, line) for line in lines[:MAX_MAINS])
     return False
 
 
+MAX_MAINS = 16  # the `main`s of one C or C++ file checked for a self-test guard
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]{2,}", re.ASCII)
 _LOOSE_HOLDERS = _C_CONTAINERS | {"ERROR"}
 _PREPROC_CONDITIONALS = frozenset({"preproc_ifdef", "preproc_if", "preproc_elif"})
@@ -1413,10 +1492,7 @@ class ParseTimeoutError(RuntimeError):
 READ_CHUNK = 64 * 1024
 
 
-def _parse_within(parser: Any, source: bytes, seconds: float | None) -> Any:
-    if seconds is None:
-        return parser.parse(source)
-    deadline = time.monotonic() + seconds
+def _parse_within(parser: Any, source: bytes, seconds: float, deadline: float) -> Any:
     # tree-sitter asks the progress callback as it goes, but only when it reads the source
     # through a callback; returning True cancels the parse.
     try:
@@ -1450,13 +1526,19 @@ def _read_tree(
     path: str, language: str, grammar: str, source: bytes, seconds: float | None
 ) -> FileSyntax:
     spec = SPECS["typescript" if grammar == "tsx" else grammar]
-    tree = _parse_within(_parser(grammar), source, seconds)
+    # One budget for the file: its parse, then its queries.
+    deadline = None
+    if seconds is None:
+        tree = _parser(grammar).parse(source)
+    else:
+        deadline = time.monotonic() + seconds
+        tree = _parse_within(_parser(grammar), source, seconds, deadline)
     root = tree.root_node
     syntax = FileSyntax(language=language, parse_errors=bool(root.has_error))
     pairs = _walk_definitions(root, grammar, spec, path)
     syntax.definitions = [d for d, _ in pairs]
     query, call_patterns, import_patterns = _query(grammar)
-    calls, import_matches, bindings = _calls(query, call_patterns, import_patterns, root)
+    calls, import_matches, bindings = _calls(query, call_patterns, import_patterns, root, deadline)
     calls.sort(key=lambda item: item[0])  # handed-on names join the calls in source order
     syntax.module_calls = _assign_calls(calls, pairs)
     syntax.module_types = _assign_bindings(bindings, pairs)
@@ -1467,8 +1549,8 @@ def _read_tree(
         syntax.package = (
             _text(clause.named_children[0]) if clause and clause.named_children else None
         )
-        syntax.type_refs = _go_type_refs(root)
-        syntax.commands = _go_commands(root)
+        syntax.type_refs = _go_type_refs(root, deadline)
+        syntax.commands = _go_commands(root, deadline)
         # Build constraints sit in comments above the package clause.
         syntax.attributes = [
             text.removeprefix("//").strip()

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from codestory.analysis.languages import language_of
-from codestory.domain import format_bytes
 
 SKIP_DIRS = frozenset(
     {
@@ -163,6 +162,10 @@ def walk_repository(
                     "repository_too_large",
                 )
             if total > max_bytes:
+                # Imported here, for the one message that needs it: the domain's models
+                # (pydantic) would slow the start of every parse worker, which imports this.
+                from codestory.domain import format_bytes
+
                 raise AnalysisError(
                     f"the repository is larger than {format_bytes(max_bytes)}, "
                     "over this server's limit",

@@ -32,13 +32,13 @@ _AC_INIT = re.compile(r"AC_INIT\(\s*\[?[^,\]]+\]?\s*,\s*\[?([^,\])]+)\]?", re.MU
 _M4_DEFINE = re.compile(r"m4_define\(\s*\[?(\w+)\]?\s*,\s*\[?([\w.+-]+)\]?\s*\)")
 # `X_VERSION_MAJOR`, the abbreviated `X_VER_MAJOR`, and the bare `X_MAJOR`.
 _VERSION_PART = re.compile(
-    r"^\s*#\s*define\s+(\w*?)_?(?:VER(?:SION)?_)?(MAJOR|MINOR|PATCH|RELEASE|MICRO|REVISION)"
+    r"^[^\S\n]*#\s*define\s+(\w*?)_?(?:VER(?:SION)?_)?(MAJOR|MINOR|PATCH|RELEASE|MICRO|REVISION)"
     r"\s+\"?(\d+)\"?",
     re.MULTILINE,
 )
 # A whole version string, with up to four parts and a prerelease tag (`"1.3.1.1-dev"`).
 _VERSION_STRING = re.compile(
-    r"^\s*#\s*define\s+\w*VERSION(?:_STRING|_STR)?\s+\"v?(\d+(?:\.\d+){1,3}(?:-[\w.]+)?)\"",
+    r"^[^\S\n]*#\s*define\s+\w*VERSION(?:_STRING|_STR)?\s+\"v?(\d+(?:\.\d+){1,3}(?:-[\w.]+)?)\"",
     re.MULTILINE,
 )
 # `typedef unsigned long uLong;`, `typedef Byte FAR *voidpf;`, C++'s `using size_type = T;`;

@@ -20,8 +20,8 @@ _BUILDS = frozenset({"pom.xml", "build.gradle", "build.gradle.kts", "MANIFEST.MF
 _GRADLE_BUILDS = ("build.gradle", "build.gradle.kts")
 # Gradle's project version: `version = '1.2'` in the build, or a property it names
 # (`version = "$projectVersion"`) that `gradle.properties` sets; `version=1.2` there too.
-_GRADLE_VERSION = re.compile(r"^\s*version\s*=?\s*['\"]?\$?\{?([\w.+-]+)\}?['\"]?\s*$", re.M)
-_PROPERTY = re.compile(r"^\s*([\w.]+)\s*[=:]\s*(\S+)\s*$", re.M)
+_GRADLE_VERSION = re.compile(r"^[^\S\n]*version\s*=?\s*['\"]?\$?\{?([\w.+-]+)\}?['\"]?\s*$", re.M)
+_PROPERTY = re.compile(r"^[^\S\n]*([\w.]+)\s*[=:]\s*(\S+)\s*$", re.M)
 _VERSION = re.compile(r"^\d+(?:\.\d+)+(?:[-.][\w.-]+)?$")
 _MAIN_CLASS = re.compile(
     r"<mainClass>\s*[\w.$]+\s*</mainClass>|Main-Class\s*[:=]|mainClass(?:Name)?\s*(?:\.set\()?\s*[=(]",
