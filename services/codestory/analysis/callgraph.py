@@ -376,10 +376,17 @@ class CallGraph:
             # The calls `owned_calls` lists, without a pair made for each call of the tree.
             owners = [(None, syntax.module_calls)] + [(d, d.calls) for d in syntax.definitions]
             for owner, calls in owners:
+                # A call resolves by its name and qualifier within its owner: the same call
+                # again (`StringUtils.isEmpty` ten times in one method) is looked up once.
+                resolved: dict[tuple[str | None, str], Symbol | None] = {}
                 for call in calls:
                     if call.name not in reachable and call.name not in bound:
                         continue
-                    symbol = self.resolve_call(path, owner, call)
+                    key = (call.qualifier, call.name)
+                    if key in resolved:
+                        symbol = resolved[key]
+                    else:
+                        symbol = resolved[key] = self.resolve_call(path, owner, call)
                     if counted and call.qualifier not in HANDED_ON and call.name in names:
                         asked += 1
                         followed += symbol is not None
