@@ -199,6 +199,8 @@ class Settings(BaseSettings):
     # Speech
     voice: str = "en-us"
     speech_words_per_minute: int = Field(default=165, ge=80, le=450)
+    # espeak-ng's pause between words: 30 ms makes its words far easier to make out.
+    espeak_word_gap_ms: int = Field(default=30, ge=0, le=500, multiple_of=10)
     mp3_bitrate_kbps: int = Field(default=64, ge=32, le=320)
 
     # Optional LLM narrator: an OpenAI-compatible chat-completions endpoint. Empty: off.

@@ -176,6 +176,13 @@ def test_flower_sits_behind_basic_auth() -> None:
     )
 
 
+def test_audio_workers_are_told_espeaks_word_gap() -> None:
+    config = named(render({}), "ConfigMap", "-config")["data"]
+    assert config["CODESTORY_ESPEAK_WORD_GAP_MS"] == "30"
+    config = named(render({"config": {"espeakWordGapMs": 0}}), "ConfigMap", "-config")["data"]
+    assert config["CODESTORY_ESPEAK_WORD_GAP_MS"] == "0"
+
+
 def test_notes_tell_how_to_reach_the_gateway() -> None:
     from tests.chart.rendering import notes
 

@@ -25,6 +25,14 @@ def test_password_is_added_to_every_url_that_lacks_one() -> None:
     assert explicit.redis_url == "redis://u:mine@valkey:6379/0"
 
 
+def test_espeak_speaks_with_a_30_ms_word_gap_unless_told_otherwise(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert Settings().espeak_word_gap_ms == 30
+    monkeypatch.setenv("CODESTORY_ESPEAK_WORD_GAP_MS", "0")
+    assert Settings().espeak_word_gap_ms == 0
+
+
 def test_env_names_follow_the_convention() -> None:
     assert env_name("redis_url") == "REDIS_URL"
     assert env_name("celery_broker_url") == "CELERY_BROKER_URL"
@@ -48,6 +56,7 @@ def test_env_names_follow_the_convention() -> None:
         ({"CODESTORY_API_KEYS": '{"alice": "cs_the-key-itself"}'}, "CODESTORY_API_KEYS"),
         ({"CODESTORY_API_KEYS": '{"a b": "' + "0" * 64 + '"}'}, "CODESTORY_API_KEYS"),
         ({"CODESTORY_API_KEYS": '["alice"]'}, "CODESTORY_API_KEYS"),
+        ({"CODESTORY_ESPEAK_WORD_GAP_MS": "35"}, "CODESTORY_ESPEAK_WORD_GAP_MS"),
     ],
 )
 def test_bad_values_are_named(

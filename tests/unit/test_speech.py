@@ -19,7 +19,7 @@ from codestory.speech.chapters import (
     transcript,
     vtt_timestamp,
 )
-from codestory.speech.engine import SpeechError, engine
+from codestory.speech.engine import ESPEAK_PARAM_WORDGAP, SpeechError, engine
 from codestory.speech.loudness import (
     PEAK_CEILING,
     TARGET_LUFS,
@@ -298,3 +298,13 @@ def test_audio_already_at_the_target_still_has_its_peaks_held() -> None:
     result = np.frombuffer(normalise(as_int, rate).tobytes(), dtype=np.int16) / 32768.0
     assert np.max(np.abs(result)) <= PEAK_CEILING + 1e-4
     assert integrated_loudness(result, rate) == pytest.approx(TARGET_LUFS, abs=0.5)
+
+
+def test_espeak_pauses_between_words_by_default() -> None:
+    text = "Redis holds the queue and the story worker reads it one message at a time."
+    gapped = engine()
+    spoken = gapped.synthesize(text, voice="en-us", words_per_minute=165)
+    assert gapped.parameter(ESPEAK_PARAM_WORDGAP) == 3  # espeak-ng's unit: 10 ms
+    plain = engine(word_gap_ms=0).synthesize(text, voice="en-us", words_per_minute=165)
+    # Fourteen gaps of about 30 ms in about four seconds of speech.
+    assert 1.04 < len(spoken) / len(plain) < 1.25

@@ -61,7 +61,9 @@ def voices() -> list[tuple[str, str, Callable[[], SpeechEngine]]]:
                 ),
             )
         )
-    found.append(("espeak-ng", settings.voice, engine))
+    found.append(
+        ("espeak-ng", settings.voice, lambda: engine(word_gap_ms=settings.espeak_word_gap_ms))
+    )
     return found
 
 
@@ -144,6 +146,7 @@ def speak_script(run: StoryRun, script: Script) -> tuple[dict[str, bytes], str, 
 
     shape = {
         "words_per_minute": settings.speech_words_per_minute,
+        "espeak_word_gap_ms": settings.espeak_word_gap_ms,
         "bitrate_kbps": settings.mp3_bitrate_kbps,
         "render": RENDER_VERSION,
     }
