@@ -44,7 +44,7 @@ def test_paths_are_said_in_full_once_then_short() -> None:
 
 def test_identifiers_numbers_and_urls_are_said_as_people_say_them() -> None:
     assert speakable("See `README.md`, `run_story_task` and `HTTPServer`.") == (
-        "See the README, run story task and HTTP Server."
+        "See the read-me, run story task and H-T-T-P Server."
     )
     assert speakable("`py310` and `md2man`") == "py 310 and md 2 man"
     assert (
@@ -52,7 +52,9 @@ def test_identifiers_numbers_and_urls_are_said_as_people_say_them() -> None:
     )
     assert "http" not in speakable("Docs at https://example.com/x and www.example.org.")
     assert speakable("Run `go test ./...`.") == "Run go test all packages."
-    assert speakable("It speaks HTTP/1.1 and HTTP/2.") == "It speaks HTTP 1 point 1 and HTTP 2."
+    assert speakable("It speaks HTTP/1.1 and HTTP/2.") == (
+        "It speaks H-T-T-P 1 point 1 and H-T-T-P 2."
+    )
 
 
 def test_a_name_in_a_file_of_the_same_name_is_said_once() -> None:

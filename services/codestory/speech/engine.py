@@ -14,6 +14,7 @@ from typing import Any, Protocol
 AUDIO_OUTPUT_SYNCHRONOUS = 2
 POS_CHARACTER = 1
 ESPEAK_CHARS_UTF8 = 1
+ESPEAK_PHONEMES_IPA = 0x02
 ESPEAK_PARAM_RATE = 1
 ESPEAK_PARAM_WORDGAP = 7  # pause between words, in 10 ms units at the default speed
 # A gap of 30 ms halves how many of espeak-ng's words an offline recogniser mishears
@@ -47,6 +48,12 @@ class _Espeak:
         self._lib: Any = ctypes.CDLL(espeakng_loader.get_library_path())
         self._lib.espeak_Initialize.restype = ctypes.c_int
         self._lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
+        self._lib.espeak_TextToPhonemes.restype = ctypes.c_char_p
+        self._lib.espeak_TextToPhonemes.argtypes = [
+            ctypes.POINTER(ctypes.c_void_p),
+            ctypes.c_int,
+            ctypes.c_int,
+        ]
         data_path = espeakng_loader.get_data_path().encode()
         rate = self._lib.espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 0, data_path, 0)
         if rate <= 0:
@@ -81,6 +88,21 @@ class _Espeak:
             self._lib.espeak_Synchronize()
             return self._buffer
 
+    def phonemes(self, text: str, *, voice: str) -> str:
+        """What espeak-ng would say for `text`, in IPA: one clause at a time, as it reads."""
+        buffer = ctypes.create_string_buffer(text.encode("utf-8"))
+        cursor = ctypes.c_void_p(ctypes.addressof(buffer))
+        clauses: list[str] = []
+        with self._lock:
+            if self._lib.espeak_SetVoiceByName(voice.encode()) != 0:
+                raise SpeechError(f"unknown voice {voice!r}")
+            while cursor.value:  # espeak-ng moves the cursor on, to NULL after the last
+                said = self._lib.espeak_TextToPhonemes(
+                    ctypes.byref(cursor), ESPEAK_CHARS_UTF8, ESPEAK_PHONEMES_IPA
+                )
+                clauses.append(said.decode("utf-8") if said else "")
+        return " ".join(c.strip() for c in clauses if c.strip())
+
     def parameter(self, parameter: int) -> int:
         """The value espeak-ng holds now for `parameter` (ESPEAK_PARAM_*)."""
         with self._lock:
@@ -114,6 +136,9 @@ class EspeakEngine:
         return self._espeak.synthesize(
             text, voice=voice, words_per_minute=words_per_minute, word_gap_ms=self.word_gap_ms
         )
+
+    def phonemes(self, text: str, *, voice: str) -> str:
+        return self._espeak.phonemes(text, voice=voice)
 
     def parameter(self, parameter: int) -> int:
         return self._espeak.parameter(parameter)

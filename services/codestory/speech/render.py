@@ -16,7 +16,7 @@ from codestory.speech.loudness import normalise
 from codestory.speech.mp3 import encode_mp3, tag_chapters
 from codestory.speech.text import Speaker
 
-RENDER_VERSION = "2"  # raise when the same script would sound different; old audio is not reused
+RENDER_VERSION = "3"  # raise when the same script would sound different; old audio is not reused
 PAUSE_AFTER_TITLE_SECONDS = 0.5
 PAUSE_BETWEEN_CHAPTERS_SECONDS = 1.0
 PAUSE_BETWEEN_PARAGRAPHS_SECONDS = 0.35

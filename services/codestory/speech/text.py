@@ -3,7 +3,8 @@
 A path is said in full the first time (file name, then its folder), and afterwards by its
 short name; a folder already named is not spelled out again. Identifiers are split the way
 people say them (`run_story_task` -> run story task, `HTTPServer` -> HTTP Server), versions
-and dates are read as numbers, URLs are never read, and sentence ends stay sentence ends.
+and dates are read as numbers (`v2` -> version 2), URLs are never read, and sentence ends
+stay sentence ends. Last, every word is said as developers say it (`pronunciation`).
 """
 
 from __future__ import annotations
@@ -12,15 +13,18 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from codestory.speech.pronunciation import pronounce, split_identifier
+
 _CODE_SPAN = re.compile(r"`([^`\n]{1,200})`")
 _URL = re.compile(r"\b(?:https?|ftp)://[^\s)>\]]+|\bwww\.[^\s)>\]]+")
-_VERSION = re.compile(r"\b[vV]?(\d+)\.(\d+)(?:\.(\d+))?\b(?!\.\d)")
+_VERSION = re.compile(r"\b([vV])?(\d+)\.(\d+)(?:\.(\d+))?\b(?!\.\d)")
+_MAJOR_VERSION = re.compile(r"\bv(\d+)\b")  # not V8, the JavaScript engine
+# A path outside backticks: folders and a file with an extension, or a folder ending in /.
+_BARE_PATH = re.compile(r"(?<![\w/.@:-])(?:[\w.-]+/)+(?:[\w-]+\.[A-Za-z]\w*|(?=[\s,;:.)]|$))")
 _DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _PROTOCOL_VERSION = re.compile(r"\b([A-Z]{2,})/(?=\d)")  # HTTP/1.1, TLS/1.3: no "slash"
 # `main` in `httpx/_main.py`: a name and a file of the same name; said once, by its folder.
 _NAMESAKE = re.compile(r"`(?P<name>\w+)` in `(?P<folder>(?:[\w.-]+/)*)_?(?P=name)\.\w+`")
-_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
-_LETTER_DIGIT = re.compile(r"(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])")
 _BARE_FILE = re.compile(r"\b([\w-]+)\.(py|js|ts|go|rs|java|c|h|cpp|md|rst|toml|json|yaml|yml)\b")
 CODE_EXTENSIONS = frozenset(
     {
@@ -58,12 +62,7 @@ _SPECIAL_FILES = {
 
 def say_identifier(name: str) -> str:
     """`run_story_task` -> `run story task`; `getURLPath` -> `get URL Path`; `py310` -> `py 310`."""
-    words = re.split(r"[_\-\s]+", name.strip("_"))
-    spoken = []
-    for word in words:
-        word = _CAMEL.sub(" ", word)
-        spoken.append(_LETTER_DIGIT.sub(" ", word))
-    return " ".join(w for w in spoken if w)
+    return " ".join(split_identifier(name))
 
 
 def _say_file(name: str) -> str:
@@ -119,6 +118,8 @@ class Speaker:
         if re.match(r"^[\w-]+\.[a-z]{2,}/", span):  # a Go or web module name
             tail = [p for p in span.split("/")[-2:] if not re.fullmatch(r"v\d+", p)]
             return " ".join(say_identifier(p) for p in tail[-1:])
+        if _VERSION.fullmatch(span) or _MAJOR_VERSION.fullmatch(span):
+            return _MAJOR_VERSION.sub(r"version \1", _VERSION.sub(_say_version, span))
         if "/" in span or _BARE_FILE.fullmatch(span):
             return self.path(span)
         if "." in span and not span.startswith("."):  # Class.method
@@ -131,10 +132,12 @@ class Speaker:
         text = _PROTOCOL_VERSION.sub(r"\1 ", text)
         text = _NAMESAKE.sub(_namesake, text)
         text = _CODE_SPAN.sub(lambda m: self.code(m.group(1)), text)
+        text = _BARE_PATH.sub(lambda m: self.path(m.group(0)), text)
         text = _DATE.sub(_say_date, text)
         text = _VERSION.sub(_say_version, text)
+        text = _MAJOR_VERSION.sub(r"version \1", text)
         text = _BARE_FILE.sub(lambda m: _say_file(m.group(0)), text)
-        return re.sub(r"\s+", " ", text).strip()
+        return pronounce(re.sub(r"\s+", " ", text).strip())
 
 
 def _namesake(match: re.Match[str]) -> str:
@@ -143,7 +146,9 @@ def _namesake(match: re.Match[str]) -> str:
 
 
 def _say_version(match: re.Match[str]) -> str:
-    return " point ".join(g for g in match.groups() if g is not None)
+    prefix, *numbers = match.groups()
+    said = " point ".join(n for n in numbers if n is not None)
+    return f"version {said}" if prefix else said
 
 
 def _say_date(match: re.Match[str]) -> str:
