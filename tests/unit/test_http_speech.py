@@ -59,3 +59,17 @@ def test_wav_decoding_rejects_what_it_cannot_play() -> None:
     assert len(decode_wav(tone_wav(0.5, rate=24_000, channels=1), 24_000)) == 12_000
     with pytest.raises(SpeechServiceError, match="not WAV"):
         decode_wav(b"RIFF....nonsense", 24_000)
+
+
+def test_the_service_is_given_the_same_spoken_words_as_espeak() -> None:
+    with local_service() as server:
+        voice = HttpSpeechEngine(server.base_url, model="m", voice="v")
+        _, timed, _ = speak_chapters(
+            voice, [ChapterText("Queues", "Celery reads Redis.")], voice="x",
+            words_per_minute=165,
+        )  # fmt: skip
+    assert [r["input"] for r in server.requests] == [
+        "Chapter 1. Queues.",
+        "sell-er-ee reads red-iss.",
+    ]
+    assert timed[0].cues[0].text == "Celery reads Redis."

@@ -41,6 +41,7 @@ from codestory.speech.text import Speaker, speakable
         ("Two APIs, three URLs, its IDs.", "Two A-P-I's, three U-R-L's, its I-D's."),
         ("The `api` folder and `HTTPServer`.", "The A-P-I folder and H-T-T-P Server."),
         ("It is built on FastAPI.", "It is built on Fast A-P-I."),
+        ("It speaks gRPC.", "It speaks G-R-P-C."),
     ],
 )
 def test_developers_words_are_said_as_developers_say_them(written: str, spoken: str) -> None:

@@ -36,6 +36,7 @@ SAID_AS: dict[str, str] = {
     "sqlite": "S-Q-Lite",
     "nosql": "No-S-Q-L",
     "graphql": "Graph-Q-L",
+    "grpc": "G-R-P-C",
     "pypi": "pie-P-I",
     "ipv4": "I-P-v4",
     "ipv6": "I-P-v6",
