@@ -308,5 +308,7 @@ def test_espeak_pauses_between_words_by_default() -> None:
     spoken = gapped.synthesize(text, voice="en-us", words_per_minute=165)
     assert gapped.parameter(ESPEAK_PARAM_WORDGAP) == 3  # espeak-ng's unit: 10 ms
     plain = engine(word_gap_ms=0).synthesize(text, voice="en-us", words_per_minute=165)
-    # Fourteen gaps of about 30 ms in about four seconds of speech.
-    assert 1.04 < len(spoken) / len(plain) < 1.25
+    # Thirteen gaps in four seconds of speech: espeak-ng also stops running words into
+    # each other once any gap is set, so this short sentence grows by about a fifth
+    # (a whole story, with its pauses at punctuation, by about 13%).
+    assert 1.08 < len(spoken) / len(plain) < 1.35
