@@ -11,13 +11,14 @@ import json
 import math
 import re
 import struct
-import threading
 import time
 import wave
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from tests.json_http import serving
 
 SLOW_SECONDS = 3.0
 
@@ -112,11 +113,5 @@ def tone_wav(seconds: float, rate: int, channels: int = 2) -> bytes:
 
 @contextmanager
 def local_service(mode: str = "faithful") -> Iterator[LocalService]:
-    server = LocalService(mode)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(LocalService(mode)) as server:
         yield server
-    finally:
-        server.shutdown()
-        server.server_close()
