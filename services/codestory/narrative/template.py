@@ -958,21 +958,19 @@ def _module_sentence(module: ModuleFact, voice: Voice, index: int) -> str:
     path = code(module.path)
     said = predicate(module.lead, module.lead_doc) if module.lead else None
     if module.lead and said:
-        # One sentence in the authors' words: what its first summarised name does.
+        # In the authors' words: what its first summarised name does.
         others = [code(n) for n in names if n != module.lead][:2]
         besides = f", next to {join_words(others)}" if others else ""
-        text = f"{path}, {size}, defines {code(module.lead)}, which {said}{besides}"
-        return sentence(f"{text}; {users}" if users and not module.package else text) + (
-            f" {sentence(users)}" if users and module.package else ""
+        held = f"{path}, {size}, defines {code(module.lead)}, which {said}{besides}"
+    else:
+        held = voice.shape(
+            [
+                f"{path} has {size}{' and ' + defined if defined else ''}",
+                f"{path}, {size}{', ' + defined if defined else ''}",
+                f"{path} has {size}{'; it ' + defined if defined else ''}",
+            ],
+            index,
         )
-    held = voice.shape(
-        [
-            f"{path} has {size}{' and ' + defined if defined else ''}",
-            f"{path}, {size}{', ' + defined if defined else ''}",
-            f"{path} has {size}{'; it ' + defined if defined else ''}",
-        ],
-        index,
-    )
     if users and module.package:
         text = f"{held}. {users}"
     elif users:  # one sentence: what it holds and who leans on it
