@@ -105,3 +105,32 @@ def test_a_readme_titled_by_a_centred_html_heading() -> None:
     )
     summary = summarise_readme("README.md", text, None)
     assert summary.title == "Zed"
+
+
+def test_an_error_raised_on_the_way_is_never_a_step(tmp_path: Path) -> None:
+    """`raise BadPayload(...)` reports a failure: the path ends where the work ends."""
+    root = write(
+        tmp_path / "repo",
+        {
+            "pyproject.toml": '[project]\nname = "sig"\nversion = "1.0"\n'
+            '[project.scripts]\nsig = "sig.cli:main"\n',
+            "sig/__init__.py": "",
+            "sig/exc.py": (
+                "class BadData(Exception):\n    def __init__(self, m):\n        self.m = m\n"
+                "        self.n = len(m)\n\n"
+                "class BadPayload(BadData):\n    def __init__(self, m):\n"
+                "        super().__init__(m)\n        self.k = 1\n"
+            ),
+            "sig/cli.py": (
+                "from sig.work import decode\n\n"
+                "def main(rows):\n    rows = list(rows)\n    return decode(rows)\n"
+            ),
+            "sig/work.py": (
+                "from sig.exc import BadPayload\n\n"
+                "def decode(rows):\n    rows = [r.strip() for r in rows]\n    if not rows:\n"
+                "        raise BadPayload('empty')\n    return rows\n"
+            ),
+        },
+    )
+    steps = [s.name for path in analyse(root, name="sig").control_paths for s in path]
+    assert steps[:2] == ["main", "decode"] and not {"BadPayload", "BadData"} & set(steps)

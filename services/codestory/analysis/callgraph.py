@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TypeVar
 
 from codestory.analysis.ecosystems import of_language
@@ -23,6 +24,10 @@ _SELF = frozenset({"self", "this", "cls", "Self"})
 _CONTAINER_KINDS = frozenset({"class", "struct", "interface", "trait", "enum", "annotation"})
 _TYPE_KINDS = _CONTAINER_KINDS | {"type"}
 _CALLABLE_KINDS = frozenset({"function", "method"})
+# A type named as an error in any language: Python's and Java's exceptions, Go's and
+# Rust's error structs, Throwable.
+_ERROR_NAME = re.compile(r"(?:Error|Exception|Exc|Err|Throwable)$")
+ERROR_BASE_DEPTH = 6
 _GO_TYPE_KINDS = frozenset({"type", "struct", "interface"})
 _R = TypeVar("_R", bound=ImportResolver)
 
@@ -312,6 +317,29 @@ class CallGraph:
         elsewhere = self._member_index.get((owner, name), [])
         return elsewhere[0] if len(elsewhere) == 1 else None
 
+    @cached_property
+    def error_types(self) -> frozenset[str]:
+        """The names of the project's error types: named so (`...Error`, `...Exception`) or
+        built on one, its own or the language's (`class BadPayload(BadData)`, `BadData(
+        Exception)`). Making one is a failure being reported, never where the work goes."""
+        types = [
+            d for s in self.syntaxes.values() for d in s.definitions if d.kind in _CONTAINER_KINDS
+        ]
+        errors = {d.name for d in types if _ERROR_NAME.search(d.name)}
+        # Each round adds the types built on one found so far; a chain of bases is short.
+        for _ in range(ERROR_BASE_DEPTH):
+            grown = errors | {
+                d.name
+                for d in types
+                if any(
+                    _base_name(b) in errors or _ERROR_NAME.search(_base_name(b)) for b in d.bases
+                )
+            }
+            if grown == errors:
+                break
+            errors = grown
+        return frozenset(errors)
+
     def callees(self, symbol: Symbol) -> list[Symbol]:
         """Resolved callees in the order the calls appear, each once."""
         known = self._callees.get(symbol.key)
@@ -440,6 +468,11 @@ def follow(
     return path
 
 
+def _base_name(base: str) -> str:
+    """`exc.BadData`, `Exception`, `std::runtime_error` -> the last name, no generics."""
+    return re.split(r"\.|::", re.split(r"[<\[(]", base)[0].strip())[-1].strip()
+
+
 def _onward(
     graph: CallGraph, current: Symbol, *, seen: set[str], allowed: set[str]
 ) -> list[Symbol]:
@@ -447,7 +480,10 @@ def _onward(
     options = [
         s
         for s in graph.callees(current)
-        if s.key not in seen and s.path in allowed and s.definition.lines >= 2
+        if s.key not in seen
+        and s.path in allowed
+        and s.definition.lines >= 2
+        and not (s.definition.kind in _CONTAINER_KINDS and s.definition.name in graph.error_types)
     ]
     masses = {o.key: mass(graph, o, allowed=allowed) for o in options}
     # A getter or a chore at the end of a path is a side step, not where work is done.
