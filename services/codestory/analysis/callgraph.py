@@ -28,6 +28,7 @@ _CALLABLE_KINDS = frozenset({"function", "method"})
 # Rust's error structs, Throwable.
 _ERROR_NAME = re.compile(r"(?:Error|Exception|Exc|Err|Throwable)$")
 ERROR_BASE_DEPTH = 6
+INHERITANCE_DEPTH = 4  # base classes deep: a hierarchy's chain is short
 _GO_TYPE_KINDS = frozenset({"type", "struct", "interface"})
 _R = TypeVar("_R", bound=ImportResolver)
 
@@ -150,6 +151,9 @@ class CallGraph:
                 member = self.members[path].get((caller.parent, name))
                 if member is not None and member is not caller:
                     return Symbol(path, member)
+                inherited = self._inherited_by_name(path, caller.parent, name)
+                if inherited is not None:
+                    return inherited
             binding = self.imported_names[path].get(name)
             if binding and binding[1]:
                 found_symbol = self.defined(binding[0], binding[1])
@@ -163,7 +167,9 @@ class CallGraph:
         own_receiver = caller is not None and qualifier == caller.receiver
         if (qualifier in _SELF or own_receiver) and caller is not None and caller.parent:
             member = self.members[path].get((caller.parent, name))
-            return Symbol(path, member) if member is not None else None
+            if member is not None:
+                return Symbol(path, member)
+            return self._inherited_by_name(path, caller.parent, name)
         own_type = self.top[path].get(qualifier)
         if own_type is not None and own_type.kind in _CONTAINER_KINDS:
             member = self.members[path].get((qualifier, name))
@@ -214,8 +220,9 @@ class CallGraph:
         if caller is not None and caller.receiver and variable.startswith(f"{caller.receiver}."):
             variable = variable[len(caller.receiver) + 1 :]  # Go's `t.merger`: a field of t
         # Only a call makes one: most variables are passed over without the search.
-        made_here = _MADE_IN_PLACE.fullmatch(variable) if "(" in variable else None
-        # `new JUnitCore().runMain(...)`, `Parser(text).parse()`: the object made in place.
+        # `new JUnitCore().runMain(...)`, `Parser(text).parse()`: the object made in place;
+        # `self.make_signer(salt).sign(...)`: the object the own method returns, `self` kept.
+        made_here = _MADE_IN_PLACE.fullmatch(qualifier) if "(" in qualifier else None
         stated = f"(){made_here.group(1)}" if made_here else None
         if stated is None and caller is not None:
             stated = self._held(caller).get(variable)
@@ -316,6 +323,41 @@ class CallGraph:
             self._member_index = index
         elsewhere = self._member_index.get((owner, name), [])
         return elsewhere[0] if len(elsewhere) == 1 else None
+
+    def bases(self, held: Symbol) -> list[Symbol]:
+        """The project's types `held` is built on, nearest first (its own bases as written,
+        then theirs), each once: where a method it does not define comes from."""
+        found: list[Symbol] = []
+        seen = {held.key}
+        layer = [held]
+        for _ in range(INHERITANCE_DEPTH):
+            onward: list[Symbol] = []
+            for symbol in layer:
+                for base in symbol.definition.bases:
+                    named = _base_name(base).split()
+                    typed = self._type_named(symbol.path, named[-1]) if named else None
+                    if typed is not None and typed.key not in seen:
+                        seen.add(typed.key)
+                        onward.append(typed)
+            found += onward
+            layer = onward
+        return found
+
+    def inherited(self, held: Symbol, name: str) -> Symbol | None:
+        """`name` as `held` has it from the nearest of its project bases that defines it
+        (`URLSafeSerializer(Serializer)`'s `dumps` is `Serializer.dumps`)."""
+        for base in self.bases(held):
+            member = self.members.get(base.path, {}).get((base.definition.name, name))
+            if member is not None:
+                return Symbol(base.path, member)
+        return None
+
+    def _inherited_by_name(self, path: str, owner: str, name: str) -> Symbol | None:
+        """`self.name()` in a method of `owner` where `owner` has no `name` of its own."""
+        own = self.top.get(path, {}).get(owner)
+        if own is None or own.kind not in _CONTAINER_KINDS:
+            return None
+        return self.inherited(Symbol(path, own), name)
 
     @cached_property
     def error_types(self) -> frozenset[str]:

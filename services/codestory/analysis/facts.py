@@ -940,9 +940,9 @@ def _tour_paths(
                 if (p, d.parent) in central and d.exported and d.name.lower() in ENTRY_VERBS
             ]
         )
-    if not control_paths:
-        # A library shown by no example: the most used methods of its key types, while one
-        # leads three calls into the code (a factory's `getLogger` into its binding).
+    # A library shown by no example: the most used methods of its key types, the first that
+    # leads four calls into the code (a factory's `getLogger` into its binding), else three.
+    for need in (4, 3):
         for fact in (f for f in symbols[:5] if f.kind in _TYPE_KINDS):
             at = {(d.line, d.name): d for d in syntaxes[fact.path].definitions}
             for member in fact.methods[:3]:
@@ -950,7 +950,7 @@ def _tour_paths(
                 if method is None or member.path != fact.path or control_paths:
                     continue
                 steps = follow(graph, Symbol(fact.path, method), hops=PATH_HOPS, allowed=source)
-                if len(steps) >= 3:
+                if len(steps) >= need:
                     add(steps)
     if not control_paths:
         top = {(s.path, s.name) for s in symbols[:5] if s.kind in {"function", "method", "class"}}
@@ -1001,6 +1001,13 @@ def _example_start(
         if len(owned) > 1 and module:
             folder = module.replace(".", "/")
             owned = [c for c in owned if PurePosixPath(c.path).parent.as_posix().endswith(folder)]
+        if not owned and owner:
+            # `auth_s.dumps` where `auth_s` is a URLSafeSerializer whose base defines `dumps`.
+            owner_types = [t for t in named.get(owner, []) if t.definition.kind in _TYPE_KINDS]
+            inherited = (
+                graph.inherited(owner_types[0], call.name) if len(owner_types) == 1 else None
+            )
+            owned = [inherited] if inherited is not None else []
         if owned:
             candidates = owned  # `StringUtils.isBlank`: the method of that class
         elif call.qualifier is None or call.qualifier not in types:
