@@ -648,6 +648,27 @@ class Checker:
             for name in BACKTICKED.findall(defined.group(2)):
                 self._defined(sentence, name, defined.group(1))
 
+    def check_made_value(self, sentence: str) -> None:
+        """A value a factory makes (`ky`, the value `createInstance` in `index.ts` makes):
+        that file binds ky to a call of createInstance and hands ky out by default."""
+        for value, factory, path in re.findall(
+            r"`([\w$]+)`, the value `([\w$]+)` in `([^`]+)` makes", sentence
+        ):
+            text = self.tree.files.get(path, "")
+            made = re.search(
+                rf"\b(?:const|let|var)\s+{re.escape(value)}\b[^=;\n]*=\s*"
+                rf"(?:await\s+)?{re.escape(factory)}\s*\(",
+                text,
+            )
+            exported = re.search(
+                rf"^\s*export\s+default\s+{re.escape(value)}\s*;?\s*$"
+                rf"|module\.exports\s*=\s*{re.escape(value)}\s*;?\s*$",
+                text,
+                re.MULTILINE,
+            )
+            if made is None or exported is None:
+                self.fail(sentence, f"`{path}` does not hand out `{value}` made by `{factory}`")
+
     def _defined(self, sentence: str, name: str, path: str) -> None:
         if path not in self.tree.files:
             return
@@ -945,6 +966,7 @@ class Checker:
                     for span in BACKTICKED.findall(said):
                         self.check_span(span, sentence)
                     self.check_placements(said)
+                    self.check_made_value(said)
                     self.check_commands(said)
                     self.check_numbers(said)
                     if quote:

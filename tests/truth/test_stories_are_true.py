@@ -372,3 +372,21 @@ def test_checker_reads_an_attribute_between_struct_and_its_name() -> None:
     told = [("t", "`sds.h` has 3 lines; it defines `sdshdr8`.")]
     checker = Checker(tree, {"language": "C"})
     assert [f for f in checker.check_script(told) if "whole" not in f.sentence] == []
+
+
+def test_checker_reads_a_default_export_made_by_a_factory() -> None:
+    """A value a factory makes (`ky`, the value `createInstance` in `index.ts` makes) is
+    true when the file binds ky to that call and exports ky by default."""
+    files = {
+        "index.ts": "const createInstance = () => {\n  return {};\n};\n\n"
+        "const ky = createInstance();\n\nexport default ky;\n",
+        "other.ts": "const createInstance = () => ({});\nexport const ky = 1;\n",
+    }
+    tree = Tree(Path("."), files=files, paths=set(files))
+    said = "What it hands its users is `ky`, the value `createInstance` in `{}` makes."
+    truth = Checker(tree, {"language": "TypeScript", "library": True})
+    truth.check_made_value(said.format("index.ts"))
+    assert truth.findings == []
+    lie = Checker(tree, {"language": "TypeScript", "library": True})
+    lie.check_made_value(said.format("other.ts"))
+    assert any("does not hand out `ky`" in f.problem for f in lie.findings)

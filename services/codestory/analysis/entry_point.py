@@ -33,7 +33,10 @@ def own_definition(path: str, name: str, syntaxes: dict[str, FileSyntax]) -> Def
     )
 
 
-_OUTPUT_FOLDERS = frozenset({"build", "dist", "lib", "out"})
+_OUTPUT_FOLDERS = frozenset({"build", "dist", "distribution", "lib", "out"})
+# Where the sources of a build output sit: `src/`, `source/` (beside `distribution/`),
+# or the top (TypeScript's `rootDir: "."`).
+_SOURCE_FOLDERS = ("src/", "source/", "")
 
 
 def source_of_build(built: str, paths: frozenset[str] | set[str]) -> str | None:
@@ -46,7 +49,7 @@ def source_of_build(built: str, paths: frozenset[str] | set[str]) -> str | None:
             continue
         prefix = "".join(f"{p}/" for p in parts[:index])
         stem = "/".join(parts[index + 1 :]).rsplit(".", 1)[0]
-        for folder in ("src/", ""):
+        for folder in _SOURCE_FOLDERS:
             for suffix in (".ts", ".tsx", ".js", ".mjs"):
                 if f"{prefix}{folder}{stem}{suffix}" in paths:
                     return f"{prefix}{folder}{stem}{suffix}"

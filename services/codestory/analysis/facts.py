@@ -198,6 +198,8 @@ class ControlStep(BaseModel):
     command: str | None = None
     # The first step of a path that leaves a path told before from this step, by another call.
     branch: bool = False
+    # A factory whose result the package hands out: that value's name (`ky`).
+    made: str | None = None
 
 
 class RoleFacts(BaseModel):
@@ -833,12 +835,37 @@ def _default_export_of(
     `index.js` that only says `module.exports = require('./lib/x')`, what x hands out."""
     syntax = syntaxes[path]
     if syntax.default_export:
-        return graph.defined(path, syntax.default_export)
+        own = graph.defined(path, syntax.default_export)
+        return own if own is not None else _factory_of(path, syntax.default_export, graph)
     if hops and not syntax.definitions and len(syntax.imports) == 1:
         for target in graph.resolver.resolve(path, syntax.imports[0]):
             if target in syntaxes:
                 return _default_export_of(target, syntaxes, graph, hops - 1)
     return None
+
+
+def _library_entry(
+    point: EntryPoint, handed: Symbol, syntaxes: dict[str, FileSyntax]
+) -> ControlStep:
+    """What a library's package hands out; a value its factory makes (`export default ky`,
+    made by `createInstance`) is told by its own name, the factory as the step."""
+    step = _steps([handed])[0]
+    syntax = syntaxes[point.path] if point.path else None
+    exported = syntax.default_export if syntax is not None else None
+    made = dict(syntax.module_types).get(exported or "", "") if syntax is not None else ""
+    if exported and made == f"(){handed.definition.name}":
+        step = step.model_copy(update={"made": exported})
+    return step
+
+
+def _factory_of(path: str, name: str, graph: CallGraph) -> Symbol | None:
+    """The project's function that makes a module-level value (`const ky =
+    createInstance(); export default ky`): what the value's users set to work."""
+    made = dict(graph.syntaxes[path].module_types).get(name, "")
+    if not made.startswith("()") or "." in made:
+        return None
+    found = graph.resolve_call(path, None, Call(made[2:], None, None, 0))
+    return found if found is not None and found.definition.kind in CALLABLE else None
 
 
 _TYPE_KINDS = frozenset({"class", "struct", "interface", "trait"})
@@ -1611,7 +1638,7 @@ def analyse(
     project_name = _project_name(declared, readme, name)
     kind = _kind(description, entry_points, roles, serving_image, project, project_name)
     handed_out = [
-        s
+        (p, s)
         for p in entry_points
         if p.kind == "library main" and (s := _symbol_for(p, syntaxes, graph)) is not None
     ]
@@ -1661,7 +1688,7 @@ def analyse(
         families=file_families({p: syntaxes[p].language for p in source_paths}),
         entry_points=entry_points,
         control_paths=control_paths,
-        library_entry=_steps(handed_out[:1])[0] if handed_out else None,
+        library_entry=_library_entry(*handed_out[0], syntaxes) if handed_out else None,
         key_modules=key_modules[:12],
         key_symbols=symbols[:24],
         roles=roles,

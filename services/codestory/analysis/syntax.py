@@ -248,12 +248,14 @@ _JAVA_BINDINGS = """
 _JAVASCRIPT_BINDINGS = """
 (variable_declarator name: (identifier) @var
   value: (new_expression constructor: (identifier) @type))
+(variable_declarator name: (identifier) @var value: (call_expression function: (identifier) @ctor))
 (arguments (identifier) @passed)
 """
 _TYPESCRIPT_BINDINGS = """
 (variable_declarator name: (identifier) @var
   value: (new_expression constructor: (identifier) @type))
 (variable_declarator name: (identifier) @var type: (type_annotation (type_identifier) @type))
+(variable_declarator name: (identifier) @var value: (call_expression function: (identifier) @ctor))
 (required_parameter pattern: (identifier) @var type: (type_annotation (type_identifier) @type))
 (public_field_definition name: (property_identifier) @var
   type: (type_annotation (type_identifier) @type))

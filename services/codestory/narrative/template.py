@@ -674,9 +674,14 @@ def chapter_control_flow(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
         )
     elif facts.library_entry is not None:
         entry = facts.library_entry
+        given = (
+            f"{code(entry.made)}, the value {code(entry.name)} in {code(entry.path)} makes"
+            if entry.made
+            else f"{code(entry.name)} in {code(entry.path)}"
+        )
         text = (
             f"{facts.name} is a {voice.term('library')}: nothing here runs by itself. What it "
-            f"hands its users is {code(entry.name)} in {code(entry.path)}"
+            f"hands its users is {given}"
         )
         if entry.doc:
             text += f". Its documentation says: {_quote(entry.doc)}"
