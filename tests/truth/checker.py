@@ -650,24 +650,22 @@ class Checker:
 
     def check_made_value(self, sentence: str) -> None:
         """A value a factory makes (`ky`, the value `createInstance` in `index.ts` makes):
-        that file binds ky to a call of createInstance and hands ky out by default."""
-        for value, factory, path in re.findall(
+        some file binds ky to a call of createInstance and hands ky out by default (the
+        factory's own file, or the package's index that imports it)."""
+        for value, factory, _path in re.findall(
             r"`([\w$]+)`, the value `([\w$]+)` in `([^`]+)` makes", sentence
         ):
-            text = self.tree.files.get(path, "")
-            made = re.search(
+            made = re.compile(
                 rf"\b(?:const|let|var)\s+{re.escape(value)}\b[^=;\n]*=\s*"
-                rf"(?:await\s+)?{re.escape(factory)}\s*\(",
-                text,
+                rf"(?:await\s+)?{re.escape(factory)}\s*\("
             )
-            exported = re.search(
+            exported = re.compile(
                 rf"^\s*export\s+default\s+{re.escape(value)}\s*;?\s*$"
                 rf"|module\.exports\s*=\s*{re.escape(value)}\s*;?\s*$",
-                text,
                 re.MULTILINE,
             )
-            if made is None or exported is None:
-                self.fail(sentence, f"`{path}` does not hand out `{value}` made by `{factory}`")
+            if not any(made.search(t) and exported.search(t) for t in self.tree.files.values()):
+                self.fail(sentence, f"no file hands out `{value}` made by `{factory}`")
 
     def _defined(self, sentence: str, name: str, path: str) -> None:
         if path not in self.tree.files:
