@@ -85,6 +85,7 @@ class CallGraph:
         # (caller, callee) where the caller hands the callee on rather than calling it.
         self.handed: set[tuple[str, str]] = set()
         self._member_index: dict[tuple[str, str], list[Symbol]] | None = None
+        self._bodies: dict[str, list[Symbol]] | None = None  # C/C++ definitions with a body
         self.imported_names: dict[str, dict[str, Binding]] = {}
         for path in syntaxes:
             self.imported_names[path] = self._bindings(path)
@@ -196,9 +197,22 @@ class CallGraph:
         certain by the file or its imports; C's global names only when written `&name`."""
         found: Symbol | None = None
         local = self.top[path].get(call.name)
+        syntax = self.syntaxes[path]
+        member = (
+            self.members[path].get((caller.parent, call.name))
+            if caller is not None and caller.parent
+            else None
+        )
         if local is not None and local is not caller:
             found = Symbol(path, local)
-        elif of_language(self.syntaxes[path].language).package_scope(self.syntaxes[path]):
+        elif (
+            caller is not None
+            and member is not None
+            and member is not caller
+            and of_language(syntax.language).handed_member(caller, member)
+        ):
+            found = Symbol(path, member)  # `Apply(FullMatchN, ...)`: its own class's static
+        elif of_language(syntax.language).package_scope(syntax):
             hit = self.go_package_defs.get(parent_dir(path), {}).get(call.name)
             found = Symbol(*hit) if hit and hit[1] is not caller else None
         else:
@@ -307,6 +321,30 @@ class CallGraph:
             self._type_index = index
         return self._type_index
 
+    def _with_body(self, symbol: Symbol) -> Symbol:
+        """A C or C++ declaration (`bool FullMatchN(...);` in a header) is followed into the
+        one definition of the same name elsewhere that has a body (`re2.cc`)."""
+        definition = symbol.definition
+        if not declared_only(definition):
+            return symbol
+        syntax = self.syntaxes[symbol.path]
+        if not of_language(syntax.language).global_functions(syntax):
+            return symbol
+        if self._bodies is None:
+            bodies: dict[str, list[Symbol]] = defaultdict(list)
+            for path, each in self.syntaxes.items():
+                if of_language(each.language).global_functions(each):
+                    for d in each.definitions:
+                        if d.kind in _CALLABLE_KINDS and not declared_only(d):
+                            bodies[d.qualified_name].append(Symbol(path, d))
+            self._bodies = bodies
+        elsewhere = {
+            s.path: s
+            for s in self._bodies.get(definition.qualified_name, [])
+            if s.path != symbol.path
+        }
+        return next(iter(elsewhere.values())) if len(elsewhere) == 1 else symbol
+
     def _member(self, held: Symbol, name: str) -> Symbol | None:
         """`name` on the type `held`: in its own file, or, where a language lets methods
         live apart from the type (Go's package, C++'s out-of-line definitions, Rust's impl
@@ -414,6 +452,8 @@ class CallGraph:
         for body in bodies:
             for call in body.calls:
                 target = self.resolve_call(symbol.path, body, call)
+                # A path goes on into the body; uses are still counted at the declaration.
+                target = self._with_body(target) if target is not None else None
                 if target is not None and target.key not in seen and target.key != symbol.key:
                     seen.add(target.key)
                     found.append(target)
@@ -508,6 +548,11 @@ def follow(
         seen.add(current.key)
         path.append(current)
     return path
+
+
+def declared_only(definition: Definition) -> bool:
+    """A function declared without its body: C's and C++'s prototype ends with `;`."""
+    return definition.kind in _CALLABLE_KINDS and (definition.signature or "").endswith(";")
 
 
 def _base_name(base: str) -> str:

@@ -12,7 +12,7 @@ from pathlib import Path, PurePosixPath
 from pydantic import BaseModel, Field
 
 from codestory.analysis import ecosystems
-from codestory.analysis.callgraph import CallGraph, Symbol, branch, follow, reach
+from codestory.analysis.callgraph import CallGraph, Symbol, branch, declared_only, follow, reach
 from codestory.analysis.changelog import Release, is_changelog, latest_release
 from codestory.analysis.classify import (
     PACKAGING_HOLDINGS,
@@ -922,7 +922,7 @@ def _tour_paths(
                 continue
             seen_starts.add(start.key)
             steps = follow(graph, start, hops=PATH_HOPS, allowed=source)
-            if len(steps) > 1:
+            if len(steps) > 1 and not _sets_itself_up(steps):
                 add(steps)
 
     entered = [(p, s) for p in entry_points if (s := _symbol_for(p, syntaxes, graph)) is not None]
@@ -1002,6 +1002,14 @@ def _tour_paths(
     return control_paths
 
 
+def _sets_itself_up(steps: list[Symbol]) -> bool:
+    """A type whose constructor only calls the type's own methods (`VersionEdit() {
+    Clear(); }`) is an object setting itself up, not a path through the core."""
+    start = steps[0].definition
+    own = [s for s in steps[1:] if s.definition.parent == start.name]
+    return start.kind in {"class", "struct"} and len(own) == len(steps) - 1
+
+
 def _example_start(
     calls: list[Call],
     held: dict[str, str],
@@ -1042,6 +1050,8 @@ def _example_start(
             candidates = [c for c in candidates if c.definition.parent is None] or candidates
         # Overloads (`title()` and `title(String)`) are one name of one type.
         candidates = list({c.key: c for c in reversed(candidates)}.values())
+        # C++'s `DB::Open` declared in a header and defined in a `.cc`: one, the body.
+        candidates = [c for c in candidates if not declared_only(c.definition)] or candidates
         # A name several definitions share (`get` on five classes) cannot be told apart
         # without types: the example is not followed through it.
         if len(candidates) == 1:

@@ -169,6 +169,11 @@ class Ecosystem:
         """Whether a bare call inside a class may name a method of that class."""
         return False
 
+    def handed_member(self, caller: Definition, member: Definition) -> bool:
+        """Whether a bare name handed on inside `caller` (`Apply(FullMatchN, ...)`) may be
+        `member`, a method of the caller's own class."""
+        return False
+
     def package_mates(self, syntax: FileSyntax) -> bool:
         """Whether the types of one declared package see each other without an import."""
         return False

@@ -167,6 +167,18 @@ class CAndCpp(Ecosystem):
         and C++'s `using x = y;` rename a type; the renamed type is the idea."""
         return definition.kind == "type" and bool(_ALIAS.match(definition.signature or ""))
 
+    def class_scope(self, syntax: FileSyntax) -> bool:
+        """C++: inside a member function, a bare call may name a method of the same class.
+        A header counts as C until the project's sources say otherwise, and C has no members,
+        so every file of the model may answer."""
+        return True
+
+    def handed_member(self, caller: Definition, member: Definition) -> bool:
+        """C++: only a static member is a plain function a bare name can hand on; a name the
+        caller's own parameters use is that parameter."""
+        static = re.match(r"(?:\w+\s+)*static\b", member.signature or "") is not None
+        return static and member.name not in re.findall(r"\w+", caller.signature or "")
+
     def global_functions(self, syntax: FileSyntax) -> bool:
         """C and C++: functions share one global namespace across files, so a function name
         only one file defines with a body is the one a bare call elsewhere reaches."""
