@@ -134,3 +134,34 @@ def test_an_error_raised_on_the_way_is_never_a_step(tmp_path: Path) -> None:
     )
     steps = [s.name for path in analyse(root, name="sig").control_paths for s in path]
     assert steps[:2] == ["main", "decode"] and not {"BadPayload", "BadData"} & set(steps)
+
+
+def test_a_tour_never_starts_at_an_error_type(tmp_path: Path) -> None:
+    """An error class every module raises is among the most used names, and its
+    constructor leads somewhere; it still reports a failure, so no path starts there."""
+    users = {
+        f"sig/part{n}.py": (
+            "from sig.errors import SigError\n\n"
+            f"def check{n}(rows):\n    rows = list(rows)\n    if not rows:\n"
+            f"        raise SigError('part{n}')\n    return rows\n"
+        )
+        for n in range(4)
+    }
+    root = write(
+        tmp_path / "repo",
+        {
+            "pyproject.toml": '[project]\nname = "sig"\nversion = "1.0"\n',
+            "sig/__init__.py": "",
+            "sig/errors.py": (
+                "from sig.text import format_message\n\n"
+                "class SigError(Exception):\n    '''Raised when a part fails.'''\n\n"
+                "    def __init__(self, message):\n        super().__init__(message)\n"
+                "        self.message = format_message(message)\n"
+            ),
+            "sig/text.py": _chain(["format_message", "clean_text", "wrap_text", "pad_text"]),
+            **users,
+        },
+    )
+    facts = analyse(root, name="sig")
+    assert "SigError" in {s.name for s in facts.key_symbols[:5]}
+    assert not any(path[0].name.startswith("SigError") for path in facts.control_paths)

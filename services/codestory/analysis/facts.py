@@ -921,6 +921,9 @@ def _tour_paths(
             if len(control_paths) >= MAX_PATHS or start.key in seen_starts:
                 continue
             seen_starts.add(start.key)
+            owner = start.definition.name if start.definition.kind in _TYPE_KINDS else None
+            if (owner or start.definition.parent) in graph.error_types:
+                continue  # an error type (or its method) reports a failure: no way in
             steps = follow(graph, start, hops=PATH_HOPS, allowed=source)
             if len(steps) > 1 and not _sets_itself_up(steps):
                 add(steps)
@@ -971,6 +974,8 @@ def _tour_paths(
     # leads four calls into the code (a factory's `getLogger` into its binding), else three.
     for need in (4, 3):
         for fact in (f for f in symbols[:5] if f.kind in _TYPE_KINDS):
+            if fact.name in graph.error_types:
+                continue  # what goes wrong is told among the ideas, not walked
             at = {(d.line, d.name): d for d in syntaxes[fact.path].definitions}
             for member in fact.methods[:3]:
                 method = at.get((member.line, member.name))
