@@ -86,6 +86,7 @@ class CallGraph:
         self.handed: set[tuple[str, str]] = set()
         self._member_index: dict[tuple[str, str], list[Symbol]] | None = None
         self._bodies: dict[str, list[Symbol]] | None = None  # C/C++ definitions with a body
+        self._heirs: dict[str, list[Symbol]] | None = None  # type key -> types built on it
         self.imported_names: dict[str, dict[str, Binding]] = {}
         for path in syntaxes:
             self.imported_names[path] = self._bindings(path)
@@ -345,6 +346,45 @@ class CallGraph:
         }
         return next(iter(elsewhere.values())) if len(elsewhere) == 1 else symbol
 
+    def _implementation(self, symbol: Symbol) -> Symbol:
+        """A method an interface or an abstract class declares without a body (`void
+        stubbingStarted();`) is followed into the one project type built on it that defines
+        it with a body (`MockingProgressImpl`): where the work is done."""
+        definition = symbol.definition
+        if not declared_only(definition) or definition.parent is None:
+            return symbol
+        owner = self.top.get(symbol.path, {}).get(definition.parent)
+        if owner is None or owner.kind not in _CONTAINER_KINDS:
+            return symbol
+        found: dict[str, Symbol] = {}
+        for heir in self.descendants(Symbol(symbol.path, owner)):
+            member = self.members.get(heir.path, {}).get((heir.definition.name, definition.name))
+            if member is not None and not declared_only(member):
+                found[f"{heir.path}::{member.qualified_name}"] = Symbol(heir.path, member)
+        return next(iter(found.values())) if len(found) == 1 else symbol
+
+    def descendants(self, held: Symbol) -> list[Symbol]:
+        """The project's types built on `held`, nearest first, each once."""
+        if self._heirs is None:
+            heirs: dict[str, list[Symbol]] = defaultdict(list)
+            for path, syntax in self.syntaxes.items():
+                for definition in syntax.definitions:
+                    if definition.kind not in _CONTAINER_KINDS or definition.parent:
+                        continue
+                    for named in (_base_name(b).split() for b in definition.bases):
+                        typed = self._type_named(path, named[-1]) if named else None
+                        if typed is not None:
+                            heirs[typed.key].append(Symbol(path, definition))
+            self._heirs = heirs
+        found: list[Symbol] = []
+        seen = {held.key}
+        layer = [held]
+        for _ in range(INHERITANCE_DEPTH):
+            layer = [h for s in layer for h in self._heirs.get(s.key, []) if h.key not in seen]
+            seen.update(h.key for h in layer)
+            found += layer
+        return found
+
     def _member(self, held: Symbol, name: str) -> Symbol | None:
         """`name` on the type `held`: in its own file, or, where a language lets methods
         live apart from the type (Go's package, C++'s out-of-line definitions, Rust's impl
@@ -453,7 +493,7 @@ class CallGraph:
             for call in body.calls:
                 target = self.resolve_call(symbol.path, body, call)
                 # A path goes on into the body; uses are still counted at the declaration.
-                target = self._with_body(target) if target is not None else None
+                target = self._implementation(self._with_body(target)) if target else None
                 if target is not None and target.key not in seen and target.key != symbol.key:
                     seen.add(target.key)
                     found.append(target)
