@@ -165,3 +165,30 @@ def test_a_tour_never_starts_at_an_error_type(tmp_path: Path) -> None:
     facts = analyse(root, name="sig")
     assert "SigError" in {s.name for s in facts.key_symbols[:5]}
     assert not any(path[0].name.startswith("SigError") for path in facts.control_paths)
+
+
+def test_a_story_short_of_three_minutes_tells_every_path_found(tmp_path: Path) -> None:
+    """A small tool's story falls short of three minutes: the third path its tour found is
+    told too, rather than left out for a story of its size."""
+    root = write(
+        tmp_path / "repo",
+        {
+            "pyproject.toml": '[project]\nname = "tally"\nversion = "1.0"\n'
+            '[project.scripts]\ntally = "tally.cli:main"\n',
+            "tally/__init__.py": "",
+            "tally/cli.py": (
+                "from tally.load import load_rows\nfrom tally.show import render_rows\n"
+                "from tally.save import store_rows\n\n"
+                "def main():\n    rows = load_rows([])\n    shown = render_rows(rows)\n"
+                "    kept = store_rows(rows)\n    return shown, kept\n"
+            ),
+            "tally/load.py": _chain(["load_rows", "parse_rows", "split_rows", "clean_rows"]),
+            "tally/show.py": _chain(["render_rows", "layout_rows", "paint_rows", "flush_rows"]),
+            "tally/save.py": _chain(["store_rows", "pack_rows", "seal_rows", "ship_rows"]),
+        },
+    )
+    facts = analyse(root, name="tally")
+    assert len(facts.control_paths) == 3
+    script = write_script(facts)
+    told = "\n".join(c.text for c in script.chapters)
+    assert all(f"`{path[1].name}`" in told for path in facts.control_paths)

@@ -33,11 +33,15 @@ from codestory.domain import ExpertiseLevel, Style
 from codestory.narrative.paraphrase import predicate
 from codestory.narrative.phrases import about, code, join_words, lower_first, plural, sentence
 from codestory.narrative.script import Script, ScriptChapter
+from codestory.settings import Settings
 
 MIN_CHAPTERS = 3  # a one-file repository gets a short, true tour
 MAX_CHAPTERS = 10
 LARGE_PROJECT = 100  # source files
 MEDIUM_PROJECT = 30
+# The shortest a story should be: three minutes at the narrator's default rate. A story that
+# falls short tells every path its tour found, the extra time spent on how the code runs.
+SHORTEST_WORDS = 3 * Settings.model_fields["speech_words_per_minute"].default
 # Below this share of calls followed for certain, the story walks one short path only.
 LOW_RESOLUTION = 0.2
 UNSURE_STEPS = 4
@@ -93,6 +97,8 @@ class Voice:
     # Where a sentence has several wordings, the story's own turn picks where it starts, so
     # stories of different projects do not all open a chapter on the same words.
     turn: int = 0
+    # A story that would fall short of SHORTEST_WORDS: it walks every path the tour found.
+    short: bool = False
 
     def shape(self, shapes: list[str], index: int = 0) -> str:
         """One of `shapes`: the story's turn, moved on by `index` within the story."""
@@ -113,7 +119,7 @@ class Voice:
     @property
     def paths(self) -> int:
         """Control paths to walk: deep-dive walks more of them, not longer lists."""
-        return 3 if self.deep or self.large else 2
+        return 3 if self.deep or self.large or self.short else 2
 
     @property
     def ideas(self) -> int:
@@ -1304,6 +1310,20 @@ def write_script(
     focus_areas: list[str] | None = None,
 ) -> Script:
     """Write the chapters about the repository, each grounded in `facts`."""
+    script = _assemble(facts, style, level, focus_areas, short=False)
+    if script.words < SHORTEST_WORDS and len(facts.control_paths) > 2:
+        script = _assemble(facts, style, level, focus_areas, short=True)
+    return script
+
+
+def _assemble(
+    facts: RepoFacts,
+    style: Style,
+    level: ExpertiseLevel,
+    focus_areas: list[str] | None,
+    *,
+    short: bool,
+) -> Script:
     sources = sum(1 for m in facts.modules.values() if m.kind is FileKind.SOURCE)
     voice = Voice(
         level=level,
@@ -1311,6 +1331,7 @@ def write_script(
         large=sources >= LARGE_PROJECT,
         medium=MEDIUM_PROJECT <= sources < LARGE_PROJECT,
         turn=zlib.crc32(facts.name.encode()),
+        short=short,
     )
     builders: list[Callable[[RepoFacts, Voice], ScriptChapter | None]] = [
         chapter_layout,
