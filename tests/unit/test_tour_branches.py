@@ -192,3 +192,43 @@ def test_a_story_short_of_three_minutes_tells_every_path_found(tmp_path: Path) -
     script = write_script(facts)
     told = "\n".join(c.text for c in script.chapters)
     assert all(f"`{path[1].name}`" in told for path in facts.control_paths)
+
+
+def test_a_library_without_an_example_is_entered_through_two_key_types(tmp_path: Path) -> None:
+    """No README example: the most used method of each of two key types leads into the
+    code, so both are ways in, each told as its own path."""
+    users = {
+        f"pkg/use{n}.py": (
+            "from pkg.parser import Parser\nfrom pkg.writer import Writer\n\n"
+            f"def use{n}(text):\n    parser = Parser()\n    rows = parser.read_rows(text)\n"
+            "    writer = Writer()\n    return writer.write(rows)\n"
+        )
+        for n in range(3)
+    }
+    root = write(
+        tmp_path / "repo",
+        {
+            "pyproject.toml": '[project]\nname = "pkg"\nversion = "1.0"\n',
+            "README.md": "# pkg\n\nParse and write rows.\n",
+            "pkg/__init__.py": "",
+            "pkg/parser.py": (
+                "from pkg.tokens import tokenize\n\n"
+                "class Parser:\n    '''Reads rows.'''\n\n"
+                "    def read_rows(self, text):\n        rows = tokenize(text)\n"
+                "        return rows\n"
+            ),
+            "pkg/tokens.py": _chain(["tokenize", "split_tokens", "merge_tokens", "trim_tokens"]),
+            "pkg/writer.py": (
+                "from pkg.layout import render\n\n"
+                "class Writer:\n    '''Writes rows.'''\n\n"
+                "    def write(self, rows):\n        shown = render(rows)\n        return shown\n"
+            ),
+            "pkg/layout.py": _chain(["render", "pad_cells", "join_cells", "wrap_cells"]),
+            **users,
+        },
+    )
+    starts = [path[0].name for path in analyse(root, name="pkg").control_paths]
+    assert starts[:2] == ["Parser.read_rows", "Writer.write"] or starts[:2] == [
+        "Writer.write",
+        "Parser.read_rows",
+    ]

@@ -99,6 +99,7 @@ MIN_KEY_MODULE_LINES = 15
 PATH_HOPS = 7
 _SHELL_TESTS = (".fish", ".ksh", ".csh", ".tcsh", ".ztst")
 MAX_PATHS = 3  # the most paths a tour tells (a deep dive, or a large project)
+KEY_TYPE_PATHS = 2  # paths from a library's key types when no example shows it in use
 # Kinds of definition that name a concept of the design rather than a step of it.
 IDEA_KINDS = frozenset(
     {"class", "struct", "interface", "trait", "enum", "type", "union", "annotation"}
@@ -972,18 +973,27 @@ def _tour_paths(
         )
     # A library shown by no example: the most used methods of its key types, the first that
     # leads four calls into the code (a factory's `getLogger` into its binding), else three.
-    for need in (4, 3):
-        for fact in (f for f in symbols[:5] if f.kind in _TYPE_KINDS):
-            if fact.name in graph.error_types:
-                continue  # what goes wrong is told among the ideas, not walked
-            at = {(d.line, d.name): d for d in syntaxes[fact.path].definitions}
-            for member in fact.methods[:3]:
-                method = at.get((member.line, member.name))
-                if method is None or member.path != fact.path or control_paths:
-                    continue
-                steps = follow(graph, Symbol(fact.path, method), hops=PATH_HOPS, allowed=source)
-                if len(steps) >= need:
-                    add(steps)
+    # Another key type's method that leads as far is a second way in (a bridge's `Logger`).
+    if not control_paths:
+        walked_types: set[str] = set()
+        for need in (4, 3):
+            for fact in (f for f in symbols[:5] if f.kind in _TYPE_KINDS):
+                if fact.name in graph.error_types or f"{fact.path}::{fact.name}" in walked_types:
+                    continue  # what goes wrong is told among the ideas, not walked
+                at = {(d.line, d.name): d for d in syntaxes[fact.path].definitions}
+                for member in fact.methods[:3]:
+                    method = at.get((member.line, member.name))
+                    if method is None or member.path != fact.path:
+                        continue
+                    if len(control_paths) >= KEY_TYPE_PATHS:
+                        break
+                    start = Symbol(fact.path, method)
+                    steps = follow(graph, start, hops=PATH_HOPS, allowed=source)
+                    on_paths = {s.key for path in walked for s in path}
+                    if len(steps) >= need and not on_paths & {s.key for s in steps}:
+                        add(steps)
+                        walked_types.add(f"{fact.path}::{fact.name}")
+                        break
     if not control_paths:
         top = {(s.path, s.name) for s in symbols[:5] if s.kind in {"function", "method", "class"}}
         walk(
