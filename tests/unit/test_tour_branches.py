@@ -232,3 +232,28 @@ def test_a_library_without_an_example_is_entered_through_two_key_types(tmp_path:
         "Writer.write",
         "Parser.read_rows",
     ]
+
+
+def test_a_readme_call_on_an_error_types_method_is_still_a_way_in(tmp_path: Path) -> None:
+    """An error-handling library's README calls its error's method: that method is how its
+    users work with it, so the tour starts there even though making the error would not."""
+    root = write(
+        tmp_path / "repo",
+        {
+            "pyproject.toml": '[project]\nname = "oops"\nversion = "1.0"\n',
+            "README.md": (
+                "# oops\n\nErrors with context.\n\n```python\nfrom oops import OopsError\n"
+                "err = OopsError('disk full')\nerr.with_context('while saving')\n```\n"
+            ),
+            "oops/__init__.py": "from oops.errors import OopsError\n",
+            "oops/errors.py": (
+                "from oops.text import format_message\n\n"
+                "class OopsError(Exception):\n    '''An error that carries its context.'''\n\n"
+                "    def with_context(self, context):\n        '''Adds context to the error.'''\n"
+                "        self.context = format_message(context)\n        return self\n"
+            ),
+            "oops/text.py": _chain(["format_message", "clean_text", "wrap_text", "pad_text"]),
+        },
+    )
+    path = analyse(root, name="oops").control_paths[0]
+    assert path[0].name == "OopsError.with_context" and path[1].name == "format_message"

@@ -922,9 +922,8 @@ def _tour_paths(
             if len(control_paths) >= MAX_PATHS or start.key in seen_starts:
                 continue
             seen_starts.add(start.key)
-            owner = start.definition.name if start.definition.kind in _TYPE_KINDS else None
-            if (owner or start.definition.parent) in graph.error_types:
-                continue  # an error type (or its method) reports a failure: no way in
+            if start.definition.kind in _TYPE_KINDS and start.definition.name in graph.error_types:
+                continue  # making an error reports a failure: no way in (its methods may be)
             steps = follow(graph, start, hops=PATH_HOPS, allowed=source)
             if len(steps) > 1 and not _sets_itself_up(steps):
                 add(steps)
