@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from codestory.analysis import analyse
@@ -257,3 +258,69 @@ def test_a_readme_call_on_an_error_types_method_is_still_a_way_in(tmp_path: Path
     )
     path = analyse(root, name="oops").control_paths[0]
     assert path[0].name == "OopsError.with_context" and path[1].name == "format_message"
+
+
+def test_a_short_story_tells_more_key_ideas_in_their_authors_words(tmp_path: Path) -> None:
+    """A small library's story falls short of three minutes: it tells more of its key ideas
+    than the usual eight, and the extra ones are those its authors described (the helpers
+    used more widely but never described are not added)."""
+    documented = {
+        f"shape_{word}": f"Turns rows into {word} cells for the report."
+        for word in ("narrow", "wide", "tall", "flat", "round", "dense", "sparse", "even")
+    } | {
+        f"score_{word}": f"Scores the {word} cells of a report."
+        for word in ("left", "right", "top", "bottom")
+    }
+    core = "".join(
+        f"def {name}(rows):\n    '''{doc}'''\n    rows = list(rows)\n    return rows\n\n"
+        for name, doc in documented.items()
+    )
+    bare = "".join(f"def bare_{n}(rows):\n    return list(rows)\n\n" for n in range(10))
+    users = {
+        f"pkg/use{n}.py": "from pkg.core import *\nfrom pkg.bare import *\n\n"
+        f"def use{n}(rows):\n"
+        + "".join(f"    rows = {name}(rows)\n" for name in documented if n < 2)
+        + "".join(f"    rows = bare_{k}(rows)\n" for k in range(10))
+        + "    return rows\n"
+        for n in range(4)
+    }
+    root = write(
+        tmp_path / "repo",
+        {
+            "pyproject.toml": '[project]\nname = "pkg"\nversion = "1.0"\n',
+            "README.md": "# pkg\n\nShapes and scores report cells.\n",
+            "pkg/__init__.py": "",
+            "pkg/core.py": core,
+            "pkg/bare.py": bare,
+            **users,
+        },
+    )
+    script = write_script(analyse(root, name="pkg"))
+    ideas = next(c for c in script.chapters if c.title == "The key ideas").paragraphs
+    assert len(ideas) > 8
+    named = [re.search(r"`(\w+)`", idea) for idea in ideas[8:]]
+    assert all(m is not None and m.group(1) in documented for m in named)
+
+
+def test_a_large_project_short_of_five_minutes_tells_more_key_ideas(tmp_path: Path) -> None:
+    """A project of a hundred source files is given five minutes; one whose story falls
+    short of that tells more than its usual twelve key ideas."""
+    files = {
+        f"pkg/part{n:03}.py": (
+            f"def measure_{n}(rows):\n    '''Measures the part {n} rows of a report.'''\n"
+            "    rows = list(rows)\n    return rows\n"
+        )
+        for n in range(110)
+    }
+    root = write(
+        tmp_path / "repo",
+        {
+            "pyproject.toml": '[project]\nname = "pkg"\nversion = "1.0"\n',
+            "README.md": "# pkg\n\nMeasures report parts.\n",
+            "pkg/__init__.py": "",
+            **files,
+        },
+    )
+    script = write_script(analyse(root, name="pkg"))
+    ideas = next(c for c in script.chapters if c.title == "The key ideas").paragraphs
+    assert len(ideas) > 12

@@ -39,9 +39,13 @@ MIN_CHAPTERS = 3  # a one-file repository gets a short, true tour
 MAX_CHAPTERS = 10
 LARGE_PROJECT = 100  # source files
 MEDIUM_PROJECT = 30
-# The shortest a story should be: three minutes at the narrator's default rate. A story that
-# falls short tells every path its tour found, the extra time spent on how the code runs.
-SHORTEST_WORDS = 3 * Settings.model_fields["speech_words_per_minute"].default
+# The shortest a story should be: three minutes at the narrator's default rate, five for a
+# large project. A story that falls short tells every path its tour found and a few more of
+# its key ideas: the extra time goes to how the code runs and what it is made of.
+_WORDS_PER_MINUTE = Settings.model_fields["speech_words_per_minute"].default
+SHORTEST_WORDS = 3 * _WORDS_PER_MINUTE
+SHORTEST_LARGE_WORDS = 5 * _WORDS_PER_MINUTE
+SHORT_STORY_IDEAS = 4  # key ideas added to a story that falls short
 # Below this share of calls followed for certain, the story walks one short path only.
 LOW_RESOLUTION = 0.2
 UNSURE_STEPS = 4
@@ -97,7 +101,8 @@ class Voice:
     # Where a sentence has several wordings, the story's own turn picks where it starts, so
     # stories of different projects do not all open a chapter on the same words.
     turn: int = 0
-    # A story that would fall short of SHORTEST_WORDS: it walks every path the tour found.
+    # A story that would fall short of its floor: it walks every path the tour found and
+    # tells a few more key ideas.
     short: bool = False
 
     def shape(self, shapes: list[str], index: int = 0) -> str:
@@ -125,9 +130,10 @@ class Voice:
     def ideas(self) -> int:
         if self.beginner:
             return 4
+        more = SHORT_STORY_IDEAS if self.short else 0
         if self.large:  # a large project's extra minutes go to its ideas
-            return 12
-        return 8
+            return 12 + more
+        return 8 + more
 
     @property
     def modules(self) -> int:
@@ -925,6 +931,8 @@ def _key_ideas(facts: RepoFacts, voice: Voice) -> list[SymbolFact]:
             continue  # a twin (Flask's App and Flask share a docstring): one is enough
         if _error_type(symbol) and sum(_error_type(c) for c in chosen) >= ERROR_IDEAS:
             continue  # what can go wrong is one idea; the rest is the design
+        if voice.short and len(chosen) >= voice.ideas - SHORT_STORY_IDEAS and not symbol.doc:
+            continue  # a short story's extra ideas are told in their authors' words
         described.add(symbol.doc or "")
         chosen.append(symbol)
         if len(chosen) == voice.ideas:
@@ -1311,7 +1319,9 @@ def write_script(
 ) -> Script:
     """Write the chapters about the repository, each grounded in `facts`."""
     script = _assemble(facts, style, level, focus_areas, short=False)
-    if script.words < SHORTEST_WORDS and len(facts.control_paths) > 2:
+    sources = sum(1 for m in facts.modules.values() if m.kind is FileKind.SOURCE)
+    floor = SHORTEST_LARGE_WORDS if sources >= LARGE_PROJECT else SHORTEST_WORDS
+    if script.words < floor:
         script = _assemble(facts, style, level, focus_areas, short=True)
     return script
 
