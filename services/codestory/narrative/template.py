@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
+from typing import TypeVar
 
 from codestory.analysis.classify import FileKind
 from codestory.analysis.entry_point import EntryPoint
@@ -79,6 +80,9 @@ _FOCUS_SYNONYMS = {
 }
 
 
+Shape = TypeVar("Shape")
+
+
 @dataclass
 class Voice:
     """How much to explain, how far to go, and the terms already defined."""
@@ -94,7 +98,7 @@ class Voice:
     # stories of different projects do not all open a chapter on the same words.
     turn: int = 0
 
-    def shape(self, shapes: list[str], index: int = 0) -> str:
+    def shape(self, shapes: list[Shape], index: int = 0) -> Shape:
         """One of `shapes`: the story's turn, moved on by `index` within the story."""
         return shapes[(self.turn + index) % len(shapes)]
 
@@ -530,23 +534,24 @@ def _roles_sentence(facts: RepoFacts, voice: Voice) -> str | None:
     return " ".join(said) or None
 
 
-def _step_sentence(step: ControlStep, previous: ControlStep, voice: Voice, index: int) -> str:
-    where = "" if step.path == previous.path else f" in {code(step.path)}"
-    clause = _doc_clause(step.doc)
-    verbs = ["calls", "hands the work to", "goes on to"]
-    text = f"{_step_name(previous)} {voice.shape(verbs, index)} {code(step.name)}{where}"
-    if step.handed:  # a callback: given to other code, which runs it
-        text = f"{_step_name(previous)} passes {code(step.name)}{where} on to be run"
+def _step_said(step: ControlStep, voice: Voice) -> str:
+    """What the authors say a step does, as the end of the clause that reaches it: their
+    summary as a predicate, or their words quoted last, so the quote ends the sentence."""
+    if voice.beginner or not step.doc:
+        return ""
     said = predicate(step.name, step.doc)
-    if said and not voice.beginner:
-        text += f", which {said}"
-    elif clause and not voice.beginner:
-        text += (
-            f", which its comment sums up as: {clause}"
-            if index % 2
-            else (f". Its documentation says: {_quote(step.doc or '')}")
-        )
-    return sentence(text)
+    if said:
+        return f", which {said}"
+    return f", which its comment sums up as: {_doc_clause(step.doc)}"
+
+
+def _link(step: ControlStep, previous: ControlStep, voice: Voice, index: int) -> str:
+    """How the work reaches `step` from `previous`: a call, or a callback handed on."""
+    where = "" if step.path == previous.path else f" in {code(step.path)}"
+    if step.handed:  # a callback: given to other code, which runs it
+        return f"passes {code(step.name)}{where} on to be run"
+    verbs = ["calls", "hands the work to", "goes on to"]
+    return f"{voice.shape(verbs, index)} {code(step.name)}{where}"
 
 
 def _step_name(step: ControlStep) -> str:
@@ -564,33 +569,29 @@ def _plain(step: ControlStep, voice: Voice) -> bool:
     return not step.handed and (voice.beginner or not step.doc)
 
 
-def _told_steps(hops: list[ControlStep], steps: list[ControlStep], voice: Voice) -> list[str]:
-    """The path's steps as sentences; a run of steps with nothing to add is one sentence
-    ("`a` calls `b`, which calls `c`") rather than a list read one line at a time."""
+def _told_steps(
+    hops: list[ControlStep], steps: list[ControlStep], voice: Voice, lead: str = ""
+) -> list[str]:
+    """The path's steps as sentences. Each sentence follows the calls ("`a` calls `b`, which
+    hands the work to `c`") until it reaches a step the authors describe, and ends on their
+    words, so the sentence's shape is the path's own. `lead` opens the first sentence (the
+    path's start, said as "it")."""
     told: list[str] = []
     index = 0
     while index < len(hops):
-        run = 1
-        while (
-            index + run < len(hops)
-            and run < CHAINED_STEPS
-            and _plain(hops[index], voice)
-            and _plain(hops[index + run], voice)
-        ):
-            run += 1
-        if run == 1:
-            told.append(_step_sentence(hops[index], steps[index], voice, index))
-        else:
-            chain = hops[index : index + run]
-            links = [
-                f"{code(s.name)}{'' if s.path == steps[index + n].path else f' in {code(s.path)}'}"
-                for n, s in enumerate(chain)
-            ]
-            joined = voice.shape(
-                [", which calls ", ", and that calls ", ", which in turn calls "], index
-            )
-            told.append(sentence(f"{_step_name(steps[index])} calls {joined.join(links)}"))
-        index += run
+        end = index
+        while end < len(hops) and end - index < CHAINED_STEPS:
+            end += 1
+            if not _plain(hops[end - 1], voice):
+                break
+        links = [_link(hops[n], steps[n], voice, n) for n in range(index, end)]
+        subject = lead if index == 0 and lead else _step_name(steps[index])
+        text = f"{subject} {links[0]}"
+        joins = [", which ", ", and that ", ", which in turn "]
+        for number, link in enumerate(links[1:], start=1):
+            text += f"{voice.shape(joins, index + number)}{link}"
+        told.append(sentence(text + _step_said(hops[end - 1], voice)))
+        index = end
     return told
 
 
@@ -727,50 +728,36 @@ def chapter_control_flow(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
                 and start.path == handed_out.path
                 and start.name.startswith(f"{handed_out.name}.")
             )
-            opening = (
-                voice.shape(
-                    [
-                        f"Back at {code(start.name)}, another call leads somewhere else.",
-                        f"{code(start.name)} also sends the work another way.",
-                        f"From {code(start.name)} a second branch is worth following.",
-                        f"{code(start.name)} has more than one road out of it.",
-                    ],
-                    number,
-                )
-                if start.branch
-                else f"Take the {code(start.command or '')} command: a function literal in "
-                f"{code(start.path)} handles it."
-                if _literal(start)
-                else f"Take the {code(start.command)} command: {code(start.name)} in "
-                f"{code(start.path)} handles it."
-                if start.command
-                else _example_opening(start)
-                if start.via
-                else voice.shape(
-                    [
-                        f"Follow one call from the start: {code(start.name)} in "
-                        f"{code(start.path)}.",
-                        f"Start at {code(start.name)} in {code(start.path)} and follow the calls.",
-                        f"A run begins at {code(start.name)} in {code(start.path)}."
-                        if from_entry
-                        else f"Take one call, {code(start.name)} in {code(start.path)}, and "
-                        "follow it.",
-                    ]
-                )
-                if number == 0 and (from_entry or handed or (not runnable and handed_out is None))
-                else f"Its users set it to work with {code(start.name)}: follow that call."
-                if number == 0 and through
-                else f"One path through the core starts at {code(start.name)} in "
-                f"{code(start.path)}."
-                if number == 0
-                else f"{('A second', 'Another')[number > 1]} path begins at {code(start.name)} "
-                f"in {code(start.path)}."
-            )
-            # A bare class name (`Starlette`) is no signature worth saying.
-            if voice.expert and start.signature and start.signature != start.name:
-                opening += f" Its signature is {code(start.signature)}."
             hops = steps[1 : UNSURE_STEPS if unsure else None] if not voice.beginner else steps[1:2]
-            told = [opening, *_told_steps(hops, steps, voice)]
+            if number == 0 and through:
+                whole, lead = (
+                    f"Its users set it to work with {code(start.name)}: follow that call.",
+                    f"Its users set it to work with {code(start.name)}, which",
+                )
+            else:
+                opens = from_entry or handed or (not runnable and handed_out is None)
+                whole, lead = _path_opening(
+                    start, number, voice, opens=opens, from_entry=from_entry
+                )
+            # The start's own summary, where the tour has not said it yet, makes the opening
+            # this path's own: "... starts at `run` in `cli.py`, which parses the options."
+            said = (
+                predicate(start.name, start.doc)
+                if not (voice.beginner or start.branch or start.command or start.via or handed)
+                else None
+            )
+            head, found, rest = whole.partition(f" in {code(start.path)}")
+            if said and found:
+                comma = "," if rest.startswith(" and") else ""
+                whole = f"{head}{found}, which {said}{comma}{rest}"
+            # A bare class name (`Starlette`) is no signature worth saying.
+            signature = voice.expert and start.signature and start.signature != start.name
+            if signature:
+                whole += f" Its signature is {code(start.signature or '')}."
+            if (said and found) or signature or not hops:
+                told = [whole, *_told_steps(hops, steps, voice)]
+            else:  # the start and its first calls, in one sentence
+                told = _told_steps(hops, steps, voice, lead=lead)
             last = hops[-1] if hops else None
             longest = last is not None and last.lines == max(step.lines for step in steps)
             if last is not None and longest and last.lines >= LONG_BODY and not voice.beginner:
@@ -791,6 +778,65 @@ def chapter_control_flow(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
             None if not runnable else ScriptChapter(title="Where it starts", paragraphs=paragraphs)
         )
     return ScriptChapter(title="Where it starts and what it calls", paragraphs=paragraphs)
+
+
+def _path_opening(
+    start: ControlStep, number: int, voice: Voice, *, opens: bool, from_entry: bool
+) -> tuple[str, str]:
+    """Where a path begins: as a sentence of its own, and as the lead its first calls follow
+    ("... starts at `run` in `cli.py`, which calls ...")."""
+    name, where = code(start.name), f"{code(start.name)} in {code(start.path)}"
+    if start.branch:
+        whole = voice.shape(
+            [
+                f"Back at {name}, another call leads somewhere else.",
+                f"{name} also sends the work another way.",
+                f"From {name} a second branch is worth following.",
+                f"{name} has more than one road out of it.",
+            ],
+            number,
+        )
+        return whole, f"{whole[:-1]}: it"
+    if start.command:
+        handler = f"a function literal in {code(start.path)}" if _literal(start) else where
+        whole = f"Take the {code(start.command)} command: {handler} handles it."
+        return whole, f"{whole[:-1]}, and"
+    if start.via:
+        if start.via == start.name:
+            return (
+                _example_opening(start),
+                f"The README shows it in use with a call to {where}, which",
+            )
+        return (
+            _example_opening(start),
+            f"The README shows it in use with a call to {code(start.via)}: in the code that "
+            f"is {where}, and it",
+        )
+    if number == 0 and opens:
+        shapes = [
+            (
+                f"Follow one call from the start: {where}.",
+                f"Follow one call from the start, {where}: it",
+            ),
+            (
+                f"Start at {where} and follow the calls.",
+                f"Start at {where} and follow the calls: it",
+            ),
+            (f"A run begins at {where}.", f"A run begins at {where}, which")
+            if from_entry
+            else (
+                f"Take one call, {where}, and follow it.",
+                f"Take one call, {where}, and follow it: it",
+            ),
+        ]
+        return voice.shape(shapes)
+    if number == 0:
+        return (
+            f"One path through the core starts at {where}.",
+            f"One path through the core starts at {where}, which",
+        )
+    ordinal = ("A second", "Another")[number > 1]
+    return f"{ordinal} path begins at {where}.", f"{ordinal} path begins at {where}, which"
 
 
 def _idea_sentence(symbol: SymbolFact, voice: Voice, index: int) -> str:
