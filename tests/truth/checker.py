@@ -29,7 +29,7 @@ QUOTE_OPENER = re.compile(
     r"In its own words:|Its authors describe it like this:|In the authors' words:|"
     r"Its comment reads:|Its documentation says:|its comment sums up as:|"
     r"Of `[^`]+`, its authors write:|Its README opens with a notice:|"
-    r"`[^`]+`, (?:about )?[\d,]+ lines:"
+    r"`[^`]+`, (?:about )?[\d,]+ lines(?:, (?:imported|included|used) by [\d,]+ other modules?)?:"
 )
 # A quote runs on to the paragraph's end, unless the narrator speaks again.
 NARRATOR_AGAIN = re.compile(
@@ -643,7 +643,11 @@ class Checker:
             self._defined(sentence, name, path)
         for name, path in re.findall(r"the \w+ `([^`]+)` in `([^`]+)`", sentence):
             self._defined(sentence, name, path)
-        defined = re.match(r"`([^`]+)`,? (?:has|about|\d)[^`]*? defines (.*)", sentence)
+        defined = re.match(
+            r"(?:The header )?`([^`]+)`,? (?:has|about|\d|is short|is long|a header|is a header)"
+            r"[^`]*? (?:defines|declares|declaring) (.*)",
+            sentence,
+        )
         if defined and defined.group(1) in self.tree.files:
             for name in BACKTICKED.findall(defined.group(2)):
                 self._defined(sentence, name, defined.group(1))
@@ -659,8 +663,13 @@ class Checker:
     def check_numbers(self, sentence: str) -> None:
         mask = list(sentence)
         checks = [
-            (r"`([^`]+)`(?: has|,) (about )?([\d,]+) lines", self._lines),
-            (r"(about )?([\d,]+) (?:other )?(?:modules|files) import it", self._importers),
+            (r"`([^`]+)`(?: has|,| is short,| is long,|, a header of| is a header of) (about )?"
+             r"([\d,]+) lines",
+             self._lines),
+            # C's headers are included, Rust's modules used, the rest imported.
+            (r"(about )?([\d,]+) (?:other )?(?:modules|files) (?:import|include|use) it",
+             self._importers),
+            (r"(?:imported|included|used) by (about )?([\d,]+) other modules?", self._importers),
             (r"`([^`]+)` is imported by (about )?([\d,]+)", self._importers_of),
             (r"package, `([^`]+)`, is imported by ([\d,]+) other files?", self._package_users),
             (r"used from (about )?([\d,]+) other files?", self._users),

@@ -984,31 +984,73 @@ def chapter_key_ideas(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
     return ScriptChapter(title="The key ideas", paragraphs=told_ideas)
 
 
+SHORT_MODULE = 100  # lines: a file this short that many others need is worth saying so
+LONG_MODULE = 1_000
+WIDELY_USED = 5  # importers
+_HEADERS = frozenset({".h", ".hh", ".hpp", ".hxx"})
+
+
+def _brought_in(path: str) -> str:
+    """How other files take a module in: a C or C++ header is included, a Rust module used
+    (`use`), anything else imported."""
+    suffix = PurePosixPath(path).suffix
+    return "include" if suffix in _HEADERS else "use" if suffix == ".rs" else "import"
+
+
 def _module_sentence(module: ModuleFact, voice: Voice, index: int) -> str:
-    users = (
-        f"{plural(module.importers, 'other module')} import it" if module.importers >= 2 else None
-    )
+    """A module by what is known of it: the authors' words, the name it leads with, a header
+    and what it declares, a short file many others need, a long one."""
+    verb = _brought_in(module.path)
+    widely = module.importers >= 2
+    users = f"{plural(module.importers, 'other module')} {verb} it" if widely else None
     if module.package:  # Go imports the folder: the count is the package's
         users = (
             f"Its package, {code(module.package)}, is imported by "
             f"{plural(module.importers, 'other file')}"
-            if module.importers >= 2 and module.package != "."
+            if widely and module.package != "."
             else None
         )
     size = f"{about(module.lines)} lines"
-    names = [n for n in module.definitions if not n.startswith("_")][:3]
-    if module.doc:
-        text = f"{code(module.path)}, {size}: {_quote(module.doc)}"
-        return f"{text} {sentence(users)}" if users else text
-    defined = f"defines {join_words([code(n) for n in names])}" if names else ""
     path = code(module.path)
+    if module.doc:  # the authors' words last, so the quote ends the sentence
+        past = {"import": "imported", "include": "included", "use": "used"}[verb]
+        by = f", {past} by {plural(module.importers, 'other module')}" if widely else ""
+        if module.package:
+            by = ""
+        text = f"{path}, {size}{by}: {_quote(module.doc)}"
+        return f"{text} {sentence(users)}" if users and module.package else text
+    public = [n for n in module.definitions if not n.startswith("_")]
+    names = public[:3]
+    header = verb == "include"
+    defines = "declares" if header else "defines"
+    listed = join_words([code(n) for n in names]) + (", among others" if len(public) > 3 else "")
     said = predicate(module.lead, module.lead_doc) if module.lead else None
     if module.lead and said:
         # In the authors' words: what its first summarised name does.
         others = [code(n) for n in names if n != module.lead][:2]
         besides = f", next to {join_words(others)}" if others else ""
-        held = f"{path}, {size}, defines {code(module.lead)}, which {said}{besides}"
+        held = f"{path}, {size}, {defines} {code(module.lead)}, which {said}{besides}"
+    elif (
+        users
+        and not module.package
+        and module.lines < SHORT_MODULE
+        and (module.importers >= WIDELY_USED)
+    ):  # little code that much of the project needs
+        told = f": it {defines} {listed}" if names else ""
+        return sentence(f"{path} is short, {size}, yet {users}{told}")
+    elif module.lines >= LONG_MODULE:
+        held = f"{path} is long, {size}{', and ' + defines + ' ' + listed if names else ''}"
+    elif header:
+        held = voice.shape(
+            [
+                f"{path}, a header of {size}{', declares ' + listed if names else ''}",
+                f"The header {path}, {size}{', declares ' + listed if names else ''}",
+                f"{path} is a header of {size}{' declaring ' + listed if names else ''}",
+            ],
+            index,
+        )
     else:
+        defined = f"{defines} {listed}" if names else ""
         held = voice.shape(
             [
                 f"{path} has {size}{' and ' + defined if defined else ''}",
