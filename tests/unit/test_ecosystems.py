@@ -299,7 +299,7 @@ def test_a_key_type_is_told_with_its_most_used_methods(tmp_path: Path) -> None:
     assert [m.name for m in cart.methods][:2] == ["add", "total"]
     told = _idea_sentence(cart, Voice(ExpertiseLevel.INTERMEDIATE, Style.OVERVIEW), 0)
     # The most used method first, its summary said as what it does.
-    assert "Its method `add` puts an item in the basket; it also has `total` and `clear`." in told
+    assert "its method `add` puts an item in the basket, next to `total` and `clear`." in told
 
 
 def test_rust_modules_are_named_by_their_path_under_the_crates_src(tmp_path: Path) -> None:

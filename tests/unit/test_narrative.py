@@ -539,3 +539,20 @@ def test_key_ideas_tell_at_most_one_error_type(facts: RepoFacts) -> None:
     facts.key_symbols = [symbol(n) for n in ("HTTPError", "TimeoutError", "Client", "Options")]
     chosen = _key_ideas(facts, Voice(ExpertiseLevel.INTERMEDIATE, Style.OVERVIEW))
     assert [s.name for s in chosen] == ["HTTPError", "Client", "Options"]
+
+
+def test_a_key_idea_says_what_is_known_of_it_before_the_authors_words() -> None:
+    """What a type is made of is one sentence whose shape follows its facts, and the authors'
+    words come last, so stories do not share "Its most used methods are ..." sentences."""
+    from codestory.analysis.facts import MemberFact, SymbolFact
+    from codestory.narrative.template import Voice, _idea_sentence
+    from tests.truth.checker import sentences
+
+    runner = SymbolFact(
+        name="Runner", kind="class", path="r.py", line=1, doc="The base of every runner.",
+        heirs=["FastRunner"], methods=[MemberFact(name=m, path="r.py", line=2) for m in "ab"],
+    )  # fmt: skip
+    told = _idea_sentence(runner, Voice(ExpertiseLevel.INTERMEDIATE, Style.OVERVIEW), 0)
+    assert told.endswith("The base of every runner.")
+    said = sentences(told)
+    assert len(said) == 2 and "`FastRunner` builds on it" in said[0] and "`a`" in said[0]

@@ -860,72 +860,102 @@ def _idea_sentence(symbol: SymbolFact, voice: Voice, index: int) -> str:
     if symbol.used_by >= 2 and not namesake:
         users = f", used from {plural(symbol.used_by, 'other file')}"
     said = predicate(symbol.name, symbol.doc)
-    if said:
-        text = f"{code(symbol.name)}, {article} {kind} {place}{users}, {said}"
-    elif symbol.doc:
-        shapes = [
-            f"{code(symbol.name)}, {article} {kind} {place}{users}. Its authors describe it like "
-            f"this: {_quote(symbol.doc)}",
-            f"Then there is the {kind} {code(symbol.name)} {place}{users}. In the authors' "
-            f"words: {_quote(symbol.doc)}",
-            f"The {kind} {code(symbol.name)} lives {place}{users}. Its comment reads: "
-            f"{_quote(symbol.doc)}",
-        ]
-        # "Then there is" needs an idea before it.
-        text = voice.shape(shapes, index) if index else voice.shape([shapes[0], shapes[2]])
+    parts, method_quote = _made_of(symbol, voice, index)
+    made_of = join_words(parts, separator="; ")
+    signature = (
+        f" Its signature is {code(symbol.signature)}."
+        if voice.expert and symbol.signature and symbol.kind in {"function", "method"}
+        else ""
+    )
+    if said:  # the authors' summary as the narrator's own words
+        text = sentence(f"{code(symbol.name)}, {article} {kind} {place}{users}, {said}")
+        text += signature + (f" {sentence(made_of)}" if made_of else "")
     else:
-        plain = f"{code(symbol.name)} is {article} {kind} {place}{users}"
-        text = (
-            plain
-            if index == 0
-            else voice.shape(
+        # What is known of it first, then the authors' words, so the quote ends its
+        # sentence: "The class `Runner` in `r.py`: `A` builds on it. In the authors' words:"
+        shapes = [
+            f"{code(symbol.name)}, {article} {kind} {place}{users}",
+            f"Then there is the {kind} {code(symbol.name)} {place}{users}",
+            f"The {kind} {code(symbol.name)} lives {place}{users}",
+        ]
+        if not symbol.doc:
+            shapes = [
+                f"{code(symbol.name)} is {article} {kind} {place}{users}",
+                f"There is also the {kind} {code(symbol.name)} {place}{users}",
+                f"Next comes {code(symbol.name)}, {article} {kind} {place}{users}",
+            ]
+        # "Then there is", "There is also" and "Next comes" need an idea before them.
+        intro = (
+            voice.shape(shapes, index)
+            if index
+            else voice.shape([shapes[0], shapes[2]])
+            if symbol.doc
+            else shapes[0]
+        )
+        text = sentence(f"{intro}: {made_of}" if made_of else intro) + signature
+        if symbol.doc:
+            opener = voice.shape(
                 [
-                    plain,
-                    f"There is also the {kind} {code(symbol.name)} {place}{users}",
-                    f"Next comes {code(symbol.name)}, {article} {kind} {place}{users}",
+                    "Its authors describe it like this:",
+                    "In the authors' words:",
+                    "Its comment reads:",
                 ],
                 index,
             )
-        )
-    text = sentence(text)
-    if voice.expert and symbol.signature and symbol.kind in {"function", "method"}:
-        text += f" Its signature is {code(symbol.signature)}."
-    if symbol.heirs and not voice.beginner:
+            text += f" {opener} {_quote(symbol.doc)}"
+    return f"{text} {method_quote}" if method_quote else text
+
+
+def _made_of(symbol: SymbolFact, voice: Voice, index: int) -> tuple[list[str], str]:
+    """What a key type is made of, as clauses of one sentence: the types built on it, its
+    fields' types, its most used methods; and the authors' words on its first method, said
+    after, so the quote ends its own sentence."""
+    if voice.beginner:
+        return [], ""
+    parts: list[str] = []
+    if symbol.heirs:
         shown = [code(h) for h in symbol.heirs[:3]]
         if len(symbol.heirs) > 3:
             shown.append("others")
-        text += f" {join_words(shown)} {'builds' if len(shown) == 1 else 'build'} on it."
-    if symbol.holds and not voice.beginner:  # what it is made of, by its declared fields
+        parts.append(f"{join_words(shown)} {'builds' if len(shown) == 1 else 'build'} on it")
+    if symbol.holds:  # what it is made of, by its declared fields
         held = join_words([code(h) for h in symbol.holds])
         one = len(symbol.holds) == 1
-        text += " " + voice.shape(
-            [
-                f"{held} {'is the type of one' if one else 'are types'} of its fields.",
-                f"{held} {'is' if one else 'are'} what its fields hold.",
-                f"{held} {'appears' if one else 'appear'} among its fields.",
-            ],
-            index,
+        parts.append(
+            voice.shape(
+                [
+                    f"one of its fields is a {held}" if one else f"its fields hold {held}",
+                    f"{held} {'is the type of one' if one else 'are types'} of its fields",
+                    f"{held} {'appears' if one else 'appear'} among its fields",
+                ],
+                index,
+            )
         )
     # The most used method whose summary can be said as what it does leads the others.
     first = next(
         (m for m in symbol.methods if m.doc != symbol.doc and predicate(m.name, m.doc)), None
     )
     does = predicate(first.name, first.doc) if first else None
-    if first and does and len(symbol.methods) >= 2 and not voice.beginner:
+    quote = ""
+    if first and does and len(symbol.methods) >= 2:
         others = join_words([code(m.name) for m in symbol.methods if m is not first])
-        text += f" Its method {code(first.name)} {does}; it also has {others}."
-    elif len(symbol.methods) >= 2 and not voice.beginner:
+        parts.append(f"its method {code(first.name)} {does}, next to {others}")
+    elif len(symbol.methods) >= 2:
         names = join_words([code(m.name) for m in symbol.methods])
-        shapes = [
-            f"Among its methods are {names}.",
-            f"Its most used methods are {names}.",
-            f"{names} are the methods other code calls most.",
-        ]
-        text += f" {voice.shape(shapes, index)}"
-        first = symbol.methods[0]
-        if first.doc and first.doc != symbol.doc:
-            text += f" Of {code(first.name)}, its authors write: {_quote(first.doc)}"
-    return text
+        parts.append(
+            voice.shape(
+                [
+                    f"among its methods are {names}",
+                    f"its most used methods are {names}",
+                    f"{names} are the methods other code calls most",
+                ],
+                index,
+            )
+        )
+        method = symbol.methods[0]
+        if method.doc and method.doc != symbol.doc:
+            quote = f"Of {code(method.name)}, its authors write: {_quote(method.doc)}"
+    return parts, quote
 
 
 # Error types among the key ideas, at most: a library's errors are many and alike.
