@@ -678,6 +678,9 @@ class Checker:
             (r"`([^`]+)`, ([\d,]+) files?", self._folder_files),
             (r"`([^`]+)` has [\w ]+: ([\d,]+) (?:test )?files?", self._folder_files),
             (r"([\d,]+) (?:test )?files? (?:in|across|next to|beside)", self._test_files),
+            # The test suite's one folder: its own files, not the whole tree's.
+            (r"([\d,]+) files? in `([^`]+)`(?! and)",
+             lambda sentence, said, folder: self._folder_test_files(sentence, folder, said)),
             (r"([\d,]+) beside the code", self._test_files),
             (r"plus ([\d,]+) test files?", self._test_files_total),
             (r"tests inside ([\d,]+) source files?", self._inline_test_files),
@@ -994,7 +997,7 @@ class Checker:
             if sum(_number(n) for n in claimed) < least:
                 self.fail(suite.group(0), f"the tree runs at least {least} test files")
         for folder in re.findall(
-            r"build and helper tooling (?:sit )?in `([^`]+)`|`([^`]+)` has build and helper",
+            r"build and helper tooling (?:sits? )?in `([^`]+)`|`([^`]+)` has build and helper",
             whole,
         ):
             self.check_tooling(next(f for f in folder if f))

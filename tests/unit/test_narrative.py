@@ -12,6 +12,7 @@ from codestory.narrative.phrases import join_words
 from codestory.narrative.template import MAX_CHAPTERS, MIN_CHAPTERS, write_script
 from tests.support import SAMPLE_PROJECT
 from tests.support import write_files as write
+from tests.truth.checker import sentences
 
 CODE_SPAN = re.compile(r"`([^`]+)`")
 RUNNERS = {"make", "pytest", "npm", "go", "cargo", "mvn", "tox", "nox", "ctest"}
@@ -146,10 +147,10 @@ def test_roles_are_named_and_the_test_count_is_said_one_way(tmp_path: Path) -> N
     assert "It offers 2 command-line commands: `buy` and `sell`." in text
     assert "Its 2 data models include `Item`." in text  # the private one is counted, not named
     assert "`_Hidden`" not in text
-    # The folder and the test chapter give the same number: test modules, not the
-    # package marker, conftest.py or fixtures.
-    assert "`tests`, 2 test files" in text
+    # The test chapter counts test modules, not the package marker, conftest.py or
+    # fixtures, and the layout leaves the folder to it: one number, said once.
     assert "The test suite has 2 files in `tests`" in text
+    assert "`tests`, 2 test files" not in text and text.count("in `tests`") == 1
 
 
 def test_a_clap_command_is_named_by_its_command_attribute_not_its_derive(
@@ -244,6 +245,26 @@ def test_a_click_program_is_not_its_own_subcommand(tmp_path: Path) -> None:
     text = "\n".join(c.text for c in write_script(facts).chapters)
     assert "It offers 1 command-line command: `clean-cache`." in text
     assert facts.kinds.get("benchmark") == 1 and facts.code_lines < 100
+
+
+def test_the_rest_of_the_tree_is_one_list_and_ci_is_told_with_the_tests(
+    facts: RepoFacts,
+) -> None:
+    from codestory.analysis.classify import FileKind
+    from codestory.analysis.facts import Area
+
+    areas = [
+        Area(path="tally", files=4, kind=FileKind.SOURCE, language="Python"),
+        Area(path="docs", files=48, kind=FileKind.DOCS),
+        Area(path="bench", files=3, kind=FileKind.BENCHMARK),
+    ]
+    shaped = facts.model_copy(update={"areas": areas, "ci": ["GitHub Actions"]})
+    told = {c.title: c.text for c in write_script(shaped).chapters}
+    layout = sentences(told["How it is organised"])
+    assert any("`docs`, 48 files; and the benchmarks in `bench`, 3 files." in s for s in layout)
+    testing = told["How to build and test it"]
+    assert "; continuous integration runs on GitHub Actions." in testing
+    assert "Continuous integration" not in testing
 
 
 def test_area_and_model_sentences_agree_in_grammar() -> None:

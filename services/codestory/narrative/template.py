@@ -247,6 +247,8 @@ def _area_sentence(
     index: int,
     tests: TestSuite | None = None,
     examples: int | None = None,
+    *,
+    listing: bool = False,
 ) -> str:
     what = area.holds or AREA_WORDS[area.kind]
     files = plural(area.files, "file")
@@ -265,13 +267,16 @@ def _area_sentence(
         if area.doc:
             text += f". Its package describes itself this way: {_quote(area.doc)}"
         return sentence(text)
+    if listing:  # one item of a list of areas: "the documentation in `docs`, 48 files"
+        the = "" if area.holds or area.kind is FileKind.TEST else "the "
+        return f"{the}{what} in {code(area.path)}{', ' + files if files else ''}"
     counted, listed = (f", {files}", f": {files}") if files else ("", "")
     shapes = [
         f"You will find {what} in {code(area.path)}{counted}",
         f"The {what} {'sits' if what in _MASS_NOUNS else 'sit'} in {code(area.path)}{counted}",
         f"Next to it, {code(area.path)} has {what}{listed}",
     ]
-    return sentence(shapes[index % len(shapes)])
+    return sentence(voice.shape(shapes, index))
 
 
 def _source_lines(facts: RepoFacts, folder: str) -> int:
@@ -287,7 +292,13 @@ def chapter_layout(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
     if not areas:
         return None
     source = [a for a in areas if a.kind is FileKind.SOURCE]
-    others = [a for a in areas if a.kind is not FileKind.SOURCE]
+    # A test folder the testing chapter names and counts is told there, once.
+    counted = set(facts.tests.directories[:3]) if facts.tests.exist else set()
+    others = [
+        a
+        for a in areas
+        if a.kind is not FileKind.SOURCE and not (a.kind is FileKind.TEST and a.path in counted)
+    ]
     paragraphs: list[str] = []
     # Code at the top level (a Go package at its module root, a script project) is said
     # first when it is the package the project is named for or outweighs every source
@@ -312,11 +323,14 @@ def chapter_layout(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
     limit = 5 if voice.deep else 3
     example_areas = [a for a in areas if a.kind is FileKind.EXAMPLE]
     examples = facts.kinds.get("example") if len(example_areas) == 1 else None
-    described = [
-        _area_sentence(a, voice, i, facts.tests, examples) for i, a in enumerate(others[:limit])
-    ]
-    if described:
-        paragraphs.append(" ".join(described))
+    told = others[:limit]
+    if len(told) == 1:
+        paragraphs.append(_area_sentence(told[0], voice, 0, facts.tests, examples))
+    elif told:  # the rest of the tree in one sentence, its shape the tree's own list
+        items = [_area_sentence(a, voice, 0, facts.tests, examples, listing=True) for a in told]
+        lead = voice.shape(["Beside the code sit", "Around the code are", "Next to it you find"])
+        listed = "; ".join(items[:-1]) + f"; and {items[-1]}"
+        paragraphs.append(sentence(f"{lead} {listed}"))
     skipped = {k: facts.kinds.get(k, 0) for k in ("vendored", "generated", "minified")}
     if any(skipped.values()):
         parts = [plural(n, f"{k} file") for k, n in skipped.items() if n]
@@ -1253,6 +1267,8 @@ def chapter_run_and_test(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
         text = f"The {voice.term('test suite')} has {', plus '.join(places)}"
         if tests.frameworks:
             text += f", written with {join_words(tests.frameworks)}"
+        if facts.ci:  # what runs on every change, said with what there is to run
+            text += f"; {voice.term('continuous integration')} runs on {join_words(facts.ci)}"
         paragraphs.append(sentence(text))
         first = (
             f"the test module inside {code(tests.example_file)}"
@@ -1272,6 +1288,8 @@ def chapter_run_and_test(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
                         f", and begin reading with {first}",
                         f"; {first} is a good first test to read",
                         f", and start with {first}",
+                        f"; the first test worth opening is {first}",
+                        f", then read {first} to see the tests at work",
                     ]
                 )
                 if first
@@ -1285,7 +1303,7 @@ def chapter_run_and_test(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
             "No automated tests were found in this repository, neither in a test folder nor "
             "inside the source files."
         )
-    if facts.ci:
+    if facts.ci and not tests.exist:
         paragraphs.append(
             f"{voice.term('continuous integration').capitalize()} runs on {join_words(facts.ci)}."
         )
