@@ -85,6 +85,8 @@ def test_checker_catches_false_claims() -> None:
         "`Flask`, a class in `src/flask/globals.py`.",
         "`NoSuchThing` is a class.",
         "At run time it needs 40 dependencies.",
+        "At run time it needs a long list of 40 dependencies.",
+        "It declares no run-time dependencies of its own, only 40 packages for development.",
         "It calls itself version 9.9.9.",
         "It is written in Python: 12 mysteries.",
         "Its signature is `def nowhere(x)` in `src/flask/app.py`.",

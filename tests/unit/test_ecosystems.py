@@ -963,7 +963,7 @@ def test_a_cargo_workspace_names_its_crates_and_its_own_are_no_outside_dependenc
     assert (
         "The build's workspace adds 2 packages to the top one: `crates/search` and `crates/glob`."
     ) in told
-    assert "needs 2 dependencies: `errs`; `search` is a package of its own." in told
+    assert "needs just 2 dependencies: `errs`; `search` is a package of its own." in told
 
 
 def test_cargo_default_features_switch_on_their_optional_dependencies() -> None:

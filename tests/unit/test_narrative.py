@@ -577,3 +577,17 @@ def test_a_key_idea_says_what_is_known_of_it_before_the_authors_words() -> None:
     assert told.endswith("The base of every runner.")
     said = sentences(told)
     assert len(said) == 2 and "`FastRunner` builds on it" in said[0] and "`a`" in said[0]
+
+
+def test_dependencies_are_worded_by_how_many_there_are(facts: RepoFacts) -> None:
+    def told(**update: object) -> str:
+        shaped = facts.model_copy(update={"optional_dependencies": [], **update})
+        return next(c.text for c in write_script(shaped).chapters if c.title == "What it builds on")
+
+    assert "needs just 2 dependencies: `a` and `b`" in told(dependencies=["a", "b"])
+    many = told(dependencies=[f"d{n}" for n in range(20)])
+    assert "needs a long list of 20 dependencies, among them" in many
+    # No run-time dependency: what development takes is said in the same sentence.
+    alone = told(dependencies=[], dev_dependencies=["pytest", "tox"])
+    assert "2 packages" in alone and "development" in alone and "none" in alone
+    assert len(sentences(alone)) == 1

@@ -1136,6 +1136,10 @@ def chapter_modules(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
     return ScriptChapter(title="Modules to know", paragraphs=told)
 
 
+FEW_DEPENDENCIES = 2
+MANY_DEPENDENCIES = 15
+
+
 def chapter_dependencies(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
     extra = (
         facts.optional_dependencies
@@ -1166,6 +1170,11 @@ def chapter_dependencies(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
             if not voice.beginner
             else f"{count} {voice.term('dependency', 'dependencies')}"
         )
+        # How many is part of what a listener learns: a couple, or a long list.
+        if count <= FEW_DEPENDENCIES:
+            needs = f"just {needs}"
+        elif count >= MANY_DEPENDENCIES:
+            needs = f"a long list of {needs}"
         lead = voice.shape(
             [f"At run time it needs {needs}", f"To run, it needs {needs}", f"It needs {needs}"]
         )
@@ -1181,6 +1190,22 @@ def chapter_dependencies(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
             mark = "; " if named else ": "
             listed += f"{mark}{join_words([code(d) for d in own[:4]])} {verb} of its own"
         paragraphs.append(sentence(f"{lead}{listed}"))
+    elif facts.dev_dependencies:  # all it declares is for working on it
+        such = join_words([code(d) for d in facts.dev_dependencies[:3]])
+        some = ", such as" if len(facts.dev_dependencies) > 3 else ":"
+        packages = plural(len(facts.dev_dependencies), "package")
+        paragraphs.append(
+            voice.shape(
+                [
+                    "It declares no run-time dependencies of its own, only "
+                    f"{packages} for development{some} {such}.",
+                    f"Its manifest lists {packages} for development{some} {such}, and none "
+                    "for run time.",
+                    f"For development it takes {packages}{some} {such}; for run time it "
+                    "declares none.",
+                ]
+            )
+        )
     else:
         paragraphs.append("It declares no run-time dependencies of its own.")
     if facts.platform_dependencies:
@@ -1214,7 +1239,7 @@ def chapter_dependencies(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
             f"Optional features can bring in {some}"
             f"{join_words([code(d) for d in optional[:4]])}; {unneeded}{default}."
         )
-    if facts.dev_dependencies:
+    if facts.dev_dependencies and facts.dependencies:
         more = plural(len(facts.dev_dependencies), "more package")
         such = join_words([code(d) for d in facts.dev_dependencies[:3]])
         whole = len(facts.dev_dependencies) <= 3  # a short list is named in full
