@@ -353,7 +353,7 @@ def test_the_parts_chapter_reads_like_a_layer_diagram(tmp_path: Path) -> None:
     assert chapter.text == (
         "`cmd` is on top: it draws on `core` and `util`, and no other part draws on it. "
         "`core` sits between: `cmd` uses it, and it uses `util`. "
-        "`util` is underneath: `cmd` and `core` build on it, and it imports no other part."
+        "At the bottom sits `util`, which imports no other part; `cmd` and `core` rely on it."
     )
 
 
@@ -591,3 +591,22 @@ def test_dependencies_are_worded_by_how_many_there_are(facts: RepoFacts) -> None
     alone = told(dependencies=[], dev_dependencies=["pytest", "tox"])
     assert "2 packages" in alone and "development" in alone and "none" in alone
     assert len(sentences(alone)) == 1
+
+
+def test_a_library_is_entered_in_the_sentence_that_names_its_first_call(tmp_path: Path) -> None:
+    """ "Nothing here runs by itself, so the tour enters through its public API" was a
+    sentence of every library's story; the first path's start now completes it."""
+    files = {
+        "README.md": "# tidy\n\ntidy is a library for tidying notes.\n",
+        "tidy/__init__.py": "",
+        "tidy/core.py": "def tidy(x):\n    y = helper(x)\n    return y\n\n"
+        "def helper(x):\n    z = x\n    return z\n",
+        **{
+            f"tidy/use{n}.py": "from tidy.core import tidy\n\ndef f():\n    return tidy(1)\n"
+            for n in range(3)
+        },
+    }
+    facts = analyse(write(tmp_path, files), name="tidy")
+    text = next(c.text for c in write_script(facts).chapters if c.title.startswith("Where"))
+    assert re.search(r"public API, at `\w+` in `tidy/[\w.]+`, which (calls|hands|goes)", text)
+    assert text.count("public API") == 1 and text.startswith(("tidy", "Nothing in tidy"))

@@ -446,7 +446,7 @@ def _short_names(parts: list[Part]) -> tuple[str | None, dict[str, str]]:
     return root, names
 
 
-def _part_sentence(part: Part, name: dict[str, str], index: int) -> str | None:
+def _part_sentence(part: Part, name: dict[str, str], index: int, voice: Voice) -> str | None:
     """Where one folder sits among the others: on top, underneath, or between."""
     here = code(name[part.folder])
     uses = [code(name.get(u, u)) for u in part.uses[:3]]
@@ -455,8 +455,9 @@ def _part_sentence(part: Part, name: dict[str, str], index: int) -> str | None:
         shapes = [
             f"{here} is on top: it draws on {join_words(uses)}, and no other part draws on it.",
             f"Nothing else here imports {here}; it puts {join_words(uses)} to work.",
+            f"On top sits {here}, drawing on {join_words(uses)}; no other part imports it.",
         ]
-        return shapes[index % 2]
+        return voice.shape(shapes, index)
     if used_by and not uses:
         verb = "builds" if len(used_by) == 1 else "build"
         shapes = [
@@ -465,7 +466,7 @@ def _part_sentence(part: Part, name: dict[str, str], index: int) -> str | None:
             f"At the bottom sits {here}, which imports no other part; {join_words(used_by)} "
             f"{'relies' if len(used_by) == 1 else 'rely'} on it.",
         ]
-        return shapes[index % 2]
+        return voice.shape(shapes, index)
     if uses and used_by:
         return (
             f"{here} sits between: {join_words(used_by)} "
@@ -493,7 +494,7 @@ def chapter_parts(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
     # The rest reads like a layer diagram: on top, between, underneath.
     rest = [p for p in parts if p not in tangled or len(tangled) < 2]
     rest.sort(key=lambda p: 0 if not p.used_by else (2 if not p.uses else 1))
-    told += [t for i, p in enumerate(rest[:PARTS_TOLD]) if (t := _part_sentence(p, name, i))]
+    told += [t for i, p in enumerate(rest[:PARTS_TOLD]) if (t := _part_sentence(p, name, i, voice))]
     return ScriptChapter(title="How the parts fit together", paragraphs=[" ".join(told)])
 
 
@@ -568,6 +569,10 @@ def _link(step: ControlStep, previous: ControlStep, voice: Voice, index: int) ->
     return f"{voice.shape(verbs, index)} {code(step.name)}{where}"
 
 
+def _ended(text: str) -> str:
+    return text if text[-1:] in ".!?…" else f"{text}."
+
+
 def _step_name(step: ControlStep) -> str:
     """A step by its name; a command's handler written in place (Go's `func` literal) has
     none, and is told as what it is."""
@@ -604,7 +609,9 @@ def _told_steps(
         joins = [", which ", ", and that ", ", which in turn "]
         for number, link in enumerate(links[1:], start=1):
             text += f"{voice.shape(joins, index + number)}{link}"
-        told.append(sentence(text + _step_said(hops[end - 1], voice)))
+        text += _step_said(hops[end - 1], voice)
+        # A lead starts as written: a project's own name keeps its case (`jq`, `cobra`).
+        told.append(sentence(text) if not (index == 0 and lead) else _ended(text))
         index = end
     return told
 
@@ -642,6 +649,9 @@ def _main_module(entry: EntryPoint) -> str:
 
 def chapter_control_flow(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
     paragraphs: list[str] = []
+    # Where the chapter says how it is entered and nothing declares a start, the first
+    # path's start is named in that sentence: "... through its public API, at `run` in ...".
+    introduction: str | None = None
     runnable = [e for e in facts.entry_points if e.kind not in {"library main", "Docker command"}]
     if runnable and _library_kind(facts):
         # Its users call it from their own code; a program it ships is a side door.
@@ -698,23 +708,23 @@ def chapter_control_flow(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
         paragraphs.append(sentence(text))
     elif _library_kind(facts):
         library = voice.term("library")
-        paragraphs.append(
-            voice.shape(
-                [
-                    f"{facts.name} is a {library}: nothing here runs by itself, so the tour "
-                    "enters through its public API.",
-                    f"{facts.name} is a {library}, called from its users' own programs; the "
-                    "tour enters through its public API.",
-                    f"Nothing in {facts.name} runs by itself: it is a {library}, entered "
-                    "through its public API.",
-                ]
-            )
+        introduction = voice.shape(
+            [
+                f"{facts.name} is a {library}: nothing here runs by itself, so the tour "
+                "enters through its public API.",
+                f"{facts.name} is a {library}, called from its users' own programs; the "
+                "tour enters through its public API.",
+                f"Nothing in {facts.name} runs by itself: it is a {library}, entered "
+                "through its public API.",
+            ]
         )
+        paragraphs.append(introduction)
     else:  # a tool or a service by its description, with no start any file declares
-        paragraphs.append(
+        introduction = (
             "No file here declares where it starts, so we begin from the part the rest of "
             "the code uses most."
         )
+        paragraphs.append(introduction)
     # Where few calls could be followed for certain, one short path is all the story tells.
     unsure = facts.resolution < LOW_RESOLUTION
     if facts.control_paths:
@@ -748,6 +758,11 @@ def chapter_control_flow(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
                     f"Its users set it to work with {code(start.name)}: follow that call.",
                     f"Its users set it to work with {code(start.name)}, which",
                 )
+            elif number == 0 and introduction and not (start.branch or start.command or start.via):
+                where = f"{code(start.name)} in {code(start.path)}"
+                whole = f"{introduction[:-1]}, at {where}."
+                lead = f"{introduction[:-1]}, at {where}, which"
+                paragraphs.remove(introduction)
             else:
                 opens = from_entry or handed or (not runnable and handed_out is None)
                 whole, lead = _path_opening(
