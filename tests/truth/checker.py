@@ -643,6 +643,12 @@ class Checker:
             self._defined(sentence, name, path)
         for name, path in re.findall(r"the \w+ `([^`]+)` in `([^`]+)`", sentence):
             self._defined(sentence, name, path)
+        # Names of one kind in one file: "the functions `a`, `b` and `c` in `x.c`".
+        for names, path in re.findall(
+            r"the \w+s ((?:`[^`]+`(?:, | and ))+`[^`]+`) in `([^`]+)`", sentence
+        ):
+            for name in BACKTICKED.findall(names):
+                self._defined(sentence, name, path)
         defined = re.match(
             r"(?:The header )?`([^`]+)`,? (?:has|about|\d|is short|is long|a header|is a header)"
             r"[^`]*? (?:defines|declares|declaring) (.*)",

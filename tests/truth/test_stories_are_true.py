@@ -83,6 +83,7 @@ def test_checker_catches_false_claims() -> None:
         "`src/flask/nothing.py` is where it starts.",
         "`src/flask/globals.py` has 999 lines.",
         "`Flask`, a class in `src/flask/globals.py`.",
+        "There are also the classes `Blueprint` and `Flask` in `src/flask/app.py`.",
         "`NoSuchThing` is a class.",
         "At run time it needs 40 dependencies.",
         "At run time it needs a long list of 40 dependencies.",

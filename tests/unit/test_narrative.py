@@ -375,9 +375,11 @@ def test_steps_are_followed_to_what_their_authors_say_of_them() -> None:
     voice = Voice(ExpertiseLevel.INTERMEDIATE, Style.OVERVIEW)
     assert _told_steps(steps[1:], steps, voice) == [
         "`main` calls `run` in `b.py`, and that hands the work to `loop`, which in turn "
-        "goes on to `tick` in `c.py`, which updates the clock by one step.",
-        # A summary that is no verb phrase is quoted, and the quote ends the sentence.
-        "`tick` calls `draw`, which its comment sums up as: A frame: what the screen shows.",
+        "goes on to `tick` in `c.py`, which updates the clock by one step, "
+        # One more call carries on the sentence; a summary that is no verb phrase is
+        # quoted, and the quote ends the sentence: what follows starts a new one.
+        "and `tick` calls `draw`, which its comment sums up as: A frame: what the screen "
+        "shows.",
         "`draw` hands the work to `flush`.",
     ]
     # The path's opening leads into its first calls.
@@ -610,3 +612,19 @@ def test_a_library_is_entered_in_the_sentence_that_names_its_first_call(tmp_path
     text = next(c.text for c in write_script(facts).chapters if c.title.startswith("Where"))
     assert re.search(r"public API, at `\w+` in `tidy/[\w.]+`, which (calls|hands|goes)", text)
     assert text.count("public API") == 1 and text.startswith(("tidy", "Nothing in tidy"))
+
+
+def test_names_known_only_by_kind_and_place_are_one_sentence() -> None:
+    from codestory.analysis.facts import SymbolFact
+    from codestory.narrative.template import Voice, _bare, _bare_ideas
+
+    voice = Voice(ExpertiseLevel.INTERMEDIATE, Style.OVERVIEW)
+    named = [
+        SymbolFact(name=n, kind="function", path="lib.c", line=1) for n in ("a_new", "a_free")
+    ] + [SymbolFact(name="Table", kind="struct", path="lib.h", line=1)]
+    assert all(_bare(s, voice) for s in named)
+    assert _bare_ideas(named, 2) == (
+        "There are also the functions `a_new` and `a_free` in `lib.c` and the struct `Table` "
+        "in `lib.h`."
+    )
+    assert not _bare(named[0].model_copy(update={"doc": "Make one."}), voice)

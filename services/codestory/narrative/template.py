@@ -557,7 +557,7 @@ def _step_said(step: ControlStep, voice: Voice) -> str:
     said = predicate(step.name, step.doc)
     if said:
         return f", which {said}"
-    return f", which its comment sums up as: {_doc_clause(step.doc)}"
+    return f", which {_QUOTED} {_doc_clause(step.doc)}"
 
 
 def _link(step: ControlStep, previous: ControlStep, voice: Voice, index: int) -> str:
@@ -597,6 +597,7 @@ def _told_steps(
     path's start, said as "it")."""
     told: list[str] = []
     index = 0
+    quoted = False  # the last sentence ends on the authors' words: nothing may follow them
     while index < len(hops):
         end = index
         while end < len(hops) and end - index < CHAINED_STEPS:
@@ -609,11 +610,21 @@ def _told_steps(
         joins = [", which ", ", and that ", ", which in turn "]
         for number, link in enumerate(links[1:], start=1):
             text += f"{voice.shape(joins, index + number)}{link}"
-        text += _step_said(hops[end - 1], voice)
-        # A lead starts as written: a project's own name keeps its case (`jq`, `cobra`).
-        told.append(sentence(text) if not (index == 0 and lead) else _ended(text))
+        said = _step_said(hops[end - 1], voice)
+        text += said
+        if end - index == 1 and told and not quoted and (not said or _QUOTED in said):
+            # One call with nothing to say of it, or only the authors' words to quote, is no
+            # sentence of its own: it carries on the one before.
+            told[-1] = f"{told[-1][:-1]}, and {_ended(text)}"
+        else:
+            # A lead starts as written: a project's own name keeps its case (`jq`, `cobra`).
+            told.append(sentence(text) if not (index == 0 and lead) else _ended(text))
+        quoted = _QUOTED in said
         index = end
     return told
+
+
+_QUOTED = "its comment sums up as:"
 
 
 CHAINED_STEPS = 3
@@ -768,6 +779,10 @@ def chapter_control_flow(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
                 whole, lead = _path_opening(
                     start, number, voice, opens=opens, from_entry=from_entry
                 )
+                if number == 0 and introduction and start.via:  # the README's way in
+                    whole = f"{introduction[:-1]}, where {lower_first(whole)}"
+                    lead = f"{introduction[:-1]}, where {lower_first(lead)}"
+                    paragraphs.remove(introduction)
             # The start's own summary, where the tour has not said it yet, makes the opening
             # this path's own: "... starts at `run` in `cli.py`, which parses the options."
             said = (
@@ -1026,6 +1041,41 @@ def _key_ideas(facts: RepoFacts, voice: Voice) -> list[SymbolFact]:
     return chosen
 
 
+def _kind_word(symbol: SymbolFact) -> str:
+    known = {"method", "function", "class", "struct", "interface", "annotation", "trait"}
+    return symbol.kind if symbol.kind in known | {"enum", "type"} else "definition"
+
+
+def _bare(symbol: SymbolFact, voice: Voice) -> bool:
+    """A key idea with nothing to tell but its kind and place: no words of its authors,
+    no users counted, nothing it is made of."""
+    namesake = symbol.path.rsplit("/", 1)[-1].split(".")[0] == symbol.name
+    made_of, _ = _made_of(symbol, voice, 0)
+    return (
+        not symbol.doc
+        and (symbol.used_by < 2 or namesake)
+        and not made_of
+        and not (voice.expert and symbol.signature)
+    )
+
+
+def _bare_ideas(symbols: list[SymbolFact], index: int) -> str:
+    """Several names told by kind and place in one sentence: "There are also the class `A`
+    in `a.h` and the function `b` in `b.c`."."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for symbol in symbols:  # the names of one kind in one file, said together
+        groups.setdefault((_kind_word(symbol), symbol.path), []).append(code(symbol.name))
+    items = [
+        f"the {kind} {names[0]} in {code(path)}"
+        if len(names) == 1
+        else f"the {'classes' if kind == 'class' else kind + 's'} {join_words(names)} "
+        f"in {code(path)}"
+        for (kind, path), names in groups.items()
+    ]
+    lead = "There are also" if index else "The design starts with"
+    return sentence(f"{lead} {join_words(items, separator='; ')}")
+
+
 def chapter_key_ideas(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
     chosen = _key_ideas(facts, voice)
     if not chosen:
@@ -1033,7 +1083,14 @@ def chapter_key_ideas(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
     # What a type is made of, for the first few types: after that it is a list.
     holding = [s for s in chosen if s.holds][HOLDS_TOLD:]
     chosen = [s.model_copy(update={"holds": []}) if s in holding else s for s in chosen]
-    told_ideas = [_idea_sentence(s, voice, i) for i, s in enumerate(chosen)]
+    # Names with nothing known but their kind and place are one sentence between them,
+    # where the first of them would be, rather than a bare sentence each.
+    bare = [s for s in chosen if _bare(s, voice)]
+    told_ideas = [
+        _idea_sentence(s, voice, i) if s not in bare or len(bare) < 2 else _bare_ideas(bare, i)
+        for i, s in enumerate(chosen)
+        if s not in bare[1:] or len(bare) < 2
+    ]
     if voice.beginner:  # what "key ideas" means, for a listener new to reading code
         told_ideas.insert(
             0,
