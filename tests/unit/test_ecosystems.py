@@ -1292,7 +1292,8 @@ def test_a_go_program_is_named_for_its_cmd_folder_or_its_module(tmp_path: Path) 
     facts = analyse(write(tmp_path / "b", at_top), name="tracer")
     assert [(e.kind, e.name) for e in facts.entry_points] == [("executable", "tracer")]
     told = " ".join(p for c in write_script(facts).chapters for p in c.paragraphs)
-    assert "The entry point is the executable `tracer`, built from `main.go`." in told
+    # The run from its `main` carries on the sentence that names the entry point.
+    assert "The entry point is the executable `tracer`, built from `main.go`" in told
 
 
 def test_a_changelog_behind_the_go_module_s_major_version_gives_no_release(

@@ -262,6 +262,16 @@ def _area_sentence(
     if area.kind is FileKind.SOURCE:
         leads = [f"{what.capitalize()} lives in", "More of the code lives in", "And there is"]
         text = f"{leads[min(index, 2)]} {code(area.path)}, {files}"
+        if index == 0:  # the first source folder, worded by the story's turn
+            text = voice.shape(
+                [
+                    text,
+                    f"{code(area.path)} has {what}: {files}",
+                    f"The project's own code is in {code(area.path)}, {files}"
+                    if what == AREA_WORDS[FileKind.SOURCE]
+                    else text,
+                ]
+            )
         if area.language:
             text += f" of mostly {area.language}"
         if area.doc:
@@ -311,9 +321,15 @@ def chapter_layout(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
     )
     if root_first:
         beside = " next to the README" if facts.readme and "/" not in facts.readme.path else ""
+        files = plural(len(root_code), "source file")
         paragraphs.append(
-            f"The code itself sits at the top level: {plural(len(root_code), 'source file')}"
-            f"{beside}."
+            voice.shape(
+                [
+                    f"The code itself sits at the top level: {files}{beside}.",
+                    f"The heart of it is at the top level: {files}{beside}.",
+                    f"Its code is right at the top level: {files}{beside}.",
+                ]
+            )
         )
     offset = 1 if root_first else 0
     paragraphs += [_area_sentence(a, voice, i + offset) for i, a in enumerate(source[:3])]
@@ -488,8 +504,16 @@ def chapter_parts(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
     if len(tangled) >= 2:
         names = join_words([code(name[p.folder]) for p in tangled[:4]])
         told.append(
-            f"{names} are tied together by imports that run both ways: one body of code, "
-            "split across folders."
+            voice.shape(
+                [
+                    f"{names} are tied together by imports that run both ways: one body of "
+                    "code, split across folders.",
+                    f"{names} import one another: one body of code, split across folders "
+                    "for tidiness.",
+                    f"Imports run both ways between {names}, so they are one body of code "
+                    "in several folders.",
+                ]
+            )
         )
     # The rest reads like a layer diagram: on top, between, underneath.
     rest = [p for p in parts if p not in tangled or len(tangled) < 2]
@@ -663,6 +687,7 @@ def chapter_control_flow(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
     # Where the chapter says how it is entered and nothing declares a start, the first
     # path's start is named in that sentence: "... through its public API, at `run` in ...".
     introduction: str | None = None
+    entry_said: tuple[str, bool] | None = None  # the entry sentence; whether it names the start
     runnable = [e for e in facts.entry_points if e.kind not in {"library main", "Docker command"}]
     if runnable and _library_kind(facts):
         # Its users call it from their own code; a program it ships is a side door.
@@ -704,6 +729,9 @@ def chapter_control_flow(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
         if more and voice.deep:
             names = join_words([code(e.name) for e in more])
             paragraphs.append(f"There are other ways in as well: {names}.")
+        elif first.path and first.kind != "application":
+            # The run that begins where the entry point does carries on its sentence.
+            entry_said = (sentence(intro), first.kind == "console script" and bool(first.symbol))
     elif facts.entry_points and facts.entry_points[0].kind == "Docker command":
         paragraphs.append(
             f"There is no declared command; the container runs {code(facts.docker_command or '')}."
@@ -800,6 +828,19 @@ def chapter_control_flow(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
                 whole += f" Its signature is {code(start.signature or '')}."
             if (said and found) or signature or not hops:
                 told = [whole, *_told_steps(hops, steps, voice)]
+            elif number == 0 and entry_said and from_entry and not start.command:
+                # "The entry point is `cli.c`, which has a main function; its `main` calls
+                # ...": the run starts in the sentence that names where it starts.
+                sentence_of_entry, names_start = entry_said
+                told = _told_steps(
+                    hops,
+                    steps,
+                    voice,
+                    lead=f"{sentence_of_entry[:-1]}, which"
+                    if names_start
+                    else f"{sentence_of_entry[:-1]}; its {code(start.name)}",
+                )
+                paragraphs.remove(sentence_of_entry)
             else:  # the start and its first calls, in one sentence
                 told = _told_steps(hops, steps, voice, lead=lead)
             last = hops[-1] if hops else None
@@ -921,6 +962,8 @@ def _idea_sentence(symbol: SymbolFact, voice: Voice, index: int) -> str:
             f"{code(symbol.name)}, {article} {kind} {place}{users}",
             f"Then there is the {kind} {code(symbol.name)} {place}{users}",
             f"The {kind} {code(symbol.name)} lives {place}{users}",
+            f"Another name to know is {code(symbol.name)}, {article} {kind} {place}{users}",
+            f"Consider the {kind} {code(symbol.name)} {place}{users}",
         ]
         if not symbol.doc:
             shapes = [
@@ -932,7 +975,7 @@ def _idea_sentence(symbol: SymbolFact, voice: Voice, index: int) -> str:
         intro = (
             voice.shape(shapes, index)
             if index
-            else voice.shape([shapes[0], shapes[2]])
+            else voice.shape([shapes[0], shapes[2], shapes[-1]])
             if symbol.doc
             else shapes[0]
         )
@@ -1387,6 +1430,8 @@ def chapter_run_and_test(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
                         f", and start with {first}",
                         f"; the first test worth opening is {first}",
                         f", then read {first} to see the tests at work",
+                        f"; to see what the tests expect, open {first}",
+                        f", and read {first} first",
                     ]
                 )
                 if first
