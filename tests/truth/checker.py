@@ -682,7 +682,7 @@ class Checker:
             (r"([\d,]+) (?:named )?`([^`/ ]*\*[^`/ ]*)`", self._family),
             (r"`([^`]+)`, ([\d,]+) test files?", self._folder_test_files),
             (r"`([^`]+)`, ([\d,]+) files?", self._folder_files),
-            (r"`([^`]+)` has [\w ]+: ([\d,]+) (?:test )?files?", self._folder_files),
+            (r"`([^`]+)` (?:has|holds) [\w ]+: ([\d,]+) (?:test )?files?", self._folder_files),
             (r"([\d,]+) (?:test )?files? (?:in|across|next to|beside)", self._test_files),
             # The test suite's one folder: its own files, not the whole tree's.
             (r"([\d,]+) files? in `([^`]+)`(?! and)",

@@ -266,7 +266,7 @@ def _area_sentence(
             text = voice.shape(
                 [
                     text,
-                    f"{code(area.path)} has {what}: {files}",
+                    f"{code(area.path)} holds {what}: {files}",
                     f"The project's own code is in {code(area.path)}, {files}"
                     if what == AREA_WORDS[FileKind.SOURCE]
                     else text,
