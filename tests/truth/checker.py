@@ -29,7 +29,7 @@ QUOTE_OPENER = re.compile(
     r"In its own words:|Its authors describe it like this:|In the authors' words:|"
     r"Its comment reads:|Its documentation says:|its comment sums up as:|"
     r"Of `[^`]+`, its authors write:|Its README opens with a notice:|"
-    r"`[^`]+`, (?:about )?[\d,]+ lines:"
+    r"`[^`]+`, (?:about )?[\d,]+ lines(?:, (?:imported|included|used) by [\d,]+ other modules?)?:"
 )
 # A quote runs on to the paragraph's end, unless the narrator speaks again.
 NARRATOR_AGAIN = re.compile(
@@ -643,7 +643,17 @@ class Checker:
             self._defined(sentence, name, path)
         for name, path in re.findall(r"the \w+ `([^`]+)` in `([^`]+)`", sentence):
             self._defined(sentence, name, path)
-        defined = re.match(r"`([^`]+)`,? (?:has|about|\d)[^`]*? defines (.*)", sentence)
+        # Names of one kind in one file: "the functions `a`, `b` and `c` in `x.c`".
+        for names, path in re.findall(
+            r"the \w+s ((?:`[^`]+`(?:, | and ))+`[^`]+`) in `([^`]+)`", sentence
+        ):
+            for name in BACKTICKED.findall(names):
+                self._defined(sentence, name, path)
+        defined = re.match(
+            r"(?:The header )?`([^`]+)`,? (?:has|about|\d|is short|is long|a header|is a header)"
+            r"[^`]*? (?:defines|declares|declaring) (.*)",
+            sentence,
+        )
         if defined and defined.group(1) in self.tree.files:
             for name in BACKTICKED.findall(defined.group(2)):
                 self._defined(sentence, name, defined.group(1))
@@ -678,16 +688,24 @@ class Checker:
     def check_numbers(self, sentence: str) -> None:
         mask = list(sentence)
         checks = [
-            (r"`([^`]+)`(?: has|,) (about )?([\d,]+) lines", self._lines),
-            (r"(about )?([\d,]+) (?:other )?(?:modules|files) import it", self._importers),
+            (r"`([^`]+)`(?: has|,| is short,| is long,|, a header of| is a header of) (about )?"
+             r"([\d,]+) lines",
+             self._lines),
+            # C's headers are included, Rust's modules used, the rest imported.
+            (r"(about )?([\d,]+) (?:other )?(?:modules|files) (?:import|include|use) it",
+             self._importers),
+            (r"(?:imported|included|used) by (about )?([\d,]+) other modules?", self._importers),
             (r"`([^`]+)` is imported by (about )?([\d,]+)", self._importers_of),
             (r"package, `([^`]+)`, is imported by ([\d,]+) other files?", self._package_users),
             (r"used from (about )?([\d,]+) other files?", self._users),
             (r"([\d,]+) (?:named )?`([^`/ ]*\*[^`/ ]*)`", self._family),
             (r"`([^`]+)`, ([\d,]+) test files?", self._folder_test_files),
             (r"`([^`]+)`, ([\d,]+) files?", self._folder_files),
-            (r"`([^`]+)` has [\w ]+: ([\d,]+) (?:test )?files?", self._folder_files),
+            (r"`([^`]+)` (?:has|holds) [\w ]+: ([\d,]+) (?:test )?files?", self._folder_files),
             (r"([\d,]+) (?:test )?files? (?:in|across|next to|beside)", self._test_files),
+            # The test suite's one folder: its own files, not the whole tree's.
+            (r"([\d,]+) files? in `([^`]+)`(?! and)",
+             lambda sentence, said, folder: self._folder_test_files(sentence, folder, said)),
             (r"([\d,]+) beside the code", self._test_files),
             (r"plus ([\d,]+) test files?", self._test_files_total),
             (r"tests inside ([\d,]+) source files?", self._inline_test_files),
@@ -699,8 +717,10 @@ class Checker:
             (r"([\d,]+) in `([^`]+)`", self._in_folder),
             (r"at the top level: ([\d,]+) source files?", self._top_level_code),
             (r"(about )?([\d,.]+)( million)? lines of the project's own code", self._own_lines),
-            (r"needs ([\d,]+) dependenc", self._runtime_count),
+            (r"needs (?:just |a long list of )?([\d,]+) dependenc", self._runtime_count),
             (r"adds ([\d,]+) more packages?", self._dev_count),
+            (r"(?:only|lists) ([\d,]+) packages? for development", self._dev_count),
+            (r"development it takes ([\d,]+) packages?", self._dev_count),
             (r"version ([\d][\w.\-]*)", self._version),
             (r"release in its changelog is ([\d][\w.\-]*), dated (\d{4}-\d\d-\d\d)", self._release),
             (r"release in its changelog is ([\d][\w.\-]*?)\.?$", self._undated_release),
@@ -1005,7 +1025,7 @@ class Checker:
             if sum(_number(n) for n in claimed) < least:
                 self.fail(suite.group(0), f"the tree runs at least {least} test files")
         for folder in re.findall(
-            r"build and helper tooling (?:sit )?in `([^`]+)`|`([^`]+)` has build and helper",
+            r"build and helper tooling (?:sits? )?in `([^`]+)`|`([^`]+)` has build and helper",
             whole,
         ):
             self.check_tooling(next(f for f in folder if f))

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from codestory.analysis.syntax import parse_source
 from codestory.narrative.template import write_script
 from tests.support import SAMPLE_PROJECT
 from tests.support import write_files as write
+from tests.truth.checker import sentences
 
 
 def test_sample_project_facts(tmp_path: Path) -> None:
@@ -1039,7 +1041,9 @@ def test_a_function_handed_on_as_a_value_is_followed_and_said_so(tmp_path: Path)
     assert [s.name for s in steps][:3] == ["main", "pmain", "work"]
     assert steps[1].handed and not steps[2].handed
     told = "\n".join(c.text for c in write_script(facts).chapters)
-    assert "`main` passes `pmain` on to be run" in told
+    # Said of `main`, in the sentence that reaches `pmain`.
+    handed = [t for t in sentences(told) if "passes `pmain` on to be run" in t]
+    assert handed and "`main`" in handed[0].split("passes `pmain`")[0]
 
 
 def test_a_task_runner_or_wrapper_is_how_the_authors_run_tests(tmp_path: Path) -> None:
@@ -1176,7 +1180,12 @@ def test_a_command_line_tool_is_toured_through_one_of_its_commands(tmp_path: Pat
     path = next(p for p in facts.control_paths if p[0].command)
     assert (path[0].command, [s.name for s in path]) == ("make", ["make_command", "build", "shape"])
     told = "\n".join(c.text for c in write_script(facts).chapters)
-    assert "Take the `make` command: `make_command` in `maker/cli.py` handles it." in told
+    # The handler's first call carries on the sentence that names it.
+    assert re.search(
+        r"Take the `make` command: `make_command` in `maker/cli\.py` handles it, "
+        r"and (calls|hands the work to|goes on to) `build`",
+        told,
+    )
 
 
 def test_a_java_program_is_followed_from_its_class_main_through_overloads(

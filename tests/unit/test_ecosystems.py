@@ -299,7 +299,7 @@ def test_a_key_type_is_told_with_its_most_used_methods(tmp_path: Path) -> None:
     assert [m.name for m in cart.methods][:2] == ["add", "total"]
     told = _idea_sentence(cart, Voice(ExpertiseLevel.INTERMEDIATE, Style.OVERVIEW), 0)
     # The most used method first, its summary said as what it does.
-    assert "Its method `add` puts an item in the basket; it also has `total` and `clear`." in told
+    assert "its method `add` puts an item in the basket, next to `total` and `clear`." in told
 
 
 def test_rust_modules_are_named_by_their_path_under_the_crates_src(tmp_path: Path) -> None:
@@ -963,7 +963,7 @@ def test_a_cargo_workspace_names_its_crates_and_its_own_are_no_outside_dependenc
     assert (
         "The build's workspace adds 2 packages to the top one: `crates/search` and `crates/glob`."
     ) in told
-    assert "needs 2 dependencies: `errs`; `search` is a package of its own." in told
+    assert "needs just 2 dependencies: `errs`; `search` is a package of its own." in told
 
 
 def test_cargo_default_features_switch_on_their_optional_dependencies() -> None:
@@ -1239,7 +1239,7 @@ def test_go_command_tables_declare_commands_and_their_handlers(tmp_path: Path) -
     # The program's own (root) command is the program, which the entry point names; it is
     # toured first, through its named handler.
     assert "It offers 1 command-line command: `dust`." in told
-    assert "Take the `shelf` command: `listShelf` in `cmd/shelf/main.go` handles it." in told
+    assert "Take the `shelf` command: `listShelf` in `cmd/shelf/main.go` handles it" in told
 
 
 def test_a_go_command_written_in_place_is_told_as_a_function_literal(tmp_path: Path) -> None:
@@ -1249,9 +1249,11 @@ def test_a_go_command_written_in_place_is_told_as_a_function_literal(tmp_path: P
     }
     facts = analyse(write(tmp_path, files), name="shelf")
     told = " ".join(p for c in write_script(facts).chapters for p in c.paragraphs)
-    assert "Take the `dust` command: a function literal in `main.go` handles it." in told
+    # The handler's first call follows in the same sentence.
     assert re.search(
-        r"The function literal (calls|hands the work to|goes on to) `sweepShelf`", told
+        r"Take the `dust` command: a function literal in `main.go` handles it, "
+        r"and (calls|hands the work to|goes on to) `sweepShelf`",
+        told,
     )
 
 
@@ -1290,7 +1292,8 @@ def test_a_go_program_is_named_for_its_cmd_folder_or_its_module(tmp_path: Path) 
     facts = analyse(write(tmp_path / "b", at_top), name="tracer")
     assert [(e.kind, e.name) for e in facts.entry_points] == [("executable", "tracer")]
     told = " ".join(p for c in write_script(facts).chapters for p in c.paragraphs)
-    assert "The entry point is the executable `tracer`, built from `main.go`." in told
+    # The run from its `main` carries on the sentence that names the entry point.
+    assert "The entry point is the executable `tracer`, built from `main.go`" in told
 
 
 def test_a_changelog_behind_the_go_module_s_major_version_gives_no_release(
@@ -1329,7 +1332,7 @@ def test_a_go_command_s_handler_may_live_in_another_file_of_its_package(tmp_path
         for c in write_script(analyse(write(tmp_path, files), name="srv")).chapters
         for p in c.paragraphs
     )
-    assert "Take the `serve` command: `serve` in `cmd/serve.go` handles it." in told
+    assert "Take the `serve` command: `serve` in `cmd/serve.go` handles it" in told
 
 
 def test_each_element_of_a_go_command_table_is_a_command() -> None:

@@ -12,6 +12,7 @@ from codestory.narrative.phrases import join_words
 from codestory.narrative.template import MAX_CHAPTERS, MIN_CHAPTERS, write_script
 from tests.support import SAMPLE_PROJECT
 from tests.support import write_files as write
+from tests.truth.checker import sentences
 
 CODE_SPAN = re.compile(r"`([^`]+)`")
 RUNNERS = {"make", "pytest", "npm", "go", "cargo", "mvn", "tox", "nox", "ctest"}
@@ -146,10 +147,10 @@ def test_roles_are_named_and_the_test_count_is_said_one_way(tmp_path: Path) -> N
     assert "It offers 2 command-line commands: `buy` and `sell`." in text
     assert "Its 2 data models include `Item`." in text  # the private one is counted, not named
     assert "`_Hidden`" not in text
-    # The folder and the test chapter give the same number: test modules, not the
-    # package marker, conftest.py or fixtures.
-    assert "`tests`, 2 test files" in text
+    # The test chapter counts test modules, not the package marker, conftest.py or
+    # fixtures, and the layout leaves the folder to it: one number, said once.
     assert "The test suite has 2 files in `tests`" in text
+    assert "`tests`, 2 test files" not in text and text.count("in `tests`") == 1
 
 
 def test_a_clap_command_is_named_by_its_command_attribute_not_its_derive(
@@ -191,10 +192,9 @@ def test_code_at_the_top_level_is_said_before_a_smaller_folder(tmp_path: Path) -
     }
     script = write_script(analyse(write(tmp_path, files), name="conf"))
     layout = next(c for c in script.chapters if c.title == "How it is organised")
-    assert layout.paragraphs[:2] == [
-        "The code itself sits at the top level: 2 source files next to the README.",
-        "More of the code lives in `internal`, 2 files of mostly Go.",
-    ]
+    # Worded by the story's turn; what it says is the same.
+    assert layout.paragraphs[0].endswith("at the top level: 2 source files next to the README.")
+    assert layout.paragraphs[1] == "More of the code lives in `internal`, 2 files of mostly Go."
 
 
 def test_a_handed_out_class_is_followed_through_the_method_that_sets_it_to_work(
@@ -218,8 +218,11 @@ def test_a_handed_out_class_is_followed_through_the_method_that_sets_it_to_work(
     }
     script = write_script(analyse(write(tmp_path, files), name="cmdr"))
     text = "\n".join(c.text for c in script.chapters)
-    assert "Its users set it to work with `Command.parse`: follow that call." in text
-    assert "`Command.parse` calls `Command.dispatch`" in text
+    # The start and its first call are one sentence, ending on what the authors say it does.
+    assert (
+        "Its users set it to work with `Command.parse`, which calls `Command.dispatch`, "
+        "which runs the action the arguments name." in text
+    )
 
 
 def test_a_click_program_is_not_its_own_subcommand(tmp_path: Path) -> None:
@@ -241,6 +244,26 @@ def test_a_click_program_is_not_its_own_subcommand(tmp_path: Path) -> None:
     text = "\n".join(c.text for c in write_script(facts).chapters)
     assert "It offers 1 command-line command: `clean-cache`." in text
     assert facts.kinds.get("benchmark") == 1 and facts.code_lines < 100
+
+
+def test_the_rest_of_the_tree_is_one_list_and_ci_is_told_with_the_tests(
+    facts: RepoFacts,
+) -> None:
+    from codestory.analysis.classify import FileKind
+    from codestory.analysis.facts import Area
+
+    areas = [
+        Area(path="tally", files=4, kind=FileKind.SOURCE, language="Python"),
+        Area(path="docs", files=48, kind=FileKind.DOCS),
+        Area(path="bench", files=3, kind=FileKind.BENCHMARK),
+    ]
+    shaped = facts.model_copy(update={"areas": areas, "ci": ["GitHub Actions"]})
+    told = {c.title: c.text for c in write_script(shaped).chapters}
+    layout = sentences(told["How it is organised"])
+    assert any("`docs`, 48 files; and the benchmarks in `bench`, 3 files." in s for s in layout)
+    testing = told["How to build and test it"]
+    assert "; continuous integration runs on GitHub Actions." in testing
+    assert "Continuous integration" not in testing
 
 
 def test_area_and_model_sentences_agree_in_grammar() -> None:
@@ -273,7 +296,7 @@ def test_two_names_with_one_description_are_told_once(tmp_path: Path) -> None:
     }
     script = write_script(analyse(write(tmp_path, files), name="twin"))
     text = "\n".join(c.text for c in script.chapters)
-    assert text.count("The central object of an application.") == 1
+    assert text.lower().count("the central object of an application") == 1
 
 
 def test_the_story_says_less_where_few_calls_could_be_followed(tmp_path: Path) -> None:
@@ -329,11 +352,13 @@ def test_the_parts_chapter_reads_like_a_layer_diagram(tmp_path: Path) -> None:
     assert chapter.text == (
         "`cmd` is on top: it draws on `core` and `util`, and no other part draws on it. "
         "`core` sits between: `cmd` uses it, and it uses `util`. "
-        "`util` is underneath: `cmd` and `core` build on it, and it imports no other part."
+        "At the bottom sits `util`, which imports no other part; `cmd` and `core` rely on it."
     )
 
 
-def test_steps_with_nothing_to_add_are_one_sentence() -> None:
+def test_steps_are_followed_to_what_their_authors_say_of_them() -> None:
+    """A sentence follows the calls until it reaches a step the authors describe and ends on
+    their words, so its shape is the path's own, not a sentence every story has."""
     from codestory.analysis.facts import ControlStep
     from codestory.domain import ExpertiseLevel, Style
     from codestory.narrative.template import Voice, _told_steps
@@ -343,11 +368,24 @@ def test_steps_with_nothing_to_add_are_one_sentence() -> None:
         ControlStep(path="b.py", name="run", line=1),
         ControlStep(path="b.py", name="loop", line=5),
         ControlStep(path="c.py", name="tick", line=1, doc="Update the clock by one step."),
+        ControlStep(path="c.py", name="draw", line=9, doc="A frame: what the screen shows."),
+        ControlStep(path="c.py", name="flush", line=20),
     ]
-    told = _told_steps(steps[1:], steps, Voice(ExpertiseLevel.INTERMEDIATE, Style.OVERVIEW))
+    voice = Voice(ExpertiseLevel.INTERMEDIATE, Style.OVERVIEW)
+    assert _told_steps(steps[1:], steps, voice) == [
+        "`main` calls `run` in `b.py`, and that hands the work to `loop`, which in turn "
+        "goes on to `tick` in `c.py`, which updates the clock by one step, "
+        # One more call carries on the sentence; a summary that is no verb phrase is
+        # quoted, and the quote ends the sentence: what follows starts a new one.
+        "and `tick` calls `draw`, which its comment sums up as: A frame: what the screen "
+        "shows.",
+        "`draw` hands the work to `flush`.",
+    ]
+    # The path's opening leads into its first calls.
+    told = _told_steps(steps[1:3], steps, voice, lead="A run begins at `main` in `a.py`, which")
     assert told == [
-        "`main` calls `run` in `b.py`, which calls `loop`.",
-        "`loop` goes on to `tick` in `c.py`, which updates the clock by one step.",
+        "A run begins at `main` in `a.py`, which calls `run` in `b.py`, and that hands the "
+        "work to `loop`."
     ]
 
 
@@ -523,3 +561,86 @@ def test_key_ideas_tell_at_most_one_error_type(facts: RepoFacts) -> None:
     facts.key_symbols = [symbol(n) for n in ("HTTPError", "TimeoutError", "Client", "Options")]
     chosen = _key_ideas(facts, Voice(ExpertiseLevel.INTERMEDIATE, Style.OVERVIEW))
     assert [s.name for s in chosen] == ["HTTPError", "Client", "Options"]
+
+
+def test_a_key_idea_says_what_is_known_of_it_before_the_authors_words() -> None:
+    """What a type is made of is one sentence whose shape follows its facts, and the authors'
+    words come last, so stories do not share "Its most used methods are ..." sentences."""
+    from codestory.analysis.facts import MemberFact, SymbolFact
+    from codestory.narrative.template import Voice, _idea_sentence
+    from tests.truth.checker import sentences
+
+    runner = SymbolFact(
+        name="Runner", kind="class", path="r.py", line=1, doc="The base of every runner.",
+        heirs=["FastRunner"], methods=[MemberFact(name=m, path="r.py", line=2) for m in "ab"],
+    )  # fmt: skip
+    told = _idea_sentence(runner, Voice(ExpertiseLevel.INTERMEDIATE, Style.OVERVIEW), 0)
+    assert told.endswith("The base of every runner.")
+    said = sentences(told)
+    assert len(said) == 2 and "`FastRunner` builds on it" in said[0] and "`a`" in said[0]
+
+
+def test_dependencies_are_worded_by_how_many_there_are(facts: RepoFacts) -> None:
+    def told(**update: object) -> str:
+        shaped = facts.model_copy(update={"optional_dependencies": [], **update})
+        return next(c.text for c in write_script(shaped).chapters if c.title == "What it builds on")
+
+    assert "needs just 2 dependencies: `a` and `b`" in told(dependencies=["a", "b"])
+    many = told(dependencies=[f"d{n}" for n in range(20)])
+    assert "needs a long list of 20 dependencies, among them" in many
+    # No run-time dependency: what development takes is said in the same sentence.
+    alone = told(dependencies=[], dev_dependencies=["pytest", "tox"])
+    assert "2 packages" in alone and "development" in alone and "none" in alone
+    assert len(sentences(alone)) == 1
+
+
+def test_a_library_is_entered_in_the_sentence_that_names_its_first_call(tmp_path: Path) -> None:
+    """ "Nothing here runs by itself, so the tour enters through its public API" was a
+    sentence of every library's story; the first path's start now completes it."""
+    files = {
+        "README.md": "# tidy\n\ntidy is a library for tidying notes.\n",
+        "tidy/__init__.py": "",
+        "tidy/core.py": "def tidy(x):\n    y = helper(x)\n    return y\n\n"
+        "def helper(x):\n    z = x\n    return z\n",
+        **{
+            f"tidy/use{n}.py": "from tidy.core import tidy\n\ndef f():\n    return tidy(1)\n"
+            for n in range(3)
+        },
+    }
+    facts = analyse(write(tmp_path, files), name="tidy")
+    text = next(c.text for c in write_script(facts).chapters if c.title.startswith("Where"))
+    assert re.search(r"public API, at `\w+` in `tidy/[\w.]+`, which (calls|hands|goes)", text)
+    assert text.count("public API") == 1 and text.startswith(("tidy", "Nothing in tidy"))
+
+
+def test_names_known_only_by_kind_and_place_are_one_sentence() -> None:
+    from codestory.analysis.facts import SymbolFact
+    from codestory.narrative.template import Voice, _bare, _bare_ideas
+
+    voice = Voice(ExpertiseLevel.INTERMEDIATE, Style.OVERVIEW)
+    named = [
+        SymbolFact(name=n, kind="function", path="lib.c", line=1) for n in ("a_new", "a_free")
+    ] + [SymbolFact(name="Table", kind="struct", path="lib.h", line=1)]
+    assert all(_bare(s, voice) for s in named)
+    assert _bare_ideas(named, 2) == (
+        "There are also the functions `a_new` and `a_free` in `lib.c` and the struct `Table` "
+        "in `lib.h`."
+    )
+    assert not _bare(named[0].model_copy(update={"doc": "Make one."}), voice)
+
+
+def test_the_run_from_the_entry_point_carries_on_the_sentence_that_names_it(
+    tmp_path: Path,
+) -> None:
+    files = {
+        "go.mod": "module example.com/tally\n",
+        "main.go": "package main\n\nfunc main() {\n\trun()\n}\n\n"
+        "// run counts the lines.\nfunc run() {\n}\n",
+    }
+    facts = analyse(write(tmp_path, files), name="tally")
+    text = next(c.text for c in write_script(facts).chapters if c.title.startswith("Where"))
+    assert re.search(
+        r"^The entry point is the executable `tally`, built from `main\.go`; its `main` "
+        r"(calls|hands the work to|goes on to) `run`, which counts the lines\.$",
+        text,
+    )

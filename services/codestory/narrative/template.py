@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
+from typing import TypeVar
 
 from codestory.analysis.classify import FileKind
 from codestory.analysis.entry_point import EntryPoint
@@ -87,6 +88,9 @@ _FOCUS_SYNONYMS = {
 }
 
 
+Shape = TypeVar("Shape")
+
+
 @dataclass
 class Voice:
     """How much to explain, how far to go, and the terms already defined."""
@@ -105,7 +109,7 @@ class Voice:
     # tells a few more key ideas.
     short: bool = False
 
-    def shape(self, shapes: list[str], index: int = 0) -> str:
+    def shape(self, shapes: list[Shape], index: int = 0) -> Shape:
         """One of `shapes`: the story's turn, moved on by `index` within the story."""
         return shapes[(self.turn + index) % len(shapes)]
 
@@ -255,6 +259,8 @@ def _area_sentence(
     index: int,
     tests: TestSuite | None = None,
     examples: int | None = None,
+    *,
+    listing: bool = False,
 ) -> str:
     what = area.holds or AREA_WORDS[area.kind]
     files = plural(area.files, "file")
@@ -268,18 +274,31 @@ def _area_sentence(
     if area.kind is FileKind.SOURCE:
         leads = [f"{what.capitalize()} lives in", "More of the code lives in", "And there is"]
         text = f"{leads[min(index, 2)]} {code(area.path)}, {files}"
+        if index == 0:  # the first source folder, worded by the story's turn
+            text = voice.shape(
+                [
+                    text,
+                    f"{code(area.path)} holds {what}: {files}",
+                    f"The project's own code is in {code(area.path)}, {files}"
+                    if what == AREA_WORDS[FileKind.SOURCE]
+                    else text,
+                ]
+            )
         if area.language:
             text += f" of mostly {area.language}"
         if area.doc:
             text += f". Its package describes itself this way: {_quote(area.doc)}"
         return sentence(text)
+    if listing:  # one item of a list of areas: "the documentation in `docs`, 48 files"
+        the = "" if area.holds or area.kind is FileKind.TEST else "the "
+        return f"{the}{what} in {code(area.path)}{', ' + files if files else ''}"
     counted, listed = (f", {files}", f": {files}") if files else ("", "")
     shapes = [
         f"You will find {what} in {code(area.path)}{counted}",
         f"The {what} {'sits' if what in _MASS_NOUNS else 'sit'} in {code(area.path)}{counted}",
         f"Next to it, {code(area.path)} has {what}{listed}",
     ]
-    return sentence(shapes[index % len(shapes)])
+    return sentence(voice.shape(shapes, index))
 
 
 def _source_lines(facts: RepoFacts, folder: str) -> int:
@@ -295,7 +314,13 @@ def chapter_layout(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
     if not areas:
         return None
     source = [a for a in areas if a.kind is FileKind.SOURCE]
-    others = [a for a in areas if a.kind is not FileKind.SOURCE]
+    # A test folder the testing chapter names and counts is told there, once.
+    counted = set(facts.tests.directories[:3]) if facts.tests.exist else set()
+    others = [
+        a
+        for a in areas
+        if a.kind is not FileKind.SOURCE and not (a.kind is FileKind.TEST and a.path in counted)
+    ]
     paragraphs: list[str] = []
     # Code at the top level (a Go package at its module root, a script project) is said
     # first when it is the package the project is named for or outweighs every source
@@ -308,9 +333,15 @@ def chapter_layout(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
     )
     if root_first:
         beside = " next to the README" if facts.readme and "/" not in facts.readme.path else ""
+        files = plural(len(root_code), "source file")
         paragraphs.append(
-            f"The code itself sits at the top level: {plural(len(root_code), 'source file')}"
-            f"{beside}."
+            voice.shape(
+                [
+                    f"The code itself sits at the top level: {files}{beside}.",
+                    f"The heart of it is at the top level: {files}{beside}.",
+                    f"Its code is right at the top level: {files}{beside}.",
+                ]
+            )
         )
     offset = 1 if root_first else 0
     paragraphs += [_area_sentence(a, voice, i + offset) for i, a in enumerate(source[:3])]
@@ -320,11 +351,14 @@ def chapter_layout(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
     limit = 5 if voice.deep else 3
     example_areas = [a for a in areas if a.kind is FileKind.EXAMPLE]
     examples = facts.kinds.get("example") if len(example_areas) == 1 else None
-    described = [
-        _area_sentence(a, voice, i, facts.tests, examples) for i, a in enumerate(others[:limit])
-    ]
-    if described:
-        paragraphs.append(" ".join(described))
+    told = others[:limit]
+    if len(told) == 1:
+        paragraphs.append(_area_sentence(told[0], voice, 0, facts.tests, examples))
+    elif told:  # the rest of the tree in one sentence, its shape the tree's own list
+        items = [_area_sentence(a, voice, 0, facts.tests, examples, listing=True) for a in told]
+        lead = voice.shape(["Beside the code sit", "Around the code are", "Next to it you find"])
+        listed = "; ".join(items[:-1]) + f"; and {items[-1]}"
+        paragraphs.append(sentence(f"{lead} {listed}"))
     skipped = {k: facts.kinds.get(k, 0) for k in ("vendored", "generated", "minified")}
     if any(skipped.values()):
         parts = [plural(n, f"{k} file") for k, n in skipped.items() if n]
@@ -440,7 +474,7 @@ def _short_names(parts: list[Part]) -> tuple[str | None, dict[str, str]]:
     return root, names
 
 
-def _part_sentence(part: Part, name: dict[str, str], index: int) -> str | None:
+def _part_sentence(part: Part, name: dict[str, str], index: int, voice: Voice) -> str | None:
     """Where one folder sits among the others: on top, underneath, or between."""
     here = code(name[part.folder])
     uses = [code(name.get(u, u)) for u in part.uses[:3]]
@@ -449,8 +483,9 @@ def _part_sentence(part: Part, name: dict[str, str], index: int) -> str | None:
         shapes = [
             f"{here} is on top: it draws on {join_words(uses)}, and no other part draws on it.",
             f"Nothing else here imports {here}; it puts {join_words(uses)} to work.",
+            f"On top sits {here}, drawing on {join_words(uses)}; no other part imports it.",
         ]
-        return shapes[index % 2]
+        return voice.shape(shapes, index)
     if used_by and not uses:
         verb = "builds" if len(used_by) == 1 else "build"
         shapes = [
@@ -459,7 +494,7 @@ def _part_sentence(part: Part, name: dict[str, str], index: int) -> str | None:
             f"At the bottom sits {here}, which imports no other part; {join_words(used_by)} "
             f"{'relies' if len(used_by) == 1 else 'rely'} on it.",
         ]
-        return shapes[index % 2]
+        return voice.shape(shapes, index)
     if uses and used_by:
         return (
             f"{here} sits between: {join_words(used_by)} "
@@ -481,13 +516,21 @@ def chapter_parts(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
     if len(tangled) >= 2:
         names = join_words([code(name[p.folder]) for p in tangled[:4]])
         told.append(
-            f"{names} are tied together by imports that run both ways: one body of code, "
-            "split across folders."
+            voice.shape(
+                [
+                    f"{names} are tied together by imports that run both ways: one body of "
+                    "code, split across folders.",
+                    f"{names} import one another: one body of code, split across folders "
+                    "for tidiness.",
+                    f"Imports run both ways between {names}, so they are one body of code "
+                    "in several folders.",
+                ]
+            )
         )
     # The rest reads like a layer diagram: on top, between, underneath.
     rest = [p for p in parts if p not in tangled or len(tangled) < 2]
     rest.sort(key=lambda p: 0 if not p.used_by else (2 if not p.uses else 1))
-    told += [t for i, p in enumerate(rest[:PARTS_TOLD]) if (t := _part_sentence(p, name, i))]
+    told += [t for i, p in enumerate(rest[:PARTS_TOLD]) if (t := _part_sentence(p, name, i, voice))]
     return ScriptChapter(title="How the parts fit together", paragraphs=[" ".join(told)])
 
 
@@ -542,23 +585,28 @@ def _roles_sentence(facts: RepoFacts, voice: Voice) -> str | None:
     return " ".join(said) or None
 
 
-def _step_sentence(step: ControlStep, previous: ControlStep, voice: Voice, index: int) -> str:
-    where = "" if step.path == previous.path else f" in {code(step.path)}"
-    clause = _doc_clause(step.doc)
-    verbs = ["calls", "hands the work to", "goes on to"]
-    text = f"{_step_name(previous)} {voice.shape(verbs, index)} {code(step.name)}{where}"
-    if step.handed:  # a callback: given to other code, which runs it
-        text = f"{_step_name(previous)} passes {code(step.name)}{where} on to be run"
+def _step_said(step: ControlStep, voice: Voice) -> str:
+    """What the authors say a step does, as the end of the clause that reaches it: their
+    summary as a predicate, or their words quoted last, so the quote ends the sentence."""
+    if voice.beginner or not step.doc:
+        return ""
     said = predicate(step.name, step.doc)
-    if said and not voice.beginner:
-        text += f", which {said}"
-    elif clause and not voice.beginner:
-        text += (
-            f", which its comment sums up as: {clause}"
-            if index % 2
-            else (f". Its documentation says: {_quote(step.doc or '')}")
-        )
-    return sentence(text)
+    if said:
+        return f", which {said}"
+    return f", which {_QUOTED} {_doc_clause(step.doc)}"
+
+
+def _link(step: ControlStep, previous: ControlStep, voice: Voice, index: int) -> str:
+    """How the work reaches `step` from `previous`: a call, or a callback handed on."""
+    where = "" if step.path == previous.path else f" in {code(step.path)}"
+    if step.handed:  # a callback: given to other code, which runs it
+        return f"passes {code(step.name)}{where} on to be run"
+    verbs = ["calls", "hands the work to", "goes on to"]
+    return f"{voice.shape(verbs, index)} {code(step.name)}{where}"
+
+
+def _ended(text: str) -> str:
+    return text if text[-1:] in ".!?…" else f"{text}."
 
 
 def _step_name(step: ControlStep) -> str:
@@ -576,34 +624,43 @@ def _plain(step: ControlStep, voice: Voice) -> bool:
     return not step.handed and (voice.beginner or not step.doc)
 
 
-def _told_steps(hops: list[ControlStep], steps: list[ControlStep], voice: Voice) -> list[str]:
-    """The path's steps as sentences; a run of steps with nothing to add is one sentence
-    ("`a` calls `b`, which calls `c`") rather than a list read one line at a time."""
+def _told_steps(
+    hops: list[ControlStep], steps: list[ControlStep], voice: Voice, lead: str = ""
+) -> list[str]:
+    """The path's steps as sentences. Each sentence follows the calls ("`a` calls `b`, which
+    hands the work to `c`") until it reaches a step the authors describe, and ends on their
+    words, so the sentence's shape is the path's own. `lead` opens the first sentence (the
+    path's start, said as "it")."""
     told: list[str] = []
     index = 0
+    quoted = False  # the last sentence ends on the authors' words: nothing may follow them
     while index < len(hops):
-        run = 1
-        while (
-            index + run < len(hops)
-            and run < CHAINED_STEPS
-            and _plain(hops[index], voice)
-            and _plain(hops[index + run], voice)
-        ):
-            run += 1
-        if run == 1:
-            told.append(_step_sentence(hops[index], steps[index], voice, index))
+        end = index
+        while end < len(hops) and end - index < CHAINED_STEPS:
+            end += 1
+            if not _plain(hops[end - 1], voice):
+                break
+        links = [_link(hops[n], steps[n], voice, n) for n in range(index, end)]
+        subject = lead if index == 0 and lead else _step_name(steps[index])
+        text = f"{subject} {links[0]}"
+        joins = [", which ", ", and that ", ", which in turn "]
+        for number, link in enumerate(links[1:], start=1):
+            text += f"{voice.shape(joins, index + number)}{link}"
+        said = _step_said(hops[end - 1], voice)
+        text += said
+        if end - index == 1 and told and not quoted and (not said or _QUOTED in said):
+            # One call with nothing to say of it, or only the authors' words to quote, is no
+            # sentence of its own: it carries on the one before.
+            told[-1] = f"{told[-1][:-1]}, and {_ended(text)}"
         else:
-            chain = hops[index : index + run]
-            links = [
-                f"{code(s.name)}{'' if s.path == steps[index + n].path else f' in {code(s.path)}'}"
-                for n, s in enumerate(chain)
-            ]
-            joined = voice.shape(
-                [", which calls ", ", and that calls ", ", which in turn calls "], index
-            )
-            told.append(sentence(f"{_step_name(steps[index])} calls {joined.join(links)}"))
-        index += run
+            # A lead starts as written: a project's own name keeps its case (`jq`, `cobra`).
+            told.append(sentence(text) if not (index == 0 and lead) else _ended(text))
+        quoted = _QUOTED in said
+        index = end
     return told
+
+
+_QUOTED = "its comment sums up as:"
 
 
 CHAINED_STEPS = 3
@@ -639,6 +696,10 @@ def _main_module(entry: EntryPoint) -> str:
 
 def chapter_control_flow(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
     paragraphs: list[str] = []
+    # Where the chapter says how it is entered and nothing declares a start, the first
+    # path's start is named in that sentence: "... through its public API, at `run` in ...".
+    introduction: str | None = None
+    entry_said: tuple[str, bool] | None = None  # the entry sentence; whether it names the start
     runnable = [e for e in facts.entry_points if e.kind not in {"library main", "Docker command"}]
     if runnable and _library_kind(facts):
         # Its users call it from their own code; a program it ships is a side door.
@@ -680,6 +741,9 @@ def chapter_control_flow(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
         if more and voice.deep:
             names = join_words([code(e.name) for e in more])
             paragraphs.append(f"There are other ways in as well: {names}.")
+        elif first.path and first.kind != "application":
+            # The run that begins where the entry point does carries on its sentence.
+            entry_said = (sentence(intro), first.kind == "console script" and bool(first.symbol))
     elif facts.entry_points and facts.entry_points[0].kind == "Docker command":
         paragraphs.append(
             f"There is no declared command; the container runs {code(facts.docker_command or '')}."
@@ -700,23 +764,23 @@ def chapter_control_flow(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
         paragraphs.append(sentence(text))
     elif _library_kind(facts):
         library = voice.term("library")
-        paragraphs.append(
-            voice.shape(
-                [
-                    f"{facts.name} is a {library}: nothing here runs by itself, so the tour "
-                    "enters through its public API.",
-                    f"{facts.name} is a {library}, called from its users' own programs; the "
-                    "tour enters through its public API.",
-                    f"Nothing in {facts.name} runs by itself: it is a {library}, entered "
-                    "through its public API.",
-                ]
-            )
+        introduction = voice.shape(
+            [
+                f"{facts.name} is a {library}: nothing here runs by itself, so the tour "
+                "enters through its public API.",
+                f"{facts.name} is a {library}, called from its users' own programs; the "
+                "tour enters through its public API.",
+                f"Nothing in {facts.name} runs by itself: it is a {library}, entered "
+                "through its public API.",
+            ]
         )
+        paragraphs.append(introduction)
     else:  # a tool or a service by its description, with no start any file declares
-        paragraphs.append(
+        introduction = (
             "No file here declares where it starts, so we begin from the part the rest of "
             "the code uses most."
         )
+        paragraphs.append(introduction)
     # Where few calls could be followed for certain, one short path is all the story tells.
     unsure = facts.resolution < LOW_RESOLUTION
     if facts.control_paths:
@@ -744,50 +808,58 @@ def chapter_control_flow(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
                 and start.path == handed_out.path
                 and start.name.startswith(f"{handed_out.name}.")
             )
-            opening = (
-                voice.shape(
-                    [
-                        f"Back at {code(start.name)}, another call leads somewhere else.",
-                        f"{code(start.name)} also sends the work another way.",
-                        f"From {code(start.name)} a second branch is worth following.",
-                        f"{code(start.name)} has more than one road out of it.",
-                    ],
-                    number,
-                )
-                if start.branch
-                else f"Take the {code(start.command or '')} command: a function literal in "
-                f"{code(start.path)} handles it."
-                if _literal(start)
-                else f"Take the {code(start.command)} command: {code(start.name)} in "
-                f"{code(start.path)} handles it."
-                if start.command
-                else _example_opening(start)
-                if start.via
-                else voice.shape(
-                    [
-                        f"Follow one call from the start: {code(start.name)} in "
-                        f"{code(start.path)}.",
-                        f"Start at {code(start.name)} in {code(start.path)} and follow the calls.",
-                        f"A run begins at {code(start.name)} in {code(start.path)}."
-                        if from_entry
-                        else f"Take one call, {code(start.name)} in {code(start.path)}, and "
-                        "follow it.",
-                    ]
-                )
-                if number == 0 and (from_entry or handed or (not runnable and handed_out is None))
-                else f"Its users set it to work with {code(start.name)}: follow that call."
-                if number == 0 and through
-                else f"One path through the core starts at {code(start.name)} in "
-                f"{code(start.path)}."
-                if number == 0
-                else f"{('A second', 'Another')[number > 1]} path begins at {code(start.name)} "
-                f"in {code(start.path)}."
-            )
-            # A bare class name (`Starlette`) is no signature worth saying.
-            if voice.expert and start.signature and start.signature != start.name:
-                opening += f" Its signature is {code(start.signature)}."
             hops = steps[1 : UNSURE_STEPS if unsure else None] if not voice.beginner else steps[1:2]
-            told = [opening, *_told_steps(hops, steps, voice)]
+            if number == 0 and through:
+                whole, lead = (
+                    f"Its users set it to work with {code(start.name)}: follow that call.",
+                    f"Its users set it to work with {code(start.name)}, which",
+                )
+            elif number == 0 and introduction and not (start.branch or start.command or start.via):
+                where = f"{code(start.name)} in {code(start.path)}"
+                whole = f"{introduction[:-1]}, at {where}."
+                lead = f"{introduction[:-1]}, at {where}, which"
+                paragraphs.remove(introduction)
+            else:
+                opens = from_entry or handed or (not runnable and handed_out is None)
+                whole, lead = _path_opening(
+                    start, number, voice, opens=opens, from_entry=from_entry
+                )
+                if number == 0 and introduction and start.via:  # the README's way in
+                    whole = f"{introduction[:-1]}, where {lower_first(whole)}"
+                    lead = f"{introduction[:-1]}, where {lower_first(lead)}"
+                    paragraphs.remove(introduction)
+            # The start's own summary, where the tour has not said it yet, makes the opening
+            # this path's own: "... starts at `run` in `cli.py`, which parses the options."
+            said = (
+                predicate(start.name, start.doc)
+                if not (voice.beginner or start.branch or start.command or start.via or handed)
+                else None
+            )
+            head, found, rest = whole.partition(f" in {code(start.path)}")
+            if said and found:
+                comma = "," if rest.startswith(" and") else ""
+                whole = f"{head}{found}, which {said}{comma}{rest}"
+            # A bare class name (`Starlette`) is no signature worth saying.
+            signature = voice.expert and start.signature and start.signature != start.name
+            if signature:
+                whole += f" Its signature is {code(start.signature or '')}."
+            if (said and found) or signature or not hops:
+                told = [whole, *_told_steps(hops, steps, voice)]
+            elif number == 0 and entry_said and from_entry and not start.command:
+                # "The entry point is `cli.c`, which has a main function; its `main` calls
+                # ...": the run starts in the sentence that names where it starts.
+                sentence_of_entry, names_start = entry_said
+                told = _told_steps(
+                    hops,
+                    steps,
+                    voice,
+                    lead=f"{sentence_of_entry[:-1]}, which"
+                    if names_start
+                    else f"{sentence_of_entry[:-1]}; its {code(start.name)}",
+                )
+                paragraphs.remove(sentence_of_entry)
+            else:  # the start and its first calls, in one sentence
+                told = _told_steps(hops, steps, voice, lead=lead)
             last = hops[-1] if hops else None
             longest = last is not None and last.lines == max(step.lines for step in steps)
             if last is not None and longest and last.lines >= LONG_BODY and not voice.beginner:
@@ -808,6 +880,65 @@ def chapter_control_flow(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
             None if not runnable else ScriptChapter(title="Where it starts", paragraphs=paragraphs)
         )
     return ScriptChapter(title="Where it starts and what it calls", paragraphs=paragraphs)
+
+
+def _path_opening(
+    start: ControlStep, number: int, voice: Voice, *, opens: bool, from_entry: bool
+) -> tuple[str, str]:
+    """Where a path begins: as a sentence of its own, and as the lead its first calls follow
+    ("... starts at `run` in `cli.py`, which calls ...")."""
+    name, where = code(start.name), f"{code(start.name)} in {code(start.path)}"
+    if start.branch:
+        whole = voice.shape(
+            [
+                f"Back at {name}, another call leads somewhere else.",
+                f"{name} also sends the work another way.",
+                f"From {name} a second branch is worth following.",
+                f"{name} has more than one road out of it.",
+            ],
+            number,
+        )
+        return whole, f"{whole[:-1]}: it"
+    if start.command:
+        handler = f"a function literal in {code(start.path)}" if _literal(start) else where
+        whole = f"Take the {code(start.command)} command: {handler} handles it."
+        return whole, f"{whole[:-1]}, and"
+    if start.via:
+        if start.via == start.name:
+            return (
+                _example_opening(start),
+                f"The README shows it in use with a call to {where}, which",
+            )
+        return (
+            _example_opening(start),
+            f"The README shows it in use with a call to {code(start.via)}: in the code that "
+            f"is {where}, and it",
+        )
+    if number == 0 and opens:
+        shapes = [
+            (
+                f"Follow one call from the start: {where}.",
+                f"Follow one call from the start, {where}: it",
+            ),
+            (
+                f"Start at {where} and follow the calls.",
+                f"Start at {where} and follow the calls: it",
+            ),
+            (f"A run begins at {where}.", f"A run begins at {where}, which")
+            if from_entry
+            else (
+                f"Take one call, {where}, and follow it.",
+                f"Take one call, {where}, and follow it: it",
+            ),
+        ]
+        return voice.shape(shapes)
+    if number == 0:
+        return (
+            f"One path through the core starts at {where}.",
+            f"One path through the core starts at {where}, which",
+        )
+    ordinal = ("A second", "Another")[number > 1]
+    return f"{ordinal} path begins at {where}.", f"{ordinal} path begins at {where}, which"
 
 
 def _idea_sentence(symbol: SymbolFact, voice: Voice, index: int) -> str:
@@ -831,72 +962,104 @@ def _idea_sentence(symbol: SymbolFact, voice: Voice, index: int) -> str:
     if symbol.used_by >= 2 and not namesake:
         users = f", used from {plural(symbol.used_by, 'other file')}"
     said = predicate(symbol.name, symbol.doc)
-    if said:
-        text = f"{code(symbol.name)}, {article} {kind} {place}{users}, {said}"
-    elif symbol.doc:
-        shapes = [
-            f"{code(symbol.name)}, {article} {kind} {place}{users}. Its authors describe it like "
-            f"this: {_quote(symbol.doc)}",
-            f"Then there is the {kind} {code(symbol.name)} {place}{users}. In the authors' "
-            f"words: {_quote(symbol.doc)}",
-            f"The {kind} {code(symbol.name)} lives {place}{users}. Its comment reads: "
-            f"{_quote(symbol.doc)}",
-        ]
-        # "Then there is" needs an idea before it.
-        text = voice.shape(shapes, index) if index else voice.shape([shapes[0], shapes[2]])
+    parts, method_quote = _made_of(symbol, voice, index)
+    made_of = join_words(parts, separator="; ")
+    signature = (
+        f" Its signature is {code(symbol.signature)}."
+        if voice.expert and symbol.signature and symbol.kind in {"function", "method"}
+        else ""
+    )
+    if said:  # the authors' summary as the narrator's own words
+        text = sentence(f"{code(symbol.name)}, {article} {kind} {place}{users}, {said}")
+        text += signature + (f" {sentence(made_of)}" if made_of else "")
     else:
-        plain = f"{code(symbol.name)} is {article} {kind} {place}{users}"
-        text = (
-            plain
-            if index == 0
-            else voice.shape(
+        # What is known of it first, then the authors' words, so the quote ends its
+        # sentence: "The class `Runner` in `r.py`: `A` builds on it. In the authors' words:"
+        shapes = [
+            f"{code(symbol.name)}, {article} {kind} {place}{users}",
+            f"Then there is the {kind} {code(symbol.name)} {place}{users}",
+            f"The {kind} {code(symbol.name)} lives {place}{users}",
+            f"Another name to know is {code(symbol.name)}, {article} {kind} {place}{users}",
+            f"Consider the {kind} {code(symbol.name)} {place}{users}",
+        ]
+        if not symbol.doc:
+            shapes = [
+                f"{code(symbol.name)} is {article} {kind} {place}{users}",
+                f"There is also the {kind} {code(symbol.name)} {place}{users}",
+                f"Next comes {code(symbol.name)}, {article} {kind} {place}{users}",
+            ]
+        # "Then there is", "There is also" and "Next comes" need an idea before them.
+        intro = (
+            voice.shape(shapes, index)
+            if index
+            else voice.shape([shapes[0], shapes[2], shapes[-1]])
+            if symbol.doc
+            else shapes[0]
+        )
+        text = sentence(f"{intro}: {made_of}" if made_of else intro) + signature
+        if symbol.doc:
+            opener = voice.shape(
                 [
-                    plain,
-                    f"There is also the {kind} {code(symbol.name)} {place}{users}",
-                    f"Next comes {code(symbol.name)}, {article} {kind} {place}{users}",
+                    "Its authors describe it like this:",
+                    "In the authors' words:",
+                    "Its comment reads:",
                 ],
                 index,
             )
-        )
-    text = sentence(text)
-    if voice.expert and symbol.signature and symbol.kind in {"function", "method"}:
-        text += f" Its signature is {code(symbol.signature)}."
-    if symbol.heirs and not voice.beginner:
+            text += f" {opener} {_quote(symbol.doc)}"
+    return f"{text} {method_quote}" if method_quote else text
+
+
+def _made_of(symbol: SymbolFact, voice: Voice, index: int) -> tuple[list[str], str]:
+    """What a key type is made of, as clauses of one sentence: the types built on it, its
+    fields' types, its most used methods; and the authors' words on its first method, said
+    after, so the quote ends its own sentence."""
+    if voice.beginner:
+        return [], ""
+    parts: list[str] = []
+    if symbol.heirs:
         shown = [code(h) for h in symbol.heirs[:3]]
         if len(symbol.heirs) > 3:
             shown.append("others")
-        text += f" {join_words(shown)} {'builds' if len(shown) == 1 else 'build'} on it."
-    if symbol.holds and not voice.beginner:  # what it is made of, by its declared fields
+        parts.append(f"{join_words(shown)} {'builds' if len(shown) == 1 else 'build'} on it")
+    if symbol.holds:  # what it is made of, by its declared fields
         held = join_words([code(h) for h in symbol.holds])
         one = len(symbol.holds) == 1
-        text += " " + voice.shape(
-            [
-                f"{held} {'is the type of one' if one else 'are types'} of its fields.",
-                f"{held} {'is' if one else 'are'} what its fields hold.",
-                f"{held} {'appears' if one else 'appear'} among its fields.",
-            ],
-            index,
+        parts.append(
+            voice.shape(
+                [
+                    f"one of its fields is a {held}" if one else f"its fields hold {held}",
+                    f"{held} {'is the type of one' if one else 'are types'} of its fields",
+                    f"{held} {'appears' if one else 'appear'} among its fields",
+                ],
+                index,
+            )
         )
     # The most used method whose summary can be said as what it does leads the others.
     first = next(
         (m for m in symbol.methods if m.doc != symbol.doc and predicate(m.name, m.doc)), None
     )
     does = predicate(first.name, first.doc) if first else None
-    if first and does and len(symbol.methods) >= 2 and not voice.beginner:
+    quote = ""
+    if first and does and len(symbol.methods) >= 2:
         others = join_words([code(m.name) for m in symbol.methods if m is not first])
-        text += f" Its method {code(first.name)} {does}; it also has {others}."
-    elif len(symbol.methods) >= 2 and not voice.beginner:
+        parts.append(f"its method {code(first.name)} {does}, next to {others}")
+    elif len(symbol.methods) >= 2:
         names = join_words([code(m.name) for m in symbol.methods])
-        shapes = [
-            f"Among its methods are {names}.",
-            f"Its most used methods are {names}.",
-            f"{names} are the methods other code calls most.",
-        ]
-        text += f" {voice.shape(shapes, index)}"
-        first = symbol.methods[0]
-        if first.doc and first.doc != symbol.doc:
-            text += f" Of {code(first.name)}, its authors write: {_quote(first.doc)}"
-    return text
+        parts.append(
+            voice.shape(
+                [
+                    f"among its methods are {names}",
+                    f"its most used methods are {names}",
+                    f"{names} are the methods other code calls most",
+                ],
+                index,
+            )
+        )
+        method = symbol.methods[0]
+        if method.doc and method.doc != symbol.doc:
+            quote = f"Of {code(method.name)}, its authors write: {_quote(method.doc)}"
+    return parts, quote
 
 
 # Error types among the key ideas, at most: a library's errors are many and alike.
@@ -940,6 +1103,41 @@ def _key_ideas(facts: RepoFacts, voice: Voice) -> list[SymbolFact]:
     return chosen
 
 
+def _kind_word(symbol: SymbolFact) -> str:
+    known = {"method", "function", "class", "struct", "interface", "annotation", "trait"}
+    return symbol.kind if symbol.kind in known | {"enum", "type"} else "definition"
+
+
+def _bare(symbol: SymbolFact, voice: Voice) -> bool:
+    """A key idea with nothing to tell but its kind and place: no words of its authors,
+    no users counted, nothing it is made of."""
+    namesake = symbol.path.rsplit("/", 1)[-1].split(".")[0] == symbol.name
+    made_of, _ = _made_of(symbol, voice, 0)
+    return (
+        not symbol.doc
+        and (symbol.used_by < 2 or namesake)
+        and not made_of
+        and not (voice.expert and symbol.signature)
+    )
+
+
+def _bare_ideas(symbols: list[SymbolFact], index: int) -> str:
+    """Several names told by kind and place in one sentence: "There are also the class `A`
+    in `a.h` and the function `b` in `b.c`."."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for symbol in symbols:  # the names of one kind in one file, said together
+        groups.setdefault((_kind_word(symbol), symbol.path), []).append(code(symbol.name))
+    items = [
+        f"the {kind} {names[0]} in {code(path)}"
+        if len(names) == 1
+        else f"the {'classes' if kind == 'class' else kind + 's'} {join_words(names)} "
+        f"in {code(path)}"
+        for (kind, path), names in groups.items()
+    ]
+    lead = "There are also" if index else "The design starts with"
+    return sentence(f"{lead} {join_words(items, separator='; ')}")
+
+
 def chapter_key_ideas(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
     chosen = _key_ideas(facts, voice)
     if not chosen:
@@ -947,7 +1145,14 @@ def chapter_key_ideas(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
     # What a type is made of, for the first few types: after that it is a list.
     holding = [s for s in chosen if s.holds][HOLDS_TOLD:]
     chosen = [s.model_copy(update={"holds": []}) if s in holding else s for s in chosen]
-    told_ideas = [_idea_sentence(s, voice, i) for i, s in enumerate(chosen)]
+    # Names with nothing known but their kind and place are one sentence between them,
+    # where the first of them would be, rather than a bare sentence each.
+    bare = [s for s in chosen if _bare(s, voice)]
+    told_ideas = [
+        _idea_sentence(s, voice, i) if s not in bare or len(bare) < 2 else _bare_ideas(bare, i)
+        for i, s in enumerate(chosen)
+        if s not in bare[1:] or len(bare) < 2
+    ]
     if voice.beginner:  # what "key ideas" means, for a listener new to reading code
         told_ideas.insert(
             0,
@@ -957,31 +1162,73 @@ def chapter_key_ideas(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
     return ScriptChapter(title="The key ideas", paragraphs=told_ideas)
 
 
+SHORT_MODULE = 100  # lines: a file this short that many others need is worth saying so
+LONG_MODULE = 1_000
+WIDELY_USED = 5  # importers
+_HEADERS = frozenset({".h", ".hh", ".hpp", ".hxx"})
+
+
+def _brought_in(path: str) -> str:
+    """How other files take a module in: a C or C++ header is included, a Rust module used
+    (`use`), anything else imported."""
+    suffix = PurePosixPath(path).suffix
+    return "include" if suffix in _HEADERS else "use" if suffix == ".rs" else "import"
+
+
 def _module_sentence(module: ModuleFact, voice: Voice, index: int) -> str:
-    users = (
-        f"{plural(module.importers, 'other module')} import it" if module.importers >= 2 else None
-    )
+    """A module by what is known of it: the authors' words, the name it leads with, a header
+    and what it declares, a short file many others need, a long one."""
+    verb = _brought_in(module.path)
+    widely = module.importers >= 2
+    users = f"{plural(module.importers, 'other module')} {verb} it" if widely else None
     if module.package:  # Go imports the folder: the count is the package's
         users = (
             f"Its package, {code(module.package)}, is imported by "
             f"{plural(module.importers, 'other file')}"
-            if module.importers >= 2 and module.package != "."
+            if widely and module.package != "."
             else None
         )
     size = f"{about(module.lines)} lines"
-    names = [n for n in module.definitions if not n.startswith("_")][:3]
-    if module.doc:
-        text = f"{code(module.path)}, {size}: {_quote(module.doc)}"
-        return f"{text} {sentence(users)}" if users else text
-    defined = f"defines {join_words([code(n) for n in names])}" if names else ""
     path = code(module.path)
+    if module.doc:  # the authors' words last, so the quote ends the sentence
+        past = {"import": "imported", "include": "included", "use": "used"}[verb]
+        by = f", {past} by {plural(module.importers, 'other module')}" if widely else ""
+        if module.package:
+            by = ""
+        text = f"{path}, {size}{by}: {_quote(module.doc)}"
+        return f"{text} {sentence(users)}" if users and module.package else text
+    public = [n for n in module.definitions if not n.startswith("_")]
+    names = public[:3]
+    header = verb == "include"
+    defines = "declares" if header else "defines"
+    listed = join_words([code(n) for n in names]) + (", among others" if len(public) > 3 else "")
     said = predicate(module.lead, module.lead_doc) if module.lead else None
     if module.lead and said:
         # In the authors' words: what its first summarised name does.
         others = [code(n) for n in names if n != module.lead][:2]
         besides = f", next to {join_words(others)}" if others else ""
-        held = f"{path}, {size}, defines {code(module.lead)}, which {said}{besides}"
+        held = f"{path}, {size}, {defines} {code(module.lead)}, which {said}{besides}"
+    elif (
+        users
+        and not module.package
+        and module.lines < SHORT_MODULE
+        and (module.importers >= WIDELY_USED)
+    ):  # little code that much of the project needs
+        told = f": it {defines} {listed}" if names else ""
+        return sentence(f"{path} is short, {size}, yet {users}{told}")
+    elif module.lines >= LONG_MODULE:
+        held = f"{path} is long, {size}{', and ' + defines + ' ' + listed if names else ''}"
+    elif header:
+        held = voice.shape(
+            [
+                f"{path}, a header of {size}{', declares ' + listed if names else ''}",
+                f"The header {path}, {size}{', declares ' + listed if names else ''}",
+                f"{path} is a header of {size}{' declaring ' + listed if names else ''}",
+            ],
+            index,
+        )
     else:
+        defined = f"{defines} {listed}" if names else ""
         held = voice.shape(
             [
                 f"{path} has {size}{' and ' + defined if defined else ''}",
@@ -1023,6 +1270,10 @@ def chapter_modules(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
     return ScriptChapter(title="Modules to know", paragraphs=told)
 
 
+FEW_DEPENDENCIES = 2
+MANY_DEPENDENCIES = 15
+
+
 def chapter_dependencies(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
     extra = (
         facts.optional_dependencies
@@ -1053,6 +1304,11 @@ def chapter_dependencies(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
             if not voice.beginner
             else f"{count} {voice.term('dependency', 'dependencies')}"
         )
+        # How many is part of what a listener learns: a couple, or a long list.
+        if count <= FEW_DEPENDENCIES:
+            needs = f"just {needs}"
+        elif count >= MANY_DEPENDENCIES:
+            needs = f"a long list of {needs}"
         lead = voice.shape(
             [f"At run time it needs {needs}", f"To run, it needs {needs}", f"It needs {needs}"]
         )
@@ -1068,6 +1324,22 @@ def chapter_dependencies(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
             mark = "; " if named else ": "
             listed += f"{mark}{join_words([code(d) for d in own[:4]])} {verb} of its own"
         paragraphs.append(sentence(f"{lead}{listed}"))
+    elif facts.dev_dependencies:  # all it declares is for working on it
+        such = join_words([code(d) for d in facts.dev_dependencies[:3]])
+        some = ", such as" if len(facts.dev_dependencies) > 3 else ":"
+        packages = plural(len(facts.dev_dependencies), "package")
+        paragraphs.append(
+            voice.shape(
+                [
+                    "It declares no run-time dependencies of its own, only "
+                    f"{packages} for development{some} {such}.",
+                    f"Its manifest lists {packages} for development{some} {such}, and none "
+                    "for run time.",
+                    f"For development it takes {packages}{some} {such}; for run time it "
+                    "declares none.",
+                ]
+            )
+        )
     else:
         paragraphs.append("It declares no run-time dependencies of its own.")
     if facts.platform_dependencies:
@@ -1101,7 +1373,7 @@ def chapter_dependencies(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
             f"Optional features can bring in {some}"
             f"{join_words([code(d) for d in optional[:4]])}; {unneeded}{default}."
         )
-    if facts.dev_dependencies:
+    if facts.dev_dependencies and facts.dependencies:
         more = plural(len(facts.dev_dependencies), "more package")
         such = join_words([code(d) for d in facts.dev_dependencies[:3]])
         whole = len(facts.dev_dependencies) <= 3  # a short list is named in full
@@ -1154,6 +1426,8 @@ def chapter_run_and_test(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
         text = f"The {voice.term('test suite')} has {', plus '.join(places)}"
         if tests.frameworks:
             text += f", written with {join_words(tests.frameworks)}"
+        if facts.ci:  # what runs on every change, said with what there is to run
+            text += f"; {voice.term('continuous integration')} runs on {join_words(facts.ci)}"
         paragraphs.append(sentence(text))
         first = (
             f"the test module inside {code(tests.example_file)}"
@@ -1173,6 +1447,10 @@ def chapter_run_and_test(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
                         f", and begin reading with {first}",
                         f"; {first} is a good first test to read",
                         f", and start with {first}",
+                        f"; the first test worth opening is {first}",
+                        f", then read {first} to see the tests at work",
+                        f"; to see what the tests expect, open {first}",
+                        f", and read {first} first",
                     ]
                 )
                 if first
@@ -1186,7 +1464,7 @@ def chapter_run_and_test(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
             "No automated tests were found in this repository, neither in a test folder nor "
             "inside the source files."
         )
-    if facts.ci:
+    if facts.ci and not tests.exist:
         paragraphs.append(
             f"{voice.term('continuous integration').capitalize()} runs on {join_words(facts.ci)}."
         )
