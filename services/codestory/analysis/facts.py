@@ -38,7 +38,7 @@ from codestory.analysis.manifests import (
     make_targets,
     parse_manifest,
 )
-from codestory.analysis.parallel import parse_many
+from codestory.analysis.parallel import parse_many, prestart
 from codestory.analysis.paths import file_name, normalise, parent_dir
 from codestory.analysis.project_kind import ProjectKind, project_kind
 from codestory.analysis.readme import (
@@ -1556,6 +1556,7 @@ def analyse(
     to parse is left out and counted; `should_stop`, asked between files, ends the
     analysis early with AnalysisStopped (a cancelled story).
     """
+    prestart(processes)  # the parse workers' forkserver starts while the tree is walked
     walked, unreadable = _walk(
         root, max_files=max_files, max_bytes=max_bytes, blob_ids=syntax_cache is not None
     )

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import math
 import multiprocessing
+import multiprocessing.forkserver
 import os
+import sys
+import types
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -21,6 +24,8 @@ from codestory.analysis.syntax_cache import SyntaxCache, blob_id
 from codestory.analysis.syntax_rows import Row, from_row, to_row
 from codestory.analysis.walk import MAX_TEXT_BYTES, AnalysisStoppedError
 
+# What a parse worker needs imported before its first file: this module and what it imports.
+WORKER_MODULES = [__name__]
 PARALLEL_MIN_FILES = 200  # below this, one process is faster than starting several
 CHUNK_FILES = 8  # small, so the processes finish close together
 
@@ -104,6 +109,36 @@ def _children_allowed() -> Iterator[None]:
         config.update(saved)
 
 
+@contextmanager
+def _lean_workers() -> Iterator[None]:
+    """Start the parse workers with the parsing code alone imported.
+
+    multiprocessing would have each new process import the parent's `__main__` again (the
+    forkserver does it once for the workers forked from it): a Celery worker's, a
+    script's, so the whole analysis and more. That kept a fresh process's parse worker from
+    its first file for about a third of a second, while the parent parsed alone. The
+    workers only ever run this module's functions on paths and numbers, so the forkserver
+    imports this module instead, and `__main__` is held back while workers start (each
+    start reads it at once, in this thread).
+    """
+    multiprocessing.forkserver.set_forkserver_preload(WORKER_MODULES)
+    main = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")  # no file: nothing to import
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main
+
+
+def prestart(processes: int = 0) -> None:
+    """Start the process the parse workers are forked from, when they may be needed, so
+    that its start overlaps the walk of the tree instead of holding up the parse. It
+    serves every later analysis of this process too."""
+    if (processes or available_cpus()) > 1:
+        with _lean_workers():
+            multiprocessing.forkserver.ensure_running()
+
+
 def parse_many(
     jobs: list[tuple[str, str, Path]],
     processes: int = 0,
@@ -164,7 +199,8 @@ def parse_many(
         pool = ProcessPoolExecutor(max_workers=workers - 1, mp_context=context)
         stopped = False
         try:
-            futures = [pool.submit(_parse_chunk, chunk) for chunk in chunks]
+            with _lean_workers():  # workers start here, on submission
+                futures = [pool.submit(_parse_chunk, chunk) for chunk in chunks]
             # The workers take chunks from the front, this process from the back for as
             # long as it can cancel them: no chunk is parsed twice, and all finish together.
             # Between its own chunks it reads back those the workers have finished, so

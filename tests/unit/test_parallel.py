@@ -1,0 +1,68 @@
+"""Parsing on several cores: the parse workers start lean and early."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from codestory.analysis.parallel import PARALLEL_MIN_FILES
+
+# A program whose main module leaves a mark wherever it is imported other than as the
+# program itself, as multiprocessing does in the processes it starts.
+PROGRAM = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+
+    if __name__ != "__main__":
+        with open(sys.argv[2], "a") as marks:
+            marks.write(__name__ + "\\n")
+
+    if __name__ == "__main__":
+        from codestory.analysis.parallel import parse_many
+
+        root = Path(sys.argv[1])
+        jobs = [(p.name, "Python", p) for p in sorted(root.glob("*.py"))]
+        parsed = [syntax for _, syntax, failed in parse_many(jobs, 2) if not failed]
+        print(len(parsed), sum(len(s.definitions) for s in parsed if s))
+    """
+)
+
+
+def _run(tmp_path: Path, program: str, *args: str) -> str:
+    script = tmp_path / "program.py"
+    script.write_text(program)
+    done = subprocess.run(
+        [sys.executable, str(script), *args], capture_output=True, text=True, check=True
+    )
+    return done.stdout.strip()
+
+
+def test_parse_workers_do_not_import_the_main_module(tmp_path: Path) -> None:
+    """A worker needs the parsing code only: the parent's main (a Celery worker's, a
+    script's) is neither run again in the workers nor in the process they come from."""
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    count = PARALLEL_MIN_FILES + 40
+    for index in range(count):
+        (tree / f"m{index:03d}.py").write_text(f"def f{index}():\n    return {index}\n")
+    marks = tmp_path / "marks.txt"
+    assert _run(tmp_path, PROGRAM, str(tree), str(marks)) == f"{count} {count}"
+    assert not marks.exists(), marks.read_text()
+
+
+def test_the_workers_process_starts_only_when_several_may_parse(tmp_path: Path) -> None:
+    program = textwrap.dedent(
+        """
+        import sys
+        from multiprocessing import forkserver
+        from codestory.analysis.parallel import prestart
+
+        prestart(int(sys.argv[1]))
+        print(getattr(forkserver._forkserver, "_forkserver_pid", None) is not None)
+        """
+    )
+    assert _run(tmp_path, program, "1") == "False"
+    assert _run(tmp_path, program, "2") == "True"
