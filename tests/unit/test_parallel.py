@@ -7,7 +7,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from codestory.analysis.parallel import PARALLEL_MIN_FILES
+from codestory.analysis.parallel import PARALLEL_MIN_FILES, largest_at_both_ends, parse_many
 
 # A program whose main module leaves a mark wherever it is imported other than as the
 # program itself, as multiprocessing does in the processes it starts.
@@ -66,3 +66,33 @@ def test_the_workers_process_starts_only_when_several_may_parse(tmp_path: Path) 
     )
     assert _run(tmp_path, program, "1") == "False"
     assert _run(tmp_path, program, "2") == "True"
+
+
+def test_the_largest_files_are_parsed_first_on_both_sides() -> None:
+    """Workers take from the front, the parent from the back: both start with the largest
+    files and meet at the smallest, so neither is left parsing a large file alone."""
+    sizes = [5, 400, 1, 90, 7, 300, 7, 2]
+    order = largest_at_both_ends(sizes)
+    assert sorted(order) == list(range(len(sizes)))
+    arranged = [sizes[index] for index in order]
+    assert arranged == [400, 90, 7, 2, 1, 5, 7, 300]
+    middle = len(arranged) // 2
+    assert arranged[:middle] == sorted(arranged[:middle], reverse=True)
+    assert arranged[middle:] == sorted(arranged[middle:])
+
+
+def test_parsing_in_parallel_keeps_the_jobs_order(tmp_path: Path) -> None:
+    """Whatever order the files are parsed in, they come back in the order asked."""
+    jobs = []
+    for index in range(PARALLEL_MIN_FILES + 30):
+        file = tmp_path / f"m{index:03d}.py"
+        body = "".join(f"def g{index}_{n}():\n    return {n}\n" for n in range(index % 17))
+        file.write_text(f"def f{index}():\n    return {index}\n{body}")
+        jobs.append((file.name, "Python", file))
+    sizes = {path: file.stat().st_size for path, _, file in jobs}
+    parsed = list(parse_many(jobs, 2, sizes=sizes))
+    assert [path for path, _, _ in parsed] == [path for path, _, _ in jobs]
+    for (path, syntax, failed), index in zip(parsed, range(len(jobs)), strict=True):
+        assert not failed and syntax is not None
+        assert syntax.definitions[0].name == f"f{index}", path
+        assert len(syntax.definitions) == 1 + index % 17

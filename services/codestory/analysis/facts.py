@@ -1181,6 +1181,7 @@ def _parse(
         should_stop=should_stop,
         cache=cache,
         blobs=blobs,
+        sizes={f.path: f.size for f in checkout.code},
     ):
         skipped += failed
         if parsed is not None:

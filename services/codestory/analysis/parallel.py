@@ -48,6 +48,19 @@ def available_cpus() -> int:
     return max(1, cpus or 1)
 
 
+def largest_at_both_ends(sizes: list[int]) -> list[int]:
+    """The indices of `sizes` in the order to hand them out: the largest at both ends, the
+    smallest in the middle (equal sizes keep their order).
+
+    The workers take files from the front and this process from the back, so both begin
+    with the longest and meet at the shortest: neither waits long for the other's last
+    file. In the order of their paths, a 400 KB file could come last to one side and keep
+    the other CPU idle for a third of a second.
+    """
+    ranked = sorted(range(len(sizes)), key=lambda index: -sizes[index])
+    return ranked[0::2] + ranked[1::2][::-1]
+
+
 def parse_one(job: Job) -> Parsed:
     """One file; a file the parser chokes on (too slow, too deep, broken) is counted as
     failed, never fatal: RecursionError and ParseTimeoutError are RuntimeErrors."""
@@ -148,13 +161,15 @@ def parse_many(
     cache: SyntaxCache | None = None,
     keep: SyntaxCache | None = None,
     blobs: dict[str, str] | None = None,
+    sizes: dict[str, int] | None = None,
 ) -> Iterator[Parsed]:
     """Parse every job, in order; `processes` 0 means as many as the CPUs allow.
 
     `should_stop` is asked between files (and between chunks of files when parsing in
     parallel); when it answers True, AnalysisStoppedError ends the work at once. Files
     `cache` holds are not parsed; the parsers store what they parse in `keep`. `blobs`
-    holds Git blob ids known already, by path: those files are looked up unread.
+    holds Git blob ids known already, by path: those files are looked up unread. `sizes`,
+    the files' sizes by path, decide which are parsed first when parsing in parallel.
     """
     stop = should_stop or (lambda: False)
     if cache is not None:
@@ -174,7 +189,7 @@ def parse_many(
             parsed[0]: parsed
             for parsed in parse_many(
                 missing, processes, seconds_per_file=seconds_per_file, should_stop=should_stop,
-                cache=None, keep=cache,
+                cache=None, keep=cache, sizes=sizes,
             )
         }  # fmt: skip
         for path, _, _ in jobs:
@@ -190,7 +205,12 @@ def parse_many(
                 raise AnalysisStoppedError
             yield parse_one(job)
         return
-    chunks = [timed[start : start + CHUNK_FILES] for start in range(0, len(timed), CHUNK_FILES)]
+    known_sizes = sizes or {}
+    order = largest_at_both_ends([known_sizes.get(job[0], 0) for job in timed])
+    arranged = [timed[index] for index in order]
+    chunks = [
+        arranged[start : start + CHUNK_FILES] for start in range(0, len(arranged), CHUNK_FILES)
+    ]
     # forkserver: a clean child, never a fork of a worker with live threads and sockets.
     context = multiprocessing.get_context("forkserver")
     with _children_allowed():
@@ -217,13 +237,17 @@ def parse_many(
                 while front < index and futures[front].done():
                     done[front] = _read_back(futures[front].result())
                     front += 1
+            parsed: dict[int, Parsed] = {}  # by the job's place in `jobs`
             for index, future in enumerate(futures):
                 if index not in done:
                     if stop():
                         stopped = True
                         raise AnalysisStoppedError
                     done[index] = _read_back(future.result())
-                yield from done.pop(index)
+                first = index * CHUNK_FILES
+                for place, result in enumerate(done.pop(index), start=first):
+                    parsed[order[place]] = result
+            yield from (parsed[index] for index in range(len(timed)))
         finally:
             # Stopping does not wait for the chunks being parsed: their workers finish them
             # (each file within its time budget) and exit on their own.
