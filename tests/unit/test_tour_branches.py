@@ -134,3 +134,30 @@ def test_an_error_raised_on_the_way_is_never_a_step(tmp_path: Path) -> None:
     )
     steps = [s.name for path in analyse(root, name="sig").control_paths for s in path]
     assert steps[:2] == ["main", "decode"] and not {"BadPayload", "BadData"} & set(steps)
+
+
+def test_error_types_are_those_named_so_or_built_on_one_through_any_chain() -> None:
+    """Named as an error, or built (however the base is written: qualified, generic) on one
+    of the project's errors or the language's, rounds deep."""
+    from codestory.analysis.callgraph import CallGraph
+    from codestory.analysis.resolve import Resolver
+    from codestory.analysis.syntax import parse_source
+
+    sources = {
+        "pkg/exc.py": "class BadData(Exception):\n    pass\n\n"
+        "class BadPayload(exc.BadData):\n    pass\n\n"
+        "class Empty(BadPayload):\n    pass\n\n"
+        "class Missing(Empty):\n    pass\n\n"
+        "class Plain(Base):\n    pass\n\n"
+        "class Base:\n    pass\n",
+        "src/Fail.java": "class Fail extends java.lang.RuntimeException {}\n"
+        "class Worse extends Fail {}\nclass Box<T> extends Holder<T> {}\n",
+    }
+    language = {".py": "Python", ".java": "Java"}
+    syntaxes = {}
+    for path, text in sources.items():
+        parsed = parse_source(path, language[Path(path).suffix], text.encode())
+        assert parsed is not None
+        syntaxes[path] = parsed
+    graph = CallGraph(syntaxes, Resolver(syntaxes, set(sources)))
+    assert graph.error_types == {"BadData", "BadPayload", "Empty", "Missing", "Fail", "Worse"}
