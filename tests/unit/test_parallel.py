@@ -7,7 +7,12 @@ import sys
 import textwrap
 from pathlib import Path
 
-from codestory.analysis.parallel import PARALLEL_MIN_FILES, largest_at_both_ends, parse_many
+from codestory.analysis.parallel import (
+    PARALLEL_MIN_FILES,
+    largest_at_both_ends,
+    parse_many,
+    prestart,
+)
 
 # A program whose main module leaves a mark wherever it is imported other than as the
 # program itself, as multiprocessing does in the processes it starts.
@@ -96,3 +101,16 @@ def test_parsing_in_parallel_keeps_the_jobs_order(tmp_path: Path) -> None:
         assert not failed and syntax is not None
         assert syntax.definitions[0].name == f"f{index}", path
         assert len(syntax.definitions) == 1 + index % 17
+
+
+def test_the_main_module_is_put_back_once_workers_have_started(tmp_path: Path) -> None:
+    main = sys.modules["__main__"]
+    prestart(2)
+    assert sys.modules["__main__"] is main
+    jobs = []
+    for index in range(PARALLEL_MIN_FILES + 10):
+        file = tmp_path / f"m{index:03d}.py"
+        file.write_text(f"def f{index}():\n    return {index}\n")
+        jobs.append((file.name, "Python", file))
+    assert len(list(parse_many(jobs, 2))) == len(jobs)
+    assert sys.modules["__main__"] is main

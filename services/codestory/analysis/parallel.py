@@ -135,12 +135,15 @@ def _lean_workers() -> Iterator[None]:
     start reads it at once, in this thread).
     """
     multiprocessing.forkserver.set_forkserver_preload(WORKER_MODULES)
-    main = sys.modules["__main__"]
+    main = sys.modules.get("__main__")
     sys.modules["__main__"] = types.ModuleType("__main__")  # no file: nothing to import
     try:
         yield
     finally:
-        sys.modules["__main__"] = main
+        if main is None:
+            del sys.modules["__main__"]
+        else:
+            sys.modules["__main__"] = main
 
 
 def prestart(processes: int = 0) -> None:
