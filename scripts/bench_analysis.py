@@ -357,7 +357,7 @@ def main() -> int:
             "itself near or under the target ratio, meeting the target would leave no time for "
             "the work the story needs. A fresh process's first analysis pays for starting the "
             "process its parse worker is forked from (a Python interpreter importing the "
-            "parsing code; the walk of the tree runs meanwhile); a story worker is long-lived, "
+            "parsing code, while the files are classified); a story worker is long-lived, "
             'so its stories after the first find that process running: the "warm worker" '
             "column is a process's second analysis of the same tree. A repeat story of the "
             "same commit never re-analyses: that is the cached repeat above. The floors are "

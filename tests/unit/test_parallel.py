@@ -114,3 +114,40 @@ def test_the_main_module_is_put_back_once_workers_have_started(tmp_path: Path) -
         jobs.append((file.name, "Python", file))
     assert len(list(parse_many(jobs, 2))) == len(jobs)
     assert sys.modules["__main__"] is main
+
+
+# Analyses a tree in a process of its own and says whether the parse workers' forkserver
+# was started.
+ANALYSE = textwrap.dedent(
+    """
+    import sys
+    from multiprocessing import forkserver
+    from pathlib import Path
+    from codestory.analysis import analyse
+
+    if __name__ == "__main__":
+        cache = Path(sys.argv[2]) if sys.argv[2] != "-" else None
+        analyse(Path(sys.argv[1]), name="t", processes=2, syntax_cache=cache)
+        print(getattr(forkserver._forkserver, "_forkserver_pid", None) is not None)
+    """
+)
+
+
+def _tree(root: Path, files: int) -> Path:
+    (root / "src").mkdir(parents=True)
+    (root / "README.md").write_text("# t\n\nA tree.\n")
+    for index in range(files):
+        (root / "src" / f"m{index:03d}.py").write_text(f"def f{index}():\n    return {index}\n")
+    return root
+
+
+def test_no_worker_process_starts_for_a_small_tree_or_a_cached_retell(tmp_path: Path) -> None:
+    """Starting the workers' process costs a CPU for a moment: only a parse that needs
+    workers pays it, never a small tree or a retell whose files are all cached."""
+    small = _tree(tmp_path / "small", 20)
+    assert _run(tmp_path, ANALYSE, str(small), "-") == "False"
+    large = _tree(tmp_path / "large", PARALLEL_MIN_FILES + 20)
+    assert _run(tmp_path, ANALYSE, str(large), "-") == "True"
+    cache = tmp_path / "cache"
+    assert _run(tmp_path, ANALYSE, str(large), str(cache)) == "True"  # cold: all parsed
+    assert _run(tmp_path, ANALYSE, str(large), str(cache)) == "False"  # all cached
