@@ -4,7 +4,10 @@ gitingest reads a repository into one prompt-sized text; codestory parses every 
 file with tree-sitter, resolves imports and follows calls. Both are timed on this Python's
 standard library (copied without site-packages) and on a large real project from the truth
 suite (Apache Commons Lang, 400 Java files), each in a fresh process so peak memory is its
-own. Also timed: the cached repeat, i.e. a story of a commit already analysed, which loads
+own, and a warm worker: a process's second analysis of the same tree, as a long-lived story
+worker's later stories are. Beside them, three floors: tree-sitter's parser alone, with
+codestory's query, and codestory's whole reading of each file (the per-file work, in one
+process). Also timed: the cached repeat, i.e. a story of a commit already analysed, which loads
 the facts from the artifact store, and the retell of a new commit that changed one file,
 which re-parses only that file (the syntax cache) against a cold analysis of the same tree.
 Targets: 1.5x gitingest's files per second and within 1.5x of the parser-and-queries floor,
@@ -38,11 +41,15 @@ TARGET_FLOOR_RATIO = 1.5  # at most this much slower than the parser-and-queries
 TARGET_CACHED_MS = 100.0
 TARGET_RETELL_SHARE = 0.2  # a one-file retell against a cold analysis
 
+# A fresh process's first analysis; with "warm", its second, timed alone: a story worker is
+# long-lived, and its parse workers' forkserver is running by its second story.
 CODESTORY = """
 import json, resource, sys, time
 from pathlib import Path
 from codestory.analysis import analyse
 if __name__ == "__main__":
+    if sys.argv[2:] == ["warm"]:
+        analyse(Path(sys.argv[1]), name="bench")
     started = time.perf_counter()
     facts = analyse(Path(sys.argv[1]), name="bench")
     seconds = time.perf_counter() - started
@@ -64,6 +71,10 @@ if __name__ == "__main__":
 """
 # The floor of any tree-sitter analysis: the C parser alone over the very files codestory
 # parses, no queries and no Python work per node, its CPU time spread over the same CPUs.
+# "queries" adds codestory's query run to the end; "reading" is codestory's whole reading
+# of each file (parse, query, and the Python that turns matches and definitions into its
+# facts), in one process: all the per-file work, none of the walk, the worker start, the
+# hand-back between processes or the resolution across files.
 PARSE_FLOOR = """
 import json, sys, time
 from pathlib import Path
@@ -71,8 +82,8 @@ from codestory.analysis.classify import classify
 from codestory.analysis.facts import parse_jobs
 from codestory.analysis.languages import is_code
 from codestory.analysis.parallel import available_cpus
-from codestory.analysis.syntax import _parser, _query, grammar_for
-import tree_sitter
+from codestory.analysis.syntax import _parser, _query, grammar_for, parse_source
+import gc, tree_sitter
 from codestory.analysis.walk import walk_repository
 root = Path(sys.argv[1])
 files, _ = walk_repository(root, max_files=50_000, max_bytes=500 << 20)
@@ -81,7 +92,11 @@ jobs = parse_jobs(root, code, {f.path: classify(f.path, f.head) for f in code})
 sources = [(grammar_for(language, path), file.read_bytes()) for path, language, file in jobs]
 with_queries = sys.argv[2] == "queries"
 started = time.process_time()
-for grammar, source in sources:
+if sys.argv[2] == "reading":
+    gc.disable()  # as analyse() and its parse workers run
+    for (path, language, _), (grammar, source) in zip(jobs, sources):
+        parse_source(path, language, source, 5.0)  # the deadline codestory gives a file
+for grammar, source in sources if sys.argv[2] != "reading" else ():
     if grammar:
         root = _parser(grammar).parse(source).root_node
         if with_queries:  # run to the end, results not looked at
@@ -195,13 +210,17 @@ def main() -> int:
         trees["Apache Commons Lang 3.12"] = large
         for label, tree in trees.items():
             ours = best_of(CODESTORY, tree, args.runs)
+            warm = best_of(CODESTORY, tree, args.runs, "warm")
             theirs = best_of(GITINGEST, tree, args.runs)
             floor = best_of(PARSE_FLOOR, tree, args.runs, "parse")
             queried = best_of(PARSE_FLOOR, tree, args.runs, "queries")
+            reading = best_of(PARSE_FLOOR, tree, args.runs, "reading")
             ours_rate = ours["files"] / ours["seconds"]
+            warm_rate = warm["files"] / warm["seconds"]
             theirs_rate = theirs["files"] / theirs["seconds"]
             floor_rate = floor["files"] / floor["seconds"]
             queried_rate = queried["files"] / queried["seconds"]
+            reading_rate = reading["files"] / reading["seconds"]
             rows.append(
                 {
                     "tree": label,
@@ -209,11 +228,15 @@ def main() -> int:
                     "codestory_files_per_s": round(ours_rate),
                     "gitingest_files_per_s": round(theirs_rate),
                     "ratio": round(ours_rate / theirs_rate, 2),
+                    "warm_files_per_s": round(warm_rate),
+                    "warm_ratio": round(warm_rate / theirs_rate, 2),
                     "parsed": floor["parsed"],
                     "parse_floor_files_per_s": round(floor_rate),
                     "parse_floor_ratio": round(floor_rate / theirs_rate, 2),
                     "with_queries_files_per_s": round(queried_rate),
                     "with_queries_ratio": round(queried_rate / theirs_rate, 2),
+                    "reading_files_per_s": round(reading_rate),
+                    "reading_ratio": round(reading_rate / theirs_rate, 2),
                     "codestory_peak_mib": round(ours["peak_kib"] / 1024),
                     "gitingest_peak_mib": round(theirs["peak_kib"] / 1024),
                 }
@@ -240,18 +263,22 @@ def main() -> int:
             f"retell after a one-file change under {TARGET_RETELL_SHARE:.0%} of a cold analysis.",
             "",
             "| tree | files | codestory files/s | gitingest files/s | ratio "
+            "| warm worker files/s (/ gitingest) "
             "| peak MiB (ours / theirs) | parser alone files/s (/ gitingest) "
-            "| parser and queries files/s (/ gitingest) |",
-            "| --- | --- | --- | --- | --- | --- | --- | --- |",
+            "| parser and queries files/s (/ gitingest) "
+            "| reading each file files/s (/ gitingest) |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
         ]
         for row in rows:
             lines.append(
                 f"| {row['tree']} | {row['files']:,} ({row['parsed']:,} parsed) | "
                 f"{row['codestory_files_per_s']} | "
                 f"{row['gitingest_files_per_s']} | {row['ratio']}x | "
+                f"{row['warm_files_per_s']} ({row['warm_ratio']}x) | "
                 f"{row['codestory_peak_mib']} / {row['gitingest_peak_mib']} | "
                 f"{row['parse_floor_files_per_s']} ({row['parse_floor_ratio']}x) | "
-                f"{row['with_queries_files_per_s']} ({row['with_queries_ratio']}x) |"
+                f"{row['with_queries_files_per_s']} ({row['with_queries_ratio']}x) | "
+                f"{row['reading_files_per_s']} ({row['reading_ratio']}x) |"
             )
         lines += [
             "",
@@ -260,7 +287,11 @@ def main() -> int:
             f"{'met' if cached < TARGET_CACHED_MS else 'missed'}.",
         ]
         met = all(r["ratio"] >= TARGET_RATIO for r in rows)
-        lines.append(f"Speed target ({TARGET_RATIO:g}x): {'met' if met else 'missed'}.")
+        warm_met = all(r["warm_ratio"] >= TARGET_RATIO for r in rows)
+        lines.append(
+            f"Speed target ({TARGET_RATIO:g}x): {'met' if met else 'missed'} by a fresh "
+            f"process's first analysis; {'met' if warm_met else 'missed'} by a warm worker's."
+        )
         near = all(
             r["codestory_files_per_s"] * TARGET_FLOOR_RATIO >= r["with_queries_files_per_s"]
             for r in rows
@@ -270,15 +301,29 @@ def main() -> int:
             f"{'met' if near else 'missed'}."
         )
         for row in rows:
-            # What the gitingest target leaves beside the floor, against what is spent there.
-            files, floor = row["files"], row["with_queries_files_per_s"]
-            budget = files / (TARGET_RATIO * row["gitingest_files_per_s"]) - files / floor
-            spent = files / row["codestory_files_per_s"] - files / floor
+            # What the gitingest target leaves beside the floor, against what is spent there,
+            # and how much of that the reading of each file takes on its own.
+            files = row["files"]
+            target = files / (TARGET_RATIO * row["gitingest_files_per_s"])
+            floor = files / row["with_queries_files_per_s"]
+            reading = files / row["reading_files_per_s"]
+            ours = files / row["codestory_files_per_s"]
             lines.append(
-                f"{row['tree']}: at {TARGET_RATIO:g}x gitingest, {budget * 1000:.0f} ms would "
-                f"be left beside the parser-and-queries floor ({files / floor * 1000:.0f} ms) "
+                f"{row['tree']}: at {TARGET_RATIO:g}x gitingest, {(target - floor) * 1000:.0f} "
+                f"ms would be left beside the parser-and-queries floor ({floor * 1000:.0f} ms) "
                 "for walking the tree, the Python work per definition and call, and "
-                f"resolution; codestory spends {spent * 1000:.0f} ms there."
+                f"resolution; codestory spends {(ours - floor) * 1000:.0f} ms there: "
+                f"{(reading - floor) * 1000:.0f} ms reading each file's matches and definitions "
+                f"(spread over the CPUs, as the floors), {(ours - reading) * 1000:.0f} ms "
+                "walking the tree, starting the parse worker, handing its results back and "
+                "resolving across files."
+                + (
+                    f" Reading each file alone takes {reading * 1000:.0f} ms, past the "
+                    f"{target * 1000:.0f} ms the target allows: no scheduling of this work "
+                    "meets it; only reading less of each file would."
+                    if reading > target
+                    else ""
+                )
             )
         lines.append(
             f"Retell after one changed file (Commons Lang, the syntax cache holding the rest): "
@@ -304,12 +349,19 @@ def main() -> int:
             "the tree-sitter query codestory runs on every file (its calls and imports, one "
             "walk of the tree), run to the end with its results untouched: the floor of this "
             "analysis before any of "
-            "its Python. Where a floor is itself near or under the target ratio, meeting the "
-            "target would leave no time for the work the story needs (definitions and their "
-            "docs, call owners, import resolution); the gap between codestory and the second "
-            "floor is that Python work per definition and call. A repeat story of the same "
-            "commit never re-analyses: that is the cached repeat above. The floors are CPU "
-            "time divided by the CPUs; codestory's and gitingest's rates are wall time, so "
+            'its Python. "Reading each file" is codestory\'s whole work per file (parse, '
+            "query, and the Python that turns matches and definitions into calls, imports, "
+            "definitions, their docs and signatures) in one process, its CPU time divided by "
+            "the CPUs: the floor of these facts, before the walk, the parse worker's start, "
+            "the hand-back between processes and the resolution across files. Where a floor is "
+            "itself near or under the target ratio, meeting the target would leave no time for "
+            "the work the story needs. A fresh process's first analysis pays for starting the "
+            "process its parse worker is forked from (a Python interpreter importing the "
+            "parsing code, while the files are classified); a story worker is long-lived, "
+            'so its stories after the first find that process running: the "warm worker" '
+            "column is a process's second analysis of the same tree. A repeat story of the "
+            "same commit never re-analyses: that is the cached repeat above. The floors are "
+            "CPU time divided by the CPUs; codestory's and gitingest's rates are wall time, so "
             "CPUs shared with other work slow those two and not the floors.",
         ]
         write_section(args.write, "analysis", "\n".join(lines))

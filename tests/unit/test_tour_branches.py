@@ -325,3 +325,30 @@ def test_a_large_project_short_of_five_minutes_tells_more_key_ideas(tmp_path: Pa
     script = write_script(analyse(root, name="pkg"))
     ideas = next(c for c in script.chapters if c.title == "The key ideas").paragraphs
     assert len(ideas) > 12
+
+
+def test_error_types_are_those_named_so_or_built_on_one_through_any_chain() -> None:
+    """Named as an error, or built (however the base is written: qualified, generic) on one
+    of the project's errors or the language's, rounds deep."""
+    from codestory.analysis.callgraph import CallGraph
+    from codestory.analysis.resolve import Resolver
+    from codestory.analysis.syntax import parse_source
+
+    sources = {
+        "pkg/exc.py": "class BadData(Exception):\n    pass\n\n"
+        "class BadPayload(exc.BadData):\n    pass\n\n"
+        "class Empty(BadPayload):\n    pass\n\n"
+        "class Missing(Empty):\n    pass\n\n"
+        "class Plain(Base):\n    pass\n\n"
+        "class Base:\n    pass\n",
+        "src/Fail.java": "class Fail extends java.lang.RuntimeException {}\n"
+        "class Worse extends Fail {}\nclass Box<T> extends Holder<T> {}\n",
+    }
+    language = {".py": "Python", ".java": "Java"}
+    syntaxes = {}
+    for path, text in sources.items():
+        parsed = parse_source(path, language[Path(path).suffix], text.encode())
+        assert parsed is not None
+        syntaxes[path] = parsed
+    graph = CallGraph(syntaxes, Resolver(syntaxes, set(sources)))
+    assert graph.error_types == {"BadData", "BadPayload", "Empty", "Missing", "Fail", "Worse"}

@@ -446,14 +446,14 @@ class CallGraph:
             d for s in self.syntaxes.values() for d in s.definitions if d.kind in _CONTAINER_KINDS
         ]
         errors = {d.name for d in types if _ERROR_NAME.search(d.name)}
+        # Each type's bases by name, read once rather than in every round; a base named as
+        # an error (the language's own `Exception`) makes its heir one from the first round.
+        based = [(d.name, {_base_name(b) for b in d.bases}) for d in types if d.bases]
+        named = {b for _, bases in based for b in bases if _ERROR_NAME.search(b)}
         # Each round adds the types built on one found so far; a chain of bases is short.
         for _ in range(ERROR_BASE_DEPTH):
             grown = errors | {
-                d.name
-                for d in types
-                if any(
-                    _base_name(b) in errors or _ERROR_NAME.search(_base_name(b)) for b in d.bases
-                )
+                name for name, bases in based if not bases.isdisjoint(errors) or bases & named
             }
             if grown == errors:
                 break
@@ -597,7 +597,11 @@ def declared_only(definition: Definition) -> bool:
 
 def _base_name(base: str) -> str:
     """`exc.BadData`, `Exception`, `std::runtime_error` -> the last name, no generics."""
-    return re.split(r"\.|::", re.split(r"[<\[(]", base)[0].strip())[-1].strip()
+    return _SCOPE.split(_GENERIC.split(base, 1)[0].strip())[-1].strip()
+
+
+_GENERIC = re.compile(r"[<\[(]")
+_SCOPE = re.compile(r"\.|::")
 
 
 def _onward(

@@ -38,7 +38,7 @@ from codestory.analysis.manifests import (
     make_targets,
     parse_manifest,
 )
-from codestory.analysis.parallel import parse_many
+from codestory.analysis.parallel import PARALLEL_MIN_FILES, parse_many, prestart
 from codestory.analysis.paths import file_name, normalise, parent_dir
 from codestory.analysis.project_kind import ProjectKind, project_kind
 from codestory.analysis.readme import (
@@ -1239,6 +1239,7 @@ def _parse(
         should_stop=should_stop,
         cache=cache,
         blobs=blobs,
+        sizes={f.path: f.size for f in checkout.code},
     ):
         skipped += failed
         if parsed is not None:
@@ -1617,6 +1618,12 @@ def analyse(
     walked, unreadable = _walk(
         root, max_files=max_files, max_bytes=max_bytes, blob_ids=syntax_cache is not None
     )
+    # Without a syntax cache every file is parsed: where that means parse workers, the
+    # process they are forked from starts now, while the files are classified. With one,
+    # a retell may parse a file or two, and starting it would only take a CPU from it.
+    code_files = sum(f.readable and is_code(f.language) for f in walked)
+    if syntax_cache is None and code_files >= PARALLEL_MIN_FILES:
+        prestart(processes)
     checkout = _classify(root, walked)
     syntaxes, too_slow = _parse(
         checkout,

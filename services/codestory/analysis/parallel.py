@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import math
 import multiprocessing
+import multiprocessing.forkserver
 import os
+import sys
+import types
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -21,6 +24,8 @@ from codestory.analysis.syntax_cache import SyntaxCache, blob_id
 from codestory.analysis.syntax_rows import Row, from_row, to_row
 from codestory.analysis.walk import MAX_TEXT_BYTES, AnalysisStoppedError
 
+# What a parse worker needs imported before its first file: this module and what it imports.
+WORKER_MODULES = [__name__]
 PARALLEL_MIN_FILES = 200  # below this, one process is faster than starting several
 CHUNK_FILES = 8  # small, so the processes finish close together
 
@@ -41,6 +46,19 @@ def available_cpus() -> int:
     except (OSError, ValueError):
         pass
     return max(1, cpus or 1)
+
+
+def largest_at_both_ends(sizes: list[int]) -> list[int]:
+    """The indices of `sizes` in the order to hand them out: the largest at both ends, the
+    smallest in the middle (equal sizes keep their order).
+
+    The workers take files from the front and this process from the back, so both begin
+    with the longest and meet at the shortest: neither waits long for the other's last
+    file. In the order of their paths, a 400 KB file could come last to one side and keep
+    the other CPU idle for a third of a second.
+    """
+    ranked = sorted(range(len(sizes)), key=lambda index: -sizes[index])
+    return ranked[0::2] + ranked[1::2][::-1]
 
 
 def parse_one(job: Job) -> Parsed:
@@ -104,6 +122,39 @@ def _children_allowed() -> Iterator[None]:
         config.update(saved)
 
 
+@contextmanager
+def _lean_workers() -> Iterator[None]:
+    """Start the parse workers with the parsing code alone imported.
+
+    multiprocessing would have each new process import the parent's `__main__` again (the
+    forkserver does it once for the workers forked from it): a Celery worker's, a
+    script's, so the whole analysis and more. That kept a fresh process's parse worker from
+    its first file for about a third of a second, while the parent parsed alone. The
+    workers only ever run this module's functions on paths and numbers, so the forkserver
+    imports this module instead, and `__main__` is held back while workers start (each
+    start reads it at once, in this thread).
+    """
+    multiprocessing.forkserver.set_forkserver_preload(WORKER_MODULES)
+    main = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")  # no file: nothing to import
+    try:
+        yield
+    finally:
+        if main is None:
+            del sys.modules["__main__"]
+        else:
+            sys.modules["__main__"] = main
+
+
+def prestart(processes: int = 0) -> None:
+    """Start the process the parse workers are forked from, when they may be needed, so
+    that its start overlaps the walk of the tree instead of holding up the parse. It
+    serves every later analysis of this process too."""
+    if (processes or available_cpus()) > 1:
+        with _lean_workers():
+            multiprocessing.forkserver.ensure_running()
+
+
 def parse_many(
     jobs: list[tuple[str, str, Path]],
     processes: int = 0,
@@ -113,13 +164,15 @@ def parse_many(
     cache: SyntaxCache | None = None,
     keep: SyntaxCache | None = None,
     blobs: dict[str, str] | None = None,
+    sizes: dict[str, int] | None = None,
 ) -> Iterator[Parsed]:
     """Parse every job, in order; `processes` 0 means as many as the CPUs allow.
 
     `should_stop` is asked between files (and between chunks of files when parsing in
     parallel); when it answers True, AnalysisStoppedError ends the work at once. Files
     `cache` holds are not parsed; the parsers store what they parse in `keep`. `blobs`
-    holds Git blob ids known already, by path: those files are looked up unread.
+    holds Git blob ids known already, by path: those files are looked up unread. `sizes`,
+    the files' sizes by path, decide which are parsed first when parsing in parallel.
     """
     stop = should_stop or (lambda: False)
     if cache is not None:
@@ -139,7 +192,7 @@ def parse_many(
             parsed[0]: parsed
             for parsed in parse_many(
                 missing, processes, seconds_per_file=seconds_per_file, should_stop=should_stop,
-                cache=None, keep=cache,
+                cache=None, keep=cache, sizes=sizes,
             )
         }  # fmt: skip
         for path, _, _ in jobs:
@@ -155,7 +208,12 @@ def parse_many(
                 raise AnalysisStoppedError
             yield parse_one(job)
         return
-    chunks = [timed[start : start + CHUNK_FILES] for start in range(0, len(timed), CHUNK_FILES)]
+    known_sizes = sizes or {}
+    order = largest_at_both_ends([known_sizes.get(job[0], 0) for job in timed])
+    arranged = [timed[index] for index in order]
+    chunks = [
+        arranged[start : start + CHUNK_FILES] for start in range(0, len(arranged), CHUNK_FILES)
+    ]
     # forkserver: a clean child, never a fork of a worker with live threads and sockets.
     context = multiprocessing.get_context("forkserver")
     with _children_allowed():
@@ -164,7 +222,8 @@ def parse_many(
         pool = ProcessPoolExecutor(max_workers=workers - 1, mp_context=context)
         stopped = False
         try:
-            futures = [pool.submit(_parse_chunk, chunk) for chunk in chunks]
+            with _lean_workers():  # workers start here, on submission
+                futures = [pool.submit(_parse_chunk, chunk) for chunk in chunks]
             # The workers take chunks from the front, this process from the back for as
             # long as it can cancel them: no chunk is parsed twice, and all finish together.
             # Between its own chunks it reads back those the workers have finished, so
@@ -181,13 +240,17 @@ def parse_many(
                 while front < index and futures[front].done():
                     done[front] = _read_back(futures[front].result())
                     front += 1
+            parsed: dict[int, Parsed] = {}  # by the job's place in `jobs`
             for index, future in enumerate(futures):
                 if index not in done:
                     if stop():
                         stopped = True
                         raise AnalysisStoppedError
                     done[index] = _read_back(future.result())
-                yield from done.pop(index)
+                first = index * CHUNK_FILES
+                for place, result in enumerate(done.pop(index), start=first):
+                    parsed[order[place]] = result
+            yield from (parsed[index] for index in range(len(timed)))
         finally:
             # Stopping does not wait for the chunks being parsed: their workers finish them
             # (each file within its time budget) and exit on their own.
