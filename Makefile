@@ -8,10 +8,11 @@ PYTEST_ARGS ?=
 
 .PHONY: images kubectl-plugin truth-trees promtool chromium run up test test-unit test-fault test-integration lint fmt bench eval clean constraints kind-up dev deploy
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements-voice.txt
 	@command -v git >/dev/null || { echo "git is required (apt-get install git)"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements-voice.txt
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
