@@ -35,10 +35,10 @@ from codestory.speech.text import Speaker, speakable
 def test_paths_are_said_in_full_once_then_short() -> None:
     speaker = Speaker()
     first = speaker.speak("Open `services/codestory/queue.py` now.")
-    assert first == "Open queue in services slash codestory now."
+    assert first == "Open queue in services slash code-story now."
     assert speaker.speak("Then `services/codestory/queue.py` again.") == "Then queue again."
     assert speaker.speak("And `services/codestory/store.py`.") == (
-        "And store in the codestory folder."
+        "And store in the code-story folder."
     )
 
 

@@ -21,6 +21,9 @@ _VERSION = re.compile(r"\b([vV])?(\d+)\.(\d+)(?:\.(\d+))?\b(?!\.\d)")
 _MAJOR_VERSION = re.compile(r"\bv(\d+)\b")  # not V8, the JavaScript engine
 # A path outside backticks: folders and a file with an extension, or a folder ending in /.
 _BARE_PATH = re.compile(r"(?<![\w/.@:-])(?:[\w.-]+/)+(?:[\w-]+\.[A-Za-z]\w*|(?=[\s,;:.)]|$))")
+# A placeholder in angle brackets (`src/bin/<name>.rs`): said as its word, never as "less
+# than ... greater than", which neural voices read out.
+_PLACEHOLDER = re.compile(r"<([A-Za-z][\w-]*)>")
 _DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _PROTOCOL_VERSION = re.compile(r"\b([A-Z]{2,})/(?=\d)")  # HTTP/1.1, TLS/1.3: no "slash"
 # `main` in `httpx/_main.py`: a name and a file of the same name; said once, by its folder.
@@ -157,6 +160,7 @@ class Speaker:
 
     def speak(self, text: str) -> str:
         text = _URL.sub("a web address", text)
+        text = _PLACEHOLDER.sub(r"\1", text)
         text = _PROTOCOL_VERSION.sub(r"\1 ", text)
         text = _NAMESAKE.sub(_namesake, text)
         text = _CODE_SPAN.sub(lambda m: self.code(m.group(1)), text)
