@@ -7,6 +7,9 @@ one core), and the ways it fails at load, each a SpeechError the audio worker fa
 from __future__ import annotations
 
 import hashlib
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -126,3 +129,16 @@ def test_a_model_the_runtime_cannot_load_fails_at_load(
 def test_an_unknown_voice_is_a_clear_error() -> None:
     with pytest.raises(NeuralSpeechError, match=r"no voice 'nobody' \(it has .*heart"):
         NeuralEngine("nobody")
+
+
+def test_a_worker_that_never_speaks_never_loads_hibari() -> None:
+    """The audio worker's task module, its voice list included, leaves hibari unloaded."""
+    check = (
+        "import sys, codestory.audio_worker.tasks as tasks; tasks.voices(); "
+        "print(sorted(m for m in ('hibari', 'onnxruntime') if m in sys.modules))"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    found = subprocess.run(
+        [sys.executable, "-c", check], capture_output=True, text=True, env=env, check=True
+    )
+    assert found.stdout.strip() == "[]"
