@@ -6,7 +6,7 @@ worker speaks with no download; hibari's other voices are read from its cache fo
 Every model file is checked against the sha256 in hibari's own registry before it is loaded.
 
 Loaded once per process, on first use: a pool process that never speaks never pays the
-~200 MB of its model and lexicons. Any failure, at load or on a sentence, raises
+~175 MB of its model and lexicons. Any failure, at load or on a sentence, raises
 SpeechError, and the audio worker speaks the whole story with espeak-ng instead.
 """
 
