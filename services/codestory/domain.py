@@ -354,7 +354,10 @@ class Story(BaseModel):
     commit: str | None = None  # the commit told, once resolved
     cache: dict[str, str] = Field(default_factory=dict)  # stage -> "hit" or "miss"
     narrator: str | None = None  # "llm" or "template"
-    speech_engine: str | None = None  # "http" (the speech service) or "espeak-ng"
+    # The engine that spoke the story: "http" (the speech service), "hibari" or "espeak-ng";
+    # and its voice (the service's, hibari's or espeak-ng's name for it).
+    speech_engine: str | None = None
+    speech_voice: str | None = None
     degraded: bool = False  # run by the gateway itself while the broker was unreachable
     owner: str | None = None  # the API key that submitted it (none without keys, or admin)
 

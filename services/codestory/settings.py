@@ -29,6 +29,11 @@ class Environment(StrEnum):
     PRODUCTION = "production"
 
 
+class SpeechEngineChoice(StrEnum):
+    HIBARI = "hibari"
+    ESPEAK = "espeak-ng"
+
+
 class LogFormat(StrEnum):
     JSON = "json"
     CONSOLE = "console"
@@ -196,8 +201,12 @@ class Settings(BaseSettings):
     # 0 keeps none.
     syntax_cache_bytes: int = Field(default=200 * 1024 * 1024, ge=0)
 
-    # Speech
-    voice: str = "en-us"
+    # Speech: hibari (a neural voice, in the audio image) by default; espeak-ng speaks a
+    # story when hibari is missing or fails, or always when chosen here.
+    speech_engine: SpeechEngineChoice = SpeechEngineChoice.HIBARI
+    # hibari's voice: `heart` ships in its wheel; others only from HIBARI_HOME, never fetched.
+    hibari_voice: str = Field(default="heart", pattern=r"^[a-z][a-z0-9_]{0,31}$")
+    voice: str = "en-us"  # espeak-ng's
     speech_words_per_minute: int = Field(default=165, ge=80, le=450)
     # espeak-ng's pause between words: 30 ms makes its words far easier to make out.
     espeak_word_gap_ms: int = Field(default=30, ge=0, le=500, multiple_of=10)

@@ -52,6 +52,8 @@ def test_dev_values_render() -> None:
             {"audio": {"resources": {"limits": {"memory": "lots"}}}},
             "at '/audio/resources/limits/memory'",
         ),
+        ({"config": {"speechEngine": "festival"}}, "at '/config/speechEngine'"),
+        ({"config": {"hibariVoice": "../heart"}}, "at '/config/hibariVoice'"),
     ],
 )
 def test_schema_rejects_bad_values(values: dict[str, Any], message: str) -> None:

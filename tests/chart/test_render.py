@@ -183,6 +183,20 @@ def test_audio_workers_are_told_espeaks_word_gap() -> None:
     assert config["CODESTORY_ESPEAK_WORD_GAP_MS"] == "0"
 
 
+def test_audio_workers_speak_with_hibari_unless_told_otherwise() -> None:
+    config = named(render({}), "ConfigMap", "-config")["data"]
+    assert (config["CODESTORY_SPEECH_ENGINE"], config["CODESTORY_HIBARI_VOICE"]) == (
+        "hibari",
+        "heart",
+    )
+    chosen = {"config": {"speechEngine": "espeak-ng", "hibariVoice": "fenrir"}}
+    config = named(render(chosen), "ConfigMap", "-config")["data"]
+    assert (config["CODESTORY_SPEECH_ENGINE"], config["CODESTORY_HIBARI_VOICE"]) == (
+        "espeak-ng",
+        "fenrir",
+    )
+
+
 def test_notes_tell_how_to_reach_the_gateway() -> None:
     from tests.chart.rendering import notes
 

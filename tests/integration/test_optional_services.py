@@ -1,5 +1,5 @@
 """A story told by a model and spoken by a speech service, both local HTTP servers; and the
-same story when both fail, told by the template and spoken by espeak-ng."""
+same story when both fail, told by the template and spoken by the built-in voice."""
 
 from __future__ import annotations
 
@@ -64,18 +64,18 @@ def test_model_and_speech_service_tell_the_story(
                  narrator="llm", outcome="used") >= 1  # fmt: skip
 
 
-def test_when_both_fail_the_template_and_espeak_take_over(
+def test_when_both_fail_the_template_and_the_built_in_voice_take_over(
     stack: Stack, repo: Path, services: tuple[LocalService, LocalService]
 ) -> None:
     model, voice = services
     model.mode = voice.mode = "error"
     story = tell(stack, repo, style="deep-dive")
-    assert (story["narrator"], story["speech_engine"]) == ("template", "espeak-ng")
+    assert (story["narrator"], story["speech_engine"]) == ("template", "hibari")
     transcript = stack.http.get(f"/api/v1/stories/{story['id']}/transcript").text
     assert "Let us look closer." not in transcript
     audio = scrape(stack.metrics_ports["audio"])
     assert value(audio, "codestory_speech_runs_total", engine="http", outcome="failed") >= 1
-    assert value(audio, "codestory_speech_runs_total", engine="espeak-ng", outcome="spoken") >= 1
+    assert value(audio, "codestory_speech_runs_total", engine="hibari", outcome="spoken") >= 1
 
 
 def test_a_lying_model_is_not_heard(

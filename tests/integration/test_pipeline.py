@@ -91,6 +91,8 @@ def test_story_completes_end_to_end(stack: Stack, repo: Path) -> None:
     total = chapters[-1]["start_seconds"] + chapters[-1]["duration_seconds"]
     assert story["duration_seconds"] == pytest.approx(total, abs=0.01)
     assert story["audio_url"] == story["links"]["audio"]
+    # Told with the defaults, a story is spoken by the neural voice, and says so.
+    assert (story["speech_engine"], story["speech_voice"]) == ("hibari", "heart")
 
     audio = stack.http.get(f"/api/v1/stories/{story_id}/audio")
     assert audio.status_code == 200
@@ -135,6 +137,7 @@ def test_story_completes_end_to_end(stack: Stack, repo: Path) -> None:
         assert fact in transcript
     manifest = stack.http.get(f"/api/v1/stories/{story_id}/manifest").json()
     assert manifest["status"] == "complete" and manifest["chapters"] == chapters
+    assert (manifest["speech_engine"], manifest["speech_voice"]) == ("hibari", "heart")
     # The evidence sidecar: one entry per caption cue, numbered alike, each source a file
     # of the repository (or "." for counts over the whole tree).
     captions = stack.http.get(f"/api/v1/stories/{story_id}/captions.vtt").text

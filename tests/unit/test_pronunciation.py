@@ -32,7 +32,7 @@ from codestory.speech.text import Speaker, speakable
         ("Version `1.2.3` is out.", "Version 1 point 2 point 3 is out."),
         ("`HttpRequest` calls `load_rows`.", "Http Request calls load rows."),
         ("HttpRequest calls load_rows.", "Http Request calls load rows."),
-        ("See services/codestory/queue.py first.", "See queue in services slash codestory first."),
+        ("See services/codestory/queue.py first.", "See queue in services slash code-story first."),
         ("It reads config.yaml.", "It reads config dot yammel."),
         (
             "The API, the CLI, a URL, HTTP, the CPU.",
@@ -42,6 +42,8 @@ from codestory.speech.text import Speaker, speakable
         ("The `api` folder and `HTTPServer`.", "The A-P-I folder and H-T-T-P Server."),
         ("It is built on FastAPI.", "It is built on Fast A-P-I."),
         ("It speaks gRPC.", "It speaks G-R-P-C."),
+        ("This is a tour of codestory.", "This is a tour of code-story."),
+        ("It builds src/bin/<name>.rs first.", "It builds name in src slash bin first."),
     ],
 )
 def test_developers_words_are_said_as_developers_say_them(written: str, spoken: str) -> None:

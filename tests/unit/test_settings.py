@@ -33,6 +33,16 @@ def test_espeak_speaks_with_a_30_ms_word_gap_unless_told_otherwise(
     assert Settings().espeak_word_gap_ms == 0
 
 
+def test_hibari_speaks_unless_espeak_is_chosen(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert (Settings().speech_engine, Settings().hibari_voice) == ("hibari", "heart")
+    monkeypatch.setenv("CODESTORY_SPEECH_ENGINE", "espeak-ng")
+    monkeypatch.setenv("CODESTORY_HIBARI_VOICE", "fenrir")
+    assert (Settings().speech_engine, Settings().hibari_voice) == ("espeak-ng", "fenrir")
+    monkeypatch.setenv("CODESTORY_SPEECH_ENGINE", "festival")
+    with pytest.raises(ValidationError, match="speech_engine"):
+        Settings()
+
+
 def test_env_names_follow_the_convention() -> None:
     assert env_name("redis_url") == "REDIS_URL"
     assert env_name("celery_broker_url") == "CELERY_BROKER_URL"

@@ -35,10 +35,10 @@ from codestory.speech.text import Speaker, speakable
 def test_paths_are_said_in_full_once_then_short() -> None:
     speaker = Speaker()
     first = speaker.speak("Open `services/codestory/queue.py` now.")
-    assert first == "Open queue in services slash codestory now."
+    assert first == "Open queue in services slash code-story now."
     assert speaker.speak("Then `services/codestory/queue.py` again.") == "Then queue again."
     assert speaker.speak("And `services/codestory/store.py`.") == (
-        "And store in the codestory folder."
+        "And store in the code-story folder."
     )
 
 
@@ -140,7 +140,7 @@ def test_each_sentence_gets_a_caption_cue_in_time() -> None:
     _, timed, _ = speak_chapters(speech, chapters, voice="en-us", words_per_minute=175)
     cues = [cue for chapter in timed for cue in chapter.cues]
     assert [c.text for c in cues] == [
-        "First sentence about `app.py`.",
+        "First sentence about app.py.",
         "Second sentence.",
         "A new paragraph.",
         "Only one here.",
@@ -154,6 +154,42 @@ def test_each_sentence_gets_a_caption_cue_in_time() -> None:
     assert vtt.startswith("WEBVTT\n\n1\n00:00:0")
     assert "First sentence about app.py." in vtt and "`" not in vtt
     assert vtt.count(" --> ") == 4
+
+
+def test_captions_show_a_path_short_once_the_voice_says_it_short() -> None:
+    chapters = [
+        ChapterText(
+            "One",
+            "Open `services/codestory/queue.py` now. Then `services/codestory/queue.py` again.",
+        ),
+        ChapterText(
+            "Two",
+            "Back to services/codestory/queue.py, then `make test`, `Config.load` and "
+            "`services/codestory/store.py`.",
+        ),
+    ]
+    _, timed, _ = speak_chapters(engine(), chapters, voice="en-us", words_per_minute=175)
+    assert [c.text for chapter in timed for c in chapter.cues] == [
+        "Open services/codestory/queue.py now.",  # said in full: "queue in services slash..."
+        "Then queue.py again.",  # said "queue"
+        "Back to queue.py, then make test, Config.load and services/codestory/store.py.",
+    ]
+
+
+def test_a_caption_is_worked_out_from_what_was_said_before_it() -> None:
+    speaker = Speaker()
+    assert speaker.say("It runs `main` in `httpx/_main.py`.") == (
+        "It runs main in httpx.",
+        "It runs main in httpx/.",
+    )
+    assert speaker.say("See `httpx/` and src/app.py, then src/app.py.") == (
+        "See httpx and app in src, then app.",
+        "See httpx/ and src/app.py, then app.py.",
+    )
+    # Web addresses and versions are shown as written, whatever the voice says for them.
+    assert speaker.shown("At https://example.com/a/b.py, `v2` and `1.2.3`.") == (
+        "At https://example.com/a/b.py, v2 and 1.2.3."
+    )
 
 
 def test_audio_is_normalised_to_speech_loudness() -> None:

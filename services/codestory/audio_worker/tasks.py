@@ -20,7 +20,7 @@ from codestory.narrative import Script, evidence_sidecar
 from codestory.observability.metrics import SPEECH_RUNS, STORIES_FINISHED, stage_timer
 from codestory.observability.tracing import span
 from codestory.queue import TASK_SYNTHESIZE_AUDIO, app
-from codestory.settings import get_settings
+from codestory.settings import SpeechEngineChoice, get_settings
 from codestory.task_runtime import PermanentError, StoryRun, run_story_task
 
 ACCEPTS = frozenset({Status.GENERATING, Status.SYNTHESIZING})
@@ -42,9 +42,14 @@ def load_script(run: StoryRun) -> Script:
 
 
 def voices() -> list[tuple[str, str, Callable[[], SpeechEngine]]]:
-    """(engine label, voice, maker) in the order to try them: the service first, if set."""
+    """(engine label, voice, maker) in the order to try them: the speech service if set,
+    then hibari unless espeak-ng is chosen, and espeak-ng last, which is always there.
+
+    Makers load nothing until called: a pool process that never speaks never loads hibari.
+    """
     from codestory.speech.engine import engine
     from codestory.speech.http_engine import HttpSpeechEngine
+    from codestory.speech.neural_engine import ENGINE_NAME, neural_engine
 
     found: list[tuple[str, str, Callable[[], SpeechEngine]]] = []
     if settings.tts_base_url:
@@ -60,6 +65,10 @@ def voices() -> list[tuple[str, str, Callable[[], SpeechEngine]]]:
                     timeout=settings.tts_timeout_seconds,
                 ),
             )
+        )
+    if settings.speech_engine is SpeechEngineChoice.HIBARI:
+        found.append(
+            (ENGINE_NAME, settings.hibari_voice, lambda: neural_engine(settings.hibari_voice))
         )
     found.append(
         ("espeak-ng", settings.voice, lambda: engine(word_gap_ms=settings.espeak_word_gap_ms))
@@ -135,8 +144,9 @@ def render_audio(
     }
 
 
-def speak_script(run: StoryRun, script: Script) -> tuple[dict[str, bytes], str, bool]:
-    """The story's audio files, the engine that spoke them, and whether they were cached.
+def speak_script(run: StoryRun, script: Script) -> tuple[dict[str, bytes], str, str, bool]:
+    """The story's audio files, the engine and voice that spoke them, and whether they were
+    cached.
 
     Each voice is tried in turn: its cached audio, else a fresh rendering. A speech service
     that fails hands the whole story to the next voice, so a story never mixes two voices.
@@ -157,7 +167,7 @@ def speak_script(run: StoryRun, script: Script) -> tuple[dict[str, bytes], str, 
         if cached is not None:
             run.progress("speak", "This script was spoken before; reusing its audio", 1.0)
             SPEECH_RUNS.labels(engine=label.split(":")[0], outcome="cached").inc()
-            return cached.files, label, True
+            return cached.files, label, voice, True
         try:
             rendering = folder.rstrip("/").rsplit("/", 1)[-1]
             files = render_audio(run, script, make(), rendering)
@@ -169,7 +179,7 @@ def speak_script(run: StoryRun, script: Script) -> tuple[dict[str, bytes], str, 
             continue
         SPEECH_RUNS.labels(engine=label.split(":")[0], outcome="spoken").inc()
         save_audio(run.artifacts, folder, files)
-        return files, label, False
+        return files, label, voice, False
     raise PermanentError(
         "no voice could speak the story: " + "; ".join(failures), ErrorType.INTERNAL
     )
@@ -178,7 +188,7 @@ def speak_script(run: StoryRun, script: Script) -> tuple[dict[str, bytes], str, 
 def synthesize_story(run: StoryRun) -> None:
     run.advance(Status.SYNTHESIZING)
     script = load_script(run)
-    files, engine_label, cached = speak_script(run, script)
+    files, engine_label, voice, cached = speak_script(run, script)
     timing = json.loads(files["timing.json"])
     run.progress("upload", "Storing the audio, chapters and transcript")
     keys = {name: story_artifact(run.story.id, file) for name, file in STORY_FILES.items()}
@@ -210,6 +220,7 @@ def synthesize_story(run: StoryRun) -> None:
             "artifacts": artifacts,
             "cache": cache,
             "speech_engine": engine_name,
+            "speech_voice": voice,
         }
     )
     # The manifest lets completed work outlive a Redis loss.
@@ -223,6 +234,7 @@ def synthesize_story(run: StoryRun) -> None:
         artifacts=artifacts,
         cache=cache,
         speech_engine=engine_name,
+        speech_voice=voice,
     )
     STORIES_FINISHED.labels(status="complete", error_type="", cause="").inc()
     minutes = timing["duration_seconds"] / 60

@@ -188,6 +188,9 @@ def describe(story: dict[str, Any], artifact_root: Path | None = None) -> str:
         lines.append(f"  {len(story['chapters'])} chapters, {clock(story['duration_seconds'])}:")
         for chapter in story["chapters"]:
             lines.append(f"    {clock(chapter['start_seconds']):>6}  {shown(chapter['title'])}")
+    if story.get("speech_engine"):
+        voice = f" ({shown(story['speech_voice'])})" if story.get("speech_voice") else ""
+        lines.append(f"  spoken by:  {shown(story['speech_engine'])}{voice}")
     if story["status"] == "complete":
         links = story["links"]
         lines += [

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Cue:
-    """One sentence on screen while it is spoken, in its written form."""
+    """One sentence on screen while it is spoken: its written words, code unquoted, and a
+    path the voice said before shortened as the voice says it (`Speaker.shown`)."""
 
     start_seconds: float
     end_seconds: float

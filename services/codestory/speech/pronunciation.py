@@ -19,6 +19,7 @@ import re
 
 # Whole words, matched whatever their case.
 SAID_AS: dict[str, str] = {
+    "codestory": "code-story",  # its own name: two words, or neural voices say "code-stree"
     "readme": "read-me",
     "json": "jay-sahn",
     "yaml": "yammel",

@@ -16,7 +16,8 @@ from codestory.speech.loudness import normalise
 from codestory.speech.mp3 import encode_mp3, tag_chapters
 from codestory.speech.text import Speaker
 
-RENDER_VERSION = "3"  # raise when the same script would sound different; old audio is not reused
+# Raise when the same script would sound or be captioned differently: old audio is not reused.
+RENDER_VERSION = "4"
 PAUSE_AFTER_TITLE_SECONDS = 0.5
 PAUSE_BETWEEN_CHAPTERS_SECONDS = 1.0
 PAUSE_BETWEEN_PARAGRAPHS_SECONDS = 0.35
@@ -96,8 +97,9 @@ def speak_chapters(
             for paragraph in chapter.text.split("\n\n"):
                 for written in split_sentences(paragraph):
                     cue_start = len(audio)
-                    audio.extend(say(speaker.speak(written)))
-                    cues.append(Cue(cue_start / rate, len(audio) / rate, written))
+                    spoken, shown = speaker.say(written)
+                    audio.extend(say(spoken))
+                    cues.append(Cue(cue_start / rate, len(audio) / rate, shown))
                 audio.extend(_silence(PAUSE_BETWEEN_PARAGRAPHS_SECONDS, rate))
         taken = time.perf_counter() - began
         audio.extend(_silence(PAUSE_BETWEEN_CHAPTERS_SECONDS, rate))

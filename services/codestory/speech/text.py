@@ -21,6 +21,9 @@ _VERSION = re.compile(r"\b([vV])?(\d+)\.(\d+)(?:\.(\d+))?\b(?!\.\d)")
 _MAJOR_VERSION = re.compile(r"\bv(\d+)\b")  # not V8, the JavaScript engine
 # A path outside backticks: folders and a file with an extension, or a folder ending in /.
 _BARE_PATH = re.compile(r"(?<![\w/.@:-])(?:[\w.-]+/)+(?:[\w-]+\.[A-Za-z]\w*|(?=[\s,;:.)]|$))")
+# A placeholder in angle brackets (`src/bin/<name>.rs`): said as its word, never as "less
+# than ... greater than", which neural voices read out.
+_PLACEHOLDER = re.compile(r"<([A-Za-z][\w-]*)>")
 _DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _PROTOCOL_VERSION = re.compile(r"\b([A-Z]{2,})/(?=\d)")  # HTTP/1.1, TLS/1.3: no "slash"
 # `main` in `httpx/_main.py`: a name and a file of the same name; said once, by its folder.
@@ -109,7 +112,7 @@ class Speaker:
         return f"{_say_file(name)} in {self.folder(folder)}"
 
     def code(self, span: str) -> str:
-        if span.startswith(("make ", "npm ", "go ", "cargo ", "mvn ", "gradle ", "./", "python ")):
+        if span.startswith(_COMMAND_PREFIXES):
             command = span.replace("./...", "all packages").removeprefix("./")
             return " ".join(say_identifier(w) for w in command.split())
         if "(" in span or " " in span:  # a signature: read the words, not the punctuation
@@ -127,8 +130,37 @@ class Speaker:
             return f"{say_identifier(owner.rsplit('.', 1)[-1])}'s {say_identifier(member)}"
         return say_identifier(span)
 
+    def shown(self, text: str) -> str:
+        """`text` as its caption shows it while the voice says `speak(text)`: code unquoted,
+        and a path the voice has said before shortened to its last part, as the voice says
+        it. Changes nothing, so call it just before `speak` on the same sentence."""
+        seen = set(self.said_paths)
+
+        def path(written: str) -> str:
+            key = written.strip("/")
+            if key in seen:
+                return key.rpartition("/")[2] + ("/" if written.endswith("/") else "")
+            seen.add(key)
+            return written
+
+        def part(match: re.Match[str]) -> str:
+            if match.lastgroup == "url":
+                return match.group(0)
+            if match.lastgroup == "bare":
+                return path(match.group(0))
+            span = match.group("code")
+            return path(span) if _is_path_span(span) else span
+
+        return _SHOWN_PARTS.sub(part, _NAMESAKE.sub(_namesake, text))
+
+    def say(self, text: str) -> tuple[str, str]:
+        """What the voice is given for `text`, and what its caption shows meanwhile."""
+        shown = self.shown(text)
+        return self.speak(text), shown
+
     def speak(self, text: str) -> str:
         text = _URL.sub("a web address", text)
+        text = _PLACEHOLDER.sub(r"\1", text)
         text = _PROTOCOL_VERSION.sub(r"\1 ", text)
         text = _NAMESAKE.sub(_namesake, text)
         text = _CODE_SPAN.sub(lambda m: self.code(m.group(1)), text)
@@ -138,6 +170,24 @@ class Speaker:
         text = _MAJOR_VERSION.sub(r"version \1", text)
         text = _BARE_FILE.sub(lambda m: _say_file(m.group(0)), text)
         return pronounce(re.sub(r"\s+", " ", text).strip())
+
+
+_COMMAND_PREFIXES = ("make ", "npm ", "go ", "cargo ", "mvn ", "gradle ", "./", "python ")
+# One pass, so a path a code span shows is never taken for a bare path again.
+_SHOWN_PARTS = re.compile(
+    f"(?P<url>{_URL.pattern})|`(?P<code>[^`\n]{{1,200}})`|(?P<bare>{_BARE_PATH.pattern})"
+)
+
+
+def _is_path_span(span: str) -> bool:
+    """Whether `Speaker.code` reads this code span as a path (and so says it short later)."""
+    if span.startswith(_COMMAND_PREFIXES) or "(" in span or " " in span:
+        return False
+    if re.match(r"^[\w-]+\.[a-z]{2,}/", span):  # a Go or web module name
+        return False
+    if _VERSION.fullmatch(span) or _MAJOR_VERSION.fullmatch(span):
+        return False
+    return "/" in span or _BARE_FILE.fullmatch(span) is not None
 
 
 def _namesake(match: re.Match[str]) -> str:
