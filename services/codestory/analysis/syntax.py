@@ -270,6 +270,12 @@ _RUST_BINDINGS = """
   (reference_type type: (type_identifier) @type)])
 (parameter pattern: (identifier) @var type: [(type_identifier) @type
   (reference_type type: (type_identifier) @type)])
+(field_declaration name: (field_identifier) @field type: (generic_type type: (type_identifier)
+  @wrap type_arguments: (type_arguments . (type_identifier) @type .)) (#eq? @wrap "Option"))
+(match_expression value: (_) @inside body: (match_block (match_arm pattern: (match_pattern
+  (tuple_struct_pattern type: (identifier) @some . (identifier) @var .)))) (#eq? @some "Some"))
+(let_condition pattern: (tuple_struct_pattern type: (identifier) @some . (identifier) @var .)
+  value: (_) @inside (#eq? @some "Some"))
 (arguments (identifier) @passed)
 """
 _C_BINDINGS = """
@@ -1298,6 +1304,8 @@ def _binding(
         value = _text(match["type"][0])
     elif match.get("ctor"):
         value = f"(){_text(match['ctor'][0])}"
+    elif match.get("inside"):  # Rust's `Some(cmd)` out of `args.command`: what it holds
+        value = f"{INSIDE}{_text(match['inside'][0])}"
     else:
         return
     # `self.parser = Parser()` in a method: a field of the class, not a local.
@@ -1343,6 +1351,7 @@ def _assign_bindings(
 
 
 FIELD = "self."  # a binding that belongs to the enclosing class
+INSIDE = "(.)"  # a binding to what an expression's Option holds
 _CLASS_KINDS = frozenset({"class", "struct"})
 
 
