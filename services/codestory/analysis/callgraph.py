@@ -456,6 +456,20 @@ class CallGraph:
             layer = onward
         return found
 
+    def made_by(self, made: Symbol) -> Symbol | None:
+        """The project type a call of `made` gives back: the type itself when it is one (its
+        constructor), else the type its signature says it returns (`fn builder() -> Builder`)."""
+        if made.definition.kind in _TYPE_KINDS:
+            return made
+        returned = return_type(
+            made.definition.signature, made.definition.name, made.definition.parent
+        )
+        return self._type_named(made.path, returned) if returned else None
+
+    def member_of(self, held: Symbol, name: str) -> Symbol | None:
+        """`name` on the type `held`: its own, or the one it has from a project base."""
+        return self._member(held, name) or self.inherited(held, name)
+
     def inherited(self, held: Symbol, name: str) -> Symbol | None:
         """`name` as `held` has it from the nearest of its project bases that defines it
         (`URLSafeSerializer(Serializer)`'s `dumps` is `Serializer.dumps`)."""

@@ -578,6 +578,9 @@ def _default_export(root: Node) -> str | None:
 # parsed through a read callback (needed for the parse deadline) would rebuild each
 # node's text through that callback, which made text three quarters of all analysis time.
 _SOURCE: ContextVar[bytes] = ContextVar("source", default=b"")
+# How long a call's receiver is kept as written; longer ones are "…". An example's chain
+# (`Spec.builder("m")\n  .add(x)\n  .build()`) is read whole: the caller says how far.
+QUALIFIER_CHARS: ContextVar[int] = ContextVar("qualifier_chars", default=60)
 
 
 def _text(node: Node | None) -> str:
@@ -1245,6 +1248,7 @@ def _calls(
     imports: Matches = []
     bindings: list[Binding] = []
     source = _SOURCE.get()
+    limit = QUALIFIER_CHARS.get()
     for pattern, match in run_query(query, root, deadline):
         if pattern >= import_patterns:
             _binding(match, found, bindings)
@@ -1260,12 +1264,12 @@ def _calls(
         qualifier_nodes = match.get("qual")
         if qualifier_nodes:
             node = qualifier_nodes[0]
-            # Past 240 bytes it is past 60 characters: not worth decoding to say so.
-            if node.end_byte - node.start_byte > 240:
+            # Past 4 bytes a character it is past the limit: not worth decoding to say so.
+            if node.end_byte - node.start_byte > 4 * limit:
                 qualifier = "…"
             else:
                 qualifier = _text(node)
-                if len(qualifier) > 60 or "\n" in qualifier:
+                if len(qualifier) > limit or ("\n" in qualifier and limit <= 60):
                     qualifier = "…"
         literal = None
         arguments = match.get("args")
