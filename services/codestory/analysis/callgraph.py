@@ -18,7 +18,15 @@ from codestory.analysis.ecosystems import of_language
 from codestory.analysis.ecosystems.base import Binding, ImportResolver
 from codestory.analysis.resolve import Resolver, parent_dir
 from codestory.analysis.return_type import return_type
-from codestory.analysis.syntax import ADDRESS, HANDED_ON, Call, Definition, FileSyntax, ImportRef
+from codestory.analysis.syntax import (
+    ADDRESS,
+    HANDED_ON,
+    INSIDE,
+    Call,
+    Definition,
+    FileSyntax,
+    ImportRef,
+)
 
 _SELF = frozenset({"self", "this", "cls", "Self"})
 _CONTAINER_KINDS = frozenset({"class", "struct", "interface", "trait", "enum", "annotation"})
@@ -191,7 +199,11 @@ class CallGraph:
             return self.defined(target_path, name)
         # `parser.parse()` where the code says what `parser` is
         held = self._type_of(path, caller, qualifier)
-        return self._member(held, name) if held is not None else None
+        if held is not None:
+            return self._member(held, name)
+        # `cmd::cat::run(argv)`: a module named by its path from where the call is written.
+        module_file = model.path_module(path, qualifier, self)
+        return self.defined(module_file, name) if module_file is not None else None
 
     def _handed_on(self, path: str, caller: Definition | None, call: Call) -> Symbol | None:
         """A function given as a value (a callback, a handler, a table entry): bound for
@@ -248,6 +260,9 @@ class CallGraph:
             stated = self._module_held(path).get(variable)
         if stated is None:
             return None
+        if stated.startswith(INSIDE):  # `Some(cmd)` out of `args.command`: its field's type
+            inside = stated[len(INSIDE) :]
+            return self._field_type(path, caller, inside) if "." in inside else None
         if stated.startswith("()"):  # made by a call: a constructor or a factory
             # `core.NewTerminal`: the call as written, its qualifier kept.
             qualified, _, called = stated[2:].rpartition(".")
@@ -268,6 +283,26 @@ class CallGraph:
             )
             return self._type_named(made.path, returned) if returned else None
         return self._type_named(path, stated)
+
+    def _field_type(self, path: str, caller: Definition | None, expression: str) -> Symbol | None:
+        """The project's type a field holds, where the code says what holds the field and
+        its type declares the field's (`args.command` with `args: Args` and Args's
+        `command: Option<Command>`: a Command)."""
+        holder, _, field = expression.rpartition(".")
+        asked = (path, id(caller) if caller is not None else 0, expression)
+        if asked in self._asking:
+            return None
+        self._asking.add(asked)
+        try:
+            held = self._type_of(path, caller, holder)
+        finally:
+            self._asking.discard(asked)
+        if held is None or held.definition.kind not in _CONTAINER_KINDS:
+            return None
+        stated = self._held(held.definition).get(field)
+        if stated is None or stated.startswith(("()", INSIDE)):
+            return None
+        return self._type_named(held.path, stated)
 
     def _held(self, definition: Definition) -> dict[str, str]:
         """A definition's stated types as a map, made once (calls ask again and again)."""
@@ -420,6 +455,20 @@ class CallGraph:
             found += onward
             layer = onward
         return found
+
+    def made_by(self, made: Symbol) -> Symbol | None:
+        """The project type a call of `made` gives back: the type itself when it is one (its
+        constructor), else the type its signature says it returns (`fn builder() -> Builder`)."""
+        if made.definition.kind in _TYPE_KINDS:
+            return made
+        returned = return_type(
+            made.definition.signature, made.definition.name, made.definition.parent
+        )
+        return self._type_named(made.path, returned) if returned else None
+
+    def member_of(self, held: Symbol, name: str) -> Symbol | None:
+        """`name` on the type `held`: its own, or the one it has from a project base."""
+        return self._member(held, name) or self.inherited(held, name)
 
     def inherited(self, held: Symbol, name: str) -> Symbol | None:
         """`name` as `held` has it from the nearest of its project bases that defines it
@@ -656,7 +705,10 @@ def branch(
                 (
                     o
                     for o in _onward(graph, fork, seen=told, allowed=allowed)
-                    if o.definition.kind not in _CONTAINER_KINDS and is_setup(o.definition) is setup
+                    if o.definition.kind not in _CONTAINER_KINDS
+                    and is_setup(o.definition) is setup
+                    # reporting a failure (`error::print_error`) is no other way the work goes
+                    and not is_side_step(o.definition)
                 ),
                 None,
             )

@@ -12,6 +12,7 @@ from pathlib import Path, PurePosixPath
 from pydantic import BaseModel, Field
 
 from codestory.analysis import ecosystems
+from codestory.analysis.call_chain import inner_call
 from codestory.analysis.callgraph import CallGraph, Symbol, branch, declared_only, follow, reach
 from codestory.analysis.changelog import Release, is_changelog, latest_release
 from codestory.analysis.classify import (
@@ -1040,8 +1041,8 @@ def _example_start(
             if definition.exported and not definition.name.startswith("_"):
                 named[definition.name].append(Symbol(path, definition))
     types = {s.definition.name for group in named.values() for s in group if s.definition.parent}
-    resolved: list[tuple[Call, Symbol]] = []
-    for call in calls:
+
+    def by_name(call: Call) -> Symbol | None:
         candidates = named.get(call.name, [])
         # `app.add_route` after `app = falcon.App()`: the method of App, and of the App in
         # the `falcon` package rather than `falcon.asgi` when both have one.
@@ -1068,10 +1069,47 @@ def _example_start(
         candidates = [c for c in candidates if not declared_only(c.definition)] or candidates
         # A name several definitions share (`get` on five classes) cannot be told apart
         # without types: the example is not followed through it.
-        if len(candidates) == 1:
-            resolved.append((call, candidates[0]))
+        return candidates[0] if len(candidates) == 1 else None
+
+    picked: dict[tuple[str | None, str], Symbol | None] = {}
+    chain_of: dict[tuple[str | None, str], tuple[str | None, str]] = {}  # -> its first call
+
+    def pick(qualifier: str | None, name: str) -> Symbol | None:
+        """`Foo.builder().with(x).build()`: each call on what the call before it returns,
+        where the project says what that is; else the one definition of its name."""
+        key = (qualifier, name)
+        if key in picked:
+            return picked[key]
+        picked[key] = None  # a chain is read once, inner calls first
+        chain_of[key] = key
+        inner = inner_call(qualifier)
+        made = None
+        if inner is not None:
+            before = pick(*inner)
+            chain_of[key] = chain_of.get(inner, inner)
+            made = graph.made_by(before) if before is not None else None
+        found = graph.member_of(made, name) if made is not None else None
+        if made is None:
+            found = by_name(Call(name, qualifier, None, 0))
+        picked[key] = found
+        return found
+
+    resolved: list[tuple[Call, Symbol]] = []
+    for call in calls:
+        symbol = pick(call.qualifier, call.name)
+        if symbol is not None:
+            resolved.append((call, symbol))
     # Making an object is set-up: the tour follows a call that does something with it.
     doing = [(c, s) for c, s in resolved if s.definition.kind not in {"class", "struct"}]
+    # Of one chain's calls the one that leads furthest into the project is tried first.
+    chains: dict[tuple[str | None, str], list[tuple[Call, Symbol]]] = defaultdict(list)
+    for call, symbol in doing:
+        chains[chain_of[(call.qualifier, call.name)]].append((call, symbol))
+    doing = [
+        pair
+        for chain in chains.values()
+        for pair in sorted(chain, key=lambda pair: -reach(graph, pair[1], allowed=source))
+    ]
     for steps in (3, 2):
         for call, symbol in doing:
             if len(follow(graph, symbol, hops=2, allowed=source)) >= steps:

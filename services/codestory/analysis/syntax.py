@@ -270,6 +270,12 @@ _RUST_BINDINGS = """
   (reference_type type: (type_identifier) @type)])
 (parameter pattern: (identifier) @var type: [(type_identifier) @type
   (reference_type type: (type_identifier) @type)])
+(field_declaration name: (field_identifier) @field type: (generic_type type: (type_identifier)
+  @wrap type_arguments: (type_arguments . (type_identifier) @type .)) (#eq? @wrap "Option"))
+(match_expression value: (_) @inside body: (match_block (match_arm pattern: (match_pattern
+  (tuple_struct_pattern type: (identifier) @some . (identifier) @var .)))) (#eq? @some "Some"))
+(let_condition pattern: (tuple_struct_pattern type: (identifier) @some . (identifier) @var .)
+  value: (_) @inside (#eq? @some "Some"))
 (arguments (identifier) @passed)
 """
 _C_BINDINGS = """
@@ -572,6 +578,9 @@ def _default_export(root: Node) -> str | None:
 # parsed through a read callback (needed for the parse deadline) would rebuild each
 # node's text through that callback, which made text three quarters of all analysis time.
 _SOURCE: ContextVar[bytes] = ContextVar("source", default=b"")
+# How long a call's receiver is kept as written; longer ones are "…". An example's chain
+# (`Spec.builder("m")\n  .add(x)\n  .build()`) is read whole: the caller says how far.
+QUALIFIER_CHARS: ContextVar[int] = ContextVar("qualifier_chars", default=60)
 
 
 def _text(node: Node | None) -> str:
@@ -1239,6 +1248,7 @@ def _calls(
     imports: Matches = []
     bindings: list[Binding] = []
     source = _SOURCE.get()
+    limit = QUALIFIER_CHARS.get()
     for pattern, match in run_query(query, root, deadline):
         if pattern >= import_patterns:
             _binding(match, found, bindings)
@@ -1254,12 +1264,12 @@ def _calls(
         qualifier_nodes = match.get("qual")
         if qualifier_nodes:
             node = qualifier_nodes[0]
-            # Past 240 bytes it is past 60 characters: not worth decoding to say so.
-            if node.end_byte - node.start_byte > 240:
+            # Past 4 bytes a character it is past the limit: not worth decoding to say so.
+            if node.end_byte - node.start_byte > 4 * limit:
                 qualifier = "…"
             else:
                 qualifier = _text(node)
-                if len(qualifier) > 60 or "\n" in qualifier:
+                if len(qualifier) > limit or ("\n" in qualifier and limit <= 60):
                     qualifier = "…"
         literal = None
         arguments = match.get("args")
@@ -1298,6 +1308,8 @@ def _binding(
         value = _text(match["type"][0])
     elif match.get("ctor"):
         value = f"(){_text(match['ctor'][0])}"
+    elif match.get("inside"):  # Rust's `Some(cmd)` out of `args.command`: what it holds
+        value = f"{INSIDE}{_text(match['inside'][0])}"
     else:
         return
     # `self.parser = Parser()` in a method: a field of the class, not a local.
@@ -1343,6 +1355,7 @@ def _assign_bindings(
 
 
 FIELD = "self."  # a binding that belongs to the enclosing class
+INSIDE = "(.)"  # a binding to what an expression's Option holds
 _CLASS_KINDS = frozenset({"class", "struct"})
 
 

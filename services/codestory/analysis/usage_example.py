@@ -12,7 +12,7 @@ import re
 
 from markdown_it import MarkdownIt
 
-from codestory.analysis.syntax import Call, parse_source
+from codestory.analysis.syntax import QUALIFIER_CHARS, Call, parse_source
 
 # Fence words as READMEs write them, and the language and file suffix the parser needs.
 _FENCE_LANGUAGES = {
@@ -41,6 +41,7 @@ _FENCE_LANGUAGES = {
 _SUFFIX = {language: suffix for language, suffix in _FENCE_LANGUAGES.values()}
 EXAMPLE_BLOCKS = 3  # the first few examples are the usage; later ones are corner cases
 MAX_BLOCK_BYTES = 20_000  # an example longer than this is a listing, not an example
+EXAMPLE_CHAIN_CHARS = 1_000  # the longest receiver of a chained call an example keeps
 _RST_CODE = re.compile(r"^\.\.\s+(?:code-block|code|sourcecode)::\s*(\S*)\s*$")
 _PROMPT = re.compile(r"^(>>>|\.\.\.)( |$)")
 
@@ -122,7 +123,11 @@ def read_examples(blocks: list[tuple[str, str]]) -> tuple[list[Call], dict[str, 
         suffix = _SUFFIX.get(language)
         if suffix is None:
             continue
-        syntax = parse_source(f"README.example{number}{suffix}", language, code.encode())
+        token = QUALIFIER_CHARS.set(EXAMPLE_CHAIN_CHARS)  # a chain over lines, read whole
+        try:
+            syntax = parse_source(f"README.example{number}{suffix}", language, code.encode())
+        finally:
+            QUALIFIER_CHARS.reset(token)
         if syntax is None:
             continue
         block = list(syntax.module_calls)

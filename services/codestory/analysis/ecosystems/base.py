@@ -174,6 +174,11 @@ class Ecosystem:
         `member`, a method of the caller's own class."""
         return False
 
+    def path_module(self, importer: str, qualifier: str, scope: ImportScope) -> str | None:
+        """The file of the module a call's qualifier names as a path from where it is
+        written (Rust's `cmd::cat::run(argv)`), where no import binds it."""
+        return None
+
     def package_mates(self, syntax: FileSyntax) -> bool:
         """Whether the types of one declared package see each other without an import."""
         return False

@@ -37,6 +37,9 @@ _PRELUDE = (
 )
 
 
+_PATH_STARTS = ("crate::", "self::", "super::")
+
+
 class Rust(Ecosystem):
     name = "rust"
     builtin_names = frozenset(f"{_PRIMITIVES} {_PRELUDE}".split())
@@ -67,6 +70,20 @@ class Rust(Ecosystem):
         for target in scope.imported_files(importer, ref)[:1]:
             last = ref.target.rsplit("::", 1)[-1]
             bound[last] = (target, last if scope.defines(target, last) else None)
+
+    def path_module(self, importer: str, qualifier: str, scope: ImportScope) -> str | None:
+        """Rust: a path in an expression starts at the module it is written in (in 2015 and
+        2018 alike; only `use` paths began at the crate root), or at `crate::`, `self::`,
+        `super::`: `cmd::cat::run(argv)` in main.rs calls src/cmd/cat.rs's `run`. Only a
+        file that is the whole path counts: a type or enum on the way is not a module."""
+        if not re.fullmatch(r"\w+(?:::\w+)*", qualifier):
+            return None
+        target = qualifier if qualifier.startswith(_PATH_STARTS) else f"self::{qualifier}"
+        for found in scope.imported_files(importer, ImportRef(target=target))[:1]:
+            crate, module = rust_module_of(found)
+            if crate is not None and module.rsplit("::", 1)[-1] == qualifier.rsplit("::", 1)[-1]:
+                return found
+        return None
 
     def manifest_programs(
         self, manifest: Manifest, project: Project, imports: Indexes, told: list[EntryPoint]
