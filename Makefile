@@ -96,6 +96,7 @@ bench: $(STAMP) truth-trees
 	$(BIN)/python scripts/bench_footprint.py --write docs/benchmarks.md
 	$(BIN)/python scripts/bench_concurrency.py --write docs/benchmarks.md
 	$(BIN)/python scripts/bench_voice.py --write docs/benchmarks.md
+	$(BIN)/python scripts/bench_chapters.py --write docs/benchmarks.md
 
 ## eval: tell a story of every corpus tree (tests/eval/corpus) and score it against its
 ## answer key, per half of the fixed split; results go to docs/story-quality.md.

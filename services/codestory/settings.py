@@ -211,6 +211,9 @@ class Settings(BaseSettings):
     # espeak-ng's pause between words: 30 ms makes its words far easier to make out.
     espeak_word_gap_ms: int = Field(default=30, ge=0, le=500, multiple_of=10)
     mp3_bitrate_kbps: int = Field(default=64, ge=32, le=320)
+    # Chapters of one story hibari speaks at once, in threads over its one model;
+    # 0: as many as the CPUs the cgroup quota allows.
+    speech_chapter_workers: int = Field(default=0, ge=0, le=64)
 
     # Optional LLM narrator: an OpenAI-compatible chat-completions endpoint. Empty: off.
     llm_base_url: str = ""

@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 import multiprocessing
 import multiprocessing.forkserver
-import os
 import sys
 import types
 from collections.abc import Callable, Iterator
@@ -23,6 +22,7 @@ from codestory.analysis.syntax import FileSyntax, parse_source
 from codestory.analysis.syntax_cache import SyntaxCache, blob_id
 from codestory.analysis.syntax_rows import Row, from_row, to_row
 from codestory.analysis.walk import MAX_TEXT_BYTES, AnalysisStoppedError
+from codestory.cpus import available_cpus
 
 # What a parse worker needs imported before its first file: this module and what it imports.
 WORKER_MODULES = [__name__]
@@ -34,18 +34,6 @@ CHUNK_FILES = 8  # small, so the processes finish close together
 # pickled between processes.
 Job = tuple[str, str, Path, float | None, SyntaxCache | None]
 Parsed = tuple[str, FileSyntax | None, bool]  # path, syntax, whether parsing failed
-
-
-def available_cpus() -> int:
-    """CPUs this process may use: its affinity, capped by a cgroup v2 CPU quota if set."""
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    try:
-        quota, period = Path("/sys/fs/cgroup/cpu.max").read_text().split()[:2]
-        if quota != "max":
-            return max(1, min(cpus or 1, math.ceil(int(quota) / int(period))))
-    except (OSError, ValueError):
-        pass
-    return max(1, cpus or 1)
 
 
 def largest_at_both_ends(sizes: list[int]) -> list[int]:

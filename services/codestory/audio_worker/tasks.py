@@ -15,6 +15,7 @@ from codestory.artifacts import (
 )
 from codestory.audio_worker.chapter_parts import StoredChapterParts, parts_prefix
 from codestory.cache import audio_key, load_audio, save_audio
+from codestory.cpus import available_cpus
 from codestory.domain import Chapter, ErrorType, Status
 from codestory.narrative import Script, evidence_sidecar
 from codestory.observability.metrics import SPEECH_RUNS, STORIES_FINISHED, stage_timer
@@ -110,6 +111,7 @@ def render_audio(
             words_per_minute=settings.speech_words_per_minute,
             on_chapter=on_chapter,
             parts=parts,
+            workers=settings.speech_chapter_workers or available_cpus(),
             chapter_scope=lambda index, title: span(
                 "speak.chapter", **{"codestory.chapter": index, "codestory.title": title}
             ),

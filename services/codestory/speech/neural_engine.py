@@ -71,6 +71,7 @@ class NeuralEngine:
     """One hibari voice: mono 16-bit samples at 24 kHz."""
 
     name = ENGINE_NAME
+    concurrent = True  # chapters may be spoken in threads over this one engine
 
     def __init__(self, voice: str = DEFAULT_VOICE, *, threads: int = 1) -> None:
         try:
@@ -105,17 +106,23 @@ class NeuralEngine:
             raise NeuralSpeechError(f"hibari could not load {voice!r}: {exc}") from exc
         self.voice = voice
         self.sample_rate: int = int(self._tts.sample_rate)
-        self._lock = threading.Lock()  # one ONNX session, one G2P: one sentence at a time
+        self._lock = threading.Lock()  # one G2P: one text at a time
 
     def synthesize(self, text: str, *, voice: str, words_per_minute: int) -> array.array[int]:
         """`voice` is espeak-ng's; hibari speaks with the voice it was loaded with."""
         del voice
         speed = min(max(words_per_minute / WORDS_PER_MINUTE_AT_SPEED_1, 0.5), 2.0)
         try:
+            # hibari's G2P keeps Python state, so it reads one text at a time; the ONNX
+            # session's run is thread-safe and releases the GIL, so chapters overlap there.
             with self._lock:
-                audio = self._tts(with_phonemes(text), speed=speed, seed=SEED)
+                chunks = self._tts.phonemize(with_phonemes(text))
+            # As hibari's own call does: one noise generator for the text, seeded the same.
+            rng = np.random.default_rng(SEED)
+            waves = [self._tts.from_ids(self._tts.ids(ps), speed, rng) for ps in chunks]
         except Exception as exc:
             raise NeuralSpeechError(f"hibari could not speak a sentence: {exc}") from exc
+        audio = np.concatenate(waves) if waves else np.zeros(0, np.float32)
         pcm = np.clip(np.asarray(audio, dtype=np.float32), -1.0, 1.0) * 32767.0
         return array.array("h", pcm.astype(np.int16).tobytes())
 

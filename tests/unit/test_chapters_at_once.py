@@ -1,0 +1,133 @@
+"""A story's chapters spoken several at a time over the one hibari engine: the same audio,
+captions and transcript as one at a time, the same resumption, the same failures."""
+
+from __future__ import annotations
+
+import array
+import threading
+from pathlib import Path
+
+import pytest
+
+from codestory.artifacts import FileArtifactStore
+from codestory.audio_worker.chapter_parts import StoredChapterParts
+from codestory.speech.engine import SpeechError, engine
+from codestory.speech.neural_engine import neural_engine
+from codestory.speech.render import ChapterText, RenderedAudio, package_audio, speak_chapters
+
+CHAPTERS = [
+    ChapterText("Start", "The entry point is `services/codestory/cli.py`. It reads the flags."),
+    ChapterText("Queue", "Then `services/codestory/cli.py` calls the queue.\n\nRedis holds it."),
+    ChapterText("Workers", "Celery workers read `services/codestory/queue.py` in a loop."),
+    ChapterText("End", "Finally `services/codestory/cli.py` exits. Twice over."),
+]
+
+
+def render(workers: int, parts: StoredChapterParts | None = None) -> RenderedAudio:
+    speech = neural_engine()
+    samples, timed, _ = speak_chapters(
+        speech, CHAPTERS, voice="en-us", words_per_minute=165, parts=parts, workers=workers
+    )
+    return package_audio(
+        samples, timed, title="Tour", sample_rate=speech.sample_rate, bitrate_kbps=64
+    )
+
+
+class MeetingEngine:
+    """hibari, but the first two chapters' headings wait for each other: a rendering that
+    speaks one chapter at a time never gets past the first."""
+
+    concurrent = True
+
+    def __init__(self) -> None:
+        self.inner = neural_engine()
+        self.name = self.inner.name
+        self.sample_rate = self.inner.sample_rate
+        self.meeting = threading.Barrier(2, timeout=60)
+
+    def synthesize(self, text: str, *, voice: str, words_per_minute: int) -> array.array[int]:
+        if text.startswith(("Chapter 1.", "Chapter 2.")):
+            self.meeting.wait()
+        return self.inner.synthesize(text, voice=voice, words_per_minute=words_per_minute)
+
+
+def test_two_workers_give_the_same_mp3_captions_and_transcript_as_one() -> None:
+    alone, together = render(1), render(2)
+    assert together.mp3 == alone.mp3
+    assert together.captions == alone.captions
+    assert together.vtt == alone.vtt
+    assert together.transcript == alone.transcript
+    # The path is shown in full at its first mention only, whatever thread spoke it.
+    assert "services/codestory/cli.py" in alone.chapters[0].cues[0].text
+    assert alone.chapters[1].cues[0].text.startswith("Then cli.py")
+    assert alone.chapters[3].cues[0].text.startswith("Finally cli.py")
+
+
+def test_with_two_workers_two_chapters_are_spoken_at_once() -> None:
+    speech = MeetingEngine()
+    _, timed, _ = speak_chapters(speech, CHAPTERS, voice="en-us", words_per_minute=165, workers=2)
+    assert [c.title for c in timed] == [c.title for c in CHAPTERS]
+    assert not speech.meeting.broken
+
+
+def test_an_engine_that_cannot_speak_concurrently_speaks_one_chapter_at_a_time() -> None:
+    speech = MeetingEngine()
+    MeetingEngine.concurrent = False
+    try:
+        speech.meeting = threading.Barrier(2, timeout=0.5)
+        with pytest.raises(threading.BrokenBarrierError):
+            speak_chapters(speech, CHAPTERS, voice="en-us", words_per_minute=165, workers=2)
+    finally:
+        MeetingEngine.concurrent = True
+
+
+def test_a_rendering_with_gaps_anywhere_resumes_to_the_same_audio(tmp_path: Path) -> None:
+    # Chapters spoken at once are stored as each is done, so a killed worker may leave
+    # chapter 3 stored and chapter 2 not: the gaps are spoken, in their place, with the
+    # short forms they had.
+    whole = render(1)
+    store = FileArtifactStore(tmp_path)
+    render(2, StoredChapterParts(store, "s1", "r1"))
+    for gap in (1, 3):
+        store.delete(f"stories/s1/speech/r1/chapter-{gap}.json")
+    reused: list[int] = []
+    resumed = render(2, StoredChapterParts(store, "s1", "r1", on_reuse=reused.append))
+    assert reused == [0, 2]
+    assert resumed.mp3 == whole.mp3
+    assert resumed.captions == whole.captions
+    assert resumed.transcript == whole.transcript
+
+
+class FailingEngine:
+    """espeak-ng, failing on one chapter's heading, and able to speak in threads."""
+
+    concurrent = True
+
+    def __init__(self, failing_heading: str) -> None:
+        self.inner = engine()
+        self.name = "failing"
+        self.sample_rate = self.inner.sample_rate
+        self.failing_heading = failing_heading
+
+    def synthesize(self, text: str, *, voice: str, words_per_minute: int) -> array.array[int]:
+        if text.startswith(self.failing_heading):
+            raise SpeechError("the voice broke")
+        return self.inner.synthesize(text, voice=voice, words_per_minute=words_per_minute)
+
+
+def test_a_chapter_that_fails_in_a_worker_thread_fails_the_rendering(tmp_path: Path) -> None:
+    parts = StoredChapterParts(FileArtifactStore(tmp_path), "s1", "r1")
+    before = threading.active_count()
+    with pytest.raises(SpeechError, match="the voice broke"):
+        speak_chapters(
+            FailingEngine("Chapter 2."),
+            CHAPTERS,
+            voice="en-us",
+            words_per_minute=175,
+            parts=parts,
+            workers=2,
+        )
+    # The chapter before it was kept; the failed one was not; no thread outlives the call.
+    assert parts.load(0) is not None
+    assert parts.load(1) is None
+    assert threading.active_count() == before
