@@ -131,3 +131,54 @@ def test_a_chapter_that_fails_in_a_worker_thread_fails_the_rendering(tmp_path: P
     assert parts.load(0) is not None
     assert parts.load(1) is None
     assert threading.active_count() == before
+
+
+class HeldEngine:
+    """hibari, holding chapters 3 and 4 at their headings until the story is stopped, so
+    both threads are busy when it is and chapters 5 and 6 wait in the queue."""
+
+    concurrent = True
+
+    def __init__(self) -> None:
+        self.inner = neural_engine()
+        self.name = self.inner.name
+        self.sample_rate = self.inner.sample_rate
+        self.stopped = threading.Event()
+        self.headings: list[str] = []
+
+    def synthesize(self, text: str, *, voice: str, words_per_minute: int) -> array.array[int]:
+        if text.startswith("Chapter "):
+            self.headings.append(text.split(".")[0])
+            if text.startswith(("Chapter 3.", "Chapter 4.")):
+                assert self.stopped.wait(timeout=60)
+        return self.inner.synthesize(text, voice=voice, words_per_minute=words_per_minute)
+
+
+def test_a_story_stopped_at_a_checkpoint_starts_no_further_chapter(tmp_path: Path) -> None:
+    speech = HeldEngine()
+    chapters = [*CHAPTERS, *(ChapterText(f"More {n}", "Redis holds the queue.") for n in (5, 6))]
+    parts = StoredChapterParts(FileArtifactStore(tmp_path), "s1", "r1")
+
+    class CancelledError(Exception):
+        pass
+
+    def cancel_after_two(done: int, total: int) -> None:
+        if done == 2:
+            speech.stopped.set()
+            raise CancelledError
+
+    before = threading.active_count()
+    with pytest.raises(CancelledError):
+        speak_chapters(
+            speech,
+            chapters,
+            voice="en-us",
+            words_per_minute=165,
+            on_chapter=cancel_after_two,
+            parts=parts,
+            workers=2,
+        )
+    # The chapters under way were finished and kept; those not begun were dropped.
+    assert sorted(speech.headings) == ["Chapter 1", "Chapter 2", "Chapter 3", "Chapter 4"]
+    assert [parts.load(i) is not None for i in range(6)] == [True] * 4 + [False] * 2
+    assert threading.active_count() == before
