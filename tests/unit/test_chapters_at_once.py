@@ -178,7 +178,12 @@ def test_a_story_stopped_at_a_checkpoint_starts_no_further_chapter(tmp_path: Pat
             parts=parts,
             workers=2,
         )
-    # The chapters under way were finished and kept; those not begun were dropped.
-    assert sorted(speech.headings) == ["Chapter 1", "Chapter 2", "Chapter 3", "Chapter 4"]
-    assert [parts.load(i) is not None for i in range(6)] == [True] * 4 + [False] * 2
+    # The chapters under way were finished and kept; those not begun were dropped. The
+    # thread that finished chapter 2 may not yet have taken chapter 4 when the story stops,
+    # so chapter 4 is either finished and kept or never begun; 5 and 6 never begin.
+    begun = set(speech.headings)
+    assert {"Chapter 1", "Chapter 2", "Chapter 3"} <= begun <= {f"Chapter {n}" for n in range(1, 5)}
+    assert [parts.load(i) is not None for i in range(6)] == [
+        f"Chapter {i + 1}" in begun for i in range(6)
+    ]
     assert threading.active_count() == before
