@@ -49,6 +49,7 @@ from codestory.analysis.readme import (
     summarise_readme,
     with_pointed_document,
 )
+from codestory.analysis.readme_commands import first_shown
 from codestory.analysis.resolve import Resolver
 from codestory.analysis.roles import Role, Route, find_roles, find_routes
 from codestory.analysis.syntax import Call, Definition, FileSyntax
@@ -946,7 +947,25 @@ def _tour_paths(
                 plain = call.qualifier and re.fullmatch(r"[\w$.]+", call.qualifier)
                 shown = f"{call.qualifier}.{call.name}" if plain else call.name
                 control_paths[0][0] = control_paths[0][0].model_copy(update={"via": shown})
-    walk([_doing_method(s, syntaxes) for _, s in entered])
+    # A program whose `main` dispatches to its commands goes first where its README's first
+    # command goes (`tool up`), not to whichever handler runs the most code.
+    shown = first_shown(readme[1], {p.name for p in runnable}, commands) if readme else None
+    for _, entry in entered:
+        start = _doing_method(entry, syntaxes)
+        shown_start = _shown_handler(shown, start, syntaxes, graph) if shown else None
+        if (
+            shown_start is not None
+            and start.key not in seen_starts
+            and len(control_paths) < MAX_PATHS
+            and shown_start.path in source
+        ):
+            seen_starts.add(start.key)
+            onward = follow(
+                graph, shown_start, hops=PATH_HOPS - 1, allowed=source, avoid=frozenset({start.key})
+            )
+            add([start, *onward])
+            continue
+        walk([start])
     # A command-line tool's commands each have a handler: follow the first that leads on,
     # the program's own (root) command first, named like the program: what a run does.
     programs = {p.name for p in runnable}
@@ -1129,6 +1148,29 @@ def _doing_method(start: Symbol, syntaxes: dict[str, FileSyntax]) -> Symbol:
     }
     verb = next((v for v in ENTRY_VERBS if v in methods), None)
     return Symbol(start.path, methods[verb]) if verb else start
+
+
+_HANDLER_WORDS = frozenset({"run", "cmd", "command", "do", "handle", "exec", "action"})
+
+
+def _shown_handler(
+    role: Role, start: Symbol, syntaxes: dict[str, FileSyntax], graph: CallGraph
+) -> Symbol | None:
+    """The handler `start` calls for the README's command: the one its role names, else a
+    callee named for the command in the usual ways (`run_up`, `cmdUp`, `up_command`)."""
+    callees = graph.callees(start)
+    named = _command_start(role, syntaxes, graph)
+    if named is not None:
+        return named if named.key in {c.key for c in callees} else None
+    wanted = (role.detail or role.name).lower().replace("-", "_").split("_")
+    for callee in callees:
+        words = [
+            w.lower()
+            for w in re.findall(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])", callee.definition.name)
+        ]
+        if [w for w in words if w not in _HANDLER_WORDS] == wanted and len(words) > len(wanted):
+            return callee
+    return None
 
 
 def _command_start(role: Role, syntaxes: dict[str, FileSyntax], graph: CallGraph) -> Symbol | None:
