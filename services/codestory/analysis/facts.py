@@ -949,10 +949,10 @@ def _tour_paths(
                 control_paths[0][0] = control_paths[0][0].model_copy(update={"via": shown})
     # A program whose `main` dispatches to its commands goes first where its README's first
     # command goes (`tool up`), not to whichever handler runs the most code.
-    shown = first_shown(readme[1], {p.name for p in runnable}, commands) if readme else None
+    typed = first_shown(readme[1], {p.name for p in runnable}, commands) if readme else None
     for _, entry in entered:
         start = _doing_method(entry, syntaxes)
-        shown_start = _shown_handler(shown, start, syntaxes, graph) if shown else None
+        shown_start = _shown_handler(typed, start, syntaxes, graph) if typed else None
         if (
             shown_start is not None
             and start.key not in seen_starts
