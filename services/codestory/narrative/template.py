@@ -1094,13 +1094,22 @@ def _key_ideas(facts: RepoFacts, voice: Voice) -> list[SymbolFact]:
             continue  # a twin (Flask's App and Flask share a docstring): one is enough
         if _error_type(symbol) and sum(_error_type(c) for c in chosen) >= ERROR_IDEAS:
             continue  # what can go wrong is one idea; the rest is the design
-        if voice.short and len(chosen) >= voice.ideas - SHORT_STORY_IDEAS and not symbol.doc:
+        if voice.short and len(chosen) >= voice.ideas - SHORT_STORY_IDEAS and not _said(symbol):
             continue  # a short story's extra ideas are told in their authors' words
         described.add(symbol.doc or "")
         chosen.append(symbol)
         if len(chosen) == voice.ideas:
             break
     return chosen
+
+
+# Words a comment needs to say what a definition does: fewer is a section banner
+# (`/*** simple values ***/`) above it, not its authors' account of it.
+SAID_WORDS = 4
+
+
+def _said(symbol: SymbolFact) -> bool:
+    return len((symbol.doc or "").split()) >= SAID_WORDS
 
 
 def _kind_word(symbol: SymbolFact) -> str:
