@@ -149,3 +149,19 @@ def test_a_readme_call_declared_in_a_header_starts_at_its_definition(tmp_path: P
         ("ScanRecords", "store/file.cc"),
     ]
     assert path[0].via == "Store.Open"
+
+
+def test_a_macro_before_a_qualified_return_type_keeps_the_function_free() -> None:
+    """`LOG_INLINE lib::logger *default_logger_raw()`: the parser may read the macro as the
+    type and the rest as one qualified name; the function is found, owned by no class."""
+    header = (
+        "namespace lib {\nLOG_API lib::logger *default_logger_raw();\n"
+        "LOG_INLINE lib::logger *default_logger_raw() { return thing(); }\n"
+        "lib::logger *Registry::current() { return find(); }\n}\n"
+    )
+    parsed = parse_source("lib/api.h", "C++", header.encode())
+    assert parsed is not None
+    found = {(d.kind, d.name, d.parent, d.line) for d in parsed.definitions}
+    assert ("function", "default_logger_raw", None, 2) in found
+    assert ("function", "default_logger_raw", None, 3) in found
+    assert ("method", "current", "Registry", 4) in found

@@ -1801,7 +1801,7 @@ def analyse(
         control_paths=control_paths,
         library_entry=_library_entry(*handed_out[0], syntaxes) if handed_out else None,
         key_modules=key_modules[:12],
-        key_symbols=symbols[:24],
+        key_symbols=symbols[:40],
         roles=roles,
         tests=tests,
         ci=_ci(sorted(checkout.paths)),

@@ -643,9 +643,28 @@ def _declarator_name(node: Node) -> tuple[str | None, bool]:
         }:
             return _text(current), is_function
         if current.type == "qualified_identifier":
-            return _text(current.child_by_field_name("name")) or None, is_function
+            named = current.child_by_field_name("name")
+            if not is_function and _swallowed_return_type(current):
+                current = named  # `API ns::T *name()`: the return type, then the name
+                continue
+            return _text(named) or None, is_function
         current = current.child_by_field_name("declarator")
     return None, is_function
+
+
+def _swallowed_return_type(node: Node) -> bool:
+    """`SPDLOG_INLINE spdlog::logger *default_logger_raw()`: a macro before a qualified
+    return type leaves the parser reading the macro as the type and `spdlog::logger
+    *default_logger_raw()` as one qualified name, the function declared inside it."""
+    current: Node | None = node
+    for _ in range(8):
+        if current is None:
+            return False
+        if current.type == "function_declarator":
+            return True
+        named = current.child_by_field_name("name")
+        current = named if named is not None else current.child_by_field_name("declarator")
+    return False
 
 
 def _parenthesised_name(node: Node) -> str | None:
@@ -672,6 +691,8 @@ def _cpp_scope(node: Node | None) -> str | None:
         if current is None:
             return None
         if current.type == "qualified_identifier":
+            if _swallowed_return_type(current):
+                return None  # the scope is the return type's namespace, not an owner
             scope = current.child_by_field_name("scope")
             text = _text(scope).rsplit("::", 1)[-1] if scope is not None else ""
             return re.sub(r"<.*$", "", text) or None

@@ -47,6 +47,9 @@ _WORDS_PER_MINUTE = Settings.model_fields["speech_words_per_minute"].default
 SHORTEST_WORDS = 3 * _WORDS_PER_MINUTE
 SHORTEST_LARGE_WORDS = 5 * _WORDS_PER_MINUTE
 SHORT_STORY_IDEAS = 4  # key ideas added to a story that falls short
+# ... and to a large project's, whose floor is two minutes higher: its documented ideas are
+# what it has more of, once its paths are all told.
+SHORT_LARGE_STORY_IDEAS = 8
 # Below this share of calls followed for certain, the story walks one short path only.
 LOW_RESOLUTION = 0.2
 UNSURE_STEPS = 4
@@ -134,10 +137,16 @@ class Voice:
     def ideas(self) -> int:
         if self.beginner:
             return 4
-        more = SHORT_STORY_IDEAS if self.short else 0
         if self.large:  # a large project's extra minutes go to its ideas
-            return 12 + more
-        return 8 + more
+            return 12 + self.extra_ideas
+        return 8 + self.extra_ideas
+
+    @property
+    def extra_ideas(self) -> int:
+        """Key ideas a story short of its floor adds, each told in its authors' words."""
+        if not self.short or self.beginner:
+            return 0
+        return SHORT_LARGE_STORY_IDEAS if self.large else SHORT_STORY_IDEAS
 
     @property
     def modules(self) -> int:
@@ -1094,13 +1103,22 @@ def _key_ideas(facts: RepoFacts, voice: Voice) -> list[SymbolFact]:
             continue  # a twin (Flask's App and Flask share a docstring): one is enough
         if _error_type(symbol) and sum(_error_type(c) for c in chosen) >= ERROR_IDEAS:
             continue  # what can go wrong is one idea; the rest is the design
-        if voice.short and len(chosen) >= voice.ideas - SHORT_STORY_IDEAS and not symbol.doc:
+        if voice.short and len(chosen) >= voice.ideas - voice.extra_ideas and not _said(symbol):
             continue  # a short story's extra ideas are told in their authors' words
         described.add(symbol.doc or "")
         chosen.append(symbol)
         if len(chosen) == voice.ideas:
             break
     return chosen
+
+
+# Words a comment needs to say what a definition does: fewer is a section banner
+# (`/*** simple values ***/`) above it, not its authors' account of it.
+SAID_WORDS = 4
+
+
+def _said(symbol: SymbolFact) -> bool:
+    return len((symbol.doc or "").split()) >= SAID_WORDS
 
 
 def _kind_word(symbol: SymbolFact) -> str:
