@@ -644,3 +644,40 @@ def test_the_run_from_the_entry_point_carries_on_the_sentence_that_names_it(
         r"(calls|hands the work to|goes on to) `run`, which counts the lines\.$",
         text,
     )
+
+
+@pytest.mark.parametrize("name", ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot"])
+def test_a_key_idea_told_only_by_its_comment_is_a_whole_sentence(tmp_path: Path, name: str) -> None:
+    """A documented function whose comment is no predicate ("Like strip but ...") and that
+    has no parts to list is still introduced by a sentence with a verb, whatever wording the
+    story's turn picks."""
+    helpers = {
+        "tidy": "Like strip but keeps the first blank line.",
+        "fold": "Folds long lines at the given width.",
+        "pad": "Pads each line to the given width.",
+        "wrap": "Wraps text in the given marker.",
+    }
+    core = "".join(
+        f"def {fn}(text):\n    '''{doc}'''\n    text = text.strip()\n    return text\n\n"
+        for fn, doc in helpers.items()
+    )
+    users = {
+        f"{name}/use{n}.py": f"from {name}.core import tidy, fold, pad, wrap\n\n"
+        f"def use{n}(text):\n    return wrap(pad(fold(tidy(text))))\n"
+        for n in range(4)
+    }
+    root = write(
+        tmp_path / name,
+        {
+            "pyproject.toml": f'[project]\nname = "{name}"\nversion = "1.0"\n',
+            "README.md": f"# {name}\n\nTidies text.\n",
+            f"{name}/__init__.py": "",
+            f"{name}/core.py": core,
+            **users,
+        },
+    )
+    script = write_script(analyse(root, name=name))
+    told = "\n".join(c.text for c in script.chapters)
+    assert "Like strip but keeps the first blank line" in told
+    fragment = re.compile(r"(?m)(?:^|\. )`\w+`, an? \w+ in `[^`]+`(?:, used from [^.]+)?\.")
+    assert not fragment.search(told), told

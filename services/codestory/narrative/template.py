@@ -991,6 +991,9 @@ def _idea_sentence(symbol: SymbolFact, voice: Voice, index: int) -> str:
             f"Another name to know is {code(symbol.name)}, {article} {kind} {place}{users}",
             f"Consider the {kind} {code(symbol.name)} {place}{users}",
         ]
+        if symbol.doc and not made_of:
+            # With nothing after the colon the first shape would be a sentence with no verb.
+            shapes[0] = f"{code(symbol.name)} is {article} {kind} {place}{users}"
         if not symbol.doc:
             shapes = [
                 f"{code(symbol.name)} is {article} {kind} {place}{users}",
