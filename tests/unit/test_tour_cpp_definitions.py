@@ -6,9 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from codestory.analysis import analyse
-from codestory.analysis.callgraph import CallGraph, Symbol
-from codestory.analysis.resolve import Resolver
 from codestory.analysis.syntax import parse_source
+from tests.call_graphs import callees_of
 from tests.support import write_files as write
 
 
@@ -67,22 +66,9 @@ def test_a_parameter_named_like_a_member_is_not_that_member() -> None:
         "  static void Keep(int x) {\n    int y = x;\n    (void)y;\n  }\n"
         " private:\n  int next_id_;\n};\n"
     )
-    found = _callees({"ctx.h": ("C++", header)}, "ctx.h::Ctx.Ctx")
+    found = callees_of({"ctx.h": header}, "ctx.h::Ctx.Ctx", "C++")
     assert ("ctx.h", "Ctx.Reset") in found
     assert ("ctx.h", "Ctx.next_id") not in found and ("ctx.h", "Ctx.pool") not in found
-
-
-def _callees(files: dict[str, tuple[str, str]], caller: str) -> list[tuple[str, str]]:
-    """The callees the call graph links from `caller` (`path::name`) in these files."""
-    syntaxes = {}
-    for path, (language, text) in files.items():
-        parsed = parse_source(path, language, text.encode())
-        assert parsed is not None
-        syntaxes[path] = parsed
-    graph = CallGraph(syntaxes, Resolver(syntaxes, syntaxes))
-    path, _, name = caller.partition("::")
-    start = next(d for d in syntaxes[path].definitions if d.qualified_name == name)
-    return [(s.path, s.definition.qualified_name) for s in graph.callees(Symbol(path, start))]
 
 
 def test_a_core_type_whose_constructor_only_sets_up_starts_no_path(tmp_path: Path) -> None:

@@ -3,9 +3,7 @@ class that implements it; with two implementations it stays at the interface."""
 
 from __future__ import annotations
 
-from codestory.analysis.callgraph import CallGraph, Symbol
-from codestory.analysis.resolve import Resolver
-from codestory.analysis.syntax import parse_source
+from tests.call_graphs import callees_of
 
 _PROGRESS = "package org.x;\n\npublic interface Progress {\n    void started();\n}\n"
 _IMPL = (
@@ -26,15 +24,7 @@ _OTHER = (
 
 
 def _callees(files: dict[str, str], caller: str) -> list[tuple[str, str]]:
-    syntaxes = {}
-    for path, text in files.items():
-        parsed = parse_source(path, "Java", text.encode())
-        assert parsed is not None
-        syntaxes[path] = parsed
-    graph = CallGraph(syntaxes, Resolver(syntaxes, syntaxes))
-    path, _, name = caller.partition("::")
-    start = next(d for d in syntaxes[path].definitions if d.qualified_name == name)
-    return [(s.path, s.definition.qualified_name) for s in graph.callees(Symbol(path, start))]
+    return callees_of(files, caller, "Java")
 
 
 def test_an_interface_call_goes_on_into_its_only_implementation() -> None:

@@ -7,9 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from codestory.analysis import analyse
-from codestory.analysis.callgraph import CallGraph, Symbol
-from codestory.analysis.resolve import Resolver
-from codestory.analysis.syntax import parse_source
+from tests.call_graphs import callees_of
 from tests.support import write_files as write
 
 _CARGO = '[package]\nname = "csvx"\nversion = "0.3.0"\nedition = "2018"\n'
@@ -73,16 +71,7 @@ def _files() -> dict[str, str]:
 
 
 def _callees(files: dict[str, str], caller: str) -> list[tuple[str, str]]:
-    syntaxes = {}
-    for path, text in files.items():
-        if path.endswith(".rs"):
-            parsed = parse_source(path, "Rust", text.encode())
-            assert parsed is not None
-            syntaxes[path] = parsed
-    graph = CallGraph(syntaxes, Resolver(syntaxes, set(files)))
-    path, _, name = caller.partition("::")
-    start = next(d for d in syntaxes[path].definitions if d.qualified_name == name)
-    return [(s.path, s.definition.qualified_name) for s in graph.callees(Symbol(path, start))]
+    return callees_of(files, caller, "Rust", suffix=".rs")
 
 
 def test_a_module_path_call_reaches_that_module_files_function() -> None:

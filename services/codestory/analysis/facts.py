@@ -59,6 +59,7 @@ from codestory.analysis.testsuite import TestSuite, describe_tests
 from codestory.analysis.usage_example import example_blocks, read_examples
 from codestory.analysis.version import analyser_version
 from codestory.analysis.walk import AnalysisError, SourceFile, read_text, walk_repository
+from codestory.core.identifiers import split_identifier
 
 ANALYSER_VERSION = analyser_version()
 # Tests, examples and docs are read for frameworks and for who uses which name; past this
@@ -1164,10 +1165,7 @@ def _shown_handler(
         return named if named.key in {c.key for c in callees} else None
     wanted = (role.detail or role.name).lower().replace("-", "_").split("_")
     for callee in callees:
-        words = [
-            w.lower()
-            for w in re.findall(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])", callee.definition.name)
-        ]
+        words = [w.lower() for w in split_identifier(callee.definition.name)]
         if [w for w in words if w not in _HANDLER_WORDS] == wanted and len(words) > len(wanted):
             return callee
     return None

@@ -59,14 +59,6 @@ def with_phonemes(text: str) -> str:
     )
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as model:
-        for block in iter(lambda: model.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 class NeuralEngine:
     """One hibari voice: mono 16-bit samples at 24 kHz."""
 
@@ -91,7 +83,8 @@ class NeuralEngine:
             ) from None
         expected = VOICES[voice]["sha256"]
         try:
-            found = _sha256(model)
+            with model.open("rb") as weights:
+                found = hashlib.file_digest(weights, "sha256").hexdigest()
         except OSError as exc:
             raise NeuralSpeechError(f"hibari's model for {voice!r} cannot be read: {exc}") from None
         if found != expected:

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import re
 
+from codestory.core.identifiers import split_identifier
+
 # Whole words, matched whatever their case.
 SAID_AS: dict[str, str] = {
     "codestory": "code-story",  # its own name: two words, or neural voices say "code-stree"
@@ -96,16 +98,6 @@ SPELLED_LOWER: frozenset[str] = frozenset(
 _WORD = re.compile(r"(?<!\w)_*[A-Za-z][A-Za-z0-9_]*")
 # a lower-case letter before a capital, or a capital run before a capitalised word
 _MIXED_CASE = re.compile(r"[a-z][A-Z]|[A-Z]{2}[a-z]")
-_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
-_LETTER_DIGIT = re.compile(r"(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])")
-
-
-def split_identifier(name: str) -> list[str]:
-    """`load_rows` -> [load, rows]; `getURLPath` -> [get, URL, Path]; `py310` -> [py, 310]."""
-    parts: list[str] = []
-    for word in re.split(r"[_\-\s]+", name.strip("_")):
-        parts += _LETTER_DIGIT.sub(" ", _CAMEL.sub(" ", word)).split()
-    return parts
 
 
 def say_word(word: str) -> str:

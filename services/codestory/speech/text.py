@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from codestory.speech.pronunciation import pronounce, split_identifier
+from codestory.core.identifiers import split_identifier
+from codestory.speech.pronunciation import pronounce
 
 _CODE_SPAN = re.compile(r"`([^`\n]{1,200})`")
 _URL = re.compile(r"\b(?:https?|ftp)://[^\s)>\]]+|\bwww\.[^\s)>\]]+")
