@@ -155,7 +155,7 @@ def stdlib_copy(target: Path) -> Path:
 
 def cached_repeat_ms(tree: Path, runs: int) -> float:
     from codestory.analysis import analyse
-    from codestory.artifacts import FileArtifactStore
+    from codestory.artifacts.backends import FileArtifactStore
     from codestory.story_worker.analysis_cache import analysis_key, load_analysis, save_analysis
 
     with tempfile.TemporaryDirectory() as scratch:

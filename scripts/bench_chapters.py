@@ -83,7 +83,7 @@ def markdown(result: dict[str, Any]) -> str:
 
 
 def main() -> int:
-    from codestory.cpus import available_cpus
+    from codestory.core.cpus import available_cpus
     from codestory.speech.neural_engine import neural_engine
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])

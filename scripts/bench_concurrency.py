@@ -35,8 +35,8 @@ import redis
 
 from bench_gateway import HOST, free_port
 from bench_report import check_lines, write_section
-from codestory.domain import ProgressEvent
-from codestory.store import StoryStore, make_client
+from codestory.core.domain import ProgressEvent
+from codestory.records.store import StoryStore, make_client
 from loadgen import percentile_ms
 from proc_tree import children_of, command_line, cpu_seconds
 

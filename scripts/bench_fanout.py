@@ -30,7 +30,7 @@ import httpx
 from bench_gateway import HOST, free_port, gateway_env, start_gateway, wait_listening
 from bench_report import check_lines, write_section
 from codestory.commands.up import EmbeddedValkey
-from codestory.store import progress_channel
+from codestory.records.store import progress_channel
 from loadgen import percentile_ms
 
 STORIES = 50
@@ -55,8 +55,8 @@ WHY = [
 
 PUBLISHER = """
 import sys, time
-from codestory.domain import Status
-from codestory.store import StoryStore, make_client
+from codestory.core.domain import Status
+from codestory.records.store import StoryStore, make_client
 url, ids, rounds, gap = sys.argv[1], sys.argv[2].split(","), int(sys.argv[3]), float(sys.argv[4])
 store = StoryStore(make_client(url), progress_ttl=3600)
 for n in range(rounds):

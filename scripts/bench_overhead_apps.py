@@ -24,8 +24,8 @@ def bare_app() -> Any:
     """Celery with codestory's exact config dict, and none of its hooks."""
     from celery import Celery
 
-    from codestory.celery_config import celery_config
-    from codestory.settings import Settings
+    from codestory.core.settings import Settings
+    from codestory.runtime.celery_config import celery_config
 
     app = Celery("bare")
     app.conf.update(celery_config(Settings()))
@@ -39,7 +39,7 @@ def instrumented_app() -> Any:
     os.environ.setdefault("OTEL_SERVICE_NAME", "codestory-bench")
     start_worker_metrics("bench")
     preload_tracing()
-    from codestory.queue import app
+    from codestory.runtime.celery_app import app
 
     app.task(name=NOOP, ignore_result=True)(noop)
     return app

@@ -33,8 +33,8 @@ import httpx
 from bench_report import check_lines, write_section
 from codestory.analysis import analyse
 from codestory.commands.up import Child, EmbeddedValkey, Supervisor, child_env, command_for
+from codestory.core.settings import Settings
 from codestory.narrative.template import write_script
-from codestory.settings import Settings
 from codestory.speech.engine import engine
 from codestory.speech.mp3 import encode_mp3
 from codestory.speech.render import ChapterText, package_audio, speak_chapters

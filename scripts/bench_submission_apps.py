@@ -15,7 +15,7 @@ import redis
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
-from codestory.domain import StoryRequest
+from codestory.core.domain import StoryRequest
 
 naive = FastAPI()
 minimum = FastAPI()

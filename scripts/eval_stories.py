@@ -38,9 +38,9 @@ from tests.eval.skeletons import stock_share, stock_skeletons  # noqa: E402
 from tests.truth.checker import Checker, Tree  # noqa: E402
 
 from codestory.analysis import analyse  # noqa: E402
-from codestory.domain import ExpertiseLevel, Style  # noqa: E402
+from codestory.core.domain import ExpertiseLevel, Style  # noqa: E402
+from codestory.core.settings import Settings  # noqa: E402
 from codestory.narrative.template import write_script  # noqa: E402
-from codestory.settings import Settings  # noqa: E402
 
 CACHE = ROOT / ".cache"
 BEGIN, END = "<!-- eval:begin -->", "<!-- eval:end -->"

@@ -2,7 +2,7 @@
 
 Each command's module is imported only when that command runs, and `codestory probe`
 (an exec probe, run every few seconds) skips argparse too: it imports nothing but os,
-sys, time and codestory.probes.
+sys, time and codestory.runtime.probes.
 """
 
 from __future__ import annotations
@@ -119,7 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     words = sys.argv[1:] if argv is None else argv
     if words[:1] == ["probe"] and "-h" not in words and "--help" not in words:
-        from codestory.probes import probe_main
+        from codestory.runtime.probes import probe_main
 
         return probe_main(words[1:])
     args = build_parser().parse_args(words)

@@ -12,8 +12,8 @@ import pytest
 import redis
 import yaml
 
-from codestory.celery_config import QUEUES
-from codestory.observability.broker import BrokerCollector
+from codestory.core.queues import QUEUES
+from codestory.janitor.broker_metrics import BrokerCollector
 from tests.promql import dashboard_exprs, metric_names
 
 JANITOR = "cs-codestory-janitor-worker-"

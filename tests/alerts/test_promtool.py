@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
-from codestory.domain import CLIENT_ERRORS
+from codestory.core.domain import CLIENT_ERRORS
 from tests.promql import metric_names, rendered_rules
 
 HERE = Path(__file__).resolve().parent

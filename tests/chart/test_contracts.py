@@ -15,8 +15,9 @@ from urllib.parse import urlsplit
 import pytest
 import redis
 
-from codestory.queue import SERVICE_QUEUES, TASK_QUEUES, create_app
-from codestory.settings import Settings, env_names
+from codestory.core.queues import SERVICE_QUEUES, TASK_QUEUES
+from codestory.core.settings import Settings, env_names
+from codestory.runtime.celery_app import create_app
 from tests.chart.rendering import by_kind, named, render
 from tests.chart.test_render import MATRIX
 from tests.support import ServiceProcess, flush, service, wait_for

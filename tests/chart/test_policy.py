@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from codestory.settings import Settings
+from codestory.core.settings import Settings
 from tests.chart.rendering import by_kind, pod_specs, render
 from tests.chart.test_render import MATRIX
 

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from codestory.settings import Settings
+from codestory.core.settings import Settings
 from tests.chart.rendering import by_kind, named, render, validate
 
 TLS_CA = {"redis": {"external": {"tls": True, "tlsCa": {"secretName": "redis-ca"}}}}

@@ -249,7 +249,7 @@ def test_the_gateway_runs_the_plain_image() -> None:
 
 
 def test_the_gateway_trusts_no_proxy_unless_told_which() -> None:
-    from codestory.settings import Settings
+    from codestory.core.settings import Settings
 
     default = named(render(), "ConfigMap", "-config")["data"]
     assert json.loads(default["CODESTORY_TRUSTED_PROXIES"]) == []

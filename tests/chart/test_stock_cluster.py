@@ -12,8 +12,8 @@ from typing import Any
 import helm_python as helm
 import pytest
 
+from codestory.core.settings import Settings
 from codestory.gateway.app import create_app
-from codestory.settings import Settings
 from tests.chart.apiserver import render_upgrade
 from tests.chart.rendering import (
     CHART,

@@ -103,7 +103,7 @@ def shown_events(stack: Stack, story_id: str) -> list[dict[str, object]]:
 
 
 def test_purge_drops_entries_and_needs_a_target(redis_server_url: str, tmp_path: Path) -> None:
-    from codestory.store import StoryStore, make_client
+    from codestory.records.store import StoryStore, make_client
 
     stack = fresh_stack(redis_server_url, tmp_path)
     store = StoryStore(make_client(stack.env["REDIS_URL"]))

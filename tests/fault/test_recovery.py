@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import redis
 
-from codestory.celery_config import TASK_GENERATE_STORY as STORY_TASK
+from codestory.core.queues import TASK_GENERATE_STORY as STORY_TASK
 from tests.support import (
     ADMIN,
     FAST_RECOVERY,

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from codestory import task_runtime
-from codestory.settings import get_settings
+from codestory.core.settings import get_settings
+from codestory.runtime import task_runtime
 
 
 @pytest.fixture

@@ -9,11 +9,11 @@ from types import SimpleNamespace
 import pytest
 from prometheus_client import REGISTRY
 
-from codestory import task_runtime
-from codestory.domain import ErrorType, FailureCause, Status, Story, StoryRequest
+from codestory.core.domain import ErrorType, FailureCause, Status, Story, StoryRequest
+from codestory.core.settings import get_settings
 from codestory.observability.series import stories_finished
-from codestory.settings import get_settings
-from codestory.task_runtime import PermanentError, StoryRun, TransientError, run_story_task
+from codestory.runtime import task_runtime
+from codestory.runtime.task_runtime import PermanentError, StoryRun, TransientError, run_story_task
 
 pytestmark = pytest.mark.integration
 

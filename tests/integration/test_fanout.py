@@ -10,8 +10,8 @@ import httpx
 import pytest
 import redis
 
-from codestory.domain import Status, Story, StoryRequest
-from codestory.store import StoryStore
+from codestory.core.domain import Status, Story, StoryRequest
+from codestory.records.store import StoryStore
 from tests.support import fresh_stack, wait_for
 
 pytestmark = pytest.mark.integration

@@ -6,9 +6,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from codestory import task_runtime
-from codestory.domain import Status, Story, StoryRequest
-from codestory.task_runtime import StoryRun, run_story_task
+from codestory.core.domain import Status, Story, StoryRequest
+from codestory.runtime import task_runtime
+from codestory.runtime.task_runtime import StoryRun, run_story_task
 
 pytestmark = pytest.mark.integration
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from codestory.celery_config import TASK_SWEEP_STUCK
+from codestory.core.queues import TASK_SWEEP_STUCK
 from tests.support import fresh_stack, scrape, value, wait_for
 
 pytestmark = pytest.mark.integration

@@ -15,10 +15,11 @@ from typing import Any
 import pytest
 from kubernetes import client
 
-from codestory.celery_config import TASK_POD_DELETION_COSTS, TASK_QUEUES, beat_schedule
+from codestory.core.queues import TASK_POD_DELETION_COSTS, TASK_QUEUES
+from codestory.core.settings import Settings
 from codestory.janitor.deletion_cost import ANNOTATION, DeletionCosts, kubernetes_patch
-from codestory.settings import Settings
-from codestory.store import StoryStore, make_client
+from codestory.records.store import StoryStore, make_client
+from codestory.runtime.celery_config import beat_schedule
 from tests.json_http import JsonHandler, serving
 from tests.support import service, wait_for
 

@@ -8,8 +8,8 @@ import time
 import pytest
 import redis
 
-from codestory.domain import Status, Story, StoryRequest, TransitionError
-from codestory.store import (
+from codestory.core.domain import Status, Story, StoryRequest, TransitionError
+from codestory.records.store import (
     IdempotencyConflictError,
     LeaseKeeper,
     StoryNotFoundError,
@@ -124,7 +124,7 @@ def test_dead_letters_and_workers(store: StoryStore) -> None:
 
 
 def test_in_flight_counts_kombu_unacked_messages(store: StoryStore) -> None:
-    from codestory.store import in_flight_by_queue
+    from codestory.records.store import in_flight_by_queue
 
     store.redis.hset(
         "unacked",

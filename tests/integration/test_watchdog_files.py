@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from codestory.watchdog import Limits, State, Watchdog
+from codestory.runtime.watchdog import Limits, State, Watchdog
 
 pytestmark = pytest.mark.integration
 

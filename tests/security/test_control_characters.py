@@ -14,10 +14,10 @@ import pytest
 import redis
 
 from codestory.commands.client import log_line
-from codestory.domain import Status, Story, StoryRequest
+from codestory.core.domain import Status, Story, StoryRequest
+from codestory.core.settings import LogFormat
 from codestory.observability.logging import configure_logging
-from codestory.settings import LogFormat
-from codestory.store import StoryStore
+from codestory.records.store import StoryStore
 from tests.support import Stack
 
 TITLE = "\x1b]0;pwned\x07"  # sets the terminal's title

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from codestory.domain import SourcePolicyError, check_host
+from codestory.core.domain import SourcePolicyError, check_host
 from codestory.story_worker.egress import is_public
 from tests.support import ADMIN, Stack
 

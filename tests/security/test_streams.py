@@ -13,8 +13,8 @@ import redis
 import websockets
 from websockets.exceptions import ConnectionClosed
 
-from codestory.domain import Story, StoryRequest
-from codestory.store import StoryStore, progress_channel
+from codestory.core.domain import Story, StoryRequest
+from codestory.records.store import StoryStore, progress_channel
 from tests.support import Stack, fresh_stack, scrape, value, wait_for
 
 CAP = 3

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from codestory.analysis import RepoFacts, analyse
-from codestory.domain import ExpertiseLevel, Style
+from codestory.core.domain import ExpertiseLevel, Style
 from codestory.narrative.template import write_script
 from codestory.speech.text import Speaker
 from tests.truth.checker import Checker, Tree, defines, sentences

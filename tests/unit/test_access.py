@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from fastapi import HTTPException
 
-from codestory.domain import Story, StoryRequest
+from codestory.core.domain import Story, StoryRequest
+from codestory.core.settings import Settings
 from codestory.gateway.access import digest, identify, key_owner, new_api_key
 from codestory.gateway.state import GatewayState
-from codestory.settings import Settings
 
 ADMIN_TOKEN = "admin-token-0123456789abcdefgh"
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import boto3
 import pytest
 
-from codestory.artifacts import (
+from codestory.artifacts.backends import (
     ArtifactNotFoundError,
     ArtifactStore,
     FileArtifactStore,
@@ -14,7 +14,7 @@ from codestory.artifacts import (
     open_store,
     parse_range,
 )
-from codestory.settings import Settings
+from codestory.core.settings import Settings
 from tests.support import free_port
 
 

@@ -7,8 +7,8 @@ import time
 from pathlib import Path
 
 from codestory.analysis import analyse
-from codestory.artifacts import FileArtifactStore
-from codestory.cache import AUDIO_FILES, audio_key, load_audio, save_audio
+from codestory.artifacts.backends import FileArtifactStore
+from codestory.artifacts.cache import AUDIO_FILES, audio_key, load_audio, save_audio
 from codestory.observability.metrics import CACHE_LOOKUPS
 from codestory.story_worker.analysis_cache import analysis_key, load_analysis, save_analysis
 from tests.support import SAMPLE_PROJECT, write_files

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from codestory.artifacts import FileArtifactStore
+from codestory.artifacts.backends import FileArtifactStore
 from codestory.audio_worker.chapter_parts import StoredChapterParts
 from codestory.speech.engine import SpeechError, engine
 from codestory.speech.neural_engine import neural_engine

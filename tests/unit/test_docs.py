@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from codestory.settings import env_names
+from codestory.core.settings import env_names
 
 ROOT = Path(__file__).resolve().parents[2]
 

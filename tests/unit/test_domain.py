@@ -5,7 +5,7 @@ import re
 import pytest
 from pydantic import ValidationError
 
-from codestory.domain import (
+from codestory.core.domain import (
     ProgressEvent,
     SourceKind,
     SourcePolicyError,

@@ -21,7 +21,7 @@ from codestory.analysis.manifests import parse_cmake, parse_manifest
 from codestory.analysis.project_kind import described_kind, project_kind
 from codestory.analysis.resolve import Resolver
 from codestory.analysis.syntax import parse_source
-from codestory.domain import ExpertiseLevel, Style
+from codestory.core.domain import ExpertiseLevel, Style
 from codestory.narrative.template import Voice, _idea_sentence, write_script
 from tests.support import write_files as write
 

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from codestory.domain import FailureCause
-from codestory.settings import Settings
+from codestory.core.domain import FailureCause
+from codestory.core.settings import Settings
+from codestory.runtime.task_runtime import PermanentError, TransientError
 from codestory.story_worker import fetch
 from codestory.story_worker.egress import (
     EgressRefusedError,
@@ -20,7 +21,6 @@ from codestory.story_worker.egress import (
     pin,
     system_resolver,
 )
-from codestory.task_runtime import PermanentError, TransientError
 
 
 def resolver(table: dict[str, list[str]]):  # type: ignore[no-untyped-def]

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from codestory.domain import FailureCause
-from codestory.settings import Settings
+from codestory.core.domain import FailureCause
+from codestory.core.settings import Settings
+from codestory.runtime.task_runtime import PermanentError
 from codestory.story_worker.fetch import (
     checkout_commit,
     clone_command,
@@ -16,7 +17,6 @@ from codestory.story_worker.fetch import (
     pick_commit,
     resolve_commit,
 )
-from codestory.task_runtime import PermanentError
 from tests.support import SAMPLE_PROJECT, git, make_repo
 
 

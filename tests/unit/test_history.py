@@ -6,8 +6,8 @@ from pathlib import Path
 
 from codestory.analysis import analyse
 from codestory.analysis.history import parse_git_log
+from codestory.core.settings import Settings
 from codestory.narrative.template import span_words, write_script
-from codestory.settings import Settings
 from codestory.story_worker.fetch import clone_command, fetch_repository, read_history
 from tests.support import SAMPLE_PROJECT, git, make_repo
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from codestory.domain import Status, Story, StoryRequest
+from codestory.core.domain import Status, Story, StoryRequest
 from codestory.janitor.decisions import (
     Action,
     MessageState,

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from codestory.core.queues import SERVICE_QUEUES
 from codestory.kubectl_plugin.cli import build_parser
 from codestory.kubectl_plugin.plan import (
     PAUSED_REPLICAS,
@@ -15,7 +16,6 @@ from codestory.kubectl_plugin.plan import (
     plan_scale,
     status_table,
 )
-from codestory.queue import SERVICE_QUEUES
 
 
 def facts(manager: Manager, paused: int | None = None, **extra: int | None) -> PoolFacts:

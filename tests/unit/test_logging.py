@@ -5,8 +5,8 @@ import logging
 
 import pytest
 
+from codestory.core.settings import LogFormat
 from codestory.observability.logging import configure_logging, log_context
-from codestory.settings import LogFormat
 
 
 @pytest.fixture(autouse=True)

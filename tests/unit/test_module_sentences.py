@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from codestory.analysis import analyse
-from codestory.domain import ExpertiseLevel, Style
+from codestory.core.domain import ExpertiseLevel, Style
 from codestory.narrative.template import Voice, _module_sentence
 from tests.support import write_files as write
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from codestory.analysis import RepoFacts, analyse
-from codestory.domain import ExpertiseLevel, Style
+from codestory.core.domain import ExpertiseLevel, Style
 from codestory.narrative import Script
 from codestory.narrative.phrases import join_words
 from codestory.narrative.template import MAX_CHAPTERS, MIN_CHAPTERS, write_script
@@ -360,7 +360,7 @@ def test_steps_are_followed_to_what_their_authors_say_of_them() -> None:
     """A sentence follows the calls until it reaches a step the authors describe and ends on
     their words, so its shape is the path's own, not a sentence every story has."""
     from codestory.analysis.facts import ControlStep
-    from codestory.domain import ExpertiseLevel, Style
+    from codestory.core.domain import ExpertiseLevel, Style
     from codestory.narrative.template import Voice, _told_steps
 
     steps = [

@@ -6,8 +6,8 @@ import sys
 import time
 from pathlib import Path
 
-from codestory.probes import GRACE_ENV, HEARTBEAT_DIR_ENV, check
-from codestory.settings import env_names
+from codestory.core.settings import env_names
+from codestory.runtime.probes import GRACE_ENV, HEARTBEAT_DIR_ENV, check
 
 
 def test_probe_env_vars_are_settings() -> None:
@@ -36,7 +36,7 @@ def test_probe_command_exit_codes(tmp_path: Path) -> None:
 
 
 def test_probe_arguments(tmp_path: Path) -> None:
-    from codestory.probes import parse_probe_args
+    from codestory.runtime.probes import parse_probe_args
 
     assert parse_probe_args(["liveness"]) == ("liveness", None)
     assert parse_probe_args(["readiness", "--max-age", "5"]) == ("readiness", 5.0)

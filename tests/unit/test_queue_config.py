@@ -4,18 +4,17 @@ import os
 import subprocess
 import sys
 
-from codestory.dispatch import audio_time_limits
-from codestory.queue import (
+from codestory.core.queues import (
     QUEUE_AUDIO,
     QUEUE_MAINTENANCE,
     QUEUE_STORIES,
     SERVICE_QUEUES,
     TASK_MODULES,
     TASK_QUEUES,
-    app,
-    celery_config,
 )
-from codestory.settings import Settings
+from codestory.core.settings import Settings
+from codestory.runtime.celery_app import app, celery_config
+from codestory.runtime.dispatch import audio_time_limits
 
 
 def test_reliability_settings() -> None:
@@ -79,7 +78,8 @@ def test_celery_uses_the_urls_settings_made_not_the_raw_variables() -> None:
     """Celery reads CELERY_BROKER_URL over its configuration: the password and the TLS
     policy Settings add must still reach it."""
     program = (
-        "from codestory.queue import app;print(app.conf.broker_url); print(app.conf.result_backend)"
+        "from codestory.runtime.celery_app import app;"
+        "print(app.conf.broker_url); print(app.conf.result_backend)"
     )
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin"),
@@ -101,11 +101,12 @@ def test_celery_uses_the_urls_settings_made_not_the_raw_variables() -> None:
 def test_each_service_imports_only_its_own_tasks() -> None:
     """An image carries one service's dependencies (the audio worker has no tree-sitter),
     so each worker imports only the module of the tasks its queue carries."""
-    from codestory.celery_config import SERVICE_TASK_MODULES
+    from codestory.core.queues import SERVICE_TASK_MODULES
 
     assert sorted(SERVICE_TASK_MODULES.values()) == sorted(TASK_MODULES)
     for service, module in SERVICE_TASK_MODULES.items():
-        program = f"import {module}; from codestory.queue import app; print(*sorted(app.tasks))"
+        app_tasks = "from codestory.runtime.celery_app import app; print(*sorted(app.tasks))"
+        program = f"import {module}; {app_tasks}"
         done = subprocess.run(
             [sys.executable, "-c", program], capture_output=True, text=True, check=True
         )

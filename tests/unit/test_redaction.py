@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from codestory.observability.redaction import redact_text, secrets_from
+from codestory.core.redaction import redact_text, secrets_from
 
 
 @pytest.mark.parametrize(
@@ -60,7 +60,7 @@ def test_the_processs_own_secrets_are_found_and_masked_longest_first() -> None:
 LOGGING_PROGRAM = """
 import logging, sys
 from codestory.observability.logging import configure_logging
-from codestory.settings import LogFormat
+from codestory.core.settings import LogFormat
 configure_logging("INFO", LogFormat[sys.argv[1]])
 log = logging.getLogger("codestory.test")
 log.info("calling %s", "https://user:url-secret-1@git.example/x.git")

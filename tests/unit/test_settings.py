@@ -7,7 +7,7 @@ import sys
 import pytest
 from pydantic import ValidationError
 
-from codestory.settings import Environment, Settings, describe_error, env_name, env_names
+from codestory.core.settings import Environment, Settings, describe_error, env_name, env_names
 
 
 def test_broker_and_results_default_to_db_0_and_1() -> None:

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import soundfile
 
-from codestory.artifacts import FileArtifactStore
+from codestory.artifacts.backends import FileArtifactStore
 from codestory.audio_worker.chapter_parts import StoredChapterParts
 from codestory.narrative.sentences import split_sentences
 from codestory.speech.chapters import (

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from codestory.analysis import analyse
 from codestory.analysis.readme import summarise_readme
-from codestory.domain import Style
+from codestory.core.domain import Style
 from codestory.narrative.template import write_script
 from tests.support import write_files as write
 

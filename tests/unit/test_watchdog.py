@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from codestory.watchdog import Limits, Observations, State, verdict
+from codestory.runtime.watchdog import Limits, Observations, State, verdict
 
 LIMITS = Limits(grace=60, outage_tolerance=900, consume_stall=120)
 NOW = 10_000.0

@@ -295,7 +295,7 @@ its `env` or `extraEnv` overrides it (the grace period must outlast what the poo
 {{- else -}}60{{- end -}}
 {{- end -}}
 
-{{/* The Celery queue each worker pool consumes (codestory.queue.SERVICE_QUEUES; a
+{{/* The Celery queue each worker pool consumes (codestory.runtime.celery_app.SERVICE_QUEUES; a
 chart test fails if they drift). */}}
 {{- define "codestory.queueFor" -}}
 {{- get (dict "story" "stories" "audio" "audio" "janitor" "maintenance") . -}}
@@ -303,7 +303,7 @@ chart test fails if they drift). */}}
 
 
 
-{{/* Error types the caller caused (codestory.domain.CLIENT_ERRORS; a chart test keeps them
+{{/* Error types the caller caused (codestory.core.domain.CLIENT_ERRORS; a chart test keeps them
 equal): they never count toward failure alerts. */}}
 {{- define "codestory.clientErrors" -}}
 invalid_repository|no_source|repository_too_large

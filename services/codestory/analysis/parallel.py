@@ -22,7 +22,7 @@ from codestory.analysis.syntax import FileSyntax, parse_source
 from codestory.analysis.syntax_cache import SyntaxCache, blob_id
 from codestory.analysis.syntax_rows import Row, from_row, to_row
 from codestory.analysis.walk import MAX_TEXT_BYTES, AnalysisStoppedError
-from codestory.cpus import available_cpus
+from codestory.core.cpus import available_cpus
 
 # What a parse worker needs imported before its first file: this module and what it imports.
 WORKER_MODULES = [__name__]

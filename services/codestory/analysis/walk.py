@@ -164,7 +164,7 @@ def walk_repository(
             if total > max_bytes:
                 # Imported here, for the one message that needs it: the domain's models
                 # (pydantic) would slow the start of every parse worker, which imports this.
-                from codestory.domain import format_bytes
+                from codestory.core.domain import format_bytes
 
                 raise AnalysisError(
                     f"the repository is larger than {format_bytes(max_bytes)}, "

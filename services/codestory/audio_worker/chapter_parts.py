@@ -13,7 +13,7 @@ import json
 import logging
 from collections.abc import Callable
 
-from codestory.artifacts import ArtifactNotFoundError, ArtifactStore, story_artifact
+from codestory.artifacts.backends import ArtifactNotFoundError, ArtifactStore, story_artifact
 from codestory.speech.chapters import Cue
 from codestory.speech.render import SpokenChapter
 

@@ -7,22 +7,23 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from codestory.artifacts import (
+from codestory.artifacts.backends import (
     SCRIPT_ARTIFACT,
     STORY_FILES,
     ArtifactNotFoundError,
     story_artifact,
 )
+from codestory.artifacts.cache import audio_key, load_audio, save_audio
 from codestory.audio_worker.chapter_parts import StoredChapterParts, parts_prefix
-from codestory.cache import audio_key, load_audio, save_audio
-from codestory.cpus import available_cpus
-from codestory.domain import Chapter, ErrorType, Status
+from codestory.core.cpus import available_cpus
+from codestory.core.domain import Chapter, ErrorType, Status
+from codestory.core.queues import TASK_SYNTHESIZE_AUDIO
+from codestory.core.settings import SpeechEngineChoice, get_settings
 from codestory.narrative import Script, evidence_sidecar
 from codestory.observability.metrics import SPEECH_RUNS, STORIES_FINISHED, stage_timer
 from codestory.observability.tracing import span
-from codestory.queue import TASK_SYNTHESIZE_AUDIO, app
-from codestory.settings import SpeechEngineChoice, get_settings
-from codestory.task_runtime import PermanentError, StoryRun, run_story_task
+from codestory.runtime.celery_app import app
+from codestory.runtime.task_runtime import PermanentError, StoryRun, run_story_task
 
 ACCEPTS = frozenset({Status.GENERATING, Status.SYNTHESIZING})
 settings = get_settings()

@@ -15,8 +15,8 @@ import httpx
 from httpx_sse import ServerSentEvent, connect_sse
 from tqdm import tqdm
 
-from codestory.artifacts import STORY_FILES
-from codestory.domain import escape_controls
+from codestory.artifacts.backends import STORY_FILES
+from codestory.core.domain import escape_controls
 
 RECONNECTS = 20
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -372,8 +372,8 @@ def run_logs(args: argparse.Namespace) -> int:
 
 def run_api_key(args: argparse.Namespace) -> int:
     """Make an API key: the key for its holder, the digest for CODESTORY_API_KEYS."""
+    from codestory.core.settings import API_KEY_NAME
     from codestory.gateway.access import digest, new_api_key
-    from codestory.settings import API_KEY_NAME
 
     if not API_KEY_NAME.fullmatch(args.name):
         print("codestory: a key name is 1-64 of A-Z a-z 0-9 . _ -", file=sys.stderr)

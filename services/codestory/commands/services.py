@@ -12,7 +12,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from codestory.settings import get_settings
+from codestory.core.settings import get_settings
 
 
 def run_gateway() -> int:
@@ -51,7 +51,8 @@ def run_gateway() -> int:
 
 
 def worker_argv(service: str, concurrency: int) -> list[str]:
-    from codestory.queue import SERVICE_QUEUES, default_hostname
+    from codestory.core.queues import SERVICE_QUEUES
+    from codestory.runtime.celery_app import default_hostname
 
     settings = get_settings()
     return [
@@ -86,9 +87,9 @@ def start_worker_metrics(service: str) -> None:
 
     extra = None
     if service == "janitor":
-        from codestory.observability.broker import BrokerCollector
-        from codestory.queue import QUEUES
-        from codestory.store import make_client
+        from codestory.core.queues import QUEUES
+        from codestory.janitor.broker_metrics import BrokerCollector
+        from codestory.records.store import make_client
 
         # Short timeouts: a hung Redis must make this scrape say `codestory_broker_up 0`
         # well inside Prometheus's scrape timeout, not run past it.
@@ -99,7 +100,7 @@ def start_worker_metrics(service: str) -> None:
         )
     metrics.serve(settings.metrics_port, host=settings.metrics_bind, extra=extra)
     from codestory.observability.series import worker_series
-    from codestory.queue import default_hostname
+    from codestory.runtime.celery_app import default_hostname
 
     worker_series(service, default_hostname(service))
 
@@ -119,8 +120,8 @@ def run_worker(pool: str, concurrency: int | None) -> int:
     os.environ.setdefault("OTEL_SERVICE_NAME", f"codestory-{pool}-worker")
     start_worker_metrics(pool)
     preload_tracing()
-    from codestory.celery_config import SERVICE_TASK_MODULES
-    from codestory.queue import app
+    from codestory.core.queues import SERVICE_TASK_MODULES
+    from codestory.runtime.celery_app import app
 
     app.conf.include = [SERVICE_TASK_MODULES[pool]]
     app.worker_main(worker_argv(pool, concurrency or get_settings().worker_concurrency))
@@ -132,8 +133,8 @@ def run_janitor() -> int:
     os.environ.setdefault("OTEL_SERVICE_NAME", "codestory-janitor")
     start_worker_metrics("janitor")
     preload_tracing()
-    from codestory.celery_config import SERVICE_TASK_MODULES
-    from codestory.queue import app
+    from codestory.core.queues import SERVICE_TASK_MODULES
+    from codestory.runtime.celery_app import app
 
     app.conf.include = [SERVICE_TASK_MODULES["janitor"]]
     argv = [*worker_argv("janitor", 1), "--beat", "--scheduler", "redbeat.RedBeatScheduler"]
@@ -143,9 +144,9 @@ def run_janitor() -> int:
 
 def run_dlq(args: argparse.Namespace) -> int:
     from codestory.commands.client import REDIS_URL_FILE
-    from codestory.dlq import NotRetryableError, retry_dead_letters, retry_story
-    from codestory.domain import escape_controls
-    from codestory.store import StoryNotFoundError, StoryStore, make_client
+    from codestory.core.domain import escape_controls
+    from codestory.records.store import StoryNotFoundError, StoryStore, make_client
+    from codestory.runtime.dead_letters import NotRetryableError, retry_dead_letters, retry_story
 
     if "REDIS_URL" not in os.environ:  # a `codestory up` stack: its password-protected Valkey
         with contextlib.suppress(OSError):
@@ -166,7 +167,7 @@ def run_dlq(args: argparse.Namespace) -> int:
                 message = escape_controls(event.message)
                 print(f"{event.seq:>4} {event.status:<13} {event.step:<10} {message}")
         elif action == "retry":
-            from codestory.queue import app
+            from codestory.runtime.celery_app import app
 
             if args.all:
                 report = retry_dead_letters(store, app, settings, error_type=args.error_type)

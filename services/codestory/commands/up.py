@@ -63,7 +63,7 @@ def check_settings(env: dict[str, str]) -> str | None:
     """The one-line complaint the services would exit with under `env`, or None."""
     from pydantic import ValidationError
 
-    from codestory.settings import Settings, describe_error
+    from codestory.core.settings import Settings, describe_error
 
     saved = dict(os.environ)
     try:

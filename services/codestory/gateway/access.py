@@ -14,7 +14,7 @@ from typing import Annotated
 
 from fastapi import Depends, Header, HTTPException, Request, status
 
-from codestory.domain import Story
+from codestory.core.domain import Story
 from codestory.gateway.deps import State, bearer_token, is_admin_token
 from codestory.gateway.quotas import client_key
 from codestory.gateway.state import GatewayState

@@ -14,8 +14,9 @@ from kombu.exceptions import OperationalError
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
 import codestory
-from codestory.artifacts import open_store
-from codestory.celery_config import QUEUE_STORIES
+from codestory.artifacts.backends import open_store
+from codestory.core.queues import QUEUE_STORIES
+from codestory.core.settings import Settings, get_settings
 from codestory.gateway.breaker import RedisBreaker, ping_all, probe_client
 from codestory.gateway.fallback import FallbackPool
 from codestory.gateway.fanout import ProgressHub
@@ -27,15 +28,14 @@ from codestory.gateway.routes import admin, events, health, logs, stories, web
 from codestory.gateway.state import GatewayState
 from codestory.gateway.streams import StreamSlots
 from codestory.observability import metrics, series, tracing
-from codestory.settings import Settings, get_settings
-from codestory.store import StoryStore, make_client
+from codestory.records.store import StoryStore, make_client
 
 BREAKER_PROBE_TIMEOUT = 0.5
 
 
 def build_state(settings: Settings) -> GatewayState:
     # Clients connect lazily, so the gateway starts (and stays up) while Redis is down.
-    from codestory.queue import create_app
+    from codestory.runtime.celery_app import create_app
 
     store_probe = probe_client(settings.redis_url, BREAKER_PROBE_TIMEOUT)
     broker_probe = probe_client(settings.celery_broker_url, BREAKER_PROBE_TIMEOUT)

@@ -20,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from codestory.domain import Status
+from codestory.core.domain import Status
 from codestory.observability.metrics import DEGRADED_STORIES
 
 log = logging.getLogger("codestory.gateway.fallback")
@@ -59,7 +59,7 @@ Stage = tuple[str, frozenset[Status], Callable[..., None]]
 def pipeline_stages() -> list[Stage]:
     """The story stage then the audio stage; imported only when degraded mode is used."""
     from codestory.audio_worker import tasks as audio
-    from codestory.queue import TASK_GENERATE_STORY, TASK_SYNTHESIZE_AUDIO
+    from codestory.core.queues import TASK_GENERATE_STORY, TASK_SYNTHESIZE_AUDIO
     from codestory.story_worker import tasks as story
 
     return [
@@ -70,7 +70,7 @@ def pipeline_stages() -> list[Stage]:
 
 def run_inline(story_id: str, stages: list[Stage], max_retries: int) -> str:
     """Run each stage in turn in this thread; stop at the first that does not finish."""
-    from codestory.task_runtime import run_story_task
+    from codestory.runtime.task_runtime import run_story_task
 
     outcome = "done"
     for name, accepts, body in stages:

@@ -23,7 +23,7 @@ import redis.asyncio as aioredis
 from pydantic import ValidationError
 from sse_starlette.event import ServerSentEvent
 
-from codestory.domain import ProgressEvent
+from codestory.core.domain import ProgressEvent
 
 log = logging.getLogger("codestory.gateway.fanout")
 

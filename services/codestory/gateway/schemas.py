@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from codestory.domain import ProgressEvent, Story
+from codestory.core.domain import ProgressEvent, Story
 
 
 class Problem(BaseModel):

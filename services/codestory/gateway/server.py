@@ -18,7 +18,7 @@ from typing import Any
 import uvicorn
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-from codestory.settings import Settings
+from codestory.core.settings import Settings
 
 # The WebSocket is send-only (progress out); nothing a client sends needs more than this.
 WS_MAX_MESSAGE_BYTES = 4096

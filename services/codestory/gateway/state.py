@@ -8,14 +8,14 @@ import redis
 import redis.asyncio as aioredis
 from celery import Celery
 
-from codestory.artifacts import ArtifactStore
+from codestory.artifacts.backends import ArtifactStore
+from codestory.core.settings import Settings
 from codestory.gateway.breaker import RedisBreaker
 from codestory.gateway.fallback import FallbackPool
 from codestory.gateway.fanout import ProgressHub
 from codestory.gateway.quotas import SubmitQuotas
 from codestory.gateway.streams import StreamSlots
-from codestory.settings import Settings
-from codestory.store import StoryStore
+from codestory.records.store import StoryStore
 
 
 @dataclass

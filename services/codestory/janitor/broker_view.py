@@ -14,9 +14,9 @@ from typing import Any
 import redis
 from kombu.connection import Connection
 
-from codestory.celery_config import STORY_ID_HEADER
+from codestory.core.queues import STORY_ID_HEADER
 from codestory.janitor.decisions import Taken
-from codestory.store import UNACKED_KEY, iter_queue_headers
+from codestory.records.store import UNACKED_KEY, iter_queue_headers
 
 UNACKED_INDEX_KEY = "unacked_index"
 

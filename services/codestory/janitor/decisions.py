@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from codestory.domain import Pause, Story
+from codestory.core.domain import Pause, Story
 
 
 class Action(StrEnum):

@@ -10,9 +10,10 @@ from typing import Any
 
 import redis
 
-from codestory.artifacts import CACHE_PREFIX
-from codestory.dispatch import enqueue_stage
-from codestory.domain import ErrorType, Story
+from codestory.artifacts.backends import CACHE_PREFIX
+from codestory.core.domain import ErrorType, Story
+from codestory.core.queues import QUEUES, TASK_EXPIRE_OLD, TASK_POD_DELETION_COSTS, TASK_SWEEP_STUCK
+from codestory.core.settings import get_settings
 from codestory.janitor.broker_view import (
     drop_message,
     restore_message,
@@ -30,10 +31,15 @@ from codestory.janitor.decisions import (
 )
 from codestory.janitor.deletion_cost import DeletionCosts, kubernetes_patch
 from codestory.observability.metrics import STORIES_EXPIRED, STUCK_FIXED, STUCK_FOUND
-from codestory.queue import QUEUES, TASK_EXPIRE_OLD, TASK_POD_DELETION_COSTS, TASK_SWEEP_STUCK, app
-from codestory.settings import get_settings
-from codestory.store import StoryNotFoundError, StoryStore, make_client
-from codestory.task_runtime import backoff_seconds, fail_story, worker_artifacts, worker_store
+from codestory.records.store import StoryNotFoundError, StoryStore, make_client
+from codestory.runtime.celery_app import app
+from codestory.runtime.dispatch import enqueue_stage
+from codestory.runtime.task_runtime import (
+    backoff_seconds,
+    fail_story,
+    worker_artifacts,
+    worker_store,
+)
 
 log = logging.getLogger("codestory.janitor")
 settings = get_settings()

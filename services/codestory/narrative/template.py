@@ -30,11 +30,11 @@ from codestory.analysis.families import FileFamily
 from codestory.analysis.history import HistoryFacts
 from codestory.analysis.layers import Part
 from codestory.analysis.testsuite import TestSuite
-from codestory.domain import ExpertiseLevel, Style
+from codestory.core.domain import ExpertiseLevel, Style
+from codestory.core.settings import Settings
 from codestory.narrative.paraphrase import predicate
 from codestory.narrative.phrases import about, code, join_words, lower_first, plural, sentence
 from codestory.narrative.script import Script, ScriptChapter
-from codestory.settings import Settings
 
 MIN_CHAPTERS = 3  # a one-file repository gets a short, true tour
 MAX_CHAPTERS = 10

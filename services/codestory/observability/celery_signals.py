@@ -1,4 +1,4 @@
-"""Celery signals -> metrics. Connected when codestory.queue is imported.
+"""Celery signals -> metrics. Connected when codestory.runtime.celery_app is imported.
 
 Publish-side hooks run wherever tasks are sent (gateway, workers, janitor); the rest run in
 workers: `task_received`, `task_rejected` and `task_revoked` in the main process, the

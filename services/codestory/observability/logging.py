@@ -16,9 +16,9 @@ from typing import Any
 
 import structlog
 
-from codestory.domain import escape_controls
-from codestory.observability.redaction import Redactor
-from codestory.settings import LogFormat
+from codestory.core.domain import escape_controls
+from codestory.core.redaction import Redactor
+from codestory.core.settings import LogFormat
 
 _configured = False
 
@@ -104,8 +104,8 @@ def configure_logging(level: str, log_format: LogFormat) -> None:
 
 def keep_story_logs(redis_url: str, retention_days: float, service: str) -> None:
     """Copy each story's lines to its own stream (story_log.py), as this `service`."""
-    from codestory.observability import story_log
-    from codestory.store import make_client
+    from codestory.records import story_log
+    from codestory.records.store import make_client
 
     ttl = int(retention_days * 86400) + 86400  # outlives the story, which deletes it
     story_log.install(lambda: make_client(redis_url), service.removeprefix("codestory-"), ttl)

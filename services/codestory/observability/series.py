@@ -4,8 +4,14 @@ known in advance. A series that first appears at 1 has no earlier sample: `rate(
 
 from __future__ import annotations
 
-from codestory.celery_config import SERVICE_QUEUES, TASK_QUEUES
-from codestory.domain import SOMETIMES_CLIENT_ERRORS, ErrorType, FailureCause, Status, failure_cause
+from codestory.core.domain import (
+    SOMETIMES_CLIENT_ERRORS,
+    ErrorType,
+    FailureCause,
+    Status,
+    failure_cause,
+)
+from codestory.core.queues import SERVICE_QUEUES, TASK_QUEUES
 from codestory.janitor.decisions import Action
 from codestory.observability import metrics
 

@@ -13,8 +13,8 @@ from pydantic import ValidationError
 
 from codestory.analysis import RepoFacts
 from codestory.analysis.facts import ANALYSER_VERSION
-from codestory.artifacts import CACHE_PREFIX, ArtifactNotFoundError, ArtifactStore
-from codestory.cache import count_lookup, digest
+from codestory.artifacts.backends import CACHE_PREFIX, ArtifactNotFoundError, ArtifactStore
+from codestory.artifacts.cache import count_lookup, digest
 
 log = logging.getLogger("codestory.cache")
 

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from codestory.domain import is_public_address
+from codestory.core.domain import is_public_address
 
 Resolver = Callable[[str, int], list[str]]
 

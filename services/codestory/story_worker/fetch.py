@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from codestory.analysis.history import LOG_FORMAT
-from codestory.domain import (
+from codestory.core.domain import (
     ErrorType,
     FailureCause,
     SourceKind,
@@ -22,20 +22,20 @@ from codestory.domain import (
     classify_source,
     format_bytes,
 )
-from codestory.local_source import (
+from codestory.core.local_source import (
     FolderTooLargeError,
     allowed_folder,
     copy_folder,
     git_directory,
 )
-from codestory.settings import Settings
+from codestory.core.settings import Settings
+from codestory.runtime.task_runtime import PermanentError, TransientError
 from codestory.story_worker.egress import (
     EgressRefusedError,
     PinnedTarget,
     ResolutionError,
     pin,
 )
-from codestory.task_runtime import PermanentError, TransientError
 
 _NOT_FOUND_HINTS = (
     "repository not found",

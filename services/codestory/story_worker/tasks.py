@@ -8,16 +8,18 @@ from pathlib import Path
 from typing import Any
 
 from codestory.analysis import AnalysisError, AnalysisStoppedError, RepoFacts, analyse
-from codestory.artifacts import SCRIPT_ARTIFACT, ArtifactNotFoundError, story_artifact
-from codestory.dispatch import enqueue_audio
-from codestory.domain import ErrorType, Status, repository_name
+from codestory.artifacts.backends import SCRIPT_ARTIFACT, ArtifactNotFoundError, story_artifact
+from codestory.core.domain import ErrorType, Status, repository_name
+from codestory.core.queues import TASK_GENERATE_STORY
+from codestory.core.settings import get_settings
 from codestory.narrative.evidence import with_evidence
 from codestory.narrative.llm import NarratorUnavailableError, narrate
 from codestory.narrative.script import Script
 from codestory.narrative.template import write_script
 from codestory.observability.metrics import NARRATIONS, stage_timer
-from codestory.queue import TASK_GENERATE_STORY, app
-from codestory.settings import get_settings
+from codestory.runtime.celery_app import app
+from codestory.runtime.dispatch import enqueue_audio
+from codestory.runtime.task_runtime import PermanentError, StoryRun, TransientError, run_story_task
 from codestory.story_worker.analysis_cache import (
     analysis_key,
     load_analysis,
@@ -31,7 +33,6 @@ from codestory.story_worker.fetch import (
     resolve_commit,
 )
 from codestory.story_worker.scratch import scratch_folder
-from codestory.task_runtime import PermanentError, StoryRun, TransientError, run_story_task
 
 ACCEPTS = frozenset({Status.QUEUED, Status.ANALYZING, Status.GENERATING})
 # A plain folder has no commit to key the analysis cache by; its facts are kept with the

@@ -7,11 +7,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from fastapi.concurrency import run_in_threadpool
 
-from codestory.dlq import NotRetryableError, retry_dead_letters, retry_story
 from codestory.gateway.access import ADMIN
 from codestory.gateway.deps import State, require_admin
 from codestory.gateway.routes.stories import base_url, load_story
 from codestory.gateway.schemas import StoryOut, problems, story_out
+from codestory.runtime.dead_letters import NotRetryableError, retry_dead_letters, retry_story
 
 router = APIRouter(
     prefix="/admin",

@@ -9,12 +9,12 @@ import redis
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
+from codestory.core.queues import QUEUES, TASK_EXPIRE_OLD, TASK_SWEEP_STUCK
+from codestory.core.settings import Settings
 from codestory.gateway.deps import State
 from codestory.gateway.state import GatewayState
 from codestory.observability.tracing import untraced
-from codestory.queue import QUEUES, TASK_EXPIRE_OLD, TASK_SWEEP_STUCK
-from codestory.settings import Settings
-from codestory.store import in_flight_by_queue
+from codestory.records.store import in_flight_by_queue
 
 router = APIRouter(tags=["health"])
 DOWN: dict[int | str, dict[str, Any]] = {

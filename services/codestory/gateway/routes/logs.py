@@ -18,14 +18,14 @@ from fastapi import APIRouter, Header, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from codestory.artifacts import ArtifactNotFoundError
+from codestory.artifacts.backends import ArtifactNotFoundError
 from codestory.gateway.access import CallerDep
 from codestory.gateway.deps import State
 from codestory.gateway.routes.stories import load_story
 from codestory.gateway.schemas import problems
 from codestory.gateway.state import GatewayState
 from codestory.gateway.streams import SlotStreamResponse
-from codestory.observability import story_log
+from codestory.records import story_log
 
 router = APIRouter(prefix="/stories", tags=["logs"], responses=problems(400, 401, 404, 503))
 STREAM_ID = re.compile(r"^\d{1,20}-\d{1,20}$")

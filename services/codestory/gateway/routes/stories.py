@@ -10,15 +10,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, HTTPException, Query, Request, Response, status
 from fastapi.responses import JSONResponse, StreamingResponse
 
-from codestory.artifacts import (
+from codestory.artifacts.backends import (
     STORY_FILES,
     ArtifactNotFoundError,
     RangeNotSatisfiableError,
     content_type_for,
     parse_range,
 )
-from codestory.dispatch import enqueue_stage, enqueue_story
-from codestory.domain import (
+from codestory.core.domain import (
     ProgressEvent,
     SourceKind,
     SourcePolicyError,
@@ -28,16 +27,17 @@ from codestory.domain import (
     TransitionError,
     classify_source,
 )
+from codestory.core.local_source import allowed_folder, git_directory
 from codestory.gateway.access import Caller, CallerDep
 from codestory.gateway.breaker import TRIPPING_ERRORS
 from codestory.gateway.deps import State
 from codestory.gateway.schemas import Accepted, StoryOut, StoryPage, links_for, problems, story_out
 from codestory.gateway.state import GatewayState
-from codestory.local_source import allowed_folder, git_directory
-from codestory.observability import story_log
 from codestory.observability.metrics import STORIES_SUBMITTED
 from codestory.observability.tracing import current_trace_id
-from codestory.store import IdempotencyConflictError, StoryNotFoundError
+from codestory.records import story_log
+from codestory.records.store import IdempotencyConflictError, StoryNotFoundError
+from codestory.runtime.dispatch import enqueue_stage, enqueue_story
 
 log = logging.getLogger("codestory.gateway")
 

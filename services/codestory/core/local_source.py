@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import BinaryIO
 
-from codestory.domain import SourcePolicyError, local_path_of
+from codestory.core.domain import SourcePolicyError, local_path_of
 
 OUTSIDE = "is outside the folders this server may read"
 GIT_OUTSIDE = f"is a Git repository whose .git, objects or links lead elsewhere: it {OUTSIDE}"

@@ -27,7 +27,7 @@ from typing import Any
 import redis
 from redis.client import Pipeline
 
-from codestory.domain import (
+from codestory.core.domain import (
     STEP_PERCENT,
     Pause,
     ProgressEvent,
@@ -37,8 +37,8 @@ from codestory.domain import (
     can_transition,
     step_percent,
 )
-from codestory.observability.redaction import redact
-from codestory.observability.story_log import story_log_key
+from codestory.core.redaction import redact
+from codestory.records.story_log import story_log_key
 
 PREFIX = "codestory"
 STORIES_INDEX = f"{PREFIX}:stories"

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from celery import Celery
 from redis.client import Pipeline
 
-from codestory.dispatch import enqueue_stage
-from codestory.domain import Status, Story
-from codestory.settings import Settings
-from codestory.store import ACTIVE_SET, DLQ_MAX, StoryStore
+from codestory.core.domain import Status, Story
+from codestory.core.settings import Settings
+from codestory.records.store import ACTIVE_SET, DLQ_MAX, StoryStore
+from codestory.runtime.dispatch import enqueue_stage
 
 
 class NotRetryableError(Exception):

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
     from mypy_boto3_s3.type_defs import ObjectIdentifierTypeDef
 
-    from codestory.settings import Settings
+    from codestory.core.settings import Settings
 
 CHUNK = 256 * 1024
 
@@ -44,7 +44,7 @@ STORY_FILES = {
     "transcript": "transcript.txt",
     "manifest": "manifest.json",
 }
-CACHE_PREFIX = "cache/"  # reusable work shared by stories (see codestory.cache)
+CACHE_PREFIX = "cache/"  # reusable work shared by stories (see codestory.artifacts.cache)
 
 
 def story_artifact(story_id: str, name: str) -> str:

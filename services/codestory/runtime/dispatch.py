@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from celery import Celery
 
-from codestory.domain import Status
-from codestory.queue import (
+from codestory.core.domain import Status
+from codestory.core.queues import (
     QUEUE_AUDIO,
     QUEUE_STORIES,
     STORY_ID_HEADER,
     TASK_GENERATE_STORY,
     TASK_SYNTHESIZE_AUDIO,
 )
-from codestory.settings import Settings
+from codestory.core.settings import Settings
 
 # Synthesis runs at a few hundred times real time; the budget leaves wide room for a slow
 # or shared core while still catching a task that hangs.

@@ -14,9 +14,9 @@ import redis
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
-from codestory.domain import Story
+from codestory.core.domain import Story
 from codestory.observability.celery_signals import ENQUEUED_AT_HEADER
-from codestory.store import (
+from codestory.records.store import (
     ACTIVE_SET,
     DLQ_KEY,
     JANITOR_RUNS_KEY,

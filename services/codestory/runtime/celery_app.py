@@ -26,48 +26,15 @@ from celery.signals import (
 )
 from celery.worker import state as worker_state
 
-from codestory.celery_config import (
-    QUEUE_AUDIO,
-    QUEUE_MAINTENANCE,
-    QUEUE_STORIES,
-    QUEUES,
-    SERVICE_QUEUES,
-    STORY_ID_HEADER,
-    TASK_EXPIRE_OLD,
-    TASK_GENERATE_STORY,
+from codestory.core.queues import (
     TASK_MODULES,
-    TASK_POD_DELETION_COSTS,
-    TASK_QUEUES,
-    TASK_SWEEP_STUCK,
-    TASK_SYNTHESIZE_AUDIO,
-    celery_config,
 )
-from codestory.probes import LIVENESS_FILE, READINESS_FILE, STATUS_FILE
-from codestory.settings import Settings, get_settings
-from codestory.watchdog import Limits, Watchdog, write_atomically
+from codestory.core.settings import Settings, get_settings
+from codestory.runtime.celery_config import celery_config
+from codestory.runtime.probes import LIVENESS_FILE, READINESS_FILE, STATUS_FILE
+from codestory.runtime.watchdog import Limits, Watchdog, write_atomically
 
-# Names live in codestory.celery_config; they are re-exported here for the services.
-__all__ = [
-    "QUEUES",
-    "QUEUE_AUDIO",
-    "QUEUE_MAINTENANCE",
-    "QUEUE_STORIES",
-    "SERVICE_QUEUES",
-    "STORY_ID_HEADER",
-    "TASK_EXPIRE_OLD",
-    "TASK_GENERATE_STORY",
-    "TASK_MODULES",
-    "TASK_POD_DELETION_COSTS",
-    "TASK_QUEUES",
-    "TASK_SWEEP_STUCK",
-    "TASK_SYNTHESIZE_AUDIO",
-    "HeartbeatStep",
-    "app",
-    "celery_config",
-    "create_app",
-    "default_hostname",
-    "heartbeat_paths",
-]
+__all__ = ["HeartbeatStep", "app", "create_app", "default_hostname", "heartbeat_paths"]
 log = logging.getLogger("codestory.worker")
 
 
@@ -154,7 +121,7 @@ class HeartbeatStep(bootsteps.StartStopStep):
         self.store: Any = None
 
     def start(self, parent: Any) -> None:
-        from codestory.store import StoryStore, make_client
+        from codestory.records.store import StoryStore, make_client
 
         self.settings.heartbeat_dir.mkdir(parents=True, exist_ok=True)
         self.store = StoryStore(make_client(self.settings.redis_url))

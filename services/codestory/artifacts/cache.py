@@ -14,7 +14,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from codestory.artifacts import CACHE_PREFIX, ArtifactNotFoundError, ArtifactStore
+from codestory.artifacts.backends import CACHE_PREFIX, ArtifactNotFoundError, ArtifactStore
 from codestory.observability.metrics import CACHE_LOOKUPS
 
 log = logging.getLogger("codestory.cache")

@@ -27,7 +27,7 @@ from typing import Any
 import redis
 import structlog
 
-from codestory.observability.redaction import redact
+from codestory.core.redaction import redact
 
 STORY_LOG_MAX = 2000  # lines kept per story; older ones are trimmed first
 TRACEBACK_LINES = 6  # the end of a traceback: where it failed, not how it got there

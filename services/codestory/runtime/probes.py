@@ -2,7 +2,7 @@
 
 Standard library only, and no Celery: a probe runs every few seconds in every worker pod
 and must answer in milliseconds. It reads the files the worker's heartbeat bootstep
-writes (see codestory.queue.HeartbeatStep); the names of the environment variables are
+writes (see codestory.runtime.celery_app.HeartbeatStep); the names of the environment variables are
 Settings fields, checked by tests.
 """
 
@@ -18,7 +18,7 @@ DEFAULT_DIR = "/tmp/codestory-heartbeat"
 DEFAULT_GRACE_SECONDS = 60.0
 LIVENESS_FILE = "alive"
 READINESS_FILE = "ready"
-STATUS_FILE = "status"  # "<state> <since> <detail>", written by codestory.watchdog
+STATUS_FILE = "status"  # "<state> <since> <detail>", written by codestory.runtime.watchdog
 
 
 def file_age(path: str, now: float) -> float | None:

@@ -24,8 +24,8 @@ from botocore.exceptions import (
 )
 from celery.exceptions import SoftTimeLimitExceeded
 
-from codestory.artifacts import ArtifactStore, open_store
-from codestory.domain import (
+from codestory.artifacts.backends import ArtifactStore, open_store
+from codestory.core.domain import (
     PIPELINE_ORDER,
     ErrorType,
     FailureCause,
@@ -34,12 +34,12 @@ from codestory.domain import (
     TransitionError,
     failure_cause,
 )
-from codestory.observability import story_log
+from codestory.core.redaction import redact
+from codestory.core.settings import Settings, get_settings
 from codestory.observability.logging import log_context
 from codestory.observability.metrics import STORIES_FINISHED
-from codestory.observability.redaction import redact
-from codestory.settings import Settings, get_settings
-from codestory.store import LeaseKeeper, StoryNotFoundError, StoryStore, make_client
+from codestory.records import story_log
+from codestory.records.store import LeaseKeeper, StoryNotFoundError, StoryStore, make_client
 
 log = logging.getLogger("codestory.tasks")
 
