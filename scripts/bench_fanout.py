@@ -30,7 +30,7 @@ import httpx
 from bench_gateway import HOST, free_port, gateway_env, start_gateway, wait_listening
 from bench_report import check_lines, write_section
 from codestory.commands.up import EmbeddedValkey
-from codestory.records.store import progress_channel
+from codestory.records.keys import progress_channel
 from loadgen import percentile_ms
 
 STORIES = 50

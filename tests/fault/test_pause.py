@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import redis
 
-from codestory.records.store import lease_key
+from codestory.records.keys import lease_key
 from tests.support import ADMIN, FAST_RECOVERY, SAMPLE_PROJECT, fresh_stack, make_repo, wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.fault]

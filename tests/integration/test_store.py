@@ -9,15 +9,15 @@ import pytest
 import redis
 
 from codestory.core.domain import Status, Story, StoryRequest, TransitionError
+from codestory.records.keys import progress_channel
 from codestory.records.store import (
     IdempotencyConflictError,
     LeaseKeeper,
     StoryNotFoundError,
     StoryStore,
-    iter_queue_headers,
     make_client,
-    progress_channel,
 )
+from codestory.runtime.broker import iter_queue_headers
 
 
 @pytest.fixture
@@ -124,7 +124,7 @@ def test_dead_letters_and_workers(store: StoryStore) -> None:
 
 
 def test_in_flight_counts_kombu_unacked_messages(store: StoryStore) -> None:
-    from codestory.records.store import in_flight_by_queue
+    from codestory.runtime.broker import in_flight_by_queue
 
     store.redis.hset(
         "unacked",

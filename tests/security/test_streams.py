@@ -14,7 +14,8 @@ import websockets
 from websockets.exceptions import ConnectionClosed
 
 from codestory.core.domain import Story, StoryRequest
-from codestory.records.store import StoryStore, progress_channel
+from codestory.records.keys import progress_channel
+from codestory.records.store import StoryStore
 from tests.support import Stack, fresh_stack, scrape, value, wait_for
 
 CAP = 3

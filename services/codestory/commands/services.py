@@ -19,7 +19,8 @@ def run_gateway() -> int:
     import uvicorn
 
     from codestory.gateway.server import uvicorn_config
-    from codestory.observability.logging import configure_logging, keep_story_logs
+    from codestory.observability.logging import configure_logging
+    from codestory.records.story_log import keep_story_logs
 
     settings = get_settings()
     configure_logging(settings.log_level, settings.log_format)
@@ -103,6 +104,10 @@ def start_worker_metrics(service: str) -> None:
     from codestory.runtime.celery_app import default_hostname
 
     worker_series(service, default_hostname(service))
+    if service == "janitor":
+        from codestory.janitor.series import janitor_series
+
+        janitor_series()
 
 
 def preload_tracing() -> None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import redis
 
-from codestory.records.store import ACTIVE_SET, story_key
+from codestory.records.keys import ACTIVE_SET, story_key
 
 WINDOW_SECONDS = 60
 

@@ -16,13 +16,8 @@ from prometheus_client.registry import Collector
 
 from codestory.core.domain import Story
 from codestory.observability.celery_signals import ENQUEUED_AT_HEADER
-from codestory.records.store import (
-    ACTIVE_SET,
-    DLQ_KEY,
-    JANITOR_RUNS_KEY,
-    in_flight_by_queue,
-    story_key,
-)
+from codestory.records.keys import ACTIVE_SET, DLQ_KEY, JANITOR_RUNS_KEY, story_key
+from codestory.runtime.broker import in_flight_by_queue
 
 ACTIVE_SCAN_LIMIT = 10_000
 

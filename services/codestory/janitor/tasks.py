@@ -14,12 +14,7 @@ from codestory.artifacts.backends import CACHE_PREFIX
 from codestory.core.domain import ErrorType, Story
 from codestory.core.queues import QUEUES, TASK_EXPIRE_OLD, TASK_POD_DELETION_COSTS, TASK_SWEEP_STUCK
 from codestory.core.settings import get_settings
-from codestory.janitor.broker_view import (
-    drop_message,
-    restore_message,
-    taken_messages,
-    waiting_story_ids,
-)
+from codestory.janitor.broker_view import taken_messages
 from codestory.janitor.decisions import (
     Action,
     MessageState,
@@ -32,6 +27,7 @@ from codestory.janitor.decisions import (
 from codestory.janitor.deletion_cost import DeletionCosts, kubernetes_patch
 from codestory.observability.metrics import STORIES_EXPIRED, STUCK_FIXED, STUCK_FOUND
 from codestory.records.store import StoryNotFoundError, StoryStore, make_client
+from codestory.runtime.broker import drop_message, restore_message, waiting_story_ids
 from codestory.runtime.celery_app import app
 from codestory.runtime.dispatch import enqueue_stage
 from codestory.runtime.task_runtime import (

@@ -102,15 +102,6 @@ def configure_logging(level: str, log_format: LogFormat) -> None:
         _configured = True
 
 
-def keep_story_logs(redis_url: str, retention_days: float, service: str) -> None:
-    """Copy each story's lines to its own stream (story_log.py), as this `service`."""
-    from codestory.records import story_log
-    from codestory.records.store import make_client
-
-    ttl = int(retention_days * 86400) + 86400  # outlives the story, which deletes it
-    story_log.install(lambda: make_client(redis_url), service.removeprefix("codestory-"), ttl)
-
-
 @contextmanager
 def log_context(**values: Any) -> Iterator[None]:
     """Bind values (story_id, task_id, ...) to every log line inside the block."""

@@ -12,7 +12,6 @@ from codestory.core.domain import (
     failure_cause,
 )
 from codestory.core.queues import SERVICE_QUEUES, TASK_QUEUES
-from codestory.janitor.decisions import Action
 from codestory.observability import metrics
 
 TASK_COUNTERS = (
@@ -61,13 +60,6 @@ def worker_series(service: str, hostname: str) -> None:
     if service == "audio":
         for result in ("hit", "miss"):
             metrics.CACHE_LOOKUPS.labels(cache="audio", result=result)
-    if service == "janitor":
-        for status in Status:
-            if not status.is_terminal:
-                metrics.STUCK_FOUND.labels(status=str(status))
-        for action in Action:
-            if action is not Action.LEAVE:
-                metrics.STUCK_FIXED.labels(action=str(action))
 
 
 def gateway_series() -> None:

@@ -260,3 +260,11 @@ def _text(value: Any) -> str:
 
 def _fields(fields: dict[Any, Any]) -> dict[str, str]:
     return {_text(k): _text(v) for k, v in fields.items()}
+
+
+def keep_story_logs(redis_url: str, retention_days: float, service: str) -> None:
+    """Copy each story's lines to its own stream, as this `service`."""
+    from codestory.records.store import make_client
+
+    ttl = int(retention_days * 86400) + 86400  # outlives the story, which deletes it
+    install(lambda: make_client(redis_url), service.removeprefix("codestory-"), ttl)

@@ -190,7 +190,8 @@ class HeartbeatStep(bootsteps.StartStopStep):
 @setup_logging.connect
 def configure_worker_logging(**_: Any) -> None:
     """Connecting here stops Celery from installing its own handlers over ours."""
-    from codestory.observability.logging import configure_logging, keep_story_logs
+    from codestory.observability.logging import configure_logging
+    from codestory.records.story_log import keep_story_logs
 
     settings = get_settings()
     configure_logging(settings.log_level, settings.log_format)

@@ -13,7 +13,8 @@ from redis.client import Pipeline
 
 from codestory.core.domain import Status, Story
 from codestory.core.settings import Settings
-from codestory.records.store import ACTIVE_SET, DLQ_MAX, StoryStore
+from codestory.records.keys import ACTIVE_SET, DLQ_MAX
+from codestory.records.store import StoryStore
 from codestory.runtime.dispatch import enqueue_stage
 
 

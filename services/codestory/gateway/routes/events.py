@@ -27,7 +27,7 @@ from codestory.gateway.schemas import problems
 from codestory.gateway.state import GatewayState
 from codestory.gateway.streams import SlotStreamResponse
 from codestory.observability.metrics import SSE_CLIENTS
-from codestory.records.store import progress_channel
+from codestory.records.keys import progress_channel
 
 router = APIRouter(prefix="/stories", tags=["progress"], responses=problems(400, 401, 404, 503))
 RECORD_RECHECK_SECONDS = 5.0

@@ -14,7 +14,7 @@ from codestory.core.settings import Settings
 from codestory.gateway.deps import State
 from codestory.gateway.state import GatewayState
 from codestory.observability.tracing import untraced
-from codestory.records.store import in_flight_by_queue
+from codestory.runtime.broker import in_flight_by_queue
 
 router = APIRouter(tags=["health"])
 DOWN: dict[int | str, dict[str, Any]] = {
