@@ -8,7 +8,8 @@ from pathlib import Path
 
 from codestory.analysis import analyse
 from codestory.artifacts.backends import FileArtifactStore
-from codestory.artifacts.cache import AUDIO_FILES, audio_key, load_audio, save_audio
+from codestory.artifacts.cache import audio_key, load_audio, save_audio
+from codestory.artifacts.kinds import CACHED_FILES
 from codestory.observability.metrics import CACHE_LOOKUPS
 from codestory.story_worker.analysis_cache import analysis_key, load_analysis, save_analysis
 from tests.support import SAMPLE_PROJECT, write_files
@@ -52,7 +53,7 @@ def test_keys_change_with_what_shapes_the_result() -> None:
 def test_audio_entry_is_complete_or_missing(tmp_path: Path) -> None:
     store = FileArtifactStore(tmp_path / "store")
     folder = "cache/audio/abc/"
-    files = {name: name.encode() for name in AUDIO_FILES}
+    files = {name: name.encode() for name in CACHED_FILES}
     files["timing.json"] = b'{"duration_seconds": 1.5, "chapters": []}'
     save_audio(store, folder, files)
     found = load_audio(store, folder)

@@ -34,21 +34,7 @@ def content_type_for(key: str) -> str:
     return CONTENT_TYPES.get(Path(key).suffix, "application/octet-stream")
 
 
-SCRIPT_ARTIFACT = "script.json"
-# What a finished story offers, by the name its record and the API use, with its file name.
-STORY_FILES = {
-    "audio": "story.mp3",
-    "chapters": "chapters.vtt",
-    "captions": "captions.vtt",
-    "evidence": "evidence.json",
-    "transcript": "transcript.txt",
-    "manifest": "manifest.json",
-}
 CACHE_PREFIX = "cache/"  # reusable work shared by stories (see codestory.artifacts.cache)
-
-
-def story_artifact(story_id: str, name: str) -> str:
-    return f"stories/{story_id}/{name}"
 
 
 class ArtifactNotFoundError(LookupError):

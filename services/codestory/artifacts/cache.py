@@ -15,11 +15,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from codestory.artifacts.backends import CACHE_PREFIX, ArtifactNotFoundError, ArtifactStore
+from codestory.artifacts.kinds import ARTIFACTS, CACHED_FILES
 from codestory.observability.metrics import CACHE_LOOKUPS
 
 log = logging.getLogger("codestory.cache")
-
-AUDIO_FILES = ("story.mp3", "chapters.vtt", "captions.vtt", "transcript.txt", "timing.json")
 
 
 def digest(*parts: object) -> str:
@@ -39,14 +38,14 @@ def count_lookup(cache: str, hit: bool) -> str:
 
 @dataclass(frozen=True)
 class CachedAudio:
-    files: dict[str, bytes]  # AUDIO_FILES by name
+    files: dict[str, bytes]  # CACHED_FILES by file name
     timing: dict[str, Any]  # chapters and duration, as the record needs them
 
 
 def load_audio(store: ArtifactStore, folder: str) -> CachedAudio | None:
     try:
-        files = {name: store.get(folder + name) for name in AUDIO_FILES}
-        timing = json.loads(files["timing.json"])
+        files = {name: store.get(folder + name) for name in CACHED_FILES}
+        timing = json.loads(files[ARTIFACTS["timing"].file])
         found: CachedAudio | None = CachedAudio(files, timing)
     except (ArtifactNotFoundError, ValueError):
         found = None
@@ -55,6 +54,6 @@ def load_audio(store: ArtifactStore, folder: str) -> CachedAudio | None:
 
 
 def save_audio(store: ArtifactStore, folder: str, files: dict[str, bytes]) -> None:
-    # timing.json goes last: an entry is complete only once it exists.
-    for name in AUDIO_FILES:
+    # timing goes last: an entry is complete only once it exists.
+    for name in CACHED_FILES:
         store.put(folder + name, files[name])

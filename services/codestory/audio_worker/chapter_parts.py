@@ -13,7 +13,8 @@ import json
 import logging
 from collections.abc import Callable
 
-from codestory.artifacts.backends import ArtifactNotFoundError, ArtifactStore, story_artifact
+from codestory.artifacts.backends import ArtifactNotFoundError, ArtifactStore
+from codestory.artifacts.kinds import story_artifact
 from codestory.speech.chapters import Cue
 from codestory.speech.render import SpokenChapter
 
@@ -21,7 +22,7 @@ log = logging.getLogger("codestory.audio")
 
 
 def parts_prefix(story_id: str) -> str:
-    return story_artifact(story_id, "speech/")
+    return story_artifact(story_id, "speech")
 
 
 class StoredChapterParts:

@@ -8,12 +8,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from codestory.artifacts.backends import (
-    SCRIPT_ARTIFACT,
-    STORY_FILES,
     ArtifactNotFoundError,
-    story_artifact,
 )
 from codestory.artifacts.cache import audio_key, load_audio, save_audio
+from codestory.artifacts.kinds import STORY_FILES, story_artifact
 from codestory.audio_worker.chapter_parts import StoredChapterParts, parts_prefix
 from codestory.core.cpus import available_cpus
 from codestory.core.domain import Chapter, ErrorType, Status
@@ -35,7 +33,7 @@ if TYPE_CHECKING:
 
 def load_script(run: StoryRun) -> Script:
     try:
-        document = json.loads(run.artifacts.get(story_artifact(run.story.id, SCRIPT_ARTIFACT)))
+        document = json.loads(run.artifacts.get(story_artifact(run.story.id, "script")))
     except ArtifactNotFoundError:
         raise PermanentError(
             "the story's script is missing from the artifact store", ErrorType.INTERNAL
@@ -194,7 +192,7 @@ def synthesize_story(run: StoryRun) -> None:
     files, engine_label, voice, cached = speak_script(run, script)
     timing = json.loads(files["timing.json"])
     run.progress("upload", "Storing the audio, chapters and transcript")
-    keys = {name: story_artifact(run.story.id, file) for name, file in STORY_FILES.items()}
+    keys = {name: story_artifact(run.story.id, name) for name in STORY_FILES}
     with stage_timer("upload"):
         run.artifacts.put(keys["audio"], files["story.mp3"])
         run.artifacts.put(keys["chapters"], files["chapters.vtt"])

@@ -15,7 +15,7 @@ import httpx
 from httpx_sse import ServerSentEvent, connect_sse
 from tqdm import tqdm
 
-from codestory.artifacts.backends import STORY_FILES
+from codestory.artifacts.kinds import LINKED, STORY_FILES
 from codestory.core.domain import escape_controls
 
 RECONNECTS = 20
@@ -193,13 +193,7 @@ def describe(story: dict[str, Any], artifact_root: Path | None = None) -> str:
         lines.append(f"  spoken by:  {shown(story['speech_engine'])}{voice}")
     if story["status"] == "complete":
         links = story["links"]
-        lines += [
-            f"  audio:      {shown(links['audio'])}",
-            f"  chapters:   {shown(links['chapters'])}",
-            f"  captions:   {shown(links['captions'])}",
-            f"  evidence:   {shown(links['evidence'])}",
-            f"  transcript: {shown(links['transcript'])}",
-        ]
+        lines += [f"  {kind.name + ':':<11} {shown(links[kind.name])}" for kind in LINKED]
         if artifact_root is not None:
             lines.append("  files:")
             for name in STORY_FILES:

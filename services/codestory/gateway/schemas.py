@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, create_model
 
+from codestory.artifacts.kinds import LINKED
 from codestory.core.domain import ProgressEvent, Story
 
 
@@ -32,15 +33,23 @@ def problems(*codes: int) -> dict[int | str, dict[str, Any]]:
     return {code: {"model": Problem, "description": PROBLEMS[code]} for code in codes}
 
 
-class StoryLinks(BaseModel):
-    self: str
-    progress: str
-    events: str
-    audio: str
-    chapters: str
-    captions: str
-    evidence: str
-    transcript: str
+if TYPE_CHECKING:
+
+    class StoryLinks(BaseModel):
+        self: str
+        progress: str
+        events: str
+
+else:
+    # Where to follow a story, then each linked artifact kind by its name, in the table's
+    # order: a kind added to the table is linked with no change here.
+    StoryLinks = create_model(
+        "StoryLinks",
+        self=(str, ...),
+        progress=(str, ...),
+        events=(str, ...),
+        **{kind.name: (str, ...) for kind in LINKED},
+    )
 
 
 class StoryOut(Story):
@@ -69,11 +78,7 @@ def links_for(story_id: str, base: str) -> StoryLinks:
         self=root,
         progress=f"{root}/progress",
         events=f"{root}/events",
-        audio=f"{root}/audio",
-        chapters=f"{root}/chapters.vtt",
-        captions=f"{root}/captions.vtt",
-        evidence=f"{root}/evidence.json",
-        transcript=f"{root}/transcript",
+        **{kind.name: f"{root}/{kind.route}" for kind in LINKED},
     )
 
 
@@ -82,6 +87,6 @@ def story_out(story: Story, base: str, progress: ProgressEvent | None = None) ->
     return StoryOut(
         **story.model_dump(),
         links=links,
-        audio_url=links.audio if "audio" in story.artifacts else None,
+        audio_url=links.model_dump()["audio"] if "audio" in story.artifacts else None,
         progress=progress,
     )

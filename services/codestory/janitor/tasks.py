@@ -11,6 +11,7 @@ from typing import Any
 import redis
 
 from codestory.artifacts.backends import CACHE_PREFIX
+from codestory.artifacts.kinds import story_prefix
 from codestory.core.domain import ErrorType, Story
 from codestory.core.queues import QUEUES, TASK_EXPIRE_OLD, TASK_POD_DELETION_COSTS, TASK_SWEEP_STUCK
 from codestory.core.settings import get_settings
@@ -151,7 +152,7 @@ def expire_old(self: Any) -> int:
             store.delete(story_id)  # an index entry left behind
             continue
         if is_expired(story, now=now, retention_seconds=retention):
-            artifacts.delete_prefix(f"stories/{story_id}/")
+            artifacts.delete_prefix(story_prefix(story_id))
             store.delete(story_id)
             STORIES_EXPIRED.inc()
             expired += 1

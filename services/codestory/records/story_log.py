@@ -34,7 +34,6 @@ TRACEBACK_LINES = 6  # the end of a traceback: where it failed, not how it got t
 BATCH = 200
 # `extra` fields our code logs that a reader of the story's log needs to see.
 DETAIL_FIELDS = ("reason", "why", "engine", "stderr")
-LOG_ARTIFACT = "log.jsonl"
 # Never copied into a story's log: the client's own chatter would feed back on itself.
 _QUIET_LOGGERS = ("redis", "urllib3", "botocore", "boto3", "s3transfer")
 
@@ -59,10 +58,6 @@ def at_step(step: str) -> None:
 
 def story_log_key(story_id: str) -> str:
     return f"codestory:story-log:{story_id}"
-
-
-def story_log_artifact(story_id: str) -> str:
-    return f"stories/{story_id}/{LOG_ARTIFACT}"
 
 
 def _message(record: logging.LogRecord) -> str:

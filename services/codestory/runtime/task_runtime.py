@@ -25,6 +25,7 @@ from botocore.exceptions import (
 from celery.exceptions import SoftTimeLimitExceeded
 
 from codestory.artifacts.backends import ArtifactStore, open_store
+from codestory.artifacts.kinds import story_artifact
 from codestory.core.domain import (
     PIPELINE_ORDER,
     ErrorType,
@@ -250,7 +251,7 @@ def archive_log_if_ended(story_id: str) -> None:
             return
         lines = story_log.all_lines(store.redis, story_id)
         if lines:
-            key = story_log.story_log_artifact(story_id)
+            key = story_artifact(story_id, "log")
             worker_artifacts().put(key, story_log.as_jsonl(lines))
     except (StoryNotFoundError, *TRANSIENT_ERRORS):  # type: ignore[misc]
         log.debug("could not archive the story's log", exc_info=True)

@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from codestory.analysis import AnalysisError, AnalysisStoppedError, RepoFacts, analyse
-from codestory.artifacts.backends import SCRIPT_ARTIFACT, ArtifactNotFoundError, story_artifact
+from codestory.artifacts.backends import ArtifactNotFoundError
+from codestory.artifacts.kinds import story_artifact
 from codestory.core.domain import ErrorType, Status, repository_name
 from codestory.core.queues import TASK_GENERATE_STORY
 from codestory.core.settings import get_settings
@@ -37,7 +38,6 @@ from codestory.story_worker.scratch import scratch_folder
 ACCEPTS = frozenset({Status.QUEUED, Status.ANALYZING, Status.GENERATING})
 # A plain folder has no commit to key the analysis cache by; its facts are kept with the
 # story until the script is written, so a redelivered task does not read the folder again.
-FACTS_ARTIFACT = "facts.json"
 settings = get_settings()
 log = logging.getLogger("codestory.story")
 
@@ -45,7 +45,7 @@ log = logging.getLogger("codestory.story")
 def read_facts(run: StoryRun, work: Path) -> tuple[RepoFacts, str | None, bool]:
     """The facts of the story's repository, its commit, and whether they came from the cache."""
     story = run.story
-    kept = read_stored_facts(run.artifacts, story_artifact(story.id, FACTS_ARTIFACT))
+    kept = read_stored_facts(run.artifacts, story_artifact(story.id, "facts"))
     if kept is not None:
         run.progress("analyse", "Resuming with the analysis stored before the restart", 1.0)
         return kept, story.commit, False
@@ -90,9 +90,7 @@ def read_facts(run: StoryRun, work: Path) -> tuple[RepoFacts, str | None, bool]:
     if commit is not None:
         save_analysis(run.artifacts, analysis_key(commit, *limits, name=name), facts)
     else:
-        run.artifacts.put(
-            story_artifact(story.id, FACTS_ARTIFACT), facts.model_dump_json().encode()
-        )
+        run.artifacts.put(story_artifact(story.id, "facts"), facts.model_dump_json().encode())
     return facts, commit, False
 
 
@@ -129,7 +127,7 @@ def stored_script(run: StoryRun) -> dict[str, Any] | None:
     """The script an earlier delivery wrote before it was cut short, if any."""
     try:
         document: dict[str, Any] = json.loads(
-            run.artifacts.get(story_artifact(run.story.id, SCRIPT_ARTIFACT))
+            run.artifacts.get(story_artifact(run.story.id, "script"))
         )
     except (ArtifactNotFoundError, ValueError):
         return None
@@ -137,7 +135,7 @@ def stored_script(run: StoryRun) -> dict[str, Any] | None:
 
 
 def hand_over(run: StoryRun, *, title: str, narrator: str, words: int) -> None:
-    key = story_artifact(run.story.id, SCRIPT_ARTIFACT)
+    key = story_artifact(run.story.id, "script")
     run.advance(
         Status.SYNTHESIZING,
         title=title,
@@ -203,10 +201,8 @@ def generate_story(run: StoryRun) -> None:
         "facts": facts.model_dump(mode="json", exclude={"modules", "symbol_names"}),
         "narrator": narrator,
     }
-    run.artifacts.put(
-        story_artifact(story.id, SCRIPT_ARTIFACT), json.dumps(document, indent=2).encode()
-    )
-    run.artifacts.delete(story_artifact(story.id, FACTS_ARTIFACT))
+    run.artifacts.put(story_artifact(story.id, "script"), json.dumps(document, indent=2).encode())
+    run.artifacts.delete(story_artifact(story.id, "facts"))
     run.progress("narrate", f"Wrote {len(script.chapters)} chapters, {script.words} words", 1.0)
     run.checkpoint()
     hand_over(run, title=facts.name, narrator=narrator, words=script.words)

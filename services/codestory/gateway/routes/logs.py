@@ -19,6 +19,7 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from codestory.artifacts.backends import ArtifactNotFoundError
+from codestory.artifacts.kinds import story_artifact
 from codestory.gateway.access import CallerDep
 from codestory.gateway.deps import State
 from codestory.gateway.routes.stories import load_story
@@ -78,7 +79,7 @@ def read_page(state: GatewayState, story_id: str, after: str | None, limit: int)
     if lines or (after is not None and state.store.redis.exists(story_log.story_log_key(story_id))):
         return lines
     try:  # Redis no longer has it: the copy taken when the story ended
-        archived = story_log.from_jsonl(state.artifacts.get(story_log.story_log_artifact(story_id)))
+        archived = story_log.from_jsonl(state.artifacts.get(story_artifact(story_id, "log")))
     except ArtifactNotFoundError:
         return []
     start = _stream_order(after) if after else (-1, -1)

@@ -5,18 +5,19 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, HTTPException, Query, Request, Response, status
 from fastapi.responses import JSONResponse, StreamingResponse
 
 from codestory.artifacts.backends import (
-    STORY_FILES,
     ArtifactNotFoundError,
     RangeNotSatisfiableError,
     content_type_for,
     parse_range,
 )
+from codestory.artifacts.kinds import SERVED, STORY_FILES, ArtifactKind
 from codestory.core.domain import (
     ProgressEvent,
     SourceKind,
@@ -375,95 +376,37 @@ def serve_artifact(
     )
 
 
-@router.api_route(
-    "/{story_id}/audio",
-    methods=["GET", "HEAD"],
-    response_class=StreamingResponse,
-    responses=ARTIFACT_RESPONSES,
-)
-def get_audio(
-    story_id: str,
-    state: State,
-    request: Request,
-    caller: CallerDep,
-    range: Annotated[str | None, Header()] = None,
-) -> Response:
-    """The MP3, with ID3 chapters. Range requests are honoured, so players can seek."""
-    return serve_artifact(state, story_id, "audio", range, request, caller)
+def _artifact_route(kind: ArtifactKind) -> Callable[..., Response]:
+    """The endpoint that serves one kind of artifact, as the table describes it."""
+    if kind.ranges:
+
+        def serve(
+            story_id: str,
+            state: State,
+            request: Request,
+            caller: CallerDep,
+            range: Annotated[str | None, Header()] = None,
+        ) -> Response:
+            return serve_artifact(state, story_id, kind.name, range, request, caller)
+
+        return serve
+
+    def serve_whole(story_id: str, state: State, request: Request, caller: CallerDep) -> Response:
+        return serve_artifact(state, story_id, kind.name, None, request, caller)
+
+    return serve_whole
 
 
-@router.api_route(
-    "/{story_id}/chapters.vtt",
-    methods=["GET", "HEAD"],
-    response_class=StreamingResponse,
-    responses=ARTIFACT_RESPONSES,
-)
-def get_chapters(
-    story_id: str,
-    state: State,
-    request: Request,
-    caller: CallerDep,
-    range: Annotated[str | None, Header()] = None,
-) -> Response:
-    return serve_artifact(state, story_id, "chapters", range, request, caller)
-
-
-@router.api_route(
-    "/{story_id}/captions.vtt",
-    methods=["GET", "HEAD"],
-    response_class=StreamingResponse,
-    responses=ARTIFACT_RESPONSES,
-)
-def get_captions(
-    story_id: str,
-    state: State,
-    request: Request,
-    caller: CallerDep,
-    range: Annotated[str | None, Header()] = None,
-) -> Response:
-    """One WebVTT cue per spoken sentence, for a player's caption track."""
-    return serve_artifact(state, story_id, "captions", range, request, caller)
-
-
-@router.api_route(
-    "/{story_id}/evidence.json",
-    methods=["GET", "HEAD"],
-    response_class=StreamingResponse,
-    responses=ARTIFACT_RESPONSES,
-)
-def get_evidence(
-    story_id: str,
-    state: State,
-    request: Request,
-    caller: CallerDep,
-    range: Annotated[str | None, Header()] = None,
-) -> Response:
-    """Each caption cue's sources, numbered as captions.vtt numbers its cues: the files,
-    lines and facts every sentence stands on."""
-    return serve_artifact(state, story_id, "evidence", range, request, caller)
-
-
-@router.api_route(
-    "/{story_id}/transcript",
-    methods=["GET", "HEAD"],
-    response_class=StreamingResponse,
-    responses=ARTIFACT_RESPONSES,
-)
-def get_transcript(
-    story_id: str,
-    state: State,
-    request: Request,
-    caller: CallerDep,
-    range: Annotated[str | None, Header()] = None,
-) -> Response:
-    return serve_artifact(state, story_id, "transcript", range, request, caller)
-
-
-@router.api_route(
-    "/{story_id}/manifest",
-    methods=["GET", "HEAD"],
-    response_class=StreamingResponse,
-    responses=problems(404),
-)
-def get_manifest(story_id: str, state: State, request: Request, caller: CallerDep) -> Response:
-    return serve_artifact(state, story_id, "manifest", None, request, caller)
+# GET and HEAD are routes of their own, so each operation has its own id in the OpenAPI
+# document (one route for both gives them one id, the method picked from a set).
+for _kind in SERVED:
+    for _method in ("GET", "HEAD"):
+        router.add_api_route(
+            f"/{{story_id}}/{_kind.route}",
+            _artifact_route(_kind),
+            methods=[_method],
+            response_class=StreamingResponse,
+            responses=ARTIFACT_RESPONSES if _kind.ranges else problems(404),
+            name=f"{_method.lower()}_{_kind.name}",
+            description=_kind.summary or None,
+        )
