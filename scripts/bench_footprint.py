@@ -30,7 +30,8 @@ import httpx
 
 from bench_gateway import HOST, free_port
 from bench_report import check_lines, write_section
-from codestory.commands.up import EmbeddedValkey, child_env, command_for
+from codestory.commands.launcher import command_for
+from codestory.commands.up import EmbeddedValkey, child_env
 from codestory.runtime.probes import check
 from proc_tree import tree
 

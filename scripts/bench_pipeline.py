@@ -32,7 +32,8 @@ import httpx
 
 from bench_report import check_lines, write_section
 from codestory.analysis import analyse
-from codestory.commands.up import Child, EmbeddedValkey, Supervisor, child_env, command_for
+from codestory.commands.launcher import ServiceProcess, command_for
+from codestory.commands.up import EmbeddedValkey, Supervisor, child_env
 from codestory.core.settings import Settings
 from codestory.narrative.template import write_script
 from codestory.speech.engine import engine
@@ -142,7 +143,7 @@ def through_services(repo: Path, data: Path) -> dict[str, Any]:
     redis_url = valkey.url(0)
     (data / "logs").mkdir(parents=True, exist_ok=True)
     children = [
-        Child(
+        ServiceProcess(
             s,
             command_for(s),
             child_env(

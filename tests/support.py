@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import random
-import signal
 import socket
 import subprocess
 import sys
@@ -20,6 +19,9 @@ from typing import Any
 import httpx
 import redis
 from prometheus_client.parser import text_string_to_metric_families
+
+from codestory.commands.launcher import ServiceProcess, command_for
+from codestory.core.queues import SERVICE_QUEUES
 
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "Test",
@@ -150,53 +152,6 @@ def pool_children(pid: int) -> list[int]:
     return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
 
 
-@dataclass
-class ServiceProcess:
-    """One codestory service as a real child process, logging to a file."""
-
-    name: str
-    argv: list[str]
-    env: dict[str, str]
-    log_path: Path
-    process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> ServiceProcess:
-        log = self.log_path.open("ab")
-        self.process = subprocess.Popen(
-            self.argv,
-            env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        log.close()
-        return self
-
-    def kill(self, signum: int = signal.SIGKILL) -> None:
-        if self.process is not None and self.process.poll() is None:
-            try:
-                os.killpg(self.process.pid, signum)
-            except ProcessLookupError:
-                return
-
-    def stop(self, timeout: float = 20) -> None:
-        if self.process is None:
-            return
-        self.kill(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            self.kill(signal.SIGKILL)
-            self.process.wait()
-        self.kill(signal.SIGKILL)  # pool children that outlived their parent
-
-    def log_tail(self, lines: int = 60) -> str:
-        if not self.log_path.exists():
-            return ""
-        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
-
-
 def service(name: str, args: list[str], env: dict[str, str], log_dir: Path) -> ServiceProcess:
     return ServiceProcess(
         name, [sys.executable, "-m", "codestory", *args], env, log_dir / f"{name}.log"
@@ -219,12 +174,6 @@ class Stack:
         return httpx.Client(base_url=self.base_url, timeout=30)
 
     def start(self, *names: str, extra_env: dict[str, str] | None = None) -> None:
-        commands = {
-            "gateway": ["gateway"],
-            "story": ["worker", "story"],
-            "audio": ["worker", "audio"],
-            "janitor": ["janitor"],
-        }
         for name in names:
             port = free_port()
             self.metrics_ports[name] = port
@@ -235,7 +184,9 @@ class Stack:
                 "CODESTORY_METRICS_DIR": str(self.log_dir / "metrics"),
                 **(extra_env or {}),
             }
-            self.services[name] = service(name, commands[name], env, self.log_dir).start()
+            self.services[name] = ServiceProcess(
+                name, command_for(name), env, self.log_dir / f"{name}.log"
+            ).start()
 
     def submit(self, location: str | Path, **fields: Any) -> str:
         """POST a story; return its id."""
@@ -350,9 +301,6 @@ def fresh_stack(redis_server_url: str, tmp: Path, **extra: str) -> Stack:
     return Stack(f"http://127.0.0.1:{port}", env, tmp, tmp / "artifacts")
 
 
-QUEUE_OF = {"story": "stories", "audio": "audio", "janitor": "maintenance"}
-
-
 @contextmanager
 def running_stack(
     redis_server_url: str,
@@ -364,7 +312,7 @@ def running_stack(
     stack = fresh_stack(redis_server_url, tmp, **extra)
     stack.start(*services)
     try:
-        stack.wait_ready({QUEUE_OF[s] for s in services if s in QUEUE_OF})
+        stack.wait_ready({SERVICE_QUEUES[s] for s in services if s in SERVICE_QUEUES})
         yield stack
     finally:
         stack.stop()

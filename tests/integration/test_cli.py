@@ -222,11 +222,12 @@ def test_up_stops_at_once_on_a_bad_setting(tmp_path: Path) -> None:
 
 
 def test_a_child_that_exits_2_is_not_restarted(tmp_path: Path) -> None:
-    from codestory.commands.up import Child, Supervisor
+    from codestory.commands.launcher import ServiceProcess
+    from codestory.commands.up import Supervisor
 
     log = tmp_path / "gateway.log"
     line = "codestory: invalid setting CODESTORY_GATEWAY_PORT: out of range"
-    child = Child(
+    child = ServiceProcess(
         "gateway",
         [sys.executable, "-c", f"import sys; print({line!r}); sys.exit(2)"],
         dict(os.environ),

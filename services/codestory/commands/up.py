@@ -8,23 +8,22 @@ that dies is restarted; Ctrl-C stops everything, workers first given time to fin
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import secrets
 import signal
 import socket
 import stat
-import subprocess
 import sys
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import httpx
+
+from codestory.commands.launcher import ServiceProcess, command_for
 
 SERVICES = ("gateway", "story", "audio", "janitor")
 RESTARTS_PER_MINUTE = 5
@@ -76,36 +75,6 @@ def check_settings(env: dict[str, str]) -> str | None:
         os.environ.clear()
         os.environ.update(saved)
     return None
-
-
-@dataclass
-class Child:
-    name: str
-    argv: list[str]
-    env: dict[str, str]
-    log_path: Path
-    process: subprocess.Popen[bytes] | None = None
-    restarts: list[float] = field(default_factory=list)
-    log: IO[bytes] | None = None
-
-    def start(self) -> None:
-        self.log = self.log_path.open("ab")
-        self.process = subprocess.Popen(
-            self.argv,
-            env=self.env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-
-    def exited(self) -> int | None:
-        return None if self.process is None else self.process.poll()
-
-    def signal(self, signum: int) -> None:
-        if self.process is not None and self.process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):  # it exited meanwhile
-                os.killpg(self.process.pid, signum)
 
 
 class EmbeddedValkey:
@@ -253,15 +222,6 @@ def child_env(
     return env
 
 
-def command_for(service: str) -> list[str]:
-    prefix = [sys.executable, "-m", "codestory"]
-    if service == "gateway":
-        return [*prefix, "gateway"]
-    if service == "janitor":
-        return [*prefix, "janitor"]
-    return [*prefix, "worker", service]
-
-
 def wait_until_serving(
     gateway: str, instance: str, deadline: float, failed: Callable[[], str | None] = lambda: None
 ) -> None:
@@ -284,7 +244,9 @@ def wait_until_serving(
 
 
 class Supervisor:
-    def __init__(self, children: list[Child], valkey: EmbeddedValkey | None = None) -> None:
+    def __init__(
+        self, children: list[ServiceProcess], valkey: EmbeddedValkey | None = None
+    ) -> None:
         self.children = children
         self.valkey = valkey
         self.stopping = False
@@ -310,14 +272,14 @@ class Supervisor:
     def check(self) -> None:
         """Restart children that died, unless they keep dying."""
         now = time.monotonic()
-        supervised: list[Child | EmbeddedValkey] = [*self.children]
+        supervised: list[ServiceProcess | EmbeddedValkey] = [*self.children]
         if self.valkey is not None:
             supervised.insert(0, self.valkey)  # the services need it first
         for child in supervised:
             code = child.exited()
             if code is None or self.stopping:
                 continue
-            if code == EXIT_BAD_CONFIG and isinstance(child, Child):
+            if code == EXIT_BAD_CONFIG and isinstance(child, ServiceProcess):
                 # A bad setting or argument: restarting would only fail the same way.
                 raise RuntimeError(f"{child.name} would not start: {last_line(child.log_path)}")
             child.restarts = [t for t in child.restarts if now - t < 60] + [now]
@@ -334,18 +296,10 @@ class Supervisor:
         if self._watcher is not None:
             self._watcher.join()
         for child in self.children:
-            child.signal(signal.SIGTERM)  # Celery: warm shutdown, running tasks finish
+            child.kill(signal.SIGTERM)  # Celery: warm shutdown, running tasks finish
         deadline = time.monotonic() + STOP_GRACE_SECONDS
         for child in self.children:
-            if child.process is None:
-                continue
-            try:
-                child.process.wait(timeout=max(deadline - time.monotonic(), 0.1))
-            except subprocess.TimeoutExpired:
-                child.signal(signal.SIGKILL)
-                child.process.wait()
-            if child.log:
-                child.log.close()
+            child.wait(max(deadline - time.monotonic(), 0.1))
 
 
 def run_up(args: argparse.Namespace) -> int:
@@ -421,7 +375,7 @@ def run_up(args: argparse.Namespace) -> int:
         where = f"127.0.0.1:{valkey.port}"
         print(f"codestory: embedded Valkey on {where}, password set (data in {data / 'valkey'})")
     children = [
-        Child(s, command_for(s), env, data / "logs" / f"{s}.log")
+        ServiceProcess(s, command_for(s), env, data / "logs" / f"{s}.log")
         for s, env in environments(redis_url).items()
     ]
     supervisor = Supervisor(children, valkey)
