@@ -57,7 +57,7 @@ def test_audio_resumes_at_the_first_unspoken_chapter(redis_server_url: str, tmp_
     stack.start("gateway", "story", "janitor")
     # One chapter at a time: with several, the threads speak and store the later chapters
     # while the checkpoints pause, so none may be left to speak after the restart. Resuming
-    # with gaps anywhere is tested in tests/unit/test_chapters_at_once.py.
+    # with gaps anywhere is tested in tests/unit/audio_worker/test_chapters_at_once.py.
     stack.start("audio", extra_env={**SLOW, "CODESTORY_SPEECH_CHAPTER_WORKERS": "1"})
     try:
         stack.wait_ready({"stories", "audio", "maintenance"})

@@ -1,6 +1,6 @@
 """Hostile repository URLs against a live gateway: each is refused with a reason that
 names the rule it broke, and nothing is recorded. (The worker's own check, which resolves
-names and pins the address, is in tests/unit/test_egress.py.)"""
+names and pins the address, is in tests/unit/story_worker/test_egress.py.)"""
 
 from __future__ import annotations
 

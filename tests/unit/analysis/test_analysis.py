@@ -712,7 +712,7 @@ def test_the_analyser_version_follows_its_source(tmp_path: Path) -> None:
     from codestory.analysis.facts import ANALYSER_VERSION
     from codestory.analysis.version import source_digest
 
-    package = Path(__file__).resolve().parents[2] / "services" / "codestory" / "analysis"
+    package = Path(__file__).resolve().parents[3] / "services" / "codestory" / "analysis"
     copy = Path(shutil.copytree(package, tmp_path / "analysis"))
     assert source_digest(copy) == ANALYSER_VERSION  # the same source, the same version
     readme = copy / "readme.py"
