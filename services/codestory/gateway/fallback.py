@@ -15,13 +15,12 @@ import logging
 import threading
 import time
 import uuid
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from codestory.core.domain import Status
 from codestory.observability.metrics import DEGRADED_STORIES
+from codestory.runtime.stages import Stage, pipeline
 
 log = logging.getLogger("codestory.gateway.fallback")
 
@@ -53,31 +52,18 @@ class InlineTask:
         return InlineRetryError(countdown)
 
 
-Stage = tuple[str, frozenset[Status], Callable[..., None]]
-
-
-def pipeline_stages() -> list[Stage]:
-    """The story stage then the audio stage; imported only when degraded mode is used."""
-    from codestory.audio_worker import tasks as audio
-    from codestory.core.queues import TASK_GENERATE_STORY, TASK_SYNTHESIZE_AUDIO
-    from codestory.story_worker import tasks as story
-
-    return [
-        (TASK_GENERATE_STORY, story.ACCEPTS, story.generate_story),
-        (TASK_SYNTHESIZE_AUDIO, audio.ACCEPTS, audio.synthesize_story),
-    ]
-
-
 def run_inline(story_id: str, stages: list[Stage], max_retries: int) -> str:
     """Run each stage in turn in this thread; stop at the first that does not finish."""
     from codestory.runtime.task_runtime import run_story_task
 
     outcome = "done"
-    for name, accepts, body in stages:
-        task = InlineTask(name)
+    for stage in stages:
+        task = InlineTask(stage.task)
         while True:
             try:
-                outcome = run_story_task(task, story_id, accepts=accepts, body=body, hand_off=False)
+                outcome = run_story_task(
+                    task, story_id, accepts=stage.accepts, body=stage.body, hand_off=False
+                )
                 break
             except InlineRetryError as retry:
                 if task.request.retries >= max_retries:
@@ -114,7 +100,7 @@ class FallbackPool:
 
     def _work(self, story_id: str, max_retries: int) -> None:
         try:
-            outcome = run_inline(story_id, pipeline_stages(), max_retries)
+            outcome = run_inline(story_id, pipeline(), max_retries)
             log.info("degraded story finished", extra={"story_id": story_id, "outcome": outcome})
         except Exception:
             # run_story_task already failed the story with a reason; this is the last net.
