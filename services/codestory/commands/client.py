@@ -16,7 +16,7 @@ from httpx_sse import ServerSentEvent, connect_sse
 from tqdm import tqdm
 
 from codestory.artifacts.kinds import LINKED, STORY_FILES
-from codestory.core.domain import escape_controls
+from codestory.core.domain import escape_controls, https_form_of_ssh
 
 RECONNECTS = 20
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -33,6 +33,10 @@ def resolve_location(location: str) -> str:
     if "://" in location:
         return location
     path = Path(location).expanduser().resolve()
+    if not path.is_dir() and (suggestion := https_form_of_ssh(location)) is not None:
+        raise ClientError(
+            f"{location} is an SSH remote; only https is fetched: use {suggestion}", EXIT_USAGE
+        )
     if not path.is_dir():
         raise ClientError(f"no such directory: {location}", EXIT_USAGE)
     return str(path)

@@ -264,6 +264,33 @@ def check_host(host: str) -> None:
         raise SourcePolicyError(f"host {host!r} is a single name, not a public host name")
 
 
+# `git@github.com:owner/repo.git`: scp's form of an SSH remote, as `git clone` takes it.
+_SCP_REMOTE = re.compile(
+    r"^(?:[A-Za-z0-9._-]+@)?(?P<host>[A-Za-z0-9.-]+\.[A-Za-z]{2,}):(?P<path>[^/\s][^\s]*)$"
+)
+
+
+def https_form_of_ssh(location: str) -> str | None:
+    """The https URL of an SSH remote (`git@host:owner/repo.git`, `ssh://git@host/owner/repo`),
+    or None when `location` is not one: what to suggest to someone who pasted a clone URL
+    for SSH, since only https is fetched."""
+    match = _SCP_REMOTE.match(location)
+    if match is not None:
+        host, path = match.group("host"), match.group("path")
+    elif location.startswith(("ssh://", "git+ssh://")):
+        try:
+            parts = urlsplit(location)
+        except ValueError:
+            return None
+        host, path = parts.hostname or "", parts.path.lstrip("/")
+        if not host:
+            return None
+    else:
+        return None
+    path = path.removesuffix("/").removesuffix(".git")
+    return f"https://{host.lower()}/{path}" if path else None
+
+
 def classify_source(
     location: str,
     *,
@@ -289,6 +316,8 @@ def classify_source(
         port = parts.port
     except ValueError:
         raise SourcePolicyError("is not a well-formed URL") from None
+    if (suggestion := https_form_of_ssh(location)) is not None:
+        raise SourcePolicyError(f"is an SSH remote; only https is fetched: use {suggestion}")
     if parts.scheme != "https":
         raise SourcePolicyError(
             f"scheme {parts.scheme or '(none)'!r} is not supported; use an https:// Git URL"

@@ -24,6 +24,15 @@ def test_missing_directory_is_refused_before_submitting() -> None:
     assert result.stderr.strip() == "codestory: no such directory: /no/such/dir"
 
 
+def test_an_ssh_remote_is_refused_with_its_https_form() -> None:
+    result = run("new", "git@github.com:pallets/click.git", "--gateway", "http://127.0.0.1:9")
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "codestory: git@github.com:pallets/click.git is an SSH remote; only https is fetched: "
+        "use https://github.com/pallets/click"
+    )
+
+
 def test_unreachable_gateway_is_explained() -> None:
     result = run("new", "https://github.com/a/b", "--gateway", "http://127.0.0.1:9")
     assert result.returncode == 1

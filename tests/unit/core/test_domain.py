@@ -15,6 +15,7 @@ from codestory.core.domain import (
     can_transition,
     classify_source,
     format_bytes,
+    https_form_of_ssh,
     repository_name,
     step_percent,
 )
@@ -59,7 +60,12 @@ def test_public_https_url_is_accepted() -> None:
     [
         ("ftp://example.com/repo", "scheme 'ftp'"),
         ("http://github.com/pallets/click", "scheme 'http'"),
-        ("git@github.com:pallets/click.git", "scheme '(none)'"),
+        (
+            "git@github.com:pallets/click.git",
+            "is an SSH remote; only https is fetched: use https://github.com/pallets/click",
+        ),
+        ("ssh://git@gitlab.com/group/tool.git", "use https://gitlab.com/group/tool"),
+        ("github.com:pallets/click", "use https://github.com/pallets/click"),
         ("https://user:secret@github.com/pallets/click", "credentials"),
         ("https://token@github.com/pallets/click", "credentials"),
         ("https://localhost/repo", "internal"),
@@ -150,3 +156,21 @@ def test_progress_percent_follows_the_pipeline() -> None:
 )
 def test_format_bytes(size: int, text: str) -> None:
     assert format_bytes(size) == text
+
+
+@pytest.mark.parametrize(
+    ("location", "https"),
+    [
+        ("git@github.com:pallets/click.git", "https://github.com/pallets/click"),
+        ("git@GitHub.com:pallets/click", "https://github.com/pallets/click"),
+        ("ssh://git@codeberg.org/forgejo/forgejo.git", "https://codeberg.org/forgejo/forgejo"),
+        ("git+ssh://git@github.com/a/b/", "https://github.com/a/b"),
+        ("https://github.com/pallets/click", None),
+        ("/srv/repos/click", None),
+        ("localhost:repo", None),  # a host with no domain: not a remote anyone pastes
+        ("git@github.com:", None),
+        ("C:/work/repo", None),
+    ],
+)
+def test_an_ssh_remote_is_offered_in_its_https_form(location: str, https: str | None) -> None:
+    assert https_form_of_ssh(location) == https
