@@ -10,7 +10,7 @@ import pytest
 
 from codestory.story_worker.scratch import remove_tree
 from tests.support import SAMPLE_PROJECT, fresh_stack, git, make_repo
-from tests.unit.test_deep_tree import DEEP, deep_tree
+from tests.unit.analysis.test_deep_tree import DEEP, deep_tree
 
 pytestmark = pytest.mark.integration
 

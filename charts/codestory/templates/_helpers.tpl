@@ -295,7 +295,7 @@ its `env` or `extraEnv` overrides it (the grace period must outlast what the poo
 {{- else -}}60{{- end -}}
 {{- end -}}
 
-{{/* The Celery queue each worker pool consumes (codestory.runtime.celery_app.SERVICE_QUEUES; a
+{{/* The Celery queue each worker pool consumes (codestory.core.queues.SERVICE_QUEUES; a
 chart test fails if they drift). */}}
 {{- define "codestory.queueFor" -}}
 {{- get (dict "story" "stories" "audio" "audio" "janitor" "maintenance") . -}}
