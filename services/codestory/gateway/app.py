@@ -24,7 +24,7 @@ from codestory.gateway.hosts import HostCheck
 from codestory.gateway.limits import BodyLimit, brief_errors
 from codestory.gateway.middleware import RedisGate, RequestMetrics, redis_down
 from codestory.gateway.quotas import SubmitQuotas
-from codestory.gateway.routes import admin, events, health, logs, stories, web
+from codestory.gateway.routes import admin, events, feed, health, logs, stories, web
 from codestory.gateway.state import GatewayState
 from codestory.gateway.streams import StreamSlots
 from codestory.observability import metrics, series, tracing
@@ -141,7 +141,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # One span per request, not one more per ASGI message: a progress stream sends a
     # message per event, and those spans cost a fan-out a fifth of its time for no reader.
     FastAPIInstrumentor.instrument_app(
-        app, excluded_urls="healthz,readyz,health", exclude_spans=["receive", "send"]
+        # Feeds are polled by podcast apps, and a keyed feed's path holds its API key.
+        app,
+        excluded_urls="healthz,readyz,health,api/v1/feed",
+        exclude_spans=["receive", "send"],
     )
 
     app.add_exception_handler(redis.RedisError, store_unavailable)
@@ -151,6 +154,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(stories.router, prefix=prefix, include_in_schema=documented)
         app.include_router(events.router, prefix=prefix, include_in_schema=documented)
         app.include_router(logs.router, prefix=prefix, include_in_schema=documented)
+    app.include_router(feed.router, prefix="/api/v1")
     app.include_router(admin.router, prefix="/api/v1")
     app.include_router(web.router)
     return app

@@ -5,62 +5,17 @@ these run in seconds and name the route that broke."""
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from unittest import mock
 
-import pytest
 import redis
 from fastapi.testclient import TestClient
 
-from codestory.artifacts.backends import FileArtifactStore
 from codestory.artifacts.kinds import LINKED, SERVED, story_artifact
-from codestory.core.domain import Status, Story, StoryRequest
 from codestory.core.queues import QUEUE_STORIES
-from codestory.core.settings import Settings
-from codestory.gateway.app import create_app
-from codestory.records.store import StoryStore, make_client
-from tests.support import ADMIN, flush, stack_env
-
-URL = "https://github.com/pallets/click"
-
-
-@pytest.fixture(scope="module")
-def env(
-    redis_server_url: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[dict[str, str]]:
-    tmp: Path = tmp_path_factory.mktemp("routes")
-    values = stack_env(f"{redis_server_url}/0", tmp, CODESTORY_METRICS_PORT="0")
-    for db in ("REDIS_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"):
-        flush(values[db])
-    with mock.patch.dict(os.environ, values, clear=True):
-        yield values
-
-
-@pytest.fixture(scope="module")
-def client(env: dict[str, str]) -> Iterator[TestClient]:
-    with TestClient(create_app(Settings()), base_url="http://127.0.0.1") as test_client:
-        yield test_client
-
-
-@pytest.fixture(scope="module")
-def store(env: dict[str, str]) -> StoryStore:
-    return StoryStore(make_client(env["REDIS_URL"]))
-
-
-def _finished_story(store: StoryStore, env: dict[str, str], audio: bytes) -> Story:
-    """A complete story as the audio worker leaves it: its record and its files."""
-    story = Story.new(StoryRequest(repository_url=URL))
-    files = FileArtifactStore(Path(env["CODESTORY_ARTIFACT_URL"].removeprefix("file://")))
-    keys = {kind.name: story_artifact(story.id, kind.name) for kind in SERVED}
-    for name, key in keys.items():
-        files.put(key, audio if name == "audio" else f"{name} of the story".encode())
-    story.status = Status.COMPLETE
-    story.artifacts = keys
-    store.create(story)
-    return story
+from codestory.records.store import StoryStore
+from tests.support import ADMIN
+from tests.unit.gateway.finished import URL, artifact_folder, finished_story
 
 
 def test_a_submission_is_answered_at_once_and_its_task_is_queued(
@@ -114,7 +69,7 @@ def test_cancelling_twice_is_harmless_and_a_finished_story_cannot_be(
     assert client.delete(f"/api/v1/stories/{story_id}").json()["status"] == "cancelled"
     assert client.delete(f"/api/v1/stories/{story_id}").json()["status"] == "cancelled"
     assert client.get(f"/api/v1/stories/{story_id}/progress").json()["step"] == "cancelled"
-    finished = _finished_story(store, env, b"ID3")
+    finished = finished_story(store, env, b"ID3")
     refused = client.delete(f"/api/v1/stories/{finished.id}")
     assert refused.status_code == 409 and "already complete" in refused.text
 
@@ -130,7 +85,7 @@ def test_a_finished_storys_files_are_served_whole_in_ranges_and_to_head(
     client: TestClient, store: StoryStore, env: dict[str, str]
 ) -> None:
     audio = bytes(range(256)) * 4
-    story = _finished_story(store, env, audio)
+    story = finished_story(store, env, audio)
     root = f"/api/v1/stories/{story.id}"
     whole = client.get(f"{root}/audio")
     assert whole.status_code == 200 and whole.content == audio
@@ -155,8 +110,8 @@ def test_a_finished_storys_files_are_served_whole_in_ranges_and_to_head(
 def test_a_file_missing_from_storage_is_a_404_that_says_so(
     client: TestClient, store: StoryStore, env: dict[str, str]
 ) -> None:
-    story = _finished_story(store, env, b"ID3")
-    files = Path(env["CODESTORY_ARTIFACT_URL"].removeprefix("file://"))
+    story = finished_story(store, env, b"ID3")
+    files = artifact_folder(env)
     (files / story_artifact(story.id, "transcript")).unlink()
     response = client.get(f"/api/v1/stories/{story.id}/transcript")
     assert response.status_code == 404 and "missing from storage" in response.text
