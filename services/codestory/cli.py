@@ -78,6 +78,29 @@ def build_parser() -> argparse.ArgumentParser:
     logs.add_argument("--follow", action="store_true", help="keep printing until the story ends")
     logs.add_argument("--gateway", default=gateway_url)
 
+    watch = commands.add_parser(
+        "watch", help="watched repositories: tell one again whenever its ref moves"
+    )
+    watch.add_argument("--gateway", default=gateway_url)
+    watch.add_argument(
+        "--data-dir",
+        default=".codestory",
+        help="where `codestory up` keeps its admin token (needed for local folders)",
+    )
+    watching = watch.add_subparsers(dest="action")
+    add = watching.add_parser("add", help="watch a repository URL or a local repository")
+    add.add_argument("location")
+    add.add_argument("--ref", default=None, help="branch or tag (default: the default branch)")
+    add.add_argument("--every", type=int, default=24 * 60, help="minutes between checks")
+    watching.add_parser("list", help="the watches you may see (the default)")
+    for action, what in (
+        ("pause", "no checks until resumed"),
+        ("resume", "check again, the next one an interval from now"),
+        ("check", "check at the janitor's next scan"),
+        ("rm", "stop watching (the stories told stay)"),
+    ):
+        watching.add_parser(action, help=what).add_argument("watch_id")
+
     key = commands.add_parser("api-key", help="make an API key and its CODESTORY_API_KEYS entry")
     key.add_argument("name", help="who holds it; their stories are listed under this name")
 
@@ -137,6 +160,10 @@ def main(argv: list[str] | None = None) -> int:
             "api-key": client.run_api_key,
         }
         return run[args.command](args)
+    if args.command == "watch":
+        from codestory.commands.watch import run_watch
+
+        return run_watch(args)
     if args.command == "dlq":
         from codestory.commands.services import run_dlq
 

@@ -14,6 +14,8 @@ TASK_SYNTHESIZE_AUDIO = "codestory.audio.synthesize"
 TASK_SWEEP_STUCK = "codestory.janitor.sweep_stuck"
 TASK_EXPIRE_OLD = "codestory.janitor.expire_old"
 TASK_POD_DELETION_COSTS = "codestory.janitor.pod_deletion_costs"
+TASK_CHECK_WATCHES = "codestory.janitor.check_watches"  # which watches are due
+TASK_CHECK_WATCH = "codestory.story.check_watch"  # has one watched ref moved
 
 TASK_QUEUES = {
     TASK_GENERATE_STORY: QUEUE_STORIES,
@@ -21,6 +23,9 @@ TASK_QUEUES = {
     TASK_SWEEP_STUCK: QUEUE_MAINTENANCE,
     TASK_EXPIRE_OLD: QUEUE_MAINTENANCE,
     TASK_POD_DELETION_COSTS: QUEUE_MAINTENANCE,
+    TASK_CHECK_WATCHES: QUEUE_MAINTENANCE,
+    # A story worker has the egress a remote needs; the janitor need not.
+    TASK_CHECK_WATCH: QUEUE_STORIES,
 }
 
 # Which queue each worker service consumes; the chart and `codestory up` read this.

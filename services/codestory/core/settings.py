@@ -178,6 +178,11 @@ class Settings(BaseSettings):
     sync_fallback_workers: int = Field(default=1, ge=1, le=8)
     sync_fallback_queue: int = Field(default=4, ge=0, le=100)  # waiting beyond those running
     janitor_sweep_seconds: PositiveSeconds = 30.0
+    # Watched repositories: how often the janitor looks for watches that are due, the
+    # shortest interval a watch may ask for, and how many watches one client may keep.
+    watch_scan_seconds: PositiveSeconds = 60.0
+    watch_min_interval_seconds: int = Field(default=900, ge=1)
+    max_watches_per_client: int = Field(default=20, ge=0)
     janitor_expire_seconds: PositiveSeconds = 3600.0
     # In Kubernetes: the janitor keeps each worker pod's pod-deletion-cost at the tasks it
     # runs, so scale-in removes idle workers first (needs RBAC to patch pods; the chart's).

@@ -16,8 +16,8 @@ from fastapi import Depends, Header, HTTPException, Request, status
 
 from codestory.core.domain import Story
 from codestory.gateway.deps import State, bearer_token, is_admin_token
-from codestory.gateway.quotas import client_key
 from codestory.gateway.state import GatewayState
+from codestory.records.quotas import client_key
 
 KEY_PREFIX = "cs_"
 

@@ -23,11 +23,11 @@ from codestory.gateway.fanout import ProgressHub
 from codestory.gateway.hosts import HostCheck
 from codestory.gateway.limits import BodyLimit, brief_errors
 from codestory.gateway.middleware import RedisGate, RequestMetrics, redis_down
-from codestory.gateway.quotas import SubmitQuotas
-from codestory.gateway.routes import admin, events, feed, health, logs, stories, web
+from codestory.gateway.routes import admin, events, feed, health, logs, stories, watches, web
 from codestory.gateway.state import GatewayState
 from codestory.gateway.streams import StreamSlots
 from codestory.observability import metrics, series, tracing
+from codestory.records.quotas import SubmitQuotas
 from codestory.records.store import StoryStore, make_client
 
 BREAKER_PROBE_TIMEOUT = 0.5
@@ -155,6 +155,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(events.router, prefix=prefix, include_in_schema=documented)
         app.include_router(logs.router, prefix=prefix, include_in_schema=documented)
     app.include_router(feed.router, prefix="/api/v1")
+    app.include_router(watches.router, prefix="/api/v1")
     app.include_router(admin.router, prefix="/api/v1")
     app.include_router(web.router)
     return app

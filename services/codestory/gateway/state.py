@@ -13,8 +13,8 @@ from codestory.core.settings import Settings
 from codestory.gateway.breaker import RedisBreaker
 from codestory.gateway.fallback import FallbackPool
 from codestory.gateway.fanout import ProgressHub
-from codestory.gateway.quotas import SubmitQuotas
 from codestory.gateway.streams import StreamSlots
+from codestory.records.quotas import SubmitQuotas
 from codestory.records.store import StoryStore
 
 

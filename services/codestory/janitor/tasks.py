@@ -13,7 +13,13 @@ import redis
 from codestory.artifacts.backends import CACHE_PREFIX
 from codestory.artifacts.kinds import story_prefix
 from codestory.core.domain import ErrorType, Story
-from codestory.core.queues import QUEUES, TASK_EXPIRE_OLD, TASK_POD_DELETION_COSTS, TASK_SWEEP_STUCK
+from codestory.core.queues import (
+    QUEUES,
+    TASK_CHECK_WATCHES,
+    TASK_EXPIRE_OLD,
+    TASK_POD_DELETION_COSTS,
+    TASK_SWEEP_STUCK,
+)
 from codestory.core.settings import get_settings
 from codestory.janitor.broker_view import taken_messages
 from codestory.janitor.decisions import (
@@ -30,7 +36,7 @@ from codestory.observability.metrics import STORIES_EXPIRED, STUCK_FIXED, STUCK_
 from codestory.records.store import StoryNotFoundError, StoryStore, make_client
 from codestory.runtime.broker import drop_message, restore_message, waiting_story_ids
 from codestory.runtime.celery_app import app
-from codestory.runtime.dispatch import enqueue_stage
+from codestory.runtime.dispatch import enqueue_stage, enqueue_watch_check
 from codestory.runtime.task_runtime import (
     backoff_seconds,
     fail_story,
@@ -176,3 +182,15 @@ def pod_deletion_costs() -> int:
     if changed:
         log.info("pod deletion costs set", extra={"pods": changed})
     return len(changed)
+
+
+@app.task(name=TASK_CHECK_WATCHES, ignore_result=True)
+def check_watches() -> int:
+    """Send a check for every watch that is due; each is moved on to its next check as it
+    is taken, so a second janitor, or the next scan, never sends the same check twice."""
+    store = worker_store()
+    store.record_janitor_run(TASK_CHECK_WATCHES)
+    due = store.claim_due_watches(time.time())
+    for watch_id in due:
+        enqueue_watch_check(app, watch_id, expires=settings.watch_scan_seconds * 10)
+    return len(due)

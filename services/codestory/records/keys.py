@@ -12,6 +12,11 @@ Key layout (one prefix, so an operator can find everything with `SCAN codestory:
   codestory:worker:{hostname}     worker heartbeat (TTL)
   codestory:dlq                   failed tasks, newest last
   codestory:janitor-runs          hash: janitor task name -> runs, and name:last -> time
+  codestory:watch:{id}            watched repository (JSON)
+  codestory:watches               sorted set of watch ids by creation time
+  codestory:watches:due           sorted set of watch ids by next check time
+  codestory:watches:owner:{owner} an API key's watches by creation time
+  codestory:watches:client:{c}    a client's watches (its cap)
 """
 
 from __future__ import annotations
@@ -21,6 +26,8 @@ STORIES_INDEX = f"{PREFIX}:stories"
 ACTIVE_SET = f"{PREFIX}:active"
 DLQ_KEY = f"{PREFIX}:dlq"
 JANITOR_RUNS_KEY = f"{PREFIX}:janitor-runs"
+WATCHES_INDEX = f"{PREFIX}:watches"
+WATCHES_DUE = f"{PREFIX}:watches:due"
 PROGRESS_LOG_MAX = 500
 DLQ_MAX = 10_000
 
@@ -59,6 +66,18 @@ def lease_key(story_id: str) -> str:
 
 def attempts_key(story_id: str) -> str:
     return f"{PREFIX}:story:{story_id}:attempts"
+
+
+def watch_key(watch_id: str) -> str:
+    return f"{PREFIX}:watch:{watch_id}"
+
+
+def watches_of_owner(owner: str) -> str:
+    return f"{WATCHES_INDEX}:owner:{owner}"
+
+
+def watches_of_client(client: str) -> str:
+    return f"{WATCHES_INDEX}:client:{client}"
 
 
 def worker_key(hostname: str) -> str:
@@ -105,4 +124,31 @@ for _, raw in ipairs(redis.call('LRANGE', KEYS[1], 0, -1)) do
   end
 end
 return removed
+"""
+
+WATCH_INTERVALS = f"{PREFIX}:watches:intervals"  # hash: watch id -> seconds between checks
+
+# Add a watch unless its client already has ARGV[1]: the count and the add in one step, so
+# concurrent requests never leave a client past its cap. KEYS: the client's index, the
+# watch, the index of all, the due times, the intervals, the owner's index (used if ARGV[6]).
+ADD_WATCH = """
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[1]) then return 0 end
+redis.call('ZADD', KEYS[1], ARGV[3], ARGV[2])
+redis.call('SET', KEYS[2], ARGV[4])
+redis.call('ZADD', KEYS[3], ARGV[3], ARGV[2])
+redis.call('ZADD', KEYS[4], ARGV[5], ARGV[2])
+redis.call('HSET', KEYS[5], ARGV[2], ARGV[7])
+if ARGV[6] == '1' then redis.call('ZADD', KEYS[6], ARGV[3], ARGV[2]) end
+return 1
+"""
+
+# Take the watches due by ARGV[1], at most ARGV[2], moving each to its next check time (now
+# plus its interval) in the same step, so two janitors never both take one.
+CLAIM_DUE_WATCHES = """
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[2])
+for _, id in ipairs(due) do
+  local interval = redis.call('HGET', KEYS[2], id)
+  redis.call('ZADD', KEYS[1], tonumber(ARGV[1]) + tonumber(interval or '3600'), id)
+end
+return due
 """

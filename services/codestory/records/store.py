@@ -1,5 +1,6 @@
 """One object over all of a story's records, for the services: each concern lives in its own
-module (keys and scripts, stories, progress, leases, deliveries, dead letters, registries)."""
+module (keys and scripts, stories, progress, leases, deliveries, dead letters, registries,
+watches)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from codestory.records.leases import LeaseKeeper, Leases
 from codestory.records.progress import ProgressLog
 from codestory.records.registries import Registries
 from codestory.records.stories import IdempotencyConflictError, StoryNotFoundError, StoryRecords
+from codestory.records.watches import Watches
 
 __all__ = [
     "IdempotencyConflictError",
@@ -20,5 +22,7 @@ __all__ = [
 ]
 
 
-class StoryStore(StoryRecords, ProgressLog, Leases, DeliveryAttempts, DeadLetters, Registries):
+class StoryStore(
+    StoryRecords, ProgressLog, Leases, DeliveryAttempts, DeadLetters, Registries, Watches
+):
     """All story state in Redis. Thread-safe: redis-py pools connections."""

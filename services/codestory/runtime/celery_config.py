@@ -10,6 +10,7 @@ from kombu.entity import Exchange, Queue
 from codestory.core.queues import (
     QUEUE_STORIES,
     QUEUES,
+    TASK_CHECK_WATCHES,
     TASK_EXPIRE_OLD,
     TASK_POD_DELETION_COSTS,
     TASK_QUEUES,
@@ -76,6 +77,12 @@ def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
         "expire-old-stories": {
             "task": TASK_EXPIRE_OLD,
             "schedule": settings.janitor_expire_seconds,
+        },
+        # A late scan is dropped: the next one finds the same watches due.
+        "check-watches": {
+            "task": TASK_CHECK_WATCHES,
+            "schedule": settings.watch_scan_seconds,
+            "options": {"expires": settings.watch_scan_seconds},
         },
     }
     if settings.pod_deletion_cost:

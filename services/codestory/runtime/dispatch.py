@@ -9,6 +9,7 @@ from codestory.core.queues import (
     QUEUE_AUDIO,
     QUEUE_STORIES,
     STORY_ID_HEADER,
+    TASK_CHECK_WATCH,
     TASK_GENERATE_STORY,
     TASK_SYNTHESIZE_AUDIO,
 )
@@ -44,6 +45,19 @@ def enqueue_story(app: Celery, story_id: str, *, countdown: float | None = None)
         queue=QUEUE_STORIES,
         headers={STORY_ID_HEADER: story_id},
         countdown=countdown,
+        ignore_result=True,
+    )
+    return str(result.id)
+
+
+def enqueue_watch_check(app: Celery, watch_id: str, *, expires: float) -> str:
+    """Ask a story worker whether a watched ref has moved. A check still waiting after
+    `expires` seconds is dropped: the next scan sends a fresh one."""
+    result = app.send_task(
+        TASK_CHECK_WATCH,
+        args=[watch_id],
+        queue=QUEUE_STORIES,
+        expires=expires,
         ignore_result=True,
     )
     return str(result.id)

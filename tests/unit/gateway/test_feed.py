@@ -4,26 +4,16 @@ travel in the path and nowhere else."""
 
 from __future__ import annotations
 
-import json
-import os
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
-from unittest import mock
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
 import feedparser
-import pytest
 from fastapi.testclient import TestClient
 from prometheus_client import REGISTRY
 
-from codestory.core.settings import Settings
-from codestory.gateway.access import digest
-from codestory.gateway.app import create_app
 from codestory.gateway.feed import PODCAST
-from codestory.records.store import StoryStore, make_client
-from tests.unit.gateway.conftest import gateway_env
+from codestory.records.store import StoryStore
 from tests.unit.gateway.finished import finished_story
 
 AUDIO = b"ID3" + bytes(range(256)) * 8
@@ -103,22 +93,6 @@ def test_a_title_with_markup_is_text_in_the_feed(
     store.update(story.id, lambda s: setattr(s, "title", "<b>odd</b> & ]]>"))
     parsed = _read(client, "/api/v1/feed?repository=https://github.com/a/odd")
     assert parsed.entries[0].title == "<b>odd</b> & ]]>: overview"
-
-
-@pytest.fixture(scope="module")
-def keyed(redis_server_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    keys = {"ann": "cs_ann-key-0123456789", "bob": "cs_bob-key-0123456789"}
-    tmp: Path = tmp_path_factory.mktemp("keyed")
-    values = gateway_env(
-        redis_server_url,
-        tmp,
-        CODESTORY_API_KEYS=json.dumps({name: digest(key) for name, key in keys.items()}),
-    )
-    with (
-        mock.patch.dict(os.environ, values, clear=True),
-        TestClient(create_app(Settings()), base_url="http://127.0.0.1") as client,
-    ):
-        yield client, StoryStore(make_client(values["REDIS_URL"])), values, keys
 
 
 def test_a_gateway_with_keys_takes_the_key_in_the_path_and_shows_only_its_stories(
