@@ -1,0 +1,162 @@
+"""What changed between two analyses of one repository, at the level a reader cares about:
+the public surface (modules and their public names, key signatures), the ways in, the
+dependencies, the version, the tests, and the areas that moved most. Pure: two RepoFacts
+in, ChangeFacts out; every item names the file it stands on, in the older or newer tree.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import PurePosixPath
+
+from pydantic import BaseModel, Field
+
+from codestory.analysis.classify import FileKind
+from codestory.analysis.facts import RepoFacts
+
+
+class NameChange(BaseModel):
+    name: str
+    path: str  # where it is defined (the newer tree for additions, the older for removals)
+
+
+class SignatureChange(BaseModel):
+    name: str
+    path: str
+    before: str
+    after: str
+
+
+class AreaChange(BaseModel):
+    area: str  # a top folder, or "." for files at the root
+    lines_before: int
+    lines_after: int
+    files_added: int = 0
+    files_removed: int = 0
+
+    @property
+    def moved(self) -> int:
+        return abs(self.lines_after - self.lines_before) + 50 * (
+            self.files_added + self.files_removed
+        )
+
+
+class ChangeFacts(BaseModel):
+    name: str
+    version_before: str | None = None
+    version_after: str | None = None
+    modules_added: list[str] = Field(default_factory=list)
+    modules_removed: list[str] = Field(default_factory=list)
+    names_added: list[NameChange] = Field(default_factory=list)
+    names_removed: list[NameChange] = Field(default_factory=list)
+    signatures_changed: list[SignatureChange] = Field(default_factory=list)
+    ways_in_added: list[str] = Field(default_factory=list)  # "console script `tally`"
+    ways_in_removed: list[str] = Field(default_factory=list)
+    dependencies_added: list[str] = Field(default_factory=list)  # as the manifests name them
+    dependencies_removed: list[str] = Field(default_factory=list)
+    tests_before: int = 0
+    tests_after: int = 0
+    areas: list[AreaChange] = Field(default_factory=list)  # most moved first
+    lines_before: int = 0
+    lines_after: int = 0
+
+    @property
+    def nothing(self) -> bool:
+        """No change a reader would hear about."""
+        return not (
+            self.version_before != self.version_after
+            or self.modules_added
+            or self.modules_removed
+            or self.names_added
+            or self.names_removed
+            or self.signatures_changed
+            or self.ways_in_added
+            or self.ways_in_removed
+            or self.dependencies_added
+            or self.dependencies_removed
+            or self.tests_before != self.tests_after
+            or self.areas
+        )
+
+
+def _source_modules(facts: RepoFacts) -> dict[str, list[str]]:
+    return {
+        path: module.definitions
+        for path, module in facts.modules.items()
+        if module.kind is FileKind.SOURCE
+    }
+
+
+def _ways_in(facts: RepoFacts) -> dict[str, str]:
+    return {f"{e.kind} `{e.name}`": e.path or e.target for e in facts.entry_points}
+
+
+def _area(path: str) -> str:
+    parts = PurePosixPath(path).parts
+    return parts[0] if len(parts) > 1 else "."
+
+
+def _areas(old: RepoFacts, new: RepoFacts) -> list[AreaChange]:
+    before, after = _source_modules(old), _source_modules(new)
+    lines: dict[str, Counter[str]] = {"before": Counter(), "after": Counter()}
+    for side, facts in (("before", old), ("after", new)):
+        for path, module in facts.modules.items():
+            if module.kind is FileKind.SOURCE:
+                lines[side][_area(path)] += module.lines
+    added = Counter(_area(p) for p in set(after) - set(before))
+    removed = Counter(_area(p) for p in set(before) - set(after))
+    changes = [
+        AreaChange(
+            area=area,
+            lines_before=lines["before"][area],
+            lines_after=lines["after"][area],
+            files_added=added[area],
+            files_removed=removed[area],
+        )
+        for area in sorted(set(lines["before"]) | set(lines["after"]))
+    ]
+    moved = [c for c in changes if c.moved]
+    return sorted(moved, key=lambda c: (-c.moved, c.area))
+
+
+def compare(old: RepoFacts, new: RepoFacts) -> ChangeFacts:
+    before, after = _source_modules(old), _source_modules(new)
+    names_added, names_removed = [], []
+    for path in sorted(set(before) & set(after)):
+        old_names, new_names = set(before[path]), set(after[path])
+        names_added += [NameChange(name=n, path=path) for n in sorted(new_names - old_names)]
+        names_removed += [NameChange(name=n, path=path) for n in sorted(old_names - new_names)]
+    for path in sorted(set(after) - set(before)):
+        names_added += [NameChange(name=n, path=path) for n in after[path]]
+    for path in sorted(set(before) - set(after)):
+        names_removed += [NameChange(name=n, path=path) for n in before[path]]
+    old_symbols = {(s.path, s.name): s for s in old.key_symbols}
+    signatures = [
+        SignatureChange(name=s.name, path=s.path, before=str(was.signature), after=s.signature)
+        for s in new.key_symbols
+        if (was := old_symbols.get((s.path, s.name))) is not None
+        and s.signature
+        and was.signature
+        and " ".join(s.signature.split()) != " ".join(was.signature.split())
+    ]
+    ways_before, ways_after = _ways_in(old), _ways_in(new)
+    needs_before, needs_after = set(old.dependencies), set(new.dependencies)
+    return ChangeFacts(
+        name=new.name,
+        version_before=old.version,
+        version_after=new.version,
+        modules_added=sorted(set(after) - set(before)),
+        modules_removed=sorted(set(before) - set(after)),
+        names_added=names_added,
+        names_removed=names_removed,
+        signatures_changed=signatures,
+        ways_in_added=sorted(set(ways_after) - set(ways_before)),
+        ways_in_removed=sorted(set(ways_before) - set(ways_after)),
+        dependencies_added=sorted(needs_after - needs_before),
+        dependencies_removed=sorted(needs_before - needs_after),
+        tests_before=old.tests.files + old.tests.inline_test_files,
+        tests_after=new.tests.files + new.tests.inline_test_files,
+        areas=_areas(old, new),
+        lines_before=old.code_lines,
+        lines_after=new.code_lines,
+    )

@@ -1,0 +1,250 @@
+"""A spoken change digest: what changed between two commits of one repository, in chapters a
+listener can follow: the change in one minute, what is new, what behaves differently, what
+was removed or may break callers, what it now builds on, and where to look first.
+
+Every sentence is made from ChangeFacts and carries the files it stands on; a digest of two
+commits with nothing to tell says so in one sentence.
+"""
+
+from __future__ import annotations
+
+from codestory.analysis.changes import ChangeFacts, NameChange
+from codestory.narrative.script import Evidence, Script, ScriptChapter
+
+MAX_NAMED = 8  # names read out in one sentence; the rest are counted
+
+Told = tuple[str, list[Evidence]]
+
+
+def _plural(count: int, one: str, many: str | None = None) -> str:
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
+def _listed(items: list[str]) -> str:
+    shown = items[:MAX_NAMED]
+    rest = len(items) - len(shown)
+    if rest:
+        shown = [*shown, f"{rest} more"]
+    if len(shown) == 1:
+        return shown[0]
+    return ", ".join(shown[:-1]) + " and " + shown[-1]
+
+
+def _range(change: ChangeFacts, since: str, until: str) -> str:
+    if (
+        change.version_before
+        and change.version_after
+        and (change.version_before != change.version_after)
+    ):
+        return f"version {change.version_before} to version {change.version_after}"
+    return f"{since} to {until}"
+
+
+def _names_by_file(names: list[NameChange]) -> list[Told]:
+    by_path: dict[str, list[str]] = {}
+    for item in names:
+        by_path.setdefault(item.path, []).append(f"`{item.name}`")
+    return [
+        (
+            f"In `{path}`: {_listed(found)}.",
+            [Evidence(path=path, fact=f"public: {', '.join(found[:MAX_NAMED])}")],
+        )
+        for path, found in list(by_path.items())[:MAX_NAMED]
+    ]
+
+
+def _summary(change: ChangeFacts, since: str, until: str) -> list[Told]:
+    whole = [Evidence(path=".", fact=f"compared {since} with {until}")]
+    parts = []
+    if change.modules_added or change.modules_removed:
+        parts.append(
+            f"{_plural(len(change.modules_added), 'source file')} added and "
+            f"{len(change.modules_removed)} removed"
+        )
+    if change.names_added or change.names_removed:
+        parts.append(
+            f"{_plural(len(change.names_added), 'public name')} new and "
+            f"{len(change.names_removed)} gone"
+        )
+    if change.dependencies_added or change.dependencies_removed:
+        count = len(change.dependencies_added) + len(change.dependencies_removed)
+        parts.append(_plural(count, "dependency change"))
+    if change.ways_in_added or change.ways_in_removed:
+        parts.append(
+            _plural(len(change.ways_in_added) + len(change.ways_in_removed), "change")
+            + " to its ways in"
+        )
+    told: list[Told] = [
+        (f"This digest of {change.name} covers {_range(change, since, until)}.", whole)
+    ]
+    if parts:
+        told.append((f"In short: {_listed(parts)}.", whole))
+    delta = change.lines_after - change.lines_before
+    if delta:
+        grew = "grew" if delta > 0 else "shrank"
+        told.append(
+            (
+                f"The code {grew} by {abs(delta):,} lines, to {change.lines_after:,}.",
+                [Evidence(path=".", fact=f"{change.lines_before} -> {change.lines_after} lines")],
+            )
+        )
+    return told
+
+
+def _new(change: ChangeFacts) -> list[Told]:
+    told: list[Told] = []
+    if change.ways_in_added:
+        told.append(
+            (
+                f"New ways in: {_listed(change.ways_in_added)}.",
+                [Evidence(path=".", fact="entry points: " + ", ".join(change.ways_in_added))],
+            )
+        )
+    if change.modules_added:
+        told.append(
+            (
+                f"New source files: {_listed([f'`{m}`' for m in change.modules_added])}.",
+                [Evidence(path=m, fact="added") for m in change.modules_added[:MAX_NAMED]],
+            )
+        )
+    if change.names_added:
+        told.append((f"It offers {_plural(len(change.names_added), 'new public name')}.", []))
+        told += _names_by_file(change.names_added)
+    return told
+
+
+def _different(change: ChangeFacts) -> list[Told]:
+    told: list[Told] = []
+    for item in change.signatures_changed[:MAX_NAMED]:
+        told.append(
+            (
+                f"`{item.name}` in `{item.path}` now reads `{item.after}`; it was `{item.before}`.",
+                [Evidence(path=item.path, fact=f"{item.before} -> {item.after}")],
+            )
+        )
+    if change.tests_before != change.tests_after:
+        told.append(
+            (
+                f"The tests went from {_plural(change.tests_before, 'file')} to "
+                f"{change.tests_after}.",
+                [
+                    Evidence(
+                        path=".", fact=f"test files {change.tests_before} -> {change.tests_after}"
+                    )
+                ],
+            )
+        )
+    for area in change.areas[:3]:
+        where = "the files at the top" if area.area == "." else f"`{area.area}`"
+        told.append(
+            (
+                f"In {where}, the code went from {area.lines_before:,} to "
+                f"{area.lines_after:,} lines.",
+                [Evidence(path=area.area, fact=f"{area.lines_before} -> {area.lines_after} lines")],
+            )
+        )
+    return told
+
+
+def _removed(change: ChangeFacts) -> list[Told]:
+    told: list[Told] = []
+    if change.ways_in_removed:
+        told.append(
+            (
+                f"Ways in that are gone: {_listed(change.ways_in_removed)}.",
+                [Evidence(path=".", fact="entry points: " + ", ".join(change.ways_in_removed))],
+            )
+        )
+    if change.modules_removed:
+        told.append(
+            (
+                f"Source files removed: {_listed([f'`{m}`' for m in change.modules_removed])}.",
+                [Evidence(path=m, fact="removed") for m in change.modules_removed[:MAX_NAMED]],
+            )
+        )
+    if change.names_removed:
+        told.append(
+            (
+                f"Code that used {_plural(len(change.names_removed), 'public name')} "
+                "that is gone will break.",
+                [],
+            )
+        )
+        told += _names_by_file(change.names_removed)
+    if change.signatures_changed:
+        told.append(
+            (
+                f"Callers of {_listed([f'`{s.name}`' for s in change.signatures_changed])} "
+                "should check their calls against the new signatures.",
+                [
+                    Evidence(path=s.path, fact="signature changed")
+                    for s in change.signatures_changed[:MAX_NAMED]
+                ],
+            )
+        )
+    return told
+
+
+def _builds_on(change: ChangeFacts) -> list[Told]:
+    told: list[Told] = []
+    for names, verb in (
+        (change.dependencies_added, "It now depends on"),
+        (change.dependencies_removed, "It no longer depends on"),
+    ):
+        if names:
+            told.append(
+                (
+                    f"{verb} {_listed([f'`{n}`' for n in names])}.",
+                    [Evidence(path=".", fact=f"dependencies: {', '.join(names)}")],
+                )
+            )
+    return told
+
+
+def _look_first(change: ChangeFacts) -> list[Told]:
+    told: list[Told] = []
+    if change.modules_added:
+        first = change.modules_added[0]
+        told.append((f"Start with `{first}`, which is new.", [Evidence(path=first, fact="added")]))
+    if change.areas:
+        area = change.areas[0]
+        where = "the files at the top of the tree" if area.area == "." else f"`{area.area}`"
+        told.append(
+            (
+                f"Then read {where}, where the code moved most.",
+                [Evidence(path=area.area, fact=f"{area.lines_before} -> {area.lines_after} lines")],
+            )
+        )
+    return told
+
+
+def _chapter(title: str, told: list[Told]) -> ScriptChapter:
+    return ScriptChapter(
+        title=title,
+        paragraphs=[" ".join(sentence for sentence, _ in told)],
+        evidence=[evidence for _, evidence in told],
+    )
+
+
+def write_digest(change: ChangeFacts, *, since: str, until: str, repository: str) -> Script:
+    """The digest of `change` between the refs `since` and `until`, as a script."""
+    title = f"{change.name}: what changed from {since} to {until}"
+    if change.nothing:
+        sentence = (
+            f"Between {since} and {until}, nothing a reader would notice changed in "
+            f"{change.name}: the same source files, public names, ways in and dependencies."
+        )
+        chapter = _chapter(
+            "Nothing changed", [(sentence, [Evidence(path=".", fact="no change found")])]
+        )
+        return Script(title=title, repository=repository, chapters=[chapter])
+    sections = [
+        ("The change in one minute", _summary(change, since, until)),
+        ("What is new", _new(change)),
+        ("What behaves differently", _different(change)),
+        ("What was removed or may break callers", _removed(change)),
+        ("What it now builds on", _builds_on(change)),
+        ("Where to look first", _look_first(change)),
+    ]
+    chapters = [_chapter(name, told) for name, told in sections if told]
+    return Script(title=title, repository=repository, chapters=chapters)
