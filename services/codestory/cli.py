@@ -51,6 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
     new = commands.add_parser("new", help="submit a repository URL or local path")
     new.add_argument("location", help="https Git URL, or a local directory")
     new.add_argument("--ref", help="branch or tag")
+    new.add_argument(
+        "--since", help="a branch or tag: tell what changed from it to --ref (a change digest)"
+    )
     new.add_argument("--style", choices=["overview", "deep-dive"], default="overview")
     new.add_argument(
         "--level", choices=["beginner", "intermediate", "expert"], default="intermediate"

@@ -231,6 +231,7 @@ def run_new(args: argparse.Namespace) -> int:
         payload = {
             "repository_url": resolve_location(args.location),
             "ref": args.ref,
+            "since": args.since,
             "style": args.style,
             "expertise_level": args.level,
             "focus_areas": args.focus,

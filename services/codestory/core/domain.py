@@ -164,6 +164,10 @@ class StoryRequest(BaseModel):
         },
     )
     ref: str | None = Field(default=None, description="branch or tag; default branch if absent")
+    since: str | None = Field(
+        default=None,
+        description="a branch or tag: tell what changed from it to `ref` (a change digest)",
+    )
     style: Style = Style.OVERVIEW
     expertise_level: ExpertiseLevel = ExpertiseLevel.INTERMEDIATE
     focus_areas: list[str] = Field(default_factory=list, max_length=20)
@@ -175,7 +179,7 @@ class StoryRequest(BaseModel):
             raise ValueError(f"must not contain control characters (found {found})")
         return value
 
-    @field_validator("ref")
+    @field_validator("ref", "since")
     @classmethod
     def _ref(cls, value: str | None) -> str | None:
         if value is not None and not _REF_PATTERN.match(value):
@@ -363,6 +367,7 @@ class Story(BaseModel):
     id: str
     repository_url: str
     ref: str | None = None
+    since: str | None = None  # a change digest from this ref to `ref`
     style: Style = Style.OVERVIEW
     expertise_level: ExpertiseLevel = ExpertiseLevel.INTERMEDIATE
     focus_areas: list[str] = Field(default_factory=list)
@@ -399,6 +404,7 @@ class Story(BaseModel):
             id=uuid.uuid4().hex,
             repository_url=request.repository_url,
             ref=request.ref,
+            since=request.since,
             style=request.style,
             expertise_level=request.expertise_level,
             focus_areas=request.focus_areas,

@@ -20,6 +20,7 @@ MAX_INTERVAL_MINUTES = 30 * 24 * 60  # a month
 class WatchRequest(StoryRequest):
     """A story request, told again whenever its ref moves."""
 
+    since: None = Field(default=None, description="not for watches: each move is told whole")
     interval_minutes: int = Field(
         default=24 * 60,
         ge=1,

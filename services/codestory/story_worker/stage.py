@@ -9,11 +9,13 @@ from pathlib import Path
 from typing import Any
 
 from codestory.analysis import AnalysisError, AnalysisStoppedError, RepoFacts, analyse
+from codestory.analysis.changes import compare
 from codestory.artifacts.backends import ArtifactNotFoundError
 from codestory.artifacts.kinds import story_artifact
 from codestory.core.domain import ErrorType, Status, repository_name
 from codestory.core.queues import TASK_GENERATE_STORY
 from codestory.core.settings import get_settings
+from codestory.narrative.digest import write_digest
 from codestory.narrative.evidence import with_evidence
 from codestory.narrative.llm import NarratorUnavailableError, narrate
 from codestory.narrative.script import Script
@@ -51,10 +53,17 @@ def read_facts(run: StoryRun, work: Path) -> tuple[RepoFacts, str | None, bool]:
     if kept is not None:
         run.progress("analyse", "Resuming with the analysis stored before the restart", 1.0)
         return kept, story.commit, False
-    run.progress("fetch", f"Fetching {story.repository_url}")
+    return facts_at(run, work, story.ref)
+
+
+def facts_at(run: StoryRun, work: Path, ref: str | None) -> tuple[RepoFacts, str | None, bool]:
+    """The facts of the repository at `ref`, its commit, and whether they were cached."""
+    story = run.story
+    at = f" at {ref}" if ref else ""
+    run.progress("fetch", f"Fetching {story.repository_url}{at}")
     limits = (settings.max_repo_files, settings.max_repo_bytes, settings.history_depth)
     name = repository_name(story.repository_url)
-    commit = resolve_commit(story.repository_url, story.ref, work, settings)
+    commit = resolve_commit(story.repository_url, ref, work, settings)
     if commit is not None:
         cached = load_analysis(run.artifacts, analysis_key(commit, *limits, name=name))
         if cached is not None:
@@ -62,7 +71,7 @@ def read_facts(run: StoryRun, work: Path) -> tuple[RepoFacts, str | None, bool]:
             run.progress("analyse", "Reusing the analysis of this commit", 1.0)
             return cached, commit, True
     with stage_timer("fetch"):
-        checkout = fetch_repository(story.repository_url, story.ref, work, settings)
+        checkout = fetch_repository(story.repository_url, ref, work, settings)
     commit = checkout_commit(checkout)
     run.progress("fetch", "Repository fetched", 1.0)
     run.checkpoint()
@@ -156,9 +165,10 @@ def generate_story(run: StoryRun) -> None:
     if written is not None:
         script = Script.model_validate(written["script"])
         run.progress("narrate", "The script was written before the restart; handing it on", 1.0)
+        digest = written.get("narrator") == "digest"
         hand_over(
             run,
-            title=written["facts"]["name"],
+            title=script.title if digest else written["facts"]["name"],
             narrator=written.get("narrator", "template"),
             words=script.words,
         )
@@ -172,6 +182,9 @@ def generate_story(run: StoryRun) -> None:
         ", ".join(story.focus_areas) or "none",
     )
     run.advance(Status.ANALYZING)
+    if story.since is not None:
+        tell_digest(run, story.since)
+        return
     try:
         with scratch_folder(settings.work_dir, "story-") as work:
             facts, commit, hit = read_facts(run, work)
@@ -208,6 +221,41 @@ def generate_story(run: StoryRun) -> None:
     run.progress("narrate", f"Wrote {len(script.chapters)} chapters, {script.words} words", 1.0)
     run.checkpoint()
     hand_over(run, title=facts.name, narrator=narrator, words=script.words)
+
+
+def tell_digest(run: StoryRun, since: str) -> None:
+    """A change digest: the repository analysed at `since` and at the story's ref (each from
+    the analysis cache when it was told before), compared, and told."""
+    story = run.story
+    until = story.ref or "the default branch"
+    with scratch_folder(settings.work_dir, "story-") as work:
+        newer, commit, new_hit = facts_at(run, work, story.ref)
+    run.checkpoint()
+    with scratch_folder(settings.work_dir, "story-") as work:
+        older, old_commit, old_hit = facts_at(run, work, since)
+    if commit is None or old_commit is None:
+        raise PermanentError(
+            "a change digest needs a Git repository with both refs", ErrorType.INVALID_REPOSITORY
+        )
+    run.checkpoint()
+    hit = "hit" if new_hit and old_hit else "miss"
+    run.advance(Status.GENERATING, commit=commit, cache={**story.cache, "analysis": hit})
+    run.progress("narrate", f"Comparing {since} ({old_commit[:12]}) with {until}")
+    with stage_timer("narrate"):
+        change = compare(older, newer)
+        script = write_digest(
+            change, since=since, until=story.ref or commit[:12], repository=story.repository_url
+        )
+    document: dict[str, Any] = {
+        "script": script.model_dump(mode="json"),
+        "facts": newer.model_dump(mode="json", exclude={"modules", "symbol_names"}),
+        "change": change.model_dump(mode="json"),
+        "narrator": "digest",
+    }
+    run.artifacts.put(story_artifact(story.id, "script"), json.dumps(document, indent=2).encode())
+    run.progress("narrate", f"Wrote {len(script.chapters)} chapters, {script.words} words", 1.0)
+    run.checkpoint()
+    hand_over(run, title=script.title, narrator="digest", words=script.words)
 
 
 STAGE = Stage(TASK_GENERATE_STORY, ACCEPTS, generate_story)
