@@ -23,7 +23,9 @@ def test_a_digest_tells_what_changed_between_two_tags(
     manifest = (repo / "pyproject.toml").read_text().replace('"rich"]', '"rich", "httpx"]')
     (repo / "pyproject.toml").write_text(manifest)
     git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "export counts")
+    git(repo, "commit", "-q", "-m", "feat(export): write counts as CSV")
+    (repo / "README.md").write_text("# Tally\n\nCounts words, and exports them.\n")
+    git(repo, "commit", "-q", "-am", "docs: say it exports")
     git(repo, "tag", "v2")
     with running_stack(redis_server_url, tmp_path, ("gateway", "story", "audio")) as stack:
         story_id = stack.submit(repo, ref="v2", since="v1")
@@ -35,6 +37,7 @@ def test_a_digest_tells_what_changed_between_two_tags(
         assert titles[0] == "The change in one minute" and "What is new" in titles
         transcript = stack.http.get(f"/api/v1/stories/{story_id}/transcript", headers=ADMIN).text
         assert "export.py" in transcript and "httpx" in transcript
+        assert "It spans 2 commits" in transcript and "write counts as CSV" in transcript
         again = stack.submit(repo, ref="v2", since="v2")
         same = stack.wait_status(again, {"complete", "failed"}, timeout=180)
         assert same["status"] == "complete" and [c["title"] for c in same["chapters"]] == [

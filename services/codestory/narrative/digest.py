@@ -9,6 +9,8 @@ commits with nothing to tell says so in one sentence.
 from __future__ import annotations
 
 from codestory.analysis.changes import ChangeFacts, NameChange
+from codestory.analysis.commit_messages import TYPES, CommitGroups
+from codestory.core.domain import escape_controls
 from codestory.narrative.script import Evidence, Script, ScriptChapter
 
 MAX_NAMED = 8  # names read out in one sentence; the rest are counted
@@ -51,6 +53,29 @@ def _names_by_file(names: list[NameChange]) -> list[Told]:
         )
         for path, found in list(by_path.items())[:MAX_NAMED]
     ]
+
+
+MAX_SUBJECT = 120  # characters of a commit subject read out
+
+
+def _said(subject: str) -> str:
+    """A commit subject as a quote: its own text, one line, bounded."""
+    text = " ".join(escape_controls(subject).split())
+    text = text if len(text) <= MAX_SUBJECT else text[: MAX_SUBJECT - 3].rstrip() + "..."
+    return "\u201c" + text.rstrip(".") + "\u201d"
+
+
+def _history(commits: CommitGroups | None, since: str, until: str) -> list[Told]:
+    if commits is None or not commits.commits:
+        return []
+    log = [Evidence(path=".", fact=f"git log {since}..{until}: {commits.commits} commits")]
+    if commits.conventional:
+        kinds = [f"{count} {TYPES[kind]}" for kind, count in commits.by_type.items()]
+        return [(f"It spans {_plural(commits.commits, 'commit')}: {_listed(kinds)}.", log)]
+    latest = f" The latest says {_said(commits.latest)}." if commits.latest else ""
+    return [(f"It spans {_plural(commits.commits, 'commit')}.", log)] + (
+        [(latest.strip(), log)] if latest else []
+    )
 
 
 def _summary(change: ChangeFacts, since: str, until: str) -> list[Told]:
@@ -218,6 +243,22 @@ def _look_first(change: ChangeFacts) -> list[Told]:
     return told
 
 
+def _features(commits: CommitGroups | None) -> list[Told]:
+    if commits is None or not commits.features:
+        return []
+    said = "; ".join(_said(s) for s in commits.features)
+    log = [Evidence(path=".", fact="feat commits: " + " | ".join(commits.features))]
+    return [(f"The commits that add features say: {said}.", log)]
+
+
+def _breaking(commits: CommitGroups | None) -> list[Told]:
+    if commits is None or not commits.breaking:
+        return []
+    said = "; ".join(_said(s) for s in commits.breaking)
+    log = [Evidence(path=".", fact="breaking commits: " + " | ".join(commits.breaking))]
+    return [(f"Commits marked as breaking say: {said}.", log)]
+
+
 def _chapter(title: str, told: list[Told]) -> ScriptChapter:
     return ScriptChapter(
         title=title,
@@ -226,10 +267,18 @@ def _chapter(title: str, told: list[Told]) -> ScriptChapter:
     )
 
 
-def write_digest(change: ChangeFacts, *, since: str, until: str, repository: str) -> Script:
-    """The digest of `change` between the refs `since` and `until`, as a script."""
+def write_digest(
+    change: ChangeFacts,
+    *,
+    since: str,
+    until: str,
+    repository: str,
+    commits: CommitGroups | None = None,
+) -> Script:
+    """The digest of `change` between the refs `since` and `until`, as a script; `commits`,
+    when the history between them was read, adds what the commits say."""
     title = f"{change.name}: what changed from {since} to {until}"
-    if change.nothing:
+    if change.nothing and not (commits and commits.commits):
         sentence = (
             f"Between {since} and {until}, nothing a reader would notice changed in "
             f"{change.name}: the same source files, public names, ways in and dependencies."
@@ -239,10 +288,13 @@ def write_digest(change: ChangeFacts, *, since: str, until: str, repository: str
         )
         return Script(title=title, repository=repository, chapters=[chapter])
     sections = [
-        ("The change in one minute", _summary(change, since, until)),
-        ("What is new", _new(change)),
+        (
+            "The change in one minute",
+            _summary(change, since, until) + _history(commits, since, until),
+        ),
+        ("What is new", _new(change) + _features(commits)),
         ("What behaves differently", _different(change)),
-        ("What was removed or may break callers", _removed(change)),
+        ("What was removed or may break callers", _removed(change) + _breaking(commits)),
         ("What it now builds on", _builds_on(change)),
         ("Where to look first", _look_first(change)),
     ]

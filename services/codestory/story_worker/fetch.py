@@ -437,3 +437,44 @@ def read_history(checkout: Path, depth: int) -> str | None:
     except (OSError, subprocess.TimeoutExpired):
         return None
     return done.stdout if done.returncode == 0 else None
+
+
+def commit_subjects(
+    location: str, ref: str | None, since_commit: str, work: Path, settings: Settings
+) -> list[str] | None:
+    """The subject lines of the commits after `since_commit` up to `ref`, newest first, from
+    a blob-less clone of the history alone (no file is fetched or written). None when the
+    history read (`history_depth` commits) does not reach `since_commit`, or on no git."""
+    source = _source(location, settings)
+    if isinstance(source, Path) or settings.history_depth <= 1:
+        return None
+    url, local = source
+    dest = work / "history"
+    command = clone_command(
+        url,
+        dest,
+        ref,
+        local=local,
+        depth=settings.history_depth,
+        pinned=None if local else pin_host(url),
+    )
+    run_clone(command, dest, settings, ref)
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(dest), "log", "--format=%s", f"--max-count={settings.history_depth}",
+             f"{since_commit}..HEAD"],
+            env=_git_env(work),
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=LS_REMOTE_TIMEOUT_SECONDS,
+            check=False,
+        )  # fmt: skip
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    # An unknown `since_commit` (beyond the shallow history) is an error to git.
+    return (
+        [line for line in done.stdout.splitlines() if line.strip()]
+        if done.returncode == 0
+        else None
+    )

@@ -3,6 +3,7 @@ Run by the story worker's task (tasks.py), or by the gateway in degraded mode.""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 
 from codestory.analysis import AnalysisError, AnalysisStoppedError, RepoFacts, analyse
 from codestory.analysis.changes import compare
+from codestory.analysis.commit_messages import group_commits
 from codestory.artifacts.backends import ArtifactNotFoundError
 from codestory.artifacts.kinds import story_artifact
 from codestory.core.domain import ErrorType, Status, repository_name
@@ -33,6 +35,7 @@ from codestory.story_worker.analysis_cache import (
 )
 from codestory.story_worker.fetch import (
     checkout_commit,
+    commit_subjects,
     fetch_repository,
     read_history,
     resolve_commit,
@@ -238,13 +241,24 @@ def tell_digest(run: StoryRun, since: str) -> None:
             "a change digest needs a Git repository with both refs", ErrorType.INVALID_REPOSITORY
         )
     run.checkpoint()
+    subjects = None
+    with (
+        scratch_folder(settings.work_dir, "story-") as work,
+        contextlib.suppress(PermanentError, TransientError),
+    ):
+        # What the commits say is a part of the digest it can do without.
+        subjects = commit_subjects(story.repository_url, story.ref, old_commit, work, settings)
     hit = "hit" if new_hit and old_hit else "miss"
     run.advance(Status.GENERATING, commit=commit, cache={**story.cache, "analysis": hit})
     run.progress("narrate", f"Comparing {since} ({old_commit[:12]}) with {until}")
     with stage_timer("narrate"):
         change = compare(older, newer)
         script = write_digest(
-            change, since=since, until=story.ref or commit[:12], repository=story.repository_url
+            change,
+            since=since,
+            until=story.ref or commit[:12],
+            repository=story.repository_url,
+            commits=group_commits(subjects) if subjects is not None else None,
         )
     document: dict[str, Any] = {
         "script": script.model_dump(mode="json"),

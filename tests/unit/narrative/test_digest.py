@@ -116,3 +116,16 @@ def test_a_test_added_is_told(tmp_path: Path) -> None:
     test = "from tally.report import render\n\n\ndef test_r():\n    render(1)\n"
     told = _told(tmp_path, {"tests/test_report.py": test})
     assert "The tests went from 1 file to 2." in told
+
+
+def test_the_commits_are_told_by_what_they_say_and_quoted_safely(tmp_path: Path) -> None:
+    from codestory.analysis.commit_messages import group_commits
+
+    change = compare(_facts(tmp_path, "a", BASE), _facts(tmp_path, "b", BASE))
+    commits = group_commits(["feat: add \x1b[31mcolour\x1b[0m output", "fix: a crash", "fix: b"])
+    script = write_digest(change, since="v1", until="v2", repository="tally", commits=commits)
+    text = "\n".join(c.text for c in script.chapters)
+    assert "It spans 3 commits: 2 fix bugs and 1 add features." in text
+    assert "\x1b" not in text and "colour" in text
+    for chapter in script.chapters:
+        assert len(chapter.evidence) == len(chapter.sentences), chapter.title
