@@ -95,6 +95,11 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("location")
     add.add_argument("--ref", default=None, help="branch or tag (default: the default branch)")
     add.add_argument("--every", type=int, default=24 * 60, help="minutes between checks")
+    add.add_argument(
+        "--tour",
+        action="store_true",
+        help="tell the whole repository at each move, not a digest of what changed",
+    )
     watching.add_parser("list", help="the watches you may see (the default)")
     for action, what in (
         ("pause", "no checks until resumed"),

@@ -51,6 +51,10 @@ def test_a_watch_tells_the_repository_again_when_its_ref_moves(
         story = stack.wait_status(story_id, {"synthesizing", "failed", "complete"}, timeout=120)
         assert story["status"] != "failed", story.get("failure_reason")
         assert story["repository_url"] == str(repo)
+        # A digest of what changed since the commit the first check saw, read by its id.
+        assert story["since"] == noted and story["narrator"] == "digest"
+        newer = shown["last_commit"][:12]
+        assert story["title"] == f"tally: what changed from {noted[:12]} to {newer}"
 
 
 def test_codestory_watch_adds_lists_pauses_and_removes(
@@ -79,7 +83,7 @@ def test_codestory_watch_adds_lists_pauses_and_removes(
         added = watch("add", "https://github.com/pallets/click", "--every", "60")
         assert added.returncode == 0, added.stderr
         watch_id = added.stdout.split()[0]
-        assert "https://github.com/pallets/click, every 60 min" in added.stdout
+        assert "https://github.com/pallets/click, digest every 60 min" in added.stdout
         assert watch_id in watch("list").stdout
         assert "paused" in watch("pause", watch_id).stdout
         short = watch("add", "https://github.com/pallets/click", "--every", "1")

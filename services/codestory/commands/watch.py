@@ -27,12 +27,12 @@ from codestory.commands.client import (
 def describe_watch(watch: dict[str, Any], now: float) -> str:
     request = watch["request"]
     ref = f" @ {shown(request['ref'])}" if request.get("ref") else ""
-    every = watch["interval_seconds"] // 60
+    every = f"{watch['tells']} every {watch['interval_seconds'] // 60} min"
     minutes = max(round((watch["next_check_at"] - now) / 60), 0)
     state = "paused" if watch["paused"] else f"next check in {minutes} min"
     where = f"{shown(request['repository_url'])}{ref}"
     lines = [
-        f"{shown(watch['id'])}  {where}, every {every} min, {state}",
+        f"{shown(watch['id'])}  {where}, {every}, {state}",
         f"  stories told: {watch['stories_submitted']}"
         + (f", last {shown(watch['last_story_id'])}" if watch.get("last_story_id") else ""),
     ]
@@ -63,7 +63,12 @@ def run_watch(args: argparse.Namespace) -> int:
             location = resolve_location(args.location)
             local = "://" not in args.location
             token = admin_token(Path(args.data_dir)) if local else api_key()
-            body = {"repository_url": location, "ref": args.ref, "interval_minutes": args.every}
+            body = {
+                "repository_url": location,
+                "ref": args.ref,
+                "interval_minutes": args.every,
+                "tells": "tour" if args.tour else "digest",
+            }
             made = call("POST", root, token, json=body).json()
             print(describe_watch(made, time.time()))
             return EXIT_OK

@@ -166,7 +166,8 @@ class StoryRequest(BaseModel):
     ref: str | None = Field(default=None, description="branch or tag; default branch if absent")
     since: str | None = Field(
         default=None,
-        description="a branch or tag: tell what changed from it to `ref` (a change digest)",
+        description="a branch, tag or full commit id: tell what changed from it to `ref` "
+        "(a change digest)",
     )
     style: Style = Style.OVERVIEW
     expertise_level: ExpertiseLevel = ExpertiseLevel.INTERMEDIATE

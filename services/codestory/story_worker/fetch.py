@@ -478,3 +478,37 @@ def commit_subjects(
         if done.returncode == 0
         else None
     )
+
+
+COMMIT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
+
+
+def is_commit_id(ref: str | None) -> bool:
+    """A full commit id, not a branch or tag name: fetched by id, never looked up by name."""
+    return ref is not None and COMMIT_ID.fullmatch(ref) is not None
+
+
+def fetch_commit(location: str, commit: str, work: Path, settings: Settings) -> Path:
+    """A checkout of one commit named by its full id: an empty repository that fetches just
+    that commit (servers answer for any reachable commit over protocol v2), with the same
+    lock-down, limits and tree checks as a clone."""
+    source = _source(location, settings)
+    if isinstance(source, Path):
+        raise PermanentError(
+            "a commit can only be read from a Git repository", ErrorType.INVALID_REPOSITORY
+        )
+    url, local = source
+    pinned = None if local else pin_host(url)
+    git = _git_options("file" if local else "https", pinned)
+    dest = work / "checkout"
+    dest.mkdir(parents=True)
+    steps = [
+        [*git, "-C", str(dest), "init", "--quiet", "--template="],
+        [*git, "-C", str(dest), "fetch", "--quiet", "--depth=1", "--no-tags", "--", url, commit],
+        [*git, "-C", str(dest), "update-ref", "HEAD", "FETCH_HEAD"],
+    ]
+    for step in steps:
+        run_clone(step, dest, settings, commit)
+    if check_tree(dest, settings, sizes_known=True):
+        run_clone([*git, "-C", str(dest), "checkout", "--quiet", "--force"], dest, settings, commit)
+    return dest

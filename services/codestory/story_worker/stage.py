@@ -36,7 +36,9 @@ from codestory.story_worker.analysis_cache import (
 from codestory.story_worker.fetch import (
     checkout_commit,
     commit_subjects,
+    fetch_commit,
     fetch_repository,
+    is_commit_id,
     read_history,
     resolve_commit,
 )
@@ -66,7 +68,8 @@ def facts_at(run: StoryRun, work: Path, ref: str | None) -> tuple[RepoFacts, str
     run.progress("fetch", f"Fetching {story.repository_url}{at}")
     limits = (settings.max_repo_files, settings.max_repo_bytes, settings.history_depth)
     name = repository_name(story.repository_url)
-    commit = resolve_commit(story.repository_url, ref, work, settings)
+    by_id = is_commit_id(ref)
+    commit = ref if by_id else resolve_commit(story.repository_url, ref, work, settings)
     if commit is not None:
         cached = load_analysis(run.artifacts, analysis_key(commit, *limits, name=name))
         if cached is not None:
@@ -74,7 +77,10 @@ def facts_at(run: StoryRun, work: Path, ref: str | None) -> tuple[RepoFacts, str
             run.progress("analyse", "Reusing the analysis of this commit", 1.0)
             return cached, commit, True
     with stage_timer("fetch"):
-        checkout = fetch_repository(story.repository_url, ref, work, settings)
+        if by_id and ref is not None:
+            checkout = fetch_commit(story.repository_url, ref, work, settings)
+        else:
+            checkout = fetch_repository(story.repository_url, ref, work, settings)
     commit = checkout_commit(checkout)
     run.progress("fetch", "Repository fetched", 1.0)
     run.checkpoint()
@@ -255,7 +261,7 @@ def tell_digest(run: StoryRun, since: str) -> None:
         change = compare(older, newer)
         script = write_digest(
             change,
-            since=since,
+            since=since[:12] if is_commit_id(since) else since,
             until=story.ref or commit[:12],
             repository=story.repository_url,
             commits=group_commits(subjects) if subjects is not None else None,

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from celery import Celery
 
 from codestory.core.settings import Settings
-from codestory.core.watches import Watch
+from codestory.core.watches import Watch, WatchTells
 from codestory.records.quotas import Refusal, SubmitQuotas
 from codestory.records.store import StoryStore
 from codestory.records.watches import WatchNotFoundError
@@ -61,11 +61,14 @@ def check_watch(
         outcome = "noted"
     elif commit is not None and commit != watch.last_commit:
         short = commit[:12]
+        request = watch.request
+        if watch.tells is WatchTells.DIGEST:
+            request = request.model_copy(update={"since": watch.last_commit})
         told = submit_on_behalf(
             store,
             quotas,
             app,
-            watch.request,
+            request,
             owner=watch.owner,
             client=watch.client,
             exempt=watch.admin,

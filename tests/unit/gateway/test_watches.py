@@ -105,6 +105,7 @@ def test_a_moved_ref_submits_a_story_and_an_unmoved_one_does_not(
     assert told.last_commit != noted.last_commit and told.stories_submitted == 1
     story = store.get(str(told.last_story_id))
     assert story.repository_url == str(repo) and story.status == "queued"
+    assert story.since == noted.last_commit, "a digest of what changed since the last check"
     assert broker.llen(QUEUE_STORIES) == waiting + 1
     message = json.loads(broker.lindex(QUEUE_STORIES, 0) or b"{}")
     assert message["headers"]["codestory_story_id"] == story.id
@@ -155,3 +156,25 @@ def test_an_api_key_sees_and_changes_only_its_own_watches(keyed: Any) -> None:
         anns["id"]
     ]
     assert client.get("/api/v1/watches").status_code == 401
+
+
+def test_a_watch_that_tells_tours_submits_the_whole_repository(
+    store: StoryStore, env: dict[str, str], tmp_path: Path
+) -> None:
+    settings = Settings()
+    repo = make_repo(tmp_path / "toured", {"README.md": "# Toured\n", "a.py": "x = 1\n"})
+    request = WatchRequest(repository_url=str(repo), tells="tour")
+    watch = Watch.new(request, owner=None, client="admin", admin=True)
+    assert store.add_watch(watch, cap=10)
+    app, quotas, resolve = (
+        create_app(settings),
+        quotas_for(settings, store),
+        remote_commit(settings),
+    )
+    assert check_watch(store, quotas, app, watch.id, resolve) == "noted"
+    (repo / "b.py").write_text("y = 2\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "more")
+    assert check_watch(store, quotas, app, watch.id, resolve) == "told"
+    story = store.get(str(store.get_watch(watch.id).last_story_id))
+    assert story.since is None

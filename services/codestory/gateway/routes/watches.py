@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from codestory.core.domain import StoryRequest
-from codestory.core.watches import Watch, WatchRequest
+from codestory.core.watches import Watch, WatchRequest, WatchTells
 from codestory.gateway.access import Caller, CallerDep
 from codestory.gateway.deps import State
 from codestory.gateway.routes.stories import base_url, check_source, field_error
@@ -28,6 +28,7 @@ class WatchOut(BaseModel):
     id: str
     request: StoryRequest
     interval_seconds: int
+    tells: WatchTells
     paused: bool
     created_at: float
     next_check_at: float
