@@ -6,6 +6,7 @@ in, ChangeFacts out; every item names the file it stands on, in the older or new
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import PurePosixPath
 
@@ -22,9 +23,16 @@ class NameChange(BaseModel):
 
 class SignatureChange(BaseModel):
     name: str
+    kind: str  # class, function, method...
     path: str
     before: str
     after: str
+
+
+class NameMove(BaseModel):
+    name: str
+    before: str  # the file that defined it
+    after: str  # the file that defines it now
 
 
 class AreaChange(BaseModel):
@@ -49,6 +57,7 @@ class ChangeFacts(BaseModel):
     modules_removed: list[str] = Field(default_factory=list)
     names_added: list[NameChange] = Field(default_factory=list)
     names_removed: list[NameChange] = Field(default_factory=list)
+    names_moved: list[NameMove] = Field(default_factory=list)  # defined in another file now
     signatures_changed: list[SignatureChange] = Field(default_factory=list)
     ways_in_added: list[str] = Field(default_factory=list)  # "console script `tally`"
     ways_in_removed: list[str] = Field(default_factory=list)
@@ -69,6 +78,7 @@ class ChangeFacts(BaseModel):
             or self.modules_removed
             or self.names_added
             or self.names_removed
+            or self.names_moved
             or self.signatures_changed
             or self.ways_in_added
             or self.ways_in_removed
@@ -77,6 +87,31 @@ class ChangeFacts(BaseModel):
             or self.tests_before != self.tests_after
             or self.areas
         )
+
+
+def same_signature(before: str, after: str) -> bool:
+    """Whether two signatures differ only in layout: spaces, line breaks, a trailing comma
+    or the parentheses a formatter adds around a long annotation."""
+
+    def shape(text: str) -> str:
+        return re.sub(r"[\s()]", "", re.sub(r",(?=\s*\))", "", text))
+
+    return shape(before) == shape(after)
+
+
+def _moves(added: list[NameChange], removed: list[NameChange]) -> list[NameMove]:
+    """Names one file lost and exactly one other file gained: moved, not gone."""
+    gained: dict[str, list[str]] = {}
+    for item in added:
+        gained.setdefault(item.name, []).append(item.path)
+    lost: dict[str, list[str]] = {}
+    for item in removed:
+        lost.setdefault(item.name, []).append(item.path)
+    return [
+        NameMove(name=name, before=lost[name][0], after=paths[0])
+        for name, paths in gained.items()
+        if len(paths) == 1 and len(lost.get(name, [])) == 1 and lost[name][0] != paths[0]
+    ]
 
 
 def _source_modules(facts: RepoFacts) -> dict[str, list[str]]:
@@ -130,14 +165,20 @@ def compare(old: RepoFacts, new: RepoFacts) -> ChangeFacts:
         names_added += [NameChange(name=n, path=path) for n in after[path]]
     for path in sorted(set(before) - set(after)):
         names_removed += [NameChange(name=n, path=path) for n in before[path]]
+    moves = _moves(names_added, names_removed)
+    moved = {m.name for m in moves}
+    names_added = [n for n in names_added if n.name not in moved]
+    names_removed = [n for n in names_removed if n.name not in moved]
     old_symbols = {(s.path, s.name): s for s in old.key_symbols}
     signatures = [
-        SignatureChange(name=s.name, path=s.path, before=str(was.signature), after=s.signature)
+        SignatureChange(
+            name=s.name, kind=s.kind, path=s.path, before=str(was.signature), after=s.signature
+        )
         for s in new.key_symbols
         if (was := old_symbols.get((s.path, s.name))) is not None
         and s.signature
         and was.signature
-        and " ".join(s.signature.split()) != " ".join(was.signature.split())
+        and not same_signature(was.signature, s.signature)
     ]
     ways_before, ways_after = _ways_in(old), _ways_in(new)
     needs_before, needs_after = set(old.dependencies), set(new.dependencies)
@@ -149,6 +190,7 @@ def compare(old: RepoFacts, new: RepoFacts) -> ChangeFacts:
         modules_removed=sorted(set(before) - set(after)),
         names_added=names_added,
         names_removed=names_removed,
+        names_moved=moves,
         signatures_changed=signatures,
         ways_in_added=sorted(set(ways_after) - set(ways_before)),
         ways_in_removed=sorted(set(ways_before) - set(ways_after)),

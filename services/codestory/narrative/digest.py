@@ -8,7 +8,7 @@ commits with nothing to tell says so in one sentence.
 
 from __future__ import annotations
 
-from codestory.analysis.changes import ChangeFacts, NameChange
+from codestory.analysis.changes import ChangeFacts, NameChange, SignatureChange
 from codestory.analysis.commit_messages import TYPES, CommitGroups
 from codestory.core.domain import escape_controls
 from codestory.narrative.script import Evidence, Script, ScriptChapter
@@ -91,6 +91,8 @@ def _summary(change: ChangeFacts, since: str, until: str) -> list[Told]:
             f"{_plural(len(change.names_added), 'public name')} new and "
             f"{len(change.names_removed)} gone"
         )
+    if change.names_moved:
+        parts.append(f"{_plural(len(change.names_moved), 'public name')} moved to another file")
     if change.dependencies_added or change.dependencies_removed:
         count = len(change.dependencies_added) + len(change.dependencies_removed)
         parts.append(_plural(count, "dependency change"))
@@ -103,7 +105,7 @@ def _summary(change: ChangeFacts, since: str, until: str) -> list[Told]:
         (f"This digest of {change.name} covers {_range(change, since, until)}.", whole)
     ]
     if parts:
-        told.append((f"In short: {_listed(parts)}.", whole))
+        told.append((f"In short: {'; '.join(parts)}.", whole))
     delta = change.lines_after - change.lines_before
     if delta:
         grew = "grew" if delta > 0 else "shrank"
@@ -138,15 +140,69 @@ def _new(change: ChangeFacts) -> list[Told]:
     return told
 
 
+MAX_SIGNATURE = 70  # characters of a signature read out; longer ones are only named
+
+
+def _bases(signature: str) -> str | None:
+    """What a class signature says it builds on: `Flask(App)` -> `App`."""
+    head, _, rest = signature.partition("(")
+    return rest.rsplit(")", 1)[0].strip() if rest and head.strip() else None
+
+
+def _signature(item: SignatureChange) -> Told | None:
+    where = f"`{item.name}` in `{item.path}`"
+    evidence = [Evidence(path=item.path, fact=f"{item.before} -> {item.after}")]
+    if item.kind == "class":
+        after, before = _bases(item.after), _bases(item.before)
+        if after and before:
+            return (f"{where} now builds on `{after}`; it built on `{before}`.", evidence)
+        if after:
+            return (f"{where} now builds on `{after}`.", evidence)
+    if max(len(item.after), len(item.before)) > MAX_SIGNATURE or "\u2026" in item.after:
+        return None  # named with the file's other long ones
+    return (f"{where} now reads `{item.after}`; it was `{item.before}`.", evidence)
+
+
+def _signatures(changes: list[SignatureChange]) -> list[Told]:
+    """Each signature read out, but the long ones of one file named together."""
+    told: list[Told] = []
+    long: dict[str, list[SignatureChange]] = {}
+    for item in changes:
+        sentence = _signature(item)
+        if sentence is None:
+            long.setdefault(item.path, []).append(item)
+        else:
+            told.append(sentence)
+    for path, items in long.items():
+        names = _listed([f"`{i.name}`" for i in items])
+        verb = "has a new signature" if len(items) == 1 else "have new signatures"
+        evidence = [Evidence(path=path, fact=f"{i.before} -> {i.after}") for i in items]
+        told.append((f"{names} in `{path}` {verb}.", evidence))
+    return told
+
+
+def _moves(change: ChangeFacts) -> list[Told]:
+    """Names that moved, one sentence per pair of files."""
+    by_files: dict[tuple[str, str], list[str]] = {}
+    for move in change.names_moved:
+        by_files.setdefault((move.before, move.after), []).append(f"`{move.name}`")
+    told: list[Told] = []
+    for (before, after), names in list(by_files.items())[:MAX_NAMED]:
+        evidence = [
+            Evidence(path=before, fact="defined before: " + ", ".join(names)),
+            Evidence(path=after, fact="defines now: " + ", ".join(names)),
+        ]
+        verb = "is" if len(names) == 1 else "are"
+        told.append(
+            (f"{_listed(names)} {verb} now defined in `{after}`, not `{before}`.", evidence)
+        )
+    return told
+
+
 def _different(change: ChangeFacts) -> list[Told]:
     told: list[Told] = []
-    for item in change.signatures_changed[:MAX_NAMED]:
-        told.append(
-            (
-                f"`{item.name}` in `{item.path}` now reads `{item.after}`; it was `{item.before}`.",
-                [Evidence(path=item.path, fact=f"{item.before} -> {item.after}")],
-            )
-        )
+    told += _signatures(change.signatures_changed[:MAX_NAMED])
+    told += _moves(change)
     if change.tests_before != change.tests_after:
         told.append(
             (
@@ -190,21 +246,20 @@ def _removed(change: ChangeFacts) -> list[Told]:
     if change.names_removed:
         told.append(
             (
-                f"Code that used {_plural(len(change.names_removed), 'public name')} "
-                "that is gone will break.",
+                f"{_plural(len(change.names_removed), 'public name')} "
+                f"{'is' if len(change.names_removed) == 1 else 'are'} no longer defined; "
+                "code that imports them from there may break.",
                 [],
             )
         )
         told += _names_by_file(change.names_removed)
-    if change.signatures_changed:
+    called = [s for s in change.signatures_changed if s.kind != "class"]
+    if called:
         told.append(
             (
-                f"Callers of {_listed([f'`{s.name}`' for s in change.signatures_changed])} "
+                f"Callers of {_listed([f'`{s.name}`' for s in called])} "
                 "should check their calls against the new signatures.",
-                [
-                    Evidence(path=s.path, fact="signature changed")
-                    for s in change.signatures_changed[:MAX_NAMED]
-                ],
+                [Evidence(path=s.path, fact="signature changed") for s in called[:MAX_NAMED]],
             )
         )
     return told

@@ -57,7 +57,7 @@ def test_an_added_function_is_new_and_a_removed_one_may_break_callers(tmp_path: 
     told = _told(tmp_path, {"src/tally/counting.py": counting})
     new, removed = told.split("## What was removed")
     assert "`unique_words`" in new.split("## What is new")[1]
-    assert "`top_words`" in removed and "will break" in removed
+    assert "`top_words`" in removed and "may break" in removed
     assert "`top_words`" not in new.split("## What is new")[1]
 
 
@@ -129,3 +129,23 @@ def test_the_commits_are_told_by_what_they_say_and_quoted_safely(tmp_path: Path)
     assert "\x1b" not in text and "colour" in text
     for chapter in script.chapters:
         assert len(chapter.evidence) == len(chapter.sentences), chapter.title
+
+
+def test_a_name_that_moved_to_another_file_is_a_move_not_a_loss(tmp_path: Path) -> None:
+    counting = str(BASE["src/tally/counting.py"]).replace(
+        "def top_words(text, n):\n    return sorted(text.split())[:n]\n", ""
+    )
+    ranking = '"""Ranking."""\n\n\ndef top_words(text, n):\n    return sorted(text.split())[:n]\n'
+    told = _told(tmp_path, {"src/tally/counting.py": counting, "src/tally/ranking.py": ranking})
+    assert (
+        "`top_words` is now defined in `src/tally/ranking.py`, not `src/tally/counting.py`." in told
+    )
+    assert "no longer defined" not in told
+
+
+def test_a_signature_changed_only_in_layout_is_no_change() -> None:
+    from codestory.analysis.changes import same_signature
+
+    assert same_signature("f( a: ( A | B ) ) -> X", "f(\n    a: A | B,\n) -> X")
+    assert not same_signature("f(a, b)", "f(a)")
+    assert not same_signature("Flask(App)", "Flask(Scaffold)")
