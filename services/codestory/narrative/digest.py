@@ -72,10 +72,12 @@ def _history(commits: CommitGroups | None, since: str, until: str) -> list[Told]
     if commits.conventional:
         kinds = [f"{count} {TYPES[kind]}" for kind, count in commits.by_type.items()]
         return [(f"It spans {_plural(commits.commits, 'commit')}: {_listed(kinds)}.", log)]
-    latest = f" The latest says {_said(commits.latest)}." if commits.latest else ""
-    return [(f"It spans {_plural(commits.commits, 'commit')}.", log)] + (
-        [(latest.strip(), log)] if latest else []
-    )
+    if commits.commits == 1 and commits.latest:
+        return [(f"It is one commit, which says {_said(commits.latest)}.", log)]
+    told: list[Told] = [(f"It spans {_plural(commits.commits, 'commit')}.", log)]
+    if commits.latest:
+        told.append((f"The latest says {_said(commits.latest)}.", log))
+    return told
 
 
 def _summary(change: ChangeFacts, since: str, until: str) -> list[Told]:

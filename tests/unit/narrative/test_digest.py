@@ -149,3 +149,13 @@ def test_a_signature_changed_only_in_layout_is_no_change() -> None:
     assert same_signature("f( a: ( A | B ) ) -> X", "f(\n    a: A | B,\n) -> X")
     assert not same_signature("f(a, b)", "f(a)")
     assert not same_signature("Flask(App)", "Flask(Scaffold)")
+
+
+def test_one_commit_is_quoted_as_the_one(tmp_path: Path) -> None:
+    from codestory.analysis.commit_messages import group_commits
+
+    change = compare(_facts(tmp_path, "a", BASE), _facts(tmp_path, "b", BASE))
+    script = write_digest(
+        change, since="v1", until="v2", repository="tally", commits=group_commits(["Release 2"])
+    )
+    assert "It is one commit, which says \u201cRelease 2\u201d." in script.chapters[0].text
