@@ -88,7 +88,8 @@ def main() -> int:
         "--corpus", action="store_true", help="also the story evaluation's corpus trees"
     )
     args = parser.parse_args()
-    trees = tomllib.loads(TREES.read_text())["tree"]
+    listed = tomllib.loads(TREES.read_text())
+    trees = listed["tree"] + listed.get("older", [])  # older releases, for change digests
     if args.corpus:
         for part in sorted(CORPUS.glob("*.toml")):
             trees += tomllib.loads(part.read_text()).get("tree", [])

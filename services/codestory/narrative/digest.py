@@ -250,7 +250,8 @@ def _removed(change: ChangeFacts) -> list[Told]:
             (
                 f"{_plural(len(change.names_removed), 'public name')} "
                 f"{'is' if len(change.names_removed) == 1 else 'are'} no longer defined; "
-                "code that imports them from there may break.",
+                f"code that imports {'it' if len(change.names_removed) == 1 else 'them'} "
+                "from there may break.",
                 [],
             )
         )
@@ -293,7 +294,7 @@ def _look_first(change: ChangeFacts) -> list[Told]:
         where = "the files at the top of the tree" if area.area == "." else f"`{area.area}`"
         told.append(
             (
-                f"Then read {where}, where the code moved most.",
+                f"{'Then read' if told else 'Start with'} {where}, where the code moved most.",
                 [Evidence(path=area.area, fact=f"{area.lines_before} -> {area.lines_after} lines")],
             )
         )
