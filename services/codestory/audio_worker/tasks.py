@@ -85,7 +85,7 @@ def render_audio(
     `rendering` names this script spoken this way: chapters stored under it by an earlier,
     interrupted delivery are reused, so the work resumes at the first unspoken chapter.
     """
-    from codestory.speech.render import ChapterText, package_audio, speak_chapters
+    from codestory.speech.render import ChapterText, package_audio, speak_and_encode
 
     run.progress("speak", f"Speaking {len(script.chapters)} chapters with {speech.name}")
     total = len(script.chapters)
@@ -103,12 +103,16 @@ def render_audio(
         run.checkpoint()
         run.progress("speak", f"Spoke chapter {done} of {total}", done / total)
 
+    # Speaking includes levelling and encoding each chapter as it comes (they overlap the
+    # chapters still being spoken); "encode" is what is left after the last: the encoder's
+    # last frames and the chapter tags.
     with stage_timer("speak"):
-        samples, timed, spent = speak_chapters(
+        encoded = speak_and_encode(
             speech,
             [ChapterText(c.title, c.text) for c in script.chapters],
             voice=settings.voice,
             words_per_minute=settings.speech_words_per_minute,
+            bitrate_kbps=settings.mp3_bitrate_kbps,
             on_chapter=on_chapter,
             parts=parts,
             workers=settings.speech_chapter_workers or available_cpus(),
@@ -118,14 +122,7 @@ def render_audio(
         )
     run.progress("encode", "Encoding the MP3 with chapter marks")
     with stage_timer("encode"):
-        audio = package_audio(
-            samples,
-            timed,
-            title=script.title,
-            sample_rate=speech.sample_rate,
-            bitrate_kbps=settings.mp3_bitrate_kbps,
-            speech_seconds=spent,
-        )
+        audio = package_audio(encoded, title=script.title)
     timing = {
         "duration_seconds": round(audio.duration_seconds, 3),
         "chapters": [

@@ -5,6 +5,15 @@ platforms ask for about -16 LUFS. Synthetic speech has sharp peaks well above it
 level, so a look-ahead peak limiter holds them under -1 dBFS instead of lowering the whole
 story (or clipping it).
 
+Each chapter is levelled on its own, as soon as it is spoken, rather than the whole story
+at once: a gain measured over the whole story is known only once the last chapter is
+spoken, so nothing could be encoded before, and the whole story's samples (as floats)
+were held at once. For one voice reading one kind of text, chapters levelled to the same
+target sound alike to a listener (the same level, where a story-wide gain leaves each
+chapter's own small difference in place), and a story of chapters each at the target is
+at the target too: the gated blocks of all its chapters have the same mean energy.
+scripts/bench_chapters.py measures both ways on real stories (docs/benchmarks.md).
+
 pyloudnorm (and with it scipy) is imported when first used, in the pool process that
 speaks: it is most of the audio worker's memory, and the supervising process never needs it.
 """
