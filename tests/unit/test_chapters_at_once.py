@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import array
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -240,3 +241,36 @@ def test_the_first_chapter_is_encoded_while_later_ones_are_still_spoken(
     assert speech.waited
     # Chapters encoded as they come make the same file as the whole rendered at once.
     assert overlapped.mp3 == render(1).mp3
+
+
+class FirstChapterWaits:
+    """hibari, holding the first chapter's heading until the second chapter is stored."""
+
+    concurrent = True
+
+    def __init__(self, parts: StoredChapterParts) -> None:
+        self.inner = neural_engine()
+        self.name = self.inner.name
+        self.sample_rate = self.inner.sample_rate
+        self.parts = parts
+        self.stored_then: tuple[bool, bool] | None = None
+
+    def synthesize(self, text: str, *, voice: str, words_per_minute: int) -> array.array[int]:
+        if text.startswith("Chapter 1."):
+            deadline = time.monotonic() + 60
+            while not self.parts.has(1) and time.monotonic() < deadline:
+                time.sleep(0.01)
+            self.stored_then = (self.parts.has(0), self.parts.has(1))
+        return self.inner.synthesize(text, voice=voice, words_per_minute=words_per_minute)
+
+
+def test_a_chapter_is_stored_as_soon_as_it_is_spoken_whatever_its_place(tmp_path: Path) -> None:
+    parts = StoredChapterParts(FileArtifactStore(tmp_path), "s1", "r1")
+    speech = FirstChapterWaits(parts)
+    render_story(
+        speech, CHAPTERS, title="Tour", voice="en-us", words_per_minute=165, parts=parts, workers=2
+    )
+    # The second chapter was kept while the first had not begun: a worker killed then
+    # would speak only the first again.
+    assert speech.stored_then == (False, True)
+    assert all(parts.has(i) for i in range(len(CHAPTERS)))
