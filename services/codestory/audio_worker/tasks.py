@@ -14,6 +14,7 @@ from codestory.artifacts import (
     story_artifact,
 )
 from codestory.audio_worker.chapter_parts import StoredChapterParts, parts_prefix
+from codestory.audio_worker.memory import release_free_memory
 from codestory.cache import audio_key, load_audio, save_audio
 from codestory.cpus import available_cpus
 from codestory.domain import Chapter, ErrorType, Status
@@ -188,6 +189,7 @@ def synthesize_story(run: StoryRun) -> None:
     run.advance(Status.SYNTHESIZING)
     script = load_script(run)
     files, engine_label, voice, cached = speak_script(run, script)
+    release_free_memory()  # what speaking the chapters freed, not kept until the next story
     timing = json.loads(files["timing.json"])
     run.progress("upload", "Storing the audio, chapters and transcript")
     keys = {name: story_artifact(run.story.id, file) for name, file in STORY_FILES.items()}
