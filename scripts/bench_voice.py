@@ -2,7 +2,8 @@
 
 Every installed engine speaks the same fixed stories (scripts/voice_stories/*.json: the
 story of codestory itself, the Flask sample's and the tests' sample project's) through the
-audio worker's own path (speak_chapters, then loudness, MP3 and chapter tags), each engine
+audio worker's own path (speak_and_encode: speech, each chapter levelled and encoded as it
+comes; then the chapter tags), each engine
 in a process of its own pinned to one core. Two offline recognisers then transcribe every
 MP3 in the same run:
 
@@ -103,7 +104,7 @@ class Listening:
 
 def speak_all(name: str, out: Path) -> dict[str, Any]:
     """Speak every story with engine `name` into MP3s under `out`; what it took."""
-    from codestory.speech.render import ChapterText, package_audio, speak_chapters
+    from codestory.speech.render import ChapterText, package_audio, speak_and_encode
 
     os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
     # What a pool process has imported before its first story.
@@ -120,13 +121,14 @@ def speak_all(name: str, out: Path) -> dict[str, Any]:
         listening = Listening(engine)
         chapters = [ChapterText(c["title"], c["text"]) for c in story["chapters"]]
         began = time.perf_counter()
-        samples, timed, _ = speak_chapters(
-            listening, chapters, voice="en-us", words_per_minute=WORDS_PER_MINUTE
+        encoded = speak_and_encode(
+            listening,
+            chapters,
+            voice="en-us",
+            words_per_minute=WORDS_PER_MINUTE,
+            bitrate_kbps=64,
         )
-        spoke = time.perf_counter()
-        audio = package_audio(
-            samples, timed, title=story["title"], sample_rate=engine.sample_rate, bitrate_kbps=64
-        )
+        audio = package_audio(encoded, title=story["title"])
         packaged = time.perf_counter()
         mp3 = out / f"{path.stem}.mp3"
         mp3.write_bytes(audio.mp3)
@@ -136,8 +138,9 @@ def speak_all(name: str, out: Path) -> dict[str, Any]:
                 "mp3": str(mp3),
                 "said": listening.said,
                 "audio_seconds": audio.duration_seconds,
-                "speak_seconds": spoke - began,
-                "package_seconds": packaged - spoke,
+                # Synthesis alone, and the rest of the stage (levelling, MP3, tags).
+                "speak_seconds": encoded.speech_seconds,
+                "package_seconds": packaged - began - encoded.speech_seconds,
             }
         )
     return {

@@ -6,8 +6,12 @@ import json
 from typing import Any
 
 import pytest
+from kubernetes.utils import parse_quantity
 
-from tests.chart.rendering import by_kind, named, render, validate
+from tests.chart.rendering import ROOT, by_kind, named, render, validate
+
+CONCURRENCY = "CODESTORY_WORKER_CONCURRENCY"
+SUPERVISOR_MB = 65  # the audio worker's supervising process (scripts/bench_footprint.py)
 
 MATRIX: dict[str, dict[str, Any]] = {
     "defaults": {},
@@ -261,3 +265,22 @@ def test_the_gateway_trusts_no_proxy_unless_told_which() -> None:
     assert float(default["CODESTORY_HEADER_TIMEOUT_SECONDS"]) > 0
     with pytest.raises(Exception, match=r"trustedProxies|pattern"):
         render({"config": {"trustedProxies": ["ingress-nginx"]}})
+
+
+def test_audio_memory_holds_the_measured_footprint(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The footprint benchmark's targets are what a pool process may hold after a story
+    # with hibari and at its peak; the chart's audio memory must hold every slot at once.
+    monkeypatch.syspath_prepend(str(ROOT / "scripts"))
+    from bench_footprint import MB, POOL_PEAK_TARGET_MB, TARGETS_MB
+
+    worker = named(render({}), "Deployment", "-audio-worker")
+    container = worker["spec"]["template"]["spec"]["containers"][0]
+    slots = int(next(e["value"] for e in container["env"] if e["name"] == CONCURRENCY))
+    resources = container["resources"]
+    after_a_story = TARGETS_MB["audio after a story"] * MB  # the supervisor and one process
+    supervisor = SUPERVISOR_MB * MB
+    request = parse_quantity(resources["requests"]["memory"])
+    limit = parse_quantity(resources["limits"]["memory"])
+    assert request >= supervisor + slots * (after_a_story - supervisor)
+    assert limit >= supervisor + slots * POOL_PEAK_TARGET_MB * MB
+    assert limit > request

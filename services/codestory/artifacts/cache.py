@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from codestory.artifacts.backends import CACHE_PREFIX, ArtifactNotFoundError, ArtifactStore
-from codestory.artifacts.kinds import ARTIFACTS, CACHED_FILES
+from codestory.artifacts.kinds import CACHED
 from codestory.observability.metrics import CACHE_LOOKUPS
 
 log = logging.getLogger("codestory.cache")
@@ -38,14 +38,14 @@ def count_lookup(cache: str, hit: bool) -> str:
 
 @dataclass(frozen=True)
 class CachedAudio:
-    files: dict[str, bytes]  # CACHED_FILES by file name
+    files: dict[str, bytes]  # the cached kinds' contents, by kind name
     timing: dict[str, Any]  # chapters and duration, as the record needs them
 
 
 def load_audio(store: ArtifactStore, folder: str) -> CachedAudio | None:
     try:
-        files = {name: store.get(folder + name) for name in CACHED_FILES}
-        timing = json.loads(files[ARTIFACTS["timing"].file])
+        files = {kind.name: store.get(folder + kind.file) for kind in CACHED}
+        timing = json.loads(files["timing"])
         found: CachedAudio | None = CachedAudio(files, timing)
     except (ArtifactNotFoundError, ValueError):
         found = None
@@ -55,5 +55,5 @@ def load_audio(store: ArtifactStore, folder: str) -> CachedAudio | None:
 
 def save_audio(store: ArtifactStore, folder: str, files: dict[str, bytes]) -> None:
     # timing goes last: an entry is complete only once it exists.
-    for name in CACHED_FILES:
-        store.put(folder + name, files[name])
+    for kind in CACHED:
+        store.put(folder + kind.file, files[kind.name])

@@ -61,7 +61,7 @@ ARTIFACTS = {kind.name: kind for kind in KINDS}
 SERVED = tuple(kind for kind in KINDS if kind.route is not None)
 LINKED = tuple(kind for kind in KINDS if kind.linked)
 # What the audio cache keeps of one rendering, in the table's order: `timing` last.
-CACHED_FILES = tuple(kind.file for kind in KINDS if kind.cached)
+CACHED = tuple(kind for kind in KINDS if kind.cached)
 # What a finished story offers: the kinds served, by name, with their file names.
 STORY_FILES = {kind.name: kind.file for kind in SERVED}
 

@@ -1,9 +1,14 @@
 """Spoken chapters kept in the artifact store while a story is being rendered.
 
-A worker killed at chapter 7 of 9 leaves chapters 1-6 here; the redelivered task speaks
-only 7-9. Parts sit under the story's own prefix, in a folder named after everything that
-shapes the sound, so a retry with another voice or speed never mixes in old audio. They are
-removed once the MP3 is stored, and with the story otherwise.
+A worker killed at chapter 7 of 9 leaves chapters 1-6 here (or any others that were spoken
+at once with them); the redelivered task speaks only the rest. Each part is the chapter's
+levelled samples, exactly what went into the MP3 encoder, so the redelivered task feeds the
+stored and the new chapters, in story order, to a new encoder and gets the same MP3 bytes
+an uninterrupted rendering would have (the encoder's own state is never stored).
+
+Parts sit under the story's own prefix, in a folder named after everything that shapes the
+sound, so a retry with another voice or speed never mixes in old audio. They are removed
+once the MP3 is stored, and with the story otherwise.
 """
 
 from __future__ import annotations
@@ -39,6 +44,14 @@ class StoredChapterParts:
 
     def _keys(self, index: int) -> tuple[str, str]:
         return f"{self.folder}chapter-{index}.pcm", f"{self.folder}chapter-{index}.json"
+
+    def has(self, index: int) -> bool:
+        """Whether the chapter was stored whole (its record is written last)."""
+        try:
+            self.store.size(self._keys(index)[1])
+        except ArtifactNotFoundError:
+            return False
+        return True
 
     def load(self, index: int) -> SpokenChapter | None:
         pcm_key, meta_key = self._keys(index)

@@ -13,13 +13,35 @@ from mutagen.mp3 import MP3
 from codestory.speech.chapters import TimedChapter
 
 
+class Mp3Stream:
+    """One LAME encoder fed a story piece by piece, in order: one continuous MP3.
+
+    LAME keeps what does not yet fill a frame (and its look-ahead) between calls, so
+    pieces join with no gap or click, and the bytes are those of one call on the whole;
+    only what is encoded so far is held, never the story's samples.
+    """
+
+    def __init__(self, *, sample_rate: int, bitrate_kbps: int) -> None:
+        self._encoder = lameenc.Encoder()
+        self._encoder.set_bit_rate(bitrate_kbps)
+        self._encoder.set_in_sample_rate(sample_rate)
+        self._encoder.set_channels(1)
+        self._encoder.set_quality(5)
+        self._mp3 = bytearray()
+
+    def add(self, pcm: bytes) -> None:
+        """Encode 16-bit mono samples that follow those added before."""
+        self._mp3 += self._encoder.encode(pcm)
+
+    def finish(self) -> bytes:
+        self._mp3 += self._encoder.flush()
+        return bytes(self._mp3)
+
+
 def encode_mp3(pcm: bytes, *, sample_rate: int, bitrate_kbps: int) -> bytes:
-    encoder = lameenc.Encoder()
-    encoder.set_bit_rate(bitrate_kbps)
-    encoder.set_in_sample_rate(sample_rate)
-    encoder.set_channels(1)
-    encoder.set_quality(5)
-    return bytes(encoder.encode(pcm) + encoder.flush())
+    stream = Mp3Stream(sample_rate=sample_rate, bitrate_kbps=bitrate_kbps)
+    stream.add(pcm)
+    return stream.finish()
 
 
 def tag_chapters(mp3: bytes, *, title: str, chapters: Sequence[TimedChapter]) -> bytes:

@@ -1,11 +1,16 @@
-"""Speak a script chapter by chapter into one chaptered MP3, with timings from the samples."""
+"""Speak a script chapter by chapter into one chaptered MP3, with timings from the samples.
+
+Each chapter is levelled on its own as soon as it is spoken (speech/loudness.py says why
+that suits one voice), and fed, in story order, to one MP3 encoder while later chapters
+are still being spoken: a story's memory is a few chapters' samples, never the whole.
+"""
 
 from __future__ import annotations
 
 import array
 import time
-from collections.abc import Callable
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Callable, Generator
+from contextlib import AbstractContextManager, closing, nullcontext
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -13,12 +18,12 @@ from codestory.narrative.sentences import split_sentences
 from codestory.speech.chapters import Cue, TimedChapter, captions_vtt, chapters_vtt, transcript
 from codestory.speech.engine import SpeechEngine
 from codestory.speech.loudness import normalise
-from codestory.speech.mp3 import encode_mp3, tag_chapters
+from codestory.speech.mp3 import Mp3Stream, tag_chapters
 from codestory.speech.pool import ChapterPool
 from codestory.speech.text import Speaker
 
 # Raise when the same script would sound or be captioned differently: old audio is not reused.
-RENDER_VERSION = "4"
+RENDER_VERSION = "5"  # 5: each chapter levelled on its own
 PAUSE_AFTER_TITLE_SECONDS = 0.5
 PAUSE_BETWEEN_CHAPTERS_SECONDS = 1.0
 PAUSE_BETWEEN_PARAGRAPHS_SECONDS = 0.35
@@ -42,8 +47,19 @@ class RenderedAudio:
 
 
 @dataclass(frozen=True)
+class EncodedStory:
+    """The story's MP3 (untagged) and what its sample counts say about it."""
+
+    mp3: bytes
+    chapters: list[TimedChapter]
+    duration_seconds: float
+    speech_seconds: float  # wall-clock time spent synthesising, for the real-time factor
+
+
+@dataclass(frozen=True)
 class SpokenChapter:
-    """One chapter's audio (trailing pause included), cues from its own start, synthesis time."""
+    """One chapter's audio (trailing pause included, levelled unless asked not to be),
+    cues from its own start, and the time its synthesis took."""
 
     samples: array.array[int]
     cues: tuple[Cue, ...]
@@ -53,6 +69,7 @@ class SpokenChapter:
 class ChapterParts(Protocol):
     """Where each spoken chapter is kept, so a restarted rendering resumes at the first gap."""
 
+    def has(self, index: int) -> bool: ...
     def load(self, index: int) -> SpokenChapter | None: ...
     def save(self, index: int, chapter: SpokenChapter) -> None: ...
 
@@ -84,25 +101,29 @@ def _plan(chapters: list[ChapterText]) -> list[_PlannedChapter]:
     return planned
 
 
-def speak_chapters(
+def spoken_chapters(
     engine: SpeechEngine,
     chapters: list[ChapterText],
     *,
     voice: str,
     words_per_minute: int,
-    on_chapter: Callable[[int, int], None] | None = None,
     chapter_scope: Callable[[int, str], AbstractContextManager[object]] | None = None,
     parts: ChapterParts | None = None,
     workers: int = 1,
-) -> tuple[array.array[int], list[TimedChapter], float]:
-    """Return all samples, each chapter's timing, and the synthesis time.
-
-    With `parts`, each chapter is saved once spoken and a chapter found there is not spoken
-    again, so a rendering cut short resumes at its unspoken chapters.
+    level: bool = True,
+) -> Generator[tuple[SpokenChapter, bool], None, None]:
+    """Each chapter in story order, and whether it was spoken now (False: found in `parts`).
 
     Up to `workers` chapters are spoken at once, in threads over the one engine, when the
     engine says it can speak concurrently (`concurrent = True`); the audio is the same
-    either way. `on_chapter` is called in chapter order, in the caller's thread.
+    either way. A chapter is levelled (`level`) in the thread that spoke it and saved in
+    `parts` at once, whatever its place in the story, so a rendering cut short resumes at
+    its unspoken chapters. Chapters finished ahead of their turn wait here (the reorder
+    buffer) until those before them are taken. Stored chapters are read when their turn
+    comes, not all at the start.
+
+    Close the iterator (`contextlib.closing`) when leaving it early: chapters not begun
+    are dropped and those under way finished before it returns.
 
     `chapter_scope(index, title)` wraps each chapter's synthesis (the audio worker opens a
     span there); this module stays free of tracing.
@@ -129,61 +150,118 @@ def speak_chapters(
                 audio.extend(_silence(PAUSE_BETWEEN_PARAGRAPHS_SECONDS, rate))
         taken = time.perf_counter() - began
         audio.extend(_silence(PAUSE_BETWEEN_CHAPTERS_SECONDS, rate))
-        spoken_chapter = SpokenChapter(audio, tuple(cues), taken)
+        spoken_chapter = SpokenChapter(
+            normalise(audio, rate) if level else audio, tuple(cues), taken
+        )
         if parts is not None:
             parts.save(index, spoken_chapter)  # as soon as it exists, whatever its order
         return spoken_chapter
 
-    stored = [parts.load(i) if parts is not None else None for i in range(len(chapters))]
-    missing = [i for i, found in enumerate(stored) if found is None]
+    stored = [parts is not None and parts.has(i) for i in range(len(chapters))]
+    missing = [i for i, found in enumerate(stored) if not found]
     concurrent = bool(getattr(engine, "concurrent", False))
     threads = max(1, min(workers, len(missing))) if concurrent else 1
-    samples = array.array("h")
-    timed: list[TimedChapter] = []
-    spent = 0.0
     with ChapterPool(threads) as pool:
         pending = {i: pool.submit(speak, i) for i in missing}
-        for index, chapter in enumerate(chapters):
-            found = stored[index]
-            spoken = found if found is not None else pending[index].result()
-            start = len(samples)
-            offset = start / rate
-            samples.extend(spoken.samples)
-            spent += spoken.speech_seconds
-            timed.append(
-                TimedChapter(
-                    title=chapter.title,
-                    text=chapter.text,
-                    start_seconds=offset,
-                    duration_seconds=len(spoken.samples) / rate,
-                    cues=tuple(
-                        Cue(c.start_seconds + offset, c.end_seconds + offset, c.text)
-                        for c in spoken.cues
-                    ),
-                )
-            )
-            if on_chapter is not None and found is None:
-                on_chapter(index + 1, len(chapters))
-    return samples, timed, spent
+        for index in range(len(chapters)):
+            found = parts.load(index) if parts is not None and stored[index] else None
+            if found is not None:
+                yield found, False
+            elif index in pending:
+                yield pending.pop(index).result(), True
+            else:
+                yield speak(index), True  # stored but unreadable: spoken again, here
 
 
-def package_audio(
-    samples: array.array[int],
-    timed: list[TimedChapter],
+def speak_and_encode(
+    engine: SpeechEngine,
+    chapters: list[ChapterText],
     *,
-    title: str,
-    sample_rate: int,
+    voice: str,
+    words_per_minute: int,
     bitrate_kbps: int,
-    speech_seconds: float = 0.0,
-) -> RenderedAudio:
-    levelled = normalise(samples, sample_rate)
-    mp3 = encode_mp3(levelled.tobytes(), sample_rate=sample_rate, bitrate_kbps=bitrate_kbps)
+    on_chapter: Callable[[int, int], None] | None = None,
+    chapter_scope: Callable[[int, str], AbstractContextManager[object]] | None = None,
+    parts: ChapterParts | None = None,
+    workers: int = 1,
+) -> EncodedStory:
+    """Speak, level and encode every chapter; chapter times come from the sample counts.
+
+    Each chapter goes into the one encoder as soon as it and all before it are spoken,
+    while the threads speak on (LAME releases the GIL), so encoding overlaps synthesis.
+    `on_chapter(done, total)` is called in chapter order, in the caller's thread, for each
+    chapter spoken now (not for those found in `parts`).
+    """
+    rate = engine.sample_rate
+    encoder = Mp3Stream(sample_rate=rate, bitrate_kbps=bitrate_kbps)
+    timed: list[TimedChapter] = []
+    position, spent = 0, 0.0
+    spoken_in_order = spoken_chapters(
+        engine,
+        chapters,
+        voice=voice,
+        words_per_minute=words_per_minute,
+        chapter_scope=chapter_scope,
+        parts=parts,
+        workers=workers,
+    )
+    with closing(spoken_in_order):
+        for index, (spoken, fresh) in enumerate(spoken_in_order):
+            encoder.add(spoken.samples.tobytes())
+            offset = position / rate
+            timed.append(_timed(chapters[index], spoken, offset, rate))
+            position += len(spoken.samples)
+            spent += spoken.speech_seconds
+            if on_chapter is not None and fresh:
+                on_chapter(index + 1, len(chapters))
+    return EncodedStory(encoder.finish(), timed, position / rate, spent)
+
+
+def _timed(chapter: ChapterText, spoken: SpokenChapter, offset: float, rate: int) -> TimedChapter:
+    return TimedChapter(
+        title=chapter.title,
+        text=chapter.text,
+        start_seconds=offset,
+        duration_seconds=len(spoken.samples) / rate,
+        cues=tuple(
+            Cue(c.start_seconds + offset, c.end_seconds + offset, c.text) for c in spoken.cues
+        ),
+    )
+
+
+def package_audio(encoded: EncodedStory, *, title: str) -> RenderedAudio:
+    """The MP3 with its chapter marks, the WebVTT files and the transcript."""
+    timed = encoded.chapters
     return RenderedAudio(
-        mp3=tag_chapters(mp3, title=title, chapters=timed),
+        mp3=tag_chapters(encoded.mp3, title=title, chapters=timed),
         vtt=chapters_vtt(timed),
         captions=captions_vtt(timed),
         transcript=transcript(title, timed),
         chapters=timed,
-        duration_seconds=len(samples) / sample_rate,
-        speech_seconds=speech_seconds,
+        duration_seconds=encoded.duration_seconds,
+        speech_seconds=encoded.speech_seconds,
     )
+
+
+def render_story(
+    engine: SpeechEngine,
+    chapters: list[ChapterText],
+    *,
+    title: str,
+    voice: str,
+    words_per_minute: int,
+    bitrate_kbps: int = 64,
+    parts: ChapterParts | None = None,
+    workers: int = 1,
+) -> RenderedAudio:
+    """The whole audio stage in one call, as the benchmarks and tests run it."""
+    encoded = speak_and_encode(
+        engine,
+        chapters,
+        voice=voice,
+        words_per_minute=words_per_minute,
+        bitrate_kbps=bitrate_kbps,
+        parts=parts,
+        workers=workers,
+    )
+    return package_audio(encoded, title=title)

@@ -3,7 +3,7 @@ documents exactly the kinds it says, with the headers it says."""
 
 from __future__ import annotations
 
-from codestory.artifacts.kinds import ARTIFACTS, CACHED_FILES, KINDS, LINKED, SERVED, story_artifact
+from codestory.artifacts.kinds import ARTIFACTS, CACHED, KINDS, LINKED, SERVED, story_artifact
 from codestory.core.domain import Story, StoryRequest
 from codestory.gateway.schemas import links_for, story_out
 
@@ -50,7 +50,7 @@ def test_the_audio_url_appears_once_the_audio_is_stored() -> None:
 def test_keys_sit_in_the_story_folder_under_the_kinds_file_name() -> None:
     assert story_artifact("s1", "audio") == "stories/s1/story.mp3"
     assert story_artifact("s1", "speech") == "stories/s1/speech/"
-    assert CACHED_FILES[-1] == ARTIFACTS["timing"].file  # the cache writes it last
+    assert CACHED[-1] is ARTIFACTS["timing"]  # the cache writes it last
     assert len({k.name for k in KINDS}) == len(KINDS) == len({k.file for k in KINDS})
 
 

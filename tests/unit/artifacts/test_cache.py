@@ -9,7 +9,7 @@ from pathlib import Path
 from codestory.analysis import analyse
 from codestory.artifacts.backends import FileArtifactStore
 from codestory.artifacts.cache import audio_key, load_audio, save_audio
-from codestory.artifacts.kinds import CACHED_FILES
+from codestory.artifacts.kinds import CACHED
 from codestory.observability.metrics import CACHE_LOOKUPS
 from codestory.story_worker.analysis_cache import analysis_key, load_analysis, save_analysis
 from tests.support import SAMPLE_PROJECT, write_files
@@ -53,8 +53,8 @@ def test_keys_change_with_what_shapes_the_result() -> None:
 def test_audio_entry_is_complete_or_missing(tmp_path: Path) -> None:
     store = FileArtifactStore(tmp_path / "store")
     folder = "cache/audio/abc/"
-    files = {name: name.encode() for name in CACHED_FILES}
-    files["timing.json"] = b'{"duration_seconds": 1.5, "chapters": []}'
+    files = {kind.name: kind.file.encode() for kind in CACHED}
+    files["timing"] = b'{"duration_seconds": 1.5, "chapters": []}'
     save_audio(store, folder, files)
     found = load_audio(store, folder)
     assert found is not None and found.timing["duration_seconds"] == 1.5

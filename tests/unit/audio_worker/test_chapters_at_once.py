@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import array
 import threading
+import time
 from pathlib import Path
 
 import pytest
 
 from codestory.artifacts.backends import FileArtifactStore
 from codestory.audio_worker.chapter_parts import StoredChapterParts
+from codestory.speech import render as rendering
 from codestory.speech.engine import SpeechError, engine
+from codestory.speech.mp3 import Mp3Stream
 from codestory.speech.neural_engine import neural_engine
-from codestory.speech.render import ChapterText, RenderedAudio, package_audio, speak_chapters
+from codestory.speech.render import ChapterText, RenderedAudio, render_story, speak_and_encode
 
 CHAPTERS = [
     ChapterText("Start", "The entry point is `services/codestory/cli.py`. It reads the flags."),
@@ -24,12 +27,14 @@ CHAPTERS = [
 
 
 def render(workers: int, parts: StoredChapterParts | None = None) -> RenderedAudio:
-    speech = neural_engine()
-    samples, timed, _ = speak_chapters(
-        speech, CHAPTERS, voice="en-us", words_per_minute=165, parts=parts, workers=workers
-    )
-    return package_audio(
-        samples, timed, title="Tour", sample_rate=speech.sample_rate, bitrate_kbps=64
+    return render_story(
+        neural_engine(),
+        CHAPTERS,
+        title="Tour",
+        voice="en-us",
+        words_per_minute=165,
+        parts=parts,
+        workers=workers,
     )
 
 
@@ -65,8 +70,10 @@ def test_two_workers_give_the_same_mp3_captions_and_transcript_as_one() -> None:
 
 def test_with_two_workers_two_chapters_are_spoken_at_once() -> None:
     speech = MeetingEngine()
-    _, timed, _ = speak_chapters(speech, CHAPTERS, voice="en-us", words_per_minute=165, workers=2)
-    assert [c.title for c in timed] == [c.title for c in CHAPTERS]
+    audio = render_story(
+        speech, CHAPTERS, title="T", voice="en-us", words_per_minute=165, workers=2
+    )
+    assert [c.title for c in audio.chapters] == [c.title for c in CHAPTERS]
     assert not speech.meeting.broken
 
 
@@ -76,7 +83,9 @@ def test_an_engine_that_cannot_speak_concurrently_speaks_one_chapter_at_a_time()
     try:
         speech.meeting = threading.Barrier(2, timeout=0.5)
         with pytest.raises(threading.BrokenBarrierError):
-            speak_chapters(speech, CHAPTERS, voice="en-us", words_per_minute=165, workers=2)
+            render_story(
+                speech, CHAPTERS, title="T", voice="en-us", words_per_minute=165, workers=2
+            )
     finally:
         MeetingEngine.concurrent = True
 
@@ -119,9 +128,10 @@ def test_a_chapter_that_fails_in_a_worker_thread_fails_the_rendering(tmp_path: P
     parts = StoredChapterParts(FileArtifactStore(tmp_path), "s1", "r1")
     before = threading.active_count()
     with pytest.raises(SpeechError, match="the voice broke"):
-        speak_chapters(
+        render_story(
             FailingEngine("Chapter 2."),
             CHAPTERS,
+            title="T",
             voice="en-us",
             words_per_minute=175,
             parts=parts,
@@ -169,11 +179,12 @@ def test_a_story_stopped_at_a_checkpoint_starts_no_further_chapter(tmp_path: Pat
 
     before = threading.active_count()
     with pytest.raises(CancelledError):
-        speak_chapters(
+        speak_and_encode(
             speech,
             chapters,
             voice="en-us",
             words_per_minute=165,
+            bitrate_kbps=64,
             on_chapter=cancel_after_two,
             parts=parts,
             workers=2,
@@ -187,3 +198,79 @@ def test_a_story_stopped_at_a_checkpoint_starts_no_further_chapter(tmp_path: Pat
         f"Chapter {i + 1}" in begun for i in range(6)
     ]
     assert threading.active_count() == before
+
+
+class EncoderWatch(Mp3Stream):
+    """The real encoder, telling when it has been given its first chapter."""
+
+    given_first = threading.Event()
+
+    def add(self, pcm: bytes) -> None:
+        super().add(pcm)
+        EncoderWatch.given_first.set()
+
+
+class LastChapterWaits:
+    """hibari, holding the last chapter's heading until the encoder has the first chapter:
+    a rendering that encodes only once every chapter is spoken never finishes."""
+
+    concurrent = True
+
+    def __init__(self, last: int) -> None:
+        self.inner = neural_engine()
+        self.name = self.inner.name
+        self.sample_rate = self.inner.sample_rate
+        self.last = f"Chapter {last}."
+        self.waited = False
+
+    def synthesize(self, text: str, *, voice: str, words_per_minute: int) -> array.array[int]:
+        if text.startswith(self.last):
+            self.waited = EncoderWatch.given_first.wait(timeout=60)
+        return self.inner.synthesize(text, voice=voice, words_per_minute=words_per_minute)
+
+
+def test_the_first_chapter_is_encoded_while_later_ones_are_still_spoken(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(rendering, "Mp3Stream", EncoderWatch)
+    EncoderWatch.given_first.clear()
+    speech = LastChapterWaits(len(CHAPTERS))
+    overlapped = render_story(
+        speech, CHAPTERS, title="Tour", voice="en-us", words_per_minute=165, workers=2
+    )
+    assert speech.waited
+    # Chapters encoded as they come make the same file as the whole rendered at once.
+    assert overlapped.mp3 == render(1).mp3
+
+
+class FirstChapterWaits:
+    """hibari, holding the first chapter's heading until the second chapter is stored."""
+
+    concurrent = True
+
+    def __init__(self, parts: StoredChapterParts) -> None:
+        self.inner = neural_engine()
+        self.name = self.inner.name
+        self.sample_rate = self.inner.sample_rate
+        self.parts = parts
+        self.stored_then: tuple[bool, bool] | None = None
+
+    def synthesize(self, text: str, *, voice: str, words_per_minute: int) -> array.array[int]:
+        if text.startswith("Chapter 1."):
+            deadline = time.monotonic() + 60
+            while not self.parts.has(1) and time.monotonic() < deadline:
+                time.sleep(0.01)
+            self.stored_then = (self.parts.has(0), self.parts.has(1))
+        return self.inner.synthesize(text, voice=voice, words_per_minute=words_per_minute)
+
+
+def test_a_chapter_is_stored_as_soon_as_it_is_spoken_whatever_its_place(tmp_path: Path) -> None:
+    parts = StoredChapterParts(FileArtifactStore(tmp_path), "s1", "r1")
+    speech = FirstChapterWaits(parts)
+    render_story(
+        speech, CHAPTERS, title="Tour", voice="en-us", words_per_minute=165, parts=parts, workers=2
+    )
+    # The second chapter was kept while the first had not begun: a worker killed then
+    # would speak only the first again.
+    assert speech.stored_then == (False, True)
+    assert all(parts.has(i) for i in range(len(CHAPTERS)))

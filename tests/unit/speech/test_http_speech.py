@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from codestory.speech.http_engine import HttpSpeechEngine, SpeechServiceError, decode_wav
-from codestory.speech.render import ChapterText, speak_chapters
+from codestory.speech.render import ChapterText, render_story
 from tests.local_services import SLOW_SECONDS, local_service, tone_wav
 
 
@@ -36,11 +36,12 @@ def test_speed_follows_the_words_per_minute_setting() -> None:
 def test_chapters_spoken_by_the_service_keep_their_timings() -> None:
     with local_service() as server:
         voice = HttpSpeechEngine(server.base_url, model="m", voice="v")
-        samples, timed, _ = speak_chapters(
-            voice, [ChapterText("One", "Hello there. Second sentence.")], voice="x",
-            words_per_minute=165,
+        audio = render_story(
+            voice, [ChapterText("One", "Hello there. Second sentence.")], title="T",
+            voice="x", words_per_minute=165,
         )  # fmt: skip
-    assert timed[0].duration_seconds == pytest.approx(len(samples) / voice.sample_rate)
+    timed = audio.chapters
+    assert timed[0].duration_seconds == pytest.approx(audio.duration_seconds)
     assert len(timed[0].cues) == 2
 
 
@@ -64,10 +65,10 @@ def test_wav_decoding_rejects_what_it_cannot_play() -> None:
 def test_the_service_is_given_the_same_spoken_words_as_espeak() -> None:
     with local_service() as server:
         voice = HttpSpeechEngine(server.base_url, model="m", voice="v")
-        _, timed, _ = speak_chapters(
-            voice, [ChapterText("Queues", "Celery reads Redis.")], voice="x",
+        timed = render_story(
+            voice, [ChapterText("Queues", "Celery reads Redis.")], title="T", voice="x",
             words_per_minute=165,
-        )  # fmt: skip
+        ).chapters  # fmt: skip
     assert [r["input"] for r in server.requests] == [
         "Chapter 1. Queues.",
         "sell-er-ee reads red-iss.",

@@ -7,6 +7,7 @@ one core), and the ways it fails at load, each a SpeechError the audio worker fa
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import subprocess
 import sys
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import soundfile
 from hibari.voices import VOICES
 
 from codestory.speech.engine import SpeechError
@@ -26,7 +28,7 @@ from codestory.speech.neural_engine import (
     with_phonemes,
 )
 from codestory.speech.pronunciation import SAID_AS
-from codestory.speech.render import ChapterText, package_audio, speak_chapters
+from codestory.speech.render import ChapterText, render_story
 from codestory.speech.text import Speaker
 
 
@@ -37,22 +39,18 @@ def test_hibari_speaks_chapters_into_a_chaptered_mp3() -> None:
         ChapterText("Start", "Redis holds the queue."),
         ChapterText("Workers", "Celery workers read `services/app.py`."),
     ]
-    samples, timed, spent = speak_chapters(speech, chapters, voice="en-us", words_per_minute=165)
-    assert spent > 0
+    audio = render_story(speech, chapters, title="Tour", voice="en-us", words_per_minute=165)
+    timed = audio.chapters
+    assert audio.speech_seconds > 0
     assert timed[1].start_seconds == pytest.approx(timed[0].end_seconds)
-    audio = package_audio(
-        samples, timed, title="Tour", sample_rate=speech.sample_rate, bitrate_kbps=64
-    )
     assert duration_seconds(audio.mp3) == pytest.approx(audio.duration_seconds, abs=0.2)
     assert [m[0] for m in read_chapters(audio.mp3)] == ["Start", "Workers"]
     # Speech, not silence: a sentence's cue holds sound well above the pauses around it.
     cue = timed[0].cues[0]
-    rate = speech.sample_rate
-    spoken = np.frombuffer(samples, dtype=np.int16)[
-        round(cue.start_seconds * rate) : round(cue.end_seconds * rate)
-    ]
+    decoded, rate = soundfile.read(io.BytesIO(audio.mp3))
+    spoken = decoded[round(cue.start_seconds * rate) : round(cue.end_seconds * rate)]
     assert cue.end_seconds - cue.start_seconds > 0.8
-    assert np.sqrt(np.mean(spoken.astype(np.float64) ** 2)) > 500
+    assert np.sqrt(np.mean(spoken**2)) > 500 / 32768
 
 
 def test_hibari_is_loaded_once_per_process() -> None:
@@ -132,9 +130,10 @@ def test_an_unknown_voice_is_a_clear_error() -> None:
 
 
 def test_a_worker_that_never_speaks_never_loads_hibari() -> None:
-    """The audio worker's task module, its voice list included, leaves hibari unloaded."""
+    """The audio worker's task and stage, its voice list included, leave hibari unloaded."""
     check = (
-        "import sys, codestory.audio_worker.tasks as tasks; tasks.voices(); "
+        "import sys, codestory.audio_worker.tasks, codestory.audio_worker.stage as stage; "
+        "stage.voices(); "
         "print(sorted(m for m in ('hibari', 'onnxruntime') if m in sys.modules))"
     )
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}

@@ -13,7 +13,7 @@ import pytest
 from codestory.speech.chapters import captions_vtt
 from codestory.speech.engine import engine
 from codestory.speech.pronunciation import pronounce
-from codestory.speech.render import ChapterText, speak_chapters
+from codestory.speech.render import ChapterText, render_story
 from codestory.speech.text import Speaker, speakable
 
 
@@ -78,7 +78,7 @@ class Listening:
 def test_the_voice_hears_the_respelling_and_the_captions_keep_the_written_words() -> None:
     voice = Listening()
     chapters = [ChapterText("Redis and Celery", "Redis holds the queue. Celery reads the API.")]
-    _, timed, _ = speak_chapters(voice, chapters, voice="en-us", words_per_minute=175)
+    timed = render_story(voice, chapters, title="T", voice="en-us", words_per_minute=175).chapters
     assert voice.said == [
         "Chapter 1. red-iss and sell-er-ee.",
         "red-iss holds the queue.",

@@ -27,8 +27,13 @@ from codestory.speech.loudness import (
     limit_peaks,
     normalise,
 )
-from codestory.speech.mp3 import duration_seconds, read_chapters
-from codestory.speech.render import ChapterText, package_audio, speak_chapters
+from codestory.speech.mp3 import Mp3Stream, duration_seconds, encode_mp3, read_chapters
+from codestory.speech.render import (
+    ChapterText,
+    package_audio,
+    render_story,
+    speak_and_encode,
+)
 from codestory.speech.text import Speaker, speakable
 
 
@@ -81,21 +86,21 @@ def test_spoken_chapters_become_a_chaptered_mp3() -> None:
         ChapterText("Second", "And this is the second, a little longer than the first one."),
     ]
     progress: list[tuple[int, int]] = []
-    samples, timed, spent = speak_chapters(
+    encoded = speak_and_encode(
         speech,
         chapters,
         voice="en-us",
         words_per_minute=175,
+        bitrate_kbps=64,
         on_chapter=lambda done, total: progress.append((done, total)),
     )
+    timed = encoded.chapters
     assert progress == [(1, 2), (2, 2)]
-    assert spent > 0
+    assert encoded.speech_seconds > 0
     assert timed[0].start_seconds == 0
     assert timed[1].start_seconds == pytest.approx(timed[0].end_seconds)
-    audio = package_audio(
-        samples, timed, title="Tour", sample_rate=speech.sample_rate, bitrate_kbps=64
-    )
-    assert audio.duration_seconds == pytest.approx(len(samples) / speech.sample_rate)
+    audio = package_audio(encoded, title="Tour")
+    assert audio.duration_seconds == pytest.approx(timed[1].end_seconds)
     # The encoded file plays for as long as the samples last (plus encoder padding).
     assert duration_seconds(audio.mp3) == pytest.approx(audio.duration_seconds, abs=0.2)
     marks = read_chapters(audio.mp3)
@@ -137,7 +142,7 @@ def test_each_sentence_gets_a_caption_cue_in_time() -> None:
         ChapterText("One", "First sentence about `app.py`. Second sentence.\n\nA new paragraph."),
         ChapterText("Two", "Only one here."),
     ]
-    _, timed, _ = speak_chapters(speech, chapters, voice="en-us", words_per_minute=175)
+    timed = render_story(speech, chapters, title="T", voice="en-us", words_per_minute=175).chapters
     cues = [cue for chapter in timed for cue in chapter.cues]
     assert [c.text for c in cues] == [
         "First sentence about app.py.",
@@ -168,7 +173,9 @@ def test_captions_show_a_path_short_once_the_voice_says_it_short() -> None:
             "`services/codestory/store.py`.",
         ),
     ]
-    _, timed, _ = speak_chapters(engine(), chapters, voice="en-us", words_per_minute=175)
+    timed = render_story(
+        engine(), chapters, title="T", voice="en-us", words_per_minute=175
+    ).chapters
     assert [c.text for chapter in timed for c in chapter.cues] == [
         "Open services/codestory/queue.py now.",  # said in full: "queue in services slash..."
         "Then queue.py again.",  # said "queue"
@@ -211,10 +218,7 @@ def test_audio_is_normalised_to_speech_loudness() -> None:
 def test_the_mp3_itself_plays_at_about_minus_16_lufs() -> None:
     speech = engine()
     chapters = [ChapterText("Loud enough", "Every story should sound as loud as the last. " * 8)]
-    samples, timed, _ = speak_chapters(speech, chapters, voice="en-us", words_per_minute=170)
-    audio = package_audio(
-        samples, timed, title="T", sample_rate=speech.sample_rate, bitrate_kbps=64
-    )
+    audio = render_story(speech, chapters, title="T", voice="en-us", words_per_minute=170)
     decoded, rate = soundfile.read(io.BytesIO(audio.mp3))
     assert integrated_loudness(decoded, rate) == pytest.approx(TARGET_LUFS, abs=1.0)
 
@@ -241,7 +245,7 @@ def test_an_interrupted_rendering_resumes_at_the_first_unspoken_chapter(tmp_path
         ChapterText("End", "Finally services/codestory/cli.py exits. Twice over."),
     ]
     whole_engine = CountingEngine()
-    _, whole_timed, _ = speak_chapters(whole_engine, chapters, voice="en-us", words_per_minute=175)
+    whole = render_story(whole_engine, chapters, title="T", voice="en-us", words_per_minute=175)
 
     class KilledError(Exception):
         pass
@@ -252,39 +256,45 @@ def test_an_interrupted_rendering_resumes_at_the_first_unspoken_chapter(tmp_path
 
     first = CountingEngine()
     with pytest.raises(KilledError):
-        speak_chapters(
+        speak_and_encode(
             first,
             chapters,
             voice="en-us",
             words_per_minute=175,
+            bitrate_kbps=64,
             on_chapter=die_after_two,
             parts=StoredChapterParts(store, "s1", "r1"),
         )
     reused: list[int] = []
     second = CountingEngine()
-    samples, timed, _ = speak_chapters(
+    resumed = speak_and_encode(
         second,
         chapters,
         voice="en-us",
         words_per_minute=175,
+        bitrate_kbps=64,
         parts=StoredChapterParts(store, "s1", "r1", on_reuse=reused.append),
     )
+    timed = resumed.chapters
     assert reused == [0, 1]
     # Only the third chapter was spoken again, and it still says the path short, as it
     # would have without the restart: the speaker heard the first two chapters' words.
     assert second.said == whole_engine.said[len(first.said) :]
     assert second.said[0].startswith("Chapter 3.")
-    # The first two chapters are the stored samples, the third follows them; the timings
-    # and captions read as one rendering (espeak's samples vary a little from run to run,
-    # so the words said, not the samples, are compared with an uninterrupted rendering).
-    stored = [StoredChapterParts(store, "s1", "r1").load(i) for i in (0, 1)]
-    head = sum((p.samples for p in stored if p is not None), array.array("h"))
-    assert samples[: len(head)] == head
-    assert [c.title for c in timed] == [c.title for c in whole_timed]
-    assert timed[2].start_seconds == pytest.approx(len(head) / first.sample_rate)
-    assert timed[2].end_seconds == pytest.approx(len(samples) / first.sample_rate)
+    # The MP3 is the stored chapters and the new one through one encoder, in story order:
+    # the bytes one rendering of those samples gives (espeak's samples vary a little from
+    # run to run, so the words said, not the samples, are compared with an uninterrupted
+    # rendering).
+    stored = [StoredChapterParts(store, "s1", "r1").load(i) for i in range(3)]
+    assert all(p is not None for p in stored)
+    pcm = b"".join(p.samples.tobytes() for p in stored if p is not None)
+    assert resumed.mp3 == encode_mp3(pcm, sample_rate=first.sample_rate, bitrate_kbps=64)
+    head = sum(len(p.samples) for p in stored[:2] if p is not None)
+    assert [c.title for c in timed] == [c.title for c in whole.chapters]
+    assert timed[2].start_seconds == pytest.approx(head / first.sample_rate)
+    assert timed[2].end_seconds == pytest.approx(len(pcm) / 2 / first.sample_rate)
     assert [[q.text for q in c.cues] for c in timed] == [
-        [q.text for q in c.cues] for c in whole_timed
+        [q.text for q in c.cues] for c in whole.chapters
     ]
     assert timed[1].cues[0].start_seconds > timed[1].start_seconds
     # Another rendering (voice, speed) of the same story does not see these parts.
@@ -294,9 +304,10 @@ def test_an_interrupted_rendering_resumes_at_the_first_unspoken_chapter(tmp_path
 def test_a_damaged_spoken_chapter_is_spoken_again(tmp_path: Path) -> None:
     store = FileArtifactStore(tmp_path)
     parts = StoredChapterParts(store, "s1", "r1")
-    speak_chapters(
+    render_story(
         engine(),
         [ChapterText("One", "A sentence.")],
+        title="T",
         voice="en-us",
         words_per_minute=175,
         parts=parts,
@@ -304,6 +315,59 @@ def test_a_damaged_spoken_chapter_is_spoken_again(tmp_path: Path) -> None:
     assert parts.load(0) is not None
     store.put("stories/s1/speech/r1/chapter-0.pcm", b"\x00\x01\x02")  # truncated
     assert parts.load(0) is None
+    # Its record is there, so it is not spoken ahead; when its turn comes it is spoken
+    # again, and stored whole this time.
+    speech = CountingEngine()
+    again = render_story(
+        speech,
+        [ChapterText("One", "A sentence.")],
+        title="T",
+        voice="en-us",
+        words_per_minute=175,
+        parts=parts,
+    )
+    assert speech.said == ["Chapter 1. One.", "A sentence."]
+    assert again.duration_seconds > 1
+    assert parts.load(0) is not None
+
+
+def test_a_story_fed_to_the_encoder_in_pieces_is_one_continuous_mp3() -> None:
+    rng = np.random.default_rng(3)
+    pcm = (rng.standard_normal(22050 * 7) * 3000).astype(np.int16).tobytes()
+    stream = Mp3Stream(sample_rate=22050, bitrate_kbps=64)
+    for start, end in itertools.pairwise([0, 2 * 1001, 2 * 50_000, 2 * 50_001, len(pcm)]):
+        stream.add(pcm[start:end])
+    # The same bytes as one call on the whole: no encoder delay or padding between pieces.
+    assert stream.finish() == encode_mp3(pcm, sample_rate=22050, bitrate_kbps=64)
+
+
+class UnevenEngine:
+    """espeak-ng speaking the second chapter at an eighth of its level."""
+
+    def __init__(self) -> None:
+        self.inner = engine()
+        self.name = self.inner.name
+        self.sample_rate = self.inner.sample_rate
+        self.chapter = 0
+
+    def synthesize(self, text: str, *, voice: str, words_per_minute: int) -> array.array[int]:
+        if text.startswith("Chapter "):
+            self.chapter = int(text.split()[1].rstrip("."))
+        spoken = self.inner.synthesize(text, voice=voice, words_per_minute=words_per_minute)
+        return array.array("h", (s // 8 for s in spoken)) if self.chapter == 2 else spoken
+
+
+def test_every_chapter_plays_at_the_target_loudness_and_so_does_the_story() -> None:
+    speech = UnevenEngine()
+    words = "Every chapter should sound as loud as the one before it. " * 6
+    chapters = [ChapterText(f"Part {n}", words) for n in (1, 2, 3)]
+    audio = render_story(speech, chapters, title="T", voice="en-us", words_per_minute=170)
+    decoded, rate = soundfile.read(io.BytesIO(audio.mp3))
+    # The decoder's delay (under 0.1 s) hardly moves a chapter of several seconds.
+    for chapter in audio.chapters:
+        heard = decoded[round(chapter.start_seconds * rate) : round(chapter.end_seconds * rate)]
+        assert integrated_loudness(heard, rate) == pytest.approx(TARGET_LUFS, abs=1.0)
+    assert integrated_loudness(decoded, rate) == pytest.approx(TARGET_LUFS, abs=1.0)
 
 
 @pytest.mark.parametrize("length", [1, 109, 110, 111, 22050 * 3 + 17])
