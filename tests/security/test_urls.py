@@ -22,7 +22,8 @@ ROWS = [
     ("https://github.com/a/b?x=1", "query string"),
     ("https://github.com/a/b#x", "fragment"),
     ("https://user:pw@github.com/a/b", "credentials"),
-    ("ssh://git@github.com/a/b", "scheme"),
+    ("ssh://git@github.com/a/b", "only https is fetched: use https://github.com/a/b"),
+    ("git@github.com:a/b.git", "only https is fetched: use https://github.com/a/b"),
     ("ext::sh -c touch% /tmp/pwned", "scheme"),
     ("https://github.com:99999/a", "not a well-formed URL"),
 ]
