@@ -18,7 +18,7 @@ import json
 import logging
 from collections.abc import Callable
 
-from codestory.artifacts.backends import ArtifactNotFoundError, ArtifactStore
+from codestory.artifacts.backends import CACHE_PREFIX, ArtifactNotFoundError, ArtifactStore
 from codestory.artifacts.kinds import story_artifact
 from codestory.speech.chapters import Cue
 from codestory.speech.render import SpokenChapter
@@ -30,31 +30,29 @@ def parts_prefix(story_id: str) -> str:
     return story_artifact(story_id, "speech")
 
 
-class StoredChapterParts:
+class _SpokenChapterFiles:
+    """Spoken chapters as two files each under one folder: the samples, then a record of
+    them (written last, so a chapter counts only once it is whole)."""
+
     def __init__(
-        self,
-        store: ArtifactStore,
-        story_id: str,
-        rendering: str,
-        on_reuse: Callable[[int], None] | None = None,
+        self, store: ArtifactStore, folder: str, on_reuse: Callable[[str], None] | None = None
     ) -> None:
         self.store = store
-        self.folder = f"{parts_prefix(story_id)}{rendering}/"
+        self.folder = folder
         self.on_reuse = on_reuse
 
-    def _keys(self, index: int) -> tuple[str, str]:
-        return f"{self.folder}chapter-{index}.pcm", f"{self.folder}chapter-{index}.json"
+    def _keys(self, name: str) -> tuple[str, str]:
+        return f"{self.folder}{name}.pcm", f"{self.folder}{name}.json"
 
-    def has(self, index: int) -> bool:
-        """Whether the chapter was stored whole (its record is written last)."""
+    def has_file(self, name: str) -> bool:
         try:
-            self.store.size(self._keys(index)[1])
+            self.store.size(self._keys(name)[1])
         except ArtifactNotFoundError:
             return False
         return True
 
-    def load(self, index: int) -> SpokenChapter | None:
-        pcm_key, meta_key = self._keys(index)
+    def load_file(self, name: str) -> SpokenChapter | None:
+        pcm_key, meta_key = self._keys(name)
         try:
             meta = json.loads(self.store.get(meta_key))
             pcm = self.store.get(pcm_key)
@@ -71,11 +69,11 @@ class StoredChapterParts:
             log.warning("unreadable spoken chapter; speaking it again", extra={"key": meta_key})
             return None
         if self.on_reuse is not None:
-            self.on_reuse(index)
+            self.on_reuse(name)
         return found
 
-    def save(self, index: int, chapter: SpokenChapter) -> None:
-        pcm_key, meta_key = self._keys(index)
+    def save_file(self, name: str, chapter: SpokenChapter) -> None:
+        pcm_key, meta_key = self._keys(name)
         meta = {
             "samples": len(chapter.samples),
             "speech_seconds": chapter.speech_seconds,
@@ -85,5 +83,46 @@ class StoredChapterParts:
             ],
         }
         self.store.put(pcm_key, chapter.samples.tobytes())
-        # The record goes last: a chapter counts as stored only once it exists.
         self.store.put(meta_key, json.dumps(meta).encode())
+
+
+class StoredChapterParts(_SpokenChapterFiles):
+    """One story's chapters by their place in it, kept until its MP3 is stored."""
+
+    def __init__(
+        self,
+        store: ArtifactStore,
+        story_id: str,
+        rendering: str,
+        on_reuse: Callable[[int], None] | None = None,
+    ) -> None:
+        told = None if on_reuse is None else (lambda name: on_reuse(int(name.split("-")[1])))
+        super().__init__(store, f"{parts_prefix(story_id)}{rendering}/", told)
+
+    def has(self, index: int) -> bool:
+        """Whether the chapter was stored whole (its record is written last)."""
+        return self.has_file(f"chapter-{index}")
+
+    def load(self, index: int) -> SpokenChapter | None:
+        return self.load_file(f"chapter-{index}")
+
+    def save(self, index: int, chapter: SpokenChapter) -> None:
+        self.save_file(f"chapter-{index}", chapter)
+
+
+class ChapterCache(_SpokenChapterFiles):
+    """Chapters of every story by what they say and how they sound (speech/render.py's
+    chapter_key): a retold story takes the chapters whose words did not change. Aged out
+    with the rest of the cache by the janitor."""
+
+    def __init__(self, store: ArtifactStore) -> None:
+        super().__init__(store, f"{CACHE_PREFIX}chapters/")
+
+    def has(self, key: str) -> bool:
+        return self.has_file(key)
+
+    def load(self, key: str) -> SpokenChapter | None:
+        return self.load_file(key)
+
+    def save(self, key: str, chapter: SpokenChapter) -> None:
+        self.save_file(key, chapter)

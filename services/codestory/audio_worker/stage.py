@@ -13,7 +13,7 @@ from codestory.artifacts.backends import (
 )
 from codestory.artifacts.cache import audio_key, load_audio, save_audio
 from codestory.artifacts.kinds import STORY_FILES, story_artifact
-from codestory.audio_worker.chapter_parts import StoredChapterParts, parts_prefix
+from codestory.audio_worker.chapter_parts import ChapterCache, StoredChapterParts, parts_prefix
 from codestory.audio_worker.memory import release_free_memory
 from codestory.core.cpus import available_cpus
 from codestory.core.domain import Chapter, ErrorType, Status
@@ -79,7 +79,7 @@ def voices() -> list[tuple[str, str, Callable[[], SpeechEngine]]]:
 
 
 def render_audio(
-    run: StoryRun, script: Script, speech: SpeechEngine, rendering: str
+    run: StoryRun, script: Script, speech: SpeechEngine, rendering: str, sound: str
 ) -> dict[str, bytes]:
     """Speak and encode the script; return the files the audio cache keeps.
 
@@ -99,6 +99,7 @@ def render_audio(
         )
 
     parts = StoredChapterParts(run.artifacts, run.story.id, rendering, on_reuse)
+    shared = ChapterCache(run.artifacts)
 
     def on_chapter(done: int, total: int) -> None:
         run.checkpoint()
@@ -116,10 +117,19 @@ def render_audio(
             bitrate_kbps=settings.mp3_bitrate_kbps,
             on_chapter=on_chapter,
             parts=parts,
+            shared=shared,
+            sound=sound,
             workers=settings.speech_chapter_workers or available_cpus(),
             chapter_scope=lambda index, title: span(
                 "speak.chapter", **{"codestory.chapter": index, "codestory.title": title}
             ),
+        )
+    if encoded.reused:
+        run.progress(
+            "speak",
+            f"{len(encoded.reused)} of {total} chapters say what an earlier telling said; "
+            "their audio was reused",
+            1.0,
         )
     run.progress("encode", "Encoding the MP3 with chapter marks")
     with stage_timer("encode"):
@@ -131,8 +141,9 @@ def render_audio(
                 "title": c.title,
                 "start_seconds": round(c.start_seconds, 3),
                 "duration_seconds": round(c.duration_seconds, 3),
+                "reused": index in audio.reused,
             }
-            for c in audio.chapters
+            for index, c in enumerate(audio.chapters)
         ],
     }
     return {
@@ -170,7 +181,9 @@ def speak_script(run: StoryRun, script: Script) -> tuple[dict[str, bytes], str, 
             return cached.files, label, voice, True
         try:
             rendering = folder.rstrip("/").rsplit("/", 1)[-1]
-            files = render_audio(run, script, make(), rendering)
+            # Everything but the words that shapes a chapter's sound, for the chapter cache.
+            sound = json.dumps([label, shape], sort_keys=True)
+            files = render_audio(run, script, make(), rendering, sound)
         except SpeechError as exc:
             SPEECH_RUNS.labels(engine=label.split(":")[0], outcome="failed").inc()
             failures.append(f"{label}: {exc}")
@@ -205,6 +218,7 @@ def synthesize_story(run: StoryRun) -> None:
             title=c["title"],
             start_seconds=c["start_seconds"],
             duration_seconds=c["duration_seconds"],
+            reused=c.get("reused", False),
         )
         for i, c in enumerate(timing["chapters"])
     ]

@@ -362,6 +362,7 @@ class Chapter(BaseModel):
     title: str
     start_seconds: float = 0.0
     duration_seconds: float = 0.0
+    reused: bool = False  # its audio was another story's: its words had not changed
 
 
 class Story(BaseModel):

@@ -8,6 +8,8 @@ are still being spoken: a story's memory is a few chapters' samples, never the w
 from __future__ import annotations
 
 import array
+import hashlib
+import json
 import time
 from collections.abc import Callable, Generator
 from contextlib import AbstractContextManager, closing, nullcontext
@@ -44,6 +46,7 @@ class RenderedAudio:
     chapters: list[TimedChapter]
     duration_seconds: float
     speech_seconds: float  # wall-clock time spent synthesising, for the real-time factor
+    reused: tuple[int, ...] = ()  # chapters taken from another story's, by index
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,7 @@ class EncodedStory:
     chapters: list[TimedChapter]
     duration_seconds: float
     speech_seconds: float  # wall-clock time spent synthesising, for the real-time factor
+    reused: tuple[int, ...] = ()  # chapters taken from another story's, by index
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,22 @@ class ChapterParts(Protocol):
     def has(self, index: int) -> bool: ...
     def load(self, index: int) -> SpokenChapter | None: ...
     def save(self, index: int, chapter: SpokenChapter) -> None: ...
+
+
+class SharedChapters(Protocol):
+    """Spoken chapters kept across stories by what they say and how they sound (`key`), so a
+    retold story speaks again only the chapters whose words changed."""
+
+    def has(self, key: str) -> bool: ...
+    def load(self, key: str) -> SpokenChapter | None: ...
+    def save(self, key: str, chapter: SpokenChapter) -> None: ...
+
+
+def chapter_key(plan: _PlannedChapter, *, sound: str, voice: str, words_per_minute: int) -> str:
+    """What a chapter's audio is made of: its heading and sentences as the voice gets them
+    and as the captions show them, the voice and everything else that shapes the sound."""
+    made_of = [RENDER_VERSION, sound, voice, words_per_minute, plan.heading, plan.paragraphs]
+    return hashlib.sha256(json.dumps(made_of).encode()).hexdigest()
 
 
 def _silence(seconds: float, sample_rate: int) -> array.array[int]:
@@ -109,10 +129,14 @@ def spoken_chapters(
     words_per_minute: int,
     chapter_scope: Callable[[int, str], AbstractContextManager[object]] | None = None,
     parts: ChapterParts | None = None,
+    shared: SharedChapters | None = None,
+    sound: str = "",
     workers: int = 1,
     level: bool = True,
-) -> Generator[tuple[SpokenChapter, bool], None, None]:
-    """Each chapter in story order, and whether it was spoken now (False: found in `parts`).
+) -> Generator[tuple[SpokenChapter, str], None, None]:
+    """Each chapter in story order, and where it came from: "spoken" now, "resumed" from
+    `parts` (this story's, left by an interrupted delivery) or "reused" from `shared`
+    (another story's chapter with the same words, voice and `sound`).
 
     Up to `workers` chapters are spoken at once, in threads over the one engine, when the
     engine says it can speak concurrently (`concurrent = True`); the audio is the same
@@ -155,22 +179,35 @@ def spoken_chapters(
         )
         if parts is not None:
             parts.save(index, spoken_chapter)  # as soon as it exists, whatever its order
+        if shared is not None:
+            shared.save(keys[index], spoken_chapter)
         return spoken_chapter
 
+    keys = [
+        chapter_key(p, sound=sound, voice=voice, words_per_minute=words_per_minute) for p in planned
+    ]
     stored = [parts is not None and parts.has(i) for i in range(len(chapters))]
-    missing = [i for i, found in enumerate(stored) if not found]
+    known = [
+        not stored[i] and shared is not None and shared.has(keys[i]) for i in range(len(chapters))
+    ]
+    missing = [i for i in range(len(chapters)) if not stored[i] and not known[i]]
     concurrent = bool(getattr(engine, "concurrent", False))
     threads = max(1, min(workers, len(missing))) if concurrent else 1
     with ChapterPool(threads) as pool:
         pending = {i: pool.submit(speak, i) for i in missing}
         for index in range(len(chapters)):
             found = parts.load(index) if parts is not None and stored[index] else None
+            reused = shared.load(keys[index]) if shared is not None and known[index] else None
             if found is not None:
-                yield found, False
+                yield found, "resumed"
+            elif reused is not None:
+                if parts is not None:  # a restart after this resumes without the cache
+                    parts.save(index, reused)
+                yield reused, "reused"
             elif index in pending:
-                yield pending.pop(index).result(), True
+                yield pending.pop(index).result(), "spoken"
             else:
-                yield speak(index), True  # stored but unreadable: spoken again, here
+                yield speak(index), "spoken"  # kept but unreadable: spoken again, here
 
 
 def speak_and_encode(
@@ -183,6 +220,8 @@ def speak_and_encode(
     on_chapter: Callable[[int, int], None] | None = None,
     chapter_scope: Callable[[int, str], AbstractContextManager[object]] | None = None,
     parts: ChapterParts | None = None,
+    shared: SharedChapters | None = None,
+    sound: str = "",
     workers: int = 1,
 ) -> EncodedStory:
     """Speak, level and encode every chapter; chapter times come from the sample counts.
@@ -203,18 +242,23 @@ def speak_and_encode(
         words_per_minute=words_per_minute,
         chapter_scope=chapter_scope,
         parts=parts,
+        shared=shared,
+        sound=sound,
         workers=workers,
     )
+    reused: list[int] = []
     with closing(spoken_in_order):
-        for index, (spoken, fresh) in enumerate(spoken_in_order):
+        for index, (spoken, source) in enumerate(spoken_in_order):
+            if source == "reused":
+                reused.append(index)
             encoder.add(spoken.samples.tobytes())
             offset = position / rate
             timed.append(_timed(chapters[index], spoken, offset, rate))
             position += len(spoken.samples)
             spent += spoken.speech_seconds
-            if on_chapter is not None and fresh:
+            if on_chapter is not None and source == "spoken":
                 on_chapter(index + 1, len(chapters))
-    return EncodedStory(encoder.finish(), timed, position / rate, spent)
+    return EncodedStory(encoder.finish(), timed, position / rate, spent, tuple(reused))
 
 
 def _timed(chapter: ChapterText, spoken: SpokenChapter, offset: float, rate: int) -> TimedChapter:
@@ -240,6 +284,7 @@ def package_audio(encoded: EncodedStory, *, title: str) -> RenderedAudio:
         chapters=timed,
         duration_seconds=encoded.duration_seconds,
         speech_seconds=encoded.speech_seconds,
+        reused=encoded.reused,
     )
 
 
@@ -252,6 +297,7 @@ def render_story(
     words_per_minute: int,
     bitrate_kbps: int = 64,
     parts: ChapterParts | None = None,
+    shared: SharedChapters | None = None,
     workers: int = 1,
 ) -> RenderedAudio:
     """The whole audio stage in one call, as the benchmarks and tests run it."""
@@ -262,6 +308,7 @@ def render_story(
         words_per_minute=words_per_minute,
         bitrate_kbps=bitrate_kbps,
         parts=parts,
+        shared=shared,
         workers=workers,
     )
     return package_audio(encoded, title=title)
