@@ -11,15 +11,17 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, Page, Route, expect, sync_playwright
 
-from tests.support import ADMIN_TOKEN, SAMPLE_PROJECT, Stack, make_repo, running_stack
+from tests.support import ADMIN_TOKEN, SAMPLE_PROJECT, Stack, make_repo, running_stack, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -37,17 +39,20 @@ FLAGS = [
     "--autoplay-policy=no-user-gesture-required",
 ]
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+UNREACHABLE = "The gateway is unreachable; retrying…"
 
 
 @pytest.fixture(scope="module")
 def stack(redis_server_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     tmp = tmp_path_factory.mktemp("web")
-    # Each stage waits a little at its checkpoints, so a reload lands mid-story.
+    # Each stage waits a little at its checkpoints, so a reload lands mid-story; streams ping
+    # every second, so the page notices a silent one within seconds.
     with running_stack(
         redis_server_url,
         tmp,
         ("gateway", "story", "audio"),
         CODESTORY_DEBUG_STAGE_DELAY_SECONDS="0.7",
+        CODESTORY_SSE_PING_SECONDS="1",
     ) as running:
         yield running
 
@@ -262,8 +267,82 @@ def test_progress_resumes_after_the_connection_drops(
     until(page, "document.getElementById('story-progress').value >= 20")
     gateway = stack.services["gateway"]
     gateway.stop()  # the stream breaks; the page keeps what it has and says so
-    expect(page.locator("#story-connection")).to_contain_text("reconnecting")
+    expect(page.locator("#story-connection")).to_have_text(UNREACHABLE)
     gateway.start()
     expect(page.locator("#story-status")).to_have_text("complete", timeout=90_000)
     expect(page.locator("#story-connection")).to_be_empty()
     expect(page.locator("#player")).to_be_visible()
+
+
+def answering(stack: Stack) -> None:
+    def healthy() -> bool:
+        try:
+            return httpx.get(f"{stack.base_url}/healthz", timeout=1).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    wait_for(healthy, 60, "the gateway to answer")
+
+
+def test_views_opened_while_the_gateway_is_away_wait_for_it(
+    watched: Watched, stack: Stack, tmp_path: Path
+) -> None:
+    page = watched.page
+    repo = make_repo(tmp_path / "tally", SAMPLE_PROJECT)
+    story_id = stack.submit(repo)
+    page.goto("/")
+    expect(page.locator("#view-new")).to_be_visible()
+    gateway = stack.services["gateway"]
+    gateway.stop()
+    try:
+        page.evaluate("location.hash = '#/stories'")
+        expect(page.locator("#list-connection")).to_have_text(UNREACHABLE)
+        page.evaluate(f"location.hash = '#/stories/{story_id}'")
+        expect(page.locator("#story-connection")).to_have_text(UNREACHABLE)
+    finally:
+        gateway.start()
+    answering(stack)
+    # Retries back off to two seconds at most: the page follows the gateway's return closely.
+    expect(page.locator("#story-connection")).to_be_empty(timeout=3500)
+    expect(page.locator("#story-repo")).to_have_text(str(repo))
+    expect(page.locator("#story-status")).to_have_text("complete", timeout=90_000)
+
+    gateway.stop()
+    try:
+        page.evaluate("location.hash = '#/stories'")
+        expect(page.locator("#list-connection")).to_have_text(UNREACHABLE)
+    finally:
+        gateway.start()
+    answering(stack)
+    expect(page.locator("#list-connection")).to_be_empty(timeout=3500)
+    expect(page.locator(f'#list-rows a[href="#/stories/{story_id}"]')).to_be_visible()
+
+
+def test_a_frozen_gateway_is_noticed_and_followed_when_it_thaws(
+    watched: Watched, stack: Stack, tmp_path: Path
+) -> None:
+    page = watched.page
+    submit_as_admin(page, make_repo(tmp_path / "tally", SAMPLE_PROJECT))
+    page.wait_for_url("**/#/stories/*")
+    until(page, "document.getElementById('story-progress').value >= 20")
+    gateway = stack.services["gateway"]
+    gateway.kill(signal.SIGSTOP)  # its sockets stay open; it just says nothing more
+    try:
+        # Pings come every second here: four silent seconds make a stall.
+        expect(page.locator("#story-connection")).to_have_text(UNREACHABLE, timeout=10_000)
+    finally:
+        gateway.kill(signal.SIGCONT)
+    expect(page.locator("#story-connection")).to_be_empty(timeout=10_000)
+    expect(page.locator("#story-status")).to_have_text("complete", timeout=90_000)
+
+
+def test_the_list_follows_unfinished_stories_without_a_reload(
+    watched: Watched, stack: Stack, tmp_path: Path
+) -> None:
+    page = watched.page
+    story_id = stack.submit(make_repo(tmp_path / "tally", SAMPLE_PROJECT))
+    page.goto("/#/stories")
+    status = page.locator(f'#list-rows tr:has(a[href="#/stories/{story_id}"]) td').first
+    expect(status).to_be_visible()
+    assert status.text_content() != "complete"
+    expect(status).to_have_text("complete", timeout=90_000)

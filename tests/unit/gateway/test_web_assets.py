@@ -6,6 +6,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from codestory.gateway.routes.web import asset
+from codestory.records.store import StoryStore
+from tests.unit.gateway.finished import finished_story
 
 PATHS = {"/": "index.html", "/web/app.js": "app.js", "/web/app.css": "app.css"}
 PLAIN = {"Accept-Encoding": "identity"}
@@ -53,3 +55,14 @@ def test_only_the_listed_files_are_served(client: TestClient) -> None:
     assert client.get("/web/index.html").status_code == 404
     assert client.get("/web/..%2Fapp.py").status_code == 404
     assert client.head("/web/nothing.js").status_code == 404
+
+
+def test_each_stream_says_how_often_it_pings(
+    client: TestClient, store: StoryStore, env: dict[str, str]
+) -> None:
+    """The page declares a stream stalled after hearing nothing for longer than this."""
+    story = finished_story(store, env, b"ID3 audio")
+    for path in ("events", "logs?follow=true"):
+        with client.stream("GET", f"/api/v1/stories/{story.id}/{path}") as response:
+            assert response.status_code == 200
+            assert response.headers["x-heartbeat-seconds"] == "15"

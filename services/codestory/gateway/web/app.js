@@ -7,11 +7,18 @@ const KEY_STORE = "codestory.apiKey";
 const PAGE_SIZE = 10;
 const FIELDS = ["repository_url", "ref", "style", "expertise_level", "focus_areas"];
 const FINAL = new Set(["complete", "failed", "cancelled"]);
+const UNREACHABLE = "The gateway is unreachable; retrying…";
+const RETRY_FIRST_MS = 300; // retries start quickly and back off to RETRY_MAX_MS
+const RETRY_MAX_MS = 2000; // so the page follows a returning gateway within two seconds
+const ANSWER_TIMEOUT_MS = 8000; // a frozen gateway accepts connections but never answers
+const STALL_GRACE_SECONDS = 3; // beyond the stream's own ping interval
+const LIST_REFRESH_MS = 2000; // the list is read again while any story in it runs
 
 const $ = (id) => document.getElementById(id);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 let current = null; // the open story: {id, abort, story, cues, chapters, audioUrl}
+let viewAbort = new AbortController(); // ends the open view's loads, retries and refreshes
 let listOffset = 0;
 
 // ---- the API -------------------------------------------------------------------------
@@ -27,6 +34,30 @@ function api(path, options = {}) {
   return fetch(path, { ...options, headers: authHeaders(options.headers), cache: "no-store" });
 }
 
+const backoff = (wait) => Math.min(wait * 2, RETRY_MAX_MS);
+
+// A read the view cannot do without, retried while the gateway is away or failing (5xx),
+// saying so through onState as the live streams do. Rejects only when the view is left.
+async function load(path, { signal, onState }) {
+  let wait = RETRY_FIRST_MS;
+  for (;;) {
+    try {
+      const timeout = AbortSignal.timeout(ANSWER_TIMEOUT_MS);
+      const response = await api(path, { signal: AbortSignal.any([signal, timeout]) });
+      if (response.status < 500) {
+        onState("");
+        return response;
+      }
+    } catch (error) {
+      if (signal.aborted) throw error;
+    }
+    onState(UNREACHABLE);
+    await sleep(wait);
+    if (signal.aborted) throw new DOMException("The view was left", "AbortError");
+    wait = backoff(wait);
+  }
+}
+
 async function detailOf(response) {
   try {
     const body = await response.json();
@@ -39,26 +70,36 @@ async function detailOf(response) {
 }
 
 // Server-Sent Events read with fetch: EventSource cannot send an Authorization header.
-// Reconnects after a drop, resuming after the last event id the server gave.
+// Reconnects after a drop, resuming after the last event id the server gave. A stream that
+// stays silent longer than its ping interval (X-Heartbeat-Seconds) has stalled: it is
+// dropped and reconnected like a broken one.
 async function followEvents(path, { lastId, signal, onEvent, onState }) {
-  let wait = 500;
+  let wait = RETRY_FIRST_MS;
   while (!signal.aborted) {
     const headers = authHeaders({ Accept: "text/event-stream" });
     if (lastId) headers["Last-Event-ID"] = lastId;
+    const attempt = new AbortController();
+    let timer = setTimeout(() => attempt.abort(), ANSWER_TIMEOUT_MS);
     try {
-      const response = await fetch(path, { headers, signal, cache: "no-store" });
+      const both = AbortSignal.any([signal, attempt.signal]);
+      const response = await fetch(path, { headers, signal: both, cache: "no-store" });
       if (!response.ok) {
         if (response.status < 500) {
+          clearTimeout(timer);
           onState(`stopped: ${await detailOf(response)}`);
           return;
         }
         throw new Error(`HTTP ${response.status}`);
       }
       onState("");
-      wait = 500;
+      wait = RETRY_FIRST_MS;
+      const heartbeat = Number(response.headers.get("X-Heartbeat-Seconds")) || 15;
+      const stallMs = (heartbeat + STALL_GRACE_SECONDS) * 1000;
       const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
       let buffer = "";
       for (;;) {
+        clearTimeout(timer);
+        timer = setTimeout(() => attempt.abort(), stallMs);
         const { value, done } = await reader.read();
         if (done) break;
         buffer += value.replace(/\r\n/g, "\n");
@@ -77,15 +118,20 @@ async function followEvents(path, { lastId, signal, onEvent, onState }) {
             else if (field === "id") frame.id = text;
           }
           if (frame.id) lastId = frame.id;
-          if (frame.data && onEvent(frame)) return; // the handler says the stream is done
+          if (frame.data && onEvent(frame)) {
+            clearTimeout(timer);
+            return; // the handler says the stream is done
+          }
         }
       }
     } catch (error) {
       if (signal.aborted) return;
+    } finally {
+      clearTimeout(timer);
     }
-    onState("connection lost; reconnecting…");
+    onState(UNREACHABLE);
     await sleep(wait);
-    wait = Math.min(wait * 2, 8000);
+    wait = backoff(wait);
   }
 }
 
@@ -96,6 +142,8 @@ function show(view) {
 }
 
 function route() {
+  viewAbort.abort();
+  viewAbort = new AbortController();
   if (current) {
     current.abort.abort();
     if (current.audioUrl) URL.revokeObjectURL(current.audioUrl);
@@ -108,7 +156,7 @@ function route() {
     openStory(story[1]);
   } else if (hash === "#/stories") {
     show("view-list");
-    loadList();
+    loadList(viewAbort.signal);
   } else {
     show("view-new");
     $("repository_url").focus();
@@ -192,7 +240,15 @@ async function openStory(id) {
   $("player").hidden = true;
   $("story-retry").hidden = true;
   $("log").replaceChildren();
-  const response = await api(`/api/v1/stories/${id}`);
+  const state = (text) => {
+    $("story-connection").textContent = text;
+  };
+  let response;
+  try {
+    response = await load(`/api/v1/stories/${id}`, { signal: abort.signal, onState: state });
+  } catch (_) {
+    return; // left for another view
+  }
   if (!response.ok) {
     $("story-failure").textContent = await detailOf(response);
     return;
@@ -210,9 +266,6 @@ async function openStory(id) {
     seq: 0,
   };
   showProgress(snapshot);
-  const state = (text) => {
-    $("story-connection").textContent = text;
-  };
   // Progress resumes from the snapshot just shown: only later events are sent.
   const lastSeq = snapshot.seq ? String(snapshot.seq) : null;
   if (FINAL.has(snapshot.status)) {
@@ -274,7 +327,15 @@ function addLogLine(line) {
 
 async function finished(mine, status) {
   if (status !== "complete" || mine !== current) return;
-  const response = await api(`/api/v1/stories/${mine.id}`);
+  const state = (text) => {
+    $("story-connection").textContent = text;
+  };
+  let response;
+  try {
+    response = await load(`/api/v1/stories/${mine.id}`, { signal: mine.abort.signal, onState: state });
+  } catch (_) {
+    return;
+  }
   if (!response.ok || mine !== current) return;
   mine.story = await response.json();
   $("story-title").textContent = mine.story.title || "Story";
@@ -398,14 +459,37 @@ async function retryStory() {
 
 // ---- the list ----------------------------------------------------------------------------
 
-async function loadList() {
-  $("list-error").textContent = "";
-  const response = await api(`/api/v1/stories?offset=${listOffset}&limit=${PAGE_SIZE}`);
+let listShown = ""; // what the table shows, so an unchanged refresh leaves it (and focus) alone
+let listTimer = null;
+let listReads = 0; // only the latest read of the list may draw it
+
+async function loadList(signal) {
+  clearTimeout(listTimer);
+  const read = ++listReads;
+  const state = (text) => {
+    $("list-connection").textContent = text;
+  };
+  let response;
+  try {
+    const path = `/api/v1/stories?offset=${listOffset}&limit=${PAGE_SIZE}`;
+    response = await load(path, { signal, onState: state });
+  } catch (_) {
+    return; // left for another view
+  }
   if (!response.ok) {
-    $("list-error").textContent = await detailOf(response);
+    if (read === listReads) $("list-error").textContent = await detailOf(response);
     return;
   }
   const page = await response.json();
+  if (signal.aborted || read !== listReads) return;
+  $("list-error").textContent = "";
+  // While any story here is unfinished, read the list again: its rows change on their own.
+  if (page.items.some((story) => !FINAL.has(story.status))) {
+    listTimer = setTimeout(() => loadList(signal), LIST_REFRESH_MS);
+  }
+  const shown = JSON.stringify([listOffset, page.total, page.items.map((s) => [s.id, s.status, s.title, s.duration_seconds])]);
+  if (shown === listShown) return;
+  listShown = shown;
   const rows = $("list-rows");
   rows.replaceChildren();
   for (const story of page.items) {
@@ -463,11 +547,11 @@ function setUp() {
   }
   $("list-prev").addEventListener("click", () => {
     listOffset = Math.max(0, listOffset - PAGE_SIZE);
-    loadList();
+    loadList(viewAbort.signal);
   });
   $("list-next").addEventListener("click", () => {
     listOffset += PAGE_SIZE;
-    loadList();
+    loadList(viewAbort.signal);
   });
   window.addEventListener("hashchange", route);
   showKeyState();
