@@ -66,3 +66,19 @@ def test_each_stream_says_how_often_it_pings(
         with client.stream("GET", f"/api/v1/stories/{story.id}/{path}") as response:
             assert response.status_code == 200
             assert response.headers["x-heartbeat-seconds"] == "15"
+
+
+def test_a_refused_url_is_told_with_the_other_fields_errors(client: TestClient) -> None:
+    """The URL policy runs after the model's own checks: it is still told when they fail."""
+    body = {"repository_url": "ftp://example.org/project", "ref": "not a ref"}
+    response = client.post("/api/v1/stories", json=body)
+    assert response.status_code == 422
+    fields = [error["loc"][-1] for error in response.json()["detail"]]
+    assert fields == ["repository_url", "ref"]
+    ssh = {"repository_url": "git@github.com:owner/project.git", "focus_areas": ["x" * 500]}
+    detail = client.post("/api/v1/stories", json=ssh).json()["detail"]
+    assert "use https://github.com/owner/project" in detail[0]["msg"]
+    assert [error["loc"][-1] for error in detail] == ["repository_url", "focus_areas"]
+    fine = {"repository_url": "https://github.com/owner/project", "ref": "not a ref"}
+    detail = client.post("/api/v1/stories", json=fine).json()["detail"]
+    assert [error["loc"][-1] for error in detail] == ["ref"]
