@@ -196,10 +196,14 @@ def test_submit_follow_reload_listen_and_read_the_log(
     start = page.evaluate("document.getElementById('audio').currentTime")
     until(page, f"document.getElementById('audio').currentTime > {start} + 0.5")
     expect(page.locator("#chapters li").nth(2)).to_have_class("current")
-    expect(page.locator("#transcript span.current")).to_have_count(1)
+    expect(page.locator("#transcript .cue.current")).to_have_count(1)
     page.evaluate("document.getElementById('audio').pause()")
+    leads_with_the_player(page, chapters.count())
+    transcript_by_chapter_from_the_keyboard(page, chapters.count())
 
-    # The log: both workers' lines, in the order they were written.
+    # The log: closed once the story is complete, with both workers' lines in order.
+    expect(page.locator("#log-section")).not_to_have_attribute("open", "")
+    page.get_by_text("Log", exact=True).click()
     log = page.locator("#log .line")
     expect(log.filter(has_text="audio-worker").last).to_contain_text("ready")
     services = log.locator(".service").all_text_contents()
@@ -209,8 +213,25 @@ def test_submit_follow_reload_listen_and_read_the_log(
     screenshot(page, "story", tmp_path)
 
     with page.expect_download() as download:
-        page.get_by_role("button", name="MP3").click()
+        page.get_by_role("link", name="MP3").click()
     assert download.value.suggested_filename == f"{story_id}-story.mp3"
+    for button, name in (("Captions (VTT)", "captions.vtt"), ("Manifest (JSON)", "manifest")):
+        with page.expect_download() as download:
+            page.get_by_role("button", name=button).click()
+        assert download.value.suggested_filename.startswith(story_id)
+        assert name.split(".")[0] in download.value.suggested_filename
+
+    phone = page.context.browser.new_context(  # type: ignore[union-attr]
+        base_url=stack.base_url, viewport={"width": 375, "height": 740}
+    ).new_page()
+    try:
+        phone.goto(f"/#/stories/{story_id}")
+        expect(phone.locator("#player")).to_be_visible()
+        leads_with_the_player(phone, chapters.count())
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 375, "no sideways scroll"
+        screenshot(phone, "story-phone", tmp_path)
+    finally:
+        phone.context.close()
 
     # The list: the story with its status, length and creation time.
     page.goto("/#/stories")
@@ -228,11 +249,17 @@ def test_a_failing_story_shows_its_reason_and_the_admin_retry(
     submit_as_admin(page, repo)
     expect(page.locator("#story-status")).to_have_text("failed", timeout=60_000)
     expect(page.locator("#story-failure")).to_contain_text("no source code was found")
+    # The reason is said once, the log is open, and the request can be edited and sent again.
+    expect(page.locator("#view-story")).to_contain_text("no source code was found")
+    reason = page.locator("#story-failure").text_content() or ""
+    assert page.locator("#view-story .progress").inner_text().count(reason) == 1
+    expect(page.locator("#log-section")).to_have_attribute("open", "")
+    expect(page.get_by_role("button", name="Edit and resubmit")).to_be_visible()
     retry = page.get_by_role("button", name="Retry this story (admin)")
     expect(retry).to_be_visible()
     lines_before = page.locator("#log .line").count()
     retry.click()  # the admin sends it back: it runs again, and fails again the same way
-    expect(page.locator("#story-failure")).not_to_contain_text("Only the admin")
+    expect(page.locator("#story-action-error")).not_to_contain_text("Only the admin")
     expect(page.locator("#story-status")).to_have_text("failed", timeout=60_000)
     until(page, f"document.querySelectorAll('#log .line').length > {lines_before}")
     expect(page.locator("#log .line .message").filter(has_text="no_source")).not_to_have_count(0)
@@ -346,3 +373,183 @@ def test_the_list_follows_unfinished_stories_without_a_reload(
     expect(status).to_be_visible()
     assert status.text_content() != "complete"
     expect(status).to_have_text("complete", timeout=90_000)
+
+
+def top(page: Page, selector: str) -> float:
+    return float(page.locator(selector).evaluate("e => e.getBoundingClientRect().top"))
+
+
+def leads_with_the_player(page: Page, chapters: int) -> None:
+    """Title, repository and length, then the player; progress is one line below it."""
+    title = page.locator("#story-title").text_content() or ""
+    assert title and title != "Story"
+    assert page.title() == f"{title} · codestory"
+    expect(page.locator("#story-repo")).to_contain_text(
+        re.compile(rf"\d+:\d\d · {chapters} chapters")
+    )
+    assert top(page, "#story-title") < top(page, "#player") < top(page, ".statusline")
+    expect(page.locator("#story-progress")).to_be_hidden()
+    expect(page.locator(".statusline")).to_have_text("complete")
+    expect(page.locator("#story-pause")).to_be_hidden()
+
+
+def transcript_by_chapter_from_the_keyboard(page: Page, chapters: int) -> None:
+    expect(page.locator("#transcript h3")).to_have_count(chapters)
+    assert page.locator("audio track[kind=captions]").count() == 1
+    until(page, "document.getElementById('audio').textTracks.length === 1")
+    # A sentence late in the story, reached and played from the keyboard.
+    sentences = page.locator("#transcript .cue")
+    late = sentences.nth(sentences.count() - 2)
+    late.focus()
+    page.keyboard.press("Enter")
+    start = float(late.evaluate("_ => document.getElementById('audio').currentTime"))
+    assert start > 10
+    until(page, "document.querySelector('#transcript .cue.current') !== null", timeout=10)
+    current = page.locator("#transcript .cue.current")
+    colors = current.evaluate(
+        "e => [getComputedStyle(e).color, getComputedStyle(e).backgroundColor]"
+    )
+    assert contrast(colors[1], "rgb(255, 255, 255)") >= 3, "the highlight stands out"
+    assert contrast(colors[0], colors[1]) >= 4.5, "its words stay readable"
+    page.keyboard.press("Space")  # on the focused sentence: plays from it again, no scroll
+    page.evaluate("document.getElementById('audio').pause()")
+
+
+def luminance(color: str) -> float:
+    red, green, blue = (int(v) / 255 for v in re.findall(r"\d+", color)[:3])
+
+    def linear(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * linear(red) + 0.7152 * linear(green) + 0.0722 * linear(blue)
+
+
+def contrast(one: str, other: str) -> float:
+    light, dark = sorted((luminance(one), luminance(other)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_a_running_story_is_paused_resumed_cancelled_and_resubmitted(
+    watched: Watched, tmp_path: Path
+) -> None:
+    page = watched.page
+    repo = make_repo(tmp_path / "tally", SAMPLE_PROJECT)
+    submit_as_admin(page, repo, listener="expert")
+    page.wait_for_url("**/#/stories/*")
+    pause = page.get_by_role("button", name="Pause")
+    resume = page.get_by_role("button", name="Resume")
+    pause.click()
+    expect(resume).to_be_focused()  # focus moves to the button that took its place
+    expect(pause).to_be_hidden()
+    expect(page.locator("#story-step")).to_have_text("· paused", timeout=30_000)
+    resume.press("Enter")
+    expect(pause).to_be_focused()
+    expect(page.locator("#story-step")).not_to_have_text("· paused")
+    page.get_by_role("button", name="Cancel").click()
+    expect(page.locator("#story-status")).to_have_text("cancelled")
+    edit = page.get_by_role("button", name="Edit and resubmit")
+    expect(edit).to_be_focused()
+    for gone in ("Pause", "Resume", "Cancel"):
+        expect(page.get_by_role("button", name=gone)).to_be_hidden()
+    edit.press("Enter")  # back to the form, filled in with the story's request
+    expect(page.locator("#new-title")).to_be_focused()
+    expect(page.get_by_label("Repository URL")).to_have_value(str(repo))
+    expect(page.get_by_label("Listener")).to_have_value("expert")
+
+
+def test_keyboard_focus_titles_and_the_key_popover(watched: Watched) -> None:
+    page = watched.page
+    page.goto("/")
+    expect(page.locator("#new-title")).to_be_focused()
+    assert page.title() == "New story · codestory"
+    stories = page.get_by_role("link", name="Stories")
+    for _ in range(10):  # from the heading, through the header, by Tab alone
+        page.keyboard.press("Tab")
+        if stories.evaluate("e => e === document.activeElement"):
+            break
+    page.keyboard.press("Enter")
+    expect(page.locator("#list-title")).to_be_focused()
+    assert page.title() == "Stories · codestory"
+
+    summary = page.locator("#key-details summary")
+    summary.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#key-details")).to_have_attribute("open", "")
+    page.keyboard.press("Tab")
+    expect(page.locator("#api-key")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(page.locator("#key-details")).not_to_have_attribute("open", "")
+    expect(summary).to_be_focused()
+    page.keyboard.press("Enter")
+    page.locator("#api-key").fill("cs_not-a-real-key")
+    page.keyboard.press("Enter")  # Save
+    expect(page.locator("#key-details")).not_to_have_attribute("open", "")
+    expect(page.locator("#list-title")).to_be_focused()  # the view reopened with the key
+    page.evaluate("localStorage.clear()")
+
+
+def test_controls_and_states_contrast_and_one_live_region(watched: Watched) -> None:
+    page = watched.page
+    page.goto("/")
+    white = "rgb(255, 255, 255)"
+    border = page.get_by_label("Repository URL").evaluate("e => getComputedStyle(e).borderTopColor")
+    assert contrast(border, white) >= 3, "input borders"
+    page.keyboard.press("Tab")
+    ring = page.evaluate("getComputedStyle(document.activeElement).outlineColor")
+    assert contrast(ring, white) >= 3, "the focus ring"
+    for selector in ("#story-status", "nav a", "#submit"):
+        colors = page.locator(selector).first.evaluate(
+            "e => [getComputedStyle(e).color, getComputedStyle(e).backgroundColor]"
+        )
+        background = white if colors[1] == "rgba(0, 0, 0, 0)" else colors[1]
+        assert contrast(colors[0], background) >= 3, selector
+    for status in ("complete", "failed"):
+        color = page.locator("#story-status").evaluate(
+            f"e => {{ e.dataset.status = '{status}'; return getComputedStyle(e).color; }}"
+        )
+        assert contrast(color, white) >= 3, status
+    polite = page.evaluate(
+        """[...document.querySelectorAll('[aria-live], [role=status], [role=log]')]
+             .filter(e => e.getAttribute('aria-live') !== 'assertive').map(e => e.id)"""
+    )
+    assert polite == ["announcer"]
+
+
+def test_field_errors_in_plain_words_every_field_at_once(watched: Watched) -> None:
+    page = watched.page
+    page.goto("/")
+    submit = page.get_by_role("button", name="Tell me the story")
+    submit.click()
+    expect(page.locator("#repository_url-error")).to_have_text(
+        "Enter the repository's URL, such as https://github.com/owner/project."
+    )
+    expect(page.get_by_label("Repository URL")).to_be_focused()
+
+    page.get_by_label("Repository URL").fill("git@github.com:owner/project.git")
+    submit.click()
+    expect(page.locator("#repository_url-error")).to_have_text(
+        "This is an SSH remote; only https is fetched: use https://github.com/owner/project"
+    )
+
+    page.get_by_label("Repository URL").fill("https://github.com/owner/project")
+    page.get_by_label("Branch or tag").fill("not a ref")
+    page.get_by_label("Focus areas").fill(", ".join(f"area{n}" for n in range(30)))
+    submit.click()
+    expect(page.locator("#ref-error")).to_have_text(
+        "This must be a branch or tag name (letters, digits, . _ / -)"
+    )
+    expect(page.locator("#focus_areas-error")).to_have_text("Give at most 20 (there are 30).")
+    expect(page.locator("#repository_url-error")).to_be_empty()
+    expect(page.get_by_label("Branch or tag")).to_be_focused()
+    expect(page.locator("#announcer")).to_have_text(
+        "2 fields need attention: Branch or tag, Focus areas."
+    )
+    assert "Value error" not in page.locator("#new-form").inner_text()
+
+    page.get_by_label("Repository URL").fill("ftp://example.org/project")
+    page.get_by_label("Focus areas").fill("")
+    submit.click()  # the URL's refusal and the ref's, in one round
+    expect(page.locator("#repository_url-error")).not_to_be_empty()
+    expect(page.locator("#ref-error")).not_to_be_empty()
+    expect(page.locator("#focus_areas-error")).to_be_empty()
+    expect(page.get_by_label("Repository URL")).to_be_focused()

@@ -13,11 +13,24 @@ const RETRY_MAX_MS = 2000; // so the page follows a returning gateway within two
 const ANSWER_TIMEOUT_MS = 8000; // a frozen gateway accepts connections but never answers
 const STALL_GRACE_SECONDS = 3; // beyond the stream's own ping interval
 const LIST_REFRESH_MS = 2000; // the list is read again while any story in it runs
+const VIEWS = {
+  "view-new": "new-title",
+  "view-story": "story-title",
+  "view-list": "list-title",
+};
+const LABELS = {
+  repository_url: "Repository URL",
+  ref: "Branch or tag",
+  style: "Style",
+  expertise_level: "Listener",
+  focus_areas: "Focus areas",
+};
 
 const $ = (id) => document.getElementById(id);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-let current = null; // the open story: {id, abort, story, cues, chapters, audioUrl}
+let current = null; // the open story: {id, abort, story, status, paused, cues, chapters, ...}
+let prefill = null; // a story's request, put back into the form by "Edit and resubmit"
 let viewAbort = new AbortController(); // ends the open view's loads, retries and refreshes
 let listOffset = 0;
 
@@ -137,33 +150,64 @@ async function followEvents(path, { lastId, signal, onEvent, onState }) {
 
 // ---- views -----------------------------------------------------------------------------
 
-function show(view) {
-  for (const id of ["view-new", "view-story", "view-list"]) $(id).hidden = id !== view;
+// The page's one polite live region: what changed, said once (progress and log stay quiet).
+let announced = "";
+function announce(text) {
+  if (!text || text === announced) return;
+  announced = text;
+  const region = $("announcer");
+  region.textContent = "";
+  setTimeout(() => {
+    region.textContent = text;
+  }, 50); // emptied first, so a screen reader hears a repeated phrase again
+}
+
+function name(title) {
+  document.title = `${title} · codestory`;
+}
+
+// Each view starts at its heading, named in the tab's title, so keyboard and screen-reader
+// users land where the view begins instead of at the top of the document.
+function show(view, title) {
+  for (const id of Object.keys(VIEWS)) $(id).hidden = id !== view;
+  name(title);
+  $(VIEWS[view]).focus();
 }
 
 function route() {
   viewAbort.abort();
   viewAbort = new AbortController();
   if (current) {
-    current.abort.abort();
-    if (current.audioUrl) URL.revokeObjectURL(current.audioUrl);
+    for (const url of [current.audioUrl, current.captionsUrl]) if (url) URL.revokeObjectURL(url);
     current = null;
   }
+  announced = "";
   const hash = location.hash || "#/";
   const story = hash.match(/^#\/stories\/([A-Za-z0-9_-]{1,64})$/);
   if (story) {
-    show("view-story");
+    show("view-story", "Story");
     openStory(story[1]);
   } else if (hash === "#/stories") {
-    show("view-list");
+    show("view-list", "Stories");
     loadList(viewAbort.signal);
   } else {
-    show("view-new");
-    $("repository_url").focus();
+    if (prefill) fillForm(prefill);
+    prefill = null;
+    show("view-new", "New story");
   }
 }
 
 // ---- submitting ------------------------------------------------------------------------
+
+function fillForm(request) {
+  const form = $("new-form");
+  form.repository_url.value = request.repository_url || "";
+  form.ref.value = request.ref || "";
+  form.style.value = request.style || "overview";
+  form.expertise_level.value = request.expertise_level || "intermediate";
+  form.focus_areas.value = (request.focus_areas || []).join(", ");
+  clearErrors();
+}
 
 function clearErrors() {
   for (const field of FIELDS) {
@@ -171,6 +215,26 @@ function clearErrors() {
     $(field).removeAttribute("aria-invalid");
   }
   $("form-error").textContent = "";
+}
+
+// A validation error in words a person would use: pydantic's phrasing reworded, the
+// gateway's own refusals (URL policy, SSH remotes) kept as they are.
+function plainError(field, item) {
+  const message = String(item.msg || "").replace(/^Value error, /, "");
+  const most = message.match(/at most (\d+) (character|item)/);
+  const given = message.match(/not (\d+)/);
+  if (item.type === "missing" || item.type === "string_too_short") {
+    return field === "repository_url"
+      ? "Enter the repository's URL, such as https://github.com/owner/project."
+      : `${LABELS[field] || "This field"} cannot be empty.`;
+  }
+  if (item.type === "string_too_long" && most) return `Use at most ${most[1]} characters.`;
+  if (item.type === "too_long" && most) {
+    return `Give at most ${most[1]}${given ? ` (there are ${given[1]})` : ""}.`;
+  }
+  if (item.type === "enum" || item.type === "literal_error") return "Choose one of the options.";
+  if (/^(is|must|has|should) /.test(message)) return `This ${message}`;
+  return message.charAt(0).toUpperCase() + message.slice(1);
 }
 
 async function submitStory(event) {
@@ -198,19 +262,27 @@ async function submitStory(event) {
     }
     if (response.status === 422) {
       const problem = await response.json();
+      const messages = {}; // every field's errors, each field's in one line
       for (const item of problem.detail || []) {
-        const field = (item.loc || [])[1];
-        const target = FIELDS.includes(field) ? $(`${field}-error`) : $("form-error");
-        target.textContent = item.msg;
-        if (FIELDS.includes(field)) $(field).setAttribute("aria-invalid", "true");
+        const loc = item.loc || [];
+        const field = FIELDS.find((f) => loc.includes(f)) || "form";
+        (messages[field] ||= []).push(plainError(field, item));
       }
-      const first = FIELDS.find((f) => $(f).getAttribute("aria-invalid"));
-      if (first) $(first).focus();
+      for (const [field, texts] of Object.entries(messages)) {
+        $(`${field}-error`).textContent = texts.join(" ");
+        if (field !== "form") $(field).setAttribute("aria-invalid", "true");
+      }
+      const wrong = FIELDS.filter((f) => messages[f]);
+      if (wrong.length) {
+        $(wrong[0]).focus(); // its error is read with it (aria-describedby)
+        const count = wrong.length === 1 ? "One field needs" : `${wrong.length} fields need`;
+        announce(`${count} attention: ${wrong.map((f) => LABELS[f]).join(", ")}.`);
+      }
       return;
     }
     $("form-error").textContent = await detailOf(response);
   } catch (error) {
-    $("form-error").textContent = "The gateway cannot be reached.";
+    $("form-error").textContent = "The gateway cannot be reached. Try again in a moment.";
   } finally {
     $("submit").disabled = false;
   }
@@ -218,34 +290,74 @@ async function submitStory(event) {
 
 // ---- one story -------------------------------------------------------------------------
 
+function repositoryName(url) {
+  const parts = url.replace(/[/\\]+$/, "").replace(/\.git$/, "").split(/[/\\:]/);
+  return parts[parts.length - 1] || url;
+}
+
+function showStory(story) {
+  const title = story.title || repositoryName(story.repository_url);
+  $("story-title").textContent = title;
+  name(title);
+  const facts = [story.repository_url];
+  if (story.duration_seconds) facts.push(clock(story.duration_seconds));
+  if (story.chapters && story.chapters.length) facts.push(`${story.chapters.length} chapters`);
+  $("story-repo").textContent = facts.join(" · ");
+}
+
 function showProgress(event) {
+  const mine = current;
+  if (!mine) return;
+  const final = FINAL.has(event.status);
+  mine.status = event.status;
+  if (event.step === "pausing" || event.step === "paused") mine.paused = true;
+  else if (event.step === "resumed" || final) mine.paused = false;
+  // One status line: what it is doing, how far, in words; the bar only while it runs.
   $("story-progress").value = event.percent;
+  $("story-progress").hidden = final;
   $("story-status").textContent = event.status;
   $("story-status").dataset.status = event.status;
-  $("story-step").textContent = event.step && event.step !== event.status ? `· ${event.step}` : "";
-  $("story-percent").textContent = `· ${Math.round(event.percent)}%`;
-  $("story-message").textContent = event.message;
-  $("story-failure").textContent = event.status === "failed" ? `Failed: ${event.message}` : "";
-  $("story-retry").hidden = event.status !== "failed";
+  const step = event.step && event.step !== event.status ? event.step : "";
+  $("story-step").textContent = !final && step ? `· ${step}` : "";
+  $("story-percent").textContent = final ? "" : `· ${Math.round(event.percent)}%`;
+  const said = event.status === "complete" || event.status === "failed" ? "" : event.message;
+  $("story-message").textContent = said ? `· ${said}` : "";
+  $("story-failure").textContent = event.status === "failed" ? event.message : "";
+  showControls();
+  announce(`The story is ${event.status}${mine.paused ? ", paused" : ""}.`);
+}
+
+function showControls() {
+  const mine = current;
+  const running = Boolean(mine.status) && !FINAL.has(mine.status);
+  $("story-pause").hidden = !running || mine.paused;
+  $("story-resume").hidden = !running || !mine.paused;
+  $("story-cancel").hidden = !running;
+  $("story-edit").hidden = !(mine.status === "failed" || mine.status === "cancelled");
+  $("story-retry").hidden = mine.status !== "failed";
 }
 
 async function openStory(id) {
-  const abort = new AbortController();
-  current = { id, abort, story: null, cues: [], chapters: [], audioUrl: null };
+  const signal = viewAbort.signal;
+  current = { id, signal, story: null, status: null, paused: false, cues: [], chapters: [] };
   const mine = current;
   for (const field of ["story-repo", "story-message", "story-failure", "story-connection"]) {
     $(field).textContent = "";
   }
+  $("story-action-error").textContent = "";
   $("story-title").textContent = "Story";
   $("player").hidden = true;
-  $("story-retry").hidden = true;
+  $("story-progress").hidden = false;
+  $("log-section").open = true;
+  for (const button of $("story-controls").children) button.hidden = true;
   $("log").replaceChildren();
   const state = (text) => {
     $("story-connection").textContent = text;
+    announce(text);
   };
   let response;
   try {
-    response = await load(`/api/v1/stories/${id}`, { signal: abort.signal, onState: state });
+    response = await load(`/api/v1/stories/${id}`, { signal, onState: state });
   } catch (_) {
     return; // left for another view
   }
@@ -255,8 +367,8 @@ async function openStory(id) {
   }
   const story = await response.json();
   mine.story = story;
-  $("story-title").textContent = story.title || "Story";
-  $("story-repo").textContent = story.repository_url;
+  mine.paused = story.pause != null;
+  showStory(story);
   // Progress events expire before the record does: the record still says where it ended.
   const snapshot = story.progress || {
     status: story.status,
@@ -273,7 +385,7 @@ async function openStory(id) {
   } else {
     followEvents(`/api/v1/stories/${id}/events`, {
       lastId: lastSeq,
-      signal: abort.signal,
+      signal,
       onState: state,
       onEvent: (frame) => {
         if (frame.event !== "progress") return false;
@@ -289,7 +401,7 @@ async function openStory(id) {
   }
   followEvents(`/api/v1/stories/${id}/logs?follow=true`, {
     lastId: null,
-    signal: abort.signal,
+    signal,
     onState: () => {},
     onEvent: (frame) => {
       if (frame.event === "log") addLogLine(JSON.parse(frame.data));
@@ -310,9 +422,9 @@ function addLogLine(line) {
     ["step", line.step || "-"],
     ["message", line.message + (line.error_type ? ` [${line.error_type}]` : "")],
   ];
-  for (const [name, text] of parts) {
+  for (const [part, text] of parts) {
     const cell = document.createElement("span");
-    cell.className = name;
+    cell.className = part;
     cell.textContent = text;
     row.append(cell);
   }
@@ -326,20 +438,60 @@ function addLogLine(line) {
 }
 
 async function finished(mine, status) {
-  if (status !== "complete" || mine !== current) return;
+  if (mine !== current) return;
+  // A finished story leads with what it made; the log is there for a failure.
+  $("log-section").open = status !== "complete";
+  if (status !== "complete") return;
   const state = (text) => {
     $("story-connection").textContent = text;
   };
   let response;
   try {
-    response = await load(`/api/v1/stories/${mine.id}`, { signal: mine.abort.signal, onState: state });
+    response = await load(`/api/v1/stories/${mine.id}`, { signal: mine.signal, onState: state });
   } catch (_) {
     return;
   }
   if (!response.ok || mine !== current) return;
   mine.story = await response.json();
-  $("story-title").textContent = mine.story.title || "Story";
+  showStory(mine.story);
   await loadPlayer(mine);
+}
+
+// The story's controls: each answers with the story's record, and focus moves to the button
+// that takes the place of the one pressed.
+async function control(method, action, then) {
+  const mine = current;
+  if (!mine) return;
+  $("story-action-error").textContent = "";
+  let response;
+  try {
+    response = await api(`/api/v1/stories/${mine.id}${action}`, { method });
+  } catch (_) {
+    $("story-action-error").textContent = "The gateway cannot be reached. Try again in a moment.";
+    return;
+  }
+  if (mine !== current) return;
+  if (!response.ok) {
+    $("story-action-error").textContent = await detailOf(response);
+    return;
+  }
+  const story = await response.json();
+  mine.paused = story.pause != null;
+  if (FINAL.has(story.status) && !FINAL.has(mine.status)) {
+    const message = story.failure_reason || `The story is ${story.status}`;
+    showProgress({ status: story.status, step: story.status, percent: 0, message });
+    finished(mine, story.status);
+  } else {
+    showControls();
+    announce(`The story is ${story.status}${mine.paused ? ", paused" : ""}.`);
+  }
+  $(then).focus();
+}
+
+function editAndResubmit() {
+  if (!current || !current.story) return;
+  prefill = current.story;
+  location.hash = "#/";
 }
 
 // ---- the player --------------------------------------------------------------------------
@@ -360,18 +512,34 @@ function parseVtt(text) {
   return cues;
 }
 
+function seek(seconds, play) {
+  const audio = $("audio");
+  audio.currentTime = seconds + 0.01;
+  if (play) audio.play().catch(() => {});
+}
+
+// Activated by click, Enter or Space, as a button is.
+function activate(element, action) {
+  element.addEventListener("click", action);
+  element.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" || event.key === " ") {
+      event.preventDefault();
+      action();
+    }
+  });
+}
+
 async function loadPlayer(mine) {
   const base = `/api/v1/stories/${mine.id}`;
   const audio = $("audio");
-  if (localStorage.getItem(KEY_STORE)) {
-    // With an API key the audio element cannot send it: fetch the file, play it from memory.
-    const response = await api(`${base}/audio`);
-    if (!response.ok || mine !== current) return;
-    mine.audioUrl = URL.createObjectURL(await response.blob());
-    audio.src = mine.audioUrl;
-  } else {
-    audio.src = `${base}/audio`; // streamed, with range requests for seeking
-  }
+  const key = localStorage.getItem(KEY_STORE);
+  // The audio element cannot send a header: with a key it reads the feed's keyed link,
+  // which the gateway checks as it checks the header, so the player still streams and seeks.
+  const source = key ? `/api/v1/feed/${encodeURIComponent(key)}/stories/${mine.id}/story.mp3` : `${base}/audio`;
+  audio.replaceChildren();
+  audio.src = source;
+  $("download-audio").href = source;
+  $("download-audio").download = `${mine.id}-story.mp3`;
   const chapters = $("chapters");
   chapters.replaceChildren();
   mine.chapters = mine.story.chapters || [];
@@ -380,27 +548,62 @@ async function loadPlayer(mine) {
     const button = document.createElement("button");
     button.type = "button";
     button.textContent = `${chapter.title} (${clock(chapter.start_seconds)})`;
-    button.addEventListener("click", () => {
-      audio.currentTime = chapter.start_seconds + 0.01;
-      audio.play().catch(() => {});
-    });
+    button.addEventListener("click", () => seek(chapter.start_seconds, true));
     item.append(button);
     chapters.append(item);
   }
-  const captions = await api(`${base}/captions.vtt`);
-  mine.cues = captions.ok ? parseVtt(await captions.text()) : [];
+  $("player").hidden = false;
+  let captions = "";
+  try {
+    const response = await api(`${base}/captions.vtt`, { signal: mine.signal });
+    if (response.ok) captions = await response.text();
+  } catch (_) {
+    /* the transcript stays empty; the audio plays */
+  }
+  if (mine !== current) return;
+  mine.cues = parseVtt(captions);
+  if (captions) {
+    // A captions track for players and assistive tools, from the text already fetched.
+    mine.captionsUrl = URL.createObjectURL(new Blob([captions], { type: "text/vtt" }));
+    const track = document.createElement("track");
+    Object.assign(track, { kind: "captions", label: "English", srclang: "en", src: mine.captionsUrl });
+    audio.append(track);
+  }
+  showTranscript(mine);
+  highlight();
+}
+
+// The transcript by chapter, each sentence a control that plays from where it is said.
+function showTranscript(mine) {
   const transcript = $("transcript");
   transcript.replaceChildren();
+  mine.sentences = [];
+  let shown = -2;
+  let paragraph = null;
   for (const cue of mine.cues) {
-    const span = document.createElement("span");
-    span.textContent = `${cue.text} `;
-    span.addEventListener("click", () => {
-      audio.currentTime = cue.start + 0.01;
+    let chapter = -1;
+    mine.chapters.forEach((c, index) => {
+      if (c.start_seconds <= cue.start + 0.05) chapter = index;
     });
-    transcript.append(span);
+    if (chapter !== shown || !paragraph) {
+      shown = chapter;
+      if (chapter >= 0) {
+        const heading = document.createElement("h3");
+        heading.textContent = mine.chapters[chapter].title;
+        transcript.append(heading);
+      }
+      paragraph = document.createElement("p");
+      transcript.append(paragraph);
+    }
+    const sentence = document.createElement("span");
+    sentence.className = "cue";
+    sentence.tabIndex = 0;
+    sentence.setAttribute("role", "button");
+    sentence.textContent = cue.text;
+    activate(sentence, () => seek(cue.start, true));
+    paragraph.append(sentence, " ");
+    mine.sentences.push(sentence);
   }
-  $("player").hidden = false;
-  highlight();
 }
 
 function clock(seconds) {
@@ -409,7 +612,7 @@ function clock(seconds) {
 }
 
 function highlight() {
-  if (!current) return;
+  if (!current || !current.sentences) return;
   const now = $("audio").currentTime;
   const items = $("chapters").children;
   current.chapters.forEach((chapter, index) => {
@@ -418,28 +621,26 @@ function highlight() {
     if (on) items[index].setAttribute("aria-current", "true");
     else items[index].removeAttribute("aria-current");
   });
-  const spans = $("transcript").children;
   current.cues.forEach((cue, index) => {
+    const sentence = current.sentences[index];
     const on = now >= cue.start && now < cue.end;
-    if (on && !spans[index].classList.contains("current")) {
-      spans[index].scrollIntoView({ block: "nearest" });
-    }
-    spans[index].classList.toggle("current", on);
+    if (on && !sentence.classList.contains("current")) sentence.scrollIntoView({ block: "nearest" });
+    sentence.classList.toggle("current", on);
   });
 }
 
-async function download(name) {
+async function download(file) {
   if (!current) return;
-  const response = await api(`/api/v1/stories/${current.id}/${name}`);
+  const response = await api(`/api/v1/stories/${current.id}/${file}`);
   if (!response.ok) {
-    $("story-connection").textContent = await detailOf(response);
+    $("story-action-error").textContent = await detailOf(response);
     return;
   }
   const link = document.createElement("a");
   link.href = URL.createObjectURL(await response.blob());
   const disposition = response.headers.get("Content-Disposition") || "";
   const named = disposition.match(/filename="([^"]+)"/);
-  link.download = named ? named[1] : name;
+  link.download = named ? named[1] : file;
   document.body.append(link);
   link.click();
   link.remove();
@@ -453,7 +654,7 @@ async function retryStory() {
     route(); // follow it again from where it is now
     return;
   }
-  $("story-failure").textContent =
+  $("story-action-error").textContent =
     response.status === 401 ? "Only the admin can retry a story." : await detailOf(response);
 }
 
@@ -524,6 +725,10 @@ function showKeyState() {
   $("key-state").textContent = saved ? "A key is saved in this browser." : "No key saved.";
 }
 
+function closeKey() {
+  $("key-details").open = false;
+}
+
 function setUp() {
   $("new-form").addEventListener("submit", submitStory);
   $("key-form").addEventListener("submit", (event) => {
@@ -532,16 +737,29 @@ function setUp() {
     if (key) localStorage.setItem(KEY_STORE, key);
     $("api-key").value = "";
     showKeyState();
+    closeKey();
     route();
   });
   $("key-forget").addEventListener("click", () => {
     localStorage.removeItem(KEY_STORE);
     showKeyState();
+    closeKey();
     route();
+  });
+  $("key-details").addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && $("key-details").open) {
+      event.preventDefault();
+      closeKey();
+      $("key-details").querySelector("summary").focus();
+    }
   });
   $("audio").addEventListener("timeupdate", highlight);
   $("audio").addEventListener("seeked", highlight);
   $("story-retry").addEventListener("click", retryStory);
+  $("story-pause").addEventListener("click", () => control("POST", "/pause", "story-resume"));
+  $("story-resume").addEventListener("click", () => control("POST", "/resume", "story-pause"));
+  $("story-cancel").addEventListener("click", () => control("DELETE", "", "story-edit"));
+  $("story-edit").addEventListener("click", editAndResubmit);
   for (const button of document.querySelectorAll("[data-download]")) {
     button.addEventListener("click", () => download(button.dataset.download));
   }
