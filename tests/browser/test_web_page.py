@@ -75,6 +75,7 @@ class Watched:
         self.page = page
         self.foreign: list[str] = []
         self.csp: list[str] = []
+        self.asked: list[tuple[str, str | None]] = []  # each URL, with its Range header
         page.route("**/*", self._only_loopback)
         page.on("console", self._console)
 
@@ -82,6 +83,7 @@ class Watched:
         url = route.request.url
         host = urlsplit(url).hostname or ""
         if url.startswith(("data:", "blob:")) or host in LOOPBACK:
+            self.asked.append((urlsplit(url).path, route.request.headers.get("range")))
             route.continue_()
         else:
             self.foreign.append(url)
@@ -200,6 +202,11 @@ def test_submit_follow_reload_listen_and_read_the_log(
     page.evaluate("document.getElementById('audio').pause()")
     leads_with_the_player(page, chapters.count())
     transcript_by_chapter_from_the_keyboard(page, chapters.count())
+    # With a key the player streams (range requests on the keyed media link): the whole MP3
+    # is never fetched into the page first.
+    assert f"/api/v1/stories/{story_id}/audio" not in [path for path, _ in watched.asked]
+    streamed = [r for path, r in watched.asked if path.endswith(f"/{story_id}/story.mp3")]
+    assert streamed and any(r and r.startswith("bytes=") for r in streamed)
 
     # The log: closed once the story is complete, with both workers' lines in order.
     expect(page.locator("#log-section")).not_to_have_attribute("open", "")
@@ -331,7 +338,7 @@ def test_views_opened_while_the_gateway_is_away_wait_for_it(
     answering(stack)
     # Retries back off to two seconds at most: the page follows the gateway's return closely.
     expect(page.locator("#story-connection")).to_be_empty(timeout=3500)
-    expect(page.locator("#story-repo")).to_have_text(str(repo))
+    expect(page.locator("#story-repo")).to_contain_text(str(repo))
     expect(page.locator("#story-status")).to_have_text("complete", timeout=90_000)
 
     gateway.stop()
@@ -553,3 +560,57 @@ def test_field_errors_in_plain_words_every_field_at_once(watched: Watched) -> No
     expect(page.locator("#ref-error")).not_to_be_empty()
     expect(page.locator("#focus_areas-error")).to_be_empty()
     expect(page.get_by_label("Repository URL")).to_be_focused()
+
+
+def axe_violations(page: Page) -> list[str]:
+    """axe-core's WCAG 2.1 AA rules on the page as it is now (run through the DevTools
+    protocol, so the page's own policy need not allow it)."""
+    try:
+        from axe_playwright_python.sync_playwright import Axe
+    except ImportError:
+        pytest.fail("axe-playwright-python is not installed: it is in the dev dependencies")
+    options = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21aa"]}}
+    results = Axe().run(page, options={**options, "resultTypes": ["violations"]})
+    return [
+        f"{v['id']}: {[node['target'] for node in v['nodes']]}"
+        for v in results.response["violations"]
+    ]
+
+
+@pytest.mark.parametrize("width", [1200, 375])
+def test_axe_finds_nothing_in_any_view(
+    browser: Browser, stack: Stack, tmp_path: Path, width: int
+) -> None:
+    story_id = stack.submit(make_repo(tmp_path / "tally", SAMPLE_PROJECT))
+    failed_id = stack.submit(make_repo(tmp_path / "notes", {"README.md": "# Notes\n"}))
+    context = browser.new_context(base_url=stack.base_url, viewport={"width": width, "height": 800})
+    page = context.new_page()
+    try:
+        page.goto("/")
+        # axe is awake: an input planted without a label is caught, then taken away.
+        page.evaluate(
+            "document.body.append(Object.assign(document.createElement('input'), {id: 'planted'}))"
+        )
+        assert any("label" in violation for violation in axe_violations(page))
+        page.evaluate("document.getElementById('planted').remove()")
+        assert axe_violations(page) == [], "the form"
+        page.get_by_label("Branch or tag").fill("not a ref")
+        page.get_by_role("button", name="Tell me the story").click()
+        expect(page.locator("#ref-error")).not_to_be_empty()
+        assert axe_violations(page) == [], "the form with its errors"
+        page.goto(f"/#/stories/{story_id}")
+        expect(page.locator("#story-status")).not_to_be_empty()
+        assert axe_violations(page) == [], "a running story"
+        stack.wait_status(story_id, {"complete"})
+        expect(page.locator("#player")).to_be_visible(timeout=30_000)
+        expect(page.locator("#transcript .cue").first).to_be_visible()
+        assert axe_violations(page) == [], "a complete story"
+        stack.wait_status(failed_id, {"failed"})
+        page.goto(f"/#/stories/{failed_id}")
+        expect(page.locator("#story-failure")).not_to_be_empty()
+        assert axe_violations(page) == [], "a failed story"
+        page.goto("/#/stories")
+        expect(page.locator("#list-rows tr").first).to_be_visible()
+        assert axe_violations(page) == [], "the list"
+    finally:
+        context.close()
