@@ -469,9 +469,9 @@ def test_keyboard_focus_titles_and_the_key_popover(watched: Watched) -> None:
     page.goto("/")
     expect(page.locator("#new-title")).to_be_focused()
     assert page.title() == "New story · codestory"
-    stories = page.get_by_role("link", name="Stories")
-    for _ in range(10):  # from the heading, through the header, by Tab alone
-        page.keyboard.press("Tab")
+    stories = page.get_by_role("link", name="Stories", exact=True)
+    for _ in range(10):  # from the heading back to the header, by Shift+Tab alone
+        page.keyboard.press("Shift+Tab")
         if stories.evaluate("e => e === document.activeElement"):
             break
     page.keyboard.press("Enter")
@@ -489,8 +489,10 @@ def test_keyboard_focus_titles_and_the_key_popover(watched: Watched) -> None:
     expect(summary).to_be_focused()
     page.keyboard.press("Enter")
     page.locator("#api-key").fill("cs_not-a-real-key")
+    expect(page.locator("#key-badge")).to_be_hidden()
     page.keyboard.press("Enter")  # Save
     expect(page.locator("#key-details")).not_to_have_attribute("open", "")
+    expect(page.locator("#key-badge")).to_have_text("saved")  # the header says a key is kept
     expect(page.locator("#list-title")).to_be_focused()  # the view reopened with the key
     page.evaluate("localStorage.clear()")
 
@@ -614,3 +616,36 @@ def test_axe_finds_nothing_in_any_view(
         assert axe_violations(page) == [], "the list"
     finally:
         context.close()
+
+
+def test_a_running_story_lists_its_stages_with_their_times(
+    watched: Watched, tmp_path: Path
+) -> None:
+    page = watched.page
+    submit_as_admin(page, make_repo(tmp_path / "tally", SAMPLE_PROJECT))
+    page.wait_for_url("**/#/stories/*")
+    until(page, "document.getElementById('story-progress').value >= 50")
+    page.get_by_role("button", name="Pause").click()  # held mid-story while it is read
+    expect(page.locator("#story-step")).to_have_text("· paused", timeout=30_000)
+    page.reload()  # the stages already passed are read again from the story's events
+    stages = page.locator("#stages li")
+    expect(stages).to_have_count(7)
+    expect(stages).to_have_text(
+        [re.compile(rf"^{name}") for name in ("Queued", "Fetch", "Analyse", "Narrate", "Speak")]
+        + ["Encode", "Store"]
+    )
+    for done in range(4):
+        expect(stages.nth(done)).to_have_class("done")
+        expect(stages.nth(done).locator(".took")).to_have_text(re.compile(r"^\d+\.\d s$"))
+    expect(page.locator('#stages li[aria-current="step"]')).to_have_count(1)
+    expect(page.locator("#story-elapsed")).to_have_text(re.compile(r"^Elapsed \d+:\d\d$"))
+    page.get_by_role("button", name="Resume").click()
+    expect(page.locator("#story-status")).to_have_text("complete", timeout=90_000)
+    expect(page.locator("#story-stages")).to_be_hidden()
+
+    page.goto("/")  # the story is among the recent ones under the form
+    recent = page.locator("#recent-list li")
+    expect(recent.first).to_contain_text("complete")
+    assert 1 <= recent.count() <= 5
+    recent.first.get_by_role("link").click()
+    expect(page.locator("#story-title")).to_be_focused()

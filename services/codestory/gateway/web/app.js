@@ -13,6 +13,17 @@ const RETRY_MAX_MS = 2000; // so the page follows a returning gateway within two
 const ANSWER_TIMEOUT_MS = 8000; // a frozen gateway accepts connections but never answers
 const STALL_GRACE_SECONDS = 3; // beyond the stream's own ping interval
 const LIST_REFRESH_MS = 2000; // the list is read again while any story in it runs
+// The stages a story goes through, by the step names its progress events carry.
+const STAGES = [
+  ["queued", "Queued"],
+  ["fetch", "Fetch"],
+  ["analyse", "Analyse"],
+  ["narrate", "Narrate"],
+  ["speak", "Speak"],
+  ["encode", "Encode"],
+  ["upload", "Store"],
+];
+const RECENT = 5; // stories shown under the form
 const VIEWS = {
   "view-new": "new-title",
   "view-story": "story-title",
@@ -194,6 +205,7 @@ function route() {
     if (prefill) fillForm(prefill);
     prefill = null;
     show("view-new", "New story");
+    loadRecent(viewAbort.signal);
   }
 }
 
@@ -324,7 +336,59 @@ function showProgress(event) {
   $("story-message").textContent = said ? `· ${said}` : "";
   $("story-failure").textContent = event.status === "failed" ? event.message : "";
   showControls();
+  noteStage(mine, event);
   announce(`The story is ${event.status}${mine.paused ? ", paused" : ""}.`);
+}
+
+// ---- stages: each one's start from the first event naming it ---------------------------
+
+function noteStage(mine, event) {
+  if (FINAL.has(event.status)) {
+    clearInterval(mine.ticker);
+    $("story-stages").hidden = true;
+    return;
+  }
+  if (STAGES.some(([step]) => step === event.step)) {
+    // The earliest event naming a stage: a snapshot shown first may be from its middle.
+    const at = event.at || Date.now() / 1000;
+    mine.stageStarts[event.step] = Math.min(mine.stageStarts[event.step] ?? at, at);
+  }
+  mine.stage = event.step in mine.stageStarts ? event.step : mine.stage;
+  $("story-stages").hidden = false;
+  if (!mine.ticker) mine.ticker = setInterval(() => showStages(mine), 1000);
+  showStages(mine);
+}
+
+function took(seconds) {
+  const s = Math.max(0, seconds);
+  return s < 60 ? `${s.toFixed(1)} s` : clock(s);
+}
+
+function showStages(mine) {
+  if (mine !== current || mine.signal.aborted) {
+    clearInterval(mine.ticker);
+    return;
+  }
+  const now = Date.now() / 1000;
+  const starts = STAGES.map(([step]) => mine.stageStarts[step]);
+  const items = STAGES.map(([step, label], index) => {
+    const item = document.createElement("li");
+    item.textContent = label;
+    const start = starts[index];
+    if (start === undefined) return item;
+    const next = starts.slice(index + 1).find((t) => t !== undefined);
+    const running = step === mine.stage && next === undefined;
+    item.className = running ? "current" : "done";
+    if (running) item.setAttribute("aria-current", "step");
+    const time = document.createElement("span");
+    time.className = "took";
+    time.textContent = took((running ? now : next) - start);
+    item.append(time);
+    return item;
+  });
+  $("stages").replaceChildren(...items);
+  const created = mine.story ? mine.story.created_at : now;
+  $("story-elapsed").textContent = `Elapsed ${clock(Math.max(0, now - created))}`;
 }
 
 function showControls() {
@@ -339,7 +403,10 @@ function showControls() {
 
 async function openStory(id) {
   const signal = viewAbort.signal;
-  current = { id, signal, story: null, status: null, paused: false, cues: [], chapters: [] };
+  current = {
+    id, signal, story: null, status: null, paused: false, cues: [], chapters: [],
+    stageStarts: {}, stage: null, ticker: null,
+  };
   const mine = current;
   for (const field of ["story-repo", "story-message", "story-failure", "story-connection"]) {
     $(field).textContent = "";
@@ -348,6 +415,7 @@ async function openStory(id) {
   $("story-title").textContent = "Story";
   $("player").hidden = true;
   $("story-progress").hidden = false;
+  $("story-stages").hidden = true;
   $("log-section").open = true;
   for (const button of $("story-controls").children) button.hidden = true;
   $("log").replaceChildren();
@@ -378,8 +446,9 @@ async function openStory(id) {
     seq: 0,
   };
   showProgress(snapshot);
-  // Progress resumes from the snapshot just shown: only later events are sent.
-  const lastSeq = snapshot.seq ? String(snapshot.seq) : null;
+  // Progress is read from its first event, so every stage's start is known, even after a
+  // reload; the events already shown are shown again, briefly.
+  const lastSeq = "0";
   if (FINAL.has(snapshot.status)) {
     finished(mine, snapshot.status);
   } else {
@@ -723,6 +792,34 @@ async function loadList(signal) {
 function showKeyState() {
   const saved = Boolean(localStorage.getItem(KEY_STORE));
   $("key-state").textContent = saved ? "A key is saved in this browser." : "No key saved.";
+  $("key-badge").hidden = !saved;
+}
+
+// The latest few stories under the form, to go back to one.
+async function loadRecent(signal) {
+  let page;
+  try {
+    const response = await api(`/api/v1/stories?offset=0&limit=${RECENT}`, { signal });
+    if (!response.ok) return;
+    page = await response.json();
+  } catch (_) {
+    return; // the form works without them
+  }
+  if (signal.aborted) return;
+  const items = page.items.map((story) => {
+    const item = document.createElement("li");
+    const status = document.createElement("span");
+    status.className = "status";
+    status.dataset.status = story.status;
+    status.textContent = story.status;
+    const link = document.createElement("a");
+    link.href = `#/stories/${story.id}`;
+    link.textContent = story.title || repositoryName(story.repository_url);
+    item.append(status, link);
+    return item;
+  });
+  $("recent-list").replaceChildren(...items);
+  $("recent").hidden = items.length === 0;
 }
 
 function closeKey() {
