@@ -566,7 +566,11 @@ def test_field_errors_in_plain_words_every_field_at_once(watched: Watched) -> No
 
 def axe_violations(page: Page) -> list[str]:
     """axe-core's WCAG 2.1 AA rules on the page as it is now (run through the DevTools
-    protocol, so the page's own policy need not allow it)."""
+    protocol, so the page's own policy need not allow it); a view wider than the window
+    counts as one too."""
+    width = page.viewport_size["width"] if page.viewport_size else 0
+    if page.evaluate("document.documentElement.scrollWidth") > width:
+        return ["sideways scroll"]
     try:
         from axe_playwright_python.sync_playwright import Axe
     except ImportError:
