@@ -120,7 +120,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     async def invalid_request(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
-        return JSONResponse(status_code=422, content={"detail": brief_errors(list(exc.errors()))})
+        errors = brief_errors(list(exc.errors()))
+        if request.scope.get("endpoint") is stories.submit_story and not any(
+            "repository_url" in (error["loc"] or ()) for error in errors
+        ):
+            refusal = stories.url_refusal(settings, exc.body)
+            if refusal is not None:
+                errors.insert(0, refusal)
+        return JSONResponse(status_code=422, content={"detail": errors})
 
     app.add_exception_handler(RequestValidationError, invalid_request)
 

@@ -65,6 +65,10 @@ class SlotStreamResponse(EventSourceResponse):
     def __init__(self, content: Any, slot: Slot, **kwargs: Any) -> None:
         super().__init__(content, **kwargs)
         self.slot = slot
+        if kwargs.get("ping"):
+            # How often a quiet stream still sends a ping: a client that hears nothing for
+            # longer knows the stream has stalled (a frozen gateway keeps its sockets open).
+            self.headers["X-Heartbeat-Seconds"] = str(kwargs["ping"])
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:

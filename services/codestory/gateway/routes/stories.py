@@ -29,6 +29,7 @@ from codestory.core.domain import (
     classify_source,
 )
 from codestory.core.local_source import allowed_folder, git_directory
+from codestory.core.settings import Settings
 from codestory.gateway.access import Caller, CallerDep
 from codestory.gateway.breaker import TRIPPING_ERRORS
 from codestory.gateway.deps import State
@@ -56,6 +57,25 @@ def field_error(field: str, message: str) -> JSONResponse:
         status_code=422,
         content={"detail": [{"loc": ["body", field], "msg": message, "type": "value_error"}]},
     )
+
+
+def url_refusal(settings: Settings, body: Any) -> dict[str, Any] | None:
+    """The URL policy's refusal of a submission that failed validation in another field, so
+    every field's error is told at once instead of one round each; None when it passes."""
+    url = body.get("repository_url") if isinstance(body, dict) else None
+    if not isinstance(url, str) or not url:
+        return None
+    try:
+        classify_source(
+            url,
+            allow_local_paths=settings.allow_local_paths,
+            allowed_hosts=settings.allowed_hosts,
+            max_length=settings.max_url_length,
+            allowed_ports=tuple(settings.allowed_ports),
+        )
+    except SourcePolicyError as exc:
+        return {"loc": ["body", "repository_url"], "msg": str(exc), "type": "value_error"}
+    return None
 
 
 def load_story(state: GatewayState, story_id: str, caller: Caller) -> Story:
