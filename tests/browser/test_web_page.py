@@ -21,7 +21,15 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, Route, expect, sync_playwright
 
-from tests.support import ADMIN_TOKEN, SAMPLE_PROJECT, Stack, make_repo, running_stack, wait_for
+from tests.support import (
+    ADMIN_TOKEN,
+    SAMPLE_PROJECT,
+    Stack,
+    git,
+    make_repo,
+    running_stack,
+    wait_for,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -653,3 +661,30 @@ def test_a_running_story_lists_its_stages_with_their_times(
     assert 1 <= recent.count() <= 5
     recent.first.get_by_role("link").click()
     expect(page.locator("#story-title")).to_be_focused()
+
+
+def test_a_digest_names_its_range_and_a_retold_story_its_unchanged_chapters(
+    watched: Watched, stack: Stack, tmp_path: Path
+) -> None:
+    repo = make_repo(tmp_path / "tally", SAMPLE_PROJECT)
+    git(repo, "tag", "v1")
+    (repo / "src" / "tally" / "export.py").write_text(
+        '"""Export."""\n\n\ndef to_csv(c):\n    return c\n'
+    )
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "export")
+    git(repo, "tag", "v2")
+    page = watched.page
+    digest = stack.submit(repo, ref="v2", since="v1")
+    stack.wait_status(digest, {"complete"}, timeout=120)
+    page.goto(f"/#/stories/{digest}")
+    expect(page.locator("#story-repo")).to_contain_text("changes v1 → v2")
+    first = stack.submit(repo, ref="v2")
+    stack.wait_status(first, {"complete"}, timeout=120)
+    again = stack.submit(repo, ref="v2", style="overview", focus_areas=["export"])
+    told = stack.wait_status(again, {"complete"}, timeout=120)
+    unchanged = [c["title"] for c in told["chapters"] if c["reused"]]
+    assert unchanged, "a retelling with one focus changed keeps its other chapters"
+    page.goto(f"/#/stories/{again}")
+    expect(page.locator("#chapters")).to_contain_text(f"{unchanged[0]} (", timeout=10_000)
+    expect(page.locator("#chapters")).to_contain_text("unchanged since the last telling")

@@ -188,10 +188,15 @@ def describe(story: dict[str, Any], artifact_root: Path | None = None) -> str:
         lines.append(
             f"  reason: {shown(story.get('failure_reason'))} [{shown(story.get('error_type'))}]"
         )
+    if story.get("since"):
+        until = shown(story.get("ref") or "latest")
+        lines.append(f"  digest of:  what changed from {shown(story['since'])} to {until}")
     if story.get("chapters"):
         lines.append(f"  {len(story['chapters'])} chapters, {clock(story['duration_seconds'])}:")
         for chapter in story["chapters"]:
-            lines.append(f"    {clock(chapter['start_seconds']):>6}  {shown(chapter['title'])}")
+            reused = "  (unchanged since the last telling)" if chapter.get("reused") else ""
+            title = shown(chapter["title"])
+            lines.append(f"    {clock(chapter['start_seconds']):>6}  {title}{reused}")
     if story.get("speech_engine"):
         voice = f" ({shown(story['speech_voice'])})" if story.get("speech_voice") else ""
         lines.append(f"  spoken by:  {shown(story['speech_engine'])}{voice}")

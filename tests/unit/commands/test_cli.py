@@ -50,3 +50,27 @@ def test_up_moves_a_metrics_port_that_is_taken() -> None:
         ports = metrics_ports(gateway)
     assert ports["janitor"] != taken and port_is_free(ports["janitor"])
     assert len(set(ports.values())) == len(SERVICES)
+
+
+def test_a_digest_shows_its_range_and_its_unchanged_chapters() -> None:
+    from codestory.artifacts.kinds import LINKED
+    from codestory.commands.client import describe
+
+    story = {
+        "id": "s1",
+        "status": "complete",
+        "repository_url": "https://github.com/pallets/click",
+        "ref": "v2",
+        "since": "v1",
+        "duration_seconds": 75.0,
+        "chapters": [
+            {"title": "The change in one minute", "start_seconds": 0.0, "reused": False},
+            {"title": "Where to look first", "start_seconds": 60.0, "reused": True},
+        ],
+        "links": {kind.name: f"http://127.0.0.1/{kind.name}" for kind in LINKED},
+        "artifacts": {},
+    }
+    shown = describe(story)
+    assert "digest of:  what changed from v1 to v2" in shown
+    assert "Where to look first  (unchanged since the last telling)" in shown
+    assert "The change in one minute  (" not in shown

@@ -312,6 +312,8 @@ function showStory(story) {
   $("story-title").textContent = title;
   name(title);
   const facts = [story.repository_url];
+  // A digest names its range: what changed from `since` to `ref`.
+  if (story.since) facts.push(`changes ${story.since} → ${story.ref || "latest"}`);
   if (story.duration_seconds) facts.push(clock(story.duration_seconds));
   if (story.chapters && story.chapters.length) facts.push(`${story.chapters.length} chapters`);
   $("story-repo").textContent = facts.join(" · ");
@@ -616,7 +618,9 @@ async function loadPlayer(mine) {
     const item = document.createElement("li");
     const button = document.createElement("button");
     button.type = "button";
-    button.textContent = `${chapter.title} (${clock(chapter.start_seconds)})`;
+    // A reused chapter's words (and audio) are an earlier telling's: nothing changed there.
+    const reused = chapter.reused ? ", unchanged since the last telling" : "";
+    button.textContent = `${chapter.title} (${clock(chapter.start_seconds)}${reused})`;
     button.addEventListener("click", () => seek(chapter.start_seconds, true));
     item.append(button);
     chapters.append(item);
