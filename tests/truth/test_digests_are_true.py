@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from codestory.analysis import analyse
+from codestory.analysis.changelog import entries_between, is_changelog
 from codestory.analysis.changes import compare
 from codestory.narrative.digest import write_digest
 from tests.truth.checker import Tree
@@ -32,11 +33,11 @@ def test_a_digest_of_two_releases_is_true_of_both_trees(older: dict[str, object]
         pytest.fail(f"run `make truth-trees` first: {old_root} or {new_root} is missing")
     newer = TREES[str(older["newer"])]
     change = compare(analyse(old_root, name=newer["name"]), analyse(new_root, name=newer["name"]))
+    logs = [p for p in sorted(new_root.iterdir()) if p.is_file() and is_changelog(p.name)]
+    since, until = str(older["version"]), str(newer["version"])
+    entries = entries_between(logs[0].read_text(errors="replace"), since, until) if logs else None
     script = write_digest(
-        change,
-        since=str(older["version"]),
-        until=str(newer["version"]),
-        repository=str(newer["name"]),
+        change, since=since, until=until, repository=str(newer["name"]), changelog=entries
     )
     chapters = [(c.title, c.text) for c in script.chapters]
     findings, checked = DigestChecker(Tree.read(old_root), Tree.read(new_root)).check(chapters)

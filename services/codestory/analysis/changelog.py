@@ -63,3 +63,45 @@ def latest_release(path: str, text: str) -> Release | None:
 
 def is_changelog(path: str) -> bool:
     return len(path_parts(path)) <= 2 and bool(CHANGELOG_NAMES.match(file_name(path)))
+
+
+# A list item's marker in Markdown and reStructuredText changelogs.
+_ITEM = re.compile(r"^\s{0,4}(?:[-*+]|\d+[.)])\s+(?P<text>\S.*)$")
+# Sphinx roles and Markdown markup that mean nothing said aloud: `:issue:`5448``, ``code``.
+_ROLE = re.compile(r":[a-z]+:`[^`]*`|\(#\d+\)|\[#\d+\]\([^)]*\)")
+
+
+def entries_between(text: str, since: str, until: str, *, limit: int = 6) -> list[str] | None:
+    """The changelog's items for the releases after `since`, up to and including `until`
+    (both versions as its headings write them): each release's first item, newest release
+    first, then each one's second, and so on; None when either heading is missing. Items
+    run on over their indented continuation lines."""
+    lines = text.splitlines()[:5000]
+    headings = [
+        (number, match.group(1))
+        for number, line in enumerate(lines)
+        if (match := _VERSION_LINE.match(line.strip())) is not None
+    ]
+    found = {version: number for number, version in reversed(headings)}
+    start, end = found.get(until.lstrip("v")), found.get(since.lstrip("v"))
+    if start is None or end is None or end <= start:
+        return None
+    heads = {number for number, _ in headings}
+    sections: list[list[str]] = []
+    for number in range(start, end):
+        line = lines[number]
+        if number in heads:
+            sections.append([])
+            continue
+        match = _ITEM.match(line)
+        if match is not None:
+            sections[-1].append(match.group("text").strip())
+        elif sections[-1] and line.startswith((" ", "\t")) and line.strip():
+            sections[-1][-1] += " " + line.strip()
+    # The first items of every release before the second of any: a major release's news
+    # is not crowded out by the patch releases after it.
+    ordered = [
+        s[i] for i in range(max(map(len, sections), default=0)) for s in sections if i < len(s)
+    ]
+    said = [" ".join(_ROLE.sub("", item).replace("``", "`").split()) for item in ordered]
+    return [item.rstrip(".") for item in said if item][:limit]

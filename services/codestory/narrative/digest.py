@@ -12,6 +12,7 @@ from codestory.analysis.changes import ChangeFacts, NameChange, SignatureChange
 from codestory.analysis.commit_messages import TYPES, CommitGroups
 from codestory.core.domain import escape_controls
 from codestory.narrative.script import Evidence, Script, ScriptChapter
+from codestory.narrative.sentences import split_sentences
 
 MAX_NAMED = 8  # names read out in one sentence; the rest are counted
 
@@ -301,6 +302,18 @@ def _look_first(change: ChangeFacts) -> list[Told]:
     return told
 
 
+def _changelog(entries: list[str] | None, since: str, until: str) -> list[Told]:
+    if not entries:
+        return []
+    evidence = [Evidence(path=".", fact=f"changelog {since}..{until}: " + " | ".join(entries))]
+    told: list[Told] = [
+        (f"The changelog's entries from {since} to {until} begin with these.", evidence)
+    ]
+    # Each entry's first sentence, quoted: one caption cue per entry.
+    told += [(f"{_said(split_sentences(entry)[0])}.", evidence) for entry in entries if entry]
+    return told
+
+
 def _features(commits: CommitGroups | None) -> list[Told]:
     if commits is None or not commits.features:
         return []
@@ -332,11 +345,13 @@ def write_digest(
     until: str,
     repository: str,
     commits: CommitGroups | None = None,
+    changelog: list[str] | None = None,
 ) -> Script:
     """The digest of `change` between the refs `since` and `until`, as a script; `commits`,
-    when the history between them was read, adds what the commits say."""
+    when the history between them was read, adds what the commits say; `changelog`, the
+    changelog's entries for the releases between them, what the authors wrote of them."""
     title = f"{change.name}: what changed from {since} to {until}"
-    if change.nothing and not (commits and commits.commits):
+    if change.nothing and not (commits and commits.commits) and not changelog:
         sentence = (
             f"Between {since} and {until}, nothing a reader would notice changed in "
             f"{change.name}: the same source files, public names, ways in and dependencies."
@@ -350,6 +365,7 @@ def write_digest(
             "The change in one minute",
             _summary(change, since, until) + _history(commits, since, until),
         ),
+        ("What the changelog says", _changelog(changelog, since, until)),
         ("What is new", _new(change) + _features(commits)),
         ("What behaves differently", _different(change)),
         ("What was removed or may break callers", _removed(change) + _breaking(commits)),

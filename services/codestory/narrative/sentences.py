@@ -1,6 +1,7 @@
 """Split narration into sentences: one caption cue, one fact check per sentence.
 
-A sentence ends at `.`, `!` or `?` followed by a space and a capital, a digit or a code span.
+A sentence ends at `.`, `!` or `?` followed by a space and a capital, a digit, a code span or
+an opening quote.
 Never inside a code span (`app.py`), a version (3.0.3) or an abbreviation (e.g.).
 """
 
@@ -9,7 +10,7 @@ from __future__ import annotations
 import re
 
 _ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "vs.", "cf.", "Mr.", "Dr.", "No.")
-_NEXT_STARTS_SENTENCE = re.compile(r"\s+(?=[A-Z0-9`\"'(])")
+_NEXT_STARTS_SENTENCE = re.compile(r"\s+(?=[A-Z0-9`\"'(\u201c\u2018])")
 
 
 def split_sentences(text: str) -> list[str]:

@@ -13,6 +13,7 @@ import subprocess
 import time
 from pathlib import Path
 
+from codestory.analysis.changelog import is_changelog
 from codestory.analysis.history import LOG_FORMAT
 from codestory.core.domain import (
     ErrorType,
@@ -439,45 +440,56 @@ def read_history(checkout: Path, depth: int) -> str | None:
     return done.stdout if done.returncode == 0 else None
 
 
-def commit_subjects(
+MAX_CHANGELOG_BYTES = 2 * 1024 * 1024
+
+
+def history_between(
     location: str, ref: str | None, since_commit: str, work: Path, settings: Settings
-) -> list[str] | None:
-    """The subject lines of the commits after `since_commit` up to `ref`, newest first, from
-    a blob-less clone of the history alone (no file is fetched or written). None when the
-    history read (`history_depth` commits) does not reach `since_commit`, or on no git."""
+) -> tuple[list[str] | None, str | None]:
+    """From a blob-less clone of the history alone: the subject lines of the commits after
+    `since_commit` up to `ref`, newest first (None when the history read does not reach it),
+    and the text of the changelog at the top of `ref`'s tree, if there is one (its blob is
+    the one file fetched)."""
     source = _source(location, settings)
     if isinstance(source, Path) or settings.history_depth <= 1:
-        return None
+        return None, None
     url, local = source
     dest = work / "history"
+    pinned = None if local else pin_host(url)
     command = clone_command(
-        url,
-        dest,
-        ref,
-        local=local,
-        depth=settings.history_depth,
-        pinned=None if local else pin_host(url),
+        url, dest, ref, local=local, depth=settings.history_depth, pinned=pinned
     )
     run_clone(command, dest, settings, ref)
-    try:
-        done = subprocess.run(
-            ["git", "-C", str(dest), "log", "--format=%s", f"--max-count={settings.history_depth}",
-             f"{since_commit}..HEAD"],
-            env=_git_env(work),
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            timeout=LS_REMOTE_TIMEOUT_SECONDS,
-            check=False,
-        )  # fmt: skip
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    # An unknown `since_commit` (beyond the shallow history) is an error to git.
-    return (
-        [line for line in done.stdout.splitlines() if line.strip()]
-        if done.returncode == 0
-        else None
+    git = [*_git_options("file" if local else "https", pinned), "-C", str(dest)]
+
+    def read(*args: str) -> str | None:
+        try:
+            done = subprocess.run(
+                [*git, *args],
+                env=_git_env(work),
+                stdin=subprocess.DEVNULL,
+                capture_output=True,
+                text=True,
+                errors="replace",
+                timeout=LS_REMOTE_TIMEOUT_SECONDS,
+                check=False,
+            )
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+        return done.stdout if done.returncode == 0 else None
+
+    log = read(
+        "log", "--format=%s", f"--max-count={settings.history_depth}", f"{since_commit}..HEAD"
     )
+    subjects = None if log is None else [line for line in log.splitlines() if line.strip()]
+    changelog = None
+    for entry in (read("ls-tree", "-l", "HEAD") or "").splitlines():
+        meta, _, name = entry.partition("\t")
+        size = meta.split()[-1] if meta.split() else "-"
+        if is_changelog(name) and size.isdigit() and int(size) <= MAX_CHANGELOG_BYTES:
+            changelog = read("show", f"HEAD:{name}")
+            break
+    return subjects, changelog
 
 
 COMMIT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from codestory.analysis import AnalysisError, AnalysisStoppedError, RepoFacts, analyse
+from codestory.analysis.changelog import entries_between
 from codestory.analysis.changes import compare
 from codestory.analysis.commit_messages import group_commits
 from codestory.artifacts.backends import ArtifactNotFoundError
@@ -35,9 +36,9 @@ from codestory.story_worker.analysis_cache import (
 )
 from codestory.story_worker.fetch import (
     checkout_commit,
-    commit_subjects,
     fetch_commit,
     fetch_repository,
+    history_between,
     is_commit_id,
     read_history,
     resolve_commit,
@@ -247,13 +248,18 @@ def tell_digest(run: StoryRun, since: str) -> None:
             "a change digest needs a Git repository with both refs", ErrorType.INVALID_REPOSITORY
         )
     run.checkpoint()
-    subjects = None
+    subjects, changelog = None, None
     with (
         scratch_folder(settings.work_dir, "story-") as work,
         contextlib.suppress(PermanentError, TransientError),
     ):
-        # What the commits say is a part of the digest it can do without.
-        subjects = commit_subjects(story.repository_url, story.ref, old_commit, work, settings)
+        # What the commits and the changelog say is a part the digest can do without.
+        subjects, changelog = history_between(
+            story.repository_url, story.ref, old_commit, work, settings
+        )
+    entries = None
+    if changelog and older.version and newer.version:
+        entries = entries_between(changelog, older.version, newer.version)
     hit = "hit" if new_hit and old_hit else "miss"
     run.advance(Status.GENERATING, commit=commit, cache={**story.cache, "analysis": hit})
     run.progress("narrate", f"Comparing {since} ({old_commit[:12]}) with {until}")
@@ -265,6 +271,7 @@ def tell_digest(run: StoryRun, since: str) -> None:
             until=story.ref or commit[:12],
             repository=story.repository_url,
             commits=group_commits(subjects) if subjects is not None else None,
+            changelog=entries,
         )
     document: dict[str, Any] = {
         "script": script.model_dump(mode="json"),

@@ -159,3 +159,44 @@ def test_one_commit_is_quoted_as_the_one(tmp_path: Path) -> None:
         change, since="v1", until="v2", repository="tally", commits=group_commits(["Release 2"])
     )
     assert "It is one commit, which says \u201cRelease 2\u201d." in script.chapters[0].text
+
+
+CHANGES = """Changelog
+=========
+
+Version 1.3.0
+-------------
+
+Released 2024-04-07
+
+-   Add ``to_csv`` to write counts. Two sentences here. :issue:`12`
+-   Drop Python 3.7.
+
+Version 1.2.1
+-------------
+
+-   Fix a crash on empty files. :pr:`9`
+
+Version 1.2.0
+-------------
+
+-   Old news.
+"""
+
+
+def test_the_changelog_entries_between_two_releases_are_quoted(tmp_path: Path) -> None:
+    from codestory.analysis.changelog import entries_between
+
+    entries = entries_between(CHANGES, "1.2.0", "v1.3.0")
+    assert entries == [
+        "Add `to_csv` to write counts. Two sentences here",
+        "Fix a crash on empty files",
+        "Drop Python 3.7",
+    ]
+    assert entries_between(CHANGES, "0.9", "1.3.0") is None
+    change = compare(_facts(tmp_path, "a", BASE), _facts(tmp_path, "b", BASE))
+    script = write_digest(change, since="1.2.0", until="1.3.0", repository="t", changelog=entries)
+    [chapter] = [c for c in script.chapters if c.title == "What the changelog says"]
+    assert "\u201cAdd `to_csv` to write counts\u201d." in chapter.text
+    assert "Two sentences" not in chapter.text
+    assert len(chapter.evidence) == len(chapter.sentences)
