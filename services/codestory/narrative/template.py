@@ -111,6 +111,9 @@ class Voice:
     # A story that would fall short of its floor: it walks every path the tour found and
     # tells a few more key ideas.
     short: bool = False
+    # How often each opener of the authors' words has been said in this story, so a story
+    # quoting many comments hands over to them in turn rather than in one phrase each time.
+    openers: Counter[str] = field(default_factory=Counter)
 
     def shape(self, shapes: list[Shape], index: int = 0) -> Shape:
         """One of `shapes`: the story's turn, moved on by `index` within the story."""
@@ -151,6 +154,15 @@ class Voice:
     @property
     def modules(self) -> int:
         return 6 if self.deep or self.large else 3
+
+    def opener(self, openers: list[str]) -> str:
+        """The opener of `openers` this story has said least, the story's turn breaking ties;
+        counted as said."""
+        start = self.turn % len(openers)
+        ordered = openers[start:] + openers[:start]
+        chosen = min(ordered, key=lambda o: self.openers[o])
+        self.openers[chosen] += 1
+        return chosen
 
     def term(self, word: str, plural_form: str | None = None) -> str:
         """`word`, followed the first time by its meaning when the listener is new to it."""
@@ -602,7 +614,22 @@ def _step_said(step: ControlStep, voice: Voice) -> str:
     said = predicate(step.name, step.doc)
     if said:
         return f", which {said}"
-    return f", which {_QUOTED} {_doc_clause(step.doc)}"
+    opener = voice.opener(_STEP_OPENERS)
+    if opener == _SUMS_UP:  # a clause of the sentence that reached the step
+        return f", which {opener} {_doc_clause(step.doc)}"
+    # A sentence of its own after the step is named: "... calls `draw`. Its comment reads:"
+    return f". {opener.format(name=code(step.name))} {_quote(step.doc)}"
+
+
+# How a path hands over to the authors' words on a step, in turn within a story.
+_SUMS_UP = "its comment sums up as:"
+_STEP_OPENERS = [_SUMS_UP, "Its comment reads:", "Of {name}, its authors write:"]
+_QUOTING = tuple(o.partition("{")[0] for o in _STEP_OPENERS)
+
+
+def _quotes(said: str) -> bool:
+    """Whether a step's clause ends on its authors' words."""
+    return any(o in said for o in _QUOTING)
 
 
 def _link(step: ControlStep, previous: ControlStep, voice: Voice, index: int) -> str:
@@ -657,19 +684,16 @@ def _told_steps(
             text += f"{voice.shape(joins, index + number)}{link}"
         said = _step_said(hops[end - 1], voice)
         text += said
-        if end - index == 1 and told and not quoted and (not said or _QUOTED in said):
+        if end - index == 1 and told and not quoted and (not said or _quotes(said)):
             # One call with nothing to say of it, or only the authors' words to quote, is no
             # sentence of its own: it carries on the one before.
             told[-1] = f"{told[-1][:-1]}, and {_ended(text)}"
         else:
             # A lead starts as written: a project's own name keeps its case (`jq`, `cobra`).
             told.append(sentence(text) if not (index == 0 and lead) else _ended(text))
-        quoted = _QUOTED in said
+        quoted = _quotes(said)
         index = end
     return told
-
-
-_QUOTED = "its comment sums up as:"
 
 
 CHAINED_STEPS = 3
@@ -1010,13 +1034,12 @@ def _idea_sentence(symbol: SymbolFact, voice: Voice, index: int) -> str:
         )
         text = sentence(f"{intro}: {made_of}" if made_of else intro) + signature
         if symbol.doc:
-            opener = voice.shape(
+            opener = voice.opener(
                 [
                     "Its authors describe it like this:",
                     "In the authors' words:",
                     "Its comment reads:",
-                ],
-                index,
+                ]
             )
             text += f" {opener} {_quote(symbol.doc)}"
     return f"{text} {method_quote}" if method_quote else text
