@@ -13,7 +13,16 @@ from pydantic import BaseModel, Field
 
 from codestory.analysis import ecosystems
 from codestory.analysis.call_chain import inner_call
-from codestory.analysis.callgraph import CallGraph, Symbol, branch, declared_only, follow, reach
+from codestory.analysis.callgraph import (
+    BRANCH_STEPS,
+    SHORT_BRANCH_STEPS,
+    CallGraph,
+    Symbol,
+    branch,
+    declared_only,
+    follow,
+    reach,
+)
 from codestory.analysis.changelog import Release, is_changelog, latest_release
 from codestory.analysis.classify import (
     PACKAGING_HOLDINGS,
@@ -1026,14 +1035,18 @@ def _tour_paths(
         )
     # Where the ways in gave fewer paths than a tour tells, the paths told so far branch:
     # the first step that also calls somewhere else is followed down that other call.
-    for steps in walked:
-        while len(control_paths) < MAX_PATHS:
-            walked_keys = {s.key for path in walked for s in path}
-            forked = branch(graph, steps, told=walked_keys, hops=PATH_HOPS - 1, allowed=source)
-            if forked is None:
-                break
-            add(forked)
-            control_paths[-1][0] = control_paths[-1][0].model_copy(update={"branch": True})
+    # Branches of a call and the one it makes come last, for a story short of its floor.
+    for least in (BRANCH_STEPS, SHORT_BRANCH_STEPS):
+        for steps in walked:  # (a branch added is walked on too)
+            while len(control_paths) < MAX_PATHS:
+                walked_keys = {s.key for path in walked for s in path}
+                forked = branch(
+                    graph, steps, told=walked_keys, hops=PATH_HOPS - 1, allowed=source, least=least
+                )
+                if forked is None:
+                    break
+                add(forked)
+                control_paths[-1][0] = control_paths[-1][0].model_copy(update={"branch": True})
     return control_paths
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import TypeVar
 
+from codestory.analysis.callgraph import BRANCH_STEPS
 from codestory.analysis.classify import FileKind
 from codestory.analysis.entry_point import EntryPoint
 from codestory.analysis.facts import (
@@ -1648,6 +1649,11 @@ def write_script(
     return script
 
 
+def _short_branch(steps: list[ControlStep]) -> bool:
+    """A branch that leaves its path for one call and the call that one makes."""
+    return steps[0].branch and len(steps) - 1 < BRANCH_STEPS
+
+
 def _assemble(
     facts: RepoFacts,
     style: Style,
@@ -1656,6 +1662,9 @@ def _assemble(
     *,
     short: bool,
 ) -> Script:
+    if not short:  # a branch of a call and the one it makes is told only to reach the floor
+        paths = [p for p in facts.control_paths if not _short_branch(p)]
+        facts = facts.model_copy(update={"control_paths": paths})
     sources = sum(1 for m in facts.modules.values() if m.kind is FileKind.SOURCE)
     voice = Voice(
         level=level,
