@@ -213,6 +213,9 @@ class ControlStep(BaseModel):
     branch: bool = False
     # A factory whose result the package hands out: that value's name (`ky`).
     made: str | None = None
+    # The first step of a path a script's top-level code starts (no main function): the
+    # script's path.
+    script: str | None = None
 
 
 class RoleFacts(BaseModel):
@@ -832,13 +835,27 @@ def _symbol_for(
         return exported
     if point.kind == "library main":
         return None  # a library's index hands out its exports; its top-level calls set them up
-    # A script with no main function: its top-level calls are the path. Treat the first
-    # resolvable one as the start.
-    for call in (c for c in syntaxes[point.path].module_calls if not c.passed):
-        target = graph.resolve_call(point.path, None, call)
-        if target is not None:
-            return target
-    return None
+    return _script_start(point.path, syntaxes, graph)
+
+
+def _script_start(path: str, syntaxes: dict[str, FileSyntax], graph: CallGraph) -> Symbol | None:
+    """A script with no main function (a Node package's `bin` file): its
+    top-level calls are the path. The start is the first resolvable one that leads furthest
+    into the project's code (a path's worth): reading the options (`args()`, which only
+    prints its help) goes nowhere, so the call that sets the work going, further down the
+    script, is where a run is followed. Where files run no top-level statements (C's
+    top-level calls come of a parse gone astray), the first resolvable call, as found."""
+    called = (c for c in syntaxes[path].module_calls if not c.passed)
+    targets = [t for c in called if (t := graph.resolve_call(path, None, c)) is not None]
+    if not targets or not _runs_top_level(path, syntaxes):
+        return targets[0] if targets else None
+    known = set(syntaxes)
+    reach_of = {t.key: len(follow(graph, t, hops=BRANCH_STEPS, allowed=known)) for t in targets}
+    return max(targets, key=lambda t: min(reach_of[t.key], BRANCH_STEPS + 1))
+
+
+def _runs_top_level(path: str, syntaxes: dict[str, FileSyntax]) -> bool:
+    return ecosystems.of_language(syntaxes[path].language).runs_top_level
 
 
 def _default_export_of(
@@ -941,6 +958,16 @@ def _tour_paths(
                 add(steps)
 
     entered = [(p, s) for p in entry_points if (s := _symbol_for(p, syntaxes, graph)) is not None]
+    # Starts that a script's top-level code calls, by the script that calls them.
+    scripts = {
+        s.key: p.path
+        for p, s in entered
+        if p.path
+        and p.kind != "library main"
+        and _runs_top_level(p.path, syntaxes)
+        and own_definition(p.path, p.symbol or "main", syntaxes) is None
+        and _default_export_of(p.path, syntaxes, graph) is None
+    }
     runnable = [p for p in entry_points if p.kind not in {"library main", "Docker command"}]
     if readme is not None and (not runnable or kind in LIBRARY_KINDS):
         # A library is entered the way its README first shows it being used.
@@ -975,7 +1002,11 @@ def _tour_paths(
             )
             add([start, *onward])
             continue
+        before = len(control_paths)
         walk([start])
+        if len(control_paths) > before and entry.key in scripts:
+            first = control_paths[-1][0]
+            control_paths[-1][0] = first.model_copy(update={"script": scripts[entry.key]})
     # A command-line tool's commands each have a handler: follow the first that leads on,
     # the program's own (root) command first, named like the program: what a run does.
     programs = {p.name for p in runnable}

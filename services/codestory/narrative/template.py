@@ -831,6 +831,9 @@ def chapter_control_flow(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
                 start.path,
                 start.name,
             )
+            # Where the program's own script starts the run from its top level.
+            scripted = bool(runnable) and start.script is not None
+            scripted = scripted and start.script == runnable[0].path
             handed_out = facts.library_entry
             handed = handed_out is not None and (handed_out.path, handed_out.name) == (
                 start.path,
@@ -879,6 +882,17 @@ def chapter_control_flow(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
                 whole += f" Its signature is {code(start.signature or '')}."
             if (said and found) or signature or not hops:
                 told = [whole, *_told_steps(hops, steps, voice)]
+            elif number == 0 and entry_said and scripted and not start.command:
+                # A script with no main function: the run is what its top level calls.
+                sentence_of_entry, _ = entry_said
+                told = _told_steps(
+                    hops,
+                    steps,
+                    voice,
+                    lead=f"{sentence_of_entry[:-1]}; its top-level code leads to {code(start.name)}"
+                    f"{'' if start.path == start.script else ' in ' + code(start.path)}, which",
+                )
+                paragraphs.remove(sentence_of_entry)
             elif number == 0 and entry_said and from_entry and not start.command:
                 # "The entry point is `cli.c`, which has a main function; its `main` calls
                 # ...": the run starts in the sentence that names where it starts.

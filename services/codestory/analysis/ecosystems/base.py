@@ -110,6 +110,10 @@ class Ecosystem:
     languages: frozenset[str] = frozenset()
     manifest_ecosystems: frozenset[str] = frozenset()
     imports_folders = False  # an import names a folder (a package), not a file
+    # A program's file runs its top-level statements when started (a Node `bin` script):
+    # with no main function, its program is what those statements call. Where no file runs
+    # as a script, a top-level call is a parse that went astray.
+    runs_top_level = False
     # How a test file is named (a regular expression for the whole name), where the
     # ecosystem's tools find tests by name: `test_*.py`, `*_test.go`.
     test_file_names: str | None = None

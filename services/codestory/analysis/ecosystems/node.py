@@ -91,6 +91,7 @@ _SCRIPT_SUFFIXES = ("", ".js", ".mjs", ".cjs", ".ts", "/index.js", "/index.ts")
 class Node(Ecosystem):
     name = "node"
     languages = frozenset({"JavaScript", "TypeScript"})
+    runs_top_level = True
     manifest_ecosystems = frozenset({"JavaScript"})
     # Jest's, Vitest's and Mocha's `x.test.js`, `x.spec.ts`; tsd's `x.test-d.ts` and
     # TSTyche's `x.tst.ts` type tests.
