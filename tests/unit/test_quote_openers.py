@@ -13,7 +13,12 @@ DOCS = [
     "Generator that mixes tokens and lines.",
     "The shared state of one session.",
 ]
-OPENERS = ["its comment sums up as:", "Its comment reads:", "its authors write:"]
+OPENERS = [
+    "its comment sums up as:",
+    "Its comment reads:",
+    "its authors write:",
+    "Its documentation says:",
+]
 
 
 def _path() -> list[ControlStep]:
@@ -25,12 +30,12 @@ def _path() -> list[ControlStep]:
 
 
 def test_three_quoted_steps_use_three_openers() -> None:
-    for turn in range(3):  # whichever wording a story starts on
+    for turn in range(len(OPENERS)):  # whichever wording a story starts on
         voice = Voice(ExpertiseLevel.INTERMEDIATE, Style.OVERVIEW, turn=turn)
         steps = _path()
         text = " ".join(_told_steps(steps[1:], steps, voice))
-        for opener in OPENERS:
-            assert text.count(opener) == 1, text
+        said = [text.count(opener) for opener in OPENERS]
+        assert max(said) == 1 and sum(said) == len(DOCS), text
         # Each quote still ends its sentence: the authors' words are followed by a full stop
         # and the next step starts a sentence of its own.
         for doc in DOCS:

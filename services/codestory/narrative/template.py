@@ -51,6 +51,9 @@ SHORT_STORY_IDEAS = 4  # key ideas added to a story that falls short
 # ... and to a large project's, whose floor is two minutes higher: its documented ideas are
 # what it has more of, once its paths are all told.
 SHORT_LARGE_STORY_IDEAS = 8
+# A story still short once those are told takes as many again, where its authors documented
+# that many more: their words on the design, never a longer list of names.
+SHORT_STORY_ROUNDS = 2
 # Below this share of calls followed for certain, the story walks one short path only.
 LOW_RESOLUTION = 0.2
 UNSURE_STEPS = 4
@@ -112,6 +115,8 @@ class Voice:
     # A story that would fall short of its floor: it walks every path the tour found and
     # tells a few more key ideas.
     short: bool = False
+    # How many rounds of extra key ideas a short story tells (see SHORT_STORY_ROUNDS).
+    rounds: int = 1
     # How often each opener of the authors' words has been said in this story, so a story
     # quoting many comments hands over to them in turn rather than in one phrase each time.
     openers: Counter[str] = field(default_factory=Counter)
@@ -150,7 +155,7 @@ class Voice:
         """Key ideas a story short of its floor adds, each told in its authors' words."""
         if not self.short or self.beginner:
             return 0
-        return SHORT_LARGE_STORY_IDEAS if self.large else SHORT_STORY_IDEAS
+        return (SHORT_LARGE_STORY_IDEAS if self.large else SHORT_STORY_IDEAS) * self.rounds
 
     @property
     def modules(self) -> int:
@@ -624,7 +629,12 @@ def _step_said(step: ControlStep, voice: Voice) -> str:
 
 # How a path hands over to the authors' words on a step, in turn within a story.
 _SUMS_UP = "its comment sums up as:"
-_STEP_OPENERS = [_SUMS_UP, "Its comment reads:", "Of {name}, its authors write:"]
+_STEP_OPENERS = [
+    _SUMS_UP,
+    "Its comment reads:",
+    "Of {name}, its authors write:",
+    "Its documentation says:",
+]
 _QUOTING = tuple(o.partition("{")[0] for o in _STEP_OPENERS)
 
 
@@ -1658,8 +1668,10 @@ def write_script(
     script = _assemble(facts, style, level, focus_areas, short=False)
     sources = sum(1 for m in facts.modules.values() if m.kind is FileKind.SOURCE)
     floor = SHORTEST_LARGE_WORDS if sources >= LARGE_PROJECT else SHORTEST_WORDS
-    if script.words < floor:
-        script = _assemble(facts, style, level, focus_areas, short=True)
+    for rounds in range(1, SHORT_STORY_ROUNDS + 1):
+        if script.words >= floor:
+            break
+        script = _assemble(facts, style, level, focus_areas, short=True, rounds=rounds)
     return script
 
 
@@ -1675,6 +1687,7 @@ def _assemble(
     focus_areas: list[str] | None,
     *,
     short: bool,
+    rounds: int = 1,
 ) -> Script:
     if not short:  # a branch of a call and the one it makes is told only to reach the floor
         paths = [p for p in facts.control_paths if not _short_branch(p)]
@@ -1687,6 +1700,7 @@ def _assemble(
         medium=MEDIUM_PROJECT <= sources < LARGE_PROJECT,
         turn=zlib.crc32(facts.name.encode()),
         short=short,
+        rounds=rounds,
     )
     builders: list[Callable[[RepoFacts, Voice], ScriptChapter | None]] = [
         chapter_layout,
