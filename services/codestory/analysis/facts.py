@@ -216,6 +216,9 @@ class ControlStep(BaseModel):
     # The first step of a path a script's top-level code starts (no main function): the
     # script's path.
     script: str | None = None
+    # The first step of a path a host program enters (the compiler's annotation processor):
+    # "host|role|class|registry", as the ecosystem model found them.
+    hosted: str | None = None
 
 
 class RoleFacts(BaseModel):
@@ -854,6 +857,30 @@ def _script_start(path: str, syntaxes: dict[str, FileSyntax], graph: CallGraph) 
     return max(targets, key=lambda t: min(reach_of[t.key], BRANCH_STEPS + 1))
 
 
+def _hosted_method(
+    start: ecosystems.base.HostedStart, syntaxes: dict[str, FileSyntax], source_paths: list[str]
+) -> Symbol | None:
+    """The method a host calls on the class it runs: the class's own, else the one a
+    project base class of it defines (`AutoValueProcessor` inherits `process`)."""
+    owners = [(start.path, start.type_name)]
+    own = next((d for d in syntaxes[start.path].definitions if d.name == start.type_name), None)
+    for base in own.bases if own is not None else []:
+        name = re.split(r"[<\s]", base.strip(), maxsplit=1)[0].rsplit(".", 1)[-1]
+        owners += [
+            (p, name)
+            for p in source_paths
+            if any(d.name == name and d.parent is None for d in syntaxes[p].definitions)
+        ]
+    for path, owner in owners:
+        method = next(
+            (d for d in syntaxes[path].definitions if d.parent == owner and d.name == start.method),
+            None,
+        )
+        if method is not None:
+            return Symbol(path, method)
+    return None
+
+
 def _runs_top_level(path: str, syntaxes: dict[str, FileSyntax]) -> bool:
     return ecosystems.of_language(syntaxes[path].language).runs_top_level
 
@@ -933,6 +960,7 @@ def _tour_paths(
     source_paths: list[str],
     readme: tuple[str, str] | None,
     commands: list[Role] | None = None,
+    hosted: list[ecosystems.base.HostedStart] | None = None,
 ) -> list[list[ControlStep]]:
     """The control paths the tour follows: from the README's example for a library, from
     each way in for a program, else from the central type's doing method or the top names."""
@@ -1020,6 +1048,19 @@ def _tour_paths(
             told = role.detail or role.name
             control_paths[-1][0] = control_paths[-1][0].model_copy(update={"command": told})
             break
+    # A project its host runs (a compiler's annotation processors): entered where the host
+    # calls it, before any guess at its public API.
+    for start_of in hosted or []:
+        if len(control_paths) >= KEY_TYPE_PATHS:
+            break
+        found = _hosted_method(start_of, syntaxes, source_paths)
+        if found is None:
+            continue
+        before = len(control_paths)
+        walk([found])
+        if len(control_paths) > before:
+            said = f"{start_of.host}|{start_of.role}|{start_of.type_name}|{start_of.registry}"
+            control_paths[-1][0] = control_paths[-1][0].model_copy(update={"hosted": said})
     if not control_paths:  # a library, or entry points that dispatch dynamically: public API
         # A central type is entered through its doing method: cobra's Command via Execute.
         central = {(s.path, s.name) for s in symbols[:3] if s.kind in {"struct", "class"}}
@@ -1804,6 +1845,7 @@ def analyse(
         source_paths=source_paths,
         readme=(readme_file.path, readme_text) if readme_file is not None else None,
         commands=roles.commands,
+        hosted=[h for model in ecosystems.ECOSYSTEMS for h in model.hosted_starts(project)],
     )
     declared_version = _declared_version(root_manifests, project)
     if release and declared_version and not same_version(release.version, declared_version):

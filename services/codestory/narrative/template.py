@@ -861,6 +861,11 @@ def chapter_control_flow(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
                     f"Its users set it to work with {code(start.name)}: follow that call.",
                     f"Its users set it to work with {code(start.name)}, which",
                 )
+            elif start.hosted:
+                if number == 0 and introduction:
+                    paragraphs.remove(introduction)  # its host runs it, through no public API
+                alone = number == 0 and bool(introduction)
+                whole, lead = _hosted_opening(start, first=number == 0, alone=alone)
             elif number == 0 and introduction and not (start.branch or start.command or start.via):
                 where = f"{code(start.name)} in {code(start.path)}"
                 whole = f"{introduction[:-1]}, at {where}."
@@ -938,6 +943,21 @@ def chapter_control_flow(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
             None if not runnable else ScriptChapter(title="Where it starts", paragraphs=paragraphs)
         )
     return ScriptChapter(title="Where it starts and what it calls", paragraphs=paragraphs)
+
+
+def _hosted_opening(start: ControlStep, *, first: bool, alone: bool) -> tuple[str, str]:
+    """A path a host program enters: "Nothing here runs by itself: the Java compiler runs
+    `P`, an annotation processor registered in `F`, and enters it at `P.process` ...".
+    `alone`: no sentence before it has said how the project is entered."""
+    host, role, type_name, registry = (start.hosted or "").split("|")
+    where = f"registered in {code(registry)}" if "/" in registry else f"marked {code(registry)}"
+    at = f"{code(start.name)} in {code(start.path)}"
+    if first:
+        said = f"{host} runs {code(type_name)}, {role} {where}, and enters it at {at}"
+        said = f"Nothing here runs by itself: {said}" if alone else sentence(said)[:-1]
+    else:
+        said = f"{sentence(host)[:-1]} also runs {code(type_name)}, {where}, entering it at {at}"
+    return f"{said}.", f"{said}, which"
 
 
 def _path_opening(
