@@ -811,7 +811,12 @@ _DOC_MARKERS = ("/**", "///", "/*!", "//!")
 def _python_docstring_of(block: Node | None) -> str | None:
     """A block's docstring: grammars differ on whether it sits in an expression statement."""
     # named_child(0), not named_children[0]: a long body's list of statements is never built.
+    # Comments are no statements: a license header above the docstring leaves it the first.
     first = block.named_child(0) if block is not None and block.named_child_count else None
+    index = 0
+    while first is not None and first.type == "comment" and block is not None:
+        index += 1
+        first = block.named_child(index) if index < block.named_child_count else None
     if first is not None and first.type == "expression_statement" and first.named_child_count:
         first = first.named_child(0)
     if first is not None and first.type == "string":
