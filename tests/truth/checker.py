@@ -864,7 +864,8 @@ class Checker:
             self.fail(sentence, f"`{folder}` holds {len(inside)} test files, not {said}")
 
     def _workspace_members(self, sentence: str, said: str) -> None:
-        """Cargo's `[workspace] members` (globs of crate folders) or npm's `workspaces`."""
+        """Cargo's `[workspace] members` (globs of crate folders), npm's `workspaces` or
+        pnpm's `packages` in pnpm-workspace.yaml (where `!glob` leaves folders out)."""
         files = self.tree.files
         patterns: list[str] = []
         if "Cargo.toml" in files:
@@ -872,10 +873,23 @@ class Checker:
         elif "package.json" in files:
             declared = json.loads(files["package.json"]).get("workspaces", [])
             patterns = declared.get("packages", []) if isinstance(declared, dict) else declared
+            listed = re.search(
+                r"^packages:\s*\n((?:[ \t-].*\n?|\s*\n)*)",
+                files.get("pnpm-workspace.yaml", ""),
+                re.M,
+            )
+            if listed:
+                patterns = patterns + re.findall(r"^\s*-\s*['\"]?([^'\"#\s]+)", listed[1], re.M)
         folders = {
             p.rpartition("/")[0] for p in files if p.endswith(("/Cargo.toml", "/package.json"))
         }
-        members = {f for f in folders if any(fnmatch(f, p.rstrip("/")) for p in patterns)}
+        kept = [p.removeprefix("./").rstrip("/") for p in patterns if not p.startswith("!")]
+        left = [p[1:].removeprefix("./").rstrip("/") for p in patterns if p.startswith("!")]
+        members = {
+            f
+            for f in folders
+            if any(fnmatch(f, p) for p in kept) and not any(fnmatch(f, p) for p in left)
+        }
         if len(members) != _number(said):
             self.fail(sentence, f"the workspace joins {len(members)} packages, not {said}")
 

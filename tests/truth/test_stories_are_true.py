@@ -253,6 +253,21 @@ def test_checker_reads_a_cargo_workspace_and_platform_tables() -> None:
         assert any("workspace joins" in f.problem for f in said.findings) is false
 
 
+def test_checker_reads_a_pnpm_workspace_and_its_exclusions() -> None:
+    members = {
+        "package.json": '{"private": true}',
+        "pnpm-workspace.yaml": "packages:\n- 'packages/*'\n  - \"!packages/site\"\nlink: true\n",
+        "packages/a/package.json": '{"name": "a"}',
+        "packages/b/package.json": '{"name": "b"}',
+        "packages/site/package.json": '{"name": "site"}',
+    }
+    tree = Tree(Path("."), files=members, paths=set(members))
+    for count, false in ((2, False), (3, True), (0, True)):
+        said = Checker(tree, {"language": "JavaScript"})
+        said.check_script([("t", f"The build is a workspace of {count} packages: `a` and `b`.")])
+        assert any("workspace joins" in f.problem for f in said.findings) is false
+
+
 def test_checker_keeps_comment_markers_inside_strings() -> None:
     """A route `"/*"` or a glob `r"**/*"` opens no comment: the code after it is still there."""
     files = {

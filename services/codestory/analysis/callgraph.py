@@ -687,12 +687,20 @@ def _onward(
     return options
 
 
-# A branch is worth telling when it walks at least this many steps of its own.
+# A branch is worth telling when it walks at least this many steps of its own; a shorter
+# one (a call and the one it makes) only in a story that is short of things to tell.
 BRANCH_STEPS = 3
+SHORT_BRANCH_STEPS = 2
 
 
 def branch(
-    graph: CallGraph, walked: list[Symbol], *, told: set[str], hops: int, allowed: set[str]
+    graph: CallGraph,
+    walked: list[Symbol],
+    *,
+    told: set[str],
+    hops: int,
+    allowed: set[str],
+    least: int = BRANCH_STEPS,
 ) -> list[Symbol] | None:
     """A second path out of a path already told: from the earliest of its steps that also
     calls somewhere the told paths never went, that call followed on its own. Returned with
@@ -714,7 +722,7 @@ def branch(
             )
             if option is not None:
                 onward = follow(graph, option, hops=hops, allowed=allowed, avoid=frozenset(told))
-                if len(onward) >= BRANCH_STEPS:
+                if len(onward) >= least:
                     return [fork, *onward]
     return None
 

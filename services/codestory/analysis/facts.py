@@ -13,7 +13,16 @@ from pydantic import BaseModel, Field
 
 from codestory.analysis import ecosystems
 from codestory.analysis.call_chain import inner_call
-from codestory.analysis.callgraph import CallGraph, Symbol, branch, declared_only, follow, reach
+from codestory.analysis.callgraph import (
+    BRANCH_STEPS,
+    SHORT_BRANCH_STEPS,
+    CallGraph,
+    Symbol,
+    branch,
+    declared_only,
+    follow,
+    reach,
+)
 from codestory.analysis.changelog import Release, is_changelog, latest_release
 from codestory.analysis.classify import (
     PACKAGING_HOLDINGS,
@@ -204,6 +213,12 @@ class ControlStep(BaseModel):
     branch: bool = False
     # A factory whose result the package hands out: that value's name (`ky`).
     made: str | None = None
+    # The first step of a path a script's top-level code starts (no main function): the
+    # script's path.
+    script: str | None = None
+    # The first step of a path a host program enters (the compiler's annotation processor):
+    # "host|role|class|registry", as the ecosystem model found them.
+    hosted: str | None = None
 
 
 class RoleFacts(BaseModel):
@@ -823,13 +838,51 @@ def _symbol_for(
         return exported
     if point.kind == "library main":
         return None  # a library's index hands out its exports; its top-level calls set them up
-    # A script with no main function: its top-level calls are the path. Treat the first
-    # resolvable one as the start.
-    for call in (c for c in syntaxes[point.path].module_calls if not c.passed):
-        target = graph.resolve_call(point.path, None, call)
-        if target is not None:
-            return target
+    return _script_start(point.path, syntaxes, graph)
+
+
+def _script_start(path: str, syntaxes: dict[str, FileSyntax], graph: CallGraph) -> Symbol | None:
+    """A script with no main function (a Node package's `bin` file): its
+    top-level calls are the path. The start is the first resolvable one that leads furthest
+    into the project's code (a path's worth): reading the options (`args()`, which only
+    prints its help) goes nowhere, so the call that sets the work going, further down the
+    script, is where a run is followed. Where files run no top-level statements (C's
+    top-level calls come of a parse gone astray), the first resolvable call, as found."""
+    called = (c for c in syntaxes[path].module_calls if not c.passed)
+    targets = [t for c in called if (t := graph.resolve_call(path, None, c)) is not None]
+    if not targets or not _runs_top_level(path, syntaxes):
+        return targets[0] if targets else None
+    known = set(syntaxes)
+    reach_of = {t.key: len(follow(graph, t, hops=BRANCH_STEPS, allowed=known)) for t in targets}
+    return max(targets, key=lambda t: min(reach_of[t.key], BRANCH_STEPS + 1))
+
+
+def _hosted_method(
+    start: ecosystems.base.HostedStart, syntaxes: dict[str, FileSyntax], source_paths: list[str]
+) -> Symbol | None:
+    """The method a host calls on the class it runs: the class's own, else the one a
+    project base class of it defines (`AutoValueProcessor` inherits `process`)."""
+    owners = [(start.path, start.type_name)]
+    own = next((d for d in syntaxes[start.path].definitions if d.name == start.type_name), None)
+    for base in own.bases if own is not None else []:
+        name = re.split(r"[<\s]", base.strip(), maxsplit=1)[0].rsplit(".", 1)[-1]
+        owners += [
+            (p, name)
+            for p in source_paths
+            if any(d.name == name and d.parent is None for d in syntaxes[p].definitions)
+        ]
+    for path, owner in owners:
+        method = next(
+            (d for d in syntaxes[path].definitions if d.parent == owner and d.name == start.method),
+            None,
+        )
+        if method is not None:
+            return Symbol(path, method)
     return None
+
+
+def _runs_top_level(path: str, syntaxes: dict[str, FileSyntax]) -> bool:
+    return ecosystems.of_language(syntaxes[path].language).runs_top_level
 
 
 def _default_export_of(
@@ -907,6 +960,7 @@ def _tour_paths(
     source_paths: list[str],
     readme: tuple[str, str] | None,
     commands: list[Role] | None = None,
+    hosted: list[ecosystems.base.HostedStart] | None = None,
 ) -> list[list[ControlStep]]:
     """The control paths the tour follows: from the README's example for a library, from
     each way in for a program, else from the central type's doing method or the top names."""
@@ -932,6 +986,16 @@ def _tour_paths(
                 add(steps)
 
     entered = [(p, s) for p in entry_points if (s := _symbol_for(p, syntaxes, graph)) is not None]
+    # Starts that a script's top-level code calls, by the script that calls them.
+    scripts = {
+        s.key: p.path
+        for p, s in entered
+        if p.path
+        and p.kind != "library main"
+        and _runs_top_level(p.path, syntaxes)
+        and own_definition(p.path, p.symbol or "main", syntaxes) is None
+        and _default_export_of(p.path, syntaxes, graph) is None
+    }
     runnable = [p for p in entry_points if p.kind not in {"library main", "Docker command"}]
     if readme is not None and (not runnable or kind in LIBRARY_KINDS):
         # A library is entered the way its README first shows it being used.
@@ -966,7 +1030,11 @@ def _tour_paths(
             )
             add([start, *onward])
             continue
+        before = len(control_paths)
         walk([start])
+        if len(control_paths) > before and entry.key in scripts:
+            first = control_paths[-1][0]
+            control_paths[-1][0] = first.model_copy(update={"script": scripts[entry.key]})
     # A command-line tool's commands each have a handler: follow the first that leads on,
     # the program's own (root) command first, named like the program: what a run does.
     programs = {p.name for p in runnable}
@@ -980,6 +1048,19 @@ def _tour_paths(
             told = role.detail or role.name
             control_paths[-1][0] = control_paths[-1][0].model_copy(update={"command": told})
             break
+    # A project its host runs (a compiler's annotation processors): entered where the host
+    # calls it, before any guess at its public API.
+    for start_of in hosted or []:
+        if len(control_paths) >= KEY_TYPE_PATHS:
+            break
+        found = _hosted_method(start_of, syntaxes, source_paths)
+        if found is None:
+            continue
+        before = len(control_paths)
+        walk([found])
+        if len(control_paths) > before:
+            said = f"{start_of.host}|{start_of.role}|{start_of.type_name}|{start_of.registry}"
+            control_paths[-1][0] = control_paths[-1][0].model_copy(update={"hosted": said})
     if not control_paths:  # a library, or entry points that dispatch dynamically: public API
         # A central type is entered through its doing method: cobra's Command via Execute.
         central = {(s.path, s.name) for s in symbols[:3] if s.kind in {"struct", "class"}}
@@ -1026,14 +1107,18 @@ def _tour_paths(
         )
     # Where the ways in gave fewer paths than a tour tells, the paths told so far branch:
     # the first step that also calls somewhere else is followed down that other call.
-    for steps in walked:
-        while len(control_paths) < MAX_PATHS:
-            walked_keys = {s.key for path in walked for s in path}
-            forked = branch(graph, steps, told=walked_keys, hops=PATH_HOPS - 1, allowed=source)
-            if forked is None:
-                break
-            add(forked)
-            control_paths[-1][0] = control_paths[-1][0].model_copy(update={"branch": True})
+    # Branches of a call and the one it makes come last, for a story short of its floor.
+    for least in (BRANCH_STEPS, SHORT_BRANCH_STEPS):
+        for steps in walked:  # (a branch added is walked on too)
+            while len(control_paths) < MAX_PATHS:
+                walked_keys = {s.key for path in walked for s in path}
+                forked = branch(
+                    graph, steps, told=walked_keys, hops=PATH_HOPS - 1, allowed=source, least=least
+                )
+                if forked is None:
+                    break
+                add(forked)
+                control_paths[-1][0] = control_paths[-1][0].model_copy(update={"branch": True})
     return control_paths
 
 
@@ -1760,6 +1845,7 @@ def analyse(
         source_paths=source_paths,
         readme=(readme_file.path, readme_text) if readme_file is not None else None,
         commands=roles.commands,
+        hosted=[h for model in ecosystems.ECOSYSTEMS for h in model.hosted_starts(project)],
     )
     declared_version = _declared_version(root_manifests, project)
     if release and declared_version and not same_version(release.version, declared_version):

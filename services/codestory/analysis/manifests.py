@@ -36,7 +36,8 @@ class Manifest(BaseModel):
     build_dependencies: list[str] = Field(default_factory=list)
     # The optional dependencies a build gets unless it opts out (Cargo's default features).
     default_optional: list[str] = Field(default_factory=list)
-    # Cargo's `[workspace]` members: the crates built and tested beside this one.
+    # Cargo's `[workspace]` members, npm's `workspaces`: the packages built and tested
+    # beside this one (folders, or globs of them).
     members: list[str] = Field(default_factory=list)
     scripts: dict[str, str] = Field(default_factory=dict)  # npm scripts
     executables: dict[str, str] = Field(default_factory=dict)  # command name -> target
@@ -236,6 +237,11 @@ def parse_package_json(path: str, text: str) -> Manifest:
     ]
     optional = [p for p in data.get("optionalDependencies", {}) if p not in runtime]
     optional += [p for p in data.get("peerDependencies", {}) if p not in runtime + peers]
+    # npm's and Yarn's `workspaces`: globs of package folders, or `{"packages": [...]}`.
+    workspaces = data.get("workspaces", [])
+    if isinstance(workspaces, dict):
+        workspaces = workspaces.get("packages", [])
+    members = [w for w in workspaces if isinstance(w, str)] if isinstance(workspaces, list) else []
     return Manifest(
         path=path,
         kind="Node package",
@@ -250,6 +256,7 @@ def parse_package_json(path: str, text: str) -> Manifest:
         scripts={str(k): str(v) for k, v in data.get("scripts", {}).items()},
         executables=executables,
         main=data.get("main") if isinstance(data.get("main"), str) else _exported(data),
+        members=members,
     )
 
 

@@ -811,7 +811,12 @@ _DOC_MARKERS = ("/**", "///", "/*!", "//!")
 def _python_docstring_of(block: Node | None) -> str | None:
     """A block's docstring: grammars differ on whether it sits in an expression statement."""
     # named_child(0), not named_children[0]: a long body's list of statements is never built.
+    # Comments are no statements: a license header above the docstring leaves it the first.
     first = block.named_child(0) if block is not None and block.named_child_count else None
+    index = 0
+    while first is not None and first.type == "comment" and block is not None:
+        index += 1
+        first = block.named_child(index) if index < block.named_child_count else None
     if first is not None and first.type == "expression_statement" and first.named_child_count:
         first = first.named_child(0)
     if first is not None and first.type == "string":
@@ -934,7 +939,7 @@ def _is_exported(
         if node.type in {"assignment_expression", "class"}:
             return True  # assigned onto an exported object, or exported whole, CommonJS style
         return anchor.type == "export_statement" or (
-            _parent_type(anchor, siblings) == "export_statement"
+            _parent_type(anchor, siblings) in {"export_statement", _EXPORTED_OBJECT}
         )
     # C and C++: a declaration in a header, or a definition that is not static.
     if path.endswith((".h", ".hpp", ".hh", ".hxx")):
@@ -973,6 +978,21 @@ def _commonjs_class(node: Node) -> Node | None:
     ):
         return None
     return right
+
+
+# The container of the methods an object exported whole holds (see `_commonjs_object`).
+_EXPORTED_OBJECT = "module.exports object"
+
+
+def _commonjs_object(node: Node) -> Node | None:
+    """The object a CommonJS module exports as a whole, its methods written in place:
+    `module.exports = { get header() {...}, is(type) {...} }`."""
+    if node.type != "assignment_expression":
+        return None
+    left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+    if left is None or right is None or right.type != "object":
+        return None
+    return right if _text(left) in {"module.exports", "exports"} else None
 
 
 def _walk_definitions(
@@ -1036,6 +1056,12 @@ def _walk_definitions(
         exported_class = _commonjs_class(node)
         if exported_class is not None:
             stack.append((exported_class, parent, anchor))
+            continue
+        exported_object = _commonjs_object(node)
+        if exported_object is not None:  # its methods are the module's: `get header() {}`
+            members = exported_object.named_children
+            siblings.update((c.id, (members, i, _EXPORTED_OBJECT)) for i, c in enumerate(members))
+            stack += [(c, parent, c) for c in reversed(members) if c.type == "method_definition"]
             continue
         if node is root or node.type in spec.containers:
             owner = parent

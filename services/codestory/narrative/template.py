@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import TypeVar
 
+from codestory.analysis.callgraph import BRANCH_STEPS
 from codestory.analysis.classify import FileKind
 from codestory.analysis.entry_point import EntryPoint
 from codestory.analysis.facts import (
@@ -50,6 +51,9 @@ SHORT_STORY_IDEAS = 4  # key ideas added to a story that falls short
 # ... and to a large project's, whose floor is two minutes higher: its documented ideas are
 # what it has more of, once its paths are all told.
 SHORT_LARGE_STORY_IDEAS = 8
+# A story still short once those are told takes as many again, where its authors documented
+# that many more: their words on the design, never a longer list of names.
+SHORT_STORY_ROUNDS = 2
 # Below this share of calls followed for certain, the story walks one short path only.
 LOW_RESOLUTION = 0.2
 UNSURE_STEPS = 4
@@ -111,6 +115,11 @@ class Voice:
     # A story that would fall short of its floor: it walks every path the tour found and
     # tells a few more key ideas.
     short: bool = False
+    # How many rounds of extra key ideas a short story tells (see SHORT_STORY_ROUNDS).
+    rounds: int = 1
+    # How often each opener of the authors' words has been said in this story, so a story
+    # quoting many comments hands over to them in turn rather than in one phrase each time.
+    openers: Counter[str] = field(default_factory=Counter)
 
     def shape(self, shapes: list[Shape], index: int = 0) -> Shape:
         """One of `shapes`: the story's turn, moved on by `index` within the story."""
@@ -146,11 +155,20 @@ class Voice:
         """Key ideas a story short of its floor adds, each told in its authors' words."""
         if not self.short or self.beginner:
             return 0
-        return SHORT_LARGE_STORY_IDEAS if self.large else SHORT_STORY_IDEAS
+        return (SHORT_LARGE_STORY_IDEAS if self.large else SHORT_STORY_IDEAS) * self.rounds
 
     @property
     def modules(self) -> int:
         return 6 if self.deep or self.large else 3
+
+    def opener(self, openers: list[str]) -> str:
+        """The opener of `openers` this story has said least, the story's turn breaking ties;
+        counted as said."""
+        start = self.turn % len(openers)
+        ordered = openers[start:] + openers[:start]
+        chosen = min(ordered, key=lambda o: self.openers[o])
+        self.openers[chosen] += 1
+        return chosen
 
     def term(self, word: str, plural_form: str | None = None) -> str:
         """`word`, followed the first time by its meaning when the listener is new to it."""
@@ -602,7 +620,27 @@ def _step_said(step: ControlStep, voice: Voice) -> str:
     said = predicate(step.name, step.doc)
     if said:
         return f", which {said}"
-    return f", which {_QUOTED} {_doc_clause(step.doc)}"
+    opener = voice.opener(_STEP_OPENERS)
+    if opener == _SUMS_UP:  # a clause of the sentence that reached the step
+        return f", which {opener} {_doc_clause(step.doc)}"
+    # A sentence of its own after the step is named: "... calls `draw`. Its comment reads:"
+    return f". {opener.format(name=code(step.name))} {_quote(step.doc)}"
+
+
+# How a path hands over to the authors' words on a step, in turn within a story.
+_SUMS_UP = "its comment sums up as:"
+_STEP_OPENERS = [
+    _SUMS_UP,
+    "Its comment reads:",
+    "Of {name}, its authors write:",
+    "Its documentation says:",
+]
+_QUOTING = tuple(o.partition("{")[0] for o in _STEP_OPENERS)
+
+
+def _quotes(said: str) -> bool:
+    """Whether a step's clause ends on its authors' words."""
+    return any(o in said for o in _QUOTING)
 
 
 def _link(step: ControlStep, previous: ControlStep, voice: Voice, index: int) -> str:
@@ -657,19 +695,16 @@ def _told_steps(
             text += f"{voice.shape(joins, index + number)}{link}"
         said = _step_said(hops[end - 1], voice)
         text += said
-        if end - index == 1 and told and not quoted and (not said or _QUOTED in said):
+        if end - index == 1 and told and not quoted and (not said or _quotes(said)):
             # One call with nothing to say of it, or only the authors' words to quote, is no
             # sentence of its own: it carries on the one before.
             told[-1] = f"{told[-1][:-1]}, and {_ended(text)}"
         else:
             # A lead starts as written: a project's own name keeps its case (`jq`, `cobra`).
             told.append(sentence(text) if not (index == 0 and lead) else _ended(text))
-        quoted = _QUOTED in said
+        quoted = _quotes(said)
         index = end
     return told
-
-
-_QUOTED = "its comment sums up as:"
 
 
 CHAINED_STEPS = 3
@@ -806,6 +841,9 @@ def chapter_control_flow(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
                 start.path,
                 start.name,
             )
+            # Where the program's own script starts the run from its top level.
+            scripted = bool(runnable) and start.script is not None
+            scripted = scripted and start.script == runnable[0].path
             handed_out = facts.library_entry
             handed = handed_out is not None and (handed_out.path, handed_out.name) == (
                 start.path,
@@ -823,6 +861,11 @@ def chapter_control_flow(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
                     f"Its users set it to work with {code(start.name)}: follow that call.",
                     f"Its users set it to work with {code(start.name)}, which",
                 )
+            elif start.hosted:
+                if number == 0 and introduction:
+                    paragraphs.remove(introduction)  # its host runs it, through no public API
+                alone = number == 0 and bool(introduction)
+                whole, lead = _hosted_opening(start, first=number == 0, alone=alone)
             elif number == 0 and introduction and not (start.branch or start.command or start.via):
                 where = f"{code(start.name)} in {code(start.path)}"
                 whole = f"{introduction[:-1]}, at {where}."
@@ -854,6 +897,17 @@ def chapter_control_flow(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
                 whole += f" Its signature is {code(start.signature or '')}."
             if (said and found) or signature or not hops:
                 told = [whole, *_told_steps(hops, steps, voice)]
+            elif number == 0 and entry_said and scripted and not start.command:
+                # A script with no main function: the run is what its top level calls.
+                sentence_of_entry, _ = entry_said
+                told = _told_steps(
+                    hops,
+                    steps,
+                    voice,
+                    lead=f"{sentence_of_entry[:-1]}; its top-level code leads to {code(start.name)}"
+                    f"{'' if start.path == start.script else ' in ' + code(start.path)}, which",
+                )
+                paragraphs.remove(sentence_of_entry)
             elif number == 0 and entry_said and from_entry and not start.command:
                 # "The entry point is `cli.c`, which has a main function; its `main` calls
                 # ...": the run starts in the sentence that names where it starts.
@@ -889,6 +943,21 @@ def chapter_control_flow(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
             None if not runnable else ScriptChapter(title="Where it starts", paragraphs=paragraphs)
         )
     return ScriptChapter(title="Where it starts and what it calls", paragraphs=paragraphs)
+
+
+def _hosted_opening(start: ControlStep, *, first: bool, alone: bool) -> tuple[str, str]:
+    """A path a host program enters: "Nothing here runs by itself: the Java compiler runs
+    `P`, an annotation processor registered in `F`, and enters it at `P.process` ...".
+    `alone`: no sentence before it has said how the project is entered."""
+    host, role, type_name, registry = (start.hosted or "").split("|")
+    where = f"registered in {code(registry)}" if "/" in registry else f"marked {code(registry)}"
+    at = f"{code(start.name)} in {code(start.path)}"
+    if first:
+        said = f"{host} runs {code(type_name)}, {role} {where}, and enters it at {at}"
+        said = f"Nothing here runs by itself: {said}" if alone else sentence(said)[:-1]
+    else:
+        said = f"{sentence(host)[:-1]} also runs {code(type_name)}, {where}, entering it at {at}"
+    return f"{said}.", f"{said}, which"
 
 
 def _path_opening(
@@ -1010,13 +1079,12 @@ def _idea_sentence(symbol: SymbolFact, voice: Voice, index: int) -> str:
         )
         text = sentence(f"{intro}: {made_of}" if made_of else intro) + signature
         if symbol.doc:
-            opener = voice.shape(
+            opener = voice.opener(
                 [
                     "Its authors describe it like this:",
                     "In the authors' words:",
                     "Its comment reads:",
-                ],
-                index,
+                ]
             )
             text += f" {opener} {_quote(symbol.doc)}"
     return f"{text} {method_quote}" if method_quote else text
@@ -1620,9 +1688,16 @@ def write_script(
     script = _assemble(facts, style, level, focus_areas, short=False)
     sources = sum(1 for m in facts.modules.values() if m.kind is FileKind.SOURCE)
     floor = SHORTEST_LARGE_WORDS if sources >= LARGE_PROJECT else SHORTEST_WORDS
-    if script.words < floor:
-        script = _assemble(facts, style, level, focus_areas, short=True)
+    for rounds in range(1, SHORT_STORY_ROUNDS + 1):
+        if script.words >= floor:
+            break
+        script = _assemble(facts, style, level, focus_areas, short=True, rounds=rounds)
     return script
+
+
+def _short_branch(steps: list[ControlStep]) -> bool:
+    """A branch that leaves its path for one call and the call that one makes."""
+    return steps[0].branch and len(steps) - 1 < BRANCH_STEPS
 
 
 def _assemble(
@@ -1632,7 +1707,11 @@ def _assemble(
     focus_areas: list[str] | None,
     *,
     short: bool,
+    rounds: int = 1,
 ) -> Script:
+    if not short:  # a branch of a call and the one it makes is told only to reach the floor
+        paths = [p for p in facts.control_paths if not _short_branch(p)]
+        facts = facts.model_copy(update={"control_paths": paths})
     sources = sum(1 for m in facts.modules.values() if m.kind is FileKind.SOURCE)
     voice = Voice(
         level=level,
@@ -1641,6 +1720,7 @@ def _assemble(
         medium=MEDIUM_PROJECT <= sources < LARGE_PROJECT,
         turn=zlib.crc32(facts.name.encode()),
         short=short,
+        rounds=rounds,
     )
     builders: list[Callable[[RepoFacts, Voice], ScriptChapter | None]] = [
         chapter_layout,

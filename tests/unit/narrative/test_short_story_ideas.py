@@ -79,3 +79,33 @@ def test_a_short_large_project_tells_more_documented_ideas(tmp_path: Path) -> No
     text = " ".join(c.text for c in write_script(facts).chapters)
     told = sum(f"piece number {i} of" in text for i in range(24))
     assert told > 16, text
+
+
+def test_a_story_still_short_takes_another_round_of_documented_ideas(tmp_path: Path) -> None:
+    """Once the first extra ideas are told, a story still short of three minutes tells as
+    many again where its authors documented more: their words, not a longer list."""
+    verbs = ["opens", "closes", "reads", "writes", "moves", "counts", "sorts", "merges"]
+    subjects = ["the ledger", "a page", "the journal", "one entry", "the index"]
+    names = [f"{v[:-1]}_{s.split()[-1]}" for v in verbs for s in subjects][:20]
+    files = {
+        "pyproject.toml": '[project]\nname = "books"\nversion = "1.0"\n',
+        "README.md": "# books\n\nKeeps books.\n",
+        "books/__init__.py": "",
+    }
+    for number, name in enumerate(names):
+        verb, subject = verbs[number // 5], subjects[number % 5]
+        files[f"books/{name}.py"] = (
+            f'def {name}(book):\n    """{verb.capitalize()} {subject} of the book it is '
+            f'handed, number {number}."""\n    return book\n'
+        )
+        for user in ("a", "b"):
+            files[f"books/use_{user}_{name}.py"] = (
+                f"from books.{name} import {name}\n\n\ndef use_{user}_{name}(book):\n"
+                f"    return {name}(book)\n"
+            )
+    facts = analyse(write(tmp_path / "repo", files), name="books")
+    script = write_script(facts)
+    ideas = next(c for c in script.chapters if c.title == "The key ideas")
+    told = sum(f"number {n}" in ideas.text for n in range(len(names)))
+    assert told > 12  # the first round's eight and four
+    assert script.words < 3 * 165 * 1.5  # ideas in the authors' words, not pages of them

@@ -36,6 +36,19 @@ class Application:
 
 
 @dataclass(frozen=True)
+class HostedStart:
+    """A class the build registers for a host program to run (Java's annotation processor,
+    run by the compiler): where the host enters it."""
+
+    path: str  # the file that declares the class
+    type_name: str
+    method: str  # the method the host calls
+    host: str  # who runs it, in words: "the Java compiler"
+    role: str  # what the class is to its host: "an annotation processor"
+    registry: str  # where the build registers it: a file, or the annotation that does
+
+
+@dataclass(frozen=True)
 class SuiteEvidence:
     """What the manifests and the test files show, for each model to name the frameworks
     its tests are written with."""
@@ -110,6 +123,10 @@ class Ecosystem:
     languages: frozenset[str] = frozenset()
     manifest_ecosystems: frozenset[str] = frozenset()
     imports_folders = False  # an import names a folder (a package), not a file
+    # A program's file runs its top-level statements when started (a Node `bin` script):
+    # with no main function, its program is what those statements call. Where no file runs
+    # as a script, a top-level call is a parse that went astray.
+    runs_top_level = False
     # How a test file is named (a regular expression for the whole name), where the
     # ecosystem's tools find tests by name: `test_*.py`, `*_test.go`.
     test_file_names: str | None = None
@@ -247,6 +264,11 @@ class Ecosystem:
 
     def workspace_members(self, project: Project) -> list[str]:
         """The folders of the packages the top-level build joins into one workspace."""
+        return []
+
+    def hosted_starts(self, project: Project) -> list[HostedStart]:
+        """Classes the build registers for a host program to run: a way in for a project
+        no user calls directly (a compiler plug-in)."""
         return []
 
     def root_is_package(self, project: Project) -> bool:

@@ -8,7 +8,13 @@ from __future__ import annotations
 import re
 from pathlib import PurePosixPath
 
-from codestory.analysis.ecosystems.base import Ecosystem, Project, SuiteCommand, SuiteEvidence
+from codestory.analysis.ecosystems.base import (
+    Ecosystem,
+    HostedStart,
+    Project,
+    SuiteCommand,
+    SuiteEvidence,
+)
 from codestory.analysis.ecosystems.java_imports import JavaImports
 from codestory.analysis.file_kind import FileKind
 from codestory.analysis.manifests import Manifest
@@ -57,6 +63,26 @@ def _release_order(version: str) -> tuple[tuple[int, ...], bool]:
     """1.10 after 1.9; a release after its own prereleases (4.0.0-alpha-3, 2.1-SNAPSHOT)."""
     core, _, tag = version.partition("-")
     return tuple(int(n) for n in re.findall(r"\d+", core)), not tag
+
+
+_PROCESSOR_SERVICE = "META-INF/services/javax.annotation.processing.Processor"
+_AUTO_SERVICE_PROCESSOR = re.compile(r"(?:[\w.]+\.)?AutoService\(\s*(?:[\w.]+\.)?Processor\.class")
+
+
+def _processor_registry(path: str) -> bool:
+    """A jar's list of annotation processors, in the main resources (not a test's)."""
+    return path.endswith(_PROCESSOR_SERVICE) and "/test/" not in f"/{path}"
+
+
+def _processor(path: str, name: str, registry: str) -> HostedStart:
+    return HostedStart(
+        path=path,
+        type_name=name,
+        method="process",
+        host="the Java compiler",
+        role="an annotation processor",
+        registry=registry,
+    )
 
 
 class Jvm(Ecosystem):
@@ -126,12 +152,45 @@ class Jvm(Ecosystem):
 
     def wanted_texts(self, paths: frozenset[str], kinds: dict[str, FileKind]) -> set[str]:
         # A module's jar manifest sits deeper, in `<module>/src/main/resources/META-INF`.
-        return {
-            p
-            for p in paths
-            if file_name(p) in _BUILDS
-            and (p.count("/") <= 4 or ("META-INF/" in p and p.count("/") <= 7))
-        } | ({"gradle.properties"} & paths)
+        return (
+            {
+                p
+                for p in paths
+                if file_name(p) in _BUILDS
+                and (p.count("/") <= 4 or ("META-INF/" in p and p.count("/") <= 7))
+            }
+            | ({"gradle.properties"} & paths)
+            | {p for p in paths if _processor_registry(p)}
+        )
+
+    def hosted_starts(self, project: Project) -> list[HostedStart]:
+        """Java: the compiler runs the annotation processors a jar registers, by name in
+        `META-INF/services/javax.annotation.processing.Processor` or by annotating the class
+        `@AutoService(Processor.class)` (which writes that file), and enters each at its
+        `process` method."""
+        found: list[HostedStart] = []
+        by_type = {
+            (d.name, p): d
+            for p, syntax in project.syntaxes.items()
+            if project.kinds.get(p) is FileKind.SOURCE
+            for d in syntax.definitions
+            if d.kind == "class" and d.parent is None
+        }
+        for registry in sorted(p for p in project.texts if _processor_registry(p)):
+            for line in project.texts[registry].splitlines():
+                qualified = line.split("#", 1)[0].strip()
+                if not qualified:
+                    continue
+                name = qualified.rsplit(".", 1)[-1]
+                suffix = qualified.replace(".", "/") + ".java"
+                path = next((p for n, p in by_type if n == name and p.endswith(suffix)), None)
+                if path is not None:
+                    found.append(_processor(path, name, registry))
+        for (name, path), definition in sorted(by_type.items(), key=lambda i: i[0][1]):
+            marked = any(_AUTO_SERVICE_PROCESSOR.match(d) for d in definition.decorators)
+            if marked and not any(h.path == path and h.type_name == name for h in found):
+                found.append(_processor(path, name, "@AutoService(Processor.class)"))
+        return found
 
     def superseded(self, project: Project) -> set[str]:
         """A tree built by both Maven and Gradle keeps one of them up to date; the other is

@@ -4,6 +4,7 @@ run by their framework's launcher from package.json's `start` script."""
 from __future__ import annotations
 
 import re
+from fnmatch import fnmatch
 
 from codestory.analysis.ecosystems.base import (
     Application,
@@ -23,6 +24,7 @@ from codestory.analysis.entry_point import (
     folder_of,
     source_of_build,
 )
+from codestory.analysis.file_kind import FileKind
 from codestory.analysis.manifests import Manifest
 from codestory.analysis.paths import normalise
 from codestory.analysis.role_types import HTTP_METHODS, Route, path_calls
@@ -88,13 +90,51 @@ _ROUTER_OBJECTS = frozenset({"app", "router", "api", "server", "r", "routes", "e
 _SCRIPT_SUFFIXES = ("", ".js", ".mjs", ".cjs", ".ts", "/index.js", "/index.ts")
 
 
+_PNPM_WORKSPACE = "pnpm-workspace.yaml"
+
+
+def _pnpm_packages(text: str) -> list[str]:
+    """The globs under `packages:` in pnpm-workspace.yaml, one `- glob` a line."""
+    globs: list[str] = []
+    inside = False
+    for line in text.splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if not line[0].isspace() and not line.startswith("-"):
+            inside = line.split(":", 1)[0].strip() == "packages"
+            continue
+        item = line.strip()
+        if inside and item.startswith("-"):
+            globs.append(item[1:].split("#", 1)[0].strip().strip("'\""))
+    return [g for g in globs if g]
+
+
 class Node(Ecosystem):
     name = "node"
     languages = frozenset({"JavaScript", "TypeScript"})
+    runs_top_level = True
     manifest_ecosystems = frozenset({"JavaScript"})
     # Jest's, Vitest's and Mocha's `x.test.js`, `x.spec.ts`; tsd's `x.test-d.ts` and
     # TSTyche's `x.tst.ts` type tests.
     test_file_names = r".+\.(?:test|spec|test-d|tst)\.[cm]?[jt]sx?"
+
+    def wanted_texts(self, paths: frozenset[str], kinds: dict[str, FileKind]) -> set[str]:
+        return {_PNPM_WORKSPACE} & paths
+
+    def workspace_members(self, project: Project) -> list[str]:
+        """Node: the package folders a workspace joins, named by globs in the top-level
+        package.json's `workspaces` (npm, Yarn) or `pnpm-workspace.yaml`'s `packages`; each
+        member has its own package.json. A `!glob` leaves folders out."""
+        patterns = [p for m in self.manifests(project, root=True) for p in m.members]
+        patterns += _pnpm_packages(project.texts.get(_PNPM_WORKSPACE, ""))
+        kept = [p.strip("./") for p in patterns if not p.startswith("!")]
+        left = [p[1:].strip("./") for p in patterns if p.startswith("!")]
+        folders = sorted(folder_of(m.path).rstrip("/") for m in self.manifests(project))
+        return [
+            f
+            for f in folders
+            if f and any(fnmatch(f, p) for p in kept) and not any(fnmatch(f, p) for p in left)
+        ]
 
     def import_resolver(self, syntaxes: dict[str, FileSyntax], paths: set[str]) -> NodeImports:
         """Node: a relative specifier names a file with or without its suffix, or a folder's
