@@ -1057,8 +1057,17 @@ def _example_start(
     certain and leads into its code, other than making an object."""
     named: dict[str, list[Symbol]] = defaultdict(list)
     for path in source_paths:
+        # The public methods of an exported type are API too, though JavaScript marks only
+        # the class exported (`export class Command { parse() {} }`); `#parse` is private.
+        exported_types = {
+            d.name for d in syntaxes[path].definitions if d.exported and d.kind in _TYPE_KINDS
+        }
         for definition in syntaxes[path].definitions:
-            if definition.exported and not definition.name.startswith("_"):
+            if definition.name.startswith(("_", "#")):
+                continue
+            if definition.exported or (
+                definition.kind == "method" and definition.parent in exported_types
+            ):
                 named[definition.name].append(Symbol(path, definition))
     types = {s.definition.name for group in named.values() for s in group if s.definition.parent}
 

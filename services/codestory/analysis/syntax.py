@@ -166,9 +166,11 @@ _JS_CONTAINERS = frozenset(
         "expression_statement",
     }
 )
+# `this.#flush()`: a class's private method is called like any other (its name keeps the `#`).
 _JS_CALLS = """
 (call_expression function: [(identifier) @callee
-  (member_expression object: (_) @qual property: (property_identifier) @callee)]
+  (member_expression object: (_) @qual property: [(property_identifier)
+  (private_property_identifier)] @callee)]
   arguments: (arguments) @args) @call
 (new_expression constructor: (identifier) @callee arguments: (arguments) @args) @call
 """
@@ -589,7 +591,8 @@ def _text(node: Node | None) -> str:
     return _SOURCE.get()[node.start_byte : node.end_byte].decode("utf-8", errors="replace")
 
 
-_NAME = re.compile(r"~?[\w$]+(?:::~?[\w$]+)*|operator\S{1,3}")
+# JavaScript's private members keep their `#` (`#flush`): it is part of the name.
+_NAME = re.compile(r"#?[\w$]+|~?[\w$]+(?:::~?[\w$]+)*|operator\S{1,3}")
 
 
 def _one_line(text: str, limit: int = MAX_SIGNATURE) -> str:
