@@ -87,3 +87,24 @@ def test_a_readme_example_is_followed_into_an_exported_class_method(tmp_path: Pa
         "Command.#report",
     ]
     assert facts.control_paths[0][0].via == "program.parse"
+
+
+def test_an_accessor_is_no_call_a_readme_example_makes(tmp_path: Path) -> None:
+    """`get json()` is read as a property: the README's `program.json()` is some other
+    function, so the tour is entered through the next call it shows."""
+    command = _command("    return this.#prepare(argv ?? process.argv);\n").replace(
+        "  parse(argv) {",
+        "  get json() {\n    return this.#prepare(this.options);\n  }\n\n  parse(argv) {",
+    )
+    root = write(
+        tmp_path / "repo",
+        {
+            "package.json": '{"name": "clipper", "version": "2.0.0", "type": "module",'
+            ' "main": "./index.js"}',
+            "README.md": _README.replace("program.option('--first');", "program.json();"),
+            "index.js": _INDEX,
+            "lib/command.js": command,
+        },
+    )
+    facts = analyse(root, name="clipper")
+    assert facts.control_paths[0][0].name == "Command.parse"

@@ -1045,6 +1045,11 @@ def _sets_itself_up(steps: list[Symbol]) -> bool:
     return start.kind in {"class", "struct"} and len(own) == len(steps) - 1
 
 
+# JavaScript's accessors: `get json()` and `set json(value)` are read and assigned as a
+# property, so a README's `.json()` is some other function of that name.
+_ACCESSOR = re.compile(r"(?:static\s+)?[gs]et\s+[\w$#]+\s*\(")
+
+
 def _example_start(
     calls: list[Call],
     held: dict[str, str],
@@ -1063,8 +1068,9 @@ def _example_start(
             d.name for d in syntaxes[path].definitions if d.exported and d.kind in _TYPE_KINDS
         }
         for definition in syntaxes[path].definitions:
-            if definition.name.startswith(("_", "#")):
-                continue
+            accessor = _ACCESSOR.match(definition.signature or "")
+            if definition.name.startswith(("_", "#")) or accessor:
+                continue  # private, or read as a property (`get json()`), never called
             if definition.exported or (
                 definition.kind == "method" and definition.parent in exported_types
             ):
