@@ -274,10 +274,15 @@ _RUST_BINDINGS = """
   (reference_type type: (type_identifier) @type)])
 (field_declaration name: (field_identifier) @field type: (generic_type type: (type_identifier)
   @wrap type_arguments: (type_arguments . (type_identifier) @type .)) (#eq? @wrap "Option"))
+(field_declaration name: (field_identifier) @field type: (type_identifier) @type)
 (match_expression value: (_) @inside body: (match_block (match_arm pattern: (match_pattern
   (tuple_struct_pattern type: (identifier) @some . (identifier) @var .)))) (#eq? @some "Some"))
 (let_condition pattern: (tuple_struct_pattern type: (identifier) @some . (identifier) @var .)
   value: (_) @inside (#eq? @some "Some"))
+(match_arm pattern: (match_pattern (tuple_struct_pattern type: (scoped_identifier
+  path: (_) @enum name: (identifier) @variant) . (identifier) @var .)))
+(enum_variant name: (identifier) @field body: (ordered_field_declaration_list
+  type: (type_identifier) @type))
 (arguments (identifier) @passed)
 """
 _C_BINDINGS = """
@@ -1334,6 +1339,8 @@ def _binding(
         value = f"(){_text(match['ctor'][0])}"
     elif match.get("inside"):  # Rust's `Some(cmd)` out of `args.command`: what it holds
         value = f"{INSIDE}{_text(match['inside'][0])}"
+    elif match.get("variant"):  # Rust's `Command::Run(args)`: what that variant holds
+        value = f"{VARIANT}{_text(match['enum'][0])}::{_text(match['variant'][0])}"
     else:
         return
     # `self.parser = Parser()` in a method: a field of the class, not a local.
@@ -1375,12 +1382,19 @@ def _assign_bindings(
         if variable not in names:
             names.add(variable)
             held.append((variable, value))
+        elif value.startswith(VARIANT):
+            # One name in each arm (`A(cmd) => cmd.run(), B(cmd) => cmd.run()`): all of them.
+            at = next(i for i, (v, _) in enumerate(held) if v == variable)
+            if held[at][1].startswith(VARIANT):
+                held[at] = (variable, f"{held[at][1]}|{value.removeprefix(VARIANT)}")
     return module
 
 
 FIELD = "self."  # a binding that belongs to the enclosing class
 INSIDE = "(.)"  # a binding to what an expression's Option holds
-_CLASS_KINDS = frozenset({"class", "struct"})
+VARIANT = "(::)"  # a binding to what an enum's variant holds
+# Fields belong to these; a Rust enum's variants are its fields (`Run(RunArgs)`).
+_CLASS_KINDS = frozenset({"class", "struct", "enum"})
 
 
 def _first(item: tuple[int, int, Definition]) -> int:
