@@ -35,6 +35,7 @@ from codestory.analysis.layers import Part, parts
 from codestory.analysis.manifests import (
     Manifest,
     automake_tests,
+    inherit_managed_scopes,
     is_manifest,
     make_targets,
     parse_manifest,
@@ -1297,11 +1298,13 @@ def _classify(root: Path, walked: list[SourceFile]) -> Checkout:
         for folder in model.generated_folders(paths):
             kinds.update({p: FileKind.GENERATED for p in kinds if p.startswith(f"{folder}/")})
     manifests = _root_first(
-        [
-            m
-            for f in texts
-            if is_manifest(f.path) and (m := parse_manifest(f.path, read_text(root, f)))
-        ]
+        inherit_managed_scopes(
+            [
+                m
+                for f in texts
+                if is_manifest(f.path) and (m := parse_manifest(f.path, read_text(root, f)))
+            ]
+        )
     )
     return Checkout(root, files, paths, texts, code, kinds, manifests)
 
