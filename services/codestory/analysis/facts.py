@@ -389,6 +389,10 @@ def _areas(
             described = holdings([f.path for f in inside])
             kind = FileKind.DATA if described == PACKAGING_HOLDINGS else FileKind.TOOLING
             holds = described if kind is FileKind.DATA else None
+        elif name.lower() in _TEMPLATE_DIRS:
+            # Template engines' folder (Jinja's, Askama's, Go's, Express's views): what is
+            # in it is filled in by the code, whatever its files' suffixes say.
+            kind, holds = FileKind.DATA, "the templates it renders"
         else:  # no code at all: say what is there rather than guess at a role
             kind, holds = FileKind.DATA, holdings([f.path for f in inside])
         languages = Counter(f.language for f in code if f.language)
@@ -769,6 +773,9 @@ def _workspace(project: ecosystems.Project, code: Code) -> list[str]:
         return sum(n for p, n in code.line_counts.items() if p.startswith(folder + "/"))
 
     return sorted(members, key=lambda f: (-lines(f), f))
+
+
+_TEMPLATE_DIRS = frozenset({"templates", "template", "tmpl"})
 
 
 def _project_name(declared: Manifest | None, readme: Readme | None, fallback: str) -> str:
