@@ -30,3 +30,13 @@ def test_a_blank_line_still_ends_the_summary_paragraph() -> None:
 def test_a_comment_leading_into_a_grammar_is_no_description() -> None:
     raw = "/*\n * The parser implements the following grammar:\n *\n * key ::= bare | quoted\n */"
     assert describe(raw) is None
+
+
+def test_an_underlined_heading_is_no_description() -> None:
+    raw = (
+        "/*\n * Introduction\n * ************\n *\n * The scanner turns a stream of "
+        "characters into tokens.\n */"
+    )
+    assert describe(raw) == "The scanner turns a stream of characters into tokens."
+    summary = "/*\n * Read the whole config file\n * -----------------\n */"
+    assert describe(summary) == "Read the whole config file"

@@ -213,6 +213,12 @@ def _first_prose_paragraph(text: str) -> list[str]:
             paragraph, is_code = [], False
             continue
         if set(stripped) <= _RULE_CHARACTERS:
+            if (
+                len(paragraph) == 1
+                and len(paragraph[0].split()) <= 3
+                and paragraph[0][-1:].isalnum()
+            ):
+                paragraph = []  # an underlined heading (`Introduction` over `*****`): no prose
             continue  # underline or rule, or a box's corner (`/****\`)
         if not paragraph and _CODE_LINE.match(stripped):
             is_code = True
