@@ -1375,6 +1375,24 @@ def _importers(code: Code) -> dict[str, set[str]]:
             for target in code.resolver.resolve(path, ref):
                 if target in source:
                     importers[target].add(path)
+    # Java's classes of one package use each other without an import: a file that names a
+    # type another file of its package declares relies on that file as much.
+    packages: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for path in code.source_paths:
+        syntax = code.syntaxes[path]
+        if syntax.package and ecosystems.of_language(syntax.language).package_mates(syntax):
+            packages[(parent_dir(path), syntax.package)].append(path)
+    for mates in packages.values():
+        declared = {
+            d.name: path
+            for path in mates
+            for d in code.syntaxes[path].definitions
+            if d.parent is None and d.kind in TYPE_KINDS
+        }
+        for path in mates:
+            for name in code.syntaxes[path].words & declared.keys():
+                if declared[name] != path:
+                    importers[declared[name]].add(path)
     return importers
 
 
