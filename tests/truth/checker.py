@@ -556,8 +556,9 @@ class Checker:
             return
         if span in self.allowed_commands() or span in self.container_commands():
             return
-        if re.fullmatch(r"[\w.:\-~]+", span):
-            parts = [p for p in re.split(r"[.:~-]+", span) if p]
+        # JavaScript's private members are named with their `#` (`Queue.#flush`).
+        if re.fullmatch(r"[\w.:\-~#]+", span):
+            parts = [p.lstrip("#") for p in re.split(r"[.:~-]+", span) if p.lstrip("#")]
             missing = [p for p in parts if not tree.mentions(p)]
             dependency = self._is_dependency(span)
             if missing and not dependency:

@@ -108,3 +108,17 @@ def test_an_accessor_is_no_call_a_readme_example_makes(tmp_path: Path) -> None:
     )
     facts = analyse(root, name="clipper")
     assert facts.control_paths[0][0].name == "Command.parse"
+
+
+def test_the_checker_reads_a_private_method_name_as_a_name(tmp_path: Path) -> None:
+    from tests.truth.checker import Checker, Tree
+
+    tree = Tree.read(write(tmp_path / "repo", {"lib/queue.js": _QUEUE}))
+    key = {"language": "JavaScript", "version": None, "name": "queue"}
+
+    def findings(text: str) -> list[str]:
+        found = Checker(tree, key).check_script([("Parts", text)])
+        return [str(f) for f in found if "(whole story)" not in str(f)]
+
+    assert findings("`Queue.add` hands the work to `Queue.#check`.") == []
+    assert findings("`Queue.add` hands the work to `Queue.#flushAll`.") != []
