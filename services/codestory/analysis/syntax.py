@@ -491,6 +491,8 @@ def _go_type_refs(root: Node, deadline: float | None) -> list[tuple[str | None, 
 _GO_COMMANDS = """
 (composite_literal type: (qualified_type name: (type_identifier) @type)
   body: (literal_value) @body (#eq? @type "Command"))
+(composite_literal type: (type_identifier) @own body: (literal_value) @body
+  (#match? @own "^(Cmd|Command)$"))
 (composite_literal type: (slice_type element: [(qualified_type name: (type_identifier) @type)
   (pointer_type (qualified_type name: (type_identifier) @type))])
   body: (literal_value (literal_element (literal_value) @body)) (#eq? @type "Command"))
@@ -511,13 +513,17 @@ def _go_commands(root: Node, deadline: float | None) -> list[tuple[str, str | No
     found: list[tuple[str, str | None, int, int]] = []
     for _, match in run_query(_go_command_query(), root, deadline):
         for body in match.get("body", []):
-            command = _go_command(body)
+            command = _go_command(body, own="own" in match)
             if command is not None:
                 found.append(command)
     return sorted(set(found), key=lambda c: (c[2], c[0]))
 
 
-def _go_command(body: Node) -> tuple[str, str | None, int, int] | None:
+def _go_command(body: Node, *, own: bool = False) -> tuple[str, str | None, int, int] | None:
+    """One command of a table. A tool's own `Cmd{Name: "allow", Action: wrap(allow)}` counts
+    only with a named handler, possibly wrapped in conversions or decorators (`Action:
+    withConfig(allow)`): a framework's own package writes `Command{}` literals with handlers
+    in place (its help command), which are no tool's commands."""
     fields: dict[str, Node] = {}
     for element in body.named_children:
         key, value = element.child_by_field_name("key"), element.child_by_field_name("value")
@@ -535,8 +541,14 @@ def _go_command(body: Node) -> tuple[str, str | None, int, int] | None:
     if not words or not re.fullmatch(r"[\w:.-]{1,40}", words[0]):
         return None
     start, end = handler.start_point[0] + 1, handler.end_point[0] + 1
+    while own and handler.type == "call_expression":  # `withTimeout(withConfig(allow))`
+        arguments = handler.child_by_field_name("arguments")
+        inner = arguments.named_children if arguments is not None else []
+        if len(inner) != 1:
+            return None
+        handler = inner[0]
     if handler.type == "func_literal":
-        return words[0], None, start, end
+        return None if own else (words[0], None, start, end)
     if handler.type in {"identifier", "selector_expression"}:
         return words[0], _text(handler), start, end
     return None  # a call that makes the handler: not a function to follow by name
