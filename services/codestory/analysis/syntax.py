@@ -521,9 +521,9 @@ def _go_commands(root: Node, deadline: float | None) -> list[tuple[str, str | No
 
 def _go_command(body: Node, *, own: bool = False) -> tuple[str, str | None, int, int] | None:
     """One command of a table. A tool's own `Cmd{Name: "allow", Action: wrap(allow)}` counts
-    only with a named handler, possibly wrapped in conversions or decorators (`Action:
-    withConfig(allow)`): a framework's own package writes `Command{}` literals with handlers
-    in place (its help command), which are no tool's commands."""
+    only with a named handler wrapped in the conversions or decorators that adapt it to the
+    tool's own action type (`Action: withConfig(allow)`): a framework's own package writes
+    `Command{Name: "help", Action: show}` for its help command, no tool's command."""
     fields: dict[str, Node] = {}
     for element in body.named_children:
         key, value = element.child_by_field_name("key"), element.child_by_field_name("value")
@@ -541,12 +541,15 @@ def _go_command(body: Node, *, own: bool = False) -> tuple[str, str | None, int,
     if not words or not re.fullmatch(r"[\w:.-]{1,40}", words[0]):
         return None
     start, end = handler.start_point[0] + 1, handler.end_point[0] + 1
+    wrapped = False
     while own and handler.type == "call_expression":  # `withTimeout(withConfig(allow))`
         arguments = handler.child_by_field_name("arguments")
         inner = arguments.named_children if arguments is not None else []
         if len(inner) != 1:
             return None
-        handler = inner[0]
+        handler, wrapped = inner[0], True
+    if own and not wrapped:
+        return None
     if handler.type == "func_literal":
         return None if own else (words[0], None, start, end)
     if handler.type in {"identifier", "selector_expression"}:
