@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import configparser
 import json
+import posixpath
 import re
 import tomllib
 import xml.etree.ElementTree as ElementTree
@@ -317,14 +318,51 @@ class Tree:
             ns = {"m": root.tag[1:].split("}")[0]} if root.tag.startswith("{") else {}
             prefix = "m:" if ns else ""
             runtime, dev = set(), set()
+            managed = self._managed_by_parents(folder, root)
             for dep in root.findall(f"{prefix}dependencies/{prefix}dependency", ns):
                 artifact = dep.findtext(f"{prefix}artifactId", "", ns)
-                scope = dep.findtext(f"{prefix}scope", "compile", ns)
-                if dep.findtext(f"{prefix}optional", "false", ns).strip() == "true":
+                # Without a scope of its own, a dependency takes its parents' managed one.
+                scope, optional = dep.findtext(f"{prefix}scope", None, ns), None
+                if scope is None and dep.find(f"{prefix}optional", ns) is None:
+                    scope, optional = managed.get(artifact, (None, None))
+                optional = optional or dep.findtext(f"{prefix}optional", "false", ns).strip()
+                if optional == "true":
                     continue  # an optional dependency is never required to run
                 (dev if scope == "test" else runtime).add(artifact)
             return (runtime if keep_own else runtime - self._own_artifacts()), dev
         return None
+
+    def _managed_by_parents(
+        self, folder: str, pom: ElementTree.Element
+    ) -> dict[str, tuple[str | None, str | None]]:
+        """Maven: the scope and optional flag each artifact gets from the
+        `<dependencyManagement>` of the POM's parents in the tree (`<relativePath>`, by
+        default `../pom.xml`), the nearest first."""
+        managed: dict[str, tuple[str | None, str | None]] = {}
+        here, seen = folder, set()
+        for _ in range(8):
+            ns = {"m": pom.tag[1:].split("}")[0]} if pom.tag.startswith("{") else {}
+            prefix = "m:" if ns else ""
+            parent = pom.find(f"{prefix}parent", ns)
+            if parent is None:
+                break
+            relative = parent.findtext(f"{prefix}relativePath", "../pom.xml", ns).strip()
+            target = relative if relative.endswith(".xml") else f"{relative}/pom.xml"
+            path = posixpath.normpath(posixpath.join(here or ".", target))
+            if path.startswith("..") or path in seen or path not in self.files:
+                break
+            seen.add(path)
+            pom = ElementTree.fromstring(self.files[path])  # noqa: S314 - a pinned tree
+            ns = {"m": pom.tag[1:].split("}")[0]} if pom.tag.startswith("{") else {}
+            prefix = "m:" if ns else ""
+            listed = f"{prefix}dependencyManagement/{prefix}dependencies/{prefix}dependency"
+            for dep in pom.findall(listed, ns):
+                artifact = dep.findtext(f"{prefix}artifactId", "", ns)
+                scope = dep.findtext(f"{prefix}scope", None, ns)
+                optional = dep.findtext(f"{prefix}optional", None, ns)
+                managed.setdefault(artifact, (scope, optional and optional.strip()))
+            here = posixpath.dirname(path)
+        return managed
 
     def _pom_left_behind(self, files: dict[str, str]) -> bool:
         """Beside a Gradle build, a pom.xml whose version is not the release's (the key's)
@@ -518,8 +556,9 @@ class Checker:
             return
         if span in self.allowed_commands() or span in self.container_commands():
             return
-        if re.fullmatch(r"[\w.:\-~]+", span):
-            parts = [p for p in re.split(r"[.:~-]+", span) if p]
+        # JavaScript's private members are named with their `#` (`Queue.#flush`).
+        if re.fullmatch(r"[\w.:\-~#]+", span):
+            parts = [p.lstrip("#") for p in re.split(r"[.:~-]+", span) if p.lstrip("#")]
             missing = [p for p in parts if not tree.mentions(p)]
             dependency = self._is_dependency(span)
             if missing and not dependency:

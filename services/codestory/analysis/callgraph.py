@@ -22,6 +22,7 @@ from codestory.analysis.syntax import (
     ADDRESS,
     HANDED_ON,
     INSIDE,
+    VARIANT,
     Call,
     Definition,
     FileSyntax,
@@ -52,6 +53,7 @@ class Symbol:
 
 
 # A call's receiver made in the same expression: `new T(...)` or `T(...)`, one line.
+_RUST_MADE_BY_TYPE = re.compile(r"([A-Z]\w*)::[a-z_]\w*\s*\((?:[^()\n]|\([^()\n]*\))*\)")
 _MADE_IN_PLACE = re.compile(
     r"(?:new\s+)?([A-Za-z_][\w.]*)\s*(?:<[^()]*>)?\s*\((?:[^()\n]|\([^()\n]*\))*\)"
 )
@@ -184,6 +186,15 @@ class CallGraph:
         if own_type is not None and own_type.kind in _CONTAINER_KINDS:
             member = self.members[path].get((qualifier, name))
             return Symbol(path, member) if member is not None else None
+        stated = self._held(caller).get(qualifier) if caller is not None else None
+        if stated is not None and stated.startswith(VARIANT) and "|" in stated:
+            return self._every_variant(path, caller, stated[len(VARIANT) :].split("|"), name)
+        if stated is not None:
+            # A parameter or local hides an import of its name: Rust's `Cmd::Add(cmd) =>
+            # cmd.run()` beside `mod cmd;` calls the command, not the module.
+            local_type = self._type_of(path, caller, qualifier)
+            if local_type is not None:
+                return self._member(local_type, name)
         binding = self.imported_names[path].get(qualifier)
         if binding is None and model.package_mates(syntax) and syntax.package:
             sibling = self.java_package_types[syntax.package].get(qualifier)
@@ -251,6 +262,12 @@ class CallGraph:
         # `self.make_signer(salt).sign(...)`: the object the own method returns, `self` kept.
         made_here = _MADE_IN_PLACE.fullmatch(qualifier) if "(" in qualifier else None
         stated = f"(){made_here.group(1)}" if made_here else None
+        if stated is None and "::" in qualifier:
+            # Rust's `Cli::parse().run()`: a type's associated function makes the type, as
+            # `let cli = Cli::parse()` says (clap's derived `parse` is defined nowhere here).
+            made_by_type = _RUST_MADE_BY_TYPE.fullmatch(qualifier)
+            if made_by_type and of_language(self.syntaxes[path].language).makes_itself():
+                stated = made_by_type.group(1)
         if stated is None and caller is not None:
             stated = self._held(caller).get(variable)
         if stated is None and caller is not None and caller.parent:
@@ -258,8 +275,14 @@ class CallGraph:
             stated = self._held(holder).get(variable) if holder is not None else None
         if stated is None:
             stated = self._module_held(path).get(variable)
+        if stated is None and "." in variable and "(" not in variable:
+            # `cli.command.run()`: a field of what a variable holds, where both are stated.
+            return self._field_type(path, caller, variable)
         if stated is None:
             return None
+        if stated.startswith(VARIANT):  # `Command::Run(args)`: what the variant holds
+            variants = stated[len(VARIANT) :].split("|")
+            return self._variant_type(path, caller, variants[0]) if len(variants) == 1 else None
         if stated.startswith(INSIDE):  # `Some(cmd)` out of `args.command`: its field's type
             inside = stated[len(INSIDE) :]
             return self._field_type(path, caller, inside) if "." in inside else None
@@ -283,6 +306,35 @@ class CallGraph:
             )
             return self._type_named(made.path, returned) if returned else None
         return self._type_named(path, stated)
+
+    def _every_variant(
+        self, path: str, caller: Definition | None, variants: list[str], name: str
+    ) -> Symbol | None:
+        """A dispatch over an enum's variants (`Cmd::Add(cmd) => cmd.run(), Cmd::Query(cmd)
+        => cmd.run()`): the first variant's `name`, when every variant's type has one, so the
+        call is the same method of each (a trait's) rather than one arm's own."""
+        members = []
+        for variant in variants:
+            held = self._variant_type(path, caller, variant)
+            member = self._member(held, name) if held is not None else None
+            if member is None:
+                return None
+            members.append(member)
+        return members[0]
+
+    def _variant_type(self, path: str, caller: Definition | None, written: str) -> Symbol | None:
+        """The project's type an enum's variant holds (`Command::Run(args)` with the enum's
+        `Run(RunArgs)`: a RunArgs); `Self::Run` inside the enum's own methods."""
+        enum, _, variant = written.rpartition("::")
+        if enum == "Self":
+            enum = caller.parent if caller is not None and caller.parent else ""
+        owner = self._type_named(path, enum) if enum else None
+        if owner is None or owner.definition.kind != "enum":
+            return None
+        held = self._held(owner.definition).get(variant)
+        if held is None or held.startswith(("()", INSIDE, VARIANT)):
+            return None
+        return self._type_named(owner.path, held)
 
     def _field_type(self, path: str, caller: Definition | None, expression: str) -> Symbol | None:
         """The project's type a field holds, where the code says what holds the field and

@@ -19,7 +19,10 @@ _CODE_LINE = re.compile(
     r"|return\s|def\s|class\s\w+[:(]|[\w.]+\(.*\)[;:]?\s*$|[{}\[\]();]+$)"
 )
 _DOC_TAG = re.compile(r"^\s*[@:\\](?:param|return|returns|raises|throws|see|since|type|rtype)\b")
-_DOC_FENCE = re.compile(r"^\\(?:rst|endrst|brief|details)\b\s*")  # Doxygen-style markers
+# Doxygen's markers, written `\brief` or `@brief`: the words after them are the comment's.
+_DOC_FENCE = re.compile(r"^[\\@](?:rst|endrst|brief|short|details)\b\s*")
+# Doxygen's `@file yaml.h` (or `\file`) names the file the comment documents: no words.
+_DOC_FILE = re.compile(r"^[\\@]file\b")
 # The markup patterns below scan at most a few hundred characters from where each match
 # could start: an open `[`, `{@` or `:role:` never closed would otherwise be scanned to the
 # end of the text from every one of them, quadratic in a long comment.
@@ -49,7 +52,7 @@ _SENTENCE = re.compile(
 # An opening that points at what follows it (a diagram, a list, an example) says nothing
 # once what it points at is gone: "broken down like this:", "works as follows.".
 _POINTS_AHEAD = re.compile(
-    r"\b(?:like (?:this|so)|as follows|(?:the|as) (?:following|below)|shown below|"
+    r"\b(?:like (?:this|so)|as follows|(?:the|as) (?:following|below)(?: \w+)?|shown below|"
     r"(?:see|is|are) (?:below|here)|for example|"
     # A clause cut before its list: "An AppWorker is responsible for:".
     r"for|to|of|with|by|from|the|an?|is|are|includes?|including|such as|namely)\W*$",
@@ -196,7 +199,9 @@ def _first_prose_paragraph(text: str) -> list[str]:
     for line in text.splitlines():
         stripped = line.strip()
         # Fences and tags open with a backslash, `@` or `:`: only such lines are matched.
-        if stripped[:1] == "\\" and not (stripped := _DOC_FENCE.sub("", stripped).strip()):
+        if stripped[:1] in ("\\", "@") and _DOC_FILE.match(stripped):
+            continue
+        if stripped[:1] in ("\\", "@") and not (stripped := _DOC_FENCE.sub("", stripped).strip()):
             continue  # a bare \\rst or \\endrst line
         if (stripped[:1] in _TAG_OPENERS and _DOC_TAG.match(stripped)) or stripped.startswith(
             (">>>", "```", "..")
@@ -208,6 +213,12 @@ def _first_prose_paragraph(text: str) -> list[str]:
             paragraph, is_code = [], False
             continue
         if set(stripped) <= _RULE_CHARACTERS:
+            if (
+                len(paragraph) == 1
+                and len(paragraph[0].split()) <= 3
+                and paragraph[0][-1:].isalnum()
+            ):
+                paragraph = []  # an underlined heading (`Introduction` over `*****`): no prose
             continue  # underline or rule, or a box's corner (`/****\`)
         if not paragraph and _CODE_LINE.match(stripped):
             is_code = True

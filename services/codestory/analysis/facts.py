@@ -44,6 +44,7 @@ from codestory.analysis.layers import Part, parts
 from codestory.analysis.manifests import (
     Manifest,
     automake_tests,
+    inherit_managed_scopes,
     is_manifest,
     make_targets,
     parse_manifest,
@@ -403,6 +404,10 @@ def _areas(
             described = holdings([f.path for f in inside])
             kind = FileKind.DATA if described == PACKAGING_HOLDINGS else FileKind.TOOLING
             holds = described if kind is FileKind.DATA else None
+        elif name.lower() in _TEMPLATE_DIRS:
+            # Template engines' folder (Jinja's, Askama's, Go's, Express's views): what is
+            # in it is filled in by the code, whatever its files' suffixes say.
+            kind, holds = FileKind.DATA, "the templates it renders"
         else:  # no code at all: say what is there rather than guess at a role
             kind, holds = FileKind.DATA, holdings([f.path for f in inside])
         languages = Counter(f.language for f in code if f.language)
@@ -785,6 +790,9 @@ def _workspace(project: ecosystems.Project, code: Code) -> list[str]:
     return sorted(members, key=lambda f: (-lines(f), f))
 
 
+_TEMPLATE_DIRS = frozenset({"templates", "template", "tmpl"})
+
+
 def _project_name(declared: Manifest | None, readme: Readme | None, fallback: str) -> str:
     """The manifest's name, else a short README title, else the checkout's name."""
     if declared and declared.name:
@@ -1130,6 +1138,11 @@ def _sets_itself_up(steps: list[Symbol]) -> bool:
     return start.kind in {"class", "struct"} and len(own) == len(steps) - 1
 
 
+# JavaScript's accessors: `get json()` and `set json(value)` are read and assigned as a
+# property, so a README's `.json()` is some other function of that name.
+_ACCESSOR = re.compile(r"(?:static\s+)?[gs]et\s+[\w$#]+\s*\(")
+
+
 def _example_start(
     calls: list[Call],
     held: dict[str, str],
@@ -1142,8 +1155,18 @@ def _example_start(
     certain and leads into its code, other than making an object."""
     named: dict[str, list[Symbol]] = defaultdict(list)
     for path in source_paths:
+        # The public methods of an exported type are API too, though JavaScript marks only
+        # the class exported (`export class Command { parse() {} }`); `#parse` is private.
+        exported_types = {
+            d.name for d in syntaxes[path].definitions if d.exported and d.kind in _TYPE_KINDS
+        }
         for definition in syntaxes[path].definitions:
-            if definition.exported and not definition.name.startswith("_"):
+            accessor = _ACCESSOR.match(definition.signature or "")
+            if definition.name.startswith(("_", "#")) or accessor:
+                continue  # private, or read as a property (`get json()`), never called
+            if definition.exported or (
+                definition.kind == "method" and definition.parent in exported_types
+            ):
                 named[definition.name].append(Symbol(path, definition))
     types = {s.definition.name for group in named.values() for s in group if s.definition.parent}
 
@@ -1367,11 +1390,13 @@ def _classify(root: Path, walked: list[SourceFile]) -> Checkout:
         for folder in model.generated_folders(paths):
             kinds.update({p: FileKind.GENERATED for p in kinds if p.startswith(f"{folder}/")})
     manifests = _root_first(
-        [
-            m
-            for f in texts
-            if is_manifest(f.path) and (m := parse_manifest(f.path, read_text(root, f)))
-        ]
+        inherit_managed_scopes(
+            [
+                m
+                for f in texts
+                if is_manifest(f.path) and (m := parse_manifest(f.path, read_text(root, f)))
+            ]
+        )
     )
     return Checkout(root, files, paths, texts, code, kinds, manifests)
 
@@ -1435,6 +1460,24 @@ def _importers(code: Code) -> dict[str, set[str]]:
             for target in code.resolver.resolve(path, ref):
                 if target in source:
                     importers[target].add(path)
+    # Java's classes of one package use each other without an import: a file that names a
+    # type another file of its package declares relies on that file as much.
+    packages: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for path in code.source_paths:
+        syntax = code.syntaxes[path]
+        if syntax.package and ecosystems.of_language(syntax.language).package_mates(syntax):
+            packages[(parent_dir(path), syntax.package)].append(path)
+    for mates in packages.values():
+        declared = {
+            d.name: path
+            for path in mates
+            for d in code.syntaxes[path].definitions
+            if d.parent is None and d.kind in TYPE_KINDS
+        }
+        for path in mates:
+            for name in code.syntaxes[path].words & declared.keys():
+                if declared[name] != path:
+                    importers[declared[name]].add(path)
     return importers
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import configparser
 import json
+import posixpath
 import re
 import tomllib
 from collections.abc import Callable
@@ -46,6 +47,12 @@ class Manifest(BaseModel):
     # PEP 621's static metadata (or Poetry's table): `dependencies` is all it needs, even
     # when empty, rather than something a build backend fills in from another file.
     static_dependencies: bool = False
+    # Maven: the parent POM a module inherits from (a path in the checkout), the scopes its
+    # `<dependencyManagement>` gives (artifact -> `test`, `optional`, ...), and the
+    # dependencies a module declares with no scope of its own, which take the managed one.
+    parent: str | None = None
+    managed_scopes: dict[str, str] = Field(default_factory=dict)
+    unscoped: list[str] = Field(default_factory=list)
 
 
 _REQUIREMENT_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
@@ -397,6 +404,7 @@ def parse_pom(path: str, text: str) -> Manifest:
     runtime: list[str] = []
     dev: list[str] = []
     optional: list[str] = []
+    unscoped: list[str] = []
     dependencies = root.find(namespace + "dependencies")
     for dependency in dependencies if dependencies is not None else []:
         artifact = child(dependency, "artifactId")
@@ -410,6 +418,23 @@ def parse_pom(path: str, text: str) -> Manifest:
             optional.append(artifact)
         else:
             runtime.append(artifact)
+            if child(dependency, "scope") is None and child(dependency, "optional") is None:
+                unscoped.append(artifact)
+    managed: dict[str, str] = {}
+    management = root.find(f"{namespace}dependencyManagement/{namespace}dependencies")
+    for dependency in management if management is not None else []:
+        artifact = child(dependency, "artifactId")
+        scope = child(dependency, "scope")
+        if artifact and (scope or child(dependency, "optional") == "true"):
+            managed[artifact] = scope or "optional"
+    parent = root.find(namespace + "parent")
+    relative = child(parent, "relativePath") if parent is not None else None
+    folder = PurePosixPath(path).parent
+    parent_path = None
+    if parent is not None:  # Maven's default: the POM in the folder above
+        target = PurePosixPath(relative if relative is not None else "../pom.xml")
+        target = target if target.name.endswith(".xml") else target / "pom.xml"
+        parent_path = posixpath.normpath((folder / target).as_posix())
     return Manifest(
         path=path,
         kind="Maven project",
@@ -421,7 +446,41 @@ def parse_pom(path: str, text: str) -> Manifest:
         dependencies=runtime,
         dev_dependencies=dev,
         optional_dependencies=optional,
+        parent=parent_path if parent_path and not parent_path.startswith("..") else None,
+        managed_scopes=managed,
+        unscoped=unscoped,
     )
+
+
+def inherit_managed_scopes(manifests: list[Manifest]) -> list[Manifest]:
+    """Maven: a module's dependency declared without a scope takes the one its parents'
+    `<dependencyManagement>` gives it, the nearest parent first (a `test` or `optional`
+    entry there keeps junit out of what the module needs at run time)."""
+    by_path = {m.path: m for m in manifests}
+    found: list[Manifest] = []
+    for manifest in manifests:
+        scopes: dict[str, str] = {}
+        parent, seen = manifest.parent, {manifest.path}
+        while parent in by_path and parent not in seen and len(seen) < 8:
+            seen.add(parent)
+            scopes = {**by_path[parent].managed_scopes, **scopes}
+            parent = by_path[parent].parent
+        moved = {d: scopes[d] for d in manifest.unscoped if scopes.get(d) in {"test", "optional"}}
+        if not moved:
+            found.append(manifest)
+            continue
+        tested = [d for d in manifest.unscoped if moved.get(d) == "test"]
+        featured = [d for d in manifest.unscoped if moved.get(d) == "optional"]
+        found.append(
+            manifest.model_copy(
+                update={
+                    "dependencies": [d for d in manifest.dependencies if d not in moved],
+                    "dev_dependencies": [*manifest.dev_dependencies, *tested],
+                    "optional_dependencies": [*manifest.optional_dependencies, *featured],
+                }
+            )
+        )
+    return found
 
 
 # Leading blanks are matched within their line (`[^\S\n]*`), here and in every pattern that

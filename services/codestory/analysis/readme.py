@@ -135,11 +135,27 @@ def _banner_alt(tokens: list[Token]) -> list[str]:
 _HTML_TITLE = re.compile(r"<h1\b[^>]*>(.{1,200}?)</h1>", re.IGNORECASE | re.DOTALL)
 
 
+# "LibYAML - A C library for parsing and emitting YAML.": a title that names the project
+# (a word or three) and then says what it is, after a dash or a colon.
+_TITLE_TAGLINE = re.compile(r"^([\w.+-]+(?:\s[\w.+-]+){0,2})\s+[-\u2013\u2014:]\s+(\S.*)$")
+
+
+def _title_tagline(title: str | None) -> tuple[list[str], str | None]:
+    """What the title says the project is, when it says so after the name (the authors'
+    own line, ahead of a first paragraph that may be about building it), and that name."""
+    found = _TITLE_TAGLINE.match(title or "")
+    tagline = _prose(found.group(2), TAGLINE_WORDS) if found else None
+    if found is None or not tagline or tagline.endswith(":"):
+        return [], None
+    return [tagline], found.group(1)
+
+
 def summarise_markdown(text: str, name: str | None = None) -> ReadmeSummary:
     """The title (a first-level heading, or a heading before any prose) and what the
     project is, in order of preference: a paragraph that defines it ("Viper is a ..."),
-    a tagline under the title before the first section ("Ultralightweight JSON parser in
-    ANSI C."), the first prose paragraph. Notices in quotes, legal text and paragraphs
+    an early one that opens with its name, the title's own tagline ("LibYAML - A C library
+    for ..."), a tagline under the title before the first section ("Ultralightweight JSON
+    parser in ANSI C."), the first prose paragraph. Notices in quotes, legal text and paragraphs
     leading into a list are passed over."""
     tokens = MarkdownIt("commonmark").parse(text)
     in_callout = [False] * len(tokens)
@@ -197,7 +213,12 @@ def summarise_markdown(text: str, name: str | None = None) -> ReadmeSummary:
     paragraphs = [text for text, long_enough, _ in candidates if long_enough]
     summary = next((p for p in paragraphs[:DEFINITION_WITHIN] if _defines(p, names)), None)
     early = [text for text, _, before_sections in candidates if before_sections]
-    for text in [*early, *banner, *paragraphs]:
+    # A paragraph that starts with the project's name speaks of it ("LZ4 is lossless
+    # compression ..."): before the title's tagline, which comes before other paragraphs.
+    tagline, head = _title_tagline(title)
+    called = [n.lower() for n in (name, head) if n]
+    about = [t for t in early if any(t.lower().startswith(f"{n} ") for n in called)]
+    for text in [*about, *tagline, *early, *banner, *paragraphs]:
         if summary is None and not text.endswith(":"):
             summary = text
     defines = summary is not None and _defines(summary, names)

@@ -166,9 +166,11 @@ _JS_CONTAINERS = frozenset(
         "expression_statement",
     }
 )
+# `this.#flush()`: a class's private method is called like any other (its name keeps the `#`).
 _JS_CALLS = """
 (call_expression function: [(identifier) @callee
-  (member_expression object: (_) @qual property: (property_identifier) @callee)]
+  (member_expression object: (_) @qual property: [(property_identifier)
+  (private_property_identifier)] @callee)]
   arguments: (arguments) @args) @call
 (new_expression constructor: (identifier) @callee arguments: (arguments) @args) @call
 """
@@ -272,10 +274,15 @@ _RUST_BINDINGS = """
   (reference_type type: (type_identifier) @type)])
 (field_declaration name: (field_identifier) @field type: (generic_type type: (type_identifier)
   @wrap type_arguments: (type_arguments . (type_identifier) @type .)) (#eq? @wrap "Option"))
+(field_declaration name: (field_identifier) @field type: (type_identifier) @type)
 (match_expression value: (_) @inside body: (match_block (match_arm pattern: (match_pattern
   (tuple_struct_pattern type: (identifier) @some . (identifier) @var .)))) (#eq? @some "Some"))
 (let_condition pattern: (tuple_struct_pattern type: (identifier) @some . (identifier) @var .)
   value: (_) @inside (#eq? @some "Some"))
+(match_arm pattern: (match_pattern (tuple_struct_pattern type: (scoped_identifier
+  path: (_) @enum name: (identifier) @variant) . (identifier) @var .)))
+(enum_variant name: (identifier) @field body: (ordered_field_declaration_list
+  type: (type_identifier) @type))
 (arguments (identifier) @passed)
 """
 _C_BINDINGS = """
@@ -484,6 +491,8 @@ def _go_type_refs(root: Node, deadline: float | None) -> list[tuple[str | None, 
 _GO_COMMANDS = """
 (composite_literal type: (qualified_type name: (type_identifier) @type)
   body: (literal_value) @body (#eq? @type "Command"))
+(composite_literal type: (type_identifier) @own body: (literal_value) @body
+  (#match? @own "^(Cmd|Command)$"))
 (composite_literal type: (slice_type element: [(qualified_type name: (type_identifier) @type)
   (pointer_type (qualified_type name: (type_identifier) @type))])
   body: (literal_value (literal_element (literal_value) @body)) (#eq? @type "Command"))
@@ -504,13 +513,17 @@ def _go_commands(root: Node, deadline: float | None) -> list[tuple[str, str | No
     found: list[tuple[str, str | None, int, int]] = []
     for _, match in run_query(_go_command_query(), root, deadline):
         for body in match.get("body", []):
-            command = _go_command(body)
+            command = _go_command(body, own="own" in match)
             if command is not None:
                 found.append(command)
     return sorted(set(found), key=lambda c: (c[2], c[0]))
 
 
-def _go_command(body: Node) -> tuple[str, str | None, int, int] | None:
+def _go_command(body: Node, *, own: bool = False) -> tuple[str, str | None, int, int] | None:
+    """One command of a table. A tool's own `Cmd{Name: "allow", Action: wrap(allow)}` counts
+    only with a named handler wrapped in the conversions or decorators that adapt it to the
+    tool's own action type (`Action: withConfig(allow)`): a framework's own package writes
+    `Command{Name: "help", Action: show}` for its help command, no tool's command."""
     fields: dict[str, Node] = {}
     for element in body.named_children:
         key, value = element.child_by_field_name("key"), element.child_by_field_name("value")
@@ -528,8 +541,17 @@ def _go_command(body: Node) -> tuple[str, str | None, int, int] | None:
     if not words or not re.fullmatch(r"[\w:.-]{1,40}", words[0]):
         return None
     start, end = handler.start_point[0] + 1, handler.end_point[0] + 1
+    wrapped = False
+    while own and handler.type == "call_expression":  # `withTimeout(withConfig(allow))`
+        arguments = handler.child_by_field_name("arguments")
+        inner = arguments.named_children if arguments is not None else []
+        if len(inner) != 1:
+            return None
+        handler, wrapped = inner[0], True
+    if own and not wrapped:
+        return None
     if handler.type == "func_literal":
-        return words[0], None, start, end
+        return None if own else (words[0], None, start, end)
     if handler.type in {"identifier", "selector_expression"}:
         return words[0], _text(handler), start, end
     return None  # a call that makes the handler: not a function to follow by name
@@ -589,7 +611,8 @@ def _text(node: Node | None) -> str:
     return _SOURCE.get()[node.start_byte : node.end_byte].decode("utf-8", errors="replace")
 
 
-_NAME = re.compile(r"~?[\w$]+(?:::~?[\w$]+)*|operator\S{1,3}")
+# JavaScript's private members keep their `#` (`#flush`): it is part of the name.
+_NAME = re.compile(r"#?[\w$]+|~?[\w$]+(?:::~?[\w$]+)*|operator\S{1,3}")
 
 
 def _one_line(text: str, limit: int = MAX_SIGNATURE) -> str:
@@ -1357,6 +1380,8 @@ def _binding(
         value = f"(){_text(match['ctor'][0])}"
     elif match.get("inside"):  # Rust's `Some(cmd)` out of `args.command`: what it holds
         value = f"{INSIDE}{_text(match['inside'][0])}"
+    elif match.get("variant"):  # Rust's `Command::Run(args)`: what that variant holds
+        value = f"{VARIANT}{_text(match['enum'][0])}::{_text(match['variant'][0])}"
     else:
         return
     # `self.parser = Parser()` in a method: a field of the class, not a local.
@@ -1398,12 +1423,19 @@ def _assign_bindings(
         if variable not in names:
             names.add(variable)
             held.append((variable, value))
+        elif value.startswith(VARIANT):
+            # One name in each arm (`A(cmd) => cmd.run(), B(cmd) => cmd.run()`): all of them.
+            at = next(i for i, (v, _) in enumerate(held) if v == variable)
+            if held[at][1].startswith(VARIANT):
+                held[at] = (variable, f"{held[at][1]}|{value.removeprefix(VARIANT)}")
     return module
 
 
 FIELD = "self."  # a binding that belongs to the enclosing class
 INSIDE = "(.)"  # a binding to what an expression's Option holds
-_CLASS_KINDS = frozenset({"class", "struct"})
+VARIANT = "(::)"  # a binding to what an enum's variant holds
+# Fields belong to these; a Rust enum's variants are its fields (`Run(RunArgs)`).
+_CLASS_KINDS = frozenset({"class", "struct", "enum"})
 
 
 def _first(item: tuple[int, int, Definition]) -> int:

@@ -58,6 +58,9 @@ def _named_like_test(path: str) -> bool:
     return bool(re.search(r"^test|test\.|_test|tests?\.\w+$|testcase\.\w+$|spec\.|\.tst\.", name))
 
 
+_SHELL_SCRIPTS = (".sh", ".bash", ".zsh", ".fish", ".ksh", ".csh", ".tcsh", ".elv", ".ztst")
+
+
 def _frameworks(
     manifests: list[Manifest], test_syntax: dict[str, FileSyntax], inline: list[FileSyntax]
 ) -> list[str]:
@@ -175,6 +178,11 @@ def describe_tests(
         ),
         default=None,
     )
+    if frameworks and any(p.endswith(_SHELL_SCRIPTS) and _named_like_test(p) for p in counted):
+        # Beside a framework's tests, a shell's own test scripts (one per shell a tool
+        # supports) are written in that shell, not with the framework; a build or fuzzing
+        # script in the test folder is no test of either.
+        frameworks = [*frameworks, "shell scripts"]
     example_inline = False
     if (example is None or not _named_like_test(example)) and inline:
         example = max(inline, key=lambda p: (len(source_syntax[p].attributes), p))

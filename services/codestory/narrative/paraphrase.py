@@ -28,19 +28,28 @@ _VERB_WORDS = (
 _VERBS = frozenset(_VERB_WORDS.split())
 # Verbs that follow "and" in an imperative summary ("... and say whether to trace").
 _SPOKEN = _VERBS | {"say", "tell", "give", "leave", "exit", "quit", "raise", "fail"}
+# A known verb undone or done again is a verb too: "uninstall", "unregister", "reload".
+_PREFIXED = re.compile(r"(?:un|re)([a-z]+)")
+
+
+def _is_verb(word: str, verbs: frozenset[str]) -> bool:
+    undone = _PREFIXED.fullmatch(word)
+    return word in verbs or (undone is not None and undone.group(1) in _VERBS)
+
+
 MAX_WORDS = 30  # a longer summary is a paragraph: it is quoted, not spoken as a clause
 _UNSAFE = re.compile(r"[\d`<>{}\[\]|@#]|\(\)|::|->|https?:")
 
 
 def _agree(match: re.Match[str]) -> str:
     word = match.group(2)
-    return f"{match.group(1)} {third_person(word) if word in _SPOKEN else word}"
+    return f"{match.group(1)} {third_person(word) if _is_verb(word, _SPOKEN) else word}"
 
 
 def third_person(verb: str) -> str:
     """`return` -> `returns`, `match` -> `matches`, `apply` -> `applies`."""
-    if verb == "do":
-        return "does"
+    if verb.endswith("o"):  # `does`, `undoes`, `goes`, `echoes`
+        return f"{verb}es"
     if verb.endswith(("s", "sh", "ch", "x", "z")):
         return f"{verb}es"
     if verb.endswith("y") and verb[-2:-1] not in set("aeiou"):
@@ -79,12 +88,13 @@ def predicate(name: str, doc: str | None) -> str | None:
         # Otherwise the name was the verb itself: `load` summed up as "Load settings".
     first, _, rest = text.partition(" ")
     word = first.lower()
-    if word in _VERBS:
+    if _is_verb(word, _VERBS):
         # "Read the variable and say whether to trace": every verb of the list agrees.
         rest = re.sub(
             r"\b(and|or|then)\s+(\w+)",
             lambda m: (
-                f"{m.group(1)} {third_person(m.group(2)) if m.group(2) in _SPOKEN else m.group(2)}"
+                f"{m.group(1)} "
+                f"{third_person(m.group(2)) if _is_verb(m.group(2), _SPOKEN) else m.group(2)}"
             ),
             rest,
         )

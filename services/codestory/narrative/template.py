@@ -1259,9 +1259,10 @@ _HEADERS = frozenset({".h", ".hh", ".hpp", ".hxx"})
 
 def _brought_in(path: str) -> str:
     """How other files take a module in: a C or C++ header is included, a Rust module used
-    (`use`), anything else imported."""
+    (`use`), a Java class used (its package's other classes need no import), anything else
+    imported."""
     suffix = PurePosixPath(path).suffix
-    return "include" if suffix in _HEADERS else "use" if suffix == ".rs" else "import"
+    return "include" if suffix in _HEADERS else "use" if suffix in {".rs", ".java"} else "import"
 
 
 def _module_sentence(module: ModuleFact, voice: Voice, index: int) -> str:

@@ -200,6 +200,11 @@ class Ecosystem:
         """Whether the types of one declared package see each other without an import."""
         return False
 
+    def makes_itself(self) -> bool:
+        """Whether a type's associated function called on the type's path (`Cli::parse()`)
+        is taken to make that type, as the language's constructors are written."""
+        return False
+
     def global_functions(self, syntax: FileSyntax) -> bool:
         """Whether a file's functions are global across files, so a function name only one
         file defines is the one a bare call elsewhere reaches."""

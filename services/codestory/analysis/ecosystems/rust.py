@@ -71,6 +71,11 @@ class Rust(Ecosystem):
             last = ref.target.rsplit("::", 1)[-1]
             bound[last] = (target, last if scope.defines(target, last) else None)
 
+    def makes_itself(self) -> bool:
+        """Rust: `Config::new()`, `Cli::parse()` (clap's derive) and their kin return `Self`
+        by convention; `let config = Config::new()` is read the same way."""
+        return True
+
     def path_module(self, importer: str, qualifier: str, scope: ImportScope) -> str | None:
         """Rust: a path in an expression starts at the module it is written in (in 2015 and
         2018 alike; only `use` paths began at the crate root), or at `crate::`, `self::`,
