@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from codestory.analysis import analyse
-from codestory.domain import ExpertiseLevel, Style
+from codestory.core.domain import ExpertiseLevel, Style
 from codestory.narrative.template import _assemble, write_script
 from tests.support import write_files as write
 from tests.unit.test_tour_branches import _chain

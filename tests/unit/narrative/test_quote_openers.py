@@ -4,7 +4,7 @@ connecting phrase ("which its comment sums up as:") recurs while another is unsa
 from __future__ import annotations
 
 from codestory.analysis.facts import ControlStep, SymbolFact
-from codestory.domain import ExpertiseLevel, Style
+from codestory.core.domain import ExpertiseLevel, Style
 from codestory.narrative.template import Voice, _idea_sentence, _told_steps
 
 # Summaries that are no verb phrase, so each is quoted rather than said as a predicate.
