@@ -9,7 +9,7 @@ from codestory.analysis import analyse
 from codestory.core.domain import ExpertiseLevel, Style
 from codestory.narrative.template import _assemble, write_script
 from tests.support import write_files as write
-from tests.unit.test_tour_branches import _chain
+from tests.unit.analysis.test_tour_branches import _chain
 
 
 def _tree(tmp_path: Path) -> Path:
