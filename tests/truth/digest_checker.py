@@ -49,6 +49,16 @@ class DigestChecker:
             if "/" not in path and re.match(r"(?i)(changelog|changes|history|news)", path)
         )
 
+    def _manifest_asks(self, tree: Tree, name: str, wanted: str) -> bool:
+        """Whether a manifest line names the dependency with that version range."""
+        manifests = ("pyproject.toml", "package.json", "Cargo.toml", "go.mod", "setup.cfg")
+        pattern = re.escape(name) + r"[^\n]{0,40}?" + re.escape(wanted.replace(" ", ""))
+        return any(
+            re.search(pattern, text.replace(" ", ""), re.IGNORECASE)
+            for path, text in tree.files.items()
+            if path.endswith(manifests)
+        )
+
     def _declares(self, tree: Tree, path: str, name: str, base: str) -> bool:
         """Whether `path` declares the type `name` on `base` (`class Flask(App)`, `class A
         extends B`, `struct S : B`): the declaration's own line names both."""
@@ -111,6 +121,13 @@ class DigestChecker:
         if title == "What the changelog says" and sentence.startswith("\u201c"):
             quoted = sentence.strip("\u201c\u201d.").rstrip(".")
             return [] if self._in_changelog(quoted) else [f"the changelog does not say {quoted!r}"]
+        if re.fullmatch(r"`[^`]+` moves from `[^`]+` to `[^`]+`\.", sentence):
+            name, before, after = ticked
+            return [
+                f"no manifest of the {side} tree asks {wanted} of {name}"
+                for side, tree, wanted in (("newer", self.new, after), ("older", self.old, before))
+                if wanted != "any version" and not self._manifest_asks(tree, name, wanted)
+            ]
         found = re.match(r"This digest of .+ covers version (\S+) to version (\S+)\.$", sentence)
         if found:
             old, new = found.group(1), found.group(2)

@@ -35,6 +35,12 @@ class NameMove(BaseModel):
     after: str  # the file that defines it now
 
 
+class RequirementChange(BaseModel):
+    name: str
+    before: str  # what the older manifest asked of its version ("" for any)
+    after: str
+
+
 class AreaChange(BaseModel):
     area: str  # a top folder, or "." for files at the root
     lines_before: int
@@ -63,6 +69,7 @@ class ChangeFacts(BaseModel):
     ways_in_removed: list[str] = Field(default_factory=list)
     dependencies_added: list[str] = Field(default_factory=list)  # as the manifests name them
     dependencies_removed: list[str] = Field(default_factory=list)
+    requirements_changed: list[RequirementChange] = Field(default_factory=list)
     tests_before: int = 0
     tests_after: int = 0
     areas: list[AreaChange] = Field(default_factory=list)  # most moved first
@@ -84,6 +91,7 @@ class ChangeFacts(BaseModel):
             or self.ways_in_removed
             or self.dependencies_added
             or self.dependencies_removed
+            or self.requirements_changed
             or self.tests_before != self.tests_after
             or self.areas
         )
@@ -123,7 +131,20 @@ def _source_modules(facts: RepoFacts) -> dict[str, list[str]]:
 
 
 def _ways_in(facts: RepoFacts) -> dict[str, str]:
-    return {f"{e.kind} `{e.name}`": e.path or e.target for e in facts.entry_points}
+    """Every way in by how a digest names it: entry points, commands and routes."""
+    ways = {f"{e.kind} `{e.name}`": e.path or e.target for e in facts.entry_points}
+    ways |= {f"the `{c.detail or c.name}` command": c.file for c in facts.roles.commands}
+    ways |= {f"the route `{r.method} {r.path}`": r.file for r in facts.roles.routes}
+    return ways
+
+
+def _requirements(facts: RepoFacts) -> dict[str, str]:
+    """What the manifests ask of each run-time dependency's version, the first one's word."""
+    found: dict[str, str] = {}
+    for manifest in facts.manifests:
+        for name, wanted in manifest.requirements.items():
+            found.setdefault(name, wanted)
+    return found
 
 
 def _area(path: str) -> str:
@@ -182,6 +203,12 @@ def compare(old: RepoFacts, new: RepoFacts) -> ChangeFacts:
     ]
     ways_before, ways_after = _ways_in(old), _ways_in(new)
     needs_before, needs_after = set(old.dependencies), set(new.dependencies)
+    asked_before, asked_after = _requirements(old), _requirements(new)
+    bumped = [
+        RequirementChange(name=n, before=asked_before[n], after=asked_after[n])
+        for n in sorted(needs_before & needs_after)
+        if n in asked_before and n in asked_after and asked_before[n] != asked_after[n]
+    ]
     return ChangeFacts(
         name=new.name,
         version_before=old.version,
@@ -196,6 +223,7 @@ def compare(old: RepoFacts, new: RepoFacts) -> ChangeFacts:
         ways_in_removed=sorted(set(ways_before) - set(ways_after)),
         dependencies_added=sorted(needs_after - needs_before),
         dependencies_removed=sorted(needs_before - needs_after),
+        requirements_changed=bumped,
         tests_before=old.tests.files + old.tests.inline_test_files,
         tests_after=new.tests.files + new.tests.inline_test_files,
         areas=_areas(old, new),

@@ -41,6 +41,8 @@ class Manifest(BaseModel):
     # beside this one (folders, or globs of them).
     members: list[str] = Field(default_factory=list)
     scripts: dict[str, str] = Field(default_factory=dict)  # npm scripts
+    # What each run-time dependency asks of its version, as written (`>=8.1`, `^4.18.2`).
+    requirements: dict[str, str] = Field(default_factory=dict)
     executables: dict[str, str] = Field(default_factory=dict)  # command name -> target
     main: str | None = None  # package.json's main module
     artifact: str | None = None  # Maven's artifactId: what sibling modules depend on
@@ -62,6 +64,28 @@ _DEV_GROUP = re.compile(r"dev|test|lint|doc|typing|check|style|ci|bench", re.IGN
 def _names(specs: list[str]) -> list[str]:
     found = (m.group(1) for s in specs if (m := _REQUIREMENT_NAME.match(str(s))))
     return list(dict.fromkeys(found))
+
+
+def _ranges(specs: list[str]) -> dict[str, str]:
+    """`click>=8.1` -> {click: >=8.1}: a requirement's name and what it asks of the version
+    (markers after `;` and extras left out)."""
+    found: dict[str, str] = {}
+    for spec in specs:
+        text = str(spec).split(";", 1)[0]
+        match = _REQUIREMENT_NAME.match(text)
+        if match is not None:
+            rest = re.sub(r"^\s*\[[^\]]*\]", "", text[match.end() :])
+            found.setdefault(match.group(1), " ".join(rest.split()))
+    return found
+
+
+def _written(spec: object) -> str:
+    """A version as a TOML or JSON table writes it: a string, or a table's `version`."""
+    if isinstance(spec, str):
+        return spec
+    if isinstance(spec, dict) and isinstance(spec.get("version"), str):
+        return str(spec["version"])
+    return ""
 
 
 def parse_pyproject(path: str, text: str) -> Manifest:
@@ -107,6 +131,8 @@ def parse_pyproject(path: str, text: str) -> Manifest:
         name=project.get("name") or poetry.get("name"),
         version=project.get("version") or poetry.get("version"),
         description=project.get("description") or poetry.get("description"),
+        requirements=_ranges(list(project.get("dependencies", [])))
+        | {n: _written(s) for n, s in declared.items() if n.lower() != "python"},
         dependencies=list(dict.fromkeys(runtime)),
         dev_dependencies=[d for d in dict.fromkeys(dev) if d not in runtime],
         optional_dependencies=[d for d in dict.fromkeys(optional) if d not in runtime],
@@ -257,6 +283,7 @@ def parse_package_json(path: str, text: str) -> Manifest:
         version=data.get("version") if isinstance(data.get("version"), str) else None,
         description=data.get("description") if isinstance(data.get("description"), str) else None,
         dependencies=list(dict.fromkeys(runtime)),
+        requirements={str(n): _written(v) for n, v in data.get("dependencies", {}).items()},
         dev_dependencies=[d for d in data.get("devDependencies", {}) if d not in runtime],
         optional_dependencies=list(dict.fromkeys(optional)),
         peer_dependencies=peers,
@@ -292,12 +319,14 @@ def parse_go_mod(path: str, text: str) -> Manifest:
         # `// indirect` marks what the direct dependencies need, not what the code imports.
         if not re.search(r"\bindirect\b", comment):
             direct.append(requirement)
+    versions = dict(re.findall(r"^\s*(?:require\s+)?(\S+)\s+(v\S+)", text, re.MULTILINE))
     return Manifest(
         path=path,
         kind="Go module",
         ecosystem="Go",
         name=module.group(1) if module else None,
         dependencies=list(dict.fromkeys(direct)),
+        requirements={d: versions[d] for d in direct if d in versions},
         dev_dependencies=[],
     )
 
@@ -353,6 +382,7 @@ def parse_cargo(path: str, text: str) -> Manifest:
         version=_text(version),
         description=_text(package.get("description")),
         dependencies=[n for n in declared if n not in optional],
+        requirements={n: _written(s) for n, s in declared.items() if n not in optional},
         dev_dependencies=list(dict.fromkeys(dev)),
         optional_dependencies=list(dict.fromkeys(optional)),
         platform_dependencies=[d for d in dict.fromkeys(platform) if d not in declared],

@@ -96,8 +96,12 @@ def _summary(change: ChangeFacts, since: str, until: str) -> list[Told]:
         )
     if change.names_moved:
         parts.append(f"{_plural(len(change.names_moved), 'public name')} moved to another file")
-    if change.dependencies_added or change.dependencies_removed:
-        count = len(change.dependencies_added) + len(change.dependencies_removed)
+    if change.dependencies_added or change.dependencies_removed or change.requirements_changed:
+        count = (
+            len(change.dependencies_added)
+            + len(change.dependencies_removed)
+            + len(change.requirements_changed)
+        )
         parts.append(_plural(count, "dependency change"))
     if change.ways_in_added or change.ways_in_removed:
         parts.append(
@@ -282,6 +286,17 @@ def _builds_on(change: ChangeFacts) -> list[Told]:
                     [Evidence(path=".", fact=f"dependencies: {', '.join(names)}")],
                 )
             )
+    for item in change.requirements_changed[:MAX_NAMED]:
+        now, was = item.after or "any version", item.before or "any version"
+        told.append(
+            (
+                f"`{item.name}` moves from `{was}` to `{now}`.",
+                [Evidence(path=".", fact=f"{item.name}: {item.before} -> {item.after}")],
+            )
+        )
+    more = len(change.requirements_changed) - MAX_NAMED
+    if more > 0:
+        told.append((f"{_plural(more, 'other dependency', 'other dependencies')} move too.", []))
     return told
 
 

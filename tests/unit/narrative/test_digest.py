@@ -92,7 +92,7 @@ def test_dependencies_added_and_dropped(tmp_path: Path) -> None:
     builds_on = told.split("## What it now builds on")[1]
     assert "It now depends on `httpx`." in builds_on
     assert "It no longer depends on `rich`." in builds_on
-    assert "click" not in builds_on  # still depended on: its range is not compared
+    assert "`click` moves from `>=8` to `>=8.1`." in builds_on
 
 
 def test_a_renamed_file_is_one_added_and_one_removed(tmp_path: Path) -> None:
@@ -200,3 +200,18 @@ def test_the_changelog_entries_between_two_releases_are_quoted(tmp_path: Path) -
     assert "\u201cAdd `to_csv` to write counts\u201d." in chapter.text
     assert "Two sentences" not in chapter.text
     assert len(chapter.evidence) == len(chapter.sentences)
+
+
+def test_a_new_command_and_route_are_new_ways_in(tmp_path: Path) -> None:
+    web = (
+        "from flask import Flask\n\napp = Flask(__name__)\n\n\n"
+        "@app.route('/counts', methods=['GET'])\ndef counts():\n    return 'x'\n"
+    )
+    cli = (
+        "import click\n\n\n@click.group()\ndef cli():\n    pass\n\n\n"
+        '@cli.command()\ndef export():\n    """Export the counts."""\n'
+    )
+    told = _told(tmp_path, {"src/tally/web.py": web, "src/tally/commands.py": cli})
+    new = told.split("## What is new")[1]
+    assert "the route `GET /counts`" in new
+    assert "the `export` command" in new
