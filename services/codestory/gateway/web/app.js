@@ -5,7 +5,7 @@
 
 const KEY_STORE = "codestory.apiKey";
 const PAGE_SIZE = 10;
-const FIELDS = ["repository_url", "ref", "style", "expertise_level", "focus_areas"];
+const FIELDS = ["repository_url", "ref", "since", "style", "expertise_level", "focus_areas"];
 const FINAL = new Set(["complete", "failed", "cancelled"]);
 const UNREACHABLE = "The gateway is unreachable; retrying…";
 const RETRY_FIRST_MS = 300; // retries start quickly and back off to RETRY_MAX_MS
@@ -32,6 +32,7 @@ const VIEWS = {
 const LABELS = {
   repository_url: "Repository URL",
   ref: "Branch or tag",
+  since: "Changes since",
   style: "Style",
   expertise_level: "Listener",
   focus_areas: "Focus areas",
@@ -215,6 +216,7 @@ function fillForm(request) {
   const form = $("new-form");
   form.repository_url.value = request.repository_url || "";
   form.ref.value = request.ref || "";
+  form.since.value = request.since || "";
   form.style.value = request.style || "overview";
   form.expertise_level.value = request.expertise_level || "intermediate";
   form.focus_areas.value = (request.focus_areas || []).join(", ");
@@ -256,6 +258,7 @@ async function submitStory(event) {
   const body = {
     repository_url: form.repository_url.value.trim(),
     ref: form.ref.value.trim() || null,
+    since: form.since.value.trim() || null,
     style: form.style.value,
     expertise_level: form.expertise_level.value,
     focus_areas: form.focus_areas.value.split(",").map((s) => s.trim()).filter(Boolean),
