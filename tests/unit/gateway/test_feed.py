@@ -134,3 +134,13 @@ def test_a_feed_offers_no_other_file(
     story = finished_story(store, env, AUDIO)
     assert client.get(f"/api/v1/feed/stories/{story.id}/manifest.json").status_code == 404
     assert client.get(f"/api/v1/feed/stories/{story.id}/../../../etc/passwd").status_code == 404
+
+
+def test_a_digest_is_an_episode_titled_by_its_range(
+    client: TestClient, store: StoryStore, env: dict[str, str]
+) -> None:
+    story = finished_story(store, env, AUDIO, url="https://github.com/a/digested")
+    store.update(story.id, lambda s: setattr(s, "since", "v1"))
+    store.update(story.id, lambda s: setattr(s, "title", "digested: what changed from v1 to v2"))
+    parsed = _read(client, "/api/v1/feed?repository=https://github.com/a/digested")
+    assert parsed.entries[0].title == "digested: what changed from v1 to v2"

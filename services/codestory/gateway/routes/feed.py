@@ -103,7 +103,8 @@ def feed_response(
         items.append(
             FeedItem(
                 guid=story.id,
-                title=f"{title}: {story.style.value.replace('_', ' ')}",
+                # A digest's title names its range; a tour's says which kind of tour it is.
+                title=title if story.since else f"{title}: {story.style.value.replace('_', ' ')}",
                 description=description_of(title, chapters, story.repository_url),
                 published=story.updated_at,
                 audio_url=f"{folder}/{ARTIFACTS['audio'].file}",
