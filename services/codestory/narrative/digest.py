@@ -125,22 +125,25 @@ def _summary(change: ChangeFacts, since: str, until: str) -> list[Told]:
     return told
 
 
+def _ways_and_files(label: str, items: list[str], *, fact: str | None = None) -> list[Told]:
+    """One sentence listing ways in (`fact` None: they are named as said) or files (each
+    ticked, each its own evidence)."""
+    if not items:
+        return []
+    if fact is None:
+        return [
+            (
+                f"{label} {_listed(items)}.",
+                [Evidence(path=".", fact="ways in: " + ", ".join(items))],
+            )
+        ]
+    evidence = [Evidence(path=item, fact=fact) for item in items[:MAX_NAMED]]
+    return [(f"{label} {_listed([f'`{item}`' for item in items])}.", evidence)]
+
+
 def _new(change: ChangeFacts) -> list[Told]:
-    told: list[Told] = []
-    if change.ways_in_added:
-        told.append(
-            (
-                f"New ways in: {_listed(change.ways_in_added)}.",
-                [Evidence(path=".", fact="entry points: " + ", ".join(change.ways_in_added))],
-            )
-        )
-    if change.modules_added:
-        told.append(
-            (
-                f"New source files: {_listed([f'`{m}`' for m in change.modules_added])}.",
-                [Evidence(path=m, fact="added") for m in change.modules_added[:MAX_NAMED]],
-            )
-        )
+    told = _ways_and_files("New ways in:", change.ways_in_added)
+    told += _ways_and_files("New source files:", change.modules_added, fact="added")
     if change.names_added:
         told.append((f"It offers {_plural(len(change.names_added), 'new public name')}.", []))
         told += _names_by_file(change.names_added)
@@ -235,21 +238,8 @@ def _different(change: ChangeFacts) -> list[Told]:
 
 
 def _removed(change: ChangeFacts) -> list[Told]:
-    told: list[Told] = []
-    if change.ways_in_removed:
-        told.append(
-            (
-                f"Ways in that are gone: {_listed(change.ways_in_removed)}.",
-                [Evidence(path=".", fact="entry points: " + ", ".join(change.ways_in_removed))],
-            )
-        )
-    if change.modules_removed:
-        told.append(
-            (
-                f"Source files removed: {_listed([f'`{m}`' for m in change.modules_removed])}.",
-                [Evidence(path=m, fact="removed") for m in change.modules_removed[:MAX_NAMED]],
-            )
-        )
+    told = _ways_and_files("Ways in that are gone:", change.ways_in_removed)
+    told += _ways_and_files("Source files removed:", change.modules_removed, fact="removed")
     if change.names_removed:
         told.append(
             (
