@@ -18,7 +18,8 @@ def test_a_digest_tells_what_changed_between_two_tags(
     repo = make_repo(tmp_path / "tally", SAMPLE_PROJECT)
     git(repo, "tag", "v1")
     (repo / "src" / "tally" / "export.py").write_text(
-        '"""Export counts."""\n\n\ndef to_csv(counts):\n    return ",".join(counts)\n'
+        '"""Export counts."""\n\nimport os\n\n\ndef to_csv(counts):\n'
+        '    return os.environ.get("TALLY_SEPARATOR", ",").join(counts)\n'
     )
     manifest = (repo / "pyproject.toml").read_text().replace('"rich"]', '"rich", "httpx"]')
     (repo / "pyproject.toml").write_text(manifest)
@@ -38,6 +39,7 @@ def test_a_digest_tells_what_changed_between_two_tags(
         transcript = stack.http.get(f"/api/v1/stories/{story_id}/transcript", headers=ADMIN).text
         assert "export.py" in transcript and "httpx" in transcript
         assert "It spans 2 commits" in transcript and "write counts as CSV" in transcript
+        assert "now read the environment variable `TALLY_SEPARATOR`" in transcript
         again = stack.submit(repo, ref="v2", since="v2")
         same = stack.wait_status(again, {"complete", "failed"}, timeout=180)
         assert same["status"] == "complete" and [c["title"] for c in same["chapters"]] == [

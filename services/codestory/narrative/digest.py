@@ -319,6 +319,20 @@ def _changelog(entries: list[str] | None, since: str, until: str) -> list[Told]:
     return told
 
 
+def _environment(environment: tuple[list[str], list[str]] | None) -> list[Told]:
+    if environment is None:
+        return []
+    added, removed = environment
+    told: list[Told] = []
+    for names, verb in ((added, "now read"), (removed, "no longer read")):
+        if names:
+            ticked = _listed([f"`{n}`" for n in names])
+            noun = "variable" if len(names) == 1 else "variables"
+            evidence = [Evidence(path=".", fact=f"environment {verb}: {', '.join(names)}")]
+            told.append((f"The changed files {verb} the environment {noun} {ticked}.", evidence))
+    return told
+
+
 def _features(commits: CommitGroups | None) -> list[Told]:
     if commits is None or not commits.features:
         return []
@@ -351,10 +365,12 @@ def write_digest(
     repository: str,
     commits: CommitGroups | None = None,
     changelog: list[str] | None = None,
+    environment: tuple[list[str], list[str]] | None = None,
 ) -> Script:
     """The digest of `change` between the refs `since` and `until`, as a script; `commits`,
     when the history between them was read, adds what the commits say; `changelog`, the
-    changelog's entries for the releases between them, what the authors wrote of them."""
+    changelog's entries for the releases between them, what the authors wrote of them;
+    `environment`, the variables the changed files read newly and no longer."""
     title = f"{change.name}: what changed from {since} to {until}"
     if change.nothing and not (commits and commits.commits) and not changelog:
         sentence = (
@@ -372,7 +388,7 @@ def write_digest(
         ),
         ("What the changelog says", _changelog(changelog, since, until)),
         ("What is new", _new(change) + _features(commits)),
-        ("What behaves differently", _different(change)),
+        ("What behaves differently", _different(change) + _environment(environment)),
         ("What was removed or may break callers", _removed(change) + _breaking(commits)),
         ("What it now builds on", _builds_on(change)),
         ("Where to look first", _look_first(change)),

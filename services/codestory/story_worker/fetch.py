@@ -11,9 +11,11 @@ import os
 import re
 import subprocess
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from codestory.analysis.changelog import is_changelog
+from codestory.analysis.environment import environment_changes, may_read_environment
 from codestory.analysis.history import LOG_FORMAT
 from codestory.core.domain import (
     ErrorType,
@@ -443,16 +445,28 @@ def read_history(checkout: Path, depth: int) -> str | None:
 MAX_CHANGELOG_BYTES = 2 * 1024 * 1024
 
 
+@dataclass(frozen=True)
+class History:
+    """What the history between two commits says beside their trees."""
+
+    subjects: list[str] | None = None  # commit subjects, newest first
+    changelog: str | None = None  # the newer tree's changelog
+    environment: tuple[list[str], list[str]] | None = None  # variables read newly, no longer
+
+
+MAX_CHANGED_FILES = 200  # changed files read for their environment variables, at most
+
+
 def history_between(
     location: str, ref: str | None, since_commit: str, work: Path, settings: Settings
-) -> tuple[list[str] | None, str | None]:
+) -> History:
     """From a blob-less clone of the history alone: the subject lines of the commits after
     `since_commit` up to `ref`, newest first (None when the history read does not reach it),
     and the text of the changelog at the top of `ref`'s tree, if there is one (its blob is
     the one file fetched)."""
     source = _source(location, settings)
     if isinstance(source, Path) or settings.history_depth <= 1:
-        return None, None
+        return History()
     url, local = source
     dest = work / "history"
     pinned = None if local else pin_host(url)
@@ -489,7 +503,16 @@ def history_between(
         if is_changelog(name) and size.isdigit() and int(size) <= MAX_CHANGELOG_BYTES:
             changelog = read("show", f"HEAD:{name}")
             break
-    return subjects, changelog
+    environment = None
+    if subjects is not None:  # `since_commit` is in the history read: its files can be too
+        changed = (read("diff", "--name-only", since_commit, "HEAD") or "").splitlines()
+        code = [path for path in changed if may_read_environment(path)][:MAX_CHANGED_FILES]
+        files = [
+            (path, read("show", f"{since_commit}:{path}"), read("show", f"HEAD:{path}"))
+            for path in code
+        ]
+        environment = environment_changes(files)
+    return History(subjects, changelog, environment)
 
 
 COMMIT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")

@@ -35,6 +35,7 @@ from codestory.story_worker.analysis_cache import (
     save_analysis,
 )
 from codestory.story_worker.fetch import (
+    History,
     checkout_commit,
     fetch_commit,
     fetch_repository,
@@ -248,18 +249,17 @@ def tell_digest(run: StoryRun, since: str) -> None:
             "a change digest needs a Git repository with both refs", ErrorType.INVALID_REPOSITORY
         )
     run.checkpoint()
-    subjects, changelog = None, None
+    history = History()
     with (
         scratch_folder(settings.work_dir, "story-") as work,
         contextlib.suppress(PermanentError, TransientError),
     ):
-        # What the commits and the changelog say is a part the digest can do without.
-        subjects, changelog = history_between(
-            story.repository_url, story.ref, old_commit, work, settings
-        )
+        # What the commits, the changelog and the changed files say: parts the digest can
+        # do without.
+        history = history_between(story.repository_url, story.ref, old_commit, work, settings)
     entries = None
-    if changelog and older.version and newer.version:
-        entries = entries_between(changelog, older.version, newer.version)
+    if history.changelog and older.version and newer.version:
+        entries = entries_between(history.changelog, older.version, newer.version)
     hit = "hit" if new_hit and old_hit else "miss"
     run.advance(Status.GENERATING, commit=commit, cache={**story.cache, "analysis": hit})
     run.progress("narrate", f"Comparing {since} ({old_commit[:12]}) with {until}")
@@ -270,8 +270,9 @@ def tell_digest(run: StoryRun, since: str) -> None:
             since=since[:12] if is_commit_id(since) else since,
             until=story.ref or commit[:12],
             repository=story.repository_url,
-            commits=group_commits(subjects) if subjects is not None else None,
+            commits=group_commits(history.subjects) if history.subjects is not None else None,
             changelog=entries,
+            environment=history.environment,
         )
     document: dict[str, Any] = {
         "script": script.model_dump(mode="json"),
