@@ -684,7 +684,7 @@ def test_a_digest_names_its_range_and_a_retold_story_its_unchanged_chapters(
     page.wait_for_url("**/#/stories/*")
     digest = page.url.rsplit("/", 1)[1]
     assert stack.wait_status(digest, {"complete"}, timeout=120)["since"] == "v1"
-    expect(page.locator("#story-repo")).to_contain_text("changes v1 → v2", timeout=30_000)
+    expect(page.locator("#story-repo")).to_contain_text("changes v1 → v2, 1 commit", timeout=30_000)
     first = stack.submit(repo, ref="v2")
     stack.wait_status(first, {"complete"}, timeout=120)
     again = stack.submit(repo, ref="v2", style="overview", focus_areas=["export"])

@@ -33,6 +33,7 @@ def test_a_digest_tells_what_changed_between_two_tags(
         story = stack.wait_status(story_id, {"complete", "failed"}, timeout=180)
         assert story["status"] == "complete", story.get("failure_reason")
         assert story["since"] == "v1" and story["narrator"] == "digest"
+        assert story["since_commits"] == 2
         assert story["title"] == "tally: what changed from v1 to v2"
         titles = [c["title"] for c in story["chapters"]]
         assert titles[0] == "The change in one minute" and "What is new" in titles

@@ -190,7 +190,9 @@ def describe(story: dict[str, Any], artifact_root: Path | None = None) -> str:
         )
     if story.get("since"):
         until = shown(story.get("ref") or "latest")
-        lines.append(f"  digest of:  what changed from {shown(story['since'])} to {until}")
+        count = story.get("since_commits")
+        commits = "" if count is None else f", {count} commit{'' if count == 1 else 's'}"
+        lines.append(f"  digest of:  what changed from {shown(story['since'])} to {until}{commits}")
     if story.get("chapters"):
         lines.append(f"  {len(story['chapters'])} chapters, {clock(story['duration_seconds'])}:")
         for chapter in story["chapters"]:

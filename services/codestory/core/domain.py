@@ -370,6 +370,7 @@ class Story(BaseModel):
     repository_url: str
     ref: str | None = None
     since: str | None = None  # a change digest from this ref to `ref`
+    since_commits: int | None = None  # a digest's commits in its range, when its history was read
     style: Style = Style.OVERVIEW
     expertise_level: ExpertiseLevel = ExpertiseLevel.INTERMEDIATE
     focus_areas: list[str] = Field(default_factory=list)

@@ -261,7 +261,13 @@ def tell_digest(run: StoryRun, since: str) -> None:
     if history.changelog and older.version and newer.version:
         entries = entries_between(history.changelog, older.version, newer.version)
     hit = "hit" if new_hit and old_hit else "miss"
-    run.advance(Status.GENERATING, commit=commit, cache={**story.cache, "analysis": hit})
+    commits = group_commits(history.subjects) if history.subjects is not None else None
+    run.advance(
+        Status.GENERATING,
+        commit=commit,
+        cache={**story.cache, "analysis": hit},
+        since_commits=commits.commits if commits is not None else None,
+    )
     run.progress("narrate", f"Comparing {since} ({old_commit[:12]}) with {until}")
     with stage_timer("narrate"):
         change = compare(older, newer)
@@ -270,7 +276,7 @@ def tell_digest(run: StoryRun, since: str) -> None:
             since=since[:12] if is_commit_id(since) else since,
             until=story.ref or commit[:12],
             repository=story.repository_url,
-            commits=group_commits(history.subjects) if history.subjects is not None else None,
+            commits=commits,
             changelog=entries,
             environment=history.environment,
         )

@@ -62,6 +62,7 @@ def test_a_digest_shows_its_range_and_its_unchanged_chapters() -> None:
         "repository_url": "https://github.com/pallets/click",
         "ref": "v2",
         "since": "v1",
+        "since_commits": 48,
         "duration_seconds": 75.0,
         "chapters": [
             {"title": "The change in one minute", "start_seconds": 0.0, "reused": False},
@@ -71,6 +72,6 @@ def test_a_digest_shows_its_range_and_its_unchanged_chapters() -> None:
         "artifacts": {},
     }
     shown = describe(story)
-    assert "digest of:  what changed from v1 to v2" in shown
+    assert "digest of:  what changed from v1 to v2, 48 commits" in shown
     assert "Where to look first  (unchanged since the last telling)" in shown
     assert "The change in one minute  (" not in shown

@@ -316,7 +316,10 @@ function showStory(story) {
   name(title);
   const facts = [story.repository_url];
   // A digest names its range: what changed from `since` to `ref`.
-  if (story.since) facts.push(`changes ${story.since} → ${story.ref || "latest"}`);
+  if (story.since) {
+    const commits = story.since_commits == null ? "" : `, ${story.since_commits} commit${story.since_commits === 1 ? "" : "s"}`;
+    facts.push(`changes ${story.since} → ${story.ref || "latest"}${commits}`);
+  }
   if (story.duration_seconds) facts.push(clock(story.duration_seconds));
   if (story.chapters && story.chapters.length) facts.push(`${story.chapters.length} chapters`);
   $("story-repo").textContent = facts.join(" · ");
