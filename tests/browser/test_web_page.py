@@ -694,3 +694,23 @@ def test_a_digest_names_its_range_and_a_retold_story_its_unchanged_chapters(
     page.goto(f"/#/stories/{again}")
     expect(page.locator("#chapters")).to_contain_text(f"{unchanged[0]} (", timeout=10_000)
     expect(page.locator("#chapters")).to_contain_text("unchanged since the last telling")
+
+
+def test_the_transcript_follows_the_voice_only_while_asked_to(
+    watched: Watched, stack: Stack, tmp_path: Path
+) -> None:
+    repo = make_repo(tmp_path / "tally", SAMPLE_PROJECT)
+    story_id = stack.submit(repo)
+    stack.wait_status(story_id, {"complete"}, timeout=120)
+    page = watched.page
+    page.goto(f"/#/stories/{story_id}")
+    expect(page.locator("#player")).to_be_visible(timeout=30_000)
+    until(page, "document.querySelectorAll('#transcript .cue').length > 10")
+    scrolled = "document.getElementById('transcript').scrollTop"
+    page.get_by_label("Follow the voice").uncheck()
+    page.locator("#chapters button").last.click()  # seek to the last chapter
+    until(page, "document.querySelector('#transcript .cue.current') !== null")
+    assert page.evaluate(scrolled) == 0, "reading where the listener is, not where the voice is"
+    page.get_by_label("Follow the voice").check()
+    page.locator("#chapters button").nth(-2).click()
+    until(page, f"{scrolled} > 0")

@@ -703,7 +703,9 @@ function highlight() {
   current.cues.forEach((cue, index) => {
     const sentence = current.sentences[index];
     const on = now >= cue.start && now < cue.end;
-    if (on && !sentence.classList.contains("current")) sentence.scrollIntoView({ block: "nearest" });
+    // The transcript scrolls with the voice unless the listener turned that off to read.
+    const follow = $("follow-voice").checked;
+    if (on && follow && !sentence.classList.contains("current")) sentence.scrollIntoView({ block: "nearest" });
     sentence.classList.toggle("current", on);
   });
 }
