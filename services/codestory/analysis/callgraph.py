@@ -39,6 +39,8 @@ ERROR_BASE_DEPTH = 6
 INHERITANCE_DEPTH = 4  # base classes deep: a hierarchy's chain is short
 _GO_TYPE_KINDS = frozenset({"type", "struct", "interface"})
 _R = TypeVar("_R", bound=ImportResolver)
+# The keys of the symbols a file uses, its calls to the project's names, those followed.
+FileUses = tuple[tuple[str, ...], int, int]
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,7 @@ class CallGraph:
         self._module_maps: dict[str, dict[str, str]] = {}
         self._named_types: dict[tuple[str, str], Symbol | None] = {}
         self.resolution = 1.0  # measured by references()
+        self.file_uses: dict[str, FileUses] = {}  # what references() found each file uses
         # (caller, callee) where the caller hands the callee on rather than calling it.
         self.handed: set[tuple[str, str]] = set()
         self._member_index: dict[tuple[str, str], list[Symbol]] | None = None
@@ -550,57 +553,85 @@ class CallGraph:
                         self.handed.add((symbol.key, target.key))
         return found
 
-    def references(self, include: set[str], tally: set[str] | None = None) -> dict[str, set[str]]:
+    def references(
+        self,
+        include: set[str],
+        tally: set[str] | None = None,
+        known: dict[str, FileUses] | None = None,
+    ) -> dict[str, set[str]]:
         """Symbol key -> the other files (among `include`) that call or import it by name.
 
         For the files in `tally`, it also measures `resolution`: of the calls to names the
         project defines, the share followed for certain (a name shared with a method of
-        another object, or reached dynamically, stays unfollowed)."""
+        another object, or reached dynamically, stays unfollowed). `known` holds what files
+        used before (`uses`), found again only for the files it lacks; `self.file_uses`
+        then holds every file's."""
         users: dict[str, set[str]] = defaultdict(set)
         tally = tally or set()
-        names = {d.name for p in tally for d in self.syntaxes[p].definitions}
-        # A call can only reach a definition of that name, or one imported under it: the
-        # rest (`append`, `println`) are someone else's and need no resolving.
-        reachable = {d.name for s in self.syntaxes.values() for d in s.definitions}
+        known = known or {}
+        names: set[str] | None = None
+        reachable: set[str] | None = None
         asked = followed = 0
+        self.file_uses = {}
         for path in include:
-            syntax = self.syntaxes[path]
-            bound = self.imported_names[path]
-            for local, (target_path, name) in bound.items():
-                if name and local == name:
-                    target = self.defined(target_path, name)
-                    if target is not None and target.path != path:
-                        users[target.key].add(path)
-            counted = path in tally
-            # The calls `owned_calls` lists, without a pair made for each call of the tree.
-            owners = [(None, syntax.module_calls)] + [(d, d.calls) for d in syntax.definitions]
-            for owner, calls in owners:
-                # A call resolves by its name and qualifier within its owner: the same call
-                # again (`StringUtils.isEmpty` ten times in one method) is looked up once.
-                resolved: dict[tuple[str | None, str], Symbol | None] = {}
-                for call in calls:
-                    if call.name not in reachable and call.name not in bound:
-                        continue
-                    key = (call.qualifier, call.name)
-                    if key in resolved:
-                        symbol = resolved[key]
-                    else:
-                        symbol = resolved[key] = self.resolve_call(path, owner, call)
-                    if counted and call.qualifier not in HANDED_ON and call.name in names:
-                        asked += 1
-                        followed += symbol is not None
-                    if symbol is not None and symbol.path != path:
-                        users[symbol.key].add(path)
-                        container = symbol.definition.parent
-                        if container and container in self.top.get(symbol.path, {}):
-                            # `StringUtils.isEmpty(...)` uses StringUtils as much as isEmpty.
-                            users[f"{symbol.path}::{container}"].add(path)
-            for package, name in syntax.type_refs:
-                found = self._go_type(path, package, name)
-                if found is not None and found.path != path:
-                    users[found.key].add(path)
+            found = known.get(path)
+            if found is None:
+                if names is None or reachable is None:
+                    names = {d.name for p in tally for d in self.syntaxes[p].definitions}
+                    # A call can only reach a definition of that name, or one imported under
+                    # it: the rest (`append`, `println`) are someone else's, need no resolving.
+                    reachable = {d.name for s in self.syntaxes.values() for d in s.definitions}
+                found = self.uses(path, reachable, names, counted=path in tally)
+            self.file_uses[path] = found
+            keys, calls, calls_followed = found
+            for key in keys:
+                users[key].add(path)
+            asked += calls
+            followed += calls_followed
         self.resolution = round(followed / asked, 3) if asked else 1.0
         return users
+
+    def uses(self, path: str, reachable: set[str], names: set[str], *, counted: bool) -> FileUses:
+        """The keys of the other files' symbols `path` calls or imports by name and, when
+        `counted`, its calls to `names` and how many of them were followed. A function of
+        the file's own syntax and the other files' surfaces (`surface`), nothing else."""
+        syntax = self.syntaxes[path]
+        bound = self.imported_names[path]
+        used: dict[str, None] = {}  # ordered, each once
+        asked = followed = 0
+        for local, (target_path, name) in bound.items():
+            if name and local == name:
+                target = self.defined(target_path, name)
+                if target is not None and target.path != path:
+                    used[target.key] = None
+        # The calls `owned_calls` lists, without a pair made for each call of the tree.
+        owners = [(None, syntax.module_calls)] + [(d, d.calls) for d in syntax.definitions]
+        for owner, calls in owners:
+            # A call resolves by its name and qualifier within its owner: the same call
+            # again (`StringUtils.isEmpty` ten times in one method) is looked up once.
+            resolved: dict[tuple[str | None, str], Symbol | None] = {}
+            for call in calls:
+                if call.name not in reachable and call.name not in bound:
+                    continue
+                key = (call.qualifier, call.name)
+                if key in resolved:
+                    symbol = resolved[key]
+                else:
+                    symbol = resolved[key] = self.resolve_call(path, owner, call)
+                if counted and call.qualifier not in HANDED_ON and call.name in names:
+                    asked += 1
+                    followed += symbol is not None
+                if symbol is not None and symbol.path != path:
+                    used[symbol.key] = None
+                    container = symbol.definition.parent
+                    if container and container in self.top.get(symbol.path, {}):
+                        # `StringUtils.isEmpty(...)` uses StringUtils as much as isEmpty.
+                        used[f"{symbol.path}::{container}"] = None
+        for package, name in syntax.type_refs:
+            found = self._go_type(path, package, name)
+            if found is not None and found.path != path:
+                used[found.key] = None
+        return tuple(used), asked, followed
 
     def _go_type(self, path: str, package: str | None, name: str) -> Symbol | None:
         """The type `package.name` (or `name` in this package) names, if the repository has it."""

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from codestory.analysis.collector import collector_paused
+from codestory.analysis.surface import surface_of
 from codestory.analysis.syntax import FileSyntax, parse_source
 from codestory.analysis.syntax_cache import SyntaxCache, blob_id
 from codestory.analysis.syntax_rows import Row, from_row, to_row
@@ -58,6 +59,7 @@ def parse_one(job: Job) -> Parsed:
             source = handle.read(MAX_TEXT_BYTES)
         parsed = parse_source(path, language, source, seconds)
         if keep is not None and parsed is not None:
+            parsed.surface = surface_of(parsed)  # kept with it: a retell reads, never makes it
             keep.save(language, blob_id(source), parsed)
         return path, parsed, False
     except (ValueError, RuntimeError, OSError):

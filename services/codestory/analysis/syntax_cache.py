@@ -34,6 +34,9 @@ from codestory.analysis.syntax_rows import from_row, to_row
 # Bytes kept per analyser version unless told otherwise: a few large repositories' worth.
 DEFAULT_MAX_BYTES = 200 << 20
 _LEDGER = ".written"  # the bytes of each entry written, one number a line
+# What one file's calls and imports reached: the blob it was read from, the symbols' keys,
+# its calls to the project's names and how many of them were followed (`CallGraph.uses`).
+KeptUses = tuple[str, tuple[str, ...], int, int]
 
 
 def blob_id(source: bytes) -> str:
@@ -134,11 +137,32 @@ class SyntaxCache:
             return None  # absent, or unreadable: parse again
 
     def save(self, language: str, blob: str, syntax: FileSyntax) -> None:
-        path = Path(self._path(language, blob))
+        self._write(Path(self._path(language, blob)), _encode(syntax))
+
+    def load_uses(self, surface: str) -> dict[str, KeptUses]:
+        """What each file of a tree with this surface used (`CallGraph.uses`), by path,
+        with the blob it was read from; empty when none was kept."""
+        try:
+            with open(os.path.join(self.folder, "uses", surface), "rb") as entry:  # noqa: PTH118, PTH123
+                kept = marshal.loads(entry.read())  # noqa: S302 - our own rows, in our own folder
+        except (OSError, EOFError, ValueError, TypeError):
+            return {}
+        return kept if isinstance(kept, dict) else {}
+
+    def save_uses(self, surface: str, uses: dict[str, KeptUses]) -> None:
+        """Keep what each file used, for the next analysis of a tree with this surface."""
+        seen: dict[str, str] = {}
+        one = seen.setdefault  # each symbol's key written once however many files use it
+        rows = {
+            path: (blob, tuple(one(key, key) for key in keys), asked, followed)
+            for path, (blob, keys, asked, followed) in uses.items()
+        }
+        self._write(self.folder / "uses" / surface, marshal.dumps(rows))
+
+    def _write(self, path: Path, data: bytes) -> None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             handle, scratch = tempfile.mkstemp(dir=path.parent, prefix=".partial-")
-            data = _encode(syntax)
             with os.fdopen(handle, "wb") as out:
                 out.write(data)
             Path(scratch).replace(path)  # whole or not at all, whoever reads it

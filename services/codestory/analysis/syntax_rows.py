@@ -48,6 +48,7 @@ def to_row(syntax: FileSyntax) -> Row:
         syntax.parse_errors,
         syntax.module_types,
         syntax.commands,
+        syntax.surface,
         syntax.words,  # last: the syntax cache writes it as a sorted list
     )
 
@@ -77,6 +78,7 @@ def from_row(row: Row | list[Any]) -> FileSyntax:
         parse_errors,
         module_types,
         commands,
+        surface,
         words,
     ) = row
     return FileSyntax(
@@ -128,4 +130,5 @@ def from_row(row: Row | list[Any]) -> FileSyntax:
         words=frozenset(words),
         module_types=[(variable, value) for variable, value in module_types],
         commands=[(name, handler, line, end) for name, handler, line, end in commands],
+        surface=surface,
     )
