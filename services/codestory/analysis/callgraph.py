@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TypeVar
 
-from codestory.analysis.ecosystems import of_language
+from codestory.analysis.ecosystems import Ecosystem, of_language
 from codestory.analysis.ecosystems.base import Binding, ImportResolver
 from codestory.analysis.resolve import Resolver, parent_dir
 from codestory.analysis.return_type import return_type
@@ -98,6 +98,7 @@ class CallGraph:
         self._member_index: dict[tuple[str, str], list[Symbol]] | None = None
         self._bodies: dict[str, list[Symbol]] | None = None  # C/C++ definitions with a body
         self._heirs: dict[str, list[Symbol]] | None = None  # type key -> types built on it
+        self._bases: dict[str, list[Symbol]] = {}  # type key -> the types it is built on
         self.imported_names: dict[str, dict[str, Binding]] = {}
         for path in syntaxes:
             self.imported_names[path] = self._bindings(path)
@@ -147,9 +148,19 @@ class CallGraph:
         return None
 
     def resolve_call(self, path: str, caller: Definition | None, call: Call) -> Symbol | None:
-        name, qualifier = call.name, call.qualifier
         syntax = self.syntaxes[path]
-        model = of_language(syntax.language)
+        return self._resolve_call(path, syntax, of_language(syntax.language), caller, call)
+
+    def _resolve_call(
+        self,
+        path: str,
+        syntax: FileSyntax,
+        model: Ecosystem,
+        caller: Definition | None,
+        call: Call,
+    ) -> Symbol | None:
+        """`resolve_call` with the file's syntax and ecosystem found once per file."""
+        name, qualifier = call.name, call.qualifier
         if qualifier in HANDED_ON:  # call.passed, without a property's call
             return self._handed_on(path, caller, call)
         if qualifier is None:
@@ -442,7 +453,14 @@ class CallGraph:
 
     def bases(self, held: Symbol) -> list[Symbol]:
         """The project's types `held` is built on, nearest first (its own bases as written,
-        then theirs), each once: where a method it does not define comes from."""
+        then theirs), each once: where a method it does not define comes from. Found once
+        per type: every `self.name()` in its methods that it does not define asks."""
+        known = self._bases.get(held.key)
+        if known is None:
+            known = self._bases[held.key] = self._find_bases(held)
+        return known
+
+    def _find_bases(self, held: Symbol) -> list[Symbol]:
         found: list[Symbol] = []
         seen = {held.key}
         layer = [held]
@@ -596,6 +614,8 @@ class CallGraph:
         `counted`, its calls to `names` and how many of them were followed. A function of
         the file's own syntax and the other files' surfaces (`surface`), nothing else."""
         syntax = self.syntaxes[path]
+        model = of_language(syntax.language)
+        resolve = self._resolve_call
         bound = self.imported_names[path]
         used: dict[str, None] = {}  # ordered, each once
         asked = followed = 0
@@ -617,7 +637,7 @@ class CallGraph:
                 if key in resolved:
                     symbol = resolved[key]
                 else:
-                    symbol = resolved[key] = self.resolve_call(path, owner, call)
+                    symbol = resolved[key] = resolve(path, syntax, model, owner, call)
                 if counted and call.qualifier not in HANDED_ON and call.name in names:
                     asked += 1
                     followed += symbol is not None

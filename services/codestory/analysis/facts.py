@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import re
 from collections import Counter, defaultdict
@@ -604,12 +605,14 @@ def _attach_methods(symbols: list[SymbolFact], limit: int = 3) -> None:
     methods, so a story can say what the idea does, not only what it is."""
     by_owner: dict[tuple[str, str], list[MemberFact]] = defaultdict(list)
     for symbol in symbols:
-        owner, dot, member = symbol.name.rpartition(".")
-        told = by_owner[owner, _owner_file(symbol.path)]
-        fresh = member not in {m.name for m in told}
         # A nested type (Java's `AutoValue.Builder`) is a member, but no method.
-        method = symbol.kind not in IDEA_KINDS
-        if dot and method and member != owner.rpartition(".")[2] and len(told) < limit and fresh:
+        if symbol.kind in IDEA_KINDS:
+            continue
+        owner, dot, member = symbol.name.rpartition(".")
+        if not dot or member == owner.rpartition(".")[2]:
+            continue
+        told = by_owner[owner, _owner_file(symbol.path)]
+        if len(told) < limit and all(m.name != member for m in told):
             told.append(MemberFact(name=member, path=symbol.path, line=symbol.line, doc=symbol.doc))
     for symbol in symbols:
         if symbol.kind in IDEA_KINDS:
@@ -652,9 +655,14 @@ def _idea_weight(symbol: SymbolFact) -> float:
     weight = users * 2 + symbol.used_outside + min(symbol.members, 30) / 3
     if symbol.kind in IDEA_KINDS:
         weight *= 1.5
-    if any(part in HELPER_FOLDERS for part in symbol.path.lower().split("/")[:-1]):
+    if _in_helper_folder(symbol.path):
         weight *= 0.5
     return weight
+
+
+@functools.lru_cache(maxsize=1 << 16)  # asked for each definition, of a few hundred files
+def _in_helper_folder(path: str) -> bool:
+    return any(part in HELPER_FOLDERS for part in path.lower().split("/")[:-1])
 
 
 # JSDoc's and Javadoc's `@deprecated`, Python's `.. deprecated::` and "Deprecated: use ...".
