@@ -1369,11 +1369,14 @@ def _kept_uses(cache: SyntaxCache | None, code: Code, blobs: dict[str, str]) -> 
     """What each unchanged file used when a tree of the same surface was last analysed."""
     if cache is None or code.surface is None:
         return {}
-    return {
-        path: (keys, asked, followed)
-        for path, (blob, keys, asked, followed) in cache.load_uses(code.surface).items()
-        if blobs.get(path) == blob
-    }
+    try:
+        return {
+            path: (tuple(keys), int(asked), int(followed))
+            for path, (blob, keys, asked, followed) in cache.load_uses(code.surface).items()
+            if blobs.get(path) == blob
+        }
+    except (ValueError, TypeError):
+        return {}  # not a pack this analyser wrote: every file is resolved again
 
 
 def _keep_uses(
