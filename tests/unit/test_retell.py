@@ -3,12 +3,15 @@ what a cold analysis of the same tree tells, and resolves again only what may di
 
 from __future__ import annotations
 
+import marshal
 from pathlib import Path
 
 import pytest
+from markdown_it import MarkdownIt
 
 from codestory.analysis import RepoFacts, analyse
 from codestory.analysis.callgraph import CallGraph, FileUses
+from codestory.analysis.readme import markdown_tokens
 from tests.support import write_files
 
 TREE: dict[str, str | bytes] = {
@@ -165,3 +168,42 @@ def test_a_retell_resolves_again_only_the_files_that_may_resolve_otherwise(
     resolved.clear()
     analyse(root, name="ledger", processes=1, syntax_cache=cache)
     assert resolved == []  # nothing changed: every file's uses were kept
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [b"\xfb\x02", marshal.dumps({"ledger/cli.py": ("blob", 1)}), marshal.dumps([1, 2])],
+)
+def test_a_broken_pack_of_uses_is_resolved_again(tmp_path: Path, broken: bytes) -> None:
+    root = write_files(tmp_path / "repo", TREE)
+    cache = tmp_path / "cache"
+    cold = analyse(root, name="ledger", processes=1, syntax_cache=cache)
+    packs = list(cache.glob("*/uses/*"))
+    assert packs
+    for pack in packs:
+        pack.write_bytes(broken)
+    assert analyse(root, name="ledger", processes=1, syntax_cache=cache) == cold
+
+
+def test_the_readme_is_read_as_markdown_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = {k: v for k, v in TREE.items() if k != "ledger/cli.py"}  # a library: no program
+    files["pyproject.toml"] = '[project]\nname = "ledger"\n'
+    files["README.md"] = (
+        "# Ledger\n\nLedger keeps accounts and prints their balances.\n\n"
+        '## Usage\n\n```python\nfrom ledger import Account\nAccount("main").deposit("1.50")\n```\n'
+    )
+    root = write_files(tmp_path / "repo", files)
+    real = MarkdownIt.parse
+    read: list[str] = []
+
+    def counting(self: MarkdownIt, text: str, env: object = None) -> object:
+        read.append(text)
+        return real(self, text, env)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(MarkdownIt, "parse", counting)
+    markdown_tokens.cache_clear()  # read anew here, whatever another test read before
+    facts = analyse(root, name="ledger", processes=1)
+    assert facts.readme is not None and facts.readme.summary
+    assert read == [files["README.md"]]  # its summary and its usage examples share one reading
