@@ -88,6 +88,8 @@ class CallGraph:
         self._callees: dict[str, list[Symbol]] = {}  # paths and reaches ask again and again
         self._type_index: dict[str, list[Symbol]] | None = None
         self._asking: set[tuple[str, int, str]] = set()  # variables whose type is being found
+        # What each function's variables hold, by (file, id of the function, variable).
+        self._types_of: dict[tuple[str, int, str], Symbol | None] = {}
         self._held_maps: dict[int, dict[str, str]] = {}
         self._module_maps: dict[str, dict[str, str]] = {}
         self._named_types: dict[tuple[str, str], Symbol | None] = {}
@@ -256,7 +258,19 @@ class CallGraph:
     def _type_of(self, path: str, caller: Definition | None, qualifier: str) -> Symbol | None:
         """The project's type a variable holds, where a parameter, a local, a field of the
         caller's class or a module-level name says so (`self.parser`, `this.parser` and
-        `parser` alike)."""
+        `parser` alike). Found once per function and variable: each method called on it
+        asks (`p.feed(); p.close()`), and a variable made by a call resolves that call."""
+        if self._asking:
+            # Within another variable's search its guards against cycles may cut this one
+            # short: found afresh, and not kept.
+            return self._find_type_of(path, caller, qualifier)
+        key = (path, id(caller) if caller is not None else 0, qualifier)
+        if key in self._types_of:
+            return self._types_of[key]
+        found = self._types_of[key] = self._find_type_of(path, caller, qualifier)
+        return found
+
+    def _find_type_of(self, path: str, caller: Definition | None, qualifier: str) -> Symbol | None:
         variable = qualifier[5:] if qualifier.startswith(("self.", "this.")) else qualifier
         if caller is not None and caller.receiver and variable.startswith(f"{caller.receiver}."):
             variable = variable[len(caller.receiver) + 1 :]  # Go's `t.merger`: a field of t
