@@ -1470,10 +1470,7 @@ def _symbols(code: Code, kept: dict[str, FileUses] | None = None) -> list[Symbol
             callers = {c for c in users.get(key, set()) if definition.name in syntaxes[c].words}
             inside = {c for c in callers if c in source}
             symbols.append(
-                # Built from the parsed syntax's own values, of the fields' types already:
-                # validating each of a large tree's ten thousand again took a tenth of
-                # the time this step takes.
-                SymbolFact.model_construct(
+                SymbolFact(
                     name=definition.qualified_name,
                     kind=definition.kind,
                     path=path,
