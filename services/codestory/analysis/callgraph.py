@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TypeVar
 
-from codestory.analysis.ecosystems import of_language
+from codestory.analysis.ecosystems import Ecosystem, of_language
 from codestory.analysis.ecosystems.base import Binding, ImportResolver
 from codestory.analysis.resolve import Resolver, parent_dir
 from codestory.analysis.return_type import return_type
@@ -40,6 +40,8 @@ ERROR_BASE_DEPTH = 6
 INHERITANCE_DEPTH = 4  # base classes deep: a hierarchy's chain is short
 _GO_TYPE_KINDS = frozenset({"type", "struct", "interface"})
 _R = TypeVar("_R", bound=ImportResolver)
+# The keys of the symbols a file uses, its calls to the project's names, those followed.
+FileUses = tuple[tuple[str, ...], int, int]
 
 
 @dataclass(frozen=True)
@@ -88,15 +90,19 @@ class CallGraph:
         self._callees: dict[str, list[Symbol]] = {}  # paths and reaches ask again and again
         self._type_index: dict[str, list[Symbol]] | None = None
         self._asking: set[tuple[str, int, str]] = set()  # variables whose type is being found
+        # What each function's variables hold, by (file, id of the function, variable).
+        self._types_of: dict[tuple[str, int, str], Symbol | None] = {}
         self._held_maps: dict[int, dict[str, str]] = {}
         self._module_maps: dict[str, dict[str, str]] = {}
         self._named_types: dict[tuple[str, str], Symbol | None] = {}
         self.resolution = 1.0  # measured by references()
+        self.file_uses: dict[str, FileUses] = {}  # what references() found each file uses
         # (caller, callee) where the caller hands the callee on rather than calling it.
         self.handed: set[tuple[str, str]] = set()
         self._member_index: dict[tuple[str, str], list[Symbol]] | None = None
         self._bodies: dict[str, list[Symbol]] | None = None  # C/C++ definitions with a body
         self._heirs: dict[str, list[Symbol]] | None = None  # type key -> types built on it
+        self._bases: dict[str, list[Symbol]] = {}  # type key -> the types it is built on
         self.imported_names: dict[str, dict[str, Binding]] = {}
         for path in syntaxes:
             self.imported_names[path] = self._bindings(path)
@@ -146,9 +152,19 @@ class CallGraph:
         return None
 
     def resolve_call(self, path: str, caller: Definition | None, call: Call) -> Symbol | None:
-        name, qualifier = call.name, call.qualifier
         syntax = self.syntaxes[path]
-        model = of_language(syntax.language)
+        return self._resolve_call(path, syntax, of_language(syntax.language), caller, call)
+
+    def _resolve_call(
+        self,
+        path: str,
+        syntax: FileSyntax,
+        model: Ecosystem,
+        caller: Definition | None,
+        call: Call,
+    ) -> Symbol | None:
+        """`resolve_call` with the file's syntax and ecosystem found once per file."""
+        name, qualifier = call.name, call.qualifier
         if qualifier in HANDED_ON:  # call.passed, without a property's call
             return self._handed_on(path, caller, call)
         if qualifier is None:
@@ -253,7 +269,19 @@ class CallGraph:
     def _type_of(self, path: str, caller: Definition | None, qualifier: str) -> Symbol | None:
         """The project's type a variable holds, where a parameter, a local, a field of the
         caller's class or a module-level name says so (`self.parser`, `this.parser` and
-        `parser` alike)."""
+        `parser` alike). Found once per function and variable: each method called on it
+        asks (`p.feed(); p.close()`), and a variable made by a call resolves that call."""
+        if self._asking:
+            # Within another variable's search its guards against cycles may cut this one
+            # short: found afresh, and not kept.
+            return self._find_type_of(path, caller, qualifier)
+        key = (path, id(caller) if caller is not None else 0, qualifier)
+        if key in self._types_of:
+            return self._types_of[key]
+        found = self._types_of[key] = self._find_type_of(path, caller, qualifier)
+        return found
+
+    def _find_type_of(self, path: str, caller: Definition | None, qualifier: str) -> Symbol | None:
         variable = qualifier[5:] if qualifier.startswith(("self.", "this.")) else qualifier
         if caller is not None and caller.receiver and variable.startswith(f"{caller.receiver}."):
             variable = variable[len(caller.receiver) + 1 :]  # Go's `t.merger`: a field of t
@@ -491,7 +519,14 @@ class CallGraph:
 
     def bases(self, held: Symbol) -> list[Symbol]:
         """The project's types `held` is built on, nearest first (its own bases as written,
-        then theirs), each once: where a method it does not define comes from."""
+        then theirs), each once: where a method it does not define comes from. Found once
+        per type: every `self.name()` in its methods that it does not define asks."""
+        known = self._bases.get(held.key)
+        if known is None:
+            known = self._bases[held.key] = self._find_bases(held)
+        return known
+
+    def _find_bases(self, held: Symbol) -> list[Symbol]:
         found: list[Symbol] = []
         seen = {held.key}
         layer = [held]
@@ -602,57 +637,87 @@ class CallGraph:
                         self.handed.add((symbol.key, target.key))
         return found
 
-    def references(self, include: set[str], tally: set[str] | None = None) -> dict[str, set[str]]:
+    def references(
+        self,
+        include: set[str],
+        tally: set[str] | None = None,
+        known: dict[str, FileUses] | None = None,
+    ) -> dict[str, set[str]]:
         """Symbol key -> the other files (among `include`) that call or import it by name.
 
         For the files in `tally`, it also measures `resolution`: of the calls to names the
         project defines, the share followed for certain (a name shared with a method of
-        another object, or reached dynamically, stays unfollowed)."""
+        another object, or reached dynamically, stays unfollowed). `known` holds what files
+        used before (`uses`), found again only for the files it lacks; `self.file_uses`
+        then holds every file's."""
         users: dict[str, set[str]] = defaultdict(set)
         tally = tally or set()
-        names = {d.name for p in tally for d in self.syntaxes[p].definitions}
-        # A call can only reach a definition of that name, or one imported under it: the
-        # rest (`append`, `println`) are someone else's and need no resolving.
-        reachable = {d.name for s in self.syntaxes.values() for d in s.definitions}
+        known = known or {}
+        names: set[str] | None = None
+        reachable: set[str] | None = None
         asked = followed = 0
+        self.file_uses = {}
         for path in include:
-            syntax = self.syntaxes[path]
-            bound = self.imported_names[path]
-            for local, (target_path, name) in bound.items():
-                if name and local == name:
-                    target = self.defined(target_path, name)
-                    if target is not None and target.path != path:
-                        users[target.key].add(path)
-            counted = path in tally
-            # The calls `owned_calls` lists, without a pair made for each call of the tree.
-            owners = [(None, syntax.module_calls)] + [(d, d.calls) for d in syntax.definitions]
-            for owner, calls in owners:
-                # A call resolves by its name and qualifier within its owner: the same call
-                # again (`StringUtils.isEmpty` ten times in one method) is looked up once.
-                resolved: dict[tuple[str | None, str], Symbol | None] = {}
-                for call in calls:
-                    if call.name not in reachable and call.name not in bound:
-                        continue
-                    key = (call.qualifier, call.name)
-                    if key in resolved:
-                        symbol = resolved[key]
-                    else:
-                        symbol = resolved[key] = self.resolve_call(path, owner, call)
-                    if counted and call.qualifier not in HANDED_ON and call.name in names:
-                        asked += 1
-                        followed += symbol is not None
-                    if symbol is not None and symbol.path != path:
-                        users[symbol.key].add(path)
-                        container = symbol.definition.parent
-                        if container and container in self.top.get(symbol.path, {}):
-                            # `StringUtils.isEmpty(...)` uses StringUtils as much as isEmpty.
-                            users[f"{symbol.path}::{container}"].add(path)
-            for package, name in syntax.type_refs:
-                found = self._go_type(path, package, name)
-                if found is not None and found.path != path:
-                    users[found.key].add(path)
+            found = known.get(path)
+            if found is None:
+                if names is None or reachable is None:
+                    names = {d.name for p in tally for d in self.syntaxes[p].definitions}
+                    # A call can only reach a definition of that name, or one imported under
+                    # it: the rest (`append`, `println`) are someone else's, need no resolving.
+                    reachable = {d.name for s in self.syntaxes.values() for d in s.definitions}
+                found = self.uses(path, reachable, names, counted=path in tally)
+            self.file_uses[path] = found
+            keys, calls, calls_followed = found
+            for key in keys:
+                users[key].add(path)
+            asked += calls
+            followed += calls_followed
         self.resolution = round(followed / asked, 3) if asked else 1.0
         return users
+
+    def uses(self, path: str, reachable: set[str], names: set[str], *, counted: bool) -> FileUses:
+        """The keys of the other files' symbols `path` calls or imports by name and, when
+        `counted`, its calls to `names` and how many of them were followed. A function of
+        the file's own syntax and the other files' surfaces (`surface`), nothing else."""
+        syntax = self.syntaxes[path]
+        model = of_language(syntax.language)
+        resolve = self._resolve_call
+        bound = self.imported_names[path]
+        used: dict[str, None] = {}  # ordered, each once
+        asked = followed = 0
+        for local, (target_path, name) in bound.items():
+            if name and local == name:
+                target = self.defined(target_path, name)
+                if target is not None and target.path != path:
+                    used[target.key] = None
+        # The calls `owned_calls` lists, without a pair made for each call of the tree.
+        owners = [(None, syntax.module_calls)] + [(d, d.calls) for d in syntax.definitions]
+        for owner, calls in owners:
+            # A call resolves by its name and qualifier within its owner: the same call
+            # again (`StringUtils.isEmpty` ten times in one method) is looked up once.
+            resolved: dict[tuple[str | None, str], Symbol | None] = {}
+            for call in calls:
+                if call.name not in reachable and call.name not in bound:
+                    continue
+                key = (call.qualifier, call.name)
+                if key in resolved:
+                    symbol = resolved[key]
+                else:
+                    symbol = resolved[key] = resolve(path, syntax, model, owner, call)
+                if counted and call.qualifier not in HANDED_ON and call.name in names:
+                    asked += 1
+                    followed += symbol is not None
+                if symbol is not None and symbol.path != path:
+                    used[symbol.key] = None
+                    container = symbol.definition.parent
+                    if container and container in self.top.get(symbol.path, {}):
+                        # `StringUtils.isEmpty(...)` uses StringUtils as much as isEmpty.
+                        used[f"{symbol.path}::{container}"] = None
+        for package, name in syntax.type_refs:
+            found = self._go_type(path, package, name)
+            if found is not None and found.path != path:
+                used[found.key] = None
+        return tuple(used), asked, followed
 
     def _go_type(self, path: str, package: str | None, name: str) -> Symbol | None:
         """The type `package.name` (or `name` in this package) names, if the repository has it."""

@@ -248,9 +248,10 @@ def vendored_copies(paths: set[str]) -> list[str]:
 
 def looks_minified(head: str) -> bool:
     """Very long lines with little whitespace: a bundle or minified build output."""
+    if len(head) < 500:
+        return False  # no line of it can be long enough
     lines = head.splitlines() or [""]
-    longest = max(len(line) for line in lines)
-    if longest < 500:
+    if max(map(len, lines)) < 500:
         return False
     average = len(head) / len(lines)
     return average > 200 and head.count(" ") / max(len(head), 1) < 0.12

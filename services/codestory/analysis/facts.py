@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import re
 from collections import Counter, defaultdict
@@ -17,6 +18,7 @@ from codestory.analysis.callgraph import (
     BRANCH_STEPS,
     SHORT_BRANCH_STEPS,
     CallGraph,
+    FileUses,
     Symbol,
     branch,
     declared_only,
@@ -62,6 +64,7 @@ from codestory.analysis.readme import (
 from codestory.analysis.readme_commands import first_shown
 from codestory.analysis.resolve import Resolver
 from codestory.analysis.roles import Role, Route, find_roles, find_routes
+from codestory.analysis.surface import tree_surface
 from codestory.analysis.syntax import Call, Definition, FileSyntax
 from codestory.analysis.syntax_cache import DEFAULT_MAX_BYTES, SyntaxCache
 from codestory.analysis.task_runners import test_command as runner_test_command
@@ -615,12 +618,14 @@ def _attach_methods(symbols: list[SymbolFact], limit: int = 3) -> None:
     methods, so a story can say what the idea does, not only what it is."""
     by_owner: dict[tuple[str, str], list[MemberFact]] = defaultdict(list)
     for symbol in symbols:
-        owner, dot, member = symbol.name.rpartition(".")
-        told = by_owner[owner, _owner_file(symbol.path)]
-        fresh = member not in {m.name for m in told}
         # A nested type (Java's `AutoValue.Builder`) is a member, but no method.
-        method = symbol.kind not in IDEA_KINDS
-        if dot and method and member != owner.rpartition(".")[2] and len(told) < limit and fresh:
+        if symbol.kind in IDEA_KINDS:
+            continue
+        owner, dot, member = symbol.name.rpartition(".")
+        if not dot or member == owner.rpartition(".")[2]:
+            continue
+        told = by_owner[owner, _owner_file(symbol.path)]
+        if len(told) < limit and all(m.name != member for m in told):
             told.append(MemberFact(name=member, path=symbol.path, line=symbol.line, doc=symbol.doc))
     for symbol in symbols:
         if symbol.kind in IDEA_KINDS:
@@ -663,9 +668,14 @@ def _idea_weight(symbol: SymbolFact) -> float:
     weight = users * 2 + symbol.used_outside + min(symbol.members, 30) / 3
     if symbol.kind in IDEA_KINDS:
         weight *= 1.5
-    if any(part in HELPER_FOLDERS for part in symbol.path.lower().split("/")[:-1]):
+    if _in_helper_folder(symbol.path):
         weight *= 0.5
     return weight
+
+
+@functools.lru_cache(maxsize=1 << 16)  # asked for each definition, of a few hundred files
+def _in_helper_folder(path: str) -> bool:
+    return any(part in HELPER_FOLDERS for part in path.lower().split("/")[:-1])
 
 
 # JSDoc's and Javadoc's `@deprecated`, Python's `.. deprecated::` and "Deprecated: use ...".
@@ -1345,6 +1355,9 @@ class Code:
     # Sorted: a story must not depend on set order, which changes from process to process.
     source_paths: list[str]
     line_counts: dict[str, int]
+    # What each file's resolved calls depend on besides its own bytes (`surface`); None
+    # when not known (no syntax cache).
+    surface: str | None = None
 
     @property
     def source(self) -> set[str]:
@@ -1401,24 +1414,25 @@ def _classify(root: Path, walked: list[SourceFile]) -> Checkout:
     return Checkout(root, files, paths, texts, code, kinds, manifests)
 
 
+def _syntax_cache(folder: Path | None, max_bytes: int) -> SyntaxCache | None:
+    cache = SyntaxCache(folder, ANALYSER_VERSION, max_bytes) if folder else None
+    if cache is not None and not cache.prepare():
+        return None  # a full or unwritable disk costs the cache, never the story
+    return cache
+
+
 def _parse(
     checkout: Checkout,
     *,
     processes: int,
     seconds_per_file: float,
     should_stop: Callable[[], bool] | None,
-    syntax_cache: Path | None,
-    syntax_cache_bytes: int,
+    cache: SyntaxCache | None,
 ) -> tuple[dict[str, FileSyntax], int]:
     """The syntax of each file worth parsing, and how many were left out as too slow."""
     jobs = parse_jobs(checkout.root, checkout.code, checkout.kinds)
     syntaxes: dict[str, FileSyntax] = {}
     skipped = 0
-    cache = (
-        SyntaxCache(syntax_cache, ANALYSER_VERSION, syntax_cache_bytes) if syntax_cache else None
-    )
-    if cache is not None and not cache.prepare():
-        cache = None  # a full or unwritable disk costs the cache, never the story
     blobs = {f.path: f.blob for f in checkout.code if f.blob}
     for path, parsed, failed in parse_many(
         jobs,
@@ -1441,13 +1455,43 @@ def _resolve(checkout: Checkout, syntaxes: dict[str, FileSyntax]) -> Code:
     go_mod = next(
         (m for m in checkout.manifests if m.kind == "Go module" and "/" not in m.path), None
     )
-    resolver.set_go_module(go_mod.name if go_mod else None)
+    go_module = go_mod.name if go_mod else None
+    resolver.set_go_module(go_module)
+    source_paths = sorted(p for p in syntaxes if checkout.kinds[p] is FileKind.SOURCE)
     return Code(
         syntaxes=syntaxes,
         resolver=resolver,
         graph=CallGraph(syntaxes, resolver),
-        source_paths=sorted(p for p in syntaxes if checkout.kinds[p] is FileKind.SOURCE),
+        source_paths=source_paths,
         line_counts={f.path: f.lines for f in checkout.code},
+        surface=tree_surface(syntaxes, checkout.paths, source_paths, go_module or ""),
+    )
+
+
+def _kept_uses(cache: SyntaxCache | None, code: Code, blobs: dict[str, str]) -> dict[str, FileUses]:
+    """What each unchanged file used when a tree of the same surface was last analysed."""
+    if cache is None or code.surface is None:
+        return {}
+    try:
+        return {
+            path: (tuple(keys), int(asked), int(followed))
+            for path, (blob, keys, asked, followed) in cache.load_uses(code.surface).items()
+            if blobs.get(path) == blob
+        }
+    except (ValueError, TypeError):
+        return {}  # not a pack this analyser wrote: every file is resolved again
+
+
+def _keep_uses(
+    cache: SyntaxCache | None, code: Code, blobs: dict[str, str], kept: dict[str, FileUses]
+) -> None:
+    """Keep what each file used, when some of it was found anew."""
+    found = code.graph.file_uses
+    if cache is None or code.surface is None or found.keys() == kept.keys():
+        return
+    cache.save_uses(
+        code.surface,
+        {path: (blobs[path], *uses) for path, uses in found.items() if path in blobs},
     )
 
 
@@ -1517,11 +1561,11 @@ def _lead(syntax: FileSyntax) -> dict[str, str]:
     return {"lead": found.name, "lead_doc": found.doc} if found and found.doc else {}
 
 
-def _symbols(code: Code) -> list[SymbolFact]:
+def _symbols(code: Code, kept: dict[str, FileUses] | None = None) -> list[SymbolFact]:
     """The source's public definitions, most central to the design first. Measures the
-    call graph's resolution on the way."""
+    call graph's resolution on the way. `kept`: what files used, known already."""
     syntaxes, source_paths, source = code.syntaxes, code.source_paths, code.source
-    users = code.graph.references(set(syntaxes), tally=source)
+    users = code.graph.references(set(syntaxes), tally=source, known=kept)
     named_by = _named_by(source_paths, syntaxes)
     apart = _names_apart(source_paths, syntaxes)
     # Methods by the type they belong to, wherever defined (Go's in other files of the
@@ -1562,7 +1606,7 @@ def _symbols(code: Code) -> list[SymbolFact]:
                     or not _distinctive(definition.name, syntaxes[path].language)
                     else len(named_by.get(definition.name, set()) - {path}),
                     members=0 if definition.parent else members.get(definition.name, 0),
-                    heirs=[] if definition.parent else heirs.get(definition.name, []),
+                    heirs=[] if definition.parent else list(heirs.get(definition.name, ())),
                     typed_by=0
                     if definition.parent
                     or definition.name in apart
@@ -1831,19 +1875,22 @@ def analyse(
     if syntax_cache is None and code_files >= PARALLEL_MIN_FILES:
         prestart(processes)
     checkout = _classify(root, walked)
+    cache = _syntax_cache(syntax_cache, syntax_cache_bytes)
     syntaxes, too_slow = _parse(
         checkout,
         processes=processes,
         seconds_per_file=seconds_per_file,
         should_stop=should_stop,
-        syntax_cache=syntax_cache,
-        syntax_cache_bytes=syntax_cache_bytes,
+        cache=cache,
     )
     code = _resolve(checkout, syntaxes)
     graph, source_paths = code.graph, code.source_paths
     importers = _importers(code)
     modules = _modules(code, checkout.kinds, importers)
-    symbols = _symbols(code)
+    blobs = {f.path: f.blob for f in checkout.code if f.blob}
+    kept = _kept_uses(cache, code, blobs)
+    symbols = _symbols(code, kept)
+    _keep_uses(cache, code, blobs, kept)
     key_modules = _key_modules(modules)
     dockerfile = _dockerfile(root, checkout.files)
     docker_command = _docker_command(dockerfile)

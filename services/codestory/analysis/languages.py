@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
-
-from codestory.analysis.paths import file_name
+from codestory.analysis.paths import file_name, suffix
 
 BY_EXTENSION: dict[str, str] = {
     ".py": "Python",
@@ -90,7 +88,7 @@ def language_of(path: str) -> str | None:
         return BY_NAME[name]
     if name.startswith("Dockerfile"):
         return "Dockerfile"
-    return BY_EXTENSION.get(PurePosixPath(name).suffix.lower())
+    return BY_EXTENSION.get(suffix(name).lower())
 
 
 def is_code(language: str | None) -> bool:

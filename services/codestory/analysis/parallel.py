@@ -18,9 +18,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from codestory.analysis.collector import collector_paused
+from codestory.analysis.surface import surface_of
 from codestory.analysis.syntax import FileSyntax, parse_source
 from codestory.analysis.syntax_cache import SyntaxCache, blob_id
-from codestory.analysis.syntax_rows import Row, from_row, to_row
+from codestory.analysis.syntax_rows import Row, from_row, pack, to_row, unpack
 from codestory.analysis.walk import MAX_TEXT_BYTES, AnalysisStoppedError
 from codestory.core.cpus import available_cpus
 
@@ -52,31 +53,47 @@ def largest_at_both_ends(sizes: list[int]) -> list[int]:
 def parse_one(job: Job) -> Parsed:
     """One file; a file the parser chokes on (too slow, too deep, broken) is counted as
     failed, never fatal: RecursionError and ParseTimeoutError are RuntimeErrors."""
+    path, parsed, failed, _ = _parse_and_keep(job)
+    return path, parsed, failed
+
+
+def _parse_and_keep(job: Job) -> tuple[str, FileSyntax | None, bool, bytes | None]:
+    """`parse_one`, and the file's packed row where it is kept (`syntax_rows.pack`)."""
     path, language, file, seconds, keep = job
     try:
         with file.open("rb") as handle:
             source = handle.read(MAX_TEXT_BYTES)
         parsed = parse_source(path, language, source, seconds)
-        if keep is not None and parsed is not None:
-            keep.save(language, blob_id(source), parsed)
-        return path, parsed, False
+        if parsed is None or keep is None:
+            return path, parsed, False, None
+        parsed.surface = surface_of(parsed)  # kept with it: a retell reads, never makes it
+        packed = pack(parsed)
+        keep.save_packed(language, blob_id(source), packed)
+        return path, parsed, False, packed
     except (ValueError, RuntimeError, OSError):
-        return path, None, True
+        return path, None, True, None
 
 
 @collector_paused
-def _parse_chunk(jobs: list[Job]) -> list[tuple[str, Row | None, bool]]:
-    """In a worker: files parsed and handed back as rows, which cross processes cheaply."""
-    return [
-        (path, to_row(parsed) if parsed is not None else None, failed)
-        for path, parsed, failed in map(parse_one, jobs)
-    ]
+def _parse_chunk(jobs: list[Job]) -> list[tuple[str, Row | bytes | None, bool]]:
+    """In a worker: files parsed and handed back as rows, which cross processes cheaply;
+    a file packed to be kept is handed back packed, not made into a row again (its
+    packed row is read back as fast as a row is unpickled)."""
+    handed: list[tuple[str, Row | bytes | None, bool]] = []
+    for path, parsed, failed, packed in map(_parse_and_keep, jobs):
+        row = packed if packed is not None else to_row(parsed) if parsed is not None else None
+        handed.append((path, row, failed))
+    return handed
 
 
-def _read_back(rows: list[tuple[str, Row | None, bool]]) -> list[Parsed]:
-    return [
-        (path, from_row(row) if row is not None else None, failed) for path, row, failed in rows
-    ]
+def _read_back(rows: list[tuple[str, Row | bytes | None, bool]]) -> list[Parsed]:
+    return [(path, _syntax_of(row), failed) for path, row, failed in rows]
+
+
+def _syntax_of(row: Row | bytes | None) -> FileSyntax | None:
+    if row is None:
+        return None
+    return unpack(row) if isinstance(row, bytes) else from_row(row)
 
 
 def _cached(cache: SyntaxCache, language: str, file: Path) -> FileSyntax | None:

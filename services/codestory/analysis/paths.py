@@ -12,19 +12,46 @@ from pathlib import PurePosixPath
 _KEPT = 1 << 16
 
 
+def plain(path: str) -> bool:
+    """A path as the walk writes them (`a/b/c.py`): no anchor, no empty or `.` part, no
+    trailing slash. String operations on it give what PurePosixPath gives, several times
+    faster: a fresh analysis asks for thousands of paths' names and folders once each."""
+    return bool(path) and not (
+        path[0] == "/"
+        or path[-1] == "/"
+        or "//" in path
+        or path == "."
+        or path.startswith("./")
+        or path.endswith("/.")
+        or "/./" in path
+    )
+
+
 @functools.lru_cache(maxsize=_KEPT)
 def file_name(path: str) -> str:
-    return PurePosixPath(path).name
+    return path.rpartition("/")[2] if plain(path) else PurePosixPath(path).name
+
+
+def suffix(name: str) -> str:
+    """A file name's last suffix, as PurePosixPath's (`.gz`; none for `.bashrc` or `a.`)."""
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
+
+
+def stem(name: str) -> str:
+    """A file name without its last suffix, as PurePosixPath's."""
+    dot = name.rfind(".")
+    return name[:dot] if 0 < dot < len(name) - 1 else name
 
 
 @functools.lru_cache(maxsize=_KEPT)
 def path_parts(path: str) -> tuple[str, ...]:
-    return PurePosixPath(path).parts
+    return tuple(path.split("/")) if plain(path) else PurePosixPath(path).parts
 
 
 def normalise(path: str) -> str:
     parts: list[str] = []
-    for part in PurePosixPath(path).parts:
+    for part in path_parts(path):
         if part == "..":
             if parts:
                 parts.pop()
@@ -35,5 +62,7 @@ def normalise(path: str) -> str:
 
 @functools.lru_cache(maxsize=_KEPT)  # asked per call in Go's shared package scope
 def parent_dir(path: str) -> str:
+    if plain(path):
+        return path.rpartition("/")[0]
     parent = str(PurePosixPath(path).parent)
     return "" if parent == "." else parent

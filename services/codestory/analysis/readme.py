@@ -8,6 +8,7 @@ images and URLs are taken out.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, replace
 from html.parser import HTMLParser
@@ -150,6 +151,13 @@ def _title_tagline(title: str | None) -> tuple[list[str], str | None]:
     return [tagline], found.group(1)
 
 
+@functools.lru_cache(maxsize=4)
+def markdown_tokens(text: str) -> list[Token]:
+    """CommonMark's reading of `text`, made once: the README's summary and its usage
+    examples both read it. The tokens are shared, so no caller may change them."""
+    return MarkdownIt("commonmark").parse(text)
+
+
 def summarise_markdown(text: str, name: str | None = None) -> ReadmeSummary:
     """The title (a first-level heading, or a heading before any prose) and what the
     project is, in order of preference: a paragraph that defines it ("Viper is a ..."),
@@ -157,7 +165,7 @@ def summarise_markdown(text: str, name: str | None = None) -> ReadmeSummary:
     for ..."), a tagline under the title before the first section ("Ultralightweight JSON
     parser in ANSI C."), the first prose paragraph. Notices in quotes, legal text and paragraphs
     leading into a list are passed over."""
-    tokens = MarkdownIt("commonmark").parse(text)
+    tokens = markdown_tokens(text)
     in_callout = [False] * len(tokens)
     for start, end in _callout_spans(tokens):  # top-level quotes: they never overlap
         in_callout[start : end + 1] = [True] * (end + 1 - start)

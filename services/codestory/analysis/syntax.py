@@ -125,6 +125,10 @@ class FileSyntax:
     # Every identifier-like word of three or more characters in the file, comments
     # included: who names a type or function, for what the resolver cannot follow.
     words: frozenset[str] = frozenset()
+    # The digest of what resolving other files' imports and calls can read of this file
+    # (`surface.surface_of`), set where parsed files are kept: a retell reuses each file's
+    # resolved calls while no file's surface changed. Not part of the syntax itself.
+    surface: str | None = field(default=None, compare=False, repr=False)
 
     def owned_calls(self) -> list[tuple[Definition | None, Call]]:
         """Every call in the file with the function that makes it (None at module level)."""

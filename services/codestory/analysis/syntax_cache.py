@@ -26,14 +26,16 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
 
-from codestory.analysis.syntax import Call, FileSyntax
-from codestory.analysis.syntax_rows import from_row, to_row
+from codestory.analysis.syntax import FileSyntax
+from codestory.analysis.syntax_rows import pack, unpack
 
 # Bytes kept per analyser version unless told otherwise: a few large repositories' worth.
 DEFAULT_MAX_BYTES = 200 << 20
 _LEDGER = ".written"  # the bytes of each entry written, one number a line
+# What one file's calls and imports reached: the blob it was read from, the symbols' keys,
+# its calls to the project's names and how many of them were followed (`CallGraph.uses`).
+KeptUses = tuple[str, tuple[str, ...], int, int]
 
 
 def blob_id(source: bytes) -> str:
@@ -42,46 +44,6 @@ def blob_id(source: bytes) -> str:
     digest.update(b"blob %d\0" % len(source))
     digest.update(source)
     return digest.hexdigest()
-
-
-def _encode(syntax: FileSyntax) -> bytes:
-    """The row of `syntax` with each string the first equal one: marshal then writes a
-    repeated string as a reference to it."""
-    seen: dict[str, str] = {}
-    one = seen.setdefault
-
-    def calls(rows: list[Call]) -> tuple[Any, ...]:
-        return tuple(
-            (one(name, name), qualifier and one(qualifier, qualifier), literal, line)
-            for name, qualifier, literal, line in rows
-        )
-
-    def pairs(rows: list[tuple[Any, Any]]) -> tuple[Any, ...]:
-        return tuple((a and one(a, a), b and one(b, b)) for a, b in rows)
-
-    definitions = tuple(
-        (one(d.name, d.name), one(d.kind, d.kind), d.line, d.end_line, d.doc, d.signature,
-         d.parent and one(d.parent, d.parent), tuple(d.decorators), tuple(d.bases), d.exported,
-         calls(d.calls), d.receiver, pairs(d.types))
-        for d in syntax.definitions
-    )  # fmt: skip
-    row = list(to_row(syntax))
-    row[2] = definitions
-    row[3] = tuple(tuple(i) for i in row[3])
-    row[4] = calls(syntax.module_calls)
-    row[5] = tuple(row[5])
-    row[8] = pairs(syntax.type_refs)
-    row[11] = pairs(syntax.module_types)
-    # One string of words (identifiers: no spaces) in a stable order: one string reads
-    # back faster than tens of thousands.
-    row[-1] = " ".join(sorted(syntax.words))
-    return marshal.dumps(tuple(row))
-
-
-def _decode(data: bytes) -> FileSyntax:
-    row = list(marshal.loads(data))  # noqa: S302 - our own rows, in our own folder
-    row[-1] = row[-1].split()
-    return from_row(row)
 
 
 class SyntaxCache:
@@ -129,16 +91,41 @@ class SyntaxCache:
     def load(self, language: str, blob: str) -> FileSyntax | None:
         try:
             with open(self._path(language, blob), "rb") as entry:  # noqa: PTH123
-                return _decode(entry.read())
+                return unpack(entry.read())
         except (OSError, EOFError, ValueError, TypeError, KeyError, IndexError, AttributeError):
             return None  # absent, or unreadable: parse again
 
     def save(self, language: str, blob: str, syntax: FileSyntax) -> None:
-        path = Path(self._path(language, blob))
+        self.save_packed(language, blob, pack(syntax))
+
+    def save_packed(self, language: str, blob: str, packed: bytes) -> None:
+        """Keep a parsed file packed already (`syntax_rows.pack`)."""
+        self._write(Path(self._path(language, blob)), packed)
+
+    def load_uses(self, surface: str) -> dict[str, KeptUses]:
+        """What each file of a tree with this surface used (`CallGraph.uses`), by path,
+        with the blob it was read from; empty when none was kept."""
+        try:
+            with open(os.path.join(self.folder, "uses", surface), "rb") as entry:  # noqa: PTH118, PTH123
+                kept = marshal.loads(entry.read())  # noqa: S302 - our own rows, in our own folder
+        except (OSError, EOFError, ValueError, TypeError):
+            return {}
+        return kept if isinstance(kept, dict) else {}
+
+    def save_uses(self, surface: str, uses: dict[str, KeptUses]) -> None:
+        """Keep what each file used, for the next analysis of a tree with this surface."""
+        seen: dict[str, str] = {}
+        one = seen.setdefault  # each symbol's key written once however many files use it
+        rows = {
+            path: (blob, tuple(one(key, key) for key in keys), asked, followed)
+            for path, (blob, keys, asked, followed) in uses.items()
+        }
+        self._write(self.folder / "uses" / surface, marshal.dumps(rows))
+
+    def _write(self, path: Path, data: bytes) -> None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             handle, scratch = tempfile.mkstemp(dir=path.parent, prefix=".partial-")
-            data = _encode(syntax)
             with os.fdopen(handle, "wb") as out:
                 out.write(data)
             Path(scratch).replace(path)  # whole or not at all, whoever reads it

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import re
 
-from markdown_it import MarkdownIt
-
+from codestory.analysis.readme import markdown_tokens
 from codestory.analysis.syntax import QUALIFIER_CHARS, Call, parse_source
 
 # Fence words as READMEs write them, and the language and file suffix the parser needs.
@@ -47,7 +46,7 @@ _PROMPT = re.compile(r"^(>>>|\.\.\.)( |$)")
 
 
 def _markdown_blocks(text: str) -> list[tuple[str, str]]:
-    tokens = MarkdownIt("commonmark").parse(text)
+    tokens = markdown_tokens(text)
     return [
         (t.info.strip().split(" ")[0].lower(), t.content)
         for t in tokens

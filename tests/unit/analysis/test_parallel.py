@@ -9,10 +9,14 @@ from pathlib import Path
 
 from codestory.analysis.parallel import (
     PARALLEL_MIN_FILES,
+    _parse_chunk,
+    _read_back,
     largest_at_both_ends,
     parse_many,
     prestart,
 )
+from codestory.analysis.syntax_cache import SyntaxCache, blob_id
+from codestory.analysis.syntax_rows import unpack
 
 # A program whose main module leaves a mark wherever it is imported other than as the
 # program itself, as multiprocessing does in the processes it starts.
@@ -151,3 +155,22 @@ def test_no_worker_process_starts_for_a_small_tree_or_a_cached_retell(tmp_path: 
     cache = tmp_path / "cache"
     assert _run(tmp_path, ANALYSE, str(large), str(cache)) == "True"  # cold: all parsed
     assert _run(tmp_path, ANALYSE, str(large), str(cache)) == "False"  # all cached
+
+
+def test_a_kept_file_is_handed_back_packed_once(tmp_path: Path) -> None:
+    """A worker packs a file it keeps in the syntax cache once, for the cache and for the
+    trip back alike; a file not kept goes back as a row."""
+    file = tmp_path / "a.py"
+    file.write_text("def go():\n    return helper(1)\n")
+    cache = SyntaxCache(tmp_path / "cache", "v1")
+    assert cache.prepare()
+    kept = _parse_chunk([("a.py", "Python", file, None, cache)])
+    plain = _parse_chunk([("a.py", "Python", file, None, None)])
+    [(_, packed, failed)] = kept
+    assert isinstance(packed, bytes) and not failed
+    assert cache.load("Python", blob_id(file.read_bytes())) == unpack(packed)
+    [(_, row, _)] = plain
+    assert isinstance(row, tuple)
+    [(_, from_kept, _)], [(_, from_plain, _)] = _read_back(kept), _read_back(plain)
+    assert from_kept == from_plain and from_kept is not None
+    assert from_kept.surface is not None and from_plain.surface is None

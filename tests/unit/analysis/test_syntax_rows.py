@@ -7,8 +7,9 @@ import pickle
 
 import pytest
 
+from codestory.analysis.surface import surface_of
 from codestory.analysis.syntax import parse_source
-from codestory.analysis.syntax_rows import from_row, to_row
+from codestory.analysis.syntax_rows import from_row, pack, to_row, unpack
 
 SOURCES = {
     "pkg/a.py": (
@@ -38,3 +39,15 @@ def test_rows_give_back_the_parsed_file(path: str) -> None:
     row = list(to_row(parsed))
     row[-1] = sorted(parsed.words)
     assert from_row(json.loads(json.dumps(row))) == parsed  # lists where tuples were
+
+
+@pytest.mark.parametrize("path", sorted(SOURCES))
+def test_a_packed_row_gives_back_the_parsed_file_and_its_surface(path: str) -> None:
+    language, source = SOURCES[path]
+    parsed = parse_source(path, language, source)
+    assert parsed is not None
+    parsed.surface = surface_of(parsed)
+    read = unpack(pack(parsed))
+    assert read == parsed
+    assert read.surface == parsed.surface  # not compared by ==: it is no part of the syntax
+    assert surface_of(read) == parsed.surface  # the same values, read back

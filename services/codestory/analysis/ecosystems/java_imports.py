@@ -4,9 +4,8 @@ a static import names a member of the class."""
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
-
 from codestory.analysis.ecosystems.base import ImportResolver
+from codestory.analysis.paths import file_name, stem
 from codestory.analysis.syntax import FileSyntax, ImportRef
 
 
@@ -15,7 +14,7 @@ class JavaImports(ImportResolver):
         self.classes: dict[str, str] = {}  # qualified class name -> file
         for path, syntax in syntaxes.items():
             if syntax.language in languages and syntax.package:
-                self.classes[f"{syntax.package}.{PurePosixPath(path).stem}"] = path
+                self.classes[f"{syntax.package}.{stem(file_name(path))}"] = path
 
     def resolve(self, importer: str, ref: ImportRef) -> list[str]:
         name = ref.target

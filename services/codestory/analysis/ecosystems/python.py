@@ -40,7 +40,7 @@ _VERSION_FILES = frozenset(
 def _plain_version_file(path: str, paths: frozenset[str]) -> bool:
     """A `VERSION` file at the top or in a top-level package, as setuptools' `file:`
     directive and `pkgutil.get_data` read it."""
-    name = PurePosixPath(path).name
+    name = file_name(path)
     if name not in {"VERSION", "VERSION.txt"} or path.count("/") > 1:
         return False
     return "/" not in path or _in_package(path, paths)
