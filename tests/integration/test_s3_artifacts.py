@@ -57,7 +57,7 @@ def test_story_artifacts_live_in_s3_and_are_served(
         } == {k for k in keys if k.startswith("codestory/stories/")}
         # The analysis of the commit and the spoken audio are kept for the next story.
         cached = {k.split("/")[2] for k in keys if k.startswith("codestory/cache/")}
-        assert cached == {"analysis", "audio"}
+        assert cached == {"analysis", "audio", "chapters"}
         assert {
             k for k in keys if not k.startswith(("codestory/stories/", "codestory/cache/"))
         } == set()

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Header, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Header, HTTPException, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from codestory.artifacts.backends import ArtifactNotFoundError
@@ -32,7 +32,7 @@ from codestory.gateway.routes.stories import base_url, load_story, serve_artifac
 from codestory.gateway.schemas import problems
 from codestory.gateway.state import GatewayState
 
-router = APIRouter(prefix="/feed", tags=["feed"])
+router = APIRouter(prefix="/feed", tags=["feed"], responses=problems(400, 401, 503))
 
 FEED_ITEMS = 100  # the newest complete stories a feed lists
 SCAN_LIMIT = 1_000  # records read at most to find them: bounded, however many failed
@@ -152,7 +152,7 @@ def media_response(
 
 
 Repository = Annotated[
-    str | None, Query(max_length=4096, description="only the stories of this repository URL")
+    str | None, Query(max_length=1000, description="only the stories of this repository URL")
 ]
 FEED_RESPONSES = {200: {"content": {"application/rss+xml": {}}}, **problems(401)}
 
@@ -171,7 +171,12 @@ def feed(
 
 
 @router.get("/{key}", response_class=Response, responses=FEED_RESPONSES)
-def keyed_feed(key: str, request: Request, state: State, repository: Repository = None) -> Response:
+def keyed_feed(
+    key: Annotated[str, Path(max_length=200)],
+    request: Request,
+    state: State,
+    repository: Repository = None,
+) -> Response:
     """The feed of one API key's stories, the key in the path: what a podcast app can send."""
     return feed_response(state, request, _caller(state, request, key), key, repository)
 

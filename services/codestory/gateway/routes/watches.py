@@ -12,7 +12,7 @@ from fastapi import APIRouter, HTTPException, Request, Response, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from codestory.core.domain import StoryRequest
+from codestory.core.domain import ExpertiseLevel, Style
 from codestory.core.watches import Watch, WatchRequest, WatchTells
 from codestory.gateway.access import Caller, CallerDep
 from codestory.gateway.deps import State
@@ -21,12 +21,23 @@ from codestory.gateway.schemas import problems
 from codestory.gateway.state import GatewayState
 from codestory.records.watches import WatchNotFoundError
 
-router = APIRouter(prefix="/watches", tags=["watches"])
+router = APIRouter(prefix="/watches", tags=["watches"], responses=problems(400, 401, 503))
+
+
+class WatchedRequest(BaseModel):
+    """The story request a watch tells again, as stored (the request's input rules, such
+    as the URL pattern a client is shown, are not promised of what was accepted)."""
+
+    repository_url: str
+    ref: str | None = None
+    style: Style
+    expertise_level: ExpertiseLevel
+    focus_areas: list[str]
 
 
 class WatchOut(BaseModel):
     id: str
-    request: StoryRequest
+    request: WatchedRequest
     interval_seconds: int
     tells: WatchTells
     paused: bool
