@@ -84,10 +84,15 @@ def identify(state: GatewayState, authorization: str | None, address: str) -> Ca
     return Caller(admin=False, owner=owner, client=client_key(f"key:{owner}"))
 
 
+def client_address(request: Request) -> str:
+    """The connecting peer's address, which quotas count against without an API key."""
+    return request.client.host if request.client else "unknown"
+
+
 async def get_caller(  # async: no I/O, so no worker thread (see deps.py)
     request: Request, state: State, authorization: Annotated[str | None, Header()] = None
 ) -> Caller:
-    return identify(state, authorization, request.client.host if request.client else "unknown")
+    return identify(state, authorization, client_address(request))
 
 
 CallerDep = Annotated[Caller, Depends(get_caller)]

@@ -30,3 +30,5 @@ class RecordsBase:
         self._renew: Script = client.register_script(keys.RENEW_LEASE)
         self._release: Script = client.register_script(keys.RELEASE_LEASE)
         self._remove_story_letters: Script = client.register_script(keys.REMOVE_STORY_LETTERS)
+        self._add_watch: Script = client.register_script(keys.ADD_WATCH)
+        self._claim_due_watches: Script = client.register_script(keys.CLAIM_DUE_WATCHES)

@@ -10,8 +10,6 @@ from redis.client import Pipeline
 from codestory.core.watches import Watch
 from codestory.records.base import RecordsBase
 from codestory.records.keys import (
-    ADD_WATCH,
-    CLAIM_DUE_WATCHES,
     WATCH_INTERVALS,
     WATCHES_DUE,
     WATCHES_INDEX,
@@ -28,9 +26,8 @@ class WatchNotFoundError(LookupError):
 class Watches(RecordsBase):
     def add_watch(self, watch: Watch, *, cap: int) -> bool:
         """Keep `watch` unless its client already has `cap`; say whether it was kept."""
-        script = self.redis.register_script(ADD_WATCH)
         owner_index = watches_of_owner(watch.owner) if watch.owner else watches_of_client("-")
-        kept = script(
+        kept = self._add_watch(
             keys=[
                 watches_of_client(watch.client),
                 watch_key(watch.id),
@@ -132,6 +129,5 @@ class Watches(RecordsBase):
 
     def claim_due_watches(self, now: float, limit: int = 100) -> list[str]:
         """The ids of watches due by `now`, each moved on to its next check in one step."""
-        script = self.redis.register_script(CLAIM_DUE_WATCHES)
-        due = script(keys=[WATCHES_DUE, WATCH_INTERVALS], args=[now, limit])
+        due = self._claim_due_watches(keys=[WATCHES_DUE, WATCH_INTERVALS], args=[now, limit])
         return [str(i) for i in due]

@@ -18,7 +18,7 @@ from fastapi.responses import JSONResponse
 from codestory.artifacts.backends import ArtifactNotFoundError
 from codestory.artifacts.kinds import ARTIFACTS
 from codestory.core.domain import Status, Story, repository_name
-from codestory.gateway.access import Caller, identify, refused
+from codestory.gateway.access import Caller, client_address, identify, refused
 from codestory.gateway.deps import State
 from codestory.gateway.feed import (
     FeedChannel,
@@ -43,15 +43,13 @@ CHAPTERS_FILE = "chapters.json"
 
 
 def _caller(state: GatewayState, request: Request, key: str | None) -> Caller:
-    address = request.client.host if request.client else "unknown"
-    return identify(state, f"Bearer {key}" if key is not None else None, address)
+    return identify(state, f"Bearer {key}" if key is not None else None, client_address(request))
 
 
 def _anonymous(state: GatewayState, request: Request, authorization: str | None) -> Caller:
     if authorization is None and state.settings.api_keys:
         raise refused("this gateway needs an API key: subscribe to /api/v1/feed/<your key>")
-    address = request.client.host if request.client else "unknown"
-    return identify(state, authorization, address)
+    return identify(state, authorization, client_address(request))
 
 
 def same_repository(a: str, b: str) -> bool:
