@@ -58,6 +58,16 @@ _POINTS_AHEAD = re.compile(
     r"for|to|of|with|by|from|the|an?|is|are|includes?|including|such as|namely)\W*$",
     re.IGNORECASE,
 )
+# A comment that sends the reader elsewhere for the description: C's and C++'s sources
+# defer to the header ("See documentation in header file."), Javadoc's and Sphinx's
+# cross-references ("See {@link Parser}.", "See :func:`load`."). Quoted, it tells the
+# listener nothing about the code; "see if" and "see whether" describe a check.
+_POINTS_ELSEWHERE = re.compile(
+    r"^(?:for (?:more |further |full )?(?:details|documentation|docs|info(?:rmation)?),?\s+)?"
+    r"(?:please\s+)?(?:see|refer to|consult)\b(?!\s+(?:if|whether)\b)"
+    r"|^(?:documented|documentation (?:is|lives)|docs are|described|explained)\b",
+    re.IGNORECASE,
+)
 _NOT_PROSE = re.compile(
     r"^[\W\d_]*$|^(?:todo|fixme|xxx|hack|nolint|eslint|noqa|pylint|type:)\b"
     # Editors' modelines (Emacs' `-*- Mode: C; tab-width: 4 -*-`, vim's `vim: set ts=4`).
@@ -148,6 +158,8 @@ def describe(raw: str | None, *, limit: int = 220) -> str | None:
         return None
     sentence = first_sentence(prose, limit)
     if sentence is None or _POINTS_AHEAD.search(sentence.rstrip(".!?…")):
+        return None
+    if _POINTS_ELSEWHERE.match(sentence):
         return None
     return sentence
 

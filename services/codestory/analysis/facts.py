@@ -75,9 +75,11 @@ from codestory.analysis.walk import AnalysisError, SourceFile, read_text, walk_r
 from codestory.core.identifiers import split_identifier
 
 ANALYSER_VERSION = analyser_version()
-# Tests, examples and docs are read for frameworks and for who uses which name; past this
-# many, a spread-out sample tells the same, and huge suites no longer dominate the time.
-MAX_PARSED_SUPPORT_FILES = 300
+# Tests, examples and docs are read for three things: the frameworks they import, a test
+# worth opening, and which of the project's names they use (a small weight in ranking the
+# key ideas). Past this many, an even sample across the suite answers all three alike, and
+# a large suite no longer costs more than the code it tests.
+MAX_PARSED_SUPPORT_FILES = 100
 # Method names that do a type's work, in the order a reader would look for them.
 # Kinds whose way in is their API, whatever small programs they ship beside it.
 LIBRARY_KINDS = frozenset({"library", "framework"})
@@ -308,17 +310,16 @@ def parse_jobs(
 ) -> list[tuple[str, str, Path]]:
     """The files worth parsing: every source file, and an even sample of the rest (never
     vendored, generated or minified code)."""
-    wanted = [
-        f
-        for f in code
-        if kinds[f.path] not in {FileKind.VENDORED, FileKind.GENERATED, FileKind.MINIFIED}
-    ]
-    own = [f for f in wanted if kinds[f.path] is FileKind.SOURCE]
-    support = evenly(
-        sorted((f for f in wanted if kinds[f.path] is not FileKind.SOURCE), key=lambda f: f.path),
-        MAX_PARSED_SUPPORT_FILES,
-    )
+    own = [f for f in code if kinds[f.path] is FileKind.SOURCE]
+    support = evenly(support_files(code, kinds), MAX_PARSED_SUPPORT_FILES)
     return [(f.path, f.language or "", root / f.path) for f in [*own, *support]]
+
+
+def support_files(code: list[SourceFile], kinds: dict[str, FileKind]) -> list[SourceFile]:
+    """The tests, examples and docs worth parsing (never vendored, generated or minified
+    code), by path."""
+    skipped = {FileKind.SOURCE, FileKind.VENDORED, FileKind.GENERATED, FileKind.MINIFIED}
+    return sorted((f for f in code if kinds[f.path] not in skipped), key=lambda f: f.path)
 
 
 def _languages(files: list[SourceFile], kinds: dict[str, FileKind]) -> list[LanguageShare]:
@@ -1358,6 +1359,9 @@ class Code:
     # What each file's resolved calls depend on besides its own bytes (`surface`); None
     # when not known (no syntax cache).
     surface: str | None = None
+    # Tests, examples and docs worth parsing for each one parsed (`parse_jobs` samples a
+    # large suite): what the sample uses stands for what the whole suite uses.
+    support_scale: float = 1.0
 
     @property
     def source(self) -> set[str]:
@@ -1465,7 +1469,14 @@ def _resolve(checkout: Checkout, syntaxes: dict[str, FileSyntax]) -> Code:
         source_paths=source_paths,
         line_counts={f.path: f.lines for f in checkout.code},
         surface=tree_surface(syntaxes, checkout.paths, source_paths, go_module or ""),
+        support_scale=_support_scale(checkout, syntaxes),
     )
+
+
+def _support_scale(checkout: Checkout, syntaxes: dict[str, FileSyntax]) -> float:
+    parsed = sum(checkout.kinds[p] is not FileKind.SOURCE for p in syntaxes)
+    wanted = len(support_files(checkout.code, checkout.kinds))
+    return max(1.0, wanted / parsed) if parsed else 1.0
 
 
 def _kept_uses(cache: SyntaxCache | None, code: Code, blobs: dict[str, str]) -> dict[str, FileUses]:
@@ -1599,7 +1610,8 @@ def _symbols(code: Code, kept: dict[str, FileUses] | None = None) -> list[Symbol
                     doc=definition.doc,
                     signature=definition.signature,
                     used_by=len(inside),
-                    used_outside=len(callers - inside),
+                    # Counted in the sample of the suite, as many as the whole suite.
+                    used_outside=round(len(callers - inside) * code.support_scale),
                     named_by=0
                     if definition.parent
                     or definition.name in apart

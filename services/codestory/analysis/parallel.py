@@ -21,7 +21,7 @@ from codestory.analysis.collector import collector_paused
 from codestory.analysis.surface import surface_of
 from codestory.analysis.syntax import FileSyntax, parse_source
 from codestory.analysis.syntax_cache import SyntaxCache, blob_id
-from codestory.analysis.syntax_rows import Row, from_row, pack, to_row, unpack
+from codestory.analysis.syntax_rows import pack, unpack
 from codestory.analysis.walk import MAX_TEXT_BYTES, AnalysisStoppedError
 from codestory.core.cpus import available_cpus
 
@@ -75,25 +75,20 @@ def _parse_and_keep(job: Job) -> tuple[str, FileSyntax | None, bool, bytes | Non
 
 
 @collector_paused
-def _parse_chunk(jobs: list[Job]) -> list[tuple[str, Row | bytes | None, bool]]:
-    """In a worker: files parsed and handed back as rows, which cross processes cheaply;
-    a file packed to be kept is handed back packed, not made into a row again (its
-    packed row is read back as fast as a row is unpickled)."""
-    handed: list[tuple[str, Row | bytes | None, bool]] = []
+def _parse_chunk(jobs: list[Job]) -> list[tuple[str, bytes | None, bool]]:
+    """In a worker: files parsed and handed back packed (`syntax_rows.pack`): bytes cross
+    between processes as one copy, where pickling rows took the worker twice as long and
+    the packed row is read back as fast. A file packed to be kept is handed back as kept."""
+    handed: list[tuple[str, bytes | None, bool]] = []
     for path, parsed, failed, packed in map(_parse_and_keep, jobs):
-        row = packed if packed is not None else to_row(parsed) if parsed is not None else None
-        handed.append((path, row, failed))
+        if packed is None and parsed is not None:
+            packed = pack(parsed)
+        handed.append((path, packed, failed))
     return handed
 
 
-def _read_back(rows: list[tuple[str, Row | bytes | None, bool]]) -> list[Parsed]:
-    return [(path, _syntax_of(row), failed) for path, row, failed in rows]
-
-
-def _syntax_of(row: Row | bytes | None) -> FileSyntax | None:
-    if row is None:
-        return None
-    return unpack(row) if isinstance(row, bytes) else from_row(row)
+def _read_back(rows: list[tuple[str, bytes | None, bool]]) -> list[Parsed]:
+    return [(path, None if row is None else unpack(row), failed) for path, row, failed in rows]
 
 
 def _cached(cache: SyntaxCache, language: str, file: Path) -> FileSyntax | None:

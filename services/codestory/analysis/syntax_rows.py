@@ -1,12 +1,11 @@
-"""A parsed file as plain rows: tuples and lists of strings, numbers and booleans.
+"""A parsed file as plain rows: tuples of strings, numbers and booleans.
 
 What a parse worker hands back and what the syntax cache writes, packed by marshal with
 each string once per file (a name called fifty times is stored once and read back as one
-object). Rows are made and read several times faster than the dataclasses they stand for
-(pickle rebuilds each object field by field), and packed rows are read back several times
-faster than pickled ones: a large tree ships over a hundred thousand calls between
-processes. marshal reads plain values only (nothing in a row runs), but its format belongs
-to one Python: rows are packed and unpacked by processes of the same interpreter only.
+object). Packed rows are made in half the time pickled rows took, and read back as fast:
+a large tree ships over a hundred thousand calls between processes. marshal reads plain
+values only (nothing in a row runs), but its format belongs to one Python: rows are
+packed and unpacked by processes of the same interpreter only.
 """
 
 from __future__ import annotations
@@ -20,44 +19,6 @@ from codestory.analysis.syntax import Call, Definition, FileSyntax, ImportRef
 Row = tuple[Any, ...]
 
 
-def to_row(syntax: FileSyntax) -> Row:
-    """`syntax` as rows, in FileSyntax's field order; calls as tuples in Call's."""
-    return (
-        syntax.language,
-        syntax.module_doc,
-        [
-            (
-                d.name,
-                d.kind,
-                d.line,
-                d.end_line,
-                d.doc,
-                d.signature,
-                d.parent,
-                d.decorators,
-                d.bases,
-                d.exported,
-                [tuple(c) for c in d.calls],
-                d.receiver,
-                d.types,
-            )
-            for d in syntax.definitions
-        ],
-        [(i.target, i.names, i.level, i.local, i.kind, i.alias) for i in syntax.imports],
-        [tuple(c) for c in syntax.module_calls],
-        syntax.attributes,
-        syntax.package,
-        syntax.default_export,
-        syntax.type_refs,
-        syntax.has_main,
-        syntax.parse_errors,
-        syntax.module_types,
-        syntax.commands,
-        syntax.surface,
-        syntax.words,  # last: the syntax cache writes it as a sorted list
-    )
-
-
 # tuple.__new__ rather than Call(*row): the same tuple, made in C with no Python frame
 # per call (a large tree has a hundred thousand).
 _call = functools.partial(tuple.__new__, Call)
@@ -68,7 +29,8 @@ def _calls(rows: list[Any]) -> list[Call]:
 
 
 def from_row(row: Row | list[Any]) -> FileSyntax:
-    """The FileSyntax `to_row` was given; lists where tuples were (JSON) are read back too."""
+    """The FileSyntax whose row `pack` wrote (FileSyntax's fields in order, calls as
+    tuples in Call's order)."""
     (
         language,
         module_doc,

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import pickle
+from pathlib import Path
 
 import pytest
 
+from codestory.analysis.parallel import _parse_chunk, _read_back
 from codestory.analysis.surface import surface_of
 from codestory.analysis.syntax import parse_source
-from codestory.analysis.syntax_rows import from_row, pack, to_row, unpack
+from codestory.analysis.syntax_rows import pack, unpack
 
 SOURCES = {
     "pkg/a.py": (
@@ -29,16 +30,17 @@ SOURCES = {
 
 
 @pytest.mark.parametrize("path", sorted(SOURCES))
-def test_rows_give_back_the_parsed_file(path: str) -> None:
+def test_a_parse_worker_hands_back_the_parsed_file(path: str, tmp_path: Path) -> None:
     language, source = SOURCES[path]
+    file = tmp_path / path.replace("/", "_")
+    file.write_bytes(source)
     parsed = parse_source(path, language, source)
     assert parsed is not None and parsed.definitions and parsed.imports
     assert parsed.commands or language != "Go"  # a command table's rows too
-    sent = pickle.dumps(to_row(parsed))
-    assert from_row(pickle.loads(sent)) == parsed  # noqa: S301 - bytes made just above
-    row = list(to_row(parsed))
-    row[-1] = sorted(parsed.words)
-    assert from_row(json.loads(json.dumps(row))) == parsed  # lists where tuples were
+    handed = _parse_chunk([(path, language, file, None, None)])
+    assert all(isinstance(row, bytes) for _, row, _ in handed)  # one copy across processes
+    sent = pickle.loads(pickle.dumps(handed))  # noqa: S301 - bytes made just above
+    assert _read_back(sent) == [(path, parsed, False)]
 
 
 @pytest.mark.parametrize("path", sorted(SOURCES))
