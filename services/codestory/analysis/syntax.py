@@ -976,6 +976,25 @@ def _is_exported(
     )
 
 
+def _export_public_members(pairs: list[tuple[Definition, Node]]) -> None:
+    """JavaScript and TypeScript export a class, never its members one by one: an exported
+    class's methods are its public API unless TypeScript marks them `private` or
+    `protected` or their name makes them private (`#flush`)."""
+    exported = {d.name for d, _ in pairs if d.exported and d.parent is None and d.kind == "class"}
+    for definition, node in pairs:
+        if (
+            definition.kind == "method"
+            and definition.parent in exported
+            and definition.name != "constructor"
+            and not definition.name.startswith("#")
+            and not any(
+                c.type == "accessibility_modifier" and _text(c) in {"private", "protected"}
+                for c in node.children
+            )
+        ):
+            definition.exported = True
+
+
 # Rust nodes that can hold items and their attributes (`#[test]` inside `mod tests {}`).
 _RUST_ITEM_HOLDERS = frozenset({"source_file", "mod_item", "declaration_list", "impl_item"})
 
@@ -1662,6 +1681,7 @@ def _read_tree(
         for definition in syntax.definitions:
             if definition.parent is None and definition.name == syntax.default_export:
                 definition.exported = True
+        _export_public_members(pairs)
     elif grammar == "java":
         declaration = next(
             (c for c in root.named_children if c.type == "package_declaration"), None
