@@ -7,7 +7,7 @@ import functools
 import os
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Container, Mapping
 from pathlib import Path, PurePosixPath
 
 from pydantic import BaseModel, Field
@@ -64,6 +64,7 @@ from codestory.analysis.readme import (
 from codestory.analysis.readme_commands import first_shown
 from codestory.analysis.resolve import Resolver
 from codestory.analysis.roles import Role, Route, find_roles, find_routes
+from codestory.analysis.stated_types import unqualified
 from codestory.analysis.surface import tree_surface
 from codestory.analysis.syntax import Call, Definition, FileSyntax
 from codestory.analysis.syntax_cache import DEFAULT_MAX_BYTES, SyntaxCache
@@ -566,7 +567,9 @@ def _one_per_package(modules: list[ModuleFact]) -> list[ModuleFact]:
 TYPE_KINDS = frozenset({"class", "struct", "interface", "trait", "enum", "type"})
 
 
-def _typed_by(source_paths: list[str], syntaxes: dict[str, FileSyntax]) -> dict[str, set[str]]:
+def _typed_by(
+    source_paths: list[str], syntaxes: dict[str, FileSyntax], bound: Mapping[str, Container[str]]
+) -> dict[str, set[str]]:
     """Type name -> the source files that declare a parameter, local or field of it."""
     typed: dict[str, set[str]] = defaultdict(set)
     for path in source_paths:
@@ -575,8 +578,11 @@ def _typed_by(source_paths: list[str], syntaxes: dict[str, FileSyntax]) -> dict[
             t for _, t in syntax.module_types
         ]
         for value in stated:
-            if not value.startswith("()"):  # a constructor call names a function, not a type
-                typed[value].add(path)
+            if value.startswith("()"):  # a constructor call names a function, not a type
+                continue
+            name = unqualified(value, bound.get(path, {}))
+            if name is not None:
+                typed[name].add(path)
     return typed
 
 
@@ -647,12 +653,21 @@ def _distinctive(name: str, language: str | None) -> bool:
     return not name.isalpha() or not name.islower()
 
 
-def _holds(definition: Definition, type_names: set[str], typed: dict[str, set[str]]) -> list[str]:
+def _holds(
+    definition: Definition,
+    type_names: set[str],
+    typed: dict[str, set[str]],
+    bound: Container[str],
+) -> list[str]:
     """The project's types among a type's stated field types (`router *Router`, `self.config
-    = Config()`): three at most, those the code works with most widely first."""
+    = Config()`): three at most, those the code works with most widely first. `bound`: the
+    names the file binds to the project's modules (`ctx context.Context` holds none)."""
     found: list[str] = []
     for _, stated in definition.types:
-        words = re.findall(r"[A-Za-z_]\w*", stated.removeprefix("()"))
+        written = unqualified(stated.removeprefix("()"), bound)
+        if written is None:
+            continue
+        words = re.findall(r"[A-Za-z_]\w*", written)
         name = next((w for w in reversed(words) if w in type_names), None)
         if name and name != definition.name and name not in found:
             found.append(name)
@@ -1572,7 +1587,7 @@ def _symbols(code: Code, kept: dict[str, FileUses] | None = None) -> list[Symbol
     # package, C++'s out of line in the .cc).
     members = Counter(d.parent for p in source_paths for d in syntaxes[p].definitions if d.parent)
     heirs = _heirs(source_paths, syntaxes)
-    typed = _typed_by(source_paths, syntaxes)
+    typed = _typed_by(source_paths, syntaxes, code.graph.imported_names)
     type_names = {
         d.name for p in source_paths for d in syntaxes[p].definitions if d.kind in TYPE_KINDS
     }
@@ -1614,7 +1629,7 @@ def _symbols(code: Code, kept: dict[str, FileUses] | None = None) -> list[Symbol
                     else len(typed.get(definition.name, set()) - {path}),
                     # Fields are a class's or a struct's: a function type's or an
                     # interface's stated types are its methods' parameters.
-                    holds=_holds(definition, type_names, typed)
+                    holds=_holds(definition, type_names, typed, code.graph.imported_names[path])
                     if definition.kind in {"class", "struct"} and not definition.parent
                     else [],
                 )

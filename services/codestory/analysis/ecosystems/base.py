@@ -196,6 +196,13 @@ class Ecosystem:
         written (Rust's `cmd::cat::run(argv)`), where no import binds it."""
         return None
 
+    def qualified_types_imported(self, syntax: FileSyntax) -> bool:
+        """Whether a type written `pkg.Name` always names another package's type through
+        the file's import of `pkg` (the language nests no types), so one whose qualifier
+        the file binds to none of the project's packages (`io.Writer`) is not the project's,
+        whatever the project calls its own types."""
+        return False
+
     def package_mates(self, syntax: FileSyntax) -> bool:
         """Whether the types of one declared package see each other without an import."""
         return False
