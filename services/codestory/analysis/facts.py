@@ -762,12 +762,19 @@ def _kind(
     docker_command: str | None,
     project: ecosystems.Project,
     name: str | None = None,
+    dependencies: Dependencies | None = None,
 ) -> ProjectKind:
     syntaxes = project.syntaxes
 
     def makes_a_program(entry: EntryPoint) -> bool:
         if entry.kind in {"library main", "application", "Docker command"}:
             return False
+        if dependencies is not None and dependencies.optional and entry.path in syntaxes:
+            model = ecosystems.of_language(syntaxes[entry.path].language)
+            if model.needs_an_extra(
+                syntaxes[entry.path], dependencies.runtime, dependencies.optional
+            ):
+                return False  # a command only an optional feature makes run
         if entry.kind != "main module" or entry.path not in syntaxes:
             return True
         model = ecosystems.of_language(syntaxes[entry.path].language)
@@ -1935,7 +1942,9 @@ def analyse(
     dependencies = _dependencies(checkout, code, root_manifests, languages, project)
     serving_image = docker_command if _docker_exposes(dockerfile) else None
     project_name = _project_name(declared, readme, name)
-    kind = _kind(description, entry_points, roles, serving_image, project, project_name)
+    kind = _kind(
+        description, entry_points, roles, serving_image, project, project_name, dependencies
+    )
     handed_out = [
         (p, s)
         for p in entry_points

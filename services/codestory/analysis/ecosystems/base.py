@@ -269,6 +269,12 @@ class Ecosystem:
         not say), so a main it does not name is a utility's rather than the project's."""
         return None
 
+    def needs_an_extra(self, syntax: FileSyntax, required: list[str], optional: list[str]) -> bool:
+        """Whether the file a declared program starts in imports a package only an optional
+        feature brings in, so the program runs only where that feature is installed: the
+        project is then what its required code is, and the program one it also ships."""
+        return False
+
     def named_mains(self, project: Project) -> set[str]:
         """Files the build names as its program's start (a jar's `Main-Class`): of several
         mains, these are the program's, the others its utilities'."""
