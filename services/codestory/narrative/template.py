@@ -1625,7 +1625,7 @@ def chapter_where_to_start(facts: RepoFacts, voice: Voice) -> ScriptChapter:
         steps.append(f"Then open {code(runnable[0].path or '')}, where the program starts.")
     elif start:
         steps.append(f"Then open {code(start.path)} and read {code(start.name)}.")
-    hub = next((m for m in facts.key_modules if not start or m.path != start.path), None)
+    hub = _hub(facts, start.path if start else None)
     if hub:
         steps.append(
             f"After that, {code(hub.path)} is worth your time: more of the code relies on it "
@@ -1647,6 +1647,17 @@ def chapter_where_to_start(facts: RepoFacts, voice: Voice) -> ScriptChapter:
         )
     steps.append(f"That is the tour of {facts.name}. Enjoy reading the code.")
     return ScriptChapter(title="Where to start reading", paragraphs=steps)
+
+
+def _hub(facts: RepoFacts, start: str | None) -> ModuleFact | None:
+    """The module more of the code relies on than on any other but the start's: imported
+    by two files at least, and by no fewer than any other module (a module one file imports
+    is relied on no more than most)."""
+    hub = next((m for m in facts.key_modules if m.path != start), None)
+    if hub is None or hub.importers < 2:
+        return None
+    most = max((m.importers for m in facts.modules.values() if m.path != start), default=0)
+    return hub if hub.importers >= most else None
 
 
 ROADMAP = {
