@@ -43,6 +43,7 @@ from codestory.analysis.families import FileFamily, file_families
 from codestory.analysis.history import HistoryFacts, parse_git_log
 from codestory.analysis.languages import is_code
 from codestory.analysis.layers import Part, parts
+from codestory.analysis.make_recipes import make_recipe
 from codestory.analysis.manifests import (
     Manifest,
     automake_tests,
@@ -1821,8 +1822,14 @@ def _tests(
         paths,
         runner_test_command(paths, lambda p: checkout.read(by_path[p]) if p in by_path else ""),
         core,
+        _make_recipes(checkout.read(makefile)) if makefile and not configured else None,
     )
     return targets, tests
+
+
+def _make_recipes(text: str) -> dict[str, str]:
+    """What the Makefile's test targets run, their prerequisites' recipes included."""
+    return {target: make_recipe(text, target) for target in ("test", "check", "tests")}
 
 
 def _release(checkout: Checkout) -> Release | None:
