@@ -756,9 +756,20 @@ def chapter_control_flow(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
         if first.kind in {"console script", "executable"} and first.path:
             runs = f"{code(first.symbol)} in " if first.symbol else ""
             side += f", which runs {runs}{code(first.path)}"
+        # Several commands are each named: "a small program" would say there is one.
+        commands = list(
+            dict.fromkeys(e.name for e in runnable if e.kind in {"console script", "executable"})
+        )
+        ships = f"a small program of its own: {side}"
+        if len(commands) > 1 and first.kind in {"console script", "executable"}:
+            named = join_words([code(c) for c in commands[:3]])
+            among = ", among them" if len(commands) > 3 else ","
+            runs = f"{code(first.symbol)} in " if first.symbol else ""
+            where = f"; {code(first.name)} runs {runs}{code(first.path)}" if first.path else ""
+            ships = f"small programs of its own{among} the commands {named}{where}"
         paragraphs.append(
             f"{facts.name} is a {voice.term(facts.kind)}: the code that uses it calls it from "
-            f"its own program. It also ships a small program of its own: {side}."
+            f"its own program. It also ships {ships}."
         )
     elif runnable:
         first = runnable[0]
