@@ -1,5 +1,5 @@
 """What a Makefile target runs: its recipe and those of the targets it depends on, with the
-file's own variables put in (`$(CJSON_TEST)` is `cJSON_test`). A wrapper target that names
+file's own variables put in (`$(DEMO)` is `demo`). A wrapper target that names
 none of the test suite's folders nor its runner builds and runs something else (a demo
 program beside the code), not the suite."""
 
