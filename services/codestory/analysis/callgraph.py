@@ -39,6 +39,8 @@ _ERROR_NAME = re.compile(r"(?:Error|Exception|Exc|Err|Throwable)$")
 ERROR_BASE_DEPTH = 6
 INHERITANCE_DEPTH = 4  # base classes deep: a hierarchy's chain is short
 _GO_TYPE_KINDS = frozenset({"type", "struct", "interface"})
+# A type written with its package's name, `*buffered.Writer`: the package and the type.
+_QUALIFIED_TYPE = re.compile(r"(\w+)\.(\w+)$")
 _R = TypeVar("_R", bound=ImportResolver)
 # The keys of the symbols a file uses, its calls to the project's names, those followed.
 FileUses = tuple[tuple[str, ...], int, int]
@@ -408,13 +410,17 @@ class CallGraph:
         return self._named_types[key]
 
     def _find_type(self, path: str, name: str) -> Symbol | None:
+        syntax = self.syntaxes[path]
+        model = of_language(syntax.language)
+        qualified = _QUALIFIED_TYPE.search(re.sub(r"<.*$", "", name))
+        if qualified and model.qualified_types_imported(syntax):
+            # `io.Writer`: the project's only through an import of one of its packages.
+            return self._go_type(path, qualified.group(1), qualified.group(2))
         name = re.sub(r"<.*$|^.*\.", "", name)
         own = self.top.get(path, {}).get(name)
         if own is not None and own.kind in _TYPE_KINDS:
             return Symbol(path, own)
         found = self.defined(path, name)
-        syntax = self.syntaxes[path]
-        model = of_language(syntax.language)
         if found is None and model.package_scope(syntax):
             hit = self.go_package_defs.get(parent_dir(path), {}).get(name)
             found = Symbol(*hit) if hit else None

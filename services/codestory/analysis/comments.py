@@ -137,7 +137,7 @@ def describe(raw: str | None, *, limit: int = 220) -> str | None:
     if is_legal_notice(text):
         return None
     paragraph = _first_prose_paragraph(text)
-    joined = " ".join(paragraph)[:MAX_PARAGRAPH]
+    joined = _join_lines(paragraph)[:MAX_PARAGRAPH]
     # Each markup pass runs only where the character its every match holds is present: most
     # comments have none of them, and a search for one character is far cheaper.
     if "<" in joined:
@@ -236,6 +236,36 @@ def _first_prose_paragraph(text: str) -> list[str]:
             is_code = True
         paragraph.append(stripped.lstrip("> ").lstrip("#").strip())
     return [] if is_code else paragraph
+
+
+# A line that opens a sentence with a word no wrapped line starts with in prose (wrapped
+# prose goes on in lower case, or with a name): "A literal can be ...", "The caller ...".
+_SENTENCE_OPENER = re.compile(
+    r"^(?:A|An|The|This|That|These|Those|It|Its|If|When|Note|We|You|Use|Also|Only|See)\s+[a-z]"
+)
+# A line that stops mid-clause: its sentence goes on into the next line.
+_MID_CLAUSE = re.compile(
+    r"(?:[,;:(\-\u2013\u2014]|\b(?:a|an|the|of|to|and|or|in|on|for|with|from|by|at|as|is|are|be|that)"
+    r")$",
+    re.IGNORECASE,
+)
+
+
+def _join_lines(paragraph: list[str]) -> str:
+    """A paragraph's lines as one text. A C-style comment often opens with a summary line
+    that has no full stop ("converts a UTF-16 literal to UTF-8") over the sentences that
+    explain it ("A literal can be ..."): the summary ends its own sentence there."""
+    joined = ""
+    for line in paragraph:
+        if (
+            joined
+            and joined[-1:].isalnum()
+            and _SENTENCE_OPENER.match(line)
+            and not _MID_CLAUSE.search(joined)
+        ):
+            joined += "."
+        joined = f"{joined} {line}" if joined else line
+    return joined
 
 
 _TAG_OPENERS = frozenset("@:\\")

@@ -4,6 +4,7 @@ that holds most of the code."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from codestory.analysis import ecosystems
@@ -21,6 +22,7 @@ ECOSYSTEM_LANGUAGES = {
     "PHP": {"PHP"},
     "C/C++": {"C", "C++"},
 }
+_DOCS = re.compile(r"(?:^|[/_.-])docs?(?:[/_.-]|$)", re.IGNORECASE)
 # Below this share of the code's lines, an ecosystem's manifest serves tooling (a
 # package.json for a Go project's docs site), not the project.
 MANIFEST_SHARE = 10.0
@@ -67,8 +69,11 @@ def select_dependencies(
     for model in ecosystems.ECOSYSTEMS:
         speaking = model.working_environments(speaking)
     dependencies = list(dict.fromkeys(d for m in speaking for d in m.dependencies))
+    # A file named for the documentation (`requirements-docs.txt`) holds the docs build's
+    # packages: those the code itself is worked on with come first.
+    working = sorted(speaking, key=lambda m: _DOCS.search(m.path) is not None)
     dev = list(
-        dict.fromkeys(d for m in speaking for d in m.dev_dependencies if d not in dependencies)
+        dict.fromkeys(d for m in working for d in m.dev_dependencies if d not in dependencies)
     )
     optional = list(
         dict.fromkeys(d for m in speaking for d in m.optional_dependencies if d not in dependencies)

@@ -7,7 +7,7 @@ import functools
 import os
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Container, Mapping
 from pathlib import Path, PurePosixPath
 
 from pydantic import BaseModel, Field
@@ -43,6 +43,7 @@ from codestory.analysis.families import FileFamily, file_families
 from codestory.analysis.history import HistoryFacts, parse_git_log
 from codestory.analysis.languages import is_code
 from codestory.analysis.layers import Part, parts
+from codestory.analysis.make_recipes import make_recipe
 from codestory.analysis.manifests import (
     Manifest,
     automake_tests,
@@ -64,6 +65,7 @@ from codestory.analysis.readme import (
 from codestory.analysis.readme_commands import first_shown
 from codestory.analysis.resolve import Resolver
 from codestory.analysis.roles import Role, Route, find_roles, find_routes
+from codestory.analysis.stated_types import unqualified
 from codestory.analysis.surface import tree_surface
 from codestory.analysis.syntax import Call, Definition, FileSyntax
 from codestory.analysis.syntax_cache import DEFAULT_MAX_BYTES, SyntaxCache
@@ -567,7 +569,9 @@ def _one_per_package(modules: list[ModuleFact]) -> list[ModuleFact]:
 TYPE_KINDS = frozenset({"class", "struct", "interface", "trait", "enum", "type"})
 
 
-def _typed_by(source_paths: list[str], syntaxes: dict[str, FileSyntax]) -> dict[str, set[str]]:
+def _typed_by(
+    source_paths: list[str], syntaxes: dict[str, FileSyntax], bound: Mapping[str, Container[str]]
+) -> dict[str, set[str]]:
     """Type name -> the source files that declare a parameter, local or field of it."""
     typed: dict[str, set[str]] = defaultdict(set)
     for path in source_paths:
@@ -576,8 +580,11 @@ def _typed_by(source_paths: list[str], syntaxes: dict[str, FileSyntax]) -> dict[
             t for _, t in syntax.module_types
         ]
         for value in stated:
-            if not value.startswith("()"):  # a constructor call names a function, not a type
-                typed[value].add(path)
+            if value.startswith("()"):  # a constructor call names a function, not a type
+                continue
+            name = unqualified(value, bound.get(path, {}))
+            if name is not None:
+                typed[name].add(path)
     return typed
 
 
@@ -648,12 +655,21 @@ def _distinctive(name: str, language: str | None) -> bool:
     return not name.isalpha() or not name.islower()
 
 
-def _holds(definition: Definition, type_names: set[str], typed: dict[str, set[str]]) -> list[str]:
+def _holds(
+    definition: Definition,
+    type_names: set[str],
+    typed: dict[str, set[str]],
+    bound: Container[str],
+) -> list[str]:
     """The project's types among a type's stated field types (`router *Router`, `self.config
-    = Config()`): three at most, those the code works with most widely first."""
+    = Config()`): three at most, those the code works with most widely first. `bound`: the
+    names the file binds to the project's modules (`ctx context.Context` holds none)."""
     found: list[str] = []
     for _, stated in definition.types:
-        words = re.findall(r"[A-Za-z_]\w*", stated.removeprefix("()"))
+        written = unqualified(stated.removeprefix("()"), bound)
+        if written is None:
+            continue
+        words = re.findall(r"[A-Za-z_]\w*", written)
         name = next((w for w in reversed(words) if w in type_names), None)
         if name and name != definition.name and name not in found:
             found.append(name)
@@ -748,12 +764,19 @@ def _kind(
     docker_command: str | None,
     project: ecosystems.Project,
     name: str | None = None,
+    dependencies: Dependencies | None = None,
 ) -> ProjectKind:
     syntaxes = project.syntaxes
 
     def makes_a_program(entry: EntryPoint) -> bool:
         if entry.kind in {"library main", "application", "Docker command"}:
             return False
+        if dependencies is not None and dependencies.optional and entry.path in syntaxes:
+            model = ecosystems.of_language(syntaxes[entry.path].language)
+            if model.needs_an_extra(
+                syntaxes[entry.path], dependencies.runtime, dependencies.optional
+            ):
+                return False  # a command only an optional feature makes run
         if entry.kind != "main module" or entry.path not in syntaxes:
             return True
         model = ecosystems.of_language(syntaxes[entry.path].language)
@@ -1583,7 +1606,7 @@ def _symbols(code: Code, kept: dict[str, FileUses] | None = None) -> list[Symbol
     # package, C++'s out of line in the .cc).
     members = Counter(d.parent for p in source_paths for d in syntaxes[p].definitions if d.parent)
     heirs = _heirs(source_paths, syntaxes)
-    typed = _typed_by(source_paths, syntaxes)
+    typed = _typed_by(source_paths, syntaxes, code.graph.imported_names)
     type_names = {
         d.name for p in source_paths for d in syntaxes[p].definitions if d.kind in TYPE_KINDS
     }
@@ -1626,7 +1649,7 @@ def _symbols(code: Code, kept: dict[str, FileUses] | None = None) -> list[Symbol
                     else len(typed.get(definition.name, set()) - {path}),
                     # Fields are a class's or a struct's: a function type's or an
                     # interface's stated types are its methods' parameters.
-                    holds=_holds(definition, type_names, typed)
+                    holds=_holds(definition, type_names, typed, code.graph.imported_names[path])
                     if definition.kind in {"class", "struct"} and not definition.parent
                     else [],
                 )
@@ -1811,8 +1834,14 @@ def _tests(
         paths,
         runner_test_command(paths, lambda p: checkout.read(by_path[p]) if p in by_path else ""),
         core,
+        _make_recipes(checkout.read(makefile)) if makefile and not configured else None,
     )
     return targets, tests
+
+
+def _make_recipes(text: str) -> dict[str, str]:
+    """What the Makefile's test targets run, their prerequisites' recipes included."""
+    return {target: make_recipe(text, target) for target in ("test", "check", "tests")}
 
 
 def _release(checkout: Checkout) -> Release | None:
@@ -1932,7 +1961,9 @@ def analyse(
     dependencies = _dependencies(checkout, code, root_manifests, languages, project)
     serving_image = docker_command if _docker_exposes(dockerfile) else None
     project_name = _project_name(declared, readme, name)
-    kind = _kind(description, entry_points, roles, serving_image, project, project_name)
+    kind = _kind(
+        description, entry_points, roles, serving_image, project, project_name, dependencies
+    )
     handed_out = [
         (p, s)
         for p in entry_points

@@ -226,17 +226,17 @@ _GO_BINDINGS = """
   (selector_expression)] @ctor)))
 (short_var_declaration left: (expression_list . (identifier) @var)
   right: (expression_list . [(composite_literal type: [(type_identifier) @type
-  (qualified_type name: (type_identifier) @type)]) (unary_expression operand:
+  (qualified_type) @type]) (unary_expression operand:
   (composite_literal type: [(type_identifier) @type
-  (qualified_type name: (type_identifier) @type)]))]))
+  (qualified_type) @type]))]))
 (var_spec name: (identifier) @var type: [(type_identifier) @type
-  (pointer_type (type_identifier) @type) (qualified_type name: (type_identifier) @type)])
+  (pointer_type (type_identifier) @type) (qualified_type) @type])
 (parameter_declaration name: (identifier) @var type: [(type_identifier) @type
-  (pointer_type (type_identifier) @type) (qualified_type name: (type_identifier) @type)
-  (pointer_type (qualified_type name: (type_identifier) @type))])
+  (pointer_type (type_identifier) @type) (qualified_type) @type
+  (pointer_type (qualified_type) @type)])
 (field_declaration name: (field_identifier) @var type: [(type_identifier) @type
-  (pointer_type (type_identifier) @type) (qualified_type name: (type_identifier) @type)
-  (pointer_type (qualified_type name: (type_identifier) @type))])
+  (pointer_type (type_identifier) @type) (qualified_type) @type
+  (pointer_type (qualified_type) @type)])
 (argument_list (identifier) @passed)
 (keyed_element (literal_element (identifier)) (literal_element (identifier) @passed))
 """

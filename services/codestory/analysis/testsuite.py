@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from codestory.analysis.classify import TEST_DIRS
 from codestory.analysis.ecosystems import ECOSYSTEMS, of_language
 from codestory.analysis.ecosystems.base import CommandStage, SuiteEvidence
+from codestory.analysis.make_recipes import runs_suite
 from codestory.analysis.manifests import Manifest
 from codestory.analysis.syntax import FileSyntax
 
@@ -87,11 +88,24 @@ def _commands(
     make_targets: list[str],
     paths: set[str],
     runner: str | None = None,
+    directories: list[str] | None = None,
+    make_recipes: dict[str, str] | None = None,
 ) -> list[str]:
     root = [m for m in manifests if "/" not in m.path]
-    make = next((f"make {t}" for t in ("test", "check", "tests") if t in make_targets), None)
-    make = make or runner  # a Taskfile, justfile or script/test is the authors' wrapper too
+    target = next((t for t in ("test", "check", "tests") if t in make_targets), None)
+    make = f"make {target}" if target else None
     offered = [c for model in ECOSYSTEMS for c in model.test_commands(root, frameworks, paths)]
+    recipe = (make_recipes or {}).get(target or "")
+    if (
+        recipe is not None
+        and offered
+        and directories
+        and not runs_suite(recipe, directories, [c.command for c in offered])
+    ):
+        # A Makefile's `test` that builds and runs a program beside the code names none of
+        # the suite's folders nor its runner: the build that registers the suite runs it.
+        make = None
+    make = make or runner  # a Taskfile, justfile or script/test is the authors' wrapper too
 
     def staged(stage: CommandStage) -> list[str]:
         return [c.command for c in offered if c.stage is stage]
@@ -143,6 +157,7 @@ def describe_tests(
     all_paths: set[str],
     runner: str | None = None,
     core: frozenset[str] = frozenset(),
+    make_recipes: dict[str, str] | None = None,
 ) -> TestSuite:
     # Files carrying their own tests (Rust's `#[cfg(test)]`), by their ecosystem's convention.
     inline = {p: s for p, s in source_syntax.items() if of_language(s.language).has_inline_tests(s)}
@@ -192,7 +207,9 @@ def describe_tests(
         files=len(counted),
         directories=directories,
         frameworks=frameworks,
-        commands=_commands(manifests, frameworks, make_targets, all_paths, runner),
+        commands=_commands(
+            manifests, frameworks, make_targets, all_paths, runner, directories, make_recipes
+        ),
         inline_test_files=len(inline),
         example_file=example,
         example_inline=example_inline,

@@ -19,7 +19,7 @@ _VERB_WORDS = (
     "emit enable encode ensure escape evaluate execute expand extract fetch fill filter find "
     "finish flush format forward generate get handle hold implement initialise initialize "
     "insert install invoke iterate join keep list listen load look lookup make manage map "
-    "mark match merge move normalise normalize open parse perform prepare print process "
+    "mark match merge move normalise normalize open parse perform populate prepare print process "
     "produce provide push put read receive record register remove render replace report "
     "represent reset resolve restore return run save scan search send serialise serialize "
     "serve set show sort split start stop store strip take tell test trace track transform "
@@ -89,9 +89,10 @@ def predicate(name: str, doc: str | None) -> str | None:
     first, _, rest = text.partition(" ")
     word = first.lower()
     if _is_verb(word, _VERBS):
-        # "Read the variable and say whether to trace": every verb of the list agrees.
+        # "Read the variable and say whether to trace", "Parse an object - create a new
+        # root": every verb of the list, and of a clause after a spaced dash, agrees.
         rest = re.sub(
-            r"\b(and|or|then)\s+(\w+)",
+            r"(\band|\bor|\bthen|(?<= )[-\u2013\u2014])\s+(\w+)",
             lambda m: (
                 f"{m.group(1)} "
                 f"{third_person(m.group(2)) if _is_verb(m.group(2), _SPOKEN) else m.group(2)}"

@@ -756,9 +756,20 @@ def chapter_control_flow(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
         if first.kind in {"console script", "executable"} and first.path:
             runs = f"{code(first.symbol)} in " if first.symbol else ""
             side += f", which runs {runs}{code(first.path)}"
+        # Several commands are each named: "a small program" would say there is one.
+        commands = list(
+            dict.fromkeys(e.name for e in runnable if e.kind in {"console script", "executable"})
+        )
+        ships = f"a small program of its own: {side}"
+        if len(commands) > 1 and first.kind in {"console script", "executable"}:
+            named = join_words([code(c) for c in commands[:3]])
+            among = ", among them" if len(commands) > 3 else ","
+            runs = f"{code(first.symbol)} in " if first.symbol else ""
+            where = f"; {code(first.name)} runs {runs}{code(first.path)}" if first.path else ""
+            ships = f"small programs of its own{among} the commands {named}{where}"
         paragraphs.append(
             f"{facts.name} is a {voice.term(facts.kind)}: the code that uses it calls it from "
-            f"its own program. It also ships a small program of its own: {side}."
+            f"its own program. It also ships {ships}."
         )
     elif runnable:
         first = runnable[0]
@@ -1265,11 +1276,22 @@ def _brought_in(path: str) -> str:
     return "include" if suffix in _HEADERS else "use" if suffix in {".rs", ".java"} else "import"
 
 
-def _module_sentence(module: ModuleFact, voice: Voice, index: int) -> str:
+def _says_more_than_its_size(module: ModuleFact) -> bool:
+    """Whether a module has more to tell than how long it is: the authors' words, public
+    names, or files that import it (a Go package's, outside the root)."""
+    public = any(not n.startswith("_") for n in module.definitions)
+    imported = module.importers >= 2 and module.package != "."
+    return bool(module.doc or module.lead or public or imported)
+
+
+def _module_sentence(
+    module: ModuleFact, voice: Voice, index: int, *, package_told: bool = False
+) -> str:
     """A module by what is known of it: the authors' words, the name it leads with, a header
-    and what it declares, a short file many others need, a long one."""
+    and what it declares, a short file many others need, a long one. `package_told`: how
+    many import its package was said already, of another of its files."""
     verb = _brought_in(module.path)
-    widely = module.importers >= 2
+    widely = module.importers >= 2 and not package_told
     users = f"{plural(module.importers, 'other module')} {verb} it" if widely else None
     if module.package:  # Go imports the folder: the count is the package's
         users = (
@@ -1351,10 +1373,17 @@ def chapter_modules(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
         if (named := [n for n in m.definitions if not n.startswith("_")][:3])
         and set(named) <= ideas
     }
-    chosen = [m for m in facts.key_modules if m.path not in mentioned][:count]
+    # A module told by its size alone says nothing a listener can use.
+    chosen = [
+        m for m in facts.key_modules if m.path not in mentioned and _says_more_than_its_size(m)
+    ][:count]
     if not chosen:
         return None
-    told = [_module_sentence(m, voice, i) for i, m in enumerate(chosen)]
+    guided = {m.package for m in _guide_modules(facts, voice) if m.package}
+    told = [
+        _module_sentence(m, voice, i, package_told=m.package in guided)
+        for i, m in enumerate(chosen)
+    ]
     if voice.beginner:
         told.insert(0, f"A few {voice.term('module', 'modules')} are the ones other code leans on.")
     return ScriptChapter(title="Modules to know", paragraphs=told)
@@ -1423,8 +1452,7 @@ def chapter_dependencies(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
                 [
                     "It declares no run-time dependencies of its own, only "
                     f"{packages} for development{some} {such}.",
-                    f"Its manifest lists {packages} for development{some} {such}, and none "
-                    "for run time.",
+                    f"It lists {packages} for development{some} {such}, and none for run time.",
                     f"For development it takes {packages}{some} {such}; for run time it "
                     "declares none.",
                 ]
@@ -1485,6 +1513,8 @@ def chapter_run_and_test(facts: RepoFacts, voice: Voice) -> ScriptChapter | None
         t
         for t in facts.make_targets
         if t in {"run", "build", "install", "dev", "all", "test", "check", "lint", "docs"}
+        # A target said below as a way to run the tests is said once, there.
+        and not (facts.tests.exist and f"make {t}" in facts.tests.commands[:2])
     ]
     if useful:
         paragraphs.append(
@@ -1625,7 +1655,7 @@ def chapter_where_to_start(facts: RepoFacts, voice: Voice) -> ScriptChapter:
         steps.append(f"Then open {code(runnable[0].path or '')}, where the program starts.")
     elif start:
         steps.append(f"Then open {code(start.path)} and read {code(start.name)}.")
-    hub = next((m for m in facts.key_modules if not start or m.path != start.path), None)
+    hub = _hub(facts, start.path if start else None)
     if hub:
         steps.append(
             f"After that, {code(hub.path)} is worth your time: more of the code relies on it "
@@ -1647,6 +1677,17 @@ def chapter_where_to_start(facts: RepoFacts, voice: Voice) -> ScriptChapter:
         )
     steps.append(f"That is the tour of {facts.name}. Enjoy reading the code.")
     return ScriptChapter(title="Where to start reading", paragraphs=steps)
+
+
+def _hub(facts: RepoFacts, start: str | None) -> ModuleFact | None:
+    """The module more of the code relies on than on any other but the start's: imported
+    by two files at least, and by no fewer than any other module (a module one file imports
+    is relied on no more than most)."""
+    hub = next((m for m in facts.key_modules if m.path != start), None)
+    if hub is None or hub.importers < 2:
+        return None
+    most = max((m.importers for m in facts.modules.values() if m.path != start), default=0)
+    return hub if hub.importers >= most else None
 
 
 ROADMAP = {

@@ -40,3 +40,19 @@ def test_an_underlined_heading_is_no_description() -> None:
     assert describe(raw) == "The scanner turns a stream of characters into tokens."
     summary = "/*\n * Read the whole config file\n * -----------------\n */"
     assert describe(summary) == "Read the whole config file"
+
+
+def test_a_summary_line_without_a_full_stop_ends_before_the_next_sentence() -> None:
+    raw = (
+        "/* converts a UTF-16 literal to UTF-8\n"
+        " * A literal can be one or two sequences of the form \\\\uXXXX */"
+    )
+    assert describe(raw) == "converts a UTF-16 literal to UTF-8."
+    # Wrapped prose goes on in lower case, or with a name, or after a word that needs more.
+    assert describe("/* Reads a table from\n * The given stream. */") == (
+        "Reads a table from The given stream."
+    )
+    assert describe("// Parses the header of a\n// TOML file into a table.") == (
+        "Parses the header of a TOML file into a table."
+    )
+    assert describe("// Counts the lines\n// in a file.") == "Counts the lines in a file."

@@ -14,6 +14,12 @@ def test_summaries_in_each_habit_become_the_narrators_predicate() -> None:
     assert predicate("load", "Load settings and return them.") == "loads settings and returns them"
     assert predicate("push", "Push a frame.") == "pushes a frame"
     assert predicate("apply", "Apply the patch") == "applies the patch"
+    # A clause after a spaced dash is the summary's too; a hyphen inside a word is not.
+    assert predicate("parse_object", "Parse an object - create a new root, and populate.") == (
+        "parses an object - creates a new root, and populates"
+    )
+    assert predicate("decode", "Decode the UTF-8 text") is None  # a number: quoted
+    assert predicate("strip", "Strip the right-hand side") == "strips the right-hand side"
 
 
 def test_summaries_that_are_not_verb_phrases_or_carry_claims_are_quoted() -> None:

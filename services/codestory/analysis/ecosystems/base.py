@@ -196,6 +196,13 @@ class Ecosystem:
         written (Rust's `cmd::cat::run(argv)`), where no import binds it."""
         return None
 
+    def qualified_types_imported(self, syntax: FileSyntax) -> bool:
+        """Whether a type written `pkg.Name` always names another package's type through
+        the file's import of `pkg` (the language nests no types), so one whose qualifier
+        the file binds to none of the project's packages (`io.Writer`) is not the project's,
+        whatever the project calls its own types."""
+        return False
+
     def package_mates(self, syntax: FileSyntax) -> bool:
         """Whether the types of one declared package see each other without an import."""
         return False
@@ -261,6 +268,12 @@ class Ecosystem:
         """Whether the build names the programs it makes (None: this ecosystem's builds do
         not say), so a main it does not name is a utility's rather than the project's."""
         return None
+
+    def needs_an_extra(self, syntax: FileSyntax, required: list[str], optional: list[str]) -> bool:
+        """Whether the file a declared program starts in imports a package only an optional
+        feature brings in, so the program runs only where that feature is installed: the
+        project is then what its required code is, and the program one it also ships."""
+        return False
 
     def named_mains(self, project: Project) -> set[str]:
         """Files the build names as its program's start (a jar's `Main-Class`): of several

@@ -81,6 +81,10 @@ class Go(Ecosystem):
         `pkg.Name` through an imported package, may be defined in any of its files."""
         return True
 
+    def qualified_types_imported(self, syntax: FileSyntax) -> bool:
+        """Go: `context.Context` is package context's, wherever the file imports it from."""
+        return True
+
     def routes(self, path: str, syntax: FileSyntax) -> list[Route]:
         """Go: a route is a handler registered for a URL path, `mux.HandleFunc("/x", h)`
         (any method) or `r.GET("/x", h)`."""

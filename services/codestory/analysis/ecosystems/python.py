@@ -118,6 +118,15 @@ class Python(Ecosystem):
             for m in manifests
         ]
 
+    def needs_an_extra(self, syntax: FileSyntax, required: list[str], optional: list[str]) -> bool:
+        """Python: a console script whose module imports a distribution only an extra
+        installs (`pip install pkg[cli]` for `click`) is an optional command, however it is
+        guarded (`try: import click`)."""
+        needed = {_distribution(name) for name in required}
+        extra = {_distribution(name) for name in optional} - needed
+        imported = {_distribution(ref.target.split(".")[0]) for ref in syntax.imports}
+        return bool(extra & imported)
+
     def routes(self, path: str, syntax: FileSyntax) -> list[Route]:
         """Python: a route is a decorator naming a URL path, `@app.get("/x")`."""
         return [r for d in syntax.definitions for r in decorated_routes(path, d)]
@@ -222,3 +231,9 @@ def _console_script(
 
 
 PYTHON = Python()
+
+
+def _distribution(name: str) -> str:
+    """A distribution's name as PEP 503 compares it, which is also its import name's
+    spelling for most (`Click` and `click`; `typing-extensions` and `typing_extensions`)."""
+    return re.sub(r"[-_.]+", "-", name).lower()

@@ -15,6 +15,8 @@ _ROUTE = re.compile(
     r"(?:['\"]([^'\"]*)['\"])?"
 )
 _COMMAND = re.compile(r"^[\w.]*\.(command|group)\(\s*(?:['\"]([\w:-]+)['\"])?|^(command|group)\b")
+# click and typer both take the command's name as a keyword too: `@cli.command(name="list")`.
+_NAME_KEYWORD = re.compile(r"\(.*?\bname\s*=\s*['\"]([\w:-]+)['\"]", re.DOTALL)
 _TASK = re.compile(r"^(?:[\w.]+\.)?(task|shared_task|actor|periodic_task|job)\b")
 
 
@@ -27,10 +29,21 @@ def decorated_routes(path: str, definition: Definition) -> Iterable[Route]:
             yield Route(method, match.group(2), definition.name, path, definition.line)
 
 
+def _given_name(decorator: str, match: re.Match[str]) -> str | None:
+    """The name the decorator gives the command, positionally or as `name=`; without one
+    the command is called after its function."""
+    if match.group(2):
+        return match.group(2)
+    keyword = _NAME_KEYWORD.search(decorator)
+    return keyword.group(1) if keyword else None
+
+
 def _is_the_program(decorator: str, match: re.Match[str]) -> bool:
     """`@click.command()` with no name is the program itself (black's `main`), called by
     whatever its console script is named; `@cli.command()` is a subcommand of a group."""
-    return decorator.startswith(("click.command", "click.group")) and not match.group(2)
+    return decorator.startswith(("click.command", "click.group")) and not _given_name(
+        decorator, match
+    )
 
 
 def _declares_command(decorator: str, definition: Definition) -> re.Match[str] | None:
@@ -49,7 +62,7 @@ def decorated_role(path: str, definition: Definition) -> Role | None:
         if match := _declares_command(decorator, definition):
             if _is_the_program(decorator, match):
                 return None  # the program itself, which the entry point names
-            name = match.group(2) or definition.name.replace("_", "-")
+            name = _given_name(decorator, match) or definition.name.replace("_", "-")
             return Role("command", definition.name, path, definition.line, name)
         if _TASK.match(decorator) and "(" not in decorator.split(".")[0]:
             return Role("task", definition.name, path, definition.line, decorator)
