@@ -1276,14 +1276,6 @@ def _brought_in(path: str) -> str:
     return "include" if suffix in _HEADERS else "use" if suffix in {".rs", ".java"} else "import"
 
 
-def _says_more_than_its_size(module: ModuleFact) -> bool:
-    """Whether a module has more to tell than how long it is: the authors' words, public
-    names, or files that import it (a Go package's, outside the root)."""
-    public = any(not n.startswith("_") for n in module.definitions)
-    imported = module.importers >= 2 and module.package != "."
-    return bool(module.doc or module.lead or public or imported)
-
-
 def _module_sentence(
     module: ModuleFact, voice: Voice, index: int, *, package_told: bool = False
 ) -> str:
@@ -1373,10 +1365,7 @@ def chapter_modules(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
         if (named := [n for n in m.definitions if not n.startswith("_")][:3])
         and set(named) <= ideas
     }
-    # A module told by its size alone says nothing a listener can use.
-    chosen = [
-        m for m in facts.key_modules if m.path not in mentioned and _says_more_than_its_size(m)
-    ][:count]
+    chosen = [m for m in facts.key_modules if m.path not in mentioned][:count]
     if not chosen:
         return None
     guided = {m.package for m in _guide_modules(facts, voice) if m.package}
