@@ -402,3 +402,28 @@ def with_pointed_document(
         if _prose(paragraph) and _defines(paragraph, names):
             return replace(found, summary=_shorten(paragraph), defines=True)
     return found
+
+
+# A paragraph that sends the reader on ("see The Book", "can be found here") or tells of the
+# project's own state of work ("We are currently working on..."): no words about the code.
+_ELSEWHERE_OR_STATUS = re.compile(
+    r"\b(?:see|refer to|can be found|is available|are available|read more|"
+    r"check out|click|currently working|work in progress)\b",
+    re.IGNORECASE,
+)
+_CONTENT_WORD = re.compile(r"[a-z]{3,}")
+
+
+def further_words(description: str | None, summary: str | None) -> str | None:
+    """The README's own paragraph about the project where it says more than the one-line
+    description the story opens with (a linter's "does not only check for syntax validity,
+    but for weirdnesses like..."): None when it only repeats the description, points
+    elsewhere or tells of the project's state of work."""
+    if not summary or not description or _ELSEWHERE_OR_STATUS.search(summary):
+        return None
+    said = set(_CONTENT_WORD.findall(description.lower()))
+    words = _CONTENT_WORD.findall(summary.lower())
+    if len(words) < 8:
+        return None
+    new = [w for w in words if w not in said]
+    return summary if len(new) >= 0.6 * len(words) else None

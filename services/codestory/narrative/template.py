@@ -30,6 +30,7 @@ from codestory.analysis.facts import (
 from codestory.analysis.families import FileFamily
 from codestory.analysis.history import HistoryFacts
 from codestory.analysis.layers import Part
+from codestory.analysis.readme import further_words
 from codestory.analysis.testsuite import TestSuite
 from codestory.core.domain import ExpertiseLevel, Style
 from codestory.core.settings import Settings
@@ -201,6 +202,9 @@ def chapter_what_it_is(facts: RepoFacts, voice: Voice) -> ScriptChapter:
     if facts.description:
         said = " ".join(facts.description.split())  # a manifest's wrapped lines, as one
         opening = f"This is a tour of {facts.name}. In its own words: {_quote(said)}"
+        more = further_words(said, facts.readme.summary if facts.readme else None)
+        if more:
+            opening += f" Its README says more: {_quote(' '.join(more.split()))}"
     else:
         missing = (
             "Its README does not say in a sentence what it is"
