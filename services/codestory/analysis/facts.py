@@ -42,7 +42,7 @@ from codestory.analysis.entry_point import EntryPoint, main_symbol, own_definiti
 from codestory.analysis.families import FileFamily, file_families
 from codestory.analysis.history import HistoryFacts, parse_git_log
 from codestory.analysis.languages import is_code
-from codestory.analysis.layers import Part, parts
+from codestory.analysis.layers import Part, package_doc, parts
 from codestory.analysis.make_recipes import make_recipe
 from codestory.analysis.manifests import (
     Manifest,
@@ -322,6 +322,16 @@ def support_files(code: list[SourceFile], kinds: dict[str, FileKind]) -> list[So
     code), by path."""
     skipped = {FileKind.SOURCE, FileKind.VENDORED, FileKind.GENERATED, FileKind.MINIFIED}
     return sorted((f for f in code if kinds[f.path] not in skipped), key=lambda f: f.path)
+
+
+def _parts(code: Code, importers: dict[str, set[str]]) -> list[Part]:
+    """The source's folders and how they lean on each other, each with what its package says
+    of itself."""
+    docs = {p: code.syntaxes[p].module_doc for p in code.source_paths}
+    return [
+        part.model_copy(update={"doc": package_doc(part.folder, docs)})
+        for part in parts(code.source_paths, code.line_counts, importers)
+    ]
 
 
 def _languages(files: list[SourceFile], kinds: dict[str, FileKind]) -> list[LanguageShare]:
@@ -2012,7 +2022,7 @@ def analyse(
         optional_by_default=dependencies.by_default,
         dependencies_from=dependencies.source,
         resolution=graph.resolution,
-        parts=parts(source_paths, code.line_counts, importers),
+        parts=_parts(code, importers),
         families=file_families({p: syntaxes[p].language for p in source_paths}),
         entry_points=entry_points,
         control_paths=control_paths,

@@ -23,6 +23,21 @@ class Part(BaseModel):
     lines: int
     uses: list[str]  # other parts it imports from, most used first
     used_by: list[str]  # other parts that import from it, most frequent first
+    # What the folder's package says of itself (`package_doc`), where its authors wrote it.
+    doc: str | None = None
+
+
+# Where each ecosystem writes what a package is for: Python's `__init__.py` docstring, Go's
+# `doc.go` package comment, Rust's `mod.rs` (or the crate root's) `//!` lines.
+PACKAGE_DOC_FILES = ("__init__.py", "doc.go", "mod.rs", "lib.rs")
+
+
+def package_doc(folder: str, module_docs: dict[str, str | None]) -> str | None:
+    """The doc comment of `folder`'s package, from the file its ecosystem writes it in."""
+    prefix = f"{folder}/" if folder != "." else ""
+    return next(
+        (doc for name in PACKAGE_DOC_FILES if (doc := module_docs.get(prefix + name))), None
+    )
 
 
 def _group(path: str, depth: int) -> str:

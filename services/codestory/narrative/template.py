@@ -562,7 +562,36 @@ def chapter_parts(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
     rest = [p for p in parts if p not in tangled or len(tangled) < 2]
     rest.sort(key=lambda p: 0 if not p.used_by else (2 if not p.uses else 1))
     told += [t for i, p in enumerate(rest[:PARTS_TOLD]) if (t := _part_sentence(p, name, i, voice))]
-    return ScriptChapter(title="How the parts fit together", paragraphs=[" ".join(told)])
+    paragraphs = [" ".join(told)]
+    described = _parts_described(facts, parts, name, voice)
+    if described:
+        paragraphs.append(described)
+    return ScriptChapter(title="How the parts fit together", paragraphs=paragraphs)
+
+
+def _parts_described(
+    facts: RepoFacts, parts: list[Part], name: dict[str, str], voice: Voice
+) -> str | None:
+    """What the parts' packages say of themselves, in their authors' words: the first of
+    them the organisation chapter has quoted already."""
+    quoted = {a.doc for a in facts.areas if a.doc}
+    told: list[str] = []
+    for part in parts:
+        doc = part.doc
+        # A docstring that only names its module (`medusa.__init__`) says nothing.
+        if not doc or len(doc.split()) < 2 or doc in quoted or len(told) == PARTS_TOLD:
+            continue
+        here = code(name[part.folder])
+        told.append(
+            voice.shape(
+                [
+                    f"{here} describes itself: {_quote(doc)}",
+                    f"Of {here}, its authors write: {_quote(doc)}",
+                ],
+                len(told),
+            )
+        )
+    return " ".join(told) if told else None
 
 
 PARTS_TOLD = 4
