@@ -28,8 +28,9 @@ class Part(BaseModel):
 
 
 # Where each ecosystem writes what a package is for: Python's `__init__.py` docstring, Go's
-# `doc.go` package comment, Rust's `mod.rs` (or the crate root's) `//!` lines.
-PACKAGE_DOC_FILES = ("__init__.py", "doc.go", "mod.rs", "lib.rs")
+# `doc.go` package comment, Rust's `mod.rs` (or the crate root's) `//!` lines, Java's
+# `package-info.java` Javadoc.
+PACKAGE_DOC_FILES = ("__init__.py", "doc.go", "mod.rs", "lib.rs", "package-info.java")
 
 
 def package_doc(folder: str, module_docs: dict[str, str | None]) -> str | None:

@@ -1509,7 +1509,7 @@ _CALLABLE = frozenset({"function", "method"})
 # ---- the file ---------------------------------------------------------------------------
 
 
-def _module_doc(root: Node, grammar: str, spec: LanguageSpec) -> str | None:
+def _module_doc(root: Node, grammar: str, spec: LanguageSpec, path: str = "") -> str | None:
     children = root.named_children
     if grammar == "python":
         return _python_docstring_of(root)
@@ -1529,7 +1529,9 @@ def _module_doc(root: Node, grammar: str, spec: LanguageSpec) -> str | None:
             blocks.append([])
         blocks[-1].append(text)
         last_row = child.end_point[0]
-    if blocks and last_row + 1 >= next_row:
+    # Java writes a package's doc above the `package` line of its `package-info.java`.
+    package_info = grammar == "java" and path.rpartition("/")[2] == "package-info.java"
+    if blocks and last_row + 1 >= next_row and not package_info:
         blocks.pop()  # the block right above the first definition documents that definition
     for block in blocks:
         described = describe("\n".join(block))
@@ -1660,7 +1662,7 @@ def _read_tree(
     syntax.module_calls = _assign_calls(calls, pairs)
     syntax.module_types = _assign_bindings(bindings, pairs)
     syntax.imports = _IMPORT_READERS[grammar](import_matches)
-    syntax.module_doc = _module_doc(root, grammar, spec)
+    syntax.module_doc = _module_doc(root, grammar, spec, path)
     if grammar == "go":
         clause = next((c for c in root.named_children if c.type == "package_clause"), None)
         syntax.package = (

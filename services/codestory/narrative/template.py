@@ -474,6 +474,8 @@ def _guide_modules(facts: RepoFacts, voice: Voice) -> list[ModuleFact]:
             and m.kind is FileKind.SOURCE
             and m.doc
             and p not in told
+            # Java's package-info.java holds the package's doc, no code: the parts say it.
+            and not p.endswith("/package-info.java")
         ]
         if inside:
             chosen.append(max(inside, key=lambda m: (m.importers, m.lines, m.path)))

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from codestory.analysis import analyse
 from codestory.analysis.layers import package_doc
+from codestory.analysis.syntax import parse_source
 from codestory.narrative.template import write_script
 
 
@@ -50,3 +51,19 @@ def test_the_parts_chapter_quotes_what_each_package_says_of_itself(tmp_path: Pat
     )
     assert "Works out what each basket costs, taxes included." in chapter.text
     assert "Serves the shop's pages." in chapter.text
+
+
+def test_a_java_package_is_described_by_its_package_info() -> None:
+    source = (
+        b"/*\n * Licensed to the Apache Software Foundation (ASF) under one or more\n"
+        b" * contributor license agreements.\n */\n"
+        b"/**\n * Provides classes that work with dates and durations.\n */\n"
+        b"package org.example.time;\n"
+    )
+    info = parse_source("src/main/java/org/example/time/package-info.java", "Java", source)
+    plain = parse_source("src/main/java/org/example/time/Clock.java", "Java", source)
+    assert info is not None and plain is not None
+    assert info.module_doc == "Provides classes that work with dates and durations."
+    assert plain.module_doc is None  # elsewhere the comment above a line documents that line
+    docs = {"src/main/java/org/example/time/package-info.java": info.module_doc}
+    assert package_doc("src/main/java/org/example/time", docs) == info.module_doc
