@@ -16,6 +16,7 @@ from typing import TypeVar
 
 from codestory.analysis.ecosystems import Ecosystem, of_language
 from codestory.analysis.ecosystems.base import Binding, ImportResolver
+from codestory.analysis.parameters import parameter_names
 from codestory.analysis.resolve import Resolver, parent_dir
 from codestory.analysis.return_type import return_type
 from codestory.analysis.syntax import (
@@ -93,6 +94,7 @@ class CallGraph:
         # What each function's variables hold, by (file, id of the function, variable).
         self._types_of: dict[tuple[str, int, str], Symbol | None] = {}
         self._held_maps: dict[int, dict[str, str]] = {}
+        self._parameters: dict[int, frozenset[str]] = {}  # by id of the function
         self._module_maps: dict[str, dict[str, str]] = {}
         self._named_types: dict[tuple[str, str], Symbol | None] = {}
         self.resolution = 1.0  # measured by references()
@@ -168,6 +170,8 @@ class CallGraph:
         if qualifier in HANDED_ON:  # call.passed, without a property's call
             return self._handed_on(path, caller, call)
         if qualifier is None:
+            if self._a_parameter(caller, name):
+                return None  # `callback()` with a parameter `callback`: whatever it holds
             local = self.top[path].get(name)
             if local is not None and local is not caller:
                 return Symbol(path, local)
@@ -235,6 +239,8 @@ class CallGraph:
     def _handed_on(self, path: str, caller: Definition | None, call: Call) -> Symbol | None:
         """A function given as a value (a callback, a handler, a table entry): bound for
         certain by the file or its imports; C's global names only when written `&name`."""
+        if self._a_parameter(caller, call.name):
+            return None  # `compile(format)` hands on its argument, not the function `format`
         found: Symbol | None = None
         local = self.top[path].get(call.name)
         syntax = self.syntaxes[path]
@@ -265,6 +271,15 @@ class CallGraph:
         if found is None or found.definition.kind not in _CALLABLE_KINDS:
             return None
         return found
+
+    def _a_parameter(self, caller: Definition | None, name: str) -> bool:
+        """Whether `name` is one of the caller's parameters, which hide the outer names."""
+        if caller is None or not caller.signature or name not in caller.signature:
+            return False
+        found = self._parameters.get(id(caller))
+        if found is None:
+            found = self._parameters[id(caller)] = parameter_names(caller.signature)
+        return name in found
 
     def _type_of(self, path: str, caller: Definition | None, qualifier: str) -> Symbol | None:
         """The project's type a variable holds, where a parameter, a local, a field of the
