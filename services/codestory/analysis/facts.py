@@ -1561,6 +1561,13 @@ def _lead(syntax: FileSyntax) -> dict[str, str]:
     return {"lead": found.name, "lead_doc": found.doc} if found and found.doc else {}
 
 
+def _documented_overload(symbol: SymbolFact, overload: Definition) -> None:
+    """...told where its authors describe it: C++'s internal `detail::f` often comes
+    first in a header, undocumented, and the public `f` with its comment further down."""
+    if symbol.doc is None and overload.doc:
+        symbol.doc, symbol.line, symbol.signature = overload.doc, overload.line, overload.signature
+
+
 def _symbols(code: Code, kept: dict[str, FileUses] | None = None) -> list[SymbolFact]:
     """The source's public definitions, most central to the design first. Measures the
     call graph's resolution on the way. `kept`: what files used, known already."""
@@ -1577,15 +1584,15 @@ def _symbols(code: Code, kept: dict[str, FileUses] | None = None) -> list[Symbol
         d.name for p in source_paths for d in syntaxes[p].definitions if d.kind in TYPE_KINDS
     }
     symbols: list[SymbolFact] = []
-    told: set[str] = set()
+    told: dict[str, SymbolFact] = {}
     for path in source_paths:
         for definition in syntaxes[path].definitions:
             if not definition.exported or definition.name.startswith("_"):
                 continue
             key = Symbol(path, definition).key
-            if key in told:
-                continue  # an overload: one name, one idea
-            told.add(key)
+            if key in told:  # an overload: one name, one idea...
+                _documented_overload(told[key], definition)
+                continue
             # A file counts as a user when it also says the name: a method reached through a
             # value some other module made is use the listener cannot find by reading.
             callers = {c for c in users.get(key, set()) if definition.name in syntaxes[c].words}
@@ -1619,6 +1626,7 @@ def _symbols(code: Code, kept: dict[str, FileUses] | None = None) -> list[Symbol
                     else [],
                 )
             )
+            told[key] = symbols[-1]
     sizes = {(p, d.qualified_name): d.lines for p in source for d in syntaxes[p].definitions}
     # A type's second name (C's `typedef unsigned long uLong;`) is used everywhere the type
     # is, yet the idea is the type it names.
