@@ -1037,7 +1037,10 @@ def _idea_sentence(symbol: SymbolFact, voice: Voice, index: int) -> str:
     # A type named after its file (Java's rule) is counted by the modules chapter, which
     # counts importers; two different numbers for one thing would only confuse.
     namesake = symbol.path.rsplit("/", 1)[-1].split(".")[0] == symbol.name
-    if symbol.used_by >= 2 and not namesake:
+    # A count is said only when the resolver followed every file that names the definition:
+    # Rust's `dir_entry::DirEntry` in a signature names a type no call or import reaches,
+    # and "used from 2 other files" of a type four files use would be false.
+    if symbol.used_by >= 2 and not namesake and symbol.used_by >= symbol.named_by:
         users = f", used from {plural(symbol.used_by, 'other file')}"
     said = predicate(symbol.name, symbol.doc)
     parts, method_quote = _made_of(symbol, voice, index)
