@@ -101,6 +101,10 @@ class CallGraph:
         self.file_uses: dict[str, FileUses] = {}  # what references() found each file uses
         # (caller, callee) where the caller hands the callee on rather than calling it.
         self.handed: set[tuple[str, str]] = set()
+        # (caller, callee) -> the overload of the caller that makes the call, where it is not
+        # the definition the caller's key names (Java's `toJson(Object)` and the
+        # `toJson(Object, Type, Appendable)` that calls on): a step is shown as that one.
+        self.overload_calling: dict[tuple[str, str], Definition] = {}
         self._member_index: dict[tuple[str, str], list[Symbol]] | None = None
         self._bodies: dict[str, list[Symbol]] | None = None  # C/C++ definitions with a body
         self._heirs: dict[str, list[Symbol]] | None = None  # type key -> types built on it
@@ -650,6 +654,8 @@ class CallGraph:
                     found.append(target)
                     if call.passed:
                         self.handed.add((symbol.key, target.key))
+                    if body is not definition:
+                        self.overload_calling[(symbol.key, target.key)] = body
         return found
 
     def references(

@@ -1311,18 +1311,25 @@ def _command_start(role: Role, syntaxes: dict[str, FileSyntax], graph: CallGraph
 
 def _steps(symbols: list[Symbol], graph: CallGraph | None = None) -> list[ControlStep]:
     handed = graph.handed if graph is not None else set()
-    return [
-        ControlStep(
-            path=s.path,
-            name=s.definition.qualified_name,
-            line=s.definition.line,
-            lines=s.definition.lines,
-            doc=s.definition.doc,
-            signature=s.definition.signature,
-            handed=index > 0 and (symbols[index - 1].key, s.key) in handed,
+    calling = graph.overload_calling if graph is not None else {}
+    steps: list[ControlStep] = []
+    for index, s in enumerate(symbols):
+        onward = symbols[index + 1].key if index + 1 < len(symbols) else None
+        # One of several overloads: shown as the one that makes the call the path follows,
+        # so its signature and line are those of code that does what the step says.
+        shown = calling.get((s.key, onward), s.definition) if onward else s.definition
+        steps.append(
+            ControlStep(
+                path=s.path,
+                name=s.definition.qualified_name,
+                line=shown.line,
+                lines=shown.lines,
+                doc=shown.doc or s.definition.doc,
+                signature=shown.signature,
+                handed=index > 0 and (symbols[index - 1].key, s.key) in handed,
+            )
         )
-        for index, s in enumerate(symbols)
-    ]
+    return steps
 
 
 @dataclasses.dataclass
