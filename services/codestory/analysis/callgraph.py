@@ -174,7 +174,7 @@ class CallGraph:
         if qualifier in HANDED_ON:  # call.passed, without a property's call
             return self._handed_on(path, caller, call)
         if qualifier is None:
-            if self._a_parameter(caller, name):
+            if self._a_parameter(path, caller, name):
                 return None  # `callback()` with a parameter `callback`: whatever it holds
             local = self.top[path].get(name)
             if local is not None and local is not caller:
@@ -243,7 +243,7 @@ class CallGraph:
     def _handed_on(self, path: str, caller: Definition | None, call: Call) -> Symbol | None:
         """A function given as a value (a callback, a handler, a table entry): bound for
         certain by the file or its imports; C's global names only when written `&name`."""
-        if self._a_parameter(caller, call.name):
+        if self._a_parameter(path, caller, call.name):
             return None  # `compile(format)` hands on its argument, not the function `format`
         found: Symbol | None = None
         local = self.top[path].get(call.name)
@@ -276,13 +276,16 @@ class CallGraph:
             return None
         return found
 
-    def _a_parameter(self, caller: Definition | None, name: str) -> bool:
+    def _a_parameter(self, path: str, caller: Definition | None, name: str) -> bool:
         """Whether `name` is one of the caller's parameters, which hide the outer names."""
         if caller is None or not caller.signature or name not in caller.signature:
             return False
         found = self._parameters.get(id(caller))
         if found is None:
-            found = self._parameters[id(caller)] = parameter_names(caller.signature)
+            model = of_language(self.syntaxes[path].language)
+            found = self._parameters[id(caller)] = parameter_names(
+                caller.signature, name_last=model.parameter_name_last
+            )
         return name in found
 
     def _type_of(self, path: str, caller: Definition | None, qualifier: str) -> Symbol | None:

@@ -1,13 +1,24 @@
 """The names a function's parameter lists bind, read from its signature as written.
 
 A parameter hides any outer name it shares in every language read here: inside
-`function compile (format)`, `format` is the argument, not the file's function `format`."""
+`function compile (format)`, `format` is the argument, not the file's function `format`.
+Only the names count, never the types (`Config(...)` inside `f(config: Config)` or Java's
+`f(Config config)` still makes a Config); where the name stands is the ecosystem's
+convention: first in `name: Type` (Python, TypeScript, Rust, Go's `name Type`), last in
+`Type name` (Java, C, C++)."""
 
 from __future__ import annotations
 
 import re
 
 _WORD = re.compile(r"[A-Za-z_$][\w$]*")
+# Words that precede a parameter's name without being it.
+_MARKERS = frozenset(
+    {"mut", "ref", "self", "const", "final", "var", "val", "in", "out", "struct", "enum"}
+    | {"private", "public", "protected", "readonly", "override"}  # TypeScript's properties
+)
+# C's function pointer `int (*callback)(void *)`: the name inside `(*...)`.
+_POINTER_NAME = re.compile(r"\(\s*\*\s*([A-Za-z_]\w*)\s*\)")
 
 
 def _groups(signature: str) -> list[str]:
@@ -43,16 +54,41 @@ def _split(group: str) -> list[str]:
     return parts
 
 
-def parameter_names(signature: str | None) -> frozenset[str]:
-    """Every word a parameter declares, with its stated type (`format`, `Config` in
-    `config: Config`): a default value (`cb=on_done`) names an outer thing, so it is left
-    out. A word of the type too, because which word is the name differs by language; a
-    function is rarely called by a type's name."""
+def _declared(parameter: str) -> str:
+    """A parameter without its default value (`cb=on_done` names an outer thing)."""
+    return re.split(r"(?<![=!<>:])=(?![=>])", parameter, maxsplit=1)[0].strip()
+
+
+def _name_first(parameter: str) -> set[str]:
+    """`name: Type`, `*args`, `mut name: T`, `name Type`, or a destructured `{a, b}`."""
+    if parameter[:1] in "{[":  # a destructuring pattern: every name inside it
+        close = max(parameter.rfind("}"), parameter.rfind("]"))
+        return set(_WORD.findall(parameter[: close + 1])) - _MARKERS
+    words = [w for w in _WORD.findall(parameter.split(":")[0]) if w not in _MARKERS]
+    return set(words[:1])
+
+
+def _name_last(parameter: str) -> set[str]:
+    """`Type name`, `final Map<K, V> name`, `const char *name`, `int (*name)(void *)`."""
+    pointer = _POINTER_NAME.search(parameter)
+    if pointer:
+        return {pointer.group(1)}
+    bare, previous = parameter, ""
+    while bare != previous:  # generics inside generics: `Map<String, List<Integer>>`
+        previous, bare = bare, re.sub(r"<[^<>]*>|\[[^\]]*\]|@\w+(?:\([^)]*\))?", " ", bare)
+    words = [w for w in _WORD.findall(bare) if w not in _MARKERS]
+    return set(words[-1:]) if len(words) >= 2 else set()
+
+
+def parameter_names(signature: str | None, *, name_last: bool = False) -> frozenset[str]:
+    """The names a signature's parameters bind; `name_last` for `Type name` languages."""
     if not signature:
         return frozenset()
+    read = _name_last if name_last else _name_first
     names: set[str] = set()
     for group in _groups(signature):
         for parameter in _split(group):
-            declared = re.split(r"(?<![=!<>:])=(?![=>])", parameter, maxsplit=1)[0]
-            names.update(_WORD.findall(declared))
+            declared = _declared(parameter)
+            if declared:
+                names |= read(declared)
     return frozenset(names)

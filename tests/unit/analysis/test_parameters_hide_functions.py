@@ -35,21 +35,44 @@ _README = (
 )
 
 
-def test_a_parameter_list_names_its_parameters_not_their_defaults() -> None:
+def test_a_parameter_list_names_its_parameters_not_their_types_or_defaults() -> None:
     assert parameter_names("function compile (format)") == {"format"}
-    assert parameter_names("def run(self, cb=on_done, *, retries: int = 3)") == {
-        "self",
-        "cb",
-        "retries",
-        "int",
+    assert parameter_names("def run(self, cb=on_done, *, retries: int = 3)") == {"cb", "retries"}
+    assert parameter_names("func (c *Command) Run(args []string, a, b int)") == {
+        "c",
+        "args",
+        "a",
+        "b",
     }
-    assert "Command" in parameter_names("func (c *Command) Run(args []string) error")
-    assert {"f", "u"} <= parameter_names("int protect(int (*f)(void *), void *u)")
-    assert parameter_names("fn scan(paths: &[PathBuf], config: Config<A, B>)") >= {
+    assert parameter_names("fn scan(paths: &[PathBuf], mut config: Config<A, B>)") == {
         "paths",
         "config",
     }
+    assert parameter_names("constructor(private svc: Service, {a, b}: Opts)") == {
+        "svc",
+        "a",
+        "b",
+    }
+    # `Type name`: Java, C and C++.
+    java = "public Point(final @Nullable Map<String, List<Integer>> map, Point other)"
+    assert parameter_names(java, name_last=True) == {"map", "other"}
+    c = "int protect(int (*f)(void *), const char *name, char *argv[], int)"
+    assert parameter_names(c, name_last=True) == {"f", "name", "argv"}
     assert parameter_names(None) == frozenset()
+
+
+def test_a_type_named_in_a_parameter_list_is_still_constructed() -> None:
+    python = {
+        "app/config.py": (
+            "class Config:\n    def __init__(self, name):\n        self.name = name\n"
+            "        self.ready = True\n"
+        ),
+        "app/copy.py": (
+            "from app.config import Config\n\n\n"
+            "def copy(config: Config):\n    fresh = Config(config.name)\n    return fresh\n"
+        ),
+    }
+    assert callees_of(python, "app/copy.py::copy", "Python") == [("app/config.py", "Config")]
 
 
 def test_a_parameter_handed_on_is_not_the_function_of_its_name(tmp_path: Path) -> None:
