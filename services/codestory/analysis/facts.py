@@ -413,6 +413,10 @@ def _areas(
             kind, holds = FileKind.DATA, "the templates it renders"
         else:  # no code at all: say what is there rather than guess at a role
             kind, holds = FileKind.DATA, holdings([f.path for f in inside])
+        if inside and all(_COMPLETIONS.search(f"/{f.path}") for f in inside):
+            # A command-line tool's shell completions (`contrib/completion/_fd`,
+            # `completions/x.fish`): what the shell reads, not the project's tooling.
+            kind, holds = FileKind.DATA, "shell completion scripts"
         languages = Counter(f.language for f in code if f.language)
         if kind is FileKind.SOURCE and set(languages) <= {
             "Shell",
@@ -1555,6 +1559,10 @@ def _modules(
             **_lead(syntax),
         )
     return modules
+
+
+# The folders command-line tools keep their shell completions in.
+_COMPLETIONS = re.compile(r"/(?:completions?|autocomplete|shell[-_]completions?)/", re.IGNORECASE)
 
 
 # A module's lead is one of its first few public names: a summary further down says less
