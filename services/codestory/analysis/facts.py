@@ -968,7 +968,10 @@ def _heirs(source_paths: list[str], syntaxes: dict[str, FileSyntax]) -> dict[str
                 short = re.split(r"[<\[(]", base)[0].strip()
                 short = re.split(r"\.|::", short)[-1].split()[-1] if short.split() else ""
                 if owners.get(short) == 1 and short != definition.name:
-                    found[short].add(definition.name)
+                    # A nested type named like others (each factory's `Adapter`) is told
+                    # with its owner, so the listener can find the one meant.
+                    shared = owners.get(definition.name, 0) > 1 and definition.parent
+                    found[short].add(definition.qualified_name if shared else definition.name)
     return {name: sorted(names) for name, names in found.items()}
 
 
