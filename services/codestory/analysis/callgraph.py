@@ -16,6 +16,7 @@ from typing import TypeVar
 
 from codestory.analysis.ecosystems import Ecosystem, of_language
 from codestory.analysis.ecosystems.base import Binding, ImportResolver
+from codestory.analysis.parameters import parameter_names
 from codestory.analysis.resolve import Resolver, parent_dir
 from codestory.analysis.return_type import return_type
 from codestory.analysis.syntax import (
@@ -95,12 +96,17 @@ class CallGraph:
         # What each function's variables hold, by (file, id of the function, variable).
         self._types_of: dict[tuple[str, int, str], Symbol | None] = {}
         self._held_maps: dict[int, dict[str, str]] = {}
+        self._parameters: dict[int, frozenset[str]] = {}  # by id of the function
         self._module_maps: dict[str, dict[str, str]] = {}
         self._named_types: dict[tuple[str, str], Symbol | None] = {}
         self.resolution = 1.0  # measured by references()
         self.file_uses: dict[str, FileUses] = {}  # what references() found each file uses
         # (caller, callee) where the caller hands the callee on rather than calling it.
         self.handed: set[tuple[str, str]] = set()
+        # (caller, callee) -> the overload of the caller that makes the call, where it is not
+        # the definition the caller's key names (Java's `toJson(Object)` and the
+        # `toJson(Object, Type, Appendable)` that calls on): a step is shown as that one.
+        self.overload_calling: dict[tuple[str, str], Definition] = {}
         self._member_index: dict[tuple[str, str], list[Symbol]] | None = None
         self._bodies: dict[str, list[Symbol]] | None = None  # C/C++ definitions with a body
         self._heirs: dict[str, list[Symbol]] | None = None  # type key -> types built on it
@@ -170,6 +176,8 @@ class CallGraph:
         if qualifier in HANDED_ON:  # call.passed, without a property's call
             return self._handed_on(path, caller, call)
         if qualifier is None:
+            if self._a_parameter(path, caller, name):
+                return None  # `callback()` with a parameter `callback`: whatever it holds
             local = self.top[path].get(name)
             if local is not None and local is not caller:
                 return Symbol(path, local)
@@ -237,6 +245,8 @@ class CallGraph:
     def _handed_on(self, path: str, caller: Definition | None, call: Call) -> Symbol | None:
         """A function given as a value (a callback, a handler, a table entry): bound for
         certain by the file or its imports; C's global names only when written `&name`."""
+        if self._a_parameter(path, caller, call.name):
+            return None  # `compile(format)` hands on its argument, not the function `format`
         found: Symbol | None = None
         local = self.top[path].get(call.name)
         syntax = self.syntaxes[path]
@@ -267,6 +277,18 @@ class CallGraph:
         if found is None or found.definition.kind not in _CALLABLE_KINDS:
             return None
         return found
+
+    def _a_parameter(self, path: str, caller: Definition | None, name: str) -> bool:
+        """Whether `name` is one of the caller's parameters, which hide the outer names."""
+        if caller is None or not caller.signature or name not in caller.signature:
+            return False
+        found = self._parameters.get(id(caller))
+        if found is None:
+            model = of_language(self.syntaxes[path].language)
+            found = self._parameters[id(caller)] = parameter_names(
+                caller.signature, name_last=model.parameter_name_last
+            )
+        return name in found
 
     def _type_of(self, path: str, caller: Definition | None, qualifier: str) -> Symbol | None:
         """The project's type a variable holds, where a parameter, a local, a field of the
@@ -641,6 +663,8 @@ class CallGraph:
                     found.append(target)
                     if call.passed:
                         self.handed.add((symbol.key, target.key))
+                    if body is not definition:
+                        self.overload_calling[(symbol.key, target.key)] = body
         return found
 
     def references(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 # Words that mark a comment as a licence or copyright notice rather than a description.
 _LEGAL = re.compile(
@@ -32,6 +33,8 @@ _ROLE_MARKUP = re.compile(  # any Sphinx role: :envvar:`X`, :py:class:`Y`
 _INLINE_MARKUP = re.compile(r"[`*]+|\{@\w{1,40}\s{1,20}([^}]{0,200})\}")
 _HTML_BREAK = re.compile(r"<(?:ul|ol|pre|table|dl|h\d)\b.*", re.IGNORECASE | re.DOTALL)
 _CODE_TAG = re.compile(r"\{@(?:code|literal)\s{1,20}([^}]{0,200})\}")
+# `<body>`, `</p>`, `<br/>`; not a generic's `<T>` in `List<T>`, shown as written.
+_ELEMENT = re.compile(r"(?<![\w>])</?([A-Za-z][\w.:-]{0,40})\s{0,5}/?>")
 # Markup of the tags HTML (and so Javadoc) knows; `<tab>`, `<T>` or `<file>` in a comment
 # are the authors' words and stay.
 _HTML_TAG = re.compile(
@@ -137,15 +140,16 @@ def describe(raw: str | None, *, limit: int = 220) -> str | None:
     if is_legal_notice(text):
         return None
     paragraph = _first_prose_paragraph(text)
-    joined = _join_lines(paragraph)[:MAX_PARAGRAPH]
+    joined = _join_lines(_ended_by_their_authors(paragraph))[:MAX_PARAGRAPH]
     # Each markup pass runs only where the character its every match holds is present: most
     # comments have none of them, and a search for one character is far cheaper.
     if "<" in joined:
         joined = _HTML_BREAK.sub("", joined)
     joined = end_lead_in(joined)  # "Our exception hierarchy:" over a drawing or a list
     if "{@" in joined:
-        # `{@code <body>}` names an element: its words stay when the HTML tags go.
-        joined = _CODE_TAG.sub(lambda m: m.group(1).replace("<", "").replace(">", ""), joined)
+        # `{@code <body>}` names an element: its words stay when the HTML tags go. Javadoc
+        # shows the rest of a code tag literally: `{@code limit - pos >= minimum}` keeps `>=`.
+        joined = _CODE_TAG.sub(lambda m: _ELEMENT.sub(r"\1", m.group(1)), joined)
     if "<" in joined:
         joined = _HTML_TAG.sub("", joined)
     if "[" in joined:
@@ -268,6 +272,39 @@ def _join_lines(paragraph: list[str]) -> str:
     return joined
 
 
+# A line's last character that ends or joins a sentence: the line goes on in the next one.
+_LINE_GOES_ON = frozenset(".!?:;,-([{/\\`'\"")
+_OPENING_WORD = re.compile(r"[A-Z][a-z]+\b")
+
+
+def _ended_by_their_authors(lines: list[str]) -> list[str]:
+    """The lines, each that its authors ended as a statement given its full stop: a line
+    stopped short of the width the paragraph fills, where the next line's first word would
+    still have fitted, and that word capitalised, was ended on purpose, not wrapped
+    ("Parses an owner constraint" over "Returns an error if the string is invalid")."""
+    if len(lines) < 2:
+        return lines
+    head = lines[:MAX_ENDED_LINES]
+    width = max(len(line) for line in head)
+    ended = list(lines)
+    for index, (line, following) in enumerate(pairwise(head)):
+        opening = _OPENING_WORD.match(following)
+        if (
+            opening
+            and _TRAILING_MARKUP.sub("", line)[-1:] not in _LINE_GOES_ON
+            and len(line.split()) >= 2
+            and len(line) + 1 + len(opening.group()) + WRAP_SLACK <= width
+        ):
+            ended[index] = line + "."
+    return ended
+
+
+# A paragraph's first lines are enough to find its first sentence.
+MAX_ENDED_LINES = 40
+# Characters a line wrapped by hand may stop short of the widest line with the next word
+# still meant for it (authors wrap early; markup such as `{@link X}` widens some lines).
+WRAP_SLACK = 12
+_TRAILING_MARKUP = re.compile(r"(?:</?[A-Za-z][^<>]{0,80}>|[*_`\s])+$")  # `object.</p>`
 _TAG_OPENERS = frozenset("@:\\")
 _RULE_CHARACTERS = frozenset("-=~^*#/\\")
 

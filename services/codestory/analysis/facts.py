@@ -426,6 +426,10 @@ def _areas(
             kind, holds = FileKind.DATA, "the templates it renders"
         else:  # no code at all: say what is there rather than guess at a role
             kind, holds = FileKind.DATA, holdings([f.path for f in inside])
+        if inside and all(_COMPLETIONS.search(f"/{f.path}") for f in inside):
+            # A command-line tool's shell completions (`contrib/completion/_fd`,
+            # `completions/x.fish`): what the shell reads, not the project's tooling.
+            kind, holds = FileKind.DATA, "shell completion scripts"
         languages = Counter(f.language for f in code if f.language)
         if kind is FileKind.SOURCE and set(languages) <= {
             "Shell",
@@ -998,7 +1002,10 @@ def _heirs(source_paths: list[str], syntaxes: dict[str, FileSyntax]) -> dict[str
                 short = re.split(r"[<\[(]", base)[0].strip()
                 short = re.split(r"\.|::", short)[-1].split()[-1] if short.split() else ""
                 if owners.get(short) == 1 and short != definition.name:
-                    found[short].add(definition.name)
+                    # A nested type named like others (each factory's `Adapter`) is told
+                    # with its owner, so the listener can find the one meant.
+                    shared = owners.get(definition.name, 0) > 1 and definition.parent
+                    found[short].add(definition.qualified_name if shared else definition.name)
     return {name: sorted(names) for name, names in found.items()}
 
 
@@ -1345,18 +1352,25 @@ def _command_start(role: Role, syntaxes: dict[str, FileSyntax], graph: CallGraph
 
 def _steps(symbols: list[Symbol], graph: CallGraph | None = None) -> list[ControlStep]:
     handed = graph.handed if graph is not None else set()
-    return [
-        ControlStep(
-            path=s.path,
-            name=s.definition.qualified_name,
-            line=s.definition.line,
-            lines=s.definition.lines,
-            doc=s.definition.doc,
-            signature=s.definition.signature,
-            handed=index > 0 and (symbols[index - 1].key, s.key) in handed,
+    calling = graph.overload_calling if graph is not None else {}
+    steps: list[ControlStep] = []
+    for index, s in enumerate(symbols):
+        onward = symbols[index + 1].key if index + 1 < len(symbols) else None
+        # One of several overloads: shown as the one that makes the call the path follows,
+        # so its signature and line are those of code that does what the step says.
+        shown = calling.get((s.key, onward), s.definition) if onward else s.definition
+        steps.append(
+            ControlStep(
+                path=s.path,
+                name=s.definition.qualified_name,
+                line=shown.line,
+                lines=shown.lines,
+                doc=shown.doc or s.definition.doc,
+                signature=shown.signature,
+                handed=index > 0 and (symbols[index - 1].key, s.key) in handed,
+            )
         )
-        for index, s in enumerate(symbols)
-    ]
+    return steps
 
 
 @dataclasses.dataclass
@@ -1594,6 +1608,10 @@ def _modules(
     return modules
 
 
+# The folders command-line tools keep their shell completions in.
+_COMPLETIONS = re.compile(r"/(?:completions?|autocomplete|shell[-_]completions?)/", re.IGNORECASE)
+
+
 # A module's lead is one of its first few public names: a summary further down says less
 # about what the module is for.
 LEAD_WITHIN = 5
@@ -1603,6 +1621,13 @@ def _lead(syntax: FileSyntax) -> dict[str, str]:
     public = [d for d in syntax.definitions if d.parent is None and d.exported]
     found = next((d for d in public[:LEAD_WITHIN] if d.doc), None)
     return {"lead": found.name, "lead_doc": found.doc} if found and found.doc else {}
+
+
+def _documented_overload(symbol: SymbolFact, overload: Definition) -> None:
+    """...told where its authors describe it: C++'s internal `detail::f` often comes
+    first in a header, undocumented, and the public `f` with its comment further down."""
+    if symbol.doc is None and overload.doc:
+        symbol.doc, symbol.line, symbol.signature = overload.doc, overload.line, overload.signature
 
 
 def _symbols(code: Code, kept: dict[str, FileUses] | None = None) -> list[SymbolFact]:
@@ -1621,15 +1646,15 @@ def _symbols(code: Code, kept: dict[str, FileUses] | None = None) -> list[Symbol
         d.name for p in source_paths for d in syntaxes[p].definitions if d.kind in TYPE_KINDS
     }
     symbols: list[SymbolFact] = []
-    told: set[str] = set()
+    told: dict[str, SymbolFact] = {}
     for path in source_paths:
         for definition in syntaxes[path].definitions:
             if not definition.exported or definition.name.startswith("_"):
                 continue
             key = Symbol(path, definition).key
-            if key in told:
-                continue  # an overload: one name, one idea
-            told.add(key)
+            if key in told:  # an overload: one name, one idea...
+                _documented_overload(told[key], definition)
+                continue
             # A file counts as a user when it also says the name: a method reached through a
             # value some other module made is use the listener cannot find by reading.
             callers = {c for c in users.get(key, set()) if definition.name in syntaxes[c].words}
@@ -1664,6 +1689,7 @@ def _symbols(code: Code, kept: dict[str, FileUses] | None = None) -> list[Symbol
                     else [],
                 )
             )
+            told[key] = symbols[-1]
     sizes = {(p, d.qualified_name): d.lines for p in source for d in syntaxes[p].definitions}
     # A type's second name (C's `typedef unsigned long uLong;`) is used everywhere the type
     # is, yet the idea is the type it names.

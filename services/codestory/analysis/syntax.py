@@ -600,6 +600,23 @@ def _default_export(root: Node) -> str | None:
     return None
 
 
+def _commonjs_named_exports(root: Node) -> set[str]:
+    """The functions a CommonJS module hands out by name: `exports.x = x` or
+    `module.exports.compile = compile`, each naming a function declared apart."""
+    named: set[str] = set()
+    for child in root.named_children:
+        if child.type != "expression_statement" or not child.named_children:
+            continue
+        expression, assigns_exports = child.named_children[0], False
+        while expression is not None and expression.type == "assignment_expression":
+            left = _text(expression.child_by_field_name("left"))
+            assigns_exports = assigns_exports or left.startswith(("module.exports.", "exports."))
+            expression = expression.child_by_field_name("right")
+        if assigns_exports and expression is not None and expression.type == "identifier":
+            named.add(_text(expression))
+    return named
+
+
 # The file being read. Its text is sliced from here rather than asked of the node: a tree
 # parsed through a read callback (needed for the parse deadline) would rebuild each
 # node's text through that callback, which made text three quarters of all analysis time.
@@ -1680,8 +1697,14 @@ def _read_tree(
         ]
     elif grammar in _JS_GRAMMARS:
         syntax.default_export = _default_export(root)
+        # What a module whose value is one function attaches to it is that function's
+        # companions, the package's surface too (`module.exports = morgan` with
+        # `module.exports.compile = compile`); a helper module's `exports.x` stays its own.
+        named = _commonjs_named_exports(root) if syntax.default_export else set()
         for definition in syntax.definitions:
-            if definition.parent is None and definition.name == syntax.default_export:
+            if definition.parent is None and (
+                definition.name == syntax.default_export or definition.name in named
+            ):
                 definition.exported = True
         _export_public_members(pairs)
     elif grammar == "java":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
+from itertools import pairwise
 
 from pydantic import BaseModel, Field
 
@@ -50,6 +51,16 @@ def _directories(test_paths: Iterable[str]) -> list[str]:
     # Every one of them, the largest first: a test beyond the fourth is no test "beside
     # the code".
     return [d for d, _ in counts.most_common()]
+
+
+# Folders a build keeps production code in (Maven's `src/main`): its runner collects no
+# test there, whatever a file's name (a test module's `src/main/.../TestExecutor.java`).
+_SOURCE_ROOTS = frozenset(root for e in ECOSYSTEMS for root in e.source_roots)
+
+
+def _in_source_root(path: str) -> bool:
+    parts = path.split("/")[:-1]
+    return any(f"{a}/{b}" in _SOURCE_ROOTS for a, b in pairwise(parts))
 
 
 def _named_like_test(path: str) -> bool:
@@ -173,6 +184,7 @@ def describe_tests(
         if not any(p.startswith(d + "/") for d in directories)
         and _named_like_test(p)
         and not _inputs(p)
+        and not _in_source_root(p)
     ]
     inside = [p for p in test_paths if p not in outside and not _outside(p, directories)]
     counted = _runner_collected(inside) + outside

@@ -46,8 +46,27 @@ def _agree(match: re.Match[str]) -> str:
     return f"{match.group(1)} {third_person(word) if _is_verb(word, _SPOKEN) else word}"
 
 
+# Phrasal verbs written as one word, as nouns are ("Lookup and compile a format"): the
+# verb agrees, not the particle ("looks up", never "lookups").
+_PHRASAL = {
+    "lookup": ("look", "up"),
+    "setup": ("set", "up"),
+    "cleanup": ("clean", "up"),
+    "backup": ("back", "up"),
+    "shutdown": ("shut", "down"),
+    "teardown": ("tear", "down"),
+    "login": ("log", "in"),
+    "logout": ("log", "out"),
+    "signup": ("sign", "up"),
+}
+
+
 def third_person(verb: str) -> str:
-    """`return` -> `returns`, `match` -> `matches`, `apply` -> `applies`."""
+    """`return` -> `returns`, `match` -> `matches`, `apply` -> `applies`, `lookup` ->
+    `looks up`."""
+    if verb in _PHRASAL:
+        head, particle = _PHRASAL[verb]
+        return f"{third_person(head)} {particle}"
     if verb.endswith("o"):  # `does`, `undoes`, `goes`, `echoes`
         return f"{verb}es"
     if verb.endswith(("s", "sh", "ch", "x", "z")):

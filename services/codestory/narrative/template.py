@@ -332,6 +332,30 @@ def _area_sentence(
     return sentence(voice.shape(shapes, index))
 
 
+def _area_items(
+    areas: list[Area], voice: Voice, tests: TestSuite, examples: int | None
+) -> list[str]:
+    """The items of a list of areas, those holding the same kind of files said as one, so
+    the list does not name the kind again for each folder: "tests in `a`, 24 files, and
+    `b`, 8 files", not "tests in `a`, 24 files; tests in `b`, 8 files"."""
+    groups: dict[str, list[str]] = {}
+    for area in areas:
+        item = _area_sentence(area, voice, 0, tests, examples, listing=True)
+        what = area.holds or AREA_WORDS[area.kind]
+        groups.setdefault(what, []).append(item)
+    items: list[str] = []
+    for what, said in groups.items():
+        if len(said) == 1:
+            items.append(said[0])
+            continue
+        # Each item reads "[the ]<what> in `folder`[, n files]": the kind is said once.
+        places = [item.split(f"{what} in ", 1)[1] for item in said]
+        head = said[0].split(f"{what} in ", 1)[0] + what
+        rest = "".join(f", {place}" for place in places[1:-1])
+        items.append(f"{head} in {places[0]}{rest}, and {places[-1]}")
+    return items
+
+
 def _source_lines(facts: RepoFacts, folder: str) -> int:
     return sum(
         m.lines
@@ -386,9 +410,9 @@ def chapter_layout(facts: RepoFacts, voice: Voice) -> ScriptChapter | None:
     if len(told) == 1:
         paragraphs.append(_area_sentence(told[0], voice, 0, facts.tests, examples))
     elif told:  # the rest of the tree in one sentence, its shape the tree's own list
-        items = [_area_sentence(a, voice, 0, facts.tests, examples, listing=True) for a in told]
+        items = _area_items(told, voice, facts.tests, examples)
         lead = voice.shape(["Beside the code sit", "Around the code are", "Next to it you find"])
-        listed = "; ".join(items[:-1]) + f"; and {items[-1]}"
+        listed = "; ".join(items[:-1]) + f"; and {items[-1]}" if len(items) > 1 else items[0]
         paragraphs.append(sentence(f"{lead} {listed}"))
     skipped = {k: facts.kinds.get(k, 0) for k in ("vendored", "generated", "minified")}
     if any(skipped.values()):
@@ -1083,7 +1107,10 @@ def _idea_sentence(symbol: SymbolFact, voice: Voice, index: int) -> str:
     # A type named after its file (Java's rule) is counted by the modules chapter, which
     # counts importers; two different numbers for one thing would only confuse.
     namesake = symbol.path.rsplit("/", 1)[-1].split(".")[0] == symbol.name
-    if symbol.used_by >= 2 and not namesake:
+    # A count is said only when the resolver followed every file that names the definition:
+    # Rust's `dir_entry::DirEntry` in a signature names a type no call or import reaches,
+    # and "used from 2 other files" of a type four files use would be false.
+    if symbol.used_by >= 2 and not namesake and symbol.used_by >= symbol.named_by:
         users = f", used from {plural(symbol.used_by, 'other file')}"
     said = predicate(symbol.name, symbol.doc)
     parts, method_quote = _made_of(symbol, voice, index)

@@ -25,6 +25,18 @@ _BARE_PATH = re.compile(r"(?<![\w/.@:-])(?:[\w.-]+/)+(?:[\w-]+\.[A-Za-z]\w*|(?=[
 # A placeholder in angle brackets (`src/bin/<name>.rs`): said as its word, never as "less
 # than ... greater than", which neural voices read out.
 _PLACEHOLDER = re.compile(r"<([A-Za-z][\w-]*)>")
+# A generic type as its authors wrote it (`Map<K, V>`): said "Map of K, V".
+_GENERIC = re.compile(r"(?<=\w)<([A-Za-z][\w.]*(?:,\s?[A-Za-z][\w.]*)*)>")
+# A comparison in the authors' words (`limit - pos >= minimum`), operators standing apart.
+_COMPARISON = re.compile(r"(?<=\s)(>=|<=|==|!=|<|>)(?=\s)")
+_COMPARISON_WORDS = {
+    ">=": "greater than or equal to",
+    "<=": "less than or equal to",
+    "==": "equals",
+    "!=": "not equal to",
+    "<": "less than",
+    ">": "greater than",
+}
 _DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _PROTOCOL_VERSION = re.compile(r"\b([A-Z]{2,})/(?=\d)")  # HTTP/1.1, TLS/1.3: no "slash"
 # `main` in `httpx/_main.py`: a name and a file of the same name; said once, by its folder.
@@ -161,7 +173,9 @@ class Speaker:
 
     def speak(self, text: str) -> str:
         text = _URL.sub("a web address", text)
+        text = _GENERIC.sub(r" of \1", text)
         text = _PLACEHOLDER.sub(r"\1", text)
+        text = _COMPARISON.sub(lambda m: _COMPARISON_WORDS[m.group(1)], text)
         text = _PROTOCOL_VERSION.sub(r"\1 ", text)
         text = _NAMESAKE.sub(_namesake, text)
         text = _CODE_SPAN.sub(lambda m: self.code(m.group(1)), text)

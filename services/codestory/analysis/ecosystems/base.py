@@ -134,6 +134,9 @@ class Ecosystem:
     # prelude, Go's predeclared identifiers): a file that says one may not mean the
     # project's own definition of that name.
     builtin_names: frozenset[str] = frozenset()
+    # Whether a parameter's name follows its type (`Config config`, `char *name`) rather
+    # than leading it (`config: Config`, `name string`).
+    parameter_name_last: bool = False
     # Top-level folders that by the ecosystem's convention hold the project's build
     # automation, not its code (Cargo's `xtask`, run as `cargo xtask`).
     tooling_folders: frozenset[str] = frozenset()

@@ -138,6 +138,7 @@ def header_version(text: str) -> str | None:
 class CAndCpp(Ecosystem):
     name = "c_cpp"
     languages = frozenset({"C", "C++"})
+    parameter_name_last = True  # `Type name`
     manifest_ecosystems = frozenset({"C/C++"})
     # `x_test.c`, `test_x.c`, and a project's one `test.c` test program.
     test_file_names = r".+_test\.(?:c|cc|cpp)|test_.+\.(?:c|cc|cpp)|tests?\.(?:c|cc|cpp)"

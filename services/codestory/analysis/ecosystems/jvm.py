@@ -88,6 +88,7 @@ def _processor(path: str, name: str, registry: str) -> HostedStart:
 class Jvm(Ecosystem):
     name = "jvm"
     languages = frozenset({"Java", "Kotlin", "Scala"})
+    parameter_name_last = True  # `Type name`
     manifest_ecosystems = frozenset({"Java"})
     # Surefire's default includes (`Test*`, `*Test`, `*Tests`, `*TestCase`); Maven's and
     # Gradle's `src/test` tree.

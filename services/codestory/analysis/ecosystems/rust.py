@@ -36,13 +36,25 @@ _PRELUDE = (
     "TryFrom TryInto FromIterator"
 )
 
+# Methods the standard library gives every string, collection, Option, Result, path and
+# iterator: `x.is_empty()` in a file says nothing of the project's own `is_empty`.
+_STD_METHODS = (
+    "is_empty is_some is_none is_ok is_err as_ref as_mut as_str as_bytes as_slice as_path "
+    "to_string to_owned to_vec to_str to_string_lossy to_path_buf to_lowercase to_uppercase "
+    "into_iter iter_mut into_inner unwrap_or unwrap_or_else unwrap_or_default map_err "
+    "and_then or_else ok_or ok_or_else push_str get_mut contains_key starts_with ends_with "
+    "for_each filter_map flat_map sort_by sort_by_key read_to_string write_all write_str "
+    "file_name file_stem is_dir is_file is_symlink with_capacity from_str split_whitespace "
+    "trim_start trim_end extend_from_slice"
+)
+
 
 _PATH_STARTS = ("crate::", "self::", "super::")
 
 
 class Rust(Ecosystem):
     name = "rust"
-    builtin_names = frozenset(f"{_PRIMITIVES} {_PRELUDE}".split())
+    builtin_names = frozenset(f"{_PRIMITIVES} {_PRELUDE} {_STD_METHODS}".split())
     languages = frozenset({"Rust"})
     manifest_ecosystems = frozenset({"Rust"})
     test_file_names = r".+_test\.rs"
