@@ -728,42 +728,42 @@ class Checker:
         mask = list(sentence)
         checks = [
             (r"`([^`]+)`(?: has|,| is short,| is long,|, a header of| is a header of) (about )?"
-             r"([\d,]+) lines",
+             r"(\d[\d,]*) lines",
              self._lines),
             # C's headers are included, Rust's modules used, the rest imported.
-            (r"(about )?([\d,]+) (?:other )?(?:modules|files) (?:import|include|use) it",
+            (r"(about )?(\d[\d,]*) (?:other )?(?:modules|files) (?:import|include|use) it",
              self._importers),
-            (r"(?:imported|included|used) by (about )?([\d,]+) other modules?", self._importers),
-            (r"`([^`]+)` is imported by (about )?([\d,]+)", self._importers_of),
-            (r"package, `([^`]+)`, is imported by ([\d,]+) other files?", self._package_users),
-            (r"used from (about )?([\d,]+) other files?", self._users),
-            (r"([\d,]+) (?:named )?`([^`/ ]*\*[^`/ ]*)`", self._family),
-            (r"`([^`]+)`, ([\d,]+) test files?", self._folder_test_files),
-            (r"`([^`]+)`, ([\d,]+) files?", self._folder_files),
-            (r"`([^`]+)` (?:has|holds) [\w ]+: ([\d,]+) (?:test )?files?", self._folder_files),
-            (r"([\d,]+) (?:test )?files? (?:in|across|next to|beside)", self._test_files),
+            (r"(?:imported|included|used) by (about )?(\d[\d,]*) other modules?", self._importers),
+            (r"`([^`]+)` is imported by (about )?(\d[\d,]*)", self._importers_of),
+            (r"package, `([^`]+)`, is imported by (\d[\d,]*) other files?", self._package_users),
+            (r"used from (about )?(\d[\d,]*) other files?", self._users),
+            (r"(\d[\d,]*) (?:named )?`([^`/ ]*\*[^`/ ]*)`", self._family),
+            (r"`([^`]+)`, (\d[\d,]*) test files?", self._folder_test_files),
+            (r"`([^`]+)`, (\d[\d,]*) files?", self._folder_files),
+            (r"`([^`]+)` (?:has|holds) [\w ]+: (\d[\d,]*) (?:test )?files?", self._folder_files),
+            (r"(\d[\d,]*) (?:test )?files? (?:in|across|next to|beside)", self._test_files),
             # The test suite's one folder: its own files, not the whole tree's.
-            (r"([\d,]+) files? in `([^`]+)`(?! and)",
+            (r"(\d[\d,]*) files? in `([^`]+)`(?! and)",
              lambda sentence, said, folder: self._folder_test_files(sentence, folder, said)),
-            (r"([\d,]+) beside the code", self._test_files),
-            (r"plus ([\d,]+) test files?", self._test_files_total),
-            (r"tests inside ([\d,]+) source files?", self._inline_test_files),
-            (r"The test suite(?: \([^)]*\))? has ([\d,]+) files?", self._test_files_total),
-            (r"and ([\d,]+) other folders?", self._test_folders),
-            (r"workspace (?:adds|of) ([\d,]+) packages?", self._workspace_members),
-            (r"asked about ([\w ]+), and ([\d,]+) files? carr", self._named_files),
+            (r"(\d[\d,]*) beside the code", self._test_files),
+            (r"plus (\d[\d,]*) test files?", self._test_files_total),
+            (r"tests inside (\d[\d,]*) source files?", self._inline_test_files),
+            (r"The test suite(?: \([^)]*\))? has (\d[\d,]*) files?", self._test_files_total),
+            (r"and (\d[\d,]*) other folders?", self._test_folders),
+            (r"workspace (?:adds|of) (\d[\d,]*) packages?", self._workspace_members),
+            (r"asked about ([\w ]+), and (\d[\d,]*) files? carr", self._named_files),
             (r"(JUnit \d|C\+\+\d\d|Python \d)", lambda *_: None),
-            (r"([\d,]+) in `([^`]+)`", self._in_folder),
-            (r"at the top level: ([\d,]+) source files?", self._top_level_code),
-            (r"(about )?([\d,.]+)( million)? lines of the project's own code", self._own_lines),
-            (r"needs (?:just |a long list of )?([\d,]+) dependenc", self._runtime_count),
-            (r"adds ([\d,]+) more packages?", self._dev_count),
-            (r"(?:only|lists) ([\d,]+) packages? for development", self._dev_count),
-            (r"development it takes ([\d,]+) packages?", self._dev_count),
+            (r"(\d[\d,]*) in `([^`]+)`", self._in_folder),
+            (r"at the top level: (\d[\d,]*) source files?", self._top_level_code),
+            (r"(about )?(\d[\d,.]*)( million)? lines of the project's own code", self._own_lines),
+            (r"needs (?:just |a long list of )?(\d[\d,]*) dependenc", self._runtime_count),
+            (r"adds (\d[\d,]*) more packages?", self._dev_count),
+            (r"(?:only|lists) (\d[\d,]*) packages? for development", self._dev_count),
+            (r"development it takes (\d[\d,]*) packages?", self._dev_count),
             (r"version ([\d][\w.\-]*)", self._version),
             (r"release in its changelog is ([\d][\w.\-]*), dated (\d{4}-\d\d-\d\d)", self._release),
             (r"release in its changelog is ([\d][\w.\-]*?)\.?$", self._undated_release),
-            (r"([\d,]+) (?:examples?|files of|source files?|command-line|HTTP|data models?|"
+            (r"(\d[\d,]*) (?:examples?|files of|source files?|command-line|HTTP|data models?|"
              r"background|configuration|generated|vendored|minified|commands?:|routes?\b)",
              self._roleish),
         ]  # fmt: skip
@@ -1074,7 +1074,7 @@ class Checker:
         least = int(expect.get("min_test_files", 0))  # type: ignore[call-overload]
         if suite and least:
             # Files in test folders, and source files carrying their own tests (Rust's).
-            claimed = re.findall(r"([\d,]+) (?:test |source )?files?", suite.group(1))
+            claimed = re.findall(r"(\d[\d,]*) (?:test |source )?files?", suite.group(1))
             if sum(_number(n) for n in claimed) < least:
                 self.fail(suite.group(0), f"the tree runs at least {least} test files")
         for folder in re.findall(
