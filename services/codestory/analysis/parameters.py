@@ -9,6 +9,7 @@ convention: first in `name: Type` (Python, TypeScript, Rust, Go's `name Type`), 
 
 from __future__ import annotations
 
+import functools
 import re
 
 _WORD = re.compile(r"[A-Za-z_$][\w$]*")
@@ -80,6 +81,7 @@ def _name_last(parameter: str) -> set[str]:
     return set(words[-1:]) if len(words) >= 2 else set()
 
 
+@functools.lru_cache(maxsize=1 << 14)  # many functions share a signature: `(self)`, `(ctx)`
 def parameter_names(signature: str | None, *, name_last: bool = False) -> frozenset[str]:
     """The names a signature's parameters bind; `name_last` for `Type name` languages."""
     if not signature:
