@@ -1247,8 +1247,11 @@ def _key_ideas(facts: RepoFacts, voice: Voice) -> list[SymbolFact]:
             continue  # a twin (Flask's App and Flask share a docstring): one is enough
         if _error_type(symbol) and sum(_error_type(c) for c in chosen) >= ERROR_IDEAS:
             continue  # what can go wrong is one idea; the rest is the design
-        if voice.short and len(chosen) >= voice.ideas - voice.extra_ideas and not _said(symbol):
-            continue  # a short story's extra ideas are told in their authors' words
+        # A short story's extra ideas are told in their authors' words, or by what the code
+        # shows they are made of.
+        extra = voice.short and len(chosen) >= voice.ideas - voice.extra_ideas
+        if extra and not (_said(symbol) or _built_of(symbol)):
+            continue
         described.add(symbol.doc or "")
         chosen.append(symbol)
         if len(chosen) == voice.ideas:
@@ -1263,6 +1266,12 @@ SAID_WORDS = 4
 
 def _said(symbol: SymbolFact) -> bool:
     return len((symbol.doc or "").split()) >= SAID_WORDS
+
+
+def _built_of(symbol: SymbolFact) -> bool:
+    """A type whose code shows what it is made of: the types built on it, its fields of the
+    project's own types, or the methods other code calls on it."""
+    return bool(symbol.heirs or symbol.holds or len(symbol.methods) >= 2)
 
 
 def _kind_word(symbol: SymbolFact) -> str:

@@ -109,3 +109,25 @@ def test_a_story_still_short_takes_another_round_of_documented_ideas(tmp_path: P
     told = sum(f"number {n}" in ideas.text for n in range(len(names)))
     assert told > 12  # the first round's eight and four
     assert script.words < 3 * 165 * 1.5  # ideas in the authors' words, not pages of them
+
+
+def test_a_short_story_tells_an_undocumented_type_by_what_it_is_made_of() -> None:
+    """Past the ideas any story tells, a short story's extra ones are those its authors
+    documented or whose code shows what they are made of (types built on them, their
+    fields' types, the methods other code calls); a bare name is no idea to add."""
+    from codestory.analysis.facts import MemberFact, RepoFacts, SymbolFact
+    from codestory.core.domain import ExpertiseLevel, Style
+    from codestory.narrative.template import Voice, _key_ideas
+
+    def idea(name: str, **more: object) -> SymbolFact:
+        return SymbolFact(name=name, kind="class", path=f"pkg/{name.lower()}.py", line=1,
+                          used_by=2, **more)  # fmt: skip
+
+    base = [idea(f"Part{i}") for i in range(8)]
+    methods = [MemberFact(name=n, path="pkg/engine.py", line=2) for n in ("start", "stop")]
+    extra = [idea("Plain"), idea("Engine", methods=methods), idea("Base", heirs=["Fast"])]
+    facts = RepoFacts.model_construct(key_symbols=base + extra, control_paths=[])
+    short = Voice(ExpertiseLevel.INTERMEDIATE, Style.OVERVIEW, short=True)
+    told = [s.name for s in _key_ideas(facts, short)]
+    assert told[:8] == [s.name for s in base]
+    assert "Engine" in told and "Base" in told and "Plain" not in told
