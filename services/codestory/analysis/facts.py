@@ -354,6 +354,7 @@ def _languages(files: list[SourceFile], kinds: dict[str, FileKind]) -> list[Lang
 
 
 LEFT_OUT = frozenset({FileKind.VENDORED, FileKind.GENERATED, FileKind.MINIFIED})
+BUILD_DESCRIPTIONS = frozenset({"CMake", "Makefile"})
 SPLIT_SOURCE_SETS = {"main", "test", "testFixtures", "integrationTest", "jmh"}
 
 
@@ -385,6 +386,10 @@ def _areas(
     areas = []
     for name, inside in members.items():
         code = [f for f in inside if is_code(f.language) and f.path in kinds]
+        # A folder's build description (its `CMakeLists.txt`, `Makefile`) builds what is
+        # there: it says neither what the folder holds nor its language, unless it is all
+        # there is (a header-only library's `include/` is C++, an example's folder examples).
+        code = [f for f in code if f.language not in BUILD_DESCRIPTIONS] or code
         kind_counts = Counter(kinds[f.path] for f in code)
         own = Counter({k: n for k, n in kind_counts.items() if k not in LEFT_OUT})
         # A folder of the project's own tests that also holds a copied framework (cJSON's
@@ -1429,6 +1434,12 @@ def _classify(root: Path, walked: list[SourceFile]) -> Checkout:
     for model in ecosystems.ECOSYSTEMS:
         for folder in model.generated_folders(paths):
             kinds.update({p: FileKind.GENERATED for p in kinds if p.startswith(f"{folder}/")})
+    by_path = {f.path: f for f in texts}
+    for model in ecosystems.ECOSYSTEMS:
+        builds = {p: read_text(root, by_path[p]) for p in model.build_files(paths) if p in by_path}
+        for script in model.scripts_run_by_build(builds, paths) if builds else ():
+            if kinds.get(script) is FileKind.SOURCE:
+                kinds[script] = FileKind.TOOLING  # the build runs it: tooling, not a way in
     manifests = _root_first(
         inherit_managed_scopes(
             [

@@ -298,6 +298,15 @@ class Ecosystem:
         """Folders whose files a build tool writes from the project's own sources."""
         return set()
 
+    def build_files(self, paths: set[str]) -> set[str]:
+        """The build descriptions whose texts `scripts_run_by_build` reads."""
+        return set()
+
+    def scripts_run_by_build(self, builds: dict[str, str], paths: set[str]) -> set[str]:
+        """Scripts the build runs while it configures or builds (given the texts of
+        `build_files`): build tooling whatever their language, never a way in."""
+        return set()
+
     def renames_a_type(self, definition: Definition) -> bool:
         """Whether a definition only gives another type a new name: the idea is the type
         it names, not the alias."""
