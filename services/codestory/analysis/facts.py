@@ -1077,6 +1077,11 @@ def _tour_paths(
             )
             add([start, *onward])
             continue
+        if _root_handler(start, commands, {p.name for p in runnable}, syntaxes, graph):
+            # The run is the root command's, toured from its handler below; the calls
+            # `main` makes itself set the stage (its logging, its config).
+            seen_starts.add(start.key)
+            continue
         before = len(control_paths)
         walk([start])
         if len(control_paths) > before and entry.key in scripts:
@@ -1299,6 +1304,26 @@ def _doing_method(start: Symbol, syntaxes: dict[str, FileSyntax]) -> Symbol:
 
 
 _HANDLER_WORDS = frozenset({"run", "cmd", "command", "do", "handle", "exec", "action"})
+
+
+def _root_handler(
+    start: Symbol,
+    commands: list[Role],
+    programs: set[str],
+    syntaxes: dict[str, FileSyntax],
+    graph: CallGraph,
+) -> Symbol | None:
+    """The handler of the root command a `main` runs (cobra's `rootCmd.Execute()`): where
+    the run goes, rather than the setup `main` calls first (its logging, its config)."""
+    syntax = syntaxes.get(start.path)
+    if syntax is None or not commands:
+        return None
+    model = ecosystems.of_language(syntax.language)
+    if not any(c.qualifier and model.runs_root_command(c.name) for c in start.definition.calls):
+        return None
+    roots = [r for r in commands if (r.detail or r.name) in programs]
+    handler = _command_start(roots[0], syntaxes, graph) if len(roots) == 1 else None
+    return handler if handler is not None and handler.key != start.key else None
 
 
 def _shown_handler(

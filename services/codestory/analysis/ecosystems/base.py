@@ -230,6 +230,11 @@ class Ecosystem:
         is its handler as written."""
         return []
 
+    def runs_root_command(self, call_name: str) -> bool:
+        """Whether a `main`'s call of this name runs its command table's root command, so
+        the run goes on in that command's handler."""
+        return False
+
     def command_literal(self, role: Role, syntax: FileSyntax) -> Definition | None:
         """A command's handler written in place as an anonymous function, as a definition
         of its own whose calls are the function's."""

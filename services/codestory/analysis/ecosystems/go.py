@@ -40,6 +40,9 @@ _PREDECLARED = (
 )
 
 
+_COBRA_EXECUTE = frozenset({"Execute", "ExecuteC", "ExecuteContext", "ExecuteContextC"})
+
+
 class Go(Ecosystem):
     name = "go"
     builtin_names = frozenset(_PREDECLARED.split())
@@ -108,6 +111,11 @@ class Go(Ecosystem):
             Role("command", handler or FUNCTION_LITERAL, path, line, name)
             for name, handler, line, _ in syntax.commands
         ]
+
+    def runs_root_command(self, call_name: str) -> bool:
+        # cobra: `rootCmd.Execute()` parses the arguments and runs the root's `Run`/`RunE`
+        # (or the subcommand named).
+        return call_name in _COBRA_EXECUTE
 
     def command_literal(self, role: Role, syntax: FileSyntax) -> Definition | None:
         """Go: a `Run: func(cmd, args) {...}` handler is the literal itself; its calls are
