@@ -351,6 +351,11 @@ class Ecosystem:
         work in read as development."""
         return manifests
 
+    def tools_first(self, manifests: list[Manifest], dev: list[str]) -> list[str]:
+        """The development packages in the order they are worth naming: those whose tools
+        the project's own scripts run before the rest, where the ecosystem's manifests say."""
+        return dev
+
     def test_only_dependencies(self, project: Project, dependencies: list[str]) -> set[str]:
         """Declared dependencies that only the tests use, where the manifest cannot say."""
         return set()
