@@ -143,9 +143,32 @@ def _runner_collected(paths: list[str]) -> list[str]:
     return named if paths and len(named) >= NAMED_SUITE_SHARE * len(paths) else paths
 
 
-# pytest's package markers and shared fixtures, and a suite's own Makefile that runs it:
-# the suite's plumbing, never a test.
-_PLUMBING = frozenset({"__init__.py", "conftest.py", "Makefile", "GNUmakefile"})
+# pytest's package markers and shared fixtures, a suite's own Makefile, CMakeLists.txt or
+# meson.build that builds and runs it, and a single-file test framework copied in beside
+# the tests (Catch2's `catch.hpp`, doctest's `doctest.h`, Unity's `unity.c`): the suite's
+# plumbing, never a test.
+_PLUMBING = frozenset(
+    {
+        "__init__.py",
+        "conftest.py",
+        "Makefile",
+        "GNUmakefile",
+        "CMakeLists.txt",
+        "meson.build",
+        "catch.hpp",
+        "catch_amalgamated.hpp",
+        "catch_amalgamated.cpp",
+        "doctest.h",
+        "unity.c",
+        "unity.h",
+        "unity_internals.h",
+        "acutest.h",
+        "utest.h",
+        "greatest.h",
+        "munit.c",
+        "munit.h",
+    }
+)
 
 
 def describe_tests(

@@ -90,3 +90,24 @@ def test_this_is_a_library_is_the_readmes_own_definition() -> None:
     # "This is a work in progress" names no kind of project: no definition.
     other = summarise_markdown("# Tool\n\nThis is a work in progress, expect it to change.\n")
     assert not other.defines
+
+
+def test_a_suites_build_and_copied_framework_are_no_test_files(tmp_path: Path) -> None:
+    tree = _tree(
+        {"CMakeLists.txt": "project(flagset CXX)\nenable_testing()\nadd_subdirectory(test)\n"}
+    )
+    tree["test/CMakeLists.txt"] = (
+        "add_executable(tests main.cpp options.cpp)\nadd_test(tests tests)\n"
+    )
+    tree["test/meson.build"] = "test('options', executable('tests', 'main.cpp', 'options.cpp'))\n"
+    tree["test/catch.hpp"] = (
+        "#pragma once\n// Catch v2, single header\nnamespace Catch { int run(); }\n"
+    )
+    tree["test/main.cpp"] = '#define CATCH_CONFIG_MAIN\n#include "catch.hpp"\n'
+    tree["test/options.cpp"] = (
+        '#include "catch.hpp"\n#include "flagset.hpp"\n\nTEST_CASE("parses", "[options]") {\n'
+        "  flagset::Parser p;\n  REQUIRE(p.parse(0, nullptr) == 0);\n}\n"
+    )
+    facts = analyse(write(tmp_path / "repo", tree), name="flagset")
+    assert facts.tests.files == 2
+    assert facts.tests.frameworks == ["Catch2"]
