@@ -86,6 +86,7 @@ def select_dependencies(
         dependencies = [d for d in dependencies if d not in only_for_tests]
     for model in ecosystems.ECOSYSTEMS:
         dev = model.tools_first(speaking, dev)
+        dependencies = model.most_used_first(project, dependencies)
     source: str | None = None
     # A top-level manifest whose every requirement serves its tests speaks for the code all
     # the same: only a top level that declares nothing hands over to a nested module.

@@ -351,6 +351,11 @@ class Ecosystem:
         work in read as development."""
         return manifests
 
+    def most_used_first(self, project: Project, dependencies: list[str]) -> list[str]:
+        """The run-time dependencies in the order they are worth naming: those more of the
+        code imports first, where the ecosystem's imports name them plainly."""
+        return dependencies
+
     def tools_first(self, manifests: list[Manifest], dev: list[str]) -> list[str]:
         """The development packages in the order they are worth naming: those whose tools
         the project's own scripts run before the rest, where the ecosystem's manifests say."""

@@ -112,6 +112,22 @@ class Go(Ecosystem):
             for name, handler, line, _ in syntax.commands
         ]
 
+    def most_used_first(self, project: Project, dependencies: list[str]) -> list[str]:
+        """Go: a module's packages are imported by their full path (`github.com/a/b` or a
+        package under it), so the modules more source files import come first; go.mod
+        lists them alphabetically, which says nothing of what the code is built on."""
+        imported = [
+            {ref.target for ref in syntax.imports}
+            for path, syntax in project.syntaxes.items()
+            if syntax.language == "Go" and project.kinds.get(path) is FileKind.SOURCE
+        ]
+
+        def users(module: str) -> int:
+            inside = module + "/"
+            return sum(any(t == module or t.startswith(inside) for t in refs) for refs in imported)
+
+        return sorted(dependencies, key=lambda module: -users(module))
+
     def runs_root_command(self, call_name: str) -> bool:
         # cobra: `rootCmd.Execute()` parses the arguments and runs the root's `Run`/`RunE`
         # (or the subcommand named).
