@@ -19,7 +19,7 @@ _PACKAGE = {
     "exports": "./distribution/index.js",
     "scripts": {"test": "xo && npm run build && ava", "build": "tsc --project tsconfig.json"},
     "devDependencies": {
-        "@sindre/tsconfig": "^1.0.0",
+        "@acme/tsconfig": "^1.0.0",
         "@types/node": "^22.0.0",
         "ava": "^6.0.0",
         "express": "^5.0.0",
@@ -61,6 +61,6 @@ def test_development_packages_are_named_by_the_tools_the_scripts_run() -> None:
         "ava",
         "typescript",
         "express",
-        "@sindre/tsconfig",
+        "@acme/tsconfig",
         "@types/node",
     ]
