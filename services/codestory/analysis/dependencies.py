@@ -84,6 +84,9 @@ def select_dependencies(
         # In the manifest's order: a set's order changes from process to process.
         dev += [d for d in dependencies if d in only_for_tests and d not in dev]
         dependencies = [d for d in dependencies if d not in only_for_tests]
+    for model in ecosystems.ECOSYSTEMS:
+        dev = model.tools_first(speaking, dev)
+        dependencies = model.most_used_first(project, dependencies)
     source: str | None = None
     # A top-level manifest whose every requirement serves its tests speaks for the code all
     # the same: only a top level that declares nothing hands over to a nested module.

@@ -364,6 +364,7 @@ def _languages(files: list[SourceFile], kinds: dict[str, FileKind]) -> list[Lang
 
 
 LEFT_OUT = frozenset({FileKind.VENDORED, FileKind.GENERATED, FileKind.MINIFIED})
+BUILD_DESCRIPTIONS = frozenset({"CMake", "Makefile"})
 SPLIT_SOURCE_SETS = {"main", "test", "testFixtures", "integrationTest", "jmh"}
 
 
@@ -395,6 +396,10 @@ def _areas(
     areas = []
     for name, inside in members.items():
         code = [f for f in inside if is_code(f.language) and f.path in kinds]
+        # A folder's build description (its `CMakeLists.txt`, `Makefile`) builds what is
+        # there: it says neither what the folder holds nor its language, unless it is all
+        # there is (a header-only library's `include/` is C++, an example's folder examples).
+        code = [f for f in code if f.language not in BUILD_DESCRIPTIONS] or code
         kind_counts = Counter(kinds[f.path] for f in code)
         own = Counter({k: n for k, n in kind_counts.items() if k not in LEFT_OUT})
         # A folder of the project's own tests that also holds a copied framework (cJSON's
@@ -1089,6 +1094,11 @@ def _tour_paths(
             )
             add([start, *onward])
             continue
+        if _root_handler(start, commands, {p.name for p in runnable}, syntaxes, graph):
+            # The run is the root command's, toured from its handler below; the calls
+            # `main` makes itself set the stage (its logging, its config).
+            seen_starts.add(start.key)
+            continue
         before = len(control_paths)
         walk([start])
         if len(control_paths) > before and entry.key in scripts:
@@ -1313,6 +1323,26 @@ def _doing_method(start: Symbol, syntaxes: dict[str, FileSyntax]) -> Symbol:
 _HANDLER_WORDS = frozenset({"run", "cmd", "command", "do", "handle", "exec", "action"})
 
 
+def _root_handler(
+    start: Symbol,
+    commands: list[Role],
+    programs: set[str],
+    syntaxes: dict[str, FileSyntax],
+    graph: CallGraph,
+) -> Symbol | None:
+    """The handler of the root command a `main` runs (cobra's `rootCmd.Execute()`): where
+    the run goes, rather than the setup `main` calls first (its logging, its config)."""
+    syntax = syntaxes.get(start.path)
+    if syntax is None or not commands:
+        return None
+    model = ecosystems.of_language(syntax.language)
+    if not any(c.qualifier and model.runs_root_command(c.name) for c in start.definition.calls):
+        return None
+    roots = [r for r in commands if (r.detail or r.name) in programs]
+    handler = _command_start(roots[0], syntaxes, graph) if len(roots) == 1 else None
+    return handler if handler is not None and handler.key != start.key else None
+
+
 def _shown_handler(
     role: Role, start: Symbol, syntaxes: dict[str, FileSyntax], graph: CallGraph
 ) -> Symbol | None:
@@ -1453,6 +1483,12 @@ def _classify(root: Path, walked: list[SourceFile]) -> Checkout:
     for model in ecosystems.ECOSYSTEMS:
         for folder in model.generated_folders(paths):
             kinds.update({p: FileKind.GENERATED for p in kinds if p.startswith(f"{folder}/")})
+    by_path = {f.path: f for f in texts}
+    for model in ecosystems.ECOSYSTEMS:
+        builds = {p: read_text(root, by_path[p]) for p in model.build_files(paths) if p in by_path}
+        for script in model.scripts_run_by_build(builds, paths) if builds else ():
+            if kinds.get(script) is FileKind.SOURCE:
+                kinds[script] = FileKind.TOOLING  # the build runs it: tooling, not a way in
     manifests = _root_first(
         inherit_managed_scopes(
             [

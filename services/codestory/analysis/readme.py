@@ -17,6 +17,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from codestory.analysis.comments import end_lead_in, first_sentence, is_legal_notice
+from codestory.analysis.project_kind import described_kind
 
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _RST_DIRECTIVE = re.compile(r"^\s*\.\.\s|^\s*:\w+:")
@@ -103,6 +104,11 @@ def _callout_spans(tokens: list[Token]) -> list[tuple[int, int]]:
 def _defines(paragraph: str, names: list[str]) -> bool:
     """Whether the paragraph opens by saying what the project is: "Viper is a ...", not
     how it behaves ("Commander is strict about options")."""
+    # "This is a lightweight option parser library": the README's own subject, when what
+    # follows names a kind of project (not "This is a work in progress").
+    this = _THIS_IS.match(paragraph)
+    if this and described_kind(first_sentence(paragraph[this.start(1) :]) or "") is not None:
+        return True
     return any(
         re.match(
             # The name may come with its owner, as its repository is named: `owner/tool`.
@@ -116,6 +122,10 @@ def _defines(paragraph: str, names: list[str]) -> bool:
     )
 
 
+_THIS_IS = re.compile(
+    r"this\s+(?:(?:project|library|repository|package|crate|module|tool)\s+)?is\s+(an?\s)",
+    re.I,
+)
 _NOT_A_TAGLINE = re.compile(r"\b(?:logo|badge|banner|screenshot|icon|image|gif)\b", re.I)
 
 

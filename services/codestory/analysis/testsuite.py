@@ -154,9 +154,32 @@ def _runner_collected(paths: list[str]) -> list[str]:
     return named if paths and len(named) >= NAMED_SUITE_SHARE * len(paths) else paths
 
 
-# pytest's package markers and shared fixtures, and a suite's own Makefile that runs it:
-# the suite's plumbing, never a test.
-_PLUMBING = frozenset({"__init__.py", "conftest.py", "Makefile", "GNUmakefile"})
+# pytest's package markers and shared fixtures, a suite's own Makefile, CMakeLists.txt or
+# meson.build that builds and runs it, and a single-file test framework copied in beside
+# the tests (Catch2's `catch.hpp`, doctest's `doctest.h`, Unity's `unity.c`): the suite's
+# plumbing, never a test.
+_PLUMBING = frozenset(
+    {
+        "__init__.py",
+        "conftest.py",
+        "Makefile",
+        "GNUmakefile",
+        "CMakeLists.txt",
+        "meson.build",
+        "catch.hpp",
+        "catch_amalgamated.hpp",
+        "catch_amalgamated.cpp",
+        "doctest.h",
+        "unity.c",
+        "unity.h",
+        "unity_internals.h",
+        "acutest.h",
+        "utest.h",
+        "greatest.h",
+        "munit.c",
+        "munit.h",
+    }
+)
 
 
 def describe_tests(
@@ -186,7 +209,11 @@ def describe_tests(
         and not _inputs(p)
         and not _in_source_root(p)
     ]
-    inside = [p for p in test_paths if p not in outside and not _outside(p, directories)]
+    inside = [
+        p
+        for p in test_paths
+        if p not in outside and not _outside(p, directories) and not _helper(p, directories)
+    ]
     counted = _runner_collected(inside) + outside
     # A script the parser does not read (a regression suite's shell scripts) is still a
     # test worth opening before a fuzzer's harness.
@@ -234,6 +261,20 @@ def _about(path: str, core: frozenset[str]) -> bool:
     stem = path.rsplit("/", 1)[-1].split(".")[0].lower()
     stem = re.sub(r"^tests?[_-]?|[_-]?tests?$|[_-]?spec$", "", stem)
     return bool(stem) and stem in core
+
+
+# A test folder's `helpers/` holds what its tests share (a server to call, a page to open):
+# AVA leaves `helper` and `helpers` folders out of its run, Mocha runs only the test
+# folder's own files, and name-based runners never collect them.
+_HELPER_FOLDERS = frozenset({"helper", "helpers"})
+
+
+def _helper(path: str, directories: list[str]) -> bool:
+    """Whether a file sits in a helpers folder inside a test folder."""
+    folder = next((d for d in directories if path.startswith(d + "/")), None)
+    if folder is None:
+        return False
+    return any(f.lower() in _HELPER_FOLDERS for f in path[len(folder) + 1 :].split("/")[:-1])
 
 
 def _inputs(path: str) -> bool:

@@ -172,7 +172,7 @@ class Speaker:
         return self.speak(text), shown
 
     def speak(self, text: str) -> str:
-        text = _URL.sub("a web address", text)
+        text = _URL.sub(_say_url, text)
         text = _GENERIC.sub(r" of \1", text)
         text = _PLACEHOLDER.sub(r"\1", text)
         text = _COMPARISON.sub(lambda m: _COMPARISON_WORDS[m.group(1)], text)
@@ -203,6 +203,30 @@ def _is_path_span(span: str) -> bool:
     if _VERSION.fullmatch(span) or _MAJOR_VERSION.fullmatch(span):
         return False
     return "/" in span or _BARE_FILE.fullmatch(span) is not None
+
+
+# Code forges whose addresses name a repository as `host/owner/name`.
+_FORGES = {
+    "github.com": "GitHub",
+    "gitlab.com": "GitLab",
+    "codeberg.org": "Codeberg",
+    "bitbucket.org": "Bitbucket",
+}
+
+
+def _say_url(match: re.Match[str]) -> str:
+    """A web address as a listener can take it: a forge's repository by its name ("the
+    is-network-error repository on GitHub"), any other as "a web address"."""
+    written = match.group(0)
+    address = re.sub(r"^(?:https?|ftp)://", "", written).rstrip(".,;:")
+    after = written[len(written.rstrip(".,;:")) :]  # the sentence's own stop, kept
+    host, _, rest = address.partition("/")
+    forge = _FORGES.get(host.lower().removeprefix("www."))
+    parts = [p for p in rest.split("/") if p]
+    if forge and len(parts) >= 2 and re.fullmatch(r"[\w.-]+", parts[1]):
+        name = parts[1].removesuffix(".git")
+        return f"the {name} repository on {forge}{after}"
+    return f"a web address{after}"
 
 
 def _namesake(match: re.Match[str]) -> str:

@@ -233,6 +233,11 @@ class Ecosystem:
         is its handler as written."""
         return []
 
+    def runs_root_command(self, call_name: str) -> bool:
+        """Whether a `main`'s call of this name runs its command table's root command, so
+        the run goes on in that command's handler."""
+        return False
+
     def command_literal(self, role: Role, syntax: FileSyntax) -> Definition | None:
         """A command's handler written in place as an anonymous function, as a definition
         of its own whose calls are the function's."""
@@ -301,6 +306,15 @@ class Ecosystem:
         """Folders whose files a build tool writes from the project's own sources."""
         return set()
 
+    def build_files(self, paths: set[str]) -> set[str]:
+        """The build descriptions whose texts `scripts_run_by_build` reads."""
+        return set()
+
+    def scripts_run_by_build(self, builds: dict[str, str], paths: set[str]) -> set[str]:
+        """Scripts the build runs while it configures or builds (given the texts of
+        `build_files`): build tooling whatever their language, never a way in."""
+        return set()
+
     def renames_a_type(self, definition: Definition) -> bool:
         """Whether a definition only gives another type a new name: the idea is the type
         it names, not the alias."""
@@ -339,6 +353,16 @@ class Ecosystem:
         """The top-level `manifests`, with those that only pin the environment the authors
         work in read as development."""
         return manifests
+
+    def most_used_first(self, project: Project, dependencies: list[str]) -> list[str]:
+        """The run-time dependencies in the order they are worth naming: those more of the
+        code imports first, where the ecosystem's imports name them plainly."""
+        return dependencies
+
+    def tools_first(self, manifests: list[Manifest], dev: list[str]) -> list[str]:
+        """The development packages in the order they are worth naming: those whose tools
+        the project's own scripts run before the rest, where the ecosystem's manifests say."""
+        return dev
 
     def test_only_dependencies(self, project: Project, dependencies: list[str]) -> set[str]:
         """Declared dependencies that only the tests use, where the manifest cannot say."""

@@ -54,6 +54,17 @@ _TEST_INCLUDES = {
     "doctest.h": "doctest",
 }
 BUILD_FILES = frozenset({"Makefile.am", "CMakeLists.txt", "configure.ac", "version.m4"})
+_SCRIPT_RUNNING_BUILDS = frozenset({"meson.build", "CMakeLists.txt"})
+# A build's calls that run a program while configuring or building, up to their first `)`
+# (enough for the script's path, which comes first among their arguments).
+_RUNS_A_SCRIPT = re.compile(
+    r"\b(?:run_command|find_program|custom_target|execute_process|add_custom_command"
+    r"|add_custom_target)\s*\((?P<args>[^)]*)",
+    re.IGNORECASE,
+)
+_SCRIPT_PATH = re.compile(r"([\w.${}/-]+\.(?:py|sh|pl|rb|js|lua|tcl))\b")
+# CMake's folder variables a script's path starts from (`${CMAKE_CURRENT_SOURCE_DIR}/x.py`).
+_CMAKE_DIR_VARIABLE = re.compile(r"^\$\{(?:CMAKE|PROJECT)_(?:CURRENT_)?SOURCE_DIR\}")
 
 
 def configured_makefile(paths: set[str] | frozenset[str]) -> str | None:
@@ -162,6 +173,24 @@ class CAndCpp(Ecosystem):
         amalgamated into one header in `single_include/`, written by a script."""
         tops = {p.split("/", 1)[0] for p in paths if "/" in p}
         return {"single_include"} if {"include", "single_include"} <= tops else set()
+
+    def build_files(self, paths: set[str]) -> set[str]:
+        return {p for p in paths if file_name(p) in _SCRIPT_RUNNING_BUILDS and p.count("/") <= 2}
+
+    def scripts_run_by_build(self, builds: dict[str, str], paths: set[str]) -> set[str]:
+        """C and C++: a script Meson runs (`run_command`, `find_program`, `custom_target`)
+        or CMake runs (`execute_process`, `add_custom_command`, `add_custom_target`) while
+        configuring or building: Meson's version readers and generators, CMake's."""
+        found: set[str] = set()
+        for build, text in builds.items():
+            folder = str(PurePosixPath(build).parent).removeprefix(".").strip("/")
+            for call in _RUNS_A_SCRIPT.finditer(text):
+                for named in _SCRIPT_PATH.findall(call.group("args")):
+                    named = _CMAKE_DIR_VARIABLE.sub("", named).lstrip("/")
+                    for candidate in (f"{folder}/{named}".lstrip("/"), named):
+                        if candidate in paths:
+                            found.add(candidate)
+        return found
 
     def renames_a_type(self, definition: Definition) -> bool:
         """C and C++: a typedef of a built-in or another alias (`typedef unsigned int uInt;`)

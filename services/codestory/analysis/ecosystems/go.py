@@ -40,6 +40,9 @@ _PREDECLARED = (
 )
 
 
+_COBRA_EXECUTE = frozenset({"Execute", "ExecuteC", "ExecuteContext", "ExecuteContextC"})
+
+
 class Go(Ecosystem):
     name = "go"
     builtin_names = frozenset(_PREDECLARED.split())
@@ -108,6 +111,27 @@ class Go(Ecosystem):
             Role("command", handler or FUNCTION_LITERAL, path, line, name)
             for name, handler, line, _ in syntax.commands
         ]
+
+    def most_used_first(self, project: Project, dependencies: list[str]) -> list[str]:
+        """Go: a module's packages are imported by their full path (`github.com/a/b` or a
+        package under it), so the modules more source files import come first; go.mod
+        lists them alphabetically, which says nothing of what the code is built on."""
+        imported = [
+            {ref.target for ref in syntax.imports}
+            for path, syntax in project.syntaxes.items()
+            if syntax.language == "Go" and project.kinds.get(path) is FileKind.SOURCE
+        ]
+
+        def users(module: str) -> int:
+            inside = module + "/"
+            return sum(any(t == module or t.startswith(inside) for t in refs) for refs in imported)
+
+        return sorted(dependencies, key=lambda module: -users(module))
+
+    def runs_root_command(self, call_name: str) -> bool:
+        # cobra: `rootCmd.Execute()` parses the arguments and runs the root's `Run`/`RunE`
+        # (or the subcommand named).
+        return call_name in _COBRA_EXECUTE
 
     def command_literal(self, role: Role, syntax: FileSyntax) -> Definition | None:
         """Go: a `Run: func(cmd, args) {...}` handler is the literal itself; its calls are

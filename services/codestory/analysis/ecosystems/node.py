@@ -109,6 +109,12 @@ def _pnpm_packages(text: str) -> list[str]:
     return [g for g in globs if g]
 
 
+# Commands whose package is named otherwise.
+_COMMAND_PACKAGES = {"tsc": "typescript", "tsserver": "typescript", "vue-tsc": "vue-tsc"}
+# Type declarations of other packages and shared tool configurations.
+_SUPPORTING_PACKAGE = re.compile(r"^@types/|(?:^|[/-])(?:tsconfig|eslint-config|prettier-config)\b")
+
+
 class Node(Ecosystem):
     name = "node"
     languages = frozenset({"JavaScript", "TypeScript"})
@@ -117,6 +123,22 @@ class Node(Ecosystem):
     # Jest's, Vitest's and Mocha's `x.test.js`, `x.spec.ts`; tsd's `x.test-d.ts` and
     # TSTyche's `x.tst.ts` type tests.
     test_file_names = r".+\.(?:test|spec|test-d|tst)\.[cm]?[jt]sx?"
+
+    def tools_first(self, manifests: list[Manifest], dev: list[str]) -> list[str]:
+        """npm: the packages whose commands `scripts` run (`ava`, `xo`, `tsc` from
+        `typescript`), in the order the scripts name them, before the others; type
+        declarations (`@types/x`) and shared configs (`@scope/tsconfig`,
+        `eslint-config-x`) last: they only serve the tools and say least of the project."""
+        said = " ".join(v for m in self.own(manifests) for v in m.scripts.values())
+        words = [_COMMAND_PACKAGES.get(w, w) for w in re.findall(r"[@\w./-]+", said)]
+        order = {w: i for i, w in reversed(list(enumerate(words)))}
+
+        def rank(package: str) -> tuple[int, int]:
+            if package in order:
+                return 0, order[package]
+            return (2 if _SUPPORTING_PACKAGE.search(package) else 1), 0
+
+        return sorted(dev, key=rank)
 
     def wanted_texts(self, paths: frozenset[str], kinds: dict[str, FileKind]) -> set[str]:
         return {_PNPM_WORKSPACE} & paths
