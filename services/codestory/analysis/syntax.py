@@ -1698,7 +1698,7 @@ def _read_tree(
     elif grammar in _JS_GRAMMARS:
         syntax.default_export = _default_export(root)
         # What a module whose value is one function attaches to it is that function's
-        # companions, the package's surface too (`module.exports = morgan` with
+        # companions, the package's surface too (`module.exports = logger` with
         # `module.exports.compile = compile`); a helper module's `exports.x` stays its own.
         named = _commonjs_named_exports(root) if syntax.default_export else set()
         for definition in syntax.definitions:
