@@ -510,6 +510,12 @@ def _entry_points(
     minor = {lang for lang, n in spoken.items() if n < MINOR_LANGUAGE * sum(spoken.values())}
     if any(syntaxes[p].language not in minor for p in mains):
         mains = [p for p in mains if syntaxes[p].language not in minor]
+    # Where the project's main language has its build (a Cargo crate, a Go module), a
+    # program in another language that no build of its own makes (a C or Python script
+    # kept to compare against) is the authors' helper, not a way into the project.
+    built = {of.name for m in manifests if (of := ecosystems.of_manifest(m)).manifest_ecosystems}
+    if spoken and ecosystems.of_language(spoken.most_common(1)[0][0]).name in built:
+        mains = [p for p in mains if ecosystems.of_language(syntaxes[p].language).name in built]
 
     def reached(path: str) -> int:
         main = next(
