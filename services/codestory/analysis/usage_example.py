@@ -48,7 +48,8 @@ _PROMPT = re.compile(r"^(>>>|\.\.\.)( |$)")
 def _markdown_blocks(text: str) -> list[tuple[str, str]]:
     tokens = markdown_tokens(text)
     return [
-        (t.info.strip().split(" ")[0].lower(), t.content)
+        # rustdoc's attributes follow the language after commas: ```rust,no_run
+        (re.split(r"[\s,]", t.info.strip(), maxsplit=1)[0].lower(), t.content)
         for t in tokens
         if t.type == "fence"  # an indented block carries no language: it may be anything
     ]
