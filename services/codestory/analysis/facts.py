@@ -71,7 +71,7 @@ from codestory.analysis.syntax import Call, Definition, FileSyntax
 from codestory.analysis.syntax_cache import DEFAULT_MAX_BYTES, SyntaxCache
 from codestory.analysis.task_runners import test_command as runner_test_command
 from codestory.analysis.testsuite import TestSuite, describe_tests
-from codestory.analysis.usage_example import example_blocks, read_examples
+from codestory.analysis.usage_example import LOOPED, example_blocks, read_examples
 from codestory.analysis.version import analyser_version
 from codestory.analysis.walk import AnalysisError, SourceFile, read_text, walk_repository
 from codestory.core.identifiers import split_identifier
@@ -1081,6 +1081,9 @@ def _tour_paths(
                 # `res.send` as written; `$('h2').addClass` as the method it calls.
                 plain = call.qualifier and re.fullmatch(r"[\w$.]+", call.qualifier)
                 shown = f"{call.qualifier}.{call.name}" if plain else call.name
+                if call.literal == LOOPED and call.qualifier:
+                    # Told as the loop the README writes, over the value it writes.
+                    shown = f"for {call.qualifier.removesuffix('.into_iter()')}"
                 control_paths[0][0] = control_paths[0][0].model_copy(update={"via": shown})
     # A program whose `main` dispatches to its commands goes first where its README's first
     # command goes (`tool up`), not to whichever handler runs the most code.

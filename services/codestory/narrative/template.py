@@ -776,9 +776,17 @@ def _library_kind(facts: RepoFacts) -> bool:
     return facts.kind in {"library", "framework"}
 
 
+def _shown_use(via: str) -> str:
+    """How the README's example reaches the code: a call, or a loop over a value (the
+    facts give a loop as `for <value>`)."""
+    if via.startswith("for "):
+        return f"a `for` loop over {code(via.removeprefix('for '))}"
+    return f"a call to {code(via)}"
+
+
 def _example_opening(start: ControlStep) -> str:
     via = start.via or start.name
-    shown = f"The README shows it in use with a call to {code(via)}."
+    shown = f"The README shows it in use with {_shown_use(via)}."
     if via == start.name:
         return f"{shown} Follow that call into {code(start.path)}."
     return f"{shown} Follow it into the code: it is {code(start.name)} in {code(start.path)}."
@@ -1059,7 +1067,7 @@ def _path_opening(
             )
         return (
             _example_opening(start),
-            f"The README shows it in use with a call to {code(start.via)}: in the code that "
+            f"The README shows it in use with {_shown_use(start.via)}: in the code that "
             f"is {where}, and it",
         )
     if number == 0 and opens:
