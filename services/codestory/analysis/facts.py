@@ -476,6 +476,19 @@ def _root_first(manifests: list[Manifest]) -> list[Manifest]:
     return sorted(manifests, key=lambda m: (m.path.count("/"), m.kind == "Helm chart", m.path))
 
 
+def _unbuilt_languages(
+    manifests: list[Manifest], syntaxes: dict[str, FileSyntax], kinds: dict[str, FileKind]
+) -> set[str]:
+    """Where the project's main language has its build (a Cargo crate, a Go module), the
+    other languages of its code that no build of their own makes: a C or Python program
+    kept to compare against is the authors' helper, not a way in nor a module to know."""
+    built = {of.name for m in manifests if (of := ecosystems.of_manifest(m)).manifest_ecosystems}
+    spoken = Counter(s.language for p, s in syntaxes.items() if kinds.get(p) is FileKind.SOURCE)
+    if not spoken or ecosystems.of_language(spoken.most_common(1)[0][0]).name not in built:
+        return set()
+    return {lang for lang in spoken if ecosystems.of_language(lang).name not in built}
+
+
 def _entry_points(
     project: ecosystems.Project,
     resolver: Resolver,
@@ -510,12 +523,8 @@ def _entry_points(
     minor = {lang for lang, n in spoken.items() if n < MINOR_LANGUAGE * sum(spoken.values())}
     if any(syntaxes[p].language not in minor for p in mains):
         mains = [p for p in mains if syntaxes[p].language not in minor]
-    # Where the project's main language has its build (a Cargo crate, a Go module), a
-    # program in another language that no build of its own makes (a C or Python script
-    # kept to compare against) is the authors' helper, not a way into the project.
-    built = {of.name for m in manifests if (of := ecosystems.of_manifest(m)).manifest_ecosystems}
-    if spoken and ecosystems.of_language(spoken.most_common(1)[0][0]).name in built:
-        mains = [p for p in mains if ecosystems.of_language(syntaxes[p].language).name in built]
+    unbuilt = _unbuilt_languages(manifests, syntaxes, kinds)
+    mains = [p for p in mains if syntaxes[p].language not in unbuilt]
 
     def reached(path: str) -> int:
         main = next(
@@ -1762,13 +1771,15 @@ def _symbols(code: Code, kept: dict[str, FileUses] | None = None) -> list[Symbol
     return symbols
 
 
-def _key_modules(modules: dict[str, ModuleFact]) -> list[ModuleFact]:
-    """The source modules of substance, the most imported first, one per package."""
+def _key_modules(modules: dict[str, ModuleFact], unbuilt: set[str]) -> list[ModuleFact]:
+    """The source modules of substance, the most imported first, one per package; none in a
+    language no build of the project makes."""
     key_modules = sorted(
         (
             m
             for m in modules.values()
             if m.kind is FileKind.SOURCE
+            and m.language not in unbuilt
             and m.lines >= MIN_KEY_MODULE_LINES
             and (m.definitions or m.importers)
         ),
@@ -2013,7 +2024,9 @@ def analyse(
     kept = _kept_uses(cache, code, blobs)
     symbols = _symbols(code, kept)
     _keep_uses(cache, code, blobs, kept)
-    key_modules = _key_modules(modules)
+    key_modules = _key_modules(
+        modules, _unbuilt_languages(list(checkout.manifests), syntaxes, checkout.kinds)
+    )
     dockerfile = _dockerfile(root, checkout.files)
     docker_command = _docker_command(dockerfile)
     project = _project(checkout, syntaxes)

@@ -965,12 +965,19 @@ def test_a_program_in_a_language_no_build_makes_is_no_way_into_a_crate(tmp_path:
         "Cargo.toml": '[package]\nname = "walk"\nversion = "1.0.0"\n',
         "src/lib.rs": "/// Walks a tree.\npub fn walk() {\n    step();\n}\n\nfn step() {}\n",
         "src/step.rs": "pub fn one() {}\n",
-        "compare/walk.c": "#include <stdio.h>\n\nint main(void) {\n    return 0;\n}\n",
+        "compare/walk.c": "#include <stdio.h>\n\nstatic int shown(const char *p) {\n"
+        + '    return printf("%s\\n", p);\n}\n\n'
+        + "int main(int argc, char **argv) {\n"
+        + "".join(f"    shown(argv[{n}]);\n" for n in range(20))
+        + "    return 0;\n}\n",
         "compare/walk.py": "import os\n\n\ndef main():\n    print(os.getcwd())\n\n\n"
         'if __name__ == "__main__":\n    main()\n',
     }
     facts = analyse(write(tmp_path / "crate", files), name="walk")
     assert facts.entry_points == [] and facts.kind == "library"
+    # Nor is the helper a module to know.
+    assert "compare/walk.c" in facts.modules
+    assert not any(m.path.startswith("compare/") for m in facts.key_modules)
     # A program the project's own build makes is still one.
     files["src/bin/walk.rs"] = "fn main() {\n    walk::walk();\n}\n"
     program = analyse(write(tmp_path / "tool", files), name="walk")
