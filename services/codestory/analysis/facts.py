@@ -369,7 +369,10 @@ SPLIT_SOURCE_SETS = {"main", "test", "testFixtures", "integrationTest", "jmh"}
 
 
 def _areas(
-    files: list[SourceFile], kinds: dict[str, FileKind], syntaxes: dict[str, FileSyntax]
+    files: list[SourceFile],
+    kinds: dict[str, FileKind],
+    syntaxes: dict[str, FileSyntax],
+    unbuilt: frozenset[str] = frozenset(),
 ) -> tuple[list[Area], list[str]]:
     members: dict[str, list[SourceFile]] = defaultdict(list)
     root_files: list[str] = []
@@ -444,6 +447,13 @@ def _areas(
             "Starlark",
         }:
             kind = FileKind.TOOLING  # scripts around the project, not the project
+        elif kind is FileKind.SOURCE and languages and set(languages) <= unbuilt:
+            # Code no build of the project makes (C and Python kept beside a Cargo crate
+            # to compare against): the authors' helpers, said in its languages.
+            kind = FileKind.TOOLING
+            named = sorted(languages)
+            said = " and ".join([", ".join(named[:-1]), named[-1]] if len(named) > 1 else named)
+            holds = f"code in {said} that its build does not make"
         doc = None
         for candidate in (f"{name}/__init__.py", f"{name}/doc.go", f"{name}/lib.rs"):
             syntax = syntaxes.get(candidate)
@@ -2050,7 +2060,8 @@ def analyse(
     targets, tests = _tests(checkout, code, frozenset({name.lower()}))
     release = _release(checkout)
     description = _description(readme_summary, naming)
-    areas, root_files = _areas(checkout.files, checkout.kinds, syntaxes)
+    unbuilt = _unbuilt_languages(list(checkout.manifests), syntaxes, checkout.kinds)
+    areas, root_files = _areas(checkout.files, checkout.kinds, syntaxes, frozenset(unbuilt))
     languages = _languages(checkout.files, checkout.kinds)
     dependencies = _dependencies(checkout, code, root_manifests, languages, project)
     serving_image = docker_command if _docker_exposes(dockerfile) else None

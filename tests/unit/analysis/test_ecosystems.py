@@ -975,9 +975,14 @@ def test_a_program_in_a_language_no_build_makes_is_no_way_into_a_crate(tmp_path:
     }
     facts = analyse(write(tmp_path / "crate", files), name="walk")
     assert facts.entry_points == [] and facts.kind == "library"
-    # Nor is the helper a module to know.
+    # Nor is the helper a module to know, nor its folder the project's own code.
     assert "compare/walk.c" in facts.modules
     assert not any(m.path.startswith("compare/") for m in facts.key_modules)
+    (folder,) = [a for a in facts.areas if a.path == "compare"]
+    assert folder.kind is FileKind.TOOLING
+    assert folder.holds == "code in C and Python that its build does not make"
+    told = " ".join(c.text for c in write_script(facts).chapters)
+    assert "More of the code lives in `compare`" not in told
     # A program the project's own build makes is still one.
     files["src/bin/walk.rs"] = "fn main() {\n    walk::walk();\n}\n"
     program = analyse(write(tmp_path / "tool", files), name="walk")
