@@ -71,7 +71,7 @@ from codestory.analysis.syntax import Call, Definition, FileSyntax
 from codestory.analysis.syntax_cache import DEFAULT_MAX_BYTES, SyntaxCache
 from codestory.analysis.task_runners import test_command as runner_test_command
 from codestory.analysis.testsuite import TestSuite, describe_tests
-from codestory.analysis.usage_example import example_blocks, read_examples
+from codestory.analysis.usage_example import LOOPED, example_blocks, read_examples
 from codestory.analysis.version import analyser_version
 from codestory.analysis.walk import AnalysisError, SourceFile, read_text, walk_repository
 from codestory.core.identifiers import split_identifier
@@ -369,7 +369,10 @@ SPLIT_SOURCE_SETS = {"main", "test", "testFixtures", "integrationTest", "jmh"}
 
 
 def _areas(
-    files: list[SourceFile], kinds: dict[str, FileKind], syntaxes: dict[str, FileSyntax]
+    files: list[SourceFile],
+    kinds: dict[str, FileKind],
+    syntaxes: dict[str, FileSyntax],
+    unbuilt: frozenset[str] = frozenset(),
 ) -> tuple[list[Area], list[str]]:
     members: dict[str, list[SourceFile]] = defaultdict(list)
     root_files: list[str] = []
@@ -444,6 +447,13 @@ def _areas(
             "Starlark",
         }:
             kind = FileKind.TOOLING  # scripts around the project, not the project
+        elif kind is FileKind.SOURCE and languages and set(languages) <= unbuilt:
+            # Code no build of the project makes (C and Python kept beside a Cargo crate
+            # to compare against): the authors' helpers, said in its languages.
+            kind = FileKind.TOOLING
+            named = sorted(languages)
+            said = " and ".join([", ".join(named[:-1]), named[-1]] if len(named) > 1 else named)
+            holds = f"code in {said} that its build does not make"
         doc = None
         for candidate in (f"{name}/__init__.py", f"{name}/doc.go", f"{name}/lib.rs"):
             syntax = syntaxes.get(candidate)
@@ -474,6 +484,19 @@ def _ci(paths: list[str]) -> list[str]:
 
 def _root_first(manifests: list[Manifest]) -> list[Manifest]:
     return sorted(manifests, key=lambda m: (m.path.count("/"), m.kind == "Helm chart", m.path))
+
+
+def _unbuilt_languages(
+    manifests: list[Manifest], syntaxes: dict[str, FileSyntax], kinds: dict[str, FileKind]
+) -> set[str]:
+    """Where the project's main language has its build (a Cargo crate, a Go module), the
+    other languages of its code that no build of their own makes: a C or Python program
+    kept to compare against is the authors' helper, not a way in nor a module to know."""
+    built = {of.name for m in manifests if (of := ecosystems.of_manifest(m)).manifest_ecosystems}
+    spoken = Counter(s.language for p, s in syntaxes.items() if kinds.get(p) is FileKind.SOURCE)
+    if not spoken or ecosystems.of_language(spoken.most_common(1)[0][0]).name not in built:
+        return set()
+    return {lang for lang in spoken if ecosystems.of_language(lang).name not in built}
 
 
 def _entry_points(
@@ -510,6 +533,8 @@ def _entry_points(
     minor = {lang for lang, n in spoken.items() if n < MINOR_LANGUAGE * sum(spoken.values())}
     if any(syntaxes[p].language not in minor for p in mains):
         mains = [p for p in mains if syntaxes[p].language not in minor]
+    unbuilt = _unbuilt_languages(manifests, syntaxes, kinds)
+    mains = [p for p in mains if syntaxes[p].language not in unbuilt]
 
     def reached(path: str) -> int:
         main = next(
@@ -1075,6 +1100,9 @@ def _tour_paths(
                 # `res.send` as written; `$('h2').addClass` as the method it calls.
                 plain = call.qualifier and re.fullmatch(r"[\w$.]+", call.qualifier)
                 shown = f"{call.qualifier}.{call.name}" if plain else call.name
+                if call.literal == LOOPED and call.qualifier:
+                    # Told as the loop the README writes, over the value it writes.
+                    shown = f"for {call.qualifier.removesuffix('.into_iter()')}"
                 control_paths[0][0] = control_paths[0][0].model_copy(update={"via": shown})
     # A program whose `main` dispatches to its commands goes first where its README's first
     # command goes (`tool up`), not to whichever handler runs the most code.
@@ -1753,13 +1781,15 @@ def _symbols(code: Code, kept: dict[str, FileUses] | None = None) -> list[Symbol
     return symbols
 
 
-def _key_modules(modules: dict[str, ModuleFact]) -> list[ModuleFact]:
-    """The source modules of substance, the most imported first, one per package."""
+def _key_modules(modules: dict[str, ModuleFact], unbuilt: set[str]) -> list[ModuleFact]:
+    """The source modules of substance, the most imported first, one per package; none in a
+    language no build of the project makes."""
     key_modules = sorted(
         (
             m
             for m in modules.values()
             if m.kind is FileKind.SOURCE
+            and m.language not in unbuilt
             and m.lines >= MIN_KEY_MODULE_LINES
             and (m.definitions or m.importers)
         ),
@@ -2004,7 +2034,9 @@ def analyse(
     kept = _kept_uses(cache, code, blobs)
     symbols = _symbols(code, kept)
     _keep_uses(cache, code, blobs, kept)
-    key_modules = _key_modules(modules)
+    key_modules = _key_modules(
+        modules, _unbuilt_languages(list(checkout.manifests), syntaxes, checkout.kinds)
+    )
     dockerfile = _dockerfile(root, checkout.files)
     docker_command = _docker_command(dockerfile)
     project = _project(checkout, syntaxes)
@@ -2028,7 +2060,8 @@ def analyse(
     targets, tests = _tests(checkout, code, frozenset({name.lower()}))
     release = _release(checkout)
     description = _description(readme_summary, naming)
-    areas, root_files = _areas(checkout.files, checkout.kinds, syntaxes)
+    unbuilt = _unbuilt_languages(list(checkout.manifests), syntaxes, checkout.kinds)
+    areas, root_files = _areas(checkout.files, checkout.kinds, syntaxes, frozenset(unbuilt))
     languages = _languages(checkout.files, checkout.kinds)
     dependencies = _dependencies(checkout, code, root_manifests, languages, project)
     serving_image = docker_command if _docker_exposes(dockerfile) else None

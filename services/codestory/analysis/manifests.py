@@ -46,6 +46,8 @@ class Manifest(BaseModel):
     executables: dict[str, str] = Field(default_factory=dict)  # command name -> target
     main: str | None = None  # package.json's main module
     artifact: str | None = None  # Maven's artifactId: what sibling modules depend on
+    # Cargo's `publish = false`: a crate its authors never release (a playground, a harness).
+    unpublished: bool = False
     # PEP 621's static metadata (or Poetry's table): `dependencies` is all it needs, even
     # when empty, rather than something a build backend fills in from another file.
     static_dependencies: bool = False
@@ -390,6 +392,7 @@ def parse_cargo(path: str, text: str) -> Manifest:
         members=[str(m) for m in workspace.get("members", [])],
         default_optional=_default_optional(data.get("features", {}), optional),
         executables=executables,
+        unpublished=package.get("publish") is False or package.get("publish") == [],
     )
 
 

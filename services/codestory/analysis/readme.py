@@ -331,8 +331,11 @@ def maintenance_notice(text: str, name: str | None = None) -> str | None:
     project") is no longer maintained: `xsv is now unmaintained`. None when there is none."""
     subjects = [rf"(?:this|the) {_PROJECT_WORDS}"]
     if name:
-        subjects.append(rf"`?{re.escape(name)}`?")
-    subject = re.compile(rf"^(?:{'|'.join(subjects)})\s", re.IGNORECASE)
+        # The name may carry its owner ("Acme's tally") and a noun ("tally project").
+        subjects.append(rf"(?:[\w.-]+['\u2019]s\s+)?`?{re.escape(name)}`?(?:\s+{_PROJECT_WORDS})?")
+    # A notice often dates itself first: "As of 2020-10-10, ..." or "Since 2021, ...".
+    dated = r"(?:(?:as of|since|starting|from) [^,]{1,40},\s*)?"
+    subject = re.compile(rf"^{dated}(?:{'|'.join(subjects)})\s", re.IGNORECASE)
     for line in text[:NOTICE_WITHIN].splitlines():
         plain = _MARKUP_LINK.sub(r"\1", line)
         plain = " ".join(re.sub(r"^[#>*\s-]+|\*\*|__|<[^>]{0,200}>", " ", plain).split())

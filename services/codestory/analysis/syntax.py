@@ -1254,6 +1254,15 @@ def _require_binding(source: Node) -> tuple[tuple[str, ...], str | None]:
     return (), None
 
 
+def _declares_file_module(attribute: Node) -> bool:
+    """Whether a Rust attribute sits on `mod name;`: `#[cfg(test)] mod tests;` only says
+    the tests live in their own file, so they are not this file's own."""
+    item = attribute.next_named_sibling
+    while item is not None and item.type in {"attribute_item", "line_comment", "block_comment"}:
+        item = item.next_named_sibling
+    return item is not None and item.type == "mod_item" and item.child_by_field_name("body") is None
+
+
 def _descendants(
     node: Node,
     node_type: str,
@@ -1717,6 +1726,7 @@ def _read_tree(
         syntax.attributes = [
             _text(n).lstrip("#[").rstrip("]")
             for n in _descendants(root, "attribute_item", through=_RUST_ITEM_HOLDERS, limit=5000)
+            if not _declares_file_module(n)
         ]
     syntax.has_main = _has_main(grammar, syntax, root)
     # Latin-1 maps each byte to one character, so the ASCII-only pattern finds the same

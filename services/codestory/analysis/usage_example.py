@@ -48,7 +48,8 @@ _PROMPT = re.compile(r"^(>>>|\.\.\.)( |$)")
 def _markdown_blocks(text: str) -> list[tuple[str, str]]:
     tokens = markdown_tokens(text)
     return [
-        (t.info.strip().split(" ")[0].lower(), t.content)
+        # rustdoc's attributes follow the language after commas: ```rust,no_run
+        (re.split(r"[\s,]", t.info.strip(), maxsplit=1)[0].lower(), t.content)
         for t in tokens
         if t.type == "fence"  # an indented block carries no language: it may be anything
     ]
@@ -134,8 +135,30 @@ def read_examples(blocks: list[tuple[str, str]]) -> tuple[list[Call], dict[str, 
         for definition in syntax.definitions:
             block += definition.calls
             bindings += definition.types
+        if language == "Rust":
+            block += _rust_for_loops(code)
         calls += sorted((c for c in block if not c.passed), key=lambda c: c.line)
         for variable, value in bindings:
             # `()falcon.App` made by a call, `App` declared: the type as written.
             held.setdefault(variable, value.removeprefix("()"))
     return calls, held
+
+
+# `for entry in WalkDir::new(root) {`: the value a loop runs over, when it is a call.
+# The calls a loop makes unseen carry LOOPED where a call's literal argument would be.
+LOOPED = "\x00for"
+_RUST_FOR = re.compile(r"^\s*for\s+[\w(), &]+?\s+in\s+(.+?\))\s*\{\s*$", re.MULTILINE)
+
+
+def _rust_for_loops(code: str) -> list[Call]:
+    """Rust: `for x in value` calls `IntoIterator::into_iter` on the value and then
+    `Iterator::next` on what it returns, so that is where an example's loop goes."""
+    found: list[Call] = []
+    for match in _RUST_FOR.finditer(code):
+        value, line = match.group(1), code.count("\n", 0, match.start(1)) + 1
+        looped = value
+        if not value.endswith(".into_iter()"):
+            found.append(Call("into_iter", value, LOOPED, line))
+            looped = f"{value}.into_iter()"
+        found.append(Call("next", looped, LOOPED, line))
+    return found

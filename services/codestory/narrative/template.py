@@ -121,6 +121,10 @@ class Voice:
     # How often each opener of the authors' words has been said in this story, so a story
     # quoting many comments hands over to them in turn rather than in one phrase each time.
     openers: Counter[str] = field(default_factory=Counter)
+    # The methods whose authors' summary a key idea has said already (name, summary): a
+    # type that shares a method with another (an iterator and its filtering wrapper) names
+    # it without saying its summary again.
+    summarised: set[tuple[str, str]] = field(default_factory=set)
 
     def shape(self, shapes: list[Shape], index: int = 0) -> Shape:
         """One of `shapes`: the story's turn, moved on by `index` within the story."""
@@ -776,9 +780,17 @@ def _library_kind(facts: RepoFacts) -> bool:
     return facts.kind in {"library", "framework"}
 
 
+def _shown_use(via: str) -> str:
+    """How the README's example reaches the code: a call, or a loop over a value (the
+    facts give a loop as `for <value>`)."""
+    if via.startswith("for "):
+        return f"a `for` loop over {code(via.removeprefix('for '))}"
+    return f"a call to {code(via)}"
+
+
 def _example_opening(start: ControlStep) -> str:
     via = start.via or start.name
-    shown = f"The README shows it in use with a call to {code(via)}."
+    shown = f"The README shows it in use with {_shown_use(via)}."
     if via == start.name:
         return f"{shown} Follow that call into {code(start.path)}."
     return f"{shown} Follow it into the code: it is {code(start.name)} in {code(start.path)}."
@@ -1059,7 +1071,7 @@ def _path_opening(
             )
         return (
             _example_opening(start),
-            f"The README shows it in use with a call to {code(start.via)}: in the code that "
+            f"The README shows it in use with {_shown_use(start.via)}: in the code that "
             f"is {where}, and it",
         )
     if number == 0 and opens:
@@ -1113,7 +1125,7 @@ def _idea_sentence(symbol: SymbolFact, voice: Voice, index: int) -> str:
     if symbol.used_by >= 2 and not namesake and symbol.used_by >= symbol.named_by:
         users = f", used from {plural(symbol.used_by, 'other file')}"
     said = predicate(symbol.name, symbol.doc)
-    parts, method_quote = _made_of(symbol, voice, index)
+    parts, method_quote = _made_of(symbol, voice, index, told=True)
     made_of = join_words(parts, separator="; ")
     signature = (
         f" Its signature is {code(symbol.signature)}."
@@ -1163,7 +1175,9 @@ def _idea_sentence(symbol: SymbolFact, voice: Voice, index: int) -> str:
     return f"{text} {method_quote}" if method_quote else text
 
 
-def _made_of(symbol: SymbolFact, voice: Voice, index: int) -> tuple[list[str], str]:
+def _made_of(
+    symbol: SymbolFact, voice: Voice, index: int, *, told: bool = False
+) -> tuple[list[str], str]:
     """What a key type is made of, as clauses of one sentence: the types built on it, its
     fields' types, its most used methods; and the authors' words on its first method, said
     after, so the quote ends its own sentence."""
@@ -1190,11 +1204,20 @@ def _made_of(symbol: SymbolFact, voice: Voice, index: int) -> tuple[list[str], s
         )
     # The most used method whose summary can be said as what it does leads the others.
     first = next(
-        (m for m in symbol.methods if m.doc != symbol.doc and predicate(m.name, m.doc)), None
+        (
+            m
+            for m in symbol.methods
+            if m.doc != symbol.doc
+            and (m.name, m.doc or "") not in voice.summarised
+            and predicate(m.name, m.doc)
+        ),
+        None,
     )
     does = predicate(first.name, first.doc) if first else None
     quote = ""
     if first and does and len(symbol.methods) >= 2:
+        if told:  # (`told`: the sentence is said, not only weighed)
+            voice.summarised.add((first.name, first.doc or ""))
         others = join_words([code(m.name) for m in symbol.methods if m is not first])
         parts.append(f"its method {code(first.name)} {does}, next to {others}")
     elif len(symbol.methods) >= 2:
@@ -1210,7 +1233,8 @@ def _made_of(symbol: SymbolFact, voice: Voice, index: int) -> tuple[list[str], s
             )
         )
         method = symbol.methods[0]
-        if method.doc and method.doc != symbol.doc:
+        said = (method.name, method.doc or "") in voice.summarised
+        if method.doc and method.doc != symbol.doc and not said:
             quote = f"Of {code(method.name)}, its authors write: {_quote(method.doc)}"
     return parts, quote
 

@@ -839,6 +839,19 @@ def test_the_readme_examples_are_read_by_their_markup() -> None:
     ] == [("tally", "count_words")]
 
 
+def test_a_rustdoc_fence_with_attributes_is_read_as_rust() -> None:
+    from codestory.analysis.usage_example import example_blocks, read_examples
+
+    # rustdoc's attributes follow the language after a comma; `text` is no code.
+    markdown = (
+        '# tally\n\n```rust,no_run\nlet n = tally::count("a b");\n```\n\n'
+        "```text,ignore\nnot::code()\n```\n"
+    )
+    blocks = example_blocks("README.md", markdown, "Rust")
+    assert [language for language, _ in blocks] == ["Rust"]
+    assert [(c.qualifier, c.name) for c in read_examples(blocks)[0]] == [("tally", "count")]
+
+
 def test_a_library_is_entered_through_its_readme_example(tmp_path: Path) -> None:
     root = write(
         tmp_path / "repo",
@@ -1645,6 +1658,40 @@ def test_a_readme_that_opens_with_a_maintenance_notice_is_told_so(tmp_path: Path
     )
     told = write_script(analyse(root, name="tally")).chapters[0].text
     assert "Its README opens with a notice: tally is no longer maintained." in told
+
+
+def test_a_rust_test_module_declared_in_its_own_file_is_no_inline_test(tmp_path: Path) -> None:
+    facts = analyse(
+        write(
+            tmp_path / "r",
+            {
+                "Cargo.toml": '[package]\nname = "r"\nversion = "1.0.0"\n',
+                # `mod tests;` under `cfg(test)` only names the file the tests live in.
+                "src/lib.rs": "/// Adds.\npub fn add() {}\n\n#[cfg(test)]\nmod tests;\n",
+                "src/tests/mod.rs": "use crate::add;\n\n#[test]\nfn adds() {\n    add();\n}\n",
+            },
+        ),
+        name="r",
+    )
+    assert facts.tests.exist and facts.tests.inline_test_files == 0
+    assert facts.tests.example_file == "src/tests/mod.rs" and not facts.tests.example_inline
+    told = " ".join(c.text for c in write_script(facts).chapters)
+    assert "inside `src/lib.rs`" not in told and "inside 1 source file" not in told
+
+
+def test_a_dated_notice_naming_the_project_with_its_owner_is_told() -> None:
+    from codestory.analysis.readme import maintenance_notice
+
+    text = (
+        "Tally\n=====\n\n`Tally` counts words.\n\nDeprecated\n----------\n\n"
+        "As of 2020-10-10, Acme's Tally project is deprecated. We have moved on.\n"
+    )
+    assert maintenance_notice(text, "Tally") == (
+        "As of 2020-10-10, Acme's Tally project is deprecated."
+    )
+    # Another owner's project, or a part of this one, is still no notice about it.
+    assert maintenance_notice("Since 2021, Acme's parser is deprecated.\n", "Tally") is None
+    assert maintenance_notice("As of 2.0, Tally's old API is deprecated.\n", "Tally") is None
 
 
 def test_command_line_arguments_read_by_serde_are_no_data_model(tmp_path: Path) -> None:

@@ -928,6 +928,67 @@ def test_cargo_tables_for_platforms_build_scripts_and_workspaces(tmp_path: Path)
     assert analyse(write(tmp_path / "v", virtual), name="w").tests.commands == ["cargo test"]
 
 
+def test_an_unreleased_workspace_crate_beside_a_released_library_is_no_way_in(
+    tmp_path: Path,
+) -> None:
+    """Cargo's `publish = false` keeps a crate from release: beside a released library its
+    binary is the authors' playground, so the project stays a library entered through its
+    API. An unreleased top package (an application) keeps its members' programs."""
+    member = (
+        '[package]\nname = "lister"\nversion = "0.0.0"\npublish = false\n\n'
+        '[[bin]]\nname = "list"\npath = "main.rs"\n\n[dependencies]\nwalk = { path = ".." }\n'
+    )
+    files: dict[str, str | bytes] = {
+        "Cargo.toml": '[package]\nname = "walk"\nversion = "1.0.0"\n\n'
+        '[workspace]\nmembers = ["lister"]\n',
+        "src/lib.rs": "/// Walks a tree.\npub fn walk() {}\n",
+        "lister/Cargo.toml": member,
+        "lister/main.rs": "use walk::walk;\n\nfn main() {\n    run();\n}\n\n"
+        "fn run() {\n    walk();\n}\n",
+    }
+    facts = analyse(write(tmp_path / "lib", files), name="walk")
+    assert facts.entry_points == [] and facts.kind == "library"
+    app = {
+        **files,
+        "Cargo.toml": files["Cargo.toml"].replace(  # type: ignore[union-attr]
+            'version = "1.0.0"\n', 'version = "1.0.0"\npublish = false\n'
+        ),
+    }
+    kept = analyse(write(tmp_path / "app", app), name="walk")
+    assert [p.path for p in kept.entry_points] == ["lister/main.rs"]
+
+
+def test_a_program_in_a_language_no_build_makes_is_no_way_into_a_crate(tmp_path: Path) -> None:
+    """Beside a Cargo crate, a C program and a Python script that no build of their own
+    makes (kept to compare the crate against) are the authors' helpers, not ways in."""
+    files: dict[str, str | bytes] = {
+        "Cargo.toml": '[package]\nname = "walk"\nversion = "1.0.0"\n',
+        "src/lib.rs": "/// Walks a tree.\npub fn walk() {\n    step();\n}\n\nfn step() {}\n",
+        "src/step.rs": "pub fn one() {}\n",
+        "compare/walk.c": "#include <stdio.h>\n\nstatic int shown(const char *p) {\n"
+        + '    return printf("%s\\n", p);\n}\n\n'
+        + "int main(int argc, char **argv) {\n"
+        + "".join(f"    shown(argv[{n}]);\n" for n in range(20))
+        + "    return 0;\n}\n",
+        "compare/walk.py": "import os\n\n\ndef main():\n    print(os.getcwd())\n\n\n"
+        'if __name__ == "__main__":\n    main()\n',
+    }
+    facts = analyse(write(tmp_path / "crate", files), name="walk")
+    assert facts.entry_points == [] and facts.kind == "library"
+    # Nor is the helper a module to know, nor its folder the project's own code.
+    assert "compare/walk.c" in facts.modules
+    assert not any(m.path.startswith("compare/") for m in facts.key_modules)
+    (folder,) = [a for a in facts.areas if a.path == "compare"]
+    assert folder.kind is FileKind.TOOLING
+    assert folder.holds == "code in C and Python that its build does not make"
+    told = " ".join(c.text for c in write_script(facts).chapters)
+    assert "More of the code lives in `compare`" not in told
+    # A program the project's own build makes is still one.
+    files["src/bin/walk.rs"] = "fn main() {\n    walk::walk();\n}\n"
+    program = analyse(write(tmp_path / "tool", files), name="walk")
+    assert [p.path for p in program.entry_points] == ["src/bin/walk.rs"]
+
+
 def test_only_go_mods_require_directives_declare_dependencies() -> None:
     from codestory.analysis.manifests import parse_manifest
 

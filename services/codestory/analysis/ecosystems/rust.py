@@ -111,13 +111,32 @@ class Rust(Ecosystem):
         workspace's `crates/cli` builds its program). A crate kept among the tests
         (`tests/`, a `test_x` crate that CI runs to check the library) builds the tests'
         programs, not the project's."""
+        if self._kept_back(manifest, project):
+            return []
         points = self._crate_programs(manifest, project, told)
         if "/" not in manifest.path:  # the workspace's members build the project's programs too
             for member in self._members(project):
-                points += self._crate_programs(member, project, [*told, *points])
+                if not self._kept_back(member, project):
+                    points += self._crate_programs(member, project, [*told, *points])
         known = {p.path for p in told}
         points = [p for p in points if p.path is None or p.path not in known]
         return [p for p in points if p.path is None or project.kinds.get(p.path) is FileKind.SOURCE]
+
+    def _kept_back(self, manifest: Manifest, project: Project) -> bool:
+        """Whether a crate below the top is one its authors never release (`publish =
+        false`) beside a top package they do: its binaries are their own playground or
+        harness, not the project's programs. An unreleased top package (an application)
+        keeps its members' programs."""
+        if "/" not in manifest.path or not manifest.unpublished:
+            return False
+        top = [m for m in self.manifests(project, root=True) if m.name]
+        return bool(top) and not any(m.unpublished for m in top)
+
+    def main_is_way_in(self, path: str, project: Project) -> bool:
+        """Rust: a `main` inside a crate kept back from release (see `_kept_back`) is no
+        way into the project."""
+        crates = [m for m in self.manifests(project) if self._kept_back(m, project)]
+        return not any(path.startswith(folder_of(m.path)) for m in crates)
 
     def _members(self, project: Project) -> list[Manifest]:
         """The member crates' manifests below the top folder's first level (those at it are
