@@ -143,6 +143,22 @@ _TEST_ROOTS = frozenset(root for e in ECOSYSTEMS for root in e.test_roots)
 _SOURCE_ROOTS = frozenset(root for e in ECOSYSTEMS for root in e.source_roots)
 # A build's module of tests: Gson's `test-shrinker` and `test-jpms`, `integration-tests`.
 _TEST_MODULE = re.compile(r"^(?:tests?|it|e2e)[-_]|[-_.](?:tests?|it|e2e|testing)$")
+# Jest's double-underscore folders (`__tests__`, `__mocks__`) around other words: what the
+# words say the folder holds (`__performance_tests__`, `__benchmarks__`, `__e2e_tests__`).
+_DUNDER_DIR = re.compile(r"^__([a-z0-9]+(?:[-_][a-z0-9]+)*)__$", re.IGNORECASE)
+_DUNDER_BENCH_WORDS = frozenset({*_BENCH_DIRS, "performance", "perf"})
+_DUNDER_TEST_WORDS = frozenset({"test", "tests", "spec", "specs", "e2e", "integration"})
+
+
+def _dunder_words(segments: list[str]) -> set[str]:
+    """The lower-case words inside the double-underscore folders among `segments`."""
+    words: set[str] = set()
+    for segment in segments:
+        if match := _DUNDER_DIR.match(segment):
+            words.update(re.split(r"[-_]", match.group(1).lower()))
+    return words
+
+
 # Benchmarks by name: `bench_x.py`, `benchmark_x.c`, JMH's and Caliper's `ParseBenchmark.java`.
 _BENCH_NAME = re.compile(r"^(?:bench_|benchmark).+|.+(?:Benchmarks?|_bench|_benchmark)\.\w+$")
 # A script that writes code or tables the build uses (`make_unicode_groups.py`,
@@ -195,6 +211,11 @@ def classify_path(path: str) -> FileKind:
     # Order matters: `docs/examples/test_x.py` is documentation first.
     if any(s in _DOCS_DIRS for s in segments[:1]) or "docs_src" in segments:
         return FileKind.DOCS
+    dunder = _dunder_words(segments)
+    if dunder & _DUNDER_BENCH_WORDS:
+        return FileKind.BENCHMARK
+    if dunder & _DUNDER_TEST_WORDS:
+        return FileKind.TEST
     pairs = {f"{a}/{b}" for a, b in itertools.pairwise(segments)}
     if (
         (_TEST_FILE.match(name) and not pairs & _SOURCE_ROOTS)
