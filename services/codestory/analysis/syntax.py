@@ -833,6 +833,9 @@ def _leading_doc(
         if node.type not in comment_types:
             break
         text = _text(node).rstrip("\r\n")  # a `///` line comment keeps its newline
+        if _BUNDLER_ANNOTATION.match(text):
+            expected_row = node.start_point[0]
+            continue
         # A `/** doc */` block may stand one blank line above what it documents (older
         # JavaScript, e.g. Express, writes them so); any other comment must touch it.
         gap = 2 if not lines and text.startswith("/**") else 1
@@ -850,6 +853,9 @@ def _leading_doc(
 
 
 _DOC_MARKERS = ("/**", "///", "/*!", "//!")
+# A bundler's annotation (`/*#__PURE__*/`, `/* @__NO_SIDE_EFFECTS__ */`) marks the code below
+# for the minifier, like an attribute: the doc comment above it still documents that code.
+_BUNDLER_ANNOTATION = re.compile(r"^/\*\s*[#@]__[A-Z][A-Z_]*__\s*\*/$")
 
 
 def _python_docstring_of(block: Node | None) -> str | None:
