@@ -185,6 +185,11 @@ class Ecosystem:
         cannot be told to mean either's."""
         return False
 
+    def method_home(self, path: str) -> str:
+        """Where the methods of a type defined in `path` may be written, as a key shared by
+        every file that may hold them: "" where any file of the project may."""
+        return ""
+
     def class_scope(self, syntax: FileSyntax) -> bool:
         """Whether a bare call inside a class may name a method of that class."""
         return False
