@@ -1951,7 +1951,14 @@ def _dependencies(
 def _declared_version(root_manifests: list[Manifest], project: ecosystems.Project) -> str | None:
     """The version a top-level manifest declares, else one a build or the code does."""
     return next(
-        (m.version for m in root_manifests if m.version and _VERSION_LIKE.match(m.version)), None
+        (
+            m.version
+            for m in root_manifests
+            if m.version
+            and _VERSION_LIKE.match(m.version)
+            and ecosystems.of_manifest(m).version_kept(m)
+        ),
+        None,
     ) or next(
         (v for model in ecosystems.ECOSYSTEMS if (v := model.declared_version(project))), None
     )

@@ -373,6 +373,11 @@ class Ecosystem:
         """Declared dependencies that only the tests use, where the manifest cannot say."""
         return set()
 
+    def version_kept(self, manifest: Manifest) -> bool:
+        """Whether the version a manifest of this ecosystem declares is the one released,
+        rather than a stand-in a release tool replaces when it publishes."""
+        return True
+
     def declared_version(self, project: Project) -> str | None:
         """A version the build or the code declares where no package manifest does."""
         return None
