@@ -210,6 +210,8 @@ class Node(Ecosystem):
                 f"{file}.js",
                 f"{file}/index.js",
                 source_of_build(file, project.paths),
+                # The build's own word for the file it makes `main` from.
+                normalise(base + manifest.main_source) if manifest.main_source else None,
             )
             found = next((c for c in candidates if c in project.paths), None)
             if found:
