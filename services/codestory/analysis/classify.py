@@ -159,6 +159,16 @@ def _dunder_words(segments: list[str]) -> set[str]:
     return words
 
 
+def _measures(segments: list[str]) -> bool:
+    """Whether a folder's name says it tests performance (`perf-testing`, `bench_tests`):
+    its scripts measure the code, rather than check it."""
+    return any(
+        (words := set(re.split(r"[-_.]", s.lower()))) & _DUNDER_BENCH_WORDS
+        and words & (_DUNDER_TEST_WORDS | {"testing"})
+        for s in segments
+    )
+
+
 # Benchmarks by name: `bench_x.py`, `benchmark_x.c`, JMH's and Caliper's `ParseBenchmark.java`.
 _BENCH_NAME = re.compile(r"^(?:bench_|benchmark).+|.+(?:Benchmarks?|_bench|_benchmark)\.\w+$")
 # A script that writes code or tables the build uses (`make_unicode_groups.py`,
@@ -212,7 +222,7 @@ def classify_path(path: str) -> FileKind:
     if any(s in _DOCS_DIRS for s in segments[:1]) or "docs_src" in segments:
         return FileKind.DOCS
     dunder = _dunder_words(segments)
-    if dunder & _DUNDER_BENCH_WORDS:
+    if dunder & _DUNDER_BENCH_WORDS or _measures(segments):
         return FileKind.BENCHMARK
     if dunder & _DUNDER_TEST_WORDS:
         return FileKind.TEST

@@ -22,3 +22,9 @@ def test_a_dunder_folder_of_tests_holds_tests() -> None:
 def test_other_dunder_folders_and_plain_words_keep_their_kind() -> None:
     assert classify_path("src/__internal__/draft.ts") is FileKind.SOURCE
     assert classify_path("src/performance/timer.ts") is FileKind.SOURCE
+
+
+def test_a_folder_named_for_performance_testing_holds_benchmarks() -> None:
+    assert classify_path("perf-testing/immutability-benchmarks.mjs") is FileKind.BENCHMARK
+    assert classify_path("performance_tests/large.js") is FileKind.BENCHMARK
+    assert classify_path("integration-testing/api.js") is FileKind.TEST
