@@ -126,6 +126,9 @@ _TOOLING_FILES = frozenset(
         "install-sh",
     }
 )
+# A JavaScript tool's settings module at the top of the package, named for the tool
+# (`tsup.config.ts`, `vitest.config.build.ts`, `eslint.config.mjs`).
+_TOOL_CONFIG_MODULE = re.compile(r"^[\w-]+\.config(?:\.[\w-]+)?\.[cm]?[jt]s$")
 # Test files by the naming convention of each ecosystem, and of RSpec's `_spec.rb`.
 _TEST_FILE = re.compile(
     "^(?:"
@@ -247,6 +250,8 @@ def classify_path(path: str) -> FileKind:
     if any(s in _DOCS_DIRS for s in segments):
         return FileKind.DOCS
     if name in _TOOLING_FILES or (segments and segments[0] in TOOLING_DIRS):
+        return FileKind.TOOLING
+    if "/" not in path and _TOOL_CONFIG_MODULE.match(name):
         return FileKind.TOOLING
     if _GENERATOR_SCRIPT.match(name):
         return FileKind.TOOLING
