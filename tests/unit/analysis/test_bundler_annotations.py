@@ -7,9 +7,9 @@ from __future__ import annotations
 from codestory.analysis.syntax import parse_source
 
 _SOURCE = """\
-/** Returns true if the given value can be drafted */
+/** Returns true if the given value can be copied */
 /*#__PURE__*/
-export function isDraftable(value: any): boolean {
+export function isCopyable(value: any): boolean {
   return !!value
 }
 
@@ -25,5 +25,5 @@ def test_an_annotation_comment_is_no_part_of_the_doc_above_it() -> None:
     syntax = parse_source("src/common.ts", "TypeScript", _SOURCE.encode())
     assert syntax is not None
     docs = {d.name: d.doc for d in syntax.definitions}
-    assert docs["isDraftable"] == "Returns true if the given value can be drafted"
+    assert docs["isCopyable"] == "Returns true if the given value can be copied"
     assert docs["createDraft"] == "Makes a fresh draft of the base"

@@ -9,8 +9,8 @@ from codestory.analysis.file_kind import FileKind
 
 
 def test_a_dunder_folder_of_measurements_holds_benchmarks() -> None:
-    assert classify_path("__performance_tests__/measure.mjs") is FileKind.BENCHMARK
-    assert classify_path("__benchmarks__/large-obj.js") is FileKind.BENCHMARK
+    assert classify_path("__performance_tests__/timer.mjs") is FileKind.BENCHMARK
+    assert classify_path("__benchmarks__/big-object.js") is FileKind.BENCHMARK
     assert classify_path("packages/core/__perf__/run.ts") is FileKind.BENCHMARK
 
 
@@ -25,6 +25,6 @@ def test_other_dunder_folders_and_plain_words_keep_their_kind() -> None:
 
 
 def test_a_folder_named_for_performance_testing_holds_benchmarks() -> None:
-    assert classify_path("perf-testing/immutability-benchmarks.mjs") is FileKind.BENCHMARK
+    assert classify_path("perf-testing/large-state.mjs") is FileKind.BENCHMARK
     assert classify_path("performance_tests/large.js") is FileKind.BENCHMARK
     assert classify_path("integration-testing/api.js") is FileKind.TEST
