@@ -126,6 +126,9 @@ _TOOLING_FILES = frozenset(
         "install-sh",
     }
 )
+# A JavaScript tool's settings module at the top of the package, named for the tool
+# (`tsup.config.ts`, `vitest.config.build.ts`, `eslint.config.mjs`).
+_TOOL_CONFIG_MODULE = re.compile(r"^[\w-]+\.config(?:\.[\w-]+)?\.[cm]?[jt]s$")
 # Test files by the naming convention of each ecosystem, and of RSpec's `_spec.rb`.
 _TEST_FILE = re.compile(
     "^(?:"
@@ -143,6 +146,32 @@ _TEST_ROOTS = frozenset(root for e in ECOSYSTEMS for root in e.test_roots)
 _SOURCE_ROOTS = frozenset(root for e in ECOSYSTEMS for root in e.source_roots)
 # A build's module of tests: Gson's `test-shrinker` and `test-jpms`, `integration-tests`.
 _TEST_MODULE = re.compile(r"^(?:tests?|it|e2e)[-_]|[-_.](?:tests?|it|e2e|testing)$")
+# Jest's double-underscore folders (`__tests__`, `__mocks__`) around other words: what the
+# words say the folder holds (`__performance_tests__`, `__benchmarks__`, `__e2e_tests__`).
+_DUNDER_DIR = re.compile(r"^__([a-z0-9]+(?:[-_][a-z0-9]+)*)__$", re.IGNORECASE)
+_DUNDER_BENCH_WORDS = frozenset({*_BENCH_DIRS, "performance", "perf"})
+_DUNDER_TEST_WORDS = frozenset({"test", "tests", "spec", "specs", "e2e", "integration"})
+
+
+def _dunder_words(segments: list[str]) -> set[str]:
+    """The lower-case words inside the double-underscore folders among `segments`."""
+    words: set[str] = set()
+    for segment in segments:
+        if match := _DUNDER_DIR.match(segment):
+            words.update(re.split(r"[-_]", match.group(1).lower()))
+    return words
+
+
+def _measures(segments: list[str]) -> bool:
+    """Whether a folder's name says it tests performance (`perf-testing`, `bench_tests`):
+    its scripts measure the code, rather than check it."""
+    return any(
+        (words := set(re.split(r"[-_.]", s.lower()))) & _DUNDER_BENCH_WORDS
+        and words & (_DUNDER_TEST_WORDS | {"testing"})
+        for s in segments
+    )
+
+
 # Benchmarks by name: `bench_x.py`, `benchmark_x.c`, JMH's and Caliper's `ParseBenchmark.java`.
 _BENCH_NAME = re.compile(r"^(?:bench_|benchmark).+|.+(?:Benchmarks?|_bench|_benchmark)\.\w+$")
 # A script that writes code or tables the build uses (`make_unicode_groups.py`,
@@ -195,6 +224,11 @@ def classify_path(path: str) -> FileKind:
     # Order matters: `docs/examples/test_x.py` is documentation first.
     if any(s in _DOCS_DIRS for s in segments[:1]) or "docs_src" in segments:
         return FileKind.DOCS
+    dunder = _dunder_words(segments)
+    if dunder & _DUNDER_BENCH_WORDS or _measures(segments):
+        return FileKind.BENCHMARK
+    if dunder & _DUNDER_TEST_WORDS:
+        return FileKind.TEST
     pairs = {f"{a}/{b}" for a, b in itertools.pairwise(segments)}
     if (
         (_TEST_FILE.match(name) and not pairs & _SOURCE_ROOTS)
@@ -216,6 +250,8 @@ def classify_path(path: str) -> FileKind:
     if any(s in _DOCS_DIRS for s in segments):
         return FileKind.DOCS
     if name in _TOOLING_FILES or (segments and segments[0] in TOOLING_DIRS):
+        return FileKind.TOOLING
+    if "/" not in path and _TOOL_CONFIG_MODULE.match(name):
         return FileKind.TOOLING
     if _GENERATOR_SCRIPT.match(name):
         return FileKind.TOOLING

@@ -41,7 +41,7 @@ from codestory.analysis.ecosystems.c_cpp import configured_makefile
 from codestory.analysis.entry_point import EntryPoint, main_symbol, own_definition
 from codestory.analysis.families import FileFamily, file_families
 from codestory.analysis.history import HistoryFacts, parse_git_log
-from codestory.analysis.languages import is_code
+from codestory.analysis.languages import is_code, language_of
 from codestory.analysis.layers import Part, package_doc, parts
 from codestory.analysis.make_recipes import make_recipe
 from codestory.analysis.manifests import (
@@ -676,18 +676,21 @@ def _attach_methods(symbols: list[SymbolFact], limit: int = 3) -> None:
         owner, dot, member = symbol.name.rpartition(".")
         if not dot or member == owner.rpartition(".")[2]:
             continue
-        told = by_owner[owner, _owner_file(symbol.path)]
+        told = by_owner[owner, _owner_home(symbol)]
         if len(told) < limit and all(m.name != member for m in told):
             told.append(MemberFact(name=member, path=symbol.path, line=symbol.line, doc=symbol.doc))
     for symbol in symbols:
         if symbol.kind in IDEA_KINDS:
-            symbol.methods = by_owner.get((symbol.name, _owner_file(symbol.path)), [])
+            symbol.methods = by_owner.get((symbol.name, _owner_home(symbol)), [])
 
 
-def _owner_file(path: str) -> str:
+def _owner_home(symbol: SymbolFact) -> str:
     """Where a type's methods are written: its own file where the language puts them in its
-    body (two `App` classes each keep their own), anywhere where it does not (Go, Rust)."""
-    return path if path.endswith(_MEMBERS_INSIDE) else ""
+    body (two `App` classes each keep their own), else where its ecosystem allows (Go: the
+    type's package)."""
+    if symbol.path.endswith(_MEMBERS_INSIDE):
+        return symbol.path
+    return ecosystems.of_language(language_of(symbol.path)).method_home(symbol.path)
 
 
 def _distinctive(name: str, language: str | None) -> bool:
@@ -1978,7 +1981,14 @@ def _dependencies(
 def _declared_version(root_manifests: list[Manifest], project: ecosystems.Project) -> str | None:
     """The version a top-level manifest declares, else one a build or the code does."""
     return next(
-        (m.version for m in root_manifests if m.version and _VERSION_LIKE.match(m.version)), None
+        (
+            m.version
+            for m in root_manifests
+            if m.version
+            and _VERSION_LIKE.match(m.version)
+            and ecosystems.of_manifest(m).version_kept(m)
+        ),
+        None,
     ) or next(
         (v for model in ecosystems.ECOSYSTEMS if (v := model.declared_version(project))), None
     )

@@ -45,6 +45,8 @@ class Manifest(BaseModel):
     requirements: dict[str, str] = Field(default_factory=dict)
     executables: dict[str, str] = Field(default_factory=dict)  # command name -> target
     main: str | None = None  # package.json's main module
+    # package.json's `source` (microbundle's, Parcel's): the file its build makes `main` from.
+    main_source: str | None = None
     artifact: str | None = None  # Maven's artifactId: what sibling modules depend on
     # Cargo's `publish = false`: a crate its authors never release (a playground, a harness).
     unpublished: bool = False
@@ -292,6 +294,7 @@ def parse_package_json(path: str, text: str) -> Manifest:
         scripts={str(k): str(v) for k, v in data.get("scripts", {}).items()},
         executables=executables,
         main=data.get("main") if isinstance(data.get("main"), str) else _exported(data),
+        main_source=data.get("source") if isinstance(data.get("source"), str) else None,
         members=members,
     )
 

@@ -262,7 +262,8 @@ _TYPESCRIPT_BINDINGS = """
   value: (new_expression constructor: (identifier) @type))
 (variable_declarator name: (identifier) @var type: (type_annotation (type_identifier) @type))
 (variable_declarator name: (identifier) @var value: (call_expression function: (identifier) @ctor))
-(required_parameter pattern: (identifier) @var type: (type_annotation (type_identifier) @type))
+(required_parameter pattern: (identifier) @param
+  type: (type_annotation (type_identifier) @type))
 (public_field_definition name: (property_identifier) @var
   type: (type_annotation (type_identifier) @type))
 (arguments (identifier) @passed)
@@ -833,6 +834,9 @@ def _leading_doc(
         if node.type not in comment_types:
             break
         text = _text(node).rstrip("\r\n")  # a `///` line comment keeps its newline
+        if _BUNDLER_ANNOTATION.match(text):
+            expected_row = node.start_point[0]
+            continue
         # A `/** doc */` block may stand one blank line above what it documents (older
         # JavaScript, e.g. Express, writes them so); any other comment must touch it.
         gap = 2 if not lines and text.startswith("/**") else 1
@@ -850,6 +854,9 @@ def _leading_doc(
 
 
 _DOC_MARKERS = ("/**", "///", "/*!", "//!")
+# A bundler's annotation (`/*#__PURE__*/`, `/* @__NO_SIDE_EFFECTS__ */`) marks the code below
+# for the minifier, like an attribute: the doc comment above it still documents that code.
+_BUNDLER_ANNOTATION = re.compile(r"^/\*\s*[#@]__[A-Z][A-Z_]*__\s*\*/$")
 
 
 def _python_docstring_of(block: Node | None) -> str | None:
@@ -1420,7 +1427,7 @@ def _binding(
             calls.append(
                 (node.start_byte, _call((_text(node), marker, None, node.start_point[0] + 1)))
             )
-    variable = match.get("var") or match.get("field")
+    variable = match.get("var") or match.get("field") or match.get("param")
     if not variable:
         return
     if match.get("type"):
@@ -1435,6 +1442,8 @@ def _binding(
         return
     # `self.parser = Parser()` in a method: a field of the class, not a local.
     name = f"{FIELD}{_text(variable[0])}" if match.get("field") else _text(variable[0])
+    if match.get("param"):
+        name = f"{PARAMETER}{name}"
     out.append((variable[0].start_byte, name, value))
 
 
@@ -1463,10 +1472,17 @@ def _assign_bindings(
         stack = classes if variable.startswith(FIELD) else opened
         while stack and stack[-1][1] <= position:
             stack.pop()
-        holders[index] = stack[-1][2] if stack else None
+        holder = stack[-1][2] if stack else None
+        # A parameter straight in a class is one of a function written as a field's value
+        # (`produce = (base: Base) => ...`): that function's, never a field of the class.
+        if variable.startswith(PARAMETER) and holder is not None and holder.kind in _CLASS_KINDS:
+            holder = _UNHELD
+        holders[index] = holder
     named: dict[int, set[str]] = {}  # by holder: the names bound so far; the first one wins
     for (_, variable, value), holder in zip(bindings, holders, strict=True):
-        variable = variable.removeprefix(FIELD)
+        if holder is _UNHELD:
+            continue
+        variable = variable.removeprefix(FIELD).removeprefix(PARAMETER)
         held = module if holder is None else holder.types
         names = named.setdefault(id(held), {v for v, _ in held})
         if variable not in names:
@@ -1481,6 +1497,9 @@ def _assign_bindings(
 
 
 FIELD = "self."  # a binding that belongs to the enclosing class
+PARAMETER = "(param)"  # a binding a function's parameter makes
+# The holder of a binding kept by none: a parameter of a function that is no definition.
+_UNHELD = Definition(name="", kind="", line=0, end_line=0)
 INSIDE = "(.)"  # a binding to what an expression's Option holds
 VARIANT = "(::)"  # a binding to what an enum's variant holds
 # Fields belong to these; a Rust enum's variants are its fields (`Run(RunArgs)`).

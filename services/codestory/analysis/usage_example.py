@@ -45,13 +45,22 @@ _RST_CODE = re.compile(r"^\.\.\s+(?:code-block|code|sourcecode)::\s*(\S*)\s*$")
 _PROMPT = re.compile(r"^(>>>|\.\.\.)( |$)")
 
 
+# What an unmarked block shows when it is an example of use: a call. An indented block
+# without one is a command line, a grammar or output, not the project's code in use.
+_SHOWS_A_CALL = re.compile(r"\w\s*\(")
+
+
 def _markdown_blocks(text: str) -> list[tuple[str, str]]:
+    """Fenced blocks with their language, and indented ones (Markdown's older way to write
+    code, carrying no language) that show a call, in the order the README writes them."""
     tokens = markdown_tokens(text)
     return [
         # rustdoc's attributes follow the language after commas: ```rust,no_run
         (re.split(r"[\s,]", t.info.strip(), maxsplit=1)[0].lower(), t.content)
+        if t.type == "fence"
+        else ("", _dedent(t.content.strip("\n")))
         for t in tokens
-        if t.type == "fence"  # an indented block carries no language: it may be anything
+        if t.type == "fence" or (t.type == "code_block" and _SHOWS_A_CALL.search(t.content))
     ]
 
 

@@ -107,6 +107,8 @@ def predicate(name: str, doc: str | None) -> str | None:
         # Otherwise the name was the verb itself: `load` summed up as "Load settings".
     first, _, rest = text.partition(" ")
     word = first.lower()
+    if rest.startswith(("/", "&", "+")):
+        return None  # "Map / Set plugin": alternatives named, the first word a noun
     if _is_verb(word, _VERBS):
         # "Read the variable and say whether to trace", "Parse an object - create a new
         # root": every verb of the list, and of a clause after a spaced dash, agrees.

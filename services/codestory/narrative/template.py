@@ -1739,6 +1739,12 @@ def chapter_where_to_start(facts: RepoFacts, voice: Voice) -> ScriptChapter:
         steps.append(f"Then open {code(runnable[0].path or '')}, where the program starts.")
     elif start:
         steps.append(f"Then open {code(start.path)} and read {code(start.name)}.")
+    elif main := next((e.path for e in facts.entry_points if e.kind == "library main"), None):
+        # No call is followed from it, yet the file the package hands out is the way in.
+        steps.append(
+            f"Then open {code(main)}, the library's main module: "
+            "what its users import starts there."
+        )
     hub = _hub(facts, start.path if start else None)
     if hub:
         steps.append(

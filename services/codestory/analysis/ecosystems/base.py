@@ -185,6 +185,11 @@ class Ecosystem:
         cannot be told to mean either's."""
         return False
 
+    def method_home(self, path: str) -> str:
+        """Where the methods of a type defined in `path` may be written, as a key shared by
+        every file that may hold them: "" where any file of the project may."""
+        return ""
+
     def class_scope(self, syntax: FileSyntax) -> bool:
         """Whether a bare call inside a class may name a method of that class."""
         return False
@@ -367,6 +372,11 @@ class Ecosystem:
     def test_only_dependencies(self, project: Project, dependencies: list[str]) -> set[str]:
         """Declared dependencies that only the tests use, where the manifest cannot say."""
         return set()
+
+    def version_kept(self, manifest: Manifest) -> bool:
+        """Whether the version a manifest of this ecosystem declares is the one released,
+        rather than a stand-in a release tool replaces when it publishes."""
+        return True
 
     def declared_version(self, project: Project) -> str | None:
         """A version the build or the code declares where no package manifest does."""

@@ -84,6 +84,11 @@ class Go(Ecosystem):
         `pkg.Name` through an imported package, may be defined in any of its files."""
         return True
 
+    def method_home(self, path: str) -> str:
+        """Go: a method is declared in its receiver type's package, which is its folder; a
+        type of the same name in another package (each backend's `Fs`) has its own."""
+        return parent_dir(path)
+
     def qualified_types_imported(self, syntax: FileSyntax) -> bool:
         """Go: `context.Context` is package context's, wherever the file imports it from."""
         return True

@@ -54,6 +54,10 @@ _RUNNERS = {
     "Vitest": "vitest",
     "AVA": "ava",
 }
+# semantic-release sets package.json's version when it publishes; what is committed is a
+# stand-in (its documented `0.0.0-development`, or whatever number was left behind).
+_PUBLISH_SETS_VERSION = re.compile(r"\bsemantic-release\b")
+_STAND_IN_VERSION = re.compile(r"^0\.0\.0-(?:development|semantic(?:ally)?-release[d]?)$")
 _DECLARATION_FILE = re.compile(r"\.d\.[cm]?ts$")
 _NODE_TEST_FLAG = re.compile(r"\bnode\b[^&|;]*\s--test\b")
 # Launchers whose application is a folder of framework files rather than one script, with
@@ -140,6 +144,15 @@ class Node(Ecosystem):
 
         return sorted(dev, key=rank)
 
+    def version_kept(self, manifest: Manifest) -> bool:
+        """npm: a version semantic-release writes at publish time is not the committed one."""
+        if manifest.version and _STAND_IN_VERSION.match(manifest.version):
+            return False
+        return not (
+            "semantic-release" in manifest.dev_dependencies
+            or any(_PUBLISH_SETS_VERSION.search(s) for s in manifest.scripts.values())
+        )
+
     def wanted_texts(self, paths: frozenset[str], kinds: dict[str, FileKind]) -> set[str]:
         return {_PNPM_WORKSPACE} & paths
 
@@ -197,6 +210,8 @@ class Node(Ecosystem):
                 f"{file}.js",
                 f"{file}/index.js",
                 source_of_build(file, project.paths),
+                # The build's own word for the file it makes `main` from.
+                normalise(base + manifest.main_source) if manifest.main_source else None,
             )
             found = next((c for c in candidates if c in project.paths), None)
             if found:
