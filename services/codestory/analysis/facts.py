@@ -376,6 +376,7 @@ def _areas(
 ) -> tuple[list[Area], list[str]]:
     members: dict[str, list[SourceFile]] = defaultdict(list)
     root_files: list[str] = []
+    module_docs = {p: s.module_doc for p, s in syntaxes.items()}
     for f in files:
         head, _, rest = f.path.partition("/")
         (members[head].append(f) if rest else root_files.append(f.path))
@@ -454,12 +455,7 @@ def _areas(
             named = sorted(languages)
             said = " and ".join([", ".join(named[:-1]), named[-1]] if len(named) > 1 else named)
             holds = f"code in {said} that its build does not make"
-        doc = None
-        for candidate in (f"{name}/__init__.py", f"{name}/doc.go", f"{name}/lib.rs"):
-            syntax = syntaxes.get(candidate)
-            if syntax and syntax.module_doc:
-                doc = syntax.module_doc
-                break
+        doc = package_doc(name, module_docs)
         areas.append(
             Area(
                 path=name,
@@ -504,7 +500,10 @@ def _entry_points(
     resolver: Resolver,
     graph: CallGraph,
     docker_command: str | None,
+    unbuilt: frozenset[str] = frozenset(),
 ) -> list[EntryPoint]:
+    """The project's ways in; none in a language no build of the project makes
+    (`_unbuilt_languages`)."""
     manifests, syntaxes, kinds = list(project.manifests), project.syntaxes, project.kinds
     points: list[EntryPoint] = []
     for model in ecosystems.ECOSYSTEMS:
@@ -533,7 +532,6 @@ def _entry_points(
     minor = {lang for lang, n in spoken.items() if n < MINOR_LANGUAGE * sum(spoken.values())}
     if any(syntaxes[p].language not in minor for p in mains):
         mains = [p for p in mains if syntaxes[p].language not in minor]
-    unbuilt = _unbuilt_languages(manifests, syntaxes, kinds)
     mains = [p for p in mains if syntaxes[p].language not in unbuilt]
 
     def reached(path: str) -> int:
@@ -1784,7 +1782,7 @@ def _symbols(code: Code, kept: dict[str, FileUses] | None = None) -> list[Symbol
     return symbols
 
 
-def _key_modules(modules: dict[str, ModuleFact], unbuilt: set[str]) -> list[ModuleFact]:
+def _key_modules(modules: dict[str, ModuleFact], unbuilt: frozenset[str]) -> list[ModuleFact]:
     """The source modules of substance, the most imported first, one per package; none in a
     language no build of the project makes."""
     key_modules = sorted(
@@ -2044,9 +2042,6 @@ def analyse(
     kept = _kept_uses(cache, code, blobs)
     symbols = _symbols(code, kept)
     _keep_uses(cache, code, blobs, kept)
-    key_modules = _key_modules(
-        modules, _unbuilt_languages(list(checkout.manifests), syntaxes, checkout.kinds)
-    )
     dockerfile = _dockerfile(root, checkout.files)
     docker_command = _docker_command(dockerfile)
     project = _project(checkout, syntaxes)
@@ -2056,7 +2051,11 @@ def analyse(
     if stale:
         checkout.manifests = [m for m in checkout.manifests if m.path not in stale]
         project = dataclasses.replace(project, manifests=tuple(checkout.manifests))
-    entry_points = _entry_points(project, code.resolver, graph, docker_command)
+    # A leftover build is of the same ecosystem as the build that replaced it: which
+    # languages a build makes is the same before and after it is left out.
+    unbuilt = frozenset(_unbuilt_languages(list(checkout.manifests), syntaxes, checkout.kinds))
+    key_modules = _key_modules(modules, unbuilt)
+    entry_points = _entry_points(project, code.resolver, graph, docker_command, unbuilt)
     readme_file = _readme_file(root, checkout.texts)
     readme_text = checkout.read(readme_file) if readme_file is not None else ""
     roles = _roles(code)
@@ -2070,8 +2069,7 @@ def analyse(
     targets, tests = _tests(checkout, code, frozenset({name.lower()}))
     release = _release(checkout)
     description = _description(readme_summary, naming)
-    unbuilt = _unbuilt_languages(list(checkout.manifests), syntaxes, checkout.kinds)
-    areas, root_files = _areas(checkout.files, checkout.kinds, syntaxes, frozenset(unbuilt))
+    areas, root_files = _areas(checkout.files, checkout.kinds, syntaxes, unbuilt)
     languages = _languages(checkout.files, checkout.kinds)
     dependencies = _dependencies(checkout, code, root_manifests, languages, project)
     serving_image = docker_command if _docker_exposes(dockerfile) else None

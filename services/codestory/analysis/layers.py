@@ -9,6 +9,7 @@ Folders are taken at the shallowest depth that splits the code into several part
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 
 from pydantic import BaseModel
 
@@ -33,7 +34,7 @@ class Part(BaseModel):
 PACKAGE_DOC_FILES = ("__init__.py", "doc.go", "mod.rs", "lib.rs", "package-info.java")
 
 
-def package_doc(folder: str, module_docs: dict[str, str | None]) -> str | None:
+def package_doc(folder: str, module_docs: Mapping[str, str | None]) -> str | None:
     """The doc comment of `folder`'s package, from the file its ecosystem writes it in."""
     prefix = f"{folder}/" if folder != "." else ""
     return next(
