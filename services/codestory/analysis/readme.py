@@ -427,13 +427,17 @@ _ELSEWHERE_OR_STATUS = re.compile(
 _CONTENT_WORD = re.compile(r"[a-z]{3,}")
 
 
-def further_words(description: str | None, summary: str | None) -> str | None:
+def further_words(description: str | None, summary: str | None, name: str) -> str | None:
     """The README's own paragraph about the project where it says more than the one-line
-    description the story opens with (a linter's "does not only check for syntax validity,
-    but for weirdnesses like..."): None when it only repeats the description, points
-    elsewhere or tells of the project's state of work."""
+    description the story opens with (a linter's "yamllint does not only check for syntax
+    validity, but for weirdnesses like..."): None when it does not speak of the project (by
+    its name, or as "this package"), only repeats the description, points elsewhere or tells
+    of the project's state of work."""
     if not summary or not description or _ELSEWHERE_OR_STATUS.search(summary):
         return None
+    about = rf"\b(?:this|the) {_PROJECT_WORDS}\b|(?<![\w-]){re.escape(name)}(?![\w-])"
+    if not re.search(about, summary, re.IGNORECASE):
+        return None  # a paragraph on one feature or step (a locale path), not the project
     said = set(_CONTENT_WORD.findall(description.lower()))
     words = _CONTENT_WORD.findall(summary.lower())
     if len(words) < 8:

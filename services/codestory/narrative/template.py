@@ -206,7 +206,7 @@ def chapter_what_it_is(facts: RepoFacts, voice: Voice) -> ScriptChapter:
     if facts.description:
         said = " ".join(facts.description.split())  # a manifest's wrapped lines, as one
         opening = f"This is a tour of {facts.name}. In its own words: {_quote(said)}"
-        more = further_words(said, facts.readme.summary if facts.readme else None)
+        more = further_words(said, facts.readme.summary if facts.readme else None, facts.name)
         if more:
             opening += f" Its README says more: {_quote(' '.join(more.split()))}"
     else:

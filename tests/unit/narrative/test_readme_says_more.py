@@ -19,7 +19,16 @@ _MORE = (
 
 
 def test_a_paragraph_that_says_more_is_kept() -> None:
-    assert further_words("A linter for YAML files.", _MORE) == _MORE
+    assert further_words("A linter for YAML files.", _MORE, "lintkit") == _MORE
+    about_it = "This package turns numbers into words people read, like 3 minutes ago or 10 kB."
+    assert further_words("Humanizing utilities.", about_it, "wordy") == about_it
+
+
+def test_a_paragraph_on_one_feature_is_not_the_project() -> None:
+    feature = (
+        "You can pass additional parameter path to activate to specify a path to search locales in."
+    )
+    assert further_words("Humanizing utilities.", feature, "wordy") is None
 
 
 @pytest.mark.parametrize(
@@ -33,7 +42,9 @@ def test_a_paragraph_that_says_more_is_kept() -> None:
     ],
 )
 def test_a_pointer_a_status_or_the_description_again_is_not(summary: str) -> None:
-    assert further_words("Fast, unopinionated, minimalist web framework", summary) is None
+    assert (
+        further_words("Fast, unopinionated, minimalist web framework", summary, "express") is None
+    )
 
 
 def test_the_opening_quotes_the_readme_after_the_description(tmp_path: Path) -> None:
